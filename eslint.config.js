@@ -1,0 +1,29 @@
+// One linter for the whole tree: the recommended JavaScript and TypeScript rules,
+// plus the few habits from STYLE.md a machine can check.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // Only src/config.ts reads the environment (STYLE.md: no process.env outside config).
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' }],
+    },
+  },
+  {
+    files: ['src/config.ts', 'src/main.ts', 'src/db/cli-data-source.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Commands import only the core and services, never a platform SDK.
+    files: ['commands/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['discord.js', '@slack/*', '*/adapters/*'] }],
+    },
+  },
+);
