@@ -1,0 +1,6 @@
+import type { CommandDecl } from '../src/core/command.js';
+import { chapter } from './chapter.js';
+import { help } from './help.js';
+
+/** Every command, listed by hand (not scanned); checked at start-up by the CommandRegistry. */
+export const commands: readonly CommandDecl[] = [help, chapter];

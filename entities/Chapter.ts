@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { InstantColumn } from './columns.js';
+
+/** A city chapter: it runs workshops in its own time zone. */
+@Entity('chapter')
+export class Chapter {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  name!: string;
+
+  /** The name folded to lower case: names are unique regardless of case (`berlin` is Berlin). */
+  @Column({ type: 'varchar', length: 64, unique: true })
+  nameKey!: string;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  city!: string | null;
+
+  /** IANA zone, e.g. Europe/Berlin. */
+  @Column({ type: 'varchar', length: 64 })
+  timeZone!: string;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

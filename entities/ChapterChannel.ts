@@ -1,0 +1,35 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Chapter } from './Chapter.js';
+
+export const CHANNEL_PURPOSES = ['questions', 'announcements', 'moderation', 'disclaimers'] as const;
+export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number];
+
+/**
+ * Which channel a chapter uses for what, per platform and workspace: a chapter on Discord
+ * and on Slack has a questions channel on each, with different ids.
+ */
+@Entity('chapter_channel')
+@Index('uq_chapter_channel', ['chapterId', 'platform', 'workspace', 'purpose'], { unique: true })
+export class ChapterChannel {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  chapterId!: number;
+
+  @ManyToOne(() => Chapter, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'chapterId' })
+  chapter?: Relation<Chapter>;
+
+  @Column({ type: 'varchar', length: 16 })
+  platform!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  workspace!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  purpose!: ChannelPurpose;
+
+  @Column({ type: 'varchar', length: 64 })
+  channelId!: string;
+}

@@ -1,0 +1,125 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../../core/clock.js';
+import type { Actor } from '../../core/command.js';
+import type { Dispatcher, Outbox, Responder } from '../../core/dispatcher.js';
+import type { Message, PostedRef } from '../../core/reply.js';
+import { renderConsole } from './render.js';
+
+export interface ConsoleOptions {
+  readonly dispatcher: Dispatcher;
+  readonly out: Writable;
+  readonly locale: string;
+  readonly moderators: readonly string[];
+  readonly clock: Clock;
+  /** The zone for times that carry none (a chapter's zone travels with its times). */
+  readonly timeZone?: string;
+}
+
+const NAME = /^[\p{L}\p{N}_.-]{1,32}$/u;
+const CHANNEL = /^[a-z0-9_-]{1,64}$/i;
+
+/**
+ * The console adapter: one workspace (`console`), members named on the line (`@alice ...`),
+ * the channels chapters name plus #general. Every reply is a block whose first line is a
+ * header in square brackets; buttons are printed as the command lines they stand for.
+ */
+export class ConsoleAdapter {
+  private actor = 'you';
+  private nextMessageId = 1;
+  private readonly channel = 'general';
+
+  constructor(private readonly o: ConsoleOptions) {}
+
+  /** Runs one line; resolves when its answers are printed. Returns `quit` for /quit. */
+  async handle(rawLine: string): Promise<'quit' | undefined> {
+    let line = rawLine.trim();
+    if (!line || line.startsWith('#')) return undefined;
+    const as = /^@(\S+)(?:\s+|$)/u.exec(line);
+    if (as) {
+      const name = as[1]!;
+      if (!NAME.test(name)) {
+        this.print(`[ephemeral → ${this.actor}]`, { body: [{ kind: 'paragraph', children: [`“@${name}” is not a member name: use letters, digits, dots, dashes and underscores.`] }], visibility: { kind: 'ephemeral' } });
+        return undefined;
+      }
+      this.actor = name;
+      line = line.slice(as[0].length);
+      if (!line) return undefined;
+    }
+    if (line === '/quit' || line === '/exit') return 'quit';
+
+    const actor: Actor = { platform: 'console', workspace: 'console', id: this.actor, name: this.actor, isModerator: this.o.moderators.includes(this.actor) };
+    await this.o.dispatcher.dispatch({
+      actor,
+      channel: this.channel,
+      locale: this.o.locale,
+      invocation: { kind: 'line', text: line },
+      responder: this.responder(actor),
+      outbox: this.outbox(),
+      resolvers: {
+        user: (raw) => {
+          const name = raw.replace(/^@/, '');
+          return NAME.test(name) ? { id: name, name } : undefined;
+        },
+        channel: (raw) => {
+          const name = raw.replace(/^#/, '');
+          return CHANNEL.test(name) ? { id: name.toLowerCase(), name: name.toLowerCase() } : undefined;
+        },
+      },
+    });
+    return undefined;
+  }
+
+  /**
+   * Reads lines until end of input or /quit, one at a time and in order, so a piped script
+   * behaves like a person typing. Interactive input gets a prompt and readline's history.
+   */
+  async run(input: Readable, interactive: boolean): Promise<void> {
+    const rl = createInterface({ input, ...(interactive ? { output: process.stdout, prompt: `${this.actor}> `, historySize: 500 } : {}), terminal: interactive });
+    if (interactive) rl.prompt();
+    for await (const line of rl) {
+      if ((await this.handle(line)) === 'quit') break;
+      if (interactive) {
+        rl.setPrompt(`${this.actor}> `);
+        rl.prompt();
+      }
+    }
+    rl.close();
+  }
+
+  private responder(actor: Actor): Responder {
+    const answer = async (m: Message) => {
+      if (m.visibility.kind === 'here') this.print(`[#${this.channel} msg:${this.nextMessageId++}]`, m);
+      else this.print(`[ephemeral → ${actor.name}]`, m);
+    };
+    return { reply: answer, editReply: answer, followUp: answer, defer: async () => undefined };
+  }
+
+  private outbox(): Outbox {
+    return {
+      post: async (m: Message): Promise<PostedRef> => {
+        const v = m.visibility;
+        const id = String(this.nextMessageId++);
+        switch (v.kind) {
+          case 'channel':
+            this.print(`[#${v.channel} msg:${id}]`, m);
+            return { channel: v.channel, messageId: id };
+          case 'thread':
+            this.print(`[#${v.channel} msg:${v.messageId} thread]`, m);
+            return { channel: v.channel, messageId: id };
+          case 'dm':
+            this.print(`[dm → ${v.to.name}]`, m);
+            return { channel: `dm:${v.to.id}`, messageId: id };
+          default:
+            throw new Error(`cannot post a message with visibility ${v.kind}`);
+        }
+      },
+      edit: async (ref, m) => this.print(`[#${ref.channel} msg:${ref.messageId} edited]`, m),
+    };
+  }
+
+  private print(header: string, m: Message): void {
+    const text = renderConsole(m, { locale: this.o.locale, timeZone: this.o.timeZone ?? 'UTC', now: this.o.clock.now() });
+    this.o.out.write(`${header}\n${text}\n\n`);
+  }
+}

@@ -1,0 +1,79 @@
+import type { Block, Inline, Message, TimeStyle } from '../../core/reply.js';
+
+export interface ConsoleRenderOptions {
+  readonly locale: string;
+  /** Shown when a time carries no zone of its own. */
+  readonly timeZone: string;
+  readonly now: Date;
+}
+
+/**
+ * Plain text for a terminal: light markdown-like marks (**bold**, _italic_, `code`), links as
+ * `text (url)`, times in the chapter's zone with its abbreviation, buttons as the command
+ * line each stands for. Text is printed as typed: a terminal has no mentions to neutralise.
+ */
+export function renderConsole(m: Message, o: ConsoleRenderOptions): string {
+  const lines: string[] = [];
+  if (m.title) lines.push(`**${m.title}**`);
+  for (const block of m.body) lines.push(renderBlock(block, o));
+  for (const field of m.fields ?? []) lines.push(`${field.name}: ${renderInline(field.value, o)}`);
+  for (const a of m.attachments ?? []) {
+    const size = typeof a.data === 'string' ? Buffer.byteLength(a.data) : a.data.byteLength;
+    lines.push(`[attachment: ${a.filename} (${a.contentType}, ${size} bytes)]`);
+    if (typeof a.data === 'string' && size <= 8192) lines.push(a.data.replace(/\r\n/g, '\n').trimEnd());
+  }
+  for (const b of m.buttons ?? []) lines.push(`[button: ${b.command}]`);
+  return lines.join('\n');
+}
+
+function renderBlock(block: Block, o: ConsoleRenderOptions): string {
+  switch (block.kind) {
+    case 'paragraph':
+      return renderInline(block.children, o);
+    case 'list':
+      return block.items.map((item) => `- ${renderInline(item, o)}`).join('\n');
+    case 'codeBlock':
+      return '```\n' + block.text + '\n```';
+  }
+}
+
+function renderInline(parts: readonly Inline[], o: ConsoleRenderOptions): string {
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      switch (part.kind) {
+        case 'bold':
+          return `**${renderInline(part.children, o)}**`;
+        case 'italic':
+          return `_${renderInline(part.children, o)}_`;
+        case 'code':
+          return '`' + part.text + '`';
+        case 'link': {
+          const text = renderInline(part.children, o);
+          return text === part.url ? part.url : `${text} (${part.url})`;
+        }
+        case 'time':
+          return formatZoned(part.at, part.style, part.timeZone ?? o.timeZone, o.locale, o.now);
+        case 'mention':
+          return `@${part.user.name}`;
+        case 'channel':
+          return `#${part.id}`;
+      }
+    })
+    .join('');
+}
+
+/** A time in a zone with the zone's abbreviation, e.g. `Sun 29 Mar 2026, 10:00 CEST`. */
+export function formatZoned(at: Date, style: TimeStyle, timeZone: string, locale: string, now: Date): string {
+  const tag = locale.startsWith('de') ? 'de-DE' : 'en-GB';
+  if (style === 'relative') {
+    const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
+    const units: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86_400], ['hour', 3_600], ['minute', 60], ['second', 1]];
+    const [unit, size] = units.find(([, s]) => Math.abs(seconds) >= s) ?? ['second', 1];
+    return new Intl.RelativeTimeFormat(tag, { numeric: 'auto' }).format(Math.round(seconds / size), unit);
+  }
+  const date: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
+  const clock: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' };
+  const options = style === 'date' ? date : style === 'time' ? clock : { ...date, ...clock };
+  return new Intl.DateTimeFormat(tag, { ...options, timeZone }).format(at);
+}

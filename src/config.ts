@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { databaseTarget, type DatabaseTarget } from './db/data-source.js';
+
+/**
+ * All configuration, read from the environment (and `.env`, loaded by main) in this one
+ * module and checked at start-up. A wrong or missing value stops start-up with one line
+ * naming the variable and what is expected; values of secrets are never repeated.
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+  ) {
+    super(`Configuration error: ${variable} ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number({ message: 'must be a whole number' }).int({ message: 'must be a whole number' }).min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }).default(fallback);
+const optional = z.string().min(1).optional();
+
+const schema = z.object({
+  // General
+  BOT_LOCALE: z.enum(['en', 'de'], { message: 'must be en or de' }).default('en'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  COMMUNITY_NAME: z.string().min(1).max(60, { message: 'must be at most 60 characters' }).default('OpenTechSchool'),
+  RATE_LIMIT_MAX: int(20, 1, 10_000),
+  RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 86_400),
+  DATA_DIR: z.string().min(1).default('data'),
+  CONSOLE_MODERATORS: z.string().default('moderator'),
+  // Database
+  DATABASE_URL: optional,
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  DB_MIGRATE_ON_START: bool(true),
+  // Anonymity
+  ANON_SECRET: z
+    .string()
+    .refine((s) => Buffer.byteLength(s) >= 32, { message: 'must be at least 32 bytes long; generate one with: openssl rand -hex 32' })
+    .optional(),
+  // Discord
+  DISCORD_TOKEN: optional,
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be the numeric application id from the Developer Portal' }).optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be a numeric guild (server) id' }).optional(),
+  // Slack
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }).optional(),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' }).optional(),
+  SLACK_PORT: int(3000, 1, 65_535),
+  SLACK_COMMAND_PREFIX: z.string().regex(/^[a-z0-9-]*$/, { message: 'must be lowercase letters, digits and dashes, e.g. ots-' }).default(''),
+});
+
+export interface Config {
+  readonly locale: 'en' | 'de';
+  readonly logLevel: string;
+  readonly communityName: string;
+  readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
+  readonly dataDir: string;
+  readonly consoleModerators: readonly string[];
+  readonly database: DatabaseTarget;
+  readonly migrateOnStart: boolean;
+  /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
+  readonly anonSecret: string | undefined;
+  readonly discord: { readonly token: string; readonly applicationId: string; readonly guildId: string | undefined } | undefined;
+  readonly slack:
+    | { readonly botToken: string; readonly signingSecret: string | undefined; readonly appToken: string | undefined; readonly port: number; readonly commandPrefix: string }
+    | undefined;
+}
+
+/** Reads and checks the configuration; throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  // An empty value in .env (`DISCORD_TOKEN=`) means unset, as people expect.
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v.trim() !== '').map(([k, v]) => [k, v!.trim()]));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  const c = parsed.data;
+
+  const database = databaseTarget(c.DATABASE_URL, c.DATA_DIR);
+  if ('error' in database) throw new ConfigError('DATABASE_URL', database.error);
+  if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) throw new ConfigError('DISCORD_APPLICATION_ID', 'must be set when DISCORD_TOKEN is set (Developer Portal → your application → Application ID)');
+  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+    throw new ConfigError('SLACK_SIGNING_SECRET', 'must be set when SLACK_BOT_TOKEN is set (or SLACK_APP_TOKEN for Socket Mode)');
+  }
+
+  return {
+    locale: c.BOT_LOCALE,
+    logLevel: c.LOG_LEVEL,
+    communityName: c.COMMUNITY_NAME,
+    rateLimit: { max: c.RATE_LIMIT_MAX, windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS },
+    dataDir: c.DATA_DIR,
+    consoleModerators: c.CONSOLE_MODERATORS.split(',').map((s) => s.trim().replace(/^@/, '')).filter(Boolean),
+    database: database.kind === 'postgres' ? { ...database, poolSize: c.DATABASE_POOL_SIZE } : database,
+    migrateOnStart: c.DB_MIGRATE_ON_START,
+    anonSecret: c.ANON_SECRET,
+    discord: c.DISCORD_TOKEN ? { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID!, guildId: c.DISCORD_GUILD_ID } : undefined,
+    slack: c.SLACK_BOT_TOKEN
+      ? { botToken: c.SLACK_BOT_TOKEN, signingSecret: c.SLACK_SIGNING_SECRET, appToken: c.SLACK_APP_TOKEN, port: c.SLACK_PORT, commandPrefix: c.SLACK_COMMAND_PREFIX }
+      : undefined,
+  };
+}

@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import type { Chapter } from '../../entities/Chapter.js';
+import type { Services } from '../services/index.js';
+import type { UserError } from './errors.js';
+import type { MessageKey, Params, Translate } from './i18n.js';
+import type { OptionMap, OptionValues } from './options.js';
+import type { CommandRegistry, Leaf } from './registry.js';
+import type { Message, PostedRef } from './reply.js';
+
+/** A user-facing text of a declaration: a key of the message catalogues (complete in en and de). */
+export type Localised = MessageKey;
+
+/** Who may run an action. Moderators may run coach actions too. */
+export type Permission = 'member' | 'coach' | 'moderator';
+
+/** The member who ran a command, as the adapter saw them. */
+export interface Actor {
+  readonly platform: string;
+  /** Discord guild id, Slack team id, `console`. */
+  readonly workspace: string;
+  readonly id: string;
+  readonly name: string;
+  /** Decided by the adapter: Manage Server or the chapter's role, Slack admins or the chapter's group, CONSOLE_MODERATORS. */
+  readonly isModerator: boolean;
+}
+
+/** What a command's `execute` gets: typed options, the actor, services, and the reply state machine. */
+export interface CommandContext<V> {
+  readonly options: V;
+  readonly actor: Actor;
+  /** The channel the command was run in. */
+  readonly channel: string;
+  readonly locale: string;
+  readonly t: Translate;
+  readonly services: Services;
+  readonly commands: CommandRegistry;
+  readonly log: Logger;
+  /** e.g. `['chapter', 'create']`. */
+  readonly path: readonly string[];
+  /** The chapter bound to this channel or workspace; a UserError that says how to bind one otherwise. */
+  chapter(): Promise<Chapter>;
+  /** Whether the actor may run an action (for /help; counts no rate limit). */
+  mayRun(leaf: Leaf): Promise<boolean>;
+  /** A UserError with a localised message, to `throw`. */
+  fail(code: string, key: MessageKey, params?: Params): UserError;
+
+  /** First answer to the interaction (ephemeral or `here`). Once only. */
+  reply(message: Message): Promise<void>;
+  /** Acknowledge now, answer later with `editReply`: for work that may take more than about two seconds. */
+  defer(options?: { ephemeral?: boolean }): Promise<void>;
+  editReply(message: Message): Promise<void>;
+  /** Another answer after the first. */
+  followUp(message: Message): Promise<void>;
+  /** A post that is not an answer to the interaction: a channel message, a DM, a thread reply. */
+  post(message: Message): Promise<PostedRef>;
+  /** Replace a message the bot posted earlier. */
+  edit(ref: PostedRef, message: Message): Promise<void>;
+  /** What a moderator action touched, for the audit log (`chapter:Berlin`). */
+  auditTarget(target: string, details?: string): void;
+}
+
+export interface ActionDecl<O extends OptionMap> {
+  /** Required for subcommands; a top-level action falls back to its command's description. */
+  readonly description?: Localised;
+  /** Default `member`. */
+  readonly permission?: Permission;
+  readonly options?: O;
+  /** Write an audit entry after success. Default: true for moderator actions. */
+  readonly audit?: boolean;
+  /** Overrides the configured per-member, per-command rate limit. */
+  readonly rateLimit?: { readonly max: number; readonly windowSeconds: number };
+  /**
+   * Runs the action. A returned message is sent as the answer (or as the edit of a deferred
+   * answer); an action that answered itself returns nothing.
+   */
+  execute(ctx: CommandContext<OptionValues<O>>): Promise<Message | void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the erased form of every action, for the registry
+export type AnyAction = ActionDecl<any>;
+
+export interface GroupDecl {
+  readonly description: Localised;
+  readonly subcommands: Readonly<Record<string, AnyAction>>;
+}
+
+export type CommandDecl = {
+  readonly name: string;
+  readonly description: Localised;
+} & (
+  | { readonly action: AnyAction; readonly subcommands?: undefined; readonly groups?: undefined }
+  | {
+      readonly action?: undefined;
+      readonly subcommands?: Readonly<Record<string, AnyAction>>;
+      readonly groups?: Readonly<Record<string, GroupDecl>>;
+    }
+);
+
+/** Declares one action (a leaf: a command without subcommands, or a subcommand); infers option types. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an action without options
+export function action<const O extends OptionMap = {}>(decl: ActionDecl<O>): ActionDecl<O> {
+  return decl;
+}
+
+/** Declares a slash command. Kept as a function so declarations read alike and stay checked. */
+export function defineCommand<const C extends CommandDecl>(decl: C): C {
+  return decl;
+}

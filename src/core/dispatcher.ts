@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Services } from '../services/index.js';
+import type { Actor, CommandContext } from './command.js';
+import { parseCommandLine } from './command-line.js';
+import { ReplyStateError, UserError, safeError } from './errors.js';
+import { type Catalogues, defaultCatalogues, translator, type Translate } from './i18n.js';
+import type { RateLimit, RateLimiter } from './rate-limit.js';
+import { type CommandRegistry, type Leaf, optionsOf } from './registry.js';
+import { message, type Message, type PostedRef } from './reply.js';
+import { type RawOptions, type Resolvers, validateOptions } from './validate.js';
+
+/** How an adapter answers the interaction itself (Discord interaction responses, Bolt's respond, console print). */
+export interface Responder {
+  reply(message: Message): Promise<void>;
+  defer(ephemeral: boolean): Promise<void>;
+  editReply(message: Message): Promise<void>;
+  followUp(message: Message): Promise<void>;
+}
+
+/** How an adapter posts elsewhere: channels, DMs, threads; and edits its own posts. */
+export interface Outbox {
+  post(message: Message): Promise<PostedRef>;
+  edit(ref: PostedRef, message: Message): Promise<void>;
+}
+
+/** A command as typed (console, Slack text) or as the platform structured it (Discord). */
+export type Invocation =
+  | { readonly kind: 'line'; readonly text: string }
+  | { readonly kind: 'structured'; readonly path: readonly string[]; readonly options: RawOptions };
+
+/** One neutral interaction, built by an adapter from a native event. */
+export interface Interaction {
+  readonly actor: Actor;
+  readonly channel: string;
+  readonly locale: string;
+  readonly invocation: Invocation;
+  readonly responder: Responder;
+  readonly outbox: Outbox;
+  readonly resolvers: Resolvers;
+}
+
+export interface AuditRecord {
+  readonly actor: Actor;
+  readonly action: string;
+  readonly target: string | null;
+  readonly details: string | null;
+}
+
+export interface DispatcherDeps {
+  readonly registry: CommandRegistry;
+  readonly services: Services;
+  readonly log: Logger;
+  readonly rateLimiter: RateLimiter;
+  readonly rateLimit: RateLimit;
+  /** Whether the actor is an active coach. Moderators always pass coach checks. */
+  readonly isCoach: (actor: Actor) => Promise<boolean>;
+  /** The audit-log hook: called after every successful moderator action (and actions declared `audit`). */
+  readonly onAudit?: (record: AuditRecord) => Promise<void>;
+  readonly catalogues?: Catalogues;
+  readonly incidentId?: () => string;
+}
+
+export type Outcome = 'ok' | 'user-error' | 'incident';
+
+/**
+ * The one path every command takes, from every adapter: resolve, rate-limit, check
+ * permission, validate options, execute, answer. Expected failures (`UserError`) are
+ * answered with their message; anything else with an apology and an incident id that is
+ * also logged with the command name, never with option values or the actor's id.
+ */
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async dispatch(interaction: Interaction): Promise<Outcome> {
+    const t = translator(interaction.locale, this.deps.catalogues ?? defaultCatalogues);
+    const state = new ReplyState(interaction.responder);
+    let command = '?';
+    try {
+      const { leaf, raw } = this.resolve(interaction.invocation, t);
+      command = leaf.path.join(' ');
+      await this.admit(leaf, interaction.actor, t);
+      const options = validateOptions(optionsOf(leaf.action), raw, {
+        t,
+        command: leaf.path.join(' '),
+        usage: this.deps.registry.usage(leaf, t),
+        resolvers: interaction.resolvers,
+      });
+      const audit = { target: null as string | null, details: null as string | null };
+      const ctx = this.context(interaction, leaf, options, t, state, audit);
+      const result = await leaf.action.execute(ctx);
+      if (result) await state.answer(result);
+      else if (state.state !== 'replied') throw new ReplyStateError('NO_REPLY', `/${command} finished without answering`);
+      if (this.deps.onAudit && (leaf.action.audit ?? leaf.permission === 'moderator')) {
+        await this.deps.onAudit({ actor: interaction.actor, action: command, ...audit }).catch((err: unknown) =>
+          this.deps.log.error({ command, err: safeError(err) }, 'audit entry could not be written'),
+        );
+      }
+      return 'ok';
+    } catch (err) {
+      if (err instanceof UserError) {
+        await this.answerSafely(state, message(err.message), command);
+        return 'user-error';
+      }
+      const incident = this.deps.incidentId?.() ?? randomBytes(4).toString('hex');
+      this.deps.log.error({ incident, command, err: safeError(err) }, 'command failed');
+      await this.answerSafely(state, message(t('error.unexpected', { incident })), command);
+      return 'incident';
+    }
+  }
+
+  private resolve(invocation: Invocation, t: Translate): { leaf: Leaf; raw: RawOptions } {
+    const { registry } = this.deps;
+    if (invocation.kind === 'structured') {
+      const found = registry.get(invocation.path) ?? registry.resolve(invocation.path, t).leaf;
+      return { leaf: found, raw: invocation.options };
+    }
+    const parsed = parseCommandLine(invocation.text, t);
+    const { leaf, used } = registry.resolve(parsed.words.map((w) => w.text), t);
+    const raw: Record<string, string> = {};
+    for (const o of parsed.options) {
+      if (o.name in raw) throw new UserError('usage.duplicate_option', t('error.option.duplicate', { option: o.name }));
+      raw[o.name] = o.value;
+    }
+    const free = parsed.words.slice(used);
+    if (free.length) {
+      // Free words fill the one required option not given by name (`/workshop claim 3`).
+      const missing = Object.entries(optionsOf(leaf.action)).filter(([name, spec]) => spec.required && !(name in raw));
+      if (missing.length !== 1) {
+        throw new UserError('usage.unexpected_text', `${t('error.option.unexpected_text', { given: free[0]!.text })}\n${t('error.usage', { usage: registry.usage(leaf, t) })}`);
+      }
+      raw[missing[0]![0]] = free.map((w) => w.text).join(' ');
+    }
+    return { leaf, raw };
+  }
+
+  /** Rate limit first (so floods stop cheaply), then permission. */
+  private async admit(leaf: Leaf, actor: Actor, t: Translate): Promise<void> {
+    const limit = leaf.action.rateLimit ?? this.deps.rateLimit;
+    const key = `${actor.platform}\u0000${actor.workspace}\u0000${actor.id}\u0000${leaf.path[0]}`;
+    const hit = this.deps.rateLimiter.hit(key, limit);
+    if (!hit.ok) {
+      throw new UserError('rate_limited', t('error.rate_limited', { command: leaf.path[0]!, max: limit.max, seconds: limit.windowSeconds, wait: hit.retryAfterSeconds }));
+    }
+    const command = leaf.path.join(' ');
+    if (leaf.permission === 'moderator' && !actor.isModerator) throw new UserError('forbidden', t('error.forbidden.moderator', { command }));
+    if (leaf.permission === 'coach' && !actor.isModerator && !(await this.deps.isCoach(actor))) {
+      throw new UserError('forbidden', t('error.forbidden.coach', { command }));
+    }
+  }
+
+  /** Whether the actor may run a leaf, for /help (no rate limit counted). */
+  async mayRun(leaf: Leaf, actor: Actor): Promise<boolean> {
+    if (leaf.permission === 'member') return true;
+    if (actor.isModerator) return true;
+    return leaf.permission === 'coach' && this.deps.isCoach(actor);
+  }
+
+  private context(
+    interaction: Interaction,
+    leaf: Leaf,
+    options: Record<string, unknown>,
+    t: Translate,
+    state: ReplyState,
+    audit: { target: string | null; details: string | null },
+  ): CommandContext<never> {
+    const { services, registry, log } = this.deps;
+    const { actor, channel, outbox } = interaction;
+    return {
+      options: options as never,
+      actor,
+      channel,
+      locale: interaction.locale,
+      t,
+      services,
+      commands: registry,
+      log,
+      path: leaf.path,
+      chapter: async () => {
+        const found = await services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel });
+        if (!found) throw new UserError('chapter.unbound', t('chapter.unbound'));
+        return found;
+      },
+      mayRun: (other) => this.mayRun(other, actor),
+      fail: (code, key, params) => new UserError(code, t(key, params)),
+      reply: (m) => state.reply(m),
+      defer: (o) => state.defer(o?.ephemeral ?? true),
+      editReply: (m) => state.editReply(m),
+      followUp: (m) => state.followUp(m),
+      post: (m) => {
+        if (m.visibility.kind === 'ephemeral' || m.visibility.kind === 'here') {
+          throw new ReplyStateError('REPLY_NOT_SENT', 'post() is for channel, DM and thread messages; answer with reply()');
+        }
+        return outbox.post(m);
+      },
+      edit: (ref, m) => outbox.edit(ref, m),
+      auditTarget: (target, details) => {
+        audit.target = target;
+        audit.details = details ?? null;
+      },
+    };
+  }
+
+  private async answerSafely(state: ReplyState, m: Message, command: string): Promise<void> {
+    try {
+      await state.answer(m);
+    } catch (err) {
+      // The platform refused even the error answer (expired interaction, network): nothing left to tell the member.
+      this.deps.log.warn({ command, err: safeError(err) }, 'could not deliver the answer');
+    }
+  }
+}
+
+/**
+ * The interaction's answer as a small state machine (new → deferred → replied), the way
+ * Discord's interaction responses and Bolt's ack-then-respond work; misuse is a coded error.
+ */
+class ReplyState {
+  state: 'new' | 'deferred' | 'replied' = 'new';
+
+  constructor(private readonly responder: Responder) {}
+
+  async reply(m: Message): Promise<void> {
+    if (this.state !== 'new') throw new ReplyStateError('REPLY_ALREADY_SENT', 'reply() after the interaction was answered; use followUp() or editReply()');
+    assertAnswer(m);
+    await this.responder.reply(m);
+    this.state = 'replied';
+  }
+
+  async defer(ephemeral: boolean): Promise<void> {
+    if (this.state !== 'new') throw new ReplyStateError('REPLY_ALREADY_SENT', 'defer() after the interaction was answered');
+    await this.responder.defer(ephemeral);
+    this.state = 'deferred';
+  }
+
+  async editReply(m: Message): Promise<void> {
+    if (this.state === 'new') throw new ReplyStateError('REPLY_NOT_DEFERRED', 'editReply() before reply() or defer()');
+    assertAnswer(m);
+    await this.responder.editReply(m);
+    this.state = 'replied';
+  }
+
+  async followUp(m: Message): Promise<void> {
+    if (this.state === 'new') throw new ReplyStateError('REPLY_NOT_SENT', 'followUp() before the first answer');
+    if (this.state === 'deferred') return this.editReply(m);
+    assertAnswer(m);
+    await this.responder.followUp(m);
+  }
+
+  /** Whatever the state, get this message to the member as the answer. */
+  answer(m: Message): Promise<void> {
+    if (this.state === 'new') return this.reply(m);
+    if (this.state === 'deferred') return this.editReply(m);
+    return this.followUp(m);
+  }
+}
+
+function assertAnswer(m: Message): void {
+  if (m.visibility.kind !== 'ephemeral' && m.visibility.kind !== 'here') {
+    throw new ReplyStateError('REPLY_NOT_SENT', 'an answer is ephemeral or here; post() channel, DM and thread messages');
+  }
+}

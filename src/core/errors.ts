@@ -1,0 +1,43 @@
+/**
+ * An expected failure: the member did something the bot cannot do (bad input, no
+ * permission, a full workshop). `code` is stable for tests and logs; `message` is
+ * already localised and is shown to the member, ephemerally.
+ */
+export class UserError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** Misuse of the reply state machine by a command: a programming error, never shown as-is. */
+export class ReplyStateError extends Error {
+  constructor(
+    readonly code: 'REPLY_ALREADY_SENT' | 'REPLY_NOT_DEFERRED' | 'REPLY_NOT_SENT' | 'NO_REPLY',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReplyStateError';
+  }
+}
+
+/**
+ * What of an unexpected error may be logged: its type, code, message and stack. Never its
+ * other properties: database errors carry the query's parameters (which can hold the
+ * text of an anonymous question) and PostgreSQL's `detail` repeats key values.
+ */
+export function safeError(err: unknown): { type: string; message: string; code?: string; stack?: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return {
+      type: err.name,
+      message: err.message,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(err.stack ? { stack: err.stack } : {}),
+    };
+  }
+  return { type: typeof err, message: 'non-Error value thrown' };
+}

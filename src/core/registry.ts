@@ -1,0 +1,176 @@
+import { en } from '../i18n/en.js';
+import type { AnyAction, CommandDecl, Permission } from './command.js';
+import { UserError } from './errors.js';
+import type { Translate } from './i18n.js';
+import type { OptionSpec } from './options.js';
+
+/** One runnable action with the words that reach it (`['chapter', 'create']`). */
+export interface Leaf {
+  readonly path: readonly string[];
+  readonly command: CommandDecl;
+  readonly action: AnyAction;
+  readonly description: keyof typeof en;
+  readonly permission: Permission;
+}
+
+/** The declared options of an action, whatever its inferred type. */
+export function optionsOf(a: AnyAction): Readonly<Record<string, OptionSpec>> {
+  return (a?.options ?? {}) as Readonly<Record<string, OptionSpec>>;
+}
+
+/** Discord's rule for command, subcommand and option names; the strictest platform decides. */
+const NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** The commands, checked once at start-up; how adapters find an action from the words typed. */
+export class CommandRegistry {
+  readonly commands: readonly CommandDecl[];
+  readonly leaves: readonly Leaf[];
+  private readonly byPath = new Map<string, Leaf>();
+
+  constructor(commands: readonly CommandDecl[]) {
+    const problems = checkDeclarations(commands);
+    if (problems.length) throw new Error(`Invalid command declarations:\n- ${problems.join('\n- ')}`);
+    this.commands = commands;
+    this.leaves = commands.flatMap(leavesOf);
+    for (const leaf of this.leaves) this.byPath.set(leaf.path.join(' '), leaf);
+  }
+
+  get(path: readonly string[]): Leaf | undefined {
+    return this.byPath.get(path.join(' '));
+  }
+
+  /**
+   * Finds the action named by the first words of a command line. Returns it with the number
+   * of words used; an unknown command or subcommand is a UserError listing what exists.
+   */
+  resolve(words: readonly string[], t: Translate): { leaf: Leaf; used: number } {
+    const [first = ''] = words;
+    const name = first.replace(/^\//, '').toLowerCase();
+    const command = this.commands.find((c) => c.name === name);
+    if (!command) throw new UserError('usage.unknown_command', t('error.unknown_command', { command: name }));
+    if (command.action) return { leaf: this.byPath.get(name)!, used: 1 };
+
+    const next = words[1]?.toLowerCase();
+    const children = [...Object.keys(command.groups ?? {}), ...Object.keys(command.subcommands ?? {})];
+    const example = this.leaves.find((l) => l.command === command)!;
+    if (next === undefined) {
+      throw new UserError('usage.missing_subcommand', t('error.missing_subcommand', { command: name, choices: children.join(', '), usage: this.usage(example, t) }));
+    }
+    const group = command.groups?.[next];
+    if (group) {
+      const sub = words[2]?.toLowerCase();
+      const subs = Object.keys(group.subcommands);
+      if (sub === undefined || !(sub in group.subcommands)) {
+        const code = sub === undefined ? 'usage.missing_subcommand' : 'usage.unknown_subcommand';
+        const key = sub === undefined ? 'error.missing_subcommand' : 'error.unknown_subcommand';
+        throw new UserError(code, t(key, { command: `${name} ${next}`, given: sub ?? '', choices: subs.join(', '), usage: `/${name} ${next} ${subs[0]}` }));
+      }
+      return { leaf: this.byPath.get(`${name} ${next} ${sub}`)!, used: 3 };
+    }
+    if (command.subcommands && next in command.subcommands) return { leaf: this.byPath.get(`${name} ${next}`)!, used: 2 };
+    throw new UserError('usage.unknown_subcommand', t('error.unknown_subcommand', { command: name, given: next, choices: children.join(', ') }));
+  }
+
+  /** `/chapter create name:<name> timezone:<IANA zone> [city:<city>]` */
+  usage(leaf: Leaf, t: Translate): string {
+    const parts = Object.entries(optionsOf(leaf.action)).map(([name, spec]) => {
+      const shown = `${name}:<${placeholder(name, spec, t)}>`;
+      return spec.required ? shown : `[${shown}]`;
+    });
+    return ['/' + leaf.path.join(' '), ...parts].join(' ');
+  }
+}
+
+function placeholder(name: string, spec: OptionSpec, t: Translate): string {
+  if (spec.placeholder) return t(spec.placeholder);
+  switch (spec.type) {
+    case 'string':
+    case 'text':
+      return name;
+    case 'integer':
+      return spec.min !== undefined && spec.max !== undefined ? `${spec.min}-${spec.max}` : 'number';
+    case 'boolean':
+      return 'true|false';
+    case 'choice':
+      return spec.choices.join('|');
+    case 'date':
+      return 'YYYY-MM-DD';
+    case 'time':
+      return 'HH:MM';
+    case 'user':
+      return '@member';
+    case 'channel':
+      return '#channel';
+  }
+}
+
+function leavesOf(command: CommandDecl): Leaf[] {
+  const leaf = (path: string[], action: AnyAction): Leaf => ({
+    path,
+    command,
+    action,
+    description: action.description ?? command.description,
+    permission: action.permission ?? 'member',
+  });
+  if (command.action) return [leaf([command.name], command.action)];
+  return [
+    ...Object.entries(command.subcommands ?? {}).map(([sub, a]) => leaf([command.name, sub], a)),
+    ...Object.entries(command.groups ?? {}).flatMap(([group, g]) =>
+      Object.entries(g.subcommands).map(([sub, a]) => leaf([command.name, group, sub], a)),
+    ),
+  ];
+}
+
+/** Everything a platform would reject, or the bot could not show, caught before any adapter starts. */
+export function checkDeclarations(commands: readonly CommandDecl[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const known = (key: unknown): boolean => typeof key === 'string' && key in en;
+
+  const checkAction = (where: string, a: AnyAction, needsDescription: boolean): void => {
+    if (typeof a?.execute !== 'function') problems.push(`${where}: no execute function`);
+    if (needsDescription && !known(a?.description)) problems.push(`${where}: description must be a catalogue key`);
+    if (a?.description !== undefined && !known(a.description)) problems.push(`${where}: unknown description key ${String(a.description)}`);
+    let optionalSeen = false;
+    for (const [name, spec] of Object.entries(optionsOf(a))) {
+      const at = `${where} option ${name}`;
+      if (!NAME.test(name)) problems.push(`${at}: name must be lowercase letters, digits and dashes`);
+      if (!known(spec.description)) problems.push(`${at}: description must be a catalogue key`);
+      if (spec.placeholder !== undefined && !known(spec.placeholder)) problems.push(`${at}: unknown placeholder key`);
+      if (spec.required && optionalSeen) problems.push(`${at}: required options must come before optional ones`);
+      if (!spec.required) optionalSeen = true;
+      if (spec.type === 'choice' && spec.choices.length === 0) problems.push(`${at}: no choices`);
+      if ((spec.type === 'string' || spec.type === 'text') && (spec.minLength ?? 0) > (spec.maxLength ?? Infinity)) problems.push(`${at}: minLength > maxLength`);
+      if (spec.type === 'integer' && (spec.min ?? -Infinity) > (spec.max ?? Infinity)) problems.push(`${at}: min > max`);
+    }
+  };
+
+  for (const c of commands) {
+    const where = `/${String(c?.name)}`;
+    if (typeof c?.name !== 'string' || !NAME.test(c.name)) problems.push(`${where}: name must be lowercase letters, digits and dashes`);
+    if (seen.has(c?.name)) problems.push(`${where}: declared twice`);
+    seen.add(c?.name);
+    if (!known(c?.description)) problems.push(`${where}: description must be a catalogue key`);
+    if (c.action) {
+      if (c.subcommands || c.groups) problems.push(`${where}: has both an action and subcommands`);
+      checkAction(where, c.action, false);
+      continue;
+    }
+    const subs = Object.entries(c.subcommands ?? {});
+    const groups = Object.entries(c.groups ?? {});
+    if (!subs.length && !groups.length) problems.push(`${where}: has neither an action nor subcommands`);
+    for (const [name, a] of subs) {
+      if (!NAME.test(name)) problems.push(`${where} ${name}: bad subcommand name`);
+      if (c.groups && name in c.groups) problems.push(`${where} ${name}: both a group and a subcommand`);
+      checkAction(`${where} ${name}`, a, true);
+    }
+    for (const [name, g] of groups) {
+      if (!NAME.test(name)) problems.push(`${where} ${name}: bad group name`);
+      if (!known(g.description)) problems.push(`${where} ${name}: description must be a catalogue key`);
+      const inner = Object.entries(g.subcommands);
+      if (!inner.length) problems.push(`${where} ${name}: empty group`);
+      for (const [sub, a] of inner) checkAction(`${where} ${name} ${sub}`, a, true);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,132 @@
+/**
+ * The neutral reply model. Commands build `Message`s from these pieces; each adapter
+ * renders them natively (Discord embeds and components, Slack Block Kit, plain text on
+ * the console). Plain strings inside the model are always user-visible text, never markup:
+ * renderers escape them, so nothing a member typed can become a mention or a link.
+ */
+
+/** A member as commands see them: platform id plus the name to show. */
+export interface UserRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A channel of the platform (Discord channel id, Slack channel id, console channel name). */
+export interface ChannelRef {
+  readonly id: string;
+  readonly name?: string;
+}
+
+/** How a point in time is shown; each renderer picks the platform's way to show the reader's local time. */
+export type TimeStyle = 'full' | 'date' | 'time' | 'relative';
+
+export type Inline =
+  | string
+  | { readonly kind: 'bold'; readonly children: readonly Inline[] }
+  | { readonly kind: 'italic'; readonly children: readonly Inline[] }
+  | { readonly kind: 'code'; readonly text: string }
+  | { readonly kind: 'link'; readonly url: string; readonly children: readonly Inline[] }
+  /** `timeZone` is the chapter's zone, used where the platform cannot show the reader's own. */
+  | { readonly kind: 'time'; readonly at: Date; readonly style: TimeStyle; readonly timeZone?: string }
+  /** A deliberate mention of a member; renderers only ping where the message asks them to. */
+  | { readonly kind: 'mention'; readonly user: UserRef }
+  /** A link to a channel of the platform (`<#id>` on Discord and Slack, `#name` on the console). */
+  | { readonly kind: 'channel'; readonly id: string };
+
+export type Block =
+  | { readonly kind: 'paragraph'; readonly children: readonly Inline[] }
+  | { readonly kind: 'list'; readonly items: readonly (readonly Inline[])[] }
+  | { readonly kind: 'codeBlock'; readonly text: string };
+
+export type RichText = readonly Block[];
+
+export interface Field {
+  readonly name: string;
+  readonly value: readonly Inline[];
+  readonly inline?: boolean;
+}
+
+/**
+ * A button stands for a command line that does the same thing, so every button action
+ * can also be typed on the console or in Slack text.
+ */
+export interface Button {
+  readonly label: string;
+  readonly command: string;
+  readonly style?: 'primary' | 'secondary' | 'danger';
+}
+
+export interface Attachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly data: string | Uint8Array;
+}
+
+/** Where a message goes. `ephemeral` and `here` answer the interaction; the others are posts. */
+export type Visibility =
+  | { readonly kind: 'ephemeral' }
+  | { readonly kind: 'here' }
+  | { readonly kind: 'channel'; readonly channel: string }
+  | { readonly kind: 'dm'; readonly to: UserRef }
+  | { readonly kind: 'thread'; readonly channel: string; readonly messageId: string };
+
+export interface Message {
+  readonly title?: string;
+  readonly body: RichText;
+  readonly fields?: readonly Field[];
+  readonly buttons?: readonly Button[];
+  readonly attachments?: readonly Attachment[];
+  readonly visibility: Visibility;
+  /** Members a renderer may ping. Empty by default: no message pings anyone unless it says so. */
+  readonly ping?: readonly UserRef[];
+}
+
+/** A message the bot posted, so it can be edited or replied to in a thread later. */
+export interface PostedRef {
+  readonly channel: string;
+  readonly messageId: string;
+}
+
+// Builders, so commands read as the text they produce.
+type InlineArg = Inline | readonly Inline[];
+const flat = (parts: readonly InlineArg[]): Inline[] => parts.flatMap((p) => (Array.isArray(p) ? p : [p as Inline]));
+
+export const bold = (...c: InlineArg[]): Inline => ({ kind: 'bold', children: flat(c) });
+export const italic = (...c: InlineArg[]): Inline => ({ kind: 'italic', children: flat(c) });
+export const code = (text: string): Inline => ({ kind: 'code', text });
+export const link = (url: string, ...c: InlineArg[]): Inline => ({ kind: 'link', url, children: c.length ? flat(c) : [url] });
+export const time = (at: Date, style: TimeStyle = 'full', timeZone?: string): Inline => ({ kind: 'time', at, style, timeZone });
+export const mention = (user: UserRef): Inline => ({ kind: 'mention', user });
+export const channelLink = (id: string): Inline => ({ kind: 'channel', id });
+export const p = (...c: InlineArg[]): Block => ({ kind: 'paragraph', children: flat(c) });
+export const list = (...items: InlineArg[]): Block => ({ kind: 'list', items: items.map((i) => flat([i])) });
+export const codeBlock = (text: string): Block => ({ kind: 'codeBlock', text });
+
+/** A message of paragraphs (each string one paragraph), ephemeral unless `visibility` says otherwise. */
+export function message(body: string | RichText, extra: Partial<Omit<Message, 'body'>> = {}): Message {
+  const blocks = typeof body === 'string' ? body.split('\n\n').map((para) => p(para)) : body;
+  return { visibility: { kind: 'ephemeral' }, ...extra, body: blocks };
+}
+
+/** Plain text of a message, without markup: for logs of what was sent and for fallbacks. */
+export function inlineText(parts: readonly Inline[]): string {
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      switch (part.kind) {
+        case 'bold':
+        case 'italic':
+        case 'link':
+          return inlineText(part.children);
+        case 'code':
+          return part.text;
+        case 'time':
+          return part.at.toISOString();
+        case 'mention':
+          return part.user.name;
+        case 'channel':
+          return `#${part.id}`;
+      }
+    })
+    .join('');
+}

@@ -1,0 +1,113 @@
+import { UserError } from './errors.js';
+import type { Translate } from './i18n.js';
+import type { OptionSpec } from './options.js';
+import type { ChannelRef, UserRef } from './reply.js';
+
+/** An option value as an adapter hands it over: text from a command line, or a platform's typed value. */
+export type RawValue = string | number | boolean | UserRef | ChannelRef;
+export type RawOptions = Readonly<Record<string, RawValue>>;
+
+/** How the adapter turns `@alice`, `<@123>`, `#questions` into members and channels. */
+export interface Resolvers {
+  user?(raw: string): UserRef | undefined;
+  channel?(raw: string): ChannelRef | undefined;
+}
+
+const TRUE = new Set(['true', 'yes', 'on', '1', 'ja', 'wahr']);
+const FALSE = new Set(['false', 'no', 'off', '0', 'nein', 'falsch']);
+const length = (s: string): number => [...s].length;
+
+/**
+ * Checks raw options against the declaration and converts them to the declared types.
+ * Every problem is reported at once, followed by the usage line, so one correction suffices.
+ */
+export function validateOptions(
+  specs: Readonly<Record<string, OptionSpec>>,
+  raw: RawOptions,
+  ctx: { t: Translate; command: string; usage: string; resolvers: Resolvers },
+): Record<string, unknown> {
+  const { t } = ctx;
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  const names = Object.keys(specs);
+
+  for (const given of Object.keys(raw)) {
+    if (!(given in specs)) {
+      problems.push(names.length ? t('error.option.unknown', { command: ctx.command, option: given, choices: names.join(', ') }) : t('error.option.none', { command: ctx.command }));
+    }
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    let value = raw[name];
+    if (typeof value === 'string' && spec.type !== 'text') value = value.trim();
+    if (typeof value === 'string' && spec.type === 'text') value = value.replace(/^\s+|\s+$/g, '');
+    if (value === undefined || value === '') {
+      if (spec.required) problems.push(t('error.option.missing', { option: name }));
+      continue;
+    }
+    const problem = convert(name, spec, value, ctx.resolvers, t, (v) => (values[name] = v));
+    if (problem) problems.push(problem);
+  }
+  if (problems.length) throw new UserError('usage.invalid_options', [...problems, t('error.usage', { usage: ctx.usage })].join('\n'));
+  return values;
+}
+
+function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Resolvers, t: Translate, set: (v: unknown) => void): string | undefined {
+  const given = typeof value === 'object' ? value.id : String(value);
+  const p = { option: name, given };
+  switch (spec.type) {
+    case 'string':
+    case 'text': {
+      if (typeof value !== 'string') return t('error.option.too_short', { ...p, min: 1, length: 0 });
+      const n = length(value);
+      if (spec.minLength !== undefined && n < spec.minLength) return t('error.option.too_short', { ...p, min: spec.minLength, length: n });
+      if (spec.maxLength !== undefined && n > spec.maxLength) return t('error.option.too_long', { ...p, max: spec.maxLength, length: n });
+      set(value);
+      return undefined;
+    }
+    case 'integer': {
+      const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(given) ? Number(given) : NaN;
+      if (!Number.isSafeInteger(n)) return t('error.option.not_integer', p);
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        return t('error.option.out_of_range', { ...p, min: spec.min ?? '−∞', max: spec.max ?? '∞' });
+      }
+      set(n);
+      return undefined;
+    }
+    case 'boolean': {
+      if (typeof value === 'boolean') return void set(value);
+      const word = given.toLowerCase();
+      if (TRUE.has(word)) return void set(true);
+      if (FALSE.has(word)) return void set(false);
+      return t('error.option.not_boolean', p);
+    }
+    case 'choice': {
+      const choice = spec.choices.find((c) => c.toLowerCase() === given.toLowerCase());
+      if (choice === undefined) return t('error.option.not_choice', { ...p, choices: spec.choices.join(', ') });
+      return void set(choice);
+    }
+    case 'date': {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(given);
+      if (m) {
+        const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+        const d = new Date(Date.UTC(year, month - 1, day));
+        if (d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day) return void set({ year, month, day });
+      }
+      return t('error.option.not_date', p);
+    }
+    case 'time': {
+      const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(given);
+      if (!m) return t('error.option.not_time', p);
+      return void set({ hour: Number(m[1]), minute: Number(m[2]) });
+    }
+    case 'user': {
+      const user = typeof value === 'object' ? value : resolvers.user?.(given);
+      if (!user || !('name' in user)) return t('error.option.not_user', p);
+      return void set(user);
+    }
+    case 'channel': {
+      const channel = typeof value === 'object' ? value : resolvers.channel?.(given);
+      if (!channel) return t('error.option.not_channel', p);
+      return void set(channel);
+    }
+  }
+}

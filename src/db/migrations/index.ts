@@ -1,0 +1,4 @@
+import { Foundation1795000000000 } from './1795000000000-Foundation.js';
+
+/** Every migration, in order. A generated migration is added here by hand (see README). */
+export const migrations = [Foundation1795000000000];

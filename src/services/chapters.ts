@@ -1,0 +1,133 @@
+import type { DataSource } from 'typeorm';
+import { Chapter } from '../../entities/Chapter.js';
+import { ChapterBinding } from '../../entities/ChapterBinding.js';
+import { type ChannelPurpose, ChapterChannel } from '../../entities/ChapterChannel.js';
+import type { Clock } from '../core/clock.js';
+import { isUniqueViolation } from '../db/errors.js';
+
+/** A place on a platform: a workspace, and the channel inside it where something happened. */
+export interface Place {
+  readonly platform: string;
+  readonly workspace: string;
+  readonly channel: string;
+}
+
+export type ChapterFailure = 'duplicate' | 'not_found' | 'bad_timezone' | 'bad_name';
+
+/** A failure the command turns into a localised message. */
+export class ChapterError extends Error {
+  constructor(
+    readonly reason: ChapterFailure,
+    readonly subject: string,
+  ) {
+    super(`chapter ${reason}: ${subject}`);
+  }
+}
+
+/**
+ * The canonical spelling of an IANA time zone this runtime knows (`europe/berlin` →
+ * `Europe/Berlin`), or null. Abbreviations and offsets (CET, +01:00) are refused: they do
+ * not know about daylight saving time.
+ */
+export function canonicalTimeZone(zone: string): string | null {
+  if (!zone.includes('/') && zone.toUpperCase() !== 'UTC') return null;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+const NAME = /^[\p{L}\p{N}][\p{L}\p{N} .'-]*$/u;
+
+export class ChapterService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates a chapter. The unique key on the folded name decides between two moderators
+   * creating the same chapter at once. With `bindTo`, the chapter is also bound to that
+   * workspace if nothing is bound there yet (so a new install works after one command).
+   */
+  async create(input: { name: string; timeZone: string; city?: string; bindTo?: Omit<Place, 'channel'> }): Promise<{ chapter: Chapter; bound: boolean }> {
+    const name = input.name.trim().replace(/\s+/g, ' ');
+    if (!NAME.test(name)) throw new ChapterError('bad_name', name);
+    const timeZone = canonicalTimeZone(input.timeZone);
+    if (!timeZone) throw new ChapterError('bad_timezone', input.timeZone);
+    try {
+      return await this.db.transaction(async (em) => {
+        const chapter = await em.save(
+          em.create(Chapter, { name, nameKey: name.toLowerCase(), city: input.city?.trim() || null, timeZone, createdAt: this.clock.now() }),
+        );
+        let bound = false;
+        if (input.bindTo) {
+          const existing = await em.findOneBy(ChapterBinding, { ...input.bindTo, channel: '' });
+          if (!existing) {
+            await em.insert(ChapterBinding, { chapterId: chapter.id, ...input.bindTo, channel: '' });
+            bound = true;
+          }
+        }
+        return { chapter, bound };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ChapterError('duplicate', name);
+      throw err;
+    }
+  }
+
+  list(): Promise<Chapter[]> {
+    return this.db.getRepository(Chapter).find({ order: { nameKey: 'ASC' } });
+  }
+
+  async get(name: string): Promise<Chapter> {
+    const chapter = await this.db.getRepository(Chapter).findOneBy({ nameKey: name.trim().replace(/\s+/g, ' ').toLowerCase() });
+    if (!chapter) throw new ChapterError('not_found', name);
+    return chapter;
+  }
+
+  /** The chapter for a place: a channel's own binding wins over its workspace's. */
+  async resolve(place: Place): Promise<Chapter | null> {
+    const bindings = await this.db.getRepository(ChapterBinding).find({
+      where: [
+        { platform: place.platform, workspace: place.workspace, channel: place.channel },
+        { platform: place.platform, workspace: place.workspace, channel: '' },
+      ],
+      relations: { chapter: true },
+    });
+    const best = bindings.find((b) => b.channel !== '') ?? bindings[0];
+    return best?.chapter ?? null;
+  }
+
+  /** Binds a workspace (`channel` empty) or one channel to a chapter, replacing what was bound there. */
+  async bind(name: string, place: Place): Promise<Chapter> {
+    const chapter = await this.get(name);
+    await this.db.getRepository(ChapterBinding).upsert({ chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] });
+    return chapter;
+  }
+
+  /** Where this place's binding comes from, if any: the channel's own or the workspace's. */
+  async bindingKind(chapter: Chapter, place: Place): Promise<'channel' | 'workspace' | null> {
+    const bindings = await this.db.getRepository(ChapterBinding).findBy({ chapterId: chapter.id, platform: place.platform, workspace: place.workspace });
+    if (bindings.some((b) => b.channel === place.channel && b.channel !== '')) return 'channel';
+    return bindings.some((b) => b.channel === '') ? 'workspace' : null;
+  }
+
+  /** Sets some of a chapter's channels in one workspace, all or none. */
+  async setChannels(name: string, where: Omit<Place, 'channel'>, channels: Partial<Record<ChannelPurpose, string>>): Promise<Chapter> {
+    const chapter = await this.get(name);
+    await this.db.transaction(async (em) => {
+      for (const [purpose, channelId] of Object.entries(channels)) {
+        await em.upsert(ChapterChannel, { chapterId: chapter.id, ...where, purpose: purpose as ChannelPurpose, channelId }, { conflictPaths: ['chapterId', 'platform', 'workspace', 'purpose'] });
+      }
+    });
+    return chapter;
+  }
+
+  /** The chapter's channels in one workspace, by purpose. */
+  async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
+    const rows = await this.db.getRepository(ChapterChannel).findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
+    return Object.fromEntries(rows.map((r) => [r.purpose, r.channelId]));
+  }
+}

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import { AuditService } from './audit.js';
+import { ChapterService } from './chapters.js';
+import { MemberService } from './members.js';
+
+/** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
+export interface Services {
+  readonly config: Config;
+  readonly db: DataSource;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly anonSecret: string;
+  readonly chapters: ChapterService;
+  readonly members: MemberService;
+  readonly audit: AuditService;
+}
+
+export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
+  return {
+    ...base,
+    chapters: new ChapterService(base.db, base.clock),
+    members: new MemberService(base.db, base.clock),
+    audit: new AuditService(base.db, base.clock),
+  };
+}
