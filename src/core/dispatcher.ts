@@ -76,9 +76,13 @@ export class Dispatcher {
     const t = translator(interaction.locale, this.deps.catalogues ?? defaultCatalogues);
     const state = new ReplyState(interaction.responder);
     let command = '?';
+    // What must never reach the log, even inside an error's message: the member's id and name
+    // and everything they typed (an anonymous question, a report's reason).
+    const sensitive = [interaction.actor.id, interaction.actor.name];
     try {
       const { leaf, raw } = this.resolve(interaction.invocation, t);
       command = leaf.path.join(' ');
+      for (const value of Object.values(raw)) if (typeof value === 'string') sensitive.push(value);
       await this.admit(leaf, interaction.actor, t);
       const options = validateOptions(optionsOf(leaf.action), raw, {
         t,
@@ -103,7 +107,7 @@ export class Dispatcher {
         return 'user-error';
       }
       const incident = this.deps.incidentId?.() ?? randomBytes(4).toString('hex');
-      this.deps.log.error({ incident, command, err: safeError(err) }, 'command failed');
+      this.deps.log.error({ incident, command, err: scrub(safeError(err), sensitive) }, 'command failed');
       await this.answerSafely(state, message(t('error.unexpected', { incident })), command);
       return 'incident';
     }
@@ -253,6 +257,13 @@ class ReplyState {
     if (this.state === 'deferred') return this.editReply(m);
     return this.followUp(m);
   }
+}
+
+/** Replaces every sensitive string (3 characters or more) in an error's text fields by `[redacted]`. */
+function scrub<T extends Record<string, string | undefined>>(fields: T, sensitive: readonly string[]): T {
+  const needles = sensitive.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  const clean = (text: string) => needles.reduce((acc, needle) => acc.split(needle).join('[redacted]'), text);
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? clean(v) : v])) as T;
 }
 
 function assertAnswer(m: Message): void {
