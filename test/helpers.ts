@@ -79,7 +79,7 @@ export async function freshDatabase(kind: 'sqlite' | 'postgres'): Promise<TestDa
 export function eachDatabase(
   t: { test: (name: string, fn: (t: { skip: (reason: string) => void }) => Promise<void>) => Promise<void> },
   body: (db: TestDatabase) => Promise<void>,
-): Promise<void[]> {
+): Promise<void> {
   return Promise.all(
     (['sqlite', 'postgres'] as const).map((kind) =>
       t.test(kind, async (sub) => {
@@ -95,7 +95,7 @@ export function eachDatabase(
         }
       }),
     ),
-  );
+  ).then(() => undefined);
 }
 
 /** A logger whose lines the test can read back. */

@@ -1,9 +1,9 @@
-import type { DataSource } from 'typeorm';
 import { Chapter } from '../../entities/Chapter.js';
 import { ChapterBinding } from '../../entities/ChapterBinding.js';
 import { type ChannelPurpose, ChapterChannel } from '../../entities/ChapterChannel.js';
 import type { Clock } from '../core/clock.js';
 import { isUniqueViolation } from '../db/errors.js';
+import type { Store } from '../db/store.js';
 
 /** A place on a platform: a workspace, and the channel inside it where something happened. */
 export interface Place {
@@ -42,7 +42,7 @@ const NAME = /^[\p{L}\p{N}][\p{L}\p{N} .'-]*$/u;
 
 export class ChapterService {
   constructor(
-    private readonly db: DataSource,
+    private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
@@ -57,7 +57,7 @@ export class ChapterService {
     const timeZone = canonicalTimeZone(input.timeZone);
     if (!timeZone) throw new ChapterError('bad_timezone', input.timeZone);
     try {
-      return await this.db.transaction(async (em) => {
+      return await this.store.transaction(async (em) => {
         const chapter = await em.save(
           em.create(Chapter, { name, nameKey: name.toLowerCase(), city: input.city?.trim() || null, timeZone, createdAt: this.clock.now() }),
         );
@@ -78,18 +78,18 @@ export class ChapterService {
   }
 
   list(): Promise<Chapter[]> {
-    return this.db.getRepository(Chapter).find({ order: { nameKey: 'ASC' } });
+    return this.store.manager.getRepository(Chapter).find({ order: { nameKey: 'ASC' } });
   }
 
   async get(name: string): Promise<Chapter> {
-    const chapter = await this.db.getRepository(Chapter).findOneBy({ nameKey: name.trim().replace(/\s+/g, ' ').toLowerCase() });
+    const chapter = await this.store.manager.getRepository(Chapter).findOneBy({ nameKey: name.trim().replace(/\s+/g, ' ').toLowerCase() });
     if (!chapter) throw new ChapterError('not_found', name);
     return chapter;
   }
 
   /** The chapter for a place: a channel's own binding wins over its workspace's. */
   async resolve(place: Place): Promise<Chapter | null> {
-    const bindings = await this.db.getRepository(ChapterBinding).find({
+    const bindings = await this.store.manager.getRepository(ChapterBinding).find({
       where: [
         { platform: place.platform, workspace: place.workspace, channel: place.channel },
         { platform: place.platform, workspace: place.workspace, channel: '' },
@@ -103,13 +103,13 @@ export class ChapterService {
   /** Binds a workspace (`channel` empty) or one channel to a chapter, replacing what was bound there. */
   async bind(name: string, place: Place): Promise<Chapter> {
     const chapter = await this.get(name);
-    await this.db.getRepository(ChapterBinding).upsert({ chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] });
+    await this.store.transaction((em) => em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] }));
     return chapter;
   }
 
   /** Where this place's binding comes from, if any: the channel's own or the workspace's. */
   async bindingKind(chapter: Chapter, place: Place): Promise<'channel' | 'workspace' | null> {
-    const bindings = await this.db.getRepository(ChapterBinding).findBy({ chapterId: chapter.id, platform: place.platform, workspace: place.workspace });
+    const bindings = await this.store.manager.getRepository(ChapterBinding).findBy({ chapterId: chapter.id, platform: place.platform, workspace: place.workspace });
     if (bindings.some((b) => b.channel === place.channel && b.channel !== '')) return 'channel';
     return bindings.some((b) => b.channel === '') ? 'workspace' : null;
   }
@@ -117,7 +117,7 @@ export class ChapterService {
   /** Sets some of a chapter's channels in one workspace, all or none. */
   async setChannels(name: string, where: Omit<Place, 'channel'>, channels: Partial<Record<ChannelPurpose, string>>): Promise<Chapter> {
     const chapter = await this.get(name);
-    await this.db.transaction(async (em) => {
+    await this.store.transaction(async (em) => {
       for (const [purpose, channelId] of Object.entries(channels)) {
         await em.upsert(ChapterChannel, { chapterId: chapter.id, ...where, purpose: purpose as ChannelPurpose, channelId }, { conflictPaths: ['chapterId', 'platform', 'workspace', 'purpose'] });
       }
@@ -127,7 +127,7 @@ export class ChapterService {
 
   /** The chapter's channels in one workspace, by purpose. */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
-    const rows = await this.db.getRepository(ChapterChannel).findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
+    const rows = await this.store.manager.getRepository(ChapterChannel).findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
     return Object.fromEntries(rows.map((r) => [r.purpose, r.channelId]));
   }
 }

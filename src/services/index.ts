@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
+import { Store } from '../db/store.js';
 import { AuditService } from './audit.js';
 import { ChapterService } from './chapters.js';
 import { MemberService } from './members.js';
@@ -10,6 +11,8 @@ import { MemberService } from './members.js';
 export interface Services {
   readonly config: Config;
   readonly db: DataSource;
+  /** The database for services: reads, and writes inside transactions (see Store). */
+  readonly store: Store;
   readonly clock: Clock;
   readonly log: Logger;
   readonly anonSecret: string;
@@ -19,10 +22,12 @@ export interface Services {
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
+  const store = new Store(base.db);
   return {
     ...base,
-    chapters: new ChapterService(base.db, base.clock),
-    members: new MemberService(base.db, base.clock),
-    audit: new AuditService(base.db, base.clock),
+    store,
+    chapters: new ChapterService(store, base.clock),
+    members: new MemberService(store, base.clock),
+    audit: new AuditService(store, base.clock),
   };
 }

@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
 import { Member } from '../../entities/Member.js';
 import type { Clock } from '../core/clock.js';
 import type { Actor } from '../core/command.js';
+import type { Store } from '../db/store.js';
 
 /**
  * Members the bot must remember (coaches, learners with seats). Call `ensure` only from a
@@ -9,25 +9,29 @@ import type { Actor } from '../core/command.js';
  */
 export class MemberService {
   constructor(
-    private readonly db: DataSource,
+    private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
   /** The member's row, created on first need; the display name follows the platform's. Safe under races. */
-  async ensure(actor: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>, locale?: string): Promise<Member> {
-    const repo = this.db.getRepository(Member);
+  ensure(actor: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>, locale?: string): Promise<Member> {
     const key = { platform: actor.platform, workspace: actor.workspace, userId: actor.id };
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({ ...key, displayName: actor.name.slice(0, 100), locale: locale ?? null, createdAt: this.clock.now() })
-      .orIgnore()
-      .execute();
-    const member = await repo.findOneByOrFail(key);
-    if (member.displayName !== actor.name.slice(0, 100)) {
-      member.displayName = actor.name.slice(0, 100);
-      await repo.update({ id: member.id }, { displayName: member.displayName });
-    }
-    return member;
+    const displayName = actor.name.slice(0, 100);
+    return this.store.transaction(async (em) => {
+      // Insert-or-ignore on the unique key: two racing first commands create one row.
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(Member)
+        .values({ ...key, displayName, locale: locale ?? null, createdAt: this.clock.now() })
+        .orIgnore()
+        .execute();
+      const member = await em.findOneByOrFail(Member, key);
+      if (member.displayName !== displayName) {
+        member.displayName = displayName;
+        await em.update(Member, { id: member.id }, { displayName });
+      }
+      return member;
+    });
   }
 }

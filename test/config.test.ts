@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a configuration error');
+}
+
+test('with nothing set, the defaults make a working console bot on SQLite', () => {
+  const c = loadConfig({});
+  assert.deepEqual(c.database, { kind: 'sqlite', path: 'data/bot.sqlite' });
+  assert.equal(c.locale, 'en');
+  assert.equal(c.communityName, 'OpenTechSchool');
+  assert.deepEqual(c.consoleModerators, ['moderator']);
+  assert.equal(c.discord, undefined);
+  assert.equal(c.slack, undefined);
+  assert.equal(c.migrateOnStart, true);
+});
+
+test('empty values in .env count as unset', () => {
+  const c = loadConfig({ DISCORD_TOKEN: '', DATABASE_URL: '  ', BOT_LOCALE: '' });
+  assert.equal(c.discord, undefined);
+  assert.equal(c.database.kind, 'sqlite');
+});
+
+test('DATABASE_URL chooses an SQLite file or PostgreSQL with an optional schema', () => {
+  assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x/bot.sqlite' }).database, { kind: 'sqlite', path: '/tmp/x/bot.sqlite' });
+  const pg = loadConfig({ DATABASE_URL: 'postgres://bot@db:5432/ots?schema=berlin', DATABASE_POOL_SIZE: '4' }).database;
+  assert.deepEqual(pg, { kind: 'postgres', url: 'postgres://bot@db:5432/ots', schema: 'berlin', poolSize: 4 });
+});
+
+test('a wrong value stops start-up with one line naming the variable and what is expected', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ DATABASE_URL: 'mysql://x' }, /^Configuration error: DATABASE_URL must be sqlite:PATH or postgres:/],
+    [{ BOT_LOCALE: 'fr' }, /^Configuration error: BOT_LOCALE must be en or de$/],
+    [{ RATE_LIMIT_MAX: 'lots' }, /^Configuration error: RATE_LIMIT_MAX must be a whole number$/],
+    [{ SLACK_PORT: '70000' }, /^Configuration error: SLACK_PORT must be at most 65535$/],
+    [{ DISCORD_TOKEN: 'abc' }, /^Configuration error: DISCORD_APPLICATION_ID must be set when DISCORD_TOKEN is set/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^Configuration error: SLACK_SIGNING_SECRET must be set/],
+    [{ SLACK_BOT_TOKEN: 'xoxp-1' }, /^Configuration error: SLACK_BOT_TOKEN must be a bot token starting with xoxb-$/],
+    [{ DB_MIGRATE_ON_START: 'perhaps' }, /^Configuration error: DB_MIGRATE_ON_START must be true or false$/],
+  ];
+  for (const [env, expected] of cases) {
+    const err = configError(env);
+    assert.match(err.message, expected);
+    assert.ok(!err.message.includes('\n'), 'one line');
+  }
+});
+
+test('a short ANON_SECRET is refused without repeating it', () => {
+  const err = configError({ ANON_SECRET: 'hunter2-but-longer' });
+  assert.match(err.message, /ANON_SECRET must be at least 32 bytes long/);
+  assert.ok(!err.message.includes('hunter2'));
+});
+
+test('a 32-byte secret is accepted, counted in bytes not characters', () => {
+  assert.equal(loadConfig({ ANON_SECRET: 'ü'.repeat(16) }).anonSecret, 'ü'.repeat(16));
+});

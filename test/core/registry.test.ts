@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { commands } from '../../commands/index.js';
+import { action, type CommandDecl, defineCommand } from '../../src/core/command.js';
+import { option } from '../../src/core/options.js';
+import { checkDeclarations, CommandRegistry } from '../../src/core/registry.js';
+import { translator } from '../../src/core/i18n.js';
+import { message } from '../../src/core/reply.js';
+
+const ok = action({ description: 'cmd.help', async execute() { return message('ok'); } });
+
+test('the real command list passes the start-up check', () => {
+  assert.deepEqual(checkDeclarations(commands), []);
+  const registry = new CommandRegistry(commands);
+  assert.ok(registry.get(['chapter', 'create']));
+  assert.ok(registry.get(['help']));
+});
+
+test('two commands with one name stop start-up', () => {
+  const a = defineCommand({ name: 'twin', description: 'cmd.help', action: ok });
+  assert.throws(() => new CommandRegistry([a, a]), /\/twin: declared twice/);
+});
+
+test('incomplete declarations are reported, all at once', () => {
+  const bad = [
+    { name: 'Bad Name', description: 'cmd.help', action: ok },
+    { name: 'nodesc', description: 'no.such.key', action: ok },
+    { name: 'empty', description: 'cmd.help', subcommands: {} },
+    { name: 'noexec', description: 'cmd.help', subcommands: { run: { description: 'cmd.help' } } },
+    { name: 'order', description: 'cmd.help', action: action({ options: { a: option.string({ description: 'cmd.help' }), b: option.string({ description: 'cmd.help', required: true }) }, async execute() {} }) },
+    { name: 'range', description: 'cmd.help', action: action({ options: { n: option.integer({ description: 'cmd.help', min: 5, max: 1 }) }, async execute() {} }) },
+  ] as unknown as CommandDecl[];
+  const problems = checkDeclarations(bad);
+  for (const expected of [
+    '/Bad Name: name must be lowercase',
+    '/nodesc: description must be a catalogue key',
+    '/empty: has neither an action nor subcommands',
+    '/noexec run: no execute function',
+    '/order option b: required options must come before optional ones',
+    '/range option n: min > max',
+  ]) {
+    assert.ok(problems.some((p) => p.startsWith(expected)), `expected “${expected}” in ${JSON.stringify(problems)}`);
+  }
+});
+
+test('the usage line marks optional options and shows placeholders', () => {
+  const registry = new CommandRegistry(commands);
+  const t = translator('en');
+  assert.equal(registry.usage(registry.get(['chapter', 'create'])!, t), '/chapter create name:<name> timezone:<IANA zone> [city:<city>]');
+  assert.equal(registry.usage(registry.get(['chapter', 'use'])!, t), '/chapter use name:<name> [scope:<workspace|channel>]');
+});

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { createDataSource } from '../../src/db/data-source.js';
+import { migrations } from '../../src/db/migrations/index.js';
+import { eachDatabase, freshDatabase } from '../helpers.js';
+
+const TABLES = ['audit_entry', 'chapter', 'chapter_binding', 'chapter_channel', 'member'];
+
+test('migrations build the schema the entities describe, on a fresh database', (t) =>
+  eachDatabase(t, async ({ target, kind }) => {
+    const db = createDataSource(target);
+    await db.initialize();
+    try {
+      const applied = await db.runMigrations({ transaction: 'each' });
+      assert.deepEqual(applied.map((m) => m.name), migrations.map((m) => new m().name));
+      const tables = (await db.createQueryRunner().getTables(TABLES)).map((tb) => tb.name.split('.').pop()).sort();
+      assert.deepEqual(tables, TABLES);
+      // What migration:generate would write: nothing, if entities and migrations agree.
+      const pending = await db.driver.createSchemaBuilder().log();
+      assert.deepEqual(pending.upQueries.map((q) => q.query), [], `${kind}: entities and migrations disagree`);
+      assert.deepEqual(await db.runMigrations(), [], 'running again applies nothing');
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('every migration can be reverted, leaving only the migrations table', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const db = createDataSource(target);
+    await db.initialize();
+    try {
+      await db.runMigrations();
+      for (let i = 0; i < migrations.length; i++) await db.undoLastMigration();
+      assert.deepEqual(await db.createQueryRunner().getTables(TABLES), []);
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('the SQLite file is in WAL mode, with a busy timeout', async () => {
+  const { target, drop } = await freshDatabase('sqlite');
+  try {
+    assert.ok(target.kind === 'sqlite');
+    const db = createDataSource(target);
+    await db.initialize();
+    const [{ journal_mode }] = await db.query('PRAGMA journal_mode');
+    const [{ timeout }] = await db.query('PRAGMA busy_timeout');
+    await db.destroy();
+    assert.equal(journal_mode, 'wal');
+    assert.equal(timeout, 5000);
+    // And the mode stays with the file for any other reader.
+    const raw = new Database(target.path, { readonly: true });
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    raw.close();
+  } finally {
+    await drop();
+  }
+});
