@@ -26,7 +26,8 @@ export interface Outbox {
 
 /** A command as typed (console, Slack text) or as the platform structured it (Discord). */
 export type Invocation =
-  | { readonly kind: 'line'; readonly text: string }
+  /** `startColumn`: where `text` starts in what the member typed, so errors point at the right column. */
+  | { readonly kind: 'line'; readonly text: string; readonly startColumn?: number }
   | { readonly kind: 'structured'; readonly path: readonly string[]; readonly options: RawOptions };
 
 /** One neutral interaction, built by an adapter from a native event. */
@@ -119,7 +120,7 @@ export class Dispatcher {
       const found = registry.get(invocation.path) ?? registry.resolve(invocation.path, t).leaf;
       return { leaf: found, raw: invocation.options };
     }
-    const parsed = parseCommandLine(invocation.text, t);
+    const parsed = parseCommandLine(invocation.text, t, invocation.startColumn);
     const { leaf, used } = registry.resolve(parsed.words.map((w) => w.text), t);
     const raw: Record<string, string> = {};
     for (const o of parsed.options) {

@@ -33,7 +33,9 @@ export class ConsoleAdapter {
 
   /** Runs one line; resolves when its answers are printed. Returns `quit` for /quit. */
   async handle(rawLine: string): Promise<'quit' | undefined> {
-    let line = rawLine.trim();
+    let line = rawLine.trimEnd();
+    let startColumn = 1 + line.length - line.trimStart().length;
+    line = line.trimStart();
     if (!line || line.startsWith('#')) return undefined;
     const as = /^@(\S+)(?:\s+|$)/u.exec(line);
     if (as) {
@@ -43,6 +45,7 @@ export class ConsoleAdapter {
         return undefined;
       }
       this.actor = name;
+      startColumn += as[0].length;
       line = line.slice(as[0].length);
       if (!line) return undefined;
     }
@@ -53,7 +56,7 @@ export class ConsoleAdapter {
       actor,
       channel: this.channel,
       locale: this.o.locale,
-      invocation: { kind: 'line', text: line },
+      invocation: { kind: 'line', text: line, startColumn },
       responder: this.responder(actor),
       outbox: this.outbox(),
       resolvers: {

@@ -63,7 +63,7 @@ function renderInline(parts: readonly Inline[], o: ConsoleRenderOptions): string
     .join('');
 }
 
-/** A time in a zone with the zone's abbreviation, e.g. `Sun 29 Mar 2026, 10:00 CEST`. */
+/** A time in a zone with the zone's abbreviation, e.g. `Sun, 29 Mar 2026, 10:00 CEST`. */
 export function formatZoned(at: Date, style: TimeStyle, timeZone: string, locale: string, now: Date): string {
   const tag = locale.startsWith('de') ? 'de-DE' : 'en-GB';
   if (style === 'relative') {
