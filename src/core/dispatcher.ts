@@ -129,8 +129,11 @@ export class Dispatcher {
     }
     const free = parsed.words.slice(used);
     if (free.length) {
-      // Free words fill the one required option not given by name (`/workshop claim 3`).
-      const missing = Object.entries(optionsOf(leaf.action)).filter(([name, spec]) => spec.required && !(name in raw));
+      // Free words fill the one required option not given by name (`/workshop claim 3`), or
+      // the only option an action has (`/help chapter`).
+      const all = Object.entries(optionsOf(leaf.action));
+      const required = all.filter(([name, spec]) => spec.required && !(name in raw));
+      const missing = required.length ? required : all.length === 1 && !(all[0]![0] in raw) ? all : [];
       if (missing.length !== 1) {
         throw new UserError('usage.unexpected_text', `${t('error.option.unexpected_text', { given: free[0]!.text })}\n${t('error.usage', { usage: registry.usage(leaf, t) })}`);
       }

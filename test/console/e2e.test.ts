@@ -99,10 +99,11 @@ test('npm start runs the console: a scripted session prints the expected blocks 
 test('the console speaks German with --locale de', async () => {
   const tmp = tempDir();
   try {
-    const run = await npmStart('/chapter list\n/chapter zeige\n', { DATA_DIR: tmp.dir }, ['--locale', 'de']);
+    const run = await npmStart('/chapter list\n/chapter zeige\n/help chapter\n', { DATA_DIR: tmp.dir }, ['--locale', 'de']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.blocks[0]!.text, /Es gibt noch keine Chapter/);
     assert.match(run.blocks[1]!.text, /\/chapter kennt „zeige“ nicht/);
+    assert.match(run.blocks[2]!.text, /`\/chapter show \[name:<name>\]` — Ein Chapter mit Zeitzone und Kanälen zeigen/);
   } finally {
     tmp.remove();
   }
