@@ -51,6 +51,8 @@ const SCRIPT = `
 /chapter show name:Berlin
 
 @alice /chapter list
+@moderator /chapter use name:Berlin scope:channel
+@alice
 /chapter create name:Köln timezone:Europe/Berlin
 @alice /chapter show name:"Berlin
 /chapter show name:Atlantis
@@ -65,7 +67,7 @@ test('npm start runs the console: a scripted session prints the expected blocks 
       const run = await npmStart(SCRIPT, { DATA_DIR: tmp.dir, DATABASE_URL: url });
       assert.equal(run.code, 0, run.stderr);
       const b = run.blocks;
-      assert.equal(b.length, 10, run.stdout + '\n(the /help after /quit must not run)');
+      assert.equal(b.length, 11, run.stdout + '\n(the /help after /quit must not run)');
 
       assert.equal(b[0]!.header, '[ephemeral → you]');
       assert.match(b[0]!.text, /\*\*Commands you can run\*\*/);
@@ -81,10 +83,12 @@ test('npm start runs the console: a scripted session prints the expected blocks 
 
       assert.equal(b[6]!.header, '[ephemeral → alice]');
       assert.equal(b[6]!.text, '**Chapters**\n- **Berlin** — Europe/Berlin (bound here)');
-      assert.equal(b[7]!.text, 'Only moderators of this chapter can run /chapter create.');
-      assert.match(b[8]!.text, /^Column 27: the quote opened here is never closed/);
-      assert.match(b[8]!.text, /Expected: \/command \[subcommand\] option:value/);
-      assert.match(b[9]!.text, /There is no chapter named “Atlantis”/);
+      assert.deepEqual(b[7], { header: '[ephemeral → moderator]', text: 'This channel now belongs to chapter Berlin.' });
+      assert.equal(b[8]!.header, '[ephemeral → alice]', 'a bare @alice line switches the actor');
+      assert.equal(b[8]!.text, 'Only moderators of this chapter can run /chapter create.');
+      assert.match(b[9]!.text, /^Column 27: the quote opened here is never closed/);
+      assert.match(b[9]!.text, /Expected: \/command \[subcommand\] option:value/);
+      assert.match(b[10]!.text, /There is no chapter named “Atlantis”/);
 
       // The secret was generated privately, the migration logged, and nothing else complained.
       assert.equal(statSync(join(tmp.dir, 'anon-secret')).mode & 0o777, 0o600);

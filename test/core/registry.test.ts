@@ -49,3 +49,20 @@ test('the usage line marks optional options and shows placeholders', () => {
   assert.equal(registry.usage(registry.get(['chapter', 'create'])!, t), '/chapter create name:<name> timezone:<IANA zone> [city:<city>]');
   assert.equal(registry.usage(registry.get(['chapter', 'use'])!, t), '/chapter use name:<name> [scope:<workspace|channel>]');
 });
+
+test('groups of subcommands resolve by three words, and say what they hold', () => {
+  const grouped = defineCommand({
+    name: 'mod',
+    description: 'cmd.help',
+    subcommands: { blocks: ok },
+    groups: { question: { description: 'cmd.help', subcommands: { hide: ok, show: ok } } },
+  });
+  const registry = new CommandRegistry([grouped]);
+  const t = translator('en');
+  assert.deepEqual(registry.resolve(['/mod', 'question', 'hide'], t).leaf.path, ['mod', 'question', 'hide']);
+  assert.equal(registry.resolve(['/mod', 'question', 'hide', 'extra'], t).used, 3);
+  assert.deepEqual(registry.resolve(['/mod', 'blocks'], t).leaf.path, ['mod', 'blocks']);
+  assert.throws(() => registry.resolve(['/mod', 'question'], t), /\/mod question needs one of: hide, show/);
+  assert.throws(() => registry.resolve(['/mod', 'question', 'zap'], t), /\/mod question has no “zap”. Choose one of: hide, show/);
+  assert.deepEqual(registry.leaves.map((l) => l.path.join(' ')), ['mod blocks', 'mod question hide', 'mod question show']);
+});
