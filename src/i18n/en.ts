@@ -1,91 +1,13 @@
+import * as core from './core.js';
+import type { Texts } from './types.js';
+
 /**
- * The English catalogue: the source of every user-facing string. Other catalogues must
- * have the same keys (German is checked by the compiler); `{name}` marks a parameter.
+ * The English catalogue: every user-facing string, merged from one file per area
+ * (`src/i18n/<area>.ts` exports `en` and `de`). `{name}` marks a parameter.
  */
 export const en = {
-  // The dispatcher and the command-line grammar
-  'error.unexpected': 'Sorry, something went wrong on our side. If it keeps happening, tell a moderator the incident id {incident}.',
-  'error.rate_limited': 'You are going a bit fast: /{command} can be used {max} times in {seconds} seconds. Try again in {wait} seconds.',
-  'error.forbidden.moderator': 'Only moderators of this chapter can run /{command}.',
-  'error.forbidden.coach': 'Only coaches can run /{command}. Become one with /coach volunteer.',
-  'error.unknown_command': 'There is no command /{command}. Type /help to see what you can run.',
-  'error.missing_subcommand': '/{command} needs one of: {choices}. For example: {usage}',
-  'error.unknown_subcommand': '/{command} has no “{given}”. Choose one of: {choices}.',
-  'error.option.unknown': '/{command} has no option “{option}”. Its options are: {choices}.',
-  'error.option.none': '/{command} takes no options.',
-  'error.option.missing': 'The option {option} is missing.',
-  'error.option.duplicate': 'The option {option} is given twice; give it once.',
-  'error.option.too_short': '{option} must be at least {min} characters long (you gave {length}).',
-  'error.option.too_long': '{option} must be at most {max} characters long (you gave {length}).',
-  'error.option.not_integer': '{option} must be a whole number, like {option}:3 (you gave “{given}”).',
-  'error.option.out_of_range': '{option} must be between {min} and {max} (you gave {given}).',
-  'error.option.not_boolean': '{option} must be true or false (you gave “{given}”).',
-  'error.option.not_choice': '{option} must be one of: {choices} (you gave “{given}”).',
-  'error.option.not_date': '{option} must be a real date written YYYY-MM-DD, like 2027-03-14 (you gave “{given}”).',
-  'error.option.not_time': '{option} must be a time written HH:MM on the 24-hour clock, like 18:30 (you gave “{given}”).',
-  'error.option.not_user': '{option} must name a member, like {option}:@alice (you gave “{given}”).',
-  'error.option.not_channel': '{option} must name a channel, like {option}:#questions (you gave “{given}”).',
-  'error.option.unexpected_text': 'I did not understand “{given}”. Options are written name:value, and values with spaces in quotes: name:"two words".',
-  'error.usage': 'Type: {usage}',
-  'error.parse.not_command': 'Column {column}: a command starts with /, like /help.',
-  'error.parse.unclosed_quote': 'Column {column}: the quote opened here is never closed. Write values with spaces as option:"two words", and a quote inside as \\".',
-  'error.parse.empty_option': 'Column {column}: the option {option} has no value. Write {option}:value.',
-  'error.parse.expected': 'Expected: /command [subcommand] option:value option:"value with spaces"',
-
-  // /help
-  'cmd.help': 'List the commands you can run',
-  'cmd.help.opt.command': 'Show the options of one command',
-  'help.title': 'Commands you can run',
-  'help.footer': 'Options are written name:value; values with spaces go in quotes. [name:...] is optional.',
-  'help.role.moderator': 'moderators',
-  'help.role.coach': 'coaches',
-  'help.no_command': 'There is no command /{command} you can run. Type /help for the list.',
-
-  // /chapter
-  'cmd.chapter': 'Chapters: the city groups that run workshops',
-  'cmd.chapter.create': 'Create a chapter',
-  'cmd.chapter.list': 'List the chapters',
-  'cmd.chapter.show': 'Show a chapter, its time zone and its channels',
-  'cmd.chapter.set': 'Set the channels a chapter uses here',
-  'cmd.chapter.use': 'Bind this server/workspace (or this channel) to a chapter',
-  'opt.chapter.name': 'The chapter’s name, e.g. Berlin',
-  'opt.chapter.timezone': 'The chapter’s IANA time zone, e.g. Europe/Berlin',
-  'opt.chapter.city': 'The city, if it differs from the name',
-  'opt.chapter.questions_channel': 'Where anonymous questions are posted',
-  'opt.chapter.announcements_channel': 'Where workshops are announced',
-  'opt.chapter.moderation_channel': 'Where reports and warnings for moderators go',
-  'opt.chapter.disclaimers_channel': 'Where unofficial support disclaimers are posted',
-  'opt.chapter.scope': 'Bind the whole server/workspace (default) or only this channel',
-  'placeholder.timezone': 'IANA zone',
-  'chapter.created': 'Chapter {name} created, time zone {timeZone}.',
-  'chapter.created_bound': 'It is now this workspace’s chapter (nothing was bound here yet).',
-  'chapter.next_steps': 'Next: tell the bot where to post, e.g. {example}',
-  'chapter.duplicate': 'A chapter named {name} already exists. /chapter show name:{name} shows it.',
-  'chapter.not_found': 'There is no chapter named “{name}”. /chapter list shows the chapters.',
-  'chapter.bad_timezone': '“{given}” is not an IANA time zone. Use a name like Europe/Berlin, Europe/London or America/New_York.',
-  'chapter.bad_name': 'A chapter name uses letters, digits, spaces, dots and dashes, like “Berlin” or “Frankfurt am Main”.',
-  'chapter.list.empty': 'There are no chapters yet. A moderator creates one with {example}',
-  'chapter.list.title': 'Chapters',
-  'chapter.list.bound_here': 'bound here',
-  'chapter.field.city': 'City',
-  'chapter.field.timezone': 'Time zone',
-  'chapter.field.now': 'Local time now',
-  'chapter.field.bound': 'Bound here',
-  'chapter.field.channels': 'Channels here',
-  'chapter.bound.workspace': 'this workspace',
-  'chapter.bound.channel': 'this channel',
-  'chapter.bound.no': 'no',
-  'chapter.channels.none': 'none set; a moderator sets them with /chapter set',
-  'chapter.set.nothing': 'Name at least one channel to set, e.g. {example}',
-  'chapter.set.done': 'Channels of {name} here: ',
-  'chapter.use.done.workspace': 'This workspace now belongs to chapter {name}.',
-  'chapter.use.done.channel': 'This channel now belongs to chapter {name}.',
-  'chapter.unbound': 'No chapter is bound here yet. A moderator binds one with /chapter use name:<chapter>.',
-  'purpose.questions': 'questions',
-  'purpose.announcements': 'announcements',
-  'purpose.moderation': 'moderation',
-  'purpose.disclaimers': 'disclaimers',
+  ...core.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
-export type Catalogue = { readonly [K in MessageKey]: string };
+export type Catalogue = Texts<typeof en>;

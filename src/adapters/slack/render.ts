@@ -1,0 +1,113 @@
+import type { Block, Inline, Message, TimeStyle } from '../../core/reply.js';
+
+/**
+ * Neutral message → Slack `text` (the notification fallback) and Block Kit `blocks`.
+ *
+ * Safety: everything a member typed is escaped (`&`, `<`, `>`), which makes `<!channel>`,
+ * `<!here>`, `<!everyone>`, `<@U…>`, `<!subteam^…>` and `<url|text>` inert: nothing typed can
+ * become a mention or a link it was not. Slack's own marks (*bold*, `code`, ```blocks```) are
+ * kept, so code still renders as code.
+ */
+export interface SlackPayload {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+export type SlackBlock =
+  | { type: 'section'; text: { type: 'mrkdwn'; text: string }; fields?: { type: 'mrkdwn'; text: string }[] }
+  | { type: 'section'; fields: { type: 'mrkdwn'; text: string }[] }
+  | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
+  | { type: 'actions'; elements: SlackButton[] };
+
+export interface SlackButton {
+  type: 'button';
+  text: { type: 'plain_text'; text: string };
+  action_id: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+/** Block Kit's limits. */
+export const SLACK_LIMITS = { sectionText: 3000, fieldText: 2000, fields: 10, buttons: 25, buttonText: 75, buttonValue: 2000, text: 40000 } as const;
+
+/** A button's action id starts with this; its value is the command line it stands for. */
+export const ACTION_PREFIX = 'cmd:';
+
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const dateFormat: Record<Exclude<TimeStyle, 'relative'>, string> = {
+  full: '{date_long_pretty} {time}',
+  date: '{date_long_pretty}',
+  time: '{time}',
+};
+
+/** `<!date^unix^format|fallback>`: each reader sees their own local time; the fallback is UTC. */
+export function slackDate(at: Date, style: TimeStyle): string {
+  const unix = Math.floor(at.getTime() / 1000);
+  const fallback = at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  if (style === 'relative') return `<!date^${unix}^{date_pretty} {time}|${fallback}>`;
+  return `<!date^${unix}^${dateFormat[style]}|${fallback}>`;
+}
+
+function inline(parts: readonly Inline[]): string {
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return escapeSlack(part);
+      switch (part.kind) {
+        case 'bold':
+          return `*${inline(part.children)}*`;
+        case 'italic':
+          return `_${inline(part.children)}_`;
+        case 'code':
+          return '`' + escapeSlack(part.text) + '`';
+        case 'link':
+          return `<${part.url.replace(/[|<>\s]/g, encodeURIComponent)}|${inline(part.children).replace(/\|/g, '¦')}>`;
+        case 'time':
+          return slackDate(part.at, part.style);
+        case 'mention':
+          return `<@${part.user.id}>`;
+        case 'channel':
+          return `<#${part.id}>`;
+      }
+    })
+    .join('');
+}
+
+function block(b: Block): string {
+  switch (b.kind) {
+    case 'paragraph':
+      return inline(b.children);
+    case 'list':
+      return b.items.map((item) => `• ${inline(item)}`).join('\n');
+    case 'codeBlock':
+      return '```' + escapeSlack(b.text) + '```';
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
+export function renderSlack(m: Message): SlackPayload {
+  const blocks: SlackBlock[] = [];
+  const body = m.body.map(block);
+  const title = m.title ? `*${escapeSlack(m.title)}*` : undefined;
+  const sections = [title, ...body].filter((s): s is string => Boolean(s));
+  for (const text of sections) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } });
+  const fields = (m.fields ?? []).map((f) => ({ type: 'mrkdwn' as const, text: truncate(`*${escapeSlack(f.name)}*\n${inline(f.value)}`, SLACK_LIMITS.fieldText) }));
+  for (let i = 0; i < fields.length; i += SLACK_LIMITS.fields) blocks.push({ type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fields) });
+  const buttons = (m.buttons ?? []).slice(0, SLACK_LIMITS.buttons).map(
+    (b, i): SlackButton => ({
+      type: 'button',
+      text: { type: 'plain_text', text: truncate(b.label, SLACK_LIMITS.buttonText) },
+      action_id: `${ACTION_PREFIX}${i}`,
+      value: b.command.slice(0, SLACK_LIMITS.buttonValue),
+      ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
+    }),
+  );
+  if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
+  const text = truncate([title, ...body, ...fields.map((f) => f.text)].filter(Boolean).join('\n'), SLACK_LIMITS.text);
+  return { text, blocks };
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { neutraliseDiscord, renderDiscord } from '../../src/adapters/discord/render.js';
+import { renderSlack } from '../../src/adapters/slack/render.js';
+import { bold, codeBlock, link, mention, message, p, time } from '../../src/core/reply.js';
+
+const INJECTIONS = '@everyone @here <@123456789012345678> <@!123456789012345678> <@&987654321098765432> <#555555555555555555> <!channel> <!here> <!everyone> <@U0123ABC> <!subteam^S0123|@team> [click](https://evil.example) <https://evil.example|docs>';
+
+test('Discord: mentions typed by a member come out inert, and nothing is parsed for pings', () => {
+  const out = renderDiscord(message([p(INJECTIONS)], { visibility: { kind: 'channel', channel: 'q' } }));
+  const text = out.embeds[0]!.description!;
+  assert.doesNotMatch(text, /@everyone|@here/);
+  assert.doesNotMatch(text, /<@!?\d+>|<@&\d+>|<#\d+>/);
+  assert.doesNotMatch(text, /\]\(/, 'no masked link');
+  assert.deepEqual(out.allowedMentions, { parse: [], users: [] });
+});
+
+test('Discord: whatever a member types, no mention syntax survives (property)', () => {
+  const piece = fc.constantFrom('@everyone', '@here', '<@1>', '<@!12>', '<@&3>', '<#4>', '[a](b)', 'x', ' ', '<', '@', '#', '&', '!', '](');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+      const out = neutraliseDiscord(pieces.join(''));
+      assert.doesNotMatch(out, /@(everyone|here)|<@!?\d+>|<@&\d+>|<#\d+>|\]\(/i);
+    }),
+  );
+});
+
+test('Discord: deliberate pings, times and code blocks keep working', () => {
+  const at = new Date('2027-03-28T16:00:00Z');
+  const out = renderDiscord(
+    message([p('Hi ', mention({ id: '42', name: 'ada' }), ' at ', time(at, 'full'), ' ', bold('now'), ' ', link('https://opentechschool.org', 'OTS')), codeBlock('print("hi @everyone")')], {
+      visibility: { kind: 'channel', channel: 'q' },
+      ping: [{ id: '42', name: 'ada' }],
+      buttons: [{ label: 'Me too', command: '/ask metoo id:3' }],
+    }),
+  );
+  const text = out.embeds[0]!.description!;
+  assert.match(text, /Hi <@42> at <t:1806249600:F> \*\*now\*\* \[OTS\]\(https:\/\/opentechschool.org\)/);
+  assert.match(text, /```\nprint\("hi @\u200beveryone"\)\n```/);
+  assert.deepEqual(out.allowedMentions, { parse: [], users: ['42'] });
+  assert.deepEqual(out.components, [{ type: 1, components: [{ type: 2, style: 2, label: 'Me too', custom_id: 'cmd:/ask metoo id:3' }] }]);
+});
+
+test('Slack: mentions and links typed by a member come out inert', () => {
+  const out = renderSlack(message([p(INJECTIONS)], { title: '<!channel> title', visibility: { kind: 'channel', channel: 'q' } }));
+  const all = JSON.stringify(out);
+  for (const live of ['<!channel>', '<!here>', '<!everyone>', '<@U0123ABC>', '<!subteam^', '<https://evil.example|']) assert.ok(!all.includes(live), `${live} survived`);
+  assert.match(out.text, /&lt;!channel&gt;/);
+});
+
+test('Slack: whatever a member types, no < or > reaches Slack unescaped (property)', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 80 }), (typed) => {
+      const out = renderSlack(message([p(typed)], { title: typed, visibility: { kind: 'channel', channel: 'q' } }));
+      for (const b of out.blocks) if (b.type === 'section' && 'text' in b) assert.doesNotMatch(b.text.text, /[<>]/);
+      assert.doesNotMatch(out.text, /[<>]/);
+    }),
+  );
+});
+
+test('Slack: deliberate mentions, local times with a fallback, and buttons carrying command lines', () => {
+  const at = new Date('2027-03-28T16:00:00Z');
+  const out = renderSlack(
+    message([p('Hi ', mention({ id: 'U1', name: 'ada' }), ' at ', time(at, 'full'), ' & ', link('https://opentechschool.org', 'OTS'))], {
+      visibility: { kind: 'channel', channel: 'q' },
+      buttons: [{ label: 'Me too', command: '/ask metoo id:3', style: 'primary' }],
+    }),
+  );
+  assert.deepEqual(out.blocks[0], { type: 'section', text: { type: 'mrkdwn', text: 'Hi <@U1> at <!date^1806249600^{date_long_pretty} {time}|2027-03-28 16:00 UTC> &amp; <https://opentechschool.org|OTS>' } });
+  assert.deepEqual(out.blocks[1], { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Me too' }, action_id: 'cmd:0', value: '/ask metoo id:3', style: 'primary' }] });
+});
