@@ -67,6 +67,12 @@ export interface ActionDecl<O extends OptionMap> {
   readonly options?: O;
   /** Write an audit entry after success. Default: true for moderator actions. */
   readonly audit?: boolean;
+  /**
+   * Where the platform has forms (Discord modals, Slack views), invoking this action without
+   * all its required options (a bare `/ask`, the Answer button) opens a form for the missing
+   * ones, generated from the declaration, instead of answering with a usage error.
+   */
+  readonly form?: boolean;
   /** Overrides the configured per-member, per-command rate limit. */
   readonly rateLimit?: { readonly max: number; readonly windowSeconds: number };
   /**

@@ -60,6 +60,12 @@ export interface DispatcherDeps {
   readonly onAudit?: (record: AuditRecord) => Promise<void>;
   readonly catalogues?: Catalogues;
   readonly incidentId?: () => string;
+  /**
+   * When an action has not answered after this many milliseconds, the dispatcher defers
+   * the answer (ephemerally) so the platform's deadline (Discord and Slack: 3 s) is never
+   * missed; the action's answer then edits the deferred one. Default 2000; 0 turns it off.
+   */
+  readonly autoDeferMs?: number;
 }
 
 export type Outcome = 'ok' | 'user-error' | 'incident';
@@ -93,7 +99,14 @@ export class Dispatcher {
       });
       const audit = { target: null as string | null, details: null as string | null };
       const ctx = this.context(interaction, leaf, options, t, state, audit);
-      const result = await leaf.action.execute(ctx);
+      const autoDeferMs = this.deps.autoDeferMs ?? 2000;
+      const timer = autoDeferMs > 0 ? setTimeout(() => void state.deferIfUnanswered().catch((err: unknown) => this.deps.log.warn({ command, err: safeError(err) }, 'could not defer')), autoDeferMs) : undefined;
+      let result: Message | void;
+      try {
+        result = await leaf.action.execute(ctx);
+      } finally {
+        clearTimeout(timer);
+      }
       if (result) await state.answer(result);
       else if (state.state !== 'replied') throw new ReplyStateError('NO_REPLY', `/${command} finished without answering`);
       if (this.deps.onAudit && (leaf.action.audit ?? leaf.permission === 'moderator')) {
@@ -225,41 +238,76 @@ export class Dispatcher {
  */
 class ReplyState {
   state: 'new' | 'deferred' | 'replied' = 'new';
+  /** Transitions run one at a time: the auto-defer timer may fire while the action answers. */
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly responder: Responder) {}
 
-  async reply(m: Message): Promise<void> {
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.last.then(step, step);
+    this.last = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The auto-defer: only if nothing was sent yet. */
+  deferIfUnanswered(): Promise<void> {
+    return this.serial(async () => {
+      if (this.state !== 'new') return;
+      await this.responder.defer(true);
+      this.state = 'deferred';
+    });
+  }
+
+  reply(m: Message): Promise<void> {
+    return this.serial(() => this.replyNow(m));
+  }
+
+  defer(ephemeral: boolean): Promise<void> {
+    return this.serial(() => this.deferNow(ephemeral));
+  }
+
+  editReply(m: Message): Promise<void> {
+    return this.serial(() => this.editReplyNow(m));
+  }
+
+  followUp(m: Message): Promise<void> {
+    return this.serial(() => this.followUpNow(m));
+  }
+
+  /** Whatever the state, get this message to the member as the answer. */
+  answer(m: Message): Promise<void> {
+    return this.serial(() => {
+      if (this.state === 'new') return this.replyNow(m);
+      if (this.state === 'deferred') return this.editReplyNow(m);
+      return this.followUpNow(m);
+    });
+  }
+
+  private async replyNow(m: Message): Promise<void> {
     if (this.state !== 'new') throw new ReplyStateError('REPLY_ALREADY_SENT', 'reply() after the interaction was answered; use followUp() or editReply()');
     assertAnswer(m);
     await this.responder.reply(m);
     this.state = 'replied';
   }
 
-  async defer(ephemeral: boolean): Promise<void> {
+  private async deferNow(ephemeral: boolean): Promise<void> {
     if (this.state !== 'new') throw new ReplyStateError('REPLY_ALREADY_SENT', 'defer() after the interaction was answered');
     await this.responder.defer(ephemeral);
     this.state = 'deferred';
   }
 
-  async editReply(m: Message): Promise<void> {
+  private async editReplyNow(m: Message): Promise<void> {
     if (this.state === 'new') throw new ReplyStateError('REPLY_NOT_DEFERRED', 'editReply() before reply() or defer()');
     assertAnswer(m);
     await this.responder.editReply(m);
     this.state = 'replied';
   }
 
-  async followUp(m: Message): Promise<void> {
+  private async followUpNow(m: Message): Promise<void> {
     if (this.state === 'new') throw new ReplyStateError('REPLY_NOT_SENT', 'followUp() before the first answer');
-    if (this.state === 'deferred') return this.editReply(m);
+    if (this.state === 'deferred') return this.editReplyNow(m);
     assertAnswer(m);
     await this.responder.followUp(m);
-  }
-
-  /** Whatever the state, get this message to the member as the answer. */
-  answer(m: Message): Promise<void> {
-    if (this.state === 'new') return this.reply(m);
-    if (this.state === 'deferred') return this.editReply(m);
-    return this.followUp(m);
   }
 }
 

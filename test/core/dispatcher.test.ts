@@ -74,6 +74,13 @@ const probe = defineCommand({
         return message('moderated');
       },
     }),
+    sluggish: action({
+      description: 'cmd.help',
+      async execute() {
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        return message('finally');
+      },
+    }),
     limited: action({ description: 'cmd.help', rateLimit: { max: 2, windowSeconds: 60 }, async execute() { return message('ok'); } }),
   },
 });
@@ -102,6 +109,7 @@ before(async () => {
     rateLimit: { max: 100, windowSeconds: 60 },
     isCoach: async (actor) => coaches.has(actor.id),
     onAudit: (record) => services.audit.record(record),
+    autoDeferMs: 50,
   });
 });
 after(async () => {
@@ -272,4 +280,12 @@ test('unknown commands and subcommands say what exists', async () => {
   assert.match((await run('/nope')).text, /There is no command \/nope. Type \/help/);
   assert.match((await run('/probe')).text, /\/probe needs one of: echo, refuse, crash/);
   assert.match((await run('/probe zap')).text, /\/probe has no “zap”/);
+});
+
+test('an action slower than the auto-defer delay is deferred first, then its answer edits the deferral', async () => {
+  const { outcome, rec } = await run('/probe sluggish');
+  assert.equal(outcome, 'ok');
+  assert.deepEqual(rec.answers.map((a) => a.how), ['defer', 'editReply']);
+  const quick = await run('/probe refuse');
+  assert.deepEqual(quick.rec.answers.map((a) => a.how), ['reply'], 'a quick answer is not deferred');
 });
