@@ -46,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock });
+  app.services.notifier.register('console', () => adapter.outboxForNotifications);
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
   log.debug('console ready');

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
+import { Notifier } from '../core/notifier.js';
 import { Store } from '../db/store.js';
 import { AuditService } from './audit.js';
 import { ChapterService } from './chapters.js';
@@ -16,6 +17,8 @@ export interface Services {
   readonly clock: Clock;
   readonly log: Logger;
   readonly anonSecret: string;
+  /** Posts outside an interaction (reminders, notifications), through whichever adapters run. */
+  readonly notifier: Notifier;
   readonly chapters: ChapterService;
   readonly members: MemberService;
   readonly audit: AuditService;
@@ -26,6 +29,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   return {
     ...base,
     store,
+    notifier: new Notifier(),
     chapters: new ChapterService(store, base.clock),
     members: new MemberService(store, base.clock),
     audit: new AuditService(store, base.clock),

@@ -31,6 +31,11 @@ export class ConsoleAdapter {
 
   constructor(private readonly o: ConsoleOptions) {}
 
+  /** The console's outbox, for posts no interaction waits for (the console is one workspace). */
+  get outboxForNotifications(): Outbox {
+    return this.outbox();
+  }
+
   /** Runs one line; resolves when its answers are printed. Returns `quit` for /quit. */
   async handle(rawLine: string): Promise<'quit' | undefined> {
     let line = rawLine.trimEnd();
