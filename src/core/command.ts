@@ -90,17 +90,19 @@ export interface GroupDecl {
   readonly subcommands: Readonly<Record<string, AnyAction>>;
 }
 
-export type CommandDecl = {
+/**
+ * A slash command: an action of its own, subcommands (and groups), or both. With both, the
+ * command's own action runs when the next word is not a subcommand: `/ask text:"..."` beside
+ * `/ask followup id:3`. (Discord cannot have both on one command; its adapter registers the
+ * default action as a subcommand of its own.)
+ */
+export interface CommandDecl {
   readonly name: string;
   readonly description: Localised;
-} & (
-  | { readonly action: AnyAction; readonly subcommands?: undefined; readonly groups?: undefined }
-  | {
-      readonly action?: undefined;
-      readonly subcommands?: Readonly<Record<string, AnyAction>>;
-      readonly groups?: Readonly<Record<string, GroupDecl>>;
-    }
-);
+  readonly action?: AnyAction;
+  readonly subcommands?: Readonly<Record<string, AnyAction>>;
+  readonly groups?: Readonly<Record<string, GroupDecl>>;
+}
 
 /** Declares one action (a leaf: a command without subcommands, or a subcommand); infers option types. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an action without options

@@ -48,10 +48,10 @@ export class CommandRegistry {
     const name = first.replace(/^\//, '').toLowerCase();
     const command = this.commands.find((c) => c.name === name);
     if (!command) throw new UserError('usage.unknown_command', t('error.unknown_command', { command: name }));
-    if (command.action) return { leaf: this.byPath.get(name)!, used: 1 };
-
     const next = words[1]?.toLowerCase();
     const children = [...Object.keys(command.groups ?? {}), ...Object.keys(command.subcommands ?? {})];
+    // The command's own action, unless the next word names a subcommand or group.
+    if (command.action && (next === undefined || !children.includes(next))) return { leaf: this.byPath.get(name)!, used: 1 };
     const example = this.leaves.find((l) => l.command === command)!;
     if (next === undefined) {
       throw new UserError('usage.missing_subcommand', t('error.missing_subcommand', { command: name, choices: children.join(', '), usage: this.usage(example, t) }));
@@ -112,8 +112,8 @@ function leavesOf(command: CommandDecl): Leaf[] {
     description: action.description ?? command.description,
     permission: action.permission ?? 'member',
   });
-  if (command.action) return [leaf([command.name], command.action)];
   return [
+    ...(command.action ? [leaf([command.name], command.action)] : []),
     ...Object.entries(command.subcommands ?? {}).map(([sub, a]) => leaf([command.name, sub], a)),
     ...Object.entries(command.groups ?? {}).flatMap(([group, g]) =>
       Object.entries(g.subcommands).map(([sub, a]) => leaf([command.name, group, sub], a)),
@@ -151,14 +151,10 @@ export function checkDeclarations(commands: readonly CommandDecl[]): string[] {
     if (seen.has(c?.name)) problems.push(`${where}: declared twice`);
     seen.add(c?.name);
     if (!known(c?.description)) problems.push(`${where}: description must be a catalogue key`);
-    if (c.action) {
-      if (c.subcommands || c.groups) problems.push(`${where}: has both an action and subcommands`);
-      checkAction(where, c.action, false);
-      continue;
-    }
+    if (c.action) checkAction(where, c.action, false);
     const subs = Object.entries(c.subcommands ?? {});
     const groups = Object.entries(c.groups ?? {});
-    if (!subs.length && !groups.length) problems.push(`${where}: has neither an action nor subcommands`);
+    if (!c.action && !subs.length && !groups.length) problems.push(`${where}: has neither an action nor subcommands`);
     for (const [name, a] of subs) {
       if (!NAME.test(name)) problems.push(`${where} ${name}: bad subcommand name`);
       if (c.groups && name in c.groups) problems.push(`${where} ${name}: both a group and a subcommand`);

@@ -66,3 +66,18 @@ test('groups of subcommands resolve by three words, and say what they hold', () 
   assert.throws(() => registry.resolve(['/mod', 'question', 'zap'], t), /\/mod question has no “zap”. Choose one of: hide, show/);
   assert.deepEqual(registry.leaves.map((l) => l.path.join(' ')), ['mod blocks', 'mod question hide', 'mod question show']);
 });
+
+test('a command with its own action and subcommands runs the action unless a subcommand is named', () => {
+  const ask = defineCommand({
+    name: 'ask',
+    description: 'cmd.help',
+    action: action({ options: { text: option.text({ description: 'cmd.help', required: true }) }, async execute() {} }),
+    subcommands: { mine: ok, close: ok },
+  });
+  const registry = new CommandRegistry([ask]);
+  const t = translator('en');
+  assert.deepEqual(registry.resolve(['/ask', 'mine'], t).leaf.path, ['ask', 'mine']);
+  assert.deepEqual(registry.resolve(['/ask'], t), { leaf: registry.get(['ask']), used: 1 });
+  assert.deepEqual(registry.resolve(['/ask', 'How', 'do', 'I'], t), { leaf: registry.get(['ask']), used: 1 });
+  assert.deepEqual(registry.leaves.map((l) => l.path.join(' ')), ['ask', 'ask mine', 'ask close']);
+});
