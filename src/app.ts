@@ -5,6 +5,7 @@ import { resolveAnonSecret } from './anon-secret.js';
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { Dispatcher } from './core/dispatcher.js';
+import { safeError } from './core/errors.js';
 import { RateLimiter } from './core/rate-limit.js';
 import { CommandRegistry } from './core/registry.js';
 import { createDataSource } from './db/data-source.js';
@@ -48,4 +49,34 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
     onAudit: (record) => services.audit.record(record),
   });
   return { db, services, registry, dispatcher, close: () => db.destroy() };
+}
+
+/**
+ * Work no interaction waits for, every few seconds: delayed anonymous posts (and posts a crash
+ * interrupted), erasing askers' reply addresses after 30 days. Each step is safe to run in
+ * several processes at once (rows are claimed with conditional updates).
+ */
+export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: () => Promise<void>; stop: () => Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = running.then(async () => {
+      try {
+        await app.services.questions.postDue();
+        await app.services.questions.eraseExpiredAddresses();
+      } catch (err) {
+        log.error({ err: safeError(err) }, 'scheduled work failed; will retry');
+      }
+    });
+    return running;
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), everyMs);
+  timer.unref();
+  return {
+    tick,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -43,6 +43,9 @@ const schema = z.object({
     .string()
     .refine((s) => Buffer.byteLength(s) >= 32, { message: 'must be at least 32 bytes long; generate one with: openssl rand -hex 32' })
     .optional(),
+  ANON_POST_DELAY_MAX: int(0, 0, 3600),
+  ANON_RATE_LIMIT_MAX: int(5, 1, 1000),
+  ANON_RATE_LIMIT_WINDOW_MINUTES: int(10, 1, 1440),
   // Discord
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be the numeric application id from the Developer Portal' }).optional(),
@@ -66,6 +69,7 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
   readonly anonSecret: string | undefined;
+  readonly anonymity: { readonly postDelayMaxSeconds: number; readonly rateLimit: { readonly max: number; readonly windowMinutes: number } };
   readonly discord: { readonly token: string; readonly applicationId: string; readonly guildId: string | undefined } | undefined;
   readonly slack:
     | { readonly botToken: string; readonly signingSecret: string | undefined; readonly appToken: string | undefined; readonly port: number; readonly commandPrefix: string }
@@ -100,6 +104,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     database: database.kind === 'postgres' ? { ...database, poolSize: c.DATABASE_POOL_SIZE } : database,
     migrateOnStart: c.DB_MIGRATE_ON_START,
     anonSecret: c.ANON_SECRET,
+    anonymity: { postDelayMaxSeconds: c.ANON_POST_DELAY_MAX, rateLimit: { max: c.ANON_RATE_LIMIT_MAX, windowMinutes: c.ANON_RATE_LIMIT_WINDOW_MINUTES } },
     discord: c.DISCORD_TOKEN ? { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID!, guildId: c.DISCORD_GUILD_ID } : undefined,
     slack: c.SLACK_BOT_TOKEN
       ? { botToken: c.SLACK_BOT_TOKEN, signingSecret: c.SLACK_SIGNING_SECRET, appToken: c.SLACK_APP_TOKEN, port: c.SLACK_PORT, commandPrefix: c.SLACK_COMMAND_PREFIX }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
-import { createApp } from './app.js';
+import { createApp, startScheduler } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { safeError } from './core/errors.js';
@@ -47,10 +47,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock });
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
+  const scheduler = startScheduler(app, log);
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
   log.debug('console ready');
   await adapter.run(process.stdin, interactive);
+  await scheduler.stop();
   await app.close();
   return 0;
 }

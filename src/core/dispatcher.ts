@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import type { Actor, CommandContext } from './command.js';
 import { parseCommandLine } from './command-line.js';
-import { ReplyStateError, UserError, safeError } from './errors.js';
+import { DomainError, ReplyStateError, UserError, safeError } from './errors.js';
 import { type Catalogues, defaultCatalogues, translator, type Translate } from './i18n.js';
 import type { RateLimit, RateLimiter } from './rate-limit.js';
 import { type CommandRegistry, type Leaf, optionsOf } from './registry.js';
@@ -116,8 +116,8 @@ export class Dispatcher {
       }
       return 'ok';
     } catch (err) {
-      if (err instanceof UserError) {
-        await this.answerSafely(state, message(err.message), command);
+      if (err instanceof UserError || err instanceof DomainError) {
+        await this.answerSafely(state, message(err instanceof DomainError ? t(err.key, err.params) : err.message), command);
         return 'user-error';
       }
       const incident = this.deps.incidentId?.() ?? randomBytes(4).toString('hex');

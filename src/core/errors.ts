@@ -1,3 +1,5 @@
+import type { MessageKey, Params } from './i18n.js';
+
 /**
  * An expected failure: the member did something the bot cannot do (bad input, no
  * permission, a full workshop). `code` is stable for tests and logs; `message` is
@@ -10,6 +12,20 @@ export class UserError extends Error {
   ) {
     super(message);
     this.name = 'UserError';
+  }
+}
+
+/**
+ * An expected failure raised below the commands (in a service), named by a catalogue key so
+ * the dispatcher can say it in the member's language. Shown exactly like a UserError.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly key: MessageKey,
+    readonly params: Params = {},
+  ) {
+    super(key);
+    this.name = 'DomainError';
   }
 }
 

@@ -45,6 +45,10 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
       // writer wait instead of failing with SQLITE_BUSY.
       enableWAL: true,
       timeout: 5000,
+      // Erased values (an asker's encrypted reply address) are overwritten, not left in free pages.
+      prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+        db.pragma('secure_delete = ON');
+      },
     };
   }
   return {

@@ -87,6 +87,10 @@ export class ChapterService {
     return chapter;
   }
 
+  async byId(id: number): Promise<Chapter> {
+    return this.store.manager.getRepository(Chapter).findOneByOrFail({ id });
+  }
+
   /** The chapter for a place: a channel's own binding wins over its workspace's. */
   async resolve(place: Place): Promise<Chapter | null> {
     const bindings = await this.store.manager.getRepository(ChapterBinding).find({

@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
+import { translator } from '../core/i18n.js';
 import { Notifier } from '../core/notifier.js';
 import { Store } from '../db/store.js';
 import { AuditService } from './audit.js';
 import { ChapterService } from './chapters.js';
 import { MemberService } from './members.js';
+import { QuestionService } from './questions.js';
 
 /** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
 export interface Services {
@@ -22,14 +24,23 @@ export interface Services {
   readonly chapters: ChapterService;
   readonly members: MemberService;
   readonly audit: AuditService;
+  readonly questions: QuestionService;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
   const store = new Store(base.db);
+  const notifier = new Notifier();
+  const { anonymity } = base.config;
   return {
     ...base,
     store,
-    notifier: new Notifier(),
+    notifier,
+    questions: new QuestionService(store, base.clock, notifier, base.log, {
+      secret: base.anonSecret,
+      postDelayMaxSeconds: anonymity.postDelayMaxSeconds,
+      rateLimit: anonymity.rateLimit,
+      t: translator(base.config.locale),
+    }),
     chapters: new ChapterService(store, base.clock),
     members: new MemberService(store, base.clock),
     audit: new AuditService(store, base.clock),

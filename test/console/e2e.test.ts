@@ -56,6 +56,7 @@ const SCRIPT = `
 /chapter create name:Köln timezone:Europe/Berlin
 @alice /chapter show name:"Berlin
 /chapter show name:Atlantis
+@alice /ask text:"Is it OK to ask beginner questions here?"
 /quit
 /help
 `;
@@ -67,7 +68,7 @@ test('npm start runs the console: a scripted session prints the expected blocks 
       const run = await npmStart(SCRIPT, { DATA_DIR: tmp.dir, DATABASE_URL: url });
       assert.equal(run.code, 0, run.stderr);
       const b = run.blocks;
-      assert.equal(b.length, 11, run.stdout + '\n(the /help after /quit must not run)');
+      assert.equal(b.length, 13, run.stdout + '\n(the /help after /quit must not run)');
 
       assert.equal(b[0]!.header, '[ephemeral → you]');
       assert.match(b[0]!.text, /\*\*Commands you can run\*\*/);
@@ -89,6 +90,10 @@ test('npm start runs the console: a scripted session prints the expected blocks 
       assert.match(b[9]!.text, /^Column 27: the quote opened here is never closed/);
       assert.match(b[9]!.text, /Expected: \/command \[subcommand\] option:value/);
       assert.match(b[10]!.text, /There is no chapter named “Atlantis”/);
+      assert.equal(b[11]!.header, '[#questions msg:1]');
+      assert.equal(b[11]!.text, '**Anonymous question #1**\nIs it OK to ask beginner questions here?\nStatus: Open\n[button: /ask metoo id:1]\n[button: /ask answer id:1]\n[button: /ask report id:1]');
+      assert.equal(b[12]!.header, '[ephemeral → alice]');
+      assert.match(b[12]!.text, /^Your question #1 is posted in #questions\.\nNobody can see that you asked it/);
 
       // The secret was generated privately, the migration logged, and nothing else complained.
       assert.equal(statSync(join(tmp.dir, 'anon-secret')).mode & 0o777, 0o600);

@@ -1,12 +1,11 @@
-import { type MigrationInterface, type QueryRunner, Table, type TableColumnOptions } from 'typeorm';
+import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import { cascadeTo, id, instant, varchar } from './schema.js';
 
 /**
  * Members, chapters and their bindings and channels, and the audit log. Written with
  * TypeORM's schema builder, not raw SQL, so one migration serves SQLite and PostgreSQL.
  */
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const varchar = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'varchar', length: String(length), ...extra });
-const chapterFk = { columnNames: ['chapterId'], referencedTableName: 'chapter', referencedColumnNames: ['id'], onDelete: 'CASCADE' };
+const chapterFk = cascadeTo('chapter', 'chapterId');
 
 export class Foundation1795000000000 implements MigrationInterface {
   name = 'Foundation1795000000000';
@@ -15,14 +14,14 @@ export class Foundation1795000000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'member',
-        columns: [id, varchar('platform', 16), varchar('workspace', 64), varchar('userId', 64), varchar('displayName', 100), varchar('locale', 16, { isNullable: true }), { name: 'createdAt', type: 'bigint' }],
+        columns: [id, varchar('platform', 16), varchar('workspace', 64), varchar('userId', 64), varchar('displayName', 100), varchar('locale', 16, { isNullable: true }), instant('createdAt')],
         uniques: [{ name: 'uq_member_identity', columnNames: ['platform', 'workspace', 'userId'] }],
       }),
     );
     await q.createTable(
       new Table({
         name: 'chapter',
-        columns: [id, varchar('name', 64), varchar('nameKey', 64, { isUnique: true }), varchar('city', 100, { isNullable: true }), varchar('timeZone', 64), { name: 'createdAt', type: 'bigint' }],
+        columns: [id, varchar('name', 64), varchar('nameKey', 64, { isUnique: true }), varchar('city', 100, { isNullable: true }), varchar('timeZone', 64), instant('createdAt')],
       }),
     );
     await q.createTable(
@@ -53,7 +52,7 @@ export class Foundation1795000000000 implements MigrationInterface {
           varchar('action', 64),
           varchar('target', 200, { isNullable: true }),
           varchar('details', 500, { isNullable: true }),
-          { name: 'at', type: 'bigint' },
+          instant('at'),
         ],
         indices: [{ name: 'ix_audit_at', columnNames: ['at'] }],
       }),

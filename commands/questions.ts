@@ -1,0 +1,25 @@
+import { action, defineCommand } from '../src/core/command.js';
+import { option } from '../src/core/options.js';
+import { channelLink, list, message } from '../src/core/reply.js';
+import { questionLine } from '../src/services/questions.js';
+
+export const questions = defineCommand({
+  name: 'questions',
+  description: 'cmd.questions',
+  subcommands: {
+    list: action({
+      description: 'cmd.questions.list',
+      options: {
+        topic: option.string({ description: 'opt.ask.topic', maxLength: 64, autocomplete: 'topic' }),
+        status: option.choice({ description: 'opt.questions.status', choices: ['open', 'answered', 'all'] }),
+      },
+      async execute(ctx) {
+        const chapter = await ctx.chapter();
+        const rows = await ctx.services.questions.list(chapter, { topic: ctx.options.topic, status: ctx.options.status ?? 'open' });
+        if (!rows.length) return message(ctx.t('question.list.empty'));
+        // Each line links the channel the question is posted in (its thread holds the answers).
+        return message([list(...rows.map((q) => [...questionLine(q, ctx.t), ' · ', channelLink(q.channel)]))], { title: ctx.t('question.list.title') });
+      },
+    }),
+  },
+});

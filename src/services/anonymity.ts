@@ -1,0 +1,53 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+/** Who someone is on a platform: what must never be stored for an anonymous asker. */
+export interface Identity {
+  readonly platform: string;
+  readonly workspace: string;
+  readonly id: string;
+}
+
+/**
+ * The pseudonym of an identity: `HMAC-SHA256(ANON_SECRET, platform:workspace:user)`, hex.
+ * Without the secret it cannot be reversed or recomputed from a list of members.
+ */
+export function pseudonym(secret: string, who: Identity): string {
+  return createHmac('sha256', secret).update(`${who.platform}:${who.workspace}:${who.id}`).digest('hex');
+}
+
+/**
+ * A pseudonym that only holds inside one scope (`metoo:12`, `report:12`): it proves "the
+ * same person pressed twice" without linking that press to anything the person did
+ * elsewhere, not even to their own questions.
+ */
+export function scopedPseudonym(secret: string, scope: string, who: Identity): string {
+  return createHmac('sha256', secret).update(`${scope}\u0000${who.platform}:${who.workspace}:${who.id}`).digest('hex');
+}
+
+function addressKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'ots-bot', 'reply-address v1', 32));
+}
+
+/**
+ * Encrypts where to tell an asker that their question has an answer (AES-256-GCM, key
+ * derived from ANON_SECRET). Rows keep it only while the question is open, 30 days at most.
+ */
+export function sealAddress(secret: string, who: Identity & { readonly name: string; readonly locale: string }): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', addressKey(secret), iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify([who.platform, who.workspace, who.id, who.name, who.locale]), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+/** The address sealed by `sealAddress`, or null if it was not sealed with this secret. */
+export function openAddress(secret: string, sealed: string): (Identity & { name: string; locale: string }) | null {
+  try {
+    const raw = Buffer.from(sealed, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', addressKey(secret), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    const [platform, workspace, id, name, locale] = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as string[];
+    return { platform: platform!, workspace: workspace!, id: id!, name: name!, locale: locale ?? 'en' };
+  } catch {
+    return null;
+  }
+}

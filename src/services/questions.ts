@@ -1,0 +1,341 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import { In, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import type { Chapter } from '../../entities/Chapter.js';
+import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport, type QuestionStatus } from '../../entities/Question.js';
+import type { Clock } from '../core/clock.js';
+import type { Outbox } from '../core/dispatcher.js';
+import { DomainError } from '../core/errors.js';
+import { translator, type Translate } from '../core/i18n.js';
+import type { Notifier } from '../core/notifier.js';
+import { bold, message, p, type Message, type PostedRef } from '../core/reply.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Store } from '../db/store.js';
+import { type Identity, openAddress, pseudonym, scopedPseudonym, sealAddress } from './anonymity.js';
+
+export interface QuestionSettings {
+  readonly secret: string;
+  readonly postDelayMaxSeconds: number;
+  readonly rateLimit: { readonly max: number; readonly windowMinutes: number };
+  /** Texts of public posts, in the bot's language. */
+  readonly t: Translate;
+}
+
+/** How long an asker's encrypted reply address may be kept at most. */
+export const REPLY_ADDRESS_DAYS = 30;
+const DAY = 86_400_000;
+
+export interface QuestionStats {
+  readonly meToo: number;
+  readonly answers: number;
+}
+
+const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+
+/**
+ * Anonymous questions. Every rule that matters is kept by the database: one me-too per
+ * person (unique scoped pseudonym), one report per person, status changes as conditional
+ * updates, a per-pseudonym rate limit counted inside the transaction that inserts.
+ * Nothing here receives, stores or logs an asker's user id: callers pass an Identity that
+ * is turned into a pseudonym at once (and, for answers, sealed into an encrypted address).
+ */
+export class QuestionService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly notifier: Notifier,
+    private readonly log: Logger,
+    private readonly settings: QuestionSettings,
+  ) {}
+
+  private pseudonymOf(who: Identity): string {
+    return pseudonym(this.settings.secret, who);
+  }
+
+  /** Whether the person behind an identity is blocked now; a DomainError saying until when and why. */
+  private async assertNotBlocked(em: EntityManager, pseudo: string): Promise<void> {
+    const block = await em.findOne(AnonBlock, {
+      where: { pseudonym: pseudo, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      order: { expiresAt: 'DESC' },
+    });
+    if (block) throw new DomainError('question.blocked', { until: utc(block.expiresAt), reason: block.reason });
+  }
+
+  /** Serialises one pseudonym's writes on PostgreSQL (SQLite's Store already runs one transaction at a time). */
+  private async lockPseudonym(em: EntityManager, pseudo: string): Promise<void> {
+    if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pseudo]);
+  }
+
+  async ask(input: { asker: Identity & { name: string; locale: string }; chapter: Chapter; channel: string; text: string; topic?: string; workshopId?: number }): Promise<Question> {
+    const now = this.clock.now();
+    const pseudo = this.pseudonymOf(input.asker);
+    const { max, windowMinutes } = this.settings.rateLimit;
+    const delayMs = this.settings.postDelayMaxSeconds > 0 ? randomInt(0, this.settings.postDelayMaxSeconds * 1000 + 1) : 0;
+    return this.store.transaction(async (em) => {
+      await this.lockPseudonym(em, pseudo);
+      await this.assertNotBlocked(em, pseudo);
+      const recent = await em.count(Question, { where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) } });
+      if (recent >= max) throw new DomainError('question.rate_limited', { max, minutes: windowMinutes });
+      return em.save(
+        em.create(Question, {
+          chapterId: input.chapter.id,
+          pseudonym: pseudo,
+          text: input.text,
+          topic: input.topic?.trim().toLowerCase() || null,
+          workshopId: input.workshopId ?? null,
+          status: 'open',
+          platform: input.asker.platform,
+          workspace: input.asker.workspace,
+          channel: input.channel,
+          messageId: null,
+          postAt: new Date(now.getTime() + delayMs),
+          postedAt: null,
+          replyTo: sealAddress(this.settings.secret, input.asker),
+          replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
+          hiddenAt: null,
+          hiddenReason: null,
+          createdAt: now,
+        }),
+      );
+    });
+  }
+
+  /** A question by number, for an action on it: unknown and hidden ones are errors. */
+  async get(id: number, options: { allowHidden?: boolean } = {}): Promise<Question> {
+    const q = await this.store.manager.findOneBy(Question, { id });
+    if (!q) throw new DomainError('question.not_found', { id });
+    if (q.hiddenAt && !options.allowHidden) throw new DomainError('question.is_hidden', { id });
+    return q;
+  }
+
+  async stats(id: number): Promise<QuestionStats> {
+    const [meToo, answers] = await Promise.all([this.store.manager.countBy(QuestionMeToo, { questionId: id }), this.store.manager.countBy(QuestionAnswer, { questionId: id })]);
+    return { meToo, answers };
+  }
+
+  /** The public post of a question, in the bot's language. */
+  async render(q: Question): Promise<Message> {
+    const { t } = this.settings;
+    const visibility = { kind: 'channel' as const, channel: q.channel };
+    if (q.hiddenAt) return message([p(t('question.hidden_post', { reason: q.hiddenReason ?? '' }))], { title: t('question.post.title', { id: q.id }), visibility });
+    const s = await this.stats(q.id);
+    return message([p(q.text)], {
+      title: t('question.post.title', { id: q.id }),
+      visibility,
+      fields: [
+        ...(q.topic ? [{ name: t('question.post.topic'), value: [q.topic], inline: true }] : []),
+        ...(q.workshopId ? [{ name: t('question.post.workshop'), value: [`#${q.workshopId}`], inline: true }] : []),
+        { name: t('question.post.status'), value: [t(`question.status.${q.status}`)], inline: true },
+        ...(s.answers ? [{ name: t('question.post.answers'), value: [String(s.answers)], inline: true }] : []),
+        ...(s.meToo ? [{ name: '+1', value: [s.meToo === 1 ? t('question.post.metoo.one') : t('question.post.metoo.many', { count: s.meToo })] }] : []),
+      ],
+      buttons:
+        q.status === 'closed'
+          ? []
+          : [
+              { label: t('question.button.metoo'), command: `/ask metoo id:${q.id}` },
+              { label: t('question.button.answer'), command: `/ask answer id:${q.id}`, style: 'primary' },
+              { label: t('question.button.report'), command: `/ask report id:${q.id}`, style: 'danger' },
+            ],
+    });
+  }
+
+  /**
+   * Posts a question whose time has come, once: the row is claimed with a conditional update
+   * before the post, and released again if the post fails, so two processes never both post it.
+   */
+  async post(id: number, outbox: Outbox): Promise<PostedRef | null> {
+    const now = this.clock.now();
+    const claimed = await this.store.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(Question)
+        .set({ postedAt: now })
+        .where('id = :id AND "postedAt" IS NULL AND "postAt" <= :now', { id, now: now.getTime() })
+        .execute();
+      return result.affected === 1;
+    });
+    if (!claimed) return null;
+    try {
+      const ref = await outbox.post(await this.render(await this.get(id, { allowHidden: true })));
+      await this.store.transaction((em) => em.update(Question, { id }, { messageId: ref.messageId, channel: ref.channel }));
+      return ref;
+    } catch (err) {
+      await this.store.transaction((em) => em.update(Question, { id }, { postedAt: null }));
+      throw err;
+    }
+  }
+
+  /** Posts every question that is due and not yet posted (delayed posts; posts a crash interrupted). */
+  async postDue(): Promise<number> {
+    const due = await this.store.manager.find(Question, { where: { postedAt: IsNull(), postAt: LessThanOrEqual(this.clock.now()) }, order: { postAt: 'ASC' }, take: 50 });
+    let posted = 0;
+    for (const q of due) {
+      const outbox = this.notifier.outbox(q.platform, q.workspace);
+      if (!outbox) continue; // that platform's adapter runs in another process
+      try {
+        if (await this.post(q.id, outbox)) posted++;
+      } catch (err) {
+        this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not post a delayed question; will retry');
+      }
+    }
+    return posted;
+  }
+
+  /** Re-renders a posted question in place (status, counts, hidden). */
+  async refresh(q: Question, outbox: Outbox | undefined): Promise<void> {
+    if (!q.messageId) return;
+    const target = this.notifier.outbox(q.platform, q.workspace) ?? outbox;
+    await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q));
+  }
+
+  /** A question on which the actor acts as its asker; any other member gets a neutral refusal. */
+  async asAsker(id: number, who: Identity): Promise<Question> {
+    const q = await this.get(id);
+    if (q.pseudonym !== this.pseudonymOf(who)) throw new DomainError('question.not_asker', { id });
+    return q;
+  }
+
+  async followup(id: number, who: Identity): Promise<Question> {
+    const q = await this.asAsker(id, who);
+    if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
+    if (!q.messageId) throw new DomainError('question.not_posted', { id });
+    await this.store.transaction((em) => this.assertNotBlocked(em, q.pseudonym));
+    return q;
+  }
+
+  async close(id: number, who: Identity, isModerator: boolean): Promise<Question> {
+    const q = await this.get(id);
+    if (q.pseudonym !== this.pseudonymOf(who) && !isModerator) throw new DomainError('question.not_asker_or_moderator', { id });
+    // Closing erases the way back to the asker.
+    const changed = await this.transition(id, ['open', 'pending'], 'closed', { replyTo: null, replyToExpiresAt: null });
+    if (!changed) throw new DomainError('question.already_closed', { id });
+    return this.get(id);
+  }
+
+  async reopen(id: number, who: Identity): Promise<Question> {
+    await this.asAsker(id, who);
+    const changed = await this.transition(id, ['closed'], 'open');
+    if (!changed) throw new DomainError('question.already_open', { id });
+    return this.get(id);
+  }
+
+  private transition(id: number, from: QuestionStatus[], to: QuestionStatus, extra: Partial<Question> = {}): Promise<boolean> {
+    return this.store.transaction(async (em) => {
+      const result = await em.update(Question, { id, status: In(from) }, { status: to, ...extra });
+      return result.affected === 1;
+    });
+  }
+
+  /** Counts a person once; the asker's own press and a second press are not counted. */
+  async meToo(id: number, who: Identity): Promise<{ outcome: 'counted' | 'already' | 'own'; count: number; question: Question }> {
+    const q = await this.get(id);
+    if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
+    if (q.pseudonym === this.pseudonymOf(who)) return { outcome: 'own', count: (await this.stats(id)).meToo, question: q };
+    // The unique key (question, scoped pseudonym) decides, also between two processes.
+    const inserted = await this.store
+      .transaction((em) => em.insert(QuestionMeToo, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `metoo:${id}`, who) }))
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (isUniqueViolation(err)) return false;
+          throw err;
+        },
+      );
+    return { outcome: inserted ? 'counted' : 'already', count: (await this.stats(id)).meToo, question: q };
+  }
+
+  /** Records an answer; the first one marks the question answered-pending; the asker is told by DM. */
+  async answer(id: number, who: Identity & { name: string }, text: string): Promise<{ question: Question; first: boolean }> {
+    const q = await this.get(id);
+    if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
+    if (!q.messageId) throw new DomainError('question.not_posted', { id });
+    const first = await this.store.transaction(async (em) => {
+      await this.assertNotBlocked(em, this.pseudonymOf(who));
+      await em.insert(QuestionAnswer, { questionId: id, authorName: who.name.slice(0, 100), text, createdAt: this.clock.now() });
+      const result = await em.update(Question, { id, status: 'open' }, { status: 'pending' });
+      return result.affected === 1;
+    });
+    return { question: await this.get(id), first };
+  }
+
+  /** Tells the asker (and only them) about an answer, through the encrypted address, if it is still kept. */
+  async notifyAsker(q: Question): Promise<boolean> {
+    if (!q.replyTo || !q.replyToExpiresAt || q.replyToExpiresAt <= this.clock.now()) return false;
+    const address = openAddress(this.settings.secret, q.replyTo);
+    const outbox = address && this.notifier.outbox(address.platform, address.workspace);
+    if (!address || !outbox) return false;
+    try {
+      const t = translator(address.locale);
+      await outbox.post(message([p(t('question.notify.answer', { id: q.id }))], { visibility: { kind: 'dm', to: { id: address.id, name: address.name } } }));
+      return true;
+    } catch (err) {
+      // Never log the address; only that the note could not be delivered.
+      this.log.warn({ question: q.id, err: { message: 'delivery failed', type: (err as Error).name } }, 'could not notify an asker');
+      return false;
+    }
+  }
+
+  /** One report per person per question. Returns false if this person already reported it. */
+  async report(id: number, who: Identity, reason: string): Promise<{ question: Question; recorded: boolean }> {
+    const q = await this.get(id, { allowHidden: true });
+    try {
+      await this.store.transaction((em) => em.insert(QuestionReport, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `report:${id}`, who), reason, createdAt: this.clock.now() }));
+      return { question: q, recorded: true };
+    } catch (err) {
+      if (isUniqueViolation(err)) return { question: q, recorded: false };
+      throw err;
+    }
+  }
+
+  /** The asker's own questions, found by pseudonym, newest first. */
+  async mine(who: Identity): Promise<(Question & QuestionStats)[]> {
+    const rows = await this.store.manager.find(Question, { where: { pseudonym: this.pseudonymOf(who) }, order: { id: 'DESC' }, take: 25 });
+    return Promise.all(rows.map(async (q) => Object.assign(q, await this.stats(q.id))));
+  }
+
+  async list(chapter: Chapter, filter: { topic?: string; status: 'open' | 'answered' | 'all' }): Promise<(Question & QuestionStats)[]> {
+    const statuses: QuestionStatus[] = filter.status === 'open' ? ['open'] : filter.status === 'answered' ? ['pending', 'closed'] : ['open', 'pending', 'closed'];
+    const rows = await this.store.manager.find(Question, {
+      where: { chapterId: chapter.id, status: In(statuses), hiddenAt: IsNull(), ...(filter.topic ? { topic: filter.topic.trim().toLowerCase() } : {}) },
+      order: { id: 'DESC' },
+      take: 25,
+    });
+    return Promise.all(rows.filter((q) => q.postedAt).map(async (q) => Object.assign(q, await this.stats(q.id))));
+  }
+
+  async hide(id: number, reason: string): Promise<Question> {
+    await this.get(id, { allowHidden: true });
+    const changed = await this.store.transaction(async (em) => (await em.update(Question, { id, hiddenAt: IsNull() }, { hiddenAt: this.clock.now(), hiddenReason: reason })).affected === 1);
+    if (!changed) throw new DomainError('mod.already_hidden', { id });
+    return this.get(id, { allowHidden: true });
+  }
+
+  /** Blocks the pseudonym behind a question; nobody, the moderator included, learns whose it is. */
+  async block(questionId: number, reason: string, days: number, moderatorName: string): Promise<AnonBlock> {
+    const q = await this.get(questionId, { allowHidden: true });
+    const now = this.clock.now();
+    return this.store.transaction((em) =>
+      em.save(em.create(AnonBlock, { pseudonym: q.pseudonym, questionId, reason, moderatorName: moderatorName.slice(0, 100), createdAt: now, expiresAt: new Date(now.getTime() + days * DAY), liftedAt: null })),
+    );
+  }
+
+  async unblock(blockId: number): Promise<void> {
+    const lifted = await this.store.transaction(async (em) => (await em.update(AnonBlock, { id: blockId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, { liftedAt: this.clock.now() })).affected === 1);
+    if (!lifted) throw new DomainError('mod.block_not_found', { block: blockId });
+  }
+
+  activeBlocks(): Promise<AnonBlock[]> {
+    return this.store.manager.find(AnonBlock, { where: { liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, order: { id: 'ASC' } });
+  }
+
+  /** Erases reply addresses older than 30 days. Run by the scheduler; cheap when there is nothing to do. */
+  async eraseExpiredAddresses(): Promise<number> {
+    return this.store.transaction(async (em) => (await em.update(Question, { replyToExpiresAt: LessThanOrEqual(this.clock.now()) }, { replyTo: null, replyToExpiresAt: null })).affected ?? 0);
+  }
+}
+
+/** The "Question #N: ..." line for lists. */
+export function questionLine(q: Question & QuestionStats, t: Translate) {
+  return [bold(`#${q.id}`), ` ${t(`question.status.${q.status}`)} · ${t('question.list.counts', { answers: q.answers, metoo: q.meToo })} · `, q.text.length > 80 ? q.text.slice(0, 79) + '…' : q.text];
+}

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DataSource } from 'typeorm';
+import { Question } from '../../entities/Question.js';
+import { renderConsole } from '../../src/adapters/console/render.js';
+import { renderDiscord } from '../../src/adapters/discord/render.js';
+import { renderSlack } from '../../src/adapters/slack/render.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { Outbox } from '../../src/core/dispatcher.js';
+import { DomainError } from '../../src/core/errors.js';
+import type { Message, PostedRef } from '../../src/core/reply.js';
+import { openAddress, pseudonym, sealAddress } from '../../src/services/anonymity.js';
+import type { Services } from '../../src/services/index.js';
+import { eachDatabase, servicesOn, type TestDatabase } from '../helpers.js';
+
+const ada = { platform: 'slack', workspace: 'T1', id: 'U_ADA_42', name: 'Ada', locale: 'en' };
+const member = (n: number) => ({ platform: 'slack', workspace: 'T1', id: `U_M${n}`, name: `m${n}`, locale: 'en' });
+const DAY = 86_400_000;
+
+/** An outbox at the network edge: records posts and edits instead of calling a platform. */
+function recordingOutbox(): Outbox & { posts: Message[]; edits: Message[] } {
+  let n = 0;
+  const posts: Message[] = [];
+  const edits: Message[] = [];
+  return {
+    posts,
+    edits,
+    post: async (m): Promise<PostedRef> => (posts.push(m), { channel: 'C_Q', messageId: String(++n) }),
+    edit: async (_ref, m) => void edits.push(m),
+  };
+}
+
+async function setup(target: TestDatabase['target'], env: Record<string, string> = {}) {
+  const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
+  const built = await servicesOn(target, clock, undefined, env);
+  const { chapter } = await built.services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin' });
+  return { ...built, clock, chapter };
+}
+
+async function askAndPost(services: Services, chapter: Awaited<ReturnType<typeof setup>>['chapter'], who = ada, text = 'How do I read a file in Python?') {
+  const q = await services.questions.ask({ asker: who, chapter, channel: 'C_Q', text });
+  await services.questions.post(q.id, recordingOutbox());
+  return services.questions.get(q.id);
+}
+
+test('a sealed reply address opens only with the same secret', () => {
+  const sealed = sealAddress('s'.repeat(32), ada);
+  assert.ok(!sealed.includes('U_ADA_42'));
+  assert.deepEqual(openAddress('s'.repeat(32), sealed), ada);
+  assert.equal(openAddress('t'.repeat(32), sealed), null);
+});
+
+test('the question post, in every renderer, names nobody and keeps typed mentions inert', async (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter } = await setup(target);
+    try {
+      const q = await services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Why? <@U999> <!channel> @everyone <@123456789>' });
+      const post = await services.questions.render(q);
+      const outputs = [renderConsole(post, { locale: 'en', timeZone: 'UTC', now: new Date() }), JSON.stringify(renderDiscord(post)), JSON.stringify(renderSlack(post))];
+      for (const out of outputs) {
+        assert.ok(!out.includes('U_ADA_42') && !out.includes('Ada'), out);
+        assert.match(out, /Anonymous question #1/);
+      }
+      assert.doesNotMatch(outputs[1]!, /<@123456789>|@everyone/);
+      assert.doesNotMatch(outputs[2]!, /<!channel>|<@U999>/);
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('me too counts people, not presses, under concurrent presses; the asker does not count', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter } = await setup(target);
+    try {
+      const q = await askAndPost(services, chapter);
+      const presses = [...Array.from({ length: 12 }, (_, i) => member(i)), ...Array.from({ length: 12 }, (_, i) => member(i)), ada, ada];
+      const results = await Promise.all(presses.map((who) => services.questions.meToo(q.id, who)));
+      assert.equal(results.filter((r) => r.outcome === 'counted').length, 12);
+      assert.equal(results.filter((r) => r.outcome === 'already').length, 12);
+      assert.equal(results.filter((r) => r.outcome === 'own').length, 2);
+      assert.equal((await services.questions.stats(q.id)).meToo, 12);
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('a block hits the pseudonym behind the question and only it, and it expires', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter, clock } = await setup(target);
+    try {
+      const q = await askAndPost(services, chapter);
+      const other = await askAndPost(services, chapter, member(1));
+      const block = await services.questions.block(q.id, 'flooding', 2, 'mona');
+      await assert.rejects(services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Blocked question here' }), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked' && e.params.reason === 'flooding');
+      await assert.rejects(services.questions.answer(other.id, ada, 'an answer'), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked');
+      await assert.rejects(services.questions.followup(q.id, ada), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked');
+      await services.questions.ask({ asker: member(2), chapter, channel: 'C_Q', text: 'Someone else may ask' });
+      assert.equal((await services.questions.activeBlocks()).length, 1);
+      assert.equal(block.pseudonym, pseudonym('x'.repeat(32), ada), 'the block holds the pseudonym, not the id');
+      clock.advance(2 * DAY + 1000);
+      assert.equal((await services.questions.activeBlocks()).length, 0);
+      await services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'After the block expired' });
+      await assert.rejects(services.questions.unblock(block.id), (e: unknown) => e instanceof DomainError && e.key === 'mod.block_not_found');
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('the per-pseudonym limit stops a sixth question in ten minutes, also when asked at once', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter, clock } = await setup(target);
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: `Question number ${i} here` })));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
+      for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as DomainError).key, 'question.rate_limited');
+      await services.questions.ask({ asker: member(1), chapter, channel: 'C_Q', text: 'Another member is not limited' });
+      clock.advance(10 * 60_000 + 1);
+      await services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Ten minutes later again' });
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('a delayed post survives a restart and is posted once, even with two processes ticking', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const env = { ANON_POST_DELAY_MAX: '600' };
+    const first = await setup(target, env);
+    const q = await first.services.questions.ask({ asker: ada, chapter: first.chapter, channel: 'C_Q', text: 'Delayed for the asker’s sake' });
+    assert.ok(q.postAt.getTime() <= first.clock.now().getTime() + 600_000);
+    await first.db.destroy(); // the bot stops before posting
+
+    const later = new Date(first.clock.now().getTime() + 601_000);
+    const a = await servicesOn(target, new ManualClock(later), undefined, env);
+    const b = await servicesOn(target, new ManualClock(later), undefined, env);
+    const outboxes = [recordingOutbox(), recordingOutbox()];
+    a.services.notifier.register('slack', () => outboxes[0]!);
+    b.services.notifier.register('slack', () => outboxes[1]!);
+    try {
+      const posted = await Promise.all([a.services.questions.postDue(), b.services.questions.postDue(), a.services.questions.postDue()]);
+      assert.equal(posted.reduce((x, y) => x + y, 0), 1);
+      assert.equal(outboxes[0]!.posts.length + outboxes[1]!.posts.length, 1);
+      const row = await a.db.getRepository(Question).findOneByOrFail({ id: q.id });
+      assert.ok(row.postedAt && row.messageId);
+    } finally {
+      await a.db.destroy();
+      await b.db.destroy();
+    }
+  }));
+
+test('the encrypted way back to the asker is erased when the question closes, and after 30 days', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter, clock } = await setup(target);
+    const repo = (d: DataSource) => d.getRepository(Question);
+    try {
+      const q1 = await askAndPost(services, chapter);
+      const q2 = await askAndPost(services, chapter, member(3));
+      assert.ok((await repo(db).findOneByOrFail({ id: q1.id })).replyTo);
+      await services.questions.close(q1.id, ada, false);
+      assert.equal((await repo(db).findOneByOrFail({ id: q1.id })).replyTo, null);
+      clock.advance(29 * DAY);
+      assert.equal(await services.questions.eraseExpiredAddresses(), 0);
+      clock.advance(1 * DAY);
+      assert.equal(await services.questions.eraseExpiredAddresses(), 1);
+      assert.equal((await repo(db).findOneByOrFail({ id: q2.id })).replyTo, null);
+      assert.equal(await services.questions.notifyAsker(await services.questions.get(q2.id)), false, 'nobody to tell any more');
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('only the asker follows up or reopens; a moderator may close; status moves open → pending → closed', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter } = await setup(target);
+    try {
+      const q = await askAndPost(services, chapter);
+      await assert.rejects(services.questions.followup(q.id, member(1)), (e: unknown) => (e as DomainError).key === 'question.not_asker');
+      await assert.rejects(services.questions.close(q.id, member(1), false), (e: unknown) => (e as DomainError).key === 'question.not_asker_or_moderator');
+      assert.equal((await services.questions.answer(q.id, member(1), 'first')).first, true);
+      assert.equal((await services.questions.answer(q.id, member(2), 'second')).first, false);
+      assert.equal((await services.questions.get(q.id)).status, 'pending');
+      assert.equal((await services.questions.close(q.id, member(9), true)).status, 'closed');
+      await assert.rejects(services.questions.reopen(q.id, member(9)), (e: unknown) => (e as DomainError).key === 'question.not_asker');
+      assert.equal((await services.questions.reopen(q.id, ada)).status, 'open');
+      await assert.rejects(services.questions.get(999), (e: unknown) => (e as DomainError).key === 'question.not_found');
+    } finally {
+      await db.destroy();
+    }
+  }));
