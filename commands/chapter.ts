@@ -7,8 +7,8 @@ import { ChapterError } from '../src/services/chapters.js';
 
 const name = option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' });
 
-/** Turns a service failure into the member's language. */
-async function chapterErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
+/** Turns a chapter service failure into the member’s language (the workshop commands use it too). */
+export async function chapterErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {

@@ -1,10 +1,16 @@
+import { Attendance } from './Attendance.js';
 import { AuditEntry } from './AuditEntry.js';
 import { Chapter } from './Chapter.js';
 import { ChapterBinding } from './ChapterBinding.js';
 import { ChapterChannel } from './ChapterChannel.js';
+import { Coach } from './Coach.js';
+import { CoachInvitation } from './CoachInvitation.js';
 import { Member } from './Member.js';
+import { Reminder } from './Reminder.js';
+import { Workshop } from './Workshop.js';
+import { WorkshopSignup } from './WorkshopSignup.js';
 
-export { AuditEntry, Chapter, ChapterBinding, ChapterChannel, Member };
+export { Attendance, AuditEntry, Chapter, ChapterBinding, ChapterChannel, Coach, CoachInvitation, Member, Reminder, Workshop, WorkshopSignup };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
-export const entities = [Member, Chapter, ChapterBinding, ChapterChannel, AuditEntry];
+export const entities = [Member, Chapter, ChapterBinding, ChapterChannel, AuditEntry, Coach, Workshop, WorkshopSignup, Attendance, Reminder, CoachInvitation];
