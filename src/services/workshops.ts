@@ -257,20 +257,24 @@ export class WorkshopService {
     return out;
   }
 
-  /** A coach claims a slot, or joins the coach waitlist when all are taken. */
-  async claim(actor: Identity, id: number): Promise<SignupResult> {
-    await this.get(id).then((w) => this.assertOpen(w));
-    const member = await this.store.manager.getRepository(Member).findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
-    const coach = member && (await this.store.manager.getRepository(Coach).findOneBy({ memberId: member.id }));
-    if (!member || !coach || coach.status === 'retired') throw new WorkshopError('workshop.claim.not_coach');
-    if (coach.status === 'paused') throw new WorkshopError('workshop.claim.paused');
-    return this.signUp(member, id, 'coach');
+  /**
+   * A coach claims a slot, or joins the coach waitlist when all are taken. Checks and
+   * writes are one transaction, queued at the call: arrival order is the order of calls
+   * in one process, and the order of the workshop row's lock between processes.
+   */
+  claim(actor: Identity, id: number): Promise<SignupResult> {
+    return this.signUp(id, 'coach', async (em) => {
+      const member = await em.findOneBy(Member, { platform: actor.platform, workspace: actor.workspace, userId: actor.id });
+      const coach = member && (await em.findOneBy(Coach, { memberId: member.id }));
+      if (!member || !coach || coach.status === 'retired') throw new WorkshopError('workshop.claim.not_coach');
+      if (coach.status === 'paused') throw new WorkshopError('workshop.claim.paused');
+      return member;
+    });
   }
 
-  /** A learner takes a seat, or joins the learner waitlist. */
-  async join(actor: Identity, id: number, locale?: string): Promise<SignupResult> {
-    await this.get(id).then((w) => this.assertOpen(w));
-    return this.signUp(await this.members.ensure(actor, locale), id, 'learner');
+  /** A learner takes a seat, or joins the learner waitlist; their member row is created with it. */
+  join(actor: Identity, id: number, locale?: string): Promise<SignupResult> {
+    return this.signUp(id, 'learner', (em) => this.members.ensureIn(em, actor, locale));
   }
 
   /** Frees a coach slot (or leaves the coach waitlist); the first waiting coach is promoted. */
@@ -283,25 +287,25 @@ export class WorkshopService {
     return this.withdraw(actor, id, 'learner');
   }
 
-  private async signUp(member: Member, id: number, role: SignupRole): Promise<SignupResult> {
+  private async signUp(id: number, role: SignupRole, who: (em: EntityManager) => Promise<Member>): Promise<SignupResult> {
     try {
-      const { result, moves } = await this.store.transaction(async (em) => {
+      const { result, moves, member } = await this.store.transaction(async (em) => {
         await this.lockOpen(em, id);
+        const member = await who(em);
         const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
         if (existing) throw new WorkshopError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
         const signup = await em.save(em.create(WorkshopSignup, { workshopId: id, memberId: member.id, role, state: 'waiting', createdAt: this.clock.now() }));
         const moves = await this.settle(em, id);
         const mine = moves.find((m) => m.memberId === member.id);
         const workshop = await em.findOneByOrFail(Workshop, { id });
-        if (mine?.to === 'confirmed') return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine) };
-        return { result: { workshop, state: 'waiting' as const, position: await this.position(em, signup) }, moves };
+        if (mine?.to === 'confirmed') return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine), member };
+        return { result: { workshop, state: 'waiting' as const, position: await this.position(em, signup) }, moves, member };
       });
-      const chapter = (await this.get(id)).chapter!;
-      result.workshop.chapter = chapter;
+      result.workshop.chapter = (await this.get(id)).chapter!;
       await this.tell(result.workshop, moves, member.id);
       return result;
     } catch (err) {
-      // Two claims by one member racing: the unique key lets one through.
+      // Two sign-ups by one member racing: the unique key lets one through.
       if (isUniqueViolation(err)) throw new WorkshopError(`workshop.${role}.twice`, { id });
       throw err;
     }
