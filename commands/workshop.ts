@@ -4,7 +4,7 @@ import { action, type CommandContext, defineCommand } from '../src/core/command.
 import type { Translate } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import { bold, type Field, type Inline, list, mention, message, p, time } from '../src/core/reply.js';
-import { type Counts, type RosterEntry, WorkshopError, workshopWhen } from '../src/services/workshops.js';
+import { type Counts, describeChanges, type RosterEntry, WorkshopError, workshopWhen } from '../src/services/workshops.js';
 import { chapterErrors } from './chapter.js';
 
 /** Turns chapter and workshop service failures into the member's language. */
@@ -122,7 +122,7 @@ export const workshop = defineCommand({
         const o = ctx.options;
         const { workshop: w, changed } = await serviceErrors(ctx, () => ctx.services.workshops.edit(o.id, { ...o, strictRatio: o['strict-ratio'] }));
         ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
-        return showMessage(ctx, w, [changed.length ? ctx.t('workshop.edited', { id: w.id, changes: changed.join(', ') }) : ctx.t('workshop.edited.nothing', { id: w.id })]);
+        return showMessage(ctx, w, [changed.length ? ctx.t('workshop.edited', { id: w.id, changes: describeChanges(changed, ctx.t) }) : ctx.t('workshop.edited.nothing', { id: w.id })]);
       },
     }),
 

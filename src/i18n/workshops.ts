@@ -2,6 +2,10 @@ import type { Texts } from './types.js';
 
 /** Texts of /coach, /workshop, /progress, and the reminders. */
 export const en = {
+  // /chapter set learners-per-coach
+  'opt.chapter.learners_per_coach': 'Learners per coach in this chapter’s new workshops (default 4)',
+  'chapter.set.ratio': 'New workshops of {name} plan one coach for every {ratio} learners.',
+
   // /coach
   'cmd.coach': 'Coaches: volunteer, keep your profile, see who coaches what',
   'cmd.coach.volunteer': 'Become a coach (any level is welcome)',
@@ -90,6 +94,15 @@ export const en = {
   'workshop.at': 'at',
   'workshop.created': 'Workshop #{id} created: {slots} coach slots, {learners} learner seats. Coaches claim slots with /workshop claim id:{id}; learners join with /workshop join id:{id}.',
   'workshop.edited': 'Workshop #{id} changed ({changes}); everyone signed up was told.',
+  'workshop.change.title': 'title',
+  'workshop.change.topic': 'topic',
+  'workshop.change.start': 'start',
+  'workshop.change.duration': 'duration',
+  'workshop.change.learners': 'learner seats',
+  'workshop.change.coaches': 'coach slots',
+  'workshop.change.location': 'location',
+  'workshop.change.description': 'description',
+  'workshop.change.strict_ratio': 'seats following coaches',
   'workshop.edited.nothing': 'Workshop #{id}: nothing to change, it is already like that.',
   'workshop.cancelled.done': 'Workshop #{id} “{title}” is cancelled; everyone signed up was told.',
   'workshop.not_found': 'There is no workshop #{id}. /workshop list shows the workshops.',
@@ -179,6 +192,9 @@ export const en = {
 } as const;
 
 export const de: Texts<typeof en> = {
+  'opt.chapter.learners_per_coach': 'Lernende je Coach in neuen Workshops dieses Chapters (Standard 4)',
+  'chapter.set.ratio': 'Neue Workshops von {name} planen einen Coach für je {ratio} Lernende.',
+
   'cmd.coach': 'Coaches: sich melden, das Profil pflegen, sehen, wer was coacht',
   'cmd.coach.volunteer': 'Coach werden (jedes Niveau ist willkommen)',
   'cmd.coach.update': 'Dein Coach-Profil ändern',
@@ -265,6 +281,15 @@ export const de: Texts<typeof en> = {
   'workshop.at': 'Ort:',
   'workshop.created': 'Workshop #{id} angelegt: {slots} Coach-Plätze, {learners} Plätze für Lernende. Coaches übernehmen Plätze mit /workshop claim id:{id}; Lernende melden sich mit /workshop join id:{id} an.',
   'workshop.edited': 'Workshop #{id} geändert ({changes}); alle Angemeldeten wurden informiert.',
+  'workshop.change.title': 'Titel',
+  'workshop.change.topic': 'Thema',
+  'workshop.change.start': 'Beginn',
+  'workshop.change.duration': 'Dauer',
+  'workshop.change.learners': 'Plätze für Lernende',
+  'workshop.change.coaches': 'Coach-Plätze',
+  'workshop.change.location': 'Ort',
+  'workshop.change.description': 'Beschreibung',
+  'workshop.change.strict_ratio': 'Plätze folgen den Coaches',
   'workshop.edited.nothing': 'Workshop #{id}: nichts zu ändern, es ist schon so.',
   'workshop.cancelled.done': 'Workshop #{id} „{title}“ ist abgesagt; alle Angemeldeten wurden informiert.',
   'workshop.not_found': 'Es gibt keinen Workshop #{id}. /workshop list zeigt die Workshops.',

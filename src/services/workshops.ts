@@ -74,6 +74,12 @@ export interface RosterEntry {
 
 export const DEFAULT_DURATION_MINUTES = 180;
 
+/** What an edit can change, as named to members. */
+export type WorkshopChange = 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
+
+/** The changes in the reader's language: “start, location”. */
+export const describeChanges = (changed: readonly WorkshopChange[], t: Translate): string => changed.map((c) => t(`workshop.change.${c}`)).join(', ');
+
 /** “Title — Sat, 27 Mar 2027, 10:00 CET – 13:00 CET, at Location”: times as inline parts, so each platform shows them in the reader's zone. */
 export function workshopWhen(w: Workshop, t: Translate): Inline[] {
   const tz = w.chapter?.timeZone;
@@ -147,13 +153,13 @@ export class WorkshopService {
    * is told; seats and slots are settled again (a smaller workshop moves the last confirmed
    * back onto the waitlists, a bigger one promotes from them); reminders follow the new time.
    */
-  async edit(id: number, input: WorkshopInput): Promise<{ workshop: Workshop; changed: string[] }> {
+  async edit(id: number, input: WorkshopInput): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
     const before = await this.get(id);
     const chapter = before.chapter!;
     const { moves, workshop, changed } = await this.store.transaction(async (em) => {
       const w = await this.lockOpen(em, id);
-      const changed: string[] = [];
-      const set = <K extends keyof Workshop>(key: K, value: Workshop[K], name: string) => {
+      const changed: WorkshopChange[] = [];
+      const set = <K extends keyof Workshop>(key: K, value: Workshop[K], name: WorkshopChange) => {
         const old = w[key];
         const same = old instanceof Date && value instanceof Date ? old.getTime() === value.getTime() : old === value;
         if (!same) {
@@ -177,7 +183,7 @@ export class WorkshopService {
       if (coaches !== undefined) set('coachSlots', coaches, 'coaches');
       if (input.location !== undefined) set('location', input.location.trim() || null, 'location');
       if (input.description !== undefined) set('description', input.description.trim() || null, 'description');
-      if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict-ratio');
+      if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict_ratio');
       if (!changed.length) return { moves: [], workshop: w, changed };
       w.revision += 1;
       const { title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
@@ -190,7 +196,7 @@ export class WorkshopService {
     if (changed.length) {
       for (const member of await this.signedUp(id)) {
         await this.dms.send(member, (t) => ({
-          body: [p(t('workshop.dm.edited', { id, title: workshop.title, changes: changed.join(', ') })), p(...workshopWhen(workshop, t))],
+          body: [p(t('workshop.dm.edited', { id, title: workshop.title, changes: describeChanges(changed, t) })), p(...workshopWhen(workshop, t))],
         }));
       }
       await this.tell(workshop, moves, null);

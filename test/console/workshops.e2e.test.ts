@@ -31,6 +31,8 @@ const SCRIPT = `
 @moderator /workshop show 1
 /workshop ics 1
 @ada /coach list topic:python
+@moderator /chapter set name:Berlin learners-per-coach:3
+/workshop create chapter:Berlin title:"Git together" topic:Git date:2030-10-27 time:18:30 learners:7 duration:90
 `;
 
 test('the console, end to end: coaches claim slots, learners wait as the ratio demands, a release promotes the waiting coach, the .ics is valid', (t) =>
@@ -92,6 +94,10 @@ test('the console, end to end: coaches claim slots, learners wait as the ratio d
 
       const coaches = next('[ephemeral → ada]');
       assert.match(coaches, /^\*\*Active coaches \(2\)\*\*\n- @ada — Python, Git \(experienced\) · workshops coached: 0\n- @bob — Python/);
+      assert.equal(next('[ephemeral → moderator]'), 'New workshops of Berlin plan one coach for every 3 learners.');
+      const git = next('[ephemeral → moderator]');
+      assert.match(git, /Workshop #2 created: 3 coach slots, 7 learner seats/, 'ceil(7 / 3) with the chapter’s own ratio');
+      assert.match(git, /\nStarts: Sun, 27 Oct 2030, 18:30 CET\nEnds: Sun, 27 Oct 2030, 20:00 CET\n/, 'winter time again from that morning');
       assert.deepEqual(blocks, [], 'nothing else was printed');
       const logs = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
       assert.deepEqual(logs.filter((l) => l.level >= 50), []);

@@ -74,6 +74,24 @@ async function state(services: Services, id: number) {
   return result;
 }
 
+/**
+ * One test body per database with two sets of services: on PostgreSQL the second has a pool
+ * of its own and plays a second bot process; on SQLite (one process) both are the same.
+ */
+function twoProcesses(body: (x: { services: Services; other: Services; kind: 'sqlite' | 'postgres' }) => Promise<void>) {
+  return (t: Parameters<typeof eachDatabase>[0]) =>
+    eachDatabase(t, async ({ target, kind }) => {
+      const { db, services } = await servicesOn(target, new ManualClock(NOW));
+      const second = kind === 'postgres' ? await servicesOn(target, new ManualClock(NOW)) : undefined;
+      try {
+        await body({ services, other: second?.services ?? services, kind });
+      } finally {
+        await second?.db.destroy();
+        await db.destroy();
+      }
+    });
+}
+
 test('a workshop on the days Berlin changes its clocks is stored as the right UTC instant; the skipped hour is refused', (t) =>
   eachDatabase(t, async ({ target }) => {
     const { db, services } = await servicesOn(target, new ManualClock(NOW));
@@ -205,86 +223,60 @@ test('bad requests are clear errors and write nothing', (t) =>
     }
   }));
 
-test('50 coaches claiming 3 slots at once: exactly 3 claims and 47 waiting, in arrival order', (t) =>
-  eachDatabase(t, async ({ target, kind }) => {
-    const { db, services } = await servicesOn(target, new ManualClock(NOW));
-    // On PostgreSQL a second set of services on its own pool plays a second bot process.
-    const second = kind === 'postgres' ? await servicesOn(target, new ManualClock(NOW)) : undefined;
-    try {
-      const { workshop } = await setUp(services, { learners: 12, coaches: 3 });
-      const all = await coaches(services, 50);
-      const results = await Promise.all(all.map((c, i) => ((i % 2 && second ? second.services : services).workshops.claim(c, workshop.id))));
-      const s = await state(services, workshop.id);
-      assert.equal(s.coaches.length, 3);
-      assert.equal(s.coachWait.length, 47);
-      assert.equal(results.filter((r) => r.state === 'confirmed').length, 3);
-      // Each caller was told the place the database holds for them.
-      const told = all.map((c, i) => ({ id: c.id, r: results[i]! })).filter((x) => x.r.state === 'waiting').sort((a, b) => a.r.position! - b.r.position!);
-      assert.deepEqual(told.map((x) => x.r.position), Array.from({ length: 47 }, (_, i) => i + 1));
-      assert.deepEqual(told.map((x) => x.id), s.coachWait, 'positions given are the stored order');
-      if (kind === 'sqlite') {
-        // One process: arrival order is the order of the calls.
-        assert.deepEqual(s.coaches, all.slice(0, 3).map((c) => c.id));
-        assert.deepEqual(s.coachWait, all.slice(3).map((c) => c.id));
-      }
-    } finally {
-      await second?.db.destroy();
-      await db.destroy();
-    }
-  }));
+test('50 coaches claiming 3 slots at once: exactly 3 claims and 47 waiting, in arrival order', twoProcesses(async ({ services, other, kind }) => {
+  const { workshop } = await setUp(services, { learners: 12, coaches: 3 });
+  const all = await coaches(services, 50);
+  const results = await Promise.all(all.map((c, i) => ((i % 2 ? other : services).workshops.claim(c, workshop.id))));
+  const s = await state(services, workshop.id);
+  assert.equal(s.coaches.length, 3);
+  assert.equal(s.coachWait.length, 47);
+  assert.equal(results.filter((r) => r.state === 'confirmed').length, 3);
+  // Each caller was told the place the database holds for them.
+  const told = all.map((c, i) => ({ id: c.id, r: results[i]! })).filter((x) => x.r.state === 'waiting').sort((a, b) => a.r.position! - b.r.position!);
+  assert.deepEqual(told.map((x) => x.r.position), Array.from({ length: 47 }, (_, i) => i + 1));
+  assert.deepEqual(told.map((x) => x.id), s.coachWait, 'positions given are the stored order');
+  if (kind === 'sqlite') {
+    // One process: arrival order is the order of the calls.
+    assert.deepEqual(s.coaches, all.slice(0, 3).map((c) => c.id));
+    assert.deepEqual(s.coachWait, all.slice(3).map((c) => c.id));
+  }
+}));
 
-test('concurrent joins fill exactly the seats the claimed coaches allow', (t) =>
-  eachDatabase(t, async ({ target, kind }) => {
-    const { db, services } = await servicesOn(target, new ManualClock(NOW));
-    const second = kind === 'postgres' ? await servicesOn(target, new ManualClock(NOW)) : undefined;
-    try {
-      const { workshop } = await setUp(services, { learners: 20 });
-      const [ada] = await coaches(services, 1);
-      await services.workshops.claim(ada!, workshop.id);
-      const learners = Array.from({ length: 30 }, (_, i) => who(`learner${i}`));
-      const results = await Promise.all(learners.map((l, i) => ((i % 2 && second ? second.services : services).workshops.join(l, workshop.id))));
-      const s = await state(services, workshop.id);
-      assert.equal(s.learners.length, 4, 'one coach: four seats');
-      assert.equal(s.learnerWait.length, 26);
-      assert.deepEqual(results.filter((r) => r.state === 'waiting').map((r) => r.position).sort((a, b) => a! - b!), Array.from({ length: 26 }, (_, i) => i + 1));
-      if (kind === 'sqlite') assert.deepEqual(s.learners, learners.slice(0, 4).map((l) => l.id));
-      // The same member joining twice at once gets one seat.
-      const twice = await Promise.allSettled([services.workshops.join(who('twin'), workshop.id), (second?.services ?? services).workshops.join(who('twin'), workshop.id)]);
-      assert.equal(twice.filter((r) => r.status === 'fulfilled').length, 1);
-      assert.ok(twice.some((r) => r.status === 'rejected' && rejects('workshop.learner.twice')(r.reason)));
-    } finally {
-      await second?.db.destroy();
-      await db.destroy();
-    }
-  }));
+test('concurrent joins fill exactly the seats the claimed coaches allow', twoProcesses(async ({ services, other, kind }) => {
+  const { workshop } = await setUp(services, { learners: 20 });
+  const [ada] = await coaches(services, 1);
+  await services.workshops.claim(ada!, workshop.id);
+  const learners = Array.from({ length: 30 }, (_, i) => who(`learner${i}`));
+  const results = await Promise.all(learners.map((l, i) => ((i % 2 ? other : services).workshops.join(l, workshop.id))));
+  const s = await state(services, workshop.id);
+  assert.equal(s.learners.length, 4, 'one coach: four seats');
+  assert.equal(s.learnerWait.length, 26);
+  assert.deepEqual(results.filter((r) => r.state === 'waiting').map((r) => r.position).sort((a, b) => a! - b!), Array.from({ length: 26 }, (_, i) => i + 1));
+  if (kind === 'sqlite') assert.deepEqual(s.learners, learners.slice(0, 4).map((l) => l.id));
+  // The same member joining twice at once gets one seat.
+  const twice = await Promise.allSettled([services.workshops.join(who('twin'), workshop.id), other.workshops.join(who('twin'), workshop.id)]);
+  assert.equal(twice.filter((r) => r.status === 'fulfilled').length, 1);
+  assert.ok(twice.some((r) => r.status === 'rejected' && rejects('workshop.learner.twice')(r.reason)));
+}));
 
-test('releases and claims racing never exceed the slots, and seats follow', (t) =>
-  eachDatabase(t, async ({ target, kind }) => {
-    const { db, services } = await servicesOn(target, new ManualClock(NOW));
-    const second = kind === 'postgres' ? await servicesOn(target, new ManualClock(NOW)) : undefined;
-    try {
-      const { workshop } = await setUp(services, { learners: 12, coaches: 2 });
-      const team = await coaches(services, 12);
-      for (const c of team.slice(0, 4)) await services.workshops.claim(c, workshop.id);
-      for (let i = 0; i < 12; i++) await services.workshops.join(who(`learner${i}`), workshop.id);
-      const other = second?.services ?? services;
-      await Promise.all([
-        services.workshops.release(team[0]!, workshop.id),
-        other.workshops.release(team[1]!, workshop.id),
-        ...team.slice(4).map((c, i) => (i % 2 ? other : services).workshops.claim(c, workshop.id)),
-        other.workshops.leave(who('learner0'), workshop.id),
-        services.workshops.release(team[2]!, workshop.id),
-      ]);
-      const s = await state(services, workshop.id);
-      assert.equal(s.coaches.length, 2, 'the freed slots were taken again, no more');
-      assert.equal(s.coachWait.length, 7);
-      assert.equal(s.learners.length, 8);
-      assert.equal(s.learnerWait.length, 3);
-    } finally {
-      await second?.db.destroy();
-      await db.destroy();
-    }
-  }));
+test('releases and claims racing never exceed the slots, and seats follow', twoProcesses(async ({ services, other }) => {
+  const { workshop } = await setUp(services, { learners: 12, coaches: 2 });
+  const team = await coaches(services, 12);
+  for (const c of team.slice(0, 4)) await services.workshops.claim(c, workshop.id);
+  for (let i = 0; i < 12; i++) await services.workshops.join(who(`learner${i}`), workshop.id);
+  await Promise.all([
+    services.workshops.release(team[0]!, workshop.id),
+    other.workshops.release(team[1]!, workshop.id),
+    ...team.slice(4).map((c, i) => (i % 2 ? other : services).workshops.claim(c, workshop.id)),
+    other.workshops.leave(who('learner0'), workshop.id),
+    services.workshops.release(team[2]!, workshop.id),
+  ]);
+  const s = await state(services, workshop.id);
+  assert.equal(s.coaches.length, 2, 'the freed slots were taken again, no more');
+  assert.equal(s.coachWait.length, 7);
+  assert.equal(s.learners.length, 8);
+  assert.equal(s.learnerWait.length, 3);
+}));
 
 test('attendance counts towards progress, and a regular learner is invited to coach once', (t) =>
   eachDatabase(t, async ({ target }) => {
