@@ -7,8 +7,8 @@ import { ChapterError } from '../src/services/chapters.js';
 
 const name = option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' });
 
-/** Turns a service failure into the member's language. */
-async function chapterErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
+/** Turns a chapter service failure into the member’s language (the workshop commands use it too). */
+export async function chapterErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -110,6 +110,7 @@ export const chapter = defineCommand({
         'announcements-channel': option.channel({ description: 'opt.chapter.announcements_channel' }),
         'moderation-channel': option.channel({ description: 'opt.chapter.moderation_channel' }),
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
+        'learners-per-coach': option.integer({ description: 'opt.chapter.learners_per_coach', min: 1, max: 20 }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -118,11 +119,20 @@ export const chapter = defineCommand({
           const given = options[`${purpose}-channel`];
           if (given) channels[purpose] = given.id;
         }
-        if (!Object.keys(channels).length) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
-        const found = await chapterErrors(ctx, () => ctx.services.chapters.setChannels(options.name, { platform: actor.platform, workspace: actor.workspace }, channels));
+        const ratio = options['learners-per-coach'];
+        if (!Object.keys(channels).length && ratio === undefined) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
+        const where = { platform: actor.platform, workspace: actor.workspace };
+        const found = await chapterErrors(ctx, async () => {
+          const named = Object.keys(channels).length ? await ctx.services.chapters.setChannels(options.name, where, channels) : await ctx.services.chapters.get(options.name);
+          return ratio === undefined ? named : ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
+        });
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]);
-        ctx.auditTarget(`chapter:${found.name}`, Object.entries(channels).map(([purpose, id]) => `${purpose}=${id}`).join(' '));
-        return message([p(t('chapter.set.done', { name: found.name }), ...summary, '.')]);
+        const details = Object.entries(channels).map(([purpose, id]) => `${purpose}=${id}`);
+        ctx.auditTarget(`chapter:${found.name}`, [...details, ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : [])].join(' '));
+        return message([
+          ...(summary.length ? [p(t('chapter.set.done', { name: found.name }), ...summary, '.')] : []),
+          ...(ratio !== undefined ? [p(t('chapter.set.ratio', { name: found.name, ratio }))] : []),
+        ]);
       },
     }),
 

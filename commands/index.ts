@@ -1,9 +1,12 @@
 import type { CommandDecl } from '../src/core/command.js';
 import { ask } from './ask.js';
 import { chapter } from './chapter.js';
+import { coach } from './coach.js';
 import { help } from './help.js';
 import { mod } from './mod.js';
+import { progress } from './progress.js';
 import { questions } from './questions.js';
+import { workshop } from './workshop.js';
 
 /** Every command, listed by hand (not scanned); checked at start-up by the CommandRegistry. */
-export const commands: readonly CommandDecl[] = [help, chapter, ask, questions, mod];
+export const commands: readonly CommandDecl[] = [help, chapter, ask, questions, mod, coach, workshop, progress];

@@ -23,4 +23,8 @@ export class Chapter {
 
   @InstantColumn()
   createdAt!: Date;
+
+  /** Learners per coach in this chapter's workshops; null: LEARNERS_PER_COACH. */
+  @Column({ type: 'integer', nullable: true })
+  learnersPerCoach!: number | null;
 }

@@ -1,11 +1,51 @@
+import { Attendance } from './Attendance.js';
 import { AuditEntry } from './AuditEntry.js';
 import { Chapter } from './Chapter.js';
 import { ChapterBinding } from './ChapterBinding.js';
 import { ChapterChannel } from './ChapterChannel.js';
+import { Coach } from './Coach.js';
+import { CoachInvitation } from './CoachInvitation.js';
 import { Member } from './Member.js';
 import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport } from './Question.js';
+import { Reminder } from './Reminder.js';
+import { Workshop } from './Workshop.js';
+import { WorkshopSignup } from './WorkshopSignup.js';
 
-export { AnonBlock, AuditEntry, Chapter, ChapterBinding, ChapterChannel, Member, Question, QuestionAnswer, QuestionMeToo, QuestionReport };
+export {
+  AnonBlock,
+  Attendance,
+  AuditEntry,
+  Chapter,
+  ChapterBinding,
+  ChapterChannel,
+  Coach,
+  CoachInvitation,
+  Member,
+  Question,
+  QuestionAnswer,
+  QuestionMeToo,
+  QuestionReport,
+  Reminder,
+  Workshop,
+  WorkshopSignup,
+};
 
 /** Every entity, listed (not scanned), for the one DataSource. */
-export const entities = [Member, Chapter, ChapterBinding, ChapterChannel, AuditEntry, Question, QuestionMeToo, QuestionAnswer, QuestionReport, AnonBlock];
+export const entities = [
+  Member,
+  Chapter,
+  ChapterBinding,
+  ChapterChannel,
+  AuditEntry,
+  Question,
+  QuestionMeToo,
+  QuestionAnswer,
+  QuestionReport,
+  AnonBlock,
+  Coach,
+  Workshop,
+  WorkshopSignup,
+  Attendance,
+  Reminder,
+  CoachInvitation,
+];

@@ -44,8 +44,8 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
     log,
     rateLimiter: new RateLimiter(clock),
     rateLimit: config.rateLimit,
-    // No coach registry exists yet: only moderators pass coach checks until the coaches feature adds one.
-    isCoach: async () => false,
+    // Active coaches only: paused and retired ones pass no coach check.
+    isCoach: (actor) => services.coaches.isActive(actor),
     onAudit: (record) => services.audit.record(record),
   });
   return { db, services, registry, dispatcher, close: () => db.destroy() };

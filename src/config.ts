@@ -34,6 +34,10 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 86_400),
   DATA_DIR: z.string().min(1).default('data'),
   CONSOLE_MODERATORS: z.string().default('moderator'),
+  // Workshops
+  LEARNERS_PER_COACH: int(4, 1, 50),
+  INVITE_TO_COACH_AFTER: int(3, 1, 1000),
+  REMINDER_INTERVAL_SECONDS: int(60, 5, 3600),
   // Database
   DATABASE_URL: optional,
   DATABASE_POOL_SIZE: int(10, 1, 200),
@@ -65,6 +69,8 @@ export interface Config {
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
   readonly dataDir: string;
   readonly consoleModerators: readonly string[];
+  /** Workshops: the default ratio (a chapter may set its own), the invitation threshold, how often reminders are checked. */
+  readonly workshops: { readonly learnersPerCoach: number; readonly inviteToCoachAfter: number; readonly reminderIntervalSeconds: number };
   readonly database: DatabaseTarget;
   readonly migrateOnStart: boolean;
   /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
@@ -101,6 +107,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rateLimit: { max: c.RATE_LIMIT_MAX, windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS },
     dataDir: c.DATA_DIR,
     consoleModerators: c.CONSOLE_MODERATORS.split(',').map((s) => s.trim().replace(/^@/, '')).filter(Boolean),
+    workshops: { learnersPerCoach: c.LEARNERS_PER_COACH, inviteToCoachAfter: c.INVITE_TO_COACH_AFTER, reminderIntervalSeconds: c.REMINDER_INTERVAL_SECONDS },
     database: database.kind === 'postgres' ? { ...database, poolSize: c.DATABASE_POOL_SIZE } : database,
     migrateOnStart: c.DB_MIGRATE_ON_START,
     anonSecret: c.ANON_SECRET,

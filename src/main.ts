@@ -48,11 +48,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock });
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
   const scheduler = startScheduler(app, log);
+  // Reminders: now (any missed while the bot was down), then every REMINDER_INTERVAL_SECONDS.
+  app.services.reminders.start();
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
   log.debug('console ready');
   await adapter.run(process.stdin, interactive);
   await scheduler.stop();
+  await app.services.reminders.stop();
   await app.close();
   return 0;
 }

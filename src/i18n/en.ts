@@ -1,5 +1,6 @@
 import * as core from './core.js';
 import * as questions from './questions.js';
+import * as workshops from './workshops.js';
 import type { Texts } from './types.js';
 
 /**
@@ -9,6 +10,7 @@ import type { Texts } from './types.js';
 export const en = {
   ...core.en,
   ...questions.en,
+  ...workshops.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -129,6 +129,13 @@ export class ChapterService {
     return chapter;
   }
 
+  /** Learners per coach in the chapter's new workshops (existing ones keep theirs). */
+  async setLearnersPerCoach(name: string, ratio: number): Promise<Chapter> {
+    const chapter = await this.get(name);
+    await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, { learnersPerCoach: ratio }));
+    return { ...chapter, learnersPerCoach: ratio };
+  }
+
   /** The chapter's channels in one workspace, by purpose. */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
     const rows = await this.store.manager.getRepository(ChapterChannel).findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });

@@ -7,8 +7,12 @@ import { Notifier } from '../core/notifier.js';
 import { Store } from '../db/store.js';
 import { AuditService } from './audit.js';
 import { ChapterService } from './chapters.js';
+import { CoachService } from './coaches.js';
+import { DirectMessages } from './direct-messages.js';
 import { MemberService } from './members.js';
 import { QuestionService } from './questions.js';
+import { ReminderService } from './reminders.js';
+import { WorkshopService } from './workshops.js';
 
 /** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
 export interface Services {
@@ -25,12 +29,20 @@ export interface Services {
   readonly members: MemberService;
   readonly audit: AuditService;
   readonly questions: QuestionService;
+  readonly coaches: CoachService;
+  readonly workshops: WorkshopService;
+  /** Due reminders: `tick()` sends them; `start()`/`stop()` run it on a timer (main). */
+  readonly reminders: ReminderService;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
   const store = new Store(base.db);
   const notifier = new Notifier();
   const { anonymity } = base.config;
+  const members = new MemberService(store, base.clock);
+  const dms = new DirectMessages(notifier, base.config, base.log);
+  const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log);
+  const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
   return {
     ...base,
     store,
@@ -42,7 +54,10 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
       t: translator(base.config.locale),
     }),
     chapters: new ChapterService(store, base.clock),
-    members: new MemberService(store, base.clock),
+    members,
     audit: new AuditService(store, base.clock),
+    coaches: new CoachService(store, base.clock, members, workshops),
+    workshops,
+    reminders,
   };
 }

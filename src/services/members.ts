@@ -1,6 +1,7 @@
 import { Member } from '../../entities/Member.js';
 import type { Clock } from '../core/clock.js';
 import type { Actor } from '../core/command.js';
+import type { EntityManager } from 'typeorm';
 import type { Store } from '../db/store.js';
 
 /**
@@ -15,23 +16,26 @@ export class MemberService {
 
   /** The member's row, created on first need; the display name follows the platform's. Safe under races. */
   ensure(actor: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>, locale?: string): Promise<Member> {
+    return this.store.transaction((em) => this.ensureIn(em, actor, locale));
+  }
+
+  /** `ensure` inside the caller's transaction (a workshop sign-up creates the row in the same transaction). */
+  async ensureIn(em: EntityManager, actor: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>, locale?: string): Promise<Member> {
     const key = { platform: actor.platform, workspace: actor.workspace, userId: actor.id };
     const displayName = actor.name.slice(0, 100);
-    return this.store.transaction(async (em) => {
-      // Insert-or-ignore on the unique key: two racing first commands create one row.
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(Member)
-        .values({ ...key, displayName, locale: locale ?? null, createdAt: this.clock.now() })
-        .orIgnore()
-        .execute();
-      const member = await em.findOneByOrFail(Member, key);
-      if (member.displayName !== displayName) {
-        member.displayName = displayName;
-        await em.update(Member, { id: member.id }, { displayName });
-      }
-      return member;
-    });
+    // Insert-or-ignore on the unique key: two racing first commands create one row.
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(Member)
+      .values({ ...key, displayName, locale: locale ?? null, createdAt: this.clock.now() })
+      .orIgnore()
+      .execute();
+    const member = await em.findOneByOrFail(Member, key);
+    if (member.displayName !== displayName) {
+      member.displayName = displayName;
+      await em.update(Member, { id: member.id }, { displayName });
+    }
+    return member;
   }
 }

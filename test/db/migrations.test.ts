@@ -5,7 +5,24 @@ import { createDataSource } from '../../src/db/data-source.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { eachDatabase, freshDatabase } from '../helpers.js';
 
-const TABLES = ['anon_block', 'audit_entry', 'chapter', 'chapter_binding', 'chapter_channel', 'member', 'question', 'question_answer', 'question_me_too', 'question_report'];
+const TABLES = [
+  'anon_block',
+  'attendance',
+  'audit_entry',
+  'chapter',
+  'chapter_binding',
+  'chapter_channel',
+  'coach',
+  'coach_invitation',
+  'member',
+  'question',
+  'question_answer',
+  'question_me_too',
+  'question_report',
+  'reminder',
+  'workshop',
+  'workshop_signup',
+];
 
 test('migrations build the schema the entities describe, on a fresh database', (t) =>
   eachDatabase(t, async ({ target, kind }) => {

@@ -1,0 +1,270 @@
+import type { Chapter } from '../entities/Chapter.js';
+import type { Workshop } from '../entities/Workshop.js';
+import { action, type CommandContext, defineCommand } from '../src/core/command.js';
+import type { Translate } from '../src/core/i18n.js';
+import { option } from '../src/core/options.js';
+import { bold, type Field, type Inline, list, mention, message, p, time } from '../src/core/reply.js';
+import { type Counts, describeChanges, type RosterEntry, WorkshopError, workshopWhen } from '../src/services/workshops.js';
+import { chapterErrors } from './chapter.js';
+
+/** Turns chapter and workshop service failures into the member's language. */
+export async function serviceErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await chapterErrors(ctx, work);
+  } catch (err) {
+    if (err instanceof WorkshopError) throw ctx.fail(err.key, err.key, err.params);
+    throw err;
+  }
+}
+
+/** The named chapter, or the one bound here. */
+export function chapterNamed(ctx: CommandContext<unknown>, name: string | undefined): Promise<Chapter> {
+  return name ? serviceErrors(ctx, () => ctx.services.chapters.get(name)) : ctx.chapter();
+}
+
+/**
+ * Names in a `present:` list: platform mentions (`<@123>`, `<@!123>`, Slack's `<@U123|ada>`)
+ * become ids; `@ada` and `ada` stay names. Separated by spaces or commas.
+ */
+export function parseUserList(raw: string): string[] {
+  const out: string[] = [];
+  for (const token of raw.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$/.exec(token);
+    const name = m ? m[1]! : token.replace(/^@/, '');
+    if (name && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+const id = option.integer({ description: 'opt.workshop.id', required: true, min: 1, autocomplete: 'workshop' });
+const details = {
+  duration: option.integer({ description: 'opt.workshop.duration', min: 15, max: 1440, placeholder: 'placeholder.minutes' }),
+  coaches: option.integer({ description: 'opt.workshop.coaches', min: 1, max: 100 }),
+  location: option.string({ description: 'opt.workshop.location', maxLength: 200 }),
+  description: option.text({ description: 'opt.workshop.description', maxLength: 1000 }),
+  'strict-ratio': option.boolean({ description: 'opt.workshop.strict_ratio' }),
+};
+const title = { description: 'opt.workshop.title', minLength: 2, maxLength: 100 } as const;
+const topic = { description: 'opt.workshop.topic', minLength: 1, maxLength: 64, autocomplete: 'topic' } as const;
+const learners = { description: 'opt.workshop.learners', min: 1, max: 200 } as const;
+
+const ref = (w: Workshop) => `#${w.id} ${w.title}`;
+
+/** The facts of a workshop as fields: local start and end, slots, seats, waitlists, location. */
+function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
+  const tz = w.chapter?.timeZone;
+  return [
+    { name: t('workshop.field.chapter'), value: [w.chapter?.name ?? '?'], inline: true },
+    { name: t('workshop.field.topic'), value: [w.topic], inline: true },
+    { name: t('workshop.field.starts'), value: [time(w.startsAt, 'full', tz)] },
+    { name: t('workshop.field.ends'), value: [time(w.endsAt, 'full', tz)] },
+    { name: t('workshop.field.coaches'), value: [t('workshop.slots', { claimed: w.coachesClaimed, slots: w.coachSlots, waiting: counts.coachesWaiting })], inline: true },
+    {
+      name: t('workshop.field.learners'),
+      value: [t('workshop.seats', { confirmed: w.learnersConfirmed, capacity: w.learnerCapacity, waiting: counts.learnersWaiting })],
+      inline: true,
+    },
+    { name: t('workshop.field.ratio'), value: [t(w.strictRatio ? 'workshop.ratio.strict' : 'workshop.ratio.off', { ratio: w.learnersPerCoach })] },
+    ...(w.location ? [{ name: t('workshop.field.location'), value: [w.location] }] : []),
+    ...(w.description ? [{ name: t('workshop.field.description'), value: [w.description] }] : []),
+    ...(w.status === 'cancelled' ? [{ name: t('workshop.field.status'), value: [t('workshop.status.cancelled', { reason: w.cancelReason ?? '' })] }] : []),
+  ];
+}
+
+async function showMessage(ctx: CommandContext<unknown>, w: Workshop, intro?: Inline[]) {
+  const counts = (await ctx.services.workshops.counts([w.id])).get(w.id)!;
+  return message(intro ? [p(...intro)] : [], { title: ref(w), fields: workshopFields(w, counts, ctx.t) });
+}
+
+const names = (entries: readonly RosterEntry[], numbered: boolean): Inline[] =>
+  entries.length ? entries.flatMap((e, i): Inline[] => [i ? ', ' : '', ...(numbered ? [`${i + 1}. `] : []), mention({ id: e.member.userId, name: e.member.displayName })]) : ['—'];
+
+export const workshop = defineCommand({
+  name: 'workshop',
+  description: 'cmd.workshop',
+  subcommands: {
+    create: action({
+      description: 'cmd.workshop.create',
+      permission: 'moderator',
+      options: {
+        chapter: option.string({ description: 'opt.workshop.chapter', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
+        title: option.string({ ...title, required: true }),
+        topic: option.string({ ...topic, required: true }),
+        date: option.date({ description: 'opt.workshop.date', required: true }),
+        time: option.time({ description: 'opt.workshop.time', required: true }),
+        learners: option.integer({ ...learners, required: true }),
+        ...details,
+      },
+      async execute(ctx) {
+        const o = ctx.options;
+        const chapter = await chapterNamed(ctx, o.chapter);
+        const w = await serviceErrors(ctx, () =>
+          ctx.services.workshops.create(chapter, { ...o, strictRatio: o['strict-ratio'] }),
+        );
+        ctx.auditTarget(`workshop:${w.id}`, `${chapter.name}: ${w.title} at ${w.startsAt.toISOString()}`);
+        return showMessage(ctx, w, [ctx.t('workshop.created', { id: w.id, slots: w.coachSlots, learners: w.learnerCapacity })]);
+      },
+    }),
+
+    edit: action({
+      description: 'cmd.workshop.edit',
+      permission: 'moderator',
+      options: {
+        id,
+        title: option.string(title),
+        topic: option.string(topic),
+        date: option.date({ description: 'opt.workshop.date' }),
+        time: option.time({ description: 'opt.workshop.time' }),
+        learners: option.integer(learners),
+        ...details,
+      },
+      async execute(ctx) {
+        const o = ctx.options;
+        const { workshop: w, changed } = await serviceErrors(ctx, () => ctx.services.workshops.edit(o.id, { ...o, strictRatio: o['strict-ratio'] }));
+        ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
+        return showMessage(ctx, w, [changed.length ? ctx.t('workshop.edited', { id: w.id, changes: describeChanges(changed, ctx.t) }) : ctx.t('workshop.edited.nothing', { id: w.id })]);
+      },
+    }),
+
+    cancel: action({
+      description: 'cmd.workshop.cancel',
+      permission: 'moderator',
+      options: { id, reason: option.text({ description: 'opt.workshop.reason', required: true, minLength: 3, maxLength: 500 }) },
+      async execute(ctx) {
+        const w = await serviceErrors(ctx, () => ctx.services.workshops.cancel(ctx.options.id, ctx.options.reason));
+        ctx.auditTarget(`workshop:${w.id}`, ctx.options.reason);
+        return message(ctx.t('workshop.cancelled.done', { id: w.id, title: w.title }));
+      },
+    }),
+
+    list: action({
+      description: 'cmd.workshop.list',
+      options: {
+        chapter: option.string({ description: 'opt.workshop.chapter_filter', minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
+        topic: option.string({ ...topic, description: 'opt.workshop.topic_filter' }),
+        when: option.choice({ description: 'opt.workshop.when', choices: ['upcoming', 'past'] }),
+      },
+      async execute(ctx) {
+        const { t, actor } = ctx;
+        const when = ctx.options.when ?? 'upcoming';
+        // Without a chapter: the one bound here, or all.
+        const chapter = ctx.options.chapter
+          ? await chapterNamed(ctx, ctx.options.chapter)
+          : await ctx.services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: ctx.channel });
+        const found = await ctx.services.workshops.list({ chapterId: chapter?.id, topic: ctx.options.topic, when });
+        const title = t(`workshop.list.title.${when}`, { chapter: chapter?.name ?? t('workshop.list.all_chapters') });
+        if (!found.length) return message(t(`workshop.list.empty.${when}`), { title });
+        const counts = await ctx.services.workshops.counts(found.map((w) => w.id));
+        const items = found.map((w): Inline[] => {
+          const c = counts.get(w.id)!;
+          return [
+            bold(ref(w)),
+            ' — ',
+            time(w.startsAt, 'full', w.chapter!.timeZone),
+            ` · ${w.topic}${chapter ? '' : ` · ${w.chapter!.name}`} · `,
+            t('workshop.list.coaches', { claimed: w.coachesClaimed, slots: w.coachSlots, waiting: c.coachesWaiting }),
+            ' · ',
+            t('workshop.list.learners', { confirmed: w.learnersConfirmed, capacity: w.learnerCapacity, waiting: c.learnersWaiting }),
+            ...(w.status === 'cancelled' ? [' · ', bold(t('workshop.list.cancelled'))] : []),
+          ];
+        });
+        return message([list(...items)], { title });
+      },
+    }),
+
+    show: action({
+      description: 'cmd.workshop.show',
+      options: { id },
+      async execute(ctx) {
+        return showMessage(ctx, await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id)));
+      },
+    }),
+
+    claim: action({
+      description: 'cmd.workshop.claim',
+      options: { id },
+      async execute(ctx) {
+        const r = await serviceErrors(ctx, () => ctx.services.workshops.claim(ctx.actor, ctx.options.id));
+        const w = r.workshop;
+        if (r.state === 'confirmed') return message([p(ctx.t('workshop.claim.done', { id: w.id, claimed: w.coachesClaimed, slots: w.coachSlots })), p(...workshopWhen(w, ctx.t))]);
+        return message([p(ctx.t('workshop.claim.waiting', { id: w.id, position: r.position ?? 1 })), p(...workshopWhen(w, ctx.t))]);
+      },
+    }),
+
+    release: action({
+      description: 'cmd.workshop.release',
+      options: { id },
+      async execute(ctx) {
+        const state = await serviceErrors(ctx, () => ctx.services.workshops.release(ctx.actor, ctx.options.id));
+        return message(ctx.t(state === 'confirmed' ? 'workshop.release.done' : 'workshop.release.left_waitlist', { id: ctx.options.id }));
+      },
+    }),
+
+    join: action({
+      description: 'cmd.workshop.join',
+      options: { id },
+      async execute(ctx) {
+        const r = await serviceErrors(ctx, () => ctx.services.workshops.join(ctx.actor, ctx.options.id, ctx.locale));
+        const w = r.workshop;
+        if (r.state === 'confirmed') return message([p(ctx.t('workshop.join.done', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
+        const full = w.learnersConfirmed >= w.learnerCapacity;
+        return message([p(ctx.t(full ? 'workshop.join.waiting.full' : 'workshop.join.waiting.coaches', { id: w.id, position: r.position ?? 1 })), p(...workshopWhen(w, ctx.t))]);
+      },
+    }),
+
+    leave: action({
+      description: 'cmd.workshop.leave',
+      options: { id },
+      async execute(ctx) {
+        const state = await serviceErrors(ctx, () => ctx.services.workshops.leave(ctx.actor, ctx.options.id));
+        return message(ctx.t(state === 'confirmed' ? 'workshop.leave.done' : 'workshop.leave.left_waitlist', { id: ctx.options.id }));
+      },
+    }),
+
+    roster: action({
+      description: 'cmd.workshop.roster',
+      options: { id },
+      async execute(ctx) {
+        const { t } = ctx;
+        const w = await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id));
+        if (!ctx.actor.isModerator && !(await ctx.services.workshops.isCoachOf(ctx.actor, w.id))) throw ctx.fail('workshop.roster.forbidden', 'workshop.roster.forbidden', { id: w.id });
+        const roster = await ctx.services.workshops.roster(w.id);
+        const of = (role: 'coach' | 'learner', state: 'confirmed' | 'waiting') => roster.filter((r) => r.role === role && r.state === state);
+        return message([p(...workshopWhen(w, t))], {
+          title: t('workshop.roster.title', { ref: ref(w) }),
+          fields: [
+            { name: t('workshop.roster.coaches', { n: w.coachesClaimed, slots: w.coachSlots }), value: names(of('coach', 'confirmed'), false) },
+            { name: t('workshop.roster.coach_waitlist'), value: names(of('coach', 'waiting'), true) },
+            { name: t('workshop.roster.learners', { n: w.learnersConfirmed, capacity: w.learnerCapacity }), value: names(of('learner', 'confirmed'), false) },
+            { name: t('workshop.roster.learner_waitlist'), value: names(of('learner', 'waiting'), true) },
+          ],
+        });
+      },
+    }),
+
+    attendance: action({
+      description: 'cmd.workshop.attendance',
+      permission: 'moderator',
+      options: { id, present: option.text({ description: 'opt.workshop.present', required: true, maxLength: 4000, placeholder: 'placeholder.user_list' }) },
+      async execute(ctx) {
+        const present = parseUserList(ctx.options.present);
+        const { recorded, invited } = await serviceErrors(ctx, () => ctx.services.workshops.recordAttendance(ctx.options.id, present));
+        ctx.auditTarget(`workshop:${ctx.options.id}`, `${recorded.length} present`);
+        return message([
+          p(ctx.t('workshop.attendance.done', { id: ctx.options.id, n: recorded.length }), ...names(recorded, false)),
+          ...(invited.length ? [p(ctx.t('workshop.attendance.invited'), ...names(invited.map((member) => ({ member, role: 'learner', state: 'confirmed' })), false))] : []),
+        ]);
+      },
+    }),
+
+    ics: action({
+      description: 'cmd.workshop.ics',
+      options: { id },
+      async execute(ctx) {
+        const w = await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id));
+        const data = ctx.services.workshops.calendar([w], w.title);
+        return message([p(ctx.t('workshop.ics.done'), ' ', ...workshopWhen(w, ctx.t))], { attachments: [{ filename: `workshop-${w.id}.ics`, contentType: 'text/calendar', data }] });
+      },
+    }),
+  },
+});

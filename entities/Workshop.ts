@@ -1,0 +1,75 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Chapter } from './Chapter.js';
+import { InstantColumn } from './columns.js';
+
+export type WorkshopStatus = 'scheduled' | 'cancelled';
+
+/**
+ * A hands-on workshop of a chapter. `coachesClaimed` and `learnersConfirmed` are the
+ * counters the capacity checks run against: they change only by conditional updates
+ * (`... WHERE coachesClaimed < coachSlots`) while the workshop row is locked.
+ */
+@Entity('workshop')
+@Index('ix_workshop_chapter_start', ['chapterId', 'startsAt'])
+export class Workshop {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  chapterId!: number;
+
+  @ManyToOne(() => Chapter, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'chapterId' })
+  chapter?: Relation<Chapter>;
+
+  @Column({ type: 'varchar', length: 100 })
+  title!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  topic!: string;
+
+  @InstantColumn()
+  startsAt!: Date;
+
+  @InstantColumn()
+  endsAt!: Date;
+
+  @Column({ type: 'integer' })
+  learnerCapacity!: number;
+
+  @Column({ type: 'integer' })
+  coachSlots!: number;
+
+  /** The ratio in force for this workshop (the chapter's, or the configured default, when it was created). */
+  @Column({ type: 'integer' })
+  learnersPerCoach!: number;
+
+  /** Seats follow coaches: confirmed learners ≤ claimed coach slots × learnersPerCoach. */
+  @Column({ type: 'boolean' })
+  strictRatio!: boolean;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  location!: string | null;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: WorkshopStatus;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  cancelReason!: string | null;
+
+  @Column({ type: 'integer' })
+  coachesClaimed!: number;
+
+  @Column({ type: 'integer' })
+  learnersConfirmed!: number;
+
+  /** Counts edits: the iCalendar SEQUENCE, so calendars take the newest version. */
+  @Column({ type: 'integer' })
+  revision!: number;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

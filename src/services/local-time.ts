@@ -1,0 +1,22 @@
+import { TZDate } from '@date-fns/tz';
+import type { LocalDate, LocalTime } from '../core/options.js';
+
+/**
+ * The instant a wall-clock date and time name in a time zone, or null when that local time
+ * does not exist there (the hour skipped when clocks spring forward). An ambiguous time
+ * (the hour repeated in autumn) is its first occurrence, as calendars do.
+ */
+export function zonedInstant(date: LocalDate, time: LocalTime, timeZone: string): Date | null {
+  const t = new TZDate(date.year, date.month - 1, date.day, time.hour, time.minute, timeZone);
+  const same = t.getFullYear() === date.year && t.getMonth() === date.month - 1 && t.getDate() === date.day && t.getHours() === time.hour && t.getMinutes() === time.minute;
+  return same ? new Date(t.getTime()) : null;
+}
+
+/** The wall-clock date and time of an instant in a time zone. */
+export function localParts(at: Date, timeZone: string): { date: LocalDate; time: LocalTime } {
+  const t = new TZDate(at.getTime(), timeZone);
+  return { date: { year: t.getFullYear(), month: t.getMonth() + 1, day: t.getDate() }, time: { hour: t.getHours(), minute: t.getMinutes() } };
+}
+
+export const formatLocalDate = (d: LocalDate): string => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+export const formatLocalTime = (t: LocalTime): string => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
