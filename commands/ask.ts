@@ -40,6 +40,8 @@ export const ask = defineCommand({
       const chapter = await ctx.chapter();
       const channel = (await services.chapters.channels(chapter, actor)).questions;
       if (!channel) throw ctx.fail('question.no_channel', 'question.no_channel', { chapter: chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name });
+      // A question about a workshop must name one that exists (get() says clearly when not).
+      if (ctx.options.workshop !== undefined) await services.workshops.get(ctx.options.workshop);
       const q = await services.questions.ask({ asker: identity(ctx), chapter, channel, text: ctx.options.text, topic: ctx.options.topic, workshopId: ctx.options.workshop });
       const ref = q.postAt <= services.clock.now() ? await services.questions.post(q.id, outboxOf(ctx)) : null;
       const where = ref

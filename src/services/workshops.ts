@@ -9,8 +9,9 @@ import { Workshop } from '../../entities/Workshop.js';
 import { type SignupRole, type SignupState, WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
+import { DomainError } from '../core/errors.js';
 import type { Actor } from '../core/command.js';
-import type { MessageKey, Params, Translate } from '../core/i18n.js';
+import type { MessageKey, Translate } from '../core/i18n.js';
 import type { LocalDate, LocalTime } from '../core/options.js';
 import { bold, type Inline, p, time } from '../core/reply.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -21,14 +22,8 @@ import type { MemberService } from './members.js';
 import type { ReminderService } from './reminders.js';
 
 /** An expected failure of the coach and workshop services: a catalogue key and its parameters. */
-export class WorkshopError extends Error {
-  constructor(
-    readonly key: MessageKey,
-    readonly params: Params = {},
-  ) {
-    super(key);
-    this.name = 'WorkshopError';
-  }
+export class WorkshopError extends DomainError {
+  override readonly name = 'WorkshopError';
 }
 
 export type Identity = Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;

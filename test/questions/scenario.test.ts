@@ -18,6 +18,7 @@ const SCENARIO = `
 /chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation
 @${ASKER} /ask text:"How do I reverse a list in Python? <@123> @everyone <!channel>" topic:python
 /ask followup id:1 text:"I tried list.reverse() but it returns None"
+/ask text:"A question about a workshop that does not exist" workshop:999
 @bob /ask metoo id:1
 @carol /ask metoo id:1
 @${ASKER} /ask metoo id:1
@@ -77,6 +78,7 @@ test('a whole question scenario leaves no trace of the asker in any row, in the 
     assert.match(mine.text, /#2\*\* Open/);
     assert.match(mine.text, /#1\*\* Answered ·/);
     assert.doesNotMatch(printed, /#3/, 'the blocked ask wrote nothing');
+    assert.ok(b.some((x) => x.header === `[ephemeral → ${ASKER}]` && /workshop #?999/i.test(x.text)), 'an unknown workshop is a clear error');
     for (const x of b.filter((x) => x.header.startsWith('[#'))) assert.ok(!x.text.includes(ASKER) && !x.header.includes(ASKER), `a public post names the asker: ${x.header}`);
 
     // What the database holds, row by row.
