@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { createDataSource } from '../../src/db/data-source.js';
+import { backup, copyDatabase, copyOrder } from '../../src/db/operations.js';
+import { capturedLogger, freshDatabase, postgresUnavailable, tempDir } from '../helpers.js';
+
+const SCRIPT = `
+@moderator /chapter create name:Berlin timezone:Europe/Berlin
+/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation
+/chapter create name:"Frankfurt am Main" timezone:Europe/Berlin city:Frankfurt
+@alice /ask text:"How do I open a file, with \\"quotes\\", commas, and a newline?" topic:python
+@bob /ask metoo id:1
+@dave /ask answer id:1 text:"with open(path) as f:"
+@eve /ask report id:1 reason:"just testing reports"
+@moderator /mod block question:1 reason:"test" days:3
+@carla /coach volunteer topics:"python, html"
+@moderator /workshop create chapter:Berlin title:"Python for beginners" topic:python date:2027-04-10 time:18:00 learners:8
+@carla /workshop claim id:1
+@zoe /workshop join id:1
+`;
+
+/** A database with rows in most tables, made by the real app from console commands. */
+async function populated(url: string, dir: string) {
+  const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
+  const app = await createApp(loadConfig({ DATABASE_URL: url, DATA_DIR: dir }), capturedLogger().log, clock);
+  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: new PassThrough().resume(), locale: 'en', moderators: ['moderator'], clock });
+  app.services.notifier.register('console', () => adapter.outboxForNotifications);
+  for (const line of SCRIPT.split('\n')) await adapter.handle(line);
+  await app.close();
+}
+
+async function dump(target: Parameters<typeof createDataSource>[0]) {
+  const db = createDataSource(target);
+  await db.initialize();
+  const out: Record<string, unknown[]> = {};
+  for (const meta of copyOrder(db)) out[meta.tableName] = await db.getRepository(meta.target).find({ order: { id: 'ASC' } as never });
+  await db.destroy();
+  return out;
+}
+
+test('db:copy moves every row of every table from SQLite to PostgreSQL, equal in count and content', async (t) => {
+  const reason = await postgresUnavailable();
+  if (reason) return t.skip(reason);
+  const tmp = tempDir();
+  const from = await freshDatabase('sqlite');
+  const to = await freshDatabase('postgres');
+  try {
+    await populated(from.url, tmp.dir);
+    const counts = await copyDatabase(from.target, to.target);
+    const [before, after] = [await dump(from.target), await dump(to.target)];
+    assert.ok(Object.values(counts).reduce((a, b) => a + b, 0) > 10, JSON.stringify(counts));
+    for (const table of ['chapter', 'question', 'question_me_too', 'workshop', 'workshop_signup', 'audit_entry']) assert.ok(counts[table]! > 0, `${table} has rows to copy`);
+    assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort());
+    for (const table of Object.keys(before)) {
+      assert.equal(after[table]!.length, before[table]!.length, table);
+      assert.deepEqual(JSON.parse(JSON.stringify(after[table])), JSON.parse(JSON.stringify(before[table])), `${table} content`);
+    }
+    // New rows get new ids after the copied ones, and a second copy is refused.
+    const db = createDataSource(to.target);
+    await db.initialize();
+    const [{ id }] = await db.query(`INSERT INTO "${(to.target as { schema: string }).schema}"."chapter" ("name", "nameKey", "timeZone", "createdAt") VALUES ('Köln', 'köln', 'Europe/Berlin', 0) RETURNING id`);
+    await db.destroy();
+    assert.equal(id, counts.chapter! + 1);
+    await assert.rejects(copyDatabase(from.target, to.target), /already has rows/);
+  } finally {
+    await from.drop();
+    await to.drop();
+    tmp.remove();
+  }
+});
+
+test('db:backup writes a timestamped SQLite copy, and names the pg_dump command for PostgreSQL', async () => {
+  const tmp = tempDir();
+  try {
+    const path = join(tmp.dir, 'bot.sqlite');
+    await populated(`sqlite:${path}`, tmp.dir);
+    const result = await backup({ kind: 'sqlite', path }, new Date('2027-03-01T10:20:30Z'));
+    assert.equal(result.file, join(tmp.dir, 'bot-20270301-102030.sqlite'));
+    assert.deepEqual(await dump({ kind: 'sqlite', path: result.file! }), await dump({ kind: 'sqlite', path }));
+    const pg = await backup({ kind: 'postgres', url: 'postgres://bot@db:5432/ots', schema: 'berlin' }, new Date('2027-03-01T10:20:30Z'));
+    assert.equal(pg.command, "pg_dump --format=custom --file=bot-20270301-102030.dump --schema=berlin 'postgres://bot@db:5432/ots'");
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('npm run db:migrate applies migrations and then says the database is up to date', async () => {
+  const tmp = tempDir();
+  const run = promisify(execFile);
+  const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', DATABASE_URL: `sqlite:${join(tmp.dir, 'm.sqlite')}`, DATA_DIR: tmp.dir };
+  const cwd = join(import.meta.dirname, '..', '..');
+  try {
+    assert.match((await run('npm', ['run', '--silent', 'db:migrate'], { cwd, env })).stdout, /^Applied: Foundation1795000000000, /);
+    assert.equal((await run('npm', ['run', '--silent', 'db:migrate'], { cwd, env })).stdout, 'The database is up to date.\n');
+  } finally {
+    tmp.remove();
+  }
+});
