@@ -41,6 +41,7 @@ const schema = z.object({
   // Database
   DATABASE_URL: optional,
   DATABASE_POOL_SIZE: int(10, 1, 200),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(10_000, 100, 600_000),
   DB_MIGRATE_ON_START: bool(true),
   // Anonymity
   ANON_SECRET: z
@@ -108,7 +109,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataDir: c.DATA_DIR,
     consoleModerators: c.CONSOLE_MODERATORS.split(',').map((s) => s.trim().replace(/^@/, '')).filter(Boolean),
     workshops: { learnersPerCoach: c.LEARNERS_PER_COACH, inviteToCoachAfter: c.INVITE_TO_COACH_AFTER, reminderIntervalSeconds: c.REMINDER_INTERVAL_SECONDS },
-    database: database.kind === 'postgres' ? { ...database, poolSize: c.DATABASE_POOL_SIZE } : database,
+    database: database.kind === 'postgres' ? { ...database, poolSize: c.DATABASE_POOL_SIZE, statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS } : database,
     migrateOnStart: c.DB_MIGRATE_ON_START,
     anonSecret: c.ANON_SECRET,
     anonymity: { postDelayMaxSeconds: c.ANON_POST_DELAY_MAX, rateLimit: { max: c.ANON_RATE_LIMIT_MAX, windowMinutes: c.ANON_RATE_LIMIT_WINDOW_MINUTES } },

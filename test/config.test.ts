@@ -32,7 +32,7 @@ test('empty values in .env count as unset', () => {
 test('DATABASE_URL chooses an SQLite file or PostgreSQL with an optional schema', () => {
   assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x/bot.sqlite' }).database, { kind: 'sqlite', path: '/tmp/x/bot.sqlite' });
   const pg = loadConfig({ DATABASE_URL: 'postgres://bot@db:5432/ots?schema=berlin', DATABASE_POOL_SIZE: '4' }).database;
-  assert.deepEqual(pg, { kind: 'postgres', url: 'postgres://bot@db:5432/ots', schema: 'berlin', poolSize: 4 });
+  assert.deepEqual(pg, { kind: 'postgres', url: 'postgres://bot@db:5432/ots', schema: 'berlin', poolSize: 4, statementTimeoutMs: 10000 });
 });
 
 test('a wrong value stops start-up with one line naming the variable and what is expected', () => {

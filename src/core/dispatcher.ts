@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import type { Actor, CommandContext } from './command.js';
 import { parseCommandLine } from './command-line.js';
+import { isConnectionError } from '../db/errors.js';
 import { DomainError, ReplyStateError, UserError, safeError } from './errors.js';
 import { type Catalogues, defaultCatalogues, translator, type Translate } from './i18n.js';
 import type { RateLimit, RateLimiter } from './rate-limit.js';
@@ -116,6 +117,11 @@ export class Dispatcher {
       }
       return 'ok';
     } catch (err) {
+      if (isConnectionError(err)) {
+        this.deps.log.warn({ command, err: { type: safeError(err).type, code: safeError(err).code } }, 'database unavailable');
+        await this.answerSafely(state, message(t('error.db_unavailable')), command);
+        return 'user-error';
+      }
       if (err instanceof UserError || err instanceof DomainError) {
         await this.answerSafely(state, message(err instanceof DomainError ? t(err.key, err.params) : err.message), command);
         return 'user-error';

@@ -8,7 +8,7 @@ import { migrations } from './migrations/index.js';
 /** Where the data lives: an SQLite file (the default) or a PostgreSQL database. */
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number; readonly statementTimeoutMs?: number };
 
 /**
  * `DATABASE_URL` → target: unset → `<dataDir>/bot.sqlite`; `sqlite:PATH` → that file;
@@ -57,6 +57,9 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     url: target.url,
     ...(target.schema ? { schema: target.schema } : {}),
     ...(target.poolSize ? { poolSize: target.poolSize } : {}),
+    // A statement that hangs (a lock held by a crashed peer) fails instead of blocking a command
+    // forever; a connection attempt during an outage gives up quickly so the member hears so.
+    extra: { statement_timeout: target.statementTimeoutMs ?? 10_000, connectionTimeoutMillis: 5_000 },
   };
 }
 
