@@ -1,4 +1,4 @@
-import { CHANNEL_PURPOSES, type ChannelPurpose } from '../entities/ChapterChannel.js';
+import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_ROLE } from '../entities/ChapterChannel.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
@@ -110,6 +110,7 @@ export const chapter = defineCommand({
         'announcements-channel': option.channel({ description: 'opt.chapter.announcements_channel' }),
         'moderation-channel': option.channel({ description: 'opt.chapter.moderation_channel' }),
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
+        'moderator-role': option.role({ description: 'opt.chapter.moderator_role' }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -118,11 +119,16 @@ export const chapter = defineCommand({
           const given = options[`${purpose}-channel`];
           if (given) channels[purpose] = given.id;
         }
-        if (!Object.keys(channels).length) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
-        const found = await chapterErrors(ctx, () => ctx.services.chapters.setChannels(options.name, { platform: actor.platform, workspace: actor.workspace }, channels));
+        const role = options['moderator-role'];
+        const rows: Partial<Record<ChapterPlace, string>> = { ...channels, ...(role ? { [MODERATOR_ROLE]: role.id } : {}) };
+        if (!Object.keys(rows).length) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
+        const found = await chapterErrors(ctx, () => ctx.services.chapters.setChannels(options.name, { platform: actor.platform, workspace: actor.workspace }, rows));
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]);
-        ctx.auditTarget(`chapter:${found.name}`, Object.entries(channels).map(([purpose, id]) => `${purpose}=${id}`).join(' '));
-        return message([p(t('chapter.set.done', { name: found.name }), ...summary, '.')]);
+        ctx.auditTarget(`chapter:${found.name}`, Object.entries(rows).map(([purpose, id]) => `${purpose}=${id}`).join(' '));
+        return message([
+          ...(summary.length ? [p(t('chapter.set.done', { name: found.name }), ...summary, '.')] : []),
+          ...(role ? [p(t('chapter.set.moderator_role', { name: found.name, role: role.name ?? role.id }))] : []),
+        ]);
       },
     }),
 

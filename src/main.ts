@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
-import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { startDiscord } from './adapters/discord/adapter.js';
+import { type App, createApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { safeError } from './core/errors.js';
 import { normaliseLocale } from './core/i18n.js';
 import { createLogger } from './logger.js';
+import type { Logger } from 'pino';
 
 /**
  * `npm start`: the console when no platform token is configured (or with --console);
@@ -28,9 +30,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const localeArg = argv[argv.indexOf('--locale') + 1];
   const locale = normaliseLocale(argv.includes('--locale') ? localeArg : config.locale);
 
-  if (!forceConsole && (config.discord || config.slack)) {
-    const which = [config.discord && 'DISCORD_TOKEN', config.slack && 'SLACK_BOT_TOKEN'].filter(Boolean).join(' and ');
-    process.stderr.write(`${which} is set, but this version has no Discord or Slack adapter yet (see README, "Status"). Unset it, or run npm run console.\n`);
+  if (!forceConsole && config.slack) {
+    process.stderr.write(`SLACK_BOT_TOKEN is set, but this version has no Slack adapter yet (see README, "Status"). Unset it, or run npm run console.\n`);
     return 1;
   }
 
@@ -45,12 +46,34 @@ async function main(argv: readonly string[]): Promise<number> {
     log.fatal({ err: safeError(err) }, 'could not start: the database could not be opened or migrated');
     return 1;
   }
+  if (!forceConsole && config.discord) return runDiscord(app, config.discord, log, locale);
+
   const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock });
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
   log.debug('console ready');
   await adapter.run(process.stdin, interactive);
+  await app.close();
+  return 0;
+}
+
+/** Runs the Discord adapter until SIGINT or SIGTERM, then closes the client and the database. */
+async function runDiscord(app: App, discord: NonNullable<Config['discord']>, log: Logger, locale: string): Promise<number> {
+  let adapter;
+  try {
+    adapter = await startDiscord({ ...app, log, config: discord, locale });
+  } catch (err) {
+    log.fatal({ err: safeError(err) }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
+    await app.close();
+    return 1;
+  }
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  log.info({ signal }, 'stopping');
+  await adapter.stop();
   await app.close();
   return 0;
 }
