@@ -36,7 +36,8 @@ export const chapter = defineCommand({
       description: 'cmd.chapter.create',
       permission: 'moderator',
       options: {
-        name,
+        // A new name: no completion from the existing chapters.
+        name: option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64 }),
         timezone: option.string({ description: 'opt.chapter.timezone', required: true, maxLength: 64, placeholder: 'placeholder.timezone' }),
         city: option.string({ description: 'opt.chapter.city', maxLength: 100 }),
       },

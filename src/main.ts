@@ -68,9 +68,10 @@ async function runDiscord(app: App, discord: NonNullable<Config['discord']>, log
     await app.close();
     return 1;
   }
+  // `on`, not `once`: a second signal (a process manager and a wrapper both relaying) must not kill the process mid-close.
   const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
   });
   log.info({ signal }, 'stopping');
   await adapter.stop();

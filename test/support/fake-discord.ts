@@ -77,6 +77,8 @@ export class FakeDiscord {
   /** Users whose DMs are closed: sending them a message fails with code 50007. */
   readonly dmClosed = new Set<string>();
   identified = 0;
+  /** Close codes of gateway connections the client closed. */
+  readonly closes: number[] = [];
   /** The `d` of the last IDENTIFY. */
   identify: { intents?: number; token?: string } | undefined;
   heartbeats = 0;
@@ -235,7 +237,10 @@ export class FakeDiscord {
 
   private gateway(socket: WebSocket): void {
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', (code) => {
+      this.sockets.delete(socket);
+      this.closes.push(code);
+    });
     this.send(socket, { op: 10, d: { heartbeat_interval: 30_000 }, s: null, t: null });
     socket.on('message', (raw) => {
       const packet = JSON.parse(String(raw)) as { op: number; d: { intents?: number; token?: string } };
