@@ -77,6 +77,7 @@ export class FakeDiscord {
   /** Users whose DMs are closed: sending them a message fails with code 50007. */
   readonly dmClosed = new Set<string>();
   identified = 0;
+  resumed = 0;
   /** Close codes of gateway connections the client closed. */
   readonly closes: number[] = [];
   /** The `d` of the last IDENTIFY. */
@@ -230,6 +231,16 @@ export class FakeDiscord {
     socket.send(JSON.stringify(payload));
   }
 
+  /** Drops every gateway connection as a network failure would (close code 4000: the client may resume). */
+  dropGateway(): void {
+    for (const socket of this.sockets) socket.close(4000, 'unknown error');
+  }
+
+  /** Whether a gateway connection is open (and has identified or resumed). */
+  get connected(): boolean {
+    return this.sockets.size > 0;
+  }
+
   dispatch(event: string, d: unknown): void {
     const s = ++this.sequence;
     for (const socket of this.sockets) this.send(socket, { op: 0, t: event, s, d });
@@ -251,6 +262,10 @@ export class FakeDiscord {
         this.identified++;
         this.identify = packet.d;
         this.ready(socket);
+      } else if (packet.op === 6) {
+        // RESUME: the session goes on where it was; nothing missed in between here.
+        this.resumed++;
+        this.send(socket, { op: 0, t: 'RESUMED', s: ++this.sequence, d: {} });
       }
     });
   }

@@ -259,7 +259,8 @@ class InteractionHandler {
       const chapter = await this.d.services.chapters.resolve({ platform: 'discord', workspace, channel: i.channelId ?? '' });
       const role = chapter ? await this.d.services.chapters.moderatorRole(chapter, { platform: 'discord', workspace }) : null;
       const roles = Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
-      isModerator = role !== null && roles.includes(role);
+      // @everyone (the role whose id is the guild's) never makes anyone a moderator.
+      isModerator = role !== null && role !== i.guildId && roles.includes(role);
     }
     return { platform: 'discord', workspace, id: i.user.id, name, isModerator };
   }

@@ -10,6 +10,7 @@ import { renderDiscord } from './render.js';
 export function discordPayload(m: Message): MessageCreateOptions {
   const r = renderDiscord(m);
   return {
+    ...(r.content ? { content: r.content } : {}),
     embeds: r.embeds,
     components: r.components as MessageCreateOptions['components'],
     allowedMentions: r.allowedMentions,

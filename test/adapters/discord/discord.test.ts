@@ -250,6 +250,14 @@ test('a button whose action needs text opens a form; its submission is validated
   assert.equal(body(ok).data.embeds![0]!.description, 'Answer to 7: Use a "pointer" \\ here\nand there');
 });
 
+test('a slash command of a form action without its required text opens the form, carrying the options given', async () => {
+  const c = await answer(fake.slash(alice, 'board', [{ name: 'answer', type: 1, options: [{ name: 'id', type: 4, value: 12 }] }]));
+  assert.equal(body(c).type, 9);
+  assert.equal(body(c).data.custom_id, `${FORM_PREFIX}/board answer id:12`);
+  const ok = await answer(fake.submit(alice, `${FORM_PREFIX}/board answer id:12`, { text: 'Through the form.' }));
+  assert.match(text(ok), /Answer to 12: Through the form\./);
+});
+
 test('a slash command of a form action that has all its options runs at once, without a form', async () => {
   const c = await answer(fake.slash(alice, 'board', [{ name: 'answer', type: 1, options: [{ name: 'id', type: 4, value: 3 }, { name: 'text', type: 3, value: 'Right away.' }] }]));
   assert.equal(body(c).type, 4);
@@ -342,7 +350,30 @@ test('a DM goes to the member; with DMs closed a notice without details goes to 
   assert.match(noticeText, new RegExp(`<@${alice.id}> I could not send you a direct message`));
   assert.doesNotMatch(noticeText, /workshop tomorrow/);
   assert.deepEqual(notice.allowed_mentions, { parse: [], users: [alice.id] });
+  assert.equal(notice.content, `<@${alice.id}>`, 'the ping is in the content, where Discord notifies');
   const logged = captured.lines().filter((l) => l.includes('direct messages closed'));
   assert.equal(logged.length, 1);
   assert.ok(!captured.lines().join('\n').includes(alice.id), 'no member id in the log');
+});
+
+test('the notifier reaches Discord: a post no interaction waits for, then an edit of it', async () => {
+  const outbox = services.notifier.outbox('discord', fake.guild.id);
+  assert.ok(outbox, 'the adapter registered its outbox');
+  const ref = await outbox.post(message('Reminder: workshop at 18:00.', { visibility: { kind: 'channel', channel: general } }));
+  assert.equal(ref.channel, general);
+  await outbox.edit(ref, message('Reminder: workshop at 18:30.', { visibility: { kind: 'channel', channel: general } }));
+  const posted = fake.messages.get(ref.messageId)!;
+  assert.equal(posted.edits, 1);
+  assert.match(JSON.stringify(posted.embeds), /18:30/);
+  const patch = fake.calls.find((c) => c.method === 'PATCH' && c.path === `/channels/${general}/messages/${ref.messageId}`)!;
+  assert.deepEqual((patch.body as { allowed_mentions: unknown }).allowed_mentions, { parse: [], users: [] });
+});
+
+test('after the gateway connection drops, the client resumes its session and keeps answering', async () => {
+  const resumedBefore = fake.resumed;
+  fake.dropGateway();
+  await fake.waitFor(() => fake.resumed > resumedBefore && fake.connected, 'the client to resume');
+  assert.equal(fake.identified, 1, 'resumed, not identified anew');
+  const c = await answer(fake.slash(alice, 'help'));
+  assert.equal(body(c).type, 4);
 });

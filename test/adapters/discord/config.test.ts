@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createDiscordClient } from '../../../src/adapters/discord/adapter.js';
+import { loadConfig } from '../../../src/config.js';
+
+const base = { DISCORD_TOKEN: 'token', DISCORD_APPLICATION_ID: '111111111111111111' };
+
+test('DISCORD_API_URL points REST elsewhere (without a trailing slash); DISCORD_SHARDS is 1 by default, auto, or a number', () => {
+  const plain = loadConfig(base).discord!;
+  assert.equal(plain.apiUrl, undefined);
+  assert.equal(plain.shards, 1);
+  const custom = loadConfig({ ...base, DISCORD_API_URL: 'http://127.0.0.1:8080/api/', DISCORD_SHARDS: 'auto' }).discord!;
+  assert.equal(custom.apiUrl, 'http://127.0.0.1:8080/api');
+  assert.equal(custom.shards, 'auto');
+  assert.equal(loadConfig({ ...base, DISCORD_SHARDS: '4' }).discord!.shards, 4);
+});
+
+test('a bad DISCORD_API_URL or DISCORD_SHARDS stops start-up with one line naming it', () => {
+  assert.throws(() => loadConfig({ ...base, DISCORD_API_URL: 'ftp://example.org/api' }), /^ConfigError: Configuration error: DISCORD_API_URL must be an http\(s\) URL/);
+  assert.throws(() => loadConfig({ ...base, DISCORD_SHARDS: '0' }), /DISCORD_SHARDS must be auto or a number of shards/);
+  assert.throws(() => loadConfig({ ...base, DISCORD_SHARDS: 'many' }), /DISCORD_SHARDS must be auto or a number of shards/);
+});
+
+test('the client asks only for the Guilds intent, parses no mentions, and runs the configured shards', () => {
+  const client = createDiscordClient({ ...loadConfig(base).discord!, shards: 3 });
+  assert.equal(client.options.intents.bitfield, 1);
+  assert.deepEqual(client.options.allowedMentions, { parse: [] });
+  assert.equal(client.options.shardCount, 3);
+  assert.deepEqual(client.options.shards, [0, 1, 2]);
+  const auto = createDiscordClient({ ...loadConfig(base).discord!, shards: 'auto' });
+  assert.equal(auto.options.shards, 'auto');
+});
