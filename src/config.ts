@@ -49,6 +49,8 @@ const schema = z.object({
   DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be a numeric guild (server) id' }).optional(),
   DISCORD_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, the REST base without the version, e.g. http://127.0.0.1:8080/api' }).optional(),
   DISCORD_SHARDS: z.string().regex(/^(auto|[1-9]\d{0,4})$/, { message: 'must be auto or a number of shards, e.g. 4' }).default('1'),
+  // Set by discord.js's ShardingManager in the shard processes it starts (with SHARDS and SHARD_COUNT, read by discord.js).
+  SHARDING_MANAGER: z.string().optional(),
   // Slack
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }).optional(),
   SLACK_SIGNING_SECRET: optional,
@@ -75,8 +77,10 @@ export interface Config {
         readonly guildId: string | undefined;
         /** REST base (the gateway URL is looked up there too); unset: Discord's own. */
         readonly apiUrl: string | undefined;
-        /** Gateway shards run by this process: `auto` asks Discord for the recommended number. */
+        /** Gateway shards: `auto` asks Discord for the recommended number; more than 1 runs a process per shard. */
         readonly shards: 'auto' | number;
+        /** This process is one shard started by the ShardingManager (discord.js reads which from the environment). */
+        readonly shardProcess: boolean;
       }
     | undefined;
   readonly slack:
@@ -119,6 +123,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           guildId: c.DISCORD_GUILD_ID,
           apiUrl: c.DISCORD_API_URL?.replace(/\/+$/, ''),
           shards: c.DISCORD_SHARDS === 'auto' ? 'auto' : Number(c.DISCORD_SHARDS),
+          shardProcess: c.SHARDING_MANAGER === 'true',
         }
       : undefined,
     slack: c.SLACK_BOT_TOKEN

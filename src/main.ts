@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
 import { startDiscord } from './adapters/discord/adapter.js';
+import { runShards } from './adapters/discord/sharding.js';
 import { type App, createApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
@@ -35,6 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 
+  const discordShards = !forceConsole && config.discord && config.discord.shards !== 1 && !config.discord.shardProcess;
   let app;
   try {
     app = await createApp(config, log, systemClock);
@@ -45,6 +48,12 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     log.fatal({ err: safeError(err) }, 'could not start: the database could not be opened or migrated');
     return 1;
+  }
+  if (discordShards) {
+    // This process only supervises: the database is migrated here once, then each shard process runs the bot.
+    await app.close();
+    process.env.DB_MIGRATE_ON_START = 'false';
+    return untilSignal(log, await runShards({ file: fileURLToPath(import.meta.url), args: argv, config: config.discord!, log }));
   }
   if (!forceConsole && config.discord) return runDiscord(app, config.discord, log, locale);
 
@@ -68,14 +77,25 @@ async function runDiscord(app: App, discord: NonNullable<Config['discord']>, log
     await app.close();
     return 1;
   }
+  return untilSignal(log, {
+    stop: async () => {
+      await adapter.stop();
+      await app.close();
+      // A shard process's IPC channel to its ShardingManager would keep it alive.
+      if (process.connected) process.disconnect();
+    },
+  });
+}
+
+/** Waits for SIGINT or SIGTERM, then stops what runs and returns the exit code 0. */
+async function untilSignal(log: Logger, running: { stop(): Promise<void> }): Promise<number> {
   // `on`, not `once`: a second signal (a process manager and a wrapper both relaying) must not kill the process mid-close.
   const signal = await new Promise<string>((resolve) => {
     process.on('SIGINT', () => resolve('SIGINT'));
     process.on('SIGTERM', () => resolve('SIGTERM'));
   });
   log.info({ signal }, 'stopping');
-  await adapter.stop();
-  await app.close();
+  await running.stop();
   return 0;
 }
 

@@ -78,6 +78,10 @@ export class FakeDiscord {
   readonly dmClosed = new Set<string>();
   identified = 0;
   resumed = 0;
+  /** What GET /gateway/bot recommends. */
+  recommendedShards = 1;
+  /** `[shard id, shard count]` of each IDENTIFY, in order. */
+  readonly shardsIdentified: [number, number][] = [];
   /** Close codes of gateway connections the client closed. */
   readonly closes: number[] = [];
   /** The `d` of the last IDENTIFY. */
@@ -87,6 +91,8 @@ export class FakeDiscord {
   private server!: Server;
   private wss!: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
+  /** The shard each connection identified as; the guild's events go to the shard that owns it. */
+  private readonly shardOf = new Map<WebSocket, [number, number]>();
   private sequence = 0;
   private nextId = 1300000000000000000n;
   private readonly failures: Failure[] = [];
@@ -126,8 +132,8 @@ export class FakeDiscord {
   }
 
   /** Resolves once `predicate` holds over what was recorded (checked after every request). */
-  async waitFor<T>(predicate: () => T | undefined | false, what = 'the expected calls'): Promise<T> {
-    const deadline = Date.now() + 10_000;
+  async waitFor<T>(predicate: () => T | undefined | false, what = 'the expected calls', timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = predicate();
       if (found) return found;
@@ -241,9 +247,15 @@ export class FakeDiscord {
     return this.sockets.size > 0;
   }
 
+  /** Dispatches an event of the guild to the connection of the shard that owns it (Discord's rule: (guild_id >> 22) % shards). */
   dispatch(event: string, d: unknown): void {
     const s = ++this.sequence;
-    for (const socket of this.sockets) this.send(socket, { op: 0, t: event, s, d });
+    for (const socket of this.sockets) if (this.owns(socket)) this.send(socket, { op: 0, t: event, s, d });
+  }
+
+  private owns(socket: WebSocket): boolean {
+    const [id, count] = this.shardOf.get(socket) ?? [0, 1];
+    return Number((BigInt(this.guild.id) >> 22n) % BigInt(count)) === id;
   }
 
   private gateway(socket: WebSocket): void {
@@ -254,13 +266,16 @@ export class FakeDiscord {
     });
     this.send(socket, { op: 10, d: { heartbeat_interval: 30_000 }, s: null, t: null });
     socket.on('message', (raw) => {
-      const packet = JSON.parse(String(raw)) as { op: number; d: { intents?: number; token?: string } };
+      const packet = JSON.parse(String(raw)) as { op: number; d: { intents?: number; token?: string; shard?: [number, number] } };
       if (packet.op === 1) {
         this.heartbeats++;
         this.send(socket, { op: 11, d: null, s: null, t: null });
       } else if (packet.op === 2) {
         this.identified++;
         this.identify = packet.d;
+        const shard = packet.d.shard ?? [0, 1];
+        this.shardOf.set(socket, shard);
+        this.shardsIdentified.push(shard);
         this.ready(socket);
       } else if (packet.op === 6) {
         // RESUME: the session goes on where it was; nothing missed in between here.
@@ -279,13 +294,14 @@ export class FakeDiscord {
       d: {
         v: 10,
         user: { ...this.resolvedUser(this.bot), bot: true, verified: true, flags: 0 },
-        guilds: [{ id: this.guild.id, unavailable: true }],
+        guilds: this.owns(socket) ? [{ id: this.guild.id, unavailable: true }] : [],
         session_id: 'fake-session',
         resume_gateway_url: `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/gateway`,
-        shard: [0, 1],
+        shard: this.shardOf.get(socket),
         application: { id: this.applicationId, flags: 0 },
       },
     });
+    if (!this.owns(socket)) return;
     this.send(socket, {
       op: 0,
       t: 'GUILD_CREATE',
@@ -355,7 +371,7 @@ export class FakeDiscord {
 
     if (route('GET', /^\/gateway\/bot$/)) {
       const port = (this.server.address() as AddressInfo).port;
-      return reply(200, { url: `ws://127.0.0.1:${port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
+      return reply(200, { url: `ws://127.0.0.1:${port}/gateway`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
     }
     if ((m = route('POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/))) return reply(204);
     if ((m = route('PATCH', /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/))) return reply(200, this.store('0', body, m[1]));

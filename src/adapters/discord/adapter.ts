@@ -81,7 +81,9 @@ export function createDiscordClient(config: DiscordConfig): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
-    ...(config.shards === 'auto' ? { shards: 'auto' as const } : { shardCount: config.shards }),
+    // One shard per process: a shard process started by the ShardingManager (DISCORD_SHARDS) leaves
+    // which one to discord.js, which reads it from the environment; otherwise the only shard.
+    ...(config.shardProcess ? {} : { shards: [0], shardCount: 1 }),
     rest: config.apiUrl ? { api: config.apiUrl } : {},
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,

@@ -21,12 +21,20 @@ test('a bad DISCORD_API_URL or DISCORD_SHARDS stops start-up with one line namin
   assert.throws(() => loadConfig({ ...base, DISCORD_SHARDS: 'many' }), /DISCORD_SHARDS must be auto or a number of shards/);
 });
 
-test('the client asks only for the Guilds intent, parses no mentions, and runs the configured shards', () => {
-  const client = createDiscordClient({ ...loadConfig(base).discord!, shards: 3 });
+test('the client asks only for the Guilds intent, parses no mentions, and is one shard unless the ShardingManager says which', () => {
+  const client = createDiscordClient(loadConfig({ ...base, DISCORD_SHARDS: '3' }).discord!);
   assert.equal(client.options.intents.bitfield, 1);
   assert.deepEqual(client.options.allowedMentions, { parse: [] });
-  assert.equal(client.options.shardCount, 3);
-  assert.deepEqual(client.options.shards, [0, 1, 2]);
-  const auto = createDiscordClient({ ...loadConfig(base).discord!, shards: 'auto' });
-  assert.equal(auto.options.shards, 'auto');
+  assert.deepEqual([client.options.shards, client.options.shardCount], [[0], 1]);
+  const shardProcess = loadConfig({ ...base, DISCORD_SHARDS: '3', SHARDING_MANAGER: 'true' }).discord!;
+  assert.equal(shardProcess.shardProcess, true);
+  const previous = { SHARDS: process.env.SHARDS, SHARD_COUNT: process.env.SHARD_COUNT };
+  process.env.SHARDS = '2';
+  process.env.SHARD_COUNT = '3';
+  try {
+    const shard = createDiscordClient(shardProcess);
+    assert.deepEqual([shard.options.shards, shard.options.shardCount], [[2], 3]);
+  } finally {
+    for (const [k, v] of Object.entries(previous)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
 });

@@ -38,3 +38,36 @@ test('npm start with SLACK_BOT_TOKEN still says the Slack adapter is not in this
     tmp.remove();
   }
 });
+
+test('DISCORD_SHARDS=2 runs a process per shard; the guild’s interactions are answered once, by its shard; SIGTERM stops them all', async () => {
+  const fake = await FakeDiscord.start();
+  const tmp = tempDir();
+  try {
+    const bot = spawnNpm(['start', '--silent'], { DATA_DIR: tmp.dir, LOG_LEVEL: 'info', DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DISCORD_SHARDS: '2' });
+    await fake.waitFor(() => fake.shardsIdentified.length === 2 && (bot.output().match(/Discord ready/g) ?? []).length === 2, 'both shards to be ready', 30_000);
+    assert.deepEqual([...fake.shardsIdentified].sort(), [
+      [0, 2],
+      [1, 2],
+    ]);
+    const i = fake.slash({ id: '555555555555555501', username: 'alice' }, 'help');
+    await fake.waitFor(() => fake.responses(i)[0], 'the answer to /help');
+    const readyGuilds = bot
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('Discord ready'))
+      .map((l) => JSON.parse(l).guilds)
+      .sort();
+    assert.deepEqual(readyGuilds, [0, 1], 'the one guild is on one shard');
+
+    bot.signal('SIGTERM');
+    const run = await bot.done;
+    assert.deepEqual(fake.closes, [1000, 1000]);
+    assert.equal(fake.responses(i).length, 1, 'answered once');
+    const logs = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    assert.equal(logs.filter((l) => l.msg === 'database migrated').length, 1, 'migrated once, by the supervising process');
+    assert.deepEqual(logs.filter((l) => l.level >= 50), []);
+  } finally {
+    tmp.remove();
+    await fake.close();
+  }
+});
