@@ -312,6 +312,16 @@ test('a rate-limited channel post (429 with retry_after) is retried and arrives 
   assert.equal(fake.posts(general).length, before + 1);
 });
 
+test('a channel post answered with a 502 is retried and arrives once', async () => {
+  fake.failNext('POST', new RegExp(`^/channels/${general}/messages$`), 502, { message: 'Bad Gateway', code: 0 });
+  const before = fake.posts(general).length;
+  const i = fake.slash(alice, 'board', [{ name: 'post', type: 1, options: [channelOption('channel', general), { name: 'text', type: 3, value: 'Despite the hiccup' }] }], { resolved: resolvedChannels(general) });
+  assert.match(text(await answer(i)), /Posted\./);
+  const attempts = fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${general}/messages`);
+  assert.deepEqual(attempts.map((c) => c.status).slice(-2), [502, 200]);
+  assert.equal(fake.posts(general).length, before + 1);
+});
+
 test('a slow handler gets a deferred response (type 5) first, then its answer edits the original', async () => {
   const i = fake.slash(alice, 'board', [{ name: 'slow', type: 1, options: [] }]);
   const deferred = await answer(i);
