@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
 import { startDiscord } from './adapters/discord/adapter.js';
 import { runShards } from './adapters/discord/sharding.js';
@@ -9,7 +10,6 @@ import { systemClock } from './core/clock.js';
 import { safeError } from './core/errors.js';
 import { normaliseLocale } from './core/i18n.js';
 import { createLogger } from './logger.js';
-import type { Logger } from 'pino';
 
 /**
  * `npm start`: the console when no platform token is configured (or with --console);

@@ -231,8 +231,8 @@ class InteractionHandler {
   private async complete(i: AutocompleteInteraction): Promise<void> {
     const { path } = structured(i.commandName, i.options.data);
     const focused = i.options.getFocused(true);
-    const spec = this.d.registry.get(path) && optionsOf(this.d.registry.get(path)!.action)[focused.name];
-    const kind = spec?.autocomplete;
+    const leaf = this.d.registry.get(path);
+    const kind = leaf ? optionsOf(leaf.action)[focused.name]?.autocomplete : undefined;
     const actor = await this.actor(i);
     const suggestions = kind ? await this.d.autocomplete.suggest(kind, { services: this.d.services, actor, channel: i.channelId ?? '', typed: String(focused.value) }) : [];
     await i.respond(suggestions);
