@@ -1,4 +1,4 @@
-import { CHANNEL_PURPOSES, type ChannelPurpose } from '../entities/ChapterChannel.js';
+import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_ROLE } from '../entities/ChapterChannel.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
@@ -36,7 +36,8 @@ export const chapter = defineCommand({
       description: 'cmd.chapter.create',
       permission: 'moderator',
       options: {
-        name,
+        // A new name: no completion from the existing chapters.
+        name: option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64 }),
         timezone: option.string({ description: 'opt.chapter.timezone', required: true, maxLength: 64, placeholder: 'placeholder.timezone' }),
         city: option.string({ description: 'opt.chapter.city', maxLength: 100 }),
       },
@@ -111,6 +112,7 @@ export const chapter = defineCommand({
         'moderation-channel': option.channel({ description: 'opt.chapter.moderation_channel' }),
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
         'learners-per-coach': option.integer({ description: 'opt.chapter.learners_per_coach', min: 1, max: 20 }),
+        'moderator-role': option.role({ description: 'opt.chapter.moderator_role' }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -120,17 +122,20 @@ export const chapter = defineCommand({
           if (given) channels[purpose] = given.id;
         }
         const ratio = options['learners-per-coach'];
-        if (!Object.keys(channels).length && ratio === undefined) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
+        const role = options['moderator-role'];
+        const rows: Partial<Record<ChapterPlace, string>> = { ...channels, ...(role ? { [MODERATOR_ROLE]: role.id } : {}) };
+        if (!Object.keys(rows).length && ratio === undefined) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
         const where = { platform: actor.platform, workspace: actor.workspace };
         const found = await chapterErrors(ctx, async () => {
-          const named = Object.keys(channels).length ? await ctx.services.chapters.setChannels(options.name, where, channels) : await ctx.services.chapters.get(options.name);
+          const named = Object.keys(rows).length ? await ctx.services.chapters.setChannels(options.name, where, rows) : await ctx.services.chapters.get(options.name);
           return ratio === undefined ? named : ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
         });
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]);
-        const details = Object.entries(channels).map(([purpose, id]) => `${purpose}=${id}`);
+        const details = Object.entries(rows).map(([purpose, id]) => `${purpose}=${id}`);
         ctx.auditTarget(`chapter:${found.name}`, [...details, ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : [])].join(' '));
         return message([
           ...(summary.length ? [p(t('chapter.set.done', { name: found.name }), ...summary, '.')] : []),
+          ...(role ? [p(t('chapter.set.moderator_role', { name: found.name, role: role.name ?? role.id }))] : []),
           ...(ratio !== undefined ? [p(t('chapter.set.ratio', { name: found.name, ratio }))] : []),
         ]);
       },

@@ -3,6 +3,10 @@ import { Chapter } from './Chapter.js';
 
 export const CHANNEL_PURPOSES = ['questions', 'announcements', 'moderation', 'disclaimers'] as const;
 export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number];
+/** Not a channel: the row whose `channelId` holds the role that makes members moderators of the chapter here. */
+export const MODERATOR_ROLE = 'moderator-role';
+/** What a row of this table says: a channel by purpose, or the moderator role. */
+export type ChapterPlace = ChannelPurpose | typeof MODERATOR_ROLE;
 
 /**
  * Which channel a chapter uses for what, per platform and workspace: a chapter on Discord
@@ -28,7 +32,7 @@ export class ChapterChannel {
   workspace!: string;
 
   @Column({ type: 'varchar', length: 16 })
-  purpose!: ChannelPurpose;
+  purpose!: ChapterPlace;
 
   @Column({ type: 'varchar', length: 64 })
   channelId!: string;

@@ -52,8 +52,8 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
 }
 
 /**
- * Work no interaction waits for, every few seconds: delayed anonymous posts (and posts a crash
- * interrupted), erasing askers' reply addresses after 30 days. Each step is safe to run in
+ * Work no interaction waits for: delayed anonymous posts (and posts a crash interrupted),
+ * erasing askers' reply addresses after 30 days, every few seconds; workshop reminders. Each step is safe to run in
  * several processes at once (rows are claimed with conditional updates).
  */
 export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: () => Promise<void>; stop: () => Promise<void> } {
@@ -72,11 +72,14 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
   void tick();
   const timer = setInterval(() => void tick(), everyMs);
   timer.unref();
+  // Workshop reminders keep their own interval (REMINDER_INTERVAL_SECONDS); started and stopped together.
+  app.services.reminders.start();
   return {
     tick,
     stop: async () => {
       clearInterval(timer);
       await running;
+      await app.services.reminders.stop();
     },
   };
 }

@@ -55,6 +55,10 @@ const schema = z.object({
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be the numeric application id from the Developer Portal' }).optional(),
   DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be a numeric guild (server) id' }).optional(),
+  DISCORD_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, the REST base without the version, e.g. http://127.0.0.1:8080/api' }).optional(),
+  DISCORD_SHARDS: z.string().regex(/^(auto|[1-9]\d{0,4})$/, { message: 'must be auto or a number of shards, e.g. 4' }).default('1'),
+  // Set by discord.js's ShardingManager in the shard processes it starts (with SHARDS and SHARD_COUNT, read by discord.js).
+  SHARDING_MANAGER: z.string().optional(),
   // Slack
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }).optional(),
   SLACK_SIGNING_SECRET: optional,
@@ -77,7 +81,19 @@ export interface Config {
   /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
   readonly anonSecret: string | undefined;
   readonly anonymity: { readonly postDelayMaxSeconds: number; readonly rateLimit: { readonly max: number; readonly windowMinutes: number } };
-  readonly discord: { readonly token: string; readonly applicationId: string; readonly guildId: string | undefined } | undefined;
+  readonly discord:
+    | {
+        readonly token: string;
+        readonly applicationId: string;
+        readonly guildId: string | undefined;
+        /** REST base (the gateway URL is looked up there too); unset: Discord's own. */
+        readonly apiUrl: string | undefined;
+        /** Gateway shards: `auto` asks Discord for the recommended number; more than 1 runs a process per shard. */
+        readonly shards: 'auto' | number;
+        /** This process is one shard started by the ShardingManager (discord.js reads which from the environment). */
+        readonly shardProcess: boolean;
+      }
+    | undefined;
   readonly slack:
     | { readonly botToken: string; readonly signingSecret: string | undefined; readonly appToken: string | undefined; readonly port: number; readonly commandPrefix: string }
     | undefined;
@@ -113,7 +129,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     migrateOnStart: c.DB_MIGRATE_ON_START,
     anonSecret: c.ANON_SECRET,
     anonymity: { postDelayMaxSeconds: c.ANON_POST_DELAY_MAX, rateLimit: { max: c.ANON_RATE_LIMIT_MAX, windowMinutes: c.ANON_RATE_LIMIT_WINDOW_MINUTES } },
-    discord: c.DISCORD_TOKEN ? { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID!, guildId: c.DISCORD_GUILD_ID } : undefined,
+    discord: c.DISCORD_TOKEN
+      ? {
+          token: c.DISCORD_TOKEN,
+          applicationId: c.DISCORD_APPLICATION_ID!,
+          guildId: c.DISCORD_GUILD_ID,
+          apiUrl: c.DISCORD_API_URL?.replace(/\/+$/, ''),
+          shards: c.DISCORD_SHARDS === 'auto' ? 'auto' : Number(c.DISCORD_SHARDS),
+          shardProcess: c.SHARDING_MANAGER === 'true',
+        }
+      : undefined,
     slack: c.SLACK_BOT_TOKEN
       ? { botToken: c.SLACK_BOT_TOKEN, signingSecret: c.SLACK_SIGNING_SECRET, appToken: c.SLACK_APP_TOKEN, port: c.SLACK_PORT, commandPrefix: c.SLACK_COMMAND_PREFIX }
       : undefined,

@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
-import { createApp, startScheduler } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { startDiscord } from './adapters/discord/adapter.js';
+import { runShards } from './adapters/discord/sharding.js';
+import { type App, createApp, startScheduler } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { safeError } from './core/errors.js';
 import { normaliseLocale } from './core/i18n.js';
@@ -28,12 +32,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const localeArg = argv[argv.indexOf('--locale') + 1];
   const locale = normaliseLocale(argv.includes('--locale') ? localeArg : config.locale);
 
-  if (!forceConsole && (config.discord || config.slack)) {
-    const which = [config.discord && 'DISCORD_TOKEN', config.slack && 'SLACK_BOT_TOKEN'].filter(Boolean).join(' and ');
-    process.stderr.write(`${which} is set, but this version has no Discord or Slack adapter yet (see README, "Status"). Unset it, or run npm run console.\n`);
+  if (!forceConsole && config.slack) {
+    process.stderr.write(`SLACK_BOT_TOKEN is set, but this version has no Slack adapter yet (see README, "Status"). Unset it, or run npm run console.\n`);
     return 1;
   }
 
+  const discordShards = !forceConsole && config.discord && config.discord.shards !== 1 && !config.discord.shardProcess;
   let app;
   try {
     app = await createApp(config, log, systemClock);
@@ -45,18 +49,58 @@ async function main(argv: readonly string[]): Promise<number> {
     log.fatal({ err: safeError(err) }, 'could not start: the database could not be opened or migrated');
     return 1;
   }
+  if (discordShards) {
+    // This process only supervises: the database is migrated here once, then each shard process runs the bot.
+    await app.close();
+    process.env.DB_MIGRATE_ON_START = 'false';
+    return untilSignal(log, await runShards({ file: fileURLToPath(import.meta.url), args: argv, config: config.discord!, log }));
+  }
+  if (!forceConsole && config.discord) return runDiscord(app, config.discord, log, locale);
+
   const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock });
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
+  // Delayed posts and reminders: now (any missed while the bot was down), then on their intervals.
   const scheduler = startScheduler(app, log);
-  // Reminders: now (any missed while the bot was down), then every REMINDER_INTERVAL_SECONDS.
-  app.services.reminders.start();
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
   log.debug('console ready');
   await adapter.run(process.stdin, interactive);
   await scheduler.stop();
-  await app.services.reminders.stop();
   await app.close();
+  return 0;
+}
+
+/** Runs the Discord adapter until SIGINT or SIGTERM, then closes the client and the database. */
+async function runDiscord(app: App, discord: NonNullable<Config['discord']>, log: Logger, locale: string): Promise<number> {
+  let adapter;
+  try {
+    adapter = await startDiscord({ ...app, log, config: discord, locale });
+  } catch (err) {
+    log.fatal({ err: safeError(err) }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
+    await app.close();
+    return 1;
+  }
+  const scheduler = startScheduler(app, log);
+  return untilSignal(log, {
+    stop: async () => {
+      await scheduler.stop();
+      await adapter.stop();
+      await app.close();
+      // A shard process's IPC channel to its ShardingManager would keep it alive.
+      if (process.connected) process.disconnect();
+    },
+  });
+}
+
+/** Waits for SIGINT or SIGTERM, then stops what runs and returns the exit code 0. */
+async function untilSignal(log: Logger, running: { stop(): Promise<void> }): Promise<number> {
+  // `on`, not `once`: a second signal (a process manager and a wrapper both relaying) must not kill the process mid-close.
+  const signal = await new Promise<string>((resolve) => {
+    process.on('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+  });
+  log.info({ signal }, 'stopping');
+  await running.stop();
   return 0;
 }
 

@@ -1,5 +1,5 @@
 import type { Localised } from './command.js';
-import type { ChannelRef, UserRef } from './reply.js';
+import type { ChannelRef, RoleRef, UserRef } from './reply.js';
 
 /** A calendar date as typed by a member, before any time zone is applied. */
 export interface LocalDate {
@@ -60,6 +60,10 @@ export interface UserOption extends Base {
 export interface ChannelOption extends Base {
   readonly type: 'channel';
 }
+/** A role of the platform (a Discord role; on the console `@&name`). */
+export interface RoleOption extends Base {
+  readonly type: 'role';
+}
 
 export type OptionSpec =
   | StringOption
@@ -70,7 +74,8 @@ export type OptionSpec =
   | DateOption
   | TimeOption
   | UserOption
-  | ChannelOption;
+  | ChannelOption
+  | RoleOption;
 
 export type OptionMap = Readonly<Record<string, OptionSpec>>;
 
@@ -91,7 +96,9 @@ export type ValueOf<O extends OptionSpec> = O extends { type: 'string' | 'text' 
               ? UserRef
               : O extends { type: 'channel' }
                 ? ChannelRef
-                : never;
+                : O extends { type: 'role' }
+                  ? RoleRef
+                  : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type RequiredKeys<M extends OptionMap> = { [K in keyof M]: M[K] extends { required: true } ? K : never }[keyof M];
@@ -118,4 +125,5 @@ export const option = {
   time: <const T extends Spec<TimeOption>>(o: T) => ({ ...o, type: 'time' }) as T & { readonly type: 'time' },
   user: <const T extends Spec<UserOption>>(o: T) => ({ ...o, type: 'user' }) as T & { readonly type: 'user' },
   channel: <const T extends Spec<ChannelOption>>(o: T) => ({ ...o, type: 'channel' }) as T & { readonly type: 'channel' },
+  role: <const T extends Spec<RoleOption>>(o: T) => ({ ...o, type: 'role' }) as T & { readonly type: 'role' },
 };

@@ -101,6 +101,8 @@ function placeholder(name: string, spec: OptionSpec, t: Translate): string {
       return '@member';
     case 'channel':
       return '#channel';
+    case 'role':
+      return '@&role';
   }
 }
 

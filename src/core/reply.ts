@@ -17,6 +17,12 @@ export interface ChannelRef {
   readonly name?: string;
 }
 
+/** A role of the platform (Discord role id, console role name). */
+export interface RoleRef {
+  readonly id: string;
+  readonly name?: string;
+}
+
 /** How a point in time is shown; each renderer picks the platform's way to show the reader's local time. */
 export type TimeStyle = 'full' | 'date' | 'time' | 'relative';
 

@@ -1,16 +1,17 @@
 import { UserError } from './errors.js';
 import type { Translate } from './i18n.js';
 import type { OptionSpec } from './options.js';
-import type { ChannelRef, UserRef } from './reply.js';
+import type { ChannelRef, RoleRef, UserRef } from './reply.js';
 
 /** An option value as an adapter hands it over: text from a command line, or a platform's typed value. */
-export type RawValue = string | number | boolean | UserRef | ChannelRef;
+export type RawValue = string | number | boolean | UserRef | ChannelRef | RoleRef;
 export type RawOptions = Readonly<Record<string, RawValue>>;
 
 /** How the adapter turns `@alice`, `<@123>`, `#questions` into members and channels. */
 export interface Resolvers {
   user?(raw: string): UserRef | undefined;
   channel?(raw: string): ChannelRef | undefined;
+  role?(raw: string): RoleRef | undefined;
 }
 
 const TRUE = new Set(['true', 'yes', 'on', '1', 'ja', 'wahr']);
@@ -108,6 +109,11 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
       const channel = typeof value === 'object' ? value : resolvers.channel?.(given);
       if (!channel) return t('error.option.not_channel', p);
       return void set(channel);
+    }
+    case 'role': {
+      const role = typeof value === 'object' ? value : resolvers.role?.(given);
+      if (!role) return t('error.option.not_role', p);
+      return void set(role);
     }
   }
 }

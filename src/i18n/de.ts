@@ -1,6 +1,7 @@
 import * as core from './core.js';
 import * as questions from './questions.js';
 import * as workshops from './workshops.js';
+import * as discord from './discord.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -8,4 +9,5 @@ export const de: Catalogue = {
   ...core.de,
   ...questions.de,
   ...workshops.de,
+  ...discord.de,
 };

@@ -1,6 +1,7 @@
 import * as core from './core.js';
 import * as questions from './questions.js';
 import * as workshops from './workshops.js';
+import * as discord from './discord.js';
 import type { Texts } from './types.js';
 
 /**
@@ -11,6 +12,7 @@ export const en = {
   ...core.en,
   ...questions.en,
   ...workshops.en,
+  ...discord.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

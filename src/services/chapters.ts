@@ -1,6 +1,6 @@
 import { Chapter } from '../../entities/Chapter.js';
 import { ChapterBinding } from '../../entities/ChapterBinding.js';
-import { type ChannelPurpose, ChapterChannel } from '../../entities/ChapterChannel.js';
+import { type ChannelPurpose, ChapterChannel, type ChapterPlace, MODERATOR_ROLE } from '../../entities/ChapterChannel.js';
 import type { Clock } from '../core/clock.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
@@ -118,12 +118,12 @@ export class ChapterService {
     return bindings.some((b) => b.channel === '') ? 'workspace' : null;
   }
 
-  /** Sets some of a chapter's channels in one workspace, all or none. */
-  async setChannels(name: string, where: Omit<Place, 'channel'>, channels: Partial<Record<ChannelPurpose, string>>): Promise<Chapter> {
+  /** Sets some of a chapter's channels (and its moderator role) in one workspace, all or none. */
+  async setChannels(name: string, where: Omit<Place, 'channel'>, channels: Partial<Record<ChapterPlace, string>>): Promise<Chapter> {
     const chapter = await this.get(name);
     await this.store.transaction(async (em) => {
       for (const [purpose, channelId] of Object.entries(channels)) {
-        await em.upsert(ChapterChannel, { chapterId: chapter.id, ...where, purpose: purpose as ChannelPurpose, channelId }, { conflictPaths: ['chapterId', 'platform', 'workspace', 'purpose'] });
+        await em.upsert(ChapterChannel, { chapterId: chapter.id, ...where, purpose: purpose as ChapterPlace, channelId }, { conflictPaths: ['chapterId', 'platform', 'workspace', 'purpose'] });
       }
     });
     return chapter;
@@ -136,9 +136,15 @@ export class ChapterService {
     return { ...chapter, learnersPerCoach: ratio };
   }
 
-  /** The chapter's channels in one workspace, by purpose. */
+  /** The chapter's channels in one workspace, by purpose (the moderator role is not a channel). */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
     const rows = await this.store.manager.getRepository(ChapterChannel).findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
-    return Object.fromEntries(rows.map((r) => [r.purpose, r.channelId]));
+    return Object.fromEntries(rows.filter((r) => r.purpose !== MODERATOR_ROLE).map((r) => [r.purpose, r.channelId]));
+  }
+
+  /** The role whose members moderate the chapter in this workspace (Discord), if one is set. */
+  async moderatorRole(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | null> {
+    const row = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_ROLE });
+    return row?.channelId ?? null;
   }
 }

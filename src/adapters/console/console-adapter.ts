@@ -73,6 +73,10 @@ export class ConsoleAdapter {
           const name = raw.replace(/^#/, '');
           return CHANNEL.test(name) ? { id: name.toLowerCase(), name: name.toLowerCase() } : undefined;
         },
+        role: (raw) => {
+          const name = /^@&(.+)$/.exec(raw)?.[1];
+          return name && NAME.test(name) ? { id: name, name } : undefined;
+        },
       },
     });
     return undefined;

@@ -113,7 +113,11 @@ export function renderDiscord(m: Message): DiscordPayload {
   for (let i = 0; i < buttons.length && rows.length < DISCORD_LIMITS.rows; i += DISCORD_LIMITS.buttonsPerRow) {
     rows.push({ type: 1 as const, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
   }
+  // Discord notifies only for mentions in `content`, never in embeds: the members a message
+  // pings are named there too (and allowed in `allowedMentions.users`).
+  const pinged = (m.ping ?? []).map((u) => `<@${u.id}>`).join(' ');
   return {
+    ...(pinged ? { content: pinged } : {}),
     embeds: Object.keys(embed).length ? [embed] : [],
     components: rows,
     allowedMentions: { parse: [], users: (m.ping ?? []).map((u) => u.id) },

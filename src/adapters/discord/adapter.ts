@@ -1,0 +1,371 @@
+import {
+  ApplicationCommandOptionType,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  Client,
+  type CommandInteractionOption,
+  Events,
+  GatewayIntentBits,
+  type Interaction as DiscordInteraction,
+  type InteractionReplyOptions,
+  MessageFlags,
+  type ModalSubmitInteraction,
+  Options,
+  PermissionFlagsBits,
+  PermissionsBitField,
+  type RepliableInteraction,
+  TextInputStyle,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import { type Autocomplete, createAutocomplete } from '../../core/autocomplete.js';
+import type { Actor } from '../../core/command.js';
+import { parseCommandLine } from '../../core/command-line.js';
+import type { Dispatcher, Interaction, Outbox, Responder } from '../../core/dispatcher.js';
+import { safeError } from '../../core/errors.js';
+import { translator } from '../../core/i18n.js';
+import type { OptionSpec } from '../../core/options.js';
+import { type CommandRegistry, type Leaf, optionsOf } from '../../core/registry.js';
+import type { Message } from '../../core/reply.js';
+import type { RawOptions, RawValue, Resolvers } from '../../core/validate.js';
+import type { Services } from '../../services/index.js';
+import { discordOutbox, discordPayload } from './outbox.js';
+import { DEFAULT_SUBCOMMAND } from './commands.js';
+import { BUTTON_PREFIX } from './render.js';
+
+export type DiscordConfig = NonNullable<Config['discord']>;
+
+export interface DiscordAdapterDeps {
+  readonly dispatcher: Dispatcher;
+  readonly services: Services;
+  readonly registry: CommandRegistry;
+  readonly log: Logger;
+  readonly config: DiscordConfig;
+  /** The language of posts no member asked for; members get their own client's language. */
+  readonly locale: string;
+  readonly autocomplete?: Autocomplete;
+}
+
+export interface DiscordAdapter {
+  readonly client: Client;
+  /** What Discord calls to add the bot to a server, with the scopes and permissions it needs. */
+  readonly inviteUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A modal's custom id: the command line it completes, behind this prefix. */
+export const FORM_PREFIX = 'frm:';
+
+/** What the bot needs in a channel: see it, post, embed, attach, read history, start threads and post in them. */
+export const BOT_PERMISSIONS = new PermissionsBitField([
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.SendMessages,
+  PermissionFlagsBits.SendMessagesInThreads,
+  PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.EmbedLinks,
+  PermissionFlagsBits.AttachFiles,
+  PermissionFlagsBits.ReadMessageHistory,
+]);
+
+export function inviteUrl(applicationId: string): string {
+  const q = new URLSearchParams({ client_id: applicationId, scope: 'bot applications.commands', permissions: BOT_PERMISSIONS.bitfield.toString() });
+  return `https://discord.com/oauth2/authorize?${q.toString().replace(/\+/g, '%20')}`;
+}
+
+/**
+ * A discord.js client with only the Guilds intent (no privileged intents: interactions need
+ * none), bounded caches so memory stays flat on large servers, and no mention parsed unless
+ * a message lists who to ping.
+ */
+export function createDiscordClient(config: DiscordConfig): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    // One shard per process: a shard process started by the ShardingManager (DISCORD_SHARDS) leaves
+    // which one to discord.js, which reads it from the environment; otherwise the only shard.
+    ...(config.shardProcess ? {} : { shards: [0], shardCount: 1 }),
+    rest: config.apiUrl ? { api: config.apiUrl } : {},
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 1000, keepOverLimit: (user) => user.id === user.client.user.id },
+      ReactionManager: 0,
+      PresenceManager: 0,
+      VoiceStateManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      ThreadMemberManager: 0,
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      threads: { interval: 3600, lifetime: 3600 },
+      users: { interval: 3600, filter: () => (user) => user.id !== user.client.user.id },
+    },
+  });
+}
+
+/**
+ * Starts the Discord adapter on the app's pieces: logs in, translates each interaction to a
+ * neutral one for the dispatcher, registers the outbox for notifications, and resolves once
+ * the client is ready. Tests pass their own registry and dispatcher.
+ */
+export async function startDiscord(deps: DiscordAdapterDeps): Promise<DiscordAdapter> {
+  const { log, config } = deps;
+  const client = createDiscordClient(config);
+  const autocomplete = deps.autocomplete ?? createAutocomplete();
+  const outboxes = new Map<string, Outbox>();
+  const outboxFor = (workspace: string): Outbox => {
+    let outbox = outboxes.get(workspace);
+    if (!outbox) outboxes.set(workspace, (outbox = discordOutbox({ client, services: deps.services, log, locale: deps.locale }, workspace)));
+    return outbox;
+  };
+  const handler = new InteractionHandler({ ...deps, autocomplete, outboxFor });
+  client.on(Events.InteractionCreate, (i) => void handler.handle(i));
+  client.on(Events.Error, (err) => log.error({ err: safeError(err) }, 'Discord client error'));
+  client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'Discord gateway disconnected; reconnecting'));
+  client.on(Events.ShardResume, (shard) => log.info({ shard }, 'Discord gateway resumed'));
+  deps.services.notifier.register('discord', outboxFor);
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(config.token);
+    await ready;
+  } catch (err) {
+    await client.destroy();
+    throw err;
+  }
+  const invite = inviteUrl(config.applicationId);
+  log.info({ guilds: client.guilds.cache.size, invite }, `Discord ready. Invite the bot to a server with ${invite}`);
+  return { client, inviteUrl: invite, stop: () => client.destroy() };
+}
+
+interface HandlerDeps extends DiscordAdapterDeps {
+  readonly autocomplete: Autocomplete;
+  readonly outboxFor: (workspace: string) => Outbox;
+}
+
+const TEXT_INPUT_TYPES = new Set<OptionSpec['type']>(['string', 'text', 'integer', 'date', 'time', 'choice', 'boolean']);
+
+/** Turns discord.js interactions into neutral ones; holds no state between interactions. */
+class InteractionHandler {
+  constructor(private readonly d: HandlerDeps) {}
+
+  async handle(i: DiscordInteraction): Promise<void> {
+    try {
+      if (i.isAutocomplete()) return await this.complete(i);
+      if (!i.isRepliable()) return;
+      if (!i.inGuild()) {
+        await i.reply({ content: translator(i.locale)('discord.guild_only'), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      if (i.isChatInputCommand()) return await this.command(i);
+      if (i.isButton()) return await this.button(i);
+      if (i.isModalSubmit()) return await this.submit(i);
+    } catch (err) {
+      // The dispatcher answers every failure itself; this is the adapter's own (a modal that could not open).
+      this.d.log.error({ err: safeError(err) }, 'Discord interaction failed');
+    }
+  }
+
+  private async command(i: ChatInputCommandInteraction): Promise<void> {
+    const { path, options } = structured(i.commandName, i.options.data);
+    const leaf = this.d.registry.get(path);
+    if (leaf && (await this.openForm(i, leaf, path, options))) return;
+    await this.dispatch(i, { kind: 'structured', path, options });
+  }
+
+  private async button(i: ButtonInteraction): Promise<void> {
+    if (!i.customId.startsWith(BUTTON_PREFIX)) {
+      await i.reply({ content: translator(i.locale)('discord.unknown_button'), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const line = i.customId.slice(BUTTON_PREFIX.length);
+    const named = namedOptions(line, this.d.registry);
+    if (named && (await this.openForm(i, named.leaf, named.leaf.path, named.options, line))) return;
+    await this.dispatch(i, { kind: 'line', text: line });
+  }
+
+  /** A submitted form: the line it completes, plus each field as `name:"value"`; validated like any line. */
+  private async submit(i: ModalSubmitInteraction): Promise<void> {
+    if (!i.customId.startsWith(FORM_PREFIX)) return;
+    const fields = i.fields.fields
+      .filter((f) => 'value' in f && typeof f.value === 'string' && f.value.trim() !== '')
+      .map((f) => `${f.customId}:${quote((f as { value: string }).value)}`);
+    await this.dispatch(i, { kind: 'line', text: [i.customId.slice(FORM_PREFIX.length), ...fields].join(' ') });
+  }
+
+  /**
+   * For a `form: true` action invoked without all its required options: opens a modal with a
+   * text input per missing option (up to Discord's five), and answers nothing else. Returns
+   * false when no form applies, so the dispatcher answers as usual (with a usage error).
+   */
+  private async openForm(i: ChatInputCommandInteraction | ButtonInteraction, leaf: Leaf, path: readonly string[], given: RawOptions, line?: string): Promise<boolean> {
+    if (!leaf.action.form) return false;
+    const specs = Object.entries(optionsOf(leaf.action));
+    const missing = specs.filter(([name, spec]) => spec.required && !(name in given));
+    if (!missing.length || missing.length > 5 || !missing.every(([, spec]) => TEXT_INPUT_TYPES.has(spec.type))) return false;
+    const customId = FORM_PREFIX + (line ?? ['/' + path.join(' '), ...Object.entries(given).map(([k, v]) => `${k}:${quote(lineValue(v))}`)].join(' '));
+    if (customId.length > 100) return false;
+    const t = translator(i.locale);
+    await i.showModal({
+      customId,
+      title: truncateTo(`/${path.join(' ')}`, 45),
+      components: missing.map(([name, spec]) => ({
+        type: 18,
+        label: truncateTo(name, 45),
+        description: truncateTo(t(spec.description), 100),
+        component: {
+          type: 4,
+          customId: name,
+          style: spec.type === 'text' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+          required: true,
+          ...('minLength' in spec && spec.minLength !== undefined ? { minLength: Math.min(spec.minLength, 4000) } : {}),
+          maxLength: Math.min('maxLength' in spec && spec.maxLength !== undefined ? spec.maxLength : 4000, 4000),
+        },
+      })) as never,
+    });
+    return true;
+  }
+
+  private async complete(i: AutocompleteInteraction): Promise<void> {
+    const { path } = structured(i.commandName, i.options.data);
+    const focused = i.options.getFocused(true);
+    const leaf = this.d.registry.get(path);
+    const kind = leaf ? optionsOf(leaf.action)[focused.name]?.autocomplete : undefined;
+    const actor = await this.actor(i);
+    const suggestions = kind ? await this.d.autocomplete.suggest(kind, { services: this.d.services, actor, channel: i.channelId ?? '', typed: String(focused.value) }) : [];
+    await i.respond(suggestions);
+  }
+
+  private async dispatch(i: RepliableInteraction, invocation: Interaction['invocation']): Promise<void> {
+    const actor = await this.actor(i);
+    await this.d.dispatcher.dispatch({
+      actor,
+      channel: i.channelId ?? '',
+      locale: i.locale,
+      invocation,
+      responder: responder(i),
+      outbox: this.d.outboxFor(actor.workspace),
+      resolvers: resolvers(i),
+    });
+  }
+
+  /** The member: moderator with Manage Server, or with the role the chapter bound here names. */
+  private async actor(i: DiscordInteraction): Promise<Actor> {
+    const workspace = i.guildId ?? 'dm';
+    const member = i.member;
+    const name = (member && 'displayName' in member ? member.displayName : member?.nick) || i.user.globalName || i.user.username;
+    let isModerator = Boolean(i.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
+    if (!isModerator && i.guildId && member) {
+      const chapter = await this.d.services.chapters.resolve({ platform: 'discord', workspace, channel: i.channelId ?? '' });
+      const role = chapter ? await this.d.services.chapters.moderatorRole(chapter, { platform: 'discord', workspace }) : null;
+      const roles = Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+      // @everyone (the role whose id is the guild's) never makes anyone a moderator.
+      isModerator = role !== null && role !== i.guildId && roles.includes(role);
+    }
+    return { platform: 'discord', workspace, id: i.user.id, name, isModerator };
+  }
+}
+
+/** `['chapter', 'set']` and the options, from Discord's nesting of subcommand groups and subcommands. */
+function structured(commandName: string, data: readonly CommandInteractionOption[]): { path: string[]; options: Record<string, RawValue> } {
+  const path = [commandName];
+  let level = data;
+  while (level.length === 1 && (level[0]!.type === ApplicationCommandOptionType.Subcommand || level[0]!.type === ApplicationCommandOptionType.SubcommandGroup)) {
+    // `/ask new` is the command's own action (see DEFAULT_SUBCOMMAND).
+    if (!(path.length === 1 && level[0]!.name === DEFAULT_SUBCOMMAND)) path.push(level[0]!.name);
+    level = level[0]!.options ?? [];
+  }
+  const options: Record<string, RawValue> = {};
+  for (const o of level) {
+    const value = optionValue(o);
+    if (value !== undefined) options[o.name] = value;
+  }
+  return { path, options };
+}
+
+function optionValue(o: CommandInteractionOption): RawValue | undefined {
+  switch (o.type) {
+    case ApplicationCommandOptionType.User: {
+      if (!o.user) return undefined;
+      const nick = o.member && 'displayName' in o.member ? o.member.displayName : o.member?.nick;
+      return { id: o.user.id, name: nick || o.user.globalName || o.user.username };
+    }
+    case ApplicationCommandOptionType.Channel:
+      return o.channel ? { id: o.channel.id, ...(o.channel.name ? { name: o.channel.name } : {}) } : undefined;
+    case ApplicationCommandOptionType.Role:
+      return o.role ? { id: o.role.id, name: o.role.name } : undefined;
+    default:
+      return o.value ?? undefined;
+  }
+}
+
+/** The options a command line names (`name:value`), if it parses and names an action. */
+function namedOptions(line: string, registry: CommandRegistry): { leaf: Leaf; options: Record<string, string> } | undefined {
+  const t = translator('en');
+  try {
+    const parsed = parseCommandLine(line, t);
+    const { leaf, used } = registry.resolve(parsed.words.map((w) => w.text), t);
+    if (parsed.words.length > used) return undefined; // free words fill options: leave it to the dispatcher
+    return { leaf, options: Object.fromEntries(parsed.options.map((o) => [o.name, o.value])) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A value as the command-line grammar reads it back: members, channels and roles by id (see `resolvers`). */
+function lineValue(v: RawValue): string {
+  return typeof v === 'object' ? v.id : String(v);
+}
+
+function quote(value: string): string {
+  return /^[^\s"\\]+$/.test(value) ? value : `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+function truncateTo(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
+/** Resolves `<@id>`, `<#id>`, `<@&id>` and bare ids typed into a line (buttons, forms) from discord.js's caches. */
+function resolvers(i: RepliableInteraction): Resolvers {
+  const id = (raw: string, prefix: string) => new RegExp(`^(?:<${prefix}(\\d{5,25})>|(\\d{5,25}))$`).exec(raw.trim())?.slice(1).find(Boolean);
+  return {
+    user: (raw) => {
+      const found = id(raw, '@!?');
+      if (!found) return undefined;
+      const user = i.client.users.cache.get(found);
+      return { id: found, name: user?.globalName || user?.username || found };
+    },
+    channel: (raw) => {
+      const found = id(raw, '#');
+      if (!found) return undefined;
+      const channel = i.client.channels.cache.get(found);
+      return { id: found, ...(channel && 'name' in channel && channel.name ? { name: channel.name } : {}) };
+    },
+    role: (raw) => {
+      const found = id(raw, '@&');
+      if (!found) return undefined;
+      const role = i.guild?.roles.cache.get(found);
+      return { id: found, ...(role ? { name: role.name } : {}) };
+    },
+  };
+}
+
+/**
+ * Answers on the interaction itself: ephemeral answers carry the ephemeral flag, `here`
+ * answers are visible replies; a deferral is Discord's type 5 response.
+ */
+function responder(i: RepliableInteraction): Responder {
+  const options = (m: Message): InteractionReplyOptions => ({
+    ...(discordPayload(m) as InteractionReplyOptions),
+    ...(m.visibility.kind === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {}),
+  });
+  return {
+    reply: async (m) => void (await i.reply(options(m))),
+    defer: async (ephemeral) => void (await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {})),
+    editReply: async (m) => void (await i.editReply(discordPayload(m) as never)),
+    followUp: async (m) => void (await i.followUp(options(m))),
+  };
+}

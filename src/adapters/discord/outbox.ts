@@ -1,0 +1,112 @@
+import { ChannelType, type Client, DiscordAPIError, type MessageEditOptions, type MessageCreateOptions, RESTJSONErrorCodes, type SendableChannels } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Outbox } from '../../core/dispatcher.js';
+import { translator } from '../../core/i18n.js';
+import { type Message, mention, message, p, type PostedRef } from '../../core/reply.js';
+import type { Services } from '../../services/index.js';
+import { renderDiscord } from './render.js';
+
+/** A neutral message as discord.js send options: embeds, a button row, no mention parsed. */
+export function discordPayload(m: Message): MessageCreateOptions {
+  const r = renderDiscord(m);
+  return {
+    ...(r.content ? { content: r.content } : {}),
+    embeds: r.embeds,
+    components: r.components as MessageCreateOptions['components'],
+    allowedMentions: r.allowedMentions,
+    files: r.files,
+  };
+}
+
+const errorCode = (err: unknown): number | string | undefined => (err instanceof DiscordAPIError ? err.code : undefined);
+
+async function sendable(client: Client, id: string): Promise<SendableChannels> {
+  const channel = await client.channels.fetch(id);
+  if (!channel?.isSendable()) throw new Error('the channel is not one the bot can post in');
+  return channel;
+}
+
+/**
+ * The thread hanging on a message, started if it does not exist yet. A thread started on a
+ * message has the message's id, so it is found without reading the message; two answers
+ * racing to start it both end up in the one thread Discord keeps.
+ */
+async function threadOn(client: Client, channelId: string, messageId: string, name: string): Promise<SendableChannels> {
+  const existing = await client.channels.fetch(messageId).catch((err: unknown) => {
+    if (errorCode(err) === RESTJSONErrorCodes.UnknownChannel) return null;
+    throw err;
+  });
+  if (existing?.isThread()) return existing;
+  const parent = await client.channels.fetch(channelId);
+  if (!parent || parent.type !== ChannelType.GuildText) throw new Error('the channel cannot hold threads on messages');
+  try {
+    return await parent.threads.create({ startMessage: messageId, name });
+  } catch (err) {
+    if (errorCode(err) !== RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) throw err;
+    const thread = await client.channels.fetch(messageId, { force: true });
+    if (!thread?.isThread()) throw err;
+    return thread;
+  }
+}
+
+export interface DiscordOutboxDeps {
+  readonly client: Client;
+  readonly services: Services;
+  readonly log: Logger;
+  /** The language of notices no member asked for (the DMs-closed notice). */
+  readonly locale: string;
+}
+
+/**
+ * Posts in one guild: channel messages with `channel.send` (the bot's own message, never an
+ * interaction reply), threads started on a message, DMs, and edits. A member with DMs closed
+ * gets a short notice in the chapter's announcements (or questions) channel instead, with no
+ * private detail; the failure is logged once and not retried.
+ */
+export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbox {
+  const { client, services, log } = deps;
+  const t = translator(deps.locale);
+
+  const dmRefused = async (m: Message & { visibility: { kind: 'dm' } }): Promise<PostedRef> => {
+    const chapter = await services.chapters.resolve({ platform: 'discord', workspace, channel: '' });
+    const channels = chapter ? await services.chapters.channels(chapter, { platform: 'discord', workspace }) : {};
+    const target = channels.announcements ?? channels.questions;
+    log.warn({ workspace, noticePosted: Boolean(target) }, 'a member has direct messages closed: not retried; a notice without details goes to the chapter channel');
+    if (!target) return { channel: '', messageId: '' };
+    const to = m.visibility.to;
+    const notice = message([p(mention(to), ' ', t('discord.dm_closed'))], { visibility: { kind: 'channel', channel: target }, ping: [to] });
+    const sent = await (await sendable(client, target)).send(discordPayload(notice));
+    return { channel: target, messageId: sent.id };
+  };
+
+  return {
+    async post(m) {
+      const v = m.visibility;
+      switch (v.kind) {
+        case 'channel': {
+          const sent = await (await sendable(client, v.channel)).send(discordPayload(m));
+          return { channel: v.channel, messageId: sent.id };
+        }
+        case 'thread': {
+          const thread = await threadOn(client, v.channel, v.messageId, t('discord.thread_name'));
+          const sent = await thread.send(discordPayload(m));
+          return { channel: thread.id, messageId: sent.id };
+        }
+        case 'dm':
+          try {
+            const sent = await client.users.send(v.to.id, discordPayload(m));
+            return { channel: sent.channelId, messageId: sent.id };
+          } catch (err) {
+            if (errorCode(err) !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;
+            return dmRefused({ ...m, visibility: v });
+          }
+        default:
+          throw new Error(`cannot post a message with visibility ${v.kind}`);
+      }
+    },
+    async edit(ref, m) {
+      const channel = await sendable(client, ref.channel);
+      await channel.messages.edit(ref.messageId, discordPayload(m) as MessageEditOptions);
+    },
+  };
+}

@@ -1,0 +1,500 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A small Discord on loopback, for tests that drive the real discord.js client: the REST
+ * routes the bot uses under `/api/v10`, and a gateway (HELLO, IDENTIFY, READY, GUILD_CREATE,
+ * heartbeats) that dispatches INTERACTION_CREATE payloads shaped as Discord sends them.
+ * Everything the bot sends back is recorded in order in `calls`.
+ */
+
+export interface FakeUser {
+  readonly id: string;
+  readonly username: string;
+  readonly globalName?: string;
+}
+
+export interface RecordedCall {
+  readonly method: string;
+  /** Path after `/api/v10`, without the query. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Parsed JSON body (for multipart, the `payload_json` part). */
+  readonly body: unknown;
+  readonly status: number;
+}
+
+export interface CommandOption {
+  readonly name: string;
+  readonly type: number;
+  readonly value?: string | number | boolean;
+  readonly options?: readonly CommandOption[];
+  readonly focused?: boolean;
+}
+
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  allowed_mentions?: unknown;
+  edits: number;
+}
+
+interface Failure {
+  readonly method: string;
+  readonly path: RegExp;
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+  remaining: number;
+}
+
+const PERMISSIONS_ALL_TEXT = String((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 15n) | (1n << 16n) | (1n << 35n) | (1n << 38n));
+export const MANAGE_GUILD = String(1n << 5n);
+const MEMBER_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 16n));
+
+export class FakeDiscord {
+  readonly applicationId = '111111111111111111';
+  readonly bot: FakeUser = { id: '111111111111111111', username: 'ots-bot' };
+  readonly guild = {
+    id: '222222222222222222',
+    name: 'Berlin Learners',
+    channels: [
+      { id: '333333333333333301', name: 'general' },
+      { id: '333333333333333302', name: 'questions' },
+      { id: '333333333333333303', name: 'moderation' },
+    ],
+    roles: [{ id: '444444444444444401', name: 'organisers' }],
+  };
+  readonly calls: RecordedCall[] = [];
+  readonly messages = new Map<string, FakeMessage>();
+  /** Application commands as last written by a bulk overwrite, per scope (`global` or a guild id). */
+  readonly commands = new Map<string, unknown[]>();
+  /** Users whose DMs are closed: sending them a message fails with code 50007. */
+  readonly dmClosed = new Set<string>();
+  identified = 0;
+  resumed = 0;
+  /** What GET /gateway/bot recommends. */
+  recommendedShards = 1;
+  /** `[shard id, shard count]` of each IDENTIFY, in order. */
+  readonly shardsIdentified: [number, number][] = [];
+  /** Close codes of gateway connections the client closed. */
+  readonly closes: number[] = [];
+  /** The `d` of the last IDENTIFY. */
+  identify: { intents?: number; token?: string } | undefined;
+  heartbeats = 0;
+
+  private server!: Server;
+  private wss!: WebSocketServer;
+  private readonly sockets = new Set<WebSocket>();
+  /** The shard each connection identified as; the guild's events go to the shard that owns it. */
+  private readonly shardOf = new Map<WebSocket, [number, number]>();
+  private sequence = 0;
+  private nextId = 1300000000000000000n;
+  private readonly failures: Failure[] = [];
+  private readonly threads = new Map<string, { parent: string }>();
+  private readonly dmChannels = new Map<string, string>();
+  private readonly waiters = new Set<() => void>();
+
+  /** The REST base to put in DISCORD_API_URL. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`;
+  }
+
+  static async start(): Promise<FakeDiscord> {
+    const fake = new FakeDiscord();
+    fake.server = createServer((req, res) => void fake.handle(req, res));
+    fake.wss = new WebSocketServer({ server: fake.server, path: '/gateway' });
+    fake.wss.on('connection', (socket) => fake.gateway(socket));
+    fake.server.listen(0, '127.0.0.1');
+    await once(fake.server, 'listening');
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  id(): string {
+    return String(this.nextId++);
+  }
+
+  /** The next `times` requests matching method and path are answered with this status and body. */
+  failNext(method: string, path: RegExp, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}, times = 1): void {
+    this.failures.push({ method, path, status, body, headers, remaining: times });
+  }
+
+  /** Resolves once `predicate` holds over what was recorded (checked after every request). */
+  async waitFor<T>(predicate: () => T | undefined | false, what = 'the expected calls', timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = predicate();
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; calls so far:\n${this.calls.map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`).join('\n')}`);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.waiters.delete(done);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, 100);
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  /** Calls to one interaction's callback and webhook routes, in order. */
+  responses(interaction: { id: string; token: string }): RecordedCall[] {
+    return this.calls.filter((c) => c.path.startsWith(`/interactions/${interaction.id}/${interaction.token}/`) || c.path.startsWith(`/webhooks/${this.applicationId}/${interaction.token}`));
+  }
+
+  // ---------------------------------------------------------------- interactions
+
+  /** A chat-input command as Discord sends it; returns the interaction's id and token. */
+  slash(
+    user: FakeUser,
+    name: string,
+    options: readonly CommandOption[] = [],
+    o: { moderator?: boolean; roles?: string[]; channel?: string; locale?: string; resolved?: Record<string, unknown>; autocomplete?: boolean } = {},
+  ): { id: string; token: string } {
+    return this.interact(o.autocomplete ? 4 : 2, user, { id: this.id(), name, type: 1, guild_id: this.guild.id, options, ...(o.resolved ? { resolved: o.resolved } : {}) }, o);
+  }
+
+  /** A click on a button of a message the bot posted. */
+  click(user: FakeUser, message: FakeMessage, customId: string, o: { moderator?: boolean; locale?: string } = {}): { id: string; token: string } {
+    return this.interact(3, user, { custom_id: customId, component_type: 2 }, { ...o, channel: message.channel_id, message: this.apiMessage(message) });
+  }
+
+  /** A submitted modal with its text inputs (label components, as Discord sends them now). */
+  submit(user: FakeUser, customId: string, fields: Record<string, string>, o: { moderator?: boolean } = {}): { id: string; token: string } {
+    const components = Object.entries(fields).map(([id, value]) => ({ type: 18, id: 1, component: { type: 4, id: 2, custom_id: id, value } }));
+    return this.interact(5, user, { custom_id: customId, components }, o);
+  }
+
+  /** The user object of the `resolved` map of an interaction. */
+  resolvedUser(user: FakeUser): Record<string, unknown> {
+    return { id: user.id, username: user.username, global_name: user.globalName ?? null, discriminator: '0', avatar: null };
+  }
+
+  private interact(
+    type: number,
+    user: FakeUser,
+    data: Record<string, unknown>,
+    o: { moderator?: boolean; roles?: string[]; channel?: string; locale?: string; message?: unknown },
+  ): { id: string; token: string } {
+    const id = this.id();
+    const token = `token-${id}`;
+    const channelId = o.channel ?? this.guild.channels[0]!.id;
+    const channel = this.guild.channels.find((c) => c.id === channelId) ?? { id: channelId, name: 'elsewhere' };
+    const payload = {
+      id,
+      application_id: this.applicationId,
+      type,
+      token,
+      version: 1,
+      guild_id: this.guild.id,
+      guild: { id: this.guild.id, locale: 'en-US', features: [] },
+      guild_locale: 'en-US',
+      channel_id: channelId,
+      channel: { id: channelId, type: 0, name: channel.name, guild_id: this.guild.id, position: 0, permission_overwrites: [], nsfw: false, parent_id: null, flags: 0 },
+      locale: o.locale ?? 'en-US',
+      app_permissions: PERMISSIONS_ALL_TEXT,
+      entitlements: [],
+      authorizing_integration_owners: { '0': this.guild.id },
+      context: 0,
+      attachment_size_limit: 10485760,
+      member: {
+        user: this.resolvedUser(user),
+        roles: o.roles ?? [],
+        permissions: o.moderator ? String(BigInt(MEMBER_PERMISSIONS) | BigInt(MANAGE_GUILD)) : MEMBER_PERMISSIONS,
+        joined_at: '2026-01-01T00:00:00.000000+00:00',
+        nick: null,
+        avatar: null,
+        deaf: false,
+        mute: false,
+        flags: 0,
+        pending: false,
+        premium_since: null,
+        communication_disabled_until: null,
+      },
+      ...(o.message ? { message: o.message } : {}),
+      data,
+    };
+    this.dispatch('INTERACTION_CREATE', payload);
+    return { id, token };
+  }
+
+  // ---------------------------------------------------------------- gateway
+
+  private send(socket: WebSocket, payload: unknown): void {
+    socket.send(JSON.stringify(payload));
+  }
+
+  /** Drops every gateway connection as a network failure would (close code 4000: the client may resume). */
+  dropGateway(): void {
+    for (const socket of this.sockets) socket.close(4000, 'unknown error');
+  }
+
+  /** Whether a gateway connection is open (and has identified or resumed). */
+  get connected(): boolean {
+    return this.sockets.size > 0;
+  }
+
+  /** Dispatches an event of the guild to the connection of the shard that owns it (Discord's rule: (guild_id >> 22) % shards). */
+  dispatch(event: string, d: unknown): void {
+    const s = ++this.sequence;
+    for (const socket of this.sockets) if (this.owns(socket)) this.send(socket, { op: 0, t: event, s, d });
+  }
+
+  private owns(socket: WebSocket): boolean {
+    const [id, count] = this.shardOf.get(socket) ?? [0, 1];
+    return Number((BigInt(this.guild.id) >> 22n) % BigInt(count)) === id;
+  }
+
+  private gateway(socket: WebSocket): void {
+    this.sockets.add(socket);
+    socket.on('close', (code) => {
+      this.sockets.delete(socket);
+      this.closes.push(code);
+    });
+    this.send(socket, { op: 10, d: { heartbeat_interval: 30_000 }, s: null, t: null });
+    socket.on('message', (raw) => {
+      const packet = JSON.parse(String(raw)) as { op: number; d: { intents?: number; token?: string; shard?: [number, number] } };
+      if (packet.op === 1) {
+        this.heartbeats++;
+        this.send(socket, { op: 11, d: null, s: null, t: null });
+      } else if (packet.op === 2) {
+        this.identified++;
+        this.identify = packet.d;
+        const shard = packet.d.shard ?? [0, 1];
+        this.shardOf.set(socket, shard);
+        this.shardsIdentified.push(shard);
+        this.ready(socket);
+      } else if (packet.op === 6) {
+        // RESUME: the session goes on where it was; nothing missed in between here.
+        this.resumed++;
+        this.send(socket, { op: 0, t: 'RESUMED', s: ++this.sequence, d: {} });
+      }
+    });
+  }
+
+  private ready(socket: WebSocket): void {
+    const s = () => ++this.sequence;
+    this.send(socket, {
+      op: 0,
+      t: 'READY',
+      s: s(),
+      d: {
+        v: 10,
+        user: { ...this.resolvedUser(this.bot), bot: true, verified: true, flags: 0 },
+        guilds: this.owns(socket) ? [{ id: this.guild.id, unavailable: true }] : [],
+        session_id: 'fake-session',
+        resume_gateway_url: `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/gateway`,
+        shard: this.shardOf.get(socket),
+        application: { id: this.applicationId, flags: 0 },
+      },
+    });
+    if (!this.owns(socket)) return;
+    this.send(socket, {
+      op: 0,
+      t: 'GUILD_CREATE',
+      s: s(),
+      d: {
+        id: this.guild.id,
+        name: this.guild.name,
+        icon: null,
+        owner_id: '999999999999999999',
+        unavailable: false,
+        large: false,
+        member_count: 3,
+        joined_at: '2026-01-01T00:00:00.000000+00:00',
+        preferred_locale: 'en-US',
+        features: [],
+        verification_level: 0,
+        default_message_notifications: 0,
+        explicit_content_filter: 0,
+        mfa_level: 0,
+        premium_tier: 0,
+        system_channel_flags: 0,
+        nsfw_level: 0,
+        roles: [
+          { id: this.guild.id, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+          ...this.guild.roles.map((r, i) => ({ ...r, permissions: MEMBER_PERMISSIONS, position: i + 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 })),
+        ],
+        channels: this.guild.channels.map((c, i) => ({ ...c, type: 0, position: i, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, rate_limit_per_user: 0, flags: 0 })),
+        threads: [],
+        members: [],
+        presences: [],
+        voice_states: [],
+        emojis: [],
+        stickers: [],
+        stage_instances: [],
+        guild_scheduled_events: [],
+        soundboard_sounds: [],
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
+    const raw = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+    const body = parseBody(raw, req.headers['content-type'] ?? '');
+    const method = req.method ?? 'GET';
+    const reply = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
+      this.calls.push({ method, path, query: url.searchParams, body, status });
+      res.writeHead(status, { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
+      res.end(json === undefined ? undefined : JSON.stringify(json));
+      for (const wake of [...this.waiters]) wake();
+    };
+
+    const failure = this.failures.find((f) => f.remaining > 0 && f.method === method && f.path.test(path));
+    if (failure) {
+      failure.remaining--;
+      return reply(failure.status, failure.body, failure.headers);
+    }
+    const route = (m: string, pattern: RegExp) => (method === m ? pattern.exec(path) : null);
+    let m: RegExpExecArray | null;
+
+    if (route('GET', /^\/gateway\/bot$/)) {
+      const port = (this.server.address() as AddressInfo).port;
+      return reply(200, { url: `ws://127.0.0.1:${port}/gateway`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
+    }
+    if ((m = route('POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/))) return reply(204);
+    if ((m = route('PATCH', /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/))) return reply(200, this.store('0', body, m[1]));
+    if ((m = route('POST', /^\/webhooks\/\d+\/([^/]+)$/))) return reply(200, this.store('0', body, m[1]));
+    if ((m = route('GET', /^\/channels\/(\d+)$/))) {
+      const channel = this.channel(m[1]!);
+      return channel ? reply(200, channel) : reply(404, { message: 'Unknown Channel', code: 10003 });
+    }
+    if ((m = route('POST', /^\/channels\/(\d+)\/messages$/))) {
+      const channelId = m[1]!;
+      const dmOf = [...this.dmChannels].find(([, c]) => c === channelId)?.[0];
+      if (dmOf && this.dmClosed.has(dmOf)) return reply(403, { message: 'Cannot send messages to this user', code: 50007 });
+      if (!this.channel(channelId)) return reply(404, { message: 'Unknown Channel', code: 10003 });
+      return reply(200, this.apiMessage(this.store(channelId, body)));
+    }
+    if ((m = route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/))) {
+      const message = this.messages.get(m[2]!);
+      if (!message) return reply(404, { message: 'Unknown Message', code: 10008 });
+      Object.assign(message, pick(body), { edits: message.edits + 1 });
+      return reply(200, this.apiMessage(message));
+    }
+    if ((m = route('POST', /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
+      if (this.threads.has(m[2]!)) return reply(400, { message: 'A thread has already been created for this message', code: 160004 });
+      this.threads.set(m[2]!, { parent: m[1]! });
+      return reply(201, this.channel(m[2]!));
+    }
+    if (route('POST', /^\/users\/@me\/channels$/)) {
+      const recipient = String((body as { recipient_id?: string }).recipient_id);
+      const channelId = this.dmChannels.get(recipient) ?? this.id();
+      this.dmChannels.set(recipient, channelId);
+      return reply(200, { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'someone', discriminator: '0', global_name: null, avatar: null }] });
+    }
+    if ((m = route('GET', /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) return reply(200, this.commands.get(m[2] ?? 'global') ?? []);
+    if ((m = route('PUT', /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
+      const list = (body as Record<string, unknown>[]).map((c) => ({ ...c, id: this.id(), application_id: this.applicationId, version: this.id(), type: 1 }));
+      this.commands.set(m[2] ?? 'global', list);
+      return reply(200, list);
+    }
+    return reply(404, { message: `The fake Discord has no route ${method} ${path}`, code: 0 });
+  }
+
+  /** The channel object for a guild channel, a thread or a DM channel, if it exists. */
+  private channel(id: string): Record<string, unknown> | undefined {
+    const guildChannel = this.guild.channels.find((c) => c.id === id);
+    if (guildChannel) return { ...guildChannel, type: 0, guild_id: this.guild.id, position: 0, permission_overwrites: [], parent_id: null, flags: 0 };
+    const thread = this.threads.get(id);
+    if (thread) {
+      return {
+        id,
+        type: 11,
+        name: 'thread',
+        guild_id: this.guild.id,
+        parent_id: thread.parent,
+        owner_id: this.bot.id,
+        flags: 0,
+        thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2026-01-01T00:00:00.000000+00:00', locked: false },
+        message_count: 0,
+        member_count: 1,
+      };
+    }
+    const dm = [...this.dmChannels].find(([, c]) => c === id);
+    if (dm) return { id, type: 1, flags: 0, recipients: [{ id: dm[0], username: 'someone', discriminator: '0', global_name: null, avatar: null }] };
+    return undefined;
+  }
+
+  private store(channelId: string, body: unknown, _token?: string): FakeMessage {
+    const message: FakeMessage = { id: this.id(), channel_id: channelId, content: '', embeds: [], components: [], edits: 0, ...pick(body) };
+    this.messages.set(message.id, message);
+    return message;
+  }
+
+  /** Messages posted in a channel (threads and DMs included), oldest first. */
+  posts(channelId: string): FakeMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel_id === channelId);
+  }
+
+  threadOf(messageId: string): string | undefined {
+    return this.threads.has(messageId) ? messageId : undefined;
+  }
+
+  dmChannelOf(userId: string): string | undefined {
+    return this.dmChannels.get(userId);
+  }
+
+  apiMessage(message: FakeMessage): Record<string, unknown> {
+    return {
+      id: message.id,
+      channel_id: message.channel_id,
+      type: 0,
+      content: message.content,
+      embeds: message.embeds,
+      components: message.components,
+      author: { ...this.resolvedUser(this.bot), bot: true },
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      flags: 0,
+      timestamp: '2026-11-23T10:00:00.000000+00:00',
+      edited_timestamp: message.edits ? '2026-11-23T10:01:00.000000+00:00' : null,
+    };
+  }
+}
+
+function pick(body: unknown): Partial<FakeMessage> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const out: Partial<FakeMessage> = {};
+  if (typeof b.content === 'string') out.content = b.content;
+  if (Array.isArray(b.embeds)) out.embeds = b.embeds;
+  if (Array.isArray(b.components)) out.components = b.components;
+  if (b.allowed_mentions !== undefined) out.allowed_mentions = b.allowed_mentions;
+  return out;
+}
+
+/** JSON, or the `payload_json` part of a multipart body (discord.js sends files that way). */
+function parseBody(raw: Buffer, contentType: string): unknown {
+  if (!raw.length) return undefined;
+  if (contentType.startsWith('multipart/form-data')) {
+    const text = raw.toString('latin1');
+    const part = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(text);
+    return part ? JSON.parse(Buffer.from(part[1]!, 'latin1').toString('utf8')) : undefined;
+  }
+  return JSON.parse(raw.toString('utf8'));
+}
