@@ -75,7 +75,7 @@ export interface RosterEntry {
 export const DEFAULT_DURATION_MINUTES = 180;
 
 /** What an edit can change, as named to members. */
-export type WorkshopChange = 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
+export type WorkshopChange = 'chapter' | 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
 
 /** The changes in the reader's language: “start, location”. */
 export const describeChanges = (changed: readonly WorkshopChange[], t: Translate): string => changed.map((c) => t(`workshop.change.${c}`)).join(', ');
@@ -153,9 +153,9 @@ export class WorkshopService {
    * is told; seats and slots are settled again (a smaller workshop moves the last confirmed
    * back onto the waitlists, a bigger one promotes from them); reminders follow the new time.
    */
-  async edit(id: number, input: WorkshopInput): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
+  async edit(id: number, input: WorkshopInput & { chapter?: Chapter }): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
     const before = await this.get(id);
-    const chapter = before.chapter!;
+    const chapter = input.chapter ?? before.chapter!;
     const { moves, workshop, changed } = await this.store.transaction(async (em) => {
       const w = await this.lockOpen(em, id);
       const changed: WorkshopChange[] = [];
@@ -170,8 +170,10 @@ export class WorkshopService {
       if (input.title !== undefined) set('title', input.title.trim(), 'title');
       if (input.topic !== undefined) set('topic', input.topic.trim(), 'topic');
       const duration = input.duration ?? (w.endsAt.getTime() - w.startsAt.getTime()) / 60_000;
-      if (input.date || input.time) {
-        const local = localParts(w.startsAt, chapter.timeZone);
+      set('chapterId', chapter.id, 'chapter');
+      if (input.date || input.time || changed.includes('chapter')) {
+        // Moved to another chapter, it keeps its wall-clock date and time, now in that chapter's zone.
+        const local = localParts(w.startsAt, before.chapter!.timeZone);
         set('startsAt', this.startFrom(input.date ?? local.date, input.time ?? local.time, chapter.timeZone), 'start');
       }
       // Without a new duration the end moves with the start.
@@ -186,8 +188,8 @@ export class WorkshopService {
       if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict_ratio');
       if (!changed.length) return { moves: [], workshop: w, changed };
       w.revision += 1;
-      const { title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
-      await em.update(Workshop, { id }, { title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision });
+      const { chapterId, title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
+      await em.update(Workshop, { id }, { chapterId, title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision });
       const moves = await this.settle(em, id);
       if (changed.includes('start')) await this.reminders.schedule(em, w);
       return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };

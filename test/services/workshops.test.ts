@@ -108,8 +108,17 @@ test('a workshop on the days Berlin changes its clocks is stored as the right UT
       assert.equal((await read(autumn.id)).endsAt.toISOString(), '2027-10-31T11:00:00.000Z');
 
       await assert.rejects(services.workshops.create(chapter, { ...base, date: day('2027-03-28'), time: at('02:30') }), rejects('workshop.time.nonexistent'));
+      const twice = await services.workshops.create(chapter, { ...base, date: day('2027-10-31'), time: at('02:30') });
+      assert.equal((await read(twice.id)).startsAt.toISOString(), '2027-10-31T00:30:00.000Z', '02:30 happens twice that night: the first, still summer time');
       await assert.rejects(services.workshops.create(chapter, { ...base, date: day('2027-01-10'), time: at('12:00') }), rejects('workshop.time.past'), 'an hour ago in Berlin');
-      assert.equal(await db.getRepository(Workshop).count(), 3, 'refused workshops left nothing behind');
+      assert.equal(await db.getRepository(Workshop).count(), 4, 'refused workshops left nothing behind');
+
+      // Moved to London, 10:00 stays 10:00 on the wall clock there.
+      const { chapter: london } = await services.chapters.create({ name: 'London', timeZone: 'Europe/London' });
+      const toLondon = await services.workshops.edit(winter.id, { chapter: london });
+      assert.deepEqual(toLondon.changed, ['chapter', 'start']);
+      assert.equal((await read(winter.id)).startsAt.toISOString(), '2027-03-27T10:00:00.000Z');
+      assert.equal((await read(winter.id)).chapterId, london.id);
 
       const ics = services.workshops.calendar([await services.workshops.get(spring.id)], 'x');
       assert.match(ics, /^BEGIN:VCALENDAR\r\nVERSION:2\.0\r\n/);
