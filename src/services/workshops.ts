@@ -209,7 +209,7 @@ export class WorkshopService {
   /** Cancels a workshop: its reminders are dropped and everyone signed up is told why. */
   async cancel(id: number, reason: string): Promise<Workshop> {
     const workshop = await this.store.transaction(async (em) => {
-      const w = await this.lockOpen(em, id, { allowStarted: true });
+      const w = await this.lockOpen(em, id);
       await em.update(Workshop, { id }, { status: 'cancelled', cancelReason: reason.trim() });
       await this.reminders.drop(em, id);
       return { ...w, status: 'cancelled' as const, cancelReason: reason.trim() };
@@ -544,18 +544,18 @@ export class WorkshopService {
     return startsAt;
   }
 
-  private assertOpen(w: Workshop, o: { allowStarted?: boolean } = {}): Workshop {
+  private assertOpen(w: Workshop): Workshop {
     if (w.status === 'cancelled') throw new WorkshopError('workshop.cancelled', { id: w.id });
-    if (!o.allowStarted && w.startsAt.getTime() <= this.clock.now().getTime()) throw new WorkshopError('workshop.past', { id: w.id });
+    if (w.startsAt.getTime() <= this.clock.now().getTime()) throw new WorkshopError('workshop.past', { id: w.id });
     return w;
   }
 
   /** Locks the workshop's row for the rest of the transaction (PostgreSQL; SQLite's transactions are serial anyway) and checks it is open. */
-  private async lockOpen(em: EntityManager, id: number, o: { allowStarted?: boolean } = {}): Promise<Workshop> {
+  private async lockOpen(em: EntityManager, id: number): Promise<Workshop> {
     const qb = em.createQueryBuilder(Workshop, 'w').where('w.id = :id', { id });
     if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
     const w = await qb.getOne();
     if (!w) throw new WorkshopError('workshop.not_found', { id });
-    return this.assertOpen(w, o);
+    return this.assertOpen(w);
   }
 }

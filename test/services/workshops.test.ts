@@ -226,6 +226,7 @@ test('bad requests are clear errors and write nothing', (t) =>
       clock.set(new Date('2027-02-20T09:30:00Z')); // 10:30 in Berlin: it has begun
       await assert.rejects(services.workshops.join(who('zoe'), workshop.id), rejects('workshop.past'));
       await assert.rejects(services.workshops.edit(workshop.id, { title: 'Renamed' }), rejects('workshop.past'));
+      await assert.rejects(services.workshops.cancel(workshop.id, 'too late'), rejects('workshop.past'));
       assert.equal(await signups(), 1, 'nothing was written');
     } finally {
       await db.destroy();
