@@ -160,9 +160,8 @@ export const workshop = defineCommand({
         const items = found.map((w): Inline[] => {
           const c = counts.get(w.id)!;
           return [
-            bold(ref(w)),
-            ' — ',
-            time(w.startsAt, 'full', w.chapter!.timeZone),
+            `#${w.id} `,
+            ...workshopWhen(w, t),
             ` · ${w.topic}${chapter ? '' : ` · ${w.chapter!.name}`} · `,
             t('workshop.list.coaches', { claimed: w.coachesClaimed, slots: w.coachSlots, waiting: c.coachesWaiting }),
             ' · ',

@@ -186,11 +186,13 @@ export const en = {
   'progress.nudge': 'You have learned at many workshops. Why not coach one? /coach volunteer',
 
   // Reminders
-  'reminder.day.coach': 'Reminder: you coach workshop #{id} tomorrow.',
-  'reminder.day.learner': 'Reminder: your workshop #{id} is tomorrow. If you cannot come, /workshop leave id:{id} gives your seat to someone waiting.',
-  'reminder.hour.coach': 'Your workshop #{id} starts in one hour. Thank you for coaching!',
-  'reminder.hour.learner': 'Your workshop #{id} starts in one hour. Have fun!',
-  'reminder.coaches': 'Workshop #{id} “{title}” starts in three days and has {claimed} of {slots} coach slots filled. Coaches claim with /workshop claim id:{id}.',
+  'reminder.day.coach': 'Reminder: you coach workshop #{id}. It starts',
+  'reminder.day.learner': 'Reminder: your workshop #{id} starts',
+  'reminder.leave_hint': 'If you cannot come, /workshop leave id:{id} gives your seat to someone waiting.',
+  'reminder.thanks': 'Thank you for coaching!',
+  'reminder.hour.coach': 'Almost time: you coach workshop #{id}. It starts',
+  'reminder.hour.learner': 'Almost time: your workshop #{id} starts',
+  'reminder.coaches': 'Coach slots still open: workshop #{id} “{title}” has {claimed} of {slots} filled. Coaches claim with /workshop claim id:{id}.',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -373,9 +375,11 @@ export const de: Texts<typeof en> = {
   'progress.as.learner.waiting': 'Warteliste',
   'progress.nudge': 'Du hast bei vielen Workshops gelernt. Wie wäre es, einen zu coachen? /coach volunteer',
 
-  'reminder.day.coach': 'Erinnerung: Du coachst morgen Workshop #{id}.',
-  'reminder.day.learner': 'Erinnerung: Dein Workshop #{id} ist morgen. Wenn du nicht kommen kannst, gibt /workshop leave id:{id} deinen Platz an jemanden auf der Warteliste.',
-  'reminder.hour.coach': 'Dein Workshop #{id} beginnt in einer Stunde. Danke fürs Coachen!',
-  'reminder.hour.learner': 'Dein Workshop #{id} beginnt in einer Stunde. Viel Spaß!',
-  'reminder.coaches': 'Workshop #{id} „{title}“ beginnt in drei Tagen, und {claimed} von {slots} Coach-Plätzen sind besetzt. Coaches übernehmen mit /workshop claim id:{id}.',
+  'reminder.day.coach': 'Erinnerung: Du coachst Workshop #{id}. Beginn:',
+  'reminder.day.learner': 'Erinnerung: Dein Workshop #{id} beginnt',
+  'reminder.leave_hint': 'Wenn du nicht kommen kannst, gibt /workshop leave id:{id} deinen Platz an jemanden auf der Warteliste.',
+  'reminder.thanks': 'Danke fürs Coachen!',
+  'reminder.hour.coach': 'Gleich geht es los: Du coachst Workshop #{id}. Beginn:',
+  'reminder.hour.learner': 'Gleich geht es los: Dein Workshop #{id} beginnt',
+  'reminder.coaches': 'Noch offene Coach-Plätze: Bei Workshop #{id} „{title}“ sind {claimed} von {slots} besetzt. Coaches übernehmen mit /workshop claim id:{id}.',
 };
