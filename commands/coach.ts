@@ -96,7 +96,7 @@ export const coach = defineCommand({
     list: action({
       description: 'cmd.coach.list',
       options: {
-        topic: option.string({ ...topics, description: 'opt.coach.topic_filter', maxLength: 64 }),
+        topic: option.string({ description: 'opt.coach.topic_filter', minLength: 1, maxLength: 64, autocomplete: 'topic' }),
         chapter: option.string({ description: 'opt.coach.chapter_filter', minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
       },
       async execute(ctx) {

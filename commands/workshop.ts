@@ -111,6 +111,7 @@ export const workshop = defineCommand({
       permission: 'moderator',
       options: {
         id,
+        chapter: option.string({ description: 'opt.workshop.chapter_move', minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
         title: option.string(title),
         topic: option.string(topic),
         date: option.date({ description: 'opt.workshop.date' }),
@@ -120,7 +121,8 @@ export const workshop = defineCommand({
       },
       async execute(ctx) {
         const o = ctx.options;
-        const { workshop: w, changed } = await serviceErrors(ctx, () => ctx.services.workshops.edit(o.id, { ...o, strictRatio: o['strict-ratio'] }));
+        const chapter = o.chapter ? await chapterNamed(ctx, o.chapter) : undefined;
+        const { workshop: w, changed } = await serviceErrors(ctx, () => ctx.services.workshops.edit(o.id, { ...o, chapter, strictRatio: o['strict-ratio'] }));
         ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
         return showMessage(ctx, w, [changed.length ? ctx.t('workshop.edited', { id: w.id, changes: describeChanges(changed, ctx.t) }) : ctx.t('workshop.edited.nothing', { id: w.id })]);
       },
@@ -158,9 +160,8 @@ export const workshop = defineCommand({
         const items = found.map((w): Inline[] => {
           const c = counts.get(w.id)!;
           return [
-            bold(ref(w)),
-            ' — ',
-            time(w.startsAt, 'full', w.chapter!.timeZone),
+            `#${w.id} `,
+            ...workshopWhen(w, t),
             ` · ${w.topic}${chapter ? '' : ` · ${w.chapter!.name}`} · `,
             t('workshop.list.coaches', { claimed: w.coachesClaimed, slots: w.coachSlots, waiting: c.coachesWaiting }),
             ' · ',

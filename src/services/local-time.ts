@@ -7,9 +7,14 @@ import type { LocalDate, LocalTime } from '../core/options.js';
  * (the hour repeated in autumn) is its first occurrence, as calendars do.
  */
 export function zonedInstant(date: LocalDate, time: LocalTime, timeZone: string): Date | null {
+  const names = (t: TZDate) => t.getFullYear() === date.year && t.getMonth() === date.month - 1 && t.getDate() === date.day && t.getHours() === time.hour && t.getMinutes() === time.minute;
   const t = new TZDate(date.year, date.month - 1, date.day, time.hour, time.minute, timeZone);
-  const same = t.getFullYear() === date.year && t.getMonth() === date.month - 1 && t.getDate() === date.day && t.getHours() === time.hour && t.getMinutes() === time.minute;
-  return same ? new Date(t.getTime()) : null;
+  if (!names(t)) return null;
+  // TZDate resolves a repeated hour to its second occurrence; an earlier instant with the same wall clock is the first.
+  for (const shift of [3_600_000, 1_800_000]) {
+    if (names(new TZDate(t.getTime() - shift, timeZone))) return new Date(t.getTime() - shift);
+  }
+  return new Date(t.getTime());
 }
 
 /** The wall-clock date and time of an instant in a time zone. */

@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.js';
 import { safeError } from '../core/errors.js';
 import { translator } from '../core/i18n.js';
 import type { Notifier } from '../core/notifier.js';
-import { message, p } from '../core/reply.js';
+import { message, p, time } from '../core/reply.js';
 import type { Store } from '../db/store.js';
 import type { DirectMessages } from './direct-messages.js';
 import { workshopWhen } from './workshops.js';
@@ -137,7 +137,9 @@ export class ReminderService {
     for (const s of signups) {
       await this.dms.send(s.member!, (t) => ({
         body: [
-          p(t(`reminder.${kind}.${s.role}`, { id: w.id, title: w.title })),
+          // “It starts tomorrow.” / “… in 2 hours.”: relative, so a reminder sent late after downtime stays true.
+          p(t(`reminder.${kind}.${s.role}`, { id: w.id }), ' ', time(w.startsAt, 'relative', w.chapter!.timeZone), '.'),
+          ...(s.role === 'coach' ? [p(t('reminder.thanks'))] : kind === 'day' ? [p(t('reminder.leave_hint', { id: w.id }))] : []),
           p(...workshopWhen(w, t)),
         ],
       }));

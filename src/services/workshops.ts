@@ -70,7 +70,7 @@ export interface RosterEntry {
 export const DEFAULT_DURATION_MINUTES = 180;
 
 /** What an edit can change, as named to members. */
-export type WorkshopChange = 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
+export type WorkshopChange = 'chapter' | 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
 
 /** The changes in the reader's language: “start, location”. */
 export const describeChanges = (changed: readonly WorkshopChange[], t: Translate): string => changed.map((c) => t(`workshop.change.${c}`)).join(', ');
@@ -148,9 +148,9 @@ export class WorkshopService {
    * is told; seats and slots are settled again (a smaller workshop moves the last confirmed
    * back onto the waitlists, a bigger one promotes from them); reminders follow the new time.
    */
-  async edit(id: number, input: WorkshopInput): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
+  async edit(id: number, input: WorkshopInput & { chapter?: Chapter }): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
     const before = await this.get(id);
-    const chapter = before.chapter!;
+    const chapter = input.chapter ?? before.chapter!;
     const { moves, workshop, changed } = await this.store.transaction(async (em) => {
       const w = await this.lockOpen(em, id);
       const changed: WorkshopChange[] = [];
@@ -165,8 +165,10 @@ export class WorkshopService {
       if (input.title !== undefined) set('title', input.title.trim(), 'title');
       if (input.topic !== undefined) set('topic', input.topic.trim(), 'topic');
       const duration = input.duration ?? (w.endsAt.getTime() - w.startsAt.getTime()) / 60_000;
-      if (input.date || input.time) {
-        const local = localParts(w.startsAt, chapter.timeZone);
+      set('chapterId', chapter.id, 'chapter');
+      if (input.date || input.time || changed.includes('chapter')) {
+        // Moved to another chapter, it keeps its wall-clock date and time, now in that chapter's zone.
+        const local = localParts(w.startsAt, before.chapter!.timeZone);
         set('startsAt', this.startFrom(input.date ?? local.date, input.time ?? local.time, chapter.timeZone), 'start');
       }
       // Without a new duration the end moves with the start.
@@ -181,8 +183,8 @@ export class WorkshopService {
       if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict_ratio');
       if (!changed.length) return { moves: [], workshop: w, changed };
       w.revision += 1;
-      const { title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
-      await em.update(Workshop, { id }, { title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision });
+      const { chapterId, title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
+      await em.update(Workshop, { id }, { chapterId, title, topic, startsAt, endsAt: end, learnerCapacity, coachSlots, location, description, strictRatio, revision });
       const moves = await this.settle(em, id);
       if (changed.includes('start')) await this.reminders.schedule(em, w);
       return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };
@@ -202,7 +204,7 @@ export class WorkshopService {
   /** Cancels a workshop: its reminders are dropped and everyone signed up is told why. */
   async cancel(id: number, reason: string): Promise<Workshop> {
     const workshop = await this.store.transaction(async (em) => {
-      const w = await this.lockOpen(em, id, { allowStarted: true });
+      const w = await this.lockOpen(em, id);
       await em.update(Workshop, { id }, { status: 'cancelled', cancelReason: reason.trim() });
       await this.reminders.drop(em, id);
       return { ...w, status: 'cancelled' as const, cancelReason: reason.trim() };
@@ -537,18 +539,18 @@ export class WorkshopService {
     return startsAt;
   }
 
-  private assertOpen(w: Workshop, o: { allowStarted?: boolean } = {}): Workshop {
+  private assertOpen(w: Workshop): Workshop {
     if (w.status === 'cancelled') throw new WorkshopError('workshop.cancelled', { id: w.id });
-    if (!o.allowStarted && w.startsAt.getTime() <= this.clock.now().getTime()) throw new WorkshopError('workshop.past', { id: w.id });
+    if (w.startsAt.getTime() <= this.clock.now().getTime()) throw new WorkshopError('workshop.past', { id: w.id });
     return w;
   }
 
   /** Locks the workshop's row for the rest of the transaction (PostgreSQL; SQLite's transactions are serial anyway) and checks it is open. */
-  private async lockOpen(em: EntityManager, id: number, o: { allowStarted?: boolean } = {}): Promise<Workshop> {
+  private async lockOpen(em: EntityManager, id: number): Promise<Workshop> {
     const qb = em.createQueryBuilder(Workshop, 'w').where('w.id = :id', { id });
     if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
     const w = await qb.getOne();
     if (!w) throw new WorkshopError('workshop.not_found', { id });
-    return this.assertOpen(w, o);
+    return this.assertOpen(w);
   }
 }

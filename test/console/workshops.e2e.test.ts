@@ -31,6 +31,7 @@ const SCRIPT = `
 @moderator /workshop show 1
 /workshop ics 1
 @ada /coach list topic:python
+/workshop list
 @moderator /chapter set name:Berlin learners-per-coach:3
 /workshop create chapter:Berlin title:"Git together" topic:Git date:2030-10-27 time:18:30 learners:7 duration:90
 `;
@@ -94,6 +95,7 @@ test('the console, end to end: coaches claim slots, learners wait as the ratio d
 
       const coaches = next('[ephemeral → ada]');
       assert.match(coaches, /^\*\*Active coaches \(2\)\*\*\n- @ada — Python, Git \(experienced\) · workshops coached: 0\n- @bob — Python/);
+      assert.equal(next('[ephemeral → ada]'), '**Upcoming workshops: Berlin**\n- #1 **Python for beginners** — Sun, 31 Mar 2030, 10:00 CEST – 13:00 CEST, at c-base · Python · coaches 2/2 (+0) · learners 6/8 (+0)');
       assert.equal(next('[ephemeral → moderator]'), 'New workshops of Berlin plan one coach for every 3 learners.');
       const git = next('[ephemeral → moderator]');
       assert.match(git, /Workshop #2 created: 3 coach slots, 7 learner seats/, 'ceil(7 / 3) with the chapter’s own ratio');

@@ -2,31 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Reminder } from '../../entities/Reminder.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { inlineText, type Message } from '../../src/core/reply.js';
 import type { Services } from '../../src/services/index.js';
 import { eachDatabase, servicesOn } from '../helpers.js';
+import { recordPosts } from './posts.js';
 
 const HOUR = 3_600_000;
 // The workshop: Saturday 20 February 2027, 10:00 in Berlin = 09:00 UTC.
 const START = new Date('2027-02-20T09:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
-
-/** What the adapters were handed: DMs as `→name: text`, channel posts as `#channel: text` (the network edge). */
-function recordPosts(...all: Services[]): string[] {
-  const posts: string[] = [];
-  for (const services of all) {
-    services.notifier.register('console', () => ({
-      post: async (m: Message) => {
-        const v = m.visibility;
-        const to = v.kind === 'dm' ? `→${v.to.name}` : v.kind === 'channel' ? `#${v.channel}` : v.kind;
-        posts.push(`${to}: ${m.body.map((b) => (b.kind === 'paragraph' ? inlineText(b.children) : '')).join(' / ')}`);
-        return { channel: to, messageId: String(posts.length) };
-      },
-      edit: async () => undefined,
-    }));
-  }
-  return posts;
-}
 
 async function setUp(services: Services, coachSlots = 2) {
   const { chapter } = await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin' });
@@ -43,7 +26,7 @@ function scenario(coachSlots: number, body: (x: { services: Services; clock: Man
     eachDatabase(t, async ({ target }) => {
       const clock = new ManualClock(new Date('2027-02-10T12:00:00Z'));
       const { db, services } = await servicesOn(target, clock);
-      const posts = recordPosts(services);
+      const posts = recordPosts(clock, services);
       try {
         await body({ services, clock, posts, w: await setUp(services, coachSlots) });
       } finally {
@@ -64,22 +47,22 @@ test('reminders: moderators are warned 72 h before about unfilled coach slots; c
   assert.equal(await services.reminders.tick(), 0, 'a minute early: nothing');
   clock.advance(60_000);
   assert.equal(await services.reminders.tick(), 1);
-  assert.deepEqual(posts, ['#moderation: Workshop #1 “Python” starts in three days and has 1 of 2 coach slots filled. Coaches claim with /workshop claim id:1. / Python — 2027-02-20T09:00:00.000Z – 2027-02-20T12:00:00.000Z']);
+  assert.deepEqual(posts, ['#moderation: Coach slots still open: workshop #1 “Python” has 1 of 2 filled. Coaches claim with /workshop claim id:1. / **Python** — Sat, 20 Feb 2027, 10:00 CET – 13:00 CET']);
   assert.equal(await services.reminders.tick(), 0, 'sent once');
 
   posts.length = 0;
   clock.set(new Date(START.getTime() - 24 * HOUR));
   assert.equal(await services.reminders.tick(), 1);
-  assert.deepEqual(posts.map((p) => p.split(':')[0]), ['→ada', '→lea', '→max', '→kim', '→ole'], 'the claimed coach and the confirmed learners; uma waits and gets none');
-  assert.match(posts[0]!, /you coach workshop #1 tomorrow/);
-  assert.match(posts[1]!, /your workshop #1 is tomorrow/);
+  assert.deepEqual(posts.map((p) => p.split(': ')[0]), ['→ada', '→lea', '→max', '→kim', '→ole'], 'the claimed coach and the confirmed learners; uma waits and gets none');
+  assert.match(posts[0]!, /you coach workshop #1\. It starts tomorrow\./);
+  assert.match(posts[1]!, /your workshop #1 starts tomorrow\. \/ If you cannot come/);
 
   posts.length = 0;
   clock.set(new Date(START.getTime() - HOUR + 5_000));
   await services.reminders.tick();
   await services.reminders.tick();
   assert.equal(posts.length, 5);
-  assert.match(posts[0]!, /starts in one hour/);
+  assert.match(posts[0]!, /Almost time: you coach workshop #1\. It starts in 60 minutes\./);
   assert.deepEqual(await outcomes(services), { coaches: 'sent', day: 'sent', hour: 'sent' });
 }));
 
@@ -98,13 +81,21 @@ test('reminders missed while the bot was down: sent at start-up if the workshop 
   // Down from ten days before until 20 hours before: the 72 h warning (not needed) and the day reminder were missed.
   clock.set(new Date(START.getTime() - 20 * HOUR));
   assert.equal(await services.reminders.tick(), 2);
-  assert.deepEqual(posts.map((p) => p.split(':')[0]), ['→ada', '→lea'], 'the day reminder still goes out');
+  assert.deepEqual(posts.map((p) => p.split(': ')[0]), ['→ada', '→lea'], 'the day reminder still goes out');
   // Down again, until after the start: the hour reminder is dropped, not sent late.
   posts.length = 0;
   clock.set(new Date(START.getTime() + 10 * 60_000));
   assert.equal(await services.reminders.tick(), 1);
   assert.deepEqual(posts, []);
   assert.deepEqual(await outcomes(services), { coaches: 'not_needed', day: 'sent', hour: 'dropped' });
+}));
+
+test('start-up sends what is due at once (what main does), and stop waits for it', scenario(1, async ({ services, clock, posts, w }) => {
+  await services.workshops.claim(who('ada'), w.id);
+  clock.set(new Date(START.getTime() - 2 * HOUR));
+  services.reminders.start();
+  await services.reminders.stop();
+  assert.deepEqual(posts, ['→ada: Reminder: you coach workshop #1. It starts in 2 hours. / Thank you for coaching! / **Python** — Sat, 20 Feb 2027, 10:00 CET – 13:00 CET'], 'late, and true');
 }));
 
 test('a day reminder found within the last hour gives way to the hour reminder', scenario(1, async ({ services, clock, posts, w }) => {
@@ -114,7 +105,7 @@ test('a day reminder found within the last hour gives way to the hour reminder',
   clock.set(new Date(START.getTime() - 30 * 60_000));
   await services.reminders.tick();
   assert.equal(posts.length, 2, 'one reminder each, not two');
-  assert.ok(posts.every((p) => /one hour/.test(p)));
+  assert.ok(posts.every((p) => /Almost time: .*starts in 30 minutes\./.test(p)));
   assert.deepEqual(await outcomes(services), { coaches: 'not_needed', day: 'dropped', hour: 'sent' });
 }));
 
@@ -133,11 +124,11 @@ test('editing a workshop re-arms its reminders for the new time; cancelling drop
   assert.equal(await services.reminders.tick(), 2, 'the re-armed coach warning (not needed) and the day reminder');
   assert.equal(posts.length, 1);
   assert.match(posts[0]!, /tomorrow/);
-  assert.match(posts[0]!, /2027-02-27T09:00:00.000Z/);
+  assert.match(posts[0]!, /Sat, 27 Feb 2027, 10:00 CET/);
 
   posts.length = 0;
   await services.workshops.cancel(w.id, 'the room is flooded');
-  assert.deepEqual(posts, ['→ada: Workshop #1 “Python” is cancelled. The reason: the room is flooded / 2027-02-27T09:00:00.000Z']);
+  assert.deepEqual(posts, ['→ada: Workshop #1 “Python” is cancelled. The reason: the room is flooded / Sat, 27 Feb 2027, 10:00 CET']);
   clock.set(new Date(START.getTime() + 7 * 24 * HOUR - HOUR));
   assert.equal(await services.reminders.tick(), 0, 'nothing left to send');
   assert.equal((await outcomes(services)).hour, 'dropped');
@@ -150,7 +141,7 @@ test('several bot processes ticking at once send each reminder exactly once', (t
     // SQLite serves one process (README); on PostgreSQL each set of services has its own pool, like a process.
     const others = kind === 'postgres' ? await Promise.all([servicesOn(target, clock), servicesOn(target, clock)]) : [];
     const all = [first, ...others];
-    const posts = recordPosts(...all.map((x) => x.services));
+    const posts = recordPosts(clock, ...all.map((x) => x.services));
     try {
       const w = await setUp(first.services, 1);
       for (let i = 0; i < 6; i++) await first.services.workshops.join(who(`learner${i}`), w.id);

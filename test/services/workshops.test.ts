@@ -4,11 +4,10 @@ import { Member } from '../../entities/Member.js';
 import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import { ManualClock } from '../../src/core/clock.js';
-import type { Message } from '../../src/core/reply.js';
-import { inlineText } from '../../src/core/reply.js';
 import type { Services } from '../../src/services/index.js';
 import { WorkshopError } from '../../src/services/workshops.js';
 import { eachDatabase, servicesOn } from '../helpers.js';
+import { recordPosts } from './posts.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
@@ -21,20 +20,6 @@ const at = (s: string) => {
   const [hour, minute] = s.split(':').map(Number) as [number, number];
   return { hour, minute };
 };
-
-/** The DMs posted through the notifier, as `name: text` lines (the console outbox's edge). */
-function recordDms(services: Services): { dms: string[] } {
-  const out = { dms: [] as string[] };
-  services.notifier.register('console', () => ({
-    post: async (m: Message) => {
-      const to = m.visibility.kind === 'dm' ? m.visibility.to.name : m.visibility.kind === 'channel' ? `#${m.visibility.channel}` : '?';
-      out.dms.push(`${to}: ${m.body.map((b) => (b.kind === 'paragraph' ? inlineText(b.children) : '')).join(' / ')}`);
-      return { channel: to, messageId: String(out.dms.length) };
-    },
-    edit: async () => undefined,
-  }));
-  return out;
-}
 
 async function setUp(services: Services, o: { learners?: number; coaches?: number; strictRatio?: boolean; date?: string } = {}) {
   const { chapter } = await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin' });
@@ -108,8 +93,17 @@ test('a workshop on the days Berlin changes its clocks is stored as the right UT
       assert.equal((await read(autumn.id)).endsAt.toISOString(), '2027-10-31T11:00:00.000Z');
 
       await assert.rejects(services.workshops.create(chapter, { ...base, date: day('2027-03-28'), time: at('02:30') }), rejects('workshop.time.nonexistent'));
+      const twice = await services.workshops.create(chapter, { ...base, date: day('2027-10-31'), time: at('02:30') });
+      assert.equal((await read(twice.id)).startsAt.toISOString(), '2027-10-31T00:30:00.000Z', '02:30 happens twice that night: the first, still summer time');
       await assert.rejects(services.workshops.create(chapter, { ...base, date: day('2027-01-10'), time: at('12:00') }), rejects('workshop.time.past'), 'an hour ago in Berlin');
-      assert.equal(await db.getRepository(Workshop).count(), 3, 'refused workshops left nothing behind');
+      assert.equal(await db.getRepository(Workshop).count(), 4, 'refused workshops left nothing behind');
+
+      // Moved to London, 10:00 stays 10:00 on the wall clock there.
+      const { chapter: london } = await services.chapters.create({ name: 'London', timeZone: 'Europe/London' });
+      const toLondon = await services.workshops.edit(winter.id, { chapter: london });
+      assert.deepEqual(toLondon.changed, ['chapter', 'start']);
+      assert.equal((await read(winter.id)).startsAt.toISOString(), '2027-03-27T10:00:00.000Z');
+      assert.equal((await read(winter.id)).chapterId, london.id);
 
       const ics = services.workshops.calendar([await services.workshops.get(spring.id)], 'x');
       assert.match(ics, /^BEGIN:VCALENDAR\r\nVERSION:2\.0\r\n/);
@@ -131,8 +125,9 @@ test('a workshop on the days Berlin changes its clocks is stored as the right UT
 
 test('seats follow coaches: learners wait until coaches claim slots, and waiting coaches and learners are promoted in order', (t) =>
   eachDatabase(t, async ({ target }) => {
-    const { db, services } = await servicesOn(target, new ManualClock(NOW));
-    const out = recordDms(services);
+    const clock = new ManualClock(NOW);
+    const { db, services } = await servicesOn(target, clock);
+    const posts = recordPosts(clock, services);
     try {
       const { workshop } = await setUp(services, { learners: 8 });
       assert.equal(workshop.coachSlots, 2, 'ceil(8 / 4)');
@@ -142,7 +137,7 @@ test('seats follow coaches: learners wait until coaches claim slots, and waiting
 
       assert.equal((await services.workshops.claim(ada!, workshop.id)).state, 'confirmed');
       assert.deepEqual((await state(services, workshop.id)).learners, ['l1', 'l2', 'l3'], 'a claimed slot confirms up to 4 learners');
-      assert.deepEqual(out.dms.filter((d) => d.startsWith('l')).map((d) => d.slice(0, 2)), ['l1', 'l2', 'l3'], 'each promoted learner is told');
+      assert.deepEqual(posts.filter((d) => d.startsWith('→l')).map((d) => d.split(': ')[0]), ['→l1', '→l2', '→l3'], 'each promoted learner is told');
       for (const l of ['l4', 'l5', 'l6']) await services.workshops.join(who(l), workshop.id);
       const r = await services.workshops.join(who('l7'), workshop.id);
       assert.deepEqual([r.state, r.position], ['waiting', 3]);
@@ -157,11 +152,11 @@ test('seats follow coaches: learners wait until coaches claim slots, and waiting
       assert.deepEqual(s.learners, ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7']);
       assert.deepEqual(s.coachWait, [cy!.id]);
 
-      out.dms.length = 0;
+      posts.length = 0;
       assert.equal(await services.workshops.release(bob!, workshop.id), 'confirmed');
       s = await state(services, workshop.id);
       assert.deepEqual(s.coaches, [ada!.id, cy!.id], 'the waiting coach is promoted');
-      assert.deepEqual(out.dms.map((d) => d.split(':')[0]), [cy!.id], 'and told; the learners keep their seats');
+      assert.deepEqual(posts.map((d) => d.split(': ')[0]), [`→${cy!.id}`], 'and told; the learners keep their seats');
 
       // A release without a replacement moves the last confirmed learners back, to the front of the line.
       await services.workshops.join(who('l8'), workshop.id);
@@ -217,6 +212,7 @@ test('bad requests are clear errors and write nothing', (t) =>
       clock.set(new Date('2027-02-20T09:30:00Z')); // 10:30 in Berlin: it has begun
       await assert.rejects(services.workshops.join(who('zoe'), workshop.id), rejects('workshop.past'));
       await assert.rejects(services.workshops.edit(workshop.id, { title: 'Renamed' }), rejects('workshop.past'));
+      await assert.rejects(services.workshops.cancel(workshop.id, 'too late'), rejects('workshop.past'));
       assert.equal(await signups(), 1, 'nothing was written');
     } finally {
       await db.destroy();
@@ -282,7 +278,7 @@ test('attendance counts towards progress, and a regular learner is invited to co
   eachDatabase(t, async ({ target }) => {
     const clock = new ManualClock(NOW);
     const { db, services } = await servicesOn(target, clock);
-    const out = recordDms(services);
+    const posts = recordPosts(clock, services);
     try {
       const { chapter } = await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin' });
       const [ada] = await coaches(services, 1);
@@ -302,7 +298,7 @@ test('attendance counts towards progress, and a regular learner is invited to co
       await services.workshops.recordAttendance(ids[1]!, ['lea']);
       assert.deepEqual((await services.workshops.recordAttendance(ids[2]!, ['lea'])).invited.map((m) => m.userId), ['lea'], 'the third attended workshop brings the invitation');
       assert.deepEqual((await services.workshops.recordAttendance(ids[3]!, ['lea', 'lea'])).invited, [], 'only once');
-      assert.equal(out.dms.filter((d) => d.startsWith('lea: You have been to 3 workshops')).length, 1);
+      assert.equal(posts.filter((d) => d.startsWith('→lea: You have been to 3 workshops')).length, 1);
 
       const lea = await services.workshops.progress(who('lea'));
       assert.equal(lea.attended.length, 4);
