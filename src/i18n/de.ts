@@ -1,7 +1,11 @@
 import * as core from './core.js';
+import * as mod from './mod.js';
+import * as partners from './partners.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
 export const de: Catalogue = {
   ...core.de,
+  ...partners.de,
+  ...mod.de,
 };

@@ -1,4 +1,6 @@
 import * as core from './core.js';
+import * as mod from './mod.js';
+import * as partners from './partners.js';
 import type { Texts } from './types.js';
 
 /**
@@ -7,6 +9,8 @@ import type { Texts } from './types.js';
  */
 export const en = {
   ...core.en,
+  ...partners.en,
+  ...mod.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

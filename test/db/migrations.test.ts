@@ -5,7 +5,7 @@ import { createDataSource } from '../../src/db/data-source.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { eachDatabase, freshDatabase } from '../helpers.js';
 
-const TABLES = ['audit_entry', 'chapter', 'chapter_binding', 'chapter_channel', 'member'];
+const TABLES = ['audit_entry', 'chapter', 'chapter_binding', 'chapter_channel', 'disclaimer', 'member', 'partnership_decision', 'partnership_proposal', 'partnership_requirement'];
 
 test('migrations build the schema the entities describe, on a fresh database', (t) =>
   eachDatabase(t, async ({ target, kind }) => {
