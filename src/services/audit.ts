@@ -32,11 +32,12 @@ export class AuditService {
     }));
   }
 
-  recent(limit = 50, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+  async recent(limit = 50, filter: AuditFilter = {}): Promise<AuditEntry[]> {
     const place = { ...(filter.platform ? { platform: filter.platform } : {}), ...(filter.workspace ? { workspace: filter.workspace } : {}) };
     const kind = filter.action?.trim().toLowerCase().replace(/\s+/g, ' ');
-    // Action names are command paths (letters, digits, dashes, spaces): no LIKE wildcards to escape.
-    const where = kind && /^[a-z0-9 -]+$/.test(kind) ? [{ ...place, action: kind }, { ...place, action: Like(`${kind} %`) }] : kind ? [{ ...place, action: '\u0000' }] : place;
+    // Actions are command paths (letters, digits, dashes, spaces); anything else names none, and needs no LIKE escaping.
+    if (kind && !/^[a-z0-9 -]+$/.test(kind)) return [];
+    const where = kind ? [{ ...place, action: kind }, { ...place, action: Like(`${kind} %`) }] : place;
     return this.store.manager.getRepository(AuditEntry).find({ where, order: { at: 'DESC', id: 'DESC' }, take: limit });
   }
 }
