@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { type Contribution, DECISIONS, PROPOSAL_STATUSES, type RequirementKey } from '../entities/Partnership.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
+import { safeError } from '../src/core/errors.js';
 import { translator } from '../src/core/i18n.js';
 import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
@@ -67,7 +68,7 @@ function nameFindings(t: T, findings: readonly { field: string; finding: NameFin
   if (!findings.length) return [];
   return [
     p(t('partner.namecheck.found', { count: findings.length, name: findings[0]!.finding.expected })),
-    list(...findings.map(({ field, finding }): Inline[] => [`${field} ${finding.line}:${finding.column}: “${finding.found}” → `, bold(finding.expected)])),
+    list(...findings.map(({ field, finding }): Inline[] => [t('partner.namecheck.item', { field, position: `${finding.line}:${finding.column}`, found: finding.found }), bold(finding.expected)])),
   ];
 }
 
@@ -251,7 +252,8 @@ export const partner = defineCommand({
         await services.notifier
           .outbox(proposer.platform, proposer.workspace)
           ?.post(message(dm, { visibility: { kind: 'dm', to: { id: proposer.userId, name: proposer.displayName } } }))
-          .catch((err: unknown) => ctx.log.warn({ err: err instanceof Error ? err.message : 'error' }, 'could not notify the proposer'));
+          // Only the error's type: a platform's message could name the member.
+          .catch((err: unknown) => ctx.log.warn({ proposal: proposal.id, err: safeError(err).type }, 'could not notify the proposer'));
 
         let announced: string | undefined;
         if (options.decision === 'approve') {
