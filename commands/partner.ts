@@ -239,7 +239,9 @@ export const partner = defineCommand({
       async execute(ctx) {
         const { t, options, services } = ctx;
         const community = services.config.communityName;
-        const by = await acting(ctx);
+        // The dispatcher let only moderators through; they moderate the chapter bound here.
+        const here = await ctx.chapter();
+        const by = { actor: ctx.actor, moderatorOf: here.id };
         const view = await partnerErrors(ctx, () => services.partnerships.decide({ id: options.id, decision: options.decision, reason: options.reason, force: options.force, by }));
         const { proposal, chapter, proposer, decision } = view;
         ctx.auditTarget(`partnership:${proposal.id}`, `${options.decision}${decision?.forced ? ` (forced; open: ${decision.openRequirements})` : ''}: ${proposal.event}`);
