@@ -10,6 +10,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { translator } from '../../src/core/i18n.js';
+import { optionsOf } from '../../src/core/registry.js';
 import { capturedLogger, tempDir } from '../helpers.js';
 
 /** The real app on a fresh SQLite file, driven through the console adapter in this process. */
@@ -44,7 +45,7 @@ test('descriptions of /partner, /disclaimer and /mod fit Discord’s 100 charact
     for (const c of commands.filter((x) => ['partner', 'disclaimer', 'mod'].includes(x.name))) {
       for (const [sub, a] of Object.entries(c.subcommands ?? {})) {
         assert.ok(t(a.description!).length <= 100, `${locale} /${c.name} ${sub}`);
-        for (const [name, spec] of Object.entries(a.options ?? {})) assert.ok(t(spec.description).length <= 100, `${locale} /${c.name} ${sub} ${name}`);
+        for (const [name, spec] of Object.entries(optionsOf(a))) assert.ok(t(spec.description).length <= 100, `${locale} /${c.name} ${sub} ${name}`);
       }
     }
   }
