@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { type Contribution, DECISIONS, PROPOSAL_STATUSES, type RequirementKey } from '../entities/Partnership.js';
+import { CONTRIBUTIONS, DECISIONS, PROPOSAL_STATUSES } from '../entities/Partnership.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { safeError } from '../src/core/errors.js';
 import { translator } from '../src/core/i18n.js';
@@ -7,7 +7,7 @@ import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
 import { type Block, bold, channelLink, code, type Inline, list, message, p } from '../src/core/reply.js';
 import { ChapterError } from '../src/services/chapters.js';
-import { type Acting, PartnershipError, type ProposalView } from '../src/services/partnerships.js';
+import { type Acting, PartnershipError, type ProposalView, requirementsFor } from '../src/services/partnerships.js';
 
 const id = option.integer({ description: 'opt.partner.id', required: true, min: 1 });
 const chapterName = { description: 'opt.partner.chapter', minLength: 2, maxLength: 64, autocomplete: 'chapter' } as const;
@@ -22,7 +22,7 @@ async function partnerErrors<T>(ctx: CommandContext<unknown>, work: () => Promis
     const { t } = ctx;
     switch (err.reason) {
       case 'closed':
-        throw ctx.fail('partner.closed', 'partner.error.closed', { status: err.subject === 'decided' ? t('partner.status.decided') : t(`partner.status.${err.subject as 'proposed'}`) });
+        throw ctx.fail('partner.closed', 'partner.error.closed', { status: t(`partner.status.${PROPOSAL_STATUSES.find((s) => s === err.subject) ?? 'decided'}`) });
       case 'unknown_contribution':
         throw ctx.fail('partner.unknown_contribution', 'partner.error.unknown_contribution', { given: err.subject, choices: 'coaches, materials, organisational-help, diversity, promotion' });
       case 'unknown_requirement':
@@ -47,14 +47,17 @@ async function acting(ctx: CommandContext<unknown>): Promise<Acting> {
 }
 
 type T = CommandContext<unknown>['t'];
-const contributionList = (t: T, csv: string): string => csv.split(',').map((c) => t(`partner.contribution.${c as Contribution}`)).join(', ');
+const contributionList = (t: T, csv: string): string => {
+  const given = csv.split(',');
+  return CONTRIBUTIONS.filter((c) => given.includes(c))
+    .map((c) => t(`partner.contribution.${c}`))
+    .join(', ');
+};
 
 function checklist(t: T, view: ProposalView, community: string): Block {
   const done = new Map(view.confirmed.map((c) => [c.key, c.confirmedBy]));
-  const all: RequirementKey[] = [...view.confirmed.map((c) => c.key), ...view.open];
-  const order = ['free-promotion', 'open-materials', 'supporter', 'values', 'media', 'name'].filter((k) => all.includes(k as RequirementKey)) as RequirementKey[];
   return list(
-    ...order.map((key): Inline[] => [
+    ...requirementsFor(view.proposal).map((key): Inline[] => [
       done.has(key) ? '[x] ' : '[ ] ',
       code(key),
       ` — ${t(`partner.req.${key}`, { community })}`,
@@ -199,8 +202,7 @@ export const partner = defineCommand({
       async execute(ctx) {
         const { t } = ctx;
         const by = await acting(ctx);
-        const { view, added } = await partnerErrors(ctx, () => ctx.services.partnerships.confirm(ctx.options.id, ctx.options.requirement, by));
-        const key = ctx.options.requirement.trim().toLowerCase();
+        const { view, added, key } = await partnerErrors(ctx, () => ctx.services.partnerships.confirm(ctx.options.id, ctx.options.requirement, by));
         return message([
           p(t(added ? 'partner.confirm.done' : 'partner.confirm.already', { key, id: view.proposal.id })),
           p(view.open.length ? t('partner.confirm.open', { open: view.open.join(', ') }) : t('partner.confirm.all')),

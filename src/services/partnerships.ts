@@ -146,7 +146,7 @@ export class PartnershipService {
   }
 
   /** Ticks a requirement (the proposer, or a moderator of the proposal's chapter). Ticking twice is harmless. */
-  async confirm(id: number, key: string, by: Acting): Promise<{ view: ProposalView; added: boolean }> {
+  async confirm(id: number, key: string, by: Acting): Promise<{ view: ProposalView; added: boolean; key: RequirementKey }> {
     const before = await this.get(id);
     const { proposal } = before;
     const applicable = requirementsFor(proposal);
@@ -162,7 +162,7 @@ export class PartnershipService {
       added = false;
     }
     const view = await this.get(id);
-    return { view, added };
+    return { view, added, key: requirement };
   }
 
   /**

@@ -6,6 +6,7 @@ import { Disclaimer } from '../../entities/Disclaimer.js';
 import { Member } from '../../entities/Member.js';
 import { PartnershipDecision, PartnershipProposal, PartnershipRequirement } from '../../entities/Partnership.js';
 import { ManualClock } from '../../src/core/clock.js';
+import { isUniqueViolation } from '../../src/db/errors.js';
 import { ChapterError } from '../../src/services/chapters.js';
 import { DisclaimerError } from '../../src/services/disclaimers.js';
 import { PartnershipError, parseContributions } from '../../src/services/partnerships.js';
@@ -84,6 +85,21 @@ test('moderators deciding the same proposal at the same moment leave exactly one
         const status = (await db.getRepository(PartnershipProposal).findOneByOrFail({ id: proposal.id })).status;
         assert.equal(status, { approve: 'approved', decline: 'declined', unofficial: 'unofficial' }[decisions[0]!.decision], 'the status matches the one decision');
       }
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('the database itself refuses a second decision row for a proposal', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services } = await servicesOn(target, clock);
+    try {
+      const { propose } = await setUp(services);
+      const { proposal } = await propose();
+      const row = { proposalId: proposal.id, decision: 'approve' as const, reason: 'ok', forced: false, openRequirements: null, moderatorId: 'M1', moderatorName: 'mona', decidedAt: clock.now() };
+      await services.store.transaction((em) => em.insert(PartnershipDecision, row));
+      await assert.rejects(services.store.transaction((em) => em.insert(PartnershipDecision, { ...row, decision: 'decline', moderatorId: 'M2' })), (err) => isUniqueViolation(err));
+      assert.equal(await db.getRepository(PartnershipDecision).count(), 1);
     } finally {
       await db.destroy();
     }
