@@ -5,7 +5,7 @@ import { safeError } from '../src/core/errors.js';
 import { translator } from '../src/core/i18n.js';
 import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
-import { type Block, bold, channelLink, code, type Inline, list, message, p } from '../src/core/reply.js';
+import { type Block, bold, channelLink, code, type Inline, link, list, message, p } from '../src/core/reply.js';
 import { ChapterError } from '../src/services/chapters.js';
 import { type Acting, PartnershipError, type ProposalView, requirementsFor } from '../src/services/partnerships.js';
 
@@ -24,7 +24,7 @@ async function partnerErrors<T>(ctx: CommandContext<unknown>, work: () => Promis
       case 'closed':
         throw ctx.fail('partner.closed', 'partner.error.closed', { status: t(`partner.status.${PROPOSAL_STATUSES.find((s) => s === err.subject) ?? 'decided'}`) });
       case 'unknown_contribution':
-        throw ctx.fail('partner.unknown_contribution', 'partner.error.unknown_contribution', { given: err.subject, choices: 'coaches, materials, organisational-help, diversity, promotion' });
+        throw ctx.fail('partner.unknown_contribution', 'partner.error.unknown_contribution', { given: err.subject, choices: CONTRIBUTIONS.join(', ') });
       case 'unknown_requirement':
         throw ctx.fail('partner.unknown_requirement', 'partner.error.unknown_requirement', { choices: err.subject });
       case 'open_requirements':
@@ -111,7 +111,7 @@ function summary(t: T, view: ProposalView, community: string) {
         { name: t('partner.field.co_organised'), value: [t(proposal.coOrganised ? 'partner.yes' : 'partner.no')], inline: true },
         { name: t('partner.field.status'), value: [t(`partner.status.${proposal.status}`)], inline: true },
         { name: t('partner.field.proposer'), value: [view.proposer.displayName], inline: true },
-        ...(proposal.url ? [{ name: t('partner.field.url'), value: [proposal.url] }] : []),
+        ...(proposal.url ? [{ name: t('partner.field.url'), value: [link(proposal.url)] }] : []),
         ...(proposal.details ? [{ name: t('partner.field.details'), value: [proposal.details] }] : []),
       ],
     },
