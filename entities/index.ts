@@ -5,7 +5,9 @@ import { ChapterBinding } from './ChapterBinding.js';
 import { ChapterChannel } from './ChapterChannel.js';
 import { Coach } from './Coach.js';
 import { CoachInvitation } from './CoachInvitation.js';
+import { Disclaimer } from './Disclaimer.js';
 import { Member } from './Member.js';
+import { PartnershipDecision, PartnershipProposal, PartnershipRequirement } from './Partnership.js';
 import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport } from './Question.js';
 import { Reminder } from './Reminder.js';
 import { Workshop } from './Workshop.js';
@@ -20,7 +22,11 @@ export {
   ChapterChannel,
   Coach,
   CoachInvitation,
+  Disclaimer,
   Member,
+  PartnershipDecision,
+  PartnershipProposal,
+  PartnershipRequirement,
   Question,
   QuestionAnswer,
   QuestionMeToo,
@@ -48,4 +54,8 @@ export const entities = [
   Attendance,
   Reminder,
   CoachInvitation,
+  PartnershipProposal,
+  PartnershipRequirement,
+  PartnershipDecision,
+  Disclaimer,
 ];

@@ -2,6 +2,8 @@ import * as core from './core.js';
 import * as questions from './questions.js';
 import * as workshops from './workshops.js';
 import * as discord from './discord.js';
+import * as mod from './mod.js';
+import * as partners from './partners.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -10,4 +12,6 @@ export const de: Catalogue = {
   ...questions.de,
   ...workshops.de,
   ...discord.de,
+  ...partners.de,
+  ...mod.de,
 };

@@ -2,6 +2,8 @@ import * as core from './core.js';
 import * as questions from './questions.js';
 import * as workshops from './workshops.js';
 import * as discord from './discord.js';
+import * as mod from './mod.js';
+import * as partners from './partners.js';
 import type { Texts } from './types.js';
 
 /**
@@ -13,6 +15,8 @@ export const en = {
   ...questions.en,
   ...workshops.en,
   ...discord.en,
+  ...partners.en,
+  ...mod.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

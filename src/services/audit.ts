@@ -1,7 +1,16 @@
+import { Like } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditRecord } from '../core/dispatcher.js';
 import type { Store } from '../db/store.js';
+
+/** What `recent` reads: one workspace's entries, optionally one kind of action. */
+export interface AuditFilter {
+  readonly platform?: string;
+  readonly workspace?: string;
+  /** A command (`partner`) or a subcommand (`partner decide`): matches that action and those under it. */
+  readonly action?: string;
+}
 
 /** The moderators' audit trail: append-only, newest first when read. */
 export class AuditService {
@@ -23,7 +32,12 @@ export class AuditService {
     }));
   }
 
-  recent(limit = 50): Promise<AuditEntry[]> {
-    return this.store.manager.getRepository(AuditEntry).find({ order: { at: 'DESC', id: 'DESC' }, take: limit });
+  async recent(limit = 50, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const place = { ...(filter.platform ? { platform: filter.platform } : {}), ...(filter.workspace ? { workspace: filter.workspace } : {}) };
+    const kind = filter.action?.trim().toLowerCase().replace(/\s+/g, ' ');
+    // Actions are command paths (letters, digits, dashes, spaces); anything else names none, and needs no LIKE escaping.
+    if (kind && !/^[a-z0-9 -]+$/.test(kind)) return [];
+    const where = kind ? [{ ...place, action: kind }, { ...place, action: Like(`${kind} %`) }] : place;
+    return this.store.manager.getRepository(AuditEntry).find({ where, order: { at: 'DESC', id: 'DESC' }, take: limit });
   }
 }

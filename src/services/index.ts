@@ -9,7 +9,9 @@ import { AuditService } from './audit.js';
 import { ChapterService } from './chapters.js';
 import { CoachService } from './coaches.js';
 import { DirectMessages } from './direct-messages.js';
+import { DisclaimerService } from './disclaimers.js';
 import { MemberService } from './members.js';
+import { PartnershipService } from './partnerships.js';
 import { QuestionService } from './questions.js';
 import { ReminderService } from './reminders.js';
 import { WorkshopService } from './workshops.js';
@@ -33,12 +35,15 @@ export interface Services {
   readonly workshops: WorkshopService;
   /** Due reminders: `tick()` sends them; `start()`/`stop()` run it on a timer (main). */
   readonly reminders: ReminderService;
+  readonly partnerships: PartnershipService;
+  readonly disclaimers: DisclaimerService;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
   const store = new Store(base.db);
   const notifier = new Notifier();
   const { anonymity } = base.config;
+  const chapters = new ChapterService(store, base.clock);
   const members = new MemberService(store, base.clock);
   const dms = new DirectMessages(notifier, base.config, base.log);
   const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log);
@@ -53,11 +58,13 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
       rateLimit: anonymity.rateLimit,
       t: translator(base.config.locale),
     }),
-    chapters: new ChapterService(store, base.clock),
+    chapters,
     members,
     audit: new AuditService(store, base.clock),
     coaches: new CoachService(store, base.clock, members, workshops),
     workshops,
     reminders,
+    partnerships: new PartnershipService(store, base.clock, chapters, members),
+    disclaimers: new DisclaimerService(store, base.clock, members),
   };
 }

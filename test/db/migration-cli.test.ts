@@ -28,6 +28,7 @@ test('npm run migration:run, migration:generate and migration:revert work on the
       (err: { stdout: string }) => err.stdout,
     );
     assert.match(generate, /No changes in database schema were found/);
+    // revert undoes the newest migration only.
     const last = new migrations[migrations.length - 1]!().name;
     assert.match(await npm('migration:revert', env), new RegExp(`Migration ${last} has been reverted successfully`));
   } finally {

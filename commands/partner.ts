@@ -1,0 +1,328 @@
+import { stringify } from 'csv-stringify/sync';
+import { CONTRIBUTIONS, DECISIONS, PROPOSAL_STATUSES } from '../entities/Partnership.js';
+import { action, type CommandContext, defineCommand } from '../src/core/command.js';
+import { safeError } from '../src/core/errors.js';
+import { translator } from '../src/core/i18n.js';
+import { checkName, type NameFinding } from '../src/core/namecheck.js';
+import { option } from '../src/core/options.js';
+import { type Block, bold, channelLink, code, type Inline, link, list, message, p } from '../src/core/reply.js';
+import { ChapterError } from '../src/services/chapters.js';
+import { type Acting, PartnershipError, type ProposalView, requirementsFor } from '../src/services/partnerships.js';
+
+const id = option.integer({ description: 'opt.partner.id', required: true, min: 1 });
+const chapterName = { description: 'opt.partner.chapter', minLength: 2, maxLength: 64, autocomplete: 'chapter' } as const;
+
+/** Turns service failures into the member's language. */
+async function partnerErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ChapterError && err.reason === 'not_found') throw ctx.fail('chapter.not_found', 'chapter.not_found', { name: err.subject });
+    if (!(err instanceof PartnershipError)) throw err;
+    const { t } = ctx;
+    switch (err.reason) {
+      case 'closed':
+        throw ctx.fail('partner.closed', 'partner.error.closed', { status: t(`partner.status.${PROPOSAL_STATUSES.find((s) => s === err.subject) ?? 'decided'}`) });
+      case 'unknown_contribution':
+        throw ctx.fail('partner.unknown_contribution', 'partner.error.unknown_contribution', { given: err.subject, choices: CONTRIBUTIONS.join(', ') });
+      case 'unknown_requirement':
+        throw ctx.fail('partner.unknown_requirement', 'partner.error.unknown_requirement', { choices: err.subject });
+      case 'open_requirements':
+        throw ctx.fail('partner.open_requirements', 'partner.error.open_requirements', { open: err.subject });
+      case 'wrong_chapter':
+        throw ctx.fail('partner.wrong_chapter', 'partner.error.wrong_chapter', { chapter: err.subject });
+      case 'not_allowed':
+        throw ctx.fail('partner.not_allowed', 'partner.error.not_allowed', { chapter: err.subject });
+      default:
+        throw ctx.fail(`partner.${err.reason}`, `partner.error.${err.reason}`, { id: err.subject, given: err.subject });
+    }
+  }
+}
+
+/** The actor, and the chapter they moderate where they run the command (null if they moderate none here). */
+async function acting(ctx: CommandContext<unknown>): Promise<Acting> {
+  const { actor } = ctx;
+  const here = actor.isModerator ? await ctx.services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: ctx.channel }) : null;
+  return { actor, moderatorOf: here?.id ?? null };
+}
+
+type T = CommandContext<unknown>['t'];
+const contributionList = (t: T, csv: string): string => {
+  const given = csv.split(',');
+  return CONTRIBUTIONS.filter((c) => given.includes(c))
+    .map((c) => t(`partner.contribution.${c}`))
+    .join(', ');
+};
+
+function checklist(t: T, view: ProposalView, community: string): Block {
+  const done = new Map(view.confirmed.map((c) => [c.key, c.confirmedBy]));
+  return list(
+    ...requirementsFor(view.proposal).map((key): Inline[] => [
+      done.has(key) ? '[x] ' : '[ ] ',
+      code(key),
+      ` — ${t(`partner.req.${key}`, { community })}`,
+      ...(done.has(key) ? [` (${t('partner.confirmed_by', { name: done.get(key)! })})`] : []),
+    ]),
+  );
+}
+
+/** The name check's findings as a list, or nothing when the text is clean. */
+function nameFindings(t: T, findings: readonly { field: string; finding: NameFinding }[]): Block[] {
+  if (!findings.length) return [];
+  return [
+    p(t('partner.namecheck.found', { count: findings.length, name: findings[0]!.finding.expected })),
+    list(...findings.map(({ field, finding }): Inline[] => [t('partner.namecheck.item', { field, position: `${finding.line}:${finding.column}`, found: finding.found }), bold(finding.expected)])),
+  ];
+}
+
+function checkProposal(t: T, view: ProposalView, community: string): Block[] {
+  const { proposal } = view;
+  const fields: [string, string | null][] = [
+    ['partner', proposal.partner],
+    ['event', proposal.event],
+    ['url', proposal.url],
+    ['details', proposal.details],
+  ];
+  return nameFindings(
+    t,
+    fields.flatMap(([field, text]) => (text ? checkName(text, community).map((finding) => ({ field, finding })) : [])),
+  );
+}
+
+function summary(t: T, view: ProposalView, community: string) {
+  const { proposal } = view;
+  return message(
+    [
+      ...(view.decision
+        ? [p(bold(t(`partner.decision.${view.decision.decision}`)), ` — ${view.decision.moderatorName}: ${view.decision.reason}`, ...(view.decision.forced ? [` (${t('partner.forced', { open: (view.decision.openRequirements ?? '').replaceAll(',', ', ') })})`] : []))]
+        : []),
+      p(bold(t('partner.checklist'))),
+      checklist(t, view, community),
+      ...(view.open.length && proposal.status === 'proposed' ? [p(t('partner.still_open', { count: view.open.length }))] : []),
+      ...checkProposal(t, view, community),
+    ],
+    {
+      title: t('partner.title', { id: proposal.id, event: proposal.event }),
+      fields: [
+        { name: t('partner.field.partner'), value: [proposal.partner], inline: true },
+        { name: t('partner.field.chapter'), value: [view.chapter.name], inline: true },
+        { name: t('partner.field.date'), value: [proposal.eventDate], inline: true },
+        { name: t('partner.field.contributions'), value: [contributionList(t, proposal.contributions)] },
+        { name: t('partner.field.co_organised'), value: [t(proposal.coOrganised ? 'partner.yes' : 'partner.no')], inline: true },
+        { name: t('partner.field.status'), value: [t(`partner.status.${proposal.status}`)], inline: true },
+        { name: t('partner.field.proposer'), value: [view.proposer.displayName], inline: true },
+        ...(proposal.url ? [{ name: t('partner.field.url'), value: [link(proposal.url)] }] : []),
+        ...(proposal.details ? [{ name: t('partner.field.details'), value: [proposal.details] }] : []),
+      ],
+    },
+  );
+}
+
+/** One CSV row per proposal, with its decision: what the community publishes about its partnerships. */
+export function exportCsv(views: readonly ProposalView[]): string {
+  return stringify(
+    views.map(({ proposal, chapter, proposer, confirmed, open, decision }) => ({
+      id: proposal.id,
+      chapter: chapter.name,
+      partner: proposal.partner,
+      event: proposal.event,
+      date: proposal.eventDate,
+      contributions: proposal.contributions,
+      co_organised: proposal.coOrganised ? 'yes' : 'no',
+      url: proposal.url ?? '',
+      details: proposal.details ?? '',
+      status: proposal.status,
+      proposer: proposer.displayName,
+      proposed_at: proposal.createdAt.toISOString(),
+      confirmed: confirmed.map((c) => c.key).join(' '),
+      open: open.join(' '),
+      decision: decision?.decision ?? '',
+      reason: decision?.reason ?? '',
+      forced: decision ? (decision.forced ? 'yes' : 'no') : '',
+      decided_by: decision?.moderatorName ?? '',
+      decided_at: decision?.decidedAt.toISOString() ?? '',
+    })),
+    { header: true, columns: ['id', 'chapter', 'partner', 'event', 'date', 'contributions', 'co_organised', 'url', 'details', 'status', 'proposer', 'proposed_at', 'confirmed', 'open', 'decision', 'reason', 'forced', 'decided_by', 'decided_at'] },
+  );
+}
+
+export const partner = defineCommand({
+  name: 'partner',
+  description: 'cmd.partner',
+  subcommands: {
+    propose: action({
+      description: 'cmd.partner.propose',
+      options: {
+        partner: option.string({ description: 'opt.partner.partner', required: true, minLength: 2, maxLength: 100 }),
+        event: option.string({ description: 'opt.partner.event', required: true, minLength: 2, maxLength: 150 }),
+        chapter: option.string({ ...chapterName, required: true }),
+        date: option.date({ description: 'opt.partner.date', required: true }),
+        contributions: option.string({ description: 'opt.partner.contributions', required: true, maxLength: 100, placeholder: 'placeholder.partner.contributions' }),
+        'co-organised': option.boolean({ description: 'opt.partner.co_organised' }),
+        url: option.string({ description: 'opt.partner.url', maxLength: 300 }),
+        details: option.text({ description: 'opt.partner.details', maxLength: 1000 }),
+      },
+      async execute(ctx) {
+        const { t, options } = ctx;
+        const community = ctx.services.config.communityName;
+        const view = await partnerErrors(ctx, () =>
+          ctx.services.partnerships.propose({
+            proposer: ctx.actor,
+            locale: ctx.locale,
+            chapter: options.chapter,
+            partner: options.partner,
+            event: options.event,
+            date: options.date,
+            contributions: options.contributions,
+            coOrganised: options['co-organised'],
+            url: options.url,
+            details: options.details,
+          }),
+        );
+        const id = view.proposal.id;
+        return message(
+          [
+            p(t('partner.proposed', { id, partner: view.proposal.partner, chapter: view.chapter.name, date: view.proposal.eventDate })),
+            p(bold(t(view.proposal.coOrganised ? 'partner.checklist.co_organised' : 'partner.checklist.intro', { community }))),
+            checklist(t, view, community),
+            ...checkProposal(t, view, community),
+            p(t('partner.proposed.next', { confirm: `/partner confirm id:${id} requirement:${view.open[0]}`, show: `/partner show id:${id}` })),
+          ],
+          { title: t('partner.title', { id, event: view.proposal.event }) },
+        );
+      },
+    }),
+
+    confirm: action({
+      description: 'cmd.partner.confirm',
+      options: {
+        id,
+        requirement: option.string({ description: 'opt.partner.requirement', required: true, maxLength: 32, placeholder: 'placeholder.partner.requirement' }),
+      },
+      async execute(ctx) {
+        const { t } = ctx;
+        const by = await acting(ctx);
+        const { view, added, key } = await partnerErrors(ctx, () => ctx.services.partnerships.confirm(ctx.options.id, ctx.options.requirement, by));
+        return message([
+          p(t(added ? 'partner.confirm.done' : 'partner.confirm.already', { key, id: view.proposal.id })),
+          p(view.open.length ? t('partner.confirm.open', { open: view.open.join(', ') }) : t('partner.confirm.all')),
+        ]);
+      },
+    }),
+
+    show: action({
+      description: 'cmd.partner.show',
+      options: { id },
+      async execute(ctx) {
+        const view = await partnerErrors(ctx, () => ctx.services.partnerships.get(ctx.options.id));
+        return summary(ctx.t, view, ctx.services.config.communityName);
+      },
+    }),
+
+    namecheck: action({
+      description: 'cmd.partner.namecheck',
+      options: { text: option.text({ description: 'opt.partner.text', required: true, maxLength: 2000 }) },
+      async execute(ctx) {
+        const community = ctx.services.config.communityName;
+        const findings = checkName(ctx.options.text, community).map((finding) => ({ field: ctx.t('partner.namecheck.position'), finding }));
+        return findings.length ? message(nameFindings(ctx.t, findings)) : message(ctx.t('partner.namecheck.clean', { name: community }));
+      },
+    }),
+
+    decide: action({
+      description: 'cmd.partner.decide',
+      permission: 'moderator',
+      options: {
+        id,
+        decision: option.choice({ description: 'opt.partner.decision', required: true, choices: DECISIONS }),
+        reason: option.text({ description: 'opt.partner.reason', required: true, minLength: 3, maxLength: 500 }),
+        force: option.boolean({ description: 'opt.partner.force' }),
+      },
+      async execute(ctx) {
+        const { t, options, services } = ctx;
+        const community = services.config.communityName;
+        // The dispatcher let only moderators through; they moderate the chapter bound here.
+        const here = await ctx.chapter();
+        const by = { actor: ctx.actor, moderatorOf: here.id };
+        const view = await partnerErrors(ctx, () => services.partnerships.decide({ id: options.id, decision: options.decision, reason: options.reason, force: options.force, by }));
+        const { proposal, chapter, proposer, decision } = view;
+        ctx.auditTarget(`partnership:${proposal.id}`, `${options.decision}${decision?.forced ? ` (forced; open: ${decision.openRequirements})` : ''}: ${proposal.event}`);
+
+        // The proposer hears of it in their own language, wherever their platform's adapter runs.
+        const tp = translator(proposer.locale ?? services.config.locale);
+        const params = { id: proposal.id, event: proposal.event, chapter: chapter.name, reason: decision!.reason, community, date: proposal.eventDate };
+        const dm = [p(tp(`partner.notify.${options.decision}`, params))];
+        if (options.decision === 'unofficial') dm.push(p(tp('partner.notify.unofficial_help', { ...params, example: `/disclaimer log event:"${proposal.event}" date:${proposal.eventDate}` })));
+        await services.notifier
+          .outbox(proposer.platform, proposer.workspace)
+          ?.post(message(dm, { visibility: { kind: 'dm', to: { id: proposer.userId, name: proposer.displayName } } }))
+          // Only the error's type: a platform's message could name the member.
+          .catch((err: unknown) => ctx.log.warn({ proposal: proposal.id, err: safeError(err).type }, 'could not notify the proposer'));
+
+        let announced: string | undefined;
+        if (options.decision === 'approve') {
+          const channels = await services.chapters.channels(chapter, { platform: ctx.actor.platform, workspace: ctx.actor.workspace });
+          if (channels.announcements) {
+            announced = channels.announcements;
+            await ctx.post(
+              message([p(t('partner.announce', { partner: proposal.partner, event: proposal.event, date: proposal.eventDate, chapter: chapter.name, community, contributions: contributionList(t, proposal.contributions) }))], {
+                visibility: { kind: 'channel', channel: announced },
+              }),
+            );
+          }
+        }
+        return message([
+          p(t(`partner.decided.${options.decision}`, { id: proposal.id, event: proposal.event })),
+          ...(decision?.forced ? [p(t('partner.forced', { open: (decision.openRequirements ?? '').replaceAll(',', ', ') }))] : []),
+          ...(announced ? [p(t('partner.decided.announced'), channelLink(announced), '.')] : []),
+        ]);
+      },
+    }),
+
+    withdraw: action({
+      description: 'cmd.partner.withdraw',
+      options: { id },
+      async execute(ctx) {
+        const view = await partnerErrors(ctx, () => ctx.services.partnerships.withdraw(ctx.options.id, ctx.actor));
+        return message(ctx.t('partner.withdrawn', { id: view.proposal.id, event: view.proposal.event }));
+      },
+    }),
+
+    list: action({
+      description: 'cmd.partner.list',
+      options: {
+        chapter: option.string(chapterName),
+        status: option.choice({ description: 'opt.partner.status', choices: PROPOSAL_STATUSES }),
+      },
+      async execute(ctx) {
+        const { t } = ctx;
+        const views = await partnerErrors(ctx, () => ctx.services.partnerships.list({ chapter: ctx.options.chapter, status: ctx.options.status, limit: 50 }));
+        if (!views.length) return message(t('partner.list.empty'));
+        return message(
+          [
+            list(
+              ...views.map(({ proposal, chapter, open }): Inline[] => [
+                bold(`#${proposal.id}`),
+                ` ${proposal.event} — ${proposal.partner}, ${chapter.name}, ${proposal.eventDate}: ${t(`partner.status.${proposal.status}`)}`,
+                ...(proposal.status === 'proposed' && open.length ? [` (${t('partner.list.open', { count: open.length })})`] : []),
+              ]),
+            ),
+          ],
+          { title: t('partner.list.title') },
+        );
+      },
+    }),
+
+    export: action({
+      description: 'cmd.partner.export',
+      options: { chapter: option.string(chapterName) },
+      async execute(ctx) {
+        const views = await partnerErrors(ctx, () => ctx.services.partnerships.list({ chapter: ctx.options.chapter }));
+        const slug = (ctx.options.chapter ?? 'all').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-');
+        return message(ctx.t('partner.export.done', { count: views.length }), {
+          attachments: [{ filename: `partnerships-${slug}.csv`, contentType: 'text/csv', data: exportCsv(views) }],
+        });
+      },
+    }),
+  },
+});
