@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
+import { startDiscord } from '../../../src/adapters/discord/adapter.js';
+import { createApp } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../helpers.js';
+import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
+
+// The real features through the real discord.js client and the real app, against a fake Discord.
+
+const alice: FakeUser = { id: '555555555555555501', username: 'alice', globalName: 'Alice Asker' };
+const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
+const rolf: FakeUser = { id: '555555555555555503', username: 'rolf' };
+
+async function bot(database: TestDatabase) {
+  const fake = await FakeDiscord.start();
+  const tmp = tempDir();
+  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000' });
+  const app = await createApp(config, capturedLogger().log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
+  const adapter = await startDiscord({ ...app, log: capturedLogger().log, config: config.discord!, locale: 'en' });
+  const [, questions] = fake.guild.channels.map((c) => c.id) as [string, string];
+  const reply = async (i: { id: string; token: string }) => JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
+  const sub = (name: string, options: { name: string; type: number; value: unknown }[] = []) => [{ name, type: 1, options }];
+  const str = (name: string, value: string) => ({ name, type: 3, value });
+  const int = (name: string, value: number) => ({ name, type: 4, value });
+  // A chapter bound to the server, with its questions channel.
+  await reply(fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { moderator: true }));
+  const channels = { channels: { [questions]: { id: questions, type: 0, name: 'questions', permissions: '0', guild_id: fake.guild.id } } };
+  await reply(fake.slash(mona, 'chapter', sub('set', [str('name', 'Berlin'), { name: 'questions-channel', type: 7, value: questions }]), { moderator: true, resolved: channels }));
+  return {
+    fake,
+    app,
+    questions,
+    reply,
+    sub,
+    str,
+    int,
+    stop: async () => {
+      await adapter.stop();
+      await fake.close();
+      await app.close();
+      tmp.remove();
+    },
+  };
+}
+
+test('/ask on Discord: an ephemeral answer, a separate post naming nobody, and Me too updating the count', (t) =>
+  eachDatabase(t, async (database) => {
+    const b = await bot(database);
+    try {
+      const i = b.fake.slash(alice, 'ask', [{ name: 'new', type: 1, options: [b.str('text', 'How do I start with Python? @everyone <@123456789012345678>')] }]);
+      const answer = await b.reply(i);
+      assert.match(answer, /"flags":64/);
+      assert.match(answer, /Your question #1 is posted in <#\d+>/);
+      const post = await b.fake.waitFor(() => b.fake.posts(b.questions)[0]);
+      const sent = b.fake.calls.find((c) => c.method === 'POST' && c.path === `/channels/${b.questions}/messages`)!;
+      const body = JSON.stringify(sent.body);
+      for (const who of [alice.id, alice.username, alice.globalName!]) assert.ok(!body.includes(who), `the post names the asker (${who})`);
+      assert.deepEqual((sent.body as { allowed_mentions: { parse: unknown[] } }).allowed_mentions.parse, []);
+      assert.doesNotMatch(body, /@everyone|<@\d+>/);
+      assert.match(body, /Anonymous question #1/);
+      assert.match(body, /"custom_id":"cmd:\/ask metoo id:1".*"custom_id":"cmd:\/ask answer id:1".*"custom_id":"cmd:\/ask report id:1"/);
+      assert.equal(b.fake.responses(i).length, 1, 'the question is not the reply to the interaction');
+
+      assert.match(await b.reply(b.fake.click(rolf, post, 'cmd:/ask metoo id:1')), /People who have question #1 too: 1/);
+      const edited = await b.fake.waitFor(() => b.fake.messages.get(post.id)!.edits > 0 && b.fake.messages.get(post.id));
+      assert.match(JSON.stringify(edited.embeds), /1 person has this question too/);
+      assert.match(await b.reply(b.fake.click(alice, post, 'cmd:/ask metoo id:1')), /You asked question #1 yourself/);
+      // The Answer button opens a form for the answer's text.
+      assert.match(await b.reply(b.fake.click(rolf, post, 'cmd:/ask answer id:1')), /"type":9/);
+    } finally {
+      await b.stop();
+    }
+  }));
+
+test('/workshop claim from many coaches at once on Discord: exactly the slots, the rest waiting', (t) =>
+  eachDatabase(t, async (database) => {
+    const b = await bot(database);
+    try {
+      await b.reply(
+        b.fake.slash(mona, 'workshop', b.sub('create', [b.str('chapter', 'Berlin'), b.str('title', 'Python basics'), b.str('topic', 'python'), b.str('date', '2027-04-10'), b.str('time', '18:00'), b.int('learners', 12), b.int('coaches', 3)]), { moderator: true }),
+      );
+      const coaches = Array.from({ length: 16 }, (_, n): FakeUser => ({ id: `77777777777777${String(n).padStart(4, '0')}`, username: `coach${n}` }));
+      for (const c of coaches) await b.reply(b.fake.slash(c, 'coach', b.sub('volunteer', [b.str('topics', 'python')])));
+      const claims = coaches.map((c) => b.fake.slash(c, 'workshop', b.sub('claim', [b.int('id', 1)])));
+      const answers = await Promise.all(claims.map((i) => b.reply(i)));
+      const signups = await b.app.db.getRepository(WorkshopSignup).findBy({ workshopId: 1, role: 'coach' });
+      assert.equal(signups.filter((s) => s.state === 'confirmed').length, 3);
+      assert.equal(signups.filter((s) => s.state === 'waiting').length, 13);
+      assert.equal(answers.length, 16);
+      assert.ok(answers.every((a) => /"flags":64/.test(a)), 'every claim answered ephemerally');
+    } finally {
+      await b.stop();
+    }
+  }));
