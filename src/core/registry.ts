@@ -1,3 +1,4 @@
+import { de } from '../i18n/de.js';
 import { en } from '../i18n/en.js';
 import type { AnyAction, CommandDecl, Permission } from './command.js';
 import { UserError } from './errors.js';
@@ -127,7 +128,13 @@ function leavesOf(command: CommandDecl): Leaf[] {
 export function checkDeclarations(commands: readonly CommandDecl[]): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  const known = (key: unknown): boolean => typeof key === 'string' && key in en;
+  // Discord refuses descriptions over 100 characters, in any language.
+  const known = (key: unknown): boolean => {
+    if (typeof key !== 'string' || !(key in en)) return false;
+    const long = [en, de].find((texts) => texts[key as keyof typeof en].length > 100);
+    if (long) problems.push(`description ${key} is over 100 characters in ${long === en ? 'English' : 'German'}`);
+    return true;
+  };
 
   const checkAction = (where: string, a: AnyAction, needsDescription: boolean): void => {
     if (typeof a?.execute !== 'function') problems.push(`${where}: no execute function`);

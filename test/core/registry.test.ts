@@ -28,6 +28,7 @@ test('incomplete declarations are reported, all at once', () => {
     { name: 'empty', description: 'cmd.help', subcommands: {} },
     { name: 'noexec', description: 'cmd.help', subcommands: { run: { description: 'cmd.help' } } },
     { name: 'order', description: 'cmd.help', action: action({ options: { a: option.string({ description: 'cmd.help' }), b: option.string({ description: 'cmd.help', required: true }) }, async execute() {} }) },
+    { name: 'long', description: 'question.privacy', action: ok },
     { name: 'range', description: 'cmd.help', action: action({ options: { n: option.integer({ description: 'cmd.help', min: 5, max: 1 }) }, async execute() {} }) },
   ] as unknown as CommandDecl[];
   const problems = checkDeclarations(bad);
@@ -38,6 +39,7 @@ test('incomplete declarations are reported, all at once', () => {
     '/noexec run: no execute function',
     '/order option b: required options must come before optional ones',
     '/range option n: min > max',
+    'description question.privacy is over 100 characters in English',
   ]) {
     assert.ok(problems.some((p) => p.startsWith(expected)), `expected “${expected}” in ${JSON.stringify(problems)}`);
   }

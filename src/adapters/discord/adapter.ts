@@ -233,10 +233,12 @@ class InteractionHandler {
     const { path } = structured(i.commandName, i.options.data);
     const focused = i.options.getFocused(true);
     const leaf = this.d.registry.get(path);
-    const kind = leaf ? optionsOf(leaf.action)[focused.name]?.autocomplete : undefined;
+    const spec = leaf ? optionsOf(leaf.action)[focused.name] : undefined;
+    const kind = spec?.autocomplete;
     const actor = await this.actor(i);
     const suggestions = kind ? await this.d.autocomplete.suggest(kind, { services: this.d.services, actor, channel: i.channelId ?? '', typed: String(focused.value) }) : [];
-    await i.respond(suggestions);
+    // An integer option's choices must be numbers (workshop and question ids).
+    await i.respond(spec?.type === 'integer' ? suggestions.flatMap((s) => (Number.isSafeInteger(Number(s.value)) ? [{ name: s.name, value: Number(s.value) }] : [])) : suggestions);
   }
 
   private async dispatch(i: RepliableInteraction, invocation: Interaction['invocation']): Promise<void> {

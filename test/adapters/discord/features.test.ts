@@ -22,7 +22,7 @@ async function bot(database: TestDatabase) {
   const adapter = await startDiscord({ ...app, log: capturedLogger().log, config: config.discord!, locale: 'en' });
   const [, questions] = fake.guild.channels.map((c) => c.id) as [string, string];
   const reply = async (i: { id: string; token: string }) => JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
-  const sub = (name: string, options: { name: string; type: number; value: unknown }[] = []) => [{ name, type: 1, options }];
+  const sub = (name: string, options: { name: string; type: number; value: string | number }[] = []) => [{ name, type: 1, options }];
   const str = (name: string, value: string) => ({ name, type: 3, value });
   const int = (name: string, value: number) => ({ name, type: 4, value });
   // A chapter bound to the server, with its questions channel.
@@ -91,6 +91,9 @@ test('/workshop claim from many coaches at once on Discord: exactly the slots, t
       assert.equal(signups.filter((s) => s.state === 'waiting').length, 13);
       assert.equal(answers.length, 16);
       assert.ok(answers.every((a) => /"flags":64/.test(a)), 'every claim answered ephemerally');
+      // Autocomplete offers the workshop by number, as a number (an integer option).
+      const typed = b.fake.slash(mona, 'workshop', [{ name: 'show', type: 1, options: [{ name: 'id', type: 4, value: 'pyth', focused: true }] }], { autocomplete: true });
+      assert.match(await b.reply(typed), /"choices":\[\{"name":"#1 Python basics \(2027-04-10\)","value":1\}\]/);
     } finally {
       await b.stop();
     }
