@@ -1,7 +1,7 @@
 // npm run db:migrate | db:backup | db:copy -- --from <url> --to <url>
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { createDataSource, databaseTarget } from '../src/db/data-source.js';
+import { createDataSource, databaseTarget, migrate } from '../src/db/data-source.js';
 import { backup, copyDatabase } from '../src/db/operations.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -11,7 +11,7 @@ async function main(argv: string[]): Promise<number> {
   if (verb === 'migrate') {
     const db = createDataSource(config.database);
     await db.initialize();
-    const applied = await db.runMigrations({ transaction: 'each' });
+    const applied = await migrate(db);
     await db.destroy();
     console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'The database is up to date.');
     return 0;

@@ -8,7 +8,7 @@ import { Dispatcher } from './core/dispatcher.js';
 import { safeError } from './core/errors.js';
 import { RateLimiter } from './core/rate-limit.js';
 import { CommandRegistry } from './core/registry.js';
-import { createDataSource } from './db/data-source.js';
+import { createDataSource, migrate } from './db/data-source.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface App {
@@ -30,7 +30,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
   await db.initialize();
   try {
     if (config.migrateOnStart) {
-      const applied = await db.runMigrations({ transaction: 'each' });
+      const applied = await migrate(db);
       if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
     }
   } catch (err) {

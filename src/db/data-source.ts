@@ -67,3 +67,22 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
 export function createDataSource(target: DatabaseTarget): DataSource {
   return new DataSource(dataSourceOptions(target));
 }
+
+/**
+ * Applies pending migrations. On PostgreSQL several bot processes may start at once: a
+ * session-level advisory lock (per schema) makes them migrate one after the other, so the
+ * second finds nothing left to do instead of failing on tables the first just created.
+ */
+export async function migrate(db: DataSource): Promise<{ name: string }[]> {
+  if (db.options.type !== 'postgres') return db.runMigrations({ transaction: 'each' });
+  const lock = db.createQueryRunner();
+  await lock.connect();
+  const key = `ots-bot migrations ${(db.options as { schema?: string }).schema ?? 'public'}`;
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    return await db.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+    await lock.release();
+  }
+}

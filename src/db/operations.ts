@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { DatabaseTarget } from './data-source.js';
-import { createDataSource } from './data-source.js';
+import { createDataSource, migrate } from './data-source.js';
 
 /** A file name stamp like 20270301-100000 (UTC). */
 export function stamp(at: Date): string {
@@ -52,8 +52,8 @@ export async function copyDatabase(from: DatabaseTarget, to: DatabaseTarget, chu
   await source.initialize();
   await target.initialize();
   try {
-    await source.runMigrations({ transaction: 'each' });
-    await target.runMigrations({ transaction: 'each' });
+    await migrate(source);
+    await migrate(target);
     const tables = copyOrder(source);
     for (const meta of tables) {
       if (await target.getRepository(meta.target).count()) throw new Error(`the target already has rows in ${meta.tableName}; copy into an empty database`);

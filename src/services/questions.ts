@@ -182,11 +182,19 @@ export class QuestionService {
     return posted;
   }
 
-  /** Re-renders a posted question in place (status, counts, hidden). */
+  /**
+   * Re-renders a posted question in place (status, counts, hidden). The change itself is
+   * already stored: if the post cannot be edited (deleted by hand, the bot lost access), that
+   * is logged and the member's action still succeeds.
+   */
   async refresh(q: Question, outbox: Outbox | undefined): Promise<void> {
     if (!q.messageId) return;
     const target = this.notifier.outbox(q.platform, q.workspace) ?? outbox;
-    await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q));
+    try {
+      await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q));
+    } catch (err) {
+      this.log.warn({ question: q.id, err: { type: (err as Error).name, message: (err as Error).message } }, 'could not update the post of a question');
+    }
   }
 
   /** A question on which the actor acts as its asker; any other member gets a neutral refusal. */
