@@ -1,4 +1,4 @@
-import { CHANNEL_PURPOSES, type ChannelPurpose } from '../entities/ChapterChannel.js';
+import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterChannelPurpose, MODERATOR_GROUP } from '../entities/ChapterChannel.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
@@ -83,7 +83,11 @@ export const chapter = defineCommand({
         const { t, actor } = ctx;
         const found = ctx.options.name ? await chapterErrors(ctx, () => ctx.services.chapters.get(ctx.options.name!)) : await ctx.chapter();
         const place = { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel };
-        const [binding, channels] = await Promise.all([ctx.services.chapters.bindingKind(found, place), ctx.services.chapters.channels(found, place)]);
+        const [binding, channels, moderatorGroup] = await Promise.all([
+          ctx.services.chapters.bindingKind(found, place),
+          ctx.services.chapters.channels(found, place),
+          ctx.services.chapters.moderatorGroup(found, place),
+        ]);
         const set = CHANNEL_PURPOSES.filter((purpose) => channels[purpose]);
         return message([], {
           title: found.name,
@@ -96,6 +100,7 @@ export const chapter = defineCommand({
               name: t('chapter.field.channels'),
               value: set.length ? set.flatMap((purpose, i) => [i ? ', ' : '', `${t(`purpose.${purpose}`)}: `, channelLink(channels[purpose]!)]) : [t('chapter.channels.none')],
             },
+            ...(moderatorGroup ? [{ name: t('chapter.field.moderator_group'), value: [moderatorGroup] }] : []),
           ],
         });
       },
@@ -110,17 +115,21 @@ export const chapter = defineCommand({
         'announcements-channel': option.channel({ description: 'opt.chapter.announcements_channel' }),
         'moderation-channel': option.channel({ description: 'opt.chapter.moderation_channel' }),
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
+        'moderator-group': option.string({ description: 'opt.chapter.moderator_group', maxLength: 64, placeholder: 'placeholder.moderator_group' }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
-        const channels: Partial<Record<ChannelPurpose, string>> = {};
+        const channels: Partial<Record<ChapterChannelPurpose, string>> = {};
         for (const purpose of CHANNEL_PURPOSES) {
           const given = options[`${purpose}-channel`];
           if (given) channels[purpose] = given.id;
         }
+        if (options['moderator-group']) channels[MODERATOR_GROUP] = options['moderator-group'];
         if (!Object.keys(channels).length) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
         const found = await chapterErrors(ctx, () => ctx.services.chapters.setChannels(options.name, { platform: actor.platform, workspace: actor.workspace }, channels));
-        const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]);
+        const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] =>
+          purpose === MODERATOR_GROUP ? [i ? ', ' : '', `${t('purpose.moderator_group')} → ${id}`] : [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)],
+        );
         ctx.auditTarget(`chapter:${found.name}`, Object.entries(channels).map(([purpose, id]) => `${purpose}=${id}`).join(' '));
         return message([p(t('chapter.set.done', { name: found.name }), ...summary, '.')]);
       },

@@ -3,6 +3,12 @@ import { Chapter } from './Chapter.js';
 
 export const CHANNEL_PURPOSES = ['questions', 'announcements', 'moderation', 'disclaimers'] as const;
 export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number];
+/**
+ * Not a channel, but stored alike (per chapter, platform and workspace): the platform's
+ * group whose members moderate the chapter there (a Slack user group id).
+ */
+export const MODERATOR_GROUP = 'moderator-group';
+export type ChapterChannelPurpose = ChannelPurpose | typeof MODERATOR_GROUP;
 
 /**
  * Which channel a chapter uses for what, per platform and workspace: a chapter on Discord
@@ -28,7 +34,7 @@ export class ChapterChannel {
   workspace!: string;
 
   @Column({ type: 'varchar', length: 16 })
-  purpose!: ChannelPurpose;
+  purpose!: ChapterChannelPurpose;
 
   @Column({ type: 'varchar', length: 64 })
   channelId!: string;

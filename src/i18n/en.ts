@@ -1,4 +1,5 @@
 import * as core from './core.js';
+import * as slack from './slack.js';
 import type { Texts } from './types.js';
 
 /**
@@ -7,6 +8,7 @@ import type { Texts } from './types.js';
  */
 export const en = {
   ...core.en,
+  ...slack.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

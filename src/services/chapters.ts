@@ -1,6 +1,6 @@
 import { Chapter } from '../../entities/Chapter.js';
 import { ChapterBinding } from '../../entities/ChapterBinding.js';
-import { type ChannelPurpose, ChapterChannel } from '../../entities/ChapterChannel.js';
+import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterChannelPurpose, ChapterChannel, MODERATOR_GROUP } from '../../entities/ChapterChannel.js';
 import type { Clock } from '../core/clock.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
@@ -114,12 +114,12 @@ export class ChapterService {
     return bindings.some((b) => b.channel === '') ? 'workspace' : null;
   }
 
-  /** Sets some of a chapter's channels in one workspace, all or none. */
-  async setChannels(name: string, where: Omit<Place, 'channel'>, channels: Partial<Record<ChannelPurpose, string>>): Promise<Chapter> {
+  /** Sets some of a chapter's channels (and its moderator group) in one workspace, all or none. */
+  async setChannels(name: string, where: Omit<Place, 'channel'>, channels: Partial<Record<ChapterChannelPurpose, string>>): Promise<Chapter> {
     const chapter = await this.get(name);
     await this.store.transaction(async (em) => {
       for (const [purpose, channelId] of Object.entries(channels)) {
-        await em.upsert(ChapterChannel, { chapterId: chapter.id, ...where, purpose: purpose as ChannelPurpose, channelId }, { conflictPaths: ['chapterId', 'platform', 'workspace', 'purpose'] });
+        await em.upsert(ChapterChannel, { chapterId: chapter.id, ...where, purpose: purpose as ChapterChannelPurpose, channelId }, { conflictPaths: ['chapterId', 'platform', 'workspace', 'purpose'] });
       }
     });
     return chapter;
@@ -128,6 +128,13 @@ export class ChapterService {
   /** The chapter's channels in one workspace, by purpose. */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
     const rows = await this.store.manager.getRepository(ChapterChannel).findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
-    return Object.fromEntries(rows.map((r) => [r.purpose, r.channelId]));
+    const purposes: readonly string[] = CHANNEL_PURPOSES;
+    return Object.fromEntries(rows.filter((r) => purposes.includes(r.purpose)).map((r) => [r.purpose, r.channelId]));
+  }
+
+  /** The platform group whose members moderate the chapter in one workspace (`/chapter set moderator-group:`), if set. */
+  async moderatorGroup(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | undefined> {
+    const row = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_GROUP });
+    return row?.channelId;
   }
 }
