@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
+import { startSlack } from './adapters/slack/adapter.js';
+import { platformError } from './adapters/slack/web.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
@@ -28,9 +30,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const localeArg = argv[argv.indexOf('--locale') + 1];
   const locale = normaliseLocale(argv.includes('--locale') ? localeArg : config.locale);
 
-  if (!forceConsole && (config.discord || config.slack)) {
-    const which = [config.discord && 'DISCORD_TOKEN', config.slack && 'SLACK_BOT_TOKEN'].filter(Boolean).join(' and ');
-    process.stderr.write(`${which} is set, but this version has no Discord or Slack adapter yet (see README, "Status"). Unset it, or run npm run console.\n`);
+  if (!forceConsole && config.discord) {
+    process.stderr.write('DISCORD_TOKEN is set, but this version has no Discord adapter yet (see README, "Status"). Unset it, or run npm run console.\n');
     return 1;
   }
 
@@ -44,6 +45,27 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     log.fatal({ err: safeError(err) }, 'could not start: the database could not be opened or migrated');
     return 1;
+  }
+  if (!forceConsole && config.slack) {
+    let slack;
+    try {
+      slack = await startSlack(app, config, log);
+    } catch (err) {
+      const refused = platformError(err);
+      if (refused) process.stderr.write(`Slack refused SLACK_BOT_TOKEN (${refused}): check the token in the app's "OAuth & Permissions".\n`);
+      else log.fatal({ err: safeError(err) }, 'could not start the Slack adapter');
+      await app.close();
+      return 1;
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    log.info('stopping');
+    await slack.stop();
+    await app.close();
+    log.info('stopped');
+    return 0;
   }
   const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock });
   app.services.notifier.register('console', () => adapter.outboxForNotifications);

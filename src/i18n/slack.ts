@@ -7,6 +7,7 @@ export const en = {
   'purpose.moderator_group': 'moderator group',
   'chapter.field.moderator_group': 'Moderator group here',
 
+  'slack.manifest.description': 'Anonymous questions, coaches and workshops, partnerships: the {community} community bot',
   'slack.form.submit': 'Send',
   'slack.form.cancel': 'Cancel',
   'slack.form.yes': 'yes',
@@ -23,6 +24,7 @@ export const de: Texts<typeof en> = {
   'purpose.moderator_group': 'Moderationsgruppe',
   'chapter.field.moderator_group': 'Moderationsgruppe hier',
 
+  'slack.manifest.description': 'Anonyme Fragen, Coaches und Workshops, Partnerschaften: der Community-Bot von {community}',
   'slack.form.submit': 'Senden',
   'slack.form.cancel': 'Abbrechen',
   'slack.form.yes': 'ja',
