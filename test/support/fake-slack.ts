@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 /** One Web API call as the fake received it, after any failure it was told to answer. */
 export interface ApiCall {
@@ -37,6 +38,10 @@ export class FakeSlack {
   private nextTs = 1;
   private waiters: (() => void)[] = [];
   private server!: Server;
+  private sockets?: WebSocketServer;
+  private socket?: WebSocket;
+  private nextEnvelope = 1;
+  private readonly acks = new Map<string, (payload: Record<string, unknown> | undefined) => void>();
   url = '';
 
   async start(): Promise<this> {
@@ -58,7 +63,34 @@ export class FakeSlack {
     return this;
   }
 
+  /**
+   * Socket Mode: `apps.connections.open` hands out a WebSocket on this server, which greets
+   * with `hello`; `envelope` sends a request over it and resolves with its acknowledgement.
+   */
+  enableSocketMode(): void {
+    this.sockets = new WebSocketServer({ server: this.server, path: '/socket' });
+    this.sockets.on('connection', (ws) => {
+      this.socket = ws;
+      ws.on('message', (data) => {
+        const ack = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+        if (ack.envelope_id) this.acks.get(ack.envelope_id)?.(ack.payload);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { host: 'fake' } }));
+    });
+  }
+
+  envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    const id = `env-${this.nextEnvelope++}`;
+    return new Promise((resolve, reject) => {
+      if (!this.socket) return reject(new Error('fake Slack: no Socket Mode connection'));
+      this.acks.set(id, resolve);
+      this.socket.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true, retry_attempt: 0, retry_reason: '' }));
+    });
+  }
+
   stop(): Promise<void> {
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+    this.sockets?.close();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -151,6 +183,8 @@ export class FakeSlack {
         return { ok: true, message_ts: `1700000000.${String(this.nextTs++).padStart(6, '0')}` };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(params.users)}` } };
+      case 'apps.connections.open':
+        return this.sockets ? { ok: true, url: `${this.url.replace(/^http/, 'ws')}/socket` } : { ok: false, error: 'not_allowed_token_type' };
       case 'views.open':
         return { ok: true, view: { id: 'V1' } };
       default:

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type BlockAction, type ButtonAction, type Logger as BoltLogger, LogLevel, type ViewSubmitAction, webApi } from '@slack/bolt';
@@ -9,7 +10,7 @@ import { safeError } from '../../core/errors.js';
 import { fieldErrors, formFor } from '../../core/forms.js';
 import { normaliseLocale, translator, type Translate } from '../../core/i18n.js';
 import type { CommandRegistry } from '../../core/registry.js';
-import type { Message } from '../../core/reply.js';
+import { type Message, message } from '../../core/reply.js';
 import type { RawValue, Resolvers } from '../../core/validate.js';
 import type { Services } from '../../services/index.js';
 import { ACTION_PREFIX } from './render.js';
@@ -207,6 +208,8 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
         responseUrl: command.response_url,
         triggerId: command.trigger_id,
       });
+    } catch (err) {
+      await apologise(err, guard, true, answerer(client, command.response_url, command.channel_id, command.user_id));
     } finally {
       await guard.ack();
     }
@@ -219,19 +222,23 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     const channel = body.channel?.id ?? body.container?.channel_id;
     const team = body.team?.id ?? body.user.team_id;
     if (!channel || !team) return;
-    await run({
-      client,
-      guard,
-      ackCarriesAnswer: false,
-      team,
-      user: body.user.id,
-      userName: body.user.username ?? body.user.name ?? body.user.id,
-      channel,
-      invocation: { kind: 'line', text: action.value ?? '' },
-      resolvers: {},
-      responseUrl: body.response_url,
-      triggerId: body.trigger_id,
-    });
+    try {
+      await run({
+        client,
+        guard,
+        ackCarriesAnswer: false,
+        team,
+        user: body.user.id,
+        userName: body.user.username ?? body.user.name ?? body.user.id,
+        channel,
+        invocation: { kind: 'line', text: action.value ?? '' },
+        resolvers: {},
+        responseUrl: body.response_url,
+        triggerId: body.trigger_id,
+      });
+    } catch (err) {
+      await apologise(err, guard, false, answerer(client, body.response_url, channel, body.user.id));
+    }
   });
 
   // Form submissions: checked by the declaration's rules, problems shown on their fields.
@@ -258,10 +265,25 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
         responder: new SlackResponder(guard, false, answerer(client, meta.responseUrl, meta.channel, body.user.id)),
         outbox: new SlackOutbox(client, t, botName),
       });
+    } catch (err) {
+      const meta = readMetadata(view.private_metadata);
+      await apologise(err, guard, false, meta ? answerer(client, meta.responseUrl, meta.channel, body.user.id) : async () => undefined);
     } finally {
       await guard.ack();
     }
   });
+
+  /**
+   * A failure outside the dispatcher (which answers its own): logged with an incident id,
+   * never with the request, and the member is told rather than left with "failed".
+   */
+  async function apologise(err: unknown, guard: AckGuard, ackCarriesAnswer: boolean, send: (payload: ResponsePayload) => Promise<void>): Promise<void> {
+    const incident = randomBytes(4).toString('hex');
+    slog.error({ incident, err: safeError(err) }, 'slack request failed');
+    const payload = responsePayload(message(translator(defaultLocale)('error.unexpected', { incident })));
+    if (ackCarriesAnswer && (await guard.ack(payload))) return;
+    await send(payload).catch((sendErr: unknown) => slog.warn({ incident, err: safeError(sendErr) }, 'could not deliver the apology'));
+  }
 
   /** Members picked in a form arrive as ids; the core wants their names too. */
   async function withUserNames(client: WebClient, raw: Record<string, RawValue>): Promise<Record<string, RawValue>> {

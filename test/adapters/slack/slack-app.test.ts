@@ -352,3 +352,29 @@ test('many slash commands at once are each handled exactly once', (t) =>
       await own.close();
     }
   }));
+
+test('in Socket Mode the same commands arrive over the WebSocket and are answered in their acknowledgements', async () => {
+  const db = await freshDatabase('sqlite');
+  const fake = await new FakeSlack().start();
+  fake.enableSocketMode();
+  fake.users.set('UADMIN', { name: 'ada', isAdmin: true });
+  const captured = capturedLogger();
+  const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
+  const { db: source, services, config } = await servicesOn(db.target, clock, captured.log, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: fake.apiUrl });
+  const registry = new CommandRegistry([help, chapter, probe]);
+  const dispatcher = new Dispatcher({ registry, services, log: captured.log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 }, isCoach: async () => false });
+  const slack = await startSlack({ registry, dispatcher, services }, config, captured.log);
+  try {
+    assert.equal(slack.port, undefined, 'no HTTP server in Socket Mode');
+    const payload = Object.fromEntries(new URLSearchParams(slashCommandBody({ command: '/chapter', text: 'create name:Hamburg timezone:Europe/Berlin', user: 'UADMIN', responseUrl: fake.responseUrl('s1') })));
+    const ack = await fake.envelope('slash_commands', payload);
+    assert.equal(ack?.response_type, 'ephemeral');
+    assert.match(String(ack?.text), /Chapter Hamburg created/);
+    assert.equal((await services.chapters.get('hamburg')).name, 'Hamburg');
+  } finally {
+    await slack.stop();
+    await fake.stop();
+    await source.destroy();
+    await db.drop();
+  }
+});
