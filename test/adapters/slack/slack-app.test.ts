@@ -6,7 +6,7 @@ import { help } from '../../../commands/help.js';
 import { AuditEntry } from '../../../entities/AuditEntry.js';
 import { type RunningSlack, startSlack } from '../../../src/adapters/slack/adapter.js';
 import { ManualClock } from '../../../src/core/clock.js';
-import { action, defineCommand } from '../../../src/core/command.js';
+import { action, type Actor, defineCommand } from '../../../src/core/command.js';
 import { Dispatcher } from '../../../src/core/dispatcher.js';
 import { option } from '../../../src/core/options.js';
 import { RateLimiter } from '../../../src/core/rate-limit.js';
@@ -25,7 +25,7 @@ const SECRET = 'test-signing-secret-0123456789abcdef';
 let posted: PostedRef | undefined;
 let release: () => void = () => undefined;
 let gate = Promise.resolve();
-const tally = async (services: Services, kind: string, actor: Parameters<Services['audit']['record']>[0]['actor']) => {
+const tally = async (services: Services, kind: string, actor: Actor) => {
   await services.audit.record({ actor, action: `probe ${kind}`, target: null, details: null });
   return services.store.manager.getRepository(AuditEntry).countBy({ action: `probe ${kind}` });
 };
@@ -47,6 +47,14 @@ const probe = defineCommand({
         const n = await tally(ctx.services, 'press', ctx.actor);
         await ctx.edit(posted!, message(`pressed ${n} times`, { visibility: { kind: 'channel', channel: posted!.channel } }));
         return message('counted');
+      },
+    }),
+    reach: action({
+      description: 'cmd.help',
+      async execute(ctx) {
+        await ctx.post(message('just for you', { visibility: { kind: 'dm', to: { id: ctx.actor.id, name: ctx.actor.name } } }));
+        await ctx.post(message('in the thread', { visibility: { kind: 'thread', channel: posted!.channel, messageId: posted!.messageId } }));
+        return message('reached');
       },
     }),
     claim: action({
@@ -319,6 +327,23 @@ test('a ratelimited chat.postMessage is retried after Retry-After and arrives on
   assert.equal(bot.fake.callsOf('chat.postMessage', 'ratelimited').length, 1);
   const arrived = bot.fake.callsOf('chat.postMessage').slice(before).filter((c) => String(c.params.text).includes('patience'));
   assert.equal(arrived.length, 1);
+});
+
+test('direct messages open a conversation first, thread replies carry thread_ts, and notifications post without an interaction', async () => {
+  await slash('/ots-probe', 'post text:"thread root"');
+  const root = posted!;
+  const before = bot.fake.callsOf('chat.postMessage').length;
+  assert.equal((await slash('/ots-probe', 'reach')).json?.text, 'reached');
+  assert.deepEqual(bot.fake.callsOf('conversations.open').at(-1)!.params.users, 'UMEMBER');
+  const [dm, reply] = bot.fake.callsOf('chat.postMessage').slice(before);
+  assert.deepEqual([dm!.params.channel, dm!.params.text], ['DUMEMBER', 'just for you']);
+  assert.deepEqual([reply!.params.channel, reply!.params.thread_ts, reply!.params.text], [root.channel, root.messageId, 'in the thread']);
+  const outbox = bot.services.notifier.outbox('slack', 'T1');
+  assert.ok(outbox, 'the adapter registered its outbox');
+  const ref = await outbox.post(message('reminder', { visibility: { kind: 'channel', channel: 'CQUEST' } }));
+  assert.equal(bot.fake.callsOf('chat.postMessage').at(-1)!.params.text, 'reminder');
+  assert.equal(ref.channel, 'CQUEST');
+  assert.match(ref.messageId, /^1700000000\.\d{6}$/, 'the ts Slack gave, so the post can be edited later');
 });
 
 test('a channel the bot is not in gets a clear answer instead of an apology', async () => {
