@@ -1,7 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type BlockAction, type ButtonAction, type Logger as BoltLogger, LogLevel, type ViewSubmitAction, webApi } from '@slack/bolt';
+import {
+  type AllMiddlewareArgs,
+  App,
+  type BlockAction,
+  type ButtonAction,
+  type Logger as BoltLogger,
+  LogLevel,
+  type SlackActionMiddlewareArgs,
+  type SlackCommandMiddlewareArgs,
+  type SlackViewMiddlewareArgs,
+  type ViewSubmitAction,
+  webApi,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Actor } from '../../core/command.js';
@@ -36,6 +48,8 @@ export interface SlackOptions {
    * follows through the response URL. Default 2500.
    */
   readonly ackDeadlineMs?: number;
+  /** How long stop() waits for work under way before giving up on it. Default 10 000. */
+  readonly stopTimeoutMs?: number;
 }
 
 export interface RunningSlack {
@@ -187,9 +201,21 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     };
   }
 
+  /** Work still running after its acknowledgement; stop() lets it finish before the database closes. */
+  const inFlight = new Set<Promise<void>>();
+  function tracked<A>(handler: (args: A) => Promise<void>): (args: A) => Promise<void> {
+    return (args) => {
+      const work = handler(args);
+      inFlight.add(work);
+      const forget = () => void inFlight.delete(work);
+      work.then(forget, forget);
+      return work;
+    };
+  }
+
   // Slash commands: every command of the registry, under the optional prefix.
   const names = new Set(registry.commands.map((c) => c.name));
-  bolt.command(/^\/.+/, async ({ command, ack, client }) => {
+  bolt.command(/^\/.+/, tracked<SlackCommandMiddlewareArgs & AllMiddlewareArgs>(async ({ command, ack, client }) => {
     const guard = new AckGuard(ack, ackDeadlineMs, slog);
     try {
       const typed = command.command.replace(/^\//, '');
@@ -213,10 +239,10 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     } finally {
       await guard.ack();
     }
-  });
+  }));
 
   // Buttons: each carries the command line it stands for.
-  bolt.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_PREFIX}`), async ({ action, body, ack, client }) => {
+  bolt.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_PREFIX}`), tracked<SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs>(async ({ action, body, ack, client }) => {
     const guard = new AckGuard(ack, ackDeadlineMs, slog);
     await guard.ack(); // a button's acknowledgement carries nothing
     const channel = body.channel?.id ?? body.container?.channel_id;
@@ -239,10 +265,10 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     } catch (err) {
       await apologise(err, guard, false, answerer(client, body.response_url, channel, body.user.id));
     }
-  });
+  }));
 
   // Form submissions: checked by the declaration's rules, problems shown on their fields.
-  bolt.view<ViewSubmitAction>(FORM_CALLBACK, async ({ ack, body, view, client }) => {
+  bolt.view<ViewSubmitAction>(FORM_CALLBACK, tracked<SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs>(async ({ ack, body, view, client }) => {
     const guard = new AckGuard(ack, ackDeadlineMs, slog);
     try {
       const meta = readMetadata(view.private_metadata);
@@ -271,7 +297,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     } finally {
       await guard.ack();
     }
-  });
+  }));
 
   /**
    * A failure outside the dispatcher (which answers its own): logged with an incident id,
@@ -310,6 +336,11 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     port,
     stop: async () => {
       await bolt.stop();
+      // Let answers and posts under way finish (an action waiting on the database, a retried post), for a while.
+      let timer: NodeJS.Timeout | undefined;
+      const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopTimeoutMs ?? 10_000)));
+      await Promise.race([Promise.allSettled([...inFlight]), patience]);
+      clearTimeout(timer);
     },
   };
 }

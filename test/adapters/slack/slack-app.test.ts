@@ -318,6 +318,27 @@ test('a slow action is acknowledged before Slack’s deadline and answers throug
   assert.deepEqual([later.body.text, later.body.response_type], ['finally', 'in_channel']);
 });
 
+test('stopping lets an answer under way finish before the database closes', async () => {
+  const db = await freshDatabase('sqlite');
+  const own = await startBot(db.target);
+  try {
+    gate = new Promise((resolve) => (release = resolve));
+    const answer = await postSigned(own.url, slashCommandBody({ command: '/probe', text: 'wait', user: 'UMEMBER', responseUrl: own.fake.responseUrl('w') }), SECRET);
+    assert.equal(answer.text, '', 'acknowledged, still running');
+    let stopped = false;
+    const stopping = own.slack.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(stopped, false, 'stop waits for the running action');
+    release();
+    await stopping;
+    assert.equal(own.fake.responses.find((r) => r.id === 'w')?.body.text, 'finally', 'the answer went out before stop() returned');
+  } finally {
+    await own.fake.stop();
+    await own.db.destroy();
+    await db.drop();
+  }
+});
+
 test('a ratelimited chat.postMessage is retried after Retry-After and arrives once', async () => {
   const before = bot.fake.callsOf('chat.postMessage').length;
   bot.fake.failNext('chat.postMessage', { kind: 'ratelimited', retryAfter: 1 });
