@@ -17,6 +17,12 @@ const TRUE = new Set(['true', 'yes', 'on', '1', 'ja', 'wahr']);
 const FALSE = new Set(['false', 'no', 'off', '0', 'nein', 'falsch']);
 const length = (s: string): number => [...s].length;
 
+/** A typed yes/no word (`yes`, `off`, `ja`, ...) as a boolean; undefined when it is neither. */
+export function booleanWord(word: string): boolean | undefined {
+  const w = word.trim().toLowerCase();
+  return TRUE.has(w) ? true : FALSE.has(w) ? false : undefined;
+}
+
 /** One problem with the options given: the option it concerns (as given, for unknown ones) and the localised message. */
 export interface OptionProblem {
   readonly option: string;
@@ -94,11 +100,9 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
       return undefined;
     }
     case 'boolean': {
-      if (typeof value === 'boolean') return void set(value);
-      const word = given.toLowerCase();
-      if (TRUE.has(word)) return void set(true);
-      if (FALSE.has(word)) return void set(false);
-      return t('error.option.not_boolean', p);
+      const flag = typeof value === 'boolean' ? value : booleanWord(given);
+      if (flag === undefined) return t('error.option.not_boolean', p);
+      return void set(flag);
     }
     case 'choice': {
       const choice = spec.choices.find((c) => c.toLowerCase() === given.toLowerCase());

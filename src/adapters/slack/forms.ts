@@ -2,7 +2,7 @@ import type { FormField } from '../../core/forms.js';
 import type { Translate } from '../../core/i18n.js';
 import type { OptionSpec } from '../../core/options.js';
 import type { ChannelRef, UserRef } from '../../core/reply.js';
-import type { RawValue, Resolvers } from '../../core/validate.js';
+import { booleanWord, type RawValue, type Resolvers } from '../../core/validate.js';
 
 /** Modals generated from an action's declaration (`views.open`), and their submissions read back. */
 export const FORM_CALLBACK = 'form';
@@ -37,7 +37,8 @@ function element(field: FormField, t: Translate, resolvers: Resolvers): Record<s
       return { ...base, type: 'number_input', is_decimal_allowed: false, ...(text && /^[+-]?\d+$/.test(text) ? { initial_value: text } : {}) };
     case 'boolean': {
       const options = [option('true', t('slack.form.yes')), option('false', t('slack.form.no'))];
-      const initial = options.find((o) => o.value === text?.toLowerCase());
+      const flag = text === undefined ? undefined : booleanWord(text);
+      const initial = options.find((o) => o.value === String(flag));
       return { ...base, type: 'static_select', options, ...(initial ? { initial_option: initial } : {}) };
     }
     case 'choice': {
