@@ -1,4 +1,4 @@
-import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_ROLE } from '../entities/ChapterChannel.js';
+import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../entities/ChapterChannel.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
@@ -84,7 +84,11 @@ export const chapter = defineCommand({
         const { t, actor } = ctx;
         const found = ctx.options.name ? await chapterErrors(ctx, () => ctx.services.chapters.get(ctx.options.name!)) : await ctx.chapter();
         const place = { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel };
-        const [binding, channels] = await Promise.all([ctx.services.chapters.bindingKind(found, place), ctx.services.chapters.channels(found, place)]);
+        const [binding, channels, moderatorGroup] = await Promise.all([
+          ctx.services.chapters.bindingKind(found, place),
+          ctx.services.chapters.channels(found, place),
+          ctx.services.chapters.moderatorGroup(found, place),
+        ]);
         const set = CHANNEL_PURPOSES.filter((purpose) => channels[purpose]);
         return message([], {
           title: found.name,
@@ -97,6 +101,7 @@ export const chapter = defineCommand({
               name: t('chapter.field.channels'),
               value: set.length ? set.flatMap((purpose, i) => [i ? ', ' : '', `${t(`purpose.${purpose}`)}: `, channelLink(channels[purpose]!)]) : [t('chapter.channels.none')],
             },
+            ...(moderatorGroup ? [{ name: t('chapter.field.moderator_group'), value: [moderatorGroup] }] : []),
           ],
         });
       },
@@ -113,6 +118,7 @@ export const chapter = defineCommand({
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
         'learners-per-coach': option.integer({ description: 'opt.chapter.learners_per_coach', min: 1, max: 20 }),
         'moderator-role': option.role({ description: 'opt.chapter.moderator_role' }),
+        'moderator-group': option.string({ description: 'opt.chapter.moderator_group', maxLength: 64, placeholder: 'placeholder.moderator_group' }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -123,14 +129,18 @@ export const chapter = defineCommand({
         }
         const ratio = options['learners-per-coach'];
         const role = options['moderator-role'];
-        const rows: Partial<Record<ChapterPlace, string>> = { ...channels, ...(role ? { [MODERATOR_ROLE]: role.id } : {}) };
+        const group = options['moderator-group'];
+        const rows: Partial<Record<ChapterPlace, string>> = { ...channels, ...(role ? { [MODERATOR_ROLE]: role.id } : {}), ...(group ? { [MODERATOR_GROUP]: group } : {}) };
         if (!Object.keys(rows).length && ratio === undefined) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
         const where = { platform: actor.platform, workspace: actor.workspace };
         const found = await chapterErrors(ctx, async () => {
           const named = Object.keys(rows).length ? await ctx.services.chapters.setChannels(options.name, where, rows) : await ctx.services.chapters.get(options.name);
           return ratio === undefined ? named : ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
         });
-        const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]);
+        const summary = [
+          ...Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]),
+          ...(group ? [Object.keys(channels).length ? ', ' : '', `${t('purpose.moderator_group')} → ${group}`] : []),
+        ];
         const details = Object.entries(rows).map(([purpose, id]) => `${purpose}=${id}`);
         ctx.auditTarget(`chapter:${found.name}`, [...details, ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : [])].join(' '));
         return message([

@@ -3,10 +3,17 @@ import { Chapter } from './Chapter.js';
 
 export const CHANNEL_PURPOSES = ['questions', 'announcements', 'moderation', 'disclaimers'] as const;
 export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number];
-/** Not a channel: the row whose `channelId` holds the role that makes members moderators of the chapter here. */
+/** Not a channel: the row whose `channelId` holds the role that makes members moderators of the chapter here (Discord). */
 export const MODERATOR_ROLE = 'moderator-role';
-/** What a row of this table says: a channel by purpose, or the moderator role. */
-export type ChapterPlace = ChannelPurpose | typeof MODERATOR_ROLE;
+/**
+ * Not a channel either, but stored alike (per chapter, platform and workspace): the platform's
+ * group whose members moderate the chapter there (a Slack user group id).
+ */
+export const MODERATOR_GROUP = 'moderator-group';
+/** What a row of this table says: a channel by purpose, the moderator role or the moderator group. */
+export type ChapterPlace = ChannelPurpose | typeof MODERATOR_ROLE | typeof MODERATOR_GROUP;
+/** The Slack adapter's name for the same. */
+export type ChapterChannelPurpose = ChapterPlace;
 
 /**
  * Which channel a chapter uses for what, per platform and workspace: a chapter on Discord

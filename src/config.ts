@@ -65,6 +65,8 @@ const schema = z.object({
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' }).optional(),
   SLACK_PORT: int(3000, 1, 65_535),
   SLACK_COMMAND_PREFIX: z.string().regex(/^[a-z0-9-]*$/, { message: 'must be lowercase letters, digits and dashes, e.g. ots-' }).default(''),
+  SLACK_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://slack-proxy.example.org/api/' }).optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be the public http(s) URL of this bot, e.g. https://bot.example.org' }).optional(),
 });
 
 export interface Config {
@@ -95,8 +97,20 @@ export interface Config {
       }
     | undefined;
   readonly slack:
-    | { readonly botToken: string; readonly signingSecret: string | undefined; readonly appToken: string | undefined; readonly port: number; readonly commandPrefix: string }
+    | {
+        readonly botToken: string;
+        readonly signingSecret: string | undefined;
+        readonly appToken: string | undefined;
+        readonly port: number;
+        readonly commandPrefix: string;
+        /** The Web API's base URL; unset: Slack's own. For proxies, and for tests against a fake. */
+        readonly apiUrl: string | undefined;
+      }
     | undefined;
+  /** Where the bot is reachable from the internet (Slack's request URLs in HTTP mode), without a trailing slash. */
+  readonly publicUrl: string | undefined;
+  /** What the Slack app manifest needs, known before the app (and so its tokens) exists. */
+  readonly slackApp: { readonly commandPrefix: string; readonly socketMode: boolean };
 }
 
 /** Reads and checks the configuration; throws a ConfigError naming the first bad variable. */
@@ -140,7 +154,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         }
       : undefined,
     slack: c.SLACK_BOT_TOKEN
-      ? { botToken: c.SLACK_BOT_TOKEN, signingSecret: c.SLACK_SIGNING_SECRET, appToken: c.SLACK_APP_TOKEN, port: c.SLACK_PORT, commandPrefix: c.SLACK_COMMAND_PREFIX }
+      ? { botToken: c.SLACK_BOT_TOKEN, signingSecret: c.SLACK_SIGNING_SECRET, appToken: c.SLACK_APP_TOKEN, port: c.SLACK_PORT, commandPrefix: c.SLACK_COMMAND_PREFIX, apiUrl: c.SLACK_API_URL }
       : undefined,
+    publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
+    slackApp: { commandPrefix: c.SLACK_COMMAND_PREFIX, socketMode: Boolean(c.SLACK_APP_TOKEN) },
   };
 }

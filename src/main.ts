@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
 import { startDiscord } from './adapters/discord/adapter.js';
 import { runShards } from './adapters/discord/sharding.js';
+import { startSlack } from './adapters/slack/adapter.js';
+import { platformError } from './adapters/slack/web.js';
 import { type App, createApp, startScheduler } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
@@ -32,11 +34,6 @@ async function main(argv: readonly string[]): Promise<number> {
   const localeArg = argv[argv.indexOf('--locale') + 1];
   const locale = normaliseLocale(argv.includes('--locale') ? localeArg : config.locale);
 
-  if (!forceConsole && config.slack) {
-    process.stderr.write(`SLACK_BOT_TOKEN is set, but this version has no Slack adapter yet (see README, "Status"). Unset it, or run npm run console.\n`);
-    return 1;
-  }
-
   const discordShards = !forceConsole && config.discord && config.discord.shards !== 1 && !config.discord.shardProcess;
   let app;
   try {
@@ -55,7 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.env.DB_MIGRATE_ON_START = 'false';
     return untilSignal(log, await runShards({ file: fileURLToPath(import.meta.url), args: argv, config: config.discord!, log }));
   }
-  if (!forceConsole && config.discord) return runDiscord(app, config.discord, log, locale);
+  if (!forceConsole && (config.discord || config.slack)) return runPlatforms(app, config, log, locale);
 
   const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock });
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
@@ -70,26 +67,43 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** Runs the Discord adapter until SIGINT or SIGTERM, then closes the client and the database. */
-async function runDiscord(app: App, discord: NonNullable<Config['discord']>, log: Logger, locale: string): Promise<number> {
-  let adapter;
-  try {
-    adapter = await startDiscord({ ...app, log, config: discord, locale });
-  } catch (err) {
-    log.fatal({ err: safeError(err) }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
+/**
+ * Runs the configured platform adapters (Discord, Slack, or both in one process) until SIGINT or
+ * SIGTERM, then stops them, the scheduler and the database cleanly.
+ */
+async function runPlatforms(app: App, config: Config, log: Logger, locale: string): Promise<number> {
+  const running: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const r of running.reverse()) await r.stop();
     await app.close();
-    return 1;
+  };
+  if (config.discord) {
+    try {
+      running.push(await startDiscord({ ...app, log, config: config.discord, locale }));
+    } catch (err) {
+      log.fatal({ err: safeError(err) }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
+      await stopAll();
+      return 1;
+    }
   }
-  const scheduler = startScheduler(app, log);
-  return untilSignal(log, {
-    stop: async () => {
-      await scheduler.stop();
-      await adapter.stop();
-      await app.close();
-      // A shard process's IPC channel to its ShardingManager would keep it alive.
-      if (process.connected) process.disconnect();
-    },
-  });
+  // With Discord shards, each shard process runs Discord only: run Slack as a process of its own.
+  if (config.slack && !config.discord?.shardProcess) {
+    try {
+      running.push(await startSlack(app, config, log));
+    } catch (err) {
+      const refused = platformError(err);
+      if (refused) process.stderr.write(`Slack refused SLACK_BOT_TOKEN (${refused}): check the token in the app's "OAuth & Permissions".\n`);
+      else log.fatal({ err: safeError(err) }, 'could not start the Slack adapter');
+      await stopAll();
+      return 1;
+    }
+  }
+  running.push(startScheduler(app, log));
+  const code = await untilSignal(log, { stop: stopAll });
+  log.info('stopped');
+  // A shard process's IPC channel to its ShardingManager would keep it alive.
+  if (process.connected) process.disconnect();
+  return code;
 }
 
 /** Waits for SIGINT or SIGTERM, then stops what runs and returns the exit code 0. */

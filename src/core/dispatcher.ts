@@ -88,7 +88,7 @@ export class Dispatcher {
     // and everything they typed (an anonymous question, a report's reason).
     const sensitive = [interaction.actor.id, interaction.actor.name];
     try {
-      const { leaf, raw } = this.resolve(interaction.invocation, t);
+      const { leaf, raw } = resolveInvocation(this.deps.registry, interaction.invocation, t);
       command = leaf.path.join(' ');
       for (const value of Object.values(raw)) if (typeof value === 'string') sensitive.push(value);
       await this.admit(leaf, interaction.actor, t);
@@ -131,34 +131,6 @@ export class Dispatcher {
       await this.answerSafely(state, message(t('error.unexpected', { incident })), command);
       return 'incident';
     }
-  }
-
-  private resolve(invocation: Invocation, t: Translate): { leaf: Leaf; raw: RawOptions } {
-    const { registry } = this.deps;
-    if (invocation.kind === 'structured') {
-      const found = registry.get(invocation.path) ?? registry.resolve(invocation.path, t).leaf;
-      return { leaf: found, raw: invocation.options };
-    }
-    const parsed = parseCommandLine(invocation.text, t, invocation.startColumn);
-    const { leaf, used } = registry.resolve(parsed.words.map((w) => w.text), t);
-    const raw: Record<string, string> = {};
-    for (const o of parsed.options) {
-      if (o.name in raw) throw new UserError('usage.duplicate_option', t('error.option.duplicate', { option: o.name }));
-      raw[o.name] = o.value;
-    }
-    const free = parsed.words.slice(used);
-    if (free.length) {
-      // Free words fill the one required option not given by name (`/workshop claim 3`), or
-      // the only option an action has (`/help chapter`).
-      const all = Object.entries(optionsOf(leaf.action));
-      const required = all.filter(([name, spec]) => spec.required && !(name in raw));
-      const missing = required.length ? required : all.length === 1 && !(all[0]![0] in raw) ? all : [];
-      if (missing.length !== 1) {
-        throw new UserError('usage.unexpected_text', `${t('error.option.unexpected_text', { given: free[0]!.text })}\n${t('error.usage', { usage: registry.usage(leaf, t) })}`);
-      }
-      raw[missing[0]![0]] = free.map((w) => w.text).join(' ');
-    }
-    return { leaf, raw };
   }
 
   /** Rate limit first (so floods stop cheaply), then permission. */
@@ -236,6 +208,39 @@ export class Dispatcher {
       this.deps.log.warn({ command, err: safeError(err) }, 'could not deliver the answer');
     }
   }
+}
+
+/**
+ * Finds the action an invocation names and its raw options: for a typed line, the options
+ * given by name plus free words, which fill the one required option not given by name
+ * (`/workshop claim 3`) or the only option an action has (`/help chapter`). Adapters use it
+ * too, to see whether an action invoked without its required options should open a form.
+ */
+export function resolveInvocation(registry: CommandRegistry, invocation: Invocation, t: Translate): { leaf: Leaf; raw: RawOptions } {
+  if (invocation.kind === 'structured') {
+    const found = registry.get(invocation.path) ?? registry.resolve(invocation.path, t).leaf;
+    return { leaf: found, raw: invocation.options };
+  }
+  const parsed = parseCommandLine(invocation.text, t, invocation.startColumn);
+  const { leaf, used } = registry.resolve(parsed.words.map((w) => w.text), t);
+  const raw: Record<string, string> = {};
+  for (const o of parsed.options) {
+    if (o.name in raw) throw new UserError('usage.duplicate_option', t('error.option.duplicate', { option: o.name }));
+    raw[o.name] = o.value;
+  }
+  const free = parsed.words.slice(used);
+  if (free.length) {
+    // Free words fill the one required option not given by name (`/workshop claim 3`), or
+    // the only option an action has (`/help chapter`).
+    const all = Object.entries(optionsOf(leaf.action));
+    const required = all.filter(([name, spec]) => spec.required && !(name in raw));
+    const missing = required.length ? required : all.length === 1 && !(all[0]![0] in raw) ? all : [];
+    if (missing.length !== 1) {
+      throw new UserError('usage.unexpected_text', `${t('error.option.unexpected_text', { given: free[0]!.text })}\n${t('error.usage', { usage: registry.usage(leaf, t) })}`);
+    }
+    raw[missing[0]![0]] = free.map((w) => w.text).join(' ');
+  }
+  return { leaf, raw };
 }
 
 /**

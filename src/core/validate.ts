@@ -18,6 +18,52 @@ const TRUE = new Set(['true', 'yes', 'on', '1', 'ja', 'wahr']);
 const FALSE = new Set(['false', 'no', 'off', '0', 'nein', 'falsch']);
 const length = (s: string): number => [...s].length;
 
+/** A typed yes/no word (`yes`, `off`, `ja`, ...) as a boolean; undefined when it is neither. */
+export function booleanWord(word: string): boolean | undefined {
+  const w = word.trim().toLowerCase();
+  return TRUE.has(w) ? true : FALSE.has(w) ? false : undefined;
+}
+
+/** One problem with the options given: the option it concerns (as given, for unknown ones) and the localised message. */
+export interface OptionProblem {
+  readonly option: string;
+  readonly message: string;
+}
+
+/**
+ * Checks raw options against the declaration and converts them to the declared types,
+ * collecting every problem with the option it belongs to (forms show each on its field).
+ */
+export function checkOptions(
+  specs: Readonly<Record<string, OptionSpec>>,
+  raw: RawOptions,
+  ctx: { t: Translate; command: string; resolvers: Resolvers },
+): { values: Record<string, unknown>; problems: OptionProblem[] } {
+  const { t } = ctx;
+  const problems: OptionProblem[] = [];
+  const values: Record<string, unknown> = {};
+  const names = Object.keys(specs);
+
+  for (const given of Object.keys(raw)) {
+    if (!(given in specs)) {
+      const message = names.length ? t('error.option.unknown', { command: ctx.command, option: given, choices: names.join(', ') }) : t('error.option.none', { command: ctx.command });
+      problems.push({ option: given, message });
+    }
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    let value = raw[name];
+    if (typeof value === 'string' && spec.type !== 'text') value = value.trim();
+    if (typeof value === 'string' && spec.type === 'text') value = value.replace(/^\s+|\s+$/g, '');
+    if (value === undefined || value === '') {
+      if (spec.required) problems.push({ option: name, message: t('error.option.missing', { option: name }) });
+      continue;
+    }
+    const problem = convert(name, spec, value, ctx.resolvers, t, (v) => (values[name] = v));
+    if (problem) problems.push({ option: name, message: problem });
+  }
+  return { values, problems };
+}
+
 /**
  * Checks raw options against the declaration and converts them to the declared types.
  * Every problem is reported at once, followed by the usage line, so one correction suffices.
@@ -27,28 +73,8 @@ export function validateOptions(
   raw: RawOptions,
   ctx: { t: Translate; command: string; usage: string; resolvers: Resolvers },
 ): Record<string, unknown> {
-  const { t } = ctx;
-  const problems: string[] = [];
-  const values: Record<string, unknown> = {};
-  const names = Object.keys(specs);
-
-  for (const given of Object.keys(raw)) {
-    if (!(given in specs)) {
-      problems.push(names.length ? t('error.option.unknown', { command: ctx.command, option: given, choices: names.join(', ') }) : t('error.option.none', { command: ctx.command }));
-    }
-  }
-  for (const [name, spec] of Object.entries(specs)) {
-    let value = raw[name];
-    if (typeof value === 'string' && spec.type !== 'text') value = value.trim();
-    if (typeof value === 'string' && spec.type === 'text') value = value.replace(/^\s+|\s+$/g, '');
-    if (value === undefined || value === '') {
-      if (spec.required) problems.push(t('error.option.missing', { option: name }));
-      continue;
-    }
-    const problem = convert(name, spec, value, ctx.resolvers, t, (v) => (values[name] = v));
-    if (problem) problems.push(problem);
-  }
-  if (problems.length) throw new UserError('usage.invalid_options', [...problems, t('error.usage', { usage: ctx.usage })].join('\n'));
+  const { values, problems } = checkOptions(specs, raw, ctx);
+  if (problems.length) throw new UserError('usage.invalid_options', [...problems.map((p) => p.message), ctx.t('error.usage', { usage: ctx.usage })].join('\n'));
   return values;
 }
 
@@ -75,11 +101,9 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
       return undefined;
     }
     case 'boolean': {
-      if (typeof value === 'boolean') return void set(value);
-      const word = given.toLowerCase();
-      if (TRUE.has(word)) return void set(true);
-      if (FALSE.has(word)) return void set(false);
-      return t('error.option.not_boolean', p);
+      const flag = typeof value === 'boolean' ? value : booleanWord(given);
+      if (flag === undefined) return t('error.option.not_boolean', p);
+      return void set(flag);
     }
     case 'choice': {
       const choice = spec.choices.find((c) => c.toLowerCase() === given.toLowerCase());

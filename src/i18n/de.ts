@@ -4,6 +4,7 @@ import * as workshops from './workshops.js';
 import * as discord from './discord.js';
 import * as mod from './mod.js';
 import * as partners from './partners.js';
+import * as slack from './slack.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -14,4 +15,5 @@ export const de: Catalogue = {
   ...discord.de,
   ...partners.de,
   ...mod.de,
+  ...slack.de,
 };

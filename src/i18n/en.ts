@@ -4,6 +4,7 @@ import * as workshops from './workshops.js';
 import * as discord from './discord.js';
 import * as mod from './mod.js';
 import * as partners from './partners.js';
+import * as slack from './slack.js';
 import type { Texts } from './types.js';
 
 /**
@@ -17,6 +18,7 @@ export const en = {
   ...discord.en,
   ...partners.en,
   ...mod.en,
+  ...slack.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

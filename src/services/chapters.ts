@@ -1,6 +1,6 @@
 import { Chapter } from '../../entities/Chapter.js';
 import { ChapterBinding } from '../../entities/ChapterBinding.js';
-import { type ChannelPurpose, ChapterChannel, type ChapterPlace, MODERATOR_ROLE } from '../../entities/ChapterChannel.js';
+import { CHANNEL_PURPOSES, type ChannelPurpose, ChapterChannel, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../../entities/ChapterChannel.js';
 import type { Clock } from '../core/clock.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
@@ -139,12 +139,19 @@ export class ChapterService {
   /** The chapter's channels in one workspace, by purpose (the moderator role is not a channel). */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
     const rows = await this.store.manager.getRepository(ChapterChannel).findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
-    return Object.fromEntries(rows.filter((r) => r.purpose !== MODERATOR_ROLE).map((r) => [r.purpose, r.channelId]));
+    const purposes: readonly string[] = CHANNEL_PURPOSES;
+    return Object.fromEntries(rows.filter((r) => purposes.includes(r.purpose)).map((r) => [r.purpose, r.channelId]));
   }
 
   /** The role whose members moderate the chapter in this workspace (Discord), if one is set. */
   async moderatorRole(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | null> {
     const row = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_ROLE });
     return row?.channelId ?? null;
+  }
+
+  /** The platform group whose members moderate the chapter in one workspace (`/chapter set moderator-group:`), if set. */
+  async moderatorGroup(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | undefined> {
+    const row = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_GROUP });
+    return row?.channelId;
   }
 }

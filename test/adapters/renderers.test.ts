@@ -42,11 +42,12 @@ test('Discord: deliberate pings, times and code blocks keep working', () => {
   assert.deepEqual(out.components, [{ type: 1, components: [{ type: 2, style: 2, label: 'Me too', custom_id: 'cmd:/ask metoo id:3' }] }]);
 });
 
-test('Slack: mentions and links typed by a member come out inert', () => {
+test('Slack: mentions and links typed by a member come out inert, and Slack is told not to parse plain words', () => {
   const out = renderSlack(message([p(INJECTIONS)], { title: '<!channel> title', visibility: { kind: 'channel', channel: 'q' } }));
   const all = JSON.stringify(out);
   for (const live of ['<!channel>', '<!here>', '<!everyone>', '<@U0123ABC>', '<!subteam^', '<https://evil.example|']) assert.ok(!all.includes(live), `${live} survived`);
   assert.match(out.text, /&lt;!channel&gt;/);
+  for (const b of out.blocks) if (b.type === 'section' && 'text' in b) assert.equal(b.text.verbatim, true);
 });
 
 test('Slack: whatever a member types, no < or > reaches Slack unescaped (property)', () => {
@@ -67,6 +68,9 @@ test('Slack: deliberate mentions, local times with a fallback, and buttons carry
       buttons: [{ label: 'Me too', command: '/ask metoo id:3', style: 'primary' }],
     }),
   );
-  assert.deepEqual(out.blocks[0], { type: 'section', text: { type: 'mrkdwn', text: 'Hi <@U1> at <!date^1806249600^{date_long_pretty} {time}|2027-03-28 16:00 UTC> &amp; <https://opentechschool.org|OTS>' } });
+  assert.deepEqual(out.blocks[0], {
+    type: 'section',
+    text: { type: 'mrkdwn', text: 'Hi <@U1> at <!date^1806249600^{date_long_pretty} {time}|2027-03-28 16:00 UTC> &amp; <https://opentechschool.org|OTS>', verbatim: true },
+  });
   assert.deepEqual(out.blocks[1], { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Me too' }, action_id: 'cmd:0', value: '/ask metoo id:3', style: 'primary' }] });
 });

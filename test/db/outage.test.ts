@@ -6,7 +6,7 @@ import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { capturedLogger, freshDatabase, postgresUnavailable, TEST_POSTGRES_URL } from '../helpers.js';
+import { capturedLogger, freePort, freshDatabase, postgresUnavailable, TEST_POSTGRES_URL } from '../helpers.js';
 
 /**
  * A TCP proxy in front of PostgreSQL, at the network edge: closing it is the database going
@@ -40,13 +40,6 @@ class Outage {
   }
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('while PostgreSQL is away commands get “try again in a moment”, and the bot recovers by itself', async (t) => {
   const reason = await postgresUnavailable();

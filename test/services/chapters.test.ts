@@ -76,3 +76,21 @@ test('members are remembered once, even when two commands race', (t) =>
       await db.destroy();
     }
   }));
+
+test('a chapter’s moderator group is stored per workspace beside its channels, and is not one of them', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services } = await servicesOn(target, clock);
+    const chapters = services.chapters;
+    try {
+      const { chapter } = await chapters.create({ name: 'Bristol', timeZone: 'Europe/London' });
+      const slack = { platform: 'slack', workspace: 'T1' };
+      assert.equal(await chapters.moderatorGroup(chapter, slack), undefined);
+      await chapters.setChannels('Bristol', slack, { questions: 'CQ', 'moderator-group': 'S1' });
+      await chapters.setChannels('Bristol', slack, { 'moderator-group': 'S2' });
+      assert.equal(await chapters.moderatorGroup(chapter, slack), 'S2', 'setting it again replaces it');
+      assert.equal(await chapters.moderatorGroup(chapter, { platform: 'slack', workspace: 'T2' }), undefined, 'per workspace');
+      assert.deepEqual(await chapters.channels(chapter, slack), { questions: 'CQ' });
+    } finally {
+      await db.destroy();
+    }
+  }));

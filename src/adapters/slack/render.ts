@@ -13,10 +13,17 @@ export interface SlackPayload {
   blocks: SlackBlock[];
 }
 
+/** `verbatim`: Slack must not turn plain words into links or mentions; only the markup we wrote counts. */
+export interface Mrkdwn {
+  type: 'mrkdwn';
+  text: string;
+  verbatim: true;
+}
+
 export type SlackBlock =
-  | { type: 'section'; text: { type: 'mrkdwn'; text: string }; fields?: { type: 'mrkdwn'; text: string }[] }
-  | { type: 'section'; fields: { type: 'mrkdwn'; text: string }[] }
-  | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
+  | { type: 'section'; text: Mrkdwn; fields?: Mrkdwn[] }
+  | { type: 'section'; fields: Mrkdwn[] }
+  | { type: 'context'; elements: Mrkdwn[] }
   | { type: 'actions'; elements: SlackButton[] };
 
 export interface SlackButton {
@@ -86,6 +93,8 @@ function block(b: Block): string {
   }
 }
 
+const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text, verbatim: true });
+
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }
@@ -95,8 +104,8 @@ export function renderSlack(m: Message): SlackPayload {
   const body = m.body.map(block);
   const title = m.title ? `*${escapeSlack(m.title)}*` : undefined;
   const sections = [title, ...body].filter((s): s is string => Boolean(s));
-  for (const text of sections) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } });
-  const fields = (m.fields ?? []).map((f) => ({ type: 'mrkdwn' as const, text: truncate(`*${escapeSlack(f.name)}*\n${inline(f.value)}`, SLACK_LIMITS.fieldText) }));
+  for (const text of sections) blocks.push({ type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) });
+  const fields = (m.fields ?? []).map((f) => mrkdwn(truncate(`*${escapeSlack(f.name)}*\n${inline(f.value)}`, SLACK_LIMITS.fieldText)));
   for (let i = 0; i < fields.length; i += SLACK_LIMITS.fields) blocks.push({ type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fields) });
   const buttons = (m.buttons ?? []).slice(0, SLACK_LIMITS.buttons).map(
     (b, i): SlackButton => ({

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tempDir } from '../../helpers.js';
+import { freePort, tempDir } from '../../helpers.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 import { FakeDiscord } from '../../support/fake-discord.js';
 import { spawnNpm } from '../../support/npm.js';
 
@@ -28,13 +30,38 @@ test('npm start with DISCORD_TOKEN connects to Discord, answers /help, and close
   }
 });
 
-test('npm start with SLACK_BOT_TOKEN still says the Slack adapter is not in this version', async () => {
+test('npm start with DISCORD_TOKEN and SLACK_BOT_TOKEN runs both adapters in one process, and SIGTERM stops both', async () => {
+  const fake = await FakeDiscord.start();
+  const slack = await new FakeSlack().start();
   const tmp = tempDir();
+  const port = await freePort();
+  const secret = 'both-adapters-signing-secret';
+  const bot = spawnNpm(['start', '--silent'], {
+    DATA_DIR: tmp.dir,
+    LOG_LEVEL: 'info',
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    SLACK_BOT_TOKEN: 'xoxb-both',
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_PORT: String(port),
+  });
   try {
-    const run = await spawnNpm(['start', '--silent'], { DATA_DIR: tmp.dir, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).done;
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /SLACK_BOT_TOKEN is set, but this version has no Slack adapter yet/);
+    await fake.waitFor(() => (/Discord ready/.test(bot.output()) && /slack adapter listening/.test(bot.output())) || undefined, 'both adapters up', 30_000);
+    const i = fake.slash({ id: '555555555555555501', username: 'alice' }, 'help');
+    const discordAnswer = await fake.waitFor(() => fake.responses(i)[0]);
+    assert.match(JSON.stringify(discordAnswer.body), /Commands you can run/);
+    const slackAnswer = await postSigned(`http://127.0.0.1:${port}/slack/events`, slashCommandBody({ command: '/help', text: '', user: 'UANY', responseUrl: slack.responseUrl('r') }), secret);
+    assert.match(String(slackAnswer.json?.text), /Commands you can run/);
+    bot.signal('SIGTERM');
+    const run = await bot.done;
+    assert.match(run.stderr, /"msg":"stopping"[^]*"msg":"stopped"/);
+    assert.equal(fake.connected, false, 'the gateway is closed');
   } finally {
+    bot.signal('SIGKILL');
+    await fake.close();
+    await slack.stop();
     tmp.remove();
   }
 });

@@ -1,0 +1,424 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type AllMiddlewareArgs,
+  App,
+  type BlockAction,
+  type ButtonAction,
+  type Logger as BoltLogger,
+  LogLevel,
+  type SlackActionMiddlewareArgs,
+  type SlackCommandMiddlewareArgs,
+  type SlackViewMiddlewareArgs,
+  type ViewSubmitAction,
+  webApi,
+} from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import type { Actor } from '../../core/command.js';
+import { type Dispatcher, type Invocation, type Responder, resolveInvocation } from '../../core/dispatcher.js';
+import { safeError } from '../../core/errors.js';
+import { fieldErrors, formFor } from '../../core/forms.js';
+import { normaliseLocale, translator, type Translate } from '../../core/i18n.js';
+import type { CommandRegistry } from '../../core/registry.js';
+import { type Message, message } from '../../core/reply.js';
+import type { RawValue, Resolvers } from '../../core/validate.js';
+import type { Services } from '../../services/index.js';
+import { ACTION_PREFIX } from './render.js';
+import { FORM_CALLBACK, formView, readMetadata, submittedOptions } from './forms.js';
+import { fromSlackText } from './text.js';
+import { postToResponseUrl, type ResponsePayload, responsePayload, SlackOutbox } from './web.js';
+
+type WebClient = InstanceType<typeof webApi.WebClient>;
+
+/** The parts of the app the adapter drives (tests pass their own registry and dispatcher). */
+export interface SlackPieces {
+  readonly registry: CommandRegistry;
+  readonly dispatcher: Dispatcher;
+  readonly services: Services;
+}
+
+export interface SlackOptions {
+  /** HTTP mode: where to listen. Default: SLACK_PORT on every interface. */
+  readonly listen?: { readonly port: number; readonly host?: string };
+  /**
+   * Slack gives up on a request after 3 seconds. Whatever happens (a slow `users.info`, a
+   * slow action), the request is acknowledged after this many milliseconds; the answer then
+   * follows through the response URL. Default 2500.
+   */
+  readonly ackDeadlineMs?: number;
+  /** How long stop() waits for work under way before giving up on it. Default 10 000. */
+  readonly stopTimeoutMs?: number;
+}
+
+export interface RunningSlack {
+  /** HTTP mode: the port listened on. */
+  readonly port: number | undefined;
+  stop(): Promise<void>;
+}
+
+export const SLACK_PATH = '/slack/events';
+const PLATFORM = 'slack';
+
+/**
+ * Starts the Slack adapter: a Bolt app in HTTP mode (`/slack/events`) or, with an app-level
+ * token, in Socket Mode. Slash commands and buttons become neutral interactions for the
+ * dispatcher; actions declared with forms open modals; the bot's posts go through the Web API.
+ */
+export async function startSlack(pieces: SlackPieces, config: Config, log: Logger, options: SlackOptions = {}): Promise<RunningSlack> {
+  const slack = config.slack;
+  if (!slack) throw new Error('startSlack needs SLACK_BOT_TOKEN');
+  const { registry, dispatcher, services } = pieces;
+  const ackDeadlineMs = options.ackDeadlineMs ?? 2500;
+  const socketMode = Boolean(slack.appToken);
+  const slog = log.child({ adapter: PLATFORM });
+
+  const bolt = new App({
+    token: slack.botToken,
+    ...(socketMode
+      ? { socketMode: true, appToken: slack.appToken }
+      : {
+          signingSecret: slack.signingSecret,
+          endpoints: SLACK_PATH,
+          customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n') }],
+        }),
+    logger: boltLogger(slog),
+    clientOptions: {
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      // A `ratelimited` answer is retried after its Retry-After; other failures a few times, then given up.
+      retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+      rejectRateLimitedCalls: false,
+      timeout: 10_000,
+    },
+    deferInitialization: true,
+  });
+  // auth.test: a wrong token stops start-up here rather than at the first command.
+  await bolt.init();
+  const auth = await bolt.client.auth.test();
+  const botName = auth.user ?? 'bot';
+  const defaultLocale = config.locale;
+
+  services.notifier.register(PLATFORM, () => new SlackOutbox(bolt.client, translator(defaultLocale), botName));
+
+  bolt.error(async (err) => {
+    slog.error({ err: safeError(err) }, 'slack request failed');
+  });
+
+  /** Who is acting, in which language, and whether they moderate the chapter bound here. */
+  async function identify(client: WebClient, team: string, user: string, fallbackName: string, channel: string): Promise<{ actor: Actor; locale: string; t: Translate }> {
+    let info: Awaited<ReturnType<WebClient['users']['info']>>['user'];
+    try {
+      info = (await client.users.info({ user, include_locale: true })).user;
+    } catch (err) {
+      slog.warn({ err: safeError(err) }, 'users.info failed: acting as a member without moderator rights');
+    }
+    const name = info?.profile?.display_name || info?.real_name || info?.name || fallbackName;
+    const admin = Boolean(info?.is_admin || info?.is_owner || info?.is_primary_owner);
+    const isModerator = admin || (await inModeratorGroup(client, team, user, channel));
+    const locale = normaliseLocale(info?.locale ?? defaultLocale);
+    return { actor: { platform: PLATFORM, workspace: team, id: user, name, isModerator }, locale, t: translator(locale) };
+  }
+
+  async function inModeratorGroup(client: WebClient, team: string, user: string, channel: string): Promise<boolean> {
+    const chapter = await services.chapters.resolve({ platform: PLATFORM, workspace: team, channel });
+    const group = chapter && (await services.chapters.moderatorGroup(chapter, { platform: PLATFORM, workspace: team }));
+    if (!group) return false;
+    try {
+      const members = await client.usergroups.users.list({ usergroup: group });
+      return (members.users ?? []).includes(user);
+    } catch (err) {
+      slog.warn({ err: safeError(err), group }, 'the chapter’s moderator group could not be read');
+      return false;
+    }
+  }
+
+  /** Runs one invocation: opens a form where the action wants one, dispatches otherwise. */
+  async function run(input: {
+    client: WebClient;
+    guard: AckGuard;
+    ackCarriesAnswer: boolean;
+    team: string;
+    user: string;
+    userName: string;
+    channel: string;
+    invocation: Invocation;
+    resolvers: Resolvers;
+    responseUrl: string | undefined;
+    triggerId: string | undefined;
+  }): Promise<void> {
+    const { client, guard, channel } = input;
+    const { actor, locale, t } = await identify(client, input.team, input.user, input.userName, channel);
+    if (input.triggerId && (await openFormIfWanted(client, actor, t, input.invocation, input.resolvers, input.triggerId, { channel, responseUrl: input.responseUrl }))) {
+      await guard.ack();
+      return;
+    }
+    await dispatcher.dispatch({
+      actor,
+      channel,
+      locale,
+      invocation: input.invocation,
+      resolvers: input.resolvers,
+      responder: new SlackResponder(guard, input.ackCarriesAnswer, answerer(client, input.responseUrl, channel, input.user)),
+      outbox: new SlackOutbox(client, t, botName),
+    });
+  }
+
+  async function openFormIfWanted(
+    client: WebClient,
+    actor: Actor,
+    t: Translate,
+    invocation: Invocation,
+    resolvers: Resolvers,
+    triggerId: string,
+    where: { channel: string; responseUrl: string | undefined },
+  ): Promise<boolean> {
+    let resolved;
+    try {
+      resolved = resolveInvocation(registry, invocation, t);
+    } catch {
+      return false; // the dispatcher answers the same error
+    }
+    const fields = formFor(resolved.leaf, resolved.raw);
+    if (!fields || !(await dispatcher.mayRun(resolved.leaf, actor))) return false;
+    const view = formView(fields, { path: resolved.leaf.path, channel: where.channel, ...(where.responseUrl ? { responseUrl: where.responseUrl } : {}) }, t, resolvers);
+    try {
+      await client.views.open({ trigger_id: triggerId, view: view as never });
+      return true;
+    } catch (err) {
+      // An expired trigger or a refused view: the member gets the usage line instead of nothing.
+      slog.warn({ err: safeError(err), command: resolved.leaf.path.join(' ') }, 'could not open the form');
+      return false;
+    }
+  }
+
+  /** Where answers go after the acknowledgement: the response URL, or an ephemeral message when there is none. */
+  function answerer(client: WebClient, responseUrl: string | undefined, channel: string, user: string): (payload: ResponsePayload) => Promise<void> {
+    if (responseUrl) return (payload) => postToResponseUrl(responseUrl, payload);
+    return async ({ text, blocks, response_type }) => {
+      if (response_type === 'in_channel') await client.chat.postMessage({ channel, text, blocks });
+      else await client.chat.postEphemeral({ channel, user, text, blocks });
+    };
+  }
+
+  /** Work still running after its acknowledgement; stop() lets it finish before the database closes. */
+  const inFlight = new Set<Promise<void>>();
+  function tracked<A>(handler: (args: A) => Promise<void>): (args: A) => Promise<void> {
+    return (args) => {
+      const work = handler(args);
+      inFlight.add(work);
+      const forget = () => void inFlight.delete(work);
+      work.then(forget, forget);
+      return work;
+    };
+  }
+
+  // Slash commands: every command of the registry, under the optional prefix.
+  const names = new Set(registry.commands.map((c) => c.name));
+  bolt.command(/^\/.+/, tracked<SlackCommandMiddlewareArgs & AllMiddlewareArgs>(async ({ command, ack, client }) => {
+    const guard = new AckGuard(ack, ackDeadlineMs, slog);
+    try {
+      const typed = command.command.replace(/^\//, '');
+      const name = typed.startsWith(slack.commandPrefix) && names.has(typed.slice(slack.commandPrefix.length)) ? typed.slice(slack.commandPrefix.length) : typed;
+      const line = fromSlackText(command.text ?? '');
+      await run({
+        client,
+        guard,
+        ackCarriesAnswer: true,
+        team: command.team_id,
+        user: command.user_id,
+        userName: command.user_name,
+        channel: command.channel_id,
+        invocation: { kind: 'line', text: `/${name} ${line.text}`, startColumn: 1 + typed.length - name.length },
+        resolvers: line.resolvers,
+        responseUrl: command.response_url,
+        triggerId: command.trigger_id,
+      });
+    } catch (err) {
+      await apologise(err, guard, true, answerer(client, command.response_url, command.channel_id, command.user_id));
+    } finally {
+      await guard.ack();
+    }
+  }));
+
+  // Buttons: each carries the command line it stands for.
+  bolt.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_PREFIX}`), tracked<SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs>(async ({ action, body, ack, client }) => {
+    const guard = new AckGuard(ack, ackDeadlineMs, slog);
+    await guard.ack(); // a button's acknowledgement carries nothing
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const team = body.team?.id ?? body.user.team_id;
+    if (!channel || !team) return;
+    try {
+      await run({
+        client,
+        guard,
+        ackCarriesAnswer: false,
+        team,
+        user: body.user.id,
+        userName: body.user.username ?? body.user.name ?? body.user.id,
+        channel,
+        invocation: { kind: 'line', text: action.value ?? '' },
+        resolvers: {},
+        responseUrl: body.response_url,
+        triggerId: body.trigger_id,
+      });
+    } catch (err) {
+      await apologise(err, guard, false, answerer(client, body.response_url, channel, body.user.id));
+    }
+  }));
+
+  // Form submissions: checked by the declaration's rules, problems shown on their fields.
+  bolt.view<ViewSubmitAction>(FORM_CALLBACK, tracked<SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs>(async ({ ack, body, view, client }) => {
+    const guard = new AckGuard(ack, ackDeadlineMs, slog);
+    try {
+      const meta = readMetadata(view.private_metadata);
+      const leaf = meta && registry.get(meta.path);
+      if (!meta || !leaf) return;
+      const team = body.team?.id ?? body.user.team_id ?? '';
+      const { actor, locale, t } = await identify(client, team, body.user.id, body.user.name, meta.channel);
+      const specs = leaf.action.options ?? {};
+      const raw = await withUserNames(client, submittedOptions(specs, view.state.values));
+      const errors = fieldErrors(leaf, raw, t, {});
+      // Problems go on their fields; past the deadline (too late for that) the dispatcher answers them as a message.
+      if (Object.keys(errors).length && (await guard.ack({ response_action: 'errors', errors }))) return;
+      await guard.ack();
+      await dispatcher.dispatch({
+        actor,
+        channel: meta.channel,
+        locale,
+        invocation: { kind: 'structured', path: leaf.path, options: raw },
+        resolvers: {},
+        responder: new SlackResponder(guard, false, answerer(client, meta.responseUrl, meta.channel, body.user.id)),
+        outbox: new SlackOutbox(client, t, botName),
+      });
+    } catch (err) {
+      const meta = readMetadata(view.private_metadata);
+      await apologise(err, guard, false, meta ? answerer(client, meta.responseUrl, meta.channel, body.user.id) : async () => undefined);
+    } finally {
+      await guard.ack();
+    }
+  }));
+
+  /**
+   * A failure outside the dispatcher (which answers its own): logged with an incident id,
+   * never with the request, and the member is told rather than left with "failed".
+   */
+  async function apologise(err: unknown, guard: AckGuard, ackCarriesAnswer: boolean, send: (payload: ResponsePayload) => Promise<void>): Promise<void> {
+    const incident = randomBytes(4).toString('hex');
+    slog.error({ incident, err: safeError(err) }, 'slack request failed');
+    const payload = responsePayload(message(translator(defaultLocale)('error.unexpected', { incident })));
+    if (ackCarriesAnswer && (await guard.ack(payload))) return;
+    await send(payload).catch((sendErr: unknown) => slog.warn({ incident, err: safeError(sendErr) }, 'could not deliver the apology'));
+  }
+
+  /** Members picked in a form arrive as ids; the core wants their names too. */
+  async function withUserNames(client: WebClient, raw: Record<string, RawValue>): Promise<Record<string, RawValue>> {
+    const out = { ...raw };
+    for (const [name, value] of Object.entries(raw)) {
+      if (typeof value !== 'object' || !('name' in value) || value.name !== value.id) continue;
+      const user = await client.users.info({ user: value.id }).then((r) => r.user, () => undefined);
+      out[name] = { id: value.id, name: user?.profile?.display_name || user?.real_name || user?.name || value.id };
+    }
+    return out;
+  }
+
+  let port: number | undefined;
+  if (socketMode) {
+    await bolt.start();
+    slog.info('slack adapter connected (Socket Mode)');
+  } else {
+    const listen = options.listen ?? { port: slack.port };
+    const server = (await bolt.start(listen)) as Server;
+    port = (server.address() as AddressInfo).port;
+    slog.info({ port, path: SLACK_PATH }, 'slack adapter listening (HTTP)');
+  }
+  return {
+    port,
+    stop: async () => {
+      await bolt.stop();
+      // Let answers and posts under way finish (an action waiting on the database, a retried post), for a while.
+      let timer: NodeJS.Timeout | undefined;
+      const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopTimeoutMs ?? 10_000)));
+      await Promise.race([Promise.allSettled([...inFlight]), patience]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Acknowledges a request exactly once: with the first answer when it comes in time, with
+ * nothing at the deadline otherwise (the answer then goes to the response URL).
+ */
+class AckGuard {
+  private acked = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ackFn: (body?: never) => Promise<void>,
+    deadlineMs: number,
+    private readonly log: Logger,
+  ) {
+    this.timer = setTimeout(() => void this.ack(), deadlineMs);
+  }
+
+  /** True when this call acknowledged the request (with `body`); false when it was acknowledged before. */
+  async ack(body?: unknown): Promise<boolean> {
+    if (this.acked) return false;
+    this.acked = true;
+    clearTimeout(this.timer);
+    try {
+      await this.ackFn(body as never);
+    } catch (err) {
+      this.log.warn({ err: safeError(err) }, 'could not acknowledge the request');
+    }
+    return true;
+  }
+}
+
+/**
+ * The interaction's answers on Slack: the first one rides on the acknowledgement where Slack
+ * allows (slash commands), later ones and deferred ones go through the response URL.
+ */
+class SlackResponder implements Responder {
+  constructor(
+    private readonly guard: AckGuard,
+    private readonly ackCarriesAnswer: boolean,
+    private readonly send: (payload: ResponsePayload) => Promise<void>,
+  ) {}
+
+  async reply(m: Message): Promise<void> {
+    const payload = responsePayload(m);
+    if (this.ackCarriesAnswer && (await this.guard.ack(payload))) return;
+    await this.send(payload);
+  }
+
+  async defer(): Promise<void> {
+    await this.guard.ack();
+  }
+
+  editReply(m: Message): Promise<void> {
+    return this.send(responsePayload(m));
+  }
+
+  followUp(m: Message): Promise<void> {
+    return this.send(responsePayload(m));
+  }
+}
+
+/**
+ * Bolt's and the WebClient's log lines into ours. Their debug lines carry whole request
+ * bodies (typed text, member ids), so they are dropped whatever LOG_LEVEL says.
+ */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' ');
+  return {
+    debug: () => undefined,
+    info: (...parts) => log.info(text(parts)),
+    warn: (...parts) => log.warn(text(parts)),
+    error: (...parts) => log.error(text(parts)),
+    setLevel: (l) => void (level = l),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

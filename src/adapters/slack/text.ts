@@ -1,0 +1,49 @@
+import type { ChannelRef, UserRef } from '../../core/reply.js';
+import type { Resolvers } from '../../core/validate.js';
+
+/**
+ * Slash-command text as Slack sends it (the commands are declared with `should_escape`), turned
+ * into what the member typed, for the core's grammar:
+ *
+ * - `<@U123|alice>` → `@alice`, `<#C123|questions>` → `#questions`; the ids are kept aside so
+ *   user and channel options resolve to them (and only to members and channels Slack named);
+ * - `<!subteam^S123|@mods>` → `S123` (what `/chapter set moderator-group:` stores);
+ * - `<https://x|label>` → `label (https://x)`; `&lt;` `&gt;` `&amp;` → `<` `>` `&`;
+ * - typographic quotes → `"`, so `name:“two words”` works from a phone.
+ *
+ * Broadcasts (`<!channel>`, `<!here>`, `<!everyone>`) stay as they are: the renderer escapes
+ * them, so they show as typed and ping nobody.
+ */
+export interface SlackLine {
+  readonly text: string;
+  readonly resolvers: Resolvers;
+}
+
+export function fromSlackText(raw: string): SlackLine {
+  const users = new Map<string, UserRef>();
+  const channels = new Map<string, ChannelRef>();
+  const text = raw
+    .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
+      const shown = name?.trim() || id;
+      users.set(`@${shown}`.toLowerCase(), { id, name: shown });
+      return `@${shown}`;
+    })
+    .replace(/<#([CG][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
+      const shown = name?.trim() || id;
+      channels.set(`#${shown}`.toLowerCase(), { id, name: shown });
+      return `#${shown}`;
+    })
+    .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g, '$1')
+    .replace(/<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>/g, (_all, url: string, label?: string) => (label && label !== url ? `${label} (${url})` : url))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[“”„‟″]/g, '"');
+  return {
+    text,
+    resolvers: {
+      user: (value) => users.get(value.toLowerCase()),
+      channel: (value) => channels.get(value.toLowerCase()),
+    },
+  };
+}

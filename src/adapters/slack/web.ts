@@ -1,0 +1,97 @@
+import { webApi } from '@slack/bolt';
+import type { Outbox } from '../../core/dispatcher.js';
+import { UserError } from '../../core/errors.js';
+import type { Translate } from '../../core/i18n.js';
+import type { Message, PostedRef } from '../../core/reply.js';
+import { renderSlack, type SlackBlock } from './render.js';
+
+type WebClient = InstanceType<typeof webApi.WebClient>;
+
+/** What Slack's answer endpoints take: a message, ephemeral (only the member sees it) or in the channel. */
+export interface ResponsePayload {
+  text: string;
+  blocks: SlackBlock[];
+  response_type: 'ephemeral' | 'in_channel';
+}
+
+export function responsePayload(m: Message): ResponsePayload {
+  return { ...renderSlack(m), response_type: m.visibility.kind === 'here' ? 'in_channel' : 'ephemeral' };
+}
+
+/**
+ * Answers through a `response_url` (valid 30 minutes, five times): a new message, never a
+ * replacement of the message a button was on (the bot edits its own posts with `chat.update`).
+ */
+export async function postToResponseUrl(url: string, payload: ResponsePayload): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...payload, replace_original: false }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`the response URL answered ${res.status}`);
+}
+
+const CHANNEL_ERRORS = { channel_not_found: 'slack.error.channel_not_found', not_in_channel: 'slack.error.not_in_channel', is_archived: 'slack.error.is_archived' } as const;
+
+/** The Web API's error code (`channel_not_found`), if the error is one Slack returned. */
+export function platformError(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null || (err as { code?: unknown }).code !== webApi.ErrorCode.PlatformError) return undefined;
+  const error = (err as { data?: { error?: unknown } }).data?.error;
+  return typeof error === 'string' ? error : undefined;
+}
+
+/**
+ * Posts and edits through the Web API. Rate limits are retried by the WebClient (it waits
+ * for `Retry-After`); a channel the bot cannot post in becomes a UserError that says what to do,
+ * which the dispatcher shows to the member.
+ */
+export class SlackOutbox implements Outbox {
+  constructor(
+    private readonly client: WebClient,
+    private readonly t: Translate,
+    /** The bot's name, for "invite me with /invite @name". */
+    private readonly botName: string,
+  ) {}
+
+  async post(m: Message): Promise<PostedRef> {
+    const v = m.visibility;
+    const { text, blocks } = renderSlack(m);
+    let channel: string;
+    let thread: string | undefined;
+    switch (v.kind) {
+      case 'channel':
+        channel = v.channel;
+        break;
+      case 'thread':
+        channel = v.channel;
+        thread = v.messageId;
+        break;
+      case 'dm': {
+        const opened = await this.client.conversations.open({ users: v.to.id }).catch((err: unknown) => {
+          const code = platformError(err);
+          throw code ? new UserError(`slack.${code}`, this.t('slack.error.cannot_dm', { error: code })) : err;
+        });
+        channel = opened.channel!.id!;
+        break;
+      }
+      default:
+        throw new Error(`cannot post a message with visibility ${v.kind}`);
+    }
+    const sent = await this.client.chat
+      .postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, ...(thread ? { thread_ts: thread } : {}) })
+      .catch((err: unknown) => this.fail(err, channel));
+    return { channel: sent.channel ?? channel, messageId: sent.ts! };
+  }
+
+  async edit(ref: PostedRef, m: Message): Promise<void> {
+    const { text, blocks } = renderSlack(m);
+    await this.client.chat.update({ channel: ref.channel, ts: ref.messageId, text, blocks }).catch((err: unknown) => this.fail(err, ref.channel));
+  }
+
+  private fail(err: unknown, channel: string): never {
+    const code = platformError(err);
+    if (code && code in CHANNEL_ERRORS) throw new UserError(`slack.${code}`, this.t(CHANNEL_ERRORS[code as keyof typeof CHANNEL_ERRORS], { channel, bot: this.botName }));
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { action, defineCommand } from '../../src/core/command.js';
+import { resolveInvocation } from '../../src/core/dispatcher.js';
+import { fieldErrors, formFor } from '../../src/core/forms.js';
+import { translator } from '../../src/core/i18n.js';
+import { option } from '../../src/core/options.js';
+import { CommandRegistry } from '../../src/core/registry.js';
+import { message } from '../../src/core/reply.js';
+
+const run = async () => message('ok');
+const registry = new CommandRegistry([
+  defineCommand({
+    name: 'event',
+    description: 'cmd.help',
+    subcommands: {
+      create: action({
+        description: 'cmd.help',
+        form: true,
+        options: {
+          title: option.string({ description: 'cmd.help', required: true, minLength: 3 }),
+          date: option.date({ description: 'cmd.help', required: true }),
+          seats: option.integer({ description: 'cmd.help', min: 1, max: 50 }),
+        },
+        execute: run,
+      }),
+      claim: action({ description: 'cmd.help', options: { id: option.integer({ description: 'cmd.help', required: true, min: 1 }) }, execute: run }),
+    },
+  }),
+]);
+const t = translator('en');
+const line = (text: string) => resolveInvocation(registry, { kind: 'line', text }, t);
+
+test('a form action without its required options opens a form with every option, pre-filled with what was given', () => {
+  const { leaf, raw } = line('/event create seats:12');
+  assert.deepEqual(
+    formFor(leaf, raw)?.map((f) => [f.name, f.initial]),
+    [
+      ['title', undefined],
+      ['date', undefined],
+      ['seats', '12'],
+    ],
+  );
+  const titled = line('/event create title:"Intro to Python"');
+  assert.deepEqual(formFor(titled.leaf, titled.raw)?.find((f) => f.name === 'title')?.initial, 'Intro to Python');
+});
+
+test('a form action with all required options runs without a form, and so does an action without forms', () => {
+  const complete = line('/event create title:Intro date:2027-03-14');
+  assert.equal(formFor(complete.leaf, complete.raw), undefined);
+  const claim = line('/event claim');
+  assert.equal(formFor(claim.leaf, claim.raw), undefined, 'no form declared: the usage error answers');
+});
+
+test('free words fill the single missing required option, as typed (/event claim 3)', () => {
+  assert.deepEqual(line('/event claim 3').raw, { id: '3' });
+});
+
+test('a submitted form is checked by the typed rules, each problem on its field', () => {
+  const leaf = line('/event create').leaf;
+  const errors = fieldErrors(leaf, { title: 'Py', date: '2027-02-30', seats: '99' }, t, {});
+  assert.deepEqual(Object.keys(errors), ['title', 'date', 'seats']);
+  assert.match(errors.title!, /at least 3 characters/);
+  assert.match(errors.date!, /real date/);
+  assert.match(errors.seats!, /between 1 and 50/);
+  assert.deepEqual(fieldErrors(leaf, { title: 'Python', date: '2027-03-14' }, t, {}), {});
+  assert.match(fieldErrors(leaf, { date: '2027-03-14' }, t, {}).title!, /The option title is missing/);
+});

@@ -1,0 +1,212 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+/** One Web API call as the fake received it, after any failure it was told to answer. */
+export interface ApiCall {
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  /** `ok`, or the failure the fake answered (`ratelimited`, `not_in_channel`, ...). */
+  readonly outcome: string;
+}
+
+/** A message posted to a response URL. */
+export interface ResponseCall {
+  readonly id: string;
+  readonly body: Record<string, unknown>;
+}
+
+export interface FakeUser {
+  readonly name: string;
+  readonly isAdmin?: boolean;
+  readonly locale?: string;
+}
+
+type Failure = { readonly kind: 'ratelimited'; readonly retryAfter: number } | { readonly kind: 'error'; readonly error: string };
+
+/**
+ * A fake Slack Web API on loopback (`SLACK_API_URL` = `url + '/api/'`) that records every call,
+ * plus response URLs (`responseUrl(id)`). Only the methods the bot uses are answered; anything
+ * else is `unknown_method`, so a test notices a call it did not expect.
+ */
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly responses: ResponseCall[] = [];
+  readonly users = new Map<string, FakeUser>();
+  readonly groups = new Map<string, string[]>();
+  private readonly failures = new Map<string, Failure[]>();
+  private nextTs = 1;
+  private waiters: (() => void)[] = [];
+  private server!: Server;
+  private sockets?: WebSocketServer;
+  private socket?: WebSocket;
+  private nextEnvelope = 1;
+  private readonly acks = new Map<string, (payload: Record<string, unknown> | undefined) => void>();
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(
+        ({ status, headers, body }) => {
+          res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+          res.end(JSON.stringify(body));
+          for (const wake of this.waiters.splice(0)) wake();
+        },
+        (err: unknown) => {
+          res.writeHead(500);
+          res.end(String(err));
+        },
+      );
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /**
+   * Socket Mode: `apps.connections.open` hands out a WebSocket on this server, which greets
+   * with `hello`; `envelope` sends a request over it and resolves with its acknowledgement.
+   */
+  enableSocketMode(): void {
+    this.sockets = new WebSocketServer({ server: this.server, path: '/socket' });
+    this.sockets.on('connection', (ws) => {
+      this.socket = ws;
+      ws.on('message', (data) => {
+        const ack = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+        if (ack.envelope_id) this.acks.get(ack.envelope_id)?.(ack.payload);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { host: 'fake' } }));
+    });
+  }
+
+  envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    const id = `env-${this.nextEnvelope++}`;
+    return new Promise((resolve, reject) => {
+      if (!this.socket) return reject(new Error('fake Slack: no Socket Mode connection'));
+      this.acks.set(id, resolve);
+      this.socket.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true, retry_attempt: 0, retry_reason: '' }));
+    });
+  }
+
+  stop(): Promise<void> {
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+    this.sockets?.close();
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  /** The next calls of `method` fail this way, in order. */
+  failNext(method: string, failure: Failure): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), failure]);
+  }
+
+  callsOf(method: string, outcome = 'ok'): ApiCall[] {
+    return this.calls.filter((c) => c.method === method && c.outcome === outcome);
+  }
+
+  /** Resolves once `check` holds for what was recorded; rejects after `ms` with `what` (a safety net, not a timing assertion). */
+  async until<T>(what: string, check: () => T | undefined | false, ms = 10_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = check();
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`fake Slack: still waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
+    const raw = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      req.on('data', (d) => (data += String(d)));
+      req.on('end', () => resolve(data));
+      req.on('error', reject);
+    });
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    const response = /^\/response\/(.+)$/.exec(path);
+    if (response) {
+      this.responses.push({ id: decodeURIComponent(response[1]!), body: JSON.parse(raw) as Record<string, unknown> });
+      return { status: 200, body: { ok: true } };
+    }
+    const method = /^\/api\/(.+)$/.exec(path)?.[1] ?? '';
+    const params = parseParams(raw, req.headers['content-type'] ?? '');
+    const failure = this.failures.get(method)?.shift();
+    if (failure?.kind === 'ratelimited') {
+      this.calls.push({ method, params, outcome: 'ratelimited' });
+      return { status: 429, headers: { 'Retry-After': String(failure.retryAfter) }, body: { ok: false, error: 'ratelimited' } };
+    }
+    if (failure?.kind === 'error') {
+      this.calls.push({ method, params, outcome: failure.error });
+      return { status: 200, body: { ok: false, error: failure.error } };
+    }
+    this.calls.push({ method, params, outcome: 'ok' });
+    return { status: 200, body: this.answer(method, params) };
+  }
+
+  private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://test.slack.invalid/', team: 'Test', user: 'otsbot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'users.info': {
+        const id = String(params.user);
+        const user = this.users.get(id);
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: { id, name: user.name, real_name: user.name, is_admin: Boolean(user.isAdmin), is_owner: false, profile: { display_name: user.name }, ...(user.locale ? { locale: user.locale } : {}) },
+        };
+      }
+      case 'usergroups.users.list': {
+        const members = this.groups.get(String(params.usergroup));
+        return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'chat.postMessage':
+        return { ok: true, channel: params.channel, ts: `1700000000.${String(this.nextTs++).padStart(6, '0')}` };
+      case 'chat.update':
+        return { ok: true, channel: params.channel, ts: params.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `1700000000.${String(this.nextTs++).padStart(6, '0')}` };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(params.users)}` } };
+      case 'apps.connections.open':
+        return this.sockets ? { ok: true, url: `${this.url.replace(/^http/, 'ws')}/socket` } : { ok: false, error: 'not_allowed_token_type' };
+      case 'views.open':
+        return { ok: true, view: { id: 'V1' } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+/** The WebClient sends form-encoded bodies with nested values as JSON strings. */
+function parseParams(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return JSON.parse(raw || '{}') as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    params[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return params;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
