@@ -1,12 +1,11 @@
 // npm run db:migrate | db:backup | db:copy -- --from <url> --to <url>
-import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, configFromEnvironment } from '../src/config.js';
 import { createDataSource, databaseTarget, migrate } from '../src/db/data-source.js';
 import { backup, copyDatabase } from '../src/db/operations.js';
 
 async function main(argv: string[]): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadConfig(process.env);
+  const config = configFromEnvironment();
+  if (!config) return 1;
   const [verb] = argv;
   if (verb === 'migrate') {
     const db = createDataSource(config.database);

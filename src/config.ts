@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { databaseTarget, type DatabaseTarget } from './db/data-source.js';
 
@@ -159,4 +160,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     slackApp: { commandPrefix: c.SLACK_COMMAND_PREFIX, socketMode: Boolean(c.SLACK_APP_TOKEN) },
   };
+}
+
+/**
+ * For command-line entry points (`npm start`, the scripts): `.env` if present, then the
+ * environment. A configuration error is printed as its one line and null is returned.
+ */
+export function configFromEnvironment(): Config | null {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return null;
+    }
+    throw err;
+  }
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
@@ -7,7 +6,7 @@ import { runShards } from './adapters/discord/sharding.js';
 import { startSlack } from './adapters/slack/adapter.js';
 import { platformError } from './adapters/slack/web.js';
 import { type App, createApp, startScheduler } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, configFromEnvironment } from './config.js';
 import { systemClock } from './core/clock.js';
 import { safeError } from './core/errors.js';
 import { normaliseLocale } from './core/i18n.js';
@@ -18,17 +17,8 @@ import { createLogger } from './logger.js';
  * otherwise the platform adapters. `--locale de` sets the console's language.
  */
 async function main(argv: readonly string[]): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = configFromEnvironment();
+  if (!config) return 1;
   const log = createLogger(config.logLevel);
   const forceConsole = argv.includes('--console');
   const localeArg = argv[argv.indexOf('--locale') + 1];

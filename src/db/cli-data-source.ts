@@ -1,5 +1,7 @@
 // The DataSource the TypeORM CLI loads (`npm run migration:*`), configured like the app.
-import { loadConfig } from '../config.js';
+import { configFromEnvironment } from '../config.js';
 import { createDataSource } from './data-source.js';
 
-export default createDataSource(loadConfig(process.env).database);
+const config = configFromEnvironment();
+if (!config) process.exit(1);
+export default createDataSource(config.database);

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { REST, Routes } from 'discord.js';
 import { commands } from '../../../commands/index.js';
-import { ConfigError, loadConfig } from '../../config.js';
+import { configFromEnvironment } from '../../config.js';
 import { safeError } from '../../core/errors.js';
 import { CommandRegistry } from '../../core/registry.js';
 import { applicationCommands, commandChanges, type CommandJSON } from './commands.js';
@@ -12,18 +11,8 @@ import { applicationCommands, commandChanges, type CommandJSON } from './command
  * what changed. Nothing is written when nothing changed.
  */
 async function deploy(): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
-  try {
-    // eslint-disable-next-line no-restricted-properties -- a command-line entry point, like main
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = configFromEnvironment();
+  if (!config) return 1;
   const discord = config.discord;
   if (!discord) {
     process.stderr.write('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your application) to deploy the commands.\n');
