@@ -10,11 +10,12 @@ const profileOptions = {
   level: option.choice({ description: 'opt.coach.level', choices: COACH_LEVELS }),
   chapter: option.string({ description: 'opt.coach.chapter', minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
   bio: option.text({ description: 'opt.coach.bio', maxLength: 500 }),
+  public: option.boolean({ description: 'opt.coach.public' }),
 };
 const topics = { description: 'opt.coach.topics', minLength: 1, maxLength: 300, autocomplete: 'topic', placeholder: 'placeholder.comma_list' } as const;
 
 /** The profile options as the service takes them (a chapter by name). */
-async function coachInput(ctx: CommandContext<unknown>, o: { topics?: string; languages?: string; level?: CoachInput['level']; chapter?: string; bio?: string }): Promise<CoachInput> {
+async function coachInput(ctx: CommandContext<unknown>, o: { topics?: string; languages?: string; level?: CoachInput['level']; chapter?: string; bio?: string; public?: boolean }): Promise<CoachInput> {
   return { ...o, chapter: o.chapter ? await chapterNamed(ctx, o.chapter) : undefined };
 }
 

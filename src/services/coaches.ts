@@ -16,6 +16,8 @@ export interface CoachInput {
   /** null: no chapter (any). */
   readonly chapter?: Chapter | null;
   readonly bio?: string;
+  /** Named on the public chapter page. */
+  readonly public?: boolean;
 }
 
 export interface CoachSummary {
@@ -59,6 +61,7 @@ export class CoachService {
       level: input.level ?? null,
       chapterId: input.chapter?.id ?? null,
       bio: input.bio?.trim().slice(0, 500) || null,
+      public: input.public ?? null,
       status: 'active' as const,
       updatedAt: now,
     };
@@ -87,6 +90,7 @@ export class CoachService {
     if (input.level !== undefined) changes.level = input.level;
     if (input.chapter !== undefined) changes.chapterId = input.chapter?.id ?? null;
     if (input.bio !== undefined) changes.bio = input.bio.trim().slice(0, 500) || null;
+    if (input.public !== undefined) changes.public = input.public;
     await this.store.transaction((em) => em.update(Coach, { id: coach.id }, changes));
     return { ...coach, ...changes };
   }
