@@ -12,6 +12,7 @@ import { systemClock } from './core/clock.js';
 import { safeError } from './core/errors.js';
 import { normaliseLocale } from './core/i18n.js';
 import { createLogger } from './logger.js';
+import { startWeb } from './web/server.js';
 
 /**
  * `npm start`: the console when no platform token is configured (or with --console);
@@ -58,10 +59,12 @@ async function main(argv: readonly string[]): Promise<number> {
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
   // Delayed posts and reminders: now (any missed while the bot was down), then on their intervals.
   const scheduler = startScheduler(app, log);
+  const web = config.web ? await startWeb(app.services, config.web, log) : undefined;
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
   log.debug('console ready');
   await adapter.run(process.stdin, interactive);
+  await web?.stop();
   await scheduler.stop();
   await app.close();
   return 0;
@@ -99,6 +102,7 @@ async function runPlatforms(app: App, config: Config, log: Logger, locale: strin
     }
   }
   running.push(startScheduler(app, log));
+  if (config.web) running.push(await startWeb(app.services, config.web, log));
   const code = await untilSignal(log, { stop: stopAll });
   log.info('stopped');
   // A shard process's IPC channel to its ShardingManager would keep it alive.
