@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { npmStart } from '../console/npm-start.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { freePort, tempDir } from '../helpers.js';
 
@@ -49,4 +52,19 @@ test('WEB_PORT: unset, no web server; a bad value stops start-up naming it', () 
   assert.deepEqual(loadConfig({ WEB_PORT: '8080' }).web, { port: 8080, host: '0.0.0.0' });
   assert.throws(() => loadConfig({ WEB_PORT: 'eighty' }), (err: unknown) => err instanceof ConfigError && err.variable === 'WEB_PORT');
   assert.throws(() => loadConfig({ WEB_PORT: '70000' }), /WEB_PORT must be between 1 and 65535/);
+});
+
+test('a WEB_PORT already taken stops start-up with one line naming it', async () => {
+  const tmp = tempDir();
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as AddressInfo;
+  try {
+    const run = await npmStart('/help\n', { DATA_DIR: tmp.dir, WEB_PORT: String(port), WEB_HOST: '127.0.0.1' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, new RegExp(`The public page could not listen on 127\\.0\\.0\\.1:${port} \\(WEB_PORT\\): .*EADDRINUSE`));
+  } finally {
+    taken.close();
+    tmp.remove();
+  }
 });
