@@ -30,6 +30,7 @@ function profileFields(s: CoachSummary, ctx: CommandContext<unknown>): Field[] {
     { name: t('coach.field.status'), value: [t(`coach.status.${c.status}`)], inline: true },
     { name: t('coach.field.coached'), value: [String(s.coached)], inline: true },
     ...(c.bio ? [{ name: t('coach.field.bio'), value: [c.bio] }] : []),
+    { name: t('coach.field.public'), value: [t(c.public ? 'coach.public.yes' : 'coach.public.no')], inline: true },
   ];
 }
 

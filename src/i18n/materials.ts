@@ -59,6 +59,9 @@ export const en = {
   'workshop.field.materials': 'Materials',
   'reminder.materials': 'To prepare, have a look at:',
   'opt.coach.public': 'Show your name on the public chapter page (default: no)',
+  'coach.field.public': 'Public page',
+  'coach.public.yes': 'named at the workshops you coach',
+  'coach.public.no': 'not named',
 
   // The public page
   'web.title': '{community}: workshops and materials',
@@ -166,6 +169,9 @@ export const de: Texts<typeof en> = {
   'workshop.field.materials': 'Materialien',
   'reminder.materials': 'Zur Vorbereitung kannst du hier reinschauen:',
   'opt.coach.public': 'Deinen Namen auf der öffentlichen Seite des Chapters zeigen (Standard: nein)',
+  'coach.field.public': 'Öffentliche Seite',
+  'coach.public.yes': 'genannt bei den Workshops, die du coachst',
+  'coach.public.no': 'nicht genannt',
 
   'web.title': '{community}: Workshops und Materialien',
   'web.skip': 'Zum Inhalt springen',
