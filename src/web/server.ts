@@ -149,7 +149,7 @@ ${mats.length ? html`<dt>${t('web.workshop.materials')}</dt><dd><ul>${mats.map((
 <p><a href="${calendar}" type="text/calendar">${t('web.chapter.calendar')}</a></p>
 ${platforms.length ? html`<p>${t('web.chapter.where')} ${platforms.map((p) => (p === 'discord' ? 'Discord' : p === 'slack' ? 'Slack' : p)).join(', ')}.</p>` : ''}
 ${workshops.length
-  ? html`<section aria-labelledby="chart-heading"><h2 id="chart-heading">${t('web.chart.title')}</h2><figure>${coverageChart(workshops.slice(0, 8), t, (w) => `#${w.id} ${w.title.slice(0, 16)}`)}</figure></section>
+  ? html`<section aria-labelledby="chart-heading"><h2 id="chart-heading">${t('web.chart.title')}</h2><figure>${coverageChart(workshops.slice(0, 8), t, (w) => `#${w.id} ${w.title.length > 17 ? `${w.title.slice(0, 16).trimEnd()}…` : w.title}`)}</figure></section>
 <section aria-labelledby="list-heading"><h2 id="list-heading">${t('web.chapter.workshops')}</h2>${workshops.map(article)}</section>`
   : html`<p>${t('web.chapter.none')}</p>`}`,
     };
