@@ -10,11 +10,12 @@ const profileOptions = {
   level: option.choice({ description: 'opt.coach.level', choices: COACH_LEVELS }),
   chapter: option.string({ description: 'opt.coach.chapter', minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
   bio: option.text({ description: 'opt.coach.bio', maxLength: 500 }),
+  public: option.boolean({ description: 'opt.coach.public' }),
 };
 const topics = { description: 'opt.coach.topics', minLength: 1, maxLength: 300, autocomplete: 'topic', placeholder: 'placeholder.comma_list' } as const;
 
 /** The profile options as the service takes them (a chapter by name). */
-async function coachInput(ctx: CommandContext<unknown>, o: { topics?: string; languages?: string; level?: CoachInput['level']; chapter?: string; bio?: string }): Promise<CoachInput> {
+async function coachInput(ctx: CommandContext<unknown>, o: { topics?: string; languages?: string; level?: CoachInput['level']; chapter?: string; bio?: string; public?: boolean }): Promise<CoachInput> {
   return { ...o, chapter: o.chapter ? await chapterNamed(ctx, o.chapter) : undefined };
 }
 
@@ -29,6 +30,7 @@ function profileFields(s: CoachSummary, ctx: CommandContext<unknown>): Field[] {
     { name: t('coach.field.status'), value: [t(`coach.status.${c.status}`)], inline: true },
     { name: t('coach.field.coached'), value: [String(s.coached)], inline: true },
     ...(c.bio ? [{ name: t('coach.field.bio'), value: [c.bio] }] : []),
+    { name: t('coach.field.public'), value: [t(c.public ? 'coach.public.yes' : 'coach.public.no')], inline: true },
   ];
 }
 

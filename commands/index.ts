@@ -4,6 +4,7 @@ import { chapter } from './chapter.js';
 import { coach } from './coach.js';
 import { disclaimer } from './disclaimer.js';
 import { help } from './help.js';
+import { materials } from './materials.js';
 import { mod } from './mod.js';
 import { partner } from './partner.js';
 import { progress } from './progress.js';
@@ -11,4 +12,4 @@ import { questions } from './questions.js';
 import { workshop } from './workshop.js';
 
 /** Every command, listed by hand (not scanned); checked at start-up by the CommandRegistry. */
-export const commands: readonly CommandDecl[] = [help, chapter, ask, questions, mod, coach, workshop, progress, partner, disclaimer];
+export const commands: readonly CommandDecl[] = [help, chapter, ask, questions, mod, coach, workshop, progress, partner, disclaimer, materials];

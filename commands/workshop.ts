@@ -3,16 +3,17 @@ import type { Workshop } from '../entities/Workshop.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import type { Translate } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
-import { bold, type Field, type Inline, list, mention, message, p, time } from '../src/core/reply.js';
+import { bold, type Field, type Inline, link, list, mention, message, p, time } from '../src/core/reply.js';
+import { MaterialError } from '../src/services/materials.js';
 import { type Counts, describeChanges, type RosterEntry, WorkshopError, workshopWhen } from '../src/services/workshops.js';
 import { chapterErrors } from './chapter.js';
 
-/** Turns chapter and workshop service failures into the member's language. */
+/** Turns chapter, workshop and materials service failures into the member's language. */
 export async function serviceErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
   try {
     return await chapterErrors(ctx, work);
   } catch (err) {
-    if (err instanceof WorkshopError) throw ctx.fail(err.key, err.key, err.params);
+    if (err instanceof WorkshopError || err instanceof MaterialError) throw ctx.fail(err.key, err.key, err.params);
     throw err;
   }
 }
@@ -71,9 +72,17 @@ function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
   ];
 }
 
+/** The workshop's materials as links, one after another. */
+async function materialLinks(ctx: CommandContext<unknown>, workshopId: number): Promise<Inline[]> {
+  const materials = (await ctx.services.materials.ofWorkshops([workshopId])).get(workshopId) ?? [];
+  return materials.flatMap((m, i): Inline[] => [i ? ', ' : '', `#${m.id} `, link(m.url, m.title)]);
+}
+
 async function showMessage(ctx: CommandContext<unknown>, w: Workshop, intro?: Inline[]) {
   const counts = (await ctx.services.workshops.counts([w.id])).get(w.id)!;
-  return message(intro ? [p(...intro)] : [], { title: ref(w), fields: workshopFields(w, counts, ctx.t) });
+  const materials = await materialLinks(ctx, w.id);
+  const fields = [...workshopFields(w, counts, ctx.t), ...(materials.length ? [{ name: ctx.t('workshop.field.materials'), value: materials }] : [])];
+  return message(intro ? [p(...intro)] : [], { title: ref(w), fields });
 }
 
 const names = (entries: readonly RosterEntry[], numbered: boolean): Inline[] =>
@@ -255,6 +264,27 @@ export const workshop = defineCommand({
           p(ctx.t('workshop.attendance.done', { id: ctx.options.id, n: recorded.length }), ...names(recorded, false)),
           ...(invited.length ? [p(ctx.t('workshop.attendance.invited'), ...names(invited.map((member) => ({ member, role: 'learner', state: 'confirmed' })), false))] : []),
         ]);
+      },
+    }),
+
+    materials: action({
+      description: 'cmd.workshop.materials',
+      options: {
+        id,
+        add: option.integer({ description: 'opt.workshop.material_add', min: 1 }),
+        remove: option.integer({ description: 'opt.workshop.material_remove', min: 1 }),
+      },
+      async execute(ctx) {
+        const { t } = ctx;
+        const w = await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id));
+        if (!ctx.actor.isModerator && !(await ctx.services.workshops.isCoachOf(ctx.actor, w.id))) throw ctx.fail('workshop.materials.forbidden', 'workshop.materials.forbidden', { id: w.id });
+        const { add, remove } = ctx.options;
+        if (add === undefined && remove === undefined) throw ctx.fail('workshop.materials.which', 'workshop.materials.which');
+        if (add !== undefined) await serviceErrors(ctx, () => ctx.services.materials.attach(w.id, add));
+        if (remove !== undefined) await serviceErrors(ctx, () => ctx.services.materials.detach(w.id, remove));
+        ctx.auditTarget(`workshop:${w.id}`, [add !== undefined ? `material +${add}` : '', remove !== undefined ? `material -${remove}` : ''].filter(Boolean).join(', '));
+        const links = await materialLinks(ctx, w.id);
+        return message([p(...(links.length ? links : [t('workshop.materials.none')]))], { title: t('workshop.materials.title', { id: w.id }) });
       },
     }),
 

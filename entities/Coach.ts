@@ -46,6 +46,10 @@ export class Coach {
   @Column({ type: 'varchar', length: 16 })
   status!: CoachStatus;
 
+  /** Opted in (`/coach update public:true`) to be named on the public chapter page; null or false: never. */
+  @Column({ type: 'boolean', nullable: true })
+  public!: boolean | null;
+
   @InstantColumn()
   createdAt!: Date;
 

@@ -6,6 +6,7 @@ import { ChapterChannel } from './ChapterChannel.js';
 import { Coach } from './Coach.js';
 import { CoachInvitation } from './CoachInvitation.js';
 import { Disclaimer } from './Disclaimer.js';
+import { Material, MaterialTranslation, WorkshopMaterial } from './Material.js';
 import { Member } from './Member.js';
 import { PartnershipDecision, PartnershipProposal, PartnershipRequirement } from './Partnership.js';
 import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport } from './Question.js';
@@ -23,6 +24,8 @@ export {
   Coach,
   CoachInvitation,
   Disclaimer,
+  Material,
+  MaterialTranslation,
   Member,
   PartnershipDecision,
   PartnershipProposal,
@@ -33,6 +36,7 @@ export {
   QuestionReport,
   Reminder,
   Workshop,
+  WorkshopMaterial,
   WorkshopSignup,
 };
 
@@ -58,4 +62,7 @@ export const entities = [
   PartnershipRequirement,
   PartnershipDecision,
   Disclaimer,
+  Material,
+  MaterialTranslation,
+  WorkshopMaterial,
 ];

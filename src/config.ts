@@ -67,6 +67,9 @@ const schema = z.object({
   SLACK_PORT: int(3000, 1, 65_535),
   SLACK_COMMAND_PREFIX: z.string().regex(/^[a-z0-9-]*$/, { message: 'must be lowercase letters, digits and dashes, e.g. ots-' }).default(''),
   SLACK_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://slack-proxy.example.org/api/' }).optional(),
+  // Public page
+  WEB_PORT: z.coerce.number({ message: 'must be a port number' }).int({ message: 'must be a port number' }).min(1, { message: 'must be between 1 and 65535' }).max(65_535, { message: 'must be between 1 and 65535' }).optional(),
+  WEB_HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be the public http(s) URL of this bot, e.g. https://bot.example.org' }).optional(),
 });
 
@@ -110,6 +113,8 @@ export interface Config {
     | undefined;
   /** Where the bot is reachable from the internet (Slack's request URLs in HTTP mode), without a trailing slash. */
   readonly publicUrl: string | undefined;
+  /** The public page (chapters, calendar feeds, materials): off unless WEB_PORT is set. */
+  readonly web: { readonly port: number; readonly host: string } | undefined;
   /** What the Slack app manifest needs, known before the app (and so its tokens) exists. */
   readonly slackApp: { readonly commandPrefix: string; readonly socketMode: boolean };
 }
@@ -158,6 +163,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       ? { botToken: c.SLACK_BOT_TOKEN, signingSecret: c.SLACK_SIGNING_SECRET, appToken: c.SLACK_APP_TOKEN, port: c.SLACK_PORT, commandPrefix: c.SLACK_COMMAND_PREFIX, apiUrl: c.SLACK_API_URL }
       : undefined,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
+    web: c.WEB_PORT !== undefined ? { port: c.WEB_PORT, host: c.WEB_HOST } : undefined,
     slackApp: { commandPrefix: c.SLACK_COMMAND_PREFIX, socketMode: Boolean(c.SLACK_APP_TOKEN) },
   };
 }

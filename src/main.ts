@@ -11,6 +11,7 @@ import { systemClock } from './core/clock.js';
 import { safeError } from './core/errors.js';
 import { normaliseLocale } from './core/i18n.js';
 import { createLogger } from './logger.js';
+import { startWeb, type WebServer } from './web/server.js';
 
 /**
  * `npm start`: the console when no platform token is configured (or with --console);
@@ -48,10 +49,20 @@ async function main(argv: readonly string[]): Promise<number> {
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
   // Delayed posts and reminders: now (any missed while the bot was down), then on their intervals.
   const scheduler = startScheduler(app, log);
+  let web;
+  try {
+    web = await serveWeb(app, config);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    await scheduler.stop();
+    await app.close();
+    return 1;
+  }
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
   log.debug('console ready');
   await adapter.run(process.stdin, interactive);
+  await web?.stop();
   await scheduler.stop();
   await app.close();
   return 0;
@@ -89,11 +100,29 @@ async function runPlatforms(app: App, config: Config, log: Logger, locale: strin
     }
   }
   running.push(startScheduler(app, log));
+  try {
+    const web = await serveWeb(app, config);
+    if (web) running.push(web);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    await stopAll();
+    return 1;
+  }
   const code = await untilSignal(log, { stop: stopAll });
   log.info('stopped');
   // A shard process's IPC channel to its ShardingManager would keep it alive.
   if (process.connected) process.disconnect();
   return code;
+}
+
+/** The public page when WEB_PORT is set; a port that cannot be listened on is an error naming it. */
+async function serveWeb(app: App, config: Config): Promise<WebServer | undefined> {
+  if (!config.web) return undefined;
+  try {
+    return await startWeb(app.services, config.web, app.services.log);
+  } catch (err) {
+    throw new Error(`The public page could not listen on ${config.web.host}:${config.web.port} (WEB_PORT): ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Waits for SIGINT or SIGTERM, then stops what runs and returns the exit code 0. */

@@ -5,6 +5,7 @@ import * as discord from './discord.js';
 import * as mod from './mod.js';
 import * as partners from './partners.js';
 import * as slack from './slack.js';
+import * as materials from './materials.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -16,4 +17,5 @@ export const de: Catalogue = {
   ...partners.de,
   ...mod.de,
   ...slack.de,
+  ...materials.de,
 };

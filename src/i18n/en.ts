@@ -5,6 +5,7 @@ import * as discord from './discord.js';
 import * as mod from './mod.js';
 import * as partners from './partners.js';
 import * as slack from './slack.js';
+import * as materials from './materials.js';
 import type { Texts } from './types.js';
 
 /**
@@ -19,6 +20,7 @@ export const en = {
   ...partners.en,
   ...mod.en,
   ...slack.en,
+  ...materials.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -154,4 +154,15 @@ export class ChapterService {
     const row = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_GROUP });
     return row?.channelId;
   }
+
+  /** The platforms where the chapter is bound somewhere (`discord`, `slack`; not the console), for the public page. */
+  async platforms(chapter: Chapter): Promise<string[]> {
+    const rows: { platform: string }[] = await this.store.manager
+      .getRepository(ChapterBinding)
+      .createQueryBuilder('b')
+      .select('DISTINCT b.platform', 'platform')
+      .where('b.chapterId = :id', { id: chapter.id })
+      .getRawMany();
+    return rows.map((r) => r.platform).filter((p) => p !== 'console').sort();
+  }
 }

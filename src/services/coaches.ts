@@ -1,6 +1,7 @@
 import type { Chapter } from '../../entities/Chapter.js';
 import { Coach, type CoachLevel, type CoachStatus } from '../../entities/Coach.js';
 import { Member } from '../../entities/Member.js';
+import { In } from 'typeorm';
 import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import type { Clock } from '../core/clock.js';
@@ -16,6 +17,8 @@ export interface CoachInput {
   /** null: no chapter (any). */
   readonly chapter?: Chapter | null;
   readonly bio?: string;
+  /** Named on the public chapter page. */
+  readonly public?: boolean;
 }
 
 export interface CoachSummary {
@@ -59,6 +62,7 @@ export class CoachService {
       level: input.level ?? null,
       chapterId: input.chapter?.id ?? null,
       bio: input.bio?.trim().slice(0, 500) || null,
+      public: input.public ?? null,
       status: 'active' as const,
       updatedAt: now,
     };
@@ -87,6 +91,7 @@ export class CoachService {
     if (input.level !== undefined) changes.level = input.level;
     if (input.chapter !== undefined) changes.chapterId = input.chapter?.id ?? null;
     if (input.bio !== undefined) changes.bio = input.bio.trim().slice(0, 500) || null;
+    if (input.public !== undefined) changes.public = input.public;
     await this.store.transaction((em) => em.update(Coach, { id: coach.id }, changes));
     return { ...coach, ...changes };
   }
@@ -173,5 +178,22 @@ export class CoachService {
       .groupBy('s.memberId')
       .getRawMany();
     return new Map(rows.map((r) => [Number(r.memberId), Number(r.n)]));
+  }
+
+  /** The display names of coaches holding a slot at each workshop who opted in to be named publicly (`/coach update public:true`). */
+  async publicNames(workshopIds: readonly number[]): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>(workshopIds.map((id) => [id, []]));
+    if (!workshopIds.length) return out;
+    const rows = await this.store.manager
+      .getRepository(WorkshopSignup)
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.member', 'm')
+      .innerJoin(Coach, 'c', 'c.memberId = s.memberId')
+      .where({ workshopId: In([...workshopIds]), role: 'coach', state: 'confirmed' })
+      .andWhere('c.public = :yes AND c.status <> :retired', { yes: true, retired: 'retired' })
+      .orderBy('s.id', 'ASC')
+      .getMany();
+    for (const r of rows) out.get(r.workshopId)!.push(r.member!.displayName);
+    return out;
   }
 }

@@ -10,6 +10,7 @@ import { ChapterService } from './chapters.js';
 import { CoachService } from './coaches.js';
 import { DirectMessages } from './direct-messages.js';
 import { DisclaimerService } from './disclaimers.js';
+import { MaterialService } from './materials.js';
 import { MemberService } from './members.js';
 import { PartnershipService } from './partnerships.js';
 import { QuestionService } from './questions.js';
@@ -37,6 +38,7 @@ export interface Services {
   readonly reminders: ReminderService;
   readonly partnerships: PartnershipService;
   readonly disclaimers: DisclaimerService;
+  readonly materials: MaterialService;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
@@ -46,7 +48,8 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const chapters = new ChapterService(store, base.clock);
   const members = new MemberService(store, base.clock);
   const dms = new DirectMessages(notifier, base.config, base.log);
-  const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log);
+  const materials = new MaterialService(store, base.clock, members);
+  const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log, materials);
   const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
   return {
     ...base,
@@ -66,5 +69,6 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     reminders,
     partnerships: new PartnershipService(store, base.clock, chapters, members),
     disclaimers: new DisclaimerService(store, base.clock, members),
+    materials,
   };
 }

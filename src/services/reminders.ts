@@ -9,9 +9,10 @@ import type { Clock } from '../core/clock.js';
 import { safeError } from '../core/errors.js';
 import { translator } from '../core/i18n.js';
 import type { Notifier } from '../core/notifier.js';
-import { message, p, time } from '../core/reply.js';
+import { link, list, message, p, time } from '../core/reply.js';
 import type { Store } from '../db/store.js';
 import type { DirectMessages } from './direct-messages.js';
+import type { MaterialService } from './materials.js';
 import { workshopWhen } from './workshops.js';
 
 const HOUR = 3_600_000;
@@ -36,6 +37,7 @@ export class ReminderService {
     private readonly notifier: Notifier,
     private readonly dms: DirectMessages,
     private readonly log: Logger,
+    private readonly materials: MaterialService,
   ) {}
 
   /**
@@ -134,6 +136,8 @@ export class ReminderService {
       return posted ? 'sent' : 'dropped';
     }
     const signups = await this.store.manager.getRepository(WorkshopSignup).find({ where: { workshopId: w.id, state: 'confirmed' }, relations: { member: true }, order: { id: 'ASC' } });
+    // The day before, learners get the workshop's materials, so they can prepare.
+    const materials = kind === 'day' ? ((await this.materials.ofWorkshops([w.id])).get(w.id) ?? []) : [];
     for (const s of signups) {
       await this.dms.send(s.member!, (t) => ({
         body: [
@@ -141,6 +145,7 @@ export class ReminderService {
           p(t(`reminder.${kind}.${s.role}`, { id: w.id }), ' ', time(w.startsAt, 'relative', w.chapter!.timeZone), '.'),
           ...(s.role === 'coach' ? [p(t('reminder.thanks'))] : kind === 'day' ? [p(t('reminder.leave_hint', { id: w.id }))] : []),
           p(...workshopWhen(w, t)),
+          ...(s.role === 'learner' && materials.length ? [p(t('reminder.materials')), list(...materials.map((m) => link(m.url, m.title)))] : []),
         ],
       }));
     }

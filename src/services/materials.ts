@@ -1,0 +1,238 @@
+import { type EntityManager, In } from 'typeorm';
+import { Material, type MaterialLevel, MaterialTranslation, WorkshopMaterial } from '../../entities/Material.js';
+import type { Clock } from '../core/clock.js';
+import { DomainError } from '../core/errors.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Store } from '../db/store.js';
+import type { MemberService } from './members.js';
+import type { Identity } from './workshops.js';
+
+/** An expected failure of the materials directory: a catalogue key and its parameters. */
+export class MaterialError extends DomainError {
+  override readonly name = 'MaterialError';
+}
+
+export const DEFAULT_LICENSE = 'CC-BY-SA-4.0';
+
+/**
+ * The open licenses the directory accepts, as SPDX ids: Creative Commons licenses that allow
+ * sharing and adapting (no NC, no ND), and common OSI-approved software licenses. The
+ * community shares its materials openly, so a learner may copy, translate and teach them.
+ */
+export const OPEN_LICENSES = [
+  'CC-BY-SA-4.0',
+  'CC-BY-4.0',
+  'CC0-1.0',
+  'CC-BY-SA-3.0',
+  'CC-BY-3.0',
+  'MIT',
+  'Apache-2.0',
+  'BSD-2-Clause',
+  'BSD-3-Clause',
+  'ISC',
+  'MPL-2.0',
+  'GPL-2.0-or-later',
+  'GPL-3.0-or-later',
+  'LGPL-3.0-or-later',
+  'AGPL-3.0-or-later',
+  'Unlicense',
+] as const;
+
+/** The SPDX id as listed, whatever the case typed; undefined for a closed or unknown license. */
+export function openLicense(raw: string): string | undefined {
+  const wanted = raw.trim().toLowerCase();
+  return OPEN_LICENSES.find((l) => l.toLowerCase() === wanted);
+}
+
+/** An http(s) URL, normalised (host lower-cased, no fragment); anything else is refused. */
+export function materialUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new MaterialError('materials.url.invalid');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MaterialError('materials.url.scheme');
+  if (url.username || url.password) throw new MaterialError('materials.url.invalid');
+  url.hash = '';
+  const href = url.toString();
+  if (href.length > 500) throw new MaterialError('materials.url.long');
+  return href;
+}
+
+/** `pt_BR` → `pt-br`; two or three letters, optionally a region or script. */
+export function languageCode(raw: string): string {
+  const code = raw.trim().replace(/_/g, '-').toLowerCase();
+  if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(code)) throw new MaterialError('materials.language.invalid', { language: raw.trim().slice(0, 20) });
+  return code;
+}
+
+export interface MaterialInput {
+  readonly title: string;
+  readonly url: string;
+  readonly topic: string;
+  readonly language: string;
+  readonly level?: MaterialLevel;
+  readonly license?: string;
+  readonly description?: string;
+}
+
+export interface SearchFilter {
+  readonly topic?: string;
+  readonly language?: string;
+  readonly level?: MaterialLevel;
+  readonly text?: string;
+  /** 1-based. */
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+export interface SearchResult {
+  readonly materials: Material[];
+  readonly total: number;
+  readonly page: number;
+  readonly pages: number;
+}
+
+const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}+#]+/u).filter((w) => w.length > 1);
+
+/**
+ * The learning materials directory: open-licensed teaching material with its translations,
+ * and the materials each workshop uses. A URL appears once in the directory (as a material or
+ * a translation); the unique keys hold that even when two members add it at once.
+ */
+export class MaterialService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly members: MemberService,
+  ) {}
+
+  async add(actor: Identity, input: MaterialInput, locale?: string): Promise<Material> {
+    const url = materialUrl(input.url);
+    const license = openLicense(input.license ?? DEFAULT_LICENSE);
+    if (!license) throw new MaterialError('materials.license.closed', { license: (input.license ?? '').trim().slice(0, 40), licenses: OPEN_LICENSES.slice(0, 6).join(', ') });
+    const language = languageCode(input.language);
+    await this.refuseTaken(url);
+    const member = await this.members.ensure(actor, locale);
+    try {
+      return await this.store.transaction(async (em) => {
+        await this.refuseTaken(url, em);
+        return em.save(
+          em.create(Material, {
+            title: input.title.trim().replace(/\s+/g, ' '),
+            url,
+            topic: input.topic.trim(),
+            language,
+            level: input.level ?? null,
+            license,
+            description: input.description?.trim() || null,
+            addedById: member.id,
+            createdAt: this.clock.now(),
+          }),
+        );
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) await this.refuseTaken(url);
+      throw err;
+    }
+  }
+
+  /** Links a translation; one per language and material, and its URL must be new to the directory. */
+  async translate(id: number, rawLanguage: string, rawUrl: string): Promise<MaterialTranslation> {
+    const material = await this.get(id);
+    const url = materialUrl(rawUrl);
+    const language = languageCode(rawLanguage);
+    if (language === material.language) throw new MaterialError('materials.translate.same', { id, language });
+    await this.refuseTaken(url);
+    try {
+      return await this.store.transaction((em) => em.save(em.create(MaterialTranslation, { materialId: id, language, url, createdAt: this.clock.now() })));
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        await this.refuseTaken(url);
+        throw new MaterialError('materials.translate.exists', { id, language });
+      }
+      throw err;
+    }
+  }
+
+  async get(id: number): Promise<Material> {
+    const m = await this.store.manager.getRepository(Material).findOne({ where: { id }, relations: { translations: true }, order: { translations: { language: 'ASC' } } });
+    if (!m) throw new MaterialError('materials.not_found', { id });
+    return m;
+  }
+
+  async remove(id: number): Promise<Material> {
+    const m = await this.get(id);
+    await this.store.transaction((em) => em.delete(Material, { id }));
+    return m;
+  }
+
+  /**
+   * Ranked search: filters narrow (a language matches the material's or a translation's),
+   * words rank (title counts most, then topic, then description); newest first among equals.
+   */
+  async search(filter: SearchFilter): Promise<SearchResult> {
+    const qb = this.store.manager.getRepository(Material).createQueryBuilder('m').leftJoinAndSelect('m.translations', 't');
+    if (filter.topic?.trim()) qb.andWhere('LOWER(m.topic) = :topic', { topic: filter.topic.trim().toLowerCase() });
+    if (filter.level) qb.andWhere('m.level = :level', { level: filter.level });
+    let found = await qb.orderBy('m.id', 'DESC').addOrderBy('t.language', 'ASC').getMany();
+    if (filter.language?.trim()) {
+      const language = languageCode(filter.language);
+      const matches = (l: string) => l === language || l.startsWith(`${language}-`);
+      found = found.filter((m) => matches(m.language) || (m.translations ?? []).some((t) => matches(t.language)));
+    }
+    const wanted = words(filter.text ?? '');
+    let ranked = found.map((m) => ({ m, score: 0 }));
+    if (wanted.length) {
+      ranked = ranked
+        .map(({ m }) => {
+          const title = words(m.title);
+          const topic = words(m.topic);
+          const description = words(m.description ?? '');
+          const score = wanted.reduce((s, w) => s + (title.some((x) => x.startsWith(w)) ? 3 : 0) + (topic.some((x) => x.startsWith(w)) ? 2 : 0) + (description.some((x) => x.startsWith(w)) ? 1 : 0), 0);
+          return { m, score };
+        })
+        .filter((r) => r.score > 0)
+        .sort((a, b) => b.score - a.score || b.m.id - a.m.id);
+    }
+    const pageSize = filter.pageSize ?? 10;
+    const pages = Math.max(1, Math.ceil(ranked.length / pageSize));
+    const page = Math.min(Math.max(1, filter.page ?? 1), pages);
+    return { materials: ranked.slice((page - 1) * pageSize, page * pageSize).map((r) => r.m), total: ranked.length, page, pages };
+  }
+
+  /** Adds a material to a workshop; adding it twice is a MaterialError. */
+  async attach(workshopId: number, materialId: number): Promise<Material> {
+    const m = await this.get(materialId);
+    try {
+      await this.store.transaction((em) => em.insert(WorkshopMaterial, { workshopId, materialId }));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new MaterialError('materials.workshop.already', { id: materialId, workshop: workshopId });
+      throw err;
+    }
+    return m;
+  }
+
+  async detach(workshopId: number, materialId: number): Promise<void> {
+    const { affected } = await this.store.transaction((em) => em.delete(WorkshopMaterial, { workshopId, materialId }));
+    if (!affected) throw new MaterialError('materials.workshop.absent', { id: materialId, workshop: workshopId });
+  }
+
+  /** The materials of each workshop, in the order they were added. */
+  async ofWorkshops(workshopIds: readonly number[]): Promise<Map<number, Material[]>> {
+    const out = new Map<number, Material[]>(workshopIds.map((id) => [id, []]));
+    if (!workshopIds.length) return out;
+    const rows = await this.store.manager.getRepository(WorkshopMaterial).find({ where: { workshopId: In([...workshopIds]) }, relations: { material: true }, order: { id: 'ASC' } });
+    for (const r of rows) out.get(r.workshopId)!.push(r.material!);
+    return out;
+  }
+
+  /** Refuses a URL already in the directory, pointing to the entry that has it. */
+  private async refuseTaken(url: string, em: EntityManager = this.store.manager): Promise<void> {
+    const material = await em.findOneBy(Material, { url });
+    if (material) throw new MaterialError('materials.url.taken', { id: material.id, title: material.title });
+    const translation = await em.findOneBy(MaterialTranslation, { url });
+    if (translation) throw new MaterialError('materials.url.taken_translation', { id: translation.materialId, language: translation.language });
+  }
+}
