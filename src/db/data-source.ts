@@ -59,7 +59,9 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     ...(target.poolSize ? { poolSize: target.poolSize } : {}),
     // A statement that hangs (a lock held by a crashed peer) fails instead of blocking a command
     // forever; a connection attempt during an outage gives up quickly so the member hears so.
-    extra: { statement_timeout: target.statementTimeoutMs ?? 10_000, connectionTimeoutMillis: 5_000 },
+    // Waiting for a free pooled connection counts too: a burst of commands on one busy workshop
+    // queues here (answers are deferred meanwhile) before anyone is told to try again.
+    extra: { statement_timeout: target.statementTimeoutMs ?? 10_000, connectionTimeoutMillis: 10_000 },
   };
 }
 
