@@ -15,12 +15,12 @@ import { freshDatabase, postgresUnavailable, tempDir, type TestDatabase } from '
 import { benchDispatch, buildWorld, type DispatchResult, startBenchBot, worldFor } from './bench/dispatch.js';
 import { benchOrmVsRaw, type OrmVsRaw } from './bench/orm-vs-raw.js';
 import { benchSlack } from './bench/slack.js';
-import { startupMs } from './bench/startup.js';
+import { startup } from './bench/startup.js';
 import { median, round } from './bench/stats.js';
 
 const quick = process.argv.includes('--quick');
 const plan = quick
-  ? { sqliteCommands: 5000, pgCommands: 2000, claims: 400, slackSeconds: 3, slackRounds: 1, startups: 2 }
+  ? { sqliteCommands: 5000, pgCommands: 1000, claims: 300, slackSeconds: 3, slackRounds: 1, startups: 2 }
   : { sqliteCommands: 10_000, pgCommands: 5000, claims: 2000, slackSeconds: 10, slackRounds: 3, startups: 5 };
 const GOALS = { dispatch_p99_ms: 5, slack_vs_bare_bolt: 0.7, rss_mb_after: 150 };
 
@@ -52,7 +52,13 @@ async function main(): Promise<void> {
 
     say('startup…');
     const starts: number[] = [];
-    for (let i = 0; i < plan.startups; i++) starts.push(await startupMs(tmp.dir));
+    let readyRss: number | undefined;
+    for (let i = 0; i < plan.startups; i++) {
+      const run = await startup(tmp.dir);
+      starts.push(run.ms);
+      readyRss = run.rssMb;
+    }
+    figures.rss_mb_at_ready = readyRss === undefined ? null : round(readyRss, 0);
     figures.startup_first_ms = round(starts[0]!, 0);
     figures.startup_ms = round(median(starts.slice(1)), 0);
 
@@ -64,6 +70,9 @@ async function main(): Promise<void> {
     figures.dispatch_p99_ms = round(s.dispatch.all.p99, 3);
     figures.dispatch_per_s = round(s.dispatch.all.perSecond, 0);
     for (const [kind, l] of Object.entries(s.dispatch.byKind)) figures[`dispatch_${kind}_p99_ms`] = round(l.p99, 3);
+    figures.dispatch_over_5ms = s.dispatch.slow;
+    figures.dispatch_over_5ms_with_gc = s.dispatch.slowWithGc;
+    figures.dispatch_gc_ms = round(s.dispatch.gcMs, 0);
     figures.orm_vs_raw = round(s.orm.ratio);
     figures.orm_claim_p50_ms = round(s.orm.orm.p50, 3);
     figures.raw_claim_p50_ms = round(s.orm.raw.p50, 3);
@@ -90,7 +99,11 @@ async function main(): Promise<void> {
     figures.slack_vs_bare_bolt = round(slack.ratio, 3);
     figures.slack_p99_ms = slack.ours.p99;
     figures.slack_failed = slack.ours.failed + slack.bare.failed;
-    figures.rss_mb_after = slack.rssMb === undefined ? null : round(slack.rssMb, 0);
+    figures.rss_mb_after = slack.memory.rss;
+    figures.rss_mb_after_gc = slack.memory.rssAfterGc;
+    figures.heap_mb_after = slack.memory.heap;
+    figures.heap_mb_after_gc = slack.memory.heapAfterGc;
+    figures.bare_bolt_rss_mb_after = slack.bareMemory.rss;
 
     const meets = (ok: boolean) => (ok ? 'met' : 'MISSED');
     row('SQLite: commands', s.dispatch.all.count, '');
@@ -98,6 +111,7 @@ async function main(): Promise<void> {
     row('SQLite: dispatch p99', s.dispatch.all.p99, 'ms', `< ${GOALS.dispatch_p99_ms} ms: ${meets(s.dispatch.all.p99 < GOALS.dispatch_p99_ms)}`);
     for (const [kind, l] of Object.entries(s.dispatch.byKind)) row(`  ${kind}: p50 / p99`, l.p50, `/ ${round(l.p99)} ms`);
     row('SQLite: commands per second', s.dispatch.all.perSecond, '/s');
+    row('SQLite: commands over 5 ms', s.dispatch.slow, `(${s.dispatch.slowWithGc} with a GC pause inside; ${round(s.dispatch.gcMs, 0)} ms of GC in all)`);
     row('SQLite: claim, data layer p50', s.orm.orm.p50, 'ms');
     row('SQLite: claim, raw driver p50', s.orm.raw.p50, 'ms');
     row('SQLite: orm_vs_raw', s.orm.ratio, '×');
@@ -115,8 +129,12 @@ async function main(): Promise<void> {
     row('Slack, bare Bolt acks per second', slack.bare.perSecond, '/s');
     row('Slack: ours ÷ bare Bolt', slack.ratio, '', `≥ ${GOALS.slack_vs_bare_bolt}: ${meets(slack.ratio >= GOALS.slack_vs_bare_bolt)}`);
     row('Slack /ask latency p50 / p99', slack.ours.p50, `/ ${slack.ours.p99} ms`);
-    row('RSS of the Slack bot after its run', slack.rssMb, 'MB', slack.rssMb === undefined ? '' : `< ${GOALS.rss_mb_after} MB: ${meets(slack.rssMb < GOALS.rss_mb_after)}`);
-    row('RSS of this process after dispatch', process.memoryUsage().rss / 2 ** 20, 'MB');
+    row('RSS of the Slack bot after its runs', slack.memory.rss, 'MB', `< ${GOALS.rss_mb_after} MB: ${meets(slack.memory.rss < GOALS.rss_mb_after)}`);
+    row('  after a full garbage collection', slack.memory.rssAfterGc, 'MB');
+    row('  V8 heap used before / after it', slack.memory.heap, `/ ${slack.memory.heapAfterGc} MB`);
+    row('RSS of the bare Bolt app after its runs', slack.bareMemory.rss, 'MB');
+    row('RSS of the console bot when ready (baseline)', readyRss, 'MB');
+    row('RSS of this process after dispatch', figures.dispatch_process_rss_mb as number, 'MB');
     row('startup to console ready (first, migrating)', starts[0], 'ms');
     row('startup to console ready (median of restarts)', median(starts.slice(1)), 'ms');
 

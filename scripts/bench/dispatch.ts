@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { performance } from 'node:perf_hooks';
+import { type PerformanceEntry, PerformanceObserver, performance } from 'node:perf_hooks';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -130,7 +130,14 @@ export interface DispatchResult {
   readonly all: Latencies;
   readonly byKind: Record<Kind, Latencies>;
   readonly outcomes: Record<Outcome, number>;
+  /** Commands slower than `SLOW_MS`, and how many of them had a garbage collection pause inside. */
+  readonly slow: number;
+  readonly slowWithGc: number;
+  /** Time spent in garbage collection pauses during the run. */
+  readonly gcMs: number;
 }
+
+export const SLOW_MS = 5;
 
 /**
  * `commands` commands of the mix, one after another (the latency a member sees), each timed
@@ -141,6 +148,10 @@ export async function benchDispatch(bot: BenchBot, world: World, commands: numbe
   bot.resetOutcomes();
   const samples: number[] = [];
   const perKind: Record<Kind, number[]> = { ask: [], metoo: [], claim: [], list: [] };
+  const slowOnes: [number, number][] = [];
+  const pauses: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => void pauses.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   const started = performance.now();
   for (let i = 0; i < commands; i++) {
     const { kind, line } = commandFor(i, world);
@@ -149,12 +160,18 @@ export async function benchDispatch(bot: BenchBot, world: World, commands: numbe
     const ms = performance.now() - t0;
     samples.push(ms);
     perKind[kind].push(ms);
+    if (ms > SLOW_MS) slowOnes.push([t0, t0 + ms]);
   }
   const wall = performance.now() - started;
+  // GC entries reach the observer from the event loop; the run itself may never have yielded to it.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  const slowWithGc = slowOnes.filter(([from, to]) => pauses.some((g) => g.startTime < to && g.startTime + g.duration > from)).length;
+  const gcMs = pauses.reduce((sum, g) => sum + g.duration, 0);
   const outcomes = { ...bot.outcomes };
   if (outcomes.incident || outcomes['user-error']) {
     throw new Error(`bench: ${outcomes['user-error']} commands were refused and ${outcomes.incident} failed; last output:\n${bot.output()}`);
   }
   const byKind = Object.fromEntries(KINDS.map((k) => [k, latencies(perKind[k], wall)])) as Record<Kind, Latencies>;
-  return { all: latencies(samples, wall), byKind, outcomes };
+  return { all: latencies(samples, wall), byKind, outcomes, slow: slowOnes.length, slowWithGc, gcMs };
 }

@@ -56,3 +56,12 @@ process.once('SIGTERM', () => {
     () => process.exit(1),
   );
 });
+// SIGUSR2: memory now, and after a full garbage collection (the process runs with --expose-gc),
+// so the benchmark can tell garbage V8 has not collected yet from memory that is really held.
+process.on('SIGUSR2', () => {
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  const before = process.memoryUsage();
+  (globalThis as { gc?: () => void }).gc?.();
+  const after = process.memoryUsage();
+  process.stdout.write(`memory ${JSON.stringify({ rss: mb(before.rss), heap: mb(before.heapUsed), rssAfterGc: mb(after.rss), heapAfterGc: mb(after.heapUsed) })}\n`);
+});

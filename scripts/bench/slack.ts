@@ -5,28 +5,40 @@ import autocannon from 'autocannon';
 import { FakeSlack } from '../../test/support/fake-slack.js';
 import { postSigned, slackSignature, slashCommandBody } from '../../test/support/slack-requests.js';
 import { BENCH_LIMITS } from './dispatch.js';
-import { rssOf } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const USERS = 1000;
 
+interface Memory {
+  readonly rss: number;
+  readonly heap: number;
+  readonly rssAfterGc: number;
+  readonly heapAfterGc: number;
+}
+
 interface Side {
   readonly child: ChildProcess;
   readonly url: string;
+  /** The side's memory in MB, now and after a full collection. */
+  memory(): Promise<Memory>;
   stop(): Promise<void>;
 }
 
 /** Starts one side in its own process and waits for its `ready <port>`. */
 async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Promise<Side> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/slack-server.ts'), kind], {
+  // BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there; BENCH_NODE_FLAGS adds
+  // Node flags to both sides (e.g. "--max-semi-space-size=2", see BENCHMARKS.md on memory).
+  const flags = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  if (process.env.BENCH_CPU_PROFILE) flags.push('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE);
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(ROOT, 'scripts/bench/slack-server.ts'), kind], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+  let out = '';
   const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error(`bench: the ${kind} Slack server did not start within 30 s:\n${stderr}`)), 30_000);
     child.stdout!.on('data', (d) => {
       out += String(d);
@@ -44,6 +56,21 @@ async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Pr
   return {
     child,
     url: `http://127.0.0.1:${port}/slack/events`,
+    memory: () =>
+      new Promise<Memory>((resolve, reject) => {
+        const seen = out.length;
+        const timer = setInterval(() => {
+          const m = /memory (\{.*\})\n/.exec(out.slice(seen));
+          if (!m) return;
+          clearInterval(timer);
+          resolve(JSON.parse(m[1]!) as Memory);
+        }, 50);
+        setTimeout(() => {
+          clearInterval(timer);
+          reject(new Error(`bench: the ${kind} Slack server did not report its memory`));
+        }, 10_000);
+        child.kill('SIGUSR2');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -102,8 +129,10 @@ export interface SlackResult {
   readonly ours: LoadResult;
   readonly bare: LoadResult;
   readonly ratio: number;
-  /** Resident memory of our bot's process after its load run. */
-  readonly rssMb: number | undefined;
+  /** Our bot's process after its load runs: resident memory and V8 heap in MB, as they were and after a full collection. */
+  readonly memory: Memory;
+  /** The same for the bare Bolt app: what Bolt and Node take under the same load. */
+  readonly bareMemory: Memory;
   /** Questions the fake received as posts during our run: one per answered request. */
   readonly posted: number;
 }
@@ -111,8 +140,8 @@ export interface SlackResult {
 /**
  * Our Slack adapter (HTTP mode, Web API pointed at a fake on loopback, SQLite) and a bare Bolt
  * app, each in its own process, loaded alternately `rounds` times with the same requests
- * from this process; the ratio is of the medians... of per-round rates, so a burst of other
- * work on the machine hits both sides rather than one.
+ * from this process (which also plays Slack's Web API); the ratio is of the median rates,
+ * and the sides take turns so that a burst of other work on the machine hits both rather than one.
  */
 export async function benchSlack(opts: { seconds: number; rounds: number; connections: number; dataDir: string }): Promise<SlackResult> {
   const fake = await new FakeSlack().start();
@@ -133,9 +162,8 @@ export async function benchSlack(opts: { seconds: number; rounds: number; connec
   const bare = await startSide('bare', env);
   try {
     // The chapter and its questions channel, through the adapter like everything else.
-    for (const text of ['name:Berlin timezone:Europe/Berlin', 'name:Berlin questions-channel:<#CQUESTIONS|questions>']) {
-      const command = text.includes('timezone') ? 'create' : 'set';
-      const r = await postSigned(ours.url, slashCommandBody({ command: '/chapter', text: `${command} ${text}`, user: 'UADMIN', responseUrl: fake.responseUrl('setup') }), secret);
+    for (const text of ['create name:Berlin timezone:Europe/Berlin', 'set name:Berlin questions-channel:<#CQUESTIONS|questions>']) {
+      const r = await postSigned(ours.url, slashCommandBody({ command: '/chapter', text, user: 'UADMIN', responseUrl: fake.responseUrl('setup') }), secret);
       if (r.status !== 200 || !/Berlin/.test(r.text)) throw new Error(`bench: Slack setup failed (${r.status}): ${r.text}`);
     }
     const probe = await postSigned(ours.url, slashCommandBody({ command: '/ask', text: 'Is this benchmark set up right, really?', user: 'U1', responseUrl: fake.responseUrl('probe') }), secret);
@@ -148,11 +176,12 @@ export async function benchSlack(opts: { seconds: number; rounds: number; connec
       oursRuns.push(await load(ours.url, secret, fake.responseUrl('load'), opts.seconds, opts.connections));
       bareRuns.push(await load(bare.url, secret, fake.responseUrl('load'), opts.seconds, opts.connections));
     }
-    const rssMb = await rssOf(ours.child.pid!);
+    const memory = await ours.memory();
+    const bareMemory = await bare.memory();
     const best = (runs: LoadResult[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
     const o = best(oursRuns);
     const b = best(bareRuns);
-    return { ours: o, bare: b, ratio: o.perSecond / b.perSecond, rssMb, posted: fake.callsOf('chat.postMessage').length - postedBefore };
+    return { ours: o, bare: b, ratio: o.perSecond / b.perSecond, memory, bareMemory, posted: fake.callsOf('chat.postMessage').length - postedBefore };
   } finally {
     await ours.stop();
     await bare.stop();
