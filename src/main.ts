@@ -1,10 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
-import { startDiscord } from './adapters/discord/adapter.js';
-import { runShards } from './adapters/discord/sharding.js';
-import { startSlack } from './adapters/slack/adapter.js';
-import { platformError } from './adapters/slack/web.js';
 import { type App, createApp, startScheduler } from './app.js';
 import { type Config, ConfigError, configFromEnvironment } from './config.js';
 import { systemClock } from './core/clock.js';
@@ -41,6 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
     // This process only supervises: the database is migrated here once, then each shard process runs the bot.
     await app.close();
     process.env.DB_MIGRATE_ON_START = 'false';
+    const { runShards } = await import('./adapters/discord/sharding.js');
     return untilSignal(log, await runShards({ file: fileURLToPath(import.meta.url), args: argv, config: config.discord!, log }));
   }
   if (!forceConsole && (config.discord || config.slack)) return runPlatforms(app, config, log, locale);
@@ -78,7 +75,10 @@ async function runPlatforms(app: App, config: Config, log: Logger, locale: strin
     for (const r of running.reverse()) await r.stop();
     await app.close();
   };
+  // Each platform's SDK is loaded only when it is configured: discord.js alone adds about 50 MB
+  // of resident memory, which a console or Slack-only process does not need (npm run bench).
   if (config.discord) {
+    const { startDiscord } = await import('./adapters/discord/adapter.js');
     try {
       running.push(await startDiscord({ ...app, log, config: config.discord, locale }));
     } catch (err) {
@@ -89,6 +89,8 @@ async function runPlatforms(app: App, config: Config, log: Logger, locale: strin
   }
   // With Discord shards, each shard process runs Discord only: run Slack as a process of its own.
   if (config.slack && !config.discord?.shardProcess) {
+    const { startSlack } = await import('./adapters/slack/adapter.js');
+    const { platformError } = await import('./adapters/slack/web.js');
     try {
       running.push(await startSlack(app, config, log));
     } catch (err) {

@@ -63,6 +63,19 @@ function renderInline(parts: readonly Inline[], o: ConsoleRenderOptions): string
     .join('');
 }
 
+/**
+ * Formatters by locale, style and zone. Building an Intl formatter costs tens of microseconds
+ * and native (ICU) memory that V8's collector does not see, so making one per printed time made
+ * `/workshop list` slow and the process grow by megabytes per list (found by `npm run bench`).
+ * The keys are few: two locales, four styles, the zones chapters use.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+function cached<F extends Intl.DateTimeFormat | Intl.RelativeTimeFormat>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+
 /** A time in a zone with the zone's abbreviation, e.g. `Sun, 29 Mar 2026, 10:00 CEST`. */
 export function formatZoned(at: Date, style: TimeStyle, timeZone: string, locale: string, now: Date): string {
   const tag = locale.startsWith('de') ? 'de-DE' : 'en-GB';
@@ -70,10 +83,10 @@ export function formatZoned(at: Date, style: TimeStyle, timeZone: string, locale
     const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
     const units: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86_400], ['hour', 3_600], ['minute', 60], ['second', 1]];
     const [unit, size] = units.find(([, s]) => Math.abs(seconds) >= s) ?? ['second', 1];
-    return new Intl.RelativeTimeFormat(tag, { numeric: 'auto' }).format(Math.round(seconds / size), unit);
+    return cached(`${tag} relative`, () => new Intl.RelativeTimeFormat(tag, { numeric: 'auto' })).format(Math.round(seconds / size), unit);
   }
   const date: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
   const clock: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' };
   const options = style === 'date' ? date : style === 'time' ? clock : { ...date, ...clock };
-  return new Intl.DateTimeFormat(tag, { ...options, timeZone }).format(at);
+  return cached(`${tag} ${style} ${timeZone}`, () => new Intl.DateTimeFormat(tag, { ...options, timeZone })).format(at);
 }

@@ -59,6 +59,9 @@ export interface RunningSlack {
 }
 
 export const SLACK_PATH = '/slack/events';
+/** How long Slack's answers about a member or a user group are used before asking again. */
+const SLACK_CACHE_MS = 60_000;
+const SLACK_CACHE_MAX = 10_000;
 const PLATFORM = 'slack';
 
 /**
@@ -105,11 +108,32 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     slog.error({ err: safeError(err) }, 'slack request failed');
   });
 
+  /**
+   * Slack's answers about members and user groups, kept for a minute: Slack allows about 100
+   * `users.info` and 20 `usergroups.users.list` calls a minute, which a busy workspace would
+   * reach with one call per command (and each call cost a round trip: see BENCHMARKS.md). So a
+   * change of admin rights, name, language or group membership shows within a minute.
+   * Failures are not kept.
+   */
+  const slackCache = new Map<string, { at: number; value: Promise<unknown> }>();
+  function remembered<T>(key: string, fetch: () => Promise<T>): Promise<T> {
+    const now = services.clock.now().getTime();
+    const hit = slackCache.get(key);
+    if (hit && now - hit.at < SLACK_CACHE_MS) return hit.value as Promise<T>;
+    const value = fetch();
+    slackCache.delete(key);
+    slackCache.set(key, { at: now, value });
+    value.catch(() => slackCache.get(key)?.value === value && slackCache.delete(key));
+    // Oldest first (insertion order): the map stays small however many members pass by.
+    if (slackCache.size > SLACK_CACHE_MAX) slackCache.delete(slackCache.keys().next().value!);
+    return value;
+  }
+
   /** Who is acting, in which language, and whether they moderate the chapter bound here. */
   async function identify(client: WebClient, team: string, user: string, fallbackName: string, channel: string): Promise<{ actor: Actor; locale: string; t: Translate }> {
     let info: Awaited<ReturnType<WebClient['users']['info']>>['user'];
     try {
-      info = (await client.users.info({ user, include_locale: true })).user;
+      info = (await remembered(`user ${team} ${user}`, () => client.users.info({ user, include_locale: true }))).user;
     } catch (err) {
       slog.warn({ err: safeError(err) }, 'users.info failed: acting as a member without moderator rights');
     }
@@ -125,7 +149,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     const group = chapter && (await services.chapters.moderatorGroup(chapter, { platform: PLATFORM, workspace: team }));
     if (!group) return false;
     try {
-      const members = await client.usergroups.users.list({ usergroup: group });
+      const members = await remembered(`group ${team} ${group}`, () => client.usergroups.users.list({ usergroup: group }));
       return (members.users ?? []).includes(user);
     } catch (err) {
       slog.warn({ err: safeError(err), group }, 'the chapter’s moderator group could not be read');

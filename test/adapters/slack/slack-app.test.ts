@@ -89,6 +89,7 @@ const probe = defineCommand({
 
 interface Bot {
   fake: FakeSlack;
+  clock: ManualClock;
   db: DataSource;
   services: Services;
   slack: RunningSlack;
@@ -120,6 +121,7 @@ async function startBot(target: DatabaseTarget, env: Record<string, string> = {}
   const slack = await startSlack({ registry, dispatcher, services }, config, captured.log, { listen: { port: 0, host: '127.0.0.1' } });
   return {
     fake,
+    clock,
     db,
     services,
     slack,
@@ -423,4 +425,16 @@ test('in Socket Mode the same commands arrive over the WebSocket and are answere
     await source.destroy();
     await db.drop();
   }
+});
+
+test('Slack is asked about a member once a minute, not once per command; a change of rights shows after that minute', async () => {
+  bot.fake.users.set('UCACHE', { name: 'cara' });
+  const asked = () => bot.fake.callsOf('users.info').filter((c) => c.params.user === 'UCACHE').length;
+  assert.doesNotMatch(shown((await slash('/ots-help', '', 'UCACHE')).json), /chapter create/);
+  bot.fake.users.set('UCACHE', { name: 'cara', isAdmin: true });
+  assert.doesNotMatch(shown((await slash('/ots-help', '', 'UCACHE')).json), /chapter create/, 'still the answer Slack gave a moment ago');
+  assert.equal(asked(), 1);
+  bot.clock.advance(61_000);
+  assert.match(shown((await slash('/ots-help', '', 'UCACHE')).json), /chapter create/, 'a minute later, the new admin moderates');
+  assert.equal(asked(), 2);
 });

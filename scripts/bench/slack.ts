@@ -1,0 +1,190 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { FakeSlack } from '../../test/support/fake-slack.js';
+import { postSigned, slackSignature, slashCommandBody } from '../../test/support/slack-requests.js';
+import { BENCH_LIMITS } from './dispatch.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const USERS = 1000;
+
+interface Memory {
+  readonly rss: number;
+  readonly heap: number;
+  readonly rssAfterGc: number;
+  readonly heapAfterGc: number;
+}
+
+interface Side {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** The side's memory in MB, now and after a full collection. */
+  memory(): Promise<Memory>;
+  stop(): Promise<void>;
+}
+
+/** Starts one side in its own process and waits for its `ready <port>`. */
+async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Promise<Side> {
+  // BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there; BENCH_NODE_FLAGS adds
+  // Node flags to both sides (e.g. "--max-semi-space-size=2", see BENCHMARKS.md on memory).
+  const flags = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  if (process.env.BENCH_CPU_PROFILE) flags.push('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE);
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(ROOT, 'scripts/bench/slack-server.ts'), kind], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+  let out = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bench: the ${kind} Slack server did not start within 30 s:\n${stderr}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /ready (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bench: the ${kind} Slack server exited (${code}):\n${stderr}`));
+    });
+  });
+  return {
+    child,
+    url: `http://127.0.0.1:${port}/slack/events`,
+    memory: () =>
+      new Promise<Memory>((resolve, reject) => {
+        const seen = out.length;
+        const timer = setInterval(() => {
+          const m = /memory (\{.*\})\n/.exec(out.slice(seen));
+          if (!m) return;
+          clearInterval(timer);
+          resolve(JSON.parse(m[1]!) as Memory);
+        }, 50);
+        setTimeout(() => {
+          clearInterval(timer);
+          reject(new Error(`bench: the ${kind} Slack server did not report its memory`));
+        }, 10_000);
+        child.kill('SIGUSR2');
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface LoadResult {
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly ok: number;
+  readonly failed: number;
+}
+
+/**
+ * Signed `/ask` slash commands from 1,000 members in turn, `connections` at a time, for
+ * `seconds` after a warm-up. Requests are signed when the run is prepared (Slack accepts a
+ * signature for five minutes; a run lasts seconds).
+ */
+async function load(url: string, secret: string, responseUrl: string, seconds: number, connections: number): Promise<LoadResult> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const bodies = Array.from({ length: 2 * USERS }, (_, i) => {
+    const body = slashCommandBody({ command: '/ask', text: `How do I find out why test number ${i} fails only on CI?`, user: `U${i % USERS}`, responseUrl, channel: 'CGENERAL' });
+    return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(secret, timestamp, body) } };
+  });
+  let next = 0;
+  const run = (duration: number) =>
+    autocannon({
+      url,
+      connections,
+      duration,
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const b = bodies[next++ % bodies.length]!;
+            return { ...request, body: b.body, headers: b.headers };
+          },
+        },
+      ],
+    });
+  await run(Math.max(1, Math.round(seconds / 3)));
+  const r = await run(seconds);
+  return { perSecond: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
+}
+
+export interface SlackResult {
+  readonly ours: LoadResult;
+  readonly bare: LoadResult;
+  readonly ratio: number;
+  /** Our bot's process after its load runs: resident memory and V8 heap in MB, as they were and after a full collection. */
+  readonly memory: Memory;
+  /** The same for the bare Bolt app: what Bolt and Node take under the same load. */
+  readonly bareMemory: Memory;
+  /** Questions the fake received as posts during our run: one per answered request. */
+  readonly posted: number;
+}
+
+/**
+ * Our Slack adapter (HTTP mode, Web API pointed at a fake on loopback, SQLite) and a bare Bolt
+ * app, each in its own process, loaded alternately `rounds` times with the same requests
+ * from this process (which also plays Slack's Web API); the ratio is of the median rates,
+ * and the sides take turns so that a burst of other work on the machine hits both rather than one.
+ */
+export async function benchSlack(opts: { seconds: number; rounds: number; connections: number; dataDir: string }): Promise<SlackResult> {
+  const fake = await new FakeSlack().start();
+  fake.users.set('UADMIN', { name: 'ada', isAdmin: true });
+  for (let i = 0; i < USERS; i++) fake.users.set(`U${i}`, { name: `member${i}` });
+  const secret = randomBytes(24).toString('hex');
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: `sqlite:${join(opts.dataDir, 'slack.sqlite')}`,
+    DATA_DIR: opts.dataDir,
+    ANON_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    ...BENCH_LIMITS,
+  };
+  const ours = await startSide('ours', env);
+  const bare = await startSide('bare', env);
+  try {
+    // The chapter and its questions channel, through the adapter like everything else.
+    for (const text of ['create name:Berlin timezone:Europe/Berlin', 'set name:Berlin questions-channel:<#CQUESTIONS|questions>']) {
+      const r = await postSigned(ours.url, slashCommandBody({ command: '/chapter', text, user: 'UADMIN', responseUrl: fake.responseUrl('setup') }), secret);
+      if (r.status !== 200 || !/Berlin/.test(r.text)) throw new Error(`bench: Slack setup failed (${r.status}): ${r.text}`);
+    }
+    const probe = await postSigned(ours.url, slashCommandBody({ command: '/ask', text: 'Is this benchmark set up right, really?', user: 'U1', responseUrl: fake.responseUrl('probe') }), secret);
+    if (probe.status !== 200 || fake.callsOf('chat.postMessage').length !== 1) throw new Error(`bench: /ask over Slack did not post (${probe.status}): ${probe.text}`);
+
+    const oursRuns: LoadResult[] = [];
+    const bareRuns: LoadResult[] = [];
+    const postedBefore = fake.callsOf('chat.postMessage').length;
+    for (let round = 0; round < opts.rounds; round++) {
+      oursRuns.push(await load(ours.url, secret, fake.responseUrl('load'), opts.seconds, opts.connections));
+      bareRuns.push(await load(bare.url, secret, fake.responseUrl('load'), opts.seconds, opts.connections));
+    }
+    const memory = await ours.memory();
+    const bareMemory = await bare.memory();
+    const best = (runs: LoadResult[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
+    const o = best(oursRuns);
+    const b = best(bareRuns);
+    return { ours: o, bare: b, ratio: o.perSecond / b.perSecond, memory, bareMemory, posted: fake.callsOf('chat.postMessage').length - postedBefore };
+  } finally {
+    await ours.stop();
+    await bare.stop();
+    await fake.stop();
+  }
+}
