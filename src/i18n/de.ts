@@ -4,6 +4,7 @@ import * as workshops from './workshops.js';
 import * as discord from './discord.js';
 import * as mod from './mod.js';
 import * as partners from './partners.js';
+import * as privacy from './privacy.js';
 import * as slack from './slack.js';
 import type { Catalogue } from './en.js';
 
@@ -16,4 +17,5 @@ export const de: Catalogue = {
   ...partners.de,
   ...mod.de,
   ...slack.de,
+  ...privacy.de,
 };

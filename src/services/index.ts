@@ -12,6 +12,7 @@ import { DirectMessages } from './direct-messages.js';
 import { DisclaimerService } from './disclaimers.js';
 import { MemberService } from './members.js';
 import { PartnershipService } from './partnerships.js';
+import { PrivacyService } from './privacy.js';
 import { QuestionService } from './questions.js';
 import { ReminderService } from './reminders.js';
 import { WorkshopService } from './workshops.js';
@@ -37,6 +38,8 @@ export interface Services {
   readonly reminders: ReminderService;
   readonly partnerships: PartnershipService;
   readonly disclaimers: DisclaimerService;
+  /** Members' data rights: export and erasure. */
+  readonly privacy: PrivacyService;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
@@ -66,5 +69,6 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     reminders,
     partnerships: new PartnershipService(store, base.clock, chapters, members),
     disclaimers: new DisclaimerService(store, base.clock, members),
+    privacy: new PrivacyService(store, base.clock, workshops, base.anonSecret),
   };
 }
