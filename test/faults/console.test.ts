@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Chapter } from '../../entities/Chapter.js';
 import { Disclaimer } from '../../entities/Disclaimer.js';
@@ -30,7 +29,11 @@ function startBot(command: 'npm' | 'node', env: Record<string, string>) {
   let stderr = '';
   const waiters: { test: () => boolean; resolve: () => void }[] = [];
   const check = () => {
-    for (const w of [...waiters]) if (w.test()) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) {
+      if (!w.test()) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   };
   child.stdout!.on('data', (d) => ((stdout += String(d)), check()));
   child.stderr!.on('data', (d) => ((stderr += String(d)), check()));
@@ -170,3 +173,51 @@ test('SIGKILL mid-stream loses no acknowledged command and leaves nothing half-w
       tmp.remove();
     }
   }));
+
+test('SIGTERM while a command waits on the database: it finishes and is stored, a new line is refused clearly, exit 0 within 10 s (PostgreSQL)', async (t) => {
+  const reason = await postgresUnavailable();
+  if (reason) return t.skip(reason);
+  const db: TestDatabase = await freshDatabase('postgres');
+  const tmp = tempDir();
+  const env = { DATA_DIR: tmp.dir, DATABASE_URL: db.url, ANON_SECRET: 's'.repeat(32) };
+  const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  try {
+    assert.equal((await npmStart(SETUP, env)).code, 0);
+    const bot = startBot('node', env);
+    await bot.until(() => bot.stderr().includes("console ready"));
+    await locker.connect();
+    const schema = db.target.kind === 'postgres' ? db.target.schema! : '';
+    await locker.query('BEGIN');
+    await locker.query(`LOCK TABLE "${schema}"."chapter" IN ACCESS EXCLUSIVE MODE`);
+    bot.write('@moderator /chapter create name:Hamburg timezone:Europe/Berlin\n');
+    // In flight: the bot's statement waits for the table lock.
+    for (;;) {
+      const { rows } = await locker.query<{ n: string }>('SELECT count(*) AS n FROM pg_locks WHERE NOT granted');
+      if (Number(rows[0]!.n) > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const signalledAt = Date.now();
+    bot.signal('SIGTERM');
+    await bot.until(() => bot.stderr().includes('"stopping"'));
+    bot.write('@alice /chapter list\n');
+    await bot.until(() => bot.stdout().includes('[ephemeral → alice]'));
+    assert.match(bot.stdout(), /\[ephemeral → alice\]\nThe bot is restarting or stopping, so this command was not run\. Please try again in a moment\./);
+    assert.doesNotMatch(bot.stdout(), /Chapter Hamburg created/, 'still waiting for the lock');
+    await locker.query('COMMIT');
+    const { code } = await bot.exited;
+    assert.equal(code, 0, bot.stderr());
+    assert.ok(Date.now() - signalledAt < 10_000, 'stopped within 10 seconds');
+    assert.match(bot.stdout(), /\[ephemeral → moderator\]\nChapter Hamburg created/);
+    const ds = createDataSource(db.target);
+    await ds.initialize();
+    try {
+      assert.ok(await ds.manager.existsBy(Chapter, { nameKey: 'hamburg' }), 'the command under way was written');
+    } finally {
+      await ds.destroy();
+    }
+  } finally {
+    await locker.end().catch(() => undefined);
+    tmp.remove();
+    await db.drop();
+  }
+});

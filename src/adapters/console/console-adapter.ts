@@ -54,7 +54,7 @@ export class ConsoleAdapter {
   /** Runs one line; resolves when its answers are printed. Returns `quit` for /quit. */
   handle(rawLine: string): Promise<'quit' | undefined> {
     const run = this.handleLine(rawLine);
-    this.current = run;
+    if (!this.stopping) this.current = run;
     return run;
   }
 
@@ -111,18 +111,32 @@ export class ConsoleAdapter {
    * Reads lines until end of input or /quit, one at a time and in order, so a piped script
    * behaves like a person typing. Interactive input gets a prompt and readline's history.
    */
-  async run(input: Readable, interactive: boolean): Promise<void> {
+  run(input: Readable, interactive: boolean): Promise<void> {
     const rl = createInterface({ input, ...(interactive ? { output: process.stdout, prompt: `${this.actor}> `, historySize: 500 } : {}), terminal: interactive });
     this.reader = rl;
     if (interactive) rl.prompt();
-    for await (const line of rl) {
-      if ((await this.handle(line)) === 'quit') break;
-      if (interactive) {
-        rl.setPrompt(`${this.actor}> `);
-        rl.prompt();
+    // Lines are queued and run one at a time, in order; reading goes on meanwhile, so a line
+    // that arrives while the bot is stopping is refused at once, not after the command under way.
+    let queue: Promise<void> = Promise.resolve();
+    let quit = false;
+    rl.on('line', (line) => {
+      if (quit) return;
+      if (this.stopping) {
+        void this.handle(line);
+        return;
       }
-    }
-    rl.close();
+      queue = queue.then(async () => {
+        if (quit) return;
+        if ((await this.handle(line)) === 'quit') {
+          quit = true;
+          rl.close();
+        } else if (interactive) {
+          rl.setPrompt(`${this.actor}> `);
+          rl.prompt();
+        }
+      });
+    });
+    return new Promise((resolve) => rl.once('close', () => void queue.then(resolve)));
   }
 
   private responder(actor: Actor): Responder {
