@@ -7,9 +7,10 @@ import { help } from './help.js';
 import { materials } from './materials.js';
 import { mod } from './mod.js';
 import { partner } from './partner.js';
+import { privacy } from './privacy.js';
 import { progress } from './progress.js';
 import { questions } from './questions.js';
 import { workshop } from './workshop.js';
 
 /** Every command, listed by hand (not scanned); checked at start-up by the CommandRegistry. */
-export const commands: readonly CommandDecl[] = [help, chapter, ask, questions, mod, coach, workshop, progress, partner, disclaimer, materials];
+export const commands: readonly CommandDecl[] = [help, chapter, ask, questions, mod, coach, workshop, progress, partner, disclaimer, materials, privacy];

@@ -58,10 +58,27 @@ async function main(argv: readonly string[]): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
   log.debug('console ready');
+  // SIGTERM or SIGINT (not the terminal's Ctrl-C, which readline reads): the command under way
+  // finishes and is written, lines after it are refused, then the database closes.
+  let stopped = false;
+  const stop = (signal: string) => {
+    if (stopped) return;
+    stopped = true;
+    log.info({ signal }, 'stopping');
+    setTimeout(() => {
+      log.error('still busy 10 seconds after the signal: exiting without waiting further');
+      process.exit(1);
+    }, 10_000).unref();
+    void adapter.stop();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   await adapter.run(process.stdin, interactive);
   await web?.stop();
   await scheduler.stop();
   await app.close();
+  if (stopped) process.stdin.destroy();
+  log.debug('stopped');
   return 0;
 }
 

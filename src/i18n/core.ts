@@ -5,6 +5,7 @@ export const en = {
   // The dispatcher and the command-line grammar
   'error.unexpected': 'Sorry, something went wrong on our side. If it keeps happening, tell a moderator the incident id {incident}.',
   'error.db_unavailable': 'The bot cannot reach its database right now. Please try again in a moment.',
+  'error.stopping': 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.',
   'error.rate_limited': 'You are going a bit fast: /{command} can be used {max} times in {seconds} seconds. Try again in {wait} seconds.',
   'error.forbidden.moderator': 'Only moderators of this chapter can run /{command}.',
   'error.forbidden.coach': 'Only coaches can run /{command}. Become one with /coach volunteer.',
@@ -91,6 +92,7 @@ export const en = {
 export const de: Texts<typeof en> = {
   'error.unexpected': 'Entschuldigung, bei uns ist etwas schiefgegangen. Wenn es wieder passiert, nenne einer Moderatorin oder einem Moderator die Vorfallsnummer {incident}.',
   'error.db_unavailable': 'Der Bot erreicht gerade seine Datenbank nicht. Bitte versuch es gleich noch einmal.',
+  'error.stopping': 'Der Bot startet gerade neu oder hält an, daher wurde dieser Befehl nicht ausgeführt. Bitte versuch es gleich noch einmal.',
   'error.rate_limited': 'Du bist etwas schnell: /{command} geht {max}-mal in {seconds} Sekunden. Versuch es in {wait} Sekunden wieder.',
   'error.forbidden.moderator': 'Nur die Moderation dieses Chapters kann /{command} ausführen.',
   'error.forbidden.coach': 'Nur Coaches können /{command} ausführen. Mit /coach volunteer wirst du Coach.',

@@ -4,6 +4,7 @@ import * as workshops from './workshops.js';
 import * as discord from './discord.js';
 import * as mod from './mod.js';
 import * as partners from './partners.js';
+import * as privacy from './privacy.js';
 import * as slack from './slack.js';
 import * as materials from './materials.js';
 import type { Catalogue } from './en.js';
@@ -18,4 +19,5 @@ export const de: Catalogue = {
   ...mod.de,
   ...slack.de,
   ...materials.de,
+  ...privacy.de,
 };

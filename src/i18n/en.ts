@@ -4,6 +4,7 @@ import * as workshops from './workshops.js';
 import * as discord from './discord.js';
 import * as mod from './mod.js';
 import * as partners from './partners.js';
+import * as privacy from './privacy.js';
 import * as slack from './slack.js';
 import * as materials from './materials.js';
 import type { Texts } from './types.js';
@@ -21,6 +22,7 @@ export const en = {
   ...mod.en,
   ...slack.en,
   ...materials.en,
+  ...privacy.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

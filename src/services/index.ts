@@ -13,6 +13,7 @@ import { DisclaimerService } from './disclaimers.js';
 import { MaterialService } from './materials.js';
 import { MemberService } from './members.js';
 import { PartnershipService } from './partnerships.js';
+import { PrivacyService } from './privacy.js';
 import { QuestionService } from './questions.js';
 import { ReminderService } from './reminders.js';
 import { WorkshopService } from './workshops.js';
@@ -39,6 +40,8 @@ export interface Services {
   readonly partnerships: PartnershipService;
   readonly disclaimers: DisclaimerService;
   readonly materials: MaterialService;
+  /** Members' data rights: export and erasure. */
+  readonly privacy: PrivacyService;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
@@ -70,5 +73,6 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     partnerships: new PartnershipService(store, base.clock, chapters, members),
     disclaimers: new DisclaimerService(store, base.clock, members),
     materials,
+    privacy: new PrivacyService(store, base.clock, workshops, base.anonSecret),
   };
 }

@@ -1,8 +1,9 @@
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock } from '../../core/clock.js';
 import type { Actor } from '../../core/command.js';
 import type { Dispatcher, Outbox, Responder } from '../../core/dispatcher.js';
+import { translator } from '../../core/i18n.js';
 import type { Message, PostedRef } from '../../core/reply.js';
 import { renderConsole } from './render.js';
 
@@ -28,6 +29,10 @@ export class ConsoleAdapter {
   private actor = 'you';
   private nextMessageId = 1;
   private readonly channel = 'general';
+  private stopping = false;
+  /** The line being run, so stop() can let it finish. */
+  private current: Promise<unknown> = Promise.resolve();
+  private reader?: Interface;
 
   constructor(private readonly o: ConsoleOptions) {}
 
@@ -36,8 +41,24 @@ export class ConsoleAdapter {
     return this.outbox();
   }
 
+  /**
+   * Stops taking commands (SIGTERM, SIGINT): the line under way finishes; lines read from now on
+   * are answered with a refusal and not run; then reading ends. Resolves when the line under way is done.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.current.catch(() => undefined);
+    this.reader?.close();
+  }
+
   /** Runs one line; resolves when its answers are printed. Returns `quit` for /quit. */
-  async handle(rawLine: string): Promise<'quit' | undefined> {
+  handle(rawLine: string): Promise<'quit' | undefined> {
+    const run = this.handleLine(rawLine);
+    if (!this.stopping) this.current = run;
+    return run;
+  }
+
+  private async handleLine(rawLine: string): Promise<'quit' | undefined> {
     let line = rawLine.trimEnd();
     let startColumn = 1 + line.length - line.trimStart().length;
     line = line.trimStart();
@@ -55,6 +76,10 @@ export class ConsoleAdapter {
       if (!line) return undefined;
     }
     if (line === '/quit' || line === '/exit') return 'quit';
+    if (this.stopping) {
+      this.print(`[ephemeral → ${this.actor}]`, { body: [{ kind: 'paragraph', children: [translator(this.o.locale)('error.stopping')] }], visibility: { kind: 'ephemeral' } });
+      return undefined;
+    }
 
     const actor: Actor = { platform: 'console', workspace: 'console', id: this.actor, name: this.actor, isModerator: this.o.moderators.includes(this.actor) };
     await this.o.dispatcher.dispatch({
@@ -86,17 +111,32 @@ export class ConsoleAdapter {
    * Reads lines until end of input or /quit, one at a time and in order, so a piped script
    * behaves like a person typing. Interactive input gets a prompt and readline's history.
    */
-  async run(input: Readable, interactive: boolean): Promise<void> {
+  run(input: Readable, interactive: boolean): Promise<void> {
     const rl = createInterface({ input, ...(interactive ? { output: process.stdout, prompt: `${this.actor}> `, historySize: 500 } : {}), terminal: interactive });
+    this.reader = rl;
     if (interactive) rl.prompt();
-    for await (const line of rl) {
-      if ((await this.handle(line)) === 'quit') break;
-      if (interactive) {
-        rl.setPrompt(`${this.actor}> `);
-        rl.prompt();
+    // Lines are queued and run one at a time, in order; reading goes on meanwhile, so a line
+    // that arrives while the bot is stopping is refused at once, not after the command under way.
+    let queue: Promise<void> = Promise.resolve();
+    let quit = false;
+    rl.on('line', (line) => {
+      if (quit) return;
+      if (this.stopping) {
+        void this.handle(line);
+        return;
       }
-    }
-    rl.close();
+      queue = queue.then(async () => {
+        if (quit) return;
+        if ((await this.handle(line)) === 'quit') {
+          quit = true;
+          rl.close();
+        } else if (interactive) {
+          rl.setPrompt(`${this.actor}> `);
+          rl.prompt();
+        }
+      });
+    });
+    return new Promise((resolve) => rl.once('close', () => void queue.then(resolve)));
   }
 
   private responder(actor: Actor): Responder {

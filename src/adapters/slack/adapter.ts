@@ -227,6 +227,9 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
 
   /** Work still running after its acknowledgement; stop() lets it finish before the database closes. */
   const inFlight = new Set<Promise<void>>();
+  /** Set by stop(): commands that arrive while work under way finishes are refused, not run. */
+  let stopping = false;
+  const refusal = () => ({ response_type: 'ephemeral' as const, text: translator(defaultLocale)('error.stopping') });
   function tracked<A>(handler: (args: A) => Promise<void>): (args: A) => Promise<void> {
     return (args) => {
       const work = handler(args);
@@ -240,6 +243,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   // Slash commands: every command of the registry, under the optional prefix.
   const names = new Set(registry.commands.map((c) => c.name));
   bolt.command(/^\/.+/, tracked<SlackCommandMiddlewareArgs & AllMiddlewareArgs>(async ({ command, ack, client }) => {
+    if (stopping) return ack(refusal());
     const guard = new AckGuard(ack, ackDeadlineMs, slog);
     try {
       const typed = command.command.replace(/^\//, '');
@@ -359,12 +363,14 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   return {
     port,
     stop: async () => {
-      await bolt.stop();
-      // Let answers and posts under way finish (an action waiting on the database, a retried post), for a while.
+      // Let answers and posts under way finish (an action waiting on the database, a retried post), for a while;
+      // meanwhile the receiver stays up and refuses new commands with a clear answer rather than a failed request.
+      stopping = true;
       let timer: NodeJS.Timeout | undefined;
       const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopTimeoutMs ?? 10_000)));
       await Promise.race([Promise.allSettled([...inFlight]), patience]);
       clearTimeout(timer);
+      await bolt.stop();
     },
   };
 }

@@ -320,7 +320,7 @@ test('a slow action is acknowledged before Slack’s deadline and answers throug
   assert.deepEqual([later.body.text, later.body.response_type], ['finally', 'in_channel']);
 });
 
-test('stopping lets an answer under way finish before the database closes', async () => {
+test('stopping lets an answer under way finish before the database closes, and refuses commands that arrive meanwhile', async () => {
   const db = await freshDatabase('sqlite');
   const own = await startBot(db.target);
   try {
@@ -331,6 +331,10 @@ test('stopping lets an answer under way finish before the database closes', asyn
     const stopping = own.slack.stop().then(() => (stopped = true));
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(stopped, false, 'stop waits for the running action');
+    const late = await postSigned(own.url, slashCommandBody({ command: '/probe', text: 'claim id:1', user: 'UMEMBER', responseUrl: own.fake.responseUrl('late') }), SECRET);
+    assert.equal(late.status, 200);
+    assert.deepEqual(JSON.parse(late.text), { response_type: 'ephemeral', text: 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.' }, 'a command arriving while stopping is refused clearly');
+    assert.equal(await own.services.store.manager.getRepository(AuditEntry).countBy({ action: 'probe claim 1' }), 0, 'and not run');
     release();
     await stopping;
     assert.equal(own.fake.responses.find((r) => r.id === 'w')?.body.text, 'finally', 'the answer went out before stop() returned');
