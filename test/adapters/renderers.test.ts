@@ -74,3 +74,18 @@ test('Slack: deliberate mentions, local times with a fallback, and buttons carry
   });
   assert.deepEqual(out.blocks[1], { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Me too' }, action_id: 'cmd:0', value: '/ask metoo id:3', style: 'primary' }] });
 });
+
+test('Slack: a file is shown inline as a copyable code block, and one too long says so', () => {
+  const ics = 'BEGIN:VCALENDAR\r\nSUMMARY:<!channel> party\r\nEND:VCALENDAR\r\n';
+  const out = renderSlack(
+    message([p('Your calendar')], {
+      attachments: [
+        { filename: 'workshop-3.ics', contentType: 'text/calendar', data: ics },
+        { filename: 'big.csv', contentType: 'text/csv', data: 'x'.repeat(5000) },
+      ],
+    }),
+  );
+  const texts = out.blocks.flatMap((b) => (b.type === 'section' && 'text' in b ? [b.text.text] : []));
+  assert.ok(texts.includes('*workshop-3.ics*\n```BEGIN:VCALENDAR\nSUMMARY:&lt;!channel&gt; party\nEND:VCALENDAR\n```'), JSON.stringify(texts));
+  assert.ok(texts.some((t) => t.startsWith('*big.csv*: 5000 characters, too long to show on Slack')));
+});

@@ -116,6 +116,14 @@ export function renderSlack(m: Message): SlackPayload {
       ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
     }),
   );
+  // The app has no files:write scope, so a file (an .ics, a CSV, an export) is shown inline as a
+  // code block that can be copied; one too long for a section says so instead of being cut.
+  for (const a of m.attachments ?? []) {
+    const data = typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('utf8');
+    const shown = '```' + escapeSlack(data.replace(/\r\n/g, '\n')) + '```';
+    const header = `*${escapeSlack(a.filename)}*`;
+    blocks.push({ type: 'section', text: mrkdwn(header.length + 1 + shown.length <= SLACK_LIMITS.sectionText ? `${header}\n${shown}` : `${header}: ${data.length} characters, too long to show on Slack; the console and Discord attach it as a file.`) });
+  }
   if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
   const text = truncate([title, ...body, ...fields.map((f) => f.text)].filter(Boolean).join('\n'), SLACK_LIMITS.text);
   return { text, blocks };

@@ -57,7 +57,7 @@ test('npm start with DISCORD_TOKEN and SLACK_BOT_TOKEN runs both adapters in one
     bot.signal('SIGTERM');
     const run = await bot.done;
     assert.match(run.stderr, /"msg":"stopping"[^]*"msg":"stopped"/);
-    assert.equal(fake.connected, false, 'the gateway is closed');
+    await fake.waitFor(() => !fake.connected || undefined, 'the gateway to close');
   } finally {
     bot.signal('SIGKILL');
     await fake.close();
