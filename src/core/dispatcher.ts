@@ -190,7 +190,7 @@ export class Dispatcher {
         if (m.visibility.kind === 'ephemeral' || m.visibility.kind === 'here') {
           throw new ReplyStateError('REPLY_NOT_SENT', 'post() is for channel, DM and thread messages; answer with reply()');
         }
-        return outbox.post(m);
+        return outbox.post(m).catch((err: unknown) => this.postFailed(err, m, interaction, t));
       },
       edit: (ref, m) => outbox.edit(ref, m),
       auditTarget: (target, details) => {
@@ -198,6 +198,27 @@ export class Dispatcher {
         audit.details = details ?? null;
       },
     };
+  }
+
+  /**
+   * A channel or thread post the platform refused even after its own retries (5xx, timeouts):
+   * the moderators of the chapter here are told in their channel, and the member gets a clear
+   * error instead of an apology. What the command stored stays stored (a question not posted is
+   * posted later by the scheduler). Errors the command expects (a UserError) pass through.
+   */
+  private async postFailed(err: unknown, m: Message, interaction: Interaction, t: Translate): Promise<never> {
+    if (err instanceof UserError || err instanceof DomainError || m.visibility.kind === 'dm') throw err;
+    const { services, log } = this.deps;
+    const channel = m.visibility.kind === 'channel' || m.visibility.kind === 'thread' ? m.visibility.channel : '';
+    log.warn({ channel, err: { type: safeError(err).type, message: safeError(err).message } }, 'a post failed after retries');
+    const { actor } = interaction;
+    const chapter = await services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: interaction.channel }).catch(() => null);
+    const moderation = chapter ? (await services.chapters.channels(chapter, actor)).moderation : undefined;
+    if (moderation && moderation !== channel) {
+      const notice = translator(services.config.locale)('error.post_failed.moderators', { channel: `#${channel}` });
+      await interaction.outbox.post(message(notice, { visibility: { kind: 'channel', channel: moderation } })).catch(() => undefined);
+    }
+    throw new UserError('post_failed', t('error.post_failed', { channel: `#${channel}` }));
   }
 
   private async answerSafely(state: ReplyState, m: Message, command: string): Promise<void> {

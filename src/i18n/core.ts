@@ -4,6 +4,8 @@ import type { Texts } from './types.js';
 export const en = {
   // The dispatcher and the command-line grammar
   'error.unexpected': 'Sorry, something went wrong on our side. If it keeps happening, tell a moderator the incident id {incident}.',
+  'error.post_failed': 'The platform did not accept the bot’s post in {channel}, even after retrying. What you did is saved; the moderators are told. Please try again later.',
+  'error.post_failed.moderators': 'The bot could not post in {channel}: the platform kept failing (server errors or timeouts) after retries. Check that the bot still has access there; nothing stored was lost.',
   'error.db_unavailable': 'The bot cannot reach its database right now. Please try again in a moment.',
   'error.stopping': 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.',
   'error.rate_limited': 'You are going a bit fast: /{command} can be used {max} times in {seconds} seconds. Try again in {wait} seconds.',
@@ -91,6 +93,8 @@ export const en = {
 
 export const de: Texts<typeof en> = {
   'error.unexpected': 'Entschuldigung, bei uns ist etwas schiefgegangen. Wenn es wieder passiert, nenne einer Moderatorin oder einem Moderator die Vorfallsnummer {incident}.',
+  'error.post_failed': 'Die Plattform hat den Post des Bots in {channel} auch nach mehreren Versuchen nicht angenommen. Was du getan hast, ist gespeichert; die Moderation ist informiert. Bitte versuch es später noch einmal.',
+  'error.post_failed.moderators': 'Der Bot konnte nicht in {channel} posten: Die Plattform scheiterte auch nach mehreren Versuchen (Serverfehler oder Zeitüberschreitung). Prüft, ob der Bot dort noch Zugriff hat; nichts Gespeichertes ging verloren.',
   'error.db_unavailable': 'Der Bot erreicht gerade seine Datenbank nicht. Bitte versuch es gleich noch einmal.',
   'error.stopping': 'Der Bot startet gerade neu oder hält an, daher wurde dieser Befehl nicht ausgeführt. Bitte versuch es gleich noch einmal.',
   'error.rate_limited': 'Du bist etwas schnell: /{command} geht {max}-mal in {seconds} Sekunden. Versuch es in {wait} Sekunden wieder.',

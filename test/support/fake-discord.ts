@@ -131,6 +131,11 @@ export class FakeDiscord {
     this.failures.push({ method, path, status, body, headers, remaining: times });
   }
 
+  /** Forgets failures still to be answered: the platform is back. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   /** Resolves once `predicate` holds over what was recorded (checked after every request). */
   async waitFor<T>(predicate: () => T | undefined | false, what = 'the expected calls', timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;

@@ -28,11 +28,16 @@ async function bot(database: TestDatabase) {
   // A chapter bound to the server, with its questions channel.
   await reply(fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { moderator: true }));
   const channels = { channels: { [questions]: { id: questions, type: 0, name: 'questions', permissions: '0', guild_id: fake.guild.id } } };
-  await reply(fake.slash(mona, 'chapter', sub('set', [str('name', 'Berlin'), { name: 'questions-channel', type: 7, value: questions }]), { moderator: true, resolved: channels }));
+  const moderation = fake.guild.channels[2]!.id;
+  const both = { channels: { ...channels.channels, [moderation]: { id: moderation, type: 0, name: 'moderation', permissions: '0', guild_id: fake.guild.id } } };
+  await reply(
+    fake.slash(mona, 'chapter', sub('set', [str('name', 'Berlin'), { name: 'questions-channel', type: 7, value: questions }, { name: 'moderation-channel', type: 7, value: moderation }]), { moderator: true, resolved: both }),
+  );
   return {
     fake,
     app,
     questions,
+    moderation,
     reply,
     sub,
     str,
@@ -94,6 +99,30 @@ test('/workshop claim from many coaches at once on Discord: exactly the slots, t
       // Autocomplete offers the workshop by number, as a number (an integer option).
       const typed = b.fake.slash(mona, 'workshop', [{ name: 'show', type: 1, options: [{ name: 'id', type: 4, value: 'pyth', focused: true }] }], { autocomplete: true });
       assert.match(await b.reply(typed), /"choices":\[\{"name":"#1 Python basics \(2027-04-10\)","value":1\}\]/);
+    } finally {
+      await b.stop();
+    }
+  }));
+
+test('a post Discord keeps refusing (5xx after the retries) tells the member clearly and the moderators; the question stays and is posted later', (t) =>
+  eachDatabase(t, async (database) => {
+    const b = await bot(database);
+    try {
+      b.fake.failNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 503, { message: 'Service Unavailable', code: 0 }, {}, 20);
+      const answer = await b.reply(b.fake.slash(alice, 'ask', [{ name: 'new', type: 1, options: [b.str('text', 'Will this question survive an outage?')] }]));
+      assert.match(answer, /did not accept the bot’s post in #\d+, even after retrying. What you did is saved/);
+      assert.doesNotMatch(answer, /incident/);
+      const notice = await b.fake.waitFor(() => b.fake.posts(b.moderation).at(-1));
+      assert.match(JSON.stringify(notice), /could not post in #\d+: the platform kept failing/);
+      const attempts = b.fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${b.questions}/messages`);
+      assert.ok(attempts.length > 1, 'retried before giving up');
+      // Discord answers again: the scheduler posts the stored question, once.
+      const q = await b.app.services.questions.get(1);
+      assert.equal(q.postedAt, null, 'not marked posted');
+      b.fake.clearFailures();
+      assert.equal(await b.app.services.questions.postDue(), 1);
+      assert.equal(await b.app.services.questions.postDue(), 0);
+      assert.equal(b.fake.posts(b.questions).length, 1);
     } finally {
       await b.stop();
     }
