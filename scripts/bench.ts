@@ -14,6 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { freshDatabase, postgresUnavailable, tempDir, type TestDatabase } from '../test/helpers.js';
 import { benchDispatch, buildWorld, type DispatchResult, startBenchBot, worldFor } from './bench/dispatch.js';
 import { benchOrmVsRaw, type OrmVsRaw } from './bench/orm-vs-raw.js';
+import { buildForBench, startFlags } from './bench/production.js';
 import { benchSlack } from './bench/slack.js';
 import { startup } from './bench/startup.js';
 import { median, round } from './bench/stats.js';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   try {
     say(`bench${quick ? ' --quick' : ''}: ${cpus().length} cores, load average ${loadBefore.toFixed(2)}`);
 
+    say(`building dist/ as npm start does; the bot's processes run it with: node ${startFlags().join(' ')}`);
+    await buildForBench();
     say('startup…');
     const starts: number[] = [];
     let readyRss: number | undefined;

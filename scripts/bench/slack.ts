@@ -5,8 +5,7 @@ import autocannon from 'autocannon';
 import { FakeSlack } from '../../test/support/fake-slack.js';
 import { postSigned, slackSignature, slashCommandBody } from '../../test/support/slack-requests.js';
 import { BENCH_LIMITS } from './dispatch.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { ROOT, startFlags } from './production.js';
 const USERS = 1000;
 
 interface Memory {
@@ -26,11 +25,13 @@ interface Side {
 
 /** Starts one side in its own process and waits for its `ready <port>`. */
 async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Promise<Side> {
-  // BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there; BENCH_NODE_FLAGS adds
-  // Node flags to both sides (e.g. "--max-semi-space-size=2", see BENCHMARKS.md on memory).
-  const flags = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  // Both sides run compiled (dist/, built by the benchmark) with the Node flags of `npm start`,
+  // as a deployed bot does. BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there;
+  // BENCH_NODE_FLAGS replaces the start script's Node flags on both sides (see BENCHMARKS.md on memory).
+  const nodeFlags = process.env.BENCH_NODE_FLAGS === undefined ? startFlags() : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
+  const flags = ['--expose-gc', ...nodeFlags];
   if (process.env.BENCH_CPU_PROFILE) flags.push('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE);
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(ROOT, 'scripts/bench/slack-server.ts'), kind], {
+  const child = spawn(process.execPath, [...flags, join(ROOT, 'dist/scripts/bench/slack-server.js'), kind], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
