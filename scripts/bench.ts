@@ -101,6 +101,8 @@ async function main(): Promise<void> {
     figures.bare_bolt_per_s = round(slack.bare.perSecond, 0);
     figures.slack_vs_bare_bolt = round(slack.ratio, 3);
     figures.slack_p99_ms = slack.ours.p99;
+    figures.slack_cpu_ms_per_request = round(slack.cpuMsPerRequest.ours, 3);
+    figures.bare_bolt_cpu_ms_per_request = round(slack.cpuMsPerRequest.bare, 3);
     figures.slack_failed = slack.ours.failed + slack.bare.failed;
     figures.rss_mb_after = slack.memory.rss;
     figures.rss_mb_after_gc = slack.memory.rssAfterGc;
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
     row('Slack, bare Bolt acks per second', slack.bare.perSecond, '/s');
     row('Slack: ours ÷ bare Bolt', slack.ratio, '', `≥ ${GOALS.slack_vs_bare_bolt}: ${meets(slack.ratio >= GOALS.slack_vs_bare_bolt)}`);
     row('Slack /ask latency p50 / p99', slack.ours.p50, `/ ${slack.ours.p99} ms`);
+    row('Slack: CPU time per request, ours / bare Bolt', slack.cpuMsPerRequest.ours, `/ ${round(slack.cpuMsPerRequest.bare, 3)} ms`);
     row('RSS of the Slack bot after its runs', slack.memory.rss, 'MB', `< ${GOALS.rss_mb_after} MB: ${meets(slack.memory.rss < GOALS.rss_mb_after)}`);
     row('  after a full garbage collection', slack.memory.rssAfterGc, 'MB');
     row('  V8 heap used before / after it', slack.memory.heap, `/ ${slack.memory.heapAfterGc} MB`);
