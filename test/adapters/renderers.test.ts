@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { neutraliseDiscord, renderDiscord } from '../../src/adapters/discord/render.js';
-import { renderSlack } from '../../src/adapters/slack/render.js';
-import { bold, codeBlock, link, mention, message, p, time } from '../../src/core/reply.js';
+import { commandNamer, renderSlack } from '../../src/adapters/slack/render.js';
+import { bold, code, codeBlock, link, mention, message, p, time } from '../../src/core/reply.js';
 
 const INJECTIONS = '@everyone @here <@123456789012345678> <@!123456789012345678> <@&987654321098765432> <#555555555555555555> <!channel> <!here> <!everyone> <@U0123ABC> <!subteam^S0123|@team> [click](https://evil.example) <https://evil.example|docs>';
 
@@ -88,4 +88,22 @@ test('Slack: a file is shown inline as a copyable code block, and one too long s
   const texts = out.blocks.flatMap((b) => (b.type === 'section' && 'text' in b ? [b.text.text] : []));
   assert.ok(texts.includes('*workshop-3.ics*\n```BEGIN:VCALENDAR\nSUMMARY:&lt;!channel&gt; party\nEND:VCALENDAR\n```'), JSON.stringify(texts));
   assert.ok(texts.some((t) => t.startsWith('*big.csv*: 5000 characters, too long to show on Slack')));
+});
+
+test('on Slack with a command prefix, texts name the commands as typed there; URLs, other words and button values stay', () => {
+  const named = commandNamer('ots-', ['ask', 'help', 'workshop']);
+  const out = renderSlack(
+    message([p('Try /workshop claim id:3, or ', code('/help workshop'), ' (see https://example.org/help); /unknown and /asking stay; (/ask)')], {
+      title: '/help',
+      fields: [{ name: 'Next', value: ['type /ask text:…'] }],
+      buttons: [{ label: 'Me too', command: '/ask metoo id:1' }],
+    }),
+    named,
+  );
+  const shown = JSON.stringify(out);
+  for (const typed of ['/ots-workshop claim id:3', '`/ots-help workshop`', 'https://example.org/help)', '/unknown', '/asking', '(/ots-ask)', '*/ots-help*', 'type /ots-ask text']) assert.ok(shown.includes(typed), typed);
+  assert.doesNotMatch(shown, /[^-]\/workshop claim|\/ots-unknown|ots-asking/);
+  const actions = out.blocks.find((b) => b.type === 'actions');
+  assert.equal(actions?.type === 'actions' && actions.elements[0]!.value, '/ask metoo id:1', 'the bot reads button values itself');
+  assert.equal(renderSlack(message('use /help'), commandNamer('', ['help'])).text, 'use /help', 'no prefix, no change');
 });

@@ -25,7 +25,7 @@ import type { CommandRegistry } from '../../core/registry.js';
 import { type Message, message } from '../../core/reply.js';
 import type { RawValue, Resolvers } from '../../core/validate.js';
 import type { Services } from '../../services/index.js';
-import { ACTION_PREFIX } from './render.js';
+import { ACTION_PREFIX, type CommandNamer, commandNamer } from './render.js';
 import { FORM_CALLBACK, formView, readMetadata, submittedOptions } from './forms.js';
 import { slackFetch } from './http.js';
 import { fromSlackText } from './text.js';
@@ -103,8 +103,9 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   const auth = await bolt.client.auth.test();
   const botName = auth.user ?? 'bot';
   const defaultLocale = config.locale;
+  const named = commandNamer(slack.commandPrefix, registry.commands.map((c) => c.name));
 
-  services.notifier.register(PLATFORM, () => new SlackOutbox(bolt.client, translator(defaultLocale), botName));
+  services.notifier.register(PLATFORM, () => new SlackOutbox(bolt.client, translator(defaultLocale), botName, named));
 
   bolt.error(async (err) => {
     slog.error({ err: safeError(err) }, 'slack request failed');
@@ -185,8 +186,8 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
       locale,
       invocation: input.invocation,
       resolvers: input.resolvers,
-      responder: new SlackResponder(guard, input.ackCarriesAnswer, answerer(client, input.responseUrl, channel, input.user)),
-      outbox: new SlackOutbox(client, t, botName),
+      responder: new SlackResponder(guard, input.ackCarriesAnswer, answerer(client, input.responseUrl, channel, input.user), named),
+      outbox: new SlackOutbox(client, t, botName, named),
     });
   }
 
@@ -318,8 +319,8 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
         locale,
         invocation: { kind: 'structured', path: leaf.path, options: raw },
         resolvers: {},
-        responder: new SlackResponder(guard, false, answerer(client, meta.responseUrl, meta.channel, body.user.id)),
-        outbox: new SlackOutbox(client, t, botName),
+        responder: new SlackResponder(guard, false, answerer(client, meta.responseUrl, meta.channel, body.user.id), named),
+        outbox: new SlackOutbox(client, t, botName, named),
       });
     } catch (err) {
       const meta = readMetadata(view.private_metadata);
@@ -336,7 +337,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   async function apologise(err: unknown, guard: AckGuard, ackCarriesAnswer: boolean, send: (payload: ResponsePayload) => Promise<void>): Promise<void> {
     const incident = randomBytes(4).toString('hex');
     slog.error({ incident, err: safeError(err) }, 'slack request failed');
-    const payload = responsePayload(message(translator(defaultLocale)('error.unexpected', { incident })));
+    const payload = responsePayload(message(translator(defaultLocale)('error.unexpected', { incident })), named);
     if (ackCarriesAnswer && (await guard.ack(payload))) return;
     await send(payload).catch((sendErr: unknown) => slog.warn({ incident, err: safeError(sendErr) }, 'could not deliver the apology'));
   }
@@ -416,10 +417,11 @@ class SlackResponder implements Responder {
     private readonly guard: AckGuard,
     private readonly ackCarriesAnswer: boolean,
     private readonly send: (payload: ResponsePayload) => Promise<void>,
+    private readonly named: CommandNamer,
   ) {}
 
   async reply(m: Message): Promise<void> {
-    const payload = responsePayload(m);
+    const payload = responsePayload(m, this.named);
     if (this.ackCarriesAnswer && (await this.guard.ack(payload))) return;
     await this.send(payload);
   }
@@ -429,11 +431,11 @@ class SlackResponder implements Responder {
   }
 
   editReply(m: Message): Promise<void> {
-    return this.send(responsePayload(m));
+    return this.send(responsePayload(m, this.named));
   }
 
   followUp(m: Message): Promise<void> {
-    return this.send(responsePayload(m));
+    return this.send(responsePayload(m, this.named));
   }
 }
 

@@ -99,13 +99,31 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }
 
-export function renderSlack(m: Message): SlackPayload {
+/** Writes command names the way members type them on this workspace (see `commandNamer`). */
+export type CommandNamer = (text: string) => string;
+const asTyped: CommandNamer = (text) => text;
+
+/**
+ * With `SLACK_COMMAND_PREFIX` (say `ots-`) the workspace's commands are `/ots-ask`, `/ots-help`:
+ * texts that name a command (help, usage lines, hints such as "use /workshop claim id:3") get
+ * the prefix, so what members read is what they can type. A name counts only at the start of a
+ * word (not inside a URL such as https://example.org/help) and only if it is one of the bot's
+ * commands. Button values keep the plain command line: the bot reads them itself.
+ */
+export function commandNamer(prefix: string, names: readonly string[]): CommandNamer {
+  if (!prefix || !names.length) return asTyped;
+  const alternatives = [...names].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`(^|[\\s(\\[“„"'\`*_])/(${alternatives.join('|')})(?![\\w-])`, 'g');
+  return (text) => text.replace(pattern, `$1/${prefix}$2`);
+}
+
+export function renderSlack(m: Message, named: CommandNamer = asTyped): SlackPayload {
   const blocks: SlackBlock[] = [];
-  const body = m.body.map(block);
-  const title = m.title ? `*${escapeSlack(m.title)}*` : undefined;
+  const body = m.body.map((b) => named(block(b)));
+  const title = m.title ? named(`*${escapeSlack(m.title)}*`) : undefined;
   const sections = [title, ...body].filter((s): s is string => Boolean(s));
   for (const text of sections) blocks.push({ type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) });
-  const fields = (m.fields ?? []).map((f) => mrkdwn(truncate(`*${escapeSlack(f.name)}*\n${inline(f.value)}`, SLACK_LIMITS.fieldText)));
+  const fields = (m.fields ?? []).map((f) => mrkdwn(truncate(named(`*${escapeSlack(f.name)}*\n${inline(f.value)}`), SLACK_LIMITS.fieldText)));
   for (let i = 0; i < fields.length; i += SLACK_LIMITS.fields) blocks.push({ type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fields) });
   const buttons = (m.buttons ?? []).slice(0, SLACK_LIMITS.buttons).map(
     (b, i): SlackButton => ({

@@ -3,7 +3,7 @@ import type { Outbox } from '../../core/dispatcher.js';
 import { UserError } from '../../core/errors.js';
 import type { Translate } from '../../core/i18n.js';
 import type { Message, PostedRef } from '../../core/reply.js';
-import { renderSlack, type SlackBlock } from './render.js';
+import { type CommandNamer, renderSlack, type SlackBlock } from './render.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -14,8 +14,8 @@ export interface ResponsePayload {
   response_type: 'ephemeral' | 'in_channel';
 }
 
-export function responsePayload(m: Message): ResponsePayload {
-  return { ...renderSlack(m), response_type: m.visibility.kind === 'here' ? 'in_channel' : 'ephemeral' };
+export function responsePayload(m: Message, named?: CommandNamer): ResponsePayload {
+  return { ...renderSlack(m, named), response_type: m.visibility.kind === 'here' ? 'in_channel' : 'ephemeral' };
 }
 
 /**
@@ -52,11 +52,13 @@ export class SlackOutbox implements Outbox {
     private readonly t: Translate,
     /** The bot's name, for "invite me with /invite @name". */
     private readonly botName: string,
+    /** Command names as typed on this workspace (with SLACK_COMMAND_PREFIX). */
+    private readonly named?: CommandNamer,
   ) {}
 
   async post(m: Message): Promise<PostedRef> {
     const v = m.visibility;
-    const { text, blocks } = renderSlack(m);
+    const { text, blocks } = renderSlack(m, this.named);
     let channel: string;
     let thread: string | undefined;
     switch (v.kind) {
@@ -85,7 +87,7 @@ export class SlackOutbox implements Outbox {
   }
 
   async edit(ref: PostedRef, m: Message): Promise<void> {
-    const { text, blocks } = renderSlack(m);
+    const { text, blocks } = renderSlack(m, this.named);
     await this.client.chat.update({ channel: ref.channel, ts: ref.messageId, text, blocks }).catch((err: unknown) => this.fail(err, ref.channel));
   }
 

@@ -165,7 +165,8 @@ test('a slash command is acknowledged with an ephemeral answer in the HTTP respo
   assert.ok(Date.now() - started < 3000, 'within Slack’s three seconds');
   assert.equal(answer.json?.response_type, 'ephemeral');
   assert.match(String(answer.json?.text), /Commands you can run/);
-  assert.match(String(answer.json?.text), /\/chapter list/);
+  assert.match(String(answer.json?.text), /\/ots-chapter list/, 'commands are named as they are typed on this workspace');
+  assert.doesNotMatch(String(answer.json?.text), /[^-]\/chapter list/);
   assert.doesNotMatch(String(answer.json?.text), /chapter create/, 'members do not see moderator commands');
 });
 
