@@ -85,6 +85,9 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
     case 'string':
     case 'text': {
       if (typeof value !== 'string') return t('error.option.too_short', { ...p, min: 1, length: 0 });
+      // PostgreSQL cannot store U+0000 in text (nor compare with it), SQLite can: refused on both, so
+      // a value behaves the same on either database. Nobody types it; odd clients and pastes do.
+      if (value.includes('\u0000')) return t('error.option.nul', p);
       const n = length(value);
       if (spec.minLength !== undefined && n < spec.minLength) return t('error.option.too_short', { ...p, min: spec.minLength, length: n });
       if (spec.maxLength !== undefined && n > spec.maxLength) return t('error.option.too_long', { ...p, max: spec.maxLength, length: n });

@@ -178,6 +178,12 @@ test('a missing required option, an unknown option and a too-long text are clear
   assert.match((await run('/probe echo text:abc text:def')).text, /given twice/);
 });
 
+test('a NUL character in a text is refused clearly, on SQLite too, since PostgreSQL cannot store it', async () => {
+  const { text, outcome } = await run('/probe echo text:"a\u0000bc"');
+  assert.equal(outcome, 'user-error');
+  assert.match(text, /text contains an invisible NUL character \(U\+0000\), which cannot be stored\. Type the value again without it\./);
+});
+
 test('free words fill the one required option not given by name', async () => {
   const { text } = await run('/probe echo hello you');
   assert.equal(JSON.parse(text).text, 'hello you');

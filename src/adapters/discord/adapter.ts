@@ -271,8 +271,12 @@ class InteractionHandler {
   }
 }
 
-/** `['chapter', 'set']` and the options, from Discord's nesting of subcommand groups and subcommands. */
-function structured(commandName: string, data: readonly CommandInteractionOption[]): { path: string[]; options: Record<string, RawValue> } {
+/**
+ * `['chapter', 'set']` and the options, from Discord's nesting of subcommand groups and
+ * subcommands (`i.options.data` of a chat-input or autocomplete interaction). Exported for
+ * the property test, which feeds it interactions discord.js built from Discord's payloads.
+ */
+export function structured(commandName: string, data: readonly CommandInteractionOption[]): { path: string[]; options: Record<string, RawValue> } {
   const path = [commandName];
   let level = data;
   while (level.length === 1 && (level[0]!.type === ApplicationCommandOptionType.Subcommand || level[0]!.type === ApplicationCommandOptionType.SubcommandGroup)) {
