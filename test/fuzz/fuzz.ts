@@ -298,7 +298,7 @@ export interface FuzzPath<C> {
 
 const APOLOGY = /Sorry, something went wrong|Vorfallsnummer|incident id/;
 
-type SubTest = { test: (name: string, fn: (t: { diagnostic: (message: string) => void }) => Promise<void>) => Promise<unknown> };
+export type SubTest = { test: (name: string, fn: (t: { diagnostic: (message: string) => void }) => Promise<void>) => Promise<unknown> };
 
 /**
  * `runs` cases per top-level command through `path`: each gets exactly one answer, never the
@@ -309,6 +309,7 @@ export async function fuzzEveryCommand<C>(t: SubTest, app: App, path: FuzzPath<C
     const leaves = app.registry.leaves.filter((l) => l.command === command);
     await t.test(`/${command.name}`, async (sub) => {
       const seen = { ok: 0, 'user-error': 0, delivered: 0 };
+      const samples: string[] = [];
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...leaves).chain((leaf) => path.caseFor(leaf)), fc.constantFrom(...ACTOR_NAMES), async (c, who) => {
           const { outcome, answers } = await path.run(c, who);
@@ -317,11 +318,13 @@ export async function fuzzEveryCommand<C>(t: SubTest, app: App, path: FuzzPath<C
           assert.equal(answers.length, 1, `${answers.length} answers to ${path.show(c)} as ${who}: ${answers.join('\n')}`);
           assert.doesNotMatch(answers[0]!, APOLOGY, `apology for ${path.show(c)} as ${who}: ${failed()}`);
           seen[outcome === 'ok' || outcome === 'user-error' ? outcome : 'delivered']++;
+          if (samples.length < Number(process.env.FUZZ_SAMPLES ?? 0)) samples.push(`${who}: ${path.show(c).slice(0, 300)} → ${answers[0]!.slice(0, 300)}`);
         }),
         { numRuns: runs },
       );
       await path.afterBatch?.();
       await assertConsistent(app);
+      for (const sample of samples) sub.diagnostic(sample);
       sub.diagnostic(seen.delivered ? `${seen.delivered} answered once each` : `${seen.ok} answered, ${seen['user-error']} refused with a clear error`);
     });
   }
