@@ -55,6 +55,8 @@ export interface SlackOptions {
 export interface RunningSlack {
   /** HTTP mode: the port listened on. */
   readonly port: number | undefined;
+  /** From now on, commands are answered "the bot is stopping" rather than run (stop() does this first too). */
+  refuseNew(): void;
   stop(): Promise<void>;
 }
 
@@ -360,6 +362,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   }
   return {
     port,
+    refuseNew: () => void (stopping = true),
     stop: async () => {
       // Let answers and posts under way finish (an action waiting on the database, a retried post), for a while;
       // meanwhile the receiver stays up and refuses new commands with a clear answer rather than a failed request.
