@@ -10,7 +10,7 @@ import type { OptionSpec } from '../../src/core/options.js';
 import { type Leaf, optionsOf } from '../../src/core/registry.js';
 import { freshDatabase, postgresUnavailable } from '../helpers.js';
 import { type CommandOption, FakeDiscord } from '../support/fake-discord.js';
-import { type ActorName, anything, dispatchCollecting, E2E_RUNS, type FuzzPath, fuzzApp, fuzzEveryCommand, PG_RUNS, RUNS, setUp, type SubTest, validFor, type World } from './fuzz.js';
+import { ADAPTER_RUNS, type ActorName, anything, dispatchCollecting, E2E_RUNS, type FuzzPath, fuzzApp, fuzzEveryCommand, PG_RUNS, setUp, type SubTest, validFor, type World } from './fuzz.js';
 
 // The Discord path: the same random values as Discord delivers them, as typed option values
 // (strings, integers, booleans, members, channels and roles with their `resolved` data) in
@@ -251,7 +251,7 @@ async function endToEnd(t: SubTest, app: App, lines: () => string[]): Promise<vo
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  const runs = kind === 'sqlite' ? RUNS : PG_RUNS;
+  const runs = kind === 'sqlite' ? ADAPTER_RUNS : PG_RUNS;
   const e2e = kind === 'sqlite' ? `, then ${E2E_RUNS} per command end to end through discord.js` : '';
   test(`every command answers anything Discord delivers exactly once with an answer or a clear error, and the database stays consistent (${kind}, ${runs} cases per command${e2e})`, { timeout: 600_000 }, async (t) => {
     if (kind === 'postgres') {

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { freshDatabase, postgresUnavailable } from '../helpers.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { postSigned, slashCommandBody } from '../support/slack-requests.js';
-import { anything, dispatchCollecting, type SubTest, E2E_RUNS, type FuzzPath, fuzzApp, fuzzEveryCommand, PG_RUNS, RUNS, setUp, type Typed, typedArguments, typedFor, type World } from './fuzz.js';
+import { ADAPTER_RUNS, anything, dispatchCollecting, type SubTest, E2E_RUNS, type FuzzPath, fuzzApp, fuzzEveryCommand, PG_RUNS, setUp, type Typed, typedArguments, typedFor, type World } from './fuzz.js';
 
 // The Slack path: the same random values, sent as Slack sends a slash command's text (escaped,
 // with members, channels and links the member picked written as Slack's own entities), through
@@ -131,7 +131,7 @@ async function endToEnd(t: SubTest, app: App, lines: () => string[]): Promise<vo
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  const runs = kind === 'sqlite' ? RUNS : PG_RUNS;
+  const runs = kind === 'sqlite' ? ADAPTER_RUNS : PG_RUNS;
   const e2e = kind === 'sqlite' ? `, then ${E2E_RUNS} per command end to end through the Bolt app` : '';
   test(`every command answers anything sent from Slack exactly once with an answer or a clear error, and the database stays consistent (${kind}, ${runs} cases per command${e2e})`, { timeout: 600_000 }, async (t) => {
     if (kind === 'postgres') {
