@@ -53,7 +53,7 @@ export const NASTY = [
   '../../etc/passwd', '..\\..\\windows\\win.ini', '/dev/null', 'C:\\', 'file:///etc/passwd', 'NUL', 'CON',
   '2027-02-30', '2027-02-29', '2028-02-29', '2027-13-01', '2027-00-10', '0000-00-00', '9999-12-31', '1970-01-01', '2027-1-1', '31.12.2027', '2027-02-30T10:00', 'tomorrow',
   '24:00', '25:61', '02:30', '23:59', '-01:00', '7pm', '12:00:00',
-  '-1', '0', '1', '2', '3', '99999999999999999999', '1e3', 'NaN', 'Infinity', '0x10', '1.5', '+1', '٣',
+  '-1', '0', '1', '2', '3', '2147483647', '2147483648', '-2147483649', '99999999999999999999', '1e3', 'NaN', 'Infinity', '0x10', '1.5', '+1', '٣',
   'true', 'false', 'yes', 'ja', 'nein', 'maybe',
   'Berlin', 'berlin', 'BERLIN ', 'Europe/Berlin', 'CET', 'Mars/Olympus', 'UTC',
   '#questions', '#moderation', '#general', '#', '#a b', '@moderator', '@alice', '@', '@&orga', '@&', 'python', 'Python, Git', 'coach', 'learner',
