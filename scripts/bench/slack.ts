@@ -26,7 +26,7 @@ interface Side {
 }
 
 /** Starts one side in its own process and waits for its `ready <port>`. */
-async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Promise<Side> {
+export async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Promise<Side> {
   // Both sides run compiled (dist/, built by the benchmark) with the Node flags of `npm start`,
   // as a deployed bot does. BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there;
   // BENCH_NODE_FLAGS replaces the start script's Node flags on both sides (see BENCHMARKS.md on memory).
@@ -102,7 +102,7 @@ export interface LoadResult {
  * `seconds` after a warm-up. Requests are signed when the run is prepared (Slack accepts a
  * signature for five minutes; a run lasts seconds).
  */
-async function load(url: string, secret: string, responseUrl: string, seconds: number, connections: number): Promise<LoadResult> {
+export async function load(url: string, secret: string, responseUrl: string, seconds: number, connections: number): Promise<LoadResult> {
   const timestamp = Math.floor(Date.now() / 1000);
   const bodies = Array.from({ length: 2 * USERS }, (_, i) => {
     const body = slashCommandBody({ command: '/ask', text: `How do I find out why test number ${i} fails only on CI?`, user: `U${i % USERS}`, responseUrl, channel: 'CGENERAL' });

@@ -27,6 +27,7 @@ import type { RawValue, Resolvers } from '../../core/validate.js';
 import type { Services } from '../../services/index.js';
 import { ACTION_PREFIX } from './render.js';
 import { FORM_CALLBACK, formView, readMetadata, submittedOptions } from './forms.js';
+import { slackFetch } from './http.js';
 import { fromSlackText } from './text.js';
 import { postToResponseUrl, type ResponsePayload, responsePayload, SlackOutbox } from './web.js';
 
@@ -93,6 +94,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
       // A `ratelimited` answer is retried after its Retry-After; other failures a few times, then given up.
       retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+      fetch: slackFetch,
       rejectRateLimitedCalls: false,
       timeout: 10_000,
     },
