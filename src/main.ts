@@ -87,8 +87,11 @@ async function main(argv: readonly string[]): Promise<number> {
  * SIGTERM, then stops them, the scheduler and the database cleanly.
  */
 async function runPlatforms(app: App, config: Config, log: Logger, locale: string): Promise<number> {
-  const running: { stop(): Promise<void> }[] = [];
+  const running: { refuseNew?(): void; stop(): Promise<void> }[] = [];
   const stopAll = async () => {
+    // New commands are refused from the moment of the signal, not only once the adapter's turn
+    // to stop comes (the scheduler may still be finishing a post to a slow platform).
+    for (const r of running) r.refuseNew?.();
     for (const r of running.reverse()) await r.stop();
     await app.close();
   };
@@ -127,7 +130,7 @@ async function runPlatforms(app: App, config: Config, log: Logger, locale: strin
     await stopAll();
     return 1;
   }
-  const code = await untilSignal(log, { stop: stopAll });
+  const code = await untilSignal(log, { stop: stopAll }, STOP_PATIENCE_MS);
   log.info('stopped');
   // A shard process's IPC channel to its ShardingManager would keep it alive.
   if (process.connected) process.disconnect();
@@ -144,14 +147,27 @@ async function serveWeb(app: App, config: Config): Promise<WebServer | undefined
   }
 }
 
-/** Waits for SIGINT or SIGTERM, then stops what runs and returns the exit code 0. */
-async function untilSignal(log: Logger, running: { stop(): Promise<void> }): Promise<number> {
+/** How long work under way may take to finish after SIGTERM or SIGINT before the process gives up on it. */
+const STOP_PATIENCE_MS = 10_000;
+
+/**
+ * Waits for SIGINT or SIGTERM, then stops what runs and returns the exit code 0. With
+ * `patienceMs`, a stop still busy that long after the signal exits the process with 1 (as the
+ * console does), so a process manager never waits on a command stuck for good.
+ */
+async function untilSignal(log: Logger, running: { stop(): Promise<void> }, patienceMs?: number): Promise<number> {
   // `on`, not `once`: a second signal (a process manager and a wrapper both relaying) must not kill the process mid-close.
   const signal = await new Promise<string>((resolve) => {
     process.on('SIGINT', () => resolve('SIGINT'));
     process.on('SIGTERM', () => resolve('SIGTERM'));
   });
   log.info({ signal }, 'stopping');
+  if (patienceMs) {
+    setTimeout(() => {
+      log.error(`still busy ${patienceMs / 1000} seconds after the signal: exiting without waiting further`);
+      process.exit(1);
+    }, patienceMs).unref();
+  }
   await running.stop();
   return 0;
 }

@@ -14,6 +14,10 @@ export interface Resolvers {
   role?(raw: string): RoleRef | undefined;
 }
 
+/** The range of the databases' INTEGER columns, and so of integer options that declare no limit. */
+export const INTEGER_MIN = -2_147_483_648;
+export const INTEGER_MAX = 2_147_483_647;
+
 const TRUE = new Set(['true', 'yes', 'on', '1', 'ja', 'wahr']);
 const FALSE = new Set(['false', 'no', 'off', '0', 'nein', 'falsch']);
 const length = (s: string): number => [...s].length;
@@ -85,6 +89,9 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
     case 'string':
     case 'text': {
       if (typeof value !== 'string') return t('error.option.too_short', { ...p, min: 1, length: 0 });
+      // PostgreSQL cannot store U+0000 in text (nor compare with it), SQLite can: refused on both, so
+      // a value behaves the same on either database. Nobody types it; odd clients and pastes do.
+      if (value.includes('\u0000')) return t('error.option.nul', p);
       const n = length(value);
       if (spec.minLength !== undefined && n < spec.minLength) return t('error.option.too_short', { ...p, min: spec.minLength, length: n });
       if (spec.maxLength !== undefined && n > spec.maxLength) return t('error.option.too_long', { ...p, max: spec.maxLength, length: n });
@@ -94,9 +101,11 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
     case 'integer': {
       const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(given) ? Number(given) : NaN;
       if (!Number.isSafeInteger(n)) return t('error.option.not_integer', p);
-      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-        return t('error.option.out_of_range', { ...p, min: spec.min ?? '−∞', max: spec.max ?? '∞' });
-      }
+      // Ids and counts are INTEGER columns: a number beyond them (Discord delivers up to 2^53) is
+      // refused here rather than failing in PostgreSQL (SQLite would just find nothing).
+      const min = spec.min ?? INTEGER_MIN;
+      const max = spec.max ?? INTEGER_MAX;
+      if (n < min || n > max) return t('error.option.out_of_range', { ...p, min, max });
       set(n);
       return undefined;
     }

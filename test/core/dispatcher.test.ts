@@ -82,6 +82,13 @@ const probe = defineCommand({
       },
     }),
     limited: action({ description: 'cmd.help', rateLimit: { max: 2, windowSeconds: 60 }, async execute() { return message('ok'); } }),
+    id: action({
+      description: 'cmd.help',
+      options: { id: option.integer({ description: 'cmd.help', required: true, min: 1 }) },
+      async execute(ctx) {
+        return message(`id ${ctx.options.id}`);
+      },
+    }),
   },
 });
 
@@ -176,6 +183,33 @@ test('a missing required option, an unknown option and a too-long text are clear
   assert.match((await run('/probe echo text:abc colour:red')).text, /has no option “colour”. Its options are: text, count/);
   assert.match((await run('/probe echo text:abcdefghijk')).text, /at most 10 characters long \(you gave 11\)/);
   assert.match((await run('/probe echo text:abc text:def')).text, /given twice/);
+});
+
+test('a NUL character in a text is refused clearly, on SQLite too, since PostgreSQL cannot store it', async () => {
+  const { text, outcome } = await run('/probe echo text:"a\u0000bc"');
+  assert.equal(outcome, 'user-error');
+  assert.match(text, /text contains an invisible NUL character \(U\+0000\), which cannot be stored\. Type the value again without it\./);
+});
+
+test('a number beyond the database’s integer columns is out of range even where no maximum is declared', async () => {
+  assert.equal((await run('/probe id 2147483647')).text, 'id 2147483647');
+  const typed = await run('/probe id 2147483648');
+  assert.equal(typed.outcome, 'user-error');
+  assert.match(typed.text, /id must be between 1 and 2147483647 \(you gave 2147483648\)/);
+  // Discord delivers integer options up to 2^53.
+  const answers: Message[] = [];
+  const record = async (m: Message) => void answers.push(m);
+  const outcome = await dispatcher.dispatch({
+    actor: actor('alice'),
+    channel: 'general',
+    locale: 'en',
+    invocation: { kind: 'structured', path: ['probe', 'id'], options: { id: 2 ** 53 } },
+    responder: { reply: record, editReply: record, followUp: record, defer: async () => undefined },
+    outbox: { post: async () => ({ channel: 'questions', messageId: '1' }), edit: async () => undefined },
+    resolvers: {},
+  });
+  assert.equal(outcome, 'user-error');
+  assert.equal(answers.length, 1);
 });
 
 test('free words fill the one required option not given by name', async () => {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 
@@ -190,6 +190,21 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** How many calls of each held method arrived (see holdAnswers); counted on arrival, recorded in `calls` when answered. */
+  readonly held = new Map<string, number>();
+
+  /** From now on, each call of `method` is answered only after `ms` milliseconds, as a slow Slack would. */
+  holdAnswers(method: string, ms: number): void {
+    const [answer] = this.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    this.server.removeAllListeners('request');
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (new URL(req.url ?? '/', this.url).pathname !== `/api/${method}`) return answer!(req, res);
+      this.held.set(method, (this.held.get(method) ?? 0) + 1);
+      for (const wake of this.waiters.splice(0)) wake();
+      setTimeout(() => answer!(req, res), ms);
+    });
   }
 }
 

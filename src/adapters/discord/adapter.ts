@@ -45,12 +45,17 @@ export interface DiscordAdapterDeps {
   /** The language of posts no member asked for; members get their own client's language. */
   readonly locale: string;
   readonly autocomplete?: Autocomplete;
+  /** How long stop() waits for interactions under way before closing anyway. Default 10 000. */
+  readonly stopTimeoutMs?: number;
 }
 
 export interface DiscordAdapter {
   readonly client: Client;
   /** What Discord calls to add the bot to a server, with the scopes and permissions it needs. */
   readonly inviteUrl: string;
+  /** From now on, interactions are answered "the bot is stopping" rather than run (stop() does this first too). */
+  refuseNew(): void;
+  /** Lets interactions under way finish (up to `stopTimeoutMs`, default 10 s), then closes the gateway connection. */
   stop(): Promise<void>;
 }
 
@@ -122,7 +127,15 @@ export async function startDiscord(deps: DiscordAdapterDeps): Promise<DiscordAda
     return outbox;
   };
   const handler = new InteractionHandler({ ...deps, autocomplete, outboxFor });
-  client.on(Events.InteractionCreate, (i) => void handler.handle(i));
+  // Interactions under way, which stop() lets finish; while it waits, new ones are refused clearly.
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+  client.on(Events.InteractionCreate, (i) => {
+    if (stopping) return void refuse(i, log);
+    const work = handler.handle(i);
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  });
   client.on(Events.Error, (err) => log.error({ err: safeError(err) }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'Discord gateway disconnected; reconnecting'));
   client.on(Events.ShardResume, (shard) => log.info({ shard }, 'Discord gateway resumed'));
@@ -138,7 +151,29 @@ export async function startDiscord(deps: DiscordAdapterDeps): Promise<DiscordAda
   }
   const invite = inviteUrl(config.applicationId);
   log.info({ guilds: client.guilds.cache.size, invite }, `Discord ready. Invite the bot to a server with ${invite}`);
-  return { client, inviteUrl: invite, stop: () => client.destroy() };
+  return {
+    client,
+    inviteUrl: invite,
+    refuseNew: () => void (stopping = true),
+    stop: async () => {
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, deps.stopTimeoutMs ?? 10_000)));
+      await Promise.race([Promise.allSettled([...inFlight]), patience]);
+      clearTimeout(timer);
+      await client.destroy();
+    },
+  };
+}
+
+/** The answer to an interaction that arrives while the bot stops: nothing runs, the member knows why. */
+async function refuse(i: DiscordInteraction, log: Logger): Promise<void> {
+  try {
+    if (i.isAutocomplete()) await i.respond([]);
+    else if (i.isRepliable()) await i.reply({ content: translator(i.locale)('error.stopping'), flags: MessageFlags.Ephemeral });
+  } catch (err) {
+    log.warn({ err: safeError(err) }, 'could not refuse an interaction while stopping');
+  }
 }
 
 interface HandlerDeps extends DiscordAdapterDeps {
@@ -271,8 +306,12 @@ class InteractionHandler {
   }
 }
 
-/** `['chapter', 'set']` and the options, from Discord's nesting of subcommand groups and subcommands. */
-function structured(commandName: string, data: readonly CommandInteractionOption[]): { path: string[]; options: Record<string, RawValue> } {
+/**
+ * `['chapter', 'set']` and the options, from Discord's nesting of subcommand groups and
+ * subcommands (`i.options.data` of a chat-input or autocomplete interaction). Exported for
+ * the property test, which feeds it interactions discord.js built from Discord's payloads.
+ */
+export function structured(commandName: string, data: readonly CommandInteractionOption[]): { path: string[]; options: Record<string, RawValue> } {
   const path = [commandName];
   let level = data;
   while (level.length === 1 && (level[0]!.type === ApplicationCommandOptionType.Subcommand || level[0]!.type === ApplicationCommandOptionType.SubcommandGroup)) {

@@ -56,6 +56,8 @@ export interface SlackOptions {
 export interface RunningSlack {
   /** HTTP mode: the port listened on. */
   readonly port: number | undefined;
+  /** From now on, commands are answered "the bot is stopping" rather than run (stop() does this first too). */
+  refuseNew(): void;
   stop(): Promise<void>;
 }
 
@@ -249,9 +251,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     if (stopping) return ack(refusal());
     const guard = new AckGuard(ack, ackDeadlineMs, slog);
     try {
-      const typed = command.command.replace(/^\//, '');
-      const name = typed.startsWith(slack.commandPrefix) && names.has(typed.slice(slack.commandPrefix.length)) ? typed.slice(slack.commandPrefix.length) : typed;
-      const line = fromSlackText(command.text ?? '');
+      const { invocation, resolvers } = slashInvocation(command, slack.commandPrefix, names);
       await run({
         client,
         guard,
@@ -260,8 +260,8 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
         user: command.user_id,
         userName: command.user_name,
         channel: command.channel_id,
-        invocation: { kind: 'line', text: `/${name} ${line.text}`, startColumn: 1 + typed.length - name.length },
-        resolvers: line.resolvers,
+        invocation,
+        resolvers,
         responseUrl: command.response_url,
         triggerId: command.trigger_id,
       });
@@ -365,6 +365,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   }
   return {
     port,
+    refuseNew: () => void (stopping = true),
     stop: async () => {
       // Let answers and posts under way finish (an action waiting on the database, a retried post), for a while;
       // meanwhile the receiver stays up and refuses new commands with a clear answer rather than a failed request.
@@ -376,6 +377,19 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
       await bolt.stop();
     },
   };
+}
+
+/**
+ * A slash command as Slack sends it (`/ots-chapter` and its escaped text) as the core's
+ * invocation: the prefix comes off where it names one of our commands, the text becomes what
+ * the member typed (`fromSlackText`), and the members and channels Slack named in it resolve.
+ * Errors point at the column in what the member typed after the prefix.
+ */
+export function slashInvocation(command: { readonly command: string; readonly text?: string }, prefix: string, names: ReadonlySet<string>): { invocation: Invocation; resolvers: Resolvers } {
+  const typed = command.command.replace(/^\//, '');
+  const name = typed.startsWith(prefix) && names.has(typed.slice(prefix.length)) ? typed.slice(prefix.length) : typed;
+  const line = fromSlackText(command.text ?? '');
+  return { invocation: { kind: 'line', text: `/${name} ${line.text}`, startColumn: 1 + typed.length - name.length }, resolvers: line.resolvers };
 }
 
 /**
