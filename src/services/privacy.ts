@@ -25,6 +25,16 @@ export const ERASED = '(erased member)';
 export const ERASED_USER = '~erased';
 
 const randomPseudonym = (): string => randomBytes(32).toString('hex');
+
+/**
+ * `find` over a long list of keys, a few hundred at a time: a statement has at most 32,766
+ * parameters on SQLite and 65,535 on PostgreSQL, and a busy community's me-toos exceed that.
+ */
+async function inChunks<K, T>(keys: readonly K[], find: (chunk: K[]) => Promise<T[]>, size = 500): Promise<T[]> {
+  const found: T[] = [];
+  for (let i = 0; i < keys.length; i += size) found.push(...(await find(keys.slice(i, i + size))));
+  return found;
+}
 const at = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
 /** What `/privacy export` hands over (dates as ISO strings, as in the JSON). */
@@ -55,13 +65,19 @@ export class PrivacyService {
     return this.store.manager.findOneBy(Member, { platform: who.platform, workspace: who.workspace, userId: who.id });
   }
 
-  /** The per-question pseudonyms of the member's me-toos and reports, by question id. */
+  /**
+   * The per-question pseudonyms the member's me-toos and reports would carry, by question id.
+   * They cannot be linked to the member without computing them (that is their point), so one is
+   * computed per question that has any me-too (or report): not per question in the database.
+   */
   private async scoped(who: Who): Promise<{ metoo: Map<string, number>; report: Map<string, number> }> {
-    const ids = (await this.store.manager.find(Question, { select: { id: true } })).map((q) => q.id);
+    const questionsWith = async (entity: typeof QuestionMeToo | typeof QuestionReport): Promise<number[]> =>
+      (await this.store.manager.getRepository(entity).createQueryBuilder('x').select('DISTINCT x.questionId', 'id').getRawMany<{ id: number }>()).map((r) => Number(r.id));
+    const [metooIds, reportIds] = await Promise.all([questionsWith(QuestionMeToo), questionsWith(QuestionReport)]);
     const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
     return {
-      metoo: new Map(ids.map((id) => [scopedPseudonym(this.secret, `metoo:${id}`, identity), id])),
-      report: new Map(ids.map((id) => [scopedPseudonym(this.secret, `report:${id}`, identity), id])),
+      metoo: new Map(metooIds.map((id) => [scopedPseudonym(this.secret, `metoo:${id}`, identity), id])),
+      report: new Map(reportIds.map((id) => [scopedPseudonym(this.secret, `report:${id}`, identity), id])),
     };
   }
 
@@ -80,8 +96,8 @@ export class PrivacyService {
       em.find(Disclaimer, { where: { memberId: mid }, order: { id: 'ASC' } }),
       em.find(Question, { where: { pseudonym: pseudo }, order: { id: 'ASC' } }),
       em.find(AnonBlock, { where: { pseudonym: pseudo }, order: { id: 'ASC' } }),
-      metoo.size ? em.find(QuestionMeToo, { where: { pseudonym: In([...metoo.keys()]) } }) : [],
-      report.size ? em.find(QuestionReport, { where: { pseudonym: In([...report.keys()]) } }) : [],
+      inChunks([...metoo.keys()], (chunk) => em.find(QuestionMeToo, { where: { pseudonym: In(chunk) } })),
+      inChunks([...report.keys()], (chunk) => em.find(QuestionReport, { where: { pseudonym: In(chunk) } })),
       em.find(AuditEntry, { where: { platform: who.platform, workspace: who.workspace, actorId: who.id }, order: { id: 'ASC' } }),
     ]);
     const decisions = proposals.length ? await em.findBy(PartnershipDecision, { proposalId: In(proposals.map((x) => x.id)) }) : [];
@@ -147,7 +163,7 @@ export class PrivacyService {
       for (const q of questions) await em.update(Question, { id: q.id }, { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null });
       await em.delete(AnonBlock, { pseudonym: pseudo });
       for (const [entity, scoped] of [[QuestionMeToo, metoo], [QuestionReport, report]] as const) {
-        const rows = scoped.size ? await em.find(entity, { select: { id: true }, where: { pseudonym: In([...scoped.keys()]) } }) : [];
+        const rows = await inChunks([...scoped.keys()], (chunk) => em.find(entity, { select: { id: true }, where: { pseudonym: In(chunk) } }));
         for (const r of rows) await em.update(entity, { id: r.id }, { pseudonym: randomPseudonym() });
       }
       // Where they acted openly under their name, the action stays and the name goes.
