@@ -12,7 +12,7 @@ import {
   type SlackCommandMiddlewareArgs,
   type SlackViewMiddlewareArgs,
   type ViewSubmitAction,
-  webApi,
+  type webApi,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
