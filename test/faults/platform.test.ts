@@ -45,7 +45,7 @@ function assertBackoff(times: readonly number[], retries: number): void {
 const alice: FakeUser = { id: '555555555555555501', username: 'alice', globalName: 'Alice Asker' };
 const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
 
-async function discordBot(database: TestDatabase, retries: string) {
+async function discordBot(database: TestDatabase, retries: string, env: Record<string, string> = {}) {
   const fake = await FakeDiscord.start();
   const tmp = tempDir();
   const config = loadConfig({
@@ -57,9 +57,11 @@ async function discordBot(database: TestDatabase, retries: string) {
     RATE_LIMIT_MAX: '1000',
     PLATFORM_TIMEOUT_MS: TIMEOUT,
     PLATFORM_RETRIES: retries,
+    ...env,
   });
   const log = capturedLogger();
-  const app = await createApp(config, log.log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
+  const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
+  const app = await createApp(config, log.log, clock);
   const adapter = await startDiscord({ ...app, log: log.log, config: config.discord!, locale: 'en' });
   // The scheduler as `npm start` runs it; its ticks are driven by the test (the interval is an hour).
   const scheduler = startScheduler(app, log.log, 3_600_000);
@@ -82,6 +84,7 @@ async function discordBot(database: TestDatabase, retries: string) {
   return {
     fake,
     app,
+    clock,
     scheduler,
     questions,
     moderation,
@@ -200,6 +203,50 @@ test('Discord: other calls are retried too (a thread start, an edit), and a repe
       b.fake.calls.filter((c) => c.method === 'PATCH' && c.path === `/channels/${b.questions}/messages/${post.id}`).map((c) => c.status),
       [500, 200],
     );
+  } finally {
+    await b.stop();
+    await database.drop();
+  }
+});
+
+test('Discord: a delayed question the scheduler cannot post tells the moderators once, not at every tick; it is posted once when Discord is back', async () => {
+  const database = await freshDatabase('sqlite');
+  const b = await discordBot(database, '1', { ANON_POST_DELAY_MAX: '60' });
+  try {
+    assert.match(await b.answer(b.ask()), /will appear in the questions channel within 1 minutes/);
+    b.fake.failNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 503, { message: 'Service Unavailable', code: 0 }, {}, 100);
+    b.clock.advance(61_000);
+    await b.scheduler.tick();
+    assert.equal(b.postsToQuestions().length, 2, 'the first attempt and one retry');
+    assert.equal(b.fake.posts(b.moderation).length, 1);
+    assert.match(JSON.stringify(b.fake.posts(b.moderation)[0]), MODERATORS_TOLD);
+    await b.scheduler.tick();
+    assert.equal(b.postsToQuestions().length, 4, 'tried again at the next tick');
+    assert.equal(b.fake.posts(b.moderation).length, 1, 'the moderators were told once');
+    const q = await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 });
+    assert.equal(q.postedAt, null);
+
+    b.fake.clearFailures();
+    await b.scheduler.tick();
+    await b.scheduler.tick();
+    assert.equal(b.fake.posts(b.questions).length, 1);
+    assert.equal((await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 })).messageId, b.fake.posts(b.questions)[0]!.id);
+  } finally {
+    await b.stop();
+    await database.drop();
+  }
+});
+
+test('Discord: a question whose command already told the moderators is not reported again by the scheduler', async () => {
+  const database = await freshDatabase('sqlite');
+  const b = await discordBot(database, '1');
+  try {
+    b.fake.failNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 503, { message: 'Service Unavailable', code: 0 }, {}, 100);
+    assert.match(await b.answer(b.ask()), POST_FAILED);
+    await b.fake.waitFor(() => b.fake.posts(b.moderation).length === 1, 'the notice from the command');
+    await b.scheduler.tick();
+    assert.equal(b.postsToQuestions().length, 4, 'the scheduler tried again');
+    assert.equal(b.fake.posts(b.moderation).length, 1, 'and did not tell the moderators a second time');
   } finally {
     await b.stop();
     await database.drop();
