@@ -93,6 +93,9 @@ export function inviteUrl(applicationId: string): string {
  * A retried post must not appear twice when only its answer was lost: the outbox sends posts
  * with a nonce and `enforceNonce` (Discord then returns the first message); starting a thread a
  * second time fails with "already created", which the outbox handles; edits are idempotent.
+ * Interaction answers are retried too: a callback repeated after a lost answer is refused as
+ * "already acknowledged" (the member saw the first), and a follow-up (a webhook post, which takes
+ * no nonce) could show twice, which beats not showing at all.
  */
 export function discordRestOptions(config: Pick<DiscordConfig, 'apiUrl' | 'platform'>): Partial<RESTOptions> {
   const policy = retryPolicy(config.platform);
