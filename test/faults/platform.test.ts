@@ -16,9 +16,12 @@ import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 // posts. Every call is retried with the shared backoff (src/core/retry.ts); a post that still
 // fails is reported to the member and the chapter's moderators, and the stored state stays
 // consistent. The real adapters, the real app, a fake platform on loopback. Calls time out after
-// PLATFORM_TIMEOUT_MS = 300 here, so the stories stay quick.
+// PLATFORM_TIMEOUT_MS = 1000 here: short, so the stories stay quick, and long enough that a call
+// the fake does answer never times out on a busy machine. Waits for answers allow 30 s (a safety
+// net: with three retries the backoff alone may take 7 s).
 
-const TIMEOUT = '300';
+const TIMEOUT = '1000';
+const PATIENCE_MS = 30_000;
 const QUESTION = 'Will this question survive an outage?';
 const POST_FAILED = /did not accept the bot’s post in #\S+, even after retrying. What you did is saved/;
 const MODERATORS_TOLD = /could not post in #\S+: the platform kept failing/;
@@ -68,7 +71,7 @@ async function discordBot(database: TestDatabase, retries: string, env: Record<s
   const [, questions, moderation] = fake.guild.channels.map((c) => c.id) as [string, string, string];
   /** The member's final answer: the reply, or the edit of a deferral. */
   const answer = async (i: { id: string; token: string }) =>
-    JSON.stringify((await fake.waitFor(() => fake.responses(i).find((r) => !/^\{"type":5\b/.test(JSON.stringify(r.body))), 'the answer')).body);
+    JSON.stringify((await fake.waitFor(() => fake.responses(i).find((r) => !/^\{"type":5\b/.test(JSON.stringify(r.body))), 'the answer', PATIENCE_MS)).body);
   const channel = (id: string, name: string) => ({ [id]: { id, type: 0, name, permissions: '0', guild_id: fake.guild.id } });
   await answer(fake.slash(mona, 'chapter', [{ name: 'create', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'timezone', type: 3, value: 'Europe/Berlin' }] }], { moderator: true }));
   await answer(
@@ -283,7 +286,7 @@ async function slackBot(database: TestDatabase, retries: string, o: { ackDeadlin
     const ack = await postSigned(`http://127.0.0.1:${slack.port}/slack/events`, slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(id) }), SECRET);
     assert.equal(ack.status, 200);
     if (typeof ack.json?.text === 'string') return ack.json.text;
-    return String((await fake.until(`the answer on ${id}`, () => fake.responses.find((r) => r.id === id))).body.text);
+    return String((await fake.until(`the answer on ${id}`, () => fake.responses.find((r) => r.id === id), PATIENCE_MS)).body.text);
   };
   assert.match(await slash('UADMIN', '/chapter', 'create name:Berlin timezone:Europe/Berlin'), /Chapter Berlin created/);
   assert.match(await slash('UADMIN', '/chapter', 'set name:Berlin questions-channel:<#CQUESTIONS|questions> moderation-channel:<#CMOD|moderation>'), /questions/);
