@@ -256,6 +256,30 @@ test('Discord: a question whose command already told the moderators is not repor
   }
 });
 
+test('Discord: reminders the platform keeps refusing are reported to the moderation channel once, without names', async () => {
+  const database = await freshDatabase('sqlite');
+  const b = await discordBot(database, '1');
+  try {
+    const opt = (name: string, value: string | number | boolean) => ({ name, type: typeof value === 'number' ? 4 : typeof value === 'boolean' ? 5 : 3, value });
+    const create = [opt('chapter', 'Berlin'), opt('title', 'Python basics'), opt('topic', 'python'), opt('date', '2027-03-10'), opt('time', '18:00'), opt('learners', 4), opt('strict-ratio', false)];
+    assert.match(await b.answer(b.fake.slash(mona, 'workshop', [{ name: 'create', type: 1, options: create }], { moderator: true })), /#1/);
+    assert.match(await b.answer(b.fake.slash(alice, 'workshop', [{ name: 'join', type: 1, options: [opt('id', 1)] }])), /#1/);
+    // Direct messages cannot be opened: Discord answers 503 to every try.
+    b.fake.failNext('POST', /^\/users\/@me\/channels$/, 503, { message: 'Service Unavailable', code: 0 }, {}, 100);
+    b.clock.set(new Date('2027-03-09T17:05:00Z')); // the day-before reminder is due (18:00 in Berlin is 17:00 UTC)
+    await b.app.services.reminders.tick();
+    await b.app.services.reminders.tick();
+    assert.equal(b.fake.calls.filter((c) => c.method === 'POST' && c.path === '/users/@me/channels').length, 2, 'the first try and one retry, once');
+    const notices = b.fake.posts(b.moderation).filter((m) => /could not be delivered/.test(JSON.stringify(m)));
+    assert.equal(notices.length, 1);
+    assert.match(JSON.stringify(notices[0]), /workshop #1 “Python basics” could not be delivered to 1 of 1 members/);
+    for (const who of [alice.id, alice.username, alice.globalName!]) assert.ok(!JSON.stringify(notices[0]).includes(who), `the notice names ${who}`);
+  } finally {
+    await b.stop();
+    await database.drop();
+  }
+});
+
 // ---------------------------------------------------------------- Slack
 
 const SECRET = 'faults-signing-secret-0123456789abcdef';
