@@ -5,8 +5,7 @@ import autocannon from 'autocannon';
 import { FakeSlack } from '../../test/support/fake-slack.js';
 import { postSigned, slackSignature, slashCommandBody } from '../../test/support/slack-requests.js';
 import { BENCH_LIMITS } from './dispatch.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { ROOT, startFlags } from './production.js';
 const USERS = 1000;
 
 interface Memory {
@@ -14,6 +13,8 @@ interface Memory {
   readonly heap: number;
   readonly rssAfterGc: number;
   readonly heapAfterGc: number;
+  /** CPU time (user + system) the process has used since it started. */
+  readonly cpuMs: number;
 }
 
 interface Side {
@@ -25,12 +26,14 @@ interface Side {
 }
 
 /** Starts one side in its own process and waits for its `ready <port>`. */
-async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Promise<Side> {
-  // BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there; BENCH_NODE_FLAGS adds
-  // Node flags to both sides (e.g. "--max-semi-space-size=2", see BENCHMARKS.md on memory).
-  const flags = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+export async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Promise<Side> {
+  // Both sides run compiled (dist/, built by the benchmark) with the Node flags of `npm start`,
+  // as a deployed bot does. BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there;
+  // BENCH_NODE_FLAGS replaces the start script's Node flags on both sides (see BENCHMARKS.md on memory).
+  const nodeFlags = process.env.BENCH_NODE_FLAGS === undefined ? startFlags() : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
+  const flags = ['--expose-gc', ...nodeFlags];
   if (process.env.BENCH_CPU_PROFILE) flags.push('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE);
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(ROOT, 'scripts/bench/slack-server.ts'), kind], {
+  const child = spawn(process.execPath, [...flags, join(ROOT, 'dist/scripts/bench/slack-server.js'), kind], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,6 +88,8 @@ async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Pr
 }
 
 export interface LoadResult {
+  /** Requests answered in this run, its warm-up included. */
+  readonly served: number;
   readonly perSecond: number;
   readonly p50: number;
   readonly p99: number;
@@ -97,7 +102,7 @@ export interface LoadResult {
  * `seconds` after a warm-up. Requests are signed when the run is prepared (Slack accepts a
  * signature for five minutes; a run lasts seconds).
  */
-async function load(url: string, secret: string, responseUrl: string, seconds: number, connections: number): Promise<LoadResult> {
+export async function load(url: string, secret: string, responseUrl: string, seconds: number, connections: number): Promise<LoadResult> {
   const timestamp = Math.floor(Date.now() / 1000);
   const bodies = Array.from({ length: 2 * USERS }, (_, i) => {
     const body = slashCommandBody({ command: '/ask', text: `How do I find out why test number ${i} fails only on CI?`, user: `U${i % USERS}`, responseUrl, channel: 'CGENERAL' });
@@ -120,9 +125,9 @@ async function load(url: string, secret: string, responseUrl: string, seconds: n
         },
       ],
     });
-  await run(Math.max(1, Math.round(seconds / 3)));
+  const warm = await run(Math.max(1, Math.round(seconds / 3)));
   const r = await run(seconds);
-  return { perSecond: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
+  return { served: warm.requests.total + r.requests.total, perSecond: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
 }
 
 export interface SlackResult {
@@ -135,6 +140,8 @@ export interface SlackResult {
   readonly bareMemory: Memory;
   /** Questions the fake received as posts during our run: one per answered request. */
   readonly posted: number;
+  /** CPU time each side's process spent per request during the load runs (ms): where the ratio comes from, whatever else ran on the machine. */
+  readonly cpuMsPerRequest: { readonly ours: number; readonly bare: number };
 }
 
 /**
@@ -171,6 +178,8 @@ export async function benchSlack(opts: { seconds: number; rounds: number; connec
 
     const oursRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
+    const oursBefore = await ours.memory();
+    const bareBefore = await bare.memory();
     const postedBefore = fake.callsOf('chat.postMessage').length;
     for (let round = 0; round < opts.rounds; round++) {
       oursRuns.push(await load(ours.url, secret, fake.responseUrl('load'), opts.seconds, opts.connections));
@@ -181,7 +190,9 @@ export async function benchSlack(opts: { seconds: number; rounds: number; connec
     const best = (runs: LoadResult[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
     const o = best(oursRuns);
     const b = best(bareRuns);
-    return { ours: o, bare: b, ratio: o.perSecond / b.perSecond, memory, bareMemory, posted: fake.callsOf('chat.postMessage').length - postedBefore };
+    const served = (runs: LoadResult[]) => runs.reduce((sum, r) => sum + r.served, 0);
+    const cpuMsPerRequest = { ours: (memory.cpuMs - oursBefore.cpuMs) / served(oursRuns), bare: (bareMemory.cpuMs - bareBefore.cpuMs) / served(bareRuns) };
+    return { ours: o, bare: b, ratio: o.perSecond / b.perSecond, memory, bareMemory, posted: fake.callsOf('chat.postMessage').length - postedBefore, cpuMsPerRequest };
   } finally {
     await ours.stop();
     await bare.stop();

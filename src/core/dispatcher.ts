@@ -8,7 +8,7 @@ import { DomainError, ReplyStateError, UserError, safeError } from './errors.js'
 import { type Catalogues, defaultCatalogues, translator, type Translate } from './i18n.js';
 import type { RateLimit, RateLimiter } from './rate-limit.js';
 import { type CommandRegistry, type Leaf, optionsOf } from './registry.js';
-import { message, type Message, type PostedRef } from './reply.js';
+import { channelLink, fill, message, type Message, p, type PostedRef, SLOT } from './reply.js';
 import { type RawOptions, type Resolvers, validateOptions } from './validate.js';
 
 /** How an adapter answers the interaction itself (Discord interaction responses, Bolt's respond, console print). */
@@ -123,7 +123,7 @@ export class Dispatcher {
         return 'user-error';
       }
       if (err instanceof UserError || err instanceof DomainError) {
-        await this.answerSafely(state, message(err instanceof DomainError ? t(err.key, err.params) : err.message), command);
+        await this.answerSafely(state, message(err instanceof DomainError ? t(err.key, err.params) : (err.rich ?? err.message)), command);
         return 'user-error';
       }
       const incident = this.deps.incidentId?.() ?? randomBytes(4).toString('hex');
@@ -215,12 +215,15 @@ export class Dispatcher {
     const chapter = await services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: interaction.channel }).catch(() => null);
     const moderation = chapter ? (await services.chapters.channels(chapter, actor)).moderation : undefined;
     if (moderation && moderation !== channel) {
-      const notice = translator(services.config.locale)('error.post_failed.moderators', { channel: `#${channel}` });
+      const notice = translator(services.config.locale)('error.post_failed.moderators', { channel: SLOT });
       // Not awaited: the member hears of the failure now, not after the notice's own retries (the
       // platform is failing, so they may take as long again).
-      void interaction.outbox.post(message(notice, { visibility: { kind: 'channel', channel: moderation } })).catch((noticeErr: unknown) => log.warn({ err: { type: safeError(noticeErr).type } }, 'could not tell the moderators either'));
+      void interaction.outbox
+        .post(message([p(...fill(notice, channelLink(channel)))], { visibility: { kind: 'channel', channel: moderation } }))
+        .catch((noticeErr: unknown) => log.warn({ err: { type: safeError(noticeErr).type } }, 'could not tell the moderators either'));
     }
-    throw new UserError('post_failed', t('error.post_failed', { channel: `#${channel}` }));
+    // The channel as a link the platform shows by its name (plain text could only show its id).
+    throw new UserError('post_failed', t('error.post_failed', { channel: `#${channel}` }), [p(...fill(t('error.post_failed', { channel: SLOT }), channelLink(channel)))]);
   }
 
   private async answerSafely(state: ReplyState, m: Message, command: string): Promise<void> {

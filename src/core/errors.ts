@@ -1,4 +1,5 @@
 import type { MessageKey, Params } from './i18n.js';
+import type { RichText } from './reply.js';
 
 /**
  * An expected failure: the member did something the bot cannot do (bad input, no
@@ -9,6 +10,8 @@ export class UserError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** What the member is shown, when it needs more than text (a channel link); `message` is its plain form. */
+    readonly rich?: RichText,
   ) {
     super(message);
     this.name = 'UserError';

@@ -108,6 +108,16 @@ export const p = (...c: InlineArg[]): Block => ({ kind: 'paragraph', children: f
 export const list = (...items: InlineArg[]): Block => ({ kind: 'list', items: items.map((i) => flat([i])) });
 export const codeBlock = (text: string): Block => ({ kind: 'codeBlock', text });
 
+/**
+ * A translated sentence with an inline (a channel link, a mention) where a placeholder was:
+ * translate with the placeholder's value set to `SLOT`, then `fill(text, inline, …)` puts the
+ * inlines in, in order. The catalogue keeps one whole sentence per language, word order included.
+ */
+export const SLOT = '\uE000';
+export function fill(text: string, ...inlines: Inline[]): Inline[] {
+  return text.split(SLOT).flatMap((part, i) => (i === 0 ? [part] : [inlines[i - 1] ?? '', part])).filter((part) => part !== '');
+}
+
 /** A message of paragraphs (each string one paragraph), ephemeral unless `visibility` says otherwise. */
 export function message(body: string | RichText, extra: Partial<Omit<Message, 'body'>> = {}): Message {
   const blocks = typeof body === 'string' ? body.split('\n\n').map((para) => p(para)) : body;

@@ -67,7 +67,33 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
 
 /** The one DataSource factory, used by the app, the tests and the migration CLI. */
 export function createDataSource(target: DatabaseTarget): DataSource {
-  return new DataSource(dataSourceOptions(target));
+  const db = new DataSource(dataSourceOptions(target));
+  if (target.kind === 'sqlite') bindNumbersAsParameters(db.driver as unknown as SqliteEscaping);
+  return db;
+}
+
+interface SqliteEscaping {
+  escapeQueryWithParameters(sql: string, parameters: Record<string, unknown>, native: Record<string, unknown>): [string, unknown[]];
+}
+
+/**
+ * TypeORM's SQLite drivers write number parameters into the SQL text (`WHERE "w"."id" = 17`),
+ * so every id makes a statement of its own, which better-sqlite3 prepares again: the driver's
+ * cache of prepared statements (per SQL text) rarely hits, and preparing was a large part of
+ * a command's time (BENCHMARKS.md). Here numbers are bound like every other value, so one
+ * query shape is one prepared statement: integers as SQLite INTEGERs (a BigInt binds as
+ * int64, exactly as the literal did; a plain number would bind as REAL), other numbers as REAL.
+ */
+const asBound = (value: unknown): unknown => (typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value);
+
+function bindNumbersAsParameters(driver: SqliteEscaping): void {
+  const escape = driver.escapeQueryWithParameters.bind(driver);
+  driver.escapeQueryWithParameters = (sql, parameters, native) => {
+    if (!parameters) return escape(sql, parameters, native);
+    const bound: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(parameters)) bound[key] = Array.isArray(value) ? value.map(asBound) : asBound(value);
+    return escape(sql, bound, native);
+  };
 }
 
 /**

@@ -24,8 +24,12 @@ export function scopedPseudonym(secret: string, scope: string, who: Identity): s
   return createHmac('sha256', secret).update(`${scope}\u0000${who.platform}:${who.workspace}:${who.id}`).digest('hex');
 }
 
+/** Derived once per secret (a process has one): HKDF on every question was a measurable part of an `/ask`. */
+const addressKeys = new Map<string, Buffer>();
 function addressKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'ots-bot', 'reply-address v1', 32));
+  let key = addressKeys.get(secret);
+  if (!key) addressKeys.set(secret, (key = Buffer.from(hkdfSync('sha256', secret, 'ots-bot', 'reply-address v1', 32))));
+  return key;
 }
 
 /**

@@ -9,7 +9,7 @@ import { ChapterChannel } from '../../entities/ChapterChannel.js';
 import { DomainError, UserError } from '../core/errors.js';
 import { translator, type Translate } from '../core/i18n.js';
 import type { Notifier } from '../core/notifier.js';
-import { bold, message, p, type Message, type PostedRef } from '../core/reply.js';
+import { bold, channelLink, fill, message, p, type Message, type PostedRef, SLOT } from '../core/reply.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import { type Identity, openAddress, pseudonym, scopedPseudonym, sealAddress } from './anonymity.js';
@@ -203,7 +203,8 @@ export class QuestionService {
     this.failingReported.add(q.id);
     const moderation = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: q.chapterId, platform: q.platform, workspace: q.workspace, purpose: 'moderation' });
     if (!moderation || moderation.channelId === q.channel) return;
-    const notice = message(this.settings.t('error.post_failed.moderators', { channel: `#${q.channel}` }), { visibility: { kind: 'channel', channel: moderation.channelId } });
+    // The channel as a link the platform shows by its name, as in the dispatcher's notice.
+    const notice = message([p(...fill(this.settings.t('error.post_failed.moderators', { channel: SLOT }), channelLink(q.channel)))], { visibility: { kind: 'channel', channel: moderation.channelId } });
     await outbox.post(notice).catch((err: unknown) => this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not tell the moderators either'));
   }
 

@@ -23,8 +23,9 @@ import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 const TIMEOUT = '1000';
 const PATIENCE_MS = 30_000;
 const QUESTION = 'Will this question survive an outage?';
-const POST_FAILED = /did not accept the bot’s post in #\S+, even after retrying. What you did is saved/;
-const MODERATORS_TOLD = /could not post in #\S+: the platform kept failing/;
+// The channel is a link each platform shows by its name: <#id> on both Discord and Slack.
+const POST_FAILED = /did not accept the bot’s post in <#\w+>, even after retrying. What you did is saved/;
+const MODERATORS_TOLD = /could not post in <#\w+>: the platform kept failing/;
 
 /** The gaps between consecutive attempts, in milliseconds. */
 const gaps = (times: readonly number[]) => times.slice(1).map((at, n) => at - times[n]!);

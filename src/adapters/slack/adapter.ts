@@ -28,6 +28,7 @@ import type { RawValue, Resolvers } from '../../core/validate.js';
 import type { Services } from '../../services/index.js';
 import { ACTION_PREFIX } from './render.js';
 import { FORM_CALLBACK, formView, readMetadata, submittedOptions } from './forms.js';
+import { slackFetch } from './http.js';
 import { fromSlackText } from './text.js';
 import { postToResponseUrl, type ResponsePayload, responsePayload, SlackOutbox } from './web.js';
 
@@ -95,6 +96,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
       // (src/core/retry.ts), each attempt at most PLATFORM_TIMEOUT_MS. A `ratelimited` answer is
       // retried after its Retry-After and uses up one of those retries (p-retry counts it too).
       retryConfig: nodeRetryOptions(policy),
+      fetch: slackFetch,
       rejectRateLimitedCalls: false,
       timeout: policy.timeoutMs,
     },

@@ -112,10 +112,10 @@ test('a post Discord keeps refusing (5xx after the retries) tells the member cle
       b.fake.failNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 503, { message: 'Service Unavailable', code: 0 }, {}, 20);
       const i = b.fake.slash(alice, 'ask', [{ name: 'new', type: 1, options: [b.str('text', 'Will this question survive an outage?')] }]);
       const answer = JSON.stringify((await b.fake.waitFor(() => b.fake.responses(i).find((r) => !/"type":5/.test(JSON.stringify(r.body))), 'the answer')).body);
-      assert.match(answer, /did not accept the bot’s post in #\d+, even after retrying. What you did is saved/);
+      assert.match(answer, new RegExp(`did not accept the bot’s post in <#${b.questions}>, even after retrying. What you did is saved`), 'the channel is a link Discord shows by name');
       assert.doesNotMatch(answer, /incident/);
       const notice = await b.fake.waitFor(() => b.fake.posts(b.moderation).at(-1));
-      assert.match(JSON.stringify(notice), /could not post in #\d+: the platform kept failing/);
+      assert.match(JSON.stringify(notice), new RegExp(`could not post in <#${b.questions}>: the platform kept failing`));
       const attempts = b.fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${b.questions}/messages`);
       assert.equal(attempts.length, 3, 'retried twice before giving up');
       // Discord answers again: the scheduler posts the stored question, once.
