@@ -44,6 +44,9 @@ const schema = z.object({
   DATABASE_POOL_SIZE: int(10, 1, 200),
   DATABASE_STATEMENT_TIMEOUT_MS: int(10_000, 100, 600_000),
   DB_MIGRATE_ON_START: bool(true),
+  // Discord and Slack API calls
+  PLATFORM_TIMEOUT_MS: int(10_000, 100, 120_000),
+  PLATFORM_RETRIES: int(3, 0, 10),
   // Anonymity
   ANON_SECRET: z
     .string()
@@ -73,6 +76,12 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be the public http(s) URL of this bot, e.g. https://bot.example.org' }).optional(),
 });
 
+/** How long one call to a platform's API may take, and how often a failed one (5xx, timeout, network) is retried. */
+export interface PlatformCalls {
+  readonly timeoutMs: number;
+  readonly retries: number;
+}
+
 export interface Config {
   readonly locale: 'en' | 'de';
   readonly logLevel: string;
@@ -87,6 +96,8 @@ export interface Config {
   /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
   readonly anonSecret: string | undefined;
   readonly anonymity: { readonly postDelayMaxSeconds: number; readonly rateLimit: { readonly max: number; readonly windowMinutes: number } };
+  /** Calls to Discord's and Slack's APIs (see `src/core/retry.ts` for the backoff between retries). */
+  readonly platform: PlatformCalls;
   readonly discord:
     | {
         readonly token: string;
@@ -98,6 +109,8 @@ export interface Config {
         readonly shards: 'auto' | number;
         /** This process is one shard started by the ShardingManager (discord.js reads which from the environment). */
         readonly shardProcess: boolean;
+        /** The same as the top-level `platform`, here so the REST client can be built from this part alone. */
+        readonly platform: PlatformCalls;
       }
     | undefined;
   readonly slack:
@@ -130,6 +143,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
   const c = parsed.data;
 
+  const platform: PlatformCalls = { timeoutMs: c.PLATFORM_TIMEOUT_MS, retries: c.PLATFORM_RETRIES };
   const database = databaseTarget(c.DATABASE_URL, c.DATA_DIR);
   if ('error' in database) throw new ConfigError('DATABASE_URL', database.error);
   if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) throw new ConfigError('DISCORD_APPLICATION_ID', 'must be set when DISCORD_TOKEN is set (Developer Portal → your application → Application ID)');
@@ -148,6 +162,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     database: database.kind === 'postgres' ? { ...database, poolSize: c.DATABASE_POOL_SIZE, statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS } : database,
     migrateOnStart: c.DB_MIGRATE_ON_START,
     anonSecret: c.ANON_SECRET,
+    platform,
     anonymity: { postDelayMaxSeconds: c.ANON_POST_DELAY_MAX, rateLimit: { max: c.ANON_RATE_LIMIT_MAX, windowMinutes: c.ANON_RATE_LIMIT_WINDOW_MINUTES } },
     discord: c.DISCORD_TOKEN
       ? {
@@ -157,6 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           apiUrl: c.DISCORD_API_URL?.replace(/\/+$/, ''),
           shards: c.DISCORD_SHARDS === 'auto' ? 'auto' : Number(c.DISCORD_SHARDS),
           shardProcess: c.SHARDING_MANAGER === 'true',
+          platform,
         }
       : undefined,
     slack: c.SLACK_BOT_TOKEN

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -61,4 +62,17 @@ test('a short ANON_SECRET is refused without repeating it', () => {
 
 test('a 32-byte secret is accepted, counted in bytes not characters', () => {
   assert.equal(loadConfig({ ANON_SECRET: 'ü'.repeat(16) }).anonSecret, 'ü'.repeat(16));
+});
+
+test('PLATFORM_TIMEOUT_MS and PLATFORM_RETRIES: 10 s and 3 retries by default, also for the Discord client; bad values are refused', () => {
+  assert.deepEqual(loadConfig({}).platform, { timeoutMs: 10_000, retries: 3 });
+  const c = loadConfig({ PLATFORM_TIMEOUT_MS: '2500', PLATFORM_RETRIES: '0', DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789012' });
+  assert.deepEqual(c.platform, { timeoutMs: 2500, retries: 0 });
+  assert.deepEqual(c.discord?.platform, c.platform);
+  assert.match(configError({ PLATFORM_TIMEOUT_MS: '50' }).message, /^Configuration error: PLATFORM_TIMEOUT_MS must be at least 100$/);
+  assert.match(configError({ PLATFORM_RETRIES: '11' }).message, /^Configuration error: PLATFORM_RETRIES must be at most 10$/);
+  // .env.example documents both with their defaults.
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  assert.match(example, /^PLATFORM_TIMEOUT_MS=10000$/m);
+  assert.match(example, /^PLATFORM_RETRIES=3$/m);
 });

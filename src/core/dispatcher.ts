@@ -201,9 +201,9 @@ export class Dispatcher {
   }
 
   /**
-   * A channel or thread post the platform refused even after its own retries (5xx, timeouts):
-   * the moderators of the chapter here are told in their channel, and the member gets a clear
-   * error instead of an apology. What the command stored stays stored (a question not posted is
+   * A channel or thread post the platform refused even after its retries (5xx, timeouts, network
+   * errors; PLATFORM_RETRIES with backoff, see src/core/retry.ts): the moderators of the chapter
+   * here are told in their channel, and the member gets a clear error instead of an apology. What the command stored stays stored (a question not posted is
    * posted later by the scheduler). Errors the command expects (a UserError) pass through.
    */
   private async postFailed(err: unknown, m: Message, interaction: Interaction, t: Translate): Promise<never> {
@@ -216,7 +216,11 @@ export class Dispatcher {
     const moderation = chapter ? (await services.chapters.channels(chapter, actor)).moderation : undefined;
     if (moderation && moderation !== channel) {
       const notice = translator(services.config.locale)('error.post_failed.moderators', { channel: SLOT });
-      await interaction.outbox.post(message([p(...fill(notice, channelLink(channel)))], { visibility: { kind: 'channel', channel: moderation } })).catch(() => undefined);
+      // Not awaited: the member hears of the failure now, not after the notice's own retries (the
+      // platform is failing, so they may take as long again).
+      void interaction.outbox
+        .post(message([p(...fill(notice, channelLink(channel)))], { visibility: { kind: 'channel', channel: moderation } }))
+        .catch((noticeErr: unknown) => log.warn({ err: { type: safeError(noticeErr).type } }, 'could not tell the moderators either'));
     }
     // The channel as a link the platform shows by its name (plain text could only show its id).
     throw new UserError('post_failed', t('error.post_failed', { channel: `#${channel}` }), [p(...fill(t('error.post_failed', { channel: SLOT }), channelLink(channel)))]);

@@ -193,6 +193,7 @@ export const en = {
   'reminder.hour.coach': 'Almost time: you coach workshop #{id}. It starts',
   'reminder.hour.learner': 'Almost time: your workshop #{id} starts',
   'reminder.coaches': 'Coach slots still open: workshop #{id} “{title}” has {claimed} of {slots} filled. Coaches claim with /workshop claim id:{id}.',
+  'reminder.undelivered': 'The reminder for workshop #{id} “{title}” could not be delivered to {count} of {total} members: the platform kept failing (or their direct messages are closed). The roster (/workshop roster id:{id}) shows who is coming, if you want to reach them another way.',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -382,4 +383,5 @@ export const de: Texts<typeof en> = {
   'reminder.hour.coach': 'Gleich geht es los: Du coachst Workshop #{id}. Beginn:',
   'reminder.hour.learner': 'Gleich geht es los: Dein Workshop #{id} beginnt',
   'reminder.coaches': 'Noch offene Coach-Plätze: Bei Workshop #{id} „{title}“ sind {claimed} von {slots} besetzt. Coaches übernehmen mit /workshop claim id:{id}.',
+  'reminder.undelivered': 'Die Erinnerung an Workshop #{id} „{title}“ konnte {count} von {total} Angemeldeten nicht zugestellt werden: Die Plattform scheiterte wiederholt (oder ihre Direktnachrichten sind geschlossen). Die Teilnehmerliste (/workshop roster id:{id}) zeigt, wer kommt, falls ihr sie anders erreichen wollt.',
 };

@@ -5,10 +5,11 @@ import type { Chapter } from '../../entities/Chapter.js';
 import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport, type QuestionStatus } from '../../entities/Question.js';
 import type { Clock } from '../core/clock.js';
 import type { Outbox } from '../core/dispatcher.js';
-import { DomainError } from '../core/errors.js';
+import { ChapterChannel } from '../../entities/ChapterChannel.js';
+import { DomainError, UserError } from '../core/errors.js';
 import { translator, type Translate } from '../core/i18n.js';
 import type { Notifier } from '../core/notifier.js';
-import { bold, message, p, type Message, type PostedRef } from '../core/reply.js';
+import { bold, channelLink, fill, message, p, type Message, type PostedRef, SLOT } from '../core/reply.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import { type Identity, openAddress, pseudonym, scopedPseudonym, sealAddress } from './anonymity.js';
@@ -40,6 +41,13 @@ const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UT
  * is turned into a pseudonym at once (and, for answers, sealed into an encrypted address).
  */
 export class QuestionService {
+  /**
+   * Questions whose post keeps failing and whose chapter's moderators were told so, by this
+   * process: by the command's answer (the dispatcher's notice) or by `postDue`. They are told
+   * once per question, not at every tick; after a restart, once again.
+   */
+  private readonly failingReported = new Set<number>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -159,9 +167,12 @@ export class QuestionService {
     try {
       const ref = await outbox.post(await this.render(await this.get(id, { allowHidden: true })));
       await this.store.transaction((em) => em.update(Question, { id }, { messageId: ref.messageId, channel: ref.channel }));
+      this.failingReported.delete(id);
       return ref;
     } catch (err) {
       await this.store.transaction((em) => em.update(Question, { id }, { postedAt: null }));
+      // The dispatcher has told the moderators already (see Dispatcher.postFailed).
+      if (err instanceof UserError && err.code === 'post_failed') this.failingReported.add(id);
       throw err;
     }
   }
@@ -177,9 +188,24 @@ export class QuestionService {
         if (await this.post(q.id, outbox)) posted++;
       } catch (err) {
         this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not post a delayed question; will retry');
+        if (!this.failingReported.has(q.id)) await this.reportFailingPost(q, outbox);
       }
     }
     return posted;
+  }
+
+  /**
+   * A post the platform refused even after its retries, with no member waiting for it: the
+   * moderation channel of the question's chapter, in its workspace, is told once (as the
+   * dispatcher tells it when a command's post fails), so someone looks at the bot's access.
+   */
+  private async reportFailingPost(q: Question, outbox: Outbox): Promise<void> {
+    this.failingReported.add(q.id);
+    const moderation = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: q.chapterId, platform: q.platform, workspace: q.workspace, purpose: 'moderation' });
+    if (!moderation || moderation.channelId === q.channel) return;
+    // The channel as a link the platform shows by its name, as in the dispatcher's notice.
+    const notice = message([p(...fill(this.settings.t('error.post_failed.moderators', { channel: SLOT }), channelLink(q.channel)))], { visibility: { kind: 'channel', channel: moderation.channelId } });
+    await outbox.post(notice).catch((err: unknown) => this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not tell the moderators either'));
   }
 
   /**

@@ -138,8 +138,15 @@ export class ReminderService {
     const signups = await this.store.manager.getRepository(WorkshopSignup).find({ where: { workshopId: w.id, state: 'confirmed' }, relations: { member: true }, order: { id: 'ASC' } });
     // The day before, learners get the workshop's materials, so they can prepare.
     const materials = kind === 'day' ? ((await this.materials.ofWorkshops([w.id])).get(w.id) ?? []) : [];
+    /** Members this process could have reached (their platform runs here) but did not, by workspace. */
+    const undelivered = new Map<string, { platform: string; workspace: string; count: number; total: number }>();
     for (const s of signups) {
-      await this.dms.send(s.member!, (t) => ({
+      const { platform, workspace } = s.member!;
+      const here = this.notifier.outbox(platform, workspace) !== undefined;
+      const place = undelivered.get(`${platform}\u0000${workspace}`) ?? { platform, workspace, count: 0, total: 0 };
+      undelivered.set(`${platform}\u0000${workspace}`, place);
+      place.total++;
+      const sent = await this.dms.send(s.member!, (t) => ({
         body: [
           // “It starts tomorrow.” / “… in 2 hours.”: relative, so a reminder sent late after downtime stays true.
           p(t(`reminder.${kind}.${s.role}`, { id: w.id }), ' ', time(w.startsAt, 'relative', w.chapter!.timeZone), '.'),
@@ -148,7 +155,25 @@ export class ReminderService {
           ...(s.role === 'learner' && materials.length ? [p(t('reminder.materials')), list(...materials.map((m) => link(m.url, m.title)))] : []),
         ],
       }));
+      if (!sent && here) place.count++;
     }
+    for (const place of undelivered.values()) if (place.count) await this.reportUndelivered(w, place);
     return 'sent';
+  }
+
+  /**
+   * Reminders the platform refused even after its retries (or a member's closed DMs, where the
+   * platform says so): the chapter's moderation channel in that workspace is told how many did
+   * not get it, without names, so they can reach them another way. A reminder is claimed once,
+   * so this is said once.
+   */
+  private async reportUndelivered(w: Workshop, place: { platform: string; workspace: string; count: number; total: number }): Promise<void> {
+    const outbox = this.notifier.outbox(place.platform, place.workspace);
+    const moderation = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: w.chapterId, platform: place.platform, workspace: place.workspace, purpose: 'moderation' });
+    if (!outbox || !moderation) return;
+    const t = translator(this.config.locale);
+    await outbox
+      .post(message(t('reminder.undelivered', { id: w.id, title: w.title, count: place.count, total: place.total }), { visibility: { kind: 'channel', channel: moderation.channelId } }))
+      .catch((err: unknown) => this.log.warn({ workshop: w.id, err: safeError(err) }, 'could not tell the moderators about undelivered reminders'));
   }
 }

@@ -23,7 +23,10 @@ export interface RecordedCall {
   readonly query: URLSearchParams;
   /** Parsed JSON body (for multipart, the `payload_json` part). */
   readonly body: unknown;
+  /** The status answered; 0 when the fake held the request and never answered (see `hangNext`). */
   readonly status: number;
+  /** When the request arrived (`Date.now()`), to measure the waits between retries. */
+  readonly at: number;
 }
 
 export interface CommandOption {
@@ -41,6 +44,8 @@ export interface FakeMessage {
   embeds: unknown[];
   components: unknown[];
   allowed_mentions?: unknown;
+  /** The nonce the message was sent with, if any. */
+  nonce?: string;
   edits: number;
 }
 
@@ -50,8 +55,16 @@ interface Failure {
   readonly status: number;
   readonly body: Record<string, unknown>;
   readonly headers: Record<string, string>;
+  /**
+   * Instead of answering with `status`: hold the request and never answer, as a timeout looks
+   * to the client; `before` does nothing, `after` does what was asked and loses only the answer.
+   */
+  readonly hang?: 'before' | 'after';
   remaining: number;
 }
+
+/** How long Discord remembers a nonce sent with `enforce_nonce` ("the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60_000;
 
 const PERMISSIONS_ALL_TEXT = String((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 15n) | (1n << 16n) | (1n << 35n) | (1n << 38n));
 export const MANAGE_GUILD = String(1n << 5n);
@@ -99,6 +112,8 @@ export class FakeDiscord {
   private readonly threads = new Map<string, { parent: string }>();
   private readonly dmChannels = new Map<string, string>();
   private readonly waiters = new Set<() => void>();
+  /** Nonces sent with `enforce_nonce`: the message made for each, and when. */
+  private readonly nonces = new Map<string, { message: string; at: number }>();
 
   /** The REST base to put in DISCORD_API_URL. */
   get apiUrl(): string {
@@ -129,6 +144,15 @@ export class FakeDiscord {
   /** The next `times` requests matching method and path are answered with this status and body. */
   failNext(method: string, path: RegExp, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}, times = 1): void {
     this.failures.push({ method, path, status, body, headers, remaining: times });
+  }
+
+  /**
+   * The next `times` requests matching method and path get no answer at all (the client's
+   * timeout ends them). `afterHandling`: the request takes effect first (a message is made) and
+   * only the answer is lost, which is what a nonce protects against.
+   */
+  hangNext(method: string, path: RegExp, times = 1, o: { afterHandling?: boolean } = {}): void {
+    this.failures.push({ method, path, status: 0, body: {}, headers: {}, hang: o.afterHandling ? 'after' : 'before', remaining: times });
   }
 
   /** Forgets failures still to be answered: the platform is back. */
@@ -350,6 +374,7 @@ export class FakeDiscord {
   // ---------------------------------------------------------------- REST
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const raw = await new Promise<Buffer>((resolve) => {
@@ -359,18 +384,22 @@ export class FakeDiscord {
     });
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     const method = req.method ?? 'GET';
+    const failure = this.failures.find((f) => f.remaining > 0 && f.method === method && f.path.test(path));
+    if (failure) failure.remaining--;
     const reply = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
-      this.calls.push({ method, path, query: url.searchParams, body, status });
+      if (failure?.hang) {
+        // Held: the connection stays open without an answer until the client gives up.
+        this.calls.push({ method, path, query: url.searchParams, body, status: 0, at });
+        for (const wake of [...this.waiters]) wake();
+        return;
+      }
+      this.calls.push({ method, path, query: url.searchParams, body, status, at });
       res.writeHead(status, { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
       res.end(json === undefined ? undefined : JSON.stringify(json));
       for (const wake of [...this.waiters]) wake();
     };
 
-    const failure = this.failures.find((f) => f.remaining > 0 && f.method === method && f.path.test(path));
-    if (failure) {
-      failure.remaining--;
-      return reply(failure.status, failure.body, failure.headers);
-    }
+    if (failure && failure.hang !== 'after') return reply(failure.status, failure.body, failure.headers);
     const route = (m: string, pattern: RegExp) => (method === m ? pattern.exec(path) : null);
     let m: RegExpExecArray | null;
 
@@ -390,7 +419,15 @@ export class FakeDiscord {
       const dmOf = [...this.dmChannels].find(([, c]) => c === channelId)?.[0];
       if (dmOf && this.dmClosed.has(dmOf)) return reply(403, { message: 'Cannot send messages to this user', code: 50007 });
       if (!this.channel(channelId)) return reply(404, { message: 'Unknown Channel', code: 10003 });
-      return reply(200, this.apiMessage(this.store(channelId, body)));
+      // enforce_nonce (Discord's documentation): a nonce already used by this author in the past few
+      // minutes returns the message made then, and makes no new one.
+      const { nonce, enforce_nonce: enforce } = (body ?? {}) as { nonce?: string | number; enforce_nonce?: boolean };
+      const seen = enforce && nonce !== undefined ? this.nonces.get(String(nonce)) : undefined;
+      const earlier = seen && at - seen.at < NONCE_WINDOW_MS ? this.messages.get(seen.message) : undefined;
+      if (earlier) return reply(200, this.apiMessage(earlier));
+      const made = this.store(channelId, body);
+      if (enforce && nonce !== undefined) this.nonces.set(String(nonce), { message: made.id, at });
+      return reply(200, this.apiMessage(made));
     }
     if ((m = route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       const message = this.messages.get(m[2]!);
@@ -477,6 +514,7 @@ export class FakeDiscord {
       pinned: false,
       tts: false,
       flags: 0,
+      ...(message.nonce !== undefined ? { nonce: message.nonce } : {}),
       timestamp: '2026-11-23T10:00:00.000000+00:00',
       edited_timestamp: message.edits ? '2026-11-23T10:01:00.000000+00:00' : null,
     };
@@ -490,6 +528,7 @@ function pick(body: unknown): Partial<FakeMessage> {
   if (Array.isArray(b.embeds)) out.embeds = b.embeds;
   if (Array.isArray(b.components)) out.components = b.components;
   if (b.allowed_mentions !== undefined) out.allowed_mentions = b.allowed_mentions;
+  if (typeof b.nonce === 'string' || typeof b.nonce === 'number') out.nonce = String(b.nonce);
   return out;
 }
 

@@ -6,14 +6,18 @@ import { type WebSocket, WebSocketServer } from 'ws';
 export interface ApiCall {
   readonly method: string;
   readonly params: Record<string, unknown>;
-  /** `ok`, or the failure the fake answered (`ratelimited`, `not_in_channel`, ...). */
+  /** `ok`, or the failure the fake answered (`ratelimited`, `not_in_channel`, `http 503`, `hang`, ...). */
   readonly outcome: string;
+  /** When the call arrived (`Date.now()`), to measure the waits between retries. */
+  readonly at: number;
 }
 
 /** A message posted to a response URL. */
 export interface ResponseCall {
   readonly id: string;
   readonly body: Record<string, unknown>;
+  /** When it arrived (`Date.now()`). */
+  readonly at: number;
 }
 
 export interface FakeUser {
@@ -22,7 +26,13 @@ export interface FakeUser {
   readonly locale?: string;
 }
 
-type Failure = { readonly kind: 'ratelimited'; readonly retryAfter: number } | { readonly kind: 'error'; readonly error: string };
+type Failure =
+  | { readonly kind: 'ratelimited'; readonly retryAfter: number }
+  | { readonly kind: 'error'; readonly error: string }
+  /** An HTTP error status (a 5xx, as Slack's servers answer in an outage); the WebClient throws a WebAPIHTTPError. */
+  | { readonly kind: 'http'; readonly status: number }
+  /** No answer at all: the call is held until the client's timeout gives up; nothing is done. */
+  | { readonly kind: 'hang' };
 
 /**
  * A fake Slack Web API on loopback (`SLACK_API_URL` = `url + '/api/'`) that records every call,
@@ -32,9 +42,12 @@ type Failure = { readonly kind: 'ratelimited'; readonly retryAfter: number } | {
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly responses: ResponseCall[] = [];
+  /** Every attempt to post to a response URL, delivered (`ok`) or failed as told by `failResponseNext`. */
+  readonly responseAttempts: { readonly id: string; readonly at: number; readonly outcome: string }[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly groups = new Map<string, string[]>();
   private readonly failures = new Map<string, Failure[]>();
+  private readonly responseFailures: Extract<Failure, { kind: 'http' | 'hang' }>[] = [];
   private nextTs = 1;
   private waiters: (() => void)[] = [];
   private server!: Server;
@@ -47,7 +60,12 @@ export class FakeSlack {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
-        ({ status, headers, body }) => {
+        (answer) => {
+          if (!answer) {
+            for (const wake of this.waiters.splice(0)) wake(); // held: no answer ever
+            return;
+          }
+          const { status, headers, body } = answer;
           res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
           res.end(JSON.stringify(body));
           for (const wake of this.waiters.splice(0)) wake();
@@ -108,6 +126,11 @@ export class FakeSlack {
     this.failures.set(method, [...(this.failures.get(method) ?? []), failure]);
   }
 
+  /** The next posts to a response URL fail this way, in order. */
+  failResponseNext(failure: Extract<Failure, { kind: 'http' | 'hang' }>): void {
+    this.responseFailures.push(failure);
+  }
+
   callsOf(method: string, outcome = 'ok'): ApiCall[] {
     return this.calls.filter((c) => c.method === method && c.outcome === outcome);
   }
@@ -130,7 +153,9 @@ export class FakeSlack {
     }
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
+  /** The answer to a request; undefined to hold it unanswered. */
+  private async handle(req: IncomingMessage): Promise<{ status: number; headers?: Record<string, string>; body: unknown } | undefined> {
+    const at = Date.now();
     const raw = await new Promise<string>((resolve, reject) => {
       let data = '';
       req.on('data', (d) => (data += String(d)));
@@ -140,21 +165,34 @@ export class FakeSlack {
     const path = new URL(req.url ?? '/', this.url).pathname;
     const response = /^\/response\/(.+)$/.exec(path);
     if (response) {
-      this.responses.push({ id: decodeURIComponent(response[1]!), body: JSON.parse(raw) as Record<string, unknown> });
+      const id = decodeURIComponent(response[1]!);
+      const failure = this.responseFailures.shift();
+      this.responseAttempts.push({ id, at, outcome: !failure ? 'ok' : failure.kind === 'http' ? `http ${failure.status}` : 'hang' });
+      if (failure?.kind === 'hang') return undefined;
+      if (failure?.kind === 'http') return { status: failure.status, body: { ok: false } };
+      this.responses.push({ id, body: JSON.parse(raw) as Record<string, unknown>, at });
       return { status: 200, body: { ok: true } };
     }
     const method = /^\/api\/(.+)$/.exec(path)?.[1] ?? '';
     const params = parseParams(raw, req.headers['content-type'] ?? '');
     const failure = this.failures.get(method)?.shift();
     if (failure?.kind === 'ratelimited') {
-      this.calls.push({ method, params, outcome: 'ratelimited' });
+      this.calls.push({ method, params, outcome: 'ratelimited', at });
       return { status: 429, headers: { 'Retry-After': String(failure.retryAfter) }, body: { ok: false, error: 'ratelimited' } };
     }
     if (failure?.kind === 'error') {
-      this.calls.push({ method, params, outcome: failure.error });
+      this.calls.push({ method, params, outcome: failure.error, at });
       return { status: 200, body: { ok: false, error: failure.error } };
     }
-    this.calls.push({ method, params, outcome: 'ok' });
+    if (failure?.kind === 'http') {
+      this.calls.push({ method, params, outcome: `http ${failure.status}`, at });
+      return { status: failure.status, body: { ok: false, error: 'fatal_error' } };
+    }
+    if (failure?.kind === 'hang') {
+      this.calls.push({ method, params, outcome: 'hang', at });
+      return undefined;
+    }
+    this.calls.push({ method, params, outcome: 'ok', at });
     return { status: 200, body: this.answer(method, params) };
   }
 

@@ -3,6 +3,7 @@ import { commands } from '../../../commands/index.js';
 import { configFromEnvironment } from '../../config.js';
 import { safeError } from '../../core/errors.js';
 import { CommandRegistry } from '../../core/registry.js';
+import { discordRestOptions } from './adapter.js';
 import { applicationCommands, commandChanges, type CommandJSON } from './commands.js';
 
 /**
@@ -18,7 +19,7 @@ async function deploy(): Promise<number> {
     process.stderr.write('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your application) to deploy the commands.\n');
     return 1;
   }
-  const rest = new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
+  const rest = new REST(discordRestOptions(discord)).setToken(discord.token);
   const route = discord.guildId ? Routes.applicationGuildCommands(discord.applicationId, discord.guildId) : Routes.applicationCommands(discord.applicationId);
   const where = discord.guildId ? `server ${discord.guildId}` : 'all servers (global commands can take up to an hour to appear)';
 

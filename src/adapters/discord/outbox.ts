@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ChannelType, type Client, DiscordAPIError, type MessageEditOptions, type MessageCreateOptions, RESTJSONErrorCodes, type SendableChannels } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Outbox } from '../../core/dispatcher.js';
@@ -16,6 +17,16 @@ export function discordPayload(m: Message): MessageCreateOptions {
     allowedMentions: r.allowedMentions,
     files: r.files,
   };
+}
+
+/**
+ * A post's send options with a fresh nonce that Discord enforces: should a post be sent again
+ * because its answer was lost (a timeout, see `discordRestOptions`), Discord returns the message
+ * it already made instead of making a second one. The nonce is random (Discord allows 25
+ * characters), so it says nothing about who or what caused the post.
+ */
+export function postPayload(m: Message): MessageCreateOptions {
+  return { ...discordPayload(m), nonce: randomBytes(12).toString('base64url'), enforceNonce: true };
 }
 
 const errorCode = (err: unknown): number | string | undefined => (err instanceof DiscordAPIError ? err.code : undefined);
@@ -75,7 +86,7 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
     if (!target) return { channel: '', messageId: '' };
     const to = m.visibility.to;
     const notice = message([p(mention(to), ' ', t('discord.dm_closed'))], { visibility: { kind: 'channel', channel: target }, ping: [to] });
-    const sent = await (await sendable(client, target)).send(discordPayload(notice));
+    const sent = await (await sendable(client, target)).send(postPayload(notice));
     return { channel: target, messageId: sent.id };
   };
 
@@ -84,17 +95,17 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
       const v = m.visibility;
       switch (v.kind) {
         case 'channel': {
-          const sent = await (await sendable(client, v.channel)).send(discordPayload(m));
+          const sent = await (await sendable(client, v.channel)).send(postPayload(m));
           return { channel: v.channel, messageId: sent.id };
         }
         case 'thread': {
           const thread = await threadOn(client, v.channel, v.messageId, t('discord.thread_name'));
-          const sent = await thread.send(discordPayload(m));
+          const sent = await thread.send(postPayload(m));
           return { channel: thread.id, messageId: sent.id };
         }
         case 'dm':
           try {
-            const sent = await client.users.send(v.to.id, discordPayload(m));
+            const sent = await client.users.send(v.to.id, postPayload(m));
             return { channel: sent.channelId, messageId: sent.id };
           } catch (err) {
             if (errorCode(err) !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;

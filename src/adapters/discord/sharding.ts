@@ -1,11 +1,11 @@
 import { REST, Routes, ShardingManager } from 'discord.js';
 import type { Logger } from 'pino';
 import { safeError } from '../../core/errors.js';
-import type { DiscordConfig } from './adapter.js';
+import { type DiscordConfig, discordRestOptions } from './adapter.js';
 
 /** Discord's recommendation for this bot, asked where DISCORD_API_URL points. */
 async function recommendedShards(config: DiscordConfig): Promise<number> {
-  const rest = new REST(config.apiUrl ? { api: config.apiUrl } : {}).setToken(config.token);
+  const rest = new REST(discordRestOptions(config)).setToken(config.token);
   const { shards } = (await rest.get(Routes.gatewayBot())) as { shards: number };
   return Math.max(1, shards);
 }

@@ -12,7 +12,7 @@ import {
   type SlackCommandMiddlewareArgs,
   type SlackViewMiddlewareArgs,
   type ViewSubmitAction,
-  webApi,
+  type webApi,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
@@ -22,6 +22,7 @@ import { safeError } from '../../core/errors.js';
 import { fieldErrors, formFor } from '../../core/forms.js';
 import { normaliseLocale, translator, type Translate } from '../../core/i18n.js';
 import type { CommandRegistry } from '../../core/registry.js';
+import { nodeRetryOptions, retryPolicy } from '../../core/retry.js';
 import { type Message, message } from '../../core/reply.js';
 import type { RawValue, Resolvers } from '../../core/validate.js';
 import type { Services } from '../../services/index.js';
@@ -79,6 +80,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   const ackDeadlineMs = options.ackDeadlineMs ?? 2500;
   const socketMode = Boolean(slack.appToken);
   const slog = log.child({ adapter: PLATFORM });
+  const policy = retryPolicy(config.platform);
 
   const bolt = new App({
     token: slack.botToken,
@@ -92,11 +94,13 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     logger: boltLogger(slog),
     clientOptions: {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-      // A `ratelimited` answer is retried after its Retry-After; other failures a few times, then given up.
-      retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+      // 5xx, timeouts and network errors: PLATFORM_RETRIES retries with the shared backoff
+      // (src/core/retry.ts), each attempt at most PLATFORM_TIMEOUT_MS. A `ratelimited` answer is
+      // retried after its Retry-After and uses up one of those retries (p-retry counts it too).
+      retryConfig: nodeRetryOptions(policy),
       fetch: slackFetch,
       rejectRateLimitedCalls: false,
-      timeout: 10_000,
+      timeout: policy.timeoutMs,
     },
     deferInitialization: true,
   });
@@ -223,7 +227,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
 
   /** Where answers go after the acknowledgement: the response URL, or an ephemeral message when there is none. */
   function answerer(client: WebClient, responseUrl: string | undefined, channel: string, user: string): (payload: ResponsePayload) => Promise<void> {
-    if (responseUrl) return (payload) => postToResponseUrl(responseUrl, payload);
+    if (responseUrl) return (payload) => postToResponseUrl(responseUrl, payload, policy);
     return async ({ text, blocks, response_type }) => {
       if (response_type === 'in_channel') await client.chat.postMessage({ channel, text, blocks });
       else await client.chat.postEphemeral({ channel, user, text, blocks });

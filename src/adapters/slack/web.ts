@@ -3,6 +3,7 @@ import type { Outbox } from '../../core/dispatcher.js';
 import { UserError } from '../../core/errors.js';
 import type { Translate } from '../../core/i18n.js';
 import type { Message, PostedRef } from '../../core/reply.js';
+import { type RetryPolicy, withRetries } from '../../core/retry.js';
 import { type CommandNamer, renderSlack, type SlackBlock } from './render.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -21,14 +22,25 @@ export function responsePayload(m: Message, named?: CommandNamer): ResponsePaylo
 /**
  * Answers through a `response_url` (valid 30 minutes, five times): a new message, never a
  * replacement of the message a button was on (the bot edits its own posts with `chat.update`).
+ * A 5xx, a timeout or a network error is retried with the shared policy (`src/core/retry.ts`),
+ * like the Web API's calls; other refusals (an expired URL) are not.
  */
-export async function postToResponseUrl(url: string, payload: ResponsePayload): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ ...payload, replace_original: false }),
-    signal: AbortSignal.timeout(10_000),
-  });
+export async function postToResponseUrl(url: string, payload: ResponsePayload, policy: RetryPolicy): Promise<void> {
+  const res = await withRetries(
+    policy,
+    async (signal) => {
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...payload, replace_original: false }),
+        signal,
+      });
+      // Read within the attempt's time: a body that stalls counts as a timeout.
+      await answer.arrayBuffer();
+      return answer;
+    },
+    { retryAnswer: (answer) => answer.status >= 500 },
+  );
   if (!res.ok) throw new Error(`the response URL answered ${res.status}`);
 }
 
@@ -42,8 +54,11 @@ export function platformError(err: unknown): string | undefined {
 }
 
 /**
- * Posts and edits through the Web API. Rate limits are retried by the WebClient (it waits
- * for `Retry-After`); a channel the bot cannot post in becomes a UserError that says what to do,
+ * Posts and edits through the Web API. The WebClient retries server errors, timeouts and network
+ * errors with the shared backoff (`retryConfig`, see the adapter) and rate limits after their
+ * `Retry-After`; what still fails reaches the dispatcher, which tells the member and the
+ * moderators (Slack has no idempotency key for `chat.postMessage`: a post whose answer was lost
+ * after Slack made it can appear twice). A channel the bot cannot post in becomes a UserError that says what to do,
  * which the dispatcher shows to the member.
  */
 export class SlackOutbox implements Outbox {
