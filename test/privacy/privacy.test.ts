@@ -164,3 +164,38 @@ test('/privacy delete is refused while a moderation block on the member is in fo
       await c.close();
     }
   }));
+
+test('/privacy with 1,200 me-toos (looked up a few hundred at a time): export finds them all, delete detaches them all', (t) =>
+  eachDatabase(t, async (db) => {
+    const c = await consoleApp(db);
+    try {
+      await c.run('@moderator /chapter create name:Berlin timezone:Europe/Berlin', '/chapter set name:Berlin questions-channel:#questions', '@bob /ask text:"What does the first question ask, exactly?"');
+      const em = c.app.services.db.manager;
+      const first = await em.findOneByOrFail(Question, { id: 1 });
+      // 1,200 more questions, each with a me-too by Zelda and one by someone else (rows written directly: the
+      // commands would take minutes, and what is tested is the lookup, not the pressing).
+      const template: Partial<Question> = { ...first };
+      delete template.id;
+      const ids: number[] = [];
+      for (let i = 0; i < 1200; i++) ids.push((await em.insert(Question, { ...template, text: `Question ${i}` })).identifiers[0]!.id as number);
+      const zelda = { platform: 'console', workspace: 'console', id: ZELDA };
+      const rows = ids.flatMap((id) => [
+        { questionId: id, pseudonym: scopedPseudonym(SECRET, `metoo:${id}`, zelda) },
+        { questionId: id, pseudonym: scopedPseudonym(SECRET, `metoo:${id}`, { ...zelda, id: 'someone_else' }) },
+      ]);
+      for (let i = 0; i < rows.length; i += 200) await em.insert(QuestionMeToo, rows.slice(i, i + 200));
+
+      // Through the service: the console shows an export this large as an attachment line, not its text.
+      const data = await c.app.services.privacy.export({ ...zelda, name: ZELDA });
+      assert.equal(data.meToo.length, 1200);
+      assert.deepEqual(new Set(data.meToo.map((m) => m.question)), new Set(ids));
+
+      await c.run(`@${ZELDA} /privacy delete confirm:true`);
+      const left = await em.find(QuestionMeToo, { select: { pseudonym: true } });
+      assert.equal(left.length, 2400, 'the counts survive');
+      const hers = new Set(ids.map((id) => scopedPseudonym(SECRET, `metoo:${id}`, zelda)));
+      assert.equal(left.filter((m) => hers.has(m.pseudonym)).length, 0, 'none of her me-toos can be found again');
+    } finally {
+      await c.close();
+    }
+  }));
