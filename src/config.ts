@@ -76,6 +76,9 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be the public http(s) URL of this bot, e.g. https://bot.example.org' }).optional(),
 });
 
+/** Every variable the bot reads (`.env.example` documents each but SHARDING_MANAGER, which discord.js sets). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /** How long one call to a platform's API may take, and how often a failed one (5xx, timeout, network) is retried. */
 export interface PlatformCalls {
   readonly timeoutMs: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -75,4 +75,12 @@ test('PLATFORM_TIMEOUT_MS and PLATFORM_RETRIES: 10 s and 3 retries by default, a
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
   assert.match(example, /^PLATFORM_TIMEOUT_MS=10000$/m);
   assert.match(example, /^PLATFORM_RETRIES=3$/m);
+});
+
+test('.env.example documents every variable the bot reads, and nothing it does not read', () => {
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+  const read = new Set(CONFIG_VARIABLES.filter((name) => name !== 'SHARDING_MANAGER'));
+  assert.deepEqual([...read].filter((name) => !documented.has(name)), [], 'read but not in .env.example');
+  assert.deepEqual([...documented].filter((name) => !read.has(name)), [], 'in .env.example but not read');
 });
