@@ -8,7 +8,9 @@ import type { Resolvers } from '../../core/validate.js';
  * - `<@U123|alice>` → `@alice`, `<#C123|questions>` → `#questions`; the ids are kept aside so
  *   user and channel options resolve to them (and only to members and channels Slack named);
  * - `<!subteam^S123|@mods>` → `S123` (what `/chapter set moderator-group:` stores);
- * - `<https://x|label>` → `label (https://x)`; `&lt;` `&gt;` `&amp;` → `<` `>` `&`;
+ * - `<https://x|label>` → `label (https://x)`, but a link Slack made of what was typed
+ *   (`<http://example.org/a|example.org/a>` for `example.org/a`) → the URL alone, so
+ *   `url:example.org/a` stays one value; `&lt;` `&gt;` `&amp;` → `<` `>` `&`;
  * - typographic quotes → `"`, so `name:“two words”` works from a phone.
  *
  * Broadcasts (`<!channel>`, `<!here>`, `<!everyone>`) stay as they are: the renderer escapes
@@ -18,6 +20,8 @@ export interface SlackLine {
   readonly text: string;
   readonly resolvers: Resolvers;
 }
+
+const withoutScheme = (url: string): string => url.replace(/^(?:https?:\/\/|mailto:)/, '');
 
 export function fromSlackText(raw: string): SlackLine {
   const users = new Map<string, UserRef>();
@@ -34,7 +38,7 @@ export function fromSlackText(raw: string): SlackLine {
       return `#${shown}`;
     })
     .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g, '$1')
-    .replace(/<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>/g, (_all, url: string, label?: string) => (label && label !== url ? `${label} (${url})` : url))
+    .replace(/<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>/g, (_all, url: string, label?: string) => (label && label !== url && label !== withoutScheme(url) ? `${label} (${url})` : url))
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')

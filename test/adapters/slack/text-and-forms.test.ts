@@ -15,6 +15,13 @@ test('Slack’s escaped command text becomes what the member typed, and only Sla
   assert.equal(line.resolvers.channel?.('#random'), undefined);
 });
 
+test('a link Slack made of what was typed stays one value; a link with its own label keeps both', () => {
+  assert.equal(fromSlackText('add url:<http://docs.python.org/3/tutorial|docs.python.org/3/tutorial> title:Tutorial').text, 'add url:http://docs.python.org/3/tutorial title:Tutorial');
+  assert.equal(fromSlackText('mail <mailto:orga@ots.example|orga@ots.example>').text, 'mail mailto:orga@ots.example');
+  assert.equal(fromSlackText('see <https://ots.example|https://ots.example>').text, 'see https://ots.example');
+  assert.equal(fromSlackText('see <https://ots.example/a|our wiki>').text, 'see our wiki (https://ots.example/a)');
+});
+
 test('a mention without a name keeps the id as its name', () => {
   const line = fromSlackText('<@U7> <#C1>');
   assert.equal(line.text, '@U7 #C1');
