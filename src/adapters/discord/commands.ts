@@ -3,6 +3,7 @@ import type { AnyAction, CommandDecl } from '../../core/command.js';
 import { type Catalogues, defaultCatalogues } from '../../core/i18n.js';
 import type { OptionSpec } from '../../core/options.js';
 import { type CommandRegistry, optionsOf } from '../../core/registry.js';
+import { INTEGER_MAX, INTEGER_MIN } from '../../core/validate.js';
 import { truncate } from './render.js';
 
 /**
@@ -95,8 +96,10 @@ export function applicationCommands(registry: CommandRegistry, catalogues: Catal
           type: ApplicationCommandOptionType.Integer,
           ...base,
           ...description(spec.description),
-          ...(spec.min !== undefined ? { min_value: spec.min } : {}),
-          ...(spec.max !== undefined ? { max_value: spec.max } : {}),
+          // Without a declared limit, the range of the INTEGER columns (as the core checks): Discord
+          // then refuses larger numbers in the member's client, before they reach the bot.
+          min_value: spec.min ?? INTEGER_MIN,
+          max_value: spec.max ?? INTEGER_MAX,
           ...completes,
         };
       case 'boolean':
