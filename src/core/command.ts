@@ -65,8 +65,12 @@ export interface ActionDecl<O extends OptionMap> {
   /** Default `member`. */
   readonly permission?: Permission;
   readonly options?: O;
-  /** Write an audit entry after success. Default: true for moderator actions. */
-  readonly audit?: boolean;
+  /**
+   * Write an audit entry after success. Default: true for moderator actions. `'if-targeted'`:
+   * only when the action named a target with `ctx.auditTarget` (an action anyone may run that a
+   * moderator sometimes runs on someone else's behalf, such as closing a question).
+   */
+  readonly audit?: boolean | 'if-targeted';
   /**
    * Where the platform has forms (Discord modals, Slack views), invoking this action without
    * all its required options (a bare `/ask`, the Answer button) opens a form for the missing

@@ -110,7 +110,8 @@ export class Dispatcher {
       }
       if (result) await state.answer(result);
       else if (state.state !== 'replied') throw new ReplyStateError('NO_REPLY', `/${command} finished without answering`);
-      if (this.deps.onAudit && (leaf.action.audit ?? leaf.permission === 'moderator')) {
+      const audited = leaf.action.audit === 'if-targeted' ? audit.target !== null : (leaf.action.audit ?? leaf.permission === 'moderator');
+      if (this.deps.onAudit && audited) {
         await this.deps.onAudit({ actor: interaction.actor, action: command, ...audit }).catch((err: unknown) =>
           this.deps.log.error({ command, err: safeError(err) }, 'audit entry could not be written'),
         );

@@ -108,6 +108,11 @@ export class QuestionService {
     });
   }
 
+  /** Whether `who` asked `q` (their pseudonym is the question's): nothing about the asker is revealed to anyone else. */
+  isAsker(q: Question, who: Identity): boolean {
+    return q.pseudonym === this.pseudonymOf(who);
+  }
+
   /** A question by number, for an action on it: unknown and hidden ones are errors. */
   async get(id: number, options: { allowHidden?: boolean } = {}): Promise<Question> {
     const q = await this.store.manager.findOneBy(Question, { id });
