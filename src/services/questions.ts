@@ -186,12 +186,19 @@ export class QuestionService {
   async postDue(): Promise<number> {
     const due = await this.store.manager.find(Question, { where: { postedAt: IsNull(), postAt: LessThanOrEqual(this.clock.now()) }, order: { postAt: 'ASC' }, take: 50 });
     let posted = 0;
+    // A channel whose post failed (after the platform call's own retries) is not tried again in
+    // this round: while a platform is down, a round costs one failed post per channel, not one
+    // per waiting question (each may take PLATFORM_RETRIES timeouts). The next round tries again.
+    const failing = new Set<string>();
     for (const q of due) {
       const outbox = this.notifier.outbox(q.platform, q.workspace);
       if (!outbox) continue; // that platform's adapter runs in another process
+      const where = `${q.platform}\u0000${q.workspace}\u0000${q.channel}`;
+      if (failing.has(where)) continue;
       try {
         if (await this.post(q.id, outbox)) posted++;
       } catch (err) {
+        failing.add(where);
         this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not post a delayed question; will retry');
         if (!this.failingReported.has(q.id)) await this.reportFailingPost(q, outbox);
       }

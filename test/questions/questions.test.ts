@@ -147,6 +147,38 @@ test('a delayed post survives a restart and is posted once, even with two proces
     }
   }));
 
+test('a channel whose post fails is tried once per round; the other channels’ questions are posted meanwhile', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const env = { ANON_POST_DELAY_MAX: '600' };
+    const s = await setup(target, env);
+    try {
+      for (const [n, channel] of [[1, 'C_DOWN'], [2, 'C_DOWN'], [3, 'C_DOWN'], [4, 'C_UP']] as const) {
+        await s.services.questions.ask({ asker: member(n), chapter: s.chapter, channel, text: `Question ${n} waiting for its delayed post` });
+      }
+      s.clock.set(new Date(s.clock.now().getTime() + 601_000));
+      const tried: string[] = [];
+      const outbox = recordingOutbox();
+      s.services.notifier.register('slack', () => ({
+        post: async (m) => {
+          const channel = m.visibility.kind === 'channel' ? m.visibility.channel : '';
+          tried.push(channel);
+          if (channel === 'C_DOWN') throw new Error('the platform keeps answering 503');
+          return outbox.post(m);
+        },
+        edit: outbox.edit,
+      }));
+      assert.equal(await s.services.questions.postDue(), 1);
+      assert.deepEqual(tried.sort(), ['C_DOWN', 'C_UP'], 'the failing channel once, not once per waiting question');
+      const rows = await s.db.getRepository(Question).find({ order: { id: 'ASC' } });
+      assert.deepEqual(rows.map((q) => Boolean(q.postedAt)), [false, false, false, true], 'nothing half-posted');
+      tried.length = 0;
+      assert.equal(await s.services.questions.postDue(), 0);
+      assert.deepEqual(tried, ['C_DOWN'], 'the next round tries again');
+    } finally {
+      await s.db.destroy();
+    }
+  }));
+
 test('the encrypted way back to the asker is erased when the question closes, and after 30 days', (t) =>
   eachDatabase(t, async ({ target }) => {
     const { db, services, chapter, clock } = await setup(target);
