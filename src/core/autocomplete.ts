@@ -1,5 +1,6 @@
 import type { Services } from '../services/index.js';
 import type { Actor } from './command.js';
+import { clip, truncate } from './text.js';
 
 /** One suggestion: what the member sees, and the value the option gets. */
 export interface Suggestion {
@@ -41,7 +42,7 @@ export class Autocomplete {
     const provider = this.providers.get(kind);
     if (!provider) return [];
     const found = await provider(query);
-    return found.slice(0, MAX_SUGGESTIONS).map((s) => ({ name: s.name.slice(0, 100), value: s.value.slice(0, 100) }));
+    return found.slice(0, MAX_SUGGESTIONS).map((s) => ({ name: truncate(s.name, 100), value: clip(s.value, 100) }));
   }
 }
 

@@ -37,6 +37,7 @@ import type { Services } from '../../services/index.js';
 import { discordOutbox, discordPayload } from './outbox.js';
 import { DEFAULT_SUBCOMMAND } from './commands.js';
 import { BUTTON_PREFIX } from './render.js';
+import { truncate } from '../../core/text.js';
 
 export type DiscordConfig = NonNullable<Config['discord']>;
 
@@ -310,11 +311,11 @@ class InteractionHandler {
     const t = translator(i.locale);
     await i.showModal({
       customId,
-      title: truncateTo(`/${path.join(' ')}`, 45),
+      title: truncate(`/${path.join(' ')}`, 45),
       components: missing.map(([name, spec]) => ({
         type: 18,
-        label: truncateTo(name, 45),
-        description: truncateTo(t(spec.description), 100),
+        label: truncate(name, 45),
+        description: truncate(t(spec.description), 100),
         component: {
           type: 4,
           customId: name,
@@ -427,10 +428,6 @@ function lineValue(v: RawValue): string {
 
 function quote(value: string): string {
   return /^[^\s"\\]+$/.test(value) ? value : `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
-
-function truncateTo(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }
 
 /** Resolves `<@id>`, `<#id>`, `<@&id>` and bare ids typed into a line (buttons, forms) from discord.js's caches. */

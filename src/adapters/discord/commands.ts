@@ -4,7 +4,7 @@ import { type Catalogues, defaultCatalogues } from '../../core/i18n.js';
 import type { OptionSpec } from '../../core/options.js';
 import { type CommandRegistry, optionsOf } from '../../core/registry.js';
 import { INTEGER_MAX, INTEGER_MIN } from '../../core/validate.js';
-import { truncate } from './render.js';
+import { truncate } from '../../core/text.js';
 
 /**
  * The application commands Discord shows, generated from the declarations: subcommands and

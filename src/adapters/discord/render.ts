@@ -1,4 +1,5 @@
 import type { Block, Inline, Message, TimeStyle } from '../../core/reply.js';
+import { truncate } from '../../core/text.js';
 
 /**
  * Neutral message → discord.js message options (embeds, components, allowed mentions), as plain
@@ -83,10 +84,6 @@ function block(b: Block): string {
     case 'codeBlock':
       return '```\n' + neutraliseDiscord(b.text).replace(/```/g, `\`${ZWSP}\`\``) + '\n```';
   }
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }
 
 export function renderDiscord(m: Message): DiscordPayload {

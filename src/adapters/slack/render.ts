@@ -1,4 +1,5 @@
 import type { Block, Inline, Message, TimeStyle } from '../../core/reply.js';
+import { truncate } from '../../core/text.js';
 
 /**
  * Neutral message → Slack `text` (the notification fallback) and Block Kit `blocks`.
@@ -94,10 +95,6 @@ function block(b: Block): string {
 }
 
 const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text, verbatim: true });
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max - 1) + '…';
-}
 
 /** Writes command names the way members type them on this workspace (see `commandNamer`). */
 export type CommandNamer = (text: string) => string;
