@@ -31,6 +31,10 @@ export interface QuestionStats {
   readonly answers: number;
 }
 
+/** Due questions read per page, and pages per round of the scheduler. */
+const DUE_PAGE = 50;
+const DUE_PAGES = 10;
+
 const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 /**
@@ -184,24 +188,40 @@ export class QuestionService {
 
   /** Posts every question that is due and not yet posted (delayed posts; posts a crash interrupted). */
   async postDue(): Promise<number> {
-    const due = await this.store.manager.find(Question, { where: { postedAt: IsNull(), postAt: LessThanOrEqual(this.clock.now()) }, order: { postAt: 'ASC' }, take: 50 });
     let posted = 0;
     // A channel whose post failed (after the platform call's own retries) is not tried again in
     // this round: while a platform is down, a round costs one failed post per channel, not one
     // per waiting question (each may take PLATFORM_RETRIES timeouts). The next round tries again.
     const failing = new Set<string>();
-    for (const q of due) {
-      const outbox = this.notifier.outbox(q.platform, q.workspace);
-      if (!outbox) continue; // that platform's adapter runs in another process
-      const where = `${q.platform}\u0000${q.workspace}\u0000${q.channel}`;
-      if (failing.has(where)) continue;
-      try {
-        if (await this.post(q.id, outbox)) posted++;
-      } catch (err) {
-        failing.add(where);
-        this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not post a delayed question; will retry');
-        if (!this.failingReported.has(q.id)) await this.reportFailingPost(q, outbox);
+    // Due questions are read a page at a time, oldest first; those left waiting (a failing channel,
+    // another process's platform) are skipped on the next page, so 50 questions waiting for one
+    // broken channel do not keep every other channel's questions from being posted.
+    let waiting = 0;
+    for (let page = 0; page < DUE_PAGES; page++) {
+      const due = await this.store.manager.find(Question, {
+        where: { postedAt: IsNull(), postAt: LessThanOrEqual(this.clock.now()) },
+        order: { postAt: 'ASC', id: 'ASC' },
+        skip: waiting,
+        take: DUE_PAGE,
+      });
+      for (const q of due) {
+        const outbox = this.notifier.outbox(q.platform, q.workspace);
+        const where = `${q.platform}\u0000${q.workspace}\u0000${q.channel}`;
+        // No outbox: that platform's adapter runs in another process.
+        if (!outbox || failing.has(where)) {
+          waiting++;
+          continue;
+        }
+        try {
+          if (await this.post(q.id, outbox)) posted++;
+        } catch (err) {
+          waiting++;
+          failing.add(where);
+          this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not post a delayed question; will retry');
+          if (!this.failingReported.has(q.id)) await this.reportFailingPost(q, outbox);
+        }
       }
+      if (due.length < DUE_PAGE) break;
     }
     return posted;
   }

@@ -179,6 +179,36 @@ test('a channel whose post fails is tried once per round; the other channels’ 
     }
   }));
 
+test('more questions than a page waiting for a broken channel do not hold up another channel’s', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const s = await setup(target, { ANON_POST_DELAY_MAX: '600' });
+    try {
+      for (let n = 1; n <= 55; n++) await s.services.questions.ask({ asker: member(n), chapter: s.chapter, channel: 'C_DOWN', text: `Question ${n} for the broken channel` });
+      const last = await s.services.questions.ask({ asker: member(99), chapter: s.chapter, channel: 'C_UP', text: 'The one question for the working channel' });
+      // The broken channel's questions are all older than the working channel's one.
+      const due = new Date(s.clock.now().getTime() + 700_000);
+      await s.db.getRepository(Question).update({ channel: 'C_DOWN' }, { postAt: new Date(due.getTime() - 1000) });
+      await s.db.getRepository(Question).update({ id: last.id }, { postAt: due });
+      s.clock.set(due);
+      const tried: string[] = [];
+      const outbox = recordingOutbox();
+      s.services.notifier.register('slack', () => ({
+        post: async (m) => {
+          const channel = m.visibility.kind === 'channel' ? m.visibility.channel : '';
+          tried.push(channel);
+          if (channel === 'C_DOWN') throw new Error('the platform keeps answering 503');
+          return outbox.post(m);
+        },
+        edit: outbox.edit,
+      }));
+      assert.equal(await s.services.questions.postDue(), 1);
+      assert.deepEqual(tried, ['C_DOWN', 'C_UP']);
+      assert.ok((await s.services.questions.get(last.id)).postedAt, 'posted');
+    } finally {
+      await s.db.destroy();
+    }
+  }));
+
 test('the encrypted way back to the asker is erased when the question closes, and after 30 days', (t) =>
   eachDatabase(t, async ({ target }) => {
     const { db, services, chapter, clock } = await setup(target);
