@@ -1,6 +1,6 @@
 import { action, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
-import { channelLink, list, message } from '../src/core/reply.js';
+import { channelLink, list, message, messageLink } from '../src/core/reply.js';
 import { questionLine } from '../src/services/questions.js';
 
 export const questions = defineCommand({
@@ -17,8 +17,9 @@ export const questions = defineCommand({
         const chapter = await ctx.chapter();
         const rows = await ctx.services.questions.list(chapter, { topic: ctx.options.topic, status: ctx.options.status ?? 'open' });
         if (!rows.length) return message(ctx.t('question.list.empty'));
-        // Each line links the channel the question is posted in (its thread holds the answers).
-        return message([list(...rows.map((q) => [...questionLine(q, ctx.t), ' · ', channelLink(q.channel)]))], { title: ctx.t('question.list.title') });
+        // Each line links the question's post (on Discord; its thread holds the answers), or the channel it is posted in.
+        const where = (q: (typeof rows)[number]) => (q.messageId ? messageLink({ workspace: q.workspace, channel: q.channel, messageId: q.messageId }) : channelLink(q.channel));
+        return message([list(...rows.map((q) => [...questionLine(q, ctx.t), ' · ', where(q)]))], { title: ctx.t('question.list.title') });
       },
     }),
   },

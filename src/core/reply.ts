@@ -37,7 +37,19 @@ export type Inline =
   /** A deliberate mention of a member; renderers only ping where the message asks them to. */
   | { readonly kind: 'mention'; readonly user: UserRef }
   /** A link to a channel of the platform (`<#id>` on Discord and Slack, `#name` on the console). */
-  | { readonly kind: 'channel'; readonly id: string };
+  | { readonly kind: 'channel'; readonly id: string }
+  /**
+   * A link to one of the bot's posts: Discord's message link; Slack, whose message links need the
+   * workspace's domain, and the console show the channel (the console with the message's number).
+   */
+  | { readonly kind: 'message'; readonly ref: MessageRef };
+
+/** Where a post is: the workspace (a Discord server), the channel, the message. */
+export interface MessageRef {
+  readonly workspace: string;
+  readonly channel: string;
+  readonly messageId: string;
+}
 
 export type Block =
   | { readonly kind: 'paragraph'; readonly children: readonly Inline[] }
@@ -104,6 +116,7 @@ export const link = (url: string, ...c: InlineArg[]): Inline => ({ kind: 'link',
 export const time = (at: Date, style: TimeStyle = 'full', timeZone?: string): Inline => ({ kind: 'time', at, style, timeZone });
 export const mention = (user: UserRef): Inline => ({ kind: 'mention', user });
 export const channelLink = (id: string): Inline => ({ kind: 'channel', id });
+export const messageLink = (ref: MessageRef): Inline => ({ kind: 'message', ref });
 export const p = (...c: InlineArg[]): Block => ({ kind: 'paragraph', children: flat(c) });
 export const list = (...items: InlineArg[]): Block => ({ kind: 'list', items: items.map((i) => flat([i])) });
 export const codeBlock = (text: string): Block => ({ kind: 'codeBlock', text });
@@ -142,6 +155,8 @@ export function inlineText(parts: readonly Inline[]): string {
           return part.user.name;
         case 'channel':
           return `#${part.id}`;
+        case 'message':
+          return `#${part.ref.channel}`;
       }
     })
     .join('');

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { renderConsole } from '../../src/adapters/console/render.js';
 import { neutraliseDiscord, renderDiscord } from '../../src/adapters/discord/render.js';
 import { commandNamer, renderSlack } from '../../src/adapters/slack/render.js';
-import { bold, code, codeBlock, link, mention, message, p, time } from '../../src/core/reply.js';
+import { bold, code, codeBlock, inlineText, link, mention, message, messageLink, p, time } from '../../src/core/reply.js';
 
 const INJECTIONS = '@everyone @here <@123456789012345678> <@!123456789012345678> <@&987654321098765432> <#555555555555555555> <!channel> <!here> <!everyone> <@U0123ABC> <!subteam^S0123|@team> [click](https://evil.example) <https://evil.example|docs>';
 
@@ -106,4 +107,12 @@ test('on Slack with a command prefix, texts name the commands as typed there; UR
   const actions = out.blocks.find((b) => b.type === 'actions');
   assert.equal(actions?.type === 'actions' && actions.elements[0]!.value, '/ask metoo id:1', 'the bot reads button values itself');
   assert.equal(renderSlack(message('use /help'), commandNamer('', ['help'])).text, 'use /help', 'no prefix, no change');
+});
+
+test('a link to one of the bot’s posts: Discord jumps to the message; Slack and the console name the channel', () => {
+  const m = message([p('#3 open · ', messageLink({ workspace: '111111111111111111', channel: '222222222222222222', messageId: '333333333333333333' }))]);
+  assert.match(renderDiscord(m).embeds[0]!.description!, /#3 open · https:\/\/discord\.com\/channels\/111111111111111111\/222222222222222222\/333333333333333333$/);
+  assert.match(renderSlack(m).text, /#3 open · <#222222222222222222>$/);
+  assert.equal(renderConsole(m, { locale: 'en', timeZone: 'UTC', now: new Date() }).trim(), '#3 open · #222222222222222222 msg:333333333333333333');
+  assert.equal(inlineText(m.body[0]!.kind === 'paragraph' ? m.body[0]!.children : []), '#3 open · #222222222222222222');
 });

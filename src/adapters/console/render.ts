@@ -58,6 +58,8 @@ function renderInline(parts: readonly Inline[], o: ConsoleRenderOptions): string
           return `@${part.user.name}`;
         case 'channel':
           return `#${part.id}`;
+        case 'message':
+          return `#${part.ref.channel} msg:${part.ref.messageId}`;
       }
     })
     .join('');

@@ -70,6 +70,9 @@ function inline(parts: readonly Inline[]): string {
           return `<@${part.user.id}>`;
         case 'channel':
           return `<#${part.id}>`;
+        case 'message':
+          // Discord shows its own message links as a jump to the message.
+          return `https://discord.com/channels/${part.ref.workspace}/${part.ref.channel}/${part.ref.messageId}`;
       }
     })
     .join('');

@@ -78,6 +78,8 @@ function inline(parts: readonly Inline[]): string {
           return `<@${part.user.id}>`;
         case 'channel':
           return `<#${part.id}>`;
+        case 'message':
+          return `<#${part.ref.channel}>`;
       }
     })
     .join('');

@@ -75,6 +75,9 @@ test('/ask on Discord: an ephemeral answer, a separate post naming nobody, and M
       assert.match(await b.reply(b.fake.click(alice, post, 'cmd:/ask metoo id:1')), /You asked question #1 yourself/);
       // The Answer button opens a form for the answer's text.
       assert.match(await b.reply(b.fake.click(rolf, post, 'cmd:/ask answer id:1')), /"type":9/);
+      // The list links the post itself, which Discord shows as a jump to the message.
+      const listed = await b.reply(b.fake.slash(rolf, 'questions', [{ name: 'list', type: 1, options: [] }]));
+      assert.ok(listed.includes(`https://discord.com/channels/${b.fake.guild.id}/${b.questions}/${post.id}`), listed);
     } finally {
       await b.stop();
     }
