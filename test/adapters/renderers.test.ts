@@ -92,7 +92,7 @@ test('Slack: a file is shown inline as a copyable code block, and one too long s
 });
 
 test('on Slack with a command prefix, texts name the commands as typed there; URLs, other words and button values stay', () => {
-  const named = commandNamer('ots-', ['ask', 'help', 'workshop']);
+  const named = { named: commandNamer('ots-', ['ask', 'help', 'workshop']) };
   const out = renderSlack(
     message([p('Try /workshop claim id:3, or ', code('/help workshop'), ' (see https://example.org/help); /unknown and /asking stay; (/ask)')], {
       title: '/help',
@@ -106,13 +106,15 @@ test('on Slack with a command prefix, texts name the commands as typed there; UR
   assert.doesNotMatch(shown, /[^-]\/workshop claim|\/ots-unknown|ots-asking/);
   const actions = out.blocks.find((b) => b.type === 'actions');
   assert.equal(actions?.type === 'actions' && actions.elements[0]!.value, '/ask metoo id:1', 'the bot reads button values itself');
-  assert.equal(renderSlack(message('use /help'), commandNamer('', ['help'])).text, 'use /help', 'no prefix, no change');
+  assert.equal(renderSlack(message('use /help'), { named: commandNamer('', ['help']) }).text, 'use /help', 'no prefix, no change');
 });
 
 test('a link to one of the bot’s posts: Discord jumps to the message; Slack and the console name the channel', () => {
   const m = message([p('#3 open · ', messageLink({ workspace: '111111111111111111', channel: '222222222222222222', messageId: '333333333333333333' }))]);
   assert.match(renderDiscord(m).embeds[0]!.description!, /#3 open · https:\/\/discord\.com\/channels\/111111111111111111\/222222222222222222\/333333333333333333$/);
   assert.match(renderSlack(m).text, /#3 open · <#222222222222222222>$/);
+  const slackPost = message([p('#3 open · ', messageLink({ workspace: 'T1', channel: 'CQUESTIONS', messageId: '1795000000.000100' }))]);
+  assert.match(renderSlack(slackPost, { url: 'https://ots-berlin.slack.com/' }).text, /#3 open · <#CQUESTIONS> <https:\/\/ots-berlin\.slack\.com\/archives\/CQUESTIONS\/p1795000000000100\|↗>$/, 'with the workspace’s address, a link to the message');
   assert.equal(renderConsole(m, { locale: 'en', timeZone: 'UTC', now: new Date() }).trim(), '#3 open · #222222222222222222 msg:333333333333333333');
   assert.equal(inlineText(m.body[0]!.kind === 'paragraph' ? m.body[0]!.children : []), '#3 open · #222222222222222222');
 });

@@ -26,7 +26,7 @@ import { nodeRetryOptions, retryPolicy } from '../../core/retry.js';
 import { type Message, message } from '../../core/reply.js';
 import type { RawValue, Resolvers } from '../../core/validate.js';
 import type { Services } from '../../services/index.js';
-import { ACTION_PREFIX, type CommandNamer, commandNamer } from './render.js';
+import { ACTION_PREFIX, commandNamer, type SlackWorkspace } from './render.js';
 import { FORM_CALLBACK, formView, readMetadata, submittedOptions } from './forms.js';
 import { slackFetch } from './http.js';
 import { fromSlackText } from './text.js';
@@ -109,9 +109,10 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   const auth = await bolt.client.auth.test();
   const botName = auth.user ?? 'bot';
   const defaultLocale = config.locale;
-  const named = commandNamer(slack.commandPrefix, registry.commands.map((c) => c.name));
+  // How texts name commands here, and the workspace's address for links to the bot's posts.
+  const workspace: SlackWorkspace = { named: commandNamer(slack.commandPrefix, registry.commands.map((c) => c.name)), ...(auth.url ? { url: auth.url } : {}) };
 
-  services.notifier.register(PLATFORM, () => new SlackOutbox(bolt.client, translator(defaultLocale), botName, named));
+  services.notifier.register(PLATFORM, () => new SlackOutbox(bolt.client, translator(defaultLocale), botName, workspace));
 
   bolt.error(async (err) => {
     slog.error({ err: safeError(err) }, 'slack request failed');
@@ -192,8 +193,8 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
       locale,
       invocation: input.invocation,
       resolvers: input.resolvers,
-      responder: new SlackResponder(guard, input.ackCarriesAnswer, answerer(client, input.responseUrl, channel, input.user), named),
-      outbox: new SlackOutbox(client, t, botName, named),
+      responder: new SlackResponder(guard, input.ackCarriesAnswer, answerer(client, input.responseUrl, channel, input.user), workspace),
+      outbox: new SlackOutbox(client, t, botName, workspace),
     });
   }
 
@@ -323,8 +324,8 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
         locale,
         invocation: { kind: 'structured', path: leaf.path, options: raw },
         resolvers: {},
-        responder: new SlackResponder(guard, false, answerer(client, meta.responseUrl, meta.channel, body.user.id), named),
-        outbox: new SlackOutbox(client, t, botName, named),
+        responder: new SlackResponder(guard, false, answerer(client, meta.responseUrl, meta.channel, body.user.id), workspace),
+        outbox: new SlackOutbox(client, t, botName, workspace),
       });
     } catch (err) {
       const meta = readMetadata(view.private_metadata);
@@ -341,7 +342,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   async function apologise(err: unknown, guard: AckGuard, ackCarriesAnswer: boolean, send: (payload: ResponsePayload) => Promise<void>): Promise<void> {
     const incident = randomBytes(4).toString('hex');
     slog.error({ incident, err: safeError(err) }, 'slack request failed');
-    const payload = responsePayload(message(translator(defaultLocale)('error.unexpected', { incident })), named);
+    const payload = responsePayload(message(translator(defaultLocale)('error.unexpected', { incident })), workspace);
     if (ackCarriesAnswer && (await guard.ack(payload))) return;
     await send(payload).catch((sendErr: unknown) => slog.warn({ incident, err: safeError(sendErr) }, 'could not deliver the apology'));
   }
@@ -435,11 +436,11 @@ class SlackResponder implements Responder {
     private readonly guard: AckGuard,
     private readonly ackCarriesAnswer: boolean,
     private readonly send: (payload: ResponsePayload) => Promise<void>,
-    private readonly named: CommandNamer,
+    private readonly workspace: SlackWorkspace,
   ) {}
 
   async reply(m: Message): Promise<void> {
-    const payload = responsePayload(m, this.named);
+    const payload = responsePayload(m, this.workspace);
     if (this.ackCarriesAnswer && (await this.guard.ack(payload))) return;
     await this.send(payload);
   }
@@ -449,11 +450,11 @@ class SlackResponder implements Responder {
   }
 
   editReply(m: Message): Promise<void> {
-    return this.send(responsePayload(m, this.named));
+    return this.send(responsePayload(m, this.workspace));
   }
 
   followUp(m: Message): Promise<void> {
-    return this.send(responsePayload(m, this.named));
+    return this.send(responsePayload(m, this.workspace));
   }
 }
 

@@ -59,38 +59,41 @@ export function slackDate(at: Date, style: TimeStyle): string {
   return `<!date^${unix}^${dateFormat[style]}|${fallback}>`;
 }
 
-function inline(parts: readonly Inline[]): string {
+function inline(parts: readonly Inline[], ws: SlackWorkspace): string {
   return parts
     .map((part) => {
       if (typeof part === 'string') return escapeSlack(part);
       switch (part.kind) {
         case 'bold':
-          return `*${inline(part.children)}*`;
+          return `*${inline(part.children, ws)}*`;
         case 'italic':
-          return `_${inline(part.children)}_`;
+          return `_${inline(part.children, ws)}_`;
         case 'code':
           return '`' + escapeSlack(part.text) + '`';
         case 'link':
-          return `<${part.url.replace(/[|<>\s]/g, encodeURIComponent)}|${inline(part.children).replace(/\|/g, '¦')}>`;
+          return `<${part.url.replace(/[|<>\s]/g, encodeURIComponent)}|${inline(part.children, ws).replace(/\|/g, '¦')}>`;
         case 'time':
           return slackDate(part.at, part.style);
         case 'mention':
           return `<@${part.user.id}>`;
         case 'channel':
           return `<#${part.id}>`;
-        case 'message':
-          return `<#${part.ref.channel}>`;
+        case 'message': {
+          // The channel, and with the workspace's address a link to the message itself.
+          const { channel, messageId } = part.ref;
+          return ws.url && /^\d+\.\d+$/.test(messageId) ? `<#${channel}> <${ws.url.replace(/\/?$/, '/')}archives/${channel}/p${messageId.replace('.', '')}|↗>` : `<#${channel}>`;
+        }
       }
     })
     .join('');
 }
 
-function block(b: Block): string {
+function block(b: Block, ws: SlackWorkspace): string {
   switch (b.kind) {
     case 'paragraph':
-      return inline(b.children);
+      return inline(b.children, ws);
     case 'list':
-      return b.items.map((item) => `• ${inline(item)}`).join('\n');
+      return b.items.map((item) => `• ${inline(item, ws)}`).join('\n');
     case 'codeBlock':
       return '```' + escapeSlack(b.text) + '```';
   }
@@ -116,13 +119,22 @@ export function commandNamer(prefix: string, names: readonly string[]): CommandN
   return (text) => text.replace(pattern, `$1/${prefix}$2`);
 }
 
-export function renderSlack(m: Message, named: CommandNamer = asTyped): SlackPayload {
+/** What a message needs to know about the workspace it goes to. */
+export interface SlackWorkspace {
+  /** Command names as members type them there (`commandNamer`). */
+  readonly named?: CommandNamer;
+  /** The workspace's address (`https://team.slack.com/`, from `auth.test`), for links to messages. */
+  readonly url?: string;
+}
+
+export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload {
+  const named = ws.named ?? asTyped;
   const blocks: SlackBlock[] = [];
-  const body = m.body.map((b) => named(block(b)));
+  const body = m.body.map((b) => named(block(b, ws)));
   const title = m.title ? named(`*${escapeSlack(m.title)}*`) : undefined;
   const sections = [title, ...body].filter((s): s is string => Boolean(s));
   for (const text of sections) blocks.push({ type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) });
-  const fields = (m.fields ?? []).map((f) => mrkdwn(truncate(named(`*${escapeSlack(f.name)}*\n${inline(f.value)}`), SLACK_LIMITS.fieldText)));
+  const fields = (m.fields ?? []).map((f) => mrkdwn(truncate(named(`*${escapeSlack(f.name)}*\n${inline(f.value, ws)}`), SLACK_LIMITS.fieldText)));
   for (let i = 0; i < fields.length; i += SLACK_LIMITS.fields) blocks.push({ type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fields) });
   const buttons = (m.buttons ?? []).slice(0, SLACK_LIMITS.buttons).map(
     (b, i): SlackButton => ({

@@ -4,7 +4,7 @@ import { UserError } from '../../core/errors.js';
 import type { Translate } from '../../core/i18n.js';
 import type { Message, PostedRef } from '../../core/reply.js';
 import { type RetryPolicy, withRetries } from '../../core/retry.js';
-import { type CommandNamer, renderSlack, type SlackBlock } from './render.js';
+import { renderSlack, type SlackBlock, type SlackWorkspace } from './render.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -15,8 +15,8 @@ export interface ResponsePayload {
   response_type: 'ephemeral' | 'in_channel';
 }
 
-export function responsePayload(m: Message, named?: CommandNamer): ResponsePayload {
-  return { ...renderSlack(m, named), response_type: m.visibility.kind === 'here' ? 'in_channel' : 'ephemeral' };
+export function responsePayload(m: Message, ws?: SlackWorkspace): ResponsePayload {
+  return { ...renderSlack(m, ws), response_type: m.visibility.kind === 'here' ? 'in_channel' : 'ephemeral' };
 }
 
 /**
@@ -67,13 +67,13 @@ export class SlackOutbox implements Outbox {
     private readonly t: Translate,
     /** The bot's name, for "invite me with /invite @name". */
     private readonly botName: string,
-    /** Command names as typed on this workspace (with SLACK_COMMAND_PREFIX). */
-    private readonly named?: CommandNamer,
+    /** Command names as typed there, the workspace's address. */
+    private readonly ws?: SlackWorkspace,
   ) {}
 
   async post(m: Message): Promise<PostedRef> {
     const v = m.visibility;
-    const { text, blocks } = renderSlack(m, this.named);
+    const { text, blocks } = renderSlack(m, this.ws);
     let channel: string;
     let thread: string | undefined;
     switch (v.kind) {
@@ -102,7 +102,7 @@ export class SlackOutbox implements Outbox {
   }
 
   async edit(ref: PostedRef, m: Message): Promise<void> {
-    const { text, blocks } = renderSlack(m, this.named);
+    const { text, blocks } = renderSlack(m, this.ws);
     await this.client.chat.update({ channel: ref.channel, ts: ref.messageId, text, blocks }).catch((err: unknown) => this.fail(err, ref.channel));
   }
 

@@ -61,6 +61,10 @@ test('/ask on Slack: an ephemeral answer, one chat.postMessage naming nobody wit
       const update = await b.fake.until('chat.update', () => b.fake.callsOf('chat.update').at(-1));
       assert.match(JSON.stringify(update.params), /1 person has this question too/);
       assert.ok(!b.logs().join('\n').includes('asker_q7x2k9') && !b.logs().join('\n').includes('UASKER'), 'the logs name the asker');
+      // The list links the post, at the workspace's address auth.test gave.
+      const ts = String((await b.fake.until('the post', () => b.fake.callsOf('chat.update').at(-1))).params.ts);
+      const listed = String((await b.slash('UCOACH1', '/questions', 'list')).json?.text);
+      assert.ok(listed.includes(`<#CQUESTIONS> <https://test.slack.invalid/archives/CQUESTIONS/p${ts.replace('.', '')}|↗>`), listed);
     } finally {
       await b.stop();
     }
