@@ -30,6 +30,22 @@ function recordingOutbox(): Outbox & { posts: Message[]; edits: Message[] } {
   };
 }
 
+/** Slack's outbox for `services`, whose posts to `down` fail as a platform refusing them after its retries; returns the channels tried. */
+function failingIn(services: Services, down: string): string[] {
+  const tried: string[] = [];
+  const outbox = recordingOutbox();
+  services.notifier.register('slack', () => ({
+    post: async (m) => {
+      const channel = m.visibility.kind === 'channel' ? m.visibility.channel : '';
+      tried.push(channel);
+      if (channel === down) throw new Error('the platform keeps answering 503');
+      return outbox.post(m);
+    },
+    edit: outbox.edit,
+  }));
+  return tried;
+}
+
 async function setup(target: TestDatabase['target'], env: Record<string, string> = {}) {
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const built = await servicesOn(target, clock, undefined, env);
@@ -156,17 +172,7 @@ test('a channel whose post fails is tried once per round; the other channels’ 
         await s.services.questions.ask({ asker: member(n), chapter: s.chapter, channel, text: `Question ${n} waiting for its delayed post` });
       }
       s.clock.set(new Date(s.clock.now().getTime() + 601_000));
-      const tried: string[] = [];
-      const outbox = recordingOutbox();
-      s.services.notifier.register('slack', () => ({
-        post: async (m) => {
-          const channel = m.visibility.kind === 'channel' ? m.visibility.channel : '';
-          tried.push(channel);
-          if (channel === 'C_DOWN') throw new Error('the platform keeps answering 503');
-          return outbox.post(m);
-        },
-        edit: outbox.edit,
-      }));
+      const tried = failingIn(s.services, 'C_DOWN');
       assert.equal(await s.services.questions.postDue(), 1);
       assert.deepEqual(tried.sort(), ['C_DOWN', 'C_UP'], 'the failing channel once, not once per waiting question');
       const rows = await s.db.getRepository(Question).find({ order: { id: 'ASC' } });
@@ -190,17 +196,7 @@ test('more questions than a page waiting for a broken channel do not hold up ano
       await s.db.getRepository(Question).update({ channel: 'C_DOWN' }, { postAt: new Date(due.getTime() - 1000) });
       await s.db.getRepository(Question).update({ id: last.id }, { postAt: due });
       s.clock.set(due);
-      const tried: string[] = [];
-      const outbox = recordingOutbox();
-      s.services.notifier.register('slack', () => ({
-        post: async (m) => {
-          const channel = m.visibility.kind === 'channel' ? m.visibility.channel : '';
-          tried.push(channel);
-          if (channel === 'C_DOWN') throw new Error('the platform keeps answering 503');
-          return outbox.post(m);
-        },
-        edit: outbox.edit,
-      }));
+      const tried = failingIn(s.services, 'C_DOWN');
       assert.equal(await s.services.questions.postDue(), 1);
       assert.deepEqual(tried, ['C_DOWN', 'C_UP']);
       assert.ok((await s.services.questions.get(last.id)).postedAt, 'posted');

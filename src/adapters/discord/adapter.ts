@@ -32,6 +32,7 @@ import type { OptionSpec } from '../../core/options.js';
 import { type CommandRegistry, type Leaf, optionsOf } from '../../core/registry.js';
 import type { Message } from '../../core/reply.js';
 import { retryPolicy, type RetryPolicy, withRetries, worstCaseMs } from '../../core/retry.js';
+import { WorkUnderWay } from '../../core/work.js';
 import type { RawOptions, RawValue, Resolvers } from '../../core/validate.js';
 import type { Services } from '../../services/index.js';
 import { discordOutbox, discordPayload } from './outbox.js';
@@ -193,13 +194,10 @@ export async function startDiscord(deps: DiscordAdapterDeps): Promise<DiscordAda
   };
   const handler = new InteractionHandler({ ...deps, autocomplete, outboxFor });
   // Interactions under way, which stop() lets finish; while it waits, new ones are refused clearly.
-  const inFlight = new Set<Promise<void>>();
-  let stopping = false;
+  const underWay = new WorkUnderWay();
   client.on(Events.InteractionCreate, (i) => {
-    if (stopping) return void refuse(i, log);
-    const work = handler.handle(i);
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    if (underWay.stopping) return void refuse(i, log);
+    void underWay.track(handler.handle(i));
   });
   client.on(Events.Error, (err) => log.error({ err: safeError(err) }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'Discord gateway disconnected; reconnecting'));
@@ -219,13 +217,9 @@ export async function startDiscord(deps: DiscordAdapterDeps): Promise<DiscordAda
   return {
     client,
     inviteUrl: invite,
-    refuseNew: () => void (stopping = true),
+    refuseNew: () => underWay.refuseNew(),
     stop: async () => {
-      stopping = true;
-      let timer: NodeJS.Timeout | undefined;
-      const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, deps.stopTimeoutMs ?? 10_000)));
-      await Promise.race([Promise.allSettled([...inFlight]), patience]);
-      clearTimeout(timer);
+      await underWay.drain(deps.stopTimeoutMs ?? 10_000);
       await client.destroy();
     },
   };

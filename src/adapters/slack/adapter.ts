@@ -30,6 +30,7 @@ import { ACTION_PREFIX, commandNamer, type SlackWorkspace } from './render.js';
 import { FORM_CALLBACK, formView, readMetadata, submittedOptions } from './forms.js';
 import { slackFetch } from './http.js';
 import { fromSlackText } from './text.js';
+import { WorkUnderWay } from '../../core/work.js';
 import { postToResponseUrl, type ResponsePayload, responsePayload, SlackOutbox } from './web.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -235,25 +236,18 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     };
   }
 
-  /** Work still running after its acknowledgement; stop() lets it finish before the database closes. */
-  const inFlight = new Set<Promise<void>>();
-  /** Set by stop(): commands that arrive while work under way finishes are refused, not run. */
-  let stopping = false;
+  /** Work still running after its acknowledgement, which stop() lets finish before the database closes; while it does, new commands are refused. */
+  const underWay = new WorkUnderWay();
   const refusal = () => ({ response_type: 'ephemeral' as const, text: translator(defaultLocale)('error.stopping') });
-  function tracked<A>(handler: (args: A) => Promise<void>): (args: A) => Promise<void> {
-    return (args) => {
-      const work = handler(args);
-      inFlight.add(work);
-      const forget = () => void inFlight.delete(work);
-      work.then(forget, forget);
-      return work;
-    };
-  }
+  const tracked =
+    <A>(handler: (args: A) => Promise<void>): ((args: A) => Promise<void>) =>
+    (args) =>
+      underWay.track(handler(args));
 
   // Slash commands: every command of the registry, under the optional prefix.
   const names = new Set(registry.commands.map((c) => c.name));
   bolt.command(/^\/.+/, tracked<SlackCommandMiddlewareArgs & AllMiddlewareArgs>(async ({ command, ack, client }) => {
-    if (stopping) return ack(refusal());
+    if (underWay.stopping) return ack(refusal());
     const guard = new AckGuard(ack, ackDeadlineMs, slog);
     try {
       const { invocation, resolvers } = slashInvocation(command, slack.commandPrefix, names);
@@ -370,15 +364,11 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   }
   return {
     port,
-    refuseNew: () => void (stopping = true),
+    refuseNew: () => underWay.refuseNew(),
     stop: async () => {
       // Let answers and posts under way finish (an action waiting on the database, a retried post), for a while;
       // meanwhile the receiver stays up and refuses new commands with a clear answer rather than a failed request.
-      stopping = true;
-      let timer: NodeJS.Timeout | undefined;
-      const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopTimeoutMs ?? 10_000)));
-      await Promise.race([Promise.allSettled([...inFlight]), patience]);
-      clearTimeout(timer);
+      await underWay.drain(options.stopTimeoutMs ?? 10_000);
       await bolt.stop();
     },
   };
