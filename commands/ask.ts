@@ -63,12 +63,14 @@ export const ask = defineCommand({
 
     close: action({
       description: 'cmd.ask.close',
+      // The asker, or a moderator of the question's chapter.
+      target: { kind: 'question', option: 'id' },
       options: { id },
       // A moderator closing someone's question is logged; an asker closing their own is not (the
       // entry would name them beside their question).
       audit: 'if-targeted',
       async execute(ctx) {
-        const q = await ctx.services.questions.close(ctx.options.id, identity(ctx), ctx.actor.isModerator);
+        const q = await ctx.services.questions.close(ctx.options.id, identity(ctx), ctx.access.moderator);
         if (!ctx.services.questions.isAsker(q, identity(ctx))) ctx.auditTarget(`question:${q.id}`, 'closed by a moderator');
         await ctx.services.questions.refresh(q, outboxOf(ctx));
         return message(ctx.t('question.closed', { id: q.id }));

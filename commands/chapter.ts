@@ -35,6 +35,8 @@ export const chapter = defineCommand({
     create: action({
       description: 'cmd.chapter.create',
       permission: 'moderator',
+      // A new chapter belongs to no one yet: the workspace's administrators create it.
+      target: { kind: 'workspace' },
       options: {
         // A new name: no completion from the existing chapters.
         name: option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64 }),
@@ -51,7 +53,7 @@ export const chapter = defineCommand({
             bindTo: { platform: actor.platform, workspace: actor.workspace },
           }),
         );
-        ctx.auditTarget(`chapter:${chapter.name}`, `time zone ${chapter.timeZone}${bound ? ', bound to this workspace' : ''}`);
+        ctx.auditTarget(`chapter:${chapter.name}`, `time zone ${chapter.timeZone}${bound ? ', bound to this workspace' : ''}`, chapter.id);
         return message([
           p(t('chapter.created', { name: chapter.name, timeZone: chapter.timeZone })),
           ...(bound ? [p(t('chapter.created_bound'))] : []),
@@ -110,6 +112,7 @@ export const chapter = defineCommand({
     set: action({
       description: 'cmd.chapter.set',
       permission: 'moderator',
+      target: { kind: 'chapter', option: 'name' },
       options: {
         name,
         'questions-channel': option.channel({ description: 'opt.chapter.questions_channel' }),
@@ -154,6 +157,7 @@ export const chapter = defineCommand({
     use: action({
       description: 'cmd.chapter.use',
       permission: 'moderator',
+      target: { kind: 'workspace' },
       options: {
         name,
         scope: option.choice({ description: 'opt.chapter.scope', choices: ['workspace', 'channel'] }),
@@ -164,7 +168,7 @@ export const chapter = defineCommand({
         const found = await chapterErrors(ctx, () =>
           ctx.services.chapters.bind(ctx.options.name, { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' }),
         );
-        ctx.auditTarget(`chapter:${found.name}`, scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace');
+        ctx.auditTarget(`chapter:${found.name}`, scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace', found.id);
         return message(t(scope === 'channel' ? 'chapter.use.done.channel' : 'chapter.use.done.workspace', { name: found.name }));
       },
     }),

@@ -102,6 +102,8 @@ export const disclaimer = defineCommand({
     list: action({
       description: 'cmd.disclaimer.list',
       permission: 'moderator',
+      // The register of the chapter bound here.
+      target: { kind: 'here' },
       // Reading the register changes nothing: not an audit entry.
       audit: false,
       options: {
@@ -110,7 +112,7 @@ export const disclaimer = defineCommand({
       },
       async execute(ctx) {
         const { actor, options } = ctx;
-        const rows = await ctx.services.disclaimers.list({ platform: actor.platform, workspace: actor.workspace, event: options.event, member: options.member?.id });
+        const rows = await ctx.services.disclaimers.list({ chapterId: ctx.access.chapterId!, platform: actor.platform, workspace: actor.workspace, event: options.event, member: options.member?.id });
         if (!rows.length) return message(ctx.t('disclaimer.list.empty'));
         return message([list(...rows.map((d) => line(ctx, d, true)))], { title: ctx.t('disclaimer.list.title') });
       },

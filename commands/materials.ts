@@ -42,7 +42,9 @@ export const materials = defineCommand({
         description: option.text({ description: 'opt.materials.description', maxLength: 500 }),
       },
       async execute(ctx) {
-        const m = await serviceErrors(ctx, () => ctx.services.materials.add(ctx.actor, ctx.options, ctx.locale));
+        const { actor } = ctx;
+        const here = await ctx.services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: ctx.channel });
+        const m = await serviceErrors(ctx, () => ctx.services.materials.add(actor, ctx.options, ctx.locale, here?.id ?? null));
         return message([p(ctx.t('materials.added', { id: m.id }))], { title: m.title, fields: materialFields(m, ctx) });
       },
     }),
@@ -96,6 +98,7 @@ export const materials = defineCommand({
     remove: action({
       description: 'cmd.materials.remove',
       permission: 'moderator',
+      target: { kind: 'material', option: 'id' },
       options: { id },
       async execute(ctx) {
         const m = await serviceErrors(ctx, () => ctx.services.materials.remove(ctx.options.id));

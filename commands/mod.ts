@@ -17,6 +17,7 @@ export const mod = defineCommand({
     hide: action({
       description: 'cmd.mod.hide',
       permission: 'moderator',
+      target: { kind: 'question', option: 'id' },
       form: true,
       options: { id: option.integer({ description: 'opt.ask.id', required: true, min: 1, autocomplete: 'question' }), reason },
       async execute(ctx) {
@@ -30,6 +31,7 @@ export const mod = defineCommand({
     block: action({
       description: 'cmd.mod.block',
       permission: 'moderator',
+      target: { kind: 'question', option: 'question' },
       form: true,
       options: {
         question: option.integer({ description: 'opt.mod.question', required: true, min: 1, autocomplete: 'question' }),
@@ -47,6 +49,7 @@ export const mod = defineCommand({
     unblock: action({
       description: 'cmd.mod.unblock',
       permission: 'moderator',
+      target: { kind: 'block', option: 'block' },
       options: { block: option.integer({ description: 'opt.mod.block', required: true, min: 1 }) },
       async execute(ctx) {
         await ctx.services.questions.unblock(ctx.options.block);
@@ -58,9 +61,10 @@ export const mod = defineCommand({
     blocks: action({
       description: 'cmd.mod.blocks',
       permission: 'moderator',
+      target: { kind: 'here' },
       audit: false,
       async execute(ctx) {
-        const blocks = await ctx.services.questions.activeBlocks();
+        const blocks = await ctx.services.questions.activeBlocks(ctx.access.chapterId!);
         if (!blocks.length) return message(ctx.t('mod.blocks.empty'));
         return message(
           [list(...blocks.map((b) => ctx.t('mod.blocks.item', { block: b.id, question: b.questionId, until: utc(b.expiresAt), moderator: b.moderatorName, reason: b.reason })))],
@@ -71,6 +75,7 @@ export const mod = defineCommand({
     audit: action({
       description: 'cmd.mod.audit',
       permission: 'moderator',
+      target: { kind: 'here' },
       // Reading the trail changes nothing: not an entry of its own.
       audit: false,
       options: {
@@ -81,7 +86,8 @@ export const mod = defineCommand({
         const { t, actor, options } = ctx;
         // Audit entries name the moderator who acted and what they touched (`question:12`),
         // never an anonymous asker: nothing written to the trail holds one, so nothing read here can show one.
-        const entries = await ctx.services.audit.recent(options.limit ?? 20, { platform: actor.platform, workspace: actor.workspace, action: options.action });
+        // The chapter's entries (what was done to it, wherever), and this workspace's entries from before entries had a chapter.
+        const entries = await ctx.services.audit.recent(options.limit ?? 20, { chapterId: ctx.access.chapterId!, platform: actor.platform, workspace: actor.workspace, action: options.action });
         if (!entries.length) return message(t(options.action ? 'mod.audit.empty_kind' : 'mod.audit.empty', { action: options.action ?? '' }));
         return message(
           [

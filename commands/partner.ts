@@ -7,6 +7,7 @@ import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
 import { type Block, bold, channelLink, code, type Inline, link, list, message, p } from '../src/core/reply.js';
 import { ChapterError } from '../src/services/chapters.js';
+import { ERASED_USER } from '../src/services/privacy.js';
 import { type Acting, PartnershipError, type ProposalView, requirementsFor } from '../src/services/partnerships.js';
 
 const id = option.integer({ description: 'opt.partner.id', required: true, min: 1 });
@@ -39,11 +40,9 @@ async function partnerErrors<T>(ctx: CommandContext<unknown>, work: () => Promis
   }
 }
 
-/** The actor, and the chapter they moderate where they run the command (null if they moderate none here). */
-async function acting(ctx: CommandContext<unknown>): Promise<Acting> {
-  const { actor } = ctx;
-  const here = actor.isModerator ? await ctx.services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: ctx.channel }) : null;
-  return { actor, moderatorOf: here?.id ?? null };
+/** The actor, and the proposal's chapter if the policy found them a moderator of it. */
+function acting(ctx: CommandContext<unknown>): Acting {
+  return { actor: ctx.actor, moderatorOf: ctx.access.moderator ? ctx.access.chapterId : null };
 }
 
 type T = CommandContext<unknown>['t'];
@@ -195,13 +194,15 @@ export const partner = defineCommand({
 
     confirm: action({
       description: 'cmd.partner.confirm',
+      // The proposer, or a moderator of the proposal's chapter.
+      target: { kind: 'proposal', option: 'id' },
       options: {
         id,
         requirement: option.string({ description: 'opt.partner.requirement', required: true, maxLength: 32, placeholder: 'placeholder.partner.requirement' }),
       },
       async execute(ctx) {
         const { t } = ctx;
-        const by = await acting(ctx);
+        const by = acting(ctx);
         const { view, added, key } = await partnerErrors(ctx, () => ctx.services.partnerships.confirm(ctx.options.id, ctx.options.requirement, by));
         return message([
           p(t(added ? 'partner.confirm.done' : 'partner.confirm.already', { key, id: view.proposal.id })),
@@ -232,6 +233,7 @@ export const partner = defineCommand({
     decide: action({
       description: 'cmd.partner.decide',
       permission: 'moderator',
+      target: { kind: 'proposal', option: 'id' },
       options: {
         id,
         decision: option.choice({ description: 'opt.partner.decision', required: true, choices: DECISIONS }),
@@ -241,9 +243,8 @@ export const partner = defineCommand({
       async execute(ctx) {
         const { t, options, services } = ctx;
         const community = services.config.communityName;
-        // The dispatcher let only moderators through; they moderate the chapter bound here.
-        const here = await ctx.chapter();
-        const by = { actor: ctx.actor, moderatorOf: here.id };
+        // The policy let only the moderators of the proposal's chapter through.
+        const by = acting(ctx);
         const view = await partnerErrors(ctx, () => services.partnerships.decide({ id: options.id, decision: options.decision, reason: options.reason, force: options.force, by }));
         const { proposal, chapter, proposer, decision } = view;
         ctx.auditTarget(`partnership:${proposal.id}`, `${options.decision}${decision?.forced ? ` (forced; open: ${decision.openRequirements})` : ''}: ${proposal.event}`);
@@ -253,7 +254,9 @@ export const partner = defineCommand({
         const params = { id: proposal.id, event: proposal.event, chapter: chapter.name, reason: decision!.reason, community, date: proposal.eventDate };
         const dm = [p(tp(`partner.notify.${options.decision}`, params))];
         if (options.decision === 'unofficial') dm.push(p(tp('partner.notify.unofficial_help', { ...params, example: `/disclaimer log event:"${proposal.event}" date:${proposal.eventDate}` })));
-        await services.notifier
+        // A proposer who erased their data is a stand-in: nobody to notify, and the answer says so.
+        const erased = proposer.userId === ERASED_USER;
+        if (!erased) await services.notifier
           .outbox(proposer.platform, proposer.workspace)
           ?.post(message(dm, { visibility: { kind: 'dm', to: { id: proposer.userId, name: proposer.displayName } } }))
           // Only the error's type: a platform's message could name the member.
@@ -272,7 +275,11 @@ export const partner = defineCommand({
           }
         }
         return message([
-          p(t(`partner.decided.${options.decision}`, { id: proposal.id, event: proposal.event })),
+          p(
+            t(`partner.decided.${options.decision}`, { id: proposal.id, event: proposal.event }),
+            ' ',
+            t(erased ? 'partner.decided.proposer_erased' : options.decision === 'unofficial' ? 'partner.decided.notified_unofficial' : 'partner.decided.notified'),
+          ),
           ...(decision?.forced ? [p(t('partner.forced', { open: (decision.openRequirements ?? '').replaceAll(',', ', ') }))] : []),
           ...(announced ? [p(t('partner.decided.announced'), channelLink(announced), '.')] : []),
         ]);
@@ -281,9 +288,11 @@ export const partner = defineCommand({
 
     withdraw: action({
       description: 'cmd.partner.withdraw',
+      // The proposer; or a moderator of its chapter, once the proposer erased their data.
+      target: { kind: 'proposal', option: 'id' },
       options: { id },
       async execute(ctx) {
-        const view = await partnerErrors(ctx, () => ctx.services.partnerships.withdraw(ctx.options.id, ctx.actor));
+        const view = await partnerErrors(ctx, () => ctx.services.partnerships.withdraw(ctx.options.id, acting(ctx)));
         return message(ctx.t('partner.withdrawn', { id: view.proposal.id, event: view.proposal.event }));
       },
     }),

@@ -95,6 +95,7 @@ export const workshop = defineCommand({
     create: action({
       description: 'cmd.workshop.create',
       permission: 'moderator',
+      target: { kind: 'chapter', option: 'chapter' },
       options: {
         chapter: option.string({ description: 'opt.workshop.chapter', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
         title: option.string({ ...title, required: true }),
@@ -118,6 +119,11 @@ export const workshop = defineCommand({
     edit: action({
       description: 'cmd.workshop.edit',
       permission: 'moderator',
+      // Moving a workshop to another chapter needs rights in both.
+      target: [
+        { kind: 'workshop', option: 'id' },
+        { kind: 'chapter', option: 'chapter' },
+      ],
       options: {
         id,
         chapter: option.string({ description: 'opt.workshop.chapter_move', minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
@@ -140,6 +146,7 @@ export const workshop = defineCommand({
     cancel: action({
       description: 'cmd.workshop.cancel',
       permission: 'moderator',
+      target: { kind: 'workshop', option: 'id' },
       options: { id, reason: option.text({ description: 'opt.workshop.reason', required: true, minLength: 3, maxLength: 500 }) },
       async execute(ctx) {
         const w = await serviceErrors(ctx, () => ctx.services.workshops.cancel(ctx.options.id, ctx.options.reason));
@@ -233,11 +240,13 @@ export const workshop = defineCommand({
 
     roster: action({
       description: 'cmd.workshop.roster',
+      // The workshop's own coaches, and its chapter's moderators.
+      permission: 'coach',
+      target: { kind: 'workshop', option: 'id' },
       options: { id },
       async execute(ctx) {
         const { t } = ctx;
         const w = await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id));
-        if (!ctx.actor.isModerator && !(await ctx.services.workshops.isCoachOf(ctx.actor, w.id))) throw ctx.fail('workshop.roster.forbidden', 'workshop.roster.forbidden', { id: w.id });
         const roster = await ctx.services.workshops.roster(w.id);
         const of = (role: 'coach' | 'learner', state: 'confirmed' | 'waiting') => roster.filter((r) => r.role === role && r.state === state);
         return message([p(...workshopWhen(w, t))], {
@@ -255,6 +264,7 @@ export const workshop = defineCommand({
     attendance: action({
       description: 'cmd.workshop.attendance',
       permission: 'moderator',
+      target: { kind: 'workshop', option: 'id' },
       options: { id, present: option.text({ description: 'opt.workshop.present', required: true, maxLength: 4000, placeholder: 'placeholder.user_list' }) },
       async execute(ctx) {
         const present = parseUserList(ctx.options.present);
@@ -269,6 +279,8 @@ export const workshop = defineCommand({
 
     materials: action({
       description: 'cmd.workshop.materials',
+      permission: 'coach',
+      target: { kind: 'workshop', option: 'id' },
       options: {
         id,
         add: option.integer({ description: 'opt.workshop.material_add', min: 1 }),
@@ -277,7 +289,6 @@ export const workshop = defineCommand({
       async execute(ctx) {
         const { t } = ctx;
         const w = await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id));
-        if (!ctx.actor.isModerator && !(await ctx.services.workshops.isCoachOf(ctx.actor, w.id))) throw ctx.fail('workshop.materials.forbidden', 'workshop.materials.forbidden', { id: w.id });
         const { add, remove } = ctx.options;
         if (add === undefined && remove === undefined) throw ctx.fail('workshop.materials.which', 'workshop.materials.which');
         if (add !== undefined) await serviceErrors(ctx, () => ctx.services.materials.attach(w.id, add));

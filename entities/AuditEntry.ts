@@ -7,9 +7,14 @@ import { InstantColumn } from './columns.js';
  */
 @Entity('audit_entry')
 @Index('ix_audit_at', ['at'])
+@Index('ix_audit_chapter', ['chapterId', 'at'])
 export class AuditEntry {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
+
+  /** The chapter of what was touched, so its moderators see what was done to it; null for entries written before. */
+  @Column({ type: 'integer', nullable: true })
+  chapterId!: number | null;
 
   @Column({ type: 'varchar', length: 16 })
   platform!: string;

@@ -37,6 +37,13 @@ export class Material {
   @Column({ type: 'varchar', length: 500, nullable: true })
   description!: string | null;
 
+  /**
+   * The chapter bound where it was added: its moderators may remove it. Null for materials added
+   * before, or where no chapter was bound: those belong to the whole directory (README).
+   */
+  @Column({ type: 'integer', nullable: true })
+  chapterId!: number | null;
+
   /** Who added it; null once that member is gone. Never shown on the public page. */
   @Column({ type: 'integer', nullable: true })
   addedById!: number | null;

@@ -158,6 +158,10 @@ export class AnonBlock {
   @Column({ type: 'integer' })
   questionId!: number;
 
+  /** The chapter where it was set: a block applies there only. Null for blocks set before chapters scoped them (then: the question's chapter). */
+  @Column({ type: 'integer', nullable: true })
+  chapterId!: number | null;
+
   @Column({ type: 'varchar', length: 500 })
   reason!: string;
 

@@ -44,8 +44,6 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
     log,
     rateLimiter: new RateLimiter(clock),
     rateLimit: config.rateLimit,
-    // Active coaches only: paused and retired ones pass no coach check.
-    isCoach: (actor) => services.coaches.isActive(actor),
     onAudit: (record) => services.audit.record(record),
   });
   return { db, services, registry, dispatcher, close: () => db.destroy() };

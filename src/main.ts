@@ -56,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const interactive = Boolean(process.stdin.isTTY);
-  if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else. /quit ends.\n`);
+  if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else (@name@other: in another workspace). /quit ends.\n`);
   log.debug('console ready');
   // SIGTERM or SIGINT (not the terminal's Ctrl-C, which readline reads): the command under way
   // finishes and is written, lines after it are refused, then the database closes.

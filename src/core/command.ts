@@ -10,8 +10,42 @@ import type { Message, PostedRef } from './reply.js';
 /** A user-facing text of a declaration: a key of the message catalogues (complete in en and de). */
 export type Localised = MessageKey;
 
-/** Who may run an action. Moderators may run coach actions too. */
+/**
+ * Who may run an action. `moderator`: the moderators of the target's chapter (see `target`);
+ * `coach`: those, or a coach of the target workshop (without a target: any active coach).
+ * Decided by the policy (src/services/policy.ts), never by an adapter.
+ */
 export type Permission = 'member' | 'coach' | 'moderator';
+
+/** The kinds of objects a command can act on; each belongs to one chapter. */
+export const TARGET_KINDS = ['chapter', 'workshop', 'question', 'block', 'proposal', 'material'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+/**
+ * What an action acts on, so the policy can find the object's chapter and check the actor's
+ * rights there before the action runs:
+ * - `{ kind, option }`: the object the option names (a chapter by name, anything else by id);
+ *   a target whose option was not given is skipped;
+ * - `here`: the chapter bound where the actor acts (their chapter's blocks, audit log);
+ * - `workspace`: no chapter yet (creating or binding one): the workspace's own administrators.
+ */
+export type Target = { readonly kind: TargetKind; readonly option: string } | { readonly kind: 'here' } | { readonly kind: 'workspace' };
+
+/**
+ * What the platform shows about a member where they act: facts only. Who moderates which
+ * chapter is decided from them by the policy.
+ */
+export interface PlatformFacts {
+  /**
+   * The workspace's own administrators: Manage Server (Discord), admins and owners (Slack),
+   * CONSOLE_MODERATORS (console). They moderate every chapter bound in their workspace.
+   */
+  readonly admin: boolean;
+  /** The member's roles (Discord role ids), matched against a chapter's moderator role. */
+  readonly roles?: readonly string[];
+  /** Whether the member is in a user group (Slack), asked only when a chapter names one. */
+  readonly inGroup?: (group: string) => Promise<boolean>;
+}
 
 /** The member who ran a command, as the adapter saw them. */
 export interface Actor {
@@ -20,8 +54,15 @@ export interface Actor {
   readonly workspace: string;
   readonly id: string;
   readonly name: string;
-  /** Decided by the adapter: Manage Server or the chapter's role, Slack admins or the chapter's group, CONSOLE_MODERATORS. */
-  readonly isModerator: boolean;
+  readonly facts: PlatformFacts;
+}
+
+/** The actor's rights over what the action targets, as the policy found them before it ran. */
+export interface Access {
+  /** The chapter of the (first) target, or null for an action without one. */
+  readonly chapterId: number | null;
+  /** Whether the actor moderates that chapter where they act. */
+  readonly moderator: boolean;
 }
 
 /** What a command's `execute` gets: typed options, the actor, services, and the reply state machine. */
@@ -39,6 +80,10 @@ export interface CommandContext<V> {
   readonly path: readonly string[];
   /** The chapter bound to this channel or workspace; a UserError that says how to bind one otherwise. */
   chapter(): Promise<Chapter>;
+  /** The actor's rights over the action's target (`target` in the declaration), checked before `execute`. */
+  readonly access: Access;
+  /** Whether the actor moderates a chapter where they act (for a second object, such as a workshop's new chapter). */
+  moderates(chapterId: number): Promise<boolean>;
   /** Whether the actor may run an action (for /help; counts no rate limit). */
   mayRun(leaf: Leaf): Promise<boolean>;
   /** A UserError with a localised message, to `throw`. */
@@ -55,8 +100,11 @@ export interface CommandContext<V> {
   post(message: Message): Promise<PostedRef>;
   /** Replace a message the bot posted earlier. */
   edit(ref: PostedRef, message: Message): Promise<void>;
-  /** What a moderator action touched, for the audit log (`chapter:Berlin`). */
-  auditTarget(target: string, details?: string): void;
+  /**
+   * What a moderator action touched, for the audit log (`chapter:Berlin`). The entry is filed
+   * under the target's chapter (`access.chapterId`), or under `chapterId` when given (a new chapter).
+   */
+  auditTarget(target: string, details?: string, chapterId?: number): void;
 }
 
 export interface ActionDecl<O extends OptionMap> {
@@ -64,6 +112,11 @@ export interface ActionDecl<O extends OptionMap> {
   readonly description?: Localised;
   /** Default `member`. */
   readonly permission?: Permission;
+  /**
+   * What the action acts on. Required for `moderator` actions; a `member` action with a target
+   * (closing a question) learns in `ctx.access` whether the actor moderates its chapter.
+   */
+  readonly target?: Target | readonly Target[];
   readonly options?: O;
   /**
    * Write an audit entry after success. Default: true for moderator actions. `'if-targeted'`:

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
-import type { Actor, CommandContext } from './command.js';
+import type { Access, Actor, CommandContext } from './command.js';
 import { parseCommandLine } from './command-line.js';
 import { isConnectionError } from '../db/errors.js';
 import { DomainError, ReplyStateError, UserError, safeError } from './errors.js';
@@ -44,6 +44,8 @@ export interface Interaction {
 
 export interface AuditRecord {
   readonly actor: Actor;
+  /** The chapter of what was touched: the entry is filed under it. */
+  readonly chapterId: number | null;
   readonly action: string;
   readonly target: string | null;
   readonly details: string | null;
@@ -55,8 +57,6 @@ export interface DispatcherDeps {
   readonly log: Logger;
   readonly rateLimiter: RateLimiter;
   readonly rateLimit: RateLimit;
-  /** Whether the actor is an active coach. Moderators always pass coach checks. */
-  readonly isCoach: (actor: Actor) => Promise<boolean>;
   /** The audit-log hook: called after every successful moderator action (and actions declared `audit`). */
   readonly onAudit?: (record: AuditRecord) => Promise<void>;
   readonly catalogues?: Catalogues;
@@ -91,15 +91,19 @@ export class Dispatcher {
       const { leaf, raw } = resolveInvocation(this.deps.registry, interaction.invocation, t);
       command = leaf.path.join(' ');
       for (const value of Object.values(raw)) if (typeof value === 'string') sensitive.push(value);
-      await this.admit(leaf, interaction.actor, t);
+      this.admit(leaf, interaction.actor, t);
       const options = validateOptions(optionsOf(leaf.action), raw, {
         t,
         command: leaf.path.join(' '),
         usage: this.deps.registry.usage(leaf, t),
         resolvers: interaction.resolvers,
       });
-      const audit = { target: null as string | null, details: null as string | null };
-      const ctx = this.context(interaction, leaf, options, t, state, audit);
+      // Every right is a relation to a chapter: the policy finds what the action targets and
+      // checks the actor's rights there before anything runs.
+      const { actor } = interaction;
+      const access = await this.deps.services.policy.authorize(leaf, actor, options, { platform: actor.platform, workspace: actor.workspace, channel: interaction.channel });
+      const audit = { target: null as string | null, details: null as string | null, chapterId: access.chapterId };
+      const ctx = this.context(interaction, leaf, options, t, state, audit, access);
       const autoDeferMs = this.deps.autoDeferMs ?? 2000;
       const timer = autoDeferMs > 0 ? setTimeout(() => void state.deferIfUnanswered().catch((err: unknown) => this.deps.log.warn({ command, err: safeError(err) }, 'could not defer')), autoDeferMs) : undefined;
       let result: Message | void;
@@ -134,26 +138,19 @@ export class Dispatcher {
     }
   }
 
-  /** Rate limit first (so floods stop cheaply), then permission. */
-  private async admit(leaf: Leaf, actor: Actor, t: Translate): Promise<void> {
+  /** The rate limit, first, so floods stop cheaply (permissions are the policy's, after validation). */
+  private admit(leaf: Leaf, actor: Actor, t: Translate): void {
     const limit = leaf.action.rateLimit ?? this.deps.rateLimit;
     const key = `${actor.platform}\u0000${actor.workspace}\u0000${actor.id}\u0000${leaf.path[0]}`;
     const hit = this.deps.rateLimiter.hit(key, limit);
     if (!hit.ok) {
       throw new UserError('rate_limited', t('error.rate_limited', { command: leaf.path[0]!, max: limit.max, seconds: limit.windowSeconds, wait: hit.retryAfterSeconds }));
     }
-    const command = leaf.path.join(' ');
-    if (leaf.permission === 'moderator' && !actor.isModerator) throw new UserError('forbidden', t('error.forbidden.moderator', { command }));
-    if (leaf.permission === 'coach' && !actor.isModerator && !(await this.deps.isCoach(actor))) {
-      throw new UserError('forbidden', t('error.forbidden.coach', { command }));
-    }
   }
 
   /** Whether the actor may run a leaf, for /help (no rate limit counted). */
-  async mayRun(leaf: Leaf, actor: Actor): Promise<boolean> {
-    if (leaf.permission === 'member') return true;
-    if (actor.isModerator) return true;
-    return leaf.permission === 'coach' && this.deps.isCoach(actor);
+  mayRun(leaf: Leaf, actor: Actor): Promise<boolean> {
+    return this.deps.services.policy.mayRun(leaf, actor);
   }
 
   private context(
@@ -162,7 +159,8 @@ export class Dispatcher {
     options: Record<string, unknown>,
     t: Translate,
     state: ReplyState,
-    audit: { target: string | null; details: string | null },
+    audit: { target: string | null; details: string | null; chapterId: number | null },
+    access: Access,
   ): CommandContext<never> {
     const { services, registry, log } = this.deps;
     const { actor, channel, outbox } = interaction;
@@ -181,6 +179,8 @@ export class Dispatcher {
         if (!found) throw new UserError('chapter.unbound', t('chapter.unbound'));
         return found;
       },
+      access,
+      moderates: (chapterId) => services.policy.moderates(actor, chapterId),
       mayRun: (other) => this.mayRun(other, actor),
       fail: (code, key, params) => new UserError(code, t(key, params)),
       reply: (m) => state.reply(m),
@@ -194,9 +194,10 @@ export class Dispatcher {
         return outbox.post(m).catch((err: unknown) => this.postFailed(err, m, interaction, t));
       },
       edit: (ref, m) => outbox.edit(ref, m),
-      auditTarget: (target, details) => {
+      auditTarget: (target, details, chapterId) => {
         audit.target = target;
         audit.details = details ?? null;
+        if (chapterId !== undefined) audit.chapterId = chapterId;
       },
     };
   }

@@ -1,6 +1,6 @@
 import { de } from '../i18n/de.js';
 import { en } from '../i18n/en.js';
-import type { AnyAction, CommandDecl, Permission } from './command.js';
+import { type AnyAction, type CommandDecl, type Permission, type Target, TARGET_KINDS } from './command.js';
 import { UserError } from './errors.js';
 import type { Translate } from './i18n.js';
 import type { OptionSpec } from './options.js';
@@ -12,6 +12,8 @@ export interface Leaf {
   readonly action: AnyAction;
   readonly description: keyof typeof en;
   readonly permission: Permission;
+  /** What the action acts on (see `ActionDecl.target`), as a list. */
+  readonly targets: readonly Target[];
 }
 
 /** The declared options of an action, whatever its inferred type. */
@@ -114,6 +116,7 @@ function leavesOf(command: CommandDecl): Leaf[] {
     action,
     description: action.description ?? command.description,
     permission: action.permission ?? 'member',
+    targets: targetsOf(action),
   });
   return [
     ...(command.action ? [leaf([command.name], command.action)] : []),
@@ -122,6 +125,12 @@ function leavesOf(command: CommandDecl): Leaf[] {
       Object.entries(g.subcommands).map(([sub, a]) => leaf([command.name, group, sub], a)),
     ),
   ];
+}
+
+/** An action's targets as a list. */
+export function targetsOf(a: AnyAction): readonly Target[] {
+  const t = a?.target;
+  return t === undefined ? [] : Array.isArray(t) ? t : [t as Target];
 }
 
 /** Everything a platform would reject, or the bot could not show, caught before any adapter starts. */
@@ -140,6 +149,18 @@ export function checkDeclarations(commands: readonly CommandDecl[]): string[] {
     if (typeof a?.execute !== 'function') problems.push(`${where}: no execute function`);
     if (needsDescription && !known(a?.description)) problems.push(`${where}: description must be a catalogue key`);
     if (a?.description !== undefined && !known(a.description)) problems.push(`${where}: unknown description key ${String(a.description)}`);
+    // Every right is a relation to a chapter: a moderator action must say what it acts on, so the
+    // policy can find that chapter (the permission-matrix test covers every target declared).
+    const targets = targetsOf(a);
+    if (a?.permission === 'moderator' && !targets.length) problems.push(`${where}: a moderator action needs a target`);
+    for (const target of targets) {
+      if (target.kind === 'here' || target.kind === 'workspace') continue;
+      if (!TARGET_KINDS.includes(target.kind)) problems.push(`${where}: unknown target kind ${String(target.kind)}`);
+      const spec = optionsOf(a)[target.option];
+      const wanted = target.kind === 'chapter' ? 'string' : 'integer';
+      if (!spec) problems.push(`${where}: target option ${target.option} is not declared`);
+      else if (spec.type !== wanted) problems.push(`${where}: target option ${target.option} must be a ${wanted} option`);
+    }
     let optionalSeen = false;
     for (const [name, spec] of Object.entries(optionsOf(a))) {
       const at = `${where} option ${name}`;

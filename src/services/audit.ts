@@ -1,11 +1,16 @@
-import { Like } from 'typeorm';
+import { IsNull, Like } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditRecord } from '../core/dispatcher.js';
 import type { Store } from '../db/store.js';
 
-/** What `recent` reads: one workspace's entries, optionally one kind of action. */
+/** What `recent` reads: one chapter's entries (or one workspace's), optionally one kind of action. */
 export interface AuditFilter {
+  /**
+   * The chapter's entries; with `platform` and `workspace` too, also that workspace's entries
+   * written before entries had a chapter.
+   */
+  readonly chapterId?: number;
   readonly platform?: string;
   readonly workspace?: string;
   /** A command (`partner`) or a subcommand (`partner decide`): matches that action and those under it. */
@@ -21,6 +26,7 @@ export class AuditService {
 
   async record(r: AuditRecord): Promise<void> {
     await this.store.transaction((em) => em.insert(AuditEntry, {
+      chapterId: r.chapterId,
       platform: r.actor.platform,
       workspace: r.actor.workspace,
       actorId: r.actor.id,
@@ -33,11 +39,13 @@ export class AuditService {
   }
 
   async recent(limit = 50, filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    const place = { ...(filter.platform ? { platform: filter.platform } : {}), ...(filter.workspace ? { workspace: filter.workspace } : {}) };
+    const workspace = { ...(filter.platform ? { platform: filter.platform } : {}), ...(filter.workspace ? { workspace: filter.workspace } : {}) };
+    const places =
+      filter.chapterId === undefined ? [workspace] : [{ chapterId: filter.chapterId }, ...(filter.platform && filter.workspace ? [{ ...workspace, chapterId: IsNull() }] : [])];
     const kind = filter.action?.trim().toLowerCase().replace(/\s+/g, ' ');
     // Actions are command paths (letters, digits, dashes, spaces); anything else names none, and needs no LIKE escaping.
     if (kind && !/^[a-z0-9 -]+$/.test(kind)) return [];
-    const where = kind ? [{ ...place, action: kind }, { ...place, action: Like(`${kind} %`) }] : place;
+    const where = places.flatMap((place) => (kind ? [{ ...place, action: kind }, { ...place, action: Like(`${kind} %`) }] : [place]));
     return this.store.manager.getRepository(AuditEntry).find({ where, order: { at: 'DESC', id: 'DESC' }, take: limit });
   }
 }

@@ -13,6 +13,7 @@ import { DisclaimerService } from './disclaimers.js';
 import { MaterialService } from './materials.js';
 import { MemberService } from './members.js';
 import { PartnershipService } from './partnerships.js';
+import { Policy } from './policy.js';
 import { PrivacyService } from './privacy.js';
 import { QuestionService } from './questions.js';
 import { ReminderService } from './reminders.js';
@@ -30,6 +31,8 @@ export interface Services {
   /** Posts outside an interaction (reminders, notifications), through whichever adapters run. */
   readonly notifier: Notifier;
   readonly chapters: ChapterService;
+  /** Who may do what: every action on a chapter's objects is decided here. */
+  readonly policy: Policy;
   readonly members: MemberService;
   readonly audit: AuditService;
   readonly questions: QuestionService;
@@ -54,6 +57,9 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const materials = new MaterialService(store, base.clock, members);
   const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log, materials);
   const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
+  const coaches = new CoachService(store, base.clock, members, workshops);
+  // Active coaches only: paused and retired ones pass no coach check.
+  const policy = new Policy(store, { isCoach: (actor) => coaches.isActive(actor), isCoachOf: (actor, id) => workshops.isCoachOf(actor, id) });
   return {
     ...base,
     store,
@@ -65,9 +71,10 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
       t: translator(base.config.locale),
     }),
     chapters,
+    policy,
     members,
     audit: new AuditService(store, base.clock),
-    coaches: new CoachService(store, base.clock, members, workshops),
+    coaches,
     workshops,
     reminders,
     partnerships: new PartnershipService(store, base.clock, chapters, members),

@@ -108,7 +108,8 @@ export class MaterialService {
     private readonly members: MemberService,
   ) {}
 
-  async add(actor: Identity, input: MaterialInput, locale?: string): Promise<Material> {
+  /** Adds a material; `chapterId`: the chapter bound where it was added, whose moderators may remove it. */
+  async add(actor: Identity, input: MaterialInput, locale?: string, chapterId: number | null = null): Promise<Material> {
     const url = materialUrl(input.url);
     const license = openLicense(input.license ?? DEFAULT_LICENSE);
     if (!license) throw new MaterialError('materials.license.closed', { license: (input.license ?? '').trim().slice(0, 40), licenses: OPEN_LICENSES.slice(0, 6).join(', ') });
@@ -128,6 +129,7 @@ export class MaterialService {
             license,
             description: input.description?.trim() || null,
             addedById: member.id,
+            chapterId,
             createdAt: this.clock.now(),
           }),
         );

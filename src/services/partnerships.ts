@@ -20,6 +20,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { ChapterService } from './chapters.js';
 import type { MemberService } from './members.js';
+import { ERASED_USER } from './privacy.js';
 
 export type PartnershipFailure =
   | 'not_found'
@@ -209,10 +210,14 @@ export class PartnershipService {
     return this.get(id);
   }
 
-  /** The proposer takes a proposal back while it is still open. */
-  async withdraw(id: number, by: Pick<Actor, 'platform' | 'workspace' | 'id'>): Promise<ProposalView> {
+  /**
+   * The proposer takes a proposal back while it is still open. A proposal whose proposer erased
+   * their data has no one left to do so: the moderators of its chapter may withdraw it.
+   */
+  async withdraw(id: number, by: Acting): Promise<ProposalView> {
     const view = await this.get(id);
-    if (!isProposer(view.proposer, by)) throw new PartnershipError('not_proposer');
+    const orphaned = view.proposer.userId === ERASED_USER && by.moderatorOf === view.proposal.chapterId;
+    if (!isProposer(view.proposer, by.actor) && !orphaned) throw new PartnershipError('not_proposer');
     await this.store.transaction(async (em) => {
       const moved = await em
         .createQueryBuilder()

@@ -64,10 +64,11 @@ export class QuestionService {
     return pseudonym(this.settings.secret, who);
   }
 
-  /** Whether the person behind an identity is blocked now; a DomainError saying until when and why. */
-  private async assertNotBlocked(em: EntityManager, pseudo: string): Promise<void> {
+  /** Whether the person behind an identity is blocked in a chapter now; a DomainError saying until when and why. */
+  private async assertNotBlocked(em: EntityManager, pseudo: string, chapterId: number): Promise<void> {
     const block = await em.findOne(AnonBlock, {
-      where: { pseudonym: pseudo, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      // A block applies in the chapter where it was set.
+      where: { pseudonym: pseudo, chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
       order: { expiresAt: 'DESC' },
     });
     if (block) throw new DomainError('question.blocked', { until: utc(block.expiresAt), reason: block.reason });
@@ -85,7 +86,7 @@ export class QuestionService {
     const delayMs = this.settings.postDelayMaxSeconds > 0 ? randomInt(0, this.settings.postDelayMaxSeconds * 1000 + 1) : 0;
     return this.store.transaction(async (em) => {
       await this.lockPseudonym(em, pseudo);
-      await this.assertNotBlocked(em, pseudo);
+      await this.assertNotBlocked(em, pseudo, input.chapter.id);
       const recent = await em.count(Question, { where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) } });
       if (recent >= max) throw new DomainError('question.rate_limited', { max, minutes: windowMinutes });
       return em.save(
@@ -266,7 +267,7 @@ export class QuestionService {
     const q = await this.asAsker(id, who);
     if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
     if (!q.messageId) throw new DomainError('question.not_posted', { id });
-    await this.store.transaction((em) => this.assertNotBlocked(em, q.pseudonym));
+    await this.store.transaction((em) => this.assertNotBlocked(em, q.pseudonym, q.chapterId));
     return q;
   }
 
@@ -317,7 +318,7 @@ export class QuestionService {
     if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
     if (!q.messageId) throw new DomainError('question.not_posted', { id });
     const first = await this.store.transaction(async (em) => {
-      await this.assertNotBlocked(em, this.pseudonymOf(who));
+      await this.assertNotBlocked(em, this.pseudonymOf(who), q.chapterId);
       await em.insert(QuestionAnswer, { questionId: id, authorName: who.name.slice(0, 100), text, createdAt: this.clock.now() });
       const result = await em.update(Question, { id, status: 'open' }, { status: 'pending' });
       return result.affected === 1;
@@ -382,7 +383,7 @@ export class QuestionService {
     const q = await this.get(questionId, { allowHidden: true });
     const now = this.clock.now();
     return this.store.transaction((em) =>
-      em.save(em.create(AnonBlock, { pseudonym: q.pseudonym, questionId, reason, moderatorName: moderatorName.slice(0, 100), createdAt: now, expiresAt: new Date(now.getTime() + days * DAY), liftedAt: null })),
+      em.save(em.create(AnonBlock, { pseudonym: q.pseudonym, questionId, chapterId: q.chapterId, reason, moderatorName: moderatorName.slice(0, 100), createdAt: now, expiresAt: new Date(now.getTime() + days * DAY), liftedAt: null })),
     );
   }
 
@@ -391,8 +392,9 @@ export class QuestionService {
     if (!lifted) throw new DomainError('mod.block_not_found', { block: blockId });
   }
 
-  activeBlocks(): Promise<AnonBlock[]> {
-    return this.store.manager.find(AnonBlock, { where: { liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, order: { id: 'ASC' } });
+  /** The chapter's blocks in force. */
+  activeBlocks(chapterId: number): Promise<AnonBlock[]> {
+    return this.store.manager.find(AnonBlock, { where: { chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, order: { id: 'ASC' } });
   }
 
   /** Erases reply addresses older than 30 days. Run by the scheduler; cheap when there is nothing to do. */

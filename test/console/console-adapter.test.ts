@@ -23,7 +23,7 @@ const shout = defineCommand({
       await ctx.post(message('in the thread', { visibility: { kind: 'thread', ...posted } }));
       await ctx.edit(posted, message('edited text', { visibility: { kind: 'channel', channel: 'questions' } }));
       if (ctx.options.to) await ctx.post(message(`psst from ${ctx.actor.name}`, { visibility: { kind: 'dm', to: ctx.options.to } }));
-      return message(`moderator: ${ctx.actor.isModerator}`);
+      return message(`moderator: ${ctx.actor.facts.admin}`);
     },
   }),
 });
@@ -40,7 +40,7 @@ before(async () => {
   const { log } = capturedLogger();
   const built = await servicesOn(database.target, clock, log);
   db = built.db;
-  const dispatcher = new Dispatcher({ registry: new CommandRegistry([shout]), services: built.services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 }, isCoach: async () => false });
+  const dispatcher = new Dispatcher({ registry: new CommandRegistry([shout]), services: built.services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 } });
   out = new PassThrough();
   out.on('data', (chunk) => (printed += String(chunk)));
   adapter = new ConsoleAdapter({ dispatcher, out, locale: 'en', moderators: ['moderator', 'mona'], clock });

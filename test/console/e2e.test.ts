@@ -50,7 +50,7 @@ test('npm start runs the console: a scripted session prints the expected blocks 
       assert.equal(b[6]!.text, '**Chapters**\n- **Berlin** — Europe/Berlin (bound here)');
       assert.deepEqual(b[7], { header: '[ephemeral → moderator]', text: 'This channel now belongs to chapter Berlin.' });
       assert.equal(b[8]!.header, '[ephemeral → alice]', 'a bare @alice line switches the actor');
-      assert.equal(b[8]!.text, 'Only moderators of this chapter can run /chapter create.');
+      assert.equal(b[8]!.text, 'Only the administrators of this server or workspace can run /chapter create.');
       assert.match(b[9]!.text, /^Column 27: the quote opened here is never closed/);
       assert.match(b[9]!.text, /Expected: \/command \[subcommand\] option:value/);
       assert.match(b[10]!.text, /There is no chapter named “Atlantis”/);

@@ -41,7 +41,7 @@ test('the console, end to end: a coach shares open materials, refusals explain w
     assert.match(at(8), /Translation \(de\) linked to material #1/);
     assert.match(at(9), /1 found/);
     assert.match(at(10), /Translations: de/);
-    assert.match(at(11), /Only moderators and the coaches of workshop #1/);
+    assert.match(at(11), /Only the coaches of workshop #1 and the moderators of Berlin can run \/workshop materials/);
     assert.match(at(13), /Materials of workshop #1\*\*\n#1 Loops <b>explained<\/b> \(https:\/\/learn\.example\.org\/loops\)/);
     assert.match(at(14), /Materials: #1 Loops/);
     assert.match(at(15), /moderator/i, 'a coach may not remove');

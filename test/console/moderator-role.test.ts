@@ -16,7 +16,7 @@ test('/chapter set moderator-role takes a role (@&name on the console), is store
     const { db, services } = await servicesOn(database.target, clock, log);
     try {
       const registry = new CommandRegistry(commands);
-      const dispatcher = new Dispatcher({ registry, services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 }, isCoach: async () => false });
+      const dispatcher = new Dispatcher({ registry, services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 } });
       const out = new PassThrough();
       let printed = '';
       out.on('data', (chunk) => (printed += String(chunk)));

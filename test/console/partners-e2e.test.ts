@@ -7,9 +7,10 @@ import { createDataSource } from '../../src/db/data-source.js';
 import { eachDatabase, tempDir } from '../helpers.js';
 import { npmStart } from './npm-start.js';
 
-// On the console every name in CONSOLE_MODERATORS moderates the chapter bound where the
-// command runs (#general). "A moderator of another chapter" is therefore hanna after she
-// binds #general to Hamburg: there she moderates Hamburg, not Berlin, where the event is.
+// On the console every name in CONSOLE_MODERATORS administers each console workspace, and so
+// moderates the chapters bound in the workspace where they act. "A moderator of another
+// chapter" is therefore hanna in the workspace `hamburg`, bound to Hamburg: there she moderates
+// Hamburg, not Berlin, where the event is.
 const SCRIPT = `
 @moderator /chapter create name:Berlin timezone:Europe/Berlin
 /chapter create name:Hamburg timezone:Europe/Berlin
@@ -25,9 +26,9 @@ const SCRIPT = `
 /partner show id:1
 
 @bob /partner decide id:1 decision:approve reason:"I like it"
-@hanna /chapter use name:Hamburg scope:channel
+@hanna@hamburg /chapter use name:Hamburg
 /partner decide id:1 decision:approve reason:"Looks fine to us"
-/chapter use name:Berlin scope:channel
+/chapter use name:Hamburg scope:channel
 @moderator /partner decide id:1 decision:approve reason:"Fits our values"
 /partner decide id:1 decision:decline reason:"Second thoughts"
 
@@ -67,10 +68,10 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
       assert.equal(b[10]!.text.match(/^- \[x\] .*\(confirmed by alice\)$/gm)?.length, 6);
 
       // Refusals: a member who moderates nothing, a moderator of another chapter.
-      at(11, '[ephemeral → bob]', /^Only moderators of this chapter can run \/partner decide\.$/);
-      at(12, '[ephemeral → hanna]', /This channel now belongs to chapter Hamburg/);
-      at(13, '[ephemeral → hanna]', /only moderators of chapter Berlin, where the event happens, can do this/);
-      at(14, '[ephemeral → hanna]', /This channel now belongs to chapter Berlin/);
+      at(11, '[ephemeral → bob]', /^Only the moderators of Berlin can run \/partner decide on this/);
+      at(12, '[ephemeral → hanna]', /now belongs to chapter Hamburg/);
+      at(13, '[ephemeral → hanna]', /^Only the moderators of Berlin can run \/partner decide on this/);
+      at(14, '[ephemeral → hanna]', /This channel now belongs to chapter Hamburg/);
 
       // The right moderator approves: the proposer is told, the chapter hears of it, and a second decision is refused.
       at(15, '[dm → alice]', /the Berlin team approved your proposal #1 \(Python Day with Open Tech School\)\. Fits our values/);

@@ -20,7 +20,6 @@ async function consoleBot(database: TestDatabase) {
     log,
     rateLimiter: new RateLimiter(clock),
     rateLimit: { max: 100, windowSeconds: 60 },
-    isCoach: async () => false,
     onAudit: (record) => services.audit.record(record),
   });
   const out = new PassThrough();

@@ -75,7 +75,7 @@ test('the console, end to end: coaches claim slots, learners wait as the ratio d
 
       assert.match(next('[dm → cy]'), /^A coach slot at workshop #1 is yours now/);
       assert.match(next('[ephemeral → bob]'), /^You gave up your coach slot at workshop #1/);
-      assert.match(next('[ephemeral → l1]'), /^Only moderators and the coaches of workshop #1 can see its roster/);
+      assert.match(next('[ephemeral → l1]'), /^Only the coaches of workshop #1 and the moderators of Berlin can run \/workshop roster on it/);
       const roster = next('[ephemeral → cy]');
       assert.match(roster, /\nCoaches \(2\/2\): @ada, @cy\nCoach waitlist: —\nLearners \(6\/8\): @l1, @l2, @l3, @l4, @l5, @l6\nLearner waitlist: —$/);
       const show = next('[ephemeral → moderator]');

@@ -69,6 +69,7 @@ const probe = defineCommand({
     mod: action({
       description: 'cmd.help',
       permission: 'moderator',
+      target: { kind: 'here' },
       async execute(ctx) {
         ctx.auditTarget('chapter:Berlin', 'did a thing');
         return message('moderated');
@@ -103,18 +104,19 @@ let services: Services;
 const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
 const captured = capturedLogger();
 let dispatcher: Dispatcher;
-const coaches = new Set(['carla']);
 
 before(async () => {
   database = await freshDatabase('sqlite');
   ({ db, services } = await servicesOn(database.target, clock, captured.log));
+  // A chapter bound to the console workspace (mona administers it), and carla, an active coach.
+  await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin', bindTo: { platform: 'console', workspace: 'console' } });
+  await services.coaches.volunteer({ platform: 'console', workspace: 'console', id: 'carla', name: 'carla' }, { topics: 'Python' });
   dispatcher = new Dispatcher({
     registry: new CommandRegistry([probe]),
     services,
     log: captured.log,
     rateLimiter: new RateLimiter(clock),
     rateLimit: { max: 100, windowSeconds: 60 },
-    isCoach: async (actor) => coaches.has(actor.id),
     onAudit: (record) => services.audit.record(record),
     autoDeferMs: 50,
   });
@@ -124,8 +126,8 @@ after(async () => {
   await database.drop();
 });
 
-function actor(id: string, isModerator = false): Actor {
-  return { platform: 'console', workspace: 'console', id, name: id, isModerator };
+function actor(id: string, admin = false): Actor {
+  return { platform: 'console', workspace: 'console', id, name: id, facts: { admin } };
 }
 
 async function run(line: string, who: Actor = actor('alice'), locale = 'en'): Promise<{ outcome: Outcome; text: string; rec: Recorded }> {
@@ -277,7 +279,7 @@ test('a deferred answer is completed by editing it; posts go through the outbox'
 test('moderator actions are refused to members and allowed to moderators', async () => {
   const refused = await run('/probe mod');
   assert.equal(refused.outcome, 'user-error');
-  assert.match(refused.text, /Only moderators of this chapter can run \/probe mod/);
+  assert.match(refused.text, /Only the moderators of Berlin can run \/probe mod/);
   assert.equal((await run('/probe mod', actor('mona', true))).outcome, 'ok');
 });
 

@@ -181,7 +181,7 @@ export interface World {
 }
 
 export function actorOf(world: World, name: ActorName): Actor {
-  return { platform: world.platform, workspace: world.workspace, id: world.users[name], name, isModerator: name === 'moderator' };
+  return { platform: world.platform, workspace: world.workspace, id: world.users[name], name, facts: { admin: name === 'moderator' } };
 }
 
 /** `@alice`, `#questions`, `@&orga` typed by name, resolved to the world's ids (what an adapter's lookup gives). */

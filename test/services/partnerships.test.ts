@@ -117,9 +117,9 @@ test('bad input is refused with nothing written: unknown chapter, unknown contri
       assert.deepEqual(await counts(), [0, 0, 0], 'not even the proposer’s member row');
 
       const { proposal } = await propose();
-      await assert.rejects(services.partnerships.withdraw(proposal.id, mona), failsWith('not_proposer'));
-      assert.equal((await services.partnerships.withdraw(proposal.id, alice)).proposal.status, 'withdrawn');
-      await assert.rejects(services.partnerships.withdraw(proposal.id, alice), failsWith('closed'));
+      await assert.rejects(services.partnerships.withdraw(proposal.id, { actor: mona, moderatorOf: null }), failsWith('not_proposer'));
+      assert.equal((await services.partnerships.withdraw(proposal.id, { actor: alice, moderatorOf: null })).proposal.status, 'withdrawn');
+      await assert.rejects(services.partnerships.withdraw(proposal.id, { actor: alice, moderatorOf: null }), failsWith('closed'));
       await assert.rejects(services.partnerships.decide({ id: proposal.id, decision: 'approve', reason: 'too late', force: true, by: { actor: mona, moderatorOf: berlin.id } }), (err) => failsWith('closed')(err) && (err as PartnershipError).subject === 'withdrawn');
       await assert.rejects(services.partnerships.get(999), failsWith('not_found'));
       assert.deepEqual(await counts(), [1, 1, 0]);
@@ -167,10 +167,10 @@ test('disclaimers: logged, listed by event and member, withdrawn once and only b
       await d.log({ member: mona, chapterId: null, event: 'Go Meetup', date: { year: 2027, month: 5, day: 2 } });
       await d.log({ member: { ...alice, workspace: 'G2' }, chapterId: null, event: 'Rails elsewhere', date: { year: 2027, month: 5, day: 2 } });
       assert.equal(first.role, 'coach');
-      assert.deepEqual((await d.list({ platform: 'discord', workspace: 'G1' })).map((x) => x.event), ['Go Meetup', 'Rails 100% Night']);
-      assert.deepEqual((await d.list({ platform: 'discord', workspace: 'G1', event: 'rails' })).map((x) => x.member?.displayName), ['alice']);
-      assert.deepEqual(await d.list({ platform: 'discord', workspace: 'G1', event: '%' }).then((r) => r.map((x) => x.event)), ['Rails 100% Night'], 'LIKE wildcards are matched literally');
-      assert.deepEqual((await d.list({ platform: 'discord', workspace: 'G1', member: mona.id })).map((x) => x.event), ['Go Meetup']);
+      assert.deepEqual((await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1' })).map((x) => x.event), ['Go Meetup', 'Rails 100% Night']);
+      assert.deepEqual((await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', event: 'rails' })).map((x) => x.member?.displayName), ['alice']);
+      assert.deepEqual(await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', event: '%' }).then((r) => r.map((x) => x.event)), ['Rails 100% Night'], 'LIKE wildcards are matched literally');
+      assert.deepEqual((await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', member: mona.id })).map((x) => x.event), ['Go Meetup']);
       assert.deepEqual((await d.mine(alice)).map((x) => x.id), [first.id]);
       assert.deepEqual(await d.mine({ ...alice, id: 'nobody' }), []);
 
@@ -188,7 +188,7 @@ test('the audit trail is read newest first, per workspace, and filtered by kind 
   eachDatabase(t, async ({ target }) => {
     const { db, services } = await servicesOn(target, clock);
     try {
-      const record = (action: string, workspace = 'G1') => services.audit.record({ actor: { ...mona, workspace, isModerator: true }, action, target: null, details: null });
+      const record = (action: string, workspace = 'G1') => services.audit.record({ actor: { ...mona, workspace, facts: { admin: true } }, chapterId: null, action, target: null, details: null });
       await record('chapter create');
       clock.advance(1000);
       await record('partner decide');

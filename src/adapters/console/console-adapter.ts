@@ -18,15 +18,21 @@ export interface ConsoleOptions {
 }
 
 const NAME = /^[\p{L}\p{N}_.-]{1,32}$/u;
+/** The console's workspaces: `console` unless a line names another (`@alice@other`). */
+const WORKSPACE = /^[a-z0-9_-]{1,32}$/;
+const DEFAULT_WORKSPACE = 'console';
 const CHANNEL = /^[a-z0-9_-]{1,64}$/i;
 
 /**
- * The console adapter: one workspace (`console`), members named on the line (`@alice ...`),
- * the channels chapters name plus #general. Every reply is a block whose first line is a
+ * The console adapter: members named on the line (`@alice ...`), in the workspace `console`
+ * or one the line names after the member (`@alice@other ...`, to try what happens between two
+ * servers), the channels chapters name plus #general. Names in CONSOLE_MODERATORS are each
+ * workspace's administrators. Every reply is a block whose first line is a
  * header in square brackets; buttons are printed as the command lines they stand for.
  */
 export class ConsoleAdapter {
   private actor = 'you';
+  private workspace = DEFAULT_WORKSPACE;
   private nextMessageId = 1;
   private readonly channel = 'general';
   private stopping = false;
@@ -36,7 +42,7 @@ export class ConsoleAdapter {
 
   constructor(private readonly o: ConsoleOptions) {}
 
-  /** The console's outbox, for posts no interaction waits for (the console is one workspace). */
+  /** The console's outbox, for posts no interaction waits for (every console workspace prints here). */
   get outboxForNotifications(): Outbox {
     return this.outbox();
   }
@@ -63,14 +69,20 @@ export class ConsoleAdapter {
     let startColumn = 1 + line.length - line.trimStart().length;
     line = line.trimStart();
     if (!line || line.startsWith('#')) return undefined;
-    const as = /^@(\S+)(?:\s+|$)/u.exec(line);
+    const as = /^@([^\s@]+)(?:@(\S*))?(?:\s+|$)/u.exec(line);
     if (as) {
       const name = as[1]!;
+      const workspace = as[2]?.toLowerCase() ?? DEFAULT_WORKSPACE;
       if (!NAME.test(name)) {
         this.print(`[ephemeral → ${this.actor}]`, { body: [{ kind: 'paragraph', children: [`“@${name}” is not a member name: use letters, digits, dots, dashes and underscores.`] }], visibility: { kind: 'ephemeral' } });
         return undefined;
       }
+      if (!WORKSPACE.test(workspace)) {
+        this.print(`[ephemeral → ${this.actor}]`, { body: [{ kind: 'paragraph', children: [`“@${name}@${as[2]}” names no workspace: use @name@workspace with lowercase letters, digits, dashes and underscores.`] }], visibility: { kind: 'ephemeral' } });
+        return undefined;
+      }
       this.actor = name;
+      this.workspace = workspace;
       startColumn += as[0].length;
       line = line.slice(as[0].length);
       if (!line) return undefined;
@@ -81,7 +93,7 @@ export class ConsoleAdapter {
       return undefined;
     }
 
-    const actor: Actor = { platform: 'console', workspace: 'console', id: this.actor, name: this.actor, isModerator: this.o.moderators.includes(this.actor) };
+    const actor: Actor = { platform: 'console', workspace: this.workspace, id: this.actor, name: this.actor, facts: { admin: this.o.moderators.includes(this.actor) } };
     await this.o.dispatcher.dispatch({
       actor,
       channel: this.channel,

@@ -329,14 +329,14 @@ class InteractionHandler {
     const leaf = this.d.registry.get(path);
     const spec = leaf ? optionsOf(leaf.action)[focused.name] : undefined;
     const kind = spec?.autocomplete;
-    const actor = await this.actor(i);
+    const actor = this.actor(i);
     const suggestions = kind ? await this.d.autocomplete.suggest(kind, { services: this.d.services, actor, channel: i.channelId ?? '', typed: String(focused.value) }) : [];
     // An integer option's choices must be numbers (workshop and question ids).
     await i.respond(spec?.type === 'integer' ? suggestions.flatMap((s) => (Number.isSafeInteger(Number(s.value)) ? [{ name: s.name, value: Number(s.value) }] : [])) : suggestions);
   }
 
   private async dispatch(i: RepliableInteraction, invocation: Interaction['invocation']): Promise<void> {
-    const actor = await this.actor(i);
+    const actor = this.actor(i);
     await this.d.dispatcher.dispatch({
       actor,
       channel: i.channelId ?? '',
@@ -348,20 +348,13 @@ class InteractionHandler {
     });
   }
 
-  /** The member: moderator with Manage Server, or with the role the chapter bound here names. */
-  private async actor(i: DiscordInteraction): Promise<Actor> {
+  /** The member and what Discord shows of them: Manage Server, and their roles. The policy decides what they may do. */
+  private actor(i: DiscordInteraction): Actor {
     const workspace = i.guildId ?? 'dm';
     const member = i.member;
     const name = (member && 'displayName' in member ? member.displayName : member?.nick) || i.user.globalName || i.user.username;
-    let isModerator = Boolean(i.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
-    if (!isModerator && i.guildId && member) {
-      const chapter = await this.d.services.chapters.resolve({ platform: 'discord', workspace, channel: i.channelId ?? '' });
-      const role = chapter ? await this.d.services.chapters.moderatorRole(chapter, { platform: 'discord', workspace }) : null;
-      const roles = Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
-      // @everyone (the role whose id is the guild's) never makes anyone a moderator.
-      isModerator = role !== null && role !== i.guildId && roles.includes(role);
-    }
-    return { platform: 'discord', workspace, id: i.user.id, name, isModerator };
+    const roles = !member ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+    return { platform: 'discord', workspace, id: i.user.id, name, facts: { admin: Boolean(i.guildId && i.memberPermissions?.has(PermissionFlagsBits.ManageGuild)), roles } };
   }
 }
 

@@ -140,8 +140,8 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     return value;
   }
 
-  /** Who is acting, in which language, and whether they moderate the chapter bound here. */
-  async function identify(client: WebClient, team: string, user: string, fallbackName: string, channel: string): Promise<{ actor: Actor; locale: string; t: Translate }> {
+  /** Who is acting, in which language, and what Slack shows of them (admin or owner; user groups, asked when needed). */
+  async function identify(client: WebClient, team: string, user: string, fallbackName: string): Promise<{ actor: Actor; locale: string; t: Translate }> {
     let info: Awaited<ReturnType<WebClient['users']['info']>>['user'];
     try {
       info = (await remembered(`user ${team} ${user}`, () => client.users.info({ user, include_locale: true }))).user;
@@ -150,15 +150,12 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     }
     const name = info?.profile?.display_name || info?.real_name || info?.name || fallbackName;
     const admin = Boolean(info?.is_admin || info?.is_owner || info?.is_primary_owner);
-    const isModerator = admin || (await inModeratorGroup(client, team, user, channel));
     const locale = normaliseLocale(info?.locale ?? defaultLocale);
-    return { actor: { platform: PLATFORM, workspace: team, id: user, name, isModerator }, locale, t: translator(locale) };
+    const facts = { admin, inGroup: (group: string) => inGroup(client, team, user, group) };
+    return { actor: { platform: PLATFORM, workspace: team, id: user, name, facts }, locale, t: translator(locale) };
   }
 
-  async function inModeratorGroup(client: WebClient, team: string, user: string, channel: string): Promise<boolean> {
-    const chapter = await services.chapters.resolve({ platform: PLATFORM, workspace: team, channel });
-    const group = chapter && (await services.chapters.moderatorGroup(chapter, { platform: PLATFORM, workspace: team }));
-    if (!group) return false;
+  async function inGroup(client: WebClient, team: string, user: string, group: string): Promise<boolean> {
     try {
       const members = await remembered(`group ${team} ${group}`, () => client.usergroups.users.list({ usergroup: group }));
       return (members.users ?? []).includes(user);
@@ -183,7 +180,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     triggerId: string | undefined;
   }): Promise<void> {
     const { client, guard, channel } = input;
-    const { actor, locale, t } = await identify(client, input.team, input.user, input.userName, channel);
+    const { actor, locale, t } = await identify(client, input.team, input.user, input.userName);
     if (input.triggerId && (await openFormIfWanted(client, actor, t, input.invocation, input.resolvers, input.triggerId, { channel, responseUrl: input.responseUrl }))) {
       await guard.ack();
       return;
@@ -305,7 +302,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
       const leaf = meta && registry.get(meta.path);
       if (!meta || !leaf) return;
       const team = body.team?.id ?? body.user.team_id ?? '';
-      const { actor, locale, t } = await identify(client, team, body.user.id, body.user.name, meta.channel);
+      const { actor, locale, t } = await identify(client, team, body.user.id, body.user.name);
       const specs = leaf.action.options ?? {};
       const raw = await withUserNames(client, submittedOptions(specs, view.state.values));
       const errors = fieldErrors(leaf, raw, t, {});

@@ -101,7 +101,6 @@ async function harness(target: TestDatabase) {
     log: captured.log,
     rateLimiter: new RateLimiter(clock),
     rateLimit: { max: 1000, windowSeconds: 60 },
-    isCoach: async () => false,
     onAudit: (record) => services.audit.record(record),
     autoDeferMs: 150,
   });

@@ -44,7 +44,6 @@ test('stopping lets an interaction under way finish and be stored before the cli
     log: captured.log,
     rateLimiter: new RateLimiter(clock),
     rateLimit: { max: 100, windowSeconds: 60 },
-    isCoach: async () => false,
     onAudit: (record) => services.audit.record(record),
     autoDeferMs: 100,
   });

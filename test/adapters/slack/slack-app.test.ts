@@ -26,7 +26,7 @@ let posted: PostedRef | undefined;
 let release: () => void = () => undefined;
 let gate = Promise.resolve();
 const tally = async (services: Services, kind: string, actor: Actor) => {
-  await services.audit.record({ actor, action: `probe ${kind}`, target: null, details: null });
+  await services.audit.record({ actor, chapterId: null, action: `probe ${kind}`, target: null, details: null });
   return services.store.manager.getRepository(AuditEntry).countBy({ action: `probe ${kind}` });
 };
 const probe = defineCommand({
@@ -115,7 +115,6 @@ async function startBot(target: DatabaseTarget, env: Record<string, string> = {}
     log: captured.log,
     rateLimiter: new RateLimiter(clock),
     rateLimit: { max: 1000, windowSeconds: 60 },
-    isCoach: async () => false,
     onAudit: (record) => services.audit.record(record),
   });
   const slack = await startSlack({ registry, dispatcher, services }, config, captured.log, { listen: { port: 0, host: '127.0.0.1' } });
@@ -415,7 +414,7 @@ test('in Socket Mode the same commands arrive over the WebSocket and are answere
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const { db: source, services, config } = await servicesOn(db.target, clock, captured.log, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: fake.apiUrl });
   const registry = new CommandRegistry([help, chapter, probe]);
-  const dispatcher = new Dispatcher({ registry, services, log: captured.log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 }, isCoach: async () => false });
+  const dispatcher = new Dispatcher({ registry, services, log: captured.log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 } });
   const slack = await startSlack({ registry, dispatcher, services }, config, captured.log);
   try {
     assert.equal(slack.port, undefined, 'no HTTP server in Socket Mode');
