@@ -37,7 +37,10 @@ const workshop = defineCommand({
 const audit = defineCommand({
   name: 'audit',
   description: 'cmd.help',
-  subcommands: { show: action({ description: 'cmd.help', permission: 'moderator', execute: run }), purge: action({ description: 'cmd.help', permission: 'moderator', execute: run }) },
+  subcommands: {
+    show: action({ description: 'cmd.help', permission: 'moderator', target: { kind: 'here' }, execute: run }),
+    purge: action({ description: 'cmd.help', permission: 'moderator', target: { kind: 'here' }, execute: run }),
+  },
 });
 
 test('options become Discord option types with limits, choices, autocomplete and formats', () => {

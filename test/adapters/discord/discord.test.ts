@@ -266,7 +266,7 @@ test('a slash command of a form action that has all its options runs at once, wi
 test('a moderator command from a member without Manage Server or the chapter’s role is refused ephemerally', async () => {
   const c = await answer(fake.slash(alice, 'chapter', [{ name: 'create', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'timezone', type: 3, value: 'Europe/Berlin' }] }]));
   assert.equal(body(c).data.flags, 64);
-  assert.match(text(c), /Only moderators of this chapter can run \/chapter create/);
+  assert.match(text(c), /Only the administrators of this server or workspace can run \/chapter create/);
   assert.equal((await services.chapters.list()).length, 0);
 });
 
@@ -283,10 +283,16 @@ test('Manage Server makes a moderator; a role set with /chapter set moderator-ro
   );
   assert.match(text(set), /Members with the role organisers now moderate Berlin here/);
 
-  const withRole = await answer(fake.slash(rolf, 'chapter', [{ name: 'use', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }] }], { roles: [role.id] }));
-  assert.match(text(withRole), /This workspace now belongs to chapter Berlin/);
-  const withoutRole = await answer(fake.slash(alice, 'chapter', [{ name: 'use', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }] }]));
-  assert.match(text(withoutRole), /Only moderators/);
+  const ratio = (n: number) => [{ name: 'set', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'learners-per-coach', type: 4, value: n }] }];
+  const withRole = await answer(fake.slash(rolf, 'chapter', ratio(3), { roles: [role.id] }));
+  assert.match(text(withRole), /Berlin/);
+  assert.equal((await services.chapters.get('Berlin')).learnersPerCoach, 3, 'the role holder moderates Berlin');
+  const withoutRole = await answer(fake.slash(alice, 'chapter', ratio(5)));
+  assert.match(text(withoutRole), /Only the moderators of Berlin can run \/chapter set/);
+  assert.equal((await services.chapters.get('Berlin')).learnersPerCoach, 3, 'unchanged');
+  // Binding a chapter is for the server's administrators, not a chapter's role.
+  const bind = await answer(fake.slash(rolf, 'chapter', [{ name: 'use', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }] }], { roles: [role.id] }));
+  assert.match(text(bind), /Only the administrators of this server or workspace can run \/chapter use/);
 
   const shown = await answer(fake.slash(alice, 'chapter', [{ name: 'show', type: 1, options: [] }]));
   assert.match(text(shown), /announcements: <#\d+>/);

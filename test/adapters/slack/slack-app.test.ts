@@ -178,12 +178,14 @@ test('free words fill the one missing option, as typed on Slack (/probe claim 3)
 });
 
 test('workspace admins moderate; so do members of the chapter’s moderator group, which /chapter show keeps apart from the channels', async () => {
-  assert.match(shown((await slash('/ots-chapter', 'create name:Berlin timezone:Europe/Berlin', 'UMEMBER')).json), /Only moderators/);
+  assert.match(shown((await slash('/ots-chapter', 'create name:Berlin timezone:Europe/Berlin', 'UMEMBER')).json), /Only the administrators of this server or workspace can run \/ots-chapter create/);
   assert.match(shown((await slash('/ots-chapter', 'create name:Berlin timezone:Europe/Berlin', 'UADMIN')).json), /Chapter Berlin created/);
   const set = await slash('/ots-chapter', 'set name:Berlin questions-channel:<#CQUEST|questions> moderator-group:<!subteam^SMODS|@mods>', 'UADMIN');
   assert.match(shown(set.json), /questions → <#CQUEST>, moderator group → SMODS/);
-  assert.match(shown((await slash('/ots-chapter', 'use name:Berlin scope:channel', 'UMOD')).json), /This channel now belongs to chapter Berlin/);
-  assert.match(shown((await slash('/ots-chapter', 'use name:Berlin', 'UMEMBER')).json), /Only moderators/);
+  assert.match(shown((await slash('/ots-chapter', 'set name:Berlin learners-per-coach:3', 'UMOD')).json), /Berlin/);
+  assert.equal((await bot.services.chapters.get('Berlin')).learnersPerCoach, 3, 'a member of the group moderates Berlin');
+  assert.match(shown((await slash('/ots-chapter', 'set name:Berlin learners-per-coach:5', 'UMEMBER')).json), /Only the moderators of Berlin can run \/ots-chapter set/);
+  assert.equal((await bot.services.chapters.get('Berlin')).learnersPerCoach, 3, 'unchanged');
   const show = String((await slash('/ots-chapter', 'show', 'UMEMBER')).json?.text);
   assert.match(show, /\*Channels here\*\nquestions: <#CQUEST>\n/, 'the group is not listed as a channel');
   assert.match(show, /\*Moderator group here\*\nSMODS$/);
