@@ -362,7 +362,8 @@ export class QuestionService {
   }
 
   async list(chapter: Chapter, filter: { topic?: string; status: 'open' | 'answered' | 'all' }): Promise<(Question & QuestionStats)[]> {
-    const statuses: QuestionStatus[] = filter.status === 'open' ? ['open'] : filter.status === 'answered' ? ['pending', 'closed'] : ['open', 'pending', 'closed'];
+    // `open`: every question not closed, those answered and waiting for the asker included.
+    const statuses: QuestionStatus[] = filter.status === 'open' ? ['open', 'pending'] : filter.status === 'answered' ? ['pending', 'closed'] : ['open', 'pending', 'closed'];
     const rows = await this.store.manager.find(Question, {
       where: { chapterId: chapter.id, status: In(statuses), hiddenAt: IsNull(), ...(filter.topic ? { topic: filter.topic.trim().toLowerCase() } : {}) },
       order: { id: 'DESC' },
