@@ -140,15 +140,14 @@ export const chapter = defineCommand({
           const named = Object.keys(rows).length ? await ctx.services.chapters.setChannels(options.name, where, rows) : await ctx.services.chapters.get(options.name);
           return ratio === undefined ? named : ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
         });
-        const summary = [
-          ...Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]),
-          ...(group ? [Object.keys(channels).length ? ', ' : '', `${t('purpose.moderator_group')} → ${group}`] : []),
-        ];
+        // Channels in one sentence; the moderator role and user group each in their own (they are not channels).
+        const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]);
         const details = Object.entries(rows).map(([purpose, id]) => `${purpose}=${id}`);
         ctx.auditTarget(`chapter:${found.name}`, [...details, ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : [])].join(' '));
         return message([
           ...(summary.length ? [p(t('chapter.set.done', { name: found.name }), ...summary, '.')] : []),
           ...(role ? [p(t('chapter.set.moderator_role', { name: found.name, role: role.name ?? role.id }))] : []),
+          ...(group ? [p(t('chapter.set.moderator_group', { name: found.name, group }))] : []),
           ...(ratio !== undefined ? [p(t('chapter.set.ratio', { name: found.name, ratio }))] : []),
         ]);
       },

@@ -1,4 +1,5 @@
 import { action, defineCommand } from '../src/core/command.js';
+import type { Leaf } from '../src/core/registry.js';
 import { bold, code, list, message, p } from '../src/core/reply.js';
 
 export const help = defineCommand({
@@ -19,12 +20,18 @@ export const help = defineCommand({
       }
       if (wanted && leaves.length === 0) throw ctx.fail('help.unknown', 'help.no_command', { command: wanted });
 
-      const role = (permission: string) =>
-        permission === 'moderator' ? ` (${t('help.role.moderator')})` : permission === 'coach' ? ` (${t('help.role.coach')})` : '';
+      // Who may run it, as the policy sees it: the workspace's administrators, a chapter's moderators, coaches.
+      const role = (leaf: Leaf): string => {
+        if (leaf.permission === 'member') return '';
+        const kinds = leaf.targets.map((target) => target.kind);
+        if (kinds.includes('workspace')) return ` (${t('help.role.admin')})`;
+        if (leaf.permission === 'coach') return ` (${t(kinds.includes('workshop') ? 'help.role.coach_of' : 'help.role.coach')})`;
+        return ` (${t(kinds.includes('here') ? 'help.role.moderator_here' : 'help.role.moderator')})`;
+      };
       const lines = leaves.map((leaf) =>
         wanted
-          ? [code(ctx.commands.usage(leaf, t)), ` — ${t(leaf.description)}${role(leaf.permission)}`]
-          : [bold('/' + leaf.path.join(' ')), ` — ${t(leaf.description)}${role(leaf.permission)}`],
+          ? [code(ctx.commands.usage(leaf, t)), ` — ${t(leaf.description)}${role(leaf)}`]
+          : [bold('/' + leaf.path.join(' ')), ` — ${t(leaf.description)}${role(leaf)}`],
       );
       return message([list(...lines), p(t('help.footer'))], { title: t('help.title') });
     },

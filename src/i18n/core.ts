@@ -44,8 +44,11 @@ export const en = {
   'cmd.help.opt.command': 'Show the options of one command',
   'help.title': 'Commands you can run',
   'help.footer': 'Options are written name:value; values with spaces go in quotes. [name:...] is optional.',
-  'help.role.moderator': 'moderators',
+  'help.role.moderator': 'moderators of its chapter',
+  'help.role.moderator_here': 'moderators of the chapter here',
+  'help.role.admin': 'administrators of this server or workspace',
   'help.role.coach': 'coaches',
+  'help.role.coach_of': 'its coaches and its chapter’s moderators',
   'help.no_command': 'There is no command /{command} you can run. Type /help for the list.',
 
   // /chapter
@@ -135,8 +138,11 @@ export const de: Texts<typeof en> = {
   'cmd.help.opt.command': 'Die Optionen eines Befehls zeigen',
   'help.title': 'Befehle, die du ausführen kannst',
   'help.footer': 'Optionen schreibt man name:wert; Werte mit Leerzeichen in Anführungszeichen. [name:...] ist optional.',
-  'help.role.moderator': 'Moderation',
+  'help.role.moderator': 'Moderation seines Chapters',
+  'help.role.moderator_here': 'Moderation des Chapters hier',
+  'help.role.admin': 'Admins dieses Servers oder Workspaces',
   'help.role.coach': 'Coaches',
+  'help.role.coach_of': 'seine Coaches und die Moderation seines Chapters',
   'help.no_command': 'Es gibt keinen Befehl /{command}, den du ausführen kannst. /help zeigt die Liste.',
 
   'cmd.chapter': 'Chapter: die Stadtgruppen, die Workshops veranstalten',

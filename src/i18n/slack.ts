@@ -4,8 +4,8 @@ import type { Texts } from './types.js';
 export const en = {
   'opt.chapter.moderator_group': 'Slack: the user group whose members moderate this chapter here (type @group)',
   'placeholder.moderator_group': '@user-group',
-  'purpose.moderator_group': 'moderator group',
   'chapter.field.moderator_group': 'Moderator group here',
+  'chapter.set.moderator_group': 'Members of the user group {group} now moderate {name} here.',
 
   'slack.manifest.description': 'Anonymous questions, coaches and workshops, partnerships: the {community} community bot',
   'slack.form.submit': 'Send',
@@ -21,8 +21,8 @@ export const en = {
 export const de: Texts<typeof en> = {
   'opt.chapter.moderator_group': 'Slack: die Benutzergruppe, deren Mitglieder dieses Chapter hier moderieren (tippe @gruppe)',
   'placeholder.moderator_group': '@benutzergruppe',
-  'purpose.moderator_group': 'Moderationsgruppe',
   'chapter.field.moderator_group': 'Moderationsgruppe hier',
+  'chapter.set.moderator_group': 'Mitglieder der Benutzergruppe {group} moderieren {name} jetzt hier.',
 
   'slack.manifest.description': 'Anonyme Fragen, Coaches und Workshops, Partnerschaften: der Community-Bot von {community}',
   'slack.form.submit': 'Senden',

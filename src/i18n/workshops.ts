@@ -166,8 +166,8 @@ export const en = {
   'workshop.dm.cancelled': 'Workshop #{id} “{title}” is cancelled. The reason: {reason}',
   'workshop.dm.promoted.coach': 'A coach slot at workshop #{id} is yours now: you came up from the coach waitlist. Thank you for coaching!',
   'workshop.dm.promoted.learner': 'Your seat at workshop #{id} is confirmed: you came up from the waitlist.',
-  'workshop.dm.demoted.coach': 'Workshop #{id} now has fewer coach slots, so you are back on the coach waitlist, at the front.',
-  'workshop.dm.demoted.learner': 'Workshop #{id} now has fewer seats with a coach, so you are back on the waitlist, at the front. You get a message when your seat is confirmed again.',
+  'workshop.dm.demoted.coach': 'Workshop #{id} now has fewer coach slots, so you are back on the coach waitlist, as number {position}.',
+  'workshop.dm.demoted.learner': 'Workshop #{id} now has fewer seats with a coach, so you are back on the waitlist, as number {position}. You get a message when your seat is confirmed again.',
   'workshop.dm.invite_to_coach': 'You have been to {count} workshops: thank you for coming! Would you like to coach one? Every level is welcome; helping others is a great way to learn.',
   'workshop.dm.invite_to_coach.how': 'If you would like to: /coach volunteer topics:"what you know".',
 
@@ -357,8 +357,8 @@ export const de: Texts<typeof en> = {
   'workshop.dm.cancelled': 'Workshop #{id} „{title}“ ist abgesagt. Der Grund: {reason}',
   'workshop.dm.promoted.coach': 'Ein Coach-Platz bei Workshop #{id} ist jetzt deiner: Du bist von der Coach-Warteliste nachgerückt. Danke fürs Coachen!',
   'workshop.dm.promoted.learner': 'Dein Platz bei Workshop #{id} ist bestätigt: Du bist von der Warteliste nachgerückt.',
-  'workshop.dm.demoted.coach': 'Workshop #{id} hat jetzt weniger Coach-Plätze, darum stehst du wieder auf der Coach-Warteliste, ganz vorn.',
-  'workshop.dm.demoted.learner': 'Workshop #{id} hat jetzt weniger Plätze mit Coach, darum stehst du wieder auf der Warteliste, ganz vorn. Du bekommst eine Nachricht, wenn dein Platz wieder bestätigt ist.',
+  'workshop.dm.demoted.coach': 'Workshop #{id} hat jetzt weniger Coach-Plätze, darum stehst du wieder auf der Coach-Warteliste, als Nummer {position}.',
+  'workshop.dm.demoted.learner': 'Workshop #{id} hat jetzt weniger Plätze mit Coach, darum stehst du wieder auf der Warteliste, als Nummer {position}. Du bekommst eine Nachricht, wenn dein Platz wieder bestätigt ist.',
   'workshop.dm.invite_to_coach': 'Du warst bei {count} Workshops: Danke, dass du dabei bist! Möchtest du mal einen coachen? Jedes Niveau ist willkommen; anderen zu helfen ist eine tolle Art zu lernen.',
   'workshop.dm.invite_to_coach.how': 'Wenn du magst: /coach volunteer topics:"was du kannst".',
 

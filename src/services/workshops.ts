@@ -44,6 +44,7 @@ export interface WorkshopInput {
 
 /** A change of someone's place, to tell them: promoted from a waitlist, or moved back onto it. */
 interface Move {
+  readonly signupId: number;
   readonly memberId: number;
   readonly role: SignupRole;
   readonly to: SignupState;
@@ -354,7 +355,7 @@ export class WorkshopService {
       if (moved.affected !== 1) return false;
       const to: SignupState = direction === 'up' ? 'confirmed' : 'waiting';
       await em.update(WorkshopSignup, { id: next.id }, { state: to });
-      moves.push({ memberId: next.memberId, role, to });
+      moves.push({ signupId: next.id, memberId: next.memberId, role, to });
       return true;
     };
     while (await step('coach', 'down', `${q('coachesClaimed')} > ${q('coachSlots')}`));
@@ -383,7 +384,10 @@ export class WorkshopService {
       const member = members.find((m) => m.id === move.memberId);
       if (!member) continue;
       const key: MessageKey = move.to === 'confirmed' ? `workshop.dm.promoted.${move.role}` : `workshop.dm.demoted.${move.role}`;
-      await this.dms.send(member, (t) => ({ body: [p(t(key, { id: workshop.id, title: workshop.title })), p(...workshopWhen(workshop, t))] }));
+      // Several members moved back at once are each told their own place on the waitlist.
+      const signup = move.to === 'waiting' ? await this.store.manager.findOneBy(WorkshopSignup, { id: move.signupId }) : null;
+      const position = signup?.state === 'waiting' ? await this.position(this.store.manager, signup) : 1;
+      await this.dms.send(member, (t) => ({ body: [p(t(key, { id: workshop.id, title: workshop.title, position })), p(...workshopWhen(workshop, t))] }));
     }
   }
 

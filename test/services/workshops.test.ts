@@ -338,3 +338,26 @@ test('coaches volunteer, pause, resume, retire (giving up their slots) and volun
       await db.destroy();
     }
   }));
+
+test('learners moved back to the waitlist at once are each told their own place on it', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const clock = new ManualClock(NOW);
+    const { db, services } = await servicesOn(target, clock);
+    const posts = recordPosts(clock, services);
+    try {
+      const { workshop } = await setUp(services, { learners: 8 });
+      for (const c of await coaches(services, 2)) await services.workshops.claim(c, workshop.id);
+      for (let i = 1; i <= 9; i++) await services.workshops.join(who(`l${i}`), workshop.id);
+      assert.deepEqual((await state(services, workshop.id)).learnerWait, ['l9']);
+      posts.length = 0;
+      await services.workshops.edit(workshop.id, { learners: 5 });
+      const s = await state(services, workshop.id);
+      assert.deepEqual(s.learnerWait, ['l6', 'l7', 'l8', 'l9'], 'the last confirmed go back, ahead of who was waiting');
+      const told = (name: string) => posts.filter((d) => d.startsWith(`→${name}:`)).join('\n');
+      assert.match(told('l6'), /back on the waitlist, as number 1\./);
+      assert.match(told('l7'), /back on the waitlist, as number 2\./);
+      assert.match(told('l8'), /back on the waitlist, as number 3\./);
+    } finally {
+      await db.destroy();
+    }
+  }));
