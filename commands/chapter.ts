@@ -1,8 +1,9 @@
 import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../entities/ChapterChannel.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import { safeError, UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
-import { bold, channelLink, type Inline, list, message, p, time } from '../src/core/reply.js';
+import type { Chapter } from '../entities/Chapter.js';
+import { bold, channelLink, fill, type Inline, list, message, p, SLOT, time } from '../src/core/reply.js';
 import { ChapterError } from '../src/services/chapters.js';
 
 const name = option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' });
@@ -28,6 +29,26 @@ export async function chapterErrors<T>(ctx: CommandContext<unknown>, work: () =>
 
 const setExample = '/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation';
 
+/** `discord:1234`, `slack:T01`, `console:hamburg`, as /chapter show lists places. */
+function parsePlace(text: string): { platform: string; workspace: string } | null {
+  const m = /^(discord|slack|console):([A-Za-z0-9_-]{1,64})$/.exec(text.trim());
+  return m ? { platform: m[1]!, workspace: m[2]! } : null;
+}
+
+/** Tells the chapter's moderators in every other place where it is bound, in their moderation channel. */
+async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, text: string): Promise<void> {
+  const { services, actor } = ctx;
+  for (const place of await services.chapters.places(chapter)) {
+    if (place.platform === actor.platform && place.workspace === actor.workspace) continue;
+    const moderation = (await services.chapters.channels(chapter, place)).moderation;
+    const outbox = services.notifier.outbox(place.platform, place.workspace);
+    if (!moderation || !outbox) continue;
+    await outbox
+      .post(message(text, { visibility: { kind: 'channel', channel: moderation } }))
+      .catch((err: unknown) => ctx.log.warn({ err: safeError(err).type, platform: place.platform }, 'could not tell the chapter’s moderators of a new link'));
+  }
+}
+
 export const chapter = defineCommand({
   name: 'chapter',
   description: 'cmd.chapter',
@@ -50,13 +71,14 @@ export const chapter = defineCommand({
             name: ctx.options.name,
             timeZone: ctx.options.timezone,
             city: ctx.options.city,
-            bindTo: { platform: actor.platform, workspace: actor.workspace },
+            // Bound from the start: to this workspace if it is free, otherwise to this channel.
+            bindTo: { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel },
           }),
         );
-        ctx.auditTarget(`chapter:${chapter.name}`, `time zone ${chapter.timeZone}${bound ? ', bound to this workspace' : ''}`, chapter.id);
+        ctx.auditTarget(`chapter:${chapter.name}`, `time zone ${chapter.timeZone}, bound to this ${bound}`, chapter.id);
         return message([
           p(t('chapter.created', { name: chapter.name, timeZone: chapter.timeZone })),
-          ...(bound ? [p(t('chapter.created_bound'))] : []),
+          p(t(bound === 'channel' ? 'chapter.created_channel' : 'chapter.created_bound', { name: chapter.name })),
           p(t('chapter.next_steps', { example: setExample.replace('Berlin', chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name) })),
         ]);
       },
@@ -86,10 +108,11 @@ export const chapter = defineCommand({
         const { t, actor } = ctx;
         const found = ctx.options.name ? await chapterErrors(ctx, () => ctx.services.chapters.get(ctx.options.name!)) : await ctx.chapter();
         const place = { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel };
-        const [binding, channels, moderatorGroup] = await Promise.all([
+        const [binding, channels, moderatorGroup, places] = await Promise.all([
           ctx.services.chapters.bindingKind(found, place),
           ctx.services.chapters.channels(found, place),
           ctx.services.chapters.moderatorGroup(found, place),
+          ctx.services.chapters.places(found),
         ]);
         const set = CHANNEL_PURPOSES.filter((purpose) => channels[purpose]);
         return message([], {
@@ -104,6 +127,7 @@ export const chapter = defineCommand({
               value: set.length ? set.flatMap((purpose, i) => [i ? ', ' : '', `${t(`purpose.${purpose}`)}: `, channelLink(channels[purpose]!)]) : [t('chapter.channels.none')],
             },
             ...(moderatorGroup ? [{ name: t('chapter.field.moderator_group'), value: [moderatorGroup] }] : []),
+            ...(places.length ? [{ name: t('chapter.field.places'), value: [places.map((b) => `${b.platform}:${b.workspace}`).join(', ')] }] : []),
           ],
         });
       },
@@ -156,19 +180,66 @@ export const chapter = defineCommand({
     use: action({
       description: 'cmd.chapter.use',
       permission: 'moderator',
+      // The workspace's administrators bind their own workspace; the chapter consents with a link
+      // code, unless it is bound in this workspace already (ChapterService.bind).
       target: { kind: 'workspace' },
       options: {
         name,
+        code: option.string({ description: 'opt.chapter.code', minLength: 8, maxLength: 12, placeholder: 'placeholder.link_code' }),
         scope: option.choice({ description: 'opt.chapter.scope', choices: ['workspace', 'channel'] }),
       },
       async execute(ctx) {
-        const { t, actor } = ctx;
+        const { t, actor, services } = ctx;
         const scope = ctx.options.scope ?? 'workspace';
-        const found = await chapterErrors(ctx, () =>
-          ctx.services.chapters.bind(ctx.options.name, { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' }),
+        const { chapter: found, linked } = await chapterErrors(ctx, () =>
+          services.chapters.bind(ctx.options.name, { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' }, { code: ctx.options.code, member: actor }),
         );
-        ctx.auditTarget(`chapter:${found.name}`, scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace', found.id);
-        return message(t(scope === 'channel' ? 'chapter.use.done.channel' : 'chapter.use.done.workspace', { name: found.name }));
+        ctx.auditTarget(`chapter:${found.name}`, `${scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace'}${linked ? ' with a link code' : ''}`, found.id);
+        if (linked) await tellModerators(ctx, found, t('chapter.link.notice', { name: found.name, place: `${actor.platform}:${actor.workspace}`, actor: actor.name }));
+        return message([
+          p(t(scope === 'channel' ? 'chapter.use.done.channel' : 'chapter.use.done.workspace', { name: found.name })),
+          ...(linked ? [p(t('chapter.use.linked'))] : []),
+        ]);
+      },
+    }),
+
+    link: action({
+      description: 'cmd.chapter.link',
+      permission: 'moderator',
+      // Only the chapter's moderators, where it is bound, can let another workspace in.
+      target: { kind: 'chapter', option: 'name' },
+      options: { name },
+      // A moderator's action, in the audit log; the code itself is never written anywhere but the answer.
+      async execute(ctx) {
+        const { t, services } = ctx;
+        const found = await services.chapters.byId(ctx.access.chapterId!);
+        const { code, expiresAt } = await services.chapters.makeLinkCode(found, ctx.actor.name);
+        ctx.auditTarget(`chapter:${found.name}`, 'link code made');
+        // An answer only the moderator sees (answers are ephemeral unless a command says otherwise).
+        return message([p(...fill(t('chapter.link.done', { name: found.name, code, until: SLOT }), time(expiresAt, 'full', found.timeZone)))]);
+      },
+    }),
+
+    unlink: action({
+      description: 'cmd.chapter.unlink',
+      permission: 'moderator',
+      // The chapter's moderators where they act: a workspace's administrators for their own, and any place for the chapter's moderators.
+      target: { kind: 'chapter', option: 'name' },
+      options: {
+        name,
+        place: option.string({ description: 'opt.chapter.place', maxLength: 90, placeholder: 'placeholder.place' }),
+      },
+      async execute(ctx) {
+        const { t, actor, services } = ctx;
+        const found = await services.chapters.byId(ctx.access.chapterId!);
+        const where = ctx.options.place ? parsePlace(ctx.options.place) : { platform: actor.platform, workspace: actor.workspace };
+        if (!where) throw ctx.fail('chapter.unlink.bad_place', 'chapter.unlink.bad_place');
+        const place = `${where.platform}:${where.workspace}`;
+        const count = await services.chapters.unbind(found, where);
+        if (!count) throw ctx.fail('chapter.unlink.not_bound', 'chapter.unlink.not_bound', { name: found.name, place });
+        ctx.auditTarget(`chapter:${found.name}`, `unbound ${place}`);
+        const left = await services.chapters.places(found);
+        return message([p(t('chapter.unlink.done', { name: found.name, place, count })), ...(left.length ? [] : [p(t('chapter.unlink.last', { name: found.name }))])]);
       },
     }),
   },

@@ -3,6 +3,7 @@ import { AuditEntry } from './AuditEntry.js';
 import { Chapter } from './Chapter.js';
 import { ChapterBinding } from './ChapterBinding.js';
 import { ChapterChannel } from './ChapterChannel.js';
+import { ChapterLinkAttempt, ChapterLinkCode } from './ChapterLink.js';
 import { Coach } from './Coach.js';
 import { CoachInvitation } from './CoachInvitation.js';
 import { Disclaimer } from './Disclaimer.js';
@@ -21,6 +22,8 @@ export {
   Chapter,
   ChapterBinding,
   ChapterChannel,
+  ChapterLinkAttempt,
+  ChapterLinkCode,
   Coach,
   CoachInvitation,
   Disclaimer,
@@ -46,6 +49,8 @@ export const entities = [
   Chapter,
   ChapterBinding,
   ChapterChannel,
+  ChapterLinkCode,
+  ChapterLinkAttempt,
   AuditEntry,
   Question,
   QuestionMeToo,

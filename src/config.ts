@@ -35,6 +35,10 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 86_400),
   DATA_DIR: z.string().min(1).default('data'),
   CONSOLE_MODERATORS: z.string().default('moderator'),
+  ALLOWED_WORKSPACES: z
+    .string()
+    .regex(/^[\sA-Za-z0-9_,-]*$/, { message: 'must be a comma list of Discord guild ids and Slack team ids, like 123456789012345678,T01ABCDEF' })
+    .default(''),
   // Workshops
   LEARNERS_PER_COACH: int(4, 1, 50),
   INVITE_TO_COACH_AFTER: int(3, 1, 1000),
@@ -92,6 +96,8 @@ export interface Config {
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
   readonly dataDir: string;
   readonly consoleModerators: readonly string[];
+  /** Discord guild ids and Slack team ids the bot serves; empty: any. The console is always served. */
+  readonly allowedWorkspaces: readonly string[];
   /** Workshops: the default ratio (a chapter may set its own), the invitation threshold, how often reminders are checked. */
   readonly workshops: { readonly learnersPerCoach: number; readonly inviteToCoachAfter: number; readonly reminderIntervalSeconds: number };
   readonly database: DatabaseTarget;
@@ -161,6 +167,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rateLimit: { max: c.RATE_LIMIT_MAX, windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS },
     dataDir: c.DATA_DIR,
     consoleModerators: c.CONSOLE_MODERATORS.split(',').map((s) => s.trim().replace(/^@/, '')).filter(Boolean),
+    allowedWorkspaces: c.ALLOWED_WORKSPACES.split(',').map((s) => s.trim()).filter(Boolean),
     workshops: { learnersPerCoach: c.LEARNERS_PER_COACH, inviteToCoachAfter: c.INVITE_TO_COACH_AFTER, reminderIntervalSeconds: c.REMINDER_INTERVAL_SECONDS },
     database: database.kind === 'postgres' ? { ...database, poolSize: c.DATABASE_POOL_SIZE, statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS } : database,
     migrateOnStart: c.DB_MIGRATE_ON_START,

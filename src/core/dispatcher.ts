@@ -87,6 +87,11 @@ export class Dispatcher {
     // What must never reach the log, even inside an error's message: the member's id and name
     // and everything they typed (an anonymous question, a report's reason).
     const sensitive = [interaction.actor.id, interaction.actor.name];
+    // A server or workspace the operator did not list (ALLOWED_WORKSPACES): one line, nothing else.
+    if (!this.deps.services.policy.serves(interaction.actor.platform, interaction.actor.workspace)) {
+      await this.answerSafely(state, message(t('error.not_served')), '?');
+      return 'user-error';
+    }
     try {
       const { leaf, raw } = resolveInvocation(this.deps.registry, interaction.invocation, t);
       command = leaf.path.join(' ');

@@ -1,9 +1,14 @@
+import { createHash, randomInt } from 'node:crypto';
+import { IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { Chapter } from '../../entities/Chapter.js';
 import { ChapterBinding } from '../../entities/ChapterBinding.js';
+import { ChapterLinkAttempt, ChapterLinkCode } from '../../entities/ChapterLink.js';
 import { CHANNEL_PURPOSES, type ChannelPurpose, ChapterChannel, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../../entities/ChapterChannel.js';
 import type { Clock } from '../core/clock.js';
+import { DomainError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
+import { type Identity, scopedPseudonym } from './anonymity.js';
 
 /** A place on a platform: a workspace, and the channel inside it where something happened. */
 export interface Place {
@@ -40,18 +45,47 @@ export function canonicalTimeZone(zone: string): string | null {
 
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N} .'-]*$/u;
 
+/** Crockford's base32: 32 symbols, none to mistake for another (O is read as 0, I and L as 1). */
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** 8 symbols of 32: 40 random bits. */
+const CODE_LENGTH = 8;
+const CODE_HOURS = 24;
+/** Wrong codes a member may type in an hour; the next is refused whatever it is. */
+export const LINK_ATTEMPTS_PER_HOUR = 5;
+const HOUR = 3_600_000;
+
+/** A code as typed (`abcd-efgh`, `ABCDEFGH`, with O for 0): its canonical form, or null. */
+export function canonicalLinkCode(typed: string): string | null {
+  const code = typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return code.length === CODE_LENGTH && [...code].every((c) => CODE_ALPHABET.includes(c)) ? code : null;
+}
+
+const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
+
+/** Where a chapter is bound, by platform and workspace (its channel bindings folded into the workspace's). */
+export interface BoundPlace {
+  readonly platform: string;
+  readonly workspace: string;
+  /** Channels bound to the chapter there; empty when the whole workspace is. */
+  readonly channels: readonly string[];
+}
+
 export class ChapterService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** The key of the members' keys in `chapter_link_attempt` (never their ids). */
+    private readonly secret: string,
   ) {}
 
   /**
    * Creates a chapter. The unique key on the folded name decides between two moderators
-   * creating the same chapter at once. With `bindTo`, the chapter is also bound to that
-   * workspace if nothing is bound there yet (so a new install works after one command).
+   * creating the same chapter at once. With `bindTo`, the chapter is bound where it is created
+   * from the start: to the workspace if nothing is bound there yet, otherwise to the channel
+   * (`bindTo.channel`), so no chapter is left for anyone to claim. A channel already bound to
+   * another chapter is refused.
    */
-  async create(input: { name: string; timeZone: string; city?: string; bindTo?: Omit<Place, 'channel'> }): Promise<{ chapter: Chapter; bound: boolean }> {
+  async create(input: { name: string; timeZone: string; city?: string; bindTo?: Omit<Place, 'channel'> & { channel?: string } }): Promise<{ chapter: Chapter; bound: 'workspace' | 'channel' | null }> {
     const name = input.name.trim().replace(/\s+/g, ' ');
     if (!NAME.test(name)) throw new ChapterError('bad_name', name);
     const timeZone = canonicalTimeZone(input.timeZone);
@@ -61,20 +95,27 @@ export class ChapterService {
         const chapter = await em.save(
           em.create(Chapter, { name, nameKey: name.toLowerCase(), city: input.city?.trim() || null, timeZone, createdAt: this.clock.now() }),
         );
-        let bound = false;
+        let bound: 'workspace' | 'channel' | null = null;
         if (input.bindTo) {
-          const existing = await em.findOneBy(ChapterBinding, { ...input.bindTo, channel: '' });
-          if (!existing) {
-            await em.insert(ChapterBinding, { chapterId: chapter.id, ...input.bindTo, channel: '' });
-            bound = true;
-          }
+          const { platform, workspace, channel = '' } = input.bindTo;
+          if (!(await em.findOneBy(ChapterBinding, { platform, workspace, channel: '' }))) bound = 'workspace';
+          else if (channel && !(await em.findOneBy(ChapterBinding, { platform, workspace, channel }))) bound = 'channel';
+          else throw new DomainError('chapter.create.place_taken', { name });
+          await em.insert(ChapterBinding, { chapterId: chapter.id, platform, workspace, channel: bound === 'channel' ? channel : '' });
         }
         return { chapter, bound };
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ChapterError('duplicate', name);
+      if (isUniqueViolation(err)) throw await this.taken(name);
       throw err;
     }
+  }
+
+  /** The refusal of a name already taken: where that chapter lives, and how to join it. */
+  private async taken(name: string): Promise<DomainError> {
+    const existing = await this.store.manager.getRepository(Chapter).findOneBy({ nameKey: name.toLowerCase() });
+    const platforms = existing ? await this.platforms(existing, true) : [];
+    return new DomainError(platforms.length ? 'chapter.duplicate.where' : 'chapter.duplicate', { name: existing?.name ?? name, where: platforms.join(', ') });
   }
 
   list(): Promise<Chapter[]> {
@@ -104,11 +145,77 @@ export class ChapterService {
     return best?.chapter ?? null;
   }
 
-  /** Binds a workspace (`channel` empty) or one channel to a chapter, replacing what was bound there. */
-  async bind(name: string, place: Place): Promise<Chapter> {
+  /**
+   * Binds a workspace (`channel` empty) or one channel to a chapter, replacing what was bound
+   * there. A chapter already bound somewhere in this workspace needs no code (its moderators
+   * trust this workspace already). Anywhere else the chapter must consent: a one-time code
+   * made by its moderators (`/chapter link`), or for a chapter bound nowhere, by an operator.
+   * Wrong codes are counted per member; the sixth within an hour is refused unread.
+   */
+  async bind(name: string, place: Place, consent: { code?: string; member: Identity }): Promise<{ chapter: Chapter; linked: boolean }> {
     const chapter = await this.get(name);
-    await this.store.transaction((em) => em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] }));
-    return chapter;
+    const repo = this.store.manager.getRepository(ChapterBinding);
+    const boundHere = await repo.exists({ where: { chapterId: chapter.id, platform: place.platform, workspace: place.workspace } });
+    if (boundHere) {
+      await this.store.transaction((em) => em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] }));
+      return { chapter, linked: false };
+    }
+    const where = (await this.platforms(chapter, true)).join(', ');
+    if (consent.code === undefined) throw new DomainError(where ? 'chapter.use.needs_code' : 'chapter.use.needs_operator_code', { name: chapter.name, where });
+    const memberKey = scopedPseudonym(this.secret, 'chapter-link', consent.member);
+    const now = this.clock.now();
+    const recent = await this.store.manager.count(ChapterLinkAttempt, { where: { memberKey, at: MoreThan(new Date(now.getTime() - HOUR)) } });
+    if (recent >= LINK_ATTEMPTS_PER_HOUR) throw new DomainError('chapter.use.too_many_codes', { max: LINK_ATTEMPTS_PER_HOUR });
+    const code = canonicalLinkCode(consent.code);
+    const used = code
+      ? await this.store.transaction(async (em) => {
+          // The conditional update takes the code once, also between two processes.
+          const taken = await em.update(ChapterLinkCode, { chapterId: chapter.id, codeHash: hashCode(code), usedAt: IsNull(), expiresAt: MoreThan(now) }, { usedAt: now });
+          if (taken.affected !== 1) return false;
+          await em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] });
+          return true;
+        })
+      : false;
+    if (!used) {
+      await this.store.transaction((em) => em.insert(ChapterLinkAttempt, { memberKey, at: now }));
+      throw new DomainError('chapter.use.wrong_code', { name: chapter.name, left: Math.max(0, LINK_ATTEMPTS_PER_HOUR - recent - 1) });
+    }
+    return { chapter, linked: true };
+  }
+
+  /**
+   * A one-time code for another server or workspace to join the chapter, valid for 24 hours.
+   * Returned once, shown only to whoever asked; only its hash is stored.
+   */
+  async makeLinkCode(chapter: Chapter, createdBy: string): Promise<{ code: string; expiresAt: Date }> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + CODE_HOURS * HOUR);
+    const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+    await this.store.transaction(async (em) => {
+      // Old attempts are of no use after an hour: each new code sweeps them.
+      await em.delete(ChapterLinkAttempt, { at: LessThanOrEqual(new Date(now.getTime() - HOUR)) });
+      await em.insert(ChapterLinkCode, { chapterId: chapter.id, codeHash: hashCode(code), createdBy: createdBy.slice(0, 100), createdAt: now, expiresAt, usedAt: null });
+    });
+    return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt };
+  }
+
+  /** Removes the chapter's bindings in one workspace (the workspace's and its channels'). */
+  async unbind(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<number> {
+    return this.store.transaction(async (em) => (await em.delete(ChapterBinding, { chapterId: chapter.id, platform: where.platform, workspace: where.workspace })).affected ?? 0);
+  }
+
+  /** Where the chapter is bound: each workspace once, with the channels bound there (none: the whole workspace). */
+  async places(chapter: Chapter): Promise<BoundPlace[]> {
+    const rows = await this.store.manager.getRepository(ChapterBinding).find({ where: { chapterId: chapter.id }, order: { platform: 'ASC', workspace: 'ASC', channel: 'ASC' } });
+    const out = new Map<string, { platform: string; workspace: string; channels: string[] }>();
+    for (const r of rows) {
+      const key = `${r.platform}\u0000${r.workspace}`;
+      const place = out.get(key) ?? { platform: r.platform, workspace: r.workspace, channels: [] };
+      if (r.channel) place.channels.push(r.channel);
+      else place.channels.length = 0;
+      out.set(key, place);
+    }
+    return [...out.values()];
   }
 
   /** Where this place's binding comes from, if any: the channel's own or the workspace's. */
@@ -155,14 +262,14 @@ export class ChapterService {
     return row?.channelId;
   }
 
-  /** The platforms where the chapter is bound somewhere (`discord`, `slack`; not the console), for the public page. */
-  async platforms(chapter: Chapter): Promise<string[]> {
+  /** The platforms where the chapter is bound somewhere (`discord`, `slack`; the console only with `console`), for the public page and refusals. */
+  async platforms(chapter: Chapter, console = false): Promise<string[]> {
     const rows: { platform: string }[] = await this.store.manager
       .getRepository(ChapterBinding)
       .createQueryBuilder('b')
       .select('DISTINCT b.platform', 'platform')
       .where('b.chapterId = :id', { id: chapter.id })
       .getRawMany();
-    return rows.map((r) => r.platform).filter((p) => p !== 'console').sort();
+    return rows.map((r) => r.platform).filter((p) => console || p !== 'console').sort();
   }
 }

@@ -51,7 +51,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const store = new Store(base.db);
   const notifier = new Notifier();
   const { anonymity } = base.config;
-  const chapters = new ChapterService(store, base.clock);
+  const chapters = new ChapterService(store, base.clock, base.anonSecret);
   const members = new MemberService(store, base.clock);
   const dms = new DirectMessages(notifier, base.config, base.log);
   const materials = new MaterialService(store, base.clock, members);
@@ -59,7 +59,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
   const coaches = new CoachService(store, base.clock, members, workshops);
   // Active coaches only: paused and retired ones pass no coach check.
-  const policy = new Policy(store, { isCoach: (actor) => coaches.isActive(actor), isCoachOf: (actor, id) => workshops.isCoachOf(actor, id) });
+  const policy = new Policy(store, { isCoach: (actor) => coaches.isActive(actor), isCoachOf: (actor, id) => workshops.isCoachOf(actor, id) }, base.config.allowedWorkspaces);
   return {
     ...base,
     store,

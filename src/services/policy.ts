@@ -49,7 +49,13 @@ export class Policy {
   constructor(
     private readonly store: Store,
     private readonly coaches: CoachFacts,
+    private readonly allowed: readonly string[] = [],
   ) {}
+
+  /** Whether the bot serves this workspace (ALLOWED_WORKSPACES; the console always). */
+  serves(platform: string, workspace: string): boolean {
+    return platform === 'console' || !this.allowed.length || this.allowed.includes(workspace);
+  }
 
   /** Whether the actor moderates the chapter where they act. */
   async moderates(actor: Actor, chapterId: number): Promise<boolean> {

@@ -41,10 +41,10 @@ test('npm start runs the console: a scripted session prints the expected blocks 
 
       assert.equal(b[1]!.header, '[ephemeral → moderator]');
       assert.match(b[1]!.text, /^Chapter Berlin created, time zone Europe\/Berlin\.\nIt is now this workspace’s chapter/);
-      assert.match(b[2]!.text, /A chapter named berlin already exists/);
+      assert.match(b[2]!.text, /A chapter named Berlin already exists \(console\)\. Names are shared/);
       assert.match(b[3]!.text, /“CET” is not an IANA time zone/);
       assert.equal(b[4]!.text, 'Channels of Berlin here: questions → #questions, moderation → #moderation.');
-      assert.match(b[5]!.text, /^\*\*Berlin\*\*\nCity: Berlin\nTime zone: Europe\/Berlin\nLocal time now: \w{3}, \d+ \w{3} \d{4}, \d\d:\d\d CES?T\nBound here: this workspace\nChannels here: questions: #questions, moderation: #moderation$/);
+      assert.match(b[5]!.text, /^\*\*Berlin\*\*\nCity: Berlin\nTime zone: Europe\/Berlin\nLocal time now: \w{3}, \d+ \w{3} \d{4}, \d\d:\d\d CES?T\nBound here: this workspace\nChannels here: questions: #questions, moderation: #moderation\nBound in: console:console$/);
 
       assert.equal(b[6]!.header, '[ephemeral → alice]');
       assert.equal(b[6]!.text, '**Chapters**\n- **Berlin** — Europe/Berlin (bound here)');

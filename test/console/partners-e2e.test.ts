@@ -13,8 +13,8 @@ import { npmStart } from './npm-start.js';
 // Hamburg, not Berlin, where the event is.
 const SCRIPT = `
 @moderator /chapter create name:Berlin timezone:Europe/Berlin
-/chapter create name:Hamburg timezone:Europe/Berlin
-/chapter set name:Berlin announcements-channel:#announcements disclaimers-channel:#disclaimers
+@hanna@hamburg /chapter create name:Hamburg timezone:Europe/Berlin
+@moderator /chapter set name:Berlin announcements-channel:#announcements disclaimers-channel:#disclaimers
 
 @alice /partner propose partner:"Code Club" event:"Python Day with Open Tech School" chapter:Berlin date:2027-03-14 contributions:coaches,materials co-organised:true url:https://opentechschool.org/berlin
 /partner confirm id:1 requirement:free-promotion

@@ -49,7 +49,7 @@ test('the usage line marks optional options and shows placeholders', () => {
   const registry = new CommandRegistry(commands);
   const t = translator('en');
   assert.equal(registry.usage(registry.get(['chapter', 'create'])!, t), '/chapter create name:<name> timezone:<IANA zone> [city:<city>]');
-  assert.equal(registry.usage(registry.get(['chapter', 'use'])!, t), '/chapter use name:<name> [scope:<workspace|channel>]');
+  assert.equal(registry.usage(registry.get(['chapter', 'use'])!, t), '/chapter use name:<name> [code:<XXXX-XXXX>] [scope:<workspace|channel>]');
 });
 
 test('groups of subcommands resolve by three words, and say what they hold', () => {

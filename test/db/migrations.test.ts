@@ -12,6 +12,8 @@ const TABLES = [
   'chapter',
   'chapter_binding',
   'chapter_channel',
+  'chapter_link_attempt',
+  'chapter_link_code',
   'coach',
   'coach_invitation',
   'disclaimer',

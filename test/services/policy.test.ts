@@ -66,7 +66,8 @@ test('an audit entry is filed under the chapter of what was touched, so its mode
     try {
       await c.run(...TWO_CHAPTERS);
       // Berlin is bound in a second workspace too; its administrator there moderates Berlin.
-      assert.match(await c.run('@hanna@second /chapter use name:Berlin'), /now belongs to chapter Berlin/);
+      const code = /Link code for Berlin: (\S+)\./.exec(await c.run('@mona /chapter link name:Berlin'))![1];
+      assert.match(await c.run(`@hanna@second /chapter use name:Berlin code:${code}`), /now belongs to chapter Berlin/);
       await c.run('@ada /ask text:"How do I start with Python?"');
       assert.match(await c.run('@hanna@second /mod hide id:1 reason:"Off topic here"'), /hidden/i);
       const entry = await c.app.db.getRepository(AuditEntry).findOneByOrFail({ action: 'mod hide' });

@@ -248,6 +248,12 @@ class InteractionHandler {
 
   async handle(i: DiscordInteraction): Promise<void> {
     try {
+      // A server the operator did not list (ALLOWED_WORKSPACES): one line, and nothing else.
+      if (i.guildId && !this.d.services.policy.serves('discord', i.guildId)) {
+        if (i.isAutocomplete()) await i.respond([]);
+        else if (i.isRepliable()) await i.reply({ content: translator(i.locale)('error.not_served'), flags: MessageFlags.Ephemeral });
+        return;
+      }
       if (i.isAutocomplete()) return await this.complete(i);
       if (!i.isRepliable()) return;
       if (!i.inGuild()) {

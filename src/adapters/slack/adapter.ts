@@ -180,8 +180,13 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     triggerId: string | undefined;
   }): Promise<void> {
     const { client, guard, channel } = input;
-    const { actor, locale, t } = await identify(client, input.team, input.user, input.userName);
-    if (input.triggerId && (await openFormIfWanted(client, actor, t, input.invocation, input.resolvers, input.triggerId, { channel, responseUrl: input.responseUrl }))) {
+    // A workspace the operator did not list (ALLOWED_WORKSPACES): no call to Slack about the
+    // member, no form; the dispatcher answers one line.
+    const served = services.policy.serves(PLATFORM, input.team);
+    const { actor, locale, t } = served
+      ? await identify(client, input.team, input.user, input.userName)
+      : { actor: { platform: PLATFORM, workspace: input.team, id: input.user, name: input.userName, facts: { admin: false } }, locale: defaultLocale, t: translator(defaultLocale) };
+    if (served && input.triggerId && (await openFormIfWanted(client, actor, t, input.invocation, input.resolvers, input.triggerId, { channel, responseUrl: input.responseUrl }))) {
       await guard.ack();
       return;
     }

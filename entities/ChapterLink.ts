@@ -1,0 +1,56 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Chapter } from './Chapter.js';
+import { InstantColumn } from './columns.js';
+
+/**
+ * A one-time code with which another server or workspace joins a chapter: made by a moderator
+ * of the chapter where it is bound (`/chapter link`), or by an operator for a chapter bound
+ * nowhere (`npm run chapter:code`). Only a hash of the code is kept.
+ */
+@Entity('chapter_link_code')
+export class ChapterLinkCode {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  chapterId!: number;
+
+  @ManyToOne(() => Chapter, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'chapterId' })
+  chapter?: Relation<Chapter>;
+
+  /** SHA-256 of the code as shown, hex. */
+  @Column({ type: 'varchar', length: 64, unique: true })
+  codeHash!: string;
+
+  /** Who made it, by name (moderators act openly), or `operator`. */
+  @Column({ type: 'varchar', length: 100 })
+  createdBy!: string;
+
+  @InstantColumn()
+  createdAt!: Date;
+
+  @InstantColumn()
+  expiresAt!: Date;
+
+  /** Set once, by the conditional update that uses it. */
+  @InstantColumn({ nullable: true })
+  usedAt!: Date | null;
+}
+
+/**
+ * A wrong link code typed by a member, counted to refuse the sixth within an hour. The member is
+ * kept as a keyed hash (like the pseudonyms), and rows older than an hour are of no use.
+ */
+@Entity('chapter_link_attempt')
+@Index('ix_link_attempt_member', ['memberKey', 'at'])
+export class ChapterLinkAttempt {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  memberKey!: string;
+
+  @InstantColumn()
+  at!: Date;
+}
