@@ -83,6 +83,11 @@ test('in two guilds at once: both arrive on the one client, /help is answered in
       // The channel the client looked up is guild B's, as Discord answered it.
       assert.equal(b.adapter.client.channels.cache.get(questionsB)?.isDMBased(), false);
       assert.equal((b.adapter.client.channels.cache.get(questionsB) as { guildId?: string } | undefined)?.guildId, guildB.id);
+
+      // A guild added while connected arrives as Discord sends it when the bot is invited.
+      const guildC = b.fake.addGuild({ name: 'Köln Learners' });
+      assert.equal(guildC.id, '222222222222222244');
+      await b.fake.waitFor(() => b.adapter.client.guilds.cache.get(guildC.id)?.name === 'Köln Learners', 'the third guild on the client');
     } finally {
       await b.stop();
     }
