@@ -8,12 +8,30 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * routes the bot uses under `/api/v10`, and a gateway (HELLO, IDENTIFY, READY, GUILD_CREATE,
  * heartbeats) that dispatches INTERACTION_CREATE payloads shaped as Discord sends them.
  * Everything the bot sends back is recorded in order in `calls`.
+ *
+ * The bot is in one guild (`guild`), or in several when asked (`start({ guilds: 2 })`,
+ * `addGuild()`): each has its own id, channels and roles, is in READY and GUILD_CREATE of the
+ * shard that owns it, and interactions and channel lookups follow the guild they belong to.
  */
 
 export interface FakeUser {
   readonly id: string;
   readonly username: string;
   readonly globalName?: string;
+}
+
+/** A guild the bot is in: its channels are general, questions and moderation, in that order. */
+export interface FakeGuild {
+  readonly id: string;
+  readonly name: string;
+  readonly channels: { readonly id: string; readonly name: string }[];
+  readonly roles: { readonly id: string; readonly name: string }[];
+}
+
+/** Where an interaction happens: a guild (by id; default the one of `channel`, else the first) and a channel in it. */
+export interface InteractionPlace {
+  readonly guild?: string;
+  readonly channel?: string;
 }
 
 export interface RecordedCall {
@@ -73,16 +91,10 @@ const MEMBER_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 16n));
 export class FakeDiscord {
   readonly applicationId = '111111111111111111';
   readonly bot: FakeUser = { id: '111111111111111111', username: 'ots-bot' };
-  readonly guild = {
-    id: '222222222222222222',
-    name: 'Berlin Learners',
-    channels: [
-      { id: '333333333333333301', name: 'general' },
-      { id: '333333333333333302', name: 'questions' },
-      { id: '333333333333333303', name: 'moderation' },
-    ],
-    roles: [{ id: '444444444444444401', name: 'organisers' }],
-  };
+  /** Every guild the bot is in, the first (`guild`) first. */
+  readonly guilds: FakeGuild[] = [];
+  /** The first guild: '222222222222222222', channels '3333333333333333xx', role '4444444444444444xx'. */
+  readonly guild: FakeGuild;
   readonly calls: RecordedCall[] = [];
   readonly messages = new Map<string, FakeMessage>();
   /** Application commands as last written by a bulk overwrite, per scope (`global` or a guild id). */
@@ -115,13 +127,20 @@ export class FakeDiscord {
   /** Nonces sent with `enforce_nonce`: the message made for each, and when. */
   private readonly nonces = new Map<string, { message: string; at: number }>();
 
+  constructor() {
+    // After the fields above, which `addGuild` reads.
+    this.guild = this.addGuild({ name: 'Berlin Learners' });
+  }
+
   /** The REST base to put in DISCORD_API_URL. */
   get apiUrl(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`;
   }
 
-  static async start(): Promise<FakeDiscord> {
+  /** `guilds`: how many guilds the bot is in (default 1); more can be added with `addGuild`. */
+  static async start(o: { guilds?: number } = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord();
+    for (let n = 1; n < (o.guilds ?? 1); n++) fake.addGuild();
     fake.server = createServer((req, res) => void fake.handle(req, res));
     fake.wss = new WebSocketServer({ server: fake.server, path: '/gateway' });
     fake.wss.on('connection', (socket) => fake.gateway(socket));
@@ -139,6 +158,43 @@ export class FakeDiscord {
 
   id(): string {
     return String(this.nextId++);
+  }
+
+  /**
+   * Puts the bot in one more guild, with channels general, questions and moderation and a role
+   * organisers. The n-th guild (0 is the first) has id 222222222222222222 + 11n, channels
+   * 333333333333333301 + 100n on, roles 444444444444444401 + 10n on, so the second is
+   * '222222222222222233' with channels '3333333333333334xx' and role '444444444444444411'
+   * (both guilds land on the same shard of 2). Best added before the client connects; added
+   * later, the shard that owns it gets its GUILD_CREATE, as when the bot is invited.
+   */
+  addGuild(o: { id?: string; name?: string } = {}): FakeGuild {
+    const n = BigInt(this.guilds.length);
+    const id = o.id ?? String(222222222222222222n + 11n * n);
+    if (this.guilds.some((g) => g.id === id)) throw new Error(`the fake Discord already has a guild ${id}`);
+    const guild: FakeGuild = {
+      id,
+      name: o.name ?? (n === 1n ? 'Hamburg Learners' : `Learners ${n + 1n}`),
+      channels: ['general', 'questions', 'moderation'].map((name, i) => ({ id: String(333333333333333301n + 100n * n + BigInt(i)), name })),
+      roles: [{ id: String(444444444444444401n + 10n * n), name: 'organisers' }],
+    };
+    this.guilds.push(guild);
+    // Before `start` there is no gateway yet; after READY, Discord sends the new guild as it comes.
+    for (const socket of this.sockets) if (this.shardOf.has(socket) && this.owns(socket, guild.id)) this.send(socket, { op: 0, t: 'GUILD_CREATE', s: ++this.sequence, d: this.guildCreate(guild) });
+    return guild;
+  }
+
+  /** The guild with this id; throws for one the bot is not in, so a test's typo does not pass as the first guild. */
+  guildById(id: string): FakeGuild {
+    const guild = this.guilds.find((g) => g.id === id);
+    if (!guild) throw new Error(`the fake Discord has no guild ${id} (it has ${this.guilds.map((g) => g.id).join(', ')})`);
+    return guild;
+  }
+
+  /** The guild a channel (or a thread started in one) belongs to; undefined for DMs and unknown channels. */
+  guildOf(channelId: string): FakeGuild | undefined {
+    const parent = this.threads.get(channelId)?.parent ?? channelId;
+    return this.guilds.find((g) => g.channels.some((c) => c.id === parent));
   }
 
   /** The next `times` requests matching method and path are answered with this status and body. */
@@ -186,23 +242,29 @@ export class FakeDiscord {
 
   // ---------------------------------------------------------------- interactions
 
-  /** A chat-input command as Discord sends it; returns the interaction's id and token. */
+  /**
+   * A chat-input command as Discord sends it; returns the interaction's id and token. It happens
+   * in `guild` (default: the guild of `channel`, else the first) and `channel` (default: that
+   * guild's general).
+   */
   slash(
     user: FakeUser,
     name: string,
     options: readonly CommandOption[] = [],
-    o: { moderator?: boolean; roles?: string[]; channel?: string; locale?: string; resolved?: Record<string, unknown>; autocomplete?: boolean } = {},
+    o: InteractionPlace & { moderator?: boolean; roles?: string[]; locale?: string; resolved?: Record<string, unknown>; autocomplete?: boolean } = {},
   ): { id: string; token: string } {
-    return this.interact(o.autocomplete ? 4 : 2, user, { id: this.id(), name, type: 1, guild_id: this.guild.id, options, ...(o.resolved ? { resolved: o.resolved } : {}) }, o);
+    const guild = this.placeOf(o);
+    return this.interact(o.autocomplete ? 4 : 2, user, { id: this.id(), name, type: 1, guild_id: guild.id, options, ...(o.resolved ? { resolved: o.resolved } : {}) }, { ...o, guild: guild.id });
   }
 
-  /** A click on a button of a message the bot posted. */
-  click(user: FakeUser, message: FakeMessage, customId: string, o: { moderator?: boolean; locale?: string } = {}): { id: string; token: string } {
-    return this.interact(3, user, { custom_id: customId, component_type: 2 }, { ...o, channel: message.channel_id, message: this.apiMessage(message) });
+  /** A click on a button of a message the bot posted, in the message's channel and that channel's guild (unless `guild` says otherwise). */
+  click(user: FakeUser, message: FakeMessage, customId: string, o: { guild?: string; moderator?: boolean; roles?: string[]; locale?: string } = {}): { id: string; token: string } {
+    const guild = o.guild ?? this.guildOf(message.channel_id)?.id;
+    return this.interact(3, user, { custom_id: customId, component_type: 2 }, { ...o, ...(guild ? { guild } : {}), channel: message.channel_id, message: this.apiMessage(message) });
   }
 
   /** A submitted modal with its text inputs (label components, as Discord sends them now). */
-  submit(user: FakeUser, customId: string, fields: Record<string, string>, o: { moderator?: boolean } = {}): { id: string; token: string } {
+  submit(user: FakeUser, customId: string, fields: Record<string, string>, o: InteractionPlace & { moderator?: boolean; roles?: string[]; locale?: string } = {}): { id: string; token: string } {
     const components = Object.entries(fields).map(([id, value]) => ({ type: 18, id: 1, component: { type: 4, id: 2, custom_id: id, value } }));
     return this.interact(5, user, { custom_id: customId, components }, o);
   }
@@ -212,31 +274,45 @@ export class FakeDiscord {
     return { id: user.id, username: user.username, global_name: user.globalName ?? null, discriminator: '0', avatar: null };
   }
 
+  /**
+   * The guild an interaction happens in: `guild` if given, else the guild of `channel`, else the
+   * first. A channel of another guild than the one named is a mistake in the test, not a payload
+   * Discord would send.
+   */
+  private placeOf(o: InteractionPlace): FakeGuild {
+    const ofChannel = o.channel === undefined ? undefined : this.guildOf(o.channel);
+    if (o.guild === undefined) return ofChannel ?? this.guild;
+    const guild = this.guildById(o.guild);
+    if (ofChannel && ofChannel !== guild) throw new Error(`channel ${o.channel} is in guild ${ofChannel.id}, not in ${guild.id}`);
+    return guild;
+  }
+
   private interact(
     type: number,
     user: FakeUser,
     data: Record<string, unknown>,
-    o: { moderator?: boolean; roles?: string[]; channel?: string; locale?: string; message?: unknown },
+    o: InteractionPlace & { moderator?: boolean; roles?: string[]; locale?: string; message?: unknown },
   ): { id: string; token: string } {
     const id = this.id();
     const token = `token-${id}`;
-    const channelId = o.channel ?? this.guild.channels[0]!.id;
-    const channel = this.guild.channels.find((c) => c.id === channelId) ?? { id: channelId, name: 'elsewhere' };
+    const guild = this.placeOf(o);
+    const channelId = o.channel ?? guild.channels[0]!.id;
+    const channel = guild.channels.find((c) => c.id === channelId) ?? { id: channelId, name: 'elsewhere' };
     const payload = {
       id,
       application_id: this.applicationId,
       type,
       token,
       version: 1,
-      guild_id: this.guild.id,
-      guild: { id: this.guild.id, locale: 'en-US', features: [] },
+      guild_id: guild.id,
+      guild: { id: guild.id, locale: 'en-US', features: [] },
       guild_locale: 'en-US',
       channel_id: channelId,
-      channel: { id: channelId, type: 0, name: channel.name, guild_id: this.guild.id, position: 0, permission_overwrites: [], nsfw: false, parent_id: null, flags: 0 },
+      channel: { id: channelId, type: 0, name: channel.name, guild_id: guild.id, position: 0, permission_overwrites: [], nsfw: false, parent_id: null, flags: 0 },
       locale: o.locale ?? 'en-US',
       app_permissions: PERMISSIONS_ALL_TEXT,
       entitlements: [],
-      authorizing_integration_owners: { '0': this.guild.id },
+      authorizing_integration_owners: { '0': guild.id },
       context: 0,
       attachment_size_limit: 10485760,
       member: {
@@ -276,15 +352,20 @@ export class FakeDiscord {
     return this.sockets.size > 0;
   }
 
-  /** Dispatches an event of the guild to the connection of the shard that owns it (Discord's rule: (guild_id >> 22) % shards). */
+  /**
+   * Dispatches an event of a guild (its `guild_id`, else the first guild) to the connection of
+   * the shard that owns it (Discord's rule: (guild_id >> 22) % shards).
+   */
   dispatch(event: string, d: unknown): void {
     const s = ++this.sequence;
-    for (const socket of this.sockets) if (this.owns(socket)) this.send(socket, { op: 0, t: event, s, d });
+    const guildId = (d as { guild_id?: unknown } | null)?.guild_id;
+    const guild = typeof guildId === 'string' ? guildId : this.guild.id;
+    for (const socket of this.sockets) if (this.owns(socket, guild)) this.send(socket, { op: 0, t: event, s, d });
   }
 
-  private owns(socket: WebSocket): boolean {
+  private owns(socket: WebSocket, guildId: string): boolean {
     const [id, count] = this.shardOf.get(socket) ?? [0, 1];
-    return Number((BigInt(this.guild.id) >> 22n) % BigInt(count)) === id;
+    return Number((BigInt(guildId) >> 22n) % BigInt(count)) === id;
   }
 
   private gateway(socket: WebSocket): void {
@@ -316,6 +397,7 @@ export class FakeDiscord {
 
   private ready(socket: WebSocket): void {
     const s = () => ++this.sequence;
+    const owned = this.guilds.filter((g) => this.owns(socket, g.id));
     this.send(socket, {
       op: 0,
       t: 'READY',
@@ -323,52 +405,50 @@ export class FakeDiscord {
       d: {
         v: 10,
         user: { ...this.resolvedUser(this.bot), bot: true, verified: true, flags: 0 },
-        guilds: this.owns(socket) ? [{ id: this.guild.id, unavailable: true }] : [],
+        guilds: owned.map((g) => ({ id: g.id, unavailable: true })),
         session_id: 'fake-session',
         resume_gateway_url: `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/gateway`,
         shard: this.shardOf.get(socket),
         application: { id: this.applicationId, flags: 0 },
       },
     });
-    if (!this.owns(socket)) return;
-    this.send(socket, {
-      op: 0,
-      t: 'GUILD_CREATE',
-      s: s(),
-      d: {
-        id: this.guild.id,
-        name: this.guild.name,
-        icon: null,
-        owner_id: '999999999999999999',
-        unavailable: false,
-        large: false,
-        member_count: 3,
-        joined_at: '2026-01-01T00:00:00.000000+00:00',
-        preferred_locale: 'en-US',
-        features: [],
-        verification_level: 0,
-        default_message_notifications: 0,
-        explicit_content_filter: 0,
-        mfa_level: 0,
-        premium_tier: 0,
-        system_channel_flags: 0,
-        nsfw_level: 0,
-        roles: [
-          { id: this.guild.id, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
-          ...this.guild.roles.map((r, i) => ({ ...r, permissions: MEMBER_PERMISSIONS, position: i + 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 })),
-        ],
-        channels: this.guild.channels.map((c, i) => ({ ...c, type: 0, position: i, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, rate_limit_per_user: 0, flags: 0 })),
-        threads: [],
-        members: [],
-        presences: [],
-        voice_states: [],
-        emojis: [],
-        stickers: [],
-        stage_instances: [],
-        guild_scheduled_events: [],
-        soundboard_sounds: [],
-      },
-    });
+    for (const guild of owned) this.send(socket, { op: 0, t: 'GUILD_CREATE', s: s(), d: this.guildCreate(guild) });
+  }
+
+  private guildCreate(guild: FakeGuild): Record<string, unknown> {
+    return {
+      id: guild.id,
+      name: guild.name,
+      icon: null,
+      owner_id: '999999999999999999',
+      unavailable: false,
+      large: false,
+      member_count: 3,
+      joined_at: '2026-01-01T00:00:00.000000+00:00',
+      preferred_locale: 'en-US',
+      features: [],
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      premium_tier: 0,
+      system_channel_flags: 0,
+      nsfw_level: 0,
+      roles: [
+        { id: guild.id, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+        ...guild.roles.map((r, i) => ({ ...r, permissions: MEMBER_PERMISSIONS, position: i + 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 })),
+      ],
+      channels: guild.channels.map((c, i) => ({ ...c, type: 0, position: i, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, rate_limit_per_user: 0, flags: 0 })),
+      threads: [],
+      members: [],
+      presences: [],
+      voice_states: [],
+      emojis: [],
+      stickers: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
   }
 
   // ---------------------------------------------------------------- REST
@@ -457,15 +537,17 @@ export class FakeDiscord {
 
   /** The channel object for a guild channel, a thread or a DM channel, if it exists. */
   private channel(id: string): Record<string, unknown> | undefined {
-    const guildChannel = this.guild.channels.find((c) => c.id === id);
-    if (guildChannel) return { ...guildChannel, type: 0, guild_id: this.guild.id, position: 0, permission_overwrites: [], parent_id: null, flags: 0 };
+    const guild = this.guildOf(id);
+    const guildChannel = guild?.channels.find((c) => c.id === id);
+    if (guild && guildChannel) return { ...guildChannel, type: 0, guild_id: guild.id, position: 0, permission_overwrites: [], parent_id: null, flags: 0 };
     const thread = this.threads.get(id);
     if (thread) {
       return {
         id,
         type: 11,
         name: 'thread',
-        guild_id: this.guild.id,
+        // A thread on a message of an unknown channel (the fake does not refuse one) stays in the first guild.
+        guild_id: guild?.id ?? this.guild.id,
         parent_id: thread.parent,
         owner_id: this.bot.id,
         flags: 0,
