@@ -54,25 +54,26 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const materials = new MaterialService(store, base.clock, members);
   const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log, materials);
   const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
+  const questions = new QuestionService(store, base.clock, notifier, base.log, {
+    secret: base.anonSecret,
+    postDelayMaxSeconds: anonymity.postDelayMaxSeconds,
+    rateLimit: anonymity.rateLimit,
+    t: translator(base.config.locale),
+  });
   return {
     ...base,
     store,
     notifier,
-    questions: new QuestionService(store, base.clock, notifier, base.log, {
-      secret: base.anonSecret,
-      postDelayMaxSeconds: anonymity.postDelayMaxSeconds,
-      rateLimit: anonymity.rateLimit,
-      t: translator(base.config.locale),
-    }),
+    questions,
     chapters,
     members,
     audit: new AuditService(store, base.clock),
     coaches: new CoachService(store, base.clock, members, workshops),
     workshops,
     reminders,
-    partnerships: new PartnershipService(store, base.clock, chapters, members),
+    partnerships: new PartnershipService(store, base.clock, chapters, members, base.anonSecret),
     disclaimers: new DisclaimerService(store, base.clock, members),
     materials,
-    privacy: new PrivacyService(store, base.clock, workshops, base.anonSecret),
+    privacy: new PrivacyService(store, base.clock, workshops, questions, base.anonSecret, base.config.privacyCooldownSeconds),
   };
 }
