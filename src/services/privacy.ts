@@ -30,7 +30,7 @@ export const ERASED_USER = '~erased';
 const randomPseudonym = (): string => randomBytes(32).toString('hex');
 
 /** Questions whose scoped pseudonyms are computed per round; between rounds other work gets the process. */
-const QUESTION_PAGE = 5000;
+const QUESTION_PAGE = 1000;
 
 /**
  * `find` over a long list of keys, a few hundred at a time: a statement has at most 32,766

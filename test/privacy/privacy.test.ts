@@ -9,6 +9,7 @@ import { Member } from '../../entities/Member.js';
 import { PartnershipDecision, PartnershipRequirement } from '../../entities/Partnership.js';
 import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport } from '../../entities/Question.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
+import { bulkCommunity } from '../../scripts/bench/privacy.js';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -305,40 +306,6 @@ test('/privacy export and delete have a per-member cooldown (PRIVACY_COOLDOWN_SE
     }
   }));
 
-/**
- * A big community's tables, written in one statement each: `questions` questions, each with
- * `perQuestion` me-toos and one report by other members (random codes), and the member's own
- * me-toos and reports on every `every`-th question (real codes). Returns the questions that are hers.
- */
-async function bulkCommunity(c: Awaited<ReturnType<typeof consoleApp>>, kind: TestDatabase['kind'], questions: number, perQuestion: number, every: number) {
-  const em = c.app.services.db.manager;
-  const first = await em.findOneByOrFail(Question, { id: 1 });
-  const pg = kind === 'postgres';
-  // Raw statements name the table with its schema (the PostgreSQL tests run in a schema of their own).
-  const table = (entity: typeof Question | typeof QuestionMeToo | typeof QuestionReport) => em.connection.getMetadata(entity).tablePath.split('.').map((x) => `"${x}"`).join('.');
-  const series = pg ? `generate_series(2, ${questions + 1}) AS s(n)` : `(WITH RECURSIVE s(n) AS (SELECT 2 UNION ALL SELECT n + 1 FROM s WHERE n <= ${questions}) SELECT n FROM s) AS s`;
-  const random = pg ? `md5(random()::text) || md5(random()::text)` : 'lower(hex(randomblob(32)))';
-  const p = (i: number) => (pg ? `$${i}` : '?');
-  await em.query(
-    `INSERT INTO ${table(Question)} ("id", "chapterId", "pseudonym", "text", "status", "platform", "workspace", "channel", "postAt", "postedAt", "createdAt")
-     SELECT n, ${p(1)}, ${random}, ${p(2)}, 'open', ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)} FROM ${series}`,
-    [first.chapterId, 'A question of the crowd', first.platform, first.workspace, first.channel, first.postAt.getTime(), first.postAt.getTime(), first.createdAt.getTime()],
-  );
-  if (pg) await em.query(`SELECT setval(pg_get_serial_sequence('${table(Question)}', 'id'), ${questions + 1})`);
-  const k = pg ? 'generate_series(1, ' + perQuestion + ') AS k(i)' : `(WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${perQuestion}) SELECT i FROM k) AS k`;
-  await em.query(`INSERT INTO ${table(QuestionMeToo)} ("questionId", "pseudonym") SELECT q.id, ${random} FROM ${table(Question)} q CROSS JOIN ${k} WHERE q.id > 1`);
-  await em.query(`INSERT INTO ${table(QuestionReport)} ("questionId", "pseudonym", "reason", "createdAt") SELECT q.id, ${random}, 'spam', 0 FROM ${table(Question)} q WHERE q.id > 1`);
-  const zelda = { platform: 'console', workspace: 'console', id: ZELDA };
-  const hers: number[] = [];
-  for (let id = 2; id <= questions + 1; id += every) hers.push(id);
-  for (let i = 0; i < hers.length; i += 500) {
-    const chunk = hers.slice(i, i + 500);
-    await em.insert(QuestionMeToo, chunk.map((id) => ({ questionId: id, pseudonym: scopedPseudonym(SECRET, `metoo:${id}`, zelda) })));
-    await em.insert(QuestionReport, chunk.map((id) => ({ questionId: id, pseudonym: scopedPseudonym(SECRET, `report:${id}`, zelda), reason: 'hers', createdAt: c.clock.now() })));
-  }
-  return hers;
-}
-
 test('/privacy among 300,000 me-toos (SQLite; 100,000 on PostgreSQL): export finds exactly hers, delete removes exactly hers, the lookups use the pseudonym indexes', (t) =>
   eachDatabase(t, async (db) => {
     const c = await consoleApp(db);
@@ -347,7 +314,8 @@ test('/privacy among 300,000 me-toos (SQLite; 100,000 on PostgreSQL): export fin
       const em = c.app.services.db.manager;
       // 30,000 questions with 10 me-toos each (10,000 with 10 on PostgreSQL, where rows are slower to write), hers on every 15th.
       const [questions, every] = db.kind === 'sqlite' ? [30_000, 15] : [10_000, 5];
-      const hers = await bulkCommunity(c, db.kind, questions, 10, every);
+      const zelda = { platform: 'console', workspace: 'console', id: ZELDA, name: ZELDA };
+      const hers = await bulkCommunity(c.app.services.db, db.kind, SECRET, zelda, { questions, perQuestion: 10, every });
       const total = questions * 10 + hers.length;
       assert.equal(await em.count(QuestionMeToo), total);
 
@@ -358,7 +326,6 @@ test('/privacy among 300,000 me-toos (SQLite; 100,000 on PostgreSQL): export fin
         }
       }
 
-      const zelda = { platform: 'console', workspace: 'console', id: ZELDA, name: ZELDA };
       const data = await c.app.services.privacy.export(zelda);
       assert.deepEqual(data.meToo.map((m) => m.question), hers);
       assert.deepEqual(data.reports.map((r) => [r.question, r.reason]), hers.map((id) => [id, 'hers']));
