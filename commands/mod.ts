@@ -40,7 +40,7 @@ export const mod = defineCommand({
       },
       async execute(ctx) {
         const { question, days } = ctx.options;
-        const block = await ctx.services.questions.block(question, ctx.options.reason, days, ctx.actor.name);
+        const block = await ctx.services.questions.block(question, ctx.options.reason, days, ctx.actor);
         ctx.auditTarget(`question:${question}`, `block #${block.id} for ${days} days: ${ctx.options.reason}`);
         return message(ctx.t('mod.blocked', { block: block.id, id: question, until: utc(block.expiresAt) }));
       },

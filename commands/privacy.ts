@@ -9,6 +9,7 @@ export const privacy = defineCommand({
     export: action({
       description: 'cmd.privacy.export',
       async execute(ctx) {
+        ctx.services.privacy.admit(ctx.actor, 'export');
         const data = await ctx.services.privacy.export(ctx.actor);
         return message([p(bold(ctx.t('privacy.export.done'))), p(ctx.t('privacy.export.note'))], {
           attachments: [{ filename: 'my-data.json', contentType: 'application/json', data: `${JSON.stringify(data, null, 2)}\n` }],
@@ -23,14 +24,15 @@ export const privacy = defineCommand({
         if (ctx.options.confirm !== true) {
           return message([
             p(bold(t('privacy.delete.what'))),
-            list(t('privacy.delete.item.profile'), t('privacy.delete.item.signups'), t('privacy.delete.item.questions'), t('privacy.delete.item.names')),
+            list(t('privacy.delete.item.profile'), t('privacy.delete.item.signups'), t('privacy.delete.item.questions'), t('privacy.delete.item.metoo'), t('privacy.delete.item.names')),
             p(t('privacy.delete.how')),
           ]);
         }
+        ctx.services.privacy.admit(ctx.actor, 'delete');
         const done = await ctx.services.privacy.delete(ctx.actor);
         return message([
           p(bold(t('privacy.delete.done'))),
-          p(t('privacy.delete.counts', { signups: done.signups, disclaimers: done.disclaimers, questions: done.questions })),
+          p(t('privacy.delete.counts', { signups: done.signups, disclaimers: done.disclaimers, questions: done.questions, metoo: done.meToos })),
         ]);
       },
     }),

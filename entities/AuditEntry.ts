@@ -8,6 +8,7 @@ import { InstantColumn } from './columns.js';
 @Entity('audit_entry')
 @Index('ix_audit_at', ['at'])
 @Index('ix_audit_chapter', ['chapterId', 'at'])
+@Index('ix_audit_actor', ['platform', 'workspace', 'actorId'])
 export class AuditEntry {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

@@ -10,6 +10,7 @@ export type MaterialLevel = (typeof MATERIAL_LEVELS)[number];
 @Entity('material')
 @Unique('uq_material_url', ['url'])
 @Index('ix_material_topic', ['topic'])
+@Index('ix_material_added_by', ['addedById'])
 export class Material {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

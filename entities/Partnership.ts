@@ -74,6 +74,7 @@ export class PartnershipProposal {
 /** A requirement the proposer or a moderator ticked: one row per proposal and key. */
 @Entity('partnership_requirement')
 @Unique('uq_requirement_key', ['proposalId', 'key'])
+@Index('ix_requirement_author', ['authorKey'])
 export class PartnershipRequirement {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -88,8 +89,13 @@ export class PartnershipRequirement {
   @Column({ type: 'varchar', length: 32 })
   key!: RequirementKey;
 
+  /** The name of who ticked it, as shown then. */
   @Column({ type: 'varchar', length: 100 })
   confirmedBy!: string;
+
+  /** authorKey(secret, whoever ticked it): how `/privacy` finds the row; null in rows written before it existed, and after erasure. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  authorKey!: string | null;
 
   @InstantColumn()
   confirmedAt!: Date;
@@ -98,6 +104,7 @@ export class PartnershipRequirement {
 /** The local team's one decision on a proposal; the unique key on `proposalId` keeps it one. */
 @Entity('partnership_decision')
 @Unique('uq_decision_proposal', ['proposalId'])
+@Index('ix_decision_author', ['authorKey'])
 export class PartnershipDecision {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -128,6 +135,10 @@ export class PartnershipDecision {
 
   @Column({ type: 'varchar', length: 100 })
   moderatorName!: string;
+
+  /** authorKey(secret, the moderator): how `/privacy` finds the row; null in rows written before it existed, and after erasure. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  authorKey!: string | null;
 
   @InstantColumn()
   decidedAt!: Date;

@@ -79,6 +79,7 @@ export class Question {
 /** One member's "me too" on a question; the scoped pseudonym makes it one per person. */
 @Entity('question_me_too')
 @Unique('uq_me_too', ['questionId', 'pseudonym'])
+@Index('ix_me_too_pseudonym', ['pseudonym'])
 export class QuestionMeToo {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -95,9 +96,10 @@ export class QuestionMeToo {
   pseudonym!: string;
 }
 
-/** An answer, posted under the answerer's name (answerers are not anonymous; no id is kept). */
+/** An answer, posted under the answerer's name (answerers are not anonymous; no id is kept, only their author key). */
 @Entity('question_answer')
 @Index('ix_answer_question', ['questionId'])
+@Index('ix_answer_author', ['authorKey'])
 export class QuestionAnswer {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -112,6 +114,10 @@ export class QuestionAnswer {
   @Column({ type: 'varchar', length: 100 })
   authorName!: string;
 
+  /** authorKey(secret, the answerer): how `/privacy` finds the row; null in rows written before it existed, and after erasure. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  authorKey!: string | null;
+
   @Column({ type: 'text' })
   text!: string;
 
@@ -122,6 +128,7 @@ export class QuestionAnswer {
 /** A report to the moderators; reporters are pseudonymous too, one report per person per question. */
 @Entity('question_report')
 @Unique('uq_report', ['questionId', 'pseudonym'])
+@Index('ix_report_pseudonym', ['pseudonym'])
 export class QuestionReport {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -147,6 +154,7 @@ export class QuestionReport {
 /** A block on a pseudonym: its owner cannot ask, follow up or answer until it expires. Nobody learns who it is. */
 @Entity('anon_block')
 @Index('ix_block_pseudonym', ['pseudonym'])
+@Index('ix_block_author', ['authorKey'])
 export class AnonBlock {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -168,6 +176,10 @@ export class AnonBlock {
   /** The moderator, by name (moderators act openly). */
   @Column({ type: 'varchar', length: 100 })
   moderatorName!: string;
+
+  /** authorKey(secret, the moderator): how `/privacy` finds the row; null in rows written before it existed, and after erasure. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  authorKey!: string | null;
 
   @InstantColumn()
   createdAt!: Date;

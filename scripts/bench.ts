@@ -7,13 +7,15 @@
  *   answers at 127.0.0.1:5432 (database `test`, a schema of its own, dropped afterwards);
  * - orm_vs_raw: the claim path through our data layer against the same statements through the raw driver;
  * - slack: signed `/ask` commands through our Slack adapter against a bare Bolt app, same run;
- * - startup: process start to "console ready".
+ * - startup: process start to "console ready";
+ * - privacy: `/privacy export` and `delete` among 300,000 me-toos, on SQLite (and PostgreSQL, not with --quick).
  * `--quick` (under a minute) measures the same with fewer commands and shorter load runs.
  */
 import { cpus, loadavg } from 'node:os';
 import { freshDatabase, postgresUnavailable, tempDir, type TestDatabase } from '../test/helpers.js';
 import { benchDispatch, buildWorld, type DispatchResult, startBenchBot, worldFor } from './bench/dispatch.js';
 import { benchOrmVsRaw, type OrmVsRaw } from './bench/orm-vs-raw.js';
+import { benchPrivacy, type PrivacyBench } from './bench/privacy.js';
 import { buildForBench, startFlags } from './bench/production.js';
 import { benchSlack } from './bench/slack.js';
 import { startup } from './bench/startup.js';
@@ -95,6 +97,24 @@ async function main(): Promise<void> {
       figures.pg_orm_vs_raw = round(p.orm.ratio);
     }
 
+    say('privacy: export and delete among 300,000 me-toos on SQLite…');
+    const privacyDb = await freshDatabase('sqlite');
+    const priv = await benchPrivacy(privacyDb.target, 'sqlite').finally(() => privacyDb.drop());
+    figures.privacy_me_toos = priv.meToos;
+    figures.privacy_export_ms_300k = round(priv.exportMs, 0);
+    figures.privacy_export_cpu_ms_300k = round(priv.exportCpuMs, 0);
+    figures.privacy_export_max_stall_ms_300k = round(priv.exportMaxStallMs, 0);
+    figures.privacy_delete_ms_300k = round(priv.deleteMs, 0);
+    let pgPriv: PrivacyBench | undefined;
+    if (!pgDown && !quick) {
+      say('privacy: the same on PostgreSQL…');
+      const pgdb = await freshDatabase('postgres');
+      pgPriv = await benchPrivacy(pgdb.target, 'postgres').finally(() => pgdb.drop());
+      figures.pg_privacy_export_ms_300k = round(pgPriv.exportMs, 0);
+      figures.pg_privacy_export_max_stall_ms_300k = round(pgPriv.exportMaxStallMs, 0);
+      figures.pg_privacy_delete_ms_300k = round(pgPriv.deleteMs, 0);
+    }
+
     say(`Slack: ${plan.slackRounds} × ${plan.slackSeconds} s per side…`);
     const slack = await benchSlack({ seconds: plan.slackSeconds, rounds: plan.slackRounds, connections: 10, dataDir: tmp.dir });
     figures.slack_per_s = round(slack.ours.perSecond, 0);
@@ -129,6 +149,15 @@ async function main(): Promise<void> {
       row('PostgreSQL: claim, data layer p50', p.orm.orm.p50, 'ms');
       row('PostgreSQL: claim, raw driver p50', p.orm.raw.p50, 'ms');
       row('PostgreSQL: orm_vs_raw', p.orm.ratio, '×');
+    }
+    row(`SQLite: /privacy export among ${priv.meToos} me-toos`, priv.exportMs, 'ms');
+    row('  CPU time of this process for it', priv.exportCpuMs, 'ms');
+    row('  longest event-loop stall during it', priv.exportMaxStallMs, 'ms');
+    row('SQLite: /privacy delete among them', priv.deleteMs, 'ms');
+    if (pgPriv) {
+      row('PostgreSQL: /privacy export among them', pgPriv.exportMs, 'ms');
+      row('  longest event-loop stall during it', pgPriv.exportMaxStallMs, 'ms');
+      row('PostgreSQL: /privacy delete among them', pgPriv.deleteMs, 'ms');
     }
     row('Slack /ask per second (ours)', slack.ours.perSecond, '/s');
     row('Slack, bare Bolt acks per second', slack.bare.perSecond, '/s');

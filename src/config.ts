@@ -59,6 +59,8 @@ const schema = z.object({
   ANON_POST_DELAY_MAX: int(0, 0, 3600),
   ANON_RATE_LIMIT_MAX: int(5, 1, 1000),
   ANON_RATE_LIMIT_WINDOW_MINUTES: int(10, 1, 1440),
+  // Members' data rights
+  PRIVACY_COOLDOWN_SECONDS: int(600, 0, 86_400),
   // Discord
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be the numeric application id from the Developer Portal' }).optional(),
@@ -105,6 +107,8 @@ export interface Config {
   /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
   readonly anonSecret: string | undefined;
   readonly anonymity: { readonly postDelayMaxSeconds: number; readonly rateLimit: { readonly max: number; readonly windowMinutes: number } };
+  /** One `/privacy export` and one `/privacy delete confirm:true` per member in this time, per process (0: no limit). */
+  readonly privacyCooldownSeconds: number;
   /** Calls to Discord's and Slack's APIs (see `src/core/retry.ts` for the backoff between retries). */
   readonly platform: PlatformCalls;
   readonly discord:
@@ -173,6 +177,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     migrateOnStart: c.DB_MIGRATE_ON_START,
     anonSecret: c.ANON_SECRET,
     platform,
+    privacyCooldownSeconds: c.PRIVACY_COOLDOWN_SECONDS,
     anonymity: { postDelayMaxSeconds: c.ANON_POST_DELAY_MAX, rateLimit: { max: c.ANON_RATE_LIMIT_MAX, windowMinutes: c.ANON_RATE_LIMIT_WINDOW_MINUTES } },
     discord: c.DISCORD_TOKEN
       ? {

@@ -24,6 +24,17 @@ export function scopedPseudonym(secret: string, scope: string, who: Identity): s
   return createHmac('sha256', secret).update(`${scope}\u0000${who.platform}:${who.workspace}:${who.id}`).digest('hex');
 }
 
+/**
+ * The key of a member who acts under their name (answers, requirement ticks, moderation
+ * blocks, partnership decisions): `HMAC-SHA256(ANON_SECRET, "author" NUL platform:workspace:user)`,
+ * hex. Rows keep it instead of a user id, so `/privacy` finds them by who wrote them and never
+ * by display name. The purpose label makes it a different code from the member's question
+ * pseudonym: an answer cannot be linked to its author's anonymous questions.
+ */
+export function authorKey(secret: string, who: Identity): string {
+  return scopedPseudonym(secret, 'author', who);
+}
+
 /** Derived once per secret (a process has one): HKDF on every question was a measurable part of an `/ask`. */
 const addressKeys = new Map<string, Buffer>();
 function addressKey(secret: string): Buffer {

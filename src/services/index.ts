@@ -60,16 +60,17 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const coaches = new CoachService(store, base.clock, members, workshops);
   // Active coaches only: paused and retired ones pass no coach check.
   const policy = new Policy(store, { isCoach: (actor) => coaches.isActive(actor), isCoachOf: (actor, id) => workshops.isCoachOf(actor, id) }, base.config.allowedWorkspaces);
+  const questions = new QuestionService(store, base.clock, notifier, base.log, {
+    secret: base.anonSecret,
+    postDelayMaxSeconds: anonymity.postDelayMaxSeconds,
+    rateLimit: anonymity.rateLimit,
+    t: translator(base.config.locale),
+  });
   return {
     ...base,
     store,
     notifier,
-    questions: new QuestionService(store, base.clock, notifier, base.log, {
-      secret: base.anonSecret,
-      postDelayMaxSeconds: anonymity.postDelayMaxSeconds,
-      rateLimit: anonymity.rateLimit,
-      t: translator(base.config.locale),
-    }),
+    questions,
     chapters,
     policy,
     members,
@@ -77,9 +78,9 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     coaches,
     workshops,
     reminders,
-    partnerships: new PartnershipService(store, base.clock, chapters, members),
+    partnerships: new PartnershipService(store, base.clock, chapters, members, base.anonSecret),
     disclaimers: new DisclaimerService(store, base.clock, members),
     materials,
-    privacy: new PrivacyService(store, base.clock, workshops, base.anonSecret),
+    privacy: new PrivacyService(store, base.clock, workshops, questions, base.anonSecret, base.config.privacyCooldownSeconds),
   };
 }

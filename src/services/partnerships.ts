@@ -18,6 +18,7 @@ import type { Actor } from '../core/command.js';
 import type { LocalDate } from '../core/options.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
+import { authorKey } from './anonymity.js';
 import type { ChapterService } from './chapters.js';
 import type { MemberService } from './members.js';
 import { ERASED_USER } from './privacy.js';
@@ -106,6 +107,8 @@ export class PartnershipService {
     private readonly clock: Clock,
     private readonly chapters: ChapterService,
     private readonly members: MemberService,
+    /** ANON_SECRET, for the author keys of requirement ticks and decisions (see anonymity.ts). */
+    private readonly secret: string,
   ) {}
 
   /** Checks everything first, so bad input writes nothing (not even the proposer's member row). */
@@ -157,7 +160,7 @@ export class PartnershipService {
     if (proposal.status !== 'proposed') throw new PartnershipError('closed', proposal.status);
     let added = true;
     try {
-      await this.store.transaction((em) => em.insert(PartnershipRequirement, { proposalId: id, key: requirement, confirmedBy: by.actor.name.slice(0, 100), confirmedAt: this.clock.now() }));
+      await this.store.transaction((em) => em.insert(PartnershipRequirement, { proposalId: id, key: requirement, confirmedBy: by.actor.name.slice(0, 100), authorKey: authorKey(this.secret, by.actor), confirmedAt: this.clock.now() }));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       added = false;
@@ -200,6 +203,7 @@ export class PartnershipService {
           openRequirements: forced ? view.open.join(',') : null,
           moderatorId: by.actor.id,
           moderatorName: by.actor.name.slice(0, 100),
+          authorKey: authorKey(this.secret, by.actor),
           decidedAt: this.clock.now(),
         });
       });

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { In, IsNull, MoreThan } from 'typeorm';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { In, IsNull, Like, MoreThan, Not, type EntityManager } from 'typeorm';
 import { Attendance } from '../../entities/Attendance.js';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { Coach } from '../../entities/Coach.js';
 import { CoachInvitation } from '../../entities/CoachInvitation.js';
 import { Disclaimer } from '../../entities/Disclaimer.js';
+import { Material } from '../../entities/Material.js';
 import { Member } from '../../entities/Member.js';
 import { PartnershipDecision, PartnershipProposal, PartnershipRequirement } from '../../entities/Partnership.js';
 import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport } from '../../entities/Question.js';
@@ -14,7 +16,8 @@ import type { Clock } from '../core/clock.js';
 import type { Actor } from '../core/command.js';
 import { DomainError } from '../core/errors.js';
 import type { Store } from '../db/store.js';
-import { pseudonym, scopedPseudonym } from './anonymity.js';
+import { authorKey, type Identity, pseudonym, scopedPseudonym } from './anonymity.js';
+import type { QuestionService } from './questions.js';
 import { WorkshopError, type WorkshopService } from './workshops.js';
 
 type Who = Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
@@ -25,6 +28,9 @@ export const ERASED = '(erased member)';
 export const ERASED_USER = '~erased';
 
 const randomPseudonym = (): string => randomBytes(32).toString('hex');
+
+/** Questions whose scoped pseudonyms are computed per round; between rounds other work gets the process. */
+const QUESTION_PAGE = 1000;
 
 /**
  * `find` over a long list of keys, a few hundred at a time: a statement has at most 32,766
@@ -45,40 +51,109 @@ export interface Erasure {
   readonly signups: number;
   readonly disclaimers: number;
   readonly questions: number;
+  /** Me-toos removed: the counts of those questions went down by one each. */
+  readonly meToos: number;
   readonly coach: boolean;
 }
 
+export type PrivacyOperation = 'export' | 'delete';
+
 /**
- * Members' data rights: everything the bot holds about a member, as JSON; and erasure. Anonymous
- * questions are found by the member's pseudonym (and me-toos and reports by their per-question
- * pseudonyms), so the export proves what the bot can link to them and erasure unlinks exactly that.
+ * Members' data rights: everything the bot holds about a member, as JSON; and erasure. Both
+ * find the member's rows by stable keys only, never by display name: the member row by
+ * platform, workspace and user id (and through it sign-ups, attendance, coach profile and
+ * invitation, proposals, disclaimers, materials added); anonymous questions and blocks on them
+ * by the member's pseudonym; me-toos and reports by their per-question pseudonyms; answers,
+ * requirement ticks, blocks set and partnership decisions by the member's author key; moderator
+ * actions by platform, workspace and user id. Export shows exactly what delete touches.
  */
 export class PrivacyService {
+  /** When each member last ran each operation, in this process (see `admit`). */
+  private readonly lastRun = new Map<string, number>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly workshops: WorkshopService,
+    private readonly questions: QuestionService,
     private readonly secret: string,
+    /** PRIVACY_COOLDOWN_SECONDS: one export and one erasure per member in that time (0: no limit). */
+    private readonly cooldownSeconds: number,
   ) {}
+
+  /**
+   * The per-member cooldown of `/privacy export` and `/privacy delete confirm:true`: each scans
+   * tables that grow with the community, so one member cannot run them back to back. Kept in
+   * this process's memory like the command rate limit: each process brakes its own work.
+   * Counts the run; a DomainError saying how long to wait when it comes too soon.
+   */
+  admit(who: Identity, operation: PrivacyOperation): void {
+    if (this.cooldownSeconds <= 0) return;
+    const now = this.clock.now().getTime();
+    const windowMs = this.cooldownSeconds * 1000;
+    const key = `${operation}\u0000${who.platform}\u0000${who.workspace}\u0000${who.id}`;
+    const last = this.lastRun.get(key);
+    if (last !== undefined && now - last < windowMs) {
+      throw new DomainError('privacy.cooldown', { command: `/privacy ${operation}`, minutes: Math.max(1, Math.ceil((last + windowMs - now) / 60_000)) });
+    }
+    this.lastRun.set(key, now);
+    if (this.lastRun.size > 10_000) for (const [k, t] of this.lastRun) if (now - t >= windowMs) this.lastRun.delete(k);
+  }
 
   private member(who: Who): Promise<Member | null> {
     return this.store.manager.findOneBy(Member, { platform: who.platform, workspace: who.workspace, userId: who.id });
   }
 
   /**
-   * The per-question pseudonyms the member's me-toos and reports would carry, by question id.
-   * They cannot be linked to the member without computing them (that is their point), so one is
-   * computed per question that has any me-too (or report): not per question in the database.
+   * The ids of the member's me-toos (or reports), with the question each is on. Their per-question
+   * pseudonyms cannot be linked to the member without computing them (that is their point), so
+   * one is computed for every question that has any me-too (or report), a page of questions at
+   * a time, and looked up by the pseudonym's index; the process serves other commands between
+   * pages. The lookups are plain SQL: through the query builder, 500 parameters cost more to
+   * prepare than the indexed search itself.
    */
-  private async scoped(who: Who): Promise<{ metoo: Map<string, number>; report: Map<string, number> }> {
-    const questionsWith = async (entity: typeof QuestionMeToo | typeof QuestionReport): Promise<number[]> =>
-      (await this.store.manager.getRepository(entity).createQueryBuilder('x').select('DISTINCT x.questionId', 'id').getRawMany<{ id: number }>()).map((r) => Number(r.id));
-    const [metooIds, reportIds] = await Promise.all([questionsWith(QuestionMeToo), questionsWith(QuestionReport)]);
+  private async scopedRows(entity: typeof QuestionMeToo | typeof QuestionReport, scope: 'metoo' | 'report', who: Who): Promise<{ id: number; question: number }[]> {
+    const em = this.store.manager;
     const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
-    return {
-      metoo: new Map(metooIds.map((id) => [scopedPseudonym(this.secret, `metoo:${id}`, identity), id])),
-      report: new Map(reportIds.map((id) => [scopedPseudonym(this.secret, `report:${id}`, identity), id])),
-    };
+    const table = em.connection.getMetadata(entity).tablePath.split('.').map((part) => `"${part}"`).join('.');
+    const mark = em.connection.options.type === 'postgres' ? (i: number) => `$${i + 1}` : () => '?';
+    const found: { id: number; question: number }[] = [];
+    for (let after = 0; ; ) {
+      const page = (
+        await em
+          .getRepository(entity)
+          .createQueryBuilder('x')
+          .select('DISTINCT x.questionId', 'id')
+          .where('x.questionId > :after', { after })
+          .orderBy('x.questionId', 'ASC')
+          .limit(QUESTION_PAGE)
+          .getRawMany<{ id: number | string }>()
+      ).map((r) => Number(r.id));
+      const byPseudonym = new Map(page.map((id) => [scopedPseudonym(this.secret, `${scope}:${id}`, identity), id]));
+      const rows = await inChunks([...byPseudonym.keys()], (chunk) =>
+        em.query(`SELECT "id", "pseudonym" FROM ${table} WHERE "pseudonym" IN (${chunk.map((_, i) => mark(i)).join(', ')})`, chunk) as Promise<{ id: number | string; pseudonym: string }[]>,
+      );
+      for (const row of rows) found.push({ id: Number(row.id), question: byPseudonym.get(row.pseudonym)! });
+      if (page.length < QUESTION_PAGE) break;
+      after = page[page.length - 1]!;
+      await nextTurn();
+    }
+    return found.sort((a, b) => a.question - b.question);
+  }
+
+  /**
+   * Partnership decisions the member made. Decisions written since author keys exist carry one;
+   * older ones are found through the member's own audit entries (`partner decide` on
+   * `partnership:<id>`, filed with platform, workspace and user id) and the user id the decision kept.
+   */
+  private async decisionsBy(em: EntityManager, who: Who, key: string): Promise<PartnershipDecision[]> {
+    const audited = await em.find(AuditEntry, { select: { target: true }, where: { platform: who.platform, workspace: who.workspace, actorId: who.id, action: 'partner decide', target: Like('partnership:%') } });
+    const older = audited.map((a) => Number(a.target!.slice('partnership:'.length))).filter((id) => Number.isSafeInteger(id));
+    const [keyed, legacy] = await Promise.all([
+      em.find(PartnershipDecision, { where: { authorKey: key }, order: { id: 'ASC' } }),
+      older.length ? inChunks(older, (chunk) => em.find(PartnershipDecision, { where: { proposalId: In(chunk), authorKey: IsNull(), moderatorId: who.id } })) : [],
+    ]);
+    return [...keyed, ...legacy];
   }
 
   /** Everything the bot holds about the member, as a plain object (the command turns it into JSON). */
@@ -86,18 +161,26 @@ export class PrivacyService {
     const em = this.store.manager;
     const member = await this.member(who);
     const mid = member?.id ?? -1;
-    const pseudo = pseudonym(this.secret, { platform: who.platform, workspace: who.workspace, id: who.id });
-    const { metoo, report } = await this.scoped(who);
-    const [coach, signups, attendance, proposals, disclaimers, questions, blocks, meToos, reports, audit] = await Promise.all([
+    const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
+    const pseudo = pseudonym(this.secret, identity);
+    const key = authorKey(this.secret, identity);
+    const meToos = await this.scopedRows(QuestionMeToo, 'metoo', who);
+    const reportIds = await this.scopedRows(QuestionReport, 'report', who);
+    const reports = await inChunks(reportIds.map((r) => r.id), (ids) => em.find(QuestionReport, { where: { id: In(ids) }, order: { id: 'ASC' } }));
+    const [coach, invitation, signups, attendance, proposals, disclaimers, materials, questions, blocks, answers, ticks, blocksSet, decided, audit] = await Promise.all([
       em.findOneBy(Coach, { memberId: mid }),
+      em.findOneBy(CoachInvitation, { memberId: mid }),
       em.find(WorkshopSignup, { where: { memberId: mid }, relations: { workshop: true }, order: { id: 'ASC' } }),
       em.find(Attendance, { where: { memberId: mid }, relations: { workshop: true }, order: { id: 'ASC' } }),
       em.find(PartnershipProposal, { where: { proposerId: mid }, order: { id: 'ASC' } }),
       em.find(Disclaimer, { where: { memberId: mid }, order: { id: 'ASC' } }),
+      em.find(Material, { where: { addedById: mid }, order: { id: 'ASC' } }),
       em.find(Question, { where: { pseudonym: pseudo }, order: { id: 'ASC' } }),
       em.find(AnonBlock, { where: { pseudonym: pseudo }, order: { id: 'ASC' } }),
-      inChunks([...metoo.keys()], (chunk) => em.find(QuestionMeToo, { where: { pseudonym: In(chunk) } })),
-      inChunks([...report.keys()], (chunk) => em.find(QuestionReport, { where: { pseudonym: In(chunk) } })),
+      em.find(QuestionAnswer, { where: { authorKey: key }, order: { id: 'ASC' } }),
+      em.find(PartnershipRequirement, { where: { authorKey: key }, order: { id: 'ASC' } }),
+      em.find(AnonBlock, { where: { authorKey: key }, order: { id: 'ASC' } }),
+      this.decisionsBy(em, who, key),
       em.find(AuditEntry, { where: { platform: who.platform, workspace: who.workspace, actorId: who.id }, order: { id: 'ASC' } }),
     ]);
     const decisions = proposals.length ? await em.findBy(PartnershipDecision, { proposalId: In(proposals.map((x) => x.id)) }) : [];
@@ -106,9 +189,10 @@ export class PrivacyService {
       identity: { platform: who.platform, workspace: who.workspace, userId: who.id },
       profile: member && { displayName: member.displayName, locale: member.locale, createdAt: at(member.createdAt) },
       coachProfile: coach && {
-        topics: coach.topics, languages: coach.languages, level: coach.level, bio: coach.bio, status: coach.status, chapterId: coach.chapterId,
+        topics: coach.topics, languages: coach.languages, level: coach.level, bio: coach.bio, status: coach.status, chapterId: coach.chapterId, public: coach.public,
         createdAt: at(coach.createdAt), updatedAt: at(coach.updatedAt),
       },
+      coachInvitation: invitation && { sentAt: at(invitation.sentAt) },
       signups: signups.map((s) => ({ workshop: s.workshopId, title: s.workshop?.title ?? null, startsAt: at(s.workshop?.startsAt), role: s.role, state: s.state, createdAt: at(s.createdAt) })),
       attendance: attendance.map((a) => ({ workshop: a.workshopId, title: a.workshop?.title ?? null, startsAt: at(a.workshop?.startsAt), role: a.role, recordedAt: at(a.recordedAt) })),
       proposals: proposals.map((x) => {
@@ -121,13 +205,18 @@ export class PrivacyService {
       disclaimers: disclaimers.map((d) => ({
         id: d.id, chapterId: d.chapterId, event: d.event, eventDate: d.eventDate, organiser: d.organiser, role: d.role, notes: d.notes, createdAt: at(d.createdAt), withdrawnAt: at(d.withdrawnAt),
       })),
+      materialsAdded: materials.map((m) => ({ id: m.id, title: m.title, url: m.url, topic: m.topic, language: m.language, license: m.license, createdAt: at(m.createdAt) })),
       anonymousQuestions: questions.map((q) => ({
         id: q.id, chapterId: q.chapterId, text: q.text, topic: q.topic, workshop: q.workshopId, status: q.status, createdAt: at(q.createdAt), postedAt: at(q.postedAt),
         hiddenAt: at(q.hiddenAt), hiddenReason: q.hiddenReason, replyAddressKeptUntil: q.replyTo ? at(q.replyToExpiresAt) : null,
       })),
-      meToo: meToos.map((m) => ({ question: metoo.get(m.pseudonym) })),
-      reports: reports.map((r) => ({ question: report.get(r.pseudonym), reason: r.reason, createdAt: at(r.createdAt) })),
+      meToo: meToos.map((m) => ({ question: m.question })),
+      reports: reports.sort((a, b) => a.questionId - b.questionId).map((r) => ({ question: r.questionId, reason: r.reason, createdAt: at(r.createdAt) })),
       blocks: blocks.map((b) => ({ question: b.questionId, reason: b.reason, createdAt: at(b.createdAt), expiresAt: at(b.expiresAt), liftedAt: at(b.liftedAt) })),
+      answers: answers.map((a) => ({ question: a.questionId, name: a.authorName, text: a.text, createdAt: at(a.createdAt) })),
+      requirementsTicked: ticks.map((r) => ({ proposal: r.proposalId, requirement: r.key, name: r.confirmedBy, confirmedAt: at(r.confirmedAt) })),
+      blocksSet: blocksSet.map((b) => ({ block: b.id, question: b.questionId, reason: b.reason, name: b.moderatorName, createdAt: at(b.createdAt), expiresAt: at(b.expiresAt), liftedAt: at(b.liftedAt) })),
+      decisionsMade: decided.map((d) => ({ proposal: d.proposalId, decision: d.decision, reason: d.reason, forced: d.forced, name: d.moderatorName, decidedAt: at(d.decidedAt) })),
       moderatorActions: audit.map((a) => ({ action: a.action, target: a.target, details: a.details, at: at(a.at) })),
     };
   }
@@ -135,12 +224,13 @@ export class PrivacyService {
   /**
    * Erases the member's personal data. Sign-ups are withdrawn through the workshop service
    * first, so waitlists move up and the people promoted are told, exactly as after `/workshop leave`;
-   * everything else is one transaction. Refused while a moderation block is in force: the block
-   * is kept by the pseudonym, and erasing it would lift it.
+   * everything else is one transaction. Refused while a moderation block on the member is in
+   * force: the block is kept by the pseudonym, and erasing it would lift it.
    */
   async delete(who: Who): Promise<Erasure> {
     const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
     const pseudo = pseudonym(this.secret, identity);
+    const key = authorKey(this.secret, identity);
     const active = await this.store.manager.findOne(AnonBlock, { where: { pseudonym: pseudo, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, order: { expiresAt: 'DESC' } });
     if (active) throw new DomainError('privacy.delete.blocked', { until: active.expiresAt.toISOString().slice(0, 10) });
     const member = await this.member(who);
@@ -156,24 +246,31 @@ export class PrivacyService {
         signups++;
       }
     }
-    const { metoo, report } = await this.scoped(who);
-    return this.store.transaction(async (em) => {
+    // Found before the transaction, a page at a time (see scopedRows); removed inside it by id.
+    const meToos = await this.scopedRows(QuestionMeToo, 'metoo', who);
+    const reports = await this.scopedRows(QuestionReport, 'report', who);
+    const erasure = await this.store.transaction(async (em) => {
       // Questions stay (their counts and answers belong to everyone) but lose the link to the member.
       const questions = await em.find(Question, { select: { id: true }, where: { pseudonym: pseudo } });
       for (const q of questions) await em.update(Question, { id: q.id }, { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null });
       await em.delete(AnonBlock, { pseudonym: pseudo });
-      for (const [entity, scoped] of [[QuestionMeToo, metoo], [QuestionReport, report]] as const) {
-        const rows = await inChunks([...scoped.keys()], (chunk) => em.find(entity, { select: { id: true }, where: { pseudonym: In(chunk) } }));
-        for (const r of rows) await em.update(entity, { id: r.id }, { pseudonym: randomPseudonym() });
-      }
-      // Where they acted openly under their name, the action stays and the name goes.
+      // A me-too is only a count: it goes, and the count with it. Kept under a random code it
+      // would still count, and the member's next press would count a second time.
+      await inChunks(meToos.map((m) => m.id), async (ids) => (await em.delete(QuestionMeToo, { id: In(ids) }), []));
+      // A report is the moderators' record: it stays, unlinked. A report made after this is a new one.
+      // Each gets a code of its own (one shared code would tie her reports together), made by the database.
+      const random = em.connection.options.type === 'postgres' ? "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')" : 'lower(hex(randomblob(32)))';
+      await inChunks(reports.map((r) => r.id), async (ids) => (await em.createQueryBuilder().update(QuestionReport).set({ pseudonym: () => random }).whereInIds(ids).execute(), []));
+      // Where they acted openly under their name, the action stays and the name and key go. Decisions
+      // first: older ones are found through the audit entries, which are anonymised next.
+      const decisions = await this.decisionsBy(em, who, key);
+      await inChunks(decisions.map((d) => d.id), async (ids) => (await em.update(PartnershipDecision, { id: In(ids) }, { moderatorId: ERASED_USER, moderatorName: ERASED, authorKey: null }), []));
       await em.update(AuditEntry, { platform: who.platform, workspace: who.workspace, actorId: who.id }, { actorId: ERASED_USER, actorName: ERASED });
-      await em.update(PartnershipDecision, { moderatorId: who.id }, { moderatorId: ERASED_USER, moderatorName: ERASED });
-      const names = [...new Set([who.name.slice(0, 100), ...(member ? [member.displayName] : [])])];
-      await em.update(QuestionAnswer, { authorName: In(names) }, { authorName: ERASED });
-      await em.update(PartnershipRequirement, { confirmedBy: In(names) }, { confirmedBy: ERASED });
-      await em.update(AnonBlock, { moderatorName: In(names) }, { moderatorName: ERASED });
-      if (!member) return { signups, disclaimers: 0, questions: questions.length, coach: false };
+      await em.update(QuestionAnswer, { authorKey: key }, { authorName: ERASED, authorKey: null });
+      await em.update(PartnershipRequirement, { authorKey: key }, { confirmedBy: ERASED, authorKey: null });
+      await em.update(AnonBlock, { authorKey: key }, { moderatorName: ERASED, authorKey: null });
+      const counted = { signups, questions: questions.length, meToos: meToos.length };
+      if (!member) return { ...counted, disclaimers: 0, coach: false };
       const disclaimers = (await em.delete(Disclaimer, { memberId: member.id })).affected ?? 0;
       const coach = ((await em.delete(Coach, { memberId: member.id })).affected ?? 0) > 0;
       // Sign-ups of past or cancelled workshops: the counters follow the rows, as everywhere.
@@ -184,6 +281,8 @@ export class PrivacyService {
       await em.delete(WorkshopSignup, { memberId: member.id });
       await em.delete(Attendance, { memberId: member.id });
       await em.delete(CoachInvitation, { memberId: member.id });
+      // Materials belong to the directory: they stay, without who added them.
+      await em.update(Material, { addedById: member.id }, { addedById: null });
       // Proposals are the chapter's record of its decisions: they move to the workspace's stand-in.
       if (await em.existsBy(PartnershipProposal, { proposerId: member.id })) {
         await em.createQueryBuilder().insert().into(Member)
@@ -193,7 +292,11 @@ export class PrivacyService {
         await em.update(PartnershipProposal, { proposerId: member.id }, { proposerId: standIn.id });
       }
       await em.delete(Member, { id: member.id });
-      return { signups, disclaimers, questions: questions.length, coach };
+      return { ...counted, disclaimers, coach };
     });
+    // The public posts show the me-too counts: the questions whose count went down are shown again.
+    const posted = await inChunks([...new Set(meToos.map((m) => m.question))], (ids) => this.store.manager.findBy(Question, { id: In(ids), messageId: Not(IsNull()) }));
+    for (const q of posted) await this.questions.refresh(q, undefined);
+    return erasure;
   }
 }

@@ -12,7 +12,7 @@ import type { Notifier } from '../core/notifier.js';
 import { bold, channelLink, fill, message, p, type Message, type PostedRef, SLOT } from '../core/reply.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
-import { type Identity, openAddress, pseudonym, scopedPseudonym, sealAddress } from './anonymity.js';
+import { authorKey, type Identity, openAddress, pseudonym, scopedPseudonym, sealAddress } from './anonymity.js';
 
 export interface QuestionSettings {
   readonly secret: string;
@@ -319,7 +319,7 @@ export class QuestionService {
     if (!q.messageId) throw new DomainError('question.not_posted', { id });
     const first = await this.store.transaction(async (em) => {
       await this.assertNotBlocked(em, this.pseudonymOf(who), q.chapterId);
-      await em.insert(QuestionAnswer, { questionId: id, authorName: who.name.slice(0, 100), text, createdAt: this.clock.now() });
+      await em.insert(QuestionAnswer, { questionId: id, authorName: who.name.slice(0, 100), authorKey: authorKey(this.settings.secret, who), text, createdAt: this.clock.now() });
       const result = await em.update(Question, { id, status: 'open' }, { status: 'pending' });
       return result.affected === 1;
     });
@@ -380,11 +380,23 @@ export class QuestionService {
   }
 
   /** Blocks the pseudonym behind a question; nobody, the moderator included, learns whose it is. */
-  async block(questionId: number, reason: string, days: number, moderatorName: string): Promise<AnonBlock> {
+  async block(questionId: number, reason: string, days: number, moderator: Identity & { readonly name: string }): Promise<AnonBlock> {
     const q = await this.get(questionId, { allowHidden: true });
     const now = this.clock.now();
     return this.store.transaction((em) =>
-      em.save(em.create(AnonBlock, { pseudonym: q.pseudonym, questionId, chapterId: q.chapterId, reason, moderatorName: moderatorName.slice(0, 100), createdAt: now, expiresAt: new Date(now.getTime() + days * DAY), liftedAt: null })),
+      em.save(
+        em.create(AnonBlock, {
+          pseudonym: q.pseudonym,
+          questionId,
+          chapterId: q.chapterId,
+          reason,
+          moderatorName: moderator.name.slice(0, 100),
+          authorKey: authorKey(this.settings.secret, moderator),
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + days * DAY),
+          liftedAt: null,
+        }),
+      ),
     );
   }
 

@@ -106,7 +106,7 @@ test('a block hits the pseudonym behind the question and only it, and it expires
     try {
       const q = await askAndPost(services, chapter);
       const other = await askAndPost(services, chapter, member(1));
-      const block = await services.questions.block(q.id, 'flooding', 2, 'mona');
+      const block = await services.questions.block(q.id, 'flooding', 2, { platform: 'console', workspace: 'console', id: 'mona', name: 'mona' });
       await assert.rejects(services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Blocked question here' }), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked' && e.params.reason === 'flooding');
       await assert.rejects(services.questions.answer(other.id, ada, 'an answer'), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked');
       await assert.rejects(services.questions.followup(q.id, ada), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked');

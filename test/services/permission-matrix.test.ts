@@ -42,7 +42,7 @@ async function fixtures(app: App, platform: string, here: string, elsewhere: str
     const member = { platform, workspace, id: `${name}-member`, name: `${name.toLowerCase()}-member`, locale: 'en' };
     const workshop = await s.workshops.create(chapter, { title: `${name} basics`, topic: 'Python', date: { year: 2027, month: 6, day: 1 }, time: { hour: 18, minute: 0 }, learners: 4 });
     const question = await s.questions.ask({ asker: member, chapter, channel: `${name}-questions`, text: `A question asked in ${name}` });
-    const block = await s.questions.block(question.id, 'flooding the channel', 3, `${name} moderator`);
+    const block = await s.questions.block(question.id, 'flooding the channel', 3, { platform, workspace, id: `${name}-mod`, name: `${name} moderator` });
     const { proposal } = await s.partnerships.propose({ proposer: member, locale: 'en', chapter: name, partner: 'Code Club', event: `${name} day`, date: { year: 2027, month: 6, day: 2 }, contributions: 'coaches' });
     const material = await s.materials.add(member, { title: `${name} loops`, url: `https://learn.example.org/${name.toLowerCase()}`, topic: 'Python', language: 'en' }, 'en', chapter.id);
     return { chapter: name, workshop: workshop.id, question: question.id, block: block.id, proposal: proposal.id, material: material.id };
