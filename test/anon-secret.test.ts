@@ -13,6 +13,7 @@ test('without ANON_SECRET a secret is generated once into the data folder, priva
     const first = resolveAnonSecret(undefined, join(tmp.dir, 'data'), log);
     const file = join(tmp.dir, 'data', 'anon-secret');
     assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(statSync(join(tmp.dir, 'data')).mode & 0o777, 0o700, 'the data folder is created private to its owner');
     assert.ok(Buffer.byteLength(first) >= 32);
     assert.equal(readFileSync(file, 'utf8').trim(), first);
     const second = resolveAnonSecret(undefined, join(tmp.dir, 'data'), log);
