@@ -59,6 +59,11 @@ export async function backup(target: DatabaseTarget, at: Date, options: BackupOp
   return { file };
 }
 
+/** A find order by the table's primary key (`id` almost everywhere), so copies list rows alike. */
+export function byPrimaryKey(meta: EntityMetadata): Record<string, 'ASC'> {
+  return Object.fromEntries(meta.primaryColumns.map((c) => [c.propertyName, 'ASC' as const]));
+}
+
 /** Tables in an order where every row's foreign keys point at rows already copied. */
 export function copyOrder(db: DataSource): EntityMetadata[] {
   const remaining = [...db.entityMetadatas];
@@ -91,7 +96,7 @@ export async function copyDatabase(from: DatabaseTarget, to: DatabaseTarget, chu
     const counts: Record<string, number> = {};
     await target.transaction(async (em) => {
       for (const meta of tables) {
-        const rows = await source.getRepository(meta.target).find({ order: { id: 'ASC' } as never });
+        const rows = await source.getRepository(meta.target).find({ order: byPrimaryKey(meta) });
         for (let i = 0; i < rows.length; i += chunk) await em.insert(meta.target, rows.slice(i, i + chunk));
         counts[meta.tableName] = rows.length;
         // Ids were copied as they were: move each id sequence past them.

@@ -26,6 +26,7 @@ const TABLES = [
   'question_me_too',
   'question_report',
   'reminder',
+  'seen_request',
   'workshop',
   'workshop_signup',
 ];

@@ -10,7 +10,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { createDataSource } from '../../src/db/data-source.js';
-import { backup, copyDatabase, copyOrder, maskPasswords } from '../../src/db/operations.js';
+import { backup, byPrimaryKey, copyDatabase, copyOrder, maskPasswords } from '../../src/db/operations.js';
 import { capturedLogger, freshDatabase, postgresUnavailable, tempDir } from '../helpers.js';
 
 const SCRIPT = `
@@ -42,7 +42,7 @@ async function dump(target: Parameters<typeof createDataSource>[0]) {
   const db = createDataSource(target);
   await db.initialize();
   const out: Record<string, unknown[]> = {};
-  for (const meta of copyOrder(db)) out[meta.tableName] = await db.getRepository(meta.target).find({ order: { id: 'ASC' } as never });
+  for (const meta of copyOrder(db)) out[meta.tableName] = await db.getRepository(meta.target).find({ order: byPrimaryKey(meta) });
   await db.destroy();
   return out;
 }
