@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError } from './config.js';
@@ -32,6 +32,18 @@ export function resolveAnonSecret(configured: string | undefined, dataDir: strin
       secret = readFileSync(file, 'utf8').trim();
     }
   }
+  keepPrivate(file, log);
   if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) throw new ConfigError('ANON_SECRET', `(from ${file}) must be at least ${MIN_SECRET_BYTES} bytes long`);
   return secret;
+}
+
+/** A secret file others may read (copied in with a loose mode) is narrowed to its owner, once, with a warning. */
+function keepPrivate(file: string, log: Logger): void {
+  try {
+    if ((statSync(file).mode & 0o077) === 0) return;
+    chmodSync(file, 0o600);
+    log.warn({ file }, 'the anon-secret file was readable by other users: narrowed to its owner (mode 0600)');
+  } catch (err) {
+    log.warn({ file, code: (err as NodeJS.ErrnoException).code }, 'the anon-secret file is readable by other users and could not be narrowed: make it mode 0600');
+  }
 }
