@@ -12,6 +12,7 @@ import { Member } from './Member.js';
 import { PartnershipDecision, PartnershipProposal, PartnershipRequirement } from './Partnership.js';
 import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport } from './Question.js';
 import { Reminder } from './Reminder.js';
+import { SeenRequest } from './SeenRequest.js';
 import { Workshop } from './Workshop.js';
 import { WorkshopSignup } from './WorkshopSignup.js';
 
@@ -38,6 +39,7 @@ export {
   QuestionMeToo,
   QuestionReport,
   Reminder,
+  SeenRequest,
   Workshop,
   WorkshopMaterial,
   WorkshopSignup,
@@ -70,4 +72,5 @@ export const entities = [
   Material,
   MaterialTranslation,
   WorkshopMaterial,
+  SeenRequest,
 ];

@@ -1,12 +1,17 @@
-// npm run db:migrate | db:backup | db:copy -- --from <url> --to <url>
+// npm run db:migrate | db:backup [-- --out <folder>] | db:copy -- --from <url> --to <url>
+import { resolve } from 'node:path';
 import { ConfigError, configFromEnvironment } from '../src/config.js';
 import { createDataSource, databaseTarget, migrate } from '../src/db/data-source.js';
-import { backup, copyDatabase } from '../src/db/operations.js';
+import { backup, copyDatabase, maskPasswords } from '../src/db/operations.js';
+
+/** Where backups go unless `--out` says otherwise: `backups/` at the project root, outside the data folder (and so away from anon-secret). */
+export const DEFAULT_BACKUP_DIR = resolve(import.meta.dirname, '..', 'backups');
 
 async function main(argv: string[]): Promise<number> {
   const config = configFromEnvironment();
   if (!config) return 1;
   const [verb] = argv;
+  const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   if (verb === 'migrate') {
     const db = createDataSource(config.database);
     await db.initialize();
@@ -16,12 +21,20 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (verb === 'backup') {
-    const result = await backup(config.database, new Date());
-    console.log(result.file ? `Backup written to ${result.file}` : `PostgreSQL is backed up with its own tool; run:\n  ${result.command}`);
+    const out = arg('--out');
+    if (argv.includes('--out') && !out) {
+      console.error('Usage: npm run db:backup -- --out <folder outside the data folder>');
+      return 2;
+    }
+    const result = await backup(config.database, new Date(), { dir: out ?? DEFAULT_BACKUP_DIR, dataDir: config.dataDir });
+    if (result.file) console.log(`Backup written to ${result.file}`);
+    else {
+      console.log(`PostgreSQL is backed up with its own tool; run:\n  ${result.command}`);
+      if (result.passwordLeftOut) console.log('The password is left out: pg_dump reads it from PGPASSWORD or ~/.pgpass.');
+    }
     return 0;
   }
   if (verb === 'copy') {
-    const arg = (name: string) => argv[argv.indexOf(name) + 1];
     const from = argv.includes('--from') ? databaseTarget(arg('--from'), config.dataDir) : config.database;
     const to = argv.includes('--to') ? databaseTarget(arg('--to'), config.dataDir) : undefined;
     if (!to || 'error' in to || 'error' in from) {
@@ -33,14 +46,15 @@ async function main(argv: string[]): Promise<number> {
     console.log('Copied. Point DATABASE_URL at the new database and start the bot.');
     return 0;
   }
-  console.error('Usage: db.ts migrate | backup | copy --from <url> --to <url>');
+  console.error('Usage: db.ts migrate | backup [--out <folder>] | copy --from <url> --to <url>');
   return 2;
 }
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : `Failed: ${(err as Error).message}`);
+    // A driver's message may quote the connection URL: never its password.
+    console.error(maskPasswords(err instanceof ConfigError ? err.message : `Failed: ${(err as Error).message}`));
     process.exitCode = 1;
   },
 );

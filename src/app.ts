@@ -6,7 +6,8 @@ import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { Dispatcher } from './core/dispatcher.js';
 import { safeError } from './core/errors.js';
-import { RateLimiter } from './core/rate-limit.js';
+import { type Autocomplete, createAutocomplete } from './core/autocomplete.js';
+import { RateLimiter, suggestionLimit } from './core/rate-limit.js';
 import { CommandRegistry } from './core/registry.js';
 import { createDataSource, migrate } from './db/data-source.js';
 import { createServices, type Services } from './services/index.js';
@@ -16,6 +17,8 @@ export interface App {
   readonly services: Services;
   readonly registry: CommandRegistry;
   readonly dispatcher: Dispatcher;
+  /** Option suggestions (Discord's autocomplete), rate-limited by the dispatcher's limiter. */
+  readonly autocomplete: Autocomplete;
   close(): Promise<void>;
 }
 
@@ -38,15 +41,17 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
     throw err;
   }
   const services = createServices({ config, db, clock, log, anonSecret });
+  const rateLimiter = new RateLimiter(clock);
   const dispatcher = new Dispatcher({
     registry,
     services,
     log,
-    rateLimiter: new RateLimiter(clock),
+    rateLimiter,
     rateLimit: config.rateLimit,
     onAudit: (record) => services.audit.record(record),
   });
-  return { db, services, registry, dispatcher, close: () => db.destroy() };
+  const autocomplete = createAutocomplete({ limiter: rateLimiter, limit: suggestionLimit(config.rateLimit) });
+  return { db, services, registry, dispatcher, autocomplete, close: () => db.destroy() };
 }
 
 /**

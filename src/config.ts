@@ -76,6 +76,13 @@ const schema = z.object({
   SLACK_PORT: int(3000, 1, 65_535),
   SLACK_COMMAND_PREFIX: z.string().regex(/^[a-z0-9-]*$/, { message: 'must be lowercase letters, digits and dashes, e.g. ots-' }).default(''),
   SLACK_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://slack-proxy.example.org/api/' }).optional(),
+  SLACK_RESPONSE_HOSTS: z
+    .string()
+    .default('hooks.slack.com')
+    .transform((list) => list.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .refine((hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(h)), {
+      message: 'must be a comma-separated list of host names, e.g. hooks.slack.com,hooks.slack-gov.com',
+    }),
   // Public page
   WEB_PORT: z.coerce.number({ message: 'must be a port number' }).int({ message: 'must be a port number' }).min(1, { message: 'must be between 1 and 65535' }).max(65_535, { message: 'must be between 1 and 65535' }).optional(),
   WEB_HOST: z.string().min(1).default('0.0.0.0'),
@@ -135,6 +142,11 @@ export interface Config {
         readonly commandPrefix: string;
         /** The Web API's base URL; unset: Slack's own. For proxies, and for tests against a fake. */
         readonly apiUrl: string | undefined;
+        /**
+         * The only origins whose `response_url`s the bot posts answers to: `https://` and each
+         * host of SLACK_RESPONSE_HOSTS, plus the origin of SLACK_API_URL when it is set.
+         */
+        readonly responseOrigins: readonly string[];
       }
     | undefined;
   /** Where the bot is reachable from the internet (Slack's request URLs in HTTP mode), without a trailing slash. */
@@ -191,7 +203,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         }
       : undefined,
     slack: c.SLACK_BOT_TOKEN
-      ? { botToken: c.SLACK_BOT_TOKEN, signingSecret: c.SLACK_SIGNING_SECRET, appToken: c.SLACK_APP_TOKEN, port: c.SLACK_PORT, commandPrefix: c.SLACK_COMMAND_PREFIX, apiUrl: c.SLACK_API_URL }
+      ? {
+          botToken: c.SLACK_BOT_TOKEN,
+          signingSecret: c.SLACK_SIGNING_SECRET,
+          appToken: c.SLACK_APP_TOKEN,
+          port: c.SLACK_PORT,
+          commandPrefix: c.SLACK_COMMAND_PREFIX,
+          apiUrl: c.SLACK_API_URL,
+          responseOrigins: [...c.SLACK_RESPONSE_HOSTS.map((host) => `https://${host}`), ...(c.SLACK_API_URL ? [new URL(c.SLACK_API_URL).origin] : [])],
+        }
       : undefined,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     web: c.WEB_PORT !== undefined ? { port: c.WEB_PORT, host: c.WEB_HOST } : undefined,

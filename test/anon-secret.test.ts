@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveAnonSecret } from '../src/anon-secret.js';
@@ -13,6 +13,7 @@ test('without ANON_SECRET a secret is generated once into the data folder, priva
     const first = resolveAnonSecret(undefined, join(tmp.dir, 'data'), log);
     const file = join(tmp.dir, 'data', 'anon-secret');
     assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(statSync(join(tmp.dir, 'data')).mode & 0o777, 0o700, 'the data folder is created private to its owner');
     assert.ok(Buffer.byteLength(first) >= 32);
     assert.equal(readFileSync(file, 'utf8').trim(), first);
     const second = resolveAnonSecret(undefined, join(tmp.dir, 'data'), log);
@@ -42,6 +43,22 @@ test('a secret file that is too short stops start-up', () => {
   try {
     writeFileSync(join(tmp.dir, 'anon-secret'), 'short\n');
     assert.throws(() => resolveAnonSecret(undefined, tmp.dir, capturedLogger().log), (err: unknown) => err instanceof ConfigError && /at least 32 bytes/.test(err.message) && !err.message.includes('short\n'));
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('a secret file others could read is narrowed to its owner (0600), with a warning', () => {
+  const tmp = tempDir();
+  try {
+    const file = join(tmp.dir, 'anon-secret');
+    writeFileSync(file, 'k'.repeat(64) + '\n');
+    chmodSync(file, 0o644);
+    const { log, lines } = capturedLogger();
+    assert.equal(resolveAnonSecret(undefined, tmp.dir, log), 'k'.repeat(64));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.ok(lines().some((l) => l.includes('narrowed to its owner')));
+    assert.ok(!lines().join('').includes('k'.repeat(64)), 'the secret itself is never logged');
   } finally {
     tmp.remove();
   }

@@ -99,16 +99,17 @@ export interface LoadResult {
 
 /**
  * Signed `/ask` slash commands from 1,000 members in turn, `connections` at a time, for
- * `seconds` after a warm-up. Requests are signed when the run is prepared (Slack accepts a
- * signature for five minutes; a run lasts seconds).
+ * `seconds` after a warm-up. Each request is new (its own trigger id, as Slack sends them, and
+ * so its own signature): the bot runs a replayed signed request only once.
  */
 export async function load(url: string, secret: string, responseUrl: string, seconds: number, connections: number): Promise<LoadResult> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const bodies = Array.from({ length: 2 * USERS }, (_, i) => {
-    const body = slashCommandBody({ command: '/ask', text: `How do I find out why test number ${i} fails only on CI?`, user: `U${i % USERS}`, responseUrl, channel: 'CGENERAL' });
-    return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(secret, timestamp, body) } };
-  });
   let next = 0;
+  const request = () => {
+    const i = next++;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = slashCommandBody({ command: '/ask', text: `How do I find out why test number ${i % (2 * USERS)} fails only on CI?`, user: `U${i % USERS}`, responseUrl, channel: 'CGENERAL', triggerId: `trigger-${i}` });
+    return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(secret, timestamp, body) } };
+  };
   const run = (duration: number) =>
     autocannon({
       url,
@@ -118,10 +119,7 @@ export async function load(url: string, secret: string, responseUrl: string, sec
       requests: [
         {
           method: 'POST',
-          setupRequest: (request) => {
-            const b = bodies[next++ % bodies.length]!;
-            return { ...request, body: b.body, headers: b.headers };
-          },
+          setupRequest: (req) => ({ ...req, ...request() }),
         },
       ],
     });

@@ -6,6 +6,14 @@ export interface RateLimit {
 }
 
 /**
+ * The limit for autocomplete suggestions, from the commands' limit: three times as many in the
+ * same window, since a member typing one option asks once per pause between keystrokes.
+ */
+export function suggestionLimit(commands: RateLimit): RateLimit {
+  return { max: commands.max * 3, windowSeconds: commands.windowSeconds };
+}
+
+/**
  * A sliding-window limit per key (member and command), kept in this process's memory.
  * It is a courtesy brake against floods, not an invariant: with several processes each
  * counts its own share. Limits that must hold across processes live in the database.

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from '../../entities/index.js';
 import { migrations } from './migrations/index.js';
+import { makePrivateDir, makePrivateFile } from '../private-files.js';
 
 /** Where the data lives: an SQLite file (the default) or a PostgreSQL database. */
 export type DatabaseTarget =
@@ -36,7 +36,11 @@ export function databaseTarget(url: string | undefined, dataDir: string): Databa
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
   if (target.kind === 'sqlite') {
-    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+    if (target.path !== ':memory:') {
+      // The folder 0700 and a new file 0600: only the bot's user reads the data (and SQLite gives the WAL the file's mode).
+      makePrivateDir(dirname(target.path));
+      makePrivateFile(target.path);
+    }
     return {
       ...common,
       type: 'better-sqlite3',

@@ -17,6 +17,7 @@ import { Policy } from './policy.js';
 import { PrivacyService } from './privacy.js';
 import { QuestionService } from './questions.js';
 import { ReminderService } from './reminders.js';
+import { SeenRequests } from './seen-requests.js';
 import { WorkshopService } from './workshops.js';
 
 /** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
@@ -45,6 +46,8 @@ export interface Services {
   readonly materials: MaterialService;
   /** Members' data rights: export and erasure. */
   readonly privacy: PrivacyService;
+  /** Signed Slack requests already run, so a replay runs nothing (HTTP mode). */
+  readonly seenRequests: SeenRequests;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
@@ -82,5 +85,6 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     disclaimers: new DisclaimerService(store, base.clock, members),
     materials,
     privacy: new PrivacyService(store, base.clock, workshops, questions, base.anonSecret, base.config.privacyCooldownSeconds),
+    seenRequests: new SeenRequests(store, base.clock),
   };
 }

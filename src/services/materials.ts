@@ -96,17 +96,63 @@ export interface SearchResult {
 
 const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}+#]+/u).filter((w) => w.length > 1);
 
+/** A material with the words search ranks it by, computed once per load. */
+interface Indexed {
+  readonly m: Material;
+  readonly title: string[];
+  readonly topic: string[];
+  readonly description: string[];
+}
+const indexed = (m: Material): Indexed => ({ m, title: words(m.title), topic: words(m.topic), description: words(m.description ?? '') });
+
+/**
+ * How long the public page's copy of the directory is used before it is read again. A change
+ * made through this process empties it at once; this bounds how long a change made by another
+ * process (or by hand in the database) takes to show.
+ */
+export const DIRECTORY_CACHE_MS = 30_000;
+/** Ranked result lists kept for the public page, by filter (the least recently used go first). */
+const CACHED_SEARCHES = 200;
+
+/** The materials in search order: the language filter (the material's or a translation's), then ranked by the words asked for. */
+function rank(found: readonly Indexed[], filter: Pick<SearchFilter, 'text'> & { language: string | undefined }): Material[] {
+  const { language } = filter;
+  const matches = (l: string) => l === language || l.startsWith(`${language}-`);
+  const candidates = language ? found.filter(({ m }) => matches(m.language) || (m.translations ?? []).some((t) => matches(t.language))) : found;
+  const wanted = words(filter.text ?? '');
+  if (!wanted.length) return candidates.map((e) => e.m);
+  return candidates
+    .map((e) => ({ m: e.m, score: wanted.reduce((s, w) => s + (e.title.some((x) => x.startsWith(w)) ? 3 : 0) + (e.topic.some((x) => x.startsWith(w)) ? 2 : 0) + (e.description.some((x) => x.startsWith(w)) ? 1 : 0), 0) }))
+    .filter((r) => r.score > 0)
+    .sort((a, b) => b.score - a.score || b.m.id - a.m.id)
+    .map((r) => r.m);
+}
+
 /**
  * The learning materials directory: open-licensed teaching material with its translations,
  * and the materials each workshop uses. A URL appears once in the directory (as a material or
  * a translation); the unique keys hold that even when two members add it at once.
  */
 export class MaterialService {
+  /** The whole directory as search needs it, for the public page (see `search(…, { cached })`). */
+  private directory: { readonly at: number; readonly entries: Promise<Indexed[]> } | undefined;
+  /** Ranked results of the public page's searches, by filter, from the directory above. */
+  private readonly ranked = new Map<string, { readonly at: number; readonly materials: Material[] }>();
+  /** Counts changes made here: a copy read before a change is not kept after it. */
+  private generation = 0;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly members: MemberService,
   ) {}
+
+  /** Forgets the public page's copies; called after every change to the directory made here. */
+  private changed(): void {
+    this.generation++;
+    this.directory = undefined;
+    this.ranked.clear();
+  }
 
   /** Adds a material; `chapterId`: the chapter bound where it was added, whose moderators may remove it. */
   async add(actor: Identity, input: MaterialInput, locale?: string, chapterId: number | null = null): Promise<Material> {
@@ -117,7 +163,7 @@ export class MaterialService {
     await this.refuseTaken(url);
     const member = await this.members.ensure(actor, locale);
     try {
-      return await this.store.transaction(async (em) => {
+      const saved = await this.store.transaction(async (em) => {
         await this.refuseTaken(url, em);
         return em.save(
           em.create(Material, {
@@ -134,6 +180,8 @@ export class MaterialService {
           }),
         );
       });
+      this.changed();
+      return saved;
     } catch (err) {
       if (isUniqueViolation(err)) await this.refuseTaken(url);
       throw err;
@@ -148,7 +196,9 @@ export class MaterialService {
     if (language === material.language) throw new MaterialError('materials.translate.same', { id, language });
     await this.refuseTaken(url);
     try {
-      return await this.store.transaction((em) => em.save(em.create(MaterialTranslation, { materialId: id, language, url, createdAt: this.clock.now() })));
+      const saved = await this.store.transaction((em) => em.save(em.create(MaterialTranslation, { materialId: id, language, url, createdAt: this.clock.now() })));
+      this.changed();
+      return saved;
     } catch (err) {
       if (isUniqueViolation(err)) {
         await this.refuseTaken(url);
@@ -167,41 +217,65 @@ export class MaterialService {
   async remove(id: number): Promise<Material> {
     const m = await this.get(id);
     await this.store.transaction((em) => em.delete(Material, { id }));
+    this.changed();
     return m;
   }
 
   /**
    * Ranked search: filters narrow (a language matches the material's or a translation's),
    * words rank (title counts most, then topic, then description); newest first among equals.
+   *
+   * `cached` (the public page, which anyone may request as often as they like): the directory is
+   * read and its words computed once, and each filter's ranking kept, until a change here or
+   * DIRECTORY_CACHE_MS; a request then costs a lookup and a page slice, not a scan and a scoring of
+   * the whole directory. Commands read afresh (they are rate-limited per member).
    */
-  async search(filter: SearchFilter): Promise<SearchResult> {
-    const qb = this.store.manager.getRepository(Material).createQueryBuilder('m').leftJoinAndSelect('m.translations', 't');
-    if (filter.topic?.trim()) qb.andWhere('LOWER(m.topic) = :topic', { topic: filter.topic.trim().toLowerCase() });
-    if (filter.level) qb.andWhere('m.level = :level', { level: filter.level });
-    let found = await qb.orderBy('m.id', 'DESC').addOrderBy('t.language', 'ASC').getMany();
-    if (filter.language?.trim()) {
-      const language = languageCode(filter.language);
-      const matches = (l: string) => l === language || l.startsWith(`${language}-`);
-      found = found.filter((m) => matches(m.language) || (m.translations ?? []).some((t) => matches(t.language)));
-    }
-    const wanted = words(filter.text ?? '');
-    let ranked = found.map((m) => ({ m, score: 0 }));
-    if (wanted.length) {
-      ranked = ranked
-        .map(({ m }) => {
-          const title = words(m.title);
-          const topic = words(m.topic);
-          const description = words(m.description ?? '');
-          const score = wanted.reduce((s, w) => s + (title.some((x) => x.startsWith(w)) ? 3 : 0) + (topic.some((x) => x.startsWith(w)) ? 2 : 0) + (description.some((x) => x.startsWith(w)) ? 1 : 0), 0);
-          return { m, score };
-        })
-        .filter((r) => r.score > 0)
-        .sort((a, b) => b.score - a.score || b.m.id - a.m.id);
-    }
+  async search(filter: SearchFilter, options: { cached?: boolean } = {}): Promise<SearchResult> {
+    const language = filter.language?.trim() ? languageCode(filter.language) : undefined;
+    const ranked = options.cached ? await this.rankedCached(filter, language) : rank(await this.load(filter), { ...filter, language });
     const pageSize = filter.pageSize ?? 10;
     const pages = Math.max(1, Math.ceil(ranked.length / pageSize));
     const page = Math.min(Math.max(1, filter.page ?? 1), pages);
-    return { materials: ranked.slice((page - 1) * pageSize, page * pageSize).map((r) => r.m), total: ranked.length, page, pages };
+    return { materials: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, page, pages };
+  }
+
+  /** The materials matching the filter's topic and level, newest first, with their translations. */
+  private async load(filter: Pick<SearchFilter, 'topic' | 'level'> = {}): Promise<Indexed[]> {
+    const qb = this.store.manager.getRepository(Material).createQueryBuilder('m').leftJoinAndSelect('m.translations', 't');
+    if (filter.topic?.trim()) qb.andWhere('LOWER(m.topic) = :topic', { topic: filter.topic.trim().toLowerCase() });
+    if (filter.level) qb.andWhere('m.level = :level', { level: filter.level });
+    return (await qb.orderBy('m.id', 'DESC').addOrderBy('t.language', 'ASC').getMany()).map(indexed);
+  }
+
+  private async rankedCached(filter: SearchFilter, language: string | undefined): Promise<Material[]> {
+    const now = this.clock.now().getTime();
+    const fresh = (at: number) => now - at < DIRECTORY_CACHE_MS && now >= at;
+    const key = JSON.stringify([filter.topic?.trim().toLowerCase() ?? '', language ?? '', filter.level ?? '', words(filter.text ?? '')]);
+    const hit = this.ranked.get(key);
+    if (hit && fresh(hit.at)) {
+      this.ranked.delete(key);
+      this.ranked.set(key, hit); // most recently used last
+      return hit.materials;
+    }
+    const generation = this.generation;
+    if (!this.directory || !fresh(this.directory.at)) {
+      const entries = this.load();
+      this.directory = { at: now, entries };
+      entries.catch(() => this.directory?.entries === entries && (this.directory = undefined));
+    }
+    const { at, entries } = this.directory;
+    const topic = filter.topic?.trim().toLowerCase();
+    const materials = rank(
+      (await entries).filter((e) => (!topic || e.m.topic.toLowerCase() === topic) && (!filter.level || e.m.level === filter.level)),
+      { ...filter, language },
+    );
+    // Kept only if nothing changed meanwhile, and as old as the copy it came from.
+    if (generation === this.generation) {
+      this.ranked.delete(key);
+      this.ranked.set(key, { at, materials });
+      if (this.ranked.size > CACHED_SEARCHES) this.ranked.delete(this.ranked.keys().next().value!);
+    }
+    return materials;
   }
 
   /** Adds a material to a workshop; adding it twice is a MaterialError. */

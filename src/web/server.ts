@@ -162,7 +162,7 @@ ${workshops.length
     const pageNo = Math.max(1, Math.min(1000, Number.parseInt(q.get('page') ?? '1', 10) || 1));
     let found;
     try {
-      found = await this.services.materials.search({ topic, language, text, page: pageNo, pageSize: 20 });
+      found = await this.services.materials.search({ topic, language, text, page: pageNo, pageSize: 20 }, { cached: true });
     } catch (err) {
       if (!(err instanceof MaterialError)) throw err;
       found = { materials: [], total: 0, page: 1, pages: 1 }; // a language that is no code matches nothing

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { createDataSource } from '../../src/db/data-source.js';
 import { migrations } from '../../src/db/migrations/index.js';
-import { eachDatabase, freshDatabase } from '../helpers.js';
+import { eachDatabase, freshDatabase, tempDir } from '../helpers.js';
 
 const TABLES = [
   'anon_block',
@@ -26,6 +28,7 @@ const TABLES = [
   'question_me_too',
   'question_report',
   'reminder',
+  'seen_request',
   'workshop',
   'workshop_signup',
 ];
@@ -60,6 +63,24 @@ test('every migration can be reverted, leaving only the migrations table', (t) =
       await db.destroy();
     }
   }));
+
+test('a new SQLite database is private to its owner: its folder 0700, the file and its WAL 0600', async () => {
+  const tmp = tempDir();
+  try {
+    const path = join(tmp.dir, 'data', 'bot.sqlite');
+    const db = createDataSource({ kind: 'sqlite', path });
+    await db.initialize();
+    await db.runMigrations();
+    try {
+      assert.equal(statSync(join(tmp.dir, 'data')).mode & 0o777, 0o700);
+      for (const file of [path, `${path}-wal`]) assert.equal(statSync(file).mode & 0o777, 0o600, file);
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    tmp.remove();
+  }
+});
 
 test('the SQLite file is in WAL mode, with a busy timeout', async () => {
   const { target, drop } = await freshDatabase('sqlite');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
@@ -9,7 +10,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { createDataSource } from '../../src/db/data-source.js';
-import { backup, copyDatabase, copyOrder } from '../../src/db/operations.js';
+import { backup, byPrimaryKey, copyDatabase, copyOrder, maskPasswords } from '../../src/db/operations.js';
 import { capturedLogger, freshDatabase, postgresUnavailable, tempDir } from '../helpers.js';
 
 const SCRIPT = `
@@ -41,7 +42,7 @@ async function dump(target: Parameters<typeof createDataSource>[0]) {
   const db = createDataSource(target);
   await db.initialize();
   const out: Record<string, unknown[]> = {};
-  for (const meta of copyOrder(db)) out[meta.tableName] = await db.getRepository(meta.target).find({ order: { id: 'ASC' } as never });
+  for (const meta of copyOrder(db)) out[meta.tableName] = await db.getRepository(meta.target).find({ order: byPrimaryKey(meta) });
   await db.destroy();
   return out;
 }
@@ -77,16 +78,57 @@ test('db:copy moves every row of every table from SQLite to PostgreSQL, equal in
   }
 });
 
-test('db:backup writes a timestamped SQLite copy, and names the pg_dump command for PostgreSQL', async () => {
+test('db:backup writes a timestamped private SQLite copy to the folder given, and names the pg_dump command for PostgreSQL', async () => {
   const tmp = tempDir();
   try {
-    const path = join(tmp.dir, 'bot.sqlite');
-    await populated(`sqlite:${path}`, tmp.dir);
-    const result = await backup({ kind: 'sqlite', path }, new Date('2027-03-01T10:20:30Z'));
-    assert.equal(result.file, join(tmp.dir, 'bot-20270301-102030.sqlite'));
+    const path = join(tmp.dir, 'data', 'bot.sqlite');
+    await populated(`sqlite:${path}`, join(tmp.dir, 'data'));
+    const dir = join(tmp.dir, 'backups');
+    const result = await backup({ kind: 'sqlite', path }, new Date('2027-03-01T10:20:30Z'), { dir, dataDir: join(tmp.dir, 'data') });
+    assert.equal(result.file, join(dir, 'bot-20270301-102030.sqlite'));
     assert.deepEqual(await dump({ kind: 'sqlite', path: result.file! }), await dump({ kind: 'sqlite', path }));
-    const pg = await backup({ kind: 'postgres', url: 'postgres://bot@db:5432/ots', schema: 'berlin' }, new Date('2027-03-01T10:20:30Z'));
-    assert.equal(pg.command, "pg_dump --format=custom --file=bot-20270301-102030.dump --schema=berlin 'postgres://bot@db:5432/ots'");
+    assert.equal(statSync(dir).mode & 0o777, 0o700, 'the backup folder is private');
+    assert.equal(statSync(result.file!).mode & 0o777, 0o600, 'the backup file is private');
+    const pg = await backup({ kind: 'postgres', url: 'postgres://bot@db:5432/ots', schema: 'berlin' }, new Date('2027-03-01T10:20:30Z'), { dir, dataDir: join(tmp.dir, 'data') });
+    assert.equal(pg.command, `pg_dump --format=custom --file=${join(dir, 'bot-20270301-102030.dump')} --schema=berlin 'postgres://bot@db:5432/ots'`);
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('db:backup refuses a folder inside the data folder, where anon-secret lives', async () => {
+  const tmp = tempDir();
+  try {
+    const data = join(tmp.dir, 'data');
+    const path = join(data, 'bot.sqlite');
+    for (const dir of [data, join(data, 'backups')]) {
+      await assert.rejects(backup({ kind: 'sqlite', path }, new Date(), { dir, dataDir: data }), /inside the data folder .*--out <folder>/);
+    }
+    assert.equal(existsSync(join(data, 'backups')), false, 'nothing was written');
+  } finally {
+    tmp.remove();
+  }
+});
+
+test('npm run db:backup never prints a PostgreSQL password, and writes to --out (default: backups/ at the project root)', async () => {
+  const tmp = tempDir();
+  const run = promisify(execFile);
+  const cwd = join(import.meta.dirname, '..', '..');
+  const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', DATA_DIR: join(tmp.dir, 'data') };
+  try {
+    const password = 'pa55-w0rd-not-to-print';
+    const pg = await run('npm', ['run', '--silent', 'db:backup'], { cwd, env: { ...base, DATABASE_URL: `postgres://bot:${password}@db.invalid:5432/ots?schema=berlin` } });
+    assert.ok(!(pg.stdout + pg.stderr).includes(password), pg.stdout + pg.stderr);
+    assert.match(pg.stdout, /pg_dump --format=custom --file=\S+\/backups\/bot-\d{8}-\d{6}\.dump --schema=berlin 'postgres:\/\/bot@db\.invalid:5432\/ots'/);
+    assert.match(pg.stdout, /PGPASSWORD or ~\/\.pgpass/);
+    assert.ok(pg.stdout.includes(join(cwd, 'backups')), 'the default folder is backups/ at the project root');
+
+    const sqlite = await run('npm', ['run', '--silent', 'db:backup', '--', '--out', join(tmp.dir, 'copies')], { cwd, env: { ...base, DATABASE_URL: `sqlite:${join(tmp.dir, 'data', 'bot.sqlite')}` } });
+    assert.match(sqlite.stdout, /^Backup written to .*\/copies\/bot-\d{8}-\d{6}\.sqlite\n$/);
+    assert.equal(readdirSync(join(tmp.dir, 'data')).filter((f) => f.startsWith('bot-')).length, 0, 'nothing beside the data');
+
+    // A driver error quoting the URL is printed with the password masked.
+    assert.equal(maskPasswords(`connect to postgres://bot:${password}@db:5432/ots failed`), 'connect to postgres://bot:****@db:5432/ots failed');
   } finally {
     tmp.remove();
   }

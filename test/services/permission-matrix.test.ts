@@ -25,8 +25,8 @@ import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const SECRET = 'matrix-signing-secret';
 const TZ = 'Europe/Berlin';
-/** Tables whose rows record transport, not chapter data (none yet; a replay guard's table would go here). */
-const TRANSPORT_TABLES = new Set<string>(['slack_request']);
+/** Tables whose rows record transport, not chapter data: the signatures of Slack requests seen (the replay guard). */
+const TRANSPORT_TABLES = new Set<string>(['seen_request']);
 
 /** Beta's objects, one of each kind a target can name, and Alpha's (for a second target). */
 interface Fixtures {

@@ -60,3 +60,12 @@ export function slashCommandBody(fields: { command: string; text: string; user: 
 export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/**
+ * One signed request, fixed once (body, timestamp, signature): each call sends exactly the same
+ * bytes and headers again, as someone replaying a captured request would.
+ */
+export function capturedRequest(url: string, body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): () => Promise<SlackHttpAnswer> {
+  const signature = slackSignature(secret, timestamp, body);
+  return () => postSigned(url, body, secret, { timestamp, signature });
+}

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import ICAL from 'ical.js';
+import { Material } from '../../entities/Material.js';
 import { ManualClock } from '../../src/core/clock.js';
+import { DIRECTORY_CACHE_MS } from '../../src/services/materials.js';
 import { localeFrom, startWeb } from '../../src/web/server.js';
 import { capturedLogger, eachDatabase, servicesOn } from '../helpers.js';
 import { publicFixture } from './fixture.js';
@@ -123,6 +125,43 @@ test('the calendar feed parses back with ical.js: upcoming workshops with stable
       const later = new ICAL.Component(ICAL.parse((await get(web.port, '/chapters/berlin/calendar.ics')).body)).getAllSubcomponents('vevent');
       assert.equal(later.length, 2, 'past workshops leave the feed');
       assert.ok(!later.some((c) => c.getFirstPropertyValue('uid') === services.workshops.uid(python)));
+    } finally {
+      await web.stop();
+      await db.destroy();
+    }
+  }));
+
+test('the /materials page is served from a copy of the directory that a change here empties at once, and a change elsewhere refreshes within 30 seconds', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const clock = new ManualClock(NOW);
+    const { log } = capturedLogger();
+    const { db, services } = await servicesOn(target, clock, log);
+    const web = await startWeb(services, { port: 0, host: '127.0.0.1' }, log);
+    const who = { platform: 'console', workspace: 'console', id: 'ada', name: 'Ada' };
+    const page = async (query = '') => (await get(web.port, `/materials${query}`)).body;
+    try {
+      const loops = await services.materials.add(who, { title: 'Loops in Python', url: 'https://learn.example.org/loops', topic: 'Python', language: 'en' });
+      assert.match(await page(), /Loops in Python/);
+      assert.match(await page('?text=loops'), /1 found/);
+
+      // Changes through the service show on the next request.
+      await services.materials.add(who, { title: 'Functions in Python', url: 'https://learn.example.org/functions', topic: 'Python', language: 'en' });
+      assert.match(await page(), /2 found[\s\S]*Functions in Python[\s\S]*Loops in Python/);
+      assert.doesNotMatch(await page('?language=de'), /Loops in Python/);
+      await services.materials.translate(loops.id, 'de', 'https://learn.example.org/de/schleifen');
+      assert.match(await page('?language=de'), /Loops in Python/);
+      await services.materials.remove(loops.id);
+      assert.doesNotMatch(await page(), /Loops in Python/);
+      assert.doesNotMatch(await page('?text=loops'), /Loops in Python/);
+      assert.match(await page('?text=functions'), /Functions in Python/);
+
+      // A row written by another process (here: straight into the database) is not read on every
+      // request: the page shows it once the copy is 30 seconds old.
+      await db.getRepository(Material).insert({ title: 'Git from another process', url: 'https://learn.example.org/git', topic: 'Git', language: 'en', level: null, license: 'CC0-1.0', description: null, addedById: null, createdAt: NOW });
+      assert.doesNotMatch(await page(), /Git from another process/, 'served from the copy');
+      clock.advance(DIRECTORY_CACHE_MS);
+      assert.match(await page(), /Git from another process/);
+      assert.match(await page('?topic=git'), /1 found/);
     } finally {
       await web.stop();
       await db.destroy();

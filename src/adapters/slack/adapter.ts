@@ -31,7 +31,8 @@ import { FORM_CALLBACK, formView, readMetadata, submittedOptions } from './forms
 import { slackFetch } from './http.js';
 import { fromSlackText } from './text.js';
 import { WorkUnderWay } from '../../core/work.js';
-import { postToResponseUrl, type ResponsePayload, responsePayload, SlackOutbox } from './web.js';
+import { originOf, postToResponseUrl, type ResponsePayload, responsePayload, responseUrlAllowed, SlackOutbox } from './web.js';
+import { guardedReceiver } from './receiver.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -80,6 +81,7 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   const { registry, dispatcher, services } = pieces;
   const ackDeadlineMs = options.ackDeadlineMs ?? 2500;
   const socketMode = Boolean(slack.appToken);
+  const responseOrigins = slack.responseOrigins;
   const slog = log.child({ adapter: PLATFORM });
   const policy = retryPolicy(config.platform);
 
@@ -88,9 +90,15 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     ...(socketMode
       ? { socketMode: true, appToken: slack.appToken }
       : {
-          signingSecret: slack.signingSecret,
-          endpoints: SLACK_PATH,
-          customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n') }],
+          // Bolt's receiver, plus refusing timestamps ahead and running a replayed request once (receiver.ts).
+          receiver: guardedReceiver({
+            signingSecret: slack.signingSecret!,
+            path: SLACK_PATH,
+            customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n') }],
+            boltLogger: boltLogger(slog),
+            log: slog,
+            firstSight: (signature) => services.seenRequests.firstSight(signature),
+          }),
         }),
     logger: boltLogger(slog),
     clientOptions: {
@@ -229,9 +237,15 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
     }
   }
 
-  /** Where answers go after the acknowledgement: the response URL, or an ephemeral message when there is none. */
+  /**
+   * Where answers go after the acknowledgement: the response URL, or an ephemeral message when
+   * there is none. A response URL on a host not allowed (SLACK_RESPONSE_HOSTS) is never called:
+   * a signed request could otherwise make the bot post to any address; the answer then goes
+   * through the Web API, as when there is none.
+   */
   function answerer(client: WebClient, responseUrl: string | undefined, channel: string, user: string): (payload: ResponsePayload) => Promise<void> {
-    if (responseUrl) return (payload) => postToResponseUrl(responseUrl, payload, policy);
+    if (responseUrl && responseUrlAllowed(responseUrl, responseOrigins)) return (payload) => postToResponseUrl(responseUrl, payload, policy);
+    if (responseUrl) slog.warn({ origin: originOf(responseUrl) }, 'a response_url outside SLACK_RESPONSE_HOSTS was not called; answering through the Web API');
     return async ({ text, blocks, response_type }) => {
       if (response_type === 'in_channel') await client.chat.postMessage({ channel, text, blocks });
       else await client.chat.postEphemeral({ channel, user, text, blocks });

@@ -20,6 +20,29 @@ export function responsePayload(m: Message, ws?: SlackWorkspace): ResponsePayloa
 }
 
 /**
+ * Whether a `response_url` may be called: its origin (scheme, host and port) must be one of
+ * `origins` (`https://hooks.slack.com` and what SLACK_RESPONSE_HOSTS and SLACK_API_URL add).
+ * Comparing whole origins, not a host's ending, refuses `https://hooks.slack.com.evil.example`,
+ * `https://hooks.slack.com@evil.example` and plain `http://hooks.slack.com`.
+ */
+export function responseUrlAllowed(url: string, origins: readonly string[]): boolean {
+  try {
+    return origins.includes(new URL(url).origin);
+  } catch {
+    return false;
+  }
+}
+
+/** A URL's origin, for logs: a response URL's path is its secret. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/**
  * Answers through a `response_url` (valid 30 minutes, five times): a new message, never a
  * replacement of the message a button was on (the bot edits its own posts with `chat.update`).
  * A 5xx, a timeout or a network error is retried with the shared policy (`src/core/retry.ts`),

@@ -4,8 +4,19 @@ import { Partnerships1795000200000 } from './1795000200000-Partnerships.js';
 import { Questions1795000300000 } from './1795000300000-Questions.js';
 import { Materials1795000400000 } from './1795000400000-Materials.js';
 import { PrivacyKeys1795000600000 } from './1795000600000-PrivacyKeys.js';
+import { SeenRequests1795000700000 } from './1795000700000-SeenRequests.js';
 import { ChapterScope1795000800000 } from './1795000800000-ChapterScope.js';
 import { ChapterLinks1795000900000 } from './1795000900000-ChapterLinks.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
-export const migrations = [Foundation1795000000000, Workshops1795000100000, Partnerships1795000200000, Questions1795000300000, Materials1795000400000, PrivacyKeys1795000600000, ChapterScope1795000800000, ChapterLinks1795000900000];
+export const migrations = [
+  Foundation1795000000000,
+  Workshops1795000100000,
+  Partnerships1795000200000,
+  Questions1795000300000,
+  Materials1795000400000,
+  PrivacyKeys1795000600000,
+  SeenRequests1795000700000,
+  ChapterScope1795000800000,
+  ChapterLinks1795000900000,
+];

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type CustomRoute, HTTPModuleFunctions, HTTPReceiver, isRawBodyError, type Logger as BoltLogger, verifySlackRequest } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { safeError } from '../../core/errors.js';
+
+/** Slack's window for a request's timestamp, either side of now (Bolt checks only the past side). */
+export const MAX_SKEW_SECONDS = 5 * 60;
+
+export interface ReceiverOptions {
+  readonly signingSecret: string;
+  /** The events path (`/slack/events`); other paths (the custom routes) are passed to Bolt untouched. */
+  readonly path: string;
+  readonly customRoutes: CustomRoute[];
+  readonly boltLogger: BoltLogger;
+  readonly log: Logger;
+  /**
+   * True the first time a signature is offered, in any process sharing the database; false for
+   * a replay. See `SeenRequests`.
+   */
+  readonly firstSight: (signature: string) => Promise<boolean>;
+  /** The time to check timestamps against (milliseconds); Bolt's own check uses `Date.now()` too. */
+  readonly now?: () => number;
+}
+
+type Verdict = 'pass' | 'future' | 'replay';
+
+/**
+ * Bolt's HTTP receiver with two more checks on each signed request to the events path, before
+ * Bolt verifies and runs it:
+ *
+ * - a timestamp more than 5 minutes in the future is refused with 401, as Bolt refuses one more
+ *   than 5 minutes in the past (Bolt 5.1's `verifySlackRequest` checks only staleness, so a
+ *   request signed with a timestamp ahead would otherwise stay replayable for that much longer);
+ * - a request whose signature was seen before (the same body and timestamp, replayed inside the
+ *   window) gets an empty 200 and runs nothing. Seen signatures are in the database, so this
+ *   holds across HTTP instances behind a load balancer.
+ *
+ * Requests that are not validly signed go to Bolt as they came, which refuses them (401) and
+ * logs why; `ssl_check` pings, which carry no signature, too. Socket Mode has no signatures and
+ * does not pass here: replay protection is for HTTP mode.
+ */
+export function guardedReceiver(options: ReceiverOptions): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: options.path, customRoutes: options.customRoutes, logger: options.boltLogger });
+  const now = options.now ?? Date.now;
+  const bolt = receiver.requestListener;
+
+  /** Reads the body (Bolt reuses it: `rawBody` marks a request as read) and judges a validly signed one. */
+  async function screen(req: IncomingMessage): Promise<Verdict> {
+    const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
+    const signature = req.headers['x-slack-signature'];
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (typeof signature !== 'string' || !Number.isFinite(timestamp)) return 'pass';
+    try {
+      verifySlackRequest({
+        signingSecret: options.signingSecret,
+        body: buffered.rawBody.toString(),
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+        nowMilliseconds: now(),
+      });
+    } catch {
+      return 'pass'; // Bolt refuses it with 401, and logs why
+    }
+    if (timestamp > Math.floor(now() / 1000) + MAX_SKEW_SECONDS) return 'future';
+    try {
+      return (await options.firstSight(signature)) ? 'pass' : 'replay';
+    } catch (err) {
+      // The database cannot say: the request runs (its command needs the database anyway, and
+      // answers "cannot reach the database" when it is down) rather than failing unexplained.
+      options.log.warn({ err: safeError(err) }, 'could not check a Slack request for replay; running it');
+      return 'pass';
+    }
+  }
+
+  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method?.toUpperCase() !== 'POST' || path !== options.path) return bolt(req, res);
+    void screen(req).then(
+      (verdict) => {
+        if (verdict === 'pass') return bolt(req, res);
+        if (verdict === 'future') options.log.warn('refused a Slack request whose timestamp is more than 5 minutes ahead');
+        else options.log.info('ignored a replayed Slack request (its signature was seen before)');
+        res.writeHead(verdict === 'future' ? 401 : 200).end();
+      },
+      (err: unknown) => {
+        const tooLarge = isRawBodyError(err) && (err.type === 'entity.too.large' || err.statusCode === 413);
+        options.log.warn({ err: safeError(err) }, tooLarge ? 'a Slack request was too large' : 'could not read a Slack request');
+        if (!res.headersSent) res.writeHead(tooLarge ? 413 : 400);
+        res.end();
+      },
+    );
+  };
+  return receiver;
+}
