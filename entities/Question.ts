@@ -74,6 +74,14 @@ export class Question {
 
   @InstantColumn()
   createdAt!: Date;
+
+  /**
+   * Notices for the asker that could not be delivered by direct message (DMs closed, no address
+   * left, the platform's adapter not running here): JSON `[{ key, params }]`, catalogue keys and
+   * their values, never the asker's id. `/ask mine` shows them once and clears them.
+   */
+  @Column({ type: 'text', nullable: true })
+  pendingNotices!: string | null;
 }
 
 /** One member's "me too" on a question; the scoped pseudonym makes it one per person. */

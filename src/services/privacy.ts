@@ -15,6 +15,7 @@ import type { Actor } from '../core/command.js';
 import { DomainError } from '../core/errors.js';
 import type { Store } from '../db/store.js';
 import { pseudonym, scopedPseudonym } from './anonymity.js';
+import { parseNotices } from './questions.js';
 import { WorkshopError, type WorkshopService } from './workshops.js';
 
 type Who = Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
@@ -124,6 +125,8 @@ export class PrivacyService {
       anonymousQuestions: questions.map((q) => ({
         id: q.id, chapterId: q.chapterId, text: q.text, topic: q.topic, workshop: q.workshopId, status: q.status, createdAt: at(q.createdAt), postedAt: at(q.postedAt),
         hiddenAt: at(q.hiddenAt), hiddenReason: q.hiddenReason, replyAddressKeptUntil: q.replyTo ? at(q.replyToExpiresAt) : null,
+        // Notices no direct message could carry, waiting for `/ask mine` (catalogue keys and their values).
+        undeliveredNotices: parseNotices(q.pendingNotices),
       })),
       meToo: meToos.map((m) => ({ question: metoo.get(m.pseudonym) })),
       reports: reports.map((r) => ({ question: report.get(r.pseudonym), reason: r.reason, createdAt: at(r.createdAt) })),
@@ -160,7 +163,7 @@ export class PrivacyService {
     return this.store.transaction(async (em) => {
       // Questions stay (their counts and answers belong to everyone) but lose the link to the member.
       const questions = await em.find(Question, { select: { id: true }, where: { pseudonym: pseudo } });
-      for (const q of questions) await em.update(Question, { id: q.id }, { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null });
+      for (const q of questions) await em.update(Question, { id: q.id }, { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null, pendingNotices: null });
       await em.delete(AnonBlock, { pseudonym: pseudo });
       for (const [entity, scoped] of [[QuestionMeToo, metoo], [QuestionReport, report]] as const) {
         const rows = await inChunks([...scoped.keys()], (chunk) => em.find(entity, { select: { id: true }, where: { pseudonym: In(chunk) } }));
