@@ -29,6 +29,7 @@ async function consoleApp(db: TestDatabase) {
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
   return {
     app,
+    adapter,
     clock,
     run: async (...lines: string[]) => {
       printed = '';
@@ -50,6 +51,18 @@ async function everyRow(app: Awaited<ReturnType<typeof createApp>>): Promise<{ t
     for (const r of await db.manager.find(meta.target as never)) rows.push({ table: meta.tableName, row: JSON.stringify(r) });
   }
   return rows;
+}
+
+/** From now on notification DMs to the member fail, as with DMs closed: notices about her questions wait for /ask mine. */
+function refuseDms(c: Awaited<ReturnType<typeof consoleApp>>): void {
+  const real = c.adapter.outboxForNotifications;
+  c.app.services.notifier.register('console', () => ({
+    post: async (m) => {
+      if (m.visibility.kind === 'dm' && m.visibility.to.id === ZELDA) throw new Error('direct messages closed');
+      return real.post(m);
+    },
+    edit: (ref, m) => real.edit(ref, m),
+  }));
 }
 
 const SCENARIO = [
@@ -85,6 +98,8 @@ test('/privacy export holds the member’s profile, coach profile, sign-ups, att
       await c.run(...SCENARIO);
       c.clock.set(new Date('2027-01-13T12:00:00Z'));
       await c.run(`@moderator /workshop attendance id:1 present:@${ZELDA}`);
+      refuseDms(c);
+      await c.run('@bob /ask answer id:2 text:"A function with its surroundings"');
       const out = await c.run(`@${ZELDA} /privacy export`);
       assert.match(out, /^\[ephemeral → zelda_quill\]\n\*\*Everything the bot holds about you is in the attached file\.\*\*/);
       const json = out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1);
@@ -96,6 +111,7 @@ test('/privacy export holds the member’s profile, coach profile, sign-ups, att
       assert.deepEqual(data.proposals.map((x) => x.event), ['Python Day']);
       assert.deepEqual(data.disclaimers.map((d) => d.event), ['PyCon Berlin']);
       assert.deepEqual(data.anonymousQuestions.map((q) => [q.id, q.text]), [[2, 'What is a closure, and when do I need one?']]);
+      assert.deepEqual(data.anonymousQuestions[0]!.undeliveredNotices, [{ key: 'question.notify.answer', params: { id: 2 } }], 'the notice waiting for /ask mine');
       assert.deepEqual(data.meToo, [{ question: 1 }]);
       assert.deepEqual(data.reports.map((r) => r.question), [1]);
       assert.ok(data.moderatorActions.some((a) => a.action === 'partner decide'));
@@ -113,6 +129,9 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       await c.run(...SCENARIO);
       c.clock.set(new Date('2027-01-13T12:00:00Z'));
       await c.run(`@moderator /workshop attendance id:1 present:@${ZELDA}`);
+      refuseDms(c);
+      await c.run('@bob /ask answer id:2 text:"A function with its surroundings"');
+      assert.ok((await c.app.services.db.manager.findOneByOrFail(Question, { id: 2 })).pendingNotices, 'a notice waits for her');
       const me = { platform: 'console', workspace: 'console', id: ZELDA };
       const secrets = [ZELDA, pseudonym(SECRET, me), ...[1, 2].flatMap((q) => [scopedPseudonym(SECRET, `metoo:${q}`, me), scopedPseudonym(SECRET, `report:${q}`, me)])];
       const before = await everyRow(c.app);
@@ -137,7 +156,8 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal(await m.countBy(QuestionMeToo, { questionId: 1 }), 1, 'her me-too still counts');
       assert.equal(await m.countBy(QuestionMeToo, { questionId: 2 }), 1, 'bob’s me-too on her question still counts');
       assert.equal((await m.findOneByOrFail(Question, { id: 2 })).replyTo, null, 'the sealed reply address is gone');
-      assert.deepEqual((await m.findBy(QuestionAnswer, {})).map((a) => a.authorName), [ERASED]);
+      assert.equal((await m.findOneByOrFail(Question, { id: 2 })).pendingNotices, null, 'and the notices waiting for her');
+      assert.deepEqual((await m.findBy(QuestionAnswer, { questionId: 1 })).map((a) => a.authorName), [ERASED]);
       const decided = await m.findOneByOrFail(AuditEntry, { action: 'partner decide' });
       assert.equal(decided.actorName, ERASED, 'her moderator action stays, without her');
       assert.equal(decided.target, 'partnership:2');
