@@ -103,6 +103,12 @@ test('Discord, DMs closed (50007): no notice about an anonymous question reaches
       await b.reply(b.fake.slash(mona, 'ask', b.sub('close', [b.int('id', 1)]), { moderator: true }));
       await b.fake.waitFor(() => refused() === 2, 'the close notice refused');
       assert.match(await b.reply(b.fake.slash(alice, 'ask', b.sub('reopen', [b.int('id', 1)]))), /open again/);
+      // Reopening sealed the address again (the moderator's close erased it): with DMs open, the next answer reaches the asker.
+      b.fake.dmClosed.delete(alice.id);
+      await b.reply(b.fake.slash(rolf, 'ask', b.sub('answer', [b.int('id', 1), b.str('text', 'Or pathlib.Path.read_text().')])));
+      const dm = await b.fake.waitFor(() => b.fake.posts(b.fake.dmChannelOf(alice.id)!).at(-1), 'the answer notice by DM');
+      assert.match(JSON.stringify(dm.embeds), /Your anonymous question #1 has a new answer/);
+      b.fake.dmClosed.add(alice.id);
       await b.reply(b.fake.slash(mona, 'mod', b.sub('block', [b.int('question', 1), b.str('reason', 'spam links'), b.int('days', 3)]), { moderator: true }));
       await b.fake.waitFor(() => refused() === 3, 'the block notice refused');
       await b.reply(b.fake.slash(mona, 'mod', b.sub('hide', [b.int('id', 1), b.str('reason', 'spam links')]), { moderator: true }));
