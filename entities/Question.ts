@@ -7,7 +7,8 @@ export type QuestionStatus = 'open' | 'pending' | 'closed';
 /**
  * An anonymous question. It holds the asker's pseudonym, never their user id; the only way
  * back to the asker is `replyTo`, encrypted with a key derived from ANON_SECRET and erased
- * when the question is closed or 30 days after it was asked.
+ * when the question is closed or 30 days after it was asked (sealed again, for 30 days, when
+ * the asker reopens it).
  */
 @Entity('question')
 @Index('ix_question_pseudonym', ['pseudonym', 'createdAt'])
