@@ -143,8 +143,11 @@ export const ask = defineCommand({
       description: 'cmd.ask.mine',
       async execute(ctx) {
         const rows = await ctx.services.questions.mine(identity(ctx));
-        if (!rows.length) return message(ctx.t('question.mine.empty'));
-        return message([list(...rows.map((q) => questionLine(q, ctx.t)))], { title: ctx.t('question.mine.title') });
+        // Notices no DM could carry (DMs closed, no address left): shown here once, to the asker alone.
+        const notices = await ctx.services.questions.takeNotices(identity(ctx));
+        if (!rows.length && !notices.length) return message(ctx.t('question.mine.empty'));
+        const missed = notices.length ? [p(bold(ctx.t('question.mine.notices'))), list(...notices.map((n) => ctx.t(n.key, n.params)))] : [];
+        return message([...(rows.length ? [list(...rows.map((q) => questionLine(q, ctx.t)))] : []), ...missed], { title: ctx.t('question.mine.title'), sensitive: true });
       },
     }),
   },

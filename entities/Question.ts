@@ -7,7 +7,8 @@ export type QuestionStatus = 'open' | 'pending' | 'closed';
 /**
  * An anonymous question. It holds the asker's pseudonym, never their user id; the only way
  * back to the asker is `replyTo`, encrypted with a key derived from ANON_SECRET and erased
- * when the question is closed or 30 days after it was asked.
+ * when the question is closed or 30 days after it was asked (sealed again, for 30 days, when
+ * the asker reopens it).
  */
 @Entity('question')
 @Index('ix_question_pseudonym', ['pseudonym', 'createdAt'])
@@ -74,6 +75,14 @@ export class Question {
 
   @InstantColumn()
   createdAt!: Date;
+
+  /**
+   * Notices for the asker that could not be delivered by direct message (DMs closed, no address
+   * left, the platform's adapter not running here): JSON `[{ key, params }]`, catalogue keys and
+   * their values, never the asker's id. `/ask mine` shows them once and clears them.
+   */
+  @Column({ type: 'text', nullable: true })
+  pendingNotices!: string | null;
 }
 
 /** One member's "me too" on a question; the scoped pseudonym makes it one per person. */

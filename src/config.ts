@@ -51,6 +51,7 @@ const schema = z.object({
   // Discord and Slack API calls
   PLATFORM_TIMEOUT_MS: int(10_000, 100, 120_000),
   PLATFORM_RETRIES: int(3, 0, 10),
+  DM_FALLBACK: z.enum(['channel', 'none'], { message: 'must be channel or none' }).default('channel'),
   // Anonymity
   ANON_SECRET: z
     .string()
@@ -118,6 +119,12 @@ export interface Config {
   readonly privacyCooldownSeconds: number;
   /** Calls to Discord's and Slack's APIs (see `src/core/retry.ts` for the backoff between retries). */
   readonly platform: PlatformCalls;
+  /**
+   * A member whose Discord DMs are closed: `channel` pings them with a short notice in the chapter's
+   * channel instead, `none` sends nothing. Only for notices that are not sensitive (reminders,
+   * workshop changes): one about an anonymous question never falls back to a channel.
+   */
+  readonly dmFallback: 'channel' | 'none';
   readonly discord:
     | {
         readonly token: string;
@@ -190,6 +197,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     anonSecret: c.ANON_SECRET,
     platform,
     privacyCooldownSeconds: c.PRIVACY_COOLDOWN_SECONDS,
+    dmFallback: c.DM_FALLBACK,
     anonymity: { postDelayMaxSeconds: c.ANON_POST_DELAY_MAX, rateLimit: { max: c.ANON_RATE_LIMIT_MAX, windowMinutes: c.ANON_RATE_LIMIT_WINDOW_MINUTES } },
     discord: c.DISCORD_TOKEN
       ? {

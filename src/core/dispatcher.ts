@@ -8,7 +8,7 @@ import { DomainError, ReplyStateError, UserError, safeError } from './errors.js'
 import { type Catalogues, defaultCatalogues, translator, type Translate } from './i18n.js';
 import type { RateLimit, RateLimiter } from './rate-limit.js';
 import { type CommandRegistry, type Leaf, optionsOf } from './registry.js';
-import { channelLink, fill, message, type Message, p, type PostedRef, SLOT } from './reply.js';
+import { assertSensitiveRoute, channelLink, fill, message, type Message, p, type PostedRef, SLOT } from './reply.js';
 import { type RawOptions, type Resolvers, validateOptions } from './validate.js';
 
 /** How an adapter answers the interaction itself (Discord interaction responses, Bolt's respond, console print). */
@@ -133,7 +133,8 @@ export class Dispatcher {
         return 'user-error';
       }
       if (err instanceof UserError || err instanceof DomainError) {
-        await this.answerSafely(state, message(err instanceof DomainError ? t(err.key, err.params) : (err.rich ?? err.message)), command);
+        const sensitive = err instanceof DomainError && err.sensitive ? { sensitive: true } : {};
+        await this.answerSafely(state, message(err instanceof DomainError ? t(err.key, err.params) : (err.rich ?? err.message), sensitive), command);
         return 'user-error';
       }
       const incident = this.deps.incidentId?.() ?? randomBytes(4).toString('hex');
@@ -282,6 +283,8 @@ export function resolveInvocation(registry: CommandRegistry, invocation: Invocat
  */
 class ReplyState {
   state: 'new' | 'deferred' | 'replied' = 'new';
+  /** The deferral the answer would edit is one the channel sees (`defer({ ephemeral: false })`). */
+  private deferredInPublic = false;
   /** Transitions run one at a time: the auto-defer timer may fire while the action answers. */
   private last: Promise<unknown> = Promise.resolve();
 
@@ -338,11 +341,14 @@ class ReplyState {
     if (this.state !== 'new') throw new ReplyStateError('REPLY_ALREADY_SENT', 'defer() after the interaction was answered');
     await this.responder.defer(ephemeral);
     this.state = 'deferred';
+    this.deferredInPublic = !ephemeral;
   }
 
   private async editReplyNow(m: Message): Promise<void> {
     if (this.state === 'new') throw new ReplyStateError('REPLY_NOT_DEFERRED', 'editReply() before reply() or defer()');
     assertAnswer(m);
+    // Editing a public deferral shows the answer to the channel: never one about an anonymous question.
+    if (m.sensitive && this.deferredInPublic) throw new ReplyStateError('REPLY_NOT_SENT', 'a sensitive answer cannot edit a deferral the channel sees');
     await this.responder.editReply(m);
     this.state = 'replied';
   }
@@ -366,4 +372,5 @@ function assertAnswer(m: Message): void {
   if (m.visibility.kind !== 'ephemeral' && m.visibility.kind !== 'here') {
     throw new ReplyStateError('REPLY_NOT_SENT', 'an answer is ephemeral or here; post() channel, DM and thread messages');
   }
+  assertSensitiveRoute(m);
 }

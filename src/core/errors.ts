@@ -23,12 +23,17 @@ export class UserError extends Error {
  * the dispatcher can say it in the member's language. Shown exactly like a UserError.
  */
 export class DomainError extends Error {
+  /** The refusal concerns an anonymous question (a block, the asker's own answer): its answer is a sensitive message. */
+  readonly sensitive: boolean;
+
   constructor(
     readonly key: MessageKey,
     readonly params: Params = {},
+    options: { readonly sensitive?: boolean } = {},
   ) {
     super(key);
     this.name = 'DomainError';
+    this.sensitive = options.sensitive ?? false;
   }
 }
 

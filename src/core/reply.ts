@@ -97,6 +97,25 @@ export interface Message {
   readonly visibility: Visibility;
   /** Members a renderer may ping. Empty by default: no message pings anyone unless it says so. */
   readonly ping?: readonly UserRef[];
+  /**
+   * The message concerns an anonymous question (an answer notice, its moderation, a block, a
+   * close by a moderator), so it could tie a member to the question. It goes by direct message
+   * (or as the answer only the member sees) or not at all: an outbox never falls back to a
+   * channel post for it, and refuses to post it anywhere else. It names and pings nobody.
+   */
+  readonly sensitive?: boolean;
+}
+
+/**
+ * Throws when a sensitive message is about to go anywhere but a direct message or the member's
+ * own answer, or would ping someone: outboxes call it before posting, so a programming error
+ * fails loudly instead of unmasking an asker.
+ */
+export function assertSensitiveRoute(m: Message): void {
+  if (!m.sensitive) return;
+  if ((m.visibility.kind !== 'dm' && m.visibility.kind !== 'ephemeral') || m.ping?.length) {
+    throw new Error(`a sensitive message goes by direct message only, never as a ${m.visibility.kind} post`);
+  }
 }
 
 /** A message the bot posted, so it can be edited or replied to in a thread later. */

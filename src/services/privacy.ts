@@ -17,7 +17,7 @@ import type { Actor } from '../core/command.js';
 import { DomainError } from '../core/errors.js';
 import type { Store } from '../db/store.js';
 import { authorKey, type Identity, pseudonym, scopedPseudonym } from './anonymity.js';
-import type { QuestionService } from './questions.js';
+import { parseNotices, type QuestionService } from './questions.js';
 import { WorkshopError, type WorkshopService } from './workshops.js';
 
 type Who = Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
@@ -209,6 +209,8 @@ export class PrivacyService {
       anonymousQuestions: questions.map((q) => ({
         id: q.id, chapterId: q.chapterId, text: q.text, topic: q.topic, workshop: q.workshopId, status: q.status, createdAt: at(q.createdAt), postedAt: at(q.postedAt),
         hiddenAt: at(q.hiddenAt), hiddenReason: q.hiddenReason, replyAddressKeptUntil: q.replyTo ? at(q.replyToExpiresAt) : null,
+        // Notices no direct message could carry, waiting for `/ask mine` (catalogue keys and their values).
+        undeliveredNotices: parseNotices(q.pendingNotices),
       })),
       meToo: meToos.map((m) => ({ question: m.question })),
       reports: reports.sort((a, b) => a.questionId - b.questionId).map((r) => ({ question: r.questionId, reason: r.reason, createdAt: at(r.createdAt) })),
@@ -252,7 +254,7 @@ export class PrivacyService {
     const erasure = await this.store.transaction(async (em) => {
       // Questions stay (their counts and answers belong to everyone) but lose the link to the member.
       const questions = await em.find(Question, { select: { id: true }, where: { pseudonym: pseudo } });
-      for (const q of questions) await em.update(Question, { id: q.id }, { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null });
+      for (const q of questions) await em.update(Question, { id: q.id }, { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null, pendingNotices: null });
       await em.delete(AnonBlock, { pseudonym: pseudo });
       // A me-too is only a count: it goes, and the count with it. Kept under a random code it
       // would still count, and the member's next press would count a second time.

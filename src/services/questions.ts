@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import { In, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan, Not, type EntityManager } from 'typeorm';
 import type { Chapter } from '../../entities/Chapter.js';
 import { AnonBlock, Question, QuestionAnswer, QuestionMeToo, QuestionReport, type QuestionStatus } from '../../entities/Question.js';
 import type { Clock } from '../core/clock.js';
 import type { Outbox } from '../core/dispatcher.js';
 import { ChapterChannel } from '../../entities/ChapterChannel.js';
 import { DomainError, UserError } from '../core/errors.js';
-import { translator, type Translate } from '../core/i18n.js';
+import { type MessageKey, type Params, translator, type Translate } from '../core/i18n.js';
 import type { Notifier } from '../core/notifier.js';
 import { bold, channelLink, fill, message, p, type Message, type PostedRef, SLOT } from '../core/reply.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -36,6 +36,27 @@ const DUE_PAGE = 50;
 const DUE_PAGES = 10;
 
 const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+
+/**
+ * What the bot tells an asker about their question, as a catalogue key and its values: said in
+ * the asker's language when it is delivered, or kept on the question (see `pendingNotices`)
+ * and said when they run `/ask mine`. Never holds who the asker is.
+ */
+export interface AskerNotice {
+  readonly key: Extract<MessageKey, `question.notify.${string}`>;
+  readonly params: Params;
+}
+
+/** The notices kept on a question; anything unreadable counts as none. */
+export function parseNotices(raw: string | null): AskerNotice[] {
+  if (!raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? (parsed as AskerNotice[]).filter((n) => typeof n?.key === 'string' && n.key.startsWith('question.notify.')) : [];
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Anonymous questions. Every rule that matters is kept by the database: one me-too per
@@ -71,7 +92,7 @@ export class QuestionService {
       where: { pseudonym: pseudo, chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
       order: { expiresAt: 'DESC' },
     });
-    if (block) throw new DomainError('question.blocked', { until: utc(block.expiresAt), reason: block.reason });
+    if (block) throw new DomainError('question.blocked', { until: utc(block.expiresAt), reason: block.reason }, { sensitive: true });
   }
 
   /** Serialises one pseudonym's writes on PostgreSQL (SQLite's Store already runs one transaction at a time). */
@@ -273,16 +294,26 @@ export class QuestionService {
 
   async close(id: number, who: Identity, isModerator: boolean): Promise<Question> {
     const q = await this.get(id);
-    if (q.pseudonym !== this.pseudonymOf(who) && !isModerator) throw new DomainError('question.not_asker_or_moderator', { id });
+    const byAsker = q.pseudonym === this.pseudonymOf(who);
+    if (!byAsker && !isModerator) throw new DomainError('question.not_asker_or_moderator', { id });
     // Closing erases the way back to the asker.
     const changed = await this.transition(id, ['open', 'pending'], 'closed', { replyTo: null, replyToExpiresAt: null });
     if (!changed) throw new DomainError('question.already_closed', { id });
-    return this.get(id);
+    const closed = await this.get(id);
+    // Closed by a moderator: the asker hears of it, through the address read before closing erased it.
+    if (!byAsker) await this.tellAsker(closed, { key: 'question.notify.closed', params: { id } }, this.addressOf(q));
+    return closed;
   }
 
-  async reopen(id: number, who: Identity): Promise<Question> {
+  /**
+   * Reopens the asker's question and seals their reply address again (closing erased it): the
+   * asker is present, so they hear about new answers again, for another 30 days at most. Also
+   * after a moderator closed it.
+   */
+  async reopen(id: number, who: Identity & { name: string; locale: string }): Promise<Question> {
     await this.asAsker(id, who);
-    const changed = await this.transition(id, ['closed'], 'open');
+    const now = this.clock.now();
+    const changed = await this.transition(id, ['closed'], 'open', { replyTo: sealAddress(this.settings.secret, who), replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY) });
     if (!changed) throw new DomainError('question.already_open', { id });
     return this.get(id);
   }
@@ -315,6 +346,9 @@ export class QuestionService {
   /** Records an answer; the first one marks the question answered-pending; the asker is told by DM. */
   async answer(id: number, who: Identity & { name: string }, text: string): Promise<{ question: Question; first: boolean }> {
     const q = await this.get(id);
+    // The answer would carry the asker's name beside their anonymous question: refused before
+    // anything is stored or posted, and the asker is pointed to the anonymous follow-up.
+    if (q.pseudonym === this.pseudonymOf(who)) throw new DomainError('question.own_answer', { id }, { sensitive: true });
     if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
     if (!q.messageId) throw new DomainError('question.not_posted', { id });
     const first = await this.store.transaction(async (em) => {
@@ -326,21 +360,63 @@ export class QuestionService {
     return { question: await this.get(id), first };
   }
 
-  /** Tells the asker (and only them) about an answer, through the encrypted address, if it is still kept. */
-  async notifyAsker(q: Question): Promise<boolean> {
-    if (!q.replyTo || !q.replyToExpiresAt || q.replyToExpiresAt <= this.clock.now()) return false;
-    const address = openAddress(this.settings.secret, q.replyTo);
+  /** Tells the asker (and only them) about an answer: by DM through the encrypted address, else at their next `/ask mine`. */
+  notifyAsker(q: Question): Promise<boolean> {
+    return this.tellAsker(q, { key: 'question.notify.answer', params: { id: q.id } });
+  }
+
+  /** The asker's address, if the question still keeps it and it opens with this secret. */
+  private addressOf(q: Question): ReturnType<typeof openAddress> {
+    if (!q.replyTo || !q.replyToExpiresAt || q.replyToExpiresAt <= this.clock.now()) return null;
+    return openAddress(this.settings.secret, q.replyTo);
+  }
+
+  /**
+   * A notice about the question to its asker, as a sensitive DM: never a channel post, whatever
+   * the platform does with DMs it cannot deliver. When it cannot go (DMs closed, no address left,
+   * that platform's adapter runs elsewhere) it is kept on the question, without the asker's id,
+   * for their next `/ask mine`. Whether the DM was delivered.
+   */
+  private async tellAsker(q: Question, notice: AskerNotice, address = this.addressOf(q)): Promise<boolean> {
     const outbox = address && this.notifier.outbox(address.platform, address.workspace);
-    if (!address || !outbox) return false;
-    try {
-      const t = translator(address.locale);
-      await outbox.post(message([p(t('question.notify.answer', { id: q.id }))], { visibility: { kind: 'dm', to: { id: address.id, name: address.name } } }));
-      return true;
-    } catch (err) {
-      // Never log the address; only that the note could not be delivered.
-      this.log.warn({ question: q.id, err: { message: 'delivery failed', type: (err as Error).name } }, 'could not notify an asker');
-      return false;
+    if (address && outbox) {
+      try {
+        const t = translator(address.locale);
+        await outbox.post(message([p(t(notice.key, notice.params))], { visibility: { kind: 'dm', to: { id: address.id, name: address.name } }, sensitive: true }));
+        return true;
+      } catch (err) {
+        // Never log the address; only that the note could not be delivered.
+        this.log.warn({ question: q.id, err: { message: 'delivery failed', type: (err as Error).name } }, 'could not notify an asker; kept for their /ask mine');
+      }
     }
+    await this.keepNotice(q.id, notice);
+    return false;
+  }
+
+  /** Keeps a notice on the question, one per kind (the newest wins), so `/ask mine` says each once. */
+  private async keepNotice(id: number, notice: AskerNotice): Promise<void> {
+    await this.store.transaction(async (em) => {
+      const qb = em.createQueryBuilder(Question, 'q').select(['q.id', 'q.pendingNotices']).where('q.id = :id', { id });
+      if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+      const row = await qb.getOne();
+      if (!row) return;
+      const kept = parseNotices(row.pendingNotices).filter((n) => n.key !== notice.key);
+      await em.update(Question, { id }, { pendingNotices: JSON.stringify([...kept, { key: notice.key, params: notice.params }]) });
+    });
+  }
+
+  /**
+   * The notices kept for the asker's questions, oldest question first, cleared as they are read:
+   * each is shown once. A notice kept meanwhile (the row changed since it was read) stays for next time.
+   */
+  async takeNotices(who: Identity): Promise<AskerNotice[]> {
+    const rows = await this.store.manager.find(Question, { select: { id: true, pendingNotices: true }, where: { pseudonym: this.pseudonymOf(who), pendingNotices: Not(IsNull()) }, order: { id: 'ASC' } });
+    const taken: AskerNotice[] = [];
+    for (const row of rows) {
+      const cleared = await this.store.transaction(async (em) => (await em.update(Question, { id: row.id, pendingNotices: row.pendingNotices! }, { pendingNotices: null })).affected === 1);
+      if (cleared) taken.push(...parseNotices(row.pendingNotices));
+    }
+    return taken;
   }
 
   /** One report per person per question. Returns false if this person already reported it. */
@@ -376,14 +452,16 @@ export class QuestionService {
     await this.get(id, { allowHidden: true });
     const changed = await this.store.transaction(async (em) => (await em.update(Question, { id, hiddenAt: IsNull() }, { hiddenAt: this.clock.now(), hiddenReason: reason })).affected === 1);
     if (!changed) throw new DomainError('mod.already_hidden', { id });
-    return this.get(id, { allowHidden: true });
+    const hidden = await this.get(id, { allowHidden: true });
+    await this.tellAsker(hidden, { key: 'question.notify.hidden', params: { id, reason } });
+    return hidden;
   }
 
   /** Blocks the pseudonym behind a question; nobody, the moderator included, learns whose it is. */
   async block(questionId: number, reason: string, days: number, moderator: Identity & { readonly name: string }): Promise<AnonBlock> {
     const q = await this.get(questionId, { allowHidden: true });
     const now = this.clock.now();
-    return this.store.transaction((em) =>
+    const block = await this.store.transaction((em) =>
       em.save(
         em.create(AnonBlock, {
           pseudonym: q.pseudonym,
@@ -398,6 +476,8 @@ export class QuestionService {
         }),
       ),
     );
+    await this.tellAsker(q, { key: 'question.notify.blocked', params: { id: questionId, until: utc(block.expiresAt), reason } });
+    return block;
   }
 
   async unblock(blockId: number): Promise<void> {

@@ -35,6 +35,7 @@ async function consoleApp(db: TestDatabase, env: Record<string, string> = {}) {
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
   return {
     app,
+    adapter,
     clock,
     run: async (...lines: string[]) => {
       printed = '';
@@ -56,6 +57,18 @@ async function everyRow(app: Awaited<ReturnType<typeof createApp>>): Promise<{ t
     for (const r of await db.manager.find(meta.target as never)) rows.push({ table: meta.tableName, row: JSON.stringify(r) });
   }
   return rows;
+}
+
+/** From now on notification DMs to the member fail, as with DMs closed: notices about her questions wait for /ask mine. */
+function refuseDms(c: Awaited<ReturnType<typeof consoleApp>>): void {
+  const real = c.adapter.outboxForNotifications;
+  c.app.services.notifier.register('console', () => ({
+    post: async (m) => {
+      if (m.visibility.kind === 'dm' && m.visibility.to.id === ZELDA) throw new Error('direct messages closed');
+      return real.post(m);
+    },
+    edit: (ref, m) => real.edit(ref, m),
+  }));
 }
 
 const SCENARIO = [
@@ -112,6 +125,8 @@ test('/privacy export holds everything delete touches: profile, coach profile an
     const c = await consoleApp(db);
     try {
       await runScenario(c);
+      refuseDms(c);
+      await c.run('@bob /ask answer id:2 text:"A function with its surroundings"');
       const out = await c.run(`@${ZELDA} /privacy export`);
       assert.match(out, /^\[ephemeral → zelda_quill\]\n\*\*Everything the bot holds about you is in the attached file\.\*\*/);
       const data = exportOf(out);
@@ -124,6 +139,7 @@ test('/privacy export holds everything delete touches: profile, coach profile an
       assert.deepEqual(data.disclaimers.map((d) => d.event), ['PyCon Berlin']);
       assert.deepEqual(data.materialsAdded.map((m) => m.title), ['Closures explained']);
       assert.deepEqual(data.anonymousQuestions.map((q) => [q.id, q.text]), [[2, 'What is a closure, and when do I need one?']]);
+      assert.deepEqual(data.anonymousQuestions[0]!.undeliveredNotices, [{ key: 'question.notify.answer', params: { id: 2 } }], 'the notice waiting for /ask mine');
       assert.deepEqual(data.meToo, [{ question: 1 }]);
       assert.deepEqual(data.reports.map((r) => r.question), [1]);
       assert.deepEqual(data.blocks.map((b) => [b.question, b.reason, Boolean(b.liftedAt)]), [[2, 'a mistake', true]]);
@@ -148,6 +164,9 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
     const c = await consoleApp(db);
     try {
       await runScenario(c);
+      refuseDms(c);
+      await c.run('@bob /ask answer id:2 text:"A function with its surroundings"');
+      assert.ok((await c.app.services.db.manager.findOneByOrFail(Question, { id: 2 })).pendingNotices, 'a notice waits for her');
       const me = { platform: 'console', workspace: 'console', id: ZELDA };
       const secrets = [
         ZELDA,
@@ -181,7 +200,8 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal(await m.countBy(QuestionMeToo, { questionId: 2 }), 1, 'bob’s me-too on her question still counts');
       assert.equal(await m.countBy(QuestionReport, { questionId: 1 }), 1, 'her report stays for the moderators, unlinked');
       assert.equal((await m.findOneByOrFail(Question, { id: 2 })).replyTo, null, 'the sealed reply address is gone');
-      assert.deepEqual((await m.findBy(QuestionAnswer, {})).map((a) => [a.authorName, a.authorKey]), [[ERASED, null]]);
+      assert.equal((await m.findOneByOrFail(Question, { id: 2 })).pendingNotices, null, 'and the notices waiting for her');
+      assert.deepEqual((await m.findBy(QuestionAnswer, { questionId: 1 })).map((a) => [a.authorName, a.authorKey]), [[ERASED, null]]);
       assert.deepEqual((await m.find(PartnershipRequirement, { order: { id: 'ASC' } })).map((r) => r.confirmedBy), [ERASED, ERASED]);
       assert.deepEqual((await m.findBy(AnonBlock, {})).map((b) => [b.questionId, b.moderatorName]), [[1, ERASED]], 'her block on bob holds, without her; the one on her is gone');
       assert.equal((await m.findOneByOrFail(PartnershipDecision, { proposalId: 2 })).moderatorName, ERASED);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DataSource } from 'typeorm';
-import { Question } from '../../entities/Question.js';
+import { Question, QuestionAnswer } from '../../entities/Question.js';
 import { renderConsole } from '../../src/adapters/console/render.js';
 import { renderDiscord } from '../../src/adapters/discord/render.js';
 import { renderSlack } from '../../src/adapters/slack/render.js';
@@ -240,6 +240,105 @@ test('only the asker follows up or reopens; a moderator may close; status moves 
       await assert.rejects(services.questions.reopen(q.id, member(9)), (e: unknown) => (e as DomainError).key === 'question.not_asker');
       assert.equal((await services.questions.reopen(q.id, ada)).status, 'open');
       await assert.rejects(services.questions.get(999), (e: unknown) => (e as DomainError).key === 'question.not_found');
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+/** Slack's outbox for `services` that records every post, and refuses DMs while `refuse.dm` is set (as Slack's `cannot_dm_bot`). */
+function dmOutbox(services: Services): { posts: Message[]; refuse: { dm: boolean } } {
+  const outbox = recordingOutbox();
+  const refuse = { dm: false };
+  services.notifier.register('slack', () => ({
+    post: async (m) => {
+      if (m.visibility.kind === 'dm' && refuse.dm) throw new Error('cannot_dm_bot');
+      return outbox.post(m);
+    },
+    edit: outbox.edit,
+  }));
+  return { posts: outbox.posts, refuse };
+}
+
+const dmsTo = (posts: Message[], id: string) => posts.filter((m) => m.visibility.kind === 'dm' && m.visibility.to.id === id);
+const textOf = (m: Message) => renderConsole(m, { locale: 'en', timeZone: 'UTC', now: new Date(0) });
+
+test('the asker cannot answer their own question: refused before anything is stored, and pointed to /ask followup', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter } = await setup(target);
+    try {
+      const q = await askAndPost(services, chapter);
+      await assert.rejects(services.questions.answer(q.id, ada, 'It works with open(), I found it'), (e: unknown) => e instanceof DomainError && e.key === 'question.own_answer' && e.sensitive);
+      assert.equal(await db.getRepository(QuestionAnswer).countBy({ questionId: q.id }), 0);
+      assert.equal((await services.questions.get(q.id)).status, 'open');
+      // Someone else's answer still counts.
+      assert.equal((await services.questions.answer(q.id, member(1), 'Use open()')).first, true);
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('reopening seals the way back again: after the asker’s own close and after a moderator’s, the asker hears of the next answer', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter, clock } = await setup(target);
+    const { posts } = dmOutbox(services);
+    const row = (id: number) => db.getRepository(Question).findOneByOrFail({ id });
+    try {
+      const q = await askAndPost(services, chapter);
+      await services.questions.close(q.id, ada, false);
+      assert.equal((await row(q.id)).replyTo, null, 'closing erases the address');
+      assert.equal(dmsTo(posts, ada.id).length, 0, 'the asker closing is not told of it');
+      clock.advance(40 * DAY);
+      await services.questions.reopen(q.id, ada);
+      const sealed = await row(q.id);
+      assert.equal(openAddress(services.config.anonSecret!, sealed.replyTo!)?.id, ada.id, 'the address is sealed again');
+      assert.equal(sealed.replyToExpiresAt?.getTime(), clock.now().getTime() + 30 * DAY, 'for 30 days from the reopening');
+      await services.questions.answer(q.id, member(1), 'Use open()');
+      assert.equal(await services.questions.notifyAsker(await services.questions.get(q.id)), true);
+      assert.match(textOf(dmsTo(posts, ada.id).at(-1)!), /question #1 has a new answer/);
+
+      // A moderator closes it: the asker is told (the address is gone only after that), then reopens and hears again.
+      await services.questions.close(q.id, member(9), true);
+      assert.match(textOf(dmsTo(posts, ada.id).at(-1)!), /A moderator closed your anonymous question #1/);
+      assert.equal((await row(q.id)).replyTo, null);
+      await services.questions.reopen(q.id, ada);
+      await services.questions.answer(q.id, member(2), 'Or pathlib');
+      assert.equal(await services.questions.notifyAsker(await services.questions.get(q.id)), true);
+      assert.equal(dmsTo(posts, ada.id).length, 3);
+      assert.ok(dmsTo(posts, ada.id).every((m) => m.sensitive), 'every notice to the asker is sensitive');
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('notices no DM can carry are kept on the question without the asker’s id, and /ask mine’s read shows each once', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter } = await setup(target);
+    const { posts, refuse } = dmOutbox(services);
+    try {
+      const q = await askAndPost(services, chapter);
+      refuse.dm = true;
+      await services.questions.answer(q.id, member(1), 'first');
+      assert.equal(await services.questions.notifyAsker(await services.questions.get(q.id)), false);
+      await services.questions.answer(q.id, member(2), 'second');
+      await services.questions.notifyAsker(await services.questions.get(q.id));
+      await services.questions.block(q.id, 'spam links', 3, { platform: 'slack', workspace: 'T1', id: 'U_MONA', name: 'Mona' });
+      await services.questions.hide(q.id, 'spam links');
+      assert.equal(dmsTo(posts, ada.id).length, 0);
+      const kept = (await db.getRepository(Question).findOneByOrFail({ id: q.id })).pendingNotices!;
+      for (const who of [ada.id, ada.name]) assert.ok(!kept.includes(who), `the kept notices name the asker (${who})`);
+
+      assert.deepEqual(await services.questions.takeNotices(member(1)), [], 'nobody else sees them');
+      const notices = await services.questions.takeNotices(ada);
+      assert.deepEqual(notices.map((n) => n.key), ['question.notify.answer', 'question.notify.blocked', 'question.notify.hidden'], 'one per kind');
+      assert.deepEqual(await services.questions.takeNotices(ada), [], 'shown once');
+      assert.equal((await db.getRepository(Question).findOneByOrFail({ id: q.id })).pendingNotices, null);
+
+      // A moderator's close of a question whose address expired is kept too.
+      const q2 = await askAndPost(services, chapter, member(5), 'How do I write a file in Python?');
+      await db.getRepository(Question).update({ id: q2.id }, { replyTo: null, replyToExpiresAt: null });
+      refuse.dm = false;
+      await services.questions.close(q2.id, member(9), true);
+      assert.deepEqual((await services.questions.takeNotices(member(5))).map((n) => [n.key, n.params.id]), [['question.notify.closed', q2.id]]);
     } finally {
       await db.destroy();
     }

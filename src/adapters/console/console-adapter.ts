@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Actor } from '../../core/command.js';
 import type { Dispatcher, Outbox, Responder } from '../../core/dispatcher.js';
 import { translator } from '../../core/i18n.js';
-import type { Message, PostedRef } from '../../core/reply.js';
+import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/reply.js';
 import { renderConsole } from './render.js';
 
 export interface ConsoleOptions {
@@ -162,6 +162,7 @@ export class ConsoleAdapter {
   private outbox(): Outbox {
     return {
       post: async (m: Message): Promise<PostedRef> => {
+        assertSensitiveRoute(m);
         const v = m.visibility;
         const id = String(this.nextMessageId++);
         switch (v.kind) {

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { ChannelType, type Client, DiscordAPIError, type MessageEditOptions, type MessageCreateOptions, RESTJSONErrorCodes, type SendableChannels } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Outbox } from '../../core/dispatcher.js';
+import { UserError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
-import { type Message, mention, message, p, type PostedRef } from '../../core/reply.js';
+import { assertSensitiveRoute, type Message, mention, message, p, type PostedRef } from '../../core/reply.js';
 import type { Services } from '../../services/index.js';
 import { renderDiscord } from './render.js';
 
@@ -72,7 +73,10 @@ export interface DiscordOutboxDeps {
  * Posts in one guild: channel messages with `channel.send` (the bot's own message, never an
  * interaction reply), threads started on a message, DMs, and edits. A member with DMs closed
  * gets a short notice in the chapter's announcements (or questions) channel instead, with no
- * private detail; the failure is logged once and not retried.
+ * private detail (unless DM_FALLBACK=none); the failure is logged once and not retried.
+ * A sensitive message (about an anonymous question) never falls back: a notice pinging the
+ * member right after an answer to a question would tell everyone who asked it. It fails with
+ * a UserError, and the question service keeps it for the asker's `/ask mine`.
  */
 export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbox {
   const { client, services, log } = deps;
@@ -92,6 +96,7 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
 
   return {
     async post(m) {
+      assertSensitiveRoute(m);
       const v = m.visibility;
       switch (v.kind) {
         case 'channel': {
@@ -109,6 +114,10 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
             return { channel: sent.channelId, messageId: sent.id };
           } catch (err) {
             if (errorCode(err) !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;
+            if (m.sensitive || services.config.dmFallback === 'none') {
+              log.warn({ workspace, sensitive: Boolean(m.sensitive) }, 'a member has direct messages closed: not retried; nothing posted in a channel');
+              throw new UserError('dm_refused', t('discord.dm_refused'));
+            }
             return dmRefused({ ...m, visibility: v });
           }
         default:

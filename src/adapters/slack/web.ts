@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Outbox } from '../../core/dispatcher.js';
 import { UserError } from '../../core/errors.js';
 import type { Translate } from '../../core/i18n.js';
-import type { Message, PostedRef } from '../../core/reply.js';
+import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/reply.js';
 import { type RetryPolicy, withRetries } from '../../core/retry.js';
 import { renderSlack, type SlackBlock, type SlackWorkspace } from './render.js';
 
@@ -94,7 +94,13 @@ export class SlackOutbox implements Outbox {
     private readonly ws?: SlackWorkspace,
   ) {}
 
+  /**
+   * A refused direct message (`cannot_dm_bot`, `user_not_found`, a DM channel Slack will not
+   * post in) fails with a UserError: Slack has no channel fallback, so a sensitive message
+   * (about an anonymous question) goes nowhere but the member's DMs.
+   */
   async post(m: Message): Promise<PostedRef> {
+    assertSensitiveRoute(m);
     const v = m.visibility;
     const { text, blocks } = renderSlack(m, this.ws);
     let channel: string;

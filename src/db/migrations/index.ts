@@ -3,6 +3,7 @@ import { Workshops1795000100000 } from './1795000100000-Workshops.js';
 import { Partnerships1795000200000 } from './1795000200000-Partnerships.js';
 import { Questions1795000300000 } from './1795000300000-Questions.js';
 import { Materials1795000400000 } from './1795000400000-Materials.js';
+import { PendingNotices1795000500000 } from './1795000500000-PendingNotices.js';
 import { PrivacyKeys1795000600000 } from './1795000600000-PrivacyKeys.js';
 import { SeenRequests1795000700000 } from './1795000700000-SeenRequests.js';
 import { ChapterScope1795000800000 } from './1795000800000-ChapterScope.js';
@@ -15,6 +16,7 @@ export const migrations = [
   Partnerships1795000200000,
   Questions1795000300000,
   Materials1795000400000,
+  PendingNotices1795000500000,
   PrivacyKeys1795000600000,
   SeenRequests1795000700000,
   ChapterScope1795000800000,
