@@ -16,7 +16,7 @@ import { capturedLogger, freshDatabase, postgresUnavailable, tempDir } from '../
 const SCRIPT = `
 @moderator /chapter create name:Berlin timezone:Europe/Berlin
 /chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation
-/chapter create name:"Frankfurt am Main" timezone:Europe/Berlin city:Frankfurt
+@moderator@frankfurt /chapter create name:"Frankfurt am Main" timezone:Europe/Berlin city:Frankfurt
 @alice /ask text:"How do I open a file, with \\"quotes\\", commas, and a newline?" topic:python
 @bob /ask metoo id:1
 @dave /ask answer id:1 text:"with open(path) as f:"

@@ -152,7 +152,11 @@ test('/privacy export holds everything delete touches: profile, coach profile an
 
       const bobs = exportOf(await c.run('@bob /privacy export'));
       assert.deepEqual(bobs.anonymousQuestions.map((q) => q.id), [1], 'another member sees only their own questions');
-      assert.deepEqual([bobs.answers, bobs.requirementsTicked, bobs.blocksSet, bobs.decisionsMade, bobs.materialsAdded], [[], [], [], [], []], 'and none of her open actions');
+      assert.deepEqual(
+        [bobs.answers.map((a) => a.text), bobs.requirementsTicked, bobs.blocksSet, bobs.decisionsMade, bobs.materialsAdded],
+        [['A function with its surroundings'], [], [], [], []],
+        'his own answer, and none of her open actions',
+      );
       assert.deepEqual(bobs.blocks.map((b) => b.question), [1], 'the block on him is his to see');
     } finally {
       await c.close();
