@@ -67,7 +67,13 @@ export function openLicense(raw: string): string | undefined {
   return verdict.open ? verdict.id : undefined;
 }
 
-/** An http(s) URL, normalised (host lower-cased, no fragment); anything else is refused. */
+/**
+ * An http(s) URL in its canonical form, the one the directory stores, so the unique keys on the
+ * stored URL hold one row per link: https (http is the same page, and learners get the secure
+ * link; with an explicit port the scheme stays as typed, since the port names another service),
+ * host lower-cased without a trailing dot, no fragment, no empty query, no trailing slash after
+ * a path. `http://X.org./a/?#top` and `https://x.org/a` are one link. Anything else is refused.
+ */
 export function materialUrl(raw: string): string {
   let url: URL;
   try {
@@ -77,10 +83,30 @@ export function materialUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MaterialError('materials.url.scheme');
   if (url.username || url.password) throw new MaterialError('materials.url.invalid');
+  if (!url.port) url.protocol = 'https:';
+  const host = url.hostname.replace(/\.+$/, '');
+  if (!host) throw new MaterialError('materials.url.invalid');
+  url.hostname = host;
   url.hash = '';
+  if (!url.search) url.search = '';
+  if (url.pathname.length > 1) url.pathname = url.pathname.replace(/\/+$/, '') || '/';
   const href = url.toString();
   if (href.length > 500) throw new MaterialError('materials.url.long');
   return href;
+}
+
+/**
+ * The forms in which a canonical URL may have been stored before the form was canonical (rows
+ * are never rewritten): http or https, with or without a trailing dot on the host, a trailing
+ * slash and an empty query. The duplicate check looks for all of them.
+ */
+export function storedForms(canonical: string): string[] {
+  const url = new URL(canonical);
+  const hosts = [url.host, url.port ? `${url.hostname}.:${url.port}` : `${url.hostname}.`];
+  const schemes = url.port ? [url.protocol] : ['https:', 'http:'];
+  const paths = url.pathname === '/' ? ['/'] : [url.pathname, `${url.pathname}/`];
+  const queries = url.search ? [url.search] : ['', '?'];
+  return schemes.flatMap((scheme) => hosts.flatMap((host) => paths.flatMap((path) => queries.map((query) => `${scheme}//${host}${path}${query}`))));
 }
 
 /** `pt_BR` → `pt-br`; two or three letters, optionally a region or script. */
@@ -255,11 +281,12 @@ export class MaterialService {
     return out;
   }
 
-  /** Refuses a URL already in the directory, pointing to the entry that has it. */
+  /** Refuses a URL already in the directory, in any of the forms it may be stored in, pointing to the entry that has it. */
   private async refuseTaken(url: string, em: EntityManager = this.store.manager): Promise<void> {
-    const material = await em.findOneBy(Material, { url });
+    const forms = In(storedForms(url));
+    const material = await em.findOne(Material, { where: { url: forms }, order: { id: 'ASC' } });
     if (material) throw new MaterialError('materials.url.taken', { id: material.id, title: material.title });
-    const translation = await em.findOneBy(MaterialTranslation, { url });
+    const translation = await em.findOne(MaterialTranslation, { where: { url: forms }, order: { id: 'ASC' } });
     if (translation) throw new MaterialError('materials.url.taken_translation', { id: translation.materialId, language: translation.language });
   }
 }

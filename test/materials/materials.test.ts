@@ -88,7 +88,7 @@ test('a workshop’s materials are linked in the day reminder to learners, not t
       await services.reminders.tick();
       const lea = posts.find((x) => x.startsWith('→lea'));
       const ada = posts.find((x) => x.startsWith('→ada'));
-      assert.match(lea ?? '', /To prepare, have a look at:.*Python for beginners.*https:\/\/learn\.example\.org\/python\//);
+      assert.match(lea ?? '', /To prepare, have a look at:.*Python for beginners.*https:\/\/learn\.example\.org\/python\)/);
       assert.doesNotMatch(ada ?? '', /To prepare/);
       await services.materials.detach(w.id, m.id);
       await assert.rejects(services.materials.detach(w.id, m.id), rejects('materials.workshop.absent'));
