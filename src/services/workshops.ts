@@ -513,7 +513,9 @@ export class WorkshopService {
    */
   calendar(workshops: readonly Workshop[], name: string): string {
     const cal = ical({ name, prodId: { company: this.config.communityName, product: 'community-bot', language: 'EN' } });
-    for (const w of workshops) {
+    // Workshops stored before dates were limited to 3 years ahead may end after year 9999, which
+    // no iCalendar date can hold: left out, so one of them does not spoil the whole file.
+    for (const w of workshops.filter((x) => x.endsAt.getUTCFullYear() <= 9999)) {
       cal.createEvent({
         id: this.uid(w),
         sequence: w.revision,

@@ -79,6 +79,10 @@ test('every accepted date yields a valid .ics: the first and last days, midnight
       const last = made.at(-1)!;
       const { workshop } = await services.workshops.edit(last.id, { date: day('2030-01-10'), time: { hour: 23, minute: 59 }, duration: 1440 });
       assertValidCalendar(services.workshops.calendar([workshop], 'One'), [workshop]);
+      // A workshop stored before the limit, on 9999-12-31, is left out of calendars rather than spoiling them.
+      await db.getRepository(Workshop).update({ id: made[0]!.id }, { startsAt: new Date('9999-12-31T09:00:00Z'), endsAt: new Date(Date.UTC(10_000, 0, 1, 9)) });
+      const stored = await db.getRepository(Workshop).find({ order: { id: 'ASC' } });
+      assertValidCalendar(services.workshops.calendar(stored, 'Stored'), stored.filter((w) => w.id !== made[0]!.id));
     } finally {
       await db.destroy();
     }
