@@ -3,6 +3,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Every CSV goes through src/core/csv.ts, which neutralises spreadsheet formulas in the cells.
+const CSV = { group: ['csv-stringify', 'csv-stringify/*'], message: 'Write CSV with toCsv from src/core/csv.ts: it neutralises spreadsheet formulas.' };
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'coverage/', 'dist/'] },
   js.configs.recommended,
@@ -13,7 +16,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       // Only src/config.ts reads the environment (STYLE.md: no process.env outside config).
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' }],
+      'no-restricted-imports': ['error', { patterns: [CSV] }],
     },
+  },
+  {
+    files: ['src/core/csv.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: ['src/config.ts', 'src/main.ts', 'src/db/cli-data-source.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
@@ -28,7 +36,7 @@ export default tseslint.config(
     // Commands import only the core and services, never a platform SDK.
     files: ['commands/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['discord.js', '@slack/*', '*/adapters/*'] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['discord.js', '@slack/*', '*/adapters/*'] }, CSV] }],
     },
   },
 );

@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
 import { CONTRIBUTIONS, DECISIONS, PROPOSAL_STATUSES } from '../entities/Partnership.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
+import { toCsv } from '../src/core/csv.js';
 import { safeError } from '../src/core/errors.js';
 import { translator } from '../src/core/i18n.js';
 import { checkName, type NameFinding } from '../src/core/namecheck.js';
@@ -119,7 +119,7 @@ function summary(t: T, view: ProposalView, community: string) {
 
 /** One CSV row per proposal, with its decision: what the community publishes about its partnerships. */
 export function exportCsv(views: readonly ProposalView[]): string {
-  return stringify(
+  return toCsv(
     views.map(({ proposal, chapter, proposer, confirmed, open, decision }) => ({
       id: proposal.id,
       chapter: chapter.name,
@@ -141,7 +141,7 @@ export function exportCsv(views: readonly ProposalView[]): string {
       decided_by: decision?.moderatorName ?? '',
       decided_at: decision?.decidedAt.toISOString() ?? '',
     })),
-    { header: true, columns: ['id', 'chapter', 'partner', 'event', 'date', 'contributions', 'co_organised', 'url', 'details', 'status', 'proposer', 'proposed_at', 'confirmed', 'open', 'decision', 'reason', 'forced', 'decided_by', 'decided_at'] },
+    ['id', 'chapter', 'partner', 'event', 'date', 'contributions', 'co_organised', 'url', 'details', 'status', 'proposer', 'proposed_at', 'confirmed', 'open', 'decision', 'reason', 'forced', 'decided_by', 'decided_at'],
   );
 }
 

@@ -2,6 +2,7 @@ import { UserError } from './errors.js';
 import type { Translate } from './i18n.js';
 import type { OptionSpec } from './options.js';
 import type { ChannelRef, RoleRef, UserRef } from './reply.js';
+import { trimInvisible, visibleLength } from './text.js';
 
 /** An option value as an adapter hands it over: text from a command line, or a platform's typed value. */
 export type RawValue = string | number | boolean | UserRef | ChannelRef | RoleRef;
@@ -56,8 +57,16 @@ export function checkOptions(
   }
   for (const [name, spec] of Object.entries(specs)) {
     let value = raw[name];
-    if (typeof value === 'string' && spec.type !== 'text') value = value.trim();
-    if (typeof value === 'string' && spec.type === 'text') value = value.replace(/^\s+|\s+$/g, '');
+    if (typeof value === 'string' && (spec.type === 'string' || spec.type === 'text')) {
+      // Zero-width spaces, joiners, bidi marks and the like at the ends go too; a value made only of
+      // them would post as an empty-looking message, so it is refused, saying what to type instead.
+      const trimmed = trimInvisible(value);
+      if (!trimmed && value.trim()) {
+        problems.push({ option: name, message: t('error.option.invisible', { option: name }) });
+        continue;
+      }
+      value = trimmed;
+    } else if (typeof value === 'string') value = value.trim();
     if (value === undefined || value === '') {
       if (spec.required) problems.push({ option: name, message: t('error.option.missing', { option: name }) });
       continue;
@@ -92,9 +101,14 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
       // PostgreSQL cannot store U+0000 in text (nor compare with it), SQLite can: refused on both, so
       // a value behaves the same on either database. Nobody types it; odd clients and pastes do.
       if (value.includes('\u0000')) return t('error.option.nul', p);
+      // The maximum is what the database stores (code points); the minimum is what a reader sees:
+      // grapheme clusters that show something, so `👩‍💻` counts once and a zero-width space not at all.
       const n = length(value);
-      if (spec.minLength !== undefined && n < spec.minLength) return t('error.option.too_short', { ...p, min: spec.minLength, length: n });
       if (spec.maxLength !== undefined && n > spec.maxLength) return t('error.option.too_long', { ...p, max: spec.maxLength, length: n });
+      if (spec.minLength !== undefined) {
+        const shown = visibleLength(value, spec.minLength);
+        if (shown < spec.minLength) return t('error.option.too_short', { ...p, min: spec.minLength, length: shown });
+      }
       set(value);
       return undefined;
     }

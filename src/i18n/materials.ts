@@ -44,7 +44,14 @@ export const en = {
   'materials.url.taken_translation': 'That link is already in the directory as the {language} translation of material #{id}: see /materials show id:{id}.',
   'materials.language.invalid': '“{language}” is not a language code: use two or three letters, optionally with a region, e.g. en, de, pt-BR.',
   'materials.license.closed':
-    '“{license}” is not an open license the directory accepts. The community shares its teaching material openly, so anyone may use, translate and teach it: choose an open license such as {licenses}.',
+    '“{license}” is not an open license the directory accepts. The community shares its teaching material openly, so anyone may use, translate and teach it: choose an OSI-approved license or Creative Commons BY, BY-SA or CC0, such as {licenses}.',
+  'materials.license.unknown': '“{license}” is not a license id of the SPDX list (spdx.org/licenses). Give the id as listed there, such as {licenses}.',
+  'materials.license.nc':
+    '{license} is non-commercial (NC): it is not open for the community’s purpose, since a chapter or partner teaching with it at an event with a fee or a sponsor would break it. Ask its authors for an open license, such as {licenses}, or share another material.',
+  'materials.license.nd':
+    '{license} allows no derivatives (ND): it is not open for the community’s purpose, since nobody may translate or adapt the material for a workshop. Ask its authors for an open license, such as {licenses}, or share another material.',
+  'materials.license.nc_nd':
+    '{license} is non-commercial (NC) and allows no derivatives (ND): it is not open for the community’s purpose, since nobody may translate or adapt it, nor teach with it at an event with a fee or a sponsor. Ask its authors for an open license, such as {licenses}, or share another material.',
   'materials.translate.same': 'Material #{id} is itself in {language}: a translation is in another language.',
   'materials.translate.exists': 'Material #{id} already has a {language} translation.',
   'materials.workshop.already': 'Material #{id} is already one of workshop #{workshop}’s materials.',
@@ -153,7 +160,14 @@ export const de: Texts<typeof en> = {
   'materials.url.taken_translation': 'Dieser Link ist schon im Verzeichnis, als {language}-Übersetzung von Material #{id}: siehe /materials show id:{id}.',
   'materials.language.invalid': '„{language}“ ist kein Sprachcode: zwei oder drei Buchstaben, wahlweise mit Region, z. B. en, de, pt-BR.',
   'materials.license.closed':
-    '„{license}“ ist keine offene Lizenz, die das Verzeichnis annimmt. Die Community teilt ihr Lehrmaterial offen, damit alle es nutzen, übersetzen und damit unterrichten können: wähle eine offene Lizenz wie {licenses}.',
+    '„{license}“ ist keine offene Lizenz, die das Verzeichnis annimmt. Die Community teilt ihr Lehrmaterial offen, damit alle es nutzen, übersetzen und damit unterrichten können: wähle eine von der OSI anerkannte Lizenz oder Creative Commons BY, BY-SA oder CC0, etwa {licenses}.',
+  'materials.license.unknown': '„{license}“ ist keine Lizenzkennung der SPDX-Liste (spdx.org/licenses). Gib die Kennung so an, wie sie dort steht, etwa {licenses}.',
+  'materials.license.nc':
+    '{license} ist nicht kommerziell (NC): Das ist für die Zwecke der Community nicht offen, denn ein Chapter oder Partner, der damit bei einer Veranstaltung mit Gebühr oder Sponsor unterrichtet, würde sie verletzen. Bitte die Urheber*innen um eine offene Lizenz, etwa {licenses}, oder teile ein anderes Material.',
+  'materials.license.nd':
+    '{license} erlaubt keine Bearbeitung (ND): Das ist für die Zwecke der Community nicht offen, denn niemand dürfte das Material für einen Workshop übersetzen oder anpassen. Bitte die Urheber*innen um eine offene Lizenz, etwa {licenses}, oder teile ein anderes Material.',
+  'materials.license.nc_nd':
+    '{license} ist nicht kommerziell (NC) und erlaubt keine Bearbeitung (ND): Das ist für die Zwecke der Community nicht offen, denn niemand dürfte es übersetzen oder anpassen, noch damit bei einer Veranstaltung mit Gebühr oder Sponsor unterrichten. Bitte die Urheber*innen um eine offene Lizenz, etwa {licenses}, oder teile ein anderes Material.',
   'materials.translate.same': 'Material #{id} ist selbst auf {language}: eine Übersetzung ist in einer anderen Sprache.',
   'materials.translate.exists': 'Material #{id} hat schon eine Übersetzung auf {language}.',
   'materials.workshop.already': 'Material #{id} gehört schon zu Workshop #{workshop}.',

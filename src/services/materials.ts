@@ -1,4 +1,5 @@
 import { type EntityManager, In } from 'typeorm';
+import spdxLicenses from 'spdx-license-list';
 import { Material, type MaterialLevel, MaterialTranslation, WorkshopMaterial } from '../../entities/Material.js';
 import type { Clock } from '../core/clock.js';
 import { DomainError } from '../core/errors.js';
@@ -15,36 +16,64 @@ export class MaterialError extends DomainError {
 export const DEFAULT_LICENSE = 'CC-BY-SA-4.0';
 
 /**
- * The open licenses the directory accepts, as SPDX ids: Creative Commons licenses that allow
- * sharing and adapting (no NC, no ND), and common OSI-approved software licenses. The
- * community shares its materials openly, so a learner may copy, translate and teach them.
+ * The licenses the directory accepts, from the SPDX license list (the spdx-license-list
+ * package, kept up to date with SPDX; an upgrade brings new ids): every OSI-approved license,
+ * and the Creative Commons licenses that allow sharing and adapting for any purpose, BY, BY-SA
+ * (any version, ports such as CC-BY-3.0-DE included) and CC0. NC (non-commercial) and ND (no
+ * derivatives) licenses are refused: the community shares its materials so that anyone may
+ * copy, translate and teach them, and chapters and partners teach at events that are not all
+ * non-commercial. Every accepted id is at most 31 characters, within the `license` column (32).
  */
-export const OPEN_LICENSES = [
-  'CC-BY-SA-4.0',
-  'CC-BY-4.0',
-  'CC0-1.0',
-  'CC-BY-SA-3.0',
-  'CC-BY-3.0',
-  'MIT',
-  'Apache-2.0',
-  'BSD-2-Clause',
-  'BSD-3-Clause',
-  'ISC',
-  'MPL-2.0',
-  'GPL-2.0-or-later',
-  'GPL-3.0-or-later',
-  'LGPL-3.0-or-later',
-  'AGPL-3.0-or-later',
-  'Unlicense',
-] as const;
+const OPEN_CREATIVE_COMMONS = /^(?:CC-BY-(?:SA-)?\d|CC0-)/;
+const RESTRICTED_CREATIVE_COMMONS = /^CC-BY-(NC-ND|NC-SA|NC|ND)-/;
+
+/** Every SPDX id, lower-cased, to the SPDX id as listed. */
+const SPDX_IDS = new Map(Object.keys(spdxLicenses).map((id) => [id.toLowerCase(), id]));
+
+/** The accepted SPDX ids, in the list's order. */
+export const OPEN_LICENSES: readonly string[] = Object.entries(spdxLicenses)
+  .filter(([id, l]) => l.osiApproved || OPEN_CREATIVE_COMMONS.test(id))
+  .map(([id]) => id);
+const OPEN = new Set(OPEN_LICENSES);
+
+/** Suggested in refusals: the default first, then the commonest open licenses. */
+export const SUGGESTED_LICENSES = [DEFAULT_LICENSE, 'CC-BY-4.0', 'CC0-1.0', 'MIT', 'Apache-2.0', 'GPL-3.0-or-later'] as const;
+
+/** What the directory makes of a typed license. */
+export type LicenseVerdict =
+  | { readonly open: true; readonly id: string }
+  | { readonly open: false; readonly id: string | undefined; readonly reason: 'nc' | 'nd' | 'nc_nd' | 'closed' | 'unknown' };
+
+/**
+ * A typed license checked against the SPDX list: case and spaces do not matter (`cc by-sa 4.0`
+ * is CC-BY-SA-4.0), and the deprecated GNU ids name their current form (`GPL-3.0` is
+ * GPL-3.0-only, `GPL-2.0+` GPL-2.0-or-later), so the directory stores one id per license.
+ */
+export function checkLicense(raw: string): LicenseVerdict {
+  const typed = raw.trim().replace(/[\s_]+/g, '-').toLowerCase();
+  const plus = typed.endsWith('+');
+  const base = plus ? typed.slice(0, -1) : typed;
+  const id = SPDX_IDS.get(`${base}-${plus ? 'or-later' : 'only'}`) ?? SPDX_IDS.get(typed);
+  if (!id) return { open: false, id: undefined, reason: 'unknown' };
+  if (OPEN.has(id)) return { open: true, id };
+  const restricted = RESTRICTED_CREATIVE_COMMONS.exec(id)?.[1];
+  const reason = restricted === 'NC-ND' ? 'nc_nd' : restricted === 'ND' ? 'nd' : restricted ? 'nc' : 'closed';
+  return { open: false, id, reason };
+}
 
 /** The SPDX id as listed, whatever the case typed; undefined for a closed or unknown license. */
 export function openLicense(raw: string): string | undefined {
-  const wanted = raw.trim().toLowerCase();
-  return OPEN_LICENSES.find((l) => l.toLowerCase() === wanted);
+  const verdict = checkLicense(raw);
+  return verdict.open ? verdict.id : undefined;
 }
 
-/** An http(s) URL, normalised (host lower-cased, no fragment); anything else is refused. */
+/**
+ * An http(s) URL in its canonical form, the one the directory stores, so the unique keys on the
+ * stored URL hold one row per link: https (http is the same page, and learners get the secure
+ * link; with an explicit port the scheme stays as typed, since the port names another service),
+ * host lower-cased without a trailing dot, no fragment, no empty query, no trailing slash after
+ * a path. `http://X.org./a/?#top` and `https://x.org/a` are one link. Anything else is refused.
+ */
 export function materialUrl(raw: string): string {
   let url: URL;
   try {
@@ -54,10 +83,30 @@ export function materialUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MaterialError('materials.url.scheme');
   if (url.username || url.password) throw new MaterialError('materials.url.invalid');
+  if (!url.port) url.protocol = 'https:';
+  const host = url.hostname.replace(/\.+$/, '');
+  if (!host) throw new MaterialError('materials.url.invalid');
+  url.hostname = host;
   url.hash = '';
+  if (!url.search) url.search = '';
+  if (url.pathname.length > 1) url.pathname = url.pathname.replace(/\/+$/, '') || '/';
   const href = url.toString();
   if (href.length > 500) throw new MaterialError('materials.url.long');
   return href;
+}
+
+/**
+ * The forms in which a canonical URL may have been stored before the form was canonical (rows
+ * are never rewritten): http or https, with or without a trailing dot on the host, a trailing
+ * slash and an empty query. The duplicate check looks for all of them.
+ */
+export function storedForms(canonical: string): string[] {
+  const url = new URL(canonical);
+  const hosts = [url.host, url.port ? `${url.hostname}.:${url.port}` : `${url.hostname}.`];
+  const schemes = url.port ? [url.protocol] : ['https:', 'http:'];
+  const paths = url.pathname === '/' ? ['/'] : [url.pathname, `${url.pathname}/`];
+  const queries = url.search ? [url.search] : ['', '?'];
+  return schemes.flatMap((scheme) => hosts.flatMap((host) => paths.flatMap((path) => queries.map((query) => `${scheme}//${host}${path}${query}`))));
 }
 
 /** `pt_BR` → `pt-br`; two or three letters, optionally a region or script. */
@@ -157,8 +206,12 @@ export class MaterialService {
   /** Adds a material; `chapterId`: the chapter bound where it was added, whose moderators may remove it. */
   async add(actor: Identity, input: MaterialInput, locale?: string, chapterId: number | null = null): Promise<Material> {
     const url = materialUrl(input.url);
-    const license = openLicense(input.license ?? DEFAULT_LICENSE);
-    if (!license) throw new MaterialError('materials.license.closed', { license: (input.license ?? '').trim().slice(0, 40), licenses: OPEN_LICENSES.slice(0, 6).join(', ') });
+    const verdict = checkLicense(input.license ?? DEFAULT_LICENSE);
+    if (!verdict.open) {
+      const license = verdict.id ?? (input.license ?? '').trim().slice(0, 40);
+      throw new MaterialError(`materials.license.${verdict.reason}`, { license, licenses: SUGGESTED_LICENSES.join(', ') });
+    }
+    const license = verdict.id;
     const language = languageCode(input.language);
     await this.refuseTaken(url);
     const member = await this.members.ensure(actor, locale);
@@ -304,11 +357,12 @@ export class MaterialService {
     return out;
   }
 
-  /** Refuses a URL already in the directory, pointing to the entry that has it. */
+  /** Refuses a URL already in the directory, in any of the forms it may be stored in, pointing to the entry that has it. */
   private async refuseTaken(url: string, em: EntityManager = this.store.manager): Promise<void> {
-    const material = await em.findOneBy(Material, { url });
+    const forms = In(storedForms(url));
+    const material = await em.findOne(Material, { where: { url: forms }, order: { id: 'ASC' } });
     if (material) throw new MaterialError('materials.url.taken', { id: material.id, title: material.title });
-    const translation = await em.findOneBy(MaterialTranslation, { url });
+    const translation = await em.findOne(MaterialTranslation, { where: { url: forms }, order: { id: 'ASC' } });
     if (translation) throw new MaterialError('materials.url.taken_translation', { id: translation.materialId, language: translation.language });
   }
 }

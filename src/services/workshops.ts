@@ -17,7 +17,7 @@ import { bold, type Inline, p, time } from '../core/reply.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { DirectMessages } from './direct-messages.js';
-import { localParts, zonedInstant } from './local-time.js';
+import { formatLocalDate, localParts, zonedInstant } from './local-time.js';
 import type { MemberService } from './members.js';
 import type { ReminderService } from './reminders.js';
 
@@ -69,6 +69,8 @@ export interface RosterEntry {
 }
 
 export const DEFAULT_DURATION_MINUTES = 180;
+/** How far ahead a workshop may be planned. */
+export const MAX_YEARS_AHEAD = 3;
 
 /** What an edit can change, as named to members. */
 export type WorkshopChange = 'chapter' | 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
@@ -515,7 +517,9 @@ export class WorkshopService {
    */
   calendar(workshops: readonly Workshop[], name: string): string {
     const cal = ical({ name, prodId: { company: this.config.communityName, product: 'community-bot', language: 'EN' } });
-    for (const w of workshops) {
+    // Workshops stored before dates were limited to 3 years ahead may end after year 9999, which
+    // no iCalendar date can hold: left out, so one of them does not spoil the whole file.
+    for (const w of workshops.filter((x) => x.endsAt.getUTCFullYear() <= 9999)) {
       cal.createEvent({
         id: this.uid(w),
         sequence: w.revision,
@@ -537,6 +541,14 @@ export class WorkshopService {
   }
 
   private startFrom(date: LocalDate, at: LocalTime, timeZone: string): Date {
+    // At most MAX_YEARS_AHEAD years ahead, to the day in the chapter's zone: a typo such as
+    // 9999-12-31 is refused rather than stored (its end, a day later, fell in year 10000,
+    // which no calendar file can hold), and every accepted workshop fits a valid .ics.
+    const limit = new Date(this.clock.now().getTime());
+    limit.setUTCFullYear(limit.getUTCFullYear() + MAX_YEARS_AHEAD);
+    const latest = localParts(limit, timeZone).date;
+    const ordinal = (d: LocalDate) => d.year * 10_000 + d.month * 100 + d.day;
+    if (ordinal(date) > ordinal(latest)) throw new WorkshopError('workshop.time.too_far', { years: MAX_YEARS_AHEAD, latest: formatLocalDate(latest) });
     const startsAt = zonedInstant(date, at, timeZone);
     if (!startsAt) throw new WorkshopError('workshop.time.nonexistent', { time: `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`, timeZone });
     if (startsAt.getTime() <= this.clock.now().getTime()) throw new WorkshopError('workshop.time.past');

@@ -10,7 +10,14 @@ const CASES: [string, string[]][] = [
   ['We love Opentechschool!', ['1:9 Opentechschool']],
   ['OpenTech School and Open-Tech-School', ['1:1 OpenTech School', '1:21 Open-Tech-School']],
   ['with open tech-school', ['1:6 open tech-school']],
-  ['OPENTECHSCHOOL, open_tech_school, Open.Tech.School', ['1:1 OPENTECHSCHOOL', '1:17 open_tech_school']],
+  ['OPENTECHSCHOOL, open_tech_school, Open.Tech.School', ['1:1 OPENTECHSCHOOL', '1:17 open_tech_school', '1:35 Open.Tech.School']],
+  ['Open Tech.School and Open.Tech School', ['1:1 Open Tech.School', '1:22 Open.Tech School']],
+  ['Open Tech Schools are great, OpenTechSchools too', ['1:1 Open Tech Schools', '1:30 OpenTechSchools']],
+  ["OpenTechSchool's coaches and Open Tech School's", ['1:30 Open Tech School']],
+  ['The venue is open. Tech school students welcome', []],
+  ['Come in, it is open! Tech School rocks? Open; Tech School', []],
+  ['opentechschool.berlin, berlin.opentechschool.org, open-tech-school.example/x and open.tech.school', []],
+  ['follow @opentechschool or @OpenTechSchool, and ping @open_tech_school', []],
   ['first line\n  Über Open Tech School', ['2:8 Open Tech School']],
   ['Grüße 👋 von Open Tech School', ['1:13 Open Tech School']],
   ['https://www.opentechschool.org/berlin and http://opentech-school.example/x', []],
@@ -18,7 +25,6 @@ const CASES: [string, string[]][] = [
   ['mail hello@opentechschool.org', []],
   ['run `open tech school --help` or\n```\nopentechschool = 1\n```', []],
   ['#OpenTechSchoolBerlin and MyOpentechschoolFan', []],
-  ['Open Tech Schools are great', []],
   ['Open Source Tech School', []],
 ];
 

@@ -73,9 +73,9 @@ const completeBlocks = (stdout: string): { header: string; text: string }[] =>
 const SETUP = `
 @moderator /chapter create name:Berlin timezone:Europe/Berlin
 /chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation
-/workshop create chapter:Berlin title:"One" topic:Python date:2030-05-01 time:18:00 learners:6
-/workshop create chapter:Berlin title:"Two" topic:Python date:2030-05-02 time:18:00 learners:3
-/workshop create chapter:Berlin title:"Three" topic:Git date:2030-05-03 time:18:00 learners:12
+/workshop create chapter:Berlin title:"One" topic:Python date:2029-05-01 time:18:00 learners:6
+/workshop create chapter:Berlin title:"Two" topic:Python date:2029-05-02 time:18:00 learners:3
+/workshop create chapter:Berlin title:"Three" topic:Git date:2029-05-03 time:18:00 learners:12
 @ada /coach volunteer topics:Python
 /workshop claim 1
 /workshop claim 2

@@ -15,6 +15,10 @@ import type { Resolvers } from '../../core/validate.js';
  *
  * Broadcasts (`<!channel>`, `<!here>`, `<!everyone>`) stay as they are: the renderer escapes
  * them, so they show as typed and ping nobody.
+ *
+ * Linear in the length of the text: a token's label stops at the next `<` as well as at `>`
+ * (Slack escapes both in what was typed, so neither occurs inside a token). With `[^>]*`, each
+ * of 40,000 unclosed `<@U1|` scanned to the end of the line: seconds of CPU for one command.
  */
 export interface SlackLine {
   readonly text: string;
@@ -27,18 +31,18 @@ export function fromSlackText(raw: string): SlackLine {
   const users = new Map<string, UserRef>();
   const channels = new Map<string, ChannelRef>();
   const text = raw
-    .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
+    .replace(/<@([UW][A-Z0-9]+)(?:\|([^<>]*))?>/g, (_all, id: string, name?: string) => {
       const shown = name?.trim() || id;
       users.set(`@${shown}`.toLowerCase(), { id, name: shown });
       return `@${shown}`;
     })
-    .replace(/<#([CG][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
+    .replace(/<#([CG][A-Z0-9]+)(?:\|([^<>]*))?>/g, (_all, id: string, name?: string) => {
       const shown = name?.trim() || id;
       channels.set(`#${shown}`.toLowerCase(), { id, name: shown });
       return `#${shown}`;
     })
-    .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g, '$1')
-    .replace(/<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>/g, (_all, url: string, label?: string) => (label && label !== url && label !== withoutScheme(url) ? `${label} (${url})` : url))
+    .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^<>]*)?>/g, '$1')
+    .replace(/<((?:https?|mailto):[^<>|]+)(?:\|([^<>]*))?>/g, (_all, url: string, label?: string) => (label && label !== url && label !== withoutScheme(url) ? `${label} (${url})` : url))
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
