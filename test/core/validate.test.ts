@@ -86,7 +86,7 @@ test('twelve zero-width spaces are not posted as a question', (t) =>
     const { log } = capturedLogger();
     const { db, services } = await servicesOn(database.target, clock, log);
     try {
-      const dispatcher = new Dispatcher({ registry: new CommandRegistry(commands), services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 }, isCoach: async () => false });
+      const dispatcher = new Dispatcher({ registry: new CommandRegistry(commands), services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 } });
       const out = new PassThrough();
       let printed = '';
       out.on('data', (chunk) => (printed += String(chunk)));
