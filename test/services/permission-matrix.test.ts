@@ -132,9 +132,10 @@ function assertRefused(c: Case, answer: string): void {
  * a decision, written down here so that it is not an accident.
  */
 const NOT_TARGETS: Record<string, string> = {
-  // Binding a workspace to a chapter is for that workspace's administrators; whether the chapter
-  // consents is the issue "Chapter ownership" (link codes), not a moderator right over it.
-  'chapter use': 'the workspace binds itself',
+  // Binding a workspace to a chapter is for that workspace's administrators, with the chapter's
+  // consent (a link code from its moderators), not a moderator right over it: runMatrix checks
+  // the refusal without a code.
+  'chapter use': 'the workspace binds itself, with a link code',
   // Any active coach adds a translation to the shared directory: it adds, it changes nothing of a chapter's.
   'materials translate': 'a coach contributes to the shared directory',
 };
@@ -159,7 +160,12 @@ async function runMatrix(app: App, f: Fixtures, send: (c: Case) => Promise<strin
     assertRefused(c, await send(c));
     assert.equal(await dump(app.db), before, `${c.show} changed the database`);
   }
-  return all.length;
+  // Binding this workspace to Beta, which is bound elsewhere: only with a code from Beta's moderators.
+  const use: Case = { leaf: app.registry.get(['chapter', 'use'])!, values: { name: f.beta.chapter }, show: `/chapter use name:${f.beta.chapter}` };
+  const before = await dump(app.db);
+  assert.match(await send(use), /Ask them for a link code/, use.show);
+  assert.equal(await dump(app.db), before, `${use.show} changed the database`);
+  return all.length + 1;
 }
 
 async function matrixApp(database: TestDatabase, env: Record<string, string> = {}): Promise<{ app: App; close: () => Promise<void> }> {
