@@ -23,7 +23,7 @@ export class ChapterLinkCode {
   @Column({ type: 'varchar', length: 64, unique: true })
   codeHash!: string;
 
-  /** Who made it, by name (moderators act openly), or `operator`. */
+  /** Who made it: `moderator` (the audit log names them, `/chapter link`) or `operator` (`npm run chapter:code`); no person. */
   @Column({ type: 'varchar', length: 100 })
   createdBy!: string;
 

@@ -187,14 +187,14 @@ export class ChapterService {
    * A one-time code for another server or workspace to join the chapter, valid for 24 hours.
    * Returned once, shown only to whoever asked; only its hash is stored.
    */
-  async makeLinkCode(chapter: Chapter, createdBy: string): Promise<{ code: string; expiresAt: Date }> {
+  async makeLinkCode(chapter: Chapter, createdBy: 'moderator' | 'operator'): Promise<{ code: string; expiresAt: Date }> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + CODE_HOURS * HOUR);
     const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
     await this.store.transaction(async (em) => {
       // Old attempts are of no use after an hour: each new code sweeps them.
       await em.delete(ChapterLinkAttempt, { at: LessThanOrEqual(new Date(now.getTime() - HOUR)) });
-      await em.insert(ChapterLinkCode, { chapterId: chapter.id, codeHash: hashCode(code), createdBy: createdBy.slice(0, 100), createdAt: now, expiresAt, usedAt: null });
+      await em.insert(ChapterLinkCode, { chapterId: chapter.id, codeHash: hashCode(code), createdBy, createdAt: now, expiresAt, usedAt: null });
     });
     return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt };
   }

@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { In, IsNull, Like, MoreThan, Not, type EntityManager } from 'typeorm';
 import { Attendance } from '../../entities/Attendance.js';
 import { AuditEntry } from '../../entities/AuditEntry.js';
+import { ChapterLinkAttempt } from '../../entities/ChapterLink.js';
 import { Coach } from '../../entities/Coach.js';
 import { CoachInvitation } from '../../entities/CoachInvitation.js';
 import { Disclaimer } from '../../entities/Disclaimer.js';
@@ -167,7 +168,8 @@ export class PrivacyService {
     const meToos = await this.scopedRows(QuestionMeToo, 'metoo', who);
     const reportIds = await this.scopedRows(QuestionReport, 'report', who);
     const reports = await inChunks(reportIds.map((r) => r.id), (ids) => em.find(QuestionReport, { where: { id: In(ids) }, order: { id: 'ASC' } }));
-    const [coach, invitation, signups, attendance, proposals, disclaimers, materials, questions, blocks, answers, ticks, blocksSet, decided, audit] = await Promise.all([
+    const linkKey = scopedPseudonym(this.secret, 'chapter-link', identity);
+    const [coach, invitation, signups, attendance, proposals, disclaimers, materials, questions, blocks, answers, ticks, blocksSet, decided, audit, wrongCodes] = await Promise.all([
       em.findOneBy(Coach, { memberId: mid }),
       em.findOneBy(CoachInvitation, { memberId: mid }),
       em.find(WorkshopSignup, { where: { memberId: mid }, relations: { workshop: true }, order: { id: 'ASC' } }),
@@ -182,6 +184,7 @@ export class PrivacyService {
       em.find(AnonBlock, { where: { authorKey: key }, order: { id: 'ASC' } }),
       this.decisionsBy(em, who, key),
       em.find(AuditEntry, { where: { platform: who.platform, workspace: who.workspace, actorId: who.id }, order: { id: 'ASC' } }),
+      em.find(ChapterLinkAttempt, { where: { memberKey: linkKey }, order: { id: 'ASC' } }),
     ]);
     const decisions = proposals.length ? await em.findBy(PartnershipDecision, { proposalId: In(proposals.map((x) => x.id)) }) : [];
     return {
@@ -220,6 +223,8 @@ export class PrivacyService {
       blocksSet: blocksSet.map((b) => ({ block: b.id, question: b.questionId, reason: b.reason, name: b.moderatorName, createdAt: at(b.createdAt), expiresAt: at(b.expiresAt), liftedAt: at(b.liftedAt) })),
       decisionsMade: decided.map((d) => ({ proposal: d.proposalId, decision: d.decision, reason: d.reason, forced: d.forced, name: d.moderatorName, decidedAt: at(d.decidedAt) })),
       moderatorActions: audit.map((a) => ({ action: a.action, target: a.target, details: a.details, at: at(a.at) })),
+      // Wrong chapter link codes typed in the last hour, kept to refuse a sixth (under a keyed hash of the member).
+      wrongLinkCodes: wrongCodes.map((a) => ({ at: at(a.at) })),
     };
   }
 
@@ -271,6 +276,7 @@ export class PrivacyService {
       await em.update(QuestionAnswer, { authorKey: key }, { authorName: ERASED, authorKey: null });
       await em.update(PartnershipRequirement, { authorKey: key }, { confirmedBy: ERASED, authorKey: null });
       await em.update(AnonBlock, { authorKey: key }, { moderatorName: ERASED, authorKey: null });
+      await em.delete(ChapterLinkAttempt, { memberKey: scopedPseudonym(this.secret, 'chapter-link', identity) });
       const counted = { signups, questions: questions.length, meToos: meToos.length };
       if (!member) return { ...counted, disclaimers: 0, coach: false };
       const disclaimers = (await em.delete(Disclaimer, { memberId: member.id })).affected ?? 0;

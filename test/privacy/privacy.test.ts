@@ -113,6 +113,8 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
   const em = c.app.services.db.manager;
   const zelda = await em.findOneByOrFail(Member, { platform: 'console', workspace: 'console', userId: ZELDA });
   await em.insert(CoachInvitation, { memberId: zelda.id, sentAt: c.clock.now() });
+  // A wrong link code for a chapter of another workspace, counted under a keyed hash of her.
+  await c.run('@moderator@hamburg /chapter create name:Hamburg timezone:Europe/Berlin', `@${ZELDA} /chapter use name:Hamburg code:ZZZZ-ZZZZ`);
 }
 
 const exportOf = (out: string) => JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as MemberExport;
@@ -176,6 +178,7 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
         ZELDA,
         pseudonym(SECRET, me),
         authorKey(SECRET, me),
+        scopedPseudonym(SECRET, 'chapter-link', me),
         ...[1, 2].flatMap((q) => [scopedPseudonym(SECRET, `metoo:${q}`, me), scopedPseudonym(SECRET, `report:${q}`, me)]),
       ];
       const before = await everyRow(c.app);
