@@ -1,52 +1,20 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { ChapterBinding } from '../../entities/ChapterBinding.js';
 import { ChapterLinkCode } from '../../entities/ChapterLink.js';
-import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/core/clock.js';
 import { canonicalLinkCode } from '../../src/services/chapters.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../helpers.js';
+import { eachDatabase, tempDir, type TestDatabase } from '../helpers.js';
+import { consoleBot } from '../support/console-bot.js';
 import { spawnNpm } from '../support/npm.js';
 
 // Chapter ownership on the console, with two workspaces: `console`, where Berlin lives and mona
 // administers, and `other`, whose administrator hanna would like Berlin's rights.
 
-async function consoleApp(database: TestDatabase, env: Record<string, string> = {}, start = new Date('2027-01-10T12:00:00Z')) {
-  const tmp = tempDir();
-  const config = loadConfig({ DATA_DIR: tmp.dir, DATABASE_URL: database.url, ANON_SECRET: 'o'.repeat(32), RATE_LIMIT_MAX: '1000', CONSOLE_MODERATORS: 'mona,hanna', ...env });
-  const clock = new ManualClock(start);
-  const app = await createApp(config, capturedLogger().log, clock);
-  const out = new PassThrough();
-  let printed = '';
-  out.on('data', (chunk) => (printed += String(chunk)));
-  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out, locale: 'en', moderators: config.consoleModerators, clock });
-  app.services.notifier.register('console', () => adapter.outboxForNotifications);
-  return {
-    app,
-    clock,
-    dir: tmp.dir,
-    run: async (...lines: string[]) => {
-      printed = '';
-      for (const line of lines) await adapter.handle(line);
-      return printed;
-    },
-    bindings: async () =>
-      (await app.db.getRepository(ChapterBinding).find({ relations: { chapter: true }, order: { id: 'ASC' } })).map((b) => `${b.chapter!.name}@${b.workspace}${b.channel ? `#${b.channel}` : ''}`),
-    close: async () => {
-      await app.close();
-      tmp.remove();
-    },
-  };
-}
 
 const codeIn = (text: string) => /Link code for \w+: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(text)?.[1];
 
 test('another workspace joins a chapter only with a code from its moderators, and the chapter’s moderators hear of it', (t) =>
   eachDatabase(t, async (database) => {
-    const c = await consoleApp(database);
+    const c = await consoleBot(database);
     try {
       await c.run('@mona /chapter create name:Berlin timezone:Europe/Berlin', '/chapter set name:Berlin moderation-channel:#mods questions-channel:#fragen');
       await c.run('@mona /workshop create chapter:Berlin title:"Python basics" topic:Python date:2027-03-01 time:18:00 learners:4', '@ada /ask text:"How do I start with Python?"');
@@ -94,7 +62,7 @@ test('another workspace joins a chapter only with a code from its moderators, an
 
 test('after five wrong codes in an hour a member is refused, even with the right code; codes expire after 24 hours', (t) =>
   eachDatabase(t, async (database) => {
-    const c = await consoleApp(database);
+    const c = await consoleBot(database);
     try {
       await c.run('@mona /chapter create name:Berlin timezone:Europe/Berlin');
       const code = codeIn(await c.run('@mona /chapter link name:Berlin'))!;
@@ -115,7 +83,7 @@ test('after five wrong codes in an hour a member is refused, even with the right
 
 test('a new chapter is bound where it is created, and a taken name is refused with where it lives and how to join', (t) =>
   eachDatabase(t, async (database) => {
-    const c = await consoleApp(database);
+    const c = await consoleBot(database);
     try {
       await c.run('@mona /chapter create name:Berlin timezone:Europe/Berlin');
       assert.match(await c.run('@mona /chapter create name:Hamburg timezone:Europe/Berlin'), /already belongs to another chapter, so Hamburg is bound to this channel/);
@@ -139,7 +107,7 @@ test('npm run chapter:code makes a code for a chapter bound nowhere, which an ad
   const tmp = tempDir();
   const database: TestDatabase = { kind: 'sqlite', target: { kind: 'sqlite', path: `${tmp.dir}/bot.sqlite` }, url: `sqlite:${tmp.dir}/bot.sqlite`, drop: async () => undefined };
   // The script runs on the real clock: so does this bot.
-  const c = await consoleApp(database, {}, new Date());
+  const c = await consoleBot(database, {}, new Date());
   try {
     await c.app.services.chapters.create({ name: 'Köln', timeZone: 'Europe/Berlin' });
     assert.match(await c.run('@mona /chapter use name:Köln'), /bound nowhere yet/);

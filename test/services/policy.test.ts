@@ -1,40 +1,13 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { PartnershipProposal } from '../../entities/Partnership.js';
-import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../helpers.js';
+import { eachDatabase } from '../helpers.js';
+import { consoleBot } from '../support/console-bot.js';
 
 // What the one authorization rule means beyond refusals (the permission matrix covers those):
 // blocks, audit entries and registers belong to a chapter, wherever its moderators act from.
 
-async function consoleApp(database: TestDatabase) {
-  const tmp = tempDir();
-  const config = loadConfig({ DATA_DIR: tmp.dir, DATABASE_URL: database.url, ANON_SECRET: 'p'.repeat(32), RATE_LIMIT_MAX: '1000', CONSOLE_MODERATORS: 'mona,hanna' });
-  const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
-  const app = await createApp(config, capturedLogger().log, clock);
-  const out = new PassThrough();
-  let printed = '';
-  out.on('data', (chunk) => (printed += String(chunk)));
-  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out, locale: 'en', moderators: config.consoleModerators, clock });
-  app.services.notifier.register('console', () => adapter.outboxForNotifications);
-  return {
-    app,
-    run: async (...lines: string[]) => {
-      printed = '';
-      for (const line of lines) await adapter.handle(line);
-      return printed;
-    },
-    close: async () => {
-      await app.close();
-      tmp.remove();
-    },
-  };
-}
 
 /** Berlin bound to the workspace `console` (mona administers it), Hamburg to `hamburg` (hanna), each with a questions channel. */
 const TWO_CHAPTERS = [
@@ -46,7 +19,7 @@ const TWO_CHAPTERS = [
 
 test('a block applies in the chapter where it was set, and /mod blocks lists only that chapter’s', (t) =>
   eachDatabase(t, async (database) => {
-    const c = await consoleApp(database);
+    const c = await consoleBot(database);
     try {
       await c.run(...TWO_CHAPTERS);
       assert.match(await c.run('@troll /ask text:"Spam spam spam spam spam"'), /question #1/);
@@ -62,7 +35,7 @@ test('a block applies in the chapter where it was set, and /mod blocks lists onl
 
 test('an audit entry is filed under the chapter of what was touched, so its moderators see it wherever it was done from', (t) =>
   eachDatabase(t, async (database) => {
-    const c = await consoleApp(database);
+    const c = await consoleBot(database);
     try {
       await c.run(...TWO_CHAPTERS);
       // Berlin is bound in a second workspace too; its administrator there moderates Berlin.
@@ -81,7 +54,7 @@ test('an audit entry is filed under the chapter of what was touched, so its mode
 
 test('/questions list shows every question not closed by default, answered ones waiting for the asker included', (t) =>
   eachDatabase(t, async (database) => {
-    const c = await consoleApp(database);
+    const c = await consoleBot(database);
     try {
       await c.run(...TWO_CHAPTERS);
       await c.run('@ada /ask text:"How do I start with Python?"', '@ada /ask text:"What is a closure, really?"', '@ada /ask text:"Why is git so hard to learn?"');
@@ -98,7 +71,7 @@ test('/questions list shows every question not closed by default, answered ones 
 
 test('a decision on a proposal whose proposer erased their data claims to notify nobody; its chapter’s moderators may withdraw such a proposal', (t) =>
   eachDatabase(t, async (database) => {
-    const c = await consoleApp(database);
+    const c = await consoleBot(database);
     try {
       await c.run(...TWO_CHAPTERS);
       const propose = (event: string) => `@alice /partner propose partner:"Code Club" event:"${event}" chapter:Berlin date:2027-03-14 contributions:coaches`;
