@@ -173,6 +173,9 @@ test('on Slack, with a process per workspace, another workspace’s admin modera
       const t1Posts = t1.fake.callsOf('chat.postMessage').length;
       const used = await t2.slash('UHANNA', '/chapter', `use name:Berlin code:${code}`);
       assert.match(text(used), /^This workspace now belongs to chapter Berlin\./, text(used));
+      // ... and says no more than is true: nobody could be told from T2's process (see below).
+      assert.match(text(used), /Its moderators could not be told from here \(no moderation channel this bot can post in\); they find the link in \/mod audit\./);
+      assert.doesNotMatch(text(used), /were told/);
       assert.deepEqual(await bindings(db), ['Berlin@slack:T1', 'Berlin@slack:T2']);
       assert.ok((await db.getRepository(ChapterLinkCode).findOneByOrFail({ id: codes[0]!.id })).usedAt, 'the code is used up');
       // T2's process holds T2's token, which cannot post in T1's channels: it does not try (it did,
