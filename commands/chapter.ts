@@ -35,18 +35,25 @@ function parsePlace(text: string): { platform: string; workspace: string } | nul
   return m ? { platform: m[1]!, workspace: m[2]! } : null;
 }
 
-/** Tells the chapter's moderators in every other place where it is bound, in their moderation channel. */
-async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, text: string): Promise<void> {
+/**
+ * Tells the chapter's moderators in every other place where it is bound, in their moderation
+ * channel; returns in how many places that worked. A place with no moderation channel, or one
+ * this process cannot post in (another Slack workspace's token), is not told.
+ */
+async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, text: string): Promise<number> {
   const { services, actor } = ctx;
+  let told = 0;
   for (const place of await services.chapters.places(chapter)) {
     if (place.platform === actor.platform && place.workspace === actor.workspace) continue;
     const moderation = (await services.chapters.channels(chapter, place)).moderation;
     const outbox = services.notifier.outbox(place.platform, place.workspace);
     if (!moderation || !outbox) continue;
-    await outbox
-      .post(message(text, { visibility: { kind: 'channel', channel: moderation } }))
-      .catch((err: unknown) => ctx.log.warn({ err: safeError(err).type, platform: place.platform }, 'could not tell the chapter’s moderators of a new link'));
+    await outbox.post(message(text, { visibility: { kind: 'channel', channel: moderation } })).then(
+      () => told++,
+      (err: unknown) => ctx.log.warn({ err: safeError(err).type, platform: place.platform }, 'could not tell the chapter’s moderators of a new link'),
+    );
   }
+  return told;
 }
 
 export const chapter = defineCommand({
@@ -195,10 +202,11 @@ export const chapter = defineCommand({
           services.chapters.bind(ctx.options.name, { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' }, { code: ctx.options.code, member: actor }),
         );
         ctx.auditTarget(`chapter:${found.name}`, `${scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace'}${linked ? ' with a link code' : ''}`, found.id);
-        if (linked) await tellModerators(ctx, found, t('chapter.link.notice', { name: found.name, place: `${actor.platform}:${actor.workspace}`, actor: actor.name }));
+        const told = linked ? await tellModerators(ctx, found, t('chapter.link.notice', { name: found.name, place: `${actor.platform}:${actor.workspace}`, actor: actor.name })) : 0;
         return message([
           p(t(scope === 'channel' ? 'chapter.use.done.channel' : 'chapter.use.done.workspace', { name: found.name })),
-          ...(linked ? [p(t('chapter.use.linked'))] : []),
+          // Said only when true: otherwise they find the link in their audit trail.
+          ...(linked ? [p(t(told ? 'chapter.use.linked' : 'chapter.use.linked_untold'))] : []),
         ]);
       },
     }),

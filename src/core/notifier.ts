@@ -6,9 +6,10 @@ import type { Outbox } from './dispatcher.js';
  * its platform; services look the outbox up by the member's platform and workspace.
  */
 export class Notifier {
-  private readonly factories = new Map<string, (workspace: string) => Outbox>();
+  private readonly factories = new Map<string, (workspace: string) => Outbox | undefined>();
 
-  register(platform: string, outboxFor: (workspace: string) => Outbox): void {
+  /** `outboxFor` answers undefined for a workspace this process cannot post in (a Slack token serves one workspace). */
+  register(platform: string, outboxFor: (workspace: string) => Outbox | undefined): void {
     this.factories.set(platform, outboxFor);
   }
 

@@ -57,6 +57,12 @@ export class FakeSlack {
   private readonly acks = new Map<string, (payload: Record<string, unknown> | undefined) => void>();
   url = '';
 
+  /**
+   * `team`: the workspace this fake is, as `auth.test` names it (one bot token serves one
+   * workspace; two workspaces are two fakes).
+   */
+  constructor(readonly team = 'T1') {}
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
@@ -199,7 +205,7 @@ export class FakeSlack {
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://test.slack.invalid/', team: 'Test', user: 'otsbot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+        return { ok: true, url: 'https://test.slack.invalid/', team: `Test ${this.team}`, user: 'otsbot', team_id: this.team, user_id: 'UBOT', bot_id: 'BBOT' };
       case 'users.info': {
         const id = String(params.user);
         const user = this.users.get(id);

@@ -121,7 +121,11 @@ export async function startSlack(pieces: SlackPieces, config: Config, log: Logge
   // How texts name commands here, and the workspace's address for links to the bot's posts.
   const workspace: SlackWorkspace = { named: commandNamer(slack.commandPrefix, registry.commands.map((c) => c.name)), ...(auth.url ? { url: auth.url } : {}) };
 
-  services.notifier.register(PLATFORM, () => new SlackOutbox(bolt.client, translator(defaultLocale), botName, workspace));
+  // A bot token serves one workspace (an org-wide install serves its organisation's): posts for any
+  // other workspace (reminders, delayed questions, a chapter's moderators elsewhere) are left to the
+  // process holding that workspace's token, rather than tried, and refused, with this one's.
+  const servedTeam = auth.is_enterprise_install ? undefined : auth.team_id;
+  services.notifier.register(PLATFORM, (team) => (!servedTeam || team === servedTeam ? new SlackOutbox(bolt.client, translator(defaultLocale), botName, workspace) : undefined));
 
   bolt.error(async (err) => {
     slog.error({ err: safeError(err) }, 'slack request failed');
