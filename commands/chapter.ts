@@ -1,6 +1,7 @@
 import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../entities/ChapterChannel.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
-import { safeError, UserError } from '../src/core/errors.js';
+import { UserError } from '../src/core/errors.js';
+import { translator } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import type { Chapter } from '../entities/Chapter.js';
 import { bold, channelLink, fill, type Inline, list, message, p, SLOT, time } from '../src/core/reply.js';
@@ -46,12 +47,9 @@ async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, te
   for (const place of await services.chapters.places(chapter)) {
     if (place.platform === actor.platform && place.workspace === actor.workspace) continue;
     const moderation = (await services.chapters.channels(chapter, place)).moderation;
-    const outbox = services.notifier.outbox(place.platform, place.workspace);
-    if (!moderation || !outbox) continue;
-    await outbox.post(message(text, { visibility: { kind: 'channel', channel: moderation } })).then(
-      () => told++,
-      (err: unknown) => ctx.log.warn({ err: safeError(err).type, platform: place.platform }, 'could not tell the chapter’s moderators of a new link'),
-    );
+    if (!moderation) continue;
+    // Posted here, or by the process that serves that place (another Slack workspace's, say).
+    if ((await services.notices.send(place, moderation, text)) !== 'failed') told++;
   }
   return told;
 }
@@ -202,7 +200,9 @@ export const chapter = defineCommand({
           services.chapters.bind(ctx.options.name, { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' }, { code: ctx.options.code, member: actor }),
         );
         ctx.auditTarget(`chapter:${found.name}`, `${scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace'}${linked ? ' with a link code' : ''}`, found.id);
-        const told = linked ? await tellModerators(ctx, found, t('chapter.link.notice', { name: found.name, place: `${actor.platform}:${actor.workspace}`, actor: actor.name })) : 0;
+        // The notice names the place, not the member: it may wait in the database for another process (/mod audit names who).
+        const notice = translator(services.config.locale)('chapter.link.notice', { name: found.name, place: `${actor.platform}:${actor.workspace}` });
+        const told = linked ? await tellModerators(ctx, found, notice) : 0;
         return message([
           p(t(scope === 'channel' ? 'chapter.use.done.channel' : 'chapter.use.done.workspace', { name: found.name })),
           // Said only when true: otherwise they find the link in their audit trail.

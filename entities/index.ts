@@ -2,6 +2,7 @@ import { Attendance } from './Attendance.js';
 import { AuditEntry } from './AuditEntry.js';
 import { Chapter } from './Chapter.js';
 import { ChapterBinding } from './ChapterBinding.js';
+import { ChannelNotice } from './ChannelNotice.js';
 import { ChapterChannel } from './ChapterChannel.js';
 import { ChapterLinkAttempt, ChapterLinkCode } from './ChapterLink.js';
 import { Coach } from './Coach.js';
@@ -20,6 +21,7 @@ export {
   AnonBlock,
   Attendance,
   AuditEntry,
+  ChannelNotice,
   Chapter,
   ChapterBinding,
   ChapterChannel,
@@ -53,6 +55,7 @@ export const entities = [
   ChapterChannel,
   ChapterLinkCode,
   ChapterLinkAttempt,
+  ChannelNotice,
   AuditEntry,
   Question,
   QuestionMeToo,

@@ -56,7 +56,8 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
 
 /**
  * Work no interaction waits for: delayed anonymous posts (and posts a crash interrupted),
- * erasing askers' reply addresses after 30 days, every few seconds; workshop reminders. Each step is safe to run in
+ * erasing askers' reply addresses after 30 days, channel notices left for this process, every few seconds;
+ * workshop reminders. Each step is safe to run in
  * several processes at once (rows are claimed with conditional updates).
  */
 export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: () => Promise<void>; stop: () => Promise<void> } {
@@ -66,6 +67,7 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
       try {
         await app.services.questions.postDue();
         await app.services.questions.eraseExpiredAddresses();
+        await app.services.notices.deliver();
       } catch (err) {
         log.error({ err: safeError(err) }, 'scheduled work failed; will retry');
       }

@@ -12,6 +12,7 @@ import { DirectMessages } from './direct-messages.js';
 import { DisclaimerService } from './disclaimers.js';
 import { MaterialService } from './materials.js';
 import { MemberService } from './members.js';
+import { NoticeService } from './notices.js';
 import { PartnershipService } from './partnerships.js';
 import { Policy } from './policy.js';
 import { PrivacyService } from './privacy.js';
@@ -32,6 +33,8 @@ export interface Services {
   /** Posts outside an interaction (reminders, notifications), through whichever adapters run. */
   readonly notifier: Notifier;
   readonly chapters: ChapterService;
+  /** Short notices to channels, posted by whichever process serves the place. */
+  readonly notices: NoticeService;
   /** Who may do what: every action on a chapter's objects is decided here. */
   readonly policy: Policy;
   readonly members: MemberService;
@@ -76,6 +79,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     questions,
     chapters,
     policy,
+    notices: new NoticeService(store, base.clock, notifier, base.log),
     members,
     audit: new AuditService(store, base.clock),
     coaches,

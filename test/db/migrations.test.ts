@@ -11,6 +11,7 @@ const TABLES = [
   'anon_block',
   'attendance',
   'audit_entry',
+  'channel_notice',
   'chapter',
   'chapter_binding',
   'chapter_channel',

@@ -40,7 +40,7 @@ test('another workspace joins a chapter only with a code from its moderators, an
       assert.doesNotMatch(JSON.stringify(stored), new RegExp(code.replace('-', '-?')), 'only a hash of the code is kept');
 
       const used = await c.run(`@hanna@other /chapter use name:Berlin code:${code.toLowerCase()}`);
-      assert.match(used, /\[#mods msg:\d+\]\nBerlin is now bound also to console:other, by hanna with a link code\./, 'Berlin’s moderation channel was told');
+      assert.match(used, /\[#mods msg:\d+\]\nBerlin is now bound also to console:other, with a link code from its moderators\. \/mod audit shows who linked it\./, 'Berlin’s moderation channel was told');
       assert.match(used, /This workspace now belongs to chapter Berlin\.\nIts moderators were told/);
       assert.deepEqual(await c.bindings(), ['Berlin@console', 'Berlin@other']);
       assert.match(await c.run('@hanna@other /chapter set name:Berlin learners-per-coach:3'), /Berlin/);

@@ -8,6 +8,7 @@ import { PrivacyKeys1795000600000 } from './1795000600000-PrivacyKeys.js';
 import { SeenRequests1795000700000 } from './1795000700000-SeenRequests.js';
 import { ChapterScope1795000800000 } from './1795000800000-ChapterScope.js';
 import { ChapterLinks1795000900000 } from './1795000900000-ChapterLinks.js';
+import { ChannelNotices1795001000000 } from './1795001000000-ChannelNotices.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   SeenRequests1795000700000,
   ChapterScope1795000800000,
   ChapterLinks1795000900000,
+  ChannelNotices1795001000000,
 ];
