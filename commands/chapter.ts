@@ -38,20 +38,22 @@ function parsePlace(text: string): { platform: string; workspace: string } | nul
 
 /**
  * Tells the chapter's moderators in every other place where it is bound, in their moderation
- * channel; returns in how many places that worked. A place with no moderation channel, or one
- * this process cannot post in (another Slack workspace's token), is not told.
+ * channel (here, or through the process that serves that place). Returns how many other places
+ * there are and in how many the notice went out or waits; a place with no moderation channel is not told.
  */
-async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, text: string): Promise<number> {
+async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, text: string): Promise<{ places: number; told: number }> {
   const { services, actor } = ctx;
   let told = 0;
+  let places = 0;
   for (const place of await services.chapters.places(chapter)) {
     if (place.platform === actor.platform && place.workspace === actor.workspace) continue;
+    places++;
     const moderation = (await services.chapters.channels(chapter, place)).moderation;
     if (!moderation) continue;
     // Posted here, or by the process that serves that place (another Slack workspace's, say).
     if ((await services.notices.send(place, moderation, text)) !== 'failed') told++;
   }
-  return told;
+  return { places, told };
 }
 
 export const chapter = defineCommand({
@@ -202,11 +204,12 @@ export const chapter = defineCommand({
         ctx.auditTarget(`chapter:${found.name}`, `${scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace'}${linked ? ' with a link code' : ''}`, found.id);
         // The notice names the place, not the member: it may wait in the database for another process (/mod audit names who).
         const notice = translator(services.config.locale)('chapter.link.notice', { name: found.name, place: `${actor.platform}:${actor.workspace}` });
-        const told = linked ? await tellModerators(ctx, found, notice) : 0;
+        // A chapter bound nowhere before (claimed with an operator's code) has no moderators elsewhere to tell.
+        const { places, told } = linked ? await tellModerators(ctx, found, notice) : { places: 0, told: 0 };
         return message([
           p(t(scope === 'channel' ? 'chapter.use.done.channel' : 'chapter.use.done.workspace', { name: found.name })),
           // Said only when true: otherwise they find the link in their audit trail.
-          ...(linked ? [p(t(told ? 'chapter.use.linked' : 'chapter.use.linked_untold'))] : []),
+          ...(places ? [p(t(told ? 'chapter.use.linked' : 'chapter.use.linked_untold'))] : []),
         ]);
       },
     }),

@@ -70,7 +70,7 @@ test('after five wrong codes in an hour a member is refused, even with the right
       assert.match(await c.run(`/chapter use name:Berlin code:${code}`), /Too many wrong codes/);
       assert.match(await c.run(`@hugo@other /chapter use name:Berlin code:${code}`), /Only the administrators/, 'hugo administers nothing');
       c.clock.advance(3_600_001);
-      assert.match(await c.run(`@hanna@other /chapter use name:Berlin code:${code}`), /now belongs to chapter Berlin/, 'an hour later the right code works');
+      assert.match(await c.run(`@hanna@other /chapter use name:Berlin code:${code}`), /now belongs to chapter Berlin\.\nIts moderators could not be told: no moderation channel is set/, 'an hour later the right code works');
 
       const late = codeIn(await c.run('@mona /chapter link name:Berlin'))!;
       c.clock.advance(24 * 3_600_000 + 1);
@@ -116,7 +116,9 @@ test('npm run chapter:code makes a code for a chapter bound nowhere, which an ad
     assert.equal(done.code, 0, done.stderr);
     const code = /Link code for Köln: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(done.stdout)?.[1];
     assert.ok(code, done.stdout);
-    assert.match(await c.run(`@mona /chapter use name:Köln code:${code}`), /now belongs to chapter Köln/);
+    const claimed = await c.run(`@mona /chapter use name:Köln code:${code}`);
+    assert.match(claimed, /now belongs to chapter Köln/);
+    assert.doesNotMatch(claimed, /Its moderators/, 'a chapter bound nowhere before has no moderators elsewhere to tell');
     const missing = await spawnNpm(['run', '--silent', 'chapter:code', '--', 'Atlantis'], { DATA_DIR: c.dir, DATABASE_URL: database.url, ANON_SECRET: 'o'.repeat(32) }).done;
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /There is no chapter named “Atlantis”/);
