@@ -115,12 +115,14 @@ export const chapter = defineCommand({
         const { t, actor } = ctx;
         const found = ctx.options.name ? await chapterErrors(ctx, () => ctx.services.chapters.get(ctx.options.name!)) : await ctx.chapter();
         const place = { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel };
-        const [binding, channels, moderatorGroup, places] = await Promise.all([
+        const [binding, channels, moderatorGroup, moderator] = await Promise.all([
           ctx.services.chapters.bindingKind(found, place),
           ctx.services.chapters.channels(found, place),
           ctx.services.chapters.moderatorGroup(found, place),
-          ctx.services.chapters.places(found),
+          ctx.moderates(found.id),
         ]);
+        // Where else the chapter is bound (other communities' server and workspace ids, for /chapter unlink): its moderators only.
+        const places = moderator ? await ctx.services.chapters.places(found) : [];
         const set = CHANNEL_PURPOSES.filter((purpose) => channels[purpose]);
         return message([], {
           title: found.name,

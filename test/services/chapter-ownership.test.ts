@@ -43,6 +43,8 @@ test('another workspace joins a chapter only with a code from its moderators, an
       assert.match(used, /\[#mods msg:\d+\]\nBerlin is now bound also to console:other, with a link code from its moderators\. \/mod audit shows who linked it\./, 'Berlin’s moderation channel was told');
       assert.match(used, /This workspace now belongs to chapter Berlin\.\nIts moderators were told/);
       assert.deepEqual(await c.bindings(), ['Berlin@console', 'Berlin@other']);
+      assert.match(await c.run('@hanna@other /chapter show name:Berlin'), /Bound in: console:console, console:other/, 'its moderators see where it is bound');
+      assert.doesNotMatch(await c.run('@ada@other /chapter show name:Berlin'), /Bound in/, 'members do not see other communities’ ids');
       assert.match(await c.run('@hanna@other /chapter set name:Berlin learners-per-coach:3'), /Berlin/);
       assert.equal((await c.app.services.chapters.get('Berlin')).learnersPerCoach, 3, 'hanna now moderates Berlin');
 

@@ -189,7 +189,7 @@ test('workspace admins moderate; so do members of the chapter’s moderator grou
   assert.equal((await bot.services.chapters.get('Berlin')).learnersPerCoach, 3, 'unchanged');
   const show = String((await slash('/ots-chapter', 'show', 'UMEMBER')).json?.text);
   assert.match(show, /\*Channels here\*\nquestions: <#CQUEST>\n/, 'the group is not listed as a channel');
-  assert.match(show, /\*Moderator group here\*\nSMODS\n/);
+  assert.match(show, /\*Moderator group here\*\nSMODS$/);
 });
 
 test('a member speaking German is answered in German', async () => {
