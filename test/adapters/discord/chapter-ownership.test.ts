@@ -3,14 +3,11 @@ import { test } from 'node:test';
 import { ChapterBinding } from '../../../entities/ChapterBinding.js';
 import { Question } from '../../../entities/Question.js';
 import { Workshop } from '../../../entities/Workshop.js';
-import { startDiscord } from '../../../src/adapters/discord/adapter.js';
 import { applicationCommands } from '../../../src/adapters/discord/commands.js';
-import { createApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config.js';
-import { ManualClock } from '../../../src/core/clock.js';
 import { message } from '../../../src/core/reply.js';
-import { capturedLogger, eachDatabase, freshDatabase, tempDir, type TestDatabase } from '../../helpers.js';
-import { type CommandOption, FakeDiscord, type FakeGuild, type FakeUser } from '../../support/fake-discord.js';
+import { eachDatabase, freshDatabase } from '../../helpers.js';
+import { discordBot, int, str, sub } from '../../support/discord-bot.js';
+import type { CommandOption, FakeGuild, FakeUser } from '../../support/fake-discord.js';
 
 // Chapter ownership on Discord, through the real discord.js client in two guilds: Berlin lives in
 // guild A (mona has Manage Server there); rolf has Manage Server in guild B, a server he could
@@ -20,35 +17,11 @@ const alice: FakeUser = { id: '555555555555555501', username: 'alice' };
 const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
 const rolf: FakeUser = { id: '555555555555555503', username: 'rolf' };
 
-async function bot(database: TestDatabase, env: Record<string, string> = {}) {
-  const fake = await FakeDiscord.start({ guilds: 2 });
-  const tmp = tempDir();
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000', ...env });
-  const app = await createApp(config, capturedLogger().log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
-  const adapter = await startDiscord({ ...app, log: app.services.log, config: config.discord!, locale: 'en' });
-  /** The answer to an interaction (its callback, or the edit of a deferred one). */
-  const reply = async (i: { id: string; token: string }) =>
-    JSON.stringify((await fake.waitFor(() => fake.responses(i).find((r) => (r.body as { type?: number } | undefined)?.type !== 5), 'the answer')).body);
-  return {
-    fake,
-    app,
-    reply,
-    stop: async () => {
-      await adapter.stop();
-      await fake.close();
-      await app.close();
-      tmp.remove();
-    },
-  };
-}
 
-const sub = (name: string, options: CommandOption[] = []): CommandOption[] => [{ name, type: 1, options }];
-const str = (name: string, value: string): CommandOption => ({ name, type: 3, value });
-const int = (name: string, value: number): CommandOption => ({ name, type: 4, value });
 
 test('Discord, two guilds: an admin of guild B gains no rights over guild A’s chapter without a code from its moderators; with one, guild A’s moderators are told', (t) =>
   eachDatabase(t, async (database) => {
-    const b = await bot(database);
+    const b = await discordBot(database);
     try {
       const [guildA, guildB] = b.fake.guilds as [FakeGuild, FakeGuild];
       const inA = { guild: guildA.id, moderator: true };
@@ -92,7 +65,7 @@ test('Discord, two guilds: an admin of guild B gains no rights over guild A’s 
 test('ALLOWED_WORKSPACES: in a guild not on the list every command, button and autocomplete gets one line and nothing runs', async (t) => {
   const database = await freshDatabase('sqlite');
   // The fake's first guild is listed (with a Slack team id beside it); its second is not.
-  const b = await bot(database, { ALLOWED_WORKSPACES: '222222222222222222, T01ABCDEF' });
+  const b = await discordBot(database, { ALLOWED_WORKSPACES: '222222222222222222, T01ABCDEF' });
   try {
     const [guildA, guildB] = b.fake.guilds as [FakeGuild, FakeGuild];
     assert.equal(guildA.id, '222222222222222222');

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startDiscord } from '../../../src/adapters/discord/adapter.js';
-import { createApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config.js';
-import { ManualClock } from '../../../src/core/clock.js';
 import { message } from '../../../src/core/reply.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../helpers.js';
-import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
+import { eachDatabase } from '../../helpers.js';
+import { discordBot, str, sub } from '../../support/discord-bot.js';
+import { type FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
 
 // One bot, one discord.js client, two guilds: what happens in guild B stays in guild B. This also
 // shows how to drive the fake in two guilds (`FakeDiscord.start({ guilds: 2 })`, `{ guild }`).
@@ -15,33 +12,11 @@ const alice: FakeUser = { id: '555555555555555501', username: 'alice' };
 const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
 const rolf: FakeUser = { id: '555555555555555503', username: 'rolf' };
 
-async function bot(database: TestDatabase) {
-  const fake = await FakeDiscord.start({ guilds: 2 });
-  const tmp = tempDir();
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000' });
-  const app = await createApp(config, capturedLogger().log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
-  const adapter = await startDiscord({ ...app, log: capturedLogger().log, config: config.discord!, locale: 'en' });
-  const reply = async (i: { id: string; token: string }) => JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
-  return {
-    fake,
-    app,
-    adapter,
-    reply,
-    stop: async () => {
-      await adapter.stop();
-      await fake.close();
-      await app.close();
-      tmp.remove();
-    },
-  };
-}
 
-const sub = (name: string, options: { name: string; type: number; value: string | number }[] = []) => [{ name, type: 1, options }];
-const str = (name: string, value: string) => ({ name, type: 3, value });
 
 test('in two guilds at once: both arrive on the one client, /help is answered in guild B, and its outbox posts into guild B’s channel', (t) =>
   eachDatabase(t, async (database) => {
-    const b = await bot(database);
+    const b = await discordBot(database);
     try {
       const [guildA, guildB] = b.fake.guilds as [FakeDiscord['guild'], FakeDiscord['guild']];
       assert.equal(b.fake.guild, guildA, '`guild` is still the first guild');
@@ -95,7 +70,7 @@ test('in two guilds at once: both arrive on the one client, /help is answered in
 
 test('a chapter bound to guild B: /ask there posts in guild B’s questions channel, and Me too on that post is answered there', (t) =>
   eachDatabase(t, async (database) => {
-    const b = await bot(database);
+    const b = await discordBot(database);
     try {
       const [guildA, guildB] = b.fake.guilds as [FakeDiscord['guild'], FakeDiscord['guild']];
       const [, questionsA] = guildA.channels.map((c) => c.id);
