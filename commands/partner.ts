@@ -1,4 +1,4 @@
-import { CONTRIBUTIONS, DECISIONS, PROPOSAL_STATUSES } from '../entities/Partnership.js';
+import { CONTRIBUTIONS, DECISIONS, PROPOSAL_STATUSES } from '../entities/PartnershipProposal.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { toCsv } from '../src/core/csv.js';
 import { safeError } from '../src/core/errors.js';

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
 import { InstantColumn } from './columns.js';
 import { Member } from './Member.js';
-import { Workshop } from './Workshop.js';
+import { MaterialTranslation } from './MaterialTranslation.js';
 
 export const MATERIAL_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
 export type MaterialLevel = (typeof MATERIAL_LEVELS)[number];
@@ -58,51 +58,4 @@ export class Material {
 
   @OneToMany(() => MaterialTranslation, (t) => t.material)
   translations?: Relation<MaterialTranslation>[];
-}
-
-/** The same material in another language: one per material and language. */
-@Entity('material_translation')
-@Unique('uq_translation_language', ['materialId', 'language'])
-@Unique('uq_translation_url', ['url'])
-export class MaterialTranslation {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @Column({ type: 'integer' })
-  materialId!: number;
-
-  @ManyToOne(() => Material, (m) => m.translations, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'materialId' })
-  material?: Relation<Material>;
-
-  @Column({ type: 'varchar', length: 16 })
-  language!: string;
-
-  @Column({ type: 'varchar', length: 500 })
-  url!: string;
-
-  @InstantColumn()
-  createdAt!: Date;
-}
-
-/** A material a workshop uses, so learners can prepare. */
-@Entity('workshop_material')
-@Unique('uq_workshop_material', ['workshopId', 'materialId'])
-export class WorkshopMaterial {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @Column({ type: 'integer' })
-  workshopId!: number;
-
-  @ManyToOne(() => Workshop, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'workshopId' })
-  workshop?: Relation<Workshop>;
-
-  @Column({ type: 'integer' })
-  materialId!: number;
-
-  @ManyToOne(() => Material, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'materialId' })
-  material?: Relation<Material>;
 }

@@ -7,7 +7,9 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
-import { Question, QuestionMeToo, QuestionReport } from '../../entities/Question.js';
+import { Question } from '../../entities/Question.js';
+import { QuestionMeToo } from '../../entities/QuestionMeToo.js';
+import { QuestionReport } from '../../entities/QuestionReport.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { scopedPseudonym, type Identity } from '../../src/services/anonymity.js';
 import { servicesOn, type TestDatabase } from '../../test/helpers.js';

@@ -1,6 +1,8 @@
 import { type EntityManager, In } from 'typeorm';
 import spdxLicenses from 'spdx-license-list';
-import { Material, type MaterialLevel, MaterialTranslation, WorkshopMaterial } from '../../entities/Material.js';
+import { Material, type MaterialLevel } from '../../entities/Material.js';
+import { MaterialTranslation } from '../../entities/MaterialTranslation.js';
+import { WorkshopMaterial } from '../../entities/WorkshopMaterial.js';
 import type { Clock } from '../core/clock.js';
 import { DomainError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';

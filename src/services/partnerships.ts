@@ -1,18 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Chapter } from '../../entities/Chapter.js';
 import type { Member } from '../../entities/Member.js';
-import {
-  BASE_REQUIREMENTS,
-  CO_ORGANISED_REQUIREMENTS,
-  CONTRIBUTIONS,
-  type Contribution,
-  type DecisionKind,
-  PartnershipDecision,
-  PartnershipProposal,
-  PartnershipRequirement,
-  type ProposalStatus,
-  type RequirementKey,
-} from '../../entities/Partnership.js';
+import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
+import { BASE_REQUIREMENTS, CO_ORGANISED_REQUIREMENTS, CONTRIBUTIONS, type Contribution, type DecisionKind, PartnershipProposal, type ProposalStatus, type RequirementKey } from '../../entities/PartnershipProposal.js';
+import { PartnershipRequirement } from '../../entities/PartnershipRequirement.js';
 import type { Clock } from '../core/clock.js';
 import type { Actor } from '../core/command.js';
 import type { LocalDate } from '../core/options.js';

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { commands } from '../../commands/index.js';
 import { AuditEntry } from '../../entities/AuditEntry.js';
-import { PartnershipDecision } from '../../entities/Partnership.js';
+import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';

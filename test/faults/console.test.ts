@@ -6,7 +6,7 @@ import pg from 'pg';
 import { Chapter } from '../../entities/Chapter.js';
 import { Disclaimer } from '../../entities/Disclaimer.js';
 import { Member } from '../../entities/Member.js';
-import { PartnershipProposal } from '../../entities/Partnership.js';
+import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
 import { Question } from '../../entities/Question.js';
 import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Question, QuestionAnswer } from '../../entities/Question.js';
+import { Question } from '../../entities/Question.js';
+import { QuestionAnswer } from '../../entities/QuestionAnswer.js';
 import { FORM_PREFIX, startDiscord } from '../../src/adapters/discord/adapter.js';
 import { startSlack } from '../../src/adapters/slack/adapter.js';
 import { createApp } from '../../src/app.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Material, MaterialTranslation } from '../../entities/Material.js';
+import { Material } from '../../entities/Material.js';
+import { MaterialTranslation } from '../../entities/MaterialTranslation.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { MaterialError, materialUrl, storedForms } from '../../src/services/materials.js';
 import { eachDatabase, servicesOn } from '../helpers.js';

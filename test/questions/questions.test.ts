@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DataSource } from 'typeorm';
-import { Question, QuestionAnswer } from '../../entities/Question.js';
+import { Question } from '../../entities/Question.js';
+import { QuestionAnswer } from '../../entities/QuestionAnswer.js';
 import { renderConsole } from '../../src/adapters/console/render.js';
 import { renderDiscord } from '../../src/adapters/discord/render.js';
 import { renderSlack } from '../../src/adapters/slack/render.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChapterLinkCode } from '../../entities/ChapterLink.js';
+import { ChapterLinkCode } from '../../entities/ChapterLinkCode.js';
 import { canonicalLinkCode } from '../../src/services/chapters.js';
 import { eachDatabase, tempDir, type TestDatabase } from '../helpers.js';
 import { consoleBot } from '../support/console-bot.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuditEntry } from '../../entities/AuditEntry.js';
-import { PartnershipProposal } from '../../entities/Partnership.js';
+import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
 import { eachDatabase } from '../helpers.js';
 import { consoleBot } from '../support/console-bot.js';
 

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Chapter } from '../../../entities/Chapter.js';
 import { ChapterBinding } from '../../../entities/ChapterBinding.js';
 import { ChapterChannel } from '../../../entities/ChapterChannel.js';
-import { ChapterLinkCode } from '../../../entities/ChapterLink.js';
+import { ChapterLinkCode } from '../../../entities/ChapterLinkCode.js';
 import { Question } from '../../../entities/Question.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import { ACTION_PREFIX } from '../../../src/adapters/slack/render.js';

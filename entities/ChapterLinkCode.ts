@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { Chapter } from './Chapter.js';
 import { InstantColumn } from './columns.js';
 
@@ -36,21 +36,4 @@ export class ChapterLinkCode {
   /** Set once, by the conditional update that uses it. */
   @InstantColumn({ nullable: true })
   usedAt!: Date | null;
-}
-
-/**
- * A wrong link code typed by a member, counted to refuse the sixth within an hour. The member is
- * kept as a keyed hash (like the pseudonyms), and rows older than an hour are of no use.
- */
-@Entity('chapter_link_attempt')
-@Index('ix_link_attempt_member', ['memberKey', 'at'])
-export class ChapterLinkAttempt {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @Column({ type: 'varchar', length: 64 })
-  memberKey!: string;
-
-  @InstantColumn()
-  at!: Date;
 }
