@@ -1,5 +1,6 @@
-// One linter for the whole tree: the recommended JavaScript and TypeScript rules,
-// plus the few habits from STYLE.md a machine can check.
+// One linter for the whole tree: the recommended JavaScript and TypeScript rules, plus the few
+// habits a machine can check: the project's conventions (../shared/STYLE.md, the model codebases'
+// habits) and the layers of docs/ARCHITECTURE.md.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -32,11 +33,38 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', Buffer: 'readonly' } },
   },
-  {
-    // Commands import only the core and services, never a platform SDK.
-    files: ['commands/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['discord.js', '@slack/*', '*/adapters/*'] }, CSV] }],
-    },
-  },
+  // Layers import downward only (docs/ARCHITECTURE.md): entities → src/db → src/core → src/services →
+  // commands → src/adapters, src/web → src/app.ts, src/main.ts. The ground floor (src/i18n, config,
+  // logger, private-files, anon-secret) imports nothing of ours but itself. scripts/ and test/ may
+  // import anything. Imports are relative paths, so a folder's name in the path says its layer.
+  ...layer(['src/i18n/**/*.ts', 'src/config.ts', 'src/logger.ts', 'src/private-files.ts', 'src/anon-secret.ts'], 'the ground floor (catalogues, config, logger)', ['entities', 'db', 'core', 'services', 'commands', 'adapters', 'web', 'top']),
+  ...layer(['entities/**/*.ts'], 'entities', ['src', 'commands']),
+  ...layer(['src/db/**/*.ts'], 'src/db', ['core', 'services', 'commands', 'adapters', 'web', 'top']),
+  ...layer(['src/core/**/*.ts'], 'src/core', ['services', 'commands', 'adapters', 'web', 'top']),
+  ...layer(['src/services/**/*.ts'], 'src/services', ['commands', 'adapters', 'web', 'top']),
+  // Commands import only the core and services, never a platform SDK.
+  ...layer(['commands/**/*.ts'], 'commands', ['adapters', 'web', 'top', 'sdk']),
+  ...layer(['src/adapters/**/*.ts'], 'src/adapters', ['web', 'top']),
+  ...layer(['src/web/**/*.ts'], 'src/web', ['adapters', 'top', 'sdk']),
 );
+
+/** What each name in `layer`'s list forbids, as import paths (gitignore-style patterns). */
+function forbidden(name) {
+  switch (name) {
+    case 'top':
+      return ['**/app.js', '**/main.js'];
+    case 'sdk':
+      return ['discord.js', '@slack/*'];
+    case 'src':
+      return ['**/src/**'];
+    default:
+      return [`**/${name}/**`, `../${name}/*`];
+  }
+}
+
+/** A `no-restricted-imports` block for a layer's files: the layers above it (and the CSV rule). */
+function layer(files, name, above) {
+  const group = above.flatMap(forbidden);
+  const message = `${name} imports only layers below it (docs/ARCHITECTURE.md, "Layers").`;
+  return [{ files, ignores: ['src/core/csv.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }, CSV] }] } }];
+}

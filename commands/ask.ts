@@ -1,9 +1,8 @@
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
-import type { Outbox } from '../src/core/dispatcher.js';
 import { option } from '../src/core/options.js';
 import { bold, channelLink, list, message, p } from '../src/core/reply.js';
-import type { Identity } from '../src/services/anonymity.js';
 import { questionLine } from '../src/services/questions.js';
+import type { Identity, Outbox } from '../src/core/types.js';
 
 const id = option.integer({ description: 'opt.ask.id', required: true, min: 1, autocomplete: 'question' });
 

@@ -1,7 +1,8 @@
 // npm run db:migrate | db:backup [-- --out <folder>] | db:copy -- --from <url> --to <url>
 import { resolve } from 'node:path';
 import { ConfigError, configFromEnvironment } from '../src/config.js';
-import { createDataSource, databaseTarget, migrate } from '../src/db/data-source.js';
+import { databaseTarget } from '../src/config.js';
+import { createDataSource, migrate } from '../src/db/data-source.js';
 import { backup, copyDatabase, maskPasswords } from '../src/db/operations.js';
 
 /** Where backups go unless `--out` says otherwise: `backups/` at the project root, outside the data folder (and so away from anon-secret). */

@@ -1,6 +1,33 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { databaseTarget, type DatabaseTarget } from './db/data-source.js';
+
+/** Where the data lives: an SQLite file (the default) or a PostgreSQL database. */
+export type DatabaseTarget =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number; readonly statementTimeoutMs?: number };
+
+/**
+ * `DATABASE_URL` → target: unset → `<dataDir>/bot.sqlite`; `sqlite:PATH` → that file;
+ * `postgres://...` (or `postgresql://`) → PostgreSQL. Anything else is a config error.
+ */
+export function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget | { error: string } {
+  if (!url) return { kind: 'sqlite', path: `${dataDir}/bot.sqlite` };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return path ? { kind: 'sqlite', path } : { error: 'sqlite: needs a file path, e.g. sqlite:data/bot.sqlite' };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      const parsed = new URL(url);
+      const schema = parsed.searchParams.get('schema') ?? undefined;
+      parsed.searchParams.delete('schema');
+      return { kind: 'postgres', url: parsed.toString(), ...(schema ? { schema } : {}) };
+    } catch {
+      return { error: 'is not a valid postgres:// URL' };
+    }
+  }
+  return { error: 'must be sqlite:PATH or postgres://user@host:port/database' };
+}
 
 /**
  * All configuration, read from the environment (and `.env`, loaded by main) in this one

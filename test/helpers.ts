@@ -9,7 +9,8 @@ import { pino, type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Clock } from '../src/core/clock.js';
-import { createDataSource, type DatabaseTarget } from '../src/db/data-source.js';
+import type { DatabaseTarget } from '../src/config.js';
+import { createDataSource } from '../src/db/data-source.js';
 import { createServices, type Services } from '../src/services/index.js';
 
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -6,7 +6,7 @@ import { Coach } from '../../entities/Coach.js';
 import { Member } from '../../entities/Member.js';
 import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
-import type { DatabaseTarget } from '../../src/db/data-source.js';
+import type { DatabaseTarget } from '../../src/config.js';
 import { type BenchBot, dayFromNow, runAll } from './dispatch.js';
 import { type Latencies, latencies } from './stats.js';
 

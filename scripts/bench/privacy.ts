@@ -11,9 +11,10 @@ import { Question } from '../../entities/Question.js';
 import { QuestionMeToo } from '../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../entities/QuestionReport.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { scopedPseudonym, type Identity } from '../../src/services/anonymity.js';
+import { scopedPseudonym } from '../../src/services/anonymity.js';
 import { servicesOn, type TestDatabase } from '../../test/helpers.js';
 import { median } from './stats.js';
+import type { Identity } from '../../src/core/types.js';
 
 /** The secret servicesOn configures. */
 const SECRET = 'x'.repeat(32);

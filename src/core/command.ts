@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Chapter } from '../../entities/Chapter.js';
-import type { Services } from '../services/index.js';
+import type { ChannelPurpose } from '../../entities/ChapterChannel.js';
 import type { UserError } from './errors.js';
 import type { MessageKey, Params, Translate } from './i18n.js';
 import type { OptionMap, OptionValues } from './options.js';
 import type { CommandRegistry, Leaf } from './registry.js';
 import type { Message, PostedRef } from './reply.js';
+import type { Actor, Place } from './types.js';
 
 /** A user-facing text of a declaration: a key of the message catalogues (complete in en and de). */
 export type Localised = MessageKey;
@@ -31,31 +32,47 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
  */
 export type Target = { readonly kind: TargetKind; readonly option: string } | { readonly kind: 'here' } | { readonly kind: 'workspace' };
 
-/**
- * What the platform shows about a member where they act: facts only. Who moderates which
- * chapter is decided from them by the policy.
- */
-export interface PlatformFacts {
-  /**
-   * The workspace's own administrators: Manage Server (Discord), admins and owners (Slack),
-   * CONSOLE_MODERATORS (console). They moderate every chapter bound in their workspace.
-   */
-  readonly admin: boolean;
-  /** The member's roles (Discord role ids), matched against a chapter's moderator role. */
-  readonly roles?: readonly string[];
-  /** Whether the member is in a user group (Slack), asked only when a chapter names one. */
-  readonly inGroup?: (group: string) => Promise<boolean>;
+/** What the policy needs to know of an action: its path (for messages), permission and targets. */
+export interface Guarded {
+  readonly path: readonly string[];
+  readonly permission: 'member' | 'coach' | 'moderator';
+  readonly targets: readonly Target[];
 }
 
-/** The member who ran a command, as the adapter saw them. */
-export interface Actor {
-  readonly platform: string;
-  /** Discord guild id, Slack team id, `console`. */
-  readonly workspace: string;
-  readonly id: string;
-  readonly name: string;
-  readonly facts: PlatformFacts;
+/** The one authorization rule, as the dispatcher asks it (src/services/policy.ts decides). */
+export interface AccessPolicy {
+  /** Whether the bot serves this workspace at all (ALLOWED_WORKSPACES). */
+  serves(platform: string, workspace: string): boolean;
+  /** The actor's rights over the action's targets; a UserError when they have none. */
+  authorize(action: Guarded, actor: Actor, options: Readonly<Record<string, unknown>>, place: Place): Promise<Access>;
+  /** Whether the actor may run the action at all (for /help and forms; counts no rate limit). */
+  mayRun(action: Guarded, actor: Actor): Promise<boolean>;
+  /** Whether the actor moderates a chapter where they act. */
+  moderates(actor: Actor, chapterId: number): Promise<boolean>;
 }
+
+/** Where chapters are bound, as the dispatcher asks it (src/services/chapters.ts answers). */
+export interface ChapterDirectory {
+  /** The chapter bound to the place (its channel, else its workspace), or null. */
+  resolve(place: Place): Promise<Chapter | null>;
+  /** The chapter's channels where the actor acts, by purpose. */
+  channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>>;
+}
+
+/**
+ * What the core itself uses of the services. The core imports nothing above it: `Services`
+ * (src/services/index.ts) provides these and, by declaration merging, fills in
+ * `CommandServices` with every other service, so `ctx.services` is fully typed in commands.
+ */
+export interface CoreServices {
+  readonly config: { readonly locale: string };
+  readonly policy: AccessPolicy;
+  readonly chapters: ChapterDirectory;
+}
+
+/** The services a command gets on `ctx.services`: empty here, filled in by src/services/index.ts. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by declaration merging
+export interface CommandServices {}
 
 /** The actor's rights over what the action targets, as the policy found them before it ran. */
 export interface Access {
@@ -73,7 +90,7 @@ export interface CommandContext<V> {
   readonly channel: string;
   readonly locale: string;
   readonly t: Translate;
-  readonly services: Services;
+  readonly services: CommandServices;
   readonly commands: CommandRegistry;
   readonly log: Logger;
   /** e.g. `['chapter', 'create']`. */

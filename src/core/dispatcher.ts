@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Services } from '../services/index.js';
-import type { Access, Actor, CommandContext } from './command.js';
+import type { Access, CommandContext, CommandServices, CoreServices } from './command.js';
 import { parseCommandLine } from './command-line.js';
 import { isConnectionError } from '../db/errors.js';
 import { DomainError, ReplyStateError, UserError, safeError } from './errors.js';
 import { type Catalogues, defaultCatalogues, translator, type Translate } from './i18n.js';
 import type { RateLimit, RateLimiter } from './rate-limit.js';
 import { type CommandRegistry, type Leaf, optionsOf } from './registry.js';
-import { assertSensitiveRoute, channelLink, fill, message, type Message, p, type PostedRef, SLOT } from './reply.js';
+import { assertSensitiveRoute, channelLink, fill, message, type Message, p, SLOT } from './reply.js';
 import { type RawOptions, type Resolvers, validateOptions } from './validate.js';
+import type { Actor, AuditRecord, Outbox } from './types.js';
 
 /** How an adapter answers the interaction itself (Discord interaction responses, Bolt's respond, console print). */
 export interface Responder {
@@ -17,12 +17,6 @@ export interface Responder {
   defer(ephemeral: boolean): Promise<void>;
   editReply(message: Message): Promise<void>;
   followUp(message: Message): Promise<void>;
-}
-
-/** How an adapter posts elsewhere: channels, DMs, threads; and edits its own posts. */
-export interface Outbox {
-  post(message: Message): Promise<PostedRef>;
-  edit(ref: PostedRef, message: Message): Promise<void>;
 }
 
 /** A command as typed (console, Slack text) or as the platform structured it (Discord). */
@@ -42,18 +36,9 @@ export interface Interaction {
   readonly resolvers: Resolvers;
 }
 
-export interface AuditRecord {
-  readonly actor: Actor;
-  /** The chapter of what was touched: the entry is filed under it. */
-  readonly chapterId: number | null;
-  readonly action: string;
-  readonly target: string | null;
-  readonly details: string | null;
-}
-
 export interface DispatcherDeps {
   readonly registry: CommandRegistry;
-  readonly services: Services;
+  readonly services: CommandServices & CoreServices;
   readonly log: Logger;
   readonly rateLimiter: RateLimiter;
   readonly rateLimit: RateLimit;

@@ -1,4 +1,4 @@
-import type { Outbox } from './dispatcher.js';
+import type { Outbox } from './types.js';
 
 /**
  * Posts that no interaction is waiting for: reminders, "your question has an answer",

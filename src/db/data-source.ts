@@ -3,35 +3,8 @@ import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from '../../entities/index.js';
 import { migrations } from './migrations/index.js';
+import type { DatabaseTarget } from '../config.js';
 import { makePrivateDir, makePrivateFile } from '../private-files.js';
-
-/** Where the data lives: an SQLite file (the default) or a PostgreSQL database. */
-export type DatabaseTarget =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number; readonly statementTimeoutMs?: number };
-
-/**
- * `DATABASE_URL` → target: unset → `<dataDir>/bot.sqlite`; `sqlite:PATH` → that file;
- * `postgres://...` (or `postgresql://`) → PostgreSQL. Anything else is a config error.
- */
-export function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget | { error: string } {
-  if (!url) return { kind: 'sqlite', path: `${dataDir}/bot.sqlite` };
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    return path ? { kind: 'sqlite', path } : { error: 'sqlite: needs a file path, e.g. sqlite:data/bot.sqlite' };
-  }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    try {
-      const parsed = new URL(url);
-      const schema = parsed.searchParams.get('schema') ?? undefined;
-      parsed.searchParams.delete('schema');
-      return { kind: 'postgres', url: parsed.toString(), ...(schema ? { schema } : {}) };
-    } catch {
-      return { error: 'is not a valid postgres:// URL' };
-    }
-  }
-  return { error: 'must be sqlite:PATH or postgres://user@host:port/database' };
-}
 
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;

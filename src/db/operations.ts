@@ -1,6 +1,6 @@
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { DataSource, EntityMetadata } from 'typeorm';
-import type { DatabaseTarget } from './data-source.js';
+import type { DatabaseTarget } from '../config.js';
 import { createDataSource, migrate } from './data-source.js';
 import { makeFilePrivate, makePrivateDir, makePrivateFile } from '../private-files.js';
 

@@ -1,11 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-
-/** Who someone is on a platform: what must never be stored for an anonymous asker. */
-export interface Identity {
-  readonly platform: string;
-  readonly workspace: string;
-  readonly id: string;
-}
+import type { Identity } from '../core/types.js';
 
 /**
  * The pseudonym of an identity: `HMAC-SHA256(ANON_SECRET, platform:workspace:user)`, hex.

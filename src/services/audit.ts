@@ -1,8 +1,8 @@
 import { IsNull, Like } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import type { Clock } from '../core/clock.js';
-import type { AuditRecord } from '../core/dispatcher.js';
 import type { Store } from '../db/store.js';
+import type { AuditRecord } from '../core/types.js';
 
 /** What `recent` reads: one chapter's entries (or one workspace's), optionally one kind of action. */
 export interface AuditFilter {

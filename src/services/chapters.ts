@@ -9,14 +9,8 @@ import type { Clock } from '../core/clock.js';
 import { DomainError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
-import { type Identity, scopedPseudonym } from './anonymity.js';
-
-/** A place on a platform: a workspace, and the channel inside it where something happened. */
-export interface Place {
-  readonly platform: string;
-  readonly workspace: string;
-  readonly channel: string;
-}
+import { scopedPseudonym } from './anonymity.js';
+import type { Identity, Place } from '../core/types.js';
 
 export type ChapterFailure = 'duplicate' | 'not_found' | 'bad_timezone' | 'bad_name';
 

@@ -8,7 +8,8 @@ import type { Clock } from '../core/clock.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
-import { type Identity, WorkshopError, type WorkshopService } from './workshops.js';
+import { WorkshopError, type WorkshopService } from './workshops.js';
+import type { Person } from '../core/types.js';
 
 export interface CoachInput {
   readonly topics?: string;
@@ -52,7 +53,7 @@ export class CoachService {
   ) {}
 
   /** Makes the member a coach (again, after retiring). */
-  async volunteer(actor: Identity, input: CoachInput & { topics: string }, locale?: string): Promise<Coach> {
+  async volunteer(actor: Person, input: CoachInput & { topics: string }, locale?: string): Promise<Coach> {
     const topics = this.topics(input.topics);
     const member = await this.members.ensure(actor, locale);
     const now = this.clock.now();
@@ -83,7 +84,7 @@ export class CoachService {
   }
 
   /** Changes the given parts of the profile. */
-  async update(actor: Identity, input: CoachInput): Promise<Coach> {
+  async update(actor: Person, input: CoachInput): Promise<Coach> {
     const coach = await this.current(actor);
     const changes: Partial<Coach> = { updatedAt: this.clock.now() };
     if (input.topics !== undefined) changes.topics = this.topics(input.topics);
@@ -100,7 +101,7 @@ export class CoachService {
    * pause/resume/retire, each only from the state it makes sense from (a conditional update).
    * Retiring gives up the coach's upcoming slots and waitlist places, promoting whoever waits.
    */
-  async setStatus(actor: Identity, to: CoachStatus): Promise<{ coach: Coach; released: number }> {
+  async setStatus(actor: Person, to: CoachStatus): Promise<{ coach: Coach; released: number }> {
     const coach = await this.current(actor);
     const from: CoachStatus[] = to === 'paused' ? ['active'] : to === 'active' ? ['paused'] : ['active', 'paused'];
     if (!from.includes(coach.status)) throw new WorkshopError(to === 'paused' ? 'coach.pause.already' : 'coach.resume.not_paused');
@@ -116,7 +117,7 @@ export class CoachService {
   }
 
   /** The member's coach profile (any status), or null. */
-  async profile(who: Pick<Identity, 'platform' | 'workspace' | 'id'>): Promise<CoachSummary | null> {
+  async profile(who: Pick<Person, 'platform' | 'workspace' | 'id'>): Promise<CoachSummary | null> {
     const coach = await this.store.manager
       .getRepository(Coach)
       .createQueryBuilder('c')
@@ -129,7 +130,7 @@ export class CoachService {
   }
 
   /** Whether the member is an active coach (the dispatcher's coach check). */
-  async isActive(who: Pick<Identity, 'platform' | 'workspace' | 'id'>): Promise<boolean> {
+  async isActive(who: Pick<Person, 'platform' | 'workspace' | 'id'>): Promise<boolean> {
     const found = await this.store.manager
       .getRepository(Coach)
       .createQueryBuilder('c')
@@ -150,7 +151,7 @@ export class CoachService {
   }
 
   /** The member's row if they are a coach in any status but retired. */
-  async current(actor: Identity): Promise<Coach> {
+  async current(actor: Person): Promise<Coach> {
     const member = await this.store.manager.getRepository(Member).findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     const coach = member && (await this.store.manager.getRepository(Coach).findOneBy({ memberId: member.id }));
     if (!coach || coach.status === 'retired') throw new WorkshopError('coach.not_coach');

@@ -2,11 +2,11 @@ import { IsNull } from 'typeorm';
 import { Disclaimer, type DisclaimerRole } from '../../entities/Disclaimer.js';
 import { Member } from '../../entities/Member.js';
 import type { Clock } from '../core/clock.js';
-import type { Actor } from '../core/command.js';
 import type { LocalDate } from '../core/options.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
 import { isoDate } from './partnerships.js';
+import type { Actor } from '../core/types.js';
 
 export type DisclaimerFailure = 'not_found' | 'not_yours' | 'withdrawn';
 

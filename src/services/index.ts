@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
+import type { CoreServices } from '../core/command.js';
 import { translator } from '../core/i18n.js';
 import { Notifier } from '../core/notifier.js';
 import { Store } from '../db/store.js';
@@ -22,7 +23,7 @@ import { SeenRequests } from './seen-requests.js';
 import { WorkshopService } from './workshops.js';
 
 /** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
-export interface Services {
+export interface Services extends CoreServices {
   readonly config: Config;
   readonly db: DataSource;
   /** The database for services: reads, and writes inside transactions (see Store). */
@@ -91,4 +92,10 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     privacy: new PrivacyService(store, base.clock, workshops, questions, base.anonSecret, base.config.privacyCooldownSeconds),
     seenRequests: new SeenRequests(store, base.clock),
   };
+}
+
+// Commands see every service on `ctx.services`; the core declares only what it uses itself.
+declare module '../core/command.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
+  interface CommandServices extends Services {}
 }

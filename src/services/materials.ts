@@ -8,7 +8,7 @@ import { DomainError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
-import type { Identity } from './workshops.js';
+import type { Person } from '../core/types.js';
 
 /** An expected failure of the materials directory: a catalogue key and its parameters. */
 export class MaterialError extends DomainError {
@@ -206,7 +206,7 @@ export class MaterialService {
   }
 
   /** Adds a material; `chapterId`: the chapter bound where it was added, whose moderators may remove it. */
-  async add(actor: Identity, input: MaterialInput, locale?: string, chapterId: number | null = null): Promise<Material> {
+  async add(actor: Person, input: MaterialInput, locale?: string, chapterId: number | null = null): Promise<Material> {
     const url = materialUrl(input.url);
     const verdict = checkLicense(input.license ?? DEFAULT_LICENSE);
     if (!verdict.open) {

@@ -1,8 +1,8 @@
 import { Member } from '../../entities/Member.js';
 import type { Clock } from '../core/clock.js';
-import type { Actor } from '../core/command.js';
 import type { EntityManager } from 'typeorm';
 import type { Store } from '../db/store.js';
+import type { Actor } from '../core/types.js';
 
 /**
  * Members the bot must remember (coaches, learners with seats). Call `ensure` only from a

@@ -5,7 +5,6 @@ import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
 import { BASE_REQUIREMENTS, CO_ORGANISED_REQUIREMENTS, CONTRIBUTIONS, type Contribution, type DecisionKind, PartnershipProposal, type ProposalStatus, type RequirementKey } from '../../entities/PartnershipProposal.js';
 import { PartnershipRequirement } from '../../entities/PartnershipRequirement.js';
 import type { Clock } from '../core/clock.js';
-import type { Actor } from '../core/command.js';
 import type { LocalDate } from '../core/options.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
@@ -13,6 +12,7 @@ import { authorKey } from './anonymity.js';
 import type { ChapterService } from './chapters.js';
 import type { MemberService } from './members.js';
 import { ERASED_USER } from './privacy.js';
+import type { Actor } from '../core/types.js';
 
 export type PartnershipFailure =
   | 'not_found'

@@ -7,18 +7,11 @@ import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
 import { AnonBlock } from '../../entities/AnonBlock.js';
 import { Question } from '../../entities/Question.js';
 import { Workshop } from '../../entities/Workshop.js';
-import type { Access, Actor, Target, TargetKind } from '../core/command.js';
+import type { Access, AccessPolicy, Guarded, Target, TargetKind } from '../core/command.js';
 import { DomainError } from '../core/errors.js';
 import type { MessageKey } from '../core/i18n.js';
 import type { Store } from '../db/store.js';
-import type { Place } from './chapters.js';
-
-/** What the policy needs to know of an action: its path (for messages), permission and targets. */
-export interface Guarded {
-  readonly path: readonly string[];
-  readonly permission: 'member' | 'coach' | 'moderator';
-  readonly targets: readonly Target[];
-}
+import type { Actor, Place } from '../core/types.js';
 
 /** How the policy asks about coaches (the workshop and coach services answer). */
 export interface CoachFacts {
@@ -46,7 +39,7 @@ const NOT_FOUND: Record<Exclude<TargetKind, 'chapter'>, MessageKey> = {
  * rights on that workshop (`coach` actions). Adapters only supply the platform facts
  * (`Actor.facts`); nothing else decides.
  */
-export class Policy {
+export class Policy implements AccessPolicy {
   constructor(
     private readonly store: Store,
     private readonly coaches: CoachFacts,

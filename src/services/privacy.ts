@@ -20,12 +20,12 @@ import { QuestionReport } from '../../entities/QuestionReport.js';
 import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import type { Clock } from '../core/clock.js';
-import type { Actor } from '../core/command.js';
 import { DomainError } from '../core/errors.js';
 import type { Store } from '../db/store.js';
-import { authorKey, type Identity, pseudonym, scopedPseudonym } from './anonymity.js';
+import { authorKey, pseudonym, scopedPseudonym } from './anonymity.js';
 import { parseNotices, type QuestionService } from './questions.js';
 import { WorkshopError, type WorkshopService } from './workshops.js';
+import type { Actor, Identity } from '../core/types.js';
 
 type Who = Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
 

@@ -8,7 +8,6 @@ import { QuestionAnswer } from '../../entities/QuestionAnswer.js';
 import { QuestionMeToo } from '../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../entities/QuestionReport.js';
 import type { Clock } from '../core/clock.js';
-import type { Outbox } from '../core/dispatcher.js';
 import { ChapterChannel } from '../../entities/ChapterChannel.js';
 import { DomainError, UserError } from '../core/errors.js';
 import { type MessageKey, type Params, translator, type Translate } from '../core/i18n.js';
@@ -16,7 +15,8 @@ import type { Notifier } from '../core/notifier.js';
 import { bold, channelLink, fill, message, p, type Message, type PostedRef, SLOT } from '../core/reply.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
-import { authorKey, type Identity, openAddress, pseudonym, scopedPseudonym, sealAddress } from './anonymity.js';
+import { authorKey, openAddress, pseudonym, scopedPseudonym, sealAddress } from './anonymity.js';
+import type { Identity, Outbox } from '../core/types.js';
 
 export interface QuestionSettings {
   readonly secret: string;

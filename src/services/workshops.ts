@@ -10,7 +10,6 @@ import { type SignupRole, type SignupState, WorkshopSignup } from '../../entitie
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import { DomainError } from '../core/errors.js';
-import type { Actor } from '../core/command.js';
 import type { MessageKey, Translate } from '../core/i18n.js';
 import type { LocalDate, LocalTime } from '../core/options.js';
 import { bold, type Inline, p, time } from '../core/reply.js';
@@ -20,13 +19,12 @@ import type { DirectMessages } from './direct-messages.js';
 import { formatLocalDate, localParts, zonedInstant } from './local-time.js';
 import type { MemberService } from './members.js';
 import type { ReminderService } from './reminders.js';
+import type { Person } from '../core/types.js';
 
 /** An expected failure of the coach and workshop services: a catalogue key and its parameters. */
 export class WorkshopError extends DomainError {
   override readonly name = 'WorkshopError';
 }
-
-export type Identity = Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
 
 export interface WorkshopInput {
   readonly title?: string;
@@ -268,7 +266,7 @@ export class WorkshopService {
    * writes are one transaction, queued at the call: arrival order is the order of calls
    * in one process, and the order of the workshop row's lock between processes.
    */
-  claim(actor: Identity, id: number): Promise<SignupResult> {
+  claim(actor: Person, id: number): Promise<SignupResult> {
     return this.signUp(id, 'coach', async (em) => {
       const member = await em.findOneBy(Member, { platform: actor.platform, workspace: actor.workspace, userId: actor.id });
       const coach = member && (await em.findOneBy(Coach, { memberId: member.id }));
@@ -279,17 +277,17 @@ export class WorkshopService {
   }
 
   /** A learner takes a seat, or joins the learner waitlist; their member row is created with it. */
-  join(actor: Identity, id: number, locale?: string): Promise<SignupResult> {
+  join(actor: Person, id: number, locale?: string): Promise<SignupResult> {
     return this.signUp(id, 'learner', (em) => this.members.ensureIn(em, actor, locale));
   }
 
   /** Frees a coach slot (or leaves the coach waitlist); the first waiting coach is promoted. */
-  release(actor: Identity, id: number): Promise<SignupState> {
+  release(actor: Person, id: number): Promise<SignupState> {
     return this.withdraw(actor, id, 'coach');
   }
 
   /** Gives a seat up (or leaves the learner waitlist); the first waiting learner is promoted. */
-  leave(actor: Identity, id: number): Promise<SignupState> {
+  leave(actor: Person, id: number): Promise<SignupState> {
     return this.withdraw(actor, id, 'learner');
   }
 
@@ -317,7 +315,7 @@ export class WorkshopService {
     }
   }
 
-  private async withdraw(actor: Identity, id: number, role: SignupRole): Promise<SignupState> {
+  private async withdraw(actor: Person, id: number, role: SignupRole): Promise<SignupState> {
     const member = await this.store.manager.getRepository(Member).findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     const { state, moves, workshop } = await this.store.transaction(async (em) => {
       await this.lockOpen(em, id);
@@ -405,7 +403,7 @@ export class WorkshopService {
   }
 
   /** Whether the actor holds a claimed coach slot at the workshop (they may see its roster). */
-  async isCoachOf(actor: Identity, id: number): Promise<boolean> {
+  async isCoachOf(actor: Person, id: number): Promise<boolean> {
     const row = await this.store.manager
       .getRepository(WorkshopSignup)
       .createQueryBuilder('s')
@@ -465,7 +463,7 @@ export class WorkshopService {
   }
 
   /** A member's record: workshops attended as a learner, workshops coached, and what is coming. */
-  async progress(actor: Identity): Promise<{ attended: Workshop[]; coached: Workshop[]; upcoming: { workshop: Workshop; role: SignupRole; state: SignupState }[] }> {
+  async progress(actor: Person): Promise<{ attended: Workshop[]; coached: Workshop[]; upcoming: { workshop: Workshop; role: SignupRole; state: SignupState }[] }> {
     const member = await this.store.manager.getRepository(Member).findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     if (!member) return { attended: [], coached: [], upcoming: [] };
     const now = this.clock.now().getTime();

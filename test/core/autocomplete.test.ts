@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Autocomplete, DEFAULT_SUGGESTION_LIMIT } from '../../src/core/autocomplete.js';
 import { ManualClock } from '../../src/core/clock.js';
-import type { Actor } from '../../src/core/command.js';
 import { RateLimiter, suggestionLimit } from '../../src/core/rate-limit.js';
 import type { Services } from '../../src/services/index.js';
+import type { Actor } from '../../src/core/types.js';
 
 const actor = (id: string, workspace = 'G1'): Actor => ({ platform: 'discord', workspace, id, name: id, facts: { admin: false } });
 

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { DataSource } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { action, type Actor, defineCommand } from '../../src/core/command.js';
+import { action, defineCommand } from '../../src/core/command.js';
 import { Dispatcher, type Interaction, type Outcome } from '../../src/core/dispatcher.js';
 import { UserError } from '../../src/core/errors.js';
 import { option } from '../../src/core/options.js';
@@ -12,6 +12,7 @@ import { CommandRegistry } from '../../src/core/registry.js';
 import { inlineText, message, type Message } from '../../src/core/reply.js';
 import type { Services } from '../../src/services/index.js';
 import { capturedLogger, freshDatabase, servicesOn, type TestDatabase } from '../helpers.js';
+import type { Actor } from '../../src/core/types.js';
 
 const SECRET_TEXT = 'my embarrassing question about pointers';
 

@@ -10,13 +10,13 @@ import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import type { Actor } from '../../src/core/command.js';
-import type { Invocation, Outbox, Outcome, Responder } from '../../src/core/dispatcher.js';
+import type { Invocation, Outcome, Responder } from '../../src/core/dispatcher.js';
 import type { OptionSpec } from '../../src/core/options.js';
 import { type Leaf, optionsOf } from '../../src/core/registry.js';
 import type { Message, PostedRef } from '../../src/core/reply.js';
 import type { Resolvers } from '../../src/core/validate.js';
 import { capturedLogger, tempDir, type TestDatabase } from '../helpers.js';
+import type { Actor, Outbox } from '../../src/core/types.js';
 
 /**
  * The property test over every command declaration, shared by its paths (issue 9): random

@@ -7,12 +7,12 @@ import { renderConsole } from '../../src/adapters/console/render.js';
 import { renderDiscord } from '../../src/adapters/discord/render.js';
 import { renderSlack } from '../../src/adapters/slack/render.js';
 import { ManualClock } from '../../src/core/clock.js';
-import type { Outbox } from '../../src/core/dispatcher.js';
 import { DomainError } from '../../src/core/errors.js';
 import type { Message, PostedRef } from '../../src/core/reply.js';
 import { openAddress, pseudonym, sealAddress } from '../../src/services/anonymity.js';
 import type { Services } from '../../src/services/index.js';
 import { eachDatabase, servicesOn, type TestDatabase } from '../helpers.js';
+import type { Outbox } from '../../src/core/types.js';
 
 const ada = { platform: 'slack', workspace: 'T1', id: 'U_ADA_42', name: 'Ada', locale: 'en' };
 const member = (n: number) => ({ platform: 'slack', workspace: 'T1', id: `U_M${n}`, name: `m${n}`, locale: 'en' });

@@ -1,11 +1,11 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock } from '../../core/clock.js';
-import type { Actor } from '../../core/command.js';
-import type { Dispatcher, Outbox, Responder } from '../../core/dispatcher.js';
+import type { Dispatcher, Responder } from '../../core/dispatcher.js';
 import { translator } from '../../core/i18n.js';
 import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/reply.js';
 import { renderConsole } from './render.js';
+import type { Actor, Outbox } from '../../core/types.js';
 
 export interface ConsoleOptions {
   readonly dispatcher: Dispatcher;

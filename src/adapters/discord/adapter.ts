@@ -22,10 +22,10 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import { type Autocomplete, createAutocomplete } from '../../core/autocomplete.js';
-import type { Actor } from '../../core/command.js';
+import type { Autocomplete } from '../../core/autocomplete.js';
+import { createAutocomplete } from '../../services/autocomplete.js';
 import { parseCommandLine } from '../../core/command-line.js';
-import type { Dispatcher, Interaction, Outbox, Responder } from '../../core/dispatcher.js';
+import type { Dispatcher, Interaction, Responder } from '../../core/dispatcher.js';
 import { safeError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
 import type { OptionSpec } from '../../core/options.js';
@@ -39,6 +39,7 @@ import { discordOutbox, discordPayload } from './outbox.js';
 import { DEFAULT_SUBCOMMAND } from './commands.js';
 import { BUTTON_PREFIX } from './render.js';
 import { truncate } from '../../core/text.js';
+import type { Actor, Outbox } from '../../core/types.js';
 
 export type DiscordConfig = NonNullable<Config['discord']>;
 

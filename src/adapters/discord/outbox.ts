@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ChannelType, type Client, DiscordAPIError, type MessageEditOptions, type MessageCreateOptions, RESTJSONErrorCodes, type SendableChannels } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Outbox } from '../../core/dispatcher.js';
 import { UserError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
 import { assertSensitiveRoute, type Message, mention, message, p, type PostedRef } from '../../core/reply.js';
 import type { Services } from '../../services/index.js';
 import { renderDiscord } from './render.js';
+import type { Outbox } from '../../core/types.js';
 
 /** A neutral message as discord.js send options: embeds, a button row, no mention parsed. */
 export function discordPayload(m: Message): MessageCreateOptions {

@@ -16,7 +16,6 @@ import {
 } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { Actor } from '../../core/command.js';
 import { type Dispatcher, type Invocation, type Responder, resolveInvocation } from '../../core/dispatcher.js';
 import { safeError } from '../../core/errors.js';
 import { fieldErrors, formFor } from '../../core/forms.js';
@@ -33,6 +32,7 @@ import { fromSlackText } from './text.js';
 import { WorkUnderWay } from '../../core/work.js';
 import { originOf, postToResponseUrl, type ResponsePayload, responsePayload, responseUrlAllowed, SlackOutbox } from './web.js';
 import { guardedReceiver } from './receiver.js';
+import type { Actor } from '../../core/types.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 

@@ -1,10 +1,10 @@
 import { webApi } from '@slack/bolt';
-import type { Outbox } from '../../core/dispatcher.js';
 import { UserError } from '../../core/errors.js';
 import type { Translate } from '../../core/i18n.js';
 import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/reply.js';
 import { type RetryPolicy, withRetries } from '../../core/retry.js';
 import { renderSlack, type SlackBlock, type SlackWorkspace } from './render.js';
+import type { Outbox } from '../../core/types.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 

@@ -6,17 +6,18 @@ import { help } from '../../../commands/help.js';
 import { AuditEntry } from '../../../entities/AuditEntry.js';
 import { type RunningSlack, startSlack } from '../../../src/adapters/slack/adapter.js';
 import { ManualClock } from '../../../src/core/clock.js';
-import { action, type Actor, defineCommand } from '../../../src/core/command.js';
+import { action, defineCommand } from '../../../src/core/command.js';
 import { Dispatcher } from '../../../src/core/dispatcher.js';
 import { option } from '../../../src/core/options.js';
 import { RateLimiter } from '../../../src/core/rate-limit.js';
 import { CommandRegistry } from '../../../src/core/registry.js';
 import { message, p, type PostedRef } from '../../../src/core/reply.js';
-import type { DatabaseTarget } from '../../../src/db/data-source.js';
+import type { DatabaseTarget } from '../../../src/config.js';
 import type { Services } from '../../../src/services/index.js';
 import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase } from '../../helpers.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { interactionBody, postSigned, type SlackHttpAnswer, slackSignature, slashCommandBody } from '../../support/slack-requests.js';
+import type { Actor } from '../../../src/core/types.js';
 
 const SECRET = 'test-signing-secret-0123456789abcdef';
 

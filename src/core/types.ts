@@ -1,0 +1,63 @@
+import type { Message, PostedRef } from './reply.js';
+
+/**
+ * The neutral types the core and the services share. This module imports nothing above the
+ * core (docs/ARCHITECTURE.md), so services, commands and adapters can all depend on it.
+ */
+
+/** Who someone is on a platform: what must never be stored for an anonymous asker. */
+export interface Identity {
+  readonly platform: string;
+  /** Discord guild id, Slack team id, `console`. */
+  readonly workspace: string;
+  readonly id: string;
+}
+
+/** An identity with the name the platform shows (rosters, coaches); never stored for an asker. */
+export interface Person extends Identity {
+  readonly name: string;
+}
+
+/** A place on a platform: a workspace, and the channel inside it where something happened. */
+export interface Place {
+  readonly platform: string;
+  readonly workspace: string;
+  readonly channel: string;
+}
+
+/**
+ * What the platform shows about a member where they act: facts only. Who moderates which
+ * chapter is decided from them by the policy (src/services/policy.ts).
+ */
+export interface PlatformFacts {
+  /**
+   * The workspace's own administrators: Manage Server (Discord), admins and owners (Slack),
+   * CONSOLE_MODERATORS (console). They moderate every chapter bound in their workspace.
+   */
+  readonly admin: boolean;
+  /** The member's roles (Discord role ids), matched against a chapter's moderator role. */
+  readonly roles?: readonly string[];
+  /** Whether the member is in a user group (Slack), asked only when a chapter names one. */
+  readonly inGroup?: (group: string) => Promise<boolean>;
+}
+
+/** The member who ran a command, as the adapter saw them. */
+export interface Actor extends Person {
+  readonly facts: PlatformFacts;
+}
+
+/** How an adapter posts elsewhere: channels, DMs, threads; and edits its own posts. */
+export interface Outbox {
+  post(message: Message): Promise<PostedRef>;
+  edit(ref: PostedRef, message: Message): Promise<void>;
+}
+
+/** One entry for the audit log, as the dispatcher hands it to the audit service. */
+export interface AuditRecord {
+  readonly actor: Actor;
+  /** The chapter of what was touched: the entry is filed under it. */
+  readonly chapterId: number | null;
+  readonly action: string;
+  readonly target: string | null;
+  readonly details: string | null;
+}
