@@ -86,13 +86,13 @@ export class DisclaimerService {
    */
   async list(filter: { chapterId: number; platform: string; workspace: string; event?: string; member?: string; limit?: number }): Promise<Disclaimer[]> {
     // The chapter's register, and the disclaimers of this workspace's members logged where no chapter was bound.
-    const q = this.store.manager
+    const query = this.store.manager
       .getRepository(Disclaimer)
       .createQueryBuilder('d')
       .innerJoinAndSelect('d.member', 'm')
       .where('(d.chapterId = :chapter OR (d.chapterId IS NULL AND m.platform = :platform AND m.workspace = :workspace))', { chapter: filter.chapterId, platform: filter.platform, workspace: filter.workspace });
-    if (filter.event) q.andWhere("LOWER(d.event) LIKE :event ESCAPE '\\'", { event: `%${filter.event.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    if (filter.member) q.andWhere('m.userId = :member', { member: filter.member });
-    return q.orderBy('d.id', 'DESC').take(filter.limit ?? 50).getMany();
+    if (filter.event) query.andWhere("LOWER(d.event) LIKE :event ESCAPE '\\'", { event: `%${filter.event.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    if (filter.member) query.andWhere('m.userId = :member', { member: filter.member });
+    return query.orderBy('d.id', 'DESC').take(filter.limit ?? 50).getMany();
   }
 }
