@@ -68,8 +68,7 @@ export class CommandRegistry {
       const sub = words[2]?.toLowerCase();
       const subs = Object.keys(group.subcommands);
       if (sub === undefined || !(sub in group.subcommands)) {
-        const key = sub === undefined ? 'error.missing_subcommand' : 'error.unknown_subcommand';
-        throw new UserError(key, { command: `${name} ${next}`, given: sub ?? '', choices: subs.join(', '), usage: `/${name} ${next} ${subs[0]}` });
+        throw new UserError(sub === undefined ? 'error.missing_subcommand' : 'error.unknown_subcommand', { command: `${name} ${next}`, given: sub ?? '', choices: subs.join(', '), usage: `/${name} ${next} ${subs[0]}` });
       }
       return { leaf: this.byPath.get(`${name} ${next} ${sub}`)!, used: 3 };
     }
