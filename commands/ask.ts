@@ -1,4 +1,5 @@
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
 import { bold, channelLink, list, message, p } from '../src/core/reply.js';
 import { questionLine } from '../src/services/questions.js';
@@ -38,7 +39,7 @@ export const ask = defineCommand({
       const { t, services, actor } = ctx;
       const chapter = await ctx.chapter();
       const channel = (await services.chapters.channels(chapter, actor)).questions;
-      if (!channel) throw ctx.fail('question.no_channel', 'question.no_channel', { chapter: chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name });
+      if (!channel) throw new UserError('question.no_channel', { chapter: chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name });
       // A question about a workshop must name one that exists (get() says clearly when not).
       if (ctx.options.workshop !== undefined) await services.workshops.get(ctx.options.workshop);
       const q = await services.questions.ask({ asker: identity(ctx), chapter, channel, text: ctx.options.text, topic: ctx.options.topic, workshopId: ctx.options.workshop });

@@ -5,28 +5,8 @@ import { translator } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import type { Chapter } from '../entities/Chapter.js';
 import { bold, channelLink, fill, type Inline, list, message, p, SLOT, time } from '../src/core/reply.js';
-import { ChapterError } from '../src/services/chapters.js';
 
 const name = option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' });
-
-/** Turns a chapter service failure into the member’s language (the workshop commands use it too). */
-export async function chapterErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof ChapterError)) throw err;
-    switch (err.reason) {
-      case 'duplicate':
-        throw ctx.fail('chapter.duplicate', 'chapter.duplicate', { name: err.subject });
-      case 'not_found':
-        throw ctx.fail('chapter.not_found', 'chapter.not_found', { name: err.subject });
-      case 'bad_timezone':
-        throw ctx.fail('chapter.bad_timezone', 'chapter.bad_timezone', { given: err.subject });
-      case 'bad_name':
-        throw ctx.fail('chapter.bad_name', 'chapter.bad_name');
-    }
-  }
-}
 
 const setExample = '/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation';
 
@@ -73,15 +53,13 @@ export const chapter = defineCommand({
       },
       async execute(ctx) {
         const { actor, t } = ctx;
-        const { chapter, bound } = await chapterErrors(ctx, () =>
-          ctx.services.chapters.create({
-            name: ctx.options.name,
-            timeZone: ctx.options.timezone,
-            city: ctx.options.city,
-            // Bound from the start: to this workspace if it is free, otherwise to this channel.
-            bindTo: { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel },
-          }),
-        );
+        const { chapter, bound } = await ctx.services.chapters.create({
+          name: ctx.options.name,
+          timeZone: ctx.options.timezone,
+          city: ctx.options.city,
+          // Bound from the start: to this workspace if it is free, otherwise to this channel.
+          bindTo: { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel },
+        });
         ctx.auditTarget(`chapter:${chapter.name}`, `time zone ${chapter.timeZone}, bound to this ${bound}`, chapter.id);
         return message([
           p(t('chapter.created', { name: chapter.name, timeZone: chapter.timeZone })),
@@ -113,7 +91,7 @@ export const chapter = defineCommand({
       options: { name: option.string({ description: 'opt.chapter.name', minLength: 2, maxLength: 64, autocomplete: 'chapter' }) },
       async execute(ctx) {
         const { t, actor } = ctx;
-        const found = ctx.options.name ? await chapterErrors(ctx, () => ctx.services.chapters.get(ctx.options.name!)) : await ctx.chapter();
+        const found = await ctx.chapter(ctx.options.name);
         const place = { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel };
         const [binding, channels, moderatorGroup, moderator] = await Promise.all([
           ctx.services.chapters.bindingKind(found, place),
@@ -167,12 +145,10 @@ export const chapter = defineCommand({
         const role = options['moderator-role'];
         const group = options['moderator-group'];
         const rows: Partial<Record<ChapterPlace, string>> = { ...channels, ...(role ? { [MODERATOR_ROLE]: role.id } : {}), ...(group ? { [MODERATOR_GROUP]: group } : {}) };
-        if (!Object.keys(rows).length && ratio === undefined) throw new UserError('chapter.set.nothing', t('chapter.set.nothing', { example: setExample }));
+        if (!Object.keys(rows).length && ratio === undefined) throw new UserError('chapter.set.nothing', { example: setExample });
         const where = { platform: actor.platform, workspace: actor.workspace };
-        const found = await chapterErrors(ctx, async () => {
-          const named = Object.keys(rows).length ? await ctx.services.chapters.setChannels(options.name, where, rows) : await ctx.services.chapters.get(options.name);
-          return ratio === undefined ? named : ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
-        });
+        const named = Object.keys(rows).length ? await ctx.services.chapters.setChannels(options.name, where, rows) : await ctx.services.chapters.get(options.name);
+        const found = ratio === undefined ? named : await ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
         // Channels in one sentence; the moderator role and user group each in their own (they are not channels).
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]);
         const details = Object.entries(rows).map(([purpose, id]) => `${purpose}=${id}`);
@@ -200,9 +176,7 @@ export const chapter = defineCommand({
       async execute(ctx) {
         const { t, actor, services } = ctx;
         const scope = ctx.options.scope ?? 'workspace';
-        const { chapter: found, linked } = await chapterErrors(ctx, () =>
-          services.chapters.bind(ctx.options.name, { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' }, { code: ctx.options.code, member: actor }),
-        );
+        const { chapter: found, linked } = await services.chapters.bind(ctx.options.name, { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' }, { code: ctx.options.code, member: actor });
         ctx.auditTarget(`chapter:${found.name}`, `${scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace'}${linked ? ' with a link code' : ''}`, found.id);
         // The notice names the place, not the member: it may wait in the database for another process (/mod audit names who).
         const notice = translator(services.config.locale)('chapter.link.notice', { name: found.name, place: `${actor.platform}:${actor.workspace}` });
@@ -246,10 +220,10 @@ export const chapter = defineCommand({
         const { t, actor, services } = ctx;
         const found = await services.chapters.byId(ctx.access.chapterId!);
         const where = ctx.options.place ? parsePlace(ctx.options.place) : { platform: actor.platform, workspace: actor.workspace };
-        if (!where) throw ctx.fail('chapter.unlink.bad_place', 'chapter.unlink.bad_place');
+        if (!where) throw new UserError('chapter.unlink.bad_place');
         const place = `${where.platform}:${where.workspace}`;
         const count = await services.chapters.unbind(found, where);
-        if (!count) throw ctx.fail('chapter.unlink.not_bound', 'chapter.unlink.not_bound', { name: found.name, place });
+        if (!count) throw new UserError('chapter.unlink.not_bound', { name: found.name, place });
         ctx.auditTarget(`chapter:${found.name}`, `unbound ${place}`);
         const left = await services.chapters.places(found);
         return message([p(t('chapter.unlink.done', { name: found.name, place, count })), ...(left.length ? [] : [p(t('chapter.unlink.last', { name: found.name }))])]);

@@ -1,9 +1,9 @@
 import { COACH_LEVELS } from '../entities/Coach.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
 import { bold, type Field, type Inline, list, mention, message, p } from '../src/core/reply.js';
 import { type CoachInput, type CoachSummary } from '../src/services/coaches.js';
-import { chapterNamed, serviceErrors } from './workshop.js';
 
 const profileOptions = {
   languages: option.string({ description: 'opt.coach.languages', maxLength: 200 }),
@@ -16,7 +16,7 @@ const topics = { description: 'opt.coach.topics', minLength: 1, maxLength: 300, 
 
 /** The profile options as the service takes them (a chapter by name). */
 async function coachInput(ctx: CommandContext<unknown>, o: { topics?: string; languages?: string; level?: CoachInput['level']; chapter?: string; bio?: string; public?: boolean }): Promise<CoachInput> {
-  return { ...o, chapter: o.chapter ? await chapterNamed(ctx, o.chapter) : undefined };
+  return { ...o, chapter: o.chapter ? await ctx.chapter(o.chapter) : undefined };
 }
 
 function profileFields(s: CoachSummary, ctx: CommandContext<unknown>): Field[] {
@@ -43,7 +43,7 @@ export const coach = defineCommand({
       options: { topics: option.string({ ...topics, required: true }), ...profileOptions },
       async execute(ctx) {
         const input = await coachInput(ctx, ctx.options);
-        await serviceErrors(ctx, () => ctx.services.coaches.volunteer(ctx.actor, { ...input, topics: ctx.options.topics }, ctx.locale));
+        await ctx.services.coaches.volunteer(ctx.actor, { ...input, topics: ctx.options.topics }, ctx.locale);
         return message([p(ctx.t('coach.volunteer.done')), p(ctx.t('coach.volunteer.next'))]);
       },
     }),
@@ -52,7 +52,7 @@ export const coach = defineCommand({
       description: 'cmd.coach.update',
       options: { topics: option.string(topics), ...profileOptions },
       async execute(ctx) {
-        await serviceErrors(ctx, async () => ctx.services.coaches.update(ctx.actor, await coachInput(ctx, ctx.options)));
+        await ctx.services.coaches.update(ctx.actor, await coachInput(ctx, ctx.options));
         const profile = (await ctx.services.coaches.profile(ctx.actor))!;
         return message(ctx.t('coach.update.done'), { title: ctx.actor.name, fields: profileFields(profile, ctx) });
       },
@@ -61,7 +61,7 @@ export const coach = defineCommand({
     pause: action({
       description: 'cmd.coach.pause',
       async execute(ctx) {
-        await serviceErrors(ctx, () => ctx.services.coaches.setStatus(ctx.actor, 'paused'));
+        await ctx.services.coaches.setStatus(ctx.actor, 'paused');
         return message(ctx.t('coach.pause.done'));
       },
     }),
@@ -69,7 +69,7 @@ export const coach = defineCommand({
     resume: action({
       description: 'cmd.coach.resume',
       async execute(ctx) {
-        await serviceErrors(ctx, () => ctx.services.coaches.setStatus(ctx.actor, 'active'));
+        await ctx.services.coaches.setStatus(ctx.actor, 'active');
         return message(ctx.t('coach.resume.done'));
       },
     }),
@@ -77,7 +77,7 @@ export const coach = defineCommand({
     retire: action({
       description: 'cmd.coach.retire',
       async execute(ctx) {
-        const { released } = await serviceErrors(ctx, () => ctx.services.coaches.setStatus(ctx.actor, 'retired'));
+        const { released } = await ctx.services.coaches.setStatus(ctx.actor, 'retired');
         return message(ctx.t('coach.retire.done', { released }));
       },
     }),
@@ -89,7 +89,7 @@ export const coach = defineCommand({
         const who = ctx.options.member ?? ctx.actor;
         const found = await ctx.services.coaches.profile({ platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: who.id });
         if (!found || found.coach.status === 'retired') {
-          throw ctx.options.member ? ctx.fail('coach.profile.none', 'coach.profile.none', { name: who.name }) : ctx.fail('coach.not_coach', 'coach.not_coach');
+          throw ctx.options.member ? new UserError('coach.profile.none', { name: who.name }) : new UserError('coach.not_coach');
         }
         return message([], { title: found.member.displayName, fields: profileFields(found, ctx) });
       },
@@ -103,7 +103,7 @@ export const coach = defineCommand({
       },
       async execute(ctx) {
         const { t } = ctx;
-        const chapter = ctx.options.chapter ? await chapterNamed(ctx, ctx.options.chapter) : undefined;
+        const chapter = ctx.options.chapter ? await ctx.chapter(ctx.options.chapter) : undefined;
         const found = await ctx.services.coaches.list({ topic: ctx.options.topic, chapterId: chapter?.id });
         if (!found.length) return message(t('coach.list.empty'));
         const items = found.map((s): Inline[] => [
@@ -120,7 +120,7 @@ export const coach = defineCommand({
     calendar: action({
       description: 'cmd.coach.calendar',
       async execute(ctx) {
-        const me = await serviceErrors(ctx, () => ctx.services.coaches.current(ctx.actor));
+        const me = await ctx.services.coaches.current(ctx.actor);
         const workshops = await ctx.services.workshops.claimedUpcoming(me.memberId);
         if (!workshops.length) return message(ctx.t('coach.calendar.empty'));
         const data = ctx.services.workshops.calendar(workshops, ctx.t('coach.calendar.name'));

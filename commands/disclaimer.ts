@@ -2,7 +2,6 @@ import { DISCLAIMER_ROLES, type Disclaimer } from '../entities/Disclaimer.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
 import { bold, channelLink, codeBlock, type Inline, list, message, p } from '../src/core/reply.js';
-import { DisclaimerError } from '../src/services/disclaimers.js';
 import { isoDate } from '../src/services/partnerships.js';
 
 const event = option.string({ description: 'opt.disclaimer.event', required: true, minLength: 2, maxLength: 150 });
@@ -11,15 +10,6 @@ const event = option.string({ description: 'opt.disclaimer.event', required: tru
 function disclaimerText(ctx: CommandContext<unknown>, e: { event: string; date?: string; organiser?: string | null }): string {
   const params = { event: e.event, community: ctx.services.config.communityName, date: e.date ?? '', organiser: e.organiser ?? '' };
   return [ctx.t(e.date ? 'disclaimer.text.dated' : 'disclaimer.text', params), ...(e.organiser ? [ctx.t('disclaimer.text.organiser', params)] : [])].join(' ');
-}
-
-async function disclaimerErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof DisclaimerError) throw ctx.fail(`disclaimer.${err.reason}`, `disclaimer.error.${err.reason}`);
-    throw err;
-  }
 }
 
 const line = (ctx: CommandContext<unknown>, d: Disclaimer, withMember: boolean): Inline[] => [
@@ -94,7 +84,7 @@ export const disclaimer = defineCommand({
       description: 'cmd.disclaimer.withdraw',
       options: { id: option.integer({ description: 'opt.disclaimer.id', required: true, min: 1 }) },
       async execute(ctx) {
-        const d = await disclaimerErrors(ctx, () => ctx.services.disclaimers.withdraw(ctx.options.id, ctx.actor));
+        const d = await ctx.services.disclaimers.withdraw(ctx.options.id, ctx.actor);
         return message(ctx.t('disclaimer.withdrawn', { id: d.id, event: d.event }));
       },
     }),

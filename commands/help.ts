@@ -1,4 +1,5 @@
 import { action, defineCommand } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
 import type { Leaf } from '../src/core/registry.js';
 import { bold, code, list, message, p } from '../src/core/reply.js';
 
@@ -18,7 +19,7 @@ export const help = defineCommand({
         if (wanted && leaf.path[0] !== wanted) continue;
         if (await ctx.mayRun(leaf)) leaves.push(leaf);
       }
-      if (wanted && leaves.length === 0) throw ctx.fail('help.unknown', 'help.no_command', { command: wanted });
+      if (wanted && leaves.length === 0) throw new UserError('help.no_command', { command: wanted });
 
       // Who may run it, as the policy sees it: the workspace's administrators, a chapter's moderators, coaches.
       const role = (leaf: Leaf): string => {

@@ -2,7 +2,6 @@ import { MATERIAL_LEVELS, type Material } from '../entities/Material.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
 import { type Field, type Inline, link, list, message, p } from '../src/core/reply.js';
-import { serviceErrors } from './workshop.js';
 
 const id = option.integer({ description: 'opt.materials.id', required: true, min: 1 });
 const language = { description: 'opt.materials.language', minLength: 2, maxLength: 16 } as const;
@@ -44,7 +43,7 @@ export const materials = defineCommand({
       async execute(ctx) {
         const { actor } = ctx;
         const here = await ctx.services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: ctx.channel });
-        const m = await serviceErrors(ctx, () => ctx.services.materials.add(actor, ctx.options, ctx.locale, here?.id ?? null));
+        const m = await ctx.services.materials.add(actor, ctx.options, ctx.locale, here?.id ?? null);
         return message([p(ctx.t('materials.added', { id: m.id }))], { title: m.title, fields: materialFields(m, ctx) });
       },
     }),
@@ -60,7 +59,7 @@ export const materials = defineCommand({
       },
       async execute(ctx) {
         const { t } = ctx;
-        const found = await serviceErrors(ctx, () => ctx.services.materials.search(ctx.options));
+        const found = await ctx.services.materials.search(ctx.options);
         if (!found.total) return message(t('materials.search.empty'));
         const items = found.materials.map((m): Inline[] => [
           ...materialLine(m),
@@ -76,7 +75,7 @@ export const materials = defineCommand({
       description: 'cmd.materials.show',
       options: { id },
       async execute(ctx) {
-        const m = await serviceErrors(ctx, () => ctx.services.materials.get(ctx.options.id));
+        const m = await ctx.services.materials.get(ctx.options.id);
         return message([], { title: `#${m.id} ${m.title}`, fields: materialFields(m, ctx) });
       },
     }),
@@ -90,7 +89,7 @@ export const materials = defineCommand({
         url: option.string({ description: 'opt.materials.translation_url', required: true, minLength: 8, maxLength: 500 }),
       },
       async execute(ctx) {
-        const tr = await serviceErrors(ctx, () => ctx.services.materials.translate(ctx.options.id, ctx.options.language, ctx.options.url));
+        const tr = await ctx.services.materials.translate(ctx.options.id, ctx.options.language, ctx.options.url);
         return message(ctx.t('materials.translated', { id: ctx.options.id, language: tr.language }));
       },
     }),
@@ -101,7 +100,7 @@ export const materials = defineCommand({
       target: { kind: 'material', option: 'id' },
       options: { id },
       async execute(ctx) {
-        const m = await serviceErrors(ctx, () => ctx.services.materials.remove(ctx.options.id));
+        const m = await ctx.services.materials.remove(ctx.options.id);
         ctx.auditTarget(`material:${m.id}`, `${m.title} <${m.url}>`);
         return message(ctx.t('materials.removed', { id: m.id, title: m.title }));
       },

@@ -6,39 +6,11 @@ import { translator } from '../src/core/i18n.js';
 import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
 import { type Block, bold, channelLink, code, type Inline, link, list, message, p } from '../src/core/reply.js';
-import { ChapterError } from '../src/services/chapters.js';
 import { ERASED_USER } from '../src/services/privacy.js';
-import { type Acting, PartnershipError, type ProposalView, requirementsFor } from '../src/services/partnerships.js';
+import { type Acting, type ProposalView, requirementsFor } from '../src/services/partnerships.js';
 
 const id = option.integer({ description: 'opt.partner.id', required: true, min: 1 });
 const chapterName = { description: 'opt.partner.chapter', minLength: 2, maxLength: 64, autocomplete: 'chapter' } as const;
-
-/** Turns service failures into the member's language. */
-async function partnerErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof ChapterError && err.reason === 'not_found') throw ctx.fail('chapter.not_found', 'chapter.not_found', { name: err.subject });
-    if (!(err instanceof PartnershipError)) throw err;
-    const { t } = ctx;
-    switch (err.reason) {
-      case 'closed':
-        throw ctx.fail('partner.closed', 'partner.error.closed', { status: t(`partner.status.${PROPOSAL_STATUSES.find((s) => s === err.subject) ?? 'decided'}`) });
-      case 'unknown_contribution':
-        throw ctx.fail('partner.unknown_contribution', 'partner.error.unknown_contribution', { given: err.subject, choices: CONTRIBUTIONS.join(', ') });
-      case 'unknown_requirement':
-        throw ctx.fail('partner.unknown_requirement', 'partner.error.unknown_requirement', { choices: err.subject });
-      case 'open_requirements':
-        throw ctx.fail('partner.open_requirements', 'partner.error.open_requirements', { open: err.subject });
-      case 'wrong_chapter':
-        throw ctx.fail('partner.wrong_chapter', 'partner.error.wrong_chapter', { chapter: err.subject });
-      case 'not_allowed':
-        throw ctx.fail('partner.not_allowed', 'partner.error.not_allowed', { chapter: err.subject });
-      default:
-        throw ctx.fail(`partner.${err.reason}`, `partner.error.${err.reason}`, { id: err.subject, given: err.subject });
-    }
-  }
-}
 
 /** The actor, and the proposal's chapter if the policy found them a moderator of it. */
 function acting(ctx: CommandContext<unknown>): Acting {
@@ -164,20 +136,18 @@ export const partner = defineCommand({
       async execute(ctx) {
         const { t, options } = ctx;
         const community = ctx.services.config.communityName;
-        const view = await partnerErrors(ctx, () =>
-          ctx.services.partnerships.propose({
-            proposer: ctx.actor,
-            locale: ctx.locale,
-            chapter: options.chapter,
-            partner: options.partner,
-            event: options.event,
-            date: options.date,
-            contributions: options.contributions,
-            coOrganised: options['co-organised'],
-            url: options.url,
-            details: options.details,
-          }),
-        );
+        const view = await ctx.services.partnerships.propose({
+          proposer: ctx.actor,
+          locale: ctx.locale,
+          chapter: options.chapter,
+          partner: options.partner,
+          event: options.event,
+          date: options.date,
+          contributions: options.contributions,
+          coOrganised: options['co-organised'],
+          url: options.url,
+          details: options.details,
+        });
         const id = view.proposal.id;
         return message(
           [
@@ -203,7 +173,7 @@ export const partner = defineCommand({
       async execute(ctx) {
         const { t } = ctx;
         const by = acting(ctx);
-        const { view, added, key } = await partnerErrors(ctx, () => ctx.services.partnerships.confirm(ctx.options.id, ctx.options.requirement, by));
+        const { view, added, key } = await ctx.services.partnerships.confirm(ctx.options.id, ctx.options.requirement, by);
         return message([
           p(t(added ? 'partner.confirm.done' : 'partner.confirm.already', { key, id: view.proposal.id })),
           p(view.open.length ? t('partner.confirm.open', { open: view.open.join(', ') }) : t('partner.confirm.all')),
@@ -215,7 +185,7 @@ export const partner = defineCommand({
       description: 'cmd.partner.show',
       options: { id },
       async execute(ctx) {
-        const view = await partnerErrors(ctx, () => ctx.services.partnerships.get(ctx.options.id));
+        const view = await ctx.services.partnerships.get(ctx.options.id);
         return summary(ctx.t, view, ctx.services.config.communityName);
       },
     }),
@@ -245,7 +215,7 @@ export const partner = defineCommand({
         const community = services.config.communityName;
         // The policy let only the moderators of the proposal's chapter through.
         const by = acting(ctx);
-        const view = await partnerErrors(ctx, () => services.partnerships.decide({ id: options.id, decision: options.decision, reason: options.reason, force: options.force, by }));
+        const view = await services.partnerships.decide({ id: options.id, decision: options.decision, reason: options.reason, force: options.force, by });
         const { proposal, chapter, proposer, decision } = view;
         ctx.auditTarget(`partnership:${proposal.id}`, `${options.decision}${decision?.forced ? ` (forced; open: ${decision.openRequirements})` : ''}: ${proposal.event}`);
 
@@ -292,7 +262,7 @@ export const partner = defineCommand({
       target: { kind: 'proposal', option: 'id' },
       options: { id },
       async execute(ctx) {
-        const view = await partnerErrors(ctx, () => ctx.services.partnerships.withdraw(ctx.options.id, acting(ctx)));
+        const view = await ctx.services.partnerships.withdraw(ctx.options.id, acting(ctx));
         return message(ctx.t('partner.withdrawn', { id: view.proposal.id, event: view.proposal.event }));
       },
     }),
@@ -305,7 +275,7 @@ export const partner = defineCommand({
       },
       async execute(ctx) {
         const { t } = ctx;
-        const views = await partnerErrors(ctx, () => ctx.services.partnerships.list({ chapter: ctx.options.chapter, status: ctx.options.status, limit: 50 }));
+        const views = await ctx.services.partnerships.list({ chapter: ctx.options.chapter, status: ctx.options.status, limit: 50 });
         if (!views.length) return message(t('partner.list.empty'));
         return message(
           [
@@ -326,7 +296,7 @@ export const partner = defineCommand({
       description: 'cmd.partner.export',
       options: { chapter: option.string(chapterName) },
       async execute(ctx) {
-        const views = await partnerErrors(ctx, () => ctx.services.partnerships.list({ chapter: ctx.options.chapter }));
+        const views = await ctx.services.partnerships.list({ chapter: ctx.options.chapter });
         const slug = (ctx.options.chapter ?? 'all').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-');
         return message(ctx.t('partner.export.done', { count: views.length }), {
           attachments: [{ filename: `partnerships-${slug}.csv`, contentType: 'text/csv', data: exportCsv(views) }],

@@ -1,33 +1,16 @@
-import type { Chapter } from '../entities/Chapter.js';
 import type { Workshop } from '../entities/Workshop.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import type { Translate } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import { bold, type Field, type Inline, link, list, mention, message, p, time } from '../src/core/reply.js';
-import { MaterialError } from '../src/services/materials.js';
-import { type Counts, describeChanges, type RosterEntry, WorkshopError, workshopWhen } from '../src/services/workshops.js';
-import { chapterErrors } from './chapter.js';
-
-/** Turns chapter, workshop and materials service failures into the member's language. */
-export async function serviceErrors<T>(ctx: CommandContext<unknown>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await chapterErrors(ctx, work);
-  } catch (err) {
-    if (err instanceof WorkshopError || err instanceof MaterialError) throw ctx.fail(err.key, err.key, err.params);
-    throw err;
-  }
-}
-
-/** The named chapter, or the one bound here. */
-export function chapterNamed(ctx: CommandContext<unknown>, name: string | undefined): Promise<Chapter> {
-  return name ? serviceErrors(ctx, () => ctx.services.chapters.get(name)) : ctx.chapter();
-}
+import { UserError } from '../src/core/errors.js';
+import { type Counts, describeChanges, type RosterEntry, workshopWhen } from '../src/services/workshops.js';
 
 /**
  * Names in a `present:` list: platform mentions (`<@123>`, `<@!123>`, Slack's `<@U123|ada>`)
  * become ids; `@ada` and `ada` stay names. Separated by spaces or commas.
  */
-export function parseUserList(raw: string): string[] {
+function parseUserList(raw: string): string[] {
   const out: string[] = [];
   for (const token of raw.split(/[\s,]+/).filter(Boolean)) {
     const m = /^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$/.exec(token);
@@ -107,10 +90,8 @@ export const workshop = defineCommand({
       },
       async execute(ctx) {
         const o = ctx.options;
-        const chapter = await chapterNamed(ctx, o.chapter);
-        const w = await serviceErrors(ctx, () =>
-          ctx.services.workshops.create(chapter, { ...o, strictRatio: o['strict-ratio'] }),
-        );
+        const chapter = await ctx.chapter(o.chapter);
+        const w = await ctx.services.workshops.create(chapter, { ...o, strictRatio: o['strict-ratio'] });
         ctx.auditTarget(`workshop:${w.id}`, `${chapter.name}: ${w.title} at ${w.startsAt.toISOString()}`);
         return showMessage(ctx, w, [ctx.t('workshop.created', { id: w.id, slots: w.coachSlots, learners: w.learnerCapacity })]);
       },
@@ -136,8 +117,8 @@ export const workshop = defineCommand({
       },
       async execute(ctx) {
         const o = ctx.options;
-        const chapter = o.chapter ? await chapterNamed(ctx, o.chapter) : undefined;
-        const { workshop: w, changed } = await serviceErrors(ctx, () => ctx.services.workshops.edit(o.id, { ...o, chapter, strictRatio: o['strict-ratio'] }));
+        const chapter = o.chapter ? await ctx.chapter(o.chapter) : undefined;
+        const { workshop: w, changed } = await ctx.services.workshops.edit(o.id, { ...o, chapter, strictRatio: o['strict-ratio'] });
         ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
         return showMessage(ctx, w, [changed.length ? ctx.t('workshop.edited', { id: w.id, changes: describeChanges(changed, ctx.t) }) : ctx.t('workshop.edited.nothing', { id: w.id })]);
       },
@@ -149,7 +130,7 @@ export const workshop = defineCommand({
       target: { kind: 'workshop', option: 'id' },
       options: { id, reason: option.text({ description: 'opt.workshop.reason', required: true, minLength: 3, maxLength: 500 }) },
       async execute(ctx) {
-        const w = await serviceErrors(ctx, () => ctx.services.workshops.cancel(ctx.options.id, ctx.options.reason));
+        const w = await ctx.services.workshops.cancel(ctx.options.id, ctx.options.reason);
         ctx.auditTarget(`workshop:${w.id}`, ctx.options.reason);
         return message(ctx.t('workshop.cancelled.done', { id: w.id, title: w.title }));
       },
@@ -167,7 +148,7 @@ export const workshop = defineCommand({
         const when = ctx.options.when ?? 'upcoming';
         // Without a chapter: the one bound here, or all.
         const chapter = ctx.options.chapter
-          ? await chapterNamed(ctx, ctx.options.chapter)
+          ? await ctx.chapter(ctx.options.chapter)
           : await ctx.services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: ctx.channel });
         const found = await ctx.services.workshops.list({ chapterId: chapter?.id, topic: ctx.options.topic, when });
         const title = t(`workshop.list.title.${when}`, { chapter: chapter?.name ?? t('workshop.list.all_chapters') });
@@ -193,7 +174,7 @@ export const workshop = defineCommand({
       description: 'cmd.workshop.show',
       options: { id },
       async execute(ctx) {
-        return showMessage(ctx, await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id)));
+        return showMessage(ctx, await ctx.services.workshops.get(ctx.options.id));
       },
     }),
 
@@ -201,7 +182,7 @@ export const workshop = defineCommand({
       description: 'cmd.workshop.claim',
       options: { id },
       async execute(ctx) {
-        const r = await serviceErrors(ctx, () => ctx.services.workshops.claim(ctx.actor, ctx.options.id));
+        const r = await ctx.services.workshops.claim(ctx.actor, ctx.options.id);
         const w = r.workshop;
         if (r.state === 'confirmed') return message([p(ctx.t('workshop.claim.done', { id: w.id, claimed: w.coachesClaimed, slots: w.coachSlots })), p(...workshopWhen(w, ctx.t))]);
         return message([p(ctx.t('workshop.claim.waiting', { id: w.id, position: r.position ?? 1 })), p(...workshopWhen(w, ctx.t))]);
@@ -212,7 +193,7 @@ export const workshop = defineCommand({
       description: 'cmd.workshop.release',
       options: { id },
       async execute(ctx) {
-        const state = await serviceErrors(ctx, () => ctx.services.workshops.release(ctx.actor, ctx.options.id));
+        const state = await ctx.services.workshops.release(ctx.actor, ctx.options.id);
         return message(ctx.t(state === 'confirmed' ? 'workshop.release.done' : 'workshop.release.left_waitlist', { id: ctx.options.id }));
       },
     }),
@@ -221,7 +202,7 @@ export const workshop = defineCommand({
       description: 'cmd.workshop.join',
       options: { id },
       async execute(ctx) {
-        const r = await serviceErrors(ctx, () => ctx.services.workshops.join(ctx.actor, ctx.options.id, ctx.locale));
+        const r = await ctx.services.workshops.join(ctx.actor, ctx.options.id, ctx.locale);
         const w = r.workshop;
         if (r.state === 'confirmed') return message([p(ctx.t('workshop.join.done', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
         const full = w.learnersConfirmed >= w.learnerCapacity;
@@ -233,7 +214,7 @@ export const workshop = defineCommand({
       description: 'cmd.workshop.leave',
       options: { id },
       async execute(ctx) {
-        const state = await serviceErrors(ctx, () => ctx.services.workshops.leave(ctx.actor, ctx.options.id));
+        const state = await ctx.services.workshops.leave(ctx.actor, ctx.options.id);
         return message(ctx.t(state === 'confirmed' ? 'workshop.leave.done' : 'workshop.leave.left_waitlist', { id: ctx.options.id }));
       },
     }),
@@ -246,7 +227,7 @@ export const workshop = defineCommand({
       options: { id },
       async execute(ctx) {
         const { t } = ctx;
-        const w = await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id));
+        const w = await ctx.services.workshops.get(ctx.options.id);
         const roster = await ctx.services.workshops.roster(w.id);
         const of = (role: 'coach' | 'learner', state: 'confirmed' | 'waiting') => roster.filter((r) => r.role === role && r.state === state);
         return message([p(...workshopWhen(w, t))], {
@@ -268,7 +249,7 @@ export const workshop = defineCommand({
       options: { id, present: option.text({ description: 'opt.workshop.present', required: true, maxLength: 4000, placeholder: 'placeholder.user_list' }) },
       async execute(ctx) {
         const present = parseUserList(ctx.options.present);
-        const { recorded, invited } = await serviceErrors(ctx, () => ctx.services.workshops.recordAttendance(ctx.options.id, present));
+        const { recorded, invited } = await ctx.services.workshops.recordAttendance(ctx.options.id, present);
         ctx.auditTarget(`workshop:${ctx.options.id}`, `${recorded.length} present`);
         return message([
           p(ctx.t('workshop.attendance.done', { id: ctx.options.id, n: recorded.length }), ...names(recorded, false)),
@@ -288,11 +269,11 @@ export const workshop = defineCommand({
       },
       async execute(ctx) {
         const { t } = ctx;
-        const w = await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id));
+        const w = await ctx.services.workshops.get(ctx.options.id);
         const { add, remove } = ctx.options;
-        if (add === undefined && remove === undefined) throw ctx.fail('workshop.materials.which', 'workshop.materials.which');
-        if (add !== undefined) await serviceErrors(ctx, () => ctx.services.materials.attach(w.id, add));
-        if (remove !== undefined) await serviceErrors(ctx, () => ctx.services.materials.detach(w.id, remove));
+        if (add === undefined && remove === undefined) throw new UserError('workshop.materials.which');
+        if (add !== undefined) await ctx.services.materials.attach(w.id, add);
+        if (remove !== undefined) await ctx.services.materials.detach(w.id, remove);
         ctx.auditTarget(`workshop:${w.id}`, [add !== undefined ? `material +${add}` : '', remove !== undefined ? `material -${remove}` : ''].filter(Boolean).join(', '));
         const links = await materialLinks(ctx, w.id);
         return message([p(...(links.length ? links : [t('workshop.materials.none')]))], { title: t('workshop.materials.title', { id: w.id }) });
@@ -303,7 +284,7 @@ export const workshop = defineCommand({
       description: 'cmd.workshop.ics',
       options: { id },
       async execute(ctx) {
-        const w = await serviceErrors(ctx, () => ctx.services.workshops.get(ctx.options.id));
+        const w = await ctx.services.workshops.get(ctx.options.id);
         const data = ctx.services.workshops.calendar([w], w.title);
         return message([p(ctx.t('workshop.ics.done'), ' ', ...workshopWhen(w, ctx.t))], { attachments: [{ filename: `workshop-${w.id}.ics`, contentType: 'text/calendar', data }] });
       },

@@ -1,4 +1,4 @@
-import { UserError } from './errors.js';
+import { type Phrase, UserError } from './errors.js';
 import type { Translate } from './i18n.js';
 
 /**
@@ -15,24 +15,30 @@ export interface ParsedLine {
   readonly options: readonly { readonly name: string; readonly value: string; readonly column: number }[];
 }
 
+/** A line that does not parse: the problem at a column, then the form a command line takes. */
 export class LineParseError extends UserError {
   constructor(
     readonly column: number,
-    message: string,
+    readonly problem: Phrase,
   ) {
-    super('usage.parse', message);
+    super('error.parse.expected', { problems: problem });
   }
 }
 
 const OPTION_NAME = /^[a-z][a-z0-9-]*$/i;
 
-export function parseCommandLine(line: string, t: Translate, startColumn = 1): ParsedLine {
+export function parseCommandLine(
+  line: string,
+  /** Unused since errors carry catalogue keys; accepted until the adapters stop passing it. */
+  _t?: Translate,
+  startColumn = 1,
+): ParsedLine {
   const words: { text: string; column: number }[] = [];
   const options: { name: string; value: string; column: number }[] = [];
   let i = 0;
   const col = (index: number): number => index + startColumn;
   const fail = (key: 'error.parse.not_command' | 'error.parse.unclosed_quote' | 'error.parse.empty_option', index: number, option = ''): never => {
-    throw new LineParseError(col(index), `${t(key, { column: col(index), option })}\n${t('error.parse.expected')}`);
+    throw new LineParseError(col(index), { key, params: { column: col(index), option } });
   };
 
   /** Reads a quoted string starting at the opening quote; returns its text and the index after it. */

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { Chapter } from '../../entities/Chapter.js';
 import type { ChannelPurpose } from '../../entities/ChapterChannel.js';
-import type { UserError } from './errors.js';
-import type { MessageKey, Params, Translate } from './i18n.js';
+import type { MessageKey, Translate } from './i18n.js';
 import type { OptionMap, OptionValues } from './options.js';
 import type { CommandRegistry, Leaf } from './registry.js';
 import type { Message, PostedRef } from './reply.js';
@@ -95,16 +94,17 @@ export interface CommandContext<V> {
   readonly log: Logger;
   /** e.g. `['chapter', 'create']`. */
   readonly path: readonly string[];
-  /** The chapter bound to this channel or workspace; a UserError that says how to bind one otherwise. */
-  chapter(): Promise<Chapter>;
+  /**
+   * The chapter named (a UserError if there is none), or without a name the chapter bound to this
+   * channel or workspace (a UserError that says how to bind one otherwise).
+   */
+  chapter(name?: string): Promise<Chapter>;
   /** The actor's rights over the action's target (`target` in the declaration), checked before `execute`. */
   readonly access: Access;
   /** Whether the actor moderates a chapter where they act (for a second object, such as a workshop's new chapter). */
   moderates(chapterId: number): Promise<boolean>;
   /** Whether the actor may run an action (for /help; counts no rate limit). */
   mayRun(leaf: Leaf): Promise<boolean>;
-  /** A UserError with a localised message, to `throw`. */
-  fail(code: string, key: MessageKey, params?: Params): UserError;
 
   /** First answer to the interaction (ephemeral or `here`). Once only. */
   reply(message: Message): Promise<void>;

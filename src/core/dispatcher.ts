@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { Access, CommandContext, CommandServices, CoreServices } from './command.js';
 import { parseCommandLine } from './command-line.js';
 import { isConnectionError } from '../db/errors.js';
-import { DomainError, ReplyStateError, UserError, safeError } from './errors.js';
+import { PostFailedError, ReplyStateError, say, UserError, safeError } from './errors.js';
 import { type Catalogues, defaultCatalogues, translator, type Translate } from './i18n.js';
 import type { RateLimit, RateLimiter } from './rate-limit.js';
 import { type CommandRegistry, type Leaf, optionsOf } from './registry.js';
-import { assertSensitiveRoute, channelLink, fill, message, type Message, p, SLOT } from './reply.js';
+import { assertSensitiveRoute, channelLink, fill, message, type Message, p, type RichText, SLOT } from './reply.js';
 import { type RawOptions, type Resolvers, validateOptions } from './validate.js';
 import type { Actor, AuditRecord, Outbox } from './types.js';
 
@@ -78,14 +78,14 @@ export class Dispatcher {
       return 'user-error';
     }
     try {
-      const { leaf, raw } = resolveInvocation(this.deps.registry, interaction.invocation, t);
+      const { leaf, raw } = resolveInvocation(this.deps.registry, interaction.invocation);
       command = leaf.path.join(' ');
       for (const value of Object.values(raw)) if (typeof value === 'string') sensitive.push(value);
-      this.admit(leaf, interaction.actor, t);
+      this.admit(leaf, interaction.actor);
       const options = validateOptions(optionsOf(leaf.action), raw, {
         t,
         command: leaf.path.join(' '),
-        usage: this.deps.registry.usage(leaf, t),
+        usage: this.deps.registry.usagePhrase(leaf),
         resolvers: interaction.resolvers,
       });
       // Every right is a relation to a chapter: the policy finds what the action targets and
@@ -117,9 +117,8 @@ export class Dispatcher {
         await this.answerSafely(state, message(t('error.db_unavailable')), command);
         return 'user-error';
       }
-      if (err instanceof UserError || err instanceof DomainError) {
-        const sensitive = err instanceof DomainError && err.sensitive ? { sensitive: true } : {};
-        await this.answerSafely(state, message(err instanceof DomainError ? t(err.key, err.params) : (err.rich ?? err.message), sensitive), command);
+      if (err instanceof UserError) {
+        await this.answerSafely(state, message(this.text(err, t), err.sensitive ? { sensitive: true } : {}), command);
         return 'user-error';
       }
       const incident = this.deps.incidentId?.() ?? randomBytes(4).toString('hex');
@@ -129,13 +128,19 @@ export class Dispatcher {
     }
   }
 
+  /** What a UserError tells the member, in their locale: a failed post names its channel as a link. */
+  private text(err: UserError, t: Translate): string | RichText {
+    if (err instanceof PostFailedError) return [p(...fill(t('error.post_failed', { channel: SLOT }), channelLink(err.channel)))];
+    return say(t, err);
+  }
+
   /** The rate limit, first, so floods stop cheaply (permissions are the policy's, after validation). */
-  private admit(leaf: Leaf, actor: Actor, t: Translate): void {
+  private admit(leaf: Leaf, actor: Actor): void {
     const limit = leaf.action.rateLimit ?? this.deps.rateLimit;
     const key = `${actor.platform}\u0000${actor.workspace}\u0000${actor.id}\u0000${leaf.path[0]}`;
     const hit = this.deps.rateLimiter.hit(key, limit);
     if (!hit.ok) {
-      throw new UserError('rate_limited', t('error.rate_limited', { command: leaf.path[0]!, max: limit.max, seconds: limit.windowSeconds, wait: hit.retryAfterSeconds }));
+      throw new UserError('error.rate_limited', { command: leaf.path[0]!, max: limit.max, seconds: limit.windowSeconds, wait: hit.retryAfterSeconds });
     }
   }
 
@@ -165,15 +170,15 @@ export class Dispatcher {
       commands: registry,
       log,
       path: leaf.path,
-      chapter: async () => {
+      chapter: async (name) => {
+        if (name) return services.chapters.get(name);
         const found = await services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel });
-        if (!found) throw new UserError('chapter.unbound', t('chapter.unbound'));
+        if (!found) throw new UserError('chapter.unbound');
         return found;
       },
       access,
       moderates: (chapterId) => services.policy.moderates(actor, chapterId),
       mayRun: (other) => this.mayRun(other, actor),
-      fail: (code, key, params) => new UserError(code, t(key, params)),
       reply: (m) => state.reply(m),
       defer: (o) => state.defer(o?.ephemeral ?? true),
       editReply: (m) => state.editReply(m),
@@ -182,7 +187,7 @@ export class Dispatcher {
         if (m.visibility.kind === 'ephemeral' || m.visibility.kind === 'here') {
           throw new ReplyStateError('REPLY_NOT_SENT', 'post() is for channel, DM and thread messages; answer with reply()');
         }
-        return outbox.post(m).catch((err: unknown) => this.postFailed(err, m, interaction, t));
+        return outbox.post(m).catch((err: unknown) => this.postFailed(err, m, interaction));
       },
       edit: (ref, m) => outbox.edit(ref, m),
       auditTarget: (target, details, chapterId) => {
@@ -199,8 +204,8 @@ export class Dispatcher {
    * here are told in their channel, and the member gets a clear error instead of an apology. What the command stored stays stored (a question not posted is
    * posted later by the scheduler). Errors the command expects (a UserError) pass through.
    */
-  private async postFailed(err: unknown, m: Message, interaction: Interaction, t: Translate): Promise<never> {
-    if (err instanceof UserError || err instanceof DomainError || m.visibility.kind === 'dm') throw err;
+  private async postFailed(err: unknown, m: Message, interaction: Interaction): Promise<never> {
+    if (err instanceof UserError || m.visibility.kind === 'dm') throw err;
     const { services, log } = this.deps;
     const channel = m.visibility.kind === 'channel' || m.visibility.kind === 'thread' ? m.visibility.channel : '';
     log.warn({ channel, err: { type: safeError(err).type, message: safeError(err).message } }, 'a post failed after retries');
@@ -215,8 +220,8 @@ export class Dispatcher {
         .post(message([p(...fill(notice, channelLink(channel)))], { visibility: { kind: 'channel', channel: moderation } }))
         .catch((noticeErr: unknown) => log.warn({ err: { type: safeError(noticeErr).type } }, 'could not tell the moderators either'));
     }
-    // The channel as a link the platform shows by its name (plain text could only show its id).
-    throw new UserError('post_failed', t('error.post_failed', { channel: `#${channel}` }), [p(...fill(t('error.post_failed', { channel: SLOT }), channelLink(channel)))]);
+    // Shown with the channel as a link the platform shows by its name (plain text could only show its id).
+    throw new PostFailedError(channel);
   }
 
   private async answerSafely(state: ReplyState, m: Message, command: string): Promise<void> {
@@ -235,16 +240,21 @@ export class Dispatcher {
  * (`/workshop claim 3`) or the only option an action has (`/help chapter`). Adapters use it
  * too, to see whether an action invoked without its required options should open a form.
  */
-export function resolveInvocation(registry: CommandRegistry, invocation: Invocation, t: Translate): { leaf: Leaf; raw: RawOptions } {
+export function resolveInvocation(
+  registry: CommandRegistry,
+  invocation: Invocation,
+  /** Unused since errors carry catalogue keys; accepted until the adapters stop passing it. */
+  _t?: Translate,
+): { leaf: Leaf; raw: RawOptions } {
   if (invocation.kind === 'structured') {
-    const found = registry.get(invocation.path) ?? registry.resolve(invocation.path, t).leaf;
+    const found = registry.get(invocation.path) ?? registry.resolve(invocation.path).leaf;
     return { leaf: found, raw: invocation.options };
   }
-  const parsed = parseCommandLine(invocation.text, t, invocation.startColumn);
-  const { leaf, used } = registry.resolve(parsed.words.map((w) => w.text), t);
+  const parsed = parseCommandLine(invocation.text, undefined, invocation.startColumn);
+  const { leaf, used } = registry.resolve(parsed.words.map((w) => w.text));
   const raw: Record<string, string> = {};
   for (const o of parsed.options) {
-    if (o.name in raw) throw new UserError('usage.duplicate_option', t('error.option.duplicate', { option: o.name }));
+    if (o.name in raw) throw new UserError('error.option.duplicate', { option: o.name });
     raw[o.name] = o.value;
   }
   const free = parsed.words.slice(used);
@@ -255,7 +265,7 @@ export function resolveInvocation(registry: CommandRegistry, invocation: Invocat
     const required = all.filter(([name, spec]) => spec.required && !(name in raw));
     const missing = required.length ? required : all.length === 1 && !(all[0]![0] in raw) ? all : [];
     if (missing.length !== 1) {
-      throw new UserError('usage.unexpected_text', `${t('error.option.unexpected_text', { given: free[0]!.text })}\n${t('error.usage', { usage: registry.usage(leaf, t) })}`);
+      throw new UserError('error.usage', { problems: { key: 'error.option.unexpected_text', params: { given: free[0]!.text } }, usage: registry.usagePhrase(leaf) });
     }
     raw[missing[0]![0]] = free.map((w) => w.text).join(' ');
   }

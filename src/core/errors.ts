@@ -1,39 +1,68 @@
-import type { MessageKey, Params } from './i18n.js';
-import type { RichText } from './reply.js';
+import type { MessageKey, Translate } from './i18n.js';
 
 /**
- * An expected failure: the member did something the bot cannot do (bad input, no
- * permission, a full workshop). `code` is stable for tests and logs; `message` is
- * already localised and is shown to the member, ephemerally.
+ * What a member is told, as data: a catalogue key and its parameters. It becomes text only
+ * where it is shown (the dispatcher), in the reader's locale.
  */
-export class UserError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    /** What the member is shown, when it needs more than text (a channel link); `message` is its plain form. */
-    readonly rich?: RichText,
-  ) {
-    super(message);
-    this.name = 'UserError';
-  }
+export interface Phrase {
+  readonly key: MessageKey;
+  readonly params?: PhraseParams;
 }
 
 /**
- * An expected failure raised below the commands (in a service), named by a catalogue key so
- * the dispatcher can say it in the member's language. Shown exactly like a UserError.
+ * One parameter of a phrase:
+ * - a string or number, shown as it is (a name, an id, what the member typed);
+ * - a phrase, said in the same locale (partner.error.closed's `status`: `{ key: 'partner.status.approved' }`);
+ * - a list of these, shown one after the other with nothing between (a usage line: its words and its
+ *   translated placeholders; several problems, each followed by `'\n'`).
  */
-export class DomainError extends Error {
+export type PhraseParam = string | number | Phrase | readonly PhraseParam[];
+export type PhraseParams = Readonly<Record<string, PhraseParam>>;
+
+/** A parameter as text in one locale: nested phrases translated, lists joined. */
+export function say(t: Translate, param: PhraseParam): string {
+  if (typeof param === 'string') return param;
+  if (typeof param === 'number') return String(param);
+  if (isList(param)) return param.map((part) => say(t, part)).join('');
+  const params = param.params ?? {};
+  const plain = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'number' ? value : say(t, value)]));
+  return t(param.key, plain);
+}
+
+const isList = (param: PhraseParam): param is readonly PhraseParam[] => Array.isArray(param);
+
+/**
+ * An expected failure: the member did something the bot cannot do (bad input, no permission, a
+ * full workshop), thrown by the core, a service or a command. It names a catalogue key (also its
+ * `message`, for logs and tests) and the key's parameters; the dispatcher turns them into text in
+ * the reader's locale and answers ephemerally, like Sapphire's identifier and context.
+ *
+ *     throw new UserError('workshop.not_found', { id });
+ */
+export class UserError extends Error {
   /** The refusal concerns an anonymous question (a block, the asker's own answer): its answer is a sensitive message. */
   readonly sensitive: boolean;
 
   constructor(
     readonly key: MessageKey,
-    readonly params: Params = {},
+    readonly params: PhraseParams = {},
     options: { readonly sensitive?: boolean } = {},
   ) {
     super(key);
-    this.name = 'DomainError';
+    this.name = 'UserError';
     this.sensitive = options.sensitive ?? false;
+  }
+}
+
+/**
+ * A channel or thread post the platform refused even after its retries. The dispatcher says so
+ * with the channel as a link (see `Dispatcher.postFailed`); the question service keeps the question
+ * to post later and remembers the moderators were told.
+ */
+export class PostFailedError extends UserError {
+  constructor(readonly channel: string) {
+    super('error.post_failed', { channel: `#${channel}` });
+    this.name = 'PostFailedError';
   }
 }
 

@@ -1,7 +1,7 @@
 import { de } from '../i18n/de.js';
 import { en } from '../i18n/en.js';
 import { type AnyAction, type CommandDecl, type Permission, type Target, TARGET_KINDS } from './command.js';
-import { UserError } from './errors.js';
+import { type PhraseParam, say, UserError } from './errors.js';
 import type { Translate } from './i18n.js';
 import type { OptionSpec } from './options.js';
 
@@ -46,46 +46,53 @@ export class CommandRegistry {
    * Finds the action named by the first words of a command line. Returns it with the number
    * of words used; an unknown command or subcommand is a UserError listing what exists.
    */
-  resolve(words: readonly string[], t: Translate): { leaf: Leaf; used: number } {
+  resolve(
+    words: readonly string[],
+    /** Unused since errors carry catalogue keys; accepted until the adapters stop passing it. */
+    _t?: Translate,
+  ): { leaf: Leaf; used: number } {
     const [first = ''] = words;
     const name = first.replace(/^\//, '').toLowerCase();
     const command = this.commands.find((c) => c.name === name);
-    if (!command) throw new UserError('usage.unknown_command', t('error.unknown_command', { command: name }));
+    if (!command) throw new UserError('error.unknown_command', { command: name });
     const next = words[1]?.toLowerCase();
     const children = [...Object.keys(command.groups ?? {}), ...Object.keys(command.subcommands ?? {})];
     // The command's own action, unless the next word names a subcommand or group.
     if (command.action && (next === undefined || !children.includes(next))) return { leaf: this.byPath.get(name)!, used: 1 };
     const example = this.leaves.find((l) => l.command === command)!;
     if (next === undefined) {
-      throw new UserError('usage.missing_subcommand', t('error.missing_subcommand', { command: name, choices: children.join(', '), usage: this.usage(example, t) }));
+      throw new UserError('error.missing_subcommand', { command: name, choices: children.join(', '), usage: this.usagePhrase(example) });
     }
     const group = command.groups?.[next];
     if (group) {
       const sub = words[2]?.toLowerCase();
       const subs = Object.keys(group.subcommands);
       if (sub === undefined || !(sub in group.subcommands)) {
-        const code = sub === undefined ? 'usage.missing_subcommand' : 'usage.unknown_subcommand';
-        const key = sub === undefined ? 'error.missing_subcommand' : 'error.unknown_subcommand';
-        throw new UserError(code, t(key, { command: `${name} ${next}`, given: sub ?? '', choices: subs.join(', '), usage: `/${name} ${next} ${subs[0]}` }));
+        throw new UserError(sub === undefined ? 'error.missing_subcommand' : 'error.unknown_subcommand', { command: `${name} ${next}`, given: sub ?? '', choices: subs.join(', '), usage: `/${name} ${next} ${subs[0]}` });
       }
       return { leaf: this.byPath.get(`${name} ${next} ${sub}`)!, used: 3 };
     }
     if (command.subcommands && next in command.subcommands) return { leaf: this.byPath.get(`${name} ${next}`)!, used: 2 };
-    throw new UserError('usage.unknown_subcommand', t('error.unknown_subcommand', { command: name, given: next, choices: children.join(', ') }));
+    throw new UserError('error.unknown_subcommand', { command: name, given: next, choices: children.join(', ') });
   }
 
   /** `/chapter create name:<name> timezone:<IANA zone> [city:<city>]` */
   usage(leaf: Leaf, t: Translate): string {
-    const parts = Object.entries(optionsOf(leaf.action)).map(([name, spec]) => {
-      const shown = `${name}:<${placeholder(name, spec, t)}>`;
-      return spec.required ? shown : `[${shown}]`;
+    return say(t, this.usagePhrase(leaf));
+  }
+
+  /** The usage line as a phrase parameter: its placeholders are said in the reader's locale. */
+  usagePhrase(leaf: Leaf): PhraseParam {
+    const parts = Object.entries(optionsOf(leaf.action)).map(([name, spec]): PhraseParam => {
+      const shown = [`${name}:<`, placeholder(name, spec), '>'];
+      return spec.required ? shown : ['[', shown, ']'];
     });
-    return ['/' + leaf.path.join(' '), ...parts].join(' ');
+    return ['/' + leaf.path.join(' '), ...parts.flatMap((part) => [' ', part])];
   }
 }
 
-function placeholder(name: string, spec: OptionSpec, t: Translate): string {
-  if (spec.placeholder) return t(spec.placeholder);
+function placeholder(name: string, spec: OptionSpec): PhraseParam {
+  if (spec.placeholder) return { key: spec.placeholder };
   switch (spec.type) {
     case 'string':
     case 'text':

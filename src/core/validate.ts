@@ -1,5 +1,5 @@
-import { UserError } from './errors.js';
-import type { Translate } from './i18n.js';
+import { type Phrase, type PhraseParam, UserError } from './errors.js';
+import type { MessageKey, Params, Translate } from './i18n.js';
 import type { OptionSpec } from './options.js';
 import type { ChannelRef, RoleRef, UserRef } from './reply.js';
 import { trimInvisible, visibleLength } from './text.js';
@@ -29,10 +29,11 @@ export function booleanWord(word: string): boolean | undefined {
   return TRUE.has(w) ? true : FALSE.has(w) ? false : undefined;
 }
 
-/** One problem with the options given: the option it concerns (as given, for unknown ones) and the localised message. */
+/** One problem with the options given: the option it concerns (as given, for unknown ones), the localised message and its phrase. */
 export interface OptionProblem {
   readonly option: string;
   readonly message: string;
+  readonly phrase: Phrase;
 }
 
 /**
@@ -44,15 +45,17 @@ export function checkOptions(
   raw: RawOptions,
   ctx: { t: Translate; command: string; resolvers: Resolvers },
 ): { values: Record<string, unknown>; problems: OptionProblem[] } {
-  const { t } = ctx;
   const problems: OptionProblem[] = [];
+  const problem = (option: string, key: MessageKey, params: Params): void => {
+    problems.push({ option, message: ctx.t(key, params), phrase: { key, params } });
+  };
   const values: Record<string, unknown> = {};
   const names = Object.keys(specs);
 
   for (const given of Object.keys(raw)) {
     if (!(given in specs)) {
-      const message = names.length ? t('error.option.unknown', { command: ctx.command, option: given, choices: names.join(', ') }) : t('error.option.none', { command: ctx.command });
-      problems.push({ option: given, message });
+      if (names.length) problem(given, 'error.option.unknown', { command: ctx.command, option: given, choices: names.join(', ') });
+      else problem(given, 'error.option.none', { command: ctx.command });
     }
   }
   for (const [name, spec] of Object.entries(specs)) {
@@ -62,17 +65,17 @@ export function checkOptions(
       // them would post as an empty-looking message, so it is refused, saying what to type instead.
       const trimmed = trimInvisible(value);
       if (!trimmed && value.trim()) {
-        problems.push({ option: name, message: t('error.option.invisible', { option: name }) });
+        problem(name, 'error.option.invisible', { option: name });
         continue;
       }
       value = trimmed;
     } else if (typeof value === 'string') value = value.trim();
     if (value === undefined || value === '') {
-      if (spec.required) problems.push({ option: name, message: t('error.option.missing', { option: name }) });
+      if (spec.required) problem(name, 'error.option.missing', { option: name });
       continue;
     }
-    const problem = convert(name, spec, value, ctx.resolvers, t, (v) => (values[name] = v));
-    if (problem) problems.push({ option: name, message: problem });
+    const refused = convert(name, spec, value, ctx.resolvers, (v) => (values[name] = v));
+    if (refused) problem(name, refused.key, refused.params);
   }
   return { values, problems };
 }
@@ -84,53 +87,57 @@ export function checkOptions(
 export function validateOptions(
   specs: Readonly<Record<string, OptionSpec>>,
   raw: RawOptions,
-  ctx: { t: Translate; command: string; usage: string; resolvers: Resolvers },
+  ctx: { t: Translate; command: string; usage: PhraseParam; resolvers: Resolvers },
 ): Record<string, unknown> {
   const { values, problems } = checkOptions(specs, raw, ctx);
-  if (problems.length) throw new UserError('usage.invalid_options', [...problems.map((p) => p.message), ctx.t('error.usage', { usage: ctx.usage })].join('\n'));
+  if (problems.length) throw new UserError('error.usage', { problems: problems.map((p, i) => (i ? ['\n', p.phrase] : p.phrase)), usage: ctx.usage });
   return values;
 }
 
-function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Resolvers, t: Translate, set: (v: unknown) => void): string | undefined {
+type Refusal = { readonly key: MessageKey; readonly params: Params };
+
+/** Sets the value converted to the option's type, or returns what is wrong with it. */
+function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Resolvers, set: (v: unknown) => void): Refusal | undefined {
+  const refuse = (key: MessageKey, params: Params): Refusal => ({ key, params });
   const given = typeof value === 'object' ? value.id : String(value);
   const p = { option: name, given };
   switch (spec.type) {
     case 'string':
     case 'text': {
-      if (typeof value !== 'string') return t('error.option.too_short', { ...p, min: 1, length: 0 });
+      if (typeof value !== 'string') return refuse('error.option.too_short', { ...p, min: 1, length: 0 });
       // PostgreSQL cannot store U+0000 in text (nor compare with it), SQLite can: refused on both, so
       // a value behaves the same on either database. Nobody types it; odd clients and pastes do.
-      if (value.includes('\u0000')) return t('error.option.nul', p);
+      if (value.includes('\u0000')) return refuse('error.option.nul', p);
       // The maximum is what the database stores (code points); the minimum is what a reader sees:
       // grapheme clusters that show something, so `👩‍💻` counts once and a zero-width space not at all.
       const n = length(value);
-      if (spec.maxLength !== undefined && n > spec.maxLength) return t('error.option.too_long', { ...p, max: spec.maxLength, length: n });
+      if (spec.maxLength !== undefined && n > spec.maxLength) return refuse('error.option.too_long', { ...p, max: spec.maxLength, length: n });
       if (spec.minLength !== undefined) {
         const shown = visibleLength(value, spec.minLength);
-        if (shown < spec.minLength) return t('error.option.too_short', { ...p, min: spec.minLength, length: shown });
+        if (shown < spec.minLength) return refuse('error.option.too_short', { ...p, min: spec.minLength, length: shown });
       }
       set(value);
       return undefined;
     }
     case 'integer': {
       const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(given) ? Number(given) : NaN;
-      if (!Number.isSafeInteger(n)) return t('error.option.not_integer', p);
+      if (!Number.isSafeInteger(n)) return refuse('error.option.not_integer', p);
       // Ids and counts are INTEGER columns: a number beyond them (Discord delivers up to 2^53) is
       // refused here rather than failing in PostgreSQL (SQLite would just find nothing).
       const min = spec.min ?? INTEGER_MIN;
       const max = spec.max ?? INTEGER_MAX;
-      if (n < min || n > max) return t('error.option.out_of_range', { ...p, min, max });
+      if (n < min || n > max) return refuse('error.option.out_of_range', { ...p, min, max });
       set(n);
       return undefined;
     }
     case 'boolean': {
       const flag = typeof value === 'boolean' ? value : booleanWord(given);
-      if (flag === undefined) return t('error.option.not_boolean', p);
+      if (flag === undefined) return refuse('error.option.not_boolean', p);
       return void set(flag);
     }
     case 'choice': {
       const choice = spec.choices.find((c) => c.toLowerCase() === given.toLowerCase());
-      if (choice === undefined) return t('error.option.not_choice', { ...p, choices: spec.choices.join(', ') });
+      if (choice === undefined) return refuse('error.option.not_choice', { ...p, choices: spec.choices.join(', ') });
       return void set(choice);
     }
     case 'date': {
@@ -140,26 +147,26 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
         const d = new Date(Date.UTC(year, month - 1, day));
         if (d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day) return void set({ year, month, day });
       }
-      return t('error.option.not_date', p);
+      return refuse('error.option.not_date', p);
     }
     case 'time': {
       const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(given);
-      if (!m) return t('error.option.not_time', p);
+      if (!m) return refuse('error.option.not_time', p);
       return void set({ hour: Number(m[1]), minute: Number(m[2]) });
     }
     case 'user': {
       const user = typeof value === 'object' ? value : resolvers.user?.(given);
-      if (!user || !('name' in user)) return t('error.option.not_user', p);
+      if (!user || !('name' in user)) return refuse('error.option.not_user', p);
       return void set(user);
     }
     case 'channel': {
       const channel = typeof value === 'object' ? value : resolvers.channel?.(given);
-      if (!channel) return t('error.option.not_channel', p);
+      if (!channel) return refuse('error.option.not_channel', p);
       return void set(channel);
     }
     case 'role': {
       const role = typeof value === 'object' ? value : resolvers.role?.(given);
-      if (!role) return t('error.option.not_role', p);
+      if (!role) return refuse('error.option.not_role', p);
       return void set(role);
     }
   }

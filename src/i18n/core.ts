@@ -34,11 +34,11 @@ export const en = {
   'error.option.not_channel': '{option} must name a channel, like {option}:#questions (you gave “{given}”).',
   'error.option.not_role': '{option} must name a role, like {option}:@&organisers (you gave “{given}”).',
   'error.option.unexpected_text': 'I did not understand “{given}”. Options are written name:value, and values with spaces in quotes: name:"two words".',
-  'error.usage': 'Type: {usage}',
+  'error.usage': '{problems}\nType: {usage}',
   'error.parse.not_command': 'Column {column}: a command starts with /, like /help.',
   'error.parse.unclosed_quote': 'Column {column}: the quote opened here is never closed. Write values with spaces as option:"two words", and a quote inside as \\".',
   'error.parse.empty_option': 'Column {column}: the option {option} has no value. Write {option}:value.',
-  'error.parse.expected': 'Expected: /command [subcommand] option:value option:"value with spaces"',
+  'error.parse.expected': '{problems}\nExpected: /command [subcommand] option:value option:"value with spaces"',
 
   // /help
   'cmd.help': 'List the commands you can run',
@@ -153,11 +153,11 @@ export const de: Texts<typeof en> = {
   'error.option.not_channel': '{option} muss einen Kanal nennen, etwa {option}:#questions (du hast „{given}“ angegeben).',
   'error.option.not_role': '{option} muss eine Rolle nennen, etwa {option}:@&organisers (du hast „{given}“ angegeben).',
   'error.option.unexpected_text': '„{given}“ habe ich nicht verstanden. Optionen schreibt man name:wert, Werte mit Leerzeichen in Anführungszeichen: name:"zwei Wörter".',
-  'error.usage': 'Schreibe: {usage}',
+  'error.usage': '{problems}\nSchreibe: {usage}',
   'error.parse.not_command': 'Spalte {column}: Ein Befehl beginnt mit /, etwa /help.',
   'error.parse.unclosed_quote': 'Spalte {column}: Das hier geöffnete Anführungszeichen wird nie geschlossen. Werte mit Leerzeichen schreibt man option:"zwei Wörter", ein Anführungszeichen darin als \\".',
   'error.parse.empty_option': 'Spalte {column}: Die Option {option} hat keinen Wert. Schreibe {option}:wert.',
-  'error.parse.expected': 'Erwartet: /befehl [unterbefehl] option:wert option:"Wert mit Leerzeichen"',
+  'error.parse.expected': '{problems}\nErwartet: /befehl [unterbefehl] option:wert option:"Wert mit Leerzeichen"',
 
   'cmd.help': 'Die Befehle auflisten, die du ausführen kannst',
   'cmd.help.opt.command': 'Die Optionen eines Befehls zeigen',

@@ -6,23 +6,11 @@ import { ChapterLinkAttempt } from '../../entities/ChapterLinkAttempt.js';
 import { ChapterLinkCode } from '../../entities/ChapterLinkCode.js';
 import { CHANNEL_PURPOSES, type ChannelPurpose, ChapterChannel, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../../entities/ChapterChannel.js';
 import type { Clock } from '../core/clock.js';
-import { DomainError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import { scopedPseudonym } from './anonymity.js';
 import type { Identity, Place } from '../core/types.js';
-
-export type ChapterFailure = 'duplicate' | 'not_found' | 'bad_timezone' | 'bad_name';
-
-/** A failure the command turns into a localised message. */
-export class ChapterError extends Error {
-  constructor(
-    readonly reason: ChapterFailure,
-    readonly subject: string,
-  ) {
-    super(`chapter ${reason}: ${subject}`);
-  }
-}
 
 /**
  * The canonical spelling of an IANA time zone this runtime knows (`europe/berlin` →
@@ -82,9 +70,9 @@ export class ChapterService {
    */
   async create(input: { name: string; timeZone: string; city?: string; bindTo?: Omit<Place, 'channel'> & { channel?: string } }): Promise<{ chapter: Chapter; bound: 'workspace' | 'channel' | null }> {
     const name = input.name.trim().replace(/\s+/g, ' ');
-    if (!NAME.test(name)) throw new ChapterError('bad_name', name);
+    if (!NAME.test(name)) throw new UserError('chapter.bad_name');
     const timeZone = canonicalTimeZone(input.timeZone);
-    if (!timeZone) throw new ChapterError('bad_timezone', input.timeZone);
+    if (!timeZone) throw new UserError('chapter.bad_timezone', { given: input.timeZone });
     try {
       return await this.store.transaction(async (em) => {
         const chapter = await em.save(
@@ -95,7 +83,7 @@ export class ChapterService {
           const { platform, workspace, channel = '' } = input.bindTo;
           if (!(await em.findOneBy(ChapterBinding, { platform, workspace, channel: '' }))) bound = 'workspace';
           else if (channel && !(await em.findOneBy(ChapterBinding, { platform, workspace, channel }))) bound = 'channel';
-          else throw new DomainError('chapter.create.place_taken', { name });
+          else throw new UserError('chapter.create.place_taken', { name });
           await em.insert(ChapterBinding, { chapterId: chapter.id, platform, workspace, channel: bound === 'channel' ? channel : '' });
         }
         return { chapter, bound };
@@ -107,10 +95,10 @@ export class ChapterService {
   }
 
   /** The refusal of a name already taken: where that chapter lives, and how to join it. */
-  private async taken(name: string): Promise<DomainError> {
+  private async taken(name: string): Promise<UserError> {
     const existing = await this.store.manager.getRepository(Chapter).findOneBy({ nameKey: name.toLowerCase() });
     const platforms = existing ? await this.platforms(existing, true) : [];
-    return new DomainError(platforms.length ? 'chapter.duplicate.where' : 'chapter.duplicate', { name: existing?.name ?? name, where: platforms.join(', ') });
+    return new UserError(platforms.length ? 'chapter.duplicate.where' : 'chapter.duplicate', { name: existing?.name ?? name, where: platforms.join(', ') });
   }
 
   list(): Promise<Chapter[]> {
@@ -119,7 +107,7 @@ export class ChapterService {
 
   async get(name: string): Promise<Chapter> {
     const chapter = await this.store.manager.getRepository(Chapter).findOneBy({ nameKey: name.trim().replace(/\s+/g, ' ').toLowerCase() });
-    if (!chapter) throw new ChapterError('not_found', name);
+    if (!chapter) throw new UserError('chapter.not_found', { name });
     return chapter;
   }
 
@@ -156,11 +144,11 @@ export class ChapterService {
       return { chapter, linked: false };
     }
     const where = (await this.platforms(chapter, true)).join(', ');
-    if (consent.code === undefined) throw new DomainError(where ? 'chapter.use.needs_code' : 'chapter.use.needs_operator_code', { name: chapter.name, where });
+    if (consent.code === undefined) throw new UserError(where ? 'chapter.use.needs_code' : 'chapter.use.needs_operator_code', { name: chapter.name, where });
     const memberKey = scopedPseudonym(this.secret, 'chapter-link', consent.member);
     const now = this.clock.now();
     const recent = await this.store.manager.count(ChapterLinkAttempt, { where: { memberKey, at: MoreThan(new Date(now.getTime() - HOUR)) } });
-    if (recent >= LINK_ATTEMPTS_PER_HOUR) throw new DomainError('chapter.use.too_many_codes', { max: LINK_ATTEMPTS_PER_HOUR });
+    if (recent >= LINK_ATTEMPTS_PER_HOUR) throw new UserError('chapter.use.too_many_codes', { max: LINK_ATTEMPTS_PER_HOUR });
     const code = canonicalLinkCode(consent.code);
     const used = code
       ? await this.store.transaction(async (em) => {
@@ -173,7 +161,7 @@ export class ChapterService {
       : false;
     if (!used) {
       await this.store.transaction((em) => em.insert(ChapterLinkAttempt, { memberKey, at: now }));
-      throw new DomainError('chapter.use.wrong_code', { name: chapter.name, left: Math.max(0, LINK_ATTEMPTS_PER_HOUR - recent - 1) });
+      throw new UserError('chapter.use.wrong_code', { name: chapter.name, left: Math.max(0, LINK_ATTEMPTS_PER_HOUR - recent - 1) });
     }
     return { chapter, linked: true };
   }

@@ -5,10 +5,11 @@ import { In } from 'typeorm';
 import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import type { Clock } from '../core/clock.js';
+import { UserError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
-import { WorkshopError, type WorkshopService } from './workshops.js';
+import type { WorkshopService } from './workshops.js';
 import type { Person } from '../core/types.js';
 
 export interface CoachInput {
@@ -70,7 +71,7 @@ export class CoachService {
     try {
       return await this.store.transaction(async (em) => {
         const existing = await em.findOneBy(Coach, { memberId: member.id });
-        if (existing && existing.status !== 'retired') throw new WorkshopError('coach.already');
+        if (existing && existing.status !== 'retired') throw new UserError('coach.already');
         if (existing) {
           await em.update(Coach, { id: existing.id }, fields);
           return em.findOneByOrFail(Coach, { id: existing.id });
@@ -78,7 +79,7 @@ export class CoachService {
         return em.save(em.create(Coach, { memberId: member.id, createdAt: now, ...fields }));
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new WorkshopError('coach.already');
+      if (isUniqueViolation(err)) throw new UserError('coach.already');
       throw err;
     }
   }
@@ -104,7 +105,7 @@ export class CoachService {
   async setStatus(actor: Person, to: CoachStatus): Promise<{ coach: Coach; released: number }> {
     const coach = await this.current(actor);
     const from: CoachStatus[] = to === 'paused' ? ['active'] : to === 'active' ? ['paused'] : ['active', 'paused'];
-    if (!from.includes(coach.status)) throw new WorkshopError(to === 'paused' ? 'coach.pause.already' : 'coach.resume.not_paused');
+    if (!from.includes(coach.status)) throw new UserError(to === 'paused' ? 'coach.pause.already' : 'coach.resume.not_paused');
     await this.store.transaction((em) => em.update(Coach, { id: coach.id, status: coach.status }, { status: to, updatedAt: this.clock.now() }));
     let released = 0;
     if (to === 'retired') {
@@ -154,14 +155,14 @@ export class CoachService {
   async current(actor: Person): Promise<Coach> {
     const member = await this.store.manager.getRepository(Member).findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     const coach = member && (await this.store.manager.getRepository(Coach).findOneBy({ memberId: member.id }));
-    if (!coach || coach.status === 'retired') throw new WorkshopError('coach.not_coach');
+    if (!coach || coach.status === 'retired') throw new UserError('coach.not_coach');
     return coach;
   }
 
   private topics(raw: string): string {
     const topics = normaliseList(raw);
-    if (!topics) throw new WorkshopError('coach.topics.empty');
-    if (topics.length > 300) throw new WorkshopError('coach.topics.too_long');
+    if (!topics) throw new UserError('coach.topics.empty');
+    if (topics.length > 300) throw new UserError('coach.topics.too_long');
     return topics;
   }
 

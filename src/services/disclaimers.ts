@@ -2,19 +2,12 @@ import { IsNull } from 'typeorm';
 import { Disclaimer, type DisclaimerRole } from '../../entities/Disclaimer.js';
 import { Member } from '../../entities/Member.js';
 import type { Clock } from '../core/clock.js';
+import { UserError } from '../core/errors.js';
 import type { LocalDate } from '../core/options.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
 import { isoDate } from './partnerships.js';
 import type { Actor } from '../core/types.js';
-
-export type DisclaimerFailure = 'not_found' | 'not_yours' | 'withdrawn';
-
-export class DisclaimerError extends Error {
-  constructor(readonly reason: DisclaimerFailure) {
-    super(`disclaimer ${reason}`);
-  }
-}
 
 type Who = Pick<Actor, 'platform' | 'workspace' | 'id'>;
 
@@ -70,12 +63,12 @@ export class DisclaimerService {
   /** Withdraws one's own disclaimer; a conditional UPDATE, so it happens once. */
   async withdraw(id: number, who: Who): Promise<Disclaimer> {
     const found = await this.store.manager.findOne(Disclaimer, { where: { id }, relations: { member: true } });
-    if (!found) throw new DisclaimerError('not_found');
+    if (!found) throw new UserError('disclaimer.error.not_found');
     const m = found.member!;
-    if (m.platform !== who.platform || m.workspace !== who.workspace || m.userId !== who.id) throw new DisclaimerError('not_yours');
+    if (m.platform !== who.platform || m.workspace !== who.workspace || m.userId !== who.id) throw new UserError('disclaimer.error.not_yours');
     const at = this.clock.now();
     const result = await this.store.transaction((em) => em.update(Disclaimer, { id, withdrawnAt: IsNull() }, { withdrawnAt: at }));
-    if (!result.affected) throw new DisclaimerError('withdrawn');
+    if (!result.affected) throw new UserError('disclaimer.error.withdrawn');
     found.withdrawnAt = at;
     return found;
   }

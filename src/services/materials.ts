@@ -4,16 +4,11 @@ import { Material, type MaterialLevel } from '../../entities/Material.js';
 import { MaterialTranslation } from '../../entities/MaterialTranslation.js';
 import { WorkshopMaterial } from '../../entities/WorkshopMaterial.js';
 import type { Clock } from '../core/clock.js';
-import { DomainError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
 import type { Person } from '../core/types.js';
-
-/** An expected failure of the materials directory: a catalogue key and its parameters. */
-export class MaterialError extends DomainError {
-  override readonly name = 'MaterialError';
-}
 
 export const DEFAULT_LICENSE = 'CC-BY-SA-4.0';
 
@@ -81,19 +76,19 @@ export function materialUrl(raw: string): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new MaterialError('materials.url.invalid');
+    throw new UserError('materials.url.invalid');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MaterialError('materials.url.scheme');
-  if (url.username || url.password) throw new MaterialError('materials.url.invalid');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError('materials.url.scheme');
+  if (url.username || url.password) throw new UserError('materials.url.invalid');
   if (!url.port) url.protocol = 'https:';
   const host = url.hostname.replace(/\.+$/, '');
-  if (!host) throw new MaterialError('materials.url.invalid');
+  if (!host) throw new UserError('materials.url.invalid');
   url.hostname = host;
   url.hash = '';
   if (!url.search) url.search = '';
   if (url.pathname.length > 1) url.pathname = url.pathname.replace(/\/+$/, '') || '/';
   const href = url.toString();
-  if (href.length > 500) throw new MaterialError('materials.url.long');
+  if (href.length > 500) throw new UserError('materials.url.long');
   return href;
 }
 
@@ -114,7 +109,7 @@ export function storedForms(canonical: string): string[] {
 /** `pt_BR` → `pt-br`; two or three letters, optionally a region or script. */
 export function languageCode(raw: string): string {
   const code = raw.trim().replace(/_/g, '-').toLowerCase();
-  if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(code)) throw new MaterialError('materials.language.invalid', { language: raw.trim().slice(0, 20) });
+  if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(code)) throw new UserError('materials.language.invalid', { language: raw.trim().slice(0, 20) });
   return code;
 }
 
@@ -211,7 +206,7 @@ export class MaterialService {
     const verdict = checkLicense(input.license ?? DEFAULT_LICENSE);
     if (!verdict.open) {
       const license = verdict.id ?? (input.license ?? '').trim().slice(0, 40);
-      throw new MaterialError(`materials.license.${verdict.reason}`, { license, licenses: SUGGESTED_LICENSES.join(', ') });
+      throw new UserError(`materials.license.${verdict.reason}`, { license, licenses: SUGGESTED_LICENSES.join(', ') });
     }
     const license = verdict.id;
     const language = languageCode(input.language);
@@ -248,7 +243,7 @@ export class MaterialService {
     const material = await this.get(id);
     const url = materialUrl(rawUrl);
     const language = languageCode(rawLanguage);
-    if (language === material.language) throw new MaterialError('materials.translate.same', { id, language });
+    if (language === material.language) throw new UserError('materials.translate.same', { id, language });
     await this.refuseTaken(url);
     try {
       const saved = await this.store.transaction((em) => em.save(em.create(MaterialTranslation, { materialId: id, language, url, createdAt: this.clock.now() })));
@@ -257,7 +252,7 @@ export class MaterialService {
     } catch (err) {
       if (isUniqueViolation(err)) {
         await this.refuseTaken(url);
-        throw new MaterialError('materials.translate.exists', { id, language });
+        throw new UserError('materials.translate.exists', { id, language });
       }
       throw err;
     }
@@ -265,7 +260,7 @@ export class MaterialService {
 
   async get(id: number): Promise<Material> {
     const m = await this.store.manager.getRepository(Material).findOne({ where: { id }, relations: { translations: true }, order: { translations: { language: 'ASC' } } });
-    if (!m) throw new MaterialError('materials.not_found', { id });
+    if (!m) throw new UserError('materials.not_found', { id });
     return m;
   }
 
@@ -333,13 +328,13 @@ export class MaterialService {
     return materials;
   }
 
-  /** Adds a material to a workshop; adding it twice is a MaterialError. */
+  /** Adds a material to a workshop; adding it twice is a UserError. */
   async attach(workshopId: number, materialId: number): Promise<Material> {
     const m = await this.get(materialId);
     try {
       await this.store.transaction((em) => em.insert(WorkshopMaterial, { workshopId, materialId }));
     } catch (err) {
-      if (isUniqueViolation(err)) throw new MaterialError('materials.workshop.already', { id: materialId, workshop: workshopId });
+      if (isUniqueViolation(err)) throw new UserError('materials.workshop.already', { id: materialId, workshop: workshopId });
       throw err;
     }
     return m;
@@ -347,7 +342,7 @@ export class MaterialService {
 
   async detach(workshopId: number, materialId: number): Promise<void> {
     const { affected } = await this.store.transaction((em) => em.delete(WorkshopMaterial, { workshopId, materialId }));
-    if (!affected) throw new MaterialError('materials.workshop.absent', { id: materialId, workshop: workshopId });
+    if (!affected) throw new UserError('materials.workshop.absent', { id: materialId, workshop: workshopId });
   }
 
   /** The materials of each workshop, in the order they were added. */
@@ -363,8 +358,8 @@ export class MaterialService {
   private async refuseTaken(url: string, em: EntityManager = this.store.manager): Promise<void> {
     const forms = In(storedForms(url));
     const material = await em.findOne(Material, { where: { url: forms }, order: { id: 'ASC' } });
-    if (material) throw new MaterialError('materials.url.taken', { id: material.id, title: material.title });
+    if (material) throw new UserError('materials.url.taken', { id: material.id, title: material.title });
     const translation = await em.findOne(MaterialTranslation, { where: { url: forms }, order: { id: 'ASC' } });
-    if (translation) throw new MaterialError('materials.url.taken_translation', { id: translation.materialId, language: translation.language });
+    if (translation) throw new UserError('materials.url.taken_translation', { id: translation.materialId, language: translation.language });
   }
 }

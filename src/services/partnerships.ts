@@ -5,6 +5,7 @@ import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
 import { BASE_REQUIREMENTS, CO_ORGANISED_REQUIREMENTS, CONTRIBUTIONS, type Contribution, type DecisionKind, PartnershipProposal, type ProposalStatus, type RequirementKey } from '../../entities/PartnershipProposal.js';
 import { PartnershipRequirement } from '../../entities/PartnershipRequirement.js';
 import type { Clock } from '../core/clock.js';
+import { UserError } from '../core/errors.js';
 import type { LocalDate } from '../core/options.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
@@ -14,30 +15,9 @@ import type { MemberService } from './members.js';
 import { ERASED_USER } from './privacy.js';
 import type { Actor } from '../core/types.js';
 
-export type PartnershipFailure =
-  | 'not_found'
-  /** The proposal is no longer `proposed` (decided or withdrawn); `subject` is its status. */
-  | 'closed'
-  /** A moderator whose place belongs to another chapter; `subject` is the proposal's chapter. */
-  | 'wrong_chapter'
-  | 'not_proposer'
-  | 'not_allowed'
-  /** `subject` is what was typed. */
-  | 'unknown_contribution'
-  | 'no_contribution'
-  | 'unknown_requirement'
-  /** Approval with requirements open and no force; `subject` lists them. */
-  | 'open_requirements'
-  | 'bad_url';
-
-/** A failure the command turns into a localised message. */
-export class PartnershipError extends Error {
-  constructor(
-    readonly reason: PartnershipFailure,
-    readonly subject = '',
-  ) {
-    super(`partnership ${reason}${subject ? `: ${subject}` : ''}`);
-  }
+/** The proposal is no longer `proposed`: it was decided (by someone else, just now) or withdrawn. */
+function closed(status: ProposalStatus | 'decided'): UserError {
+  return new UserError('partner.error.closed', { status: { key: `partner.status.${status}` } });
 }
 
 /** Someone acting on a proposal: who, and the chapter they moderate where they act (null if none). */
@@ -59,10 +39,10 @@ export interface ProposalView {
 /** `coaches, Organisational Help` → ['coaches', 'organisational-help'], in the canonical order. */
 export function parseContributions(text: string): Contribution[] {
   const given = text.split(',').map((s) => s.trim().toLowerCase().replace(/[\s_]+/g, '-').replace('organizational', 'organisational')).filter(Boolean);
-  if (!given.length) throw new PartnershipError('no_contribution');
+  if (!given.length) throw new UserError('partner.error.no_contribution');
   for (const g of given) {
     const known = CONTRIBUTIONS.find((c) => c === g || (c === 'organisational-help' && g === 'organisational'));
-    if (!known) throw new PartnershipError('unknown_contribution', g);
+    if (!known) throw new UserError('partner.error.unknown_contribution', { given: g, choices: CONTRIBUTIONS.join(', ') });
   }
   return CONTRIBUTIONS.filter((c) => given.includes(c) || (c === 'organisational-help' && given.includes('organisational')));
 }
@@ -106,7 +86,7 @@ export class PartnershipService {
   async propose(input: ProposeInput): Promise<ProposalView> {
     const contributions = parseContributions(input.contributions);
     const url = input.url?.trim() || null;
-    if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(url)) throw new PartnershipError('bad_url', url);
+    if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(url)) throw new UserError('partner.error.bad_url', { given: url });
     const chapter = await this.chapters.get(input.chapter);
     const proposer = await this.members.ensure(input.proposer, input.locale);
     const proposal = await this.store.transaction((em) =>
@@ -131,7 +111,7 @@ export class PartnershipService {
 
   async get(id: number, em: EntityManager = this.store.manager): Promise<ProposalView> {
     const proposal = await em.findOne(PartnershipProposal, { where: { id }, relations: { chapter: true, proposer: true } });
-    if (!proposal) throw new PartnershipError('not_found', String(id));
+    if (!proposal) throw new UserError('partner.error.not_found', { id });
     const [confirmed, decision] = await Promise.all([
       em.find(PartnershipRequirement, { where: { proposalId: id }, order: { id: 'ASC' } }),
       em.findOneBy(PartnershipDecision, { proposalId: id }),
@@ -146,9 +126,9 @@ export class PartnershipService {
     const { proposal } = before;
     const applicable = requirementsFor(proposal);
     const requirement = applicable.find((k) => k === key.trim().toLowerCase());
-    if (!requirement) throw new PartnershipError('unknown_requirement', applicable.join(', '));
-    if (!isProposer(before.proposer, by.actor) && by.moderatorOf !== proposal.chapterId) throw new PartnershipError('not_allowed', before.chapter.name);
-    if (proposal.status !== 'proposed') throw new PartnershipError('closed', proposal.status);
+    if (!requirement) throw new UserError('partner.error.unknown_requirement', { choices: applicable.join(', ') });
+    if (!isProposer(before.proposer, by.actor) && by.moderatorOf !== proposal.chapterId) throw new UserError('partner.error.not_allowed', { chapter: before.chapter.name });
+    if (proposal.status !== 'proposed') throw closed(proposal.status);
     let added = true;
     try {
       await this.store.transaction((em) => em.insert(PartnershipRequirement, { proposalId: id, key: requirement, confirmedBy: by.actor.name.slice(0, 100), authorKey: authorKey(this.secret, by.actor), confirmedAt: this.clock.now() }));
@@ -171,10 +151,10 @@ export class PartnershipService {
     try {
       await this.store.transaction(async (em) => {
         const view = await this.get(id, em);
-        if (by.moderatorOf !== view.proposal.chapterId) throw new PartnershipError('wrong_chapter', view.chapter.name);
-        if (view.proposal.status !== 'proposed') throw new PartnershipError('closed', view.proposal.status);
+        if (by.moderatorOf !== view.proposal.chapterId) throw new UserError('partner.error.wrong_chapter', { chapter: view.chapter.name });
+        if (view.proposal.status !== 'proposed') throw closed(view.proposal.status);
         const forced = input.decision === 'approve' && view.open.length > 0;
-        if (forced && !input.force) throw new PartnershipError('open_requirements', view.open.join(', '));
+        if (forced && !input.force) throw new UserError('partner.error.open_requirements', { open: view.open.join(', ') });
         const status: ProposalStatus = input.decision === 'approve' ? 'approved' : input.decision === 'decline' ? 'declined' : 'unofficial';
         const moved = await em
           .createQueryBuilder()
@@ -184,7 +164,7 @@ export class PartnershipService {
           .execute();
         if (!moved.affected) {
           const now = await em.findOneByOrFail(PartnershipProposal, { id });
-          throw new PartnershipError('closed', now.status);
+          throw closed(now.status);
         }
         await em.insert(PartnershipDecision, {
           proposalId: id,
@@ -199,7 +179,7 @@ export class PartnershipService {
         });
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new PartnershipError('closed', 'decided');
+      if (isUniqueViolation(err)) throw closed('decided');
       throw err;
     }
     return this.get(id);
@@ -212,7 +192,7 @@ export class PartnershipService {
   async withdraw(id: number, by: Acting): Promise<ProposalView> {
     const view = await this.get(id);
     const orphaned = view.proposer.userId === ERASED_USER && by.moderatorOf === view.proposal.chapterId;
-    if (!isProposer(view.proposer, by.actor) && !orphaned) throw new PartnershipError('not_proposer');
+    if (!isProposer(view.proposer, by.actor) && !orphaned) throw new UserError('partner.error.not_proposer');
     await this.store.transaction(async (em) => {
       const moved = await em
         .createQueryBuilder()
@@ -220,7 +200,7 @@ export class PartnershipService {
         .set({ status: 'withdrawn' })
         .where('id = :id AND status = :proposed', { id, proposed: 'proposed' })
         .execute();
-      if (!moved.affected) throw new PartnershipError('closed', (await em.findOneByOrFail(PartnershipProposal, { id })).status);
+      if (!moved.affected) throw closed((await em.findOneByOrFail(PartnershipProposal, { id })).status);
     });
     return this.get(id);
   }

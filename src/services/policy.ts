@@ -8,7 +8,7 @@ import { AnonBlock } from '../../entities/AnonBlock.js';
 import { Question } from '../../entities/Question.js';
 import { Workshop } from '../../entities/Workshop.js';
 import type { Access, AccessPolicy, Guarded, Target, TargetKind } from '../core/command.js';
-import { DomainError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import type { MessageKey } from '../core/i18n.js';
 import type { Store } from '../db/store.js';
 import type { Actor, Place } from '../core/types.js';
@@ -91,7 +91,7 @@ export class Policy implements AccessPolicy {
 
   /**
    * Checks an action against its targets before it runs, and tells it the actor's rights over
-   * the first one. A refusal is a DomainError naming the chapter and who may do it.
+   * the first one. A refusal is a UserError naming the chapter and who may do it.
    */
   async authorize(action: Guarded, actor: Actor, options: Readonly<Record<string, unknown>>, place: Place): Promise<Access> {
     const command = action.path.join(' ');
@@ -101,7 +101,7 @@ export class Policy implements AccessPolicy {
     if (!applied.length && action.permission === 'moderator') applied.push({ kind: 'here' });
     for (const target of applied) {
       if (target.kind === 'workspace') {
-        if (!actor.facts.admin) throw new DomainError('error.forbidden.admin', { command });
+        if (!actor.facts.admin) throw new UserError('error.forbidden.admin', { command });
         continue;
       }
       const chapterId = target.kind === 'here' ? await this.chapterHere(place) : await this.chapterOf(target.kind, options[target.option], place);
@@ -113,19 +113,19 @@ export class Policy implements AccessPolicy {
       first ??= { chapterId, moderator };
     }
     if (!action.targets.length && action.permission === 'coach' && !(await this.coaches.isCoach(actor)) && !(await this.moderatesAny(actor))) {
-      throw new DomainError('error.forbidden.coach', { command });
+      throw new UserError('error.forbidden.coach', { command });
     }
     return first ?? { chapterId: null, moderator: false };
   }
 
-  private async refusal(action: Guarded, target: Target, chapterId: number, options: Readonly<Record<string, unknown>>): Promise<DomainError> {
+  private async refusal(action: Guarded, target: Target, chapterId: number, options: Readonly<Record<string, unknown>>): Promise<UserError> {
     const chapter = (await this.store.manager.findOneBy(Chapter, { id: chapterId }))?.name ?? '?';
     const command = action.path.join(' ');
-    if (action.permission === 'coach' && target.kind === 'workshop') return new DomainError('error.forbidden.coach_of', { command, chapter, id: String(options[target.option]) });
-    return new DomainError('error.forbidden.chapter', { command, chapter });
+    if (action.permission === 'coach' && target.kind === 'workshop') return new UserError('error.forbidden.coach_of', { command, chapter, id: String(options[target.option]) });
+    return new UserError('error.forbidden.chapter', { command, chapter });
   }
 
-  /** The chapter bound where the actor acts; a DomainError saying how to bind one otherwise. */
+  /** The chapter bound where the actor acts; a UserError saying how to bind one otherwise. */
   private async chapterHere(place: Place): Promise<number> {
     const bindings = await this.store.manager.getRepository(ChapterBinding).find({
       where: [
@@ -134,7 +134,7 @@ export class Policy implements AccessPolicy {
       ],
     });
     const best = bindings.find((b) => b.channel !== '') ?? bindings[0];
-    if (!best) throw new DomainError('chapter.unbound');
+    if (!best) throw new UserError('chapter.unbound');
     return best.chapterId;
   }
 
@@ -144,12 +144,12 @@ export class Policy implements AccessPolicy {
     if (kind === 'chapter') {
       const name = String(value);
       const found = await m.findOne(Chapter, { where: { nameKey: name.trim().replace(/\s+/g, ' ').toLowerCase() }, select: { id: true } });
-      if (!found) throw new DomainError('chapter.not_found', { name });
+      if (!found) throw new UserError('chapter.not_found', { name });
       return found.id;
     }
     const id = Number(value);
     const chapterId = await this.chapterIdOf(kind, id);
-    if (chapterId === undefined) throw new DomainError(NOT_FOUND[kind], { id, block: id });
+    if (chapterId === undefined) throw new UserError(NOT_FOUND[kind], { id, block: id });
     // A material added before materials had a chapter (or where none was bound) belongs to the
     // whole directory: the moderators of the chapter where the actor acts answer for it (README).
     return chapterId ?? this.chapterHere(place);

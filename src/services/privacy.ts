@@ -20,11 +20,11 @@ import { QuestionReport } from '../../entities/QuestionReport.js';
 import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import type { Clock } from '../core/clock.js';
-import { DomainError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import type { Store } from '../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym } from './anonymity.js';
 import { parseNotices, type QuestionService } from './questions.js';
-import { WorkshopError, type WorkshopService } from './workshops.js';
+import type { WorkshopService } from './workshops.js';
 import type { Actor, Identity } from '../core/types.js';
 
 type Who = Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
@@ -92,7 +92,7 @@ export class PrivacyService {
    * The per-member cooldown of `/privacy export` and `/privacy delete confirm:true`: each scans
    * tables that grow with the community, so one member cannot run them back to back. Kept in
    * this process's memory like the command rate limit: each process brakes its own work.
-   * Counts the run; a DomainError saying how long to wait when it comes too soon.
+   * Counts the run; a UserError saying how long to wait when it comes too soon.
    */
   admit(who: Identity, operation: PrivacyOperation): void {
     if (this.cooldownSeconds <= 0) return;
@@ -101,7 +101,7 @@ export class PrivacyService {
     const key = `${operation}\u0000${who.platform}\u0000${who.workspace}\u0000${who.id}`;
     const last = this.lastRun.get(key);
     if (last !== undefined && now - last < windowMs) {
-      throw new DomainError('privacy.cooldown', { command: `/privacy ${operation}`, minutes: Math.max(1, Math.ceil((last + windowMs - now) / 60_000)) });
+      throw new UserError('privacy.cooldown', { command: `/privacy ${operation}`, minutes: Math.max(1, Math.ceil((last + windowMs - now) / 60_000)) });
     }
     this.lastRun.set(key, now);
     if (this.lastRun.size > 10_000) for (const [k, t] of this.lastRun) if (now - t >= windowMs) this.lastRun.delete(k);
@@ -245,7 +245,7 @@ export class PrivacyService {
     const pseudo = pseudonym(this.secret, identity);
     const key = authorKey(this.secret, identity);
     const active = await this.store.manager.findOne(AnonBlock, { where: { pseudonym: pseudo, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, order: { expiresAt: 'DESC' } });
-    if (active) throw new DomainError('privacy.delete.blocked', { until: active.expiresAt.toISOString().slice(0, 10) });
+    if (active) throw new UserError('privacy.delete.blocked', { until: active.expiresAt.toISOString().slice(0, 10) });
     const member = await this.member(who);
     let signups = 0;
     if (member) {
@@ -253,8 +253,8 @@ export class PrivacyService {
         try {
           await (s.role === 'coach' ? this.workshops.release(who, s.workshopId) : this.workshops.leave(who, s.workshopId));
         } catch (err) {
-          // Past or cancelled workshops have no waitlist to move: the row goes with the rest below.
-          if (!(err instanceof WorkshopError)) throw err;
+          // Past or cancelled workshops have no waitlist to move (the workshop service refuses): the row goes with the rest below.
+          if (!(err instanceof UserError)) throw err;
         }
         signups++;
       }

@@ -9,7 +9,7 @@ import { QuestionMeToo } from '../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../entities/QuestionReport.js';
 import type { Clock } from '../core/clock.js';
 import { ChapterChannel } from '../../entities/ChapterChannel.js';
-import { DomainError, UserError } from '../core/errors.js';
+import { PostFailedError, UserError } from '../core/errors.js';
 import { type MessageKey, type Params, translator, type Translate } from '../core/i18n.js';
 import type { Notifier } from '../core/notifier.js';
 import { bold, channelLink, fill, message, p, type Message, type PostedRef, SLOT } from '../core/reply.js';
@@ -89,14 +89,14 @@ export class QuestionService {
     return pseudonym(this.settings.secret, who);
   }
 
-  /** Whether the person behind an identity is blocked in a chapter now; a DomainError saying until when and why. */
+  /** Whether the person behind an identity is blocked in a chapter now; a UserError saying until when and why. */
   private async assertNotBlocked(em: EntityManager, pseudo: string, chapterId: number): Promise<void> {
     const block = await em.findOne(AnonBlock, {
       // A block applies in the chapter where it was set.
       where: { pseudonym: pseudo, chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
       order: { expiresAt: 'DESC' },
     });
-    if (block) throw new DomainError('question.blocked', { until: utc(block.expiresAt), reason: block.reason }, { sensitive: true });
+    if (block) throw new UserError('question.blocked', { until: utc(block.expiresAt), reason: block.reason }, { sensitive: true });
   }
 
   /** Serialises one pseudonym's writes on PostgreSQL (SQLite's Store already runs one transaction at a time). */
@@ -113,7 +113,7 @@ export class QuestionService {
       await this.lockPseudonym(em, pseudo);
       await this.assertNotBlocked(em, pseudo, input.chapter.id);
       const recent = await em.count(Question, { where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) } });
-      if (recent >= max) throw new DomainError('question.rate_limited', { max, minutes: windowMinutes });
+      if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
       return em.save(
         em.create(Question, {
           chapterId: input.chapter.id,
@@ -146,8 +146,8 @@ export class QuestionService {
   /** A question by number, for an action on it: unknown and hidden ones are errors. */
   async get(id: number, options: { allowHidden?: boolean } = {}): Promise<Question> {
     const q = await this.store.manager.findOneBy(Question, { id });
-    if (!q) throw new DomainError('question.not_found', { id });
-    if (q.hiddenAt && !options.allowHidden) throw new DomainError('question.is_hidden', { id });
+    if (!q) throw new UserError('question.not_found', { id });
+    if (q.hiddenAt && !options.allowHidden) throw new UserError('question.is_hidden', { id });
     return q;
   }
 
@@ -207,7 +207,7 @@ export class QuestionService {
     } catch (err) {
       await this.store.transaction((em) => em.update(Question, { id }, { postedAt: null }));
       // The dispatcher has told the moderators already (see Dispatcher.postFailed).
-      if (err instanceof UserError && err.code === 'post_failed') this.failingReported.add(id);
+      if (err instanceof PostFailedError) this.failingReported.add(id);
       throw err;
     }
   }
@@ -284,14 +284,14 @@ export class QuestionService {
   /** A question on which the actor acts as its asker; any other member gets a neutral refusal. */
   async asAsker(id: number, who: Identity): Promise<Question> {
     const q = await this.get(id);
-    if (q.pseudonym !== this.pseudonymOf(who)) throw new DomainError('question.not_asker', { id });
+    if (q.pseudonym !== this.pseudonymOf(who)) throw new UserError('question.not_asker', { id });
     return q;
   }
 
   async followup(id: number, who: Identity): Promise<Question> {
     const q = await this.asAsker(id, who);
-    if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
-    if (!q.messageId) throw new DomainError('question.not_posted', { id });
+    if (q.status === 'closed') throw new UserError('question.is_closed', { id });
+    if (!q.messageId) throw new UserError('question.not_posted', { id });
     await this.store.transaction((em) => this.assertNotBlocked(em, q.pseudonym, q.chapterId));
     return q;
   }
@@ -299,10 +299,10 @@ export class QuestionService {
   async close(id: number, who: Identity, isModerator: boolean): Promise<Question> {
     const q = await this.get(id);
     const byAsker = q.pseudonym === this.pseudonymOf(who);
-    if (!byAsker && !isModerator) throw new DomainError('question.not_asker_or_moderator', { id });
+    if (!byAsker && !isModerator) throw new UserError('question.not_asker_or_moderator', { id });
     // Closing erases the way back to the asker.
     const changed = await this.transition(id, ['open', 'pending'], 'closed', { replyTo: null, replyToExpiresAt: null });
-    if (!changed) throw new DomainError('question.already_closed', { id });
+    if (!changed) throw new UserError('question.already_closed', { id });
     const closed = await this.get(id);
     // Closed by a moderator: the asker hears of it, through the address read before closing erased it.
     if (!byAsker) await this.tellAsker(closed, { key: 'question.notify.closed', params: { id } }, this.addressOf(q));
@@ -318,7 +318,7 @@ export class QuestionService {
     await this.asAsker(id, who);
     const now = this.clock.now();
     const changed = await this.transition(id, ['closed'], 'open', { replyTo: sealAddress(this.settings.secret, who), replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY) });
-    if (!changed) throw new DomainError('question.already_open', { id });
+    if (!changed) throw new UserError('question.already_open', { id });
     return this.get(id);
   }
 
@@ -332,7 +332,7 @@ export class QuestionService {
   /** Counts a person once; the asker's own press and a second press are not counted. */
   async meToo(id: number, who: Identity): Promise<{ outcome: 'counted' | 'already' | 'own'; count: number; question: Question }> {
     const q = await this.get(id);
-    if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
+    if (q.status === 'closed') throw new UserError('question.is_closed', { id });
     if (q.pseudonym === this.pseudonymOf(who)) return { outcome: 'own', count: (await this.stats(id)).meToo, question: q };
     // The unique key (question, scoped pseudonym) decides, also between two processes.
     const inserted = await this.store
@@ -352,9 +352,9 @@ export class QuestionService {
     const q = await this.get(id);
     // The answer would carry the asker's name beside their anonymous question: refused before
     // anything is stored or posted, and the asker is pointed to the anonymous follow-up.
-    if (q.pseudonym === this.pseudonymOf(who)) throw new DomainError('question.own_answer', { id }, { sensitive: true });
-    if (q.status === 'closed') throw new DomainError('question.is_closed', { id });
-    if (!q.messageId) throw new DomainError('question.not_posted', { id });
+    if (q.pseudonym === this.pseudonymOf(who)) throw new UserError('question.own_answer', { id }, { sensitive: true });
+    if (q.status === 'closed') throw new UserError('question.is_closed', { id });
+    if (!q.messageId) throw new UserError('question.not_posted', { id });
     const first = await this.store.transaction(async (em) => {
       await this.assertNotBlocked(em, this.pseudonymOf(who), q.chapterId);
       await em.insert(QuestionAnswer, { questionId: id, authorName: who.name.slice(0, 100), authorKey: authorKey(this.settings.secret, who), text, createdAt: this.clock.now() });
@@ -455,7 +455,7 @@ export class QuestionService {
   async hide(id: number, reason: string): Promise<Question> {
     await this.get(id, { allowHidden: true });
     const changed = await this.store.transaction(async (em) => (await em.update(Question, { id, hiddenAt: IsNull() }, { hiddenAt: this.clock.now(), hiddenReason: reason })).affected === 1);
-    if (!changed) throw new DomainError('mod.already_hidden', { id });
+    if (!changed) throw new UserError('mod.already_hidden', { id });
     const hidden = await this.get(id, { allowHidden: true });
     await this.tellAsker(hidden, { key: 'question.notify.hidden', params: { id, reason } });
     return hidden;
@@ -486,7 +486,7 @@ export class QuestionService {
 
   async unblock(blockId: number): Promise<void> {
     const lifted = await this.store.transaction(async (em) => (await em.update(AnonBlock, { id: blockId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, { liftedAt: this.clock.now() })).affected === 1);
-    if (!lifted) throw new DomainError('mod.block_not_found', { block: blockId });
+    if (!lifted) throw new UserError('mod.block_not_found', { block: blockId });
   }
 
   /** The chapter's blocks in force. */

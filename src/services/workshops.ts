@@ -9,7 +9,7 @@ import { Workshop } from '../../entities/Workshop.js';
 import { type SignupRole, type SignupState, WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
-import { DomainError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import type { MessageKey, Translate } from '../core/i18n.js';
 import type { LocalDate, LocalTime } from '../core/options.js';
 import { bold, type Inline, p, time } from '../core/reply.js';
@@ -21,10 +21,6 @@ import type { MemberService } from './members.js';
 import type { ReminderService } from './reminders.js';
 import type { Person } from '../core/types.js';
 
-/** An expected failure of the coach and workshop services: a catalogue key and its parameters. */
-export class WorkshopError extends DomainError {
-  override readonly name = 'WorkshopError';
-}
 
 export interface WorkshopInput {
   readonly title?: string;
@@ -217,10 +213,10 @@ export class WorkshopService {
     return Object.assign(new Workshop(), workshop, { chapter });
   }
 
-  /** A workshop with its chapter; unknown ids are a WorkshopError. */
+  /** A workshop with its chapter; an unknown id is a UserError. */
   async get(id: number): Promise<Workshop> {
     const w = await this.store.manager.getRepository(Workshop).findOne({ where: { id }, relations: { chapter: true } });
-    if (!w) throw new WorkshopError('workshop.not_found', { id });
+    if (!w) throw new UserError('workshop.not_found', { id });
     return w;
   }
 
@@ -270,8 +266,8 @@ export class WorkshopService {
     return this.signUp(id, 'coach', async (em) => {
       const member = await em.findOneBy(Member, { platform: actor.platform, workspace: actor.workspace, userId: actor.id });
       const coach = member && (await em.findOneBy(Coach, { memberId: member.id }));
-      if (!member || !coach || coach.status === 'retired') throw new WorkshopError('workshop.claim.not_coach');
-      if (coach.status === 'paused') throw new WorkshopError('workshop.claim.paused');
+      if (!member || !coach || coach.status === 'retired') throw new UserError('workshop.claim.not_coach');
+      if (coach.status === 'paused') throw new UserError('workshop.claim.paused');
       return member;
     });
   }
@@ -297,7 +293,7 @@ export class WorkshopService {
         await this.lockOpen(em, id);
         const member = await who(em);
         const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
-        if (existing) throw new WorkshopError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
+        if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
         const signup = await em.save(em.create(WorkshopSignup, { workshopId: id, memberId: member.id, role, state: 'waiting', createdAt: this.clock.now() }));
         const moves = await this.settle(em, id);
         const mine = moves.find((m) => m.memberId === member.id);
@@ -310,7 +306,7 @@ export class WorkshopService {
       return result;
     } catch (err) {
       // Two sign-ups by one member racing: the unique key lets one through.
-      if (isUniqueViolation(err)) throw new WorkshopError(`workshop.${role}.twice`, { id });
+      if (isUniqueViolation(err)) throw new UserError(`workshop.${role}.twice`, { id });
       throw err;
     }
   }
@@ -320,7 +316,7 @@ export class WorkshopService {
     const { state, moves, workshop } = await this.store.transaction(async (em) => {
       await this.lockOpen(em, id);
       const signup = member && (await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id, role }));
-      if (!signup) throw new WorkshopError(`workshop.${role}.not_signed_up`, { id });
+      if (!signup) throw new UserError(`workshop.${role}.not_signed_up`, { id });
       await em.delete(WorkshopSignup, { id: signup.id });
       if (signup.state === 'confirmed') {
         await em.createQueryBuilder().update(Workshop).set({ [COUNTER[role]]: () => `${q(COUNTER[role])} - 1` }).where('id = :id', { id }).execute();
@@ -421,8 +417,8 @@ export class WorkshopService {
    */
   async recordAttendance(id: number, present: readonly string[]): Promise<{ recorded: RosterEntry[]; invited: Member[] }> {
     const w = await this.get(id);
-    if (w.status === 'cancelled') throw new WorkshopError('workshop.cancelled', { id });
-    if (w.startsAt.getTime() > this.clock.now().getTime()) throw new WorkshopError('workshop.attendance.too_early', { id });
+    if (w.status === 'cancelled') throw new UserError('workshop.cancelled', { id });
+    if (w.startsAt.getTime() > this.clock.now().getTime()) throw new UserError('workshop.attendance.too_early', { id });
     const roster = await this.roster(id);
     const unknown: string[] = [];
     const recorded: RosterEntry[] = [];
@@ -432,7 +428,7 @@ export class WorkshopService {
       if (!found) unknown.push(name);
       else if (!recorded.includes(found)) recorded.push(found);
     }
-    if (unknown.length) throw new WorkshopError('workshop.attendance.unknown', { id, names: unknown.join(', ') });
+    if (unknown.length) throw new UserError('workshop.attendance.unknown', { id, names: unknown.join(', ') });
     await this.store.transaction(async (em) => {
       for (const r of recorded) {
         await em.createQueryBuilder().insert().into(Attendance).values({ workshopId: id, memberId: r.member.id, role: r.role, recordedAt: this.clock.now() }).orIgnore().execute();
@@ -546,16 +542,16 @@ export class WorkshopService {
     limit.setUTCFullYear(limit.getUTCFullYear() + MAX_YEARS_AHEAD);
     const latest = localParts(limit, timeZone).date;
     const ordinal = (d: LocalDate) => d.year * 10_000 + d.month * 100 + d.day;
-    if (ordinal(date) > ordinal(latest)) throw new WorkshopError('workshop.time.too_far', { years: MAX_YEARS_AHEAD, latest: formatLocalDate(latest) });
+    if (ordinal(date) > ordinal(latest)) throw new UserError('workshop.time.too_far', { years: MAX_YEARS_AHEAD, latest: formatLocalDate(latest) });
     const startsAt = zonedInstant(date, at, timeZone);
-    if (!startsAt) throw new WorkshopError('workshop.time.nonexistent', { time: `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`, timeZone });
-    if (startsAt.getTime() <= this.clock.now().getTime()) throw new WorkshopError('workshop.time.past');
+    if (!startsAt) throw new UserError('workshop.time.nonexistent', { time: `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`, timeZone });
+    if (startsAt.getTime() <= this.clock.now().getTime()) throw new UserError('workshop.time.past');
     return startsAt;
   }
 
   private assertOpen(w: Workshop): Workshop {
-    if (w.status === 'cancelled') throw new WorkshopError('workshop.cancelled', { id: w.id });
-    if (w.startsAt.getTime() <= this.clock.now().getTime()) throw new WorkshopError('workshop.past', { id: w.id });
+    if (w.status === 'cancelled') throw new UserError('workshop.cancelled', { id: w.id });
+    if (w.startsAt.getTime() <= this.clock.now().getTime()) throw new UserError('workshop.past', { id: w.id });
     return w;
   }
 
@@ -564,7 +560,7 @@ export class WorkshopService {
     const qb = em.createQueryBuilder(Workshop, 'w').where('w.id = :id', { id });
     if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
     const w = await qb.getOne();
-    if (!w) throw new WorkshopError('workshop.not_found', { id });
+    if (!w) throw new UserError('workshop.not_found', { id });
     return this.assertOpen(w);
   }
 }

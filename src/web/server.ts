@@ -3,11 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Chapter } from '../../entities/Chapter.js';
 import type { Workshop } from '../../entities/Workshop.js';
-import { safeError } from '../core/errors.js';
+import { safeError, UserError } from '../core/errors.js';
 import { type Translate, translator } from '../core/i18n.js';
 import type { Services } from '../services/index.js';
-import { ChapterError } from '../services/chapters.js';
-import { MaterialError } from '../services/materials.js';
 import { coverageChart } from './chart.js';
 import { type Html, html, safeHref } from './html.js';
 
@@ -100,7 +98,7 @@ export class PublicSite {
     try {
       return await this.services.chapters.get(name);
     } catch (err) {
-      if (err instanceof ChapterError) throw new NotFound();
+      if (err instanceof UserError && err.key === 'chapter.not_found') throw new NotFound();
       throw err;
     }
   }
@@ -164,7 +162,7 @@ ${workshops.length
     try {
       found = await this.services.materials.search({ topic, language, text, page: pageNo, pageSize: 20 }, { cached: true });
     } catch (err) {
-      if (!(err instanceof MaterialError)) throw err;
+      if (!(err instanceof UserError)) throw err;
       found = { materials: [], total: 0, page: 1, pages: 1 }; // a language that is no code matches nothing
     }
     const link = (page: number) => `/materials?${new URLSearchParams({ ...(topic && { topic }), ...(language && { language }), ...(text && { text }), page: String(page) }).toString()}`;

@@ -40,7 +40,7 @@ const probe = defineCommand({
     refuse: action({
       description: 'cmd.help',
       async execute() {
-        throw new UserError('probe.refused', 'No, and here is what to type instead: /probe echo text:abc');
+        throw new UserError('chapter.not_found', { name: 'Atlantis' });
       },
     }),
     crash: action({
@@ -226,11 +226,11 @@ test('validation errors come in German for a German member', async () => {
   assert.match(text, /Schreibe: \/probe echo/);
 });
 
-test('a UserError is shown to the member as it is, ephemerally, and logged as nothing worse', async () => {
+test('a UserError is shown to the member as its catalogue text, ephemerally, and logged as nothing worse', async () => {
   const before = captured.lines().length;
   const { outcome, text, rec } = await run('/probe refuse');
   assert.equal(outcome, 'user-error');
-  assert.equal(text, 'No, and here is what to type instead: /probe echo text:abc');
+  assert.equal(text, 'There is no chapter named “Atlantis”. /chapter list shows the chapters.');
   assert.equal(rec.answers[0]!.message.visibility.kind, 'ephemeral');
   assert.equal(captured.lines().slice(before).filter((l) => JSON.parse(l).level >= 50).length, 0);
 });

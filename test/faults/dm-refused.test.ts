@@ -143,7 +143,7 @@ test('Discord: a reminder to a member with DMs closed falls back to a channel no
         const outbox = b.app.services.notifier.outbox('discord', b.fake.guild.id)!;
         const to = { kind: 'dm', to: { id: rolf.id, name: rolf.username } } as const;
         const before = channelPosts(b.fake).length;
-        await assert.rejects(outbox.post(message('Your anonymous question #1 has a new answer.', { visibility: to, sensitive: true })), (e: unknown) => e instanceof UserError && e.code === 'dm_refused');
+        await assert.rejects(outbox.post(message('Your anonymous question #1 has a new answer.', { visibility: to, sensitive: true })), (e: unknown) => e instanceof UserError && e.key === 'discord.dm_refused');
         assert.equal(channelPosts(b.fake).length, before, 'nothing posted for a sensitive DM');
         if (fallback === 'channel') {
           const ref = await outbox.post(message('Reminder: workshop tomorrow.', { visibility: to }));
@@ -152,7 +152,7 @@ test('Discord: a reminder to a member with DMs closed falls back to a channel no
           assert.match(JSON.stringify(notice), new RegExp(`<@${rolf.id}> I could not send you a direct message`));
           assert.doesNotMatch(JSON.stringify(notice), /workshop tomorrow/);
         } else {
-          await assert.rejects(outbox.post(message('Reminder: workshop tomorrow.', { visibility: to })), (e: unknown) => e instanceof UserError && e.code === 'dm_refused');
+          await assert.rejects(outbox.post(message('Reminder: workshop tomorrow.', { visibility: to })), (e: unknown) => e instanceof UserError && e.key === 'discord.dm_refused');
           assert.equal(channelPosts(b.fake).length, before, 'DM_FALLBACK=none posts nothing');
         }
         // A sensitive message is refused anywhere but a DM, before any call.

@@ -4,7 +4,8 @@ import spdxLicenses from 'spdx-license-list';
 import { Material } from '../../entities/Material.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { translator } from '../../src/core/i18n.js';
-import { checkLicense, MaterialError, OPEN_LICENSES } from '../../src/services/materials.js';
+import { UserError } from '../../src/core/errors.js';
+import { checkLicense, OPEN_LICENSES } from '../../src/services/materials.js';
 import { eachDatabase, servicesOn } from '../helpers.js';
 
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
@@ -62,7 +63,7 @@ test('every accepted license id fits the license column, and the longest one is 
       const m = await services.materials.add(who('ada'), { title: 'Longest license', url: 'https://example.org/long', topic: 'Python', language: 'en', license: longest.toLowerCase() });
       assert.equal((await db.getRepository(Material).findOneByOrFail({ id: m.id })).license, longest);
       const refused = await services.materials.add(who('ada'), { title: 'NC', url: 'https://example.org/nc', topic: 'Python', language: 'en', license: 'CC-BY-NC-SA-4.0' }).catch((e: unknown) => e);
-      assert.ok(refused instanceof MaterialError && refused.key === 'materials.license.nc');
+      assert.ok(refused instanceof UserError && refused.key === 'materials.license.nc');
       assert.deepEqual(refused.params, { license: 'CC-BY-NC-SA-4.0', licenses: 'CC-BY-SA-4.0, CC-BY-4.0, CC0-1.0, MIT, Apache-2.0, GPL-3.0-or-later' });
     } finally {
       await db.destroy();

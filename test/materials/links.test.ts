@@ -3,14 +3,15 @@ import { test } from 'node:test';
 import { Material } from '../../entities/Material.js';
 import { MaterialTranslation } from '../../entities/MaterialTranslation.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { MaterialError, materialUrl, storedForms } from '../../src/services/materials.js';
+import { UserError } from '../../src/core/errors.js';
+import { materialUrl, storedForms } from '../../src/services/materials.js';
 import { eachDatabase, servicesOn } from '../helpers.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
 const material = (url: string) => ({ title: 'Loops', url, topic: 'Python', language: 'en' });
-const taken = (id: number) => (err: unknown) => err instanceof MaterialError && err.key === 'materials.url.taken' && err.params.id === id;
-const takenTranslation = (id: number) => (err: unknown) => err instanceof MaterialError && err.key === 'materials.url.taken_translation' && err.params.id === id;
+const taken = (id: number) => (err: unknown) => err instanceof UserError && err.key === 'materials.url.taken' && err.params.id === id;
+const takenTranslation = (id: number) => (err: unknown) => err instanceof UserError && err.key === 'materials.url.taken_translation' && err.params.id === id;
 
 test('a link has one canonical form: https, host in lower case without a trailing dot, no fragment, empty query or trailing slash', () => {
   for (const typed of ['https://x.org/a/?', 'http://x.org./a', 'HTTP://X.Org/a/#top', 'https://x.org/a?', 'http://x.org.:80/a/']) assert.equal(materialUrl(typed), 'https://x.org/a', typed);
@@ -18,7 +19,7 @@ test('a link has one canonical form: https, host in lower case without a trailin
   assert.equal(materialUrl('https://x.org./?'), 'https://x.org/');
   assert.equal(materialUrl('https://x.org/a/?b=1#c'), 'https://x.org/a?b=1', 'a query that says something stays');
   assert.equal(materialUrl('http://x.org:8080/a/'), 'http://x.org:8080/a', 'with a port the scheme stays as typed');
-  assert.throws(() => materialUrl('http://./'), (err) => err instanceof MaterialError && err.key === 'materials.url.invalid');
+  assert.throws(() => materialUrl('http://./'), (err) => err instanceof UserError && err.key === 'materials.url.invalid');
   for (const typed of ['https://x.org/a/?', 'http://x.org./a', 'https://x.org/a?b=1', 'http://x.org:8080/a/']) {
     assert.ok(storedForms(materialUrl(typed)).includes(materialUrl(typed)), 'the canonical form is one of the stored forms');
   }

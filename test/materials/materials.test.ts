@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
-import { MaterialError } from '../../src/services/materials.js';
+import { UserError } from '../../src/core/errors.js';
 import { eachDatabase, servicesOn } from '../helpers.js';
 import { recordPosts } from '../services/posts.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
-const rejects = (key: string) => (err: unknown) => err instanceof MaterialError && err.key === key;
+const rejects = (key: string) => (err: unknown) => err instanceof UserError && err.key === key;
 const python = { title: 'Python for beginners', url: 'https://learn.example.org/python/', topic: 'Python', language: 'en', level: 'beginner' as const, description: 'Variables, loops and functions' };
 
 test('materials: open licenses only (CC-BY-SA-4.0 by default), http(s) only, one entry per URL with a pointer to it', (t) =>
@@ -23,7 +23,7 @@ test('materials: open licenses only (CC-BY-SA-4.0 by default), http(s) only, one
       await assert.rejects(services.materials.add(who('ada'), { ...python, url: 'ftp://example.org/file' }), rejects('materials.url.scheme'));
       await assert.rejects(services.materials.add(who('ada'), { ...python, url: 'not a link' }), rejects('materials.url.invalid'));
       await assert.rejects(services.materials.add(who('bob'), { ...python, url: 'https://LEARN.example.org/python/#intro' }), (err: unknown) => {
-        assert.ok(err instanceof MaterialError && err.key === 'materials.url.taken');
+        assert.ok(err instanceof UserError && err.key === 'materials.url.taken');
         assert.deepEqual(err.params, { id: m.id, title: 'Python for beginners' });
         return true;
       });

@@ -7,7 +7,7 @@ import { renderConsole } from '../../src/adapters/console/render.js';
 import { renderDiscord } from '../../src/adapters/discord/render.js';
 import { renderSlack } from '../../src/adapters/slack/render.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { DomainError } from '../../src/core/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import type { Message, PostedRef } from '../../src/core/reply.js';
 import { openAddress, pseudonym, sealAddress } from '../../src/services/anonymity.js';
 import type { Services } from '../../src/services/index.js';
@@ -108,16 +108,16 @@ test('a block hits the pseudonym behind the question and only it, and it expires
       const q = await askAndPost(services, chapter);
       const other = await askAndPost(services, chapter, member(1));
       const block = await services.questions.block(q.id, 'flooding', 2, { platform: 'console', workspace: 'console', id: 'mona', name: 'mona' });
-      await assert.rejects(services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Blocked question here' }), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked' && e.params.reason === 'flooding');
-      await assert.rejects(services.questions.answer(other.id, ada, 'an answer'), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked');
-      await assert.rejects(services.questions.followup(q.id, ada), (e: unknown) => e instanceof DomainError && e.key === 'question.blocked');
+      await assert.rejects(services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Blocked question here' }), (e: unknown) => e instanceof UserError && e.key === 'question.blocked' && e.params.reason === 'flooding');
+      await assert.rejects(services.questions.answer(other.id, ada, 'an answer'), (e: unknown) => e instanceof UserError && e.key === 'question.blocked');
+      await assert.rejects(services.questions.followup(q.id, ada), (e: unknown) => e instanceof UserError && e.key === 'question.blocked');
       await services.questions.ask({ asker: member(2), chapter, channel: 'C_Q', text: 'Someone else may ask' });
       assert.equal((await services.questions.activeBlocks(chapter.id)).length, 1);
       assert.equal(block.pseudonym, pseudonym('x'.repeat(32), ada), 'the block holds the pseudonym, not the id');
       clock.advance(2 * DAY + 1000);
       assert.equal((await services.questions.activeBlocks(chapter.id)).length, 0);
       await services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'After the block expired' });
-      await assert.rejects(services.questions.unblock(block.id), (e: unknown) => e instanceof DomainError && e.key === 'mod.block_not_found');
+      await assert.rejects(services.questions.unblock(block.id), (e: unknown) => e instanceof UserError && e.key === 'mod.block_not_found');
     } finally {
       await db.destroy();
     }
@@ -129,7 +129,7 @@ test('the per-pseudonym limit stops a sixth question in ten minutes, also when a
     try {
       const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: `Question number ${i} here` })));
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
-      for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as DomainError).key, 'question.rate_limited');
+      for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as UserError).key, 'question.rate_limited');
       await services.questions.ask({ asker: member(1), chapter, channel: 'C_Q', text: 'Another member is not limited' });
       clock.advance(10 * 60_000 + 1);
       await services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Ten minutes later again' });
@@ -232,15 +232,15 @@ test('only the asker follows up or reopens; a moderator may close; status moves 
     const { db, services, chapter } = await setup(target);
     try {
       const q = await askAndPost(services, chapter);
-      await assert.rejects(services.questions.followup(q.id, member(1)), (e: unknown) => (e as DomainError).key === 'question.not_asker');
-      await assert.rejects(services.questions.close(q.id, member(1), false), (e: unknown) => (e as DomainError).key === 'question.not_asker_or_moderator');
+      await assert.rejects(services.questions.followup(q.id, member(1)), (e: unknown) => (e as UserError).key === 'question.not_asker');
+      await assert.rejects(services.questions.close(q.id, member(1), false), (e: unknown) => (e as UserError).key === 'question.not_asker_or_moderator');
       assert.equal((await services.questions.answer(q.id, member(1), 'first')).first, true);
       assert.equal((await services.questions.answer(q.id, member(2), 'second')).first, false);
       assert.equal((await services.questions.get(q.id)).status, 'pending');
       assert.equal((await services.questions.close(q.id, member(9), true)).status, 'closed');
-      await assert.rejects(services.questions.reopen(q.id, member(9)), (e: unknown) => (e as DomainError).key === 'question.not_asker');
+      await assert.rejects(services.questions.reopen(q.id, member(9)), (e: unknown) => (e as UserError).key === 'question.not_asker');
       assert.equal((await services.questions.reopen(q.id, ada)).status, 'open');
-      await assert.rejects(services.questions.get(999), (e: unknown) => (e as DomainError).key === 'question.not_found');
+      await assert.rejects(services.questions.get(999), (e: unknown) => (e as UserError).key === 'question.not_found');
     } finally {
       await db.destroy();
     }
@@ -268,7 +268,7 @@ test('the asker cannot answer their own question: refused before anything is sto
     const { db, services, chapter } = await setup(target);
     try {
       const q = await askAndPost(services, chapter);
-      await assert.rejects(services.questions.answer(q.id, ada, 'It works with open(), I found it'), (e: unknown) => e instanceof DomainError && e.key === 'question.own_answer' && e.sensitive);
+      await assert.rejects(services.questions.answer(q.id, ada, 'It works with open(), I found it'), (e: unknown) => e instanceof UserError && e.key === 'question.own_answer' && e.sensitive);
       assert.equal(await db.getRepository(QuestionAnswer).countBy({ questionId: q.id }), 0);
       assert.equal((await services.questions.get(q.id)).status, 'open');
       // Someone else's answer still counts.

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Chapter } from '../../entities/Chapter.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { DomainError } from '../../src/core/errors.js';
-import { ChapterError, canonicalTimeZone } from '../../src/services/chapters.js';
+import { UserError } from '../../src/core/errors.js';
+import { canonicalTimeZone } from '../../src/services/chapters.js';
 import { eachDatabase, servicesOn } from '../helpers.js';
 
 const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
 const discord = { platform: 'discord', workspace: 'G1' };
-const rejects = (reason: string) => (err: unknown) => err instanceof ChapterError && err.reason === reason;
+const rejects = (reason: string) => (err: unknown) => err instanceof UserError && err.key === `chapter.${reason}`;
 
 test('time zones are IANA names, spelled canonically; abbreviations are refused', () => {
   assert.equal(canonicalTimeZone('europe/berlin'), 'Europe/Berlin');
@@ -25,13 +25,13 @@ test('chapters: create, duplicate by any case, bind, resolve, channels', (t) =>
       const { chapter, bound } = await chapters.create({ name: ' Berlin ', timeZone: 'Europe/Berlin', bindTo: discord });
       assert.equal(chapter.name, 'Berlin');
       assert.equal(bound, 'workspace', 'the first chapter is bound to a workspace that had none');
-      await assert.rejects(chapters.create({ name: 'BERLIN', timeZone: 'Europe/Berlin' }), (e: unknown) => e instanceof DomainError && e.key === 'chapter.duplicate.where' && e.params.where === 'discord');
+      await assert.rejects(chapters.create({ name: 'BERLIN', timeZone: 'Europe/Berlin' }), (e: unknown) => e instanceof UserError && e.key === 'chapter.duplicate.where' && e.params.where === 'discord');
       await assert.rejects(chapters.create({ name: 'Hamburg', timeZone: 'Hamburg' }), rejects('bad_timezone'));
       await assert.rejects(chapters.create({ name: '<script>', timeZone: 'UTC' }), rejects('bad_name'));
       await assert.rejects(chapters.get('Bärlin'), rejects('not_found'));
       assert.equal(await db.getRepository(Chapter).count(), 1, 'failed creates left nothing behind');
 
-      await assert.rejects(chapters.create({ name: 'Hamburg', timeZone: 'Europe/Berlin', bindTo: discord }), (e: unknown) => e instanceof DomainError && e.key === 'chapter.create.place_taken');
+      await assert.rejects(chapters.create({ name: 'Hamburg', timeZone: 'Europe/Berlin', bindTo: discord }), (e: unknown) => e instanceof UserError && e.key === 'chapter.create.place_taken');
       const second = await chapters.create({ name: 'Hamburg', timeZone: 'Europe/Berlin', bindTo: { ...discord, channel: 'C9' } });
       assert.equal(second.bound, 'channel', 'a workspace keeps the chapter it has; the new one gets the channel where it was created');
       assert.equal((await chapters.resolve({ ...discord, channel: 'C9' }))?.name, 'Hamburg', 'a channel binding wins');
@@ -58,7 +58,7 @@ test('two moderators creating the same chapter at once get one chapter and one c
     try {
       const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => services.chapters.create({ name: i % 2 ? 'Köln' : 'köln', timeZone: 'Europe/Berlin' })));
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof DomainError && r.reason.key === 'chapter.duplicate', String(r.reason));
+      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof UserError && r.reason.key === 'chapter.duplicate', String(r.reason));
       assert.equal(await db.getRepository(Chapter).count(), 1);
     } finally {
       await db.destroy();

@@ -9,16 +9,15 @@ import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
 import { PartnershipRequirement } from '../../entities/PartnershipRequirement.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { isUniqueViolation } from '../../src/db/errors.js';
-import { ChapterError } from '../../src/services/chapters.js';
-import { DisclaimerError } from '../../src/services/disclaimers.js';
-import { PartnershipError, parseContributions } from '../../src/services/partnerships.js';
+import { type Phrase, UserError } from '../../src/core/errors.js';
+import { parseContributions } from '../../src/services/partnerships.js';
 import type { Services } from '../../src/services/index.js';
 import { eachDatabase, servicesOn } from '../helpers.js';
 
 const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
 const alice = { platform: 'discord', workspace: 'G1', id: 'U-alice', name: 'alice' };
 const mona = { platform: 'discord', workspace: 'G1', id: 'U-mona', name: 'mona' };
-const failsWith = (reason: string) => (err: unknown) => err instanceof PartnershipError && err.reason === reason;
+const failsWith = (reason: string) => (err: unknown): err is UserError => err instanceof UserError && err.key === `partner.error.${reason}`;
 
 async function setUp(services: Services) {
   const berlin = (await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin' })).chapter;
@@ -31,7 +30,7 @@ async function setUp(services: Services) {
 test('contributions are read from a comma list in any case, in the guidelines’ order; unknown kinds are refused', () => {
   assert.deepEqual(parseContributions('Promotion, coaches,organisational help'), ['coaches', 'organisational-help', 'promotion']);
   assert.deepEqual(parseContributions('organizational-help'), ['organisational-help']);
-  assert.throws(() => parseContributions('coaches, money'), (err) => failsWith('unknown_contribution')(err) && (err as PartnershipError).subject === 'money');
+  assert.throws(() => parseContributions('coaches, money'), (err) => failsWith('unknown_contribution')(err) && err.params.given === 'money');
   assert.throws(() => parseContributions(' , '), failsWith('no_contribution'));
 });
 
@@ -51,16 +50,16 @@ test('a proposal is decided only by moderators of its own chapter, with open req
       assert.equal((await services.partnerships.confirm(id, 'open-materials', { actor: mona, moderatorOf: berlin.id })).view.open.length, 4);
 
       const decide = (moderatorOf: number | null, force?: boolean) => services.partnerships.decide({ id, decision: 'approve', reason: 'fits our values', force, by: { actor: mona, moderatorOf } });
-      await assert.rejects(decide(hamburg.id, true), (err) => failsWith('wrong_chapter')(err) && (err as PartnershipError).subject === 'Berlin');
+      await assert.rejects(decide(hamburg.id, true), (err) => failsWith('wrong_chapter')(err) && err.params.chapter === 'Berlin');
       await assert.rejects(decide(null, true), failsWith('wrong_chapter'));
-      await assert.rejects(decide(berlin.id), (err) => failsWith('open_requirements')(err) && (err as PartnershipError).subject === 'supporter, values, media, name');
+      await assert.rejects(decide(berlin.id), (err) => failsWith('open_requirements')(err) && err.params.open === 'supporter, values, media, name');
       assert.equal(await db.getRepository(PartnershipDecision).count(), 0, 'refused decisions write nothing');
 
       const decided = await decide(berlin.id, true);
       assert.equal(decided.proposal.status, 'approved');
       assert.equal(decided.decision?.forced, true);
       assert.equal(decided.decision?.openRequirements, 'supporter,values,media,name');
-      await assert.rejects(services.partnerships.decide({ id, decision: 'decline', reason: 'second thoughts', by: { actor: mona, moderatorOf: berlin.id } }), (err) => failsWith('closed')(err) && (err as PartnershipError).subject === 'approved');
+      await assert.rejects(services.partnerships.decide({ id, decision: 'decline', reason: 'second thoughts', by: { actor: mona, moderatorOf: berlin.id } }), (err) => failsWith('closed')(err) && (err.params.status as Phrase).key === 'partner.status.approved');
       await assert.rejects(services.partnerships.confirm(id, 'values', { actor: alice, moderatorOf: null }), failsWith('closed'));
       assert.equal(await db.getRepository(PartnershipDecision).count(), 1);
     } finally {
@@ -113,7 +112,7 @@ test('bad input is refused with nothing written: unknown chapter, unknown contri
     try {
       const { berlin, propose } = await setUp(services);
       const counts = async () => [await db.getRepository(PartnershipProposal).count(), await db.getRepository(Member).count(), await db.getRepository(PartnershipDecision).count()];
-      await assert.rejects(propose({ chapter: 'Atlantis' }), (err) => err instanceof ChapterError && err.reason === 'not_found');
+      await assert.rejects(propose({ chapter: 'Atlantis' }), (err) => err instanceof UserError && err.key === 'chapter.not_found');
       await assert.rejects(propose({ contributions: 'coaches, pizza' }), failsWith('unknown_contribution'));
       await assert.rejects(propose({ url: 'not a url' }), failsWith('bad_url'));
       assert.deepEqual(await counts(), [0, 0, 0], 'not even the proposer’s member row');
@@ -122,7 +121,7 @@ test('bad input is refused with nothing written: unknown chapter, unknown contri
       await assert.rejects(services.partnerships.withdraw(proposal.id, { actor: mona, moderatorOf: null }), failsWith('not_proposer'));
       assert.equal((await services.partnerships.withdraw(proposal.id, { actor: alice, moderatorOf: null })).proposal.status, 'withdrawn');
       await assert.rejects(services.partnerships.withdraw(proposal.id, { actor: alice, moderatorOf: null }), failsWith('closed'));
-      await assert.rejects(services.partnerships.decide({ id: proposal.id, decision: 'approve', reason: 'too late', force: true, by: { actor: mona, moderatorOf: berlin.id } }), (err) => failsWith('closed')(err) && (err as PartnershipError).subject === 'withdrawn');
+      await assert.rejects(services.partnerships.decide({ id: proposal.id, decision: 'approve', reason: 'too late', force: true, by: { actor: mona, moderatorOf: berlin.id } }), (err) => failsWith('closed')(err) && (err.params.status as Phrase).key === 'partner.status.withdrawn');
       await assert.rejects(services.partnerships.get(999), failsWith('not_found'));
       assert.deepEqual(await counts(), [1, 1, 0]);
       assert.equal(await db.getRepository(PartnershipRequirement).count(), 0);
@@ -176,8 +175,8 @@ test('disclaimers: logged, listed by event and member, withdrawn once and only b
       assert.deepEqual((await d.mine(alice)).map((x) => x.id), [first.id]);
       assert.deepEqual(await d.mine({ ...alice, id: 'nobody' }), []);
 
-      await assert.rejects(d.withdraw(first.id, mona), (err) => err instanceof DisclaimerError && err.reason === 'not_yours');
-      await assert.rejects(d.withdraw(999, alice), (err) => err instanceof DisclaimerError && err.reason === 'not_found');
+      await assert.rejects(d.withdraw(first.id, mona), (err) => err instanceof UserError && err.key === 'disclaimer.error.not_yours');
+      await assert.rejects(d.withdraw(999, alice), (err) => err instanceof UserError && err.key === 'disclaimer.error.not_found');
       const results = await Promise.allSettled([d.withdraw(first.id, alice), d.withdraw(first.id, alice)]);
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       assert.ok((await db.getRepository(Disclaimer).findOneByOrFail({ id: first.id })).withdrawnAt, 'kept, marked withdrawn');

@@ -5,13 +5,13 @@ import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Services } from '../../src/services/index.js';
-import { WorkshopError } from '../../src/services/workshops.js';
+import { UserError } from '../../src/core/errors.js';
 import { eachDatabase, servicesOn } from '../helpers.js';
 import { recordPosts } from './posts.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
-const rejects = (key: string) => (err: unknown) => err instanceof WorkshopError && err.key === key;
+const rejects = (key: string) => (err: unknown) => err instanceof UserError && err.key === key;
 const day = (s: string) => {
   const [year, month, d] = s.split('-').map(Number) as [number, number, number];
   return { year, month, day: d };

@@ -116,7 +116,7 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
             if (errorCode(err) !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;
             if (m.sensitive || services.config.dmFallback === 'none') {
               log.warn({ workspace, sensitive: Boolean(m.sensitive) }, 'a member has direct messages closed: not retried; nothing posted in a channel');
-              throw new UserError('dm_refused', t('discord.dm_refused'));
+              throw new UserError('discord.dm_refused');
             }
             return dmRefused({ ...m, visibility: v });
           }

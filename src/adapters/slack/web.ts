@@ -87,7 +87,8 @@ export function platformError(err: unknown): string | undefined {
 export class SlackOutbox implements Outbox {
   constructor(
     private readonly client: WebClient,
-    private readonly t: Translate,
+    /** Unused since errors carry catalogue keys (the dispatcher says them in the reader's locale). */
+    _t: Translate,
     /** The bot's name, for "invite me with /invite @name". */
     private readonly botName: string,
     /** Command names as typed there, the workspace's address. */
@@ -116,7 +117,7 @@ export class SlackOutbox implements Outbox {
       case 'dm': {
         const opened = await this.client.conversations.open({ users: v.to.id }).catch((err: unknown) => {
           const code = platformError(err);
-          throw code ? new UserError(`slack.${code}`, this.t('slack.error.cannot_dm', { error: code })) : err;
+          throw code ? new UserError('slack.error.cannot_dm', { error: code }) : err;
         });
         channel = opened.channel!.id!;
         break;
@@ -137,7 +138,7 @@ export class SlackOutbox implements Outbox {
 
   private fail(err: unknown, channel: string): never {
     const code = platformError(err);
-    if (code && code in CHANNEL_ERRORS) throw new UserError(`slack.${code}`, this.t(CHANNEL_ERRORS[code as keyof typeof CHANNEL_ERRORS], { channel, bot: this.botName }));
+    if (code && code in CHANNEL_ERRORS) throw new UserError(CHANNEL_ERRORS[code as keyof typeof CHANNEL_ERRORS], { channel, bot: this.botName });
     throw err;
   }
 }
