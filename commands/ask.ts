@@ -2,7 +2,7 @@ import { action, type CommandContext, defineCommand } from '../src/core/command.
 import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
 import { bold, channelLink, list, message, p } from '../src/core/reply.js';
-import { questionLine } from '../src/services/questions.js';
+import { questionLine } from '../src/services/questions/post.js';
 import type { Identity, Outbox } from '../src/core/types.js';
 
 const id = option.integer({ description: 'opt.ask.id', required: true, min: 1, autocomplete: 'question' });

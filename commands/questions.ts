@@ -1,7 +1,7 @@
 import { action, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
 import { channelLink, list, message, messageLink } from '../src/core/reply.js';
-import { questionLine } from '../src/services/questions.js';
+import { questionLine } from '../src/services/questions/post.js';
 
 export const questions = defineCommand({
   name: 'questions',

@@ -17,7 +17,7 @@ import { NoticeService } from './notices.js';
 import { PartnershipService } from './partnerships.js';
 import { Policy } from './policy.js';
 import { PrivacyService } from './privacy.js';
-import { QuestionService } from './questions.js';
+import { QuestionService } from './questions/service.js';
 import { ReminderService } from './reminders.js';
 import { SeenRequests } from './seen-requests.js';
 import { WorkshopService } from './workshops.js';

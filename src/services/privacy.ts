@@ -23,7 +23,8 @@ import type { Clock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import type { Store } from '../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym } from './anonymity.js';
-import { parseNotices, type QuestionService } from './questions.js';
+import { parseNotices } from './questions/asker-notices.js';
+import type { QuestionService } from './questions/service.js';
 import type { WorkshopService } from './workshops.js';
 import type { Actor, Identity } from '../core/types.js';
 

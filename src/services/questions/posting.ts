@@ -1,0 +1,148 @@
+import type { Logger } from 'pino';
+import { IsNull, LessThanOrEqual } from 'typeorm';
+import { ChapterChannel } from '../../../entities/ChapterChannel.js';
+import { Question } from '../../../entities/Question.js';
+import type { Clock } from '../../core/clock.js';
+import { PostFailedError } from '../../core/errors.js';
+import type { Translate } from '../../core/i18n.js';
+import type { Notifier } from '../../core/notifier.js';
+import { channelLink, fill, message, p, type Message, type PostedRef, SLOT } from '../../core/reply.js';
+import type { Outbox } from '../../core/types.js';
+import type { Store } from '../../db/store.js';
+import { questionPost, type QuestionStats } from './post.js';
+
+/** Due questions read per page, and pages per round of the scheduler. */
+const DUE_PAGE = 50;
+const DUE_PAGES = 10;
+
+/** What posting needs of the question service: a question by number, and its counts. */
+export interface QuestionReader {
+  get(id: number, options?: { allowHidden?: boolean }): Promise<Question>;
+  stats(id: number): Promise<QuestionStats>;
+}
+
+/**
+ * The public posts of questions: posting each once (also delayed, and after a crash), editing
+ * them in place when they change, and telling the moderators once when a post keeps failing.
+ */
+export class QuestionPosts {
+  /**
+   * Questions whose post keeps failing and whose chapter's moderators were told so, by this
+   * process: by the command's answer (the dispatcher's notice) or by `postDue`. They are told
+   * once per question, not at every tick; after a restart, once again.
+   */
+  private readonly failingReported = new Set<number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly notifier: Notifier,
+    private readonly log: Logger,
+    /** Texts of public posts, in the bot's language. */
+    private readonly t: Translate,
+    private readonly questions: QuestionReader,
+  ) {}
+
+  /** The public post of a question, in the bot's language. */
+  async render(q: Question): Promise<Message> {
+    return questionPost(q, await this.questions.stats(q.id), this.t);
+  }
+
+  /**
+   * Posts a question whose time has come, once: the row is claimed with a conditional update
+   * before the post, and released again if the post fails, so two processes never both post it.
+   */
+  async post(id: number, outbox: Outbox): Promise<PostedRef | null> {
+    const now = this.clock.now();
+    const claimed = await this.store.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(Question)
+        .set({ postedAt: now })
+        .where('id = :id AND "postedAt" IS NULL AND "postAt" <= :now', { id, now: now.getTime() })
+        .execute();
+      return result.affected === 1;
+    });
+    if (!claimed) return null;
+    try {
+      const ref = await outbox.post(await this.render(await this.questions.get(id, { allowHidden: true })));
+      await this.store.transaction((em) => em.update(Question, { id }, { messageId: ref.messageId, channel: ref.channel }));
+      this.failingReported.delete(id);
+      return ref;
+    } catch (err) {
+      await this.store.transaction((em) => em.update(Question, { id }, { postedAt: null }));
+      // The dispatcher has told the moderators already (see Dispatcher.postFailed).
+      if (err instanceof PostFailedError) this.failingReported.add(id);
+      throw err;
+    }
+  }
+
+  /** Posts every question that is due and not yet posted (delayed posts; posts a crash interrupted). */
+  async postDue(): Promise<number> {
+    let posted = 0;
+    // A channel whose post failed (after the platform call's own retries) is not tried again in
+    // this round: while a platform is down, a round costs one failed post per channel, not one
+    // per waiting question (each may take PLATFORM_RETRIES timeouts). The next round tries again.
+    const failing = new Set<string>();
+    // Due questions are read a page at a time, oldest first; those left waiting (a failing channel,
+    // another process's platform) are skipped on the next page, so 50 questions waiting for one
+    // broken channel do not keep every other channel's questions from being posted.
+    let waiting = 0;
+    for (let page = 0; page < DUE_PAGES; page++) {
+      const due = await this.store.manager.find(Question, {
+        where: { postedAt: IsNull(), postAt: LessThanOrEqual(this.clock.now()) },
+        order: { postAt: 'ASC', id: 'ASC' },
+        skip: waiting,
+        take: DUE_PAGE,
+      });
+      for (const q of due) {
+        const outbox = this.notifier.outbox(q.platform, q.workspace);
+        const where = `${q.platform}\u0000${q.workspace}\u0000${q.channel}`;
+        // No outbox: that platform's adapter runs in another process.
+        if (!outbox || failing.has(where)) {
+          waiting++;
+          continue;
+        }
+        try {
+          if (await this.post(q.id, outbox)) posted++;
+        } catch (err) {
+          waiting++;
+          failing.add(where);
+          this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not post a delayed question; will retry');
+          if (!this.failingReported.has(q.id)) await this.reportFailingPost(q, outbox);
+        }
+      }
+      if (due.length < DUE_PAGE) break;
+    }
+    return posted;
+  }
+
+  /**
+   * A post the platform refused even after its retries, with no member waiting for it: the
+   * moderation channel of the question's chapter, in its workspace, is told once (as the
+   * dispatcher tells it when a command's post fails), so someone looks at the bot's access.
+   */
+  private async reportFailingPost(q: Question, outbox: Outbox): Promise<void> {
+    this.failingReported.add(q.id);
+    const moderation = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: q.chapterId, platform: q.platform, workspace: q.workspace, purpose: 'moderation' });
+    if (!moderation || moderation.channelId === q.channel) return;
+    // The channel as a link the platform shows by its name, as in the dispatcher's notice.
+    const notice = message([p(...fill(this.t('error.post_failed.moderators', { channel: SLOT }), channelLink(q.channel)))], { visibility: { kind: 'channel', channel: moderation.channelId } });
+    await outbox.post(notice).catch((err: unknown) => this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not tell the moderators either'));
+  }
+
+  /**
+   * Re-renders a posted question in place (status, counts, hidden). The change itself is
+   * already stored: if the post cannot be edited (deleted by hand, the bot lost access), that
+   * is logged and the member's action still succeeds.
+   */
+  async refresh(q: Question, outbox: Outbox | undefined): Promise<void> {
+    if (!q.messageId) return;
+    const target = this.notifier.outbox(q.platform, q.workspace) ?? outbox;
+    try {
+      await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q));
+    } catch (err) {
+      this.log.warn({ question: q.id, err: { type: (err as Error).name, message: (err as Error).message } }, 'could not update the post of a question');
+    }
+  }
+}

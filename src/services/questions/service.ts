@@ -1,0 +1,322 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import { In, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import { AnonBlock } from '../../../entities/AnonBlock.js';
+import type { Chapter } from '../../../entities/Chapter.js';
+import { Question, type QuestionStatus } from '../../../entities/Question.js';
+import { QuestionAnswer } from '../../../entities/QuestionAnswer.js';
+import { QuestionMeToo } from '../../../entities/QuestionMeToo.js';
+import { QuestionReport } from '../../../entities/QuestionReport.js';
+import type { Clock } from '../../core/clock.js';
+import { UserError } from '../../core/errors.js';
+import type { Translate } from '../../core/i18n.js';
+import type { Notifier } from '../../core/notifier.js';
+import type { Message, PostedRef } from '../../core/reply.js';
+import type { Identity, Outbox, Person } from '../../core/types.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { Store } from '../../db/store.js';
+import { authorKey, pseudonym, scopedPseudonym, sealAddress } from '../anonymity.js';
+import { type AskerNotice, AskerNotices } from './asker-notices.js';
+import type { QuestionStats } from './post.js';
+import { QuestionPosts } from './posting.js';
+
+export interface QuestionSettings {
+  readonly secret: string;
+  readonly postDelayMaxSeconds: number;
+  readonly rateLimit: { readonly max: number; readonly windowMinutes: number };
+  /** Texts of public posts, in the bot's language. */
+  readonly t: Translate;
+}
+
+/** How long an asker's encrypted reply address may be kept at most. */
+export const REPLY_ADDRESS_DAYS = 30;
+const DAY = 86_400_000;
+
+
+const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+
+/**
+ * Anonymous questions. Every rule that matters is kept by the database: one me-too per
+ * person (unique scoped pseudonym), one report per person, status changes as conditional
+ * updates, a per-pseudonym rate limit counted inside the transaction that inserts.
+ * Nothing here receives, stores or logs an asker's user id: callers pass an Identity that
+ * is turned into a pseudonym at once (and, for answers, sealed into an encrypted address).
+ */
+export class QuestionService {
+  /** The public posts: posting (also delayed), editing in place, reporting a failing post. */
+  private readonly posts: QuestionPosts;
+  /** Notices to askers, by sealed address or kept for their `/ask mine`. */
+  private readonly notices: AskerNotices;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    notifier: Notifier,
+    log: Logger,
+    private readonly settings: QuestionSettings,
+  ) {
+    this.posts = new QuestionPosts(store, clock, notifier, log, settings.t, this);
+    this.notices = new AskerNotices(store, clock, notifier, log, settings.secret);
+  }
+
+  private pseudonymOf(who: Identity): string {
+    return pseudonym(this.settings.secret, who);
+  }
+
+  /** Whether the person behind an identity is blocked in a chapter now; a UserError saying until when and why. */
+  private async assertNotBlocked(em: EntityManager, pseudo: string, chapterId: number): Promise<void> {
+    const block = await em.findOne(AnonBlock, {
+      // A block applies in the chapter where it was set.
+      where: { pseudonym: pseudo, chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      order: { expiresAt: 'DESC' },
+    });
+    if (block) throw new UserError('question.blocked', { until: utc(block.expiresAt), reason: block.reason }, { sensitive: true });
+  }
+
+  /** Serialises one pseudonym's writes on PostgreSQL (SQLite's Store already runs one transaction at a time). */
+  private async lockPseudonym(em: EntityManager, pseudo: string): Promise<void> {
+    if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pseudo]);
+  }
+
+  async ask(input: { asker: Person & { locale: string }; chapter: Chapter; channel: string; text: string; topic?: string; workshopId?: number }): Promise<Question> {
+    const now = this.clock.now();
+    const pseudo = this.pseudonymOf(input.asker);
+    const { max, windowMinutes } = this.settings.rateLimit;
+    const delayMs = this.settings.postDelayMaxSeconds > 0 ? randomInt(0, this.settings.postDelayMaxSeconds * 1000 + 1) : 0;
+    return this.store.transaction(async (em) => {
+      await this.lockPseudonym(em, pseudo);
+      await this.assertNotBlocked(em, pseudo, input.chapter.id);
+      const recent = await em.count(Question, { where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) } });
+      if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
+      return em.save(
+        em.create(Question, {
+          chapterId: input.chapter.id,
+          pseudonym: pseudo,
+          text: input.text,
+          topic: input.topic?.trim().toLowerCase() || null,
+          workshopId: input.workshopId ?? null,
+          status: 'open',
+          platform: input.asker.platform,
+          workspace: input.asker.workspace,
+          channel: input.channel,
+          messageId: null,
+          postAt: new Date(now.getTime() + delayMs),
+          postedAt: null,
+          replyTo: sealAddress(this.settings.secret, input.asker),
+          replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
+          hiddenAt: null,
+          hiddenReason: null,
+          createdAt: now,
+        }),
+      );
+    });
+  }
+
+  /** Whether `who` asked `q` (their pseudonym is the question's): nothing about the asker is revealed to anyone else. */
+  isAsker(q: Question, who: Identity): boolean {
+    return q.pseudonym === this.pseudonymOf(who);
+  }
+
+  /** A question by number, for an action on it: unknown and hidden ones are errors. */
+  async get(id: number, options: { allowHidden?: boolean } = {}): Promise<Question> {
+    const q = await this.store.manager.findOneBy(Question, { id });
+    if (!q) throw new UserError('question.not_found', { id });
+    if (q.hiddenAt && !options.allowHidden) throw new UserError('question.is_hidden', { id });
+    return q;
+  }
+
+  async stats(id: number): Promise<QuestionStats> {
+    const [meToo, answers] = await Promise.all([this.store.manager.countBy(QuestionMeToo, { questionId: id }), this.store.manager.countBy(QuestionAnswer, { questionId: id })]);
+    return { meToo, answers };
+  }
+
+  /** The public post of a question, in the bot's language. */
+  render(q: Question): Promise<Message> {
+    return this.posts.render(q);
+  }
+
+  /** Posts a question whose time has come, once (see QuestionPosts.post). */
+  post(id: number, outbox: Outbox): Promise<PostedRef | null> {
+    return this.posts.post(id, outbox);
+  }
+
+  /** Posts every question that is due and not yet posted (delayed posts; posts a crash interrupted). */
+  postDue(): Promise<number> {
+    return this.posts.postDue();
+  }
+
+  /** Re-renders a posted question in place; a failure is logged, the change stays stored. */
+  refresh(q: Question, outbox: Outbox | undefined): Promise<void> {
+    return this.posts.refresh(q, outbox);
+  }
+
+  /** A question on which the actor acts as its asker; any other member gets a neutral refusal. */
+  async asAsker(id: number, who: Identity): Promise<Question> {
+    const q = await this.get(id);
+    if (q.pseudonym !== this.pseudonymOf(who)) throw new UserError('question.not_asker', { id });
+    return q;
+  }
+
+  async followup(id: number, who: Identity): Promise<Question> {
+    const q = await this.asAsker(id, who);
+    if (q.status === 'closed') throw new UserError('question.is_closed', { id });
+    if (!q.messageId) throw new UserError('question.not_posted', { id });
+    await this.store.transaction((em) => this.assertNotBlocked(em, q.pseudonym, q.chapterId));
+    return q;
+  }
+
+  async close(id: number, who: Identity, isModerator: boolean): Promise<Question> {
+    const q = await this.get(id);
+    const byAsker = q.pseudonym === this.pseudonymOf(who);
+    if (!byAsker && !isModerator) throw new UserError('question.not_asker_or_moderator', { id });
+    // Closing erases the way back to the asker.
+    const changed = await this.transition(id, ['open', 'pending'], 'closed', { replyTo: null, replyToExpiresAt: null });
+    if (!changed) throw new UserError('question.already_closed', { id });
+    const closed = await this.get(id);
+    // Closed by a moderator: the asker hears of it, through the address read before closing erased it.
+    if (!byAsker) await this.notices.tell(closed, { key: 'question.notify.closed', params: { id } }, this.notices.addressOf(q));
+    return closed;
+  }
+
+  /**
+   * Reopens the asker's question and seals their reply address again (closing erased it): the
+   * asker is present, so they hear about new answers again, for another 30 days at most. Also
+   * after a moderator closed it.
+   */
+  async reopen(id: number, who: Person & { locale: string }): Promise<Question> {
+    await this.asAsker(id, who);
+    const now = this.clock.now();
+    const changed = await this.transition(id, ['closed'], 'open', { replyTo: sealAddress(this.settings.secret, who), replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY) });
+    if (!changed) throw new UserError('question.already_open', { id });
+    return this.get(id);
+  }
+
+  private transition(id: number, from: QuestionStatus[], to: QuestionStatus, extra: Partial<Question> = {}): Promise<boolean> {
+    return this.store.transaction(async (em) => {
+      const result = await em.update(Question, { id, status: In(from) }, { status: to, ...extra });
+      return result.affected === 1;
+    });
+  }
+
+  /** Counts a person once; the asker's own press and a second press are not counted. */
+  async meToo(id: number, who: Identity): Promise<{ outcome: 'counted' | 'already' | 'own'; count: number; question: Question }> {
+    const q = await this.get(id);
+    if (q.status === 'closed') throw new UserError('question.is_closed', { id });
+    if (q.pseudonym === this.pseudonymOf(who)) return { outcome: 'own', count: (await this.stats(id)).meToo, question: q };
+    // The unique key (question, scoped pseudonym) decides, also between two processes.
+    const inserted = await this.store
+      .transaction((em) => em.insert(QuestionMeToo, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `metoo:${id}`, who) }))
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (isUniqueViolation(err)) return false;
+          throw err;
+        },
+      );
+    return { outcome: inserted ? 'counted' : 'already', count: (await this.stats(id)).meToo, question: q };
+  }
+
+  /** Records an answer; the first one marks the question answered-pending; the asker is told by DM. */
+  async answer(id: number, who: Person, text: string): Promise<{ question: Question; first: boolean }> {
+    const q = await this.get(id);
+    // The answer would carry the asker's name beside their anonymous question: refused before
+    // anything is stored or posted, and the asker is pointed to the anonymous follow-up.
+    if (q.pseudonym === this.pseudonymOf(who)) throw new UserError('question.own_answer', { id }, { sensitive: true });
+    if (q.status === 'closed') throw new UserError('question.is_closed', { id });
+    if (!q.messageId) throw new UserError('question.not_posted', { id });
+    const first = await this.store.transaction(async (em) => {
+      await this.assertNotBlocked(em, this.pseudonymOf(who), q.chapterId);
+      await em.insert(QuestionAnswer, { questionId: id, authorName: who.name.slice(0, 100), authorKey: authorKey(this.settings.secret, who), text, createdAt: this.clock.now() });
+      const result = await em.update(Question, { id, status: 'open' }, { status: 'pending' });
+      return result.affected === 1;
+    });
+    return { question: await this.get(id), first };
+  }
+
+  /** Tells the asker (and only them) about an answer: by DM through the encrypted address, else at their next `/ask mine`. */
+  notifyAsker(q: Question): Promise<boolean> {
+    return this.notices.tell(q, { key: 'question.notify.answer', params: { id: q.id } });
+  }
+
+  /** The notices kept for the asker's questions, cleared as they are read: each is shown once. */
+  takeNotices(who: Identity): Promise<AskerNotice[]> {
+    return this.notices.take(this.pseudonymOf(who));
+  }
+
+  /** One report per person per question. Returns false if this person already reported it. */
+  async report(id: number, who: Identity, reason: string): Promise<{ question: Question; recorded: boolean }> {
+    const q = await this.get(id, { allowHidden: true });
+    try {
+      await this.store.transaction((em) => em.insert(QuestionReport, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `report:${id}`, who), reason, createdAt: this.clock.now() }));
+      return { question: q, recorded: true };
+    } catch (err) {
+      if (isUniqueViolation(err)) return { question: q, recorded: false };
+      throw err;
+    }
+  }
+
+  /** The asker's own questions, found by pseudonym, newest first. */
+  async mine(who: Identity): Promise<(Question & QuestionStats)[]> {
+    const rows = await this.store.manager.find(Question, { where: { pseudonym: this.pseudonymOf(who) }, order: { id: 'DESC' }, take: 25 });
+    return Promise.all(rows.map(async (q) => Object.assign(q, await this.stats(q.id))));
+  }
+
+  async list(chapter: Chapter, filter: { topic?: string; status: 'open' | 'answered' | 'all' }): Promise<(Question & QuestionStats)[]> {
+    // `open`: every question not closed, those answered and waiting for the asker included.
+    const statuses: QuestionStatus[] = filter.status === 'open' ? ['open', 'pending'] : filter.status === 'answered' ? ['pending', 'closed'] : ['open', 'pending', 'closed'];
+    const rows = await this.store.manager.find(Question, {
+      where: { chapterId: chapter.id, status: In(statuses), hiddenAt: IsNull(), ...(filter.topic ? { topic: filter.topic.trim().toLowerCase() } : {}) },
+      order: { id: 'DESC' },
+      take: 25,
+    });
+    return Promise.all(rows.filter((q) => q.postedAt).map(async (q) => Object.assign(q, await this.stats(q.id))));
+  }
+
+  async hide(id: number, reason: string): Promise<Question> {
+    await this.get(id, { allowHidden: true });
+    const changed = await this.store.transaction(async (em) => (await em.update(Question, { id, hiddenAt: IsNull() }, { hiddenAt: this.clock.now(), hiddenReason: reason })).affected === 1);
+    if (!changed) throw new UserError('mod.already_hidden', { id });
+    const hidden = await this.get(id, { allowHidden: true });
+    await this.notices.tell(hidden, { key: 'question.notify.hidden', params: { id, reason } });
+    return hidden;
+  }
+
+  /** Blocks the pseudonym behind a question; nobody, the moderator included, learns whose it is. */
+  async block(questionId: number, reason: string, days: number, moderator: Person): Promise<AnonBlock> {
+    const q = await this.get(questionId, { allowHidden: true });
+    const now = this.clock.now();
+    const block = await this.store.transaction((em) =>
+      em.save(
+        em.create(AnonBlock, {
+          pseudonym: q.pseudonym,
+          questionId,
+          chapterId: q.chapterId,
+          reason,
+          moderatorName: moderator.name.slice(0, 100),
+          authorKey: authorKey(this.settings.secret, moderator),
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + days * DAY),
+          liftedAt: null,
+        }),
+      ),
+    );
+    await this.notices.tell(q, { key: 'question.notify.blocked', params: { id: questionId, until: utc(block.expiresAt), reason } });
+    return block;
+  }
+
+  async unblock(blockId: number): Promise<void> {
+    const lifted = await this.store.transaction(async (em) => (await em.update(AnonBlock, { id: blockId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, { liftedAt: this.clock.now() })).affected === 1);
+    if (!lifted) throw new UserError('mod.block_not_found', { block: blockId });
+  }
+
+  /** The chapter's blocks in force. */
+  activeBlocks(chapterId: number): Promise<AnonBlock[]> {
+    return this.store.manager.find(AnonBlock, { where: { chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, order: { id: 'ASC' } });
+  }
+
+  /** Erases reply addresses older than 30 days. Run by the scheduler; cheap when there is nothing to do. */
+  async eraseExpiredAddresses(): Promise<number> {
+    return this.store.transaction(async (em) => (await em.update(Question, { replyToExpiresAt: LessThanOrEqual(this.clock.now()) }, { replyTo: null, replyToExpiresAt: null })).affected ?? 0);
+  }
+}
+
