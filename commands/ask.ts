@@ -3,12 +3,12 @@ import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
 import { bold, channelLink, list, message, p } from '../src/core/reply.js';
 import { questionLine } from '../src/services/questions/post.js';
-import type { Identity, Outbox } from '../src/core/types.js';
+import type { Outbox, Person } from '../src/core/types.js';
 
 const id = option.integer({ description: 'opt.ask.id', required: true, min: 1, autocomplete: 'question' });
 
 /** Who the actor is, for the question service (which turns it into a pseudonym at once). */
-const identity = (ctx: CommandContext<unknown>): Identity & { name: string; locale: string } => ({
+const identity = (ctx: CommandContext<unknown>): Person & { locale: string } => ({
   platform: ctx.actor.platform,
   workspace: ctx.actor.workspace,
   id: ctx.actor.id,

@@ -2,7 +2,7 @@ import type { CommandServices } from './command.js';
 import { systemClock } from './clock.js';
 import { type RateLimit, RateLimiter } from './rate-limit.js';
 import { clip, truncate } from './text.js';
-import type { Actor } from './types.js';
+import type { Actor, Identity } from './types.js';
 
 /** One suggestion: what the member sees, and the value the option gets. */
 export interface Suggestion {
@@ -72,6 +72,6 @@ export class Autocomplete {
 }
 
 /** The rate limiter's key for a member's suggestions; commands' keys end in a command name, this one starts apart. */
-export function suggestionKey(actor: Pick<Actor, 'platform' | 'workspace' | 'id'>): string {
+export function suggestionKey(actor: Identity): string {
   return `suggest\u0000${actor.platform}\u0000${actor.workspace}\u0000${actor.id}`;
 }

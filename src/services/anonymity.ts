@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import type { Identity } from '../core/types.js';
+import type { Identity, Person } from '../core/types.js';
 
 /**
  * The pseudonym of an identity: `HMAC-SHA256(ANON_SECRET, platform:workspace:user)`, hex.
@@ -41,7 +41,7 @@ function addressKey(secret: string): Buffer {
  * Encrypts where to tell an asker that their question has an answer (AES-256-GCM, key
  * derived from ANON_SECRET). Rows keep it only while the question is open, 30 days at most.
  */
-export function sealAddress(secret: string, who: Identity & { readonly name: string; readonly locale: string }): string {
+export function sealAddress(secret: string, who: Person & { readonly locale: string }): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', addressKey(secret), iv);
   const body = Buffer.concat([cipher.update(JSON.stringify([who.platform, who.workspace, who.id, who.name, who.locale]), 'utf8'), cipher.final()]);
@@ -49,7 +49,7 @@ export function sealAddress(secret: string, who: Identity & { readonly name: str
 }
 
 /** The address sealed by `sealAddress`, or null if it was not sealed with this secret. */
-export function openAddress(secret: string, sealed: string): (Identity & { name: string; locale: string }) | null {
+export function openAddress(secret: string, sealed: string): (Person & { locale: string }) | null {
   try {
     const raw = Buffer.from(sealed, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', addressKey(secret), raw.subarray(0, 12));

@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
 import type { WorkshopService } from './workshops.js';
-import type { Person } from '../core/types.js';
+import type { Identity, Person } from '../core/types.js';
 
 export interface CoachInput {
   readonly topics?: string;
@@ -118,7 +118,7 @@ export class CoachService {
   }
 
   /** The member's coach profile (any status), or null. */
-  async profile(who: Pick<Person, 'platform' | 'workspace' | 'id'>): Promise<CoachSummary | null> {
+  async profile(who: Identity): Promise<CoachSummary | null> {
     const coach = await this.store.manager
       .getRepository(Coach)
       .createQueryBuilder('c')
@@ -131,7 +131,7 @@ export class CoachService {
   }
 
   /** Whether the member is an active coach (the dispatcher's coach check). */
-  async isActive(who: Pick<Person, 'platform' | 'workspace' | 'id'>): Promise<boolean> {
+  async isActive(who: Identity): Promise<boolean> {
     const found = await this.store.manager
       .getRepository(Coach)
       .createQueryBuilder('c')

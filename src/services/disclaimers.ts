@@ -7,9 +7,8 @@ import type { LocalDate } from '../core/options.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
 import { isoDate } from './partnerships.js';
-import type { Actor } from '../core/types.js';
+import type { Identity, Person } from '../core/types.js';
 
-type Who = Pick<Actor, 'platform' | 'workspace' | 'id'>;
 
 /**
  * The register of unofficial support disclaimers: members who help an event as individuals,
@@ -24,7 +23,7 @@ export class DisclaimerService {
   ) {}
 
   async log(input: {
-    member: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
+    member: Person;
     locale?: string;
     chapterId: number | null;
     event: string;
@@ -54,14 +53,14 @@ export class DisclaimerService {
   }
 
   /** The member's own disclaimers, newest first (none if the bot never stored them). */
-  async mine(who: Who): Promise<Disclaimer[]> {
+  async mine(who: Identity): Promise<Disclaimer[]> {
     const member = await this.store.manager.findOneBy(Member, { platform: who.platform, workspace: who.workspace, userId: who.id });
     if (!member) return [];
     return this.store.manager.find(Disclaimer, { where: { memberId: member.id }, order: { id: 'DESC' }, take: 50 });
   }
 
   /** Withdraws one's own disclaimer; a conditional UPDATE, so it happens once. */
-  async withdraw(id: number, who: Who): Promise<Disclaimer> {
+  async withdraw(id: number, who: Identity): Promise<Disclaimer> {
     const found = await this.store.manager.findOne(Disclaimer, { where: { id }, relations: { member: true } });
     if (!found) throw new UserError('disclaimer.error.not_found');
     const m = found.member!;

@@ -2,7 +2,7 @@ import { Member } from '../../entities/Member.js';
 import type { Clock } from '../core/clock.js';
 import type { EntityManager } from 'typeorm';
 import type { Store } from '../db/store.js';
-import type { Actor } from '../core/types.js';
+import type { Person } from '../core/types.js';
 
 /**
  * Members the bot must remember (coaches, learners with seats). Call `ensure` only from a
@@ -15,12 +15,12 @@ export class MemberService {
   ) {}
 
   /** The member's row, created on first need; the display name follows the platform's. Safe under races. */
-  ensure(actor: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>, locale?: string): Promise<Member> {
+  ensure(actor: Person, locale?: string): Promise<Member> {
     return this.store.transaction((em) => this.ensureIn(em, actor, locale));
   }
 
   /** `ensure` inside the caller's transaction (a workshop sign-up creates the row in the same transaction). */
-  async ensureIn(em: EntityManager, actor: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>, locale?: string): Promise<Member> {
+  async ensureIn(em: EntityManager, actor: Person, locale?: string): Promise<Member> {
     const key = { platform: actor.platform, workspace: actor.workspace, userId: actor.id };
     const displayName = actor.name.slice(0, 100);
     // Insert-or-ignore on the unique key: two racing first commands create one row.

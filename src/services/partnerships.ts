@@ -13,7 +13,7 @@ import { authorKey } from './anonymity.js';
 import type { ChapterService } from './chapters.js';
 import type { MemberService } from './members.js';
 import { ERASED_USER } from './privacy.js';
-import type { Actor } from '../core/types.js';
+import type { Identity, Person } from '../core/types.js';
 
 /** The proposal is no longer `proposed`: it was decided (by someone else, just now) or withdrawn. */
 function closed(status: ProposalStatus | 'decided'): UserError {
@@ -22,7 +22,7 @@ function closed(status: ProposalStatus | 'decided'): UserError {
 
 /** Someone acting on a proposal: who, and the chapter they moderate where they act (null if none). */
 export interface Acting {
-  readonly actor: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
+  readonly actor: Person;
   readonly moderatorOf: number | null;
 }
 
@@ -55,7 +55,7 @@ export function requirementsFor(p: Pick<PartnershipProposal, 'coOrganised'>): Re
 export const isoDate = (d: LocalDate): string => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 export interface ProposeInput {
-  readonly proposer: Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
+  readonly proposer: Person;
   readonly locale?: string;
   readonly chapter: string;
   readonly partner: string;
@@ -235,6 +235,6 @@ export class PartnershipService {
   }
 }
 
-function isProposer(proposer: Member, actor: Pick<Actor, 'platform' | 'workspace' | 'id'>): boolean {
+function isProposer(proposer: Member, actor: Identity): boolean {
   return proposer.platform === actor.platform && proposer.workspace === actor.workspace && proposer.userId === actor.id;
 }

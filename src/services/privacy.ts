@@ -26,9 +26,8 @@ import { authorKey, pseudonym, scopedPseudonym } from './anonymity.js';
 import { parseNotices } from './questions/asker-notices.js';
 import type { QuestionService } from './questions/service.js';
 import type { WorkshopService } from './workshops.js';
-import type { Actor, Identity } from '../core/types.js';
+import type { Identity, Person } from '../core/types.js';
 
-type Who = Pick<Actor, 'platform' | 'workspace' | 'id' | 'name'>;
 
 /** What stands where an erased member's id or name was: proposals, audit entries and answers outlive the member. */
 export const ERASED = '(erased member)';
@@ -108,7 +107,7 @@ export class PrivacyService {
     if (this.lastRun.size > 10_000) for (const [k, t] of this.lastRun) if (now - t >= windowMs) this.lastRun.delete(k);
   }
 
-  private member(who: Who): Promise<Member | null> {
+  private member(who: Person): Promise<Member | null> {
     return this.store.manager.findOneBy(Member, { platform: who.platform, workspace: who.workspace, userId: who.id });
   }
 
@@ -120,7 +119,7 @@ export class PrivacyService {
    * pages. The lookups are plain SQL: through the query builder, 500 parameters cost more to
    * prepare than the indexed search itself.
    */
-  private async scopedRows(entity: typeof QuestionMeToo | typeof QuestionReport, scope: 'metoo' | 'report', who: Who): Promise<{ id: number; question: number }[]> {
+  private async scopedRows(entity: typeof QuestionMeToo | typeof QuestionReport, scope: 'metoo' | 'report', who: Person): Promise<{ id: number; question: number }[]> {
     const em = this.store.manager;
     const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
     const table = em.connection.getMetadata(entity).tablePath.split('.').map((part) => `"${part}"`).join('.');
@@ -154,7 +153,7 @@ export class PrivacyService {
    * older ones are found through the member's own audit entries (`partner decide` on
    * `partnership:<id>`, filed with platform, workspace and user id) and the user id the decision kept.
    */
-  private async decisionsBy(em: EntityManager, who: Who, key: string): Promise<PartnershipDecision[]> {
+  private async decisionsBy(em: EntityManager, who: Person, key: string): Promise<PartnershipDecision[]> {
     const audited = await em.find(AuditEntry, { select: { target: true }, where: { platform: who.platform, workspace: who.workspace, actorId: who.id, action: 'partner decide', target: Like('partnership:%') } });
     const older = audited.map((a) => Number(a.target!.slice('partnership:'.length))).filter((id) => Number.isSafeInteger(id));
     const [keyed, legacy] = await Promise.all([
@@ -165,7 +164,7 @@ export class PrivacyService {
   }
 
   /** Everything the bot holds about the member, as a plain object (the command turns it into JSON). */
-  async export(who: Who) {
+  async export(who: Person) {
     const em = this.store.manager;
     const member = await this.member(who);
     const mid = member?.id ?? -1;
@@ -241,7 +240,7 @@ export class PrivacyService {
    * everything else is one transaction. Refused while a moderation block on the member is in
    * force: the block is kept by the pseudonym, and erasing it would lift it.
    */
-  async delete(who: Who): Promise<Erasure> {
+  async delete(who: Person): Promise<Erasure> {
     const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
     const pseudo = pseudonym(this.secret, identity);
     const key = authorKey(this.secret, identity);
