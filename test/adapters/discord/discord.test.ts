@@ -300,6 +300,27 @@ test('Manage Server makes a moderator; a role set with /chapter set moderator-ro
   assert.doesNotMatch(text(shown), new RegExp(role.id), 'the role is not listed as a channel');
 });
 
+test('a form action the member may not run opens no form: they get the answer the typed command gets; a moderator gets the form', async () => {
+  // `/mod hide` is a moderator action with a form; Berlin is bound here and mona has Manage Server.
+  const hide = [{ name: 'hide', type: 1, options: [{ name: 'id', type: 4, value: 1 }] }];
+  const modals = () => fake.calls.filter((c) => (c.body as { type?: number } | undefined)?.type === 9).length;
+  const formsBefore = modals();
+  const refused = await answer(fake.slash(alice, 'mod', hide));
+  assert.equal(body(refused).type, 4, 'an answer, not a modal');
+  assert.equal(body(refused).data.flags, 64);
+  const typed = await answer(fake.click(alice, fake.posts(questions).at(-1)!, 'cmd:/mod hide id:1'));
+  assert.equal(body(typed).type, 4, 'a button of the same command opens no modal either');
+  assert.equal(body(typed).data.embeds![0]!.description, body(refused).data.embeds![0]!.description, 'the same answer either way');
+  assert.match(text(refused), /reason/);
+  assert.equal(modals(), formsBefore, 'no modal was shown');
+
+  const form = await answer(fake.slash(mona, 'mod', hide, { moderator: true }));
+  assert.equal(body(form).type, 9, 'a modal');
+  const modal = body(form).data as { custom_id: string; components: { label: string }[] };
+  assert.equal(modal.custom_id, `${FORM_PREFIX}/mod hide id:1`);
+  assert.deepEqual(modal.components.map((c) => c.label), ['reason']);
+});
+
 test('autocomplete suggests chapters matching what was typed', async () => {
   const i = fake.slash(alice, 'chapter', [{ name: 'show', type: 1, options: [{ name: 'name', type: 3, value: 'ber', focused: true }] }], { autocomplete: true });
   const c = await answer(i);
