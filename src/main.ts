@@ -43,9 +43,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const platforms = !forceConsole && (config.discord || config.slack);
   const interactive = Boolean(process.stdin.isTTY);
-  const adapters = platforms
-    ? await platformAdapters(app, config, log, locale)
-    : [new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock, input: { stream: process.stdin, interactive }, log })];
+  const consoleAdapter = () =>
+    new ConsoleAdapter({
+      dispatcher: app.dispatcher,
+      out: process.stdout,
+      locale,
+      moderators: config.consoleModerators,
+      clock: systemClock,
+      input: { stream: process.stdin, interactive },
+      log,
+    });
+  const adapters = platforms ? await platformAdapters(app, config, log, locale) : [consoleAdapter()];
   return run(app, config, log, adapters);
 }
 
@@ -134,7 +142,12 @@ const STOP_PATIENCE_MS = 10_000;
  * and returns the exit code 0. With `patienceMs`, a stop still busy that long after the signal
  * exits the process with 1, so a process manager never waits on a command stuck for good.
  */
-async function untilSignal(log: Logger, running: { stop(): Promise<void> }, patienceMs?: number, ended?: Promise<unknown>): Promise<number> {
+async function untilSignal(
+  log: Logger,
+  running: { stop(): Promise<void> },
+  patienceMs?: number,
+  ended?: Promise<unknown>,
+): Promise<number> {
   // `on`, not `once`: a second signal (a process manager and a wrapper both relaying) must not kill the process mid-close.
   const signalled = new Promise<string>((resolve) => {
     process.on('SIGINT', () => resolve('SIGINT'));

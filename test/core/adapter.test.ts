@@ -3,13 +3,14 @@ import { after, before, test } from 'node:test';
 import type { DataSource } from 'typeorm';
 import type { PlatformAdapter } from '../../src/core/adapter.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { action, type Actor, defineCommand } from '../../src/core/command.js';
+import { action, defineCommand } from '../../src/core/command.js';
 import { Dispatcher } from '../../src/core/dispatcher.js';
 import { Notifier } from '../../src/core/notifier.js';
 import { option } from '../../src/core/options.js';
 import { RateLimiter } from '../../src/core/rate-limit.js';
 import { CommandRegistry } from '../../src/core/registry.js';
 import { inlineText, message, type Message } from '../../src/core/reply.js';
+import type { Actor } from '../../src/core/types.js';
 import type { Services } from '../../src/services/index.js';
 import { capturedLogger, freshDatabase, servicesOn, type TestDatabase } from '../helpers.js';
 import { FakeAdapter } from '../support/fake-adapter.js';
@@ -27,7 +28,10 @@ const notice = defineCommand({
   subcommands: {
     post: action({
       description: 'cmd.help',
-      options: { channel: option.channel({ description: 'cmd.help', required: true }), text: option.text({ description: 'cmd.help', required: true }) },
+      options: {
+        channel: option.channel({ description: 'cmd.help', required: true }),
+        text: option.text({ description: 'cmd.help', required: true }),
+      },
       async execute(ctx) {
         await ctx.post(message(ctx.options.text, { visibility: { kind: 'channel', channel: ctx.options.channel.id } }));
         return message('Posted.');
@@ -62,7 +66,14 @@ before(async () => {
   // Berlin is bound to the fake platform's workspace w1, with a moderation channel there.
   await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin', bindTo: { platform: 'fake', workspace: 'w1' } });
   await services.chapters.setChannels('Berlin', { platform: 'fake', workspace: 'w1' }, { moderation: 'mods' });
-  dispatcher = new Dispatcher({ registry: new CommandRegistry([notice]), services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 }, autoDeferMs: 0 });
+  dispatcher = new Dispatcher({
+    registry: new CommandRegistry([notice]),
+    services,
+    log,
+    rateLimiter: new RateLimiter(clock),
+    rateLimit: { max: 100, windowSeconds: 60 },
+    autoDeferMs: 0,
+  });
 });
 after(async () => {
   await db.destroy();
@@ -78,8 +89,14 @@ test('the notifier posts through the outbox of the adapter registered for the pl
   assert.ok(outbox, 'the served workspace has an outbox');
   const ref = await outbox.post(message('Reminder: workshop at 18:00.', { visibility: { kind: 'channel', channel: 'general' } }));
   await outbox.edit(ref, message('Reminder: workshop at 18:30.', { visibility: { kind: 'channel', channel: 'general' } }));
-  assert.deepEqual(fake.posts.map((p) => [p.workspace, p.ref.channel, text(p.message)]), [['w1', 'general', 'Reminder: workshop at 18:00.']]);
-  assert.deepEqual(fake.edits.map((e) => [e.ref, text(e.message)]), [[ref, 'Reminder: workshop at 18:30.']]);
+  assert.deepEqual(
+    fake.posts.map((p) => [p.workspace, p.ref.channel, text(p.message)]),
+    [['w1', 'general', 'Reminder: workshop at 18:00.']],
+  );
+  assert.deepEqual(
+    fake.edits.map((e) => [e.ref, text(e.message)]),
+    [[ref, 'Reminder: workshop at 18:30.']],
+  );
   assert.equal(notifier.outbox('fake', 'w2'), undefined, 'another workspace is left to the process serving it');
   assert.equal(notifier.outbox('discord', 'w1'), undefined, 'no adapter of that platform runs here');
 });
@@ -88,8 +105,14 @@ test('a command’s post goes out through the adapter’s outbox for the actor�
   const fake = new FakeAdapter({ dispatcher });
   await fake.start();
   assert.equal(await fake.act(member('alice'), '/notice post channel:#questions text:"Hello there"'), 'ok');
-  assert.deepEqual(fake.posts.map((p) => [p.workspace, p.ref.channel, text(p.message)]), [['w1', 'questions', 'Hello there']]);
-  assert.deepEqual(fake.answers.map((a) => [a.actor, text(a.message)]), [['alice', 'Posted.']]);
+  assert.deepEqual(
+    fake.posts.map((p) => [p.workspace, p.ref.channel, text(p.message)]),
+    [['w1', 'questions', 'Hello there']],
+  );
+  assert.deepEqual(
+    fake.answers.map((a) => [a.actor, text(a.message)]),
+    [['alice', 'Posted.']],
+  );
 });
 
 test('a post the platform keeps refusing: the member is told, and the chapter’s moderators hear of it through the same outbox', async () => {

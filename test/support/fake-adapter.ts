@@ -1,8 +1,8 @@
 import type { PlatformAdapter } from '../../src/core/adapter.js';
-import type { Actor } from '../../src/core/command.js';
-import type { Dispatcher, Outbox, Outcome } from '../../src/core/dispatcher.js';
+import type { Dispatcher, Outcome } from '../../src/core/dispatcher.js';
 import { translator } from '../../src/core/i18n.js';
 import { assertSensitiveRoute, type Message, message, type PostedRef } from '../../src/core/reply.js';
+import type { Actor, Outbox } from '../../src/core/types.js';
 import { WorkUnderWay } from '../../src/core/work.js';
 
 /** A post the fake platform received, in the workspace whose outbox sent it. */
@@ -92,7 +92,10 @@ export class FakeAdapter implements PlatformAdapter {
         locale: 'en',
         invocation: { kind: 'line', text: line },
         responder: { reply: answer, editReply: answer, followUp: answer, defer: async () => undefined },
-        outbox: this.outbox(actor.workspace) ?? { post: () => Promise.reject(new Error('not served')), edit: () => Promise.reject(new Error('not served')) },
+        outbox: this.outbox(actor.workspace) ?? {
+          post: () => Promise.reject(new Error('not served')),
+          edit: () => Promise.reject(new Error('not served')),
+        },
         resolvers: { channel: (raw) => ({ id: raw.replace(/^#/, ''), name: raw.replace(/^#/, '') }) },
       }),
     );

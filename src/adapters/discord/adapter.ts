@@ -50,7 +50,11 @@ export class DiscordAdapter implements PlatformAdapter {
   async start(): Promise<void> {
     const { client, deps } = this;
     const { log } = deps;
-    const handler = new InteractionHandler({ ...deps, autocomplete: deps.autocomplete ?? createAutocomplete(), outboxFor: (w) => this.outbox(w) });
+    const handler = new InteractionHandler({
+      ...deps,
+      autocomplete: deps.autocomplete ?? createAutocomplete(),
+      outboxFor: (w) => this.outbox(w),
+    });
     client.on(Events.InteractionCreate, (i) => {
       if (this.underWay.stopping) return void refuse(i, log);
       void this.underWay.track(handler.handle(i));
@@ -67,7 +71,10 @@ export class DiscordAdapter implements PlatformAdapter {
       await client.destroy();
       throw new AdapterStartError('could not connect to Discord (is DISCORD_TOKEN right?)', 'log', { cause: err });
     }
-    log.info({ guilds: client.guilds.cache.size, invite: this.inviteUrl }, `Discord ready. Invite the bot to a server with ${this.inviteUrl}`);
+    log.info(
+      { guilds: client.guilds.cache.size, invite: this.inviteUrl },
+      `Discord ready. Invite the bot to a server with ${this.inviteUrl}`,
+    );
   }
 
   /** From now on, interactions are answered "the bot is stopping" rather than run (stop() does this first too). */

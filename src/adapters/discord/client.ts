@@ -1,4 +1,13 @@
-import { Client, DefaultRestOptions, GatewayIntentBits, Options, PermissionFlagsBits, PermissionsBitField, type ResponseLike, type RESTOptions } from 'discord.js';
+import {
+  Client,
+  DefaultRestOptions,
+  GatewayIntentBits,
+  Options,
+  PermissionFlagsBits,
+  PermissionsBitField,
+  type ResponseLike,
+  type RESTOptions,
+} from 'discord.js';
 import type { Config } from '../../config.js';
 import { retryPolicy, type RetryPolicy, withRetries, worstCaseMs } from '../../core/retry.js';
 
@@ -16,7 +25,11 @@ export const BOT_PERMISSIONS = new PermissionsBitField([
 ]);
 
 export function inviteUrl(applicationId: string): string {
-  const q = new URLSearchParams({ client_id: applicationId, scope: 'bot applications.commands', permissions: BOT_PERMISSIONS.bitfield.toString() });
+  const q = new URLSearchParams({
+    client_id: applicationId,
+    scope: 'bot applications.commands',
+    permissions: BOT_PERMISSIONS.bitfield.toString(),
+  });
   return `https://discord.com/oauth2/authorize?${q.toString().replace(/\+/g, '%20')}`;
 }
 
@@ -51,7 +64,10 @@ export function discordRestOptions(config: Pick<DiscordConfig, 'apiUrl' | 'platf
 }
 
 /** `makeRequest` with retries: discord.js's default strategy (undici) under the shared policy. */
-export function retryingRequest(policy: RetryPolicy, send: RESTOptions['makeRequest'] = DefaultRestOptions.makeRequest): RESTOptions['makeRequest'] {
+export function retryingRequest(
+  policy: RetryPolicy,
+  send: RESTOptions['makeRequest'] = DefaultRestOptions.makeRequest,
+): RESTOptions['makeRequest'] {
   return (url, init) =>
     withRetries(policy, async (signal) => buffered(await send(url, { ...init, signal })), {
       signal: init.signal,
@@ -112,4 +128,3 @@ export function createDiscordClient(config: DiscordConfig): Client {
     },
   });
 }
-

@@ -31,10 +31,16 @@ export function actorOf(i: DiscordInteraction): Actor {
  * subcommands (`i.options.data` of a chat-input or autocomplete interaction). Exported for
  * the property test, which feeds it interactions discord.js built from Discord's payloads.
  */
-export function structured(commandName: string, data: readonly CommandInteractionOption[]): { path: string[]; options: Record<string, RawValue> } {
+export function structured(
+  commandName: string,
+  data: readonly CommandInteractionOption[],
+): { path: string[]; options: Record<string, RawValue> } {
   const path = [commandName];
   let level = data;
-  while (level.length === 1 && (level[0]!.type === ApplicationCommandOptionType.Subcommand || level[0]!.type === ApplicationCommandOptionType.SubcommandGroup)) {
+  while (
+    level.length === 1 &&
+    (level[0]!.type === ApplicationCommandOptionType.Subcommand || level[0]!.type === ApplicationCommandOptionType.SubcommandGroup)
+  ) {
     // `/ask new` is the command's own action (see DEFAULT_SUBCOMMAND).
     if (!(path.length === 1 && level[0]!.name === DEFAULT_SUBCOMMAND)) path.push(level[0]!.name);
     level = level[0]!.options ?? [];
@@ -75,7 +81,8 @@ export function quote(value: string): string {
 
 /** Resolves `<@id>`, `<#id>`, `<@&id>` and bare ids typed into a line (buttons, forms) from discord.js's caches. */
 export function resolvers(i: RepliableInteraction): Resolvers {
-  const id = (raw: string, prefix: string) => new RegExp(`^(?:<${prefix}(\\d{5,25})>|(\\d{5,25}))$`).exec(raw.trim())?.slice(1).find(Boolean);
+  const id = (raw: string, prefix: string) =>
+    new RegExp(`^(?:<${prefix}(\\d{5,25})>|(\\d{5,25}))$`).exec(raw.trim())?.slice(1).find(Boolean);
   return {
     user: (raw) => {
       const found = id(raw, '@!?');

@@ -40,26 +40,29 @@ export function modalFor(form: FormToOpen, t: Translate, line?: string): APIModa
   return {
     custom_id: customId,
     title: truncate(`/${path.join(' ')}`, MODAL.title),
-    components: missing.map(
-      ({ name, spec }): APILabelComponent => ({
-        type: ComponentType.Label,
-        label: truncate(name, MODAL.label),
-        description: truncate(t(spec.description), MODAL.description),
-        component: {
-          type: ComponentType.TextInput,
-          custom_id: name,
-          style: spec.type === 'text' ? TextInputStyle.Paragraph : TextInputStyle.Short,
-          required: true,
-          ...('minLength' in spec && spec.minLength !== undefined ? { min_length: Math.min(spec.minLength, MODAL.inputLength) } : {}),
-          max_length: Math.min('maxLength' in spec && spec.maxLength !== undefined ? spec.maxLength : MODAL.inputLength, MODAL.inputLength),
-        },
-      }),
-    ),
+    components: missing.map(({ name, spec }): APILabelComponent => ({
+      type: ComponentType.Label,
+      label: truncate(name, MODAL.label),
+      description: truncate(t(spec.description), MODAL.description),
+      component: {
+        type: ComponentType.TextInput,
+        custom_id: name,
+        style: spec.type === 'text' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+        required: true,
+        ...('minLength' in spec && spec.minLength !== undefined ? { min_length: Math.min(spec.minLength, MODAL.inputLength) } : {}),
+        max_length: Math.min('maxLength' in spec && spec.maxLength !== undefined ? spec.maxLength : MODAL.inputLength, MODAL.inputLength),
+      },
+    })),
   };
 }
 
 /** Opens the modal for a form; false when Discord cannot show it (see `modalFor`). */
-export async function openForm(i: ChatInputCommandInteraction | ButtonInteraction, form: FormToOpen, t: Translate, line?: string): Promise<boolean> {
+export async function openForm(
+  i: ChatInputCommandInteraction | ButtonInteraction,
+  form: FormToOpen,
+  t: Translate,
+  line?: string,
+): Promise<boolean> {
   const modal = modalFor(form, t, line);
   if (!modal) return false;
   await i.showModal(modal);

@@ -97,7 +97,8 @@ export class InteractionHandler {
     const context = { services: this.d.services, actor: actorOf(i), channel: i.channelId ?? '', typed: String(focused.value) };
     const suggestions = kind ? await this.d.autocomplete.suggest(kind, context) : [];
     // An integer option's choices must be numbers (workshop and question ids).
-    const numbers = () => suggestions.flatMap((s) => (Number.isSafeInteger(Number(s.value)) ? [{ name: s.name, value: Number(s.value) }] : []));
+    const numbers = () =>
+      suggestions.flatMap((s) => (Number.isSafeInteger(Number(s.value)) ? [{ name: s.name, value: Number(s.value) }] : []));
     await i.respond(spec?.type === 'integer' ? numbers() : suggestions);
   }
 

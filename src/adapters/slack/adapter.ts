@@ -86,7 +86,12 @@ export class SlackAdapter implements PlatformAdapter {
       await this.connect();
     } catch (err) {
       const refused = platformError(err);
-      if (refused) throw new AdapterStartError(`Slack refused SLACK_BOT_TOKEN (${refused}): check the token in the app's "OAuth & Permissions".`, 'line', { cause: err });
+      if (refused)
+        throw new AdapterStartError(
+          `Slack refused SLACK_BOT_TOKEN (${refused}): check the token in the app's "OAuth & Permissions".`,
+          'line',
+          { cause: err },
+        );
       throw new AdapterStartError('could not start the Slack adapter', 'log', { cause: err });
     }
   }
@@ -108,7 +113,13 @@ export class SlackAdapter implements PlatformAdapter {
             receiver: guardedReceiver({
               signingSecret: slack.signingSecret!,
               path: SLACK_PATH,
-              customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n') }],
+              customRoutes: [
+                {
+                  path: '/health',
+                  method: ['GET'],
+                  handler: (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n'),
+                },
+              ],
               boltLogger: boltLogger(log),
               log,
               firstSight: (signature) => services.seenRequests.firstSight(signature),
@@ -133,7 +144,13 @@ export class SlackAdapter implements PlatformAdapter {
     const botName = auth.user ?? 'bot';
     const defaultLocale = this.config.locale;
     // How texts name commands here, and the workspace's address for links to the bot's posts.
-    const workspace: SlackWorkspace = { named: commandNamer(slack.commandPrefix, registry.commands.map((c) => c.name)), ...(auth.url ? { url: auth.url } : {}) };
+    const workspace: SlackWorkspace = {
+      named: commandNamer(
+        slack.commandPrefix,
+        registry.commands.map((c) => c.name),
+      ),
+      ...(auth.url ? { url: auth.url } : {}),
+    };
     // A bot token serves one workspace (an org-wide install serves its organisation's): posts for any
     // other workspace (reminders, delayed questions, a chapter's moderators elsewhere) are left to the
     // process holding that workspace's token, rather than tried, and refused, with this one's.
@@ -143,7 +160,18 @@ export class SlackAdapter implements PlatformAdapter {
       log.error({ err: safeError(err) }, 'slack request failed');
     });
     const members = new SlackMembers(services.clock, log, defaultLocale);
-    const interactions = new SlackInteractions({ registry, dispatcher, services, members, log, workspace, botName, defaultLocale, responseOrigins: slack.responseOrigins, retry });
+    const interactions = new SlackInteractions({
+      registry,
+      dispatcher,
+      services,
+      members,
+      log,
+      workspace,
+      botName,
+      defaultLocale,
+      responseOrigins: slack.responseOrigins,
+      retry,
+    });
     registerListeners(bolt, {
       interactions,
       underWay: this.underWay,

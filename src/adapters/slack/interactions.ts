@@ -75,7 +75,9 @@ export class SlackInteractions {
     // A workspace the operator did not list (ALLOWED_WORKSPACES): no call to Slack about the
     // member, no form; the dispatcher answers one line.
     const served = d.services.policy.serves('slack', input.team);
-    const { actor, locale, t } = served ? await d.members.identify(client, input.team, input.user, input.userName) : d.members.stranger(input.team, input.user, input.userName);
+    const { actor, locale, t } = served
+      ? await d.members.identify(client, input.team, input.user, input.userName)
+      : d.members.stranger(input.team, input.user, input.userName);
     if (served && input.triggerId) {
       const form = await formToOpen(d.registry, input.invocation, actor, t, (leaf, who) => d.dispatcher.mayRun(leaf, who));
       if (form && (await this.openForm(client, form, t, input))) {
@@ -89,7 +91,12 @@ export class SlackInteractions {
       locale,
       invocation: input.invocation,
       resolvers: input.resolvers,
-      responder: new SlackResponder(guard, input.ackCarriesAnswer, this.answerer(client, input.responseUrl, channel, input.user), d.workspace),
+      responder: new SlackResponder(
+        guard,
+        input.ackCarriesAnswer,
+        this.answerer(client, input.responseUrl, channel, input.user),
+        d.workspace,
+      ),
       outbox: new SlackOutbox(client, t, d.botName, d.workspace),
     });
   }
@@ -138,8 +145,13 @@ export class SlackInteractions {
    */
   answerer(client: WebClient, responseUrl: string | undefined, channel: string, user: string): (payload: ResponsePayload) => Promise<void> {
     const { d } = this;
-    if (responseUrl && responseUrlAllowed(responseUrl, d.responseOrigins)) return (payload) => postToResponseUrl(responseUrl, payload, d.retry);
-    if (responseUrl) d.log.warn({ origin: originOf(responseUrl) }, 'a response_url outside SLACK_RESPONSE_HOSTS was not called; answering through the Web API');
+    if (responseUrl && responseUrlAllowed(responseUrl, d.responseOrigins))
+      return (payload) => postToResponseUrl(responseUrl, payload, d.retry);
+    if (responseUrl)
+      d.log.warn(
+        { origin: originOf(responseUrl) },
+        'a response_url outside SLACK_RESPONSE_HOSTS was not called; answering through the Web API',
+      );
     return async ({ text, blocks, response_type }) => {
       if (response_type === 'in_channel') await client.chat.postMessage({ channel, text, blocks });
       else await client.chat.postEphemeral({ channel, user, text, blocks });
@@ -150,11 +162,18 @@ export class SlackInteractions {
    * A failure outside the dispatcher (which answers its own): logged with an incident id,
    * never with the request, and the member is told rather than left with "failed".
    */
-  async apologise(err: unknown, guard: AckGuard, ackCarriesAnswer: boolean, send: (payload: ResponsePayload) => Promise<void>): Promise<void> {
+  async apologise(
+    err: unknown,
+    guard: AckGuard,
+    ackCarriesAnswer: boolean,
+    send: (payload: ResponsePayload) => Promise<void>,
+  ): Promise<void> {
     const incident = randomBytes(4).toString('hex');
     this.d.log.error({ incident, err: safeError(err) }, 'slack request failed');
     const payload = responsePayload(message(translator(this.d.defaultLocale)('error.unexpected', { incident })), this.d.workspace);
     if (ackCarriesAnswer && (await guard.ack(payload))) return;
-    await send(payload).catch((sendErr: unknown) => this.d.log.warn({ incident, err: safeError(sendErr) }, 'could not deliver the apology'));
+    await send(payload).catch((sendErr: unknown) =>
+      this.d.log.warn({ incident, err: safeError(sendErr) }, 'could not deliver the apology'),
+    );
   }
 }

@@ -56,7 +56,11 @@ export class SlackMembers {
 
   /** Someone in a workspace the operator did not list: no call to Slack about them, no rights. */
   stranger(team: string, user: string, name: string): Identified {
-    return { actor: { platform: 'slack', workspace: team, id: user, name, facts: { admin: false } }, locale: this.defaultLocale, t: translator(this.defaultLocale) };
+    return {
+      actor: { platform: 'slack', workspace: team, id: user, name, facts: { admin: false } },
+      locale: this.defaultLocale,
+      t: translator(this.defaultLocale),
+    };
   }
 
   /** Members picked in a form arrive as ids; the core wants their names too. */

@@ -300,7 +300,7 @@ test('Manage Server makes a moderator; a role set with /chapter set moderator-ro
   assert.doesNotMatch(text(shown), new RegExp(role.id), 'the role is not listed as a channel');
 });
 
-test('a form action the member may not run opens no form: they get the answer the typed command gets; a moderator gets the form', async () => {
+test('a form action the member may not run opens no form, just the command’s answer; a moderator gets the form', async () => {
   // `/mod hide` is a moderator action with a form; Berlin is bound here and mona has Manage Server.
   const hide = [{ name: 'hide', type: 1, options: [{ name: 'id', type: 4, value: 1 }] }];
   const modals = () => fake.calls.filter((c) => (c.body as { type?: number } | undefined)?.type === 9).length;
