@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
 import { type App, createApp, startScheduler } from './app.js';
 import { type Config, ConfigError, configFromEnvironment } from './config.js';
+import { AdapterStartError, type PlatformAdapter } from './core/adapter.js';
 import { systemClock } from './core/clock.js';
 import { safeError } from './core/errors.js';
 import { normaliseLocale } from './core/i18n.js';
@@ -40,98 +41,84 @@ async function main(argv: readonly string[]): Promise<number> {
     const { runShards } = await import('./adapters/discord/sharding.js');
     return untilSignal(log, await runShards({ file: fileURLToPath(import.meta.url), args: argv, config: config.discord!, log }));
   }
-  if (!forceConsole && (config.discord || config.slack)) return runPlatforms(app, config, log, locale);
+  const platforms = !forceConsole && (config.discord || config.slack);
+  const interactive = Boolean(process.stdin.isTTY);
+  const consoleAdapter = () =>
+    new ConsoleAdapter({
+      dispatcher: app.dispatcher,
+      out: process.stdout,
+      locale,
+      moderators: config.consoleModerators,
+      clock: systemClock,
+      input: { stream: process.stdin, interactive },
+      log,
+    });
+  const adapters = platforms ? await platformAdapters(app, config, log, locale) : [consoleAdapter()];
+  return run(app, config, log, adapters);
+}
 
-  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: process.stdout, locale, moderators: config.consoleModerators, clock: systemClock });
-  app.services.notifier.register('console', () => adapter.outboxForNotifications);
-  // Delayed posts and reminders: now (any missed while the bot was down), then on their intervals.
-  const scheduler = startScheduler(app, log);
-  let web;
+/**
+ * The configured platform adapters (Discord, Slack, or both in one process). Each platform's SDK is
+ * loaded only when it is configured: discord.js alone adds about 50 MB of resident memory, which a
+ * console or Slack-only process does not need (npm run bench).
+ */
+async function platformAdapters(app: App, config: Config, log: Logger, locale: string): Promise<PlatformAdapter[]> {
+  const adapters: PlatformAdapter[] = [];
+  if (config.discord) {
+    const { DiscordAdapter } = await import('./adapters/discord/adapter.js');
+    adapters.push(new DiscordAdapter({ ...app, log, config: config.discord, locale }));
+  }
+  // With Discord shards, each shard process runs Discord only: run Slack as a process of its own.
+  if (config.slack && !config.discord?.shardProcess) {
+    const { SlackAdapter } = await import('./adapters/slack/adapter.js');
+    adapters.push(new SlackAdapter(app, config, log));
+  }
+  return adapters;
+}
+
+/**
+ * Runs the adapters, every one the same way, until SIGINT or SIGTERM (or until they end on their own:
+ * the console at the end of its input), then stops them, the scheduler and the database cleanly:
+ * the public page, then each adapter's outbox registered for notifications and the adapter started,
+ * then the scheduler (delayed posts and reminders: now, for any missed while the bot was down, then
+ * on their intervals).
+ */
+async function run(app: App, config: Config, log: Logger, adapters: readonly PlatformAdapter[]): Promise<number> {
+  let web: WebServer | undefined;
   try {
     web = await serveWeb(app, config);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
-    await scheduler.stop();
     await app.close();
     return 1;
   }
-  const interactive = Boolean(process.stdin.isTTY);
-  if (interactive) process.stdout.write(`Console ready. You are "you"; moderators: ${config.consoleModerators.join(', ')}. Type /help, or @name /command to act as someone else (@name@other: in another workspace). /quit ends.\n`);
-  log.debug('console ready');
-  // SIGTERM or SIGINT (not the terminal's Ctrl-C, which readline reads): the command under way
-  // finishes and is written, lines after it are refused, then the database closes.
-  let stopped = false;
-  const stop = (signal: string) => {
-    if (stopped) return;
-    stopped = true;
-    log.info({ signal }, 'stopping');
-    setTimeout(() => {
-      log.error('still busy 10 seconds after the signal: exiting without waiting further');
-      process.exit(1);
-    }, 10_000).unref();
-    void adapter.stop();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  await adapter.run(process.stdin, interactive);
-  await web?.stop();
-  await scheduler.stop();
-  await app.close();
-  if (stopped) process.stdin.destroy();
-  log.debug('stopped');
-  return 0;
-}
-
-/**
- * Runs the configured platform adapters (Discord, Slack, or both in one process) until SIGINT or
- * SIGTERM, then stops them, the scheduler and the database cleanly.
- */
-async function runPlatforms(app: App, config: Config, log: Logger, locale: string): Promise<number> {
-  const running: { refuseNew?(): void; stop(): Promise<void> }[] = [];
+  const started: PlatformAdapter[] = [];
+  // The public page and the scheduler, stopped in this order before the adapters they post through.
+  const beside: { stop(): Promise<void> }[] = web ? [web] : [];
   const stopAll = async () => {
-    // New commands are refused from the moment of the signal, not only once the adapter's turn
+    // New work is refused everywhere from the moment of the signal, not only once an adapter's turn
     // to stop comes (the scheduler may still be finishing a post to a slow platform).
-    for (const r of running) r.refuseNew?.();
-    for (const r of running.reverse()) await r.stop();
+    for (const adapter of started) adapter.refuseNew();
+    for (const other of beside) await other.stop();
+    for (const adapter of [...started].reverse()) await adapter.stop();
     await app.close();
   };
-  // Each platform's SDK is loaded only when it is configured: discord.js alone adds about 50 MB
-  // of resident memory, which a console or Slack-only process does not need (npm run bench).
-  if (config.discord) {
-    const { startDiscord } = await import('./adapters/discord/adapter.js');
+  for (const adapter of adapters) {
+    app.services.notifier.register(adapter.platform, (workspace) => adapter.outbox(workspace));
     try {
-      running.push(await startDiscord({ ...app, log, config: config.discord, locale }));
+      await adapter.start();
     } catch (err) {
-      log.fatal({ err: safeError(err) }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
+      if (err instanceof AdapterStartError && err.report === 'line') process.stderr.write(`${err.message}\n`);
+      else if (err instanceof AdapterStartError) log.fatal({ err: safeError(err.cause) }, err.message);
+      else log.fatal({ err: safeError(err) }, `could not start the ${adapter.platform} adapter`);
       await stopAll();
       return 1;
     }
+    started.push(adapter);
   }
-  // With Discord shards, each shard process runs Discord only: run Slack as a process of its own.
-  if (config.slack && !config.discord?.shardProcess) {
-    const { startSlack } = await import('./adapters/slack/adapter.js');
-    const { platformError } = await import('./adapters/slack/web.js');
-    try {
-      running.push(await startSlack(app, config, log));
-    } catch (err) {
-      const refused = platformError(err);
-      if (refused) process.stderr.write(`Slack refused SLACK_BOT_TOKEN (${refused}): check the token in the app's "OAuth & Permissions".\n`);
-      else log.fatal({ err: safeError(err) }, 'could not start the Slack adapter');
-      await stopAll();
-      return 1;
-    }
-  }
-  running.push(startScheduler(app, log));
-  try {
-    const web = await serveWeb(app, config);
-    if (web) running.push(web);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    await stopAll();
-    return 1;
-  }
-  const code = await untilSignal(log, { stop: stopAll }, STOP_PATIENCE_MS);
-  log.info('stopped');
+  beside.push(startScheduler(app, log));
+  const ended = adapters.every((a) => a.ended) ? Promise.all(adapters.map((a) => a.ended)) : undefined;
+  const code = await untilSignal(log, { stop: stopAll }, STOP_PATIENCE_MS, ended);
   // A shard process's IPC channel to its ShardingManager would keep it alive.
   if (process.connected) process.disconnect();
   return code;
@@ -151,24 +138,34 @@ async function serveWeb(app: App, config: Config): Promise<WebServer | undefined
 const STOP_PATIENCE_MS = 10_000;
 
 /**
- * Waits for SIGINT or SIGTERM, then stops what runs and returns the exit code 0. With
- * `patienceMs`, a stop still busy that long after the signal exits the process with 1 (as the
- * console does), so a process manager never waits on a command stuck for good.
+ * Waits for SIGINT or SIGTERM (or for `ended`: the console's input ran out), then stops what runs
+ * and returns the exit code 0. With `patienceMs`, a stop still busy that long after the signal
+ * exits the process with 1, so a process manager never waits on a command stuck for good.
  */
-async function untilSignal(log: Logger, running: { stop(): Promise<void> }, patienceMs?: number): Promise<number> {
+async function untilSignal(
+  log: Logger,
+  running: { stop(): Promise<void> },
+  patienceMs?: number,
+  ended?: Promise<unknown>,
+): Promise<number> {
   // `on`, not `once`: a second signal (a process manager and a wrapper both relaying) must not kill the process mid-close.
-  const signal = await new Promise<string>((resolve) => {
+  const signalled = new Promise<string>((resolve) => {
     process.on('SIGINT', () => resolve('SIGINT'));
     process.on('SIGTERM', () => resolve('SIGTERM'));
   });
-  log.info({ signal }, 'stopping');
-  if (patienceMs) {
-    setTimeout(() => {
-      log.error(`still busy ${patienceMs / 1000} seconds after the signal: exiting without waiting further`);
-      process.exit(1);
-    }, patienceMs).unref();
+  const signal = await Promise.race([signalled, ...(ended ? [ended.then(() => undefined)] : [])]);
+  if (signal) {
+    log.info({ signal }, 'stopping');
+    if (patienceMs) {
+      setTimeout(() => {
+        log.error(`still busy ${patienceMs / 1000} seconds after the signal: exiting without waiting further`);
+        process.exit(1);
+      }, patienceMs).unref();
+    }
   }
   await running.stop();
+  if (signal) log.info('stopped');
+  else log.debug('stopped');
   return 0;
 }
 

@@ -1,6 +1,8 @@
+import type { Actor } from './types.js';
+import { type Invocation, resolveInvocation } from './dispatcher.js';
 import type { Translate } from './i18n.js';
 import type { OptionSpec } from './options.js';
-import { type Leaf, optionsOf } from './registry.js';
+import { type CommandRegistry, type Leaf, optionsOf } from './registry.js';
 import { checkOptions, type RawOptions, type RawValue, type Resolvers } from './validate.js';
 
 /** One field of a form generated from an action's declaration, with what was already given. */
@@ -22,6 +24,38 @@ export function formFor(leaf: Leaf, raw: RawOptions): FormField[] | undefined {
   const specs = Object.entries(optionsOf(leaf.action));
   if (!specs.some(([name, spec]) => spec.required && !given(raw[name]))) return undefined;
   return specs.map(([name, spec]) => (given(raw[name]) ? { name, spec, initial: raw[name] } : { name, spec }));
+}
+
+/** An invocation that opens a form: the action, what was given, and the form's fields. */
+export interface FormToOpen {
+  readonly leaf: Leaf;
+  readonly raw: RawOptions;
+  readonly fields: readonly FormField[];
+}
+
+/**
+ * What every adapter asks before running an invocation: should it open a form instead? Yes for
+ * an action declared with a form, invoked without all its required options, by an actor who may
+ * run the action at all (`mayRun`, the policy's answer for /help). Otherwise undefined and the
+ * invocation is dispatched: the dispatcher then answers what it answers a typed command (an
+ * invocation that names no action, a missing option, a refusal).
+ */
+export async function formToOpen(
+  registry: CommandRegistry,
+  invocation: Invocation,
+  actor: Actor,
+  t: Translate,
+  mayRun: (leaf: Leaf, actor: Actor) => Promise<boolean>,
+): Promise<FormToOpen | undefined> {
+  let resolved;
+  try {
+    resolved = resolveInvocation(registry, invocation, t);
+  } catch {
+    return undefined; // the dispatcher answers the same error
+  }
+  const fields = formFor(resolved.leaf, resolved.raw);
+  if (!fields || !(await mayRun(resolved.leaf, actor))) return undefined;
+  return { ...resolved, fields };
 }
 
 /**

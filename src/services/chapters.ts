@@ -233,6 +233,17 @@ export class ChapterService {
     return Object.fromEntries(rows.filter((r) => purposes.includes(r.purpose)).map((r) => [r.purpose, r.channelId]));
   }
 
+  /**
+   * Where a member of a workspace whose direct messages are closed is told so, in a notice
+   * without details: the announcements channel, else the questions channel, of the chapter bound
+   * to the whole workspace. Undefined when there is none.
+   */
+  async dmNoticeChannel(where: Omit<Place, 'channel'>): Promise<string | undefined> {
+    const chapter = await this.resolve({ ...where, channel: '' });
+    const channels = chapter ? await this.channels(chapter, where) : {};
+    return channels.announcements ?? channels.questions;
+  }
+
   /** The role whose members moderate the chapter in this workspace (Discord), if one is set. */
   async moderatorRole(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | null> {
     const row = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_ROLE });

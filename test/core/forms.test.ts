@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { action, defineCommand } from '../../src/core/command.js';
 import { resolveInvocation } from '../../src/core/dispatcher.js';
-import { fieldErrors, formFor } from '../../src/core/forms.js';
+import { fieldErrors, formFor, formToOpen } from '../../src/core/forms.js';
 import { translator } from '../../src/core/i18n.js';
 import { option } from '../../src/core/options.js';
 import { CommandRegistry } from '../../src/core/registry.js';
 import { message } from '../../src/core/reply.js';
+import type { Actor } from '../../src/core/types.js';
 
 const run = async () => message('ok');
 const registry = new CommandRegistry([
@@ -50,6 +51,21 @@ test('a form action with all required options runs without a form, and so does a
   assert.equal(formFor(complete.leaf, complete.raw), undefined);
   const claim = line('/event claim');
   assert.equal(formFor(claim.leaf, claim.raw), undefined, 'no form declared: the usage error answers');
+});
+
+test('formToOpen, which every adapter asks: a form only for an actor who may run the action, else a dispatch', async () => {
+  const actor: Actor = { platform: 'console', workspace: 'console', id: 'alice', name: 'alice', facts: { admin: false } };
+  const asked: string[] = [];
+  const mayRun = (allowed: boolean) => async (leaf: { path: readonly string[] }) => (asked.push(leaf.path.join(' ')), allowed);
+  const invocation = { kind: 'structured', path: ['event', 'create'], options: { seats: 12 } } as const;
+  const form = await formToOpen(registry, invocation, actor, t, mayRun(true));
+  assert.deepEqual(form?.fields.map((f) => f.name), ['title', 'date', 'seats']);
+  assert.deepEqual(form?.raw, { seats: 12 });
+  assert.equal(await formToOpen(registry, invocation, actor, t, mayRun(false)), undefined, 'no right, no form');
+  assert.deepEqual(asked, ['event create', 'event create']);
+  assert.equal(await formToOpen(registry, { kind: 'line', text: '/event claim' }, actor, t, mayRun(true)), undefined, 'no form declared');
+  const unknown = await formToOpen(registry, { kind: 'line', text: '/nothing here' }, actor, t, mayRun(true));
+  assert.equal(unknown, undefined, 'the dispatcher answers what names no action');
 });
 
 test('free words fill the single missing required option, as typed (/event claim 3)', () => {

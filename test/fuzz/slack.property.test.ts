@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { slashInvocation, startSlack } from '../../src/adapters/slack/adapter.js';
+import { startSlack } from '../../src/adapters/slack/adapter.js';
+import { slashInvocation } from '../../src/adapters/slack/text.js';
 import type { App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { freshDatabase, postgresUnavailable } from '../helpers.js';

@@ -1,5 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { PlatformAdapter } from '../../core/adapter.js';
 import type { Clock } from '../../core/clock.js';
 import type { Dispatcher, Responder } from '../../core/dispatcher.js';
 import { translator } from '../../core/i18n.js';
@@ -15,6 +17,9 @@ export interface ConsoleOptions {
   readonly clock: Clock;
   /** The zone for times that carry none (a chapter's zone travels with its times). */
   readonly timeZone?: string;
+  /** What start() reads (`npm start`: the process's stdin); without it, lines come only through handle(). */
+  readonly input?: { readonly stream: Readable; readonly interactive: boolean };
+  readonly log?: Logger;
 }
 
 const NAME = /^[\p{L}\p{N}_.-]{1,32}$/u;
@@ -30,7 +35,8 @@ const CHANNEL = /^[a-z0-9_-]{1,64}$/i;
  * workspace's administrators. Every reply is a block whose first line is a
  * header in square brackets; buttons are printed as the command lines they stand for.
  */
-export class ConsoleAdapter {
+export class ConsoleAdapter implements PlatformAdapter {
+  readonly platform = 'console';
   private actor = 'you';
   private workspace = DEFAULT_WORKSPACE;
   private nextMessageId = 1;
@@ -39,22 +45,53 @@ export class ConsoleAdapter {
   /** The line being run, so stop() can let it finish. */
   private current: Promise<unknown> = Promise.resolve();
   private reader?: Interface;
+  /** Reading the input given at start(), until it ends or /quit. */
+  private reading?: Promise<void>;
 
   constructor(private readonly o: ConsoleOptions) {}
 
+  /** Starts reading the input (if one was given), after a greeting when a person types. */
+  async start(): Promise<void> {
+    const input = this.o.input;
+    if (!input) return;
+    if (input.interactive) {
+      this.o.out.write(
+        `Console ready. You are "${this.actor}"; moderators: ${this.o.moderators.join(', ')}. ` +
+          'Type /help, or @name /command to act as someone else (@name@other: in another workspace). /quit ends.\n',
+      );
+    }
+    this.o.log?.debug('console ready');
+    this.reading = this.run(input.stream, input.interactive);
+  }
+
+  /** Resolves when the input given at start() has ended (or /quit was typed). */
+  get ended(): Promise<void> | undefined {
+    return this.reading;
+  }
+
   /** The console's outbox, for posts no interaction waits for (every console workspace prints here). */
   get outboxForNotifications(): Outbox {
-    return this.outbox();
+    return this.outbox(DEFAULT_WORKSPACE);
+  }
+
+  /** Lines read from now on are answered with a refusal and not run (SIGTERM, SIGINT); the line under way goes on. */
+  refuseNew(): void {
+    this.stopping = true;
   }
 
   /**
-   * Stops taking commands (SIGTERM, SIGINT): the line under way finishes; lines read from now on
-   * are answered with a refusal and not run; then reading ends. Resolves when the line under way is done.
+   * Stops taking commands: the line under way finishes; lines read from now on are answered with a
+   * refusal and not run; then reading ends. Resolves when the line under way is done and, for the
+   * input given at start(), every line read is answered.
    */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.refuseNew();
     await this.current.catch(() => undefined);
     this.reader?.close();
+    if (!this.reading) return;
+    await this.reading;
+    // A signal can stop the console while its input is still open: let the process end.
+    this.o.input?.stream.destroy();
   }
 
   /** Runs one line; resolves when its answers are printed. Returns `quit` for /quit. */
@@ -100,7 +137,7 @@ export class ConsoleAdapter {
       locale: this.o.locale,
       invocation: { kind: 'line', text: line, startColumn },
       responder: this.responder(actor),
-      outbox: this.outbox(),
+      outbox: this.outbox(this.workspace),
       resolvers: {
         user: (raw) => {
           const name = raw.replace(/^@/, '');
@@ -159,7 +196,8 @@ export class ConsoleAdapter {
     return { reply: answer, editReply: answer, followUp: answer, defer: async () => undefined };
   }
 
-  private outbox(): Outbox {
+  /** Every console workspace prints here. */
+  outbox(_workspace: string): Outbox {
     return {
       post: async (m: Message): Promise<PostedRef> => {
         assertSensitiveRoute(m);

@@ -3,7 +3,7 @@ import { commands } from '../../../commands/index.js';
 import { configFromEnvironment } from '../../config.js';
 import { safeError } from '../../core/errors.js';
 import { CommandRegistry } from '../../core/registry.js';
-import { discordRestOptions } from './adapter.js';
+import { discordRestOptions } from './client.js';
 import { applicationCommands, commandChanges, type CommandJSON } from './commands.js';
 
 /**

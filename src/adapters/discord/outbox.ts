@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { UserError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
 import { assertSensitiveRoute, type Message, mention, message, p, type PostedRef } from '../../core/reply.js';
-import type { Services } from '../../services/index.js';
 import { renderDiscord } from './render.js';
 import type { Outbox } from '../../core/types.js';
 
@@ -63,29 +62,30 @@ async function threadOn(client: Client, channelId: string, messageId: string, na
 
 export interface DiscordOutboxDeps {
   readonly client: Client;
-  readonly services: Services;
   readonly log: Logger;
   /** The language of notices no member asked for (the DMs-closed notice). */
   readonly locale: string;
+  /** DM_FALLBACK: whether a member with DMs closed gets a notice in a channel at all. */
+  readonly dmFallback: 'channel' | 'none';
+  /** Where that notice goes in a guild, as the services decide (`ChapterService.dmNoticeChannel`). */
+  readonly dmNoticeChannel: (workspace: string) => Promise<string | undefined>;
 }
 
 /**
  * Posts in one guild: channel messages with `channel.send` (the bot's own message, never an
  * interaction reply), threads started on a message, DMs, and edits. A member with DMs closed
- * gets a short notice in the chapter's announcements (or questions) channel instead, with no
- * private detail (unless DM_FALLBACK=none); the failure is logged once and not retried.
+ * gets a short notice in the channel the services name for it (the chapter's announcements or
+ * questions channel) instead, with no private detail (unless DM_FALLBACK=none); the failure is logged once and not retried.
  * A sensitive message (about an anonymous question) never falls back: a notice pinging the
  * member right after an answer to a question would tell everyone who asked it. It fails with
  * a UserError, and the question service keeps it for the asker's `/ask mine`.
  */
 export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbox {
-  const { client, services, log } = deps;
+  const { client, log } = deps;
   const t = translator(deps.locale);
 
   const dmRefused = async (m: Message & { visibility: { kind: 'dm' } }): Promise<PostedRef> => {
-    const chapter = await services.chapters.resolve({ platform: 'discord', workspace, channel: '' });
-    const channels = chapter ? await services.chapters.channels(chapter, { platform: 'discord', workspace }) : {};
-    const target = channels.announcements ?? channels.questions;
+    const target = await deps.dmNoticeChannel(workspace);
     log.warn({ workspace, noticePosted: Boolean(target) }, 'a member has direct messages closed: not retried; a notice without details goes to the chapter channel');
     if (!target) return { channel: '', messageId: '' };
     const to = m.visibility.to;
@@ -114,7 +114,7 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
             return { channel: sent.channelId, messageId: sent.id };
           } catch (err) {
             if (errorCode(err) !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;
-            if (m.sensitive || services.config.dmFallback === 'none') {
+            if (m.sensitive || deps.dmFallback === 'none') {
               log.warn({ workspace, sensitive: Boolean(m.sensitive) }, 'a member has direct messages closed: not retried; nothing posted in a channel');
               throw new UserError('discord.dm_refused');
             }

@@ -1,7 +1,7 @@
 import { REST, Routes, ShardingManager } from 'discord.js';
 import type { Logger } from 'pino';
 import { safeError } from '../../core/errors.js';
-import { type DiscordConfig, discordRestOptions } from './adapter.js';
+import { type DiscordConfig, discordRestOptions } from './client.js';
 
 /** Discord's recommendation for this bot, asked where DISCORD_API_URL points. */
 async function recommendedShards(config: DiscordConfig): Promise<number> {

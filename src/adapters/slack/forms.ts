@@ -97,7 +97,7 @@ export function readMetadata(raw: string): FormMetadata | undefined {
 }
 
 /** One input's state in a `view_submission`, as Slack sends it. */
-interface InputState {
+export interface InputState {
   type?: string;
   value?: string | null;
   selected_option?: { value?: string } | null;

@@ -1,3 +1,4 @@
+import type { Invocation } from '../../core/dispatcher.js';
 import type { ChannelRef, UserRef } from '../../core/reply.js';
 import type { Resolvers } from '../../core/validate.js';
 
@@ -54,4 +55,17 @@ export function fromSlackText(raw: string): SlackLine {
       channel: (value) => channels.get(value.toLowerCase()),
     },
   };
+}
+
+/**
+ * A slash command as Slack sends it (`/ots-chapter` and its escaped text) as the core's
+ * invocation: the prefix comes off where it names one of our commands, the text becomes what
+ * the member typed (`fromSlackText`), and the members and channels Slack named in it resolve.
+ * Errors point at the column in what the member typed after the prefix.
+ */
+export function slashInvocation(command: { readonly command: string; readonly text?: string }, prefix: string, names: ReadonlySet<string>): { invocation: Invocation; resolvers: Resolvers } {
+  const typed = command.command.replace(/^\//, '');
+  const name = typed.startsWith(prefix) && names.has(typed.slice(prefix.length)) ? typed.slice(prefix.length) : typed;
+  const line = fromSlackText(command.text ?? '');
+  return { invocation: { kind: 'line', text: `/${name} ${line.text}`, startColumn: 1 + typed.length - name.length }, resolvers: line.resolvers };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDiscordClient } from '../../../src/adapters/discord/adapter.js';
+import { createDiscordClient } from '../../../src/adapters/discord/client.js';
 import { loadConfig } from '../../../src/config.js';
 
 const base = { DISCORD_TOKEN: 'token', DISCORD_APPLICATION_ID: '111111111111111111' };

@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import type { DataSource } from 'typeorm';
 import { commands } from '../../../commands/index.js';
 import { AuditEntry } from '../../../entities/AuditEntry.js';
-import { type DiscordAdapter, FORM_PREFIX, startDiscord } from '../../../src/adapters/discord/adapter.js';
+import { type DiscordAdapter, startDiscord } from '../../../src/adapters/discord/adapter.js';
+import { FORM_PREFIX } from '../../../src/adapters/discord/forms.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { action, defineCommand } from '../../../src/core/command.js';
 import { Dispatcher } from '../../../src/core/dispatcher.js';
@@ -297,6 +298,27 @@ test('Manage Server makes a moderator; a role set with /chapter set moderator-ro
   const shown = await answer(fake.slash(alice, 'chapter', [{ name: 'show', type: 1, options: [] }]));
   assert.match(text(shown), /announcements: <#\d+>/);
   assert.doesNotMatch(text(shown), new RegExp(role.id), 'the role is not listed as a channel');
+});
+
+test('a form action the member may not run opens no form, just the command’s answer; a moderator gets the form', async () => {
+  // `/mod hide` is a moderator action with a form; Berlin is bound here and mona has Manage Server.
+  const hide = [{ name: 'hide', type: 1, options: [{ name: 'id', type: 4, value: 1 }] }];
+  const modals = () => fake.calls.filter((c) => (c.body as { type?: number } | undefined)?.type === 9).length;
+  const formsBefore = modals();
+  const refused = await answer(fake.slash(alice, 'mod', hide));
+  assert.equal(body(refused).type, 4, 'an answer, not a modal');
+  assert.equal(body(refused).data.flags, 64);
+  const typed = await answer(fake.click(alice, fake.posts(questions).at(-1)!, 'cmd:/mod hide id:1'));
+  assert.equal(body(typed).type, 4, 'a button of the same command opens no modal either');
+  assert.equal(body(typed).data.embeds![0]!.description, body(refused).data.embeds![0]!.description, 'the same answer either way');
+  assert.match(text(refused), /reason/);
+  assert.equal(modals(), formsBefore, 'no modal was shown');
+
+  const form = await answer(fake.slash(mona, 'mod', hide, { moderator: true }));
+  assert.equal(body(form).type, 9, 'a modal');
+  const modal = body(form).data as { custom_id: string; components: { label: string }[] };
+  assert.equal(modal.custom_id, `${FORM_PREFIX}/mod hide id:1`);
+  assert.deepEqual(modal.components.map((c) => c.label), ['reason']);
 });
 
 test('autocomplete suggests chapters matching what was typed', async () => {

@@ -1,0 +1,82 @@
+import {
+  type APILabelComponent,
+  type APIModalInteractionResponseCallbackData,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  ComponentType,
+  type ModalSubmitInteraction,
+  TextInputStyle,
+} from 'discord.js';
+import type { FormToOpen } from '../../core/forms.js';
+import type { Translate } from '../../core/i18n.js';
+import type { OptionSpec } from '../../core/options.js';
+import { truncate } from '../../core/text.js';
+import { lineValue, quote } from './convert.js';
+
+/** A modal's custom id: the command line it completes, behind this prefix. */
+export const FORM_PREFIX = 'frm:';
+
+/** Discord's limits on a modal: its title, custom id, number of inputs, a label, its description and an input's length. */
+const MODAL = { title: 45, customId: 100, inputs: 5, label: 45, description: 100, inputLength: 4000 } as const;
+
+/** Option types a text input can take: members, channels and roles are left to the slash command's own pickers. */
+const TEXT_INPUT_TYPES = new Set<OptionSpec['type']>(['string', 'text', 'integer', 'date', 'time', 'choice', 'boolean']);
+
+/**
+ * The form the core decided on (`formToOpen`: a form action without its required options, an
+ * actor who may run it) as a Discord modal: a text input per missing required option, each in a
+ * label with the option's description. The custom id carries the command line the modal
+ * completes (`line`, a button's, or the slash command's path and options). Undefined when
+ * Discord cannot show it (more than five inputs, an option a text input cannot take, a custom
+ * id over 100 characters): the invocation then runs, and the dispatcher names what is missing.
+ */
+export function modalFor(form: FormToOpen, t: Translate, line?: string): APIModalInteractionResponseCallbackData | undefined {
+  const missing = form.fields.filter((f) => f.spec.required && f.initial === undefined);
+  if (!missing.length || missing.length > MODAL.inputs || !missing.every((f) => TEXT_INPUT_TYPES.has(f.spec.type))) return undefined;
+  const path = form.leaf.path;
+  const given = Object.entries(form.raw).map(([k, v]) => `${k}:${quote(lineValue(v))}`);
+  const customId = FORM_PREFIX + (line ?? ['/' + path.join(' '), ...given].join(' '));
+  if (customId.length > MODAL.customId) return undefined;
+  return {
+    custom_id: customId,
+    title: truncate(`/${path.join(' ')}`, MODAL.title),
+    components: missing.map(({ name, spec }): APILabelComponent => ({
+      type: ComponentType.Label,
+      label: truncate(name, MODAL.label),
+      description: truncate(t(spec.description), MODAL.description),
+      component: {
+        type: ComponentType.TextInput,
+        custom_id: name,
+        style: spec.type === 'text' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+        required: true,
+        ...('minLength' in spec && spec.minLength !== undefined ? { min_length: Math.min(spec.minLength, MODAL.inputLength) } : {}),
+        max_length: Math.min('maxLength' in spec && spec.maxLength !== undefined ? spec.maxLength : MODAL.inputLength, MODAL.inputLength),
+      },
+    })),
+  };
+}
+
+/** Opens the modal for a form; false when Discord cannot show it (see `modalFor`). */
+export async function openForm(
+  i: ChatInputCommandInteraction | ButtonInteraction,
+  form: FormToOpen,
+  t: Translate,
+  line?: string,
+): Promise<boolean> {
+  const modal = modalFor(form, t, line);
+  if (!modal) return false;
+  await i.showModal(modal);
+  return true;
+}
+
+/**
+ * A submitted form as a command line: the line it completes, plus each filled field as
+ * `name:"value"`; the dispatcher validates it like any line. Undefined for a modal not ours.
+ */
+export function submittedLine(i: ModalSubmitInteraction): string | undefined {
+  if (!i.customId.startsWith(FORM_PREFIX)) return undefined;
+  const fields = i.fields.fields
+    .filter((f) => 'value' in f && typeof f.value === 'string' && f.value.trim() !== '')
+    .map((f) => `${f.customId}:${quote((f as { value: string }).value)}`);
+  return [i.customId.slice(FORM_PREFIX.length), ...fields].join(' ');
+}

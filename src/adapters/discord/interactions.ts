@@ -1,0 +1,117 @@
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction as DiscordInteraction,
+  MessageFlags,
+  type ModalSubmitInteraction,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Autocomplete } from '../../core/autocomplete.js';
+import type { Dispatcher, Invocation } from '../../core/dispatcher.js';
+import { safeError } from '../../core/errors.js';
+import { formToOpen } from '../../core/forms.js';
+import { translator } from '../../core/i18n.js';
+import { type CommandRegistry, optionsOf } from '../../core/registry.js';
+import type { Outbox } from '../../core/types.js';
+import type { Services } from '../../services/index.js';
+import { actorOf, resolvers, responder, structured } from './convert.js';
+import { openForm, submittedLine } from './forms.js';
+import { BUTTON_PREFIX } from './render.js';
+
+export interface InteractionDeps {
+  readonly dispatcher: Dispatcher;
+  readonly services: Services;
+  readonly registry: CommandRegistry;
+  readonly autocomplete: Autocomplete;
+  readonly log: Logger;
+  readonly outboxFor: (workspace: string) => Outbox;
+}
+
+/**
+ * The `interactionCreate` handler: translates each discord.js interaction into a neutral one and
+ * hands it to the dispatcher (or opens the form the core asks for, or answers autocomplete).
+ * It decides nothing itself and holds no state between interactions.
+ */
+export class InteractionHandler {
+  constructor(private readonly d: InteractionDeps) {}
+
+  async handle(i: DiscordInteraction): Promise<void> {
+    try {
+      // A server the operator did not list (ALLOWED_WORKSPACES): one line, and nothing else.
+      if (i.guildId && !this.d.services.policy.serves('discord', i.guildId)) {
+        if (i.isAutocomplete()) await i.respond([]);
+        else if (i.isRepliable()) await i.reply({ content: translator(i.locale)('error.not_served'), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      if (i.isAutocomplete()) return await this.complete(i);
+      if (!i.isRepliable()) return;
+      if (!i.inGuild()) {
+        await i.reply({ content: translator(i.locale)('discord.guild_only'), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      if (i.isChatInputCommand()) return await this.command(i);
+      if (i.isButton()) return await this.button(i);
+      if (i.isModalSubmit()) return await this.submit(i);
+    } catch (err) {
+      // The dispatcher answers every failure itself; this is the adapter's own (a modal that could not open).
+      this.d.log.error({ err: safeError(err) }, 'Discord interaction failed');
+    }
+  }
+
+  private async command(i: ChatInputCommandInteraction): Promise<void> {
+    const { path, options } = structured(i.commandName, i.options.data);
+    await this.run(i, { kind: 'structured', path, options });
+  }
+
+  /** A button carries the command line it stands for. */
+  private async button(i: ButtonInteraction): Promise<void> {
+    if (!i.customId.startsWith(BUTTON_PREFIX)) {
+      await i.reply({ content: translator(i.locale)('discord.unknown_button'), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const line = i.customId.slice(BUTTON_PREFIX.length);
+    await this.run(i, { kind: 'line', text: line }, line);
+  }
+
+  private async submit(i: ModalSubmitInteraction): Promise<void> {
+    const line = submittedLine(i);
+    if (line !== undefined) await this.dispatch(i, { kind: 'line', text: line });
+  }
+
+  /** Opens a form where the core asks for one (the same rule and `mayRun` check as on Slack); dispatches otherwise. */
+  private async run(i: ChatInputCommandInteraction | ButtonInteraction, invocation: Invocation, line?: string): Promise<void> {
+    const t = translator(i.locale);
+    const form = await formToOpen(this.d.registry, invocation, actorOf(i), t, (leaf, actor) => this.d.dispatcher.mayRun(leaf, actor));
+    if (form && (await openForm(i, form, t, line))) return;
+    await this.dispatch(i, invocation);
+  }
+
+  private async complete(i: AutocompleteInteraction): Promise<void> {
+    const { path } = structured(i.commandName, i.options.data);
+    const focused = i.options.getFocused(true);
+    const leaf = this.d.registry.get(path);
+    const spec = leaf ? optionsOf(leaf.action)[focused.name] : undefined;
+    const kind = spec?.autocomplete;
+    const context = { services: this.d.services, actor: actorOf(i), channel: i.channelId ?? '', typed: String(focused.value) };
+    const suggestions = kind ? await this.d.autocomplete.suggest(kind, context) : [];
+    // An integer option's choices must be numbers (workshop and question ids).
+    const numbers = () =>
+      suggestions.flatMap((s) => (Number.isSafeInteger(Number(s.value)) ? [{ name: s.name, value: Number(s.value) }] : []));
+    await i.respond(spec?.type === 'integer' ? numbers() : suggestions);
+  }
+
+  private async dispatch(i: RepliableInteraction, invocation: Invocation): Promise<void> {
+    const actor = actorOf(i);
+    await this.d.dispatcher.dispatch({
+      actor,
+      channel: i.channelId ?? '',
+      locale: i.locale,
+      invocation,
+      responder: responder(i),
+      outbox: this.d.outboxFor(actor.workspace),
+      resolvers: resolvers(i),
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import type { Responder } from '../../core/dispatcher.js';
+import { safeError } from '../../core/errors.js';
+import type { Message } from '../../core/reply.js';
+import type { SlackWorkspace } from './render.js';
+import { type ResponsePayload, responsePayload } from './web.js';
+
+/**
+ * Acknowledges a request exactly once: with the first answer when it comes in time, with
+ * nothing at the deadline otherwise (the answer then goes to the response URL).
+ */
+export class AckGuard {
+  private acked = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ackFn: (body?: never) => Promise<void>,
+    deadlineMs: number,
+    private readonly log: Logger,
+  ) {
+    this.timer = setTimeout(() => void this.ack(), deadlineMs);
+  }
+
+  /** True when this call acknowledged the request (with `body`); false when it was acknowledged before. */
+  async ack(body?: unknown): Promise<boolean> {
+    if (this.acked) return false;
+    this.acked = true;
+    clearTimeout(this.timer);
+    try {
+      await this.ackFn(body as never);
+    } catch (err) {
+      this.log.warn({ err: safeError(err) }, 'could not acknowledge the request');
+    }
+    return true;
+  }
+}
+
+/**
+ * The interaction's answers on Slack: the first one rides on the acknowledgement where Slack
+ * allows (slash commands), later ones and deferred ones go through the response URL.
+ */
+export class SlackResponder implements Responder {
+  constructor(
+    private readonly guard: AckGuard,
+    private readonly ackCarriesAnswer: boolean,
+    private readonly send: (payload: ResponsePayload) => Promise<void>,
+    private readonly workspace: SlackWorkspace,
+  ) {}
+
+  async reply(m: Message): Promise<void> {
+    const payload = responsePayload(m, this.workspace);
+    if (this.ackCarriesAnswer && (await this.guard.ack(payload))) return;
+    await this.send(payload);
+  }
+
+  async defer(): Promise<void> {
+    await this.guard.ack();
+  }
+
+  editReply(m: Message): Promise<void> {
+    return this.send(responsePayload(m, this.workspace));
+  }
+
+  followUp(m: Message): Promise<void> {
+    return this.send(responsePayload(m, this.workspace));
+  }
+}
