@@ -1,43 +1,14 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { commands } from '../../commands/index.js';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
-import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/core/clock.js';
 import { translator } from '../../src/core/i18n.js';
 import { optionsOf } from '../../src/core/registry.js';
-import { capturedLogger, tempDir } from '../helpers.js';
+import { consoleBot } from '../support/console-bot.js';
 
-/** The real app on a fresh SQLite file, driven through the console adapter in this process. */
-async function consoleApp(env: Record<string, string> = {}, locale = 'en') {
-  const tmp = tempDir();
-  const config = loadConfig({ DATA_DIR: tmp.dir, DATABASE_URL: `sqlite:${join(tmp.dir, 'bot.sqlite')}`, ANON_SECRET: 'x'.repeat(32), RATE_LIMIT_MAX: '1000', ...env });
-  const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
-  const app = await createApp(config, capturedLogger().log, clock);
-  const out = new PassThrough();
-  let printed = '';
-  out.on('data', (chunk) => (printed += String(chunk)));
-  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out, locale, moderators: config.consoleModerators, clock });
-  return {
-    app,
-    /** Runs lines; returns what they printed. */
-    run: async (...lines: string[]) => {
-      printed = '';
-      for (const line of lines) await adapter.handle(line);
-      return printed;
-    },
-    register: () => app.services.notifier.register('console', () => adapter.outboxForNotifications),
-    close: async () => {
-      await app.close();
-      tmp.remove();
-    },
-  };
-}
+/** The real app on a fresh SQLite file, driven through the console adapter in this process; notices off until `notices()`. */
+const consoleApp = (env: Record<string, string> = {}, locale = 'en') => consoleBot(undefined, { ANON_SECRET: 'x'.repeat(32), CONSOLE_MODERATORS: 'moderator', ...env }, { locale, notices: false });
 
 test('descriptions of /partner, /disclaimer and /mod fit Discord’s 100 characters in every language', () => {
   for (const locale of ['en', 'de']) {
@@ -96,7 +67,7 @@ test('a decision stands when the proposer cannot be reached; an administrator wh
 
 test('an unofficial decision tells the proposer, in their language, how members can still help', async () => {
   const c = await consoleApp({}, 'de');
-  c.register();
+  c.notices();
   try {
     await c.run('@moderator /chapter create name:Berlin timezone:Europe/Berlin', '@alice /partner propose partner:"Code Club" event:"Python Day" chapter:Berlin date:2027-03-14 contributions:coaches');
     const out = await c.run('@moderator /partner decide id:1 decision:unofficial reason:"Eintritt kostet Geld"');

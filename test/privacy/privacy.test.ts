@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { In } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
@@ -15,47 +14,21 @@ import { QuestionMeToo } from '../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../entities/QuestionReport.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import { bulkCommunity } from '../../scripts/bench/privacy.js';
-import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/core/clock.js';
+import type { App } from '../../src/app.js';
 import { authorKey, pseudonym, scopedPseudonym } from '../../src/services/anonymity.js';
 import { ERASED, type MemberExport } from '../../src/services/privacy.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../helpers.js';
+import { eachDatabase, type TestDatabase } from '../helpers.js';
+import { consoleBot } from '../support/console-bot.js';
 
 const SECRET = 'p'.repeat(32);
 /** The member who exercises their rights; on the console the id and the name are both this. */
 const ZELDA = 'zelda_quill';
 
-/** The real app on the given database, driven through the console adapter in this process. */
-async function consoleApp(db: TestDatabase, env: Record<string, string> = {}) {
-  const tmp = tempDir();
-  const config = loadConfig({ DATA_DIR: tmp.dir, DATABASE_URL: db.url, ANON_SECRET: SECRET, RATE_LIMIT_MAX: '1000', CONSOLE_MODERATORS: `moderator,${ZELDA}`, ...env });
-  const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
-  const app = await createApp(config, capturedLogger().log, clock);
-  const out = new PassThrough();
-  let printed = '';
-  out.on('data', (chunk) => (printed += String(chunk)));
-  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out, locale: 'en', moderators: config.consoleModerators, clock });
-  app.services.notifier.register('console', () => adapter.outboxForNotifications);
-  return {
-    app,
-    adapter,
-    clock,
-    run: async (...lines: string[]) => {
-      printed = '';
-      for (const line of lines) await adapter.handle(line);
-      return printed;
-    },
-    close: async () => {
-      await app.close();
-      tmp.remove();
-    },
-  };
-}
+/** The real app on the given database, driven through the console adapter in this process; `moderator` and the member moderate. */
+const consoleApp = (db: TestDatabase, env: Record<string, string> = {}) => consoleBot(db, { ANON_SECRET: SECRET, CONSOLE_MODERATORS: `moderator,${ZELDA}`, ...env });
 
 /** Every row of every table, as text, for scanning. */
-async function everyRow(app: Awaited<ReturnType<typeof createApp>>): Promise<{ table: string; row: string }[]> {
+async function everyRow(app: App): Promise<{ table: string; row: string }[]> {
   const db = app.services.db;
   const rows: { table: string; row: string }[] = [];
   for (const meta of db.entityMetadatas) {

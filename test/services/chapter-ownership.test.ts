@@ -109,7 +109,7 @@ test('npm run chapter:code makes a code for a chapter bound nowhere, which an ad
   const tmp = tempDir();
   const database: TestDatabase = { kind: 'sqlite', target: { kind: 'sqlite', path: `${tmp.dir}/bot.sqlite` }, url: `sqlite:${tmp.dir}/bot.sqlite`, drop: async () => undefined };
   // The script runs on the real clock: so does this bot.
-  const c = await consoleBot(database, {}, new Date());
+  const c = await consoleBot(database, {}, { start: new Date() });
   try {
     await c.app.services.chapters.create({ name: 'Köln', timeZone: 'Europe/Berlin' });
     assert.match(await c.run('@mona /chapter use name:Köln'), /bound nowhere yet/);
