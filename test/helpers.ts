@@ -11,6 +11,9 @@ import { loadConfig, type Config } from '../src/config.js';
 import type { Clock } from '../src/core/clock.js';
 import type { DatabaseTarget } from '../src/config.js';
 import { createDataSource } from '../src/db/data-source.js';
+import { Dispatcher } from '../src/core/dispatcher.js';
+import { RateLimiter } from '../src/core/rate-limit.js';
+import type { CommandRegistry } from '../src/core/registry.js';
 import { createServices, type Services } from '../src/services/index.js';
 
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -124,6 +127,20 @@ export async function servicesOn(
   await db.initialize();
   await db.runMigrations({ transaction: 'each' });
   return { db, config, services: createServices({ config, db, clock, log, anonSecret: 'x'.repeat(32) }) };
+}
+
+/** A dispatcher wired as the app wires it (audit hook included): `rateLimitMax` commands a minute, auto-defer after `autoDeferMs`. */
+export function testDispatcher(deps: { registry: CommandRegistry; services: Services; log: Logger; clock: Clock; rateLimitMax?: number; autoDeferMs?: number }): Dispatcher {
+  const { registry, services, log, clock } = deps;
+  return new Dispatcher({
+    registry,
+    services,
+    log,
+    rateLimiter: new RateLimiter(clock),
+    rateLimit: { max: deps.rateLimitMax ?? 100, windowSeconds: 60 },
+    onAudit: (record) => services.audit.record(record),
+    ...(deps.autoDeferMs !== undefined ? { autoDeferMs: deps.autoDeferMs } : {}),
+  });
 }
 
 /** A loopback port nobody listens on right now. */

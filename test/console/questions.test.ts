@@ -4,24 +4,15 @@ import { test } from 'node:test';
 import { commands } from '../../commands/index.js';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { Dispatcher } from '../../src/core/dispatcher.js';
-import { RateLimiter } from '../../src/core/rate-limit.js';
 import { CommandRegistry } from '../../src/core/registry.js';
-import { capturedLogger, eachDatabase, servicesOn, type TestDatabase } from '../helpers.js';
+import { capturedLogger, eachDatabase, servicesOn, type TestDatabase, testDispatcher } from '../helpers.js';
 
 /** The console adapter on the real dispatcher and services, with the audit hook as the app wires it. */
 async function consoleBot(database: TestDatabase) {
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const { log } = capturedLogger();
   const { db, services } = await servicesOn(database.target, clock, log);
-  const dispatcher = new Dispatcher({
-    registry: new CommandRegistry(commands),
-    services,
-    log,
-    rateLimiter: new RateLimiter(clock),
-    rateLimit: { max: 100, windowSeconds: 60 },
-    onAudit: (record) => services.audit.record(record),
-  });
+  const dispatcher = testDispatcher({ registry: new CommandRegistry(commands), services, log, clock });
   const out = new PassThrough();
   let printed = '';
   out.on('data', (chunk) => (printed += String(chunk)));

@@ -4,14 +4,14 @@ import type { DataSource } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { action, defineCommand } from '../../src/core/command.js';
-import { Dispatcher, type Interaction, type Outcome } from '../../src/core/dispatcher.js';
+import type { Dispatcher} from '../../src/core/dispatcher.js';
+import { type Interaction, type Outcome } from '../../src/core/dispatcher.js';
 import { UserError } from '../../src/core/errors.js';
 import { option } from '../../src/core/options.js';
-import { RateLimiter } from '../../src/core/rate-limit.js';
 import { CommandRegistry } from '../../src/core/registry.js';
 import { inlineText, message, type Message } from '../../src/core/reply.js';
 import type { Services } from '../../src/services/index.js';
-import { capturedLogger, freshDatabase, servicesOn, type TestDatabase } from '../helpers.js';
+import { capturedLogger, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../helpers.js';
 import type { Actor } from '../../src/core/types.js';
 
 const SECRET_TEXT = 'my embarrassing question about pointers';
@@ -112,15 +112,7 @@ before(async () => {
   // A chapter bound to the console workspace (mona administers it), and carla, an active coach.
   await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin', bindTo: { platform: 'console', workspace: 'console' } });
   await services.coaches.volunteer({ platform: 'console', workspace: 'console', id: 'carla', name: 'carla' }, { topics: 'Python' });
-  dispatcher = new Dispatcher({
-    registry: new CommandRegistry([probe]),
-    services,
-    log: captured.log,
-    rateLimiter: new RateLimiter(clock),
-    rateLimit: { max: 100, windowSeconds: 60 },
-    onAudit: (record) => services.audit.record(record),
-    autoDeferMs: 50,
-  });
+  dispatcher = testDispatcher({ registry: new CommandRegistry([probe]), services, log: captured.log, clock, autoDeferMs: 50 });
 });
 after(async () => {
   await db.destroy();

@@ -7,13 +7,11 @@ import { type DiscordAdapter, startDiscord } from '../../../src/adapters/discord
 import { FORM_PREFIX } from '../../../src/adapters/discord/forms.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { action, defineCommand } from '../../../src/core/command.js';
-import { Dispatcher } from '../../../src/core/dispatcher.js';
 import { option } from '../../../src/core/options.js';
-import { RateLimiter } from '../../../src/core/rate-limit.js';
 import { CommandRegistry } from '../../../src/core/registry.js';
 import { message, p } from '../../../src/core/reply.js';
 import type { Services } from '../../../src/services/index.js';
-import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase } from '../../helpers.js';
+import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../../helpers.js';
 import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
 
 /** Released by the test: lets `/board slow` finish only after its deferral was seen. */
@@ -96,15 +94,7 @@ async function harness(target: TestDatabase) {
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const { db, services, config } = await servicesOn(target.target, clock, captured.log, { DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl });
   const registry = new CommandRegistry([...commands, board]);
-  const dispatcher = new Dispatcher({
-    registry,
-    services,
-    log: captured.log,
-    rateLimiter: new RateLimiter(clock),
-    rateLimit: { max: 1000, windowSeconds: 60 },
-    onAudit: (record) => services.audit.record(record),
-    autoDeferMs: 150,
-  });
+  const dispatcher = testDispatcher({ registry, services, log: captured.log, clock, rateLimitMax: 1000, autoDeferMs: 150 });
   const adapter = await startDiscord({ dispatcher, services, registry, log: captured.log, config: config.discord!, locale: 'en' });
   const stop = async () => {
     await adapter.stop();

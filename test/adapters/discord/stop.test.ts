@@ -5,11 +5,9 @@ import { AuditEntry } from '../../../entities/AuditEntry.js';
 import { startDiscord } from '../../../src/adapters/discord/adapter.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { action, defineCommand } from '../../../src/core/command.js';
-import { Dispatcher } from '../../../src/core/dispatcher.js';
-import { RateLimiter } from '../../../src/core/rate-limit.js';
 import { CommandRegistry } from '../../../src/core/registry.js';
 import { message } from '../../../src/core/reply.js';
-import { capturedLogger, freshDatabase, servicesOn } from '../../helpers.js';
+import { capturedLogger, freshDatabase, servicesOn, testDispatcher } from '../../helpers.js';
 import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
 
 /** Released by the test: the command under way when the adapter is told to stop. */
@@ -38,15 +36,7 @@ test('stopping lets an interaction under way finish and be stored before the cli
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const { db, services, config } = await servicesOn(database.target, clock, captured.log, { DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl });
   const registry = new CommandRegistry([...commands, gate]);
-  const dispatcher = new Dispatcher({
-    registry,
-    services,
-    log: captured.log,
-    rateLimiter: new RateLimiter(clock),
-    rateLimit: { max: 100, windowSeconds: 60 },
-    onAudit: (record) => services.audit.record(record),
-    autoDeferMs: 100,
-  });
+  const dispatcher = testDispatcher({ registry, services, log: captured.log, clock, autoDeferMs: 100 });
   const adapter = await startDiscord({ dispatcher, services, registry, log: captured.log, config: config.discord!, locale: 'en' });
   try {
     const running = fake.slash(alice, 'gate');

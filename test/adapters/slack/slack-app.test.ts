@@ -14,7 +14,7 @@ import { CommandRegistry } from '../../../src/core/registry.js';
 import { message, p, type PostedRef } from '../../../src/core/reply.js';
 import type { DatabaseTarget } from '../../../src/config.js';
 import type { Services } from '../../../src/services/index.js';
-import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase } from '../../helpers.js';
+import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../../helpers.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { interactionBody, postSigned, type SlackHttpAnswer, slackSignature, slashCommandBody } from '../../support/slack-requests.js';
 import type { Actor } from '../../../src/core/types.js';
@@ -110,14 +110,7 @@ async function startBot(target: DatabaseTarget, env: Record<string, string> = {}
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const { db, services, config } = await servicesOn(target, clock, captured.log, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, ...env });
   const registry = new CommandRegistry([help, chapter, probe]);
-  const dispatcher = new Dispatcher({
-    registry,
-    services,
-    log: captured.log,
-    rateLimiter: new RateLimiter(clock),
-    rateLimit: { max: 1000, windowSeconds: 60 },
-    onAudit: (record) => services.audit.record(record),
-  });
+  const dispatcher = testDispatcher({ registry, services, log: captured.log, clock, rateLimitMax: 1000 });
   const slack = await startSlack({ registry, dispatcher, services }, config, captured.log, { listen: { port: 0, host: '127.0.0.1' } });
   return {
     fake,
