@@ -1,0 +1,286 @@
+import type { Chapter } from '../../../entities/Chapter.js';
+import { Workshop } from '../../../entities/Workshop.js';
+import type { SignupRole, SignupState } from '../../../entities/WorkshopSignup.js';
+import type { Config } from '../../config.js';
+import type { Clock } from '../../core/clock.js';
+import { UserError } from '../../core/errors.js';
+import type { LocalDate, LocalTime } from '../../core/options.js';
+import type { Person } from '../../core/types.js';
+import type { Store } from '../../db/store.js';
+import type { DirectMessages } from '../direct-messages.js';
+import { formatLocalDate, localParts, zonedInstant } from '../local-time.js';
+import type { MemberService } from '../members.js';
+import type { ReminderService } from '../reminders.js';
+import { workshopCalendar, workshopUid } from './calendar.js';
+import { WorkshopNotices, type WorkshopChange } from './notices.js';
+import { type AttendanceRecorded, type ProgressReport, ProgressRecords } from './progress.js';
+import { type Counts, type RosterEntry, Rosters } from './roster.js';
+import { lockOpen, settle, type SignupResult, Signups } from './signups.js';
+
+// The workshop module's public names, whichever file of it holds them.
+export { describeChanges, workshopWhen, type WorkshopChange } from './notices.js';
+export type { AttendanceRecorded, ProgressReport } from './progress.js';
+export type { Counts, RosterEntry } from './roster.js';
+export type { SignupResult } from './signups.js';
+
+export interface WorkshopInput {
+  readonly title?: string;
+  readonly topic?: string;
+  readonly date?: LocalDate;
+  readonly time?: LocalTime;
+  /** Minutes. */
+  readonly duration?: number;
+  readonly learners?: number;
+  readonly coaches?: number;
+  readonly location?: string;
+  readonly description?: string;
+  readonly strictRatio?: boolean;
+}
+
+export const DEFAULT_DURATION_MINUTES = 180;
+/** How far ahead a workshop may be planned. */
+export const MAX_YEARS_AHEAD = 3;
+
+/** The columns an edit may change; the counters move only in `settle`. */
+function editableColumns(w: Workshop) {
+  const { chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
+  return { chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision };
+}
+
+/**
+ * Workshops: planned, edited and cancelled here; coach slot claims and learner seats with their
+ * waitlists in `signups.ts` (the locking and the counters are explained there); who is signed up in
+ * `roster.ts`; the DMs to members in `notices.ts`; iCalendar files in `calendar.ts`; attendance and a
+ * member's progress in `progress.ts`.
+ */
+export class WorkshopService {
+  private readonly rosters: Rosters;
+  private readonly notices: WorkshopNotices;
+  private readonly signups: Signups;
+  private readonly progressRecords: ProgressRecords;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    members: MemberService,
+    private readonly reminders: ReminderService,
+    dms: DirectMessages,
+  ) {
+    this.rosters = new Rosters(store, clock);
+    this.notices = new WorkshopNotices(store, dms, this.rosters);
+    this.signups = new Signups(store, clock, members, this.notices, async (id) => (await this.get(id)).chapter!);
+    this.progressRecords = new ProgressRecords(store, clock, config, this.rosters, this.notices, (id) => this.get(id));
+  }
+
+  ratioFor(chapter: Chapter): number {
+    return chapter.learnersPerCoach ?? this.config.workshops.learnersPerCoach;
+  }
+
+  async create(
+    chapter: Chapter,
+    input: WorkshopInput & Required<Pick<WorkshopInput, 'title' | 'topic' | 'date' | 'time' | 'learners'>>,
+  ): Promise<Workshop> {
+    const startsAt = this.startFrom(input.date, input.time, chapter.timeZone);
+    const ratio = this.ratioFor(chapter);
+    const learners = input.learners;
+    return this.store.transaction(async (em) => {
+      const workshop = await em.save(
+        em.create(Workshop, {
+          chapterId: chapter.id,
+          title: input.title.trim(),
+          topic: input.topic.trim(),
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + (input.duration ?? DEFAULT_DURATION_MINUTES) * 60_000),
+          learnerCapacity: learners,
+          coachSlots: input.coaches ?? Math.ceil(learners / ratio),
+          learnersPerCoach: ratio,
+          strictRatio: input.strictRatio ?? true,
+          location: input.location?.trim() || null,
+          description: input.description?.trim() || null,
+          status: 'scheduled',
+          cancelReason: null,
+          coachesClaimed: 0,
+          learnersConfirmed: 0,
+          revision: 0,
+          createdAt: this.clock.now(),
+        }),
+      );
+      await this.reminders.schedule(em, workshop);
+      workshop.chapter = chapter;
+      return workshop;
+    });
+  }
+
+  /**
+   * Changes a workshop; returns the names of the options that changed. Everyone signed up
+   * is told; seats and slots are settled again (a smaller workshop moves the last confirmed
+   * back onto the waitlists, a bigger one promotes from them); reminders follow the new time.
+   */
+  async edit(id: number, input: WorkshopInput & { chapter?: Chapter }): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
+    const before = await this.get(id);
+    const chapter = input.chapter ?? before.chapter!;
+    const { moves, workshop, changed } = await this.store.transaction(async (em) => {
+      const w = await lockOpen(em, id, this.clock);
+      const changed: WorkshopChange[] = [];
+      const set = <K extends keyof Workshop>(key: K, value: Workshop[K], name: WorkshopChange) => {
+        const old = w[key];
+        const same = old instanceof Date && value instanceof Date ? old.getTime() === value.getTime() : old === value;
+        if (!same) {
+          w[key] = value;
+          changed.push(name);
+        }
+      };
+      if (input.title !== undefined) set('title', input.title.trim(), 'title');
+      if (input.topic !== undefined) set('topic', input.topic.trim(), 'topic');
+      const duration = input.duration ?? (w.endsAt.getTime() - w.startsAt.getTime()) / 60_000;
+      set('chapterId', chapter.id, 'chapter');
+      if (input.date || input.time || changed.includes('chapter')) {
+        // Moved to another chapter, it keeps its wall-clock date and time, now in that chapter's zone.
+        const local = localParts(w.startsAt, before.chapter!.timeZone);
+        set('startsAt', this.startFrom(input.date ?? local.date, input.time ?? local.time, chapter.timeZone), 'start');
+      }
+      // Without a new duration the end moves with the start.
+      const endsAt = new Date(w.startsAt.getTime() + duration * 60_000);
+      if (input.duration !== undefined) set('endsAt', endsAt, 'duration');
+      else w.endsAt = endsAt;
+      if (input.learners !== undefined) set('learnerCapacity', input.learners, 'learners');
+      const coaches =
+        input.coaches ??
+        (input.learners !== undefined ? Math.max(w.coachSlots, Math.ceil(input.learners / w.learnersPerCoach)) : undefined);
+      if (coaches !== undefined) set('coachSlots', coaches, 'coaches');
+      if (input.location !== undefined) set('location', input.location.trim() || null, 'location');
+      if (input.description !== undefined) set('description', input.description.trim() || null, 'description');
+      if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict_ratio');
+      if (!changed.length) return { moves: [], workshop: w, changed };
+      w.revision += 1;
+      await em.update(Workshop, { id }, editableColumns(w));
+      const moves = await settle(em, id);
+      if (changed.includes('start')) await this.reminders.schedule(em, w);
+      return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };
+    });
+    workshop.chapter = chapter;
+    if (changed.length) {
+      await this.notices.edited(workshop, changed);
+      await this.notices.moved(workshop, moves, null);
+    }
+    return { workshop, changed };
+  }
+
+  /** Cancels a workshop: its reminders are dropped and everyone signed up is told why. */
+  async cancel(id: number, reason: string): Promise<Workshop> {
+    const workshop = await this.store.transaction(async (em) => {
+      const w = await lockOpen(em, id, this.clock);
+      await em.update(Workshop, { id }, { status: 'cancelled', cancelReason: reason.trim() });
+      await this.reminders.drop(em, id);
+      return { ...w, status: 'cancelled' as const, cancelReason: reason.trim() };
+    });
+    const chapter = (await this.get(id)).chapter!;
+    await this.notices.cancelled(workshop, reason.trim(), chapter.timeZone);
+    return Object.assign(new Workshop(), workshop, { chapter });
+  }
+
+  /** A workshop with its chapter; an unknown id is a UserError. */
+  async get(id: number): Promise<Workshop> {
+    const w = await this.store.manager.getRepository(Workshop).findOne({ where: { id }, relations: { chapter: true } });
+    if (!w) throw new UserError('workshop.not_found', { id });
+    return w;
+  }
+
+  async list(filter: { chapterId?: number; topic?: string; when: 'upcoming' | 'past'; limit?: number }): Promise<Workshop[]> {
+    const now = this.clock.now().getTime();
+    const qb = this.store.manager
+      .getRepository(Workshop)
+      .createQueryBuilder('w')
+      .innerJoinAndSelect('w.chapter', 'c')
+      .where(filter.when === 'upcoming' ? 'w.endsAt > :now' : 'w.endsAt <= :now', { now })
+      .orderBy('w.startsAt', filter.when === 'upcoming' ? 'ASC' : 'DESC')
+      .addOrderBy('w.id', 'ASC')
+      .take(filter.limit ?? 25);
+    if (filter.chapterId !== undefined) qb.andWhere('w.chapterId = :chapterId', { chapterId: filter.chapterId });
+    if (filter.topic) qb.andWhere('LOWER(w.topic) = :topic', { topic: filter.topic.trim().toLowerCase() });
+    return qb.getMany();
+  }
+
+  /** A coach claims a slot, or joins the coach waitlist when all are taken (see `Signups.claim`). */
+  claim(actor: Person, id: number): Promise<SignupResult> {
+    return this.signups.claim(actor, id);
+  }
+
+  /** A learner takes a seat, or joins the learner waitlist; their member row is created with it. */
+  join(actor: Person, id: number, locale?: string): Promise<SignupResult> {
+    return this.signups.join(actor, id, locale);
+  }
+
+  /** Frees a coach slot (or leaves the coach waitlist); the first waiting coach is promoted. */
+  release(actor: Person, id: number): Promise<SignupState> {
+    return this.signups.withdraw(actor, id, 'coach');
+  }
+
+  /** Gives a seat up (or leaves the learner waitlist); the first waiting learner is promoted. */
+  leave(actor: Person, id: number): Promise<SignupState> {
+    return this.signups.withdraw(actor, id, 'learner');
+  }
+
+  /** Waitlist lengths (what `show` and `list` print besides the counters). */
+  counts(ids: readonly number[]): Promise<Map<number, Counts>> {
+    return this.rosters.counts(ids);
+  }
+
+  roster(id: number): Promise<RosterEntry[]> {
+    return this.rosters.of(id);
+  }
+
+  /** Whether the actor holds a claimed coach slot at the workshop (they may see its roster). */
+  isCoachOf(actor: Person, id: number): Promise<boolean> {
+    return this.rosters.isCoachOf(actor, id);
+  }
+
+  /** Upcoming workshops where the member holds a claimed coach slot. */
+  claimedUpcoming(memberId: number): Promise<Workshop[]> {
+    return this.rosters.claimedUpcoming(memberId);
+  }
+
+  /** Upcoming workshops where the member has a signup in any role or state (a retiring coach leaves them). */
+  upcomingSignups(memberId: number, role: SignupRole): Promise<number[]> {
+    return this.rosters.upcomingSignups(memberId, role);
+  }
+
+  /** Records who was present; learners who reach the threshold get their one invitation to coach (see `ProgressRecords`). */
+  recordAttendance(id: number, present: readonly string[]): Promise<AttendanceRecorded> {
+    return this.progressRecords.recordAttendance(id, present);
+  }
+
+  /** A member's record: workshops attended as a learner, workshops coached, and what is coming. */
+  progress(actor: Person): Promise<ProgressReport> {
+    return this.progressRecords.progress(actor);
+  }
+
+  /** An iCalendar file (RFC 5545) of workshops. */
+  calendar(workshops: readonly Workshop[], name: string): string {
+    return workshopCalendar(workshops, name, this.config.communityName, this.clock);
+  }
+
+  uid(w: Workshop): string {
+    return workshopUid(w, this.config.communityName);
+  }
+
+  private startFrom(date: LocalDate, at: LocalTime, timeZone: string): Date {
+    // At most MAX_YEARS_AHEAD years ahead, to the day in the chapter's zone: a typo such as
+    // 9999-12-31 is refused rather than stored (its end, a day later, fell in year 10000,
+    // which no calendar file can hold), and every accepted workshop fits a valid .ics.
+    const limit = new Date(this.clock.now().getTime());
+    limit.setUTCFullYear(limit.getUTCFullYear() + MAX_YEARS_AHEAD);
+    const latest = localParts(limit, timeZone).date;
+    const ordinal = (d: LocalDate) => d.year * 10_000 + d.month * 100 + d.day;
+    if (ordinal(date) > ordinal(latest))
+      throw new UserError('workshop.time.too_far', { years: MAX_YEARS_AHEAD, latest: formatLocalDate(latest) });
+    const startsAt = zonedInstant(date, at, timeZone);
+    if (!startsAt) {
+      const time = `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
+      throw new UserError('workshop.time.nonexistent', { time, timeZone });
+    }
+    if (startsAt.getTime() <= this.clock.now().getTime()) throw new UserError('workshop.time.past');
+    return startsAt;
+  }
+}

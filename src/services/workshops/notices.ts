@@ -1,0 +1,91 @@
+import { In } from 'typeorm';
+import { Member } from '../../../entities/Member.js';
+import type { Workshop } from '../../../entities/Workshop.js';
+import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
+import type { MessageKey, Translate } from '../../core/i18n.js';
+import { bold, type Inline, p, time } from '../../core/reply.js';
+import type { Store } from '../../db/store.js';
+import type { DirectMessages } from '../direct-messages.js';
+import type { Rosters } from './roster.js';
+import { type Move, waitlistPosition } from './signups.js';
+
+/** What an edit can change, as named to members. */
+export type WorkshopChange =
+  'chapter' | 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
+
+/** The changes in the reader's language: “start, location”. */
+export const describeChanges = (changed: readonly WorkshopChange[], t: Translate): string =>
+  changed.map((c) => t(`workshop.change.${c}`)).join(', ');
+
+/**
+ * “Title — Sat, 27 Mar 2027, 10:00 CET – 13:00 CET, at Location”: times as inline parts, so each
+ * platform shows them in the reader's zone.
+ */
+export function workshopWhen(w: Workshop, t: Translate): Inline[] {
+  const tz = w.chapter?.timeZone;
+  return [
+    bold(w.title),
+    ' — ',
+    time(w.startsAt, 'full', tz),
+    ' – ',
+    time(w.endsAt, 'time', tz),
+    ...(w.location ? [`, ${t('workshop.at')} ${w.location}`] : []),
+  ];
+}
+
+/** The DMs that tell members about a workshop: its edits, its cancellation, their moves on the waitlists, an invitation to coach. */
+export class WorkshopNotices {
+  constructor(
+    private readonly store: Store,
+    private readonly dms: DirectMessages,
+    private readonly rosters: Rosters,
+  ) {}
+
+  /** Tells everyone signed up, in any role and state, what changed and when the workshop is now. */
+  async edited(workshop: Workshop, changed: readonly WorkshopChange[]): Promise<void> {
+    const id = workshop.id;
+    for (const { member } of await this.rosters.of(id)) {
+      await this.dms.send(member, (t) => ({
+        body: [
+          p(t('workshop.dm.edited', { id, title: workshop.title, changes: describeChanges(changed, t) })),
+          p(...workshopWhen(workshop, t)),
+        ],
+      }));
+    }
+  }
+
+  /** Tells everyone signed up, in any role and state, that the workshop is cancelled and why. */
+  async cancelled(workshop: Workshop, reason: string, timeZone: string): Promise<void> {
+    const id = workshop.id;
+    for (const { member } of await this.rosters.of(id)) {
+      await this.dms.send(member, (t) => ({
+        body: [p(t('workshop.dm.cancelled', { id, title: workshop.title, reason })), p(time(workshop.startsAt, 'full', timeZone))],
+      }));
+    }
+  }
+
+  /** DMs everyone whose place changed, except the member whose own command it was (they got the answer). */
+  async moved(workshop: Workshop, moves: readonly Move[], except: number | null): Promise<void> {
+    const others = moves.filter((m) => m.memberId !== except);
+    if (!others.length) return;
+    const members = await this.store.manager.getRepository(Member).findBy({ id: In(others.map((m) => m.memberId)) });
+    for (const move of others) {
+      const member = members.find((m) => m.id === move.memberId);
+      if (!member) continue;
+      const key: MessageKey = move.to === 'confirmed' ? `workshop.dm.promoted.${move.role}` : `workshop.dm.demoted.${move.role}`;
+      // Several members moved back at once are each told their own place on the waitlist.
+      const signup = move.to === 'waiting' ? await this.store.manager.findOneBy(WorkshopSignup, { id: move.signupId }) : null;
+      const position = signup?.state === 'waiting' ? await waitlistPosition(this.store.manager, signup) : 1;
+      await this.dms.send(member, (t) => ({
+        body: [p(t(key, { id: workshop.id, title: workshop.title, position })), p(...workshopWhen(workshop, t))],
+      }));
+    }
+  }
+
+  /** The one invitation to coach, after `attended` workshops as a learner. */
+  async inviteToCoach(member: Member, attended: number): Promise<void> {
+    await this.dms.send(member, (t) => ({
+      body: [p(t('workshop.dm.invite_to_coach', { count: attended })), p(t('workshop.dm.invite_to_coach.how'))],
+    }));
+  }
+}

@@ -1,0 +1,205 @@
+import { Brackets, type EntityManager } from 'typeorm';
+import type { Chapter } from '../../../entities/Chapter.js';
+import { Coach } from '../../../entities/Coach.js';
+import { Member } from '../../../entities/Member.js';
+import { Workshop } from '../../../entities/Workshop.js';
+import { type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
+import type { Clock } from '../../core/clock.js';
+import { UserError } from '../../core/errors.js';
+import type { Person } from '../../core/types.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { Store } from '../../db/store.js';
+import type { MemberService } from '../members.js';
+import type { WorkshopNotices } from './notices.js';
+
+export interface SignupResult {
+  readonly workshop: Workshop;
+  readonly state: SignupState;
+  /** 1-based place on the waitlist when waiting. */
+  readonly position?: number;
+}
+
+/** A change of someone's place, to tell them: promoted from a waitlist, or moved back onto it. */
+export interface Move {
+  readonly signupId: number;
+  readonly memberId: number;
+  readonly role: SignupRole;
+  readonly to: SignupState;
+}
+
+/** A column of the workshop row, quoted for raw SQL (PostgreSQL folds unquoted names to lower case). */
+const column = (name: string) => `"${name}"`;
+/** The counter on the workshop row that counts each role's confirmed signups. */
+const COUNTER_COLUMN = { coach: 'coachesClaimed', learner: 'learnersConfirmed' } as const;
+const COACH_OVERFLOW = `${column('coachesClaimed')} > ${column('coachSlots')}`;
+const COACH_ROOM = `${column('coachesClaimed')} < ${column('coachSlots')}`;
+/** Confirmed learners may grow while below the capacity and, with the strict ratio, below claimed slots × ratio. */
+const LEARNER_ROOM =
+  `${column('learnersConfirmed')} < ${column('learnerCapacity')} AND ` +
+  `(NOT ${column('strictRatio')} OR ${column('learnersConfirmed')} < ${column('coachesClaimed')} * ${column('learnersPerCoach')})`;
+const LEARNER_OVERFLOW =
+  `(${column('learnersConfirmed')} > ${column('learnerCapacity')} OR ` +
+  `(${column('strictRatio')} AND ${column('learnersConfirmed')} > ${column('coachesClaimed')} * ${column('learnersPerCoach')}))`;
+
+/**
+ * Locks the workshop's row for the rest of the transaction (PostgreSQL; SQLite's transactions are serial anyway)
+ * and checks it is open: not cancelled, not started.
+ */
+export async function lockOpen(em: EntityManager, id: number, clock: Clock): Promise<Workshop> {
+  const qb = em.createQueryBuilder(Workshop, 'w').where('w.id = :id', { id });
+  if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+  const w = await qb.getOne();
+  if (!w) throw new UserError('workshop.not_found', { id });
+  if (w.status === 'cancelled') throw new UserError('workshop.cancelled', { id: w.id });
+  if (w.startsAt.getTime() <= clock.now().getTime()) throw new UserError('workshop.past', { id: w.id });
+  return w;
+}
+
+/**
+ * Brings a locked workshop's signups in line with its counters' limits: first waiting
+ * coaches into free slots, then waiting learners into allowed seats, in arrival order;
+ * when limits shrank (an edit, a release without a replacement), the last confirmed move
+ * back to the front of their waitlist. Every step is a conditional update of the counter.
+ */
+export async function settle(em: EntityManager, id: number): Promise<Move[]> {
+  const moves: Move[] = [];
+  const moveOne = async (role: SignupRole, direction: 'up' | 'down', condition: string): Promise<boolean> => {
+    const from: SignupState = direction === 'up' ? 'waiting' : 'confirmed';
+    const next = await em.findOne(WorkshopSignup, {
+      where: { workshopId: id, role, state: from },
+      order: { id: direction === 'up' ? 'ASC' : 'DESC' },
+    });
+    if (!next) return false;
+    const counter = column(COUNTER_COLUMN[role]);
+    const moved = await em
+      .createQueryBuilder()
+      .update(Workshop)
+      .set({ [COUNTER_COLUMN[role]]: () => (direction === 'up' ? `${counter} + 1` : `${counter} - 1`) })
+      .where('id = :id', { id })
+      .andWhere(new Brackets((b) => b.where(condition)))
+      .execute();
+    if (moved.affected !== 1) return false;
+    const to: SignupState = direction === 'up' ? 'confirmed' : 'waiting';
+    await em.update(WorkshopSignup, { id: next.id }, { state: to });
+    moves.push({ signupId: next.id, memberId: next.memberId, role, to });
+    return true;
+  };
+  while (await moveOne('coach', 'down', COACH_OVERFLOW));
+  while (await moveOne('coach', 'up', COACH_ROOM));
+  while (await moveOne('learner', 'down', LEARNER_OVERFLOW));
+  while (await moveOne('learner', 'up', LEARNER_ROOM));
+  // A member moved up and back down in one settle ends where they began: tell nobody.
+  return moves.filter((m, i) => !moves.some((o, j) => j !== i && o.memberId === m.memberId && o.role === m.role));
+}
+
+/** A waiting signup's 1-based place on its role's waitlist. */
+export async function waitlistPosition(em: EntityManager, signup: WorkshopSignup): Promise<number> {
+  const ahead = await em
+    .getRepository(WorkshopSignup)
+    .createQueryBuilder('s')
+    .where('s.workshopId = :w AND s.role = :role AND s.state = :state AND s.id < :id', {
+      w: signup.workshopId,
+      role: signup.role,
+      state: 'waiting',
+      id: signup.id,
+    })
+    .getCount();
+  return ahead + 1;
+}
+
+/**
+ * Coach slot claims and learner seats with their waitlists.
+ *
+ * Every change of a workshop's signups runs in one transaction that first locks the
+ * workshop's row (`lockOpen`: `SELECT ... FOR UPDATE` on PostgreSQL; SQLite has one writer), so
+ * claims, joins and releases of one workshop happen one after another, in arrival order, across
+ * processes. The capacity itself is checked by the
+ * database: the counters on the workshop row only move by conditional updates (`SET
+ * coachesClaimed = coachesClaimed + 1 WHERE coachesClaimed < coachSlots`); a newcomer is
+ * inserted as waiting and promoted by the same `settle` step that promotes anyone else, so
+ * nobody overtakes the line.
+ */
+export class Signups {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly members: MemberService,
+    private readonly notices: WorkshopNotices,
+    /** The workshop's chapter, read after the transaction for the answer and the notices. */
+    private readonly chapterOf: (id: number) => Promise<Chapter>,
+  ) {}
+
+  /**
+   * A coach claims a slot, or joins the coach waitlist when all are taken. Checks and
+   * writes are one transaction, queued at the call: arrival order is the order of calls
+   * in one process, and the order of the workshop row's lock between processes.
+   */
+  claim(actor: Person, id: number): Promise<SignupResult> {
+    return this.signUp(id, 'coach', async (em) => {
+      const member = await em.findOneBy(Member, { platform: actor.platform, workspace: actor.workspace, userId: actor.id });
+      const coach = member && (await em.findOneBy(Coach, { memberId: member.id }));
+      if (!member || !coach || coach.status === 'retired') throw new UserError('workshop.claim.not_coach');
+      if (coach.status === 'paused') throw new UserError('workshop.claim.paused');
+      return member;
+    });
+  }
+
+  /** A learner takes a seat, or joins the learner waitlist; their member row is created with it. */
+  join(actor: Person, id: number, locale?: string): Promise<SignupResult> {
+    return this.signUp(id, 'learner', (em) => this.members.ensureIn(em, actor, locale));
+  }
+
+  /** Gives a slot or seat up (or leaves the waitlist); the first one waiting in that role is promoted. */
+  async withdraw(actor: Person, id: number, role: SignupRole): Promise<SignupState> {
+    const member = await this.store.manager
+      .getRepository(Member)
+      .findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
+    const { state, moves, workshop } = await this.store.transaction(async (em) => {
+      await lockOpen(em, id, this.clock);
+      const signup = member && (await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id, role }));
+      if (!signup) throw new UserError(`workshop.${role}.not_signed_up`, { id });
+      await em.delete(WorkshopSignup, { id: signup.id });
+      if (signup.state === 'confirmed') {
+        const counter = column(COUNTER_COLUMN[role]);
+        await em
+          .createQueryBuilder()
+          .update(Workshop)
+          .set({ [COUNTER_COLUMN[role]]: () => `${counter} - 1` })
+          .where('id = :id', { id })
+          .execute();
+      }
+      return { state: signup.state, moves: await settle(em, id), workshop: await em.findOneByOrFail(Workshop, { id }) };
+    });
+    workshop.chapter = await this.chapterOf(id);
+    await this.notices.moved(workshop, moves, null);
+    return state;
+  }
+
+  private async signUp(id: number, role: SignupRole, who: (em: EntityManager) => Promise<Member>): Promise<SignupResult> {
+    try {
+      const { result, moves, member } = await this.store.transaction(async (em) => {
+        await lockOpen(em, id, this.clock);
+        const member = await who(em);
+        const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
+        if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
+        const signup = await em.save(
+          em.create(WorkshopSignup, { workshopId: id, memberId: member.id, role, state: 'waiting', createdAt: this.clock.now() }),
+        );
+        const moves = await settle(em, id);
+        const mine = moves.find((m) => m.memberId === member.id);
+        const workshop = await em.findOneByOrFail(Workshop, { id });
+        if (mine?.to === 'confirmed') {
+          return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine), member };
+        }
+        return { result: { workshop, state: 'waiting' as const, position: await waitlistPosition(em, signup) }, moves, member };
+      });
+      result.workshop.chapter = await this.chapterOf(id);
+      await this.notices.moved(result.workshop, moves, member.id);
+      return result;
+    } catch (err) {
+      // Two sign-ups by one member racing: the unique key lets one through.
+      if (isUniqueViolation(err)) throw new UserError(`workshop.${role}.twice`, { id });
+      throw err;
+    }
+  }
+}
