@@ -4,7 +4,8 @@ import type { Translate } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import { bold, type Field, type Inline, link, list, mention, message, p, time } from '../src/core/reply.js';
 import { UserError } from '../src/core/errors.js';
-import { type Counts, describeChanges, type RosterEntry, workshopWhen } from '../src/services/workshops/index.js';
+import { describeChanges, workshopWhen } from '../src/services/workshops/notices.js';
+import type { Counts, RosterEntry } from '../src/services/workshops/roster.js';
 
 /**
  * Names in a `present:` list: platform mentions (`<@123>`, `<@!123>`, Slack's `<@U123|ada>`)

@@ -9,7 +9,7 @@ import { UserError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { MemberService } from './members.js';
-import type { WorkshopService } from './workshops/index.js';
+import type { WorkshopService } from './workshops/service.js';
 import type { Identity, Person } from '../core/types.js';
 
 export interface CoachInput {

@@ -20,7 +20,7 @@ import { PrivacyService } from './privacy.js';
 import { QuestionService } from './questions/service.js';
 import { ReminderService } from './reminders.js';
 import { SeenRequests } from './seen-requests.js';
-import { WorkshopService } from './workshops/index.js';
+import { WorkshopService } from './workshops/service.js';
 
 /** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
 export interface Services extends CoreServices {

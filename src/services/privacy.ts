@@ -25,7 +25,7 @@ import type { Store } from '../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym } from './anonymity.js';
 import { parseNotices } from './questions/asker-notices.js';
 import type { QuestionService } from './questions/service.js';
-import type { WorkshopService } from './workshops/index.js';
+import type { WorkshopService } from './workshops/service.js';
 import type { Identity, Person } from '../core/types.js';
 
 

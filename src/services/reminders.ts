@@ -13,7 +13,7 @@ import { link, list, message, p, time } from '../core/reply.js';
 import type { Store } from '../db/store.js';
 import type { DirectMessages } from './direct-messages.js';
 import type { MaterialService } from './materials.js';
-import { workshopWhen } from './workshops/index.js';
+import { workshopWhen } from './workshops/notices.js';
 
 const HOUR = 3_600_000;
 /** How long before the start each reminder is due. */

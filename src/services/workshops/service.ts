@@ -17,12 +17,6 @@ import { type AttendanceRecorded, type ProgressReport, ProgressRecords } from '.
 import { type Counts, type RosterEntry, Rosters } from './roster.js';
 import { lockOpen, settle, type SignupResult, Signups } from './signups.js';
 
-// The workshop module's public names, whichever file of it holds them.
-export { describeChanges, workshopWhen, type WorkshopChange } from './notices.js';
-export type { AttendanceRecorded, ProgressReport } from './progress.js';
-export type { Counts, RosterEntry } from './roster.js';
-export type { SignupResult } from './signups.js';
-
 export interface WorkshopInput {
   readonly title?: string;
   readonly topic?: string;
@@ -48,7 +42,7 @@ function editableColumns(w: Workshop) {
 }
 
 /**
- * Workshops: planned, edited and cancelled here; coach slot claims and learner seats with their
+ * Workshops, as commands and other services see them: planned, edited and cancelled here; coach slot claims and learner seats with their
  * waitlists in `signups.ts` (the locking and the counters are explained there); who is signed up in
  * `roster.ts`; the DMs to members in `notices.ts`; iCalendar files in `calendar.ts`; attendance and a
  * member's progress in `progress.ts`.
