@@ -8,6 +8,7 @@ import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import type { DatabaseTarget } from '../../src/config.js';
 import { type BenchBot, dayFromNow, runAll } from './dispatch.js';
+import { COACH_OVERFLOW, COACH_ROOM, column, COUNTER_COLUMN, LEARNER_OVERFLOW, LEARNER_ROOM } from '../../src/services/workshops/signups.js';
 import { type Latencies, latencies } from './stats.js';
 
 type Row = Record<string, unknown>;
@@ -66,19 +67,12 @@ async function rawPostgres(url: string, schema: string): Promise<Raw> {
  */
 function rawClaim(raw: Raw, cols: Record<'workshop' | 'member' | 'coach' | 'signup' | 'chapter', string>) {
   const T = raw.table;
-  const q = (c: string) => `"${c}"`;
-  const room = {
-    coachDown: `${q('coachesClaimed')} > ${q('coachSlots')}`,
-    coachUp: `${q('coachesClaimed')} < ${q('coachSlots')}`,
-    learnerDown: `(${q('learnersConfirmed')} > ${q('learnerCapacity')} OR (${q('strictRatio')} AND ${q('learnersConfirmed')} > ${q('coachesClaimed')} * ${q('learnersPerCoach')}))`,
-    learnerUp: `${q('learnersConfirmed')} < ${q('learnerCapacity')} AND (NOT ${q('strictRatio')} OR ${q('learnersConfirmed')} < ${q('coachesClaimed')} * ${q('learnersPerCoach')})`,
-  };
-  const counter = { coach: 'coachesClaimed', learner: 'learnersConfirmed' } as const;
+  const room = { coachDown: COACH_OVERFLOW, coachUp: COACH_ROOM, learnerDown: LEARNER_OVERFLOW, learnerUp: LEARNER_ROOM };
   const step = async (id: number, role: 'coach' | 'learner', direction: 'up' | 'down', condition: string): Promise<boolean> => {
     const from = direction === 'up' ? 'waiting' : 'confirmed';
     const next = (await raw.query(`SELECT ${cols.signup} FROM ${T('workshop_signup')} WHERE "workshopId" = ? AND "role" = ? AND "state" = ? ORDER BY "id" ${direction === 'up' ? 'ASC' : 'DESC'} LIMIT 1`, [id, role, from])).rows[0];
     if (!next) return false;
-    const c = q(counter[role]);
+    const c = column(COUNTER_COLUMN[role]);
     const moved = await raw.query(`UPDATE ${T('workshop')} SET ${c} = ${c} ${direction === 'up' ? '+' : '-'} 1 WHERE "id" = ? AND (${condition})`, [id]);
     if (moved.affected !== 1) return false;
     await raw.query(`UPDATE ${T('workshop_signup')} SET "state" = ? WHERE "id" = ?`, [direction === 'up' ? 'confirmed' : 'waiting', next.id]);

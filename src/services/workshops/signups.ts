@@ -27,17 +27,20 @@ export interface Move {
   readonly to: SignupState;
 }
 
+// The capacity rules as SQL conditions on the workshop row; exported for the raw-driver benchmark
+// (scripts/bench/orm-vs-raw.ts), which must run the same statements.
+
 /** A column of the workshop row, quoted for raw SQL (PostgreSQL folds unquoted names to lower case). */
-const column = (name: string) => `"${name}"`;
+export const column = (name: string) => `"${name}"`;
 /** The counter on the workshop row that counts each role's confirmed signups. */
-const COUNTER_COLUMN = { coach: 'coachesClaimed', learner: 'learnersConfirmed' } as const;
-const COACH_OVERFLOW = `${column('coachesClaimed')} > ${column('coachSlots')}`;
-const COACH_ROOM = `${column('coachesClaimed')} < ${column('coachSlots')}`;
+export const COUNTER_COLUMN = { coach: 'coachesClaimed', learner: 'learnersConfirmed' } as const;
+export const COACH_OVERFLOW = `${column('coachesClaimed')} > ${column('coachSlots')}`;
+export const COACH_ROOM = `${column('coachesClaimed')} < ${column('coachSlots')}`;
 /** Confirmed learners may grow while below the capacity and, with the strict ratio, below claimed slots × ratio. */
-const LEARNER_ROOM =
+export const LEARNER_ROOM =
   `${column('learnersConfirmed')} < ${column('learnerCapacity')} AND ` +
   `(NOT ${column('strictRatio')} OR ${column('learnersConfirmed')} < ${column('coachesClaimed')} * ${column('learnersPerCoach')})`;
-const LEARNER_OVERFLOW =
+export const LEARNER_OVERFLOW =
   `(${column('learnersConfirmed')} > ${column('learnerCapacity')} OR ` +
   `(${column('strictRatio')} AND ${column('learnersConfirmed')} > ${column('coachesClaimed')} * ${column('learnersPerCoach')}))`;
 
