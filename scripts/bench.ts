@@ -12,7 +12,7 @@
  * `--quick` (under a minute) measures the same with fewer commands and shorter load runs.
  */
 import { cpus, loadavg } from 'node:os';
-import { freshDatabase, postgresUnavailable, tempDir, type TestDatabase } from '../test/helpers.js';
+import { freshDatabase, postgresUnavailable, tempDir, type TestDatabase } from '../test/support/helpers.js';
 import { benchDispatch, buildWorld, type DispatchResult, startBenchBot, worldFor } from './bench/dispatch.js';
 import { benchOrmVsRaw, type OrmVsRaw } from './bench/orm-vs-raw.js';
 import { benchPrivacy, type PrivacyBench } from './bench/privacy.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveAnonSecret } from '../src/anon-secret.js';
 import { ConfigError } from '../src/config.js';
-import { capturedLogger, tempDir } from './helpers.js';
+import { capturedLogger, tempDir } from './support/helpers.js';
 
 test('without ANON_SECRET a secret is generated once into the data folder, private to its owner', () => {
   const tmp = tempDir();

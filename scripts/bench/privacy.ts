@@ -12,7 +12,7 @@ import { QuestionMeToo } from '../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../entities/QuestionReport.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { scopedPseudonym } from '../../src/services/anonymity.js';
-import { servicesOn, type TestDatabase } from '../../test/helpers.js';
+import { servicesOn, type TestDatabase } from '../../test/support/helpers.js';
 import { median } from './stats.js';
 import type { Identity } from '../../src/core/types.js';
 

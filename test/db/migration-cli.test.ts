@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { migrations } from '../../src/db/migrations/index.js';
-import { tempDir } from '../helpers.js';
+import { tempDir } from '../support/helpers.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');

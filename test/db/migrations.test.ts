@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { createDataSource } from '../../src/db/data-source.js';
 import { migrations } from '../../src/db/migrations/index.js';
-import { eachDatabase, freshDatabase, tempDir } from '../helpers.js';
+import { eachDatabase, freshDatabase, tempDir } from '../support/helpers.js';
 
 const TABLES = [
   'anon_block',

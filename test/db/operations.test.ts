@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { createDataSource } from '../../src/db/data-source.js';
 import { backup, byPrimaryKey, copyDatabase, copyOrder, maskPasswords } from '../../src/db/operations.js';
-import { capturedLogger, freshDatabase, postgresUnavailable, tempDir } from '../helpers.js';
+import { capturedLogger, freshDatabase, postgresUnavailable, tempDir } from '../support/helpers.js';
 
 const SCRIPT = `
 @moderator /chapter create name:Berlin timezone:Europe/Berlin

@@ -6,7 +6,7 @@ import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { capturedLogger, freePort, freshDatabase, postgresUnavailable, TEST_POSTGRES_URL } from '../helpers.js';
+import { capturedLogger, freePort, freshDatabase, postgresUnavailable, TEST_POSTGRES_URL } from '../support/helpers.js';
 
 /**
  * A TCP proxy in front of PostgreSQL, at the network edge: closing it is the database going

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import type { App } from '../../src/app.js';
-import { freshDatabase, postgresUnavailable } from '../helpers.js';
+import { freshDatabase, postgresUnavailable } from '../support/helpers.js';
 import { type ActorName, consoleLine, dispatchCollecting, type FuzzPath, fuzzApp, fuzzEveryCommand, PG_RUNS, RUNS, setUp, type TypedCommand, typedFor, type World } from './fuzz.js';
 
 // The console path: lines typed at the console go through the command-line grammar into the

@@ -9,7 +9,7 @@ import type { App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { OptionSpec } from '../../src/core/options.js';
 import { type Leaf, optionsOf } from '../../src/core/registry.js';
-import { freshDatabase, postgresUnavailable } from '../helpers.js';
+import { freshDatabase, postgresUnavailable } from '../support/helpers.js';
 import { type CommandOption, FakeDiscord } from '../support/fake-discord.js';
 import { ADAPTER_RUNS, type ActorName, anything, dispatchCollecting, E2E_RUNS, type FuzzPath, fuzzApp, fuzzEveryCommand, PG_RUNS, setUp, type SubTest, validFor, type World } from './fuzz.js';
 

@@ -15,7 +15,7 @@ import type { OptionSpec } from '../../src/core/options.js';
 import { type Leaf, optionsOf } from '../../src/core/registry.js';
 import type { Message, PostedRef } from '../../src/core/reply.js';
 import type { Resolvers } from '../../src/core/validate.js';
-import { capturedLogger, tempDir, type TestDatabase } from '../helpers.js';
+import { capturedLogger, tempDir, type TestDatabase } from '../support/helpers.js';
 import type { Actor, Outbox } from '../../src/core/types.js';
 
 /**

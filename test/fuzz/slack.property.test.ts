@@ -5,7 +5,7 @@ import { startSlack } from '../../src/adapters/slack/adapter.js';
 import { slashInvocation } from '../../src/adapters/slack/text.js';
 import type { App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { freshDatabase, postgresUnavailable } from '../helpers.js';
+import { freshDatabase, postgresUnavailable } from '../support/helpers.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 import { ADAPTER_RUNS, anything, dispatchCollecting, type SubTest, E2E_RUNS, type FuzzPath, fuzzApp, fuzzEveryCommand, PG_RUNS, setUp, type Typed, typedArguments, typedFor, type World } from './fuzz.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { benchDispatch, buildWorld, KINDS, startBenchBot, worldFor } from '../../scripts/bench/dispatch.js';
-import { freshDatabase, tempDir } from '../helpers.js';
+import { freshDatabase, tempDir } from '../support/helpers.js';
 
 // The benchmark's command mix must keep succeeding as commands change: benchDispatch refuses to
 // report figures for a run in which any command was refused or failed. Shape only, no timings.

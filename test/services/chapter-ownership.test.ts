@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ChapterLinkCode } from '../../entities/ChapterLinkCode.js';
 import { canonicalLinkCode } from '../../src/services/chapters.js';
-import { eachDatabase, tempDir, type TestDatabase } from '../helpers.js';
+import { eachDatabase, tempDir, type TestDatabase } from '../support/helpers.js';
 import { consoleBot } from '../support/console-bot.js';
 import { spawnNpm } from '../support/npm.js';
 

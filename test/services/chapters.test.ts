@@ -4,7 +4,7 @@ import { Chapter } from '../../entities/Chapter.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { UserError } from '../../src/core/errors.js';
 import { canonicalTimeZone } from '../../src/services/chapters.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
 
 const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
 const discord = { platform: 'discord', workspace: 'G1' };

@@ -12,7 +12,7 @@ import { isUniqueViolation } from '../../src/db/errors.js';
 import { type Phrase, UserError } from '../../src/core/errors.js';
 import { parseContributions } from '../../src/services/partnerships.js';
 import type { Services } from '../../src/services/index.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
 
 const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
 const alice = { platform: 'discord', workspace: 'G1', id: 'U-alice', name: 'alice' };

@@ -12,7 +12,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { type Target, TARGET_KINDS, type TargetKind } from '../../src/core/command.js';
 import type { OptionSpec } from '../../src/core/options.js';
 import { type Leaf, optionsOf } from '../../src/core/registry.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../helpers.js';
+import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../support/helpers.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { postSigned, slashCommandBody } from '../support/slack-requests.js';

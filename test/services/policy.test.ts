@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
-import { eachDatabase } from '../helpers.js';
+import { eachDatabase } from '../support/helpers.js';
 import { consoleBot } from '../support/console-bot.js';
 
 // What the one authorization rule means beyond refusals (the permission matrix covers those):

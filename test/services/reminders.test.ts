@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { Reminder } from '../../entities/Reminder.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Services } from '../../src/services/index.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
-import { recordPosts } from './posts.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
+import { recordPosts } from '../support/posts.js';
 
 const HOUR = 3_600_000;
 // The workshop: Saturday 20 February 2027, 10:00 in Berlin = 09:00 UTC.

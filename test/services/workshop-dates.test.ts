@@ -6,7 +6,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { translator } from '../../src/core/i18n.js';
 import type { LocalDate } from '../../src/core/options.js';
 import { say, UserError } from '../../src/core/errors.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const day = (s: string): LocalDate => {

@@ -6,8 +6,8 @@ import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Services } from '../../src/services/index.js';
 import { UserError } from '../../src/core/errors.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
-import { recordPosts } from './posts.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
+import { recordPosts } from '../support/posts.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });

@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { join } from 'node:path';
-import { capturedLogger, tempDir, type TestDatabase } from '../helpers.js';
+import { capturedLogger, tempDir, type TestDatabase } from './helpers.js';
 
 export interface ConsoleBotOptions {
   /** The clock's start; default 2027-01-10 12:00 UTC. */

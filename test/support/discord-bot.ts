@@ -2,7 +2,7 @@ import { startDiscord } from '../../src/adapters/discord/adapter.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { capturedLogger, tempDir, type TestDatabase } from '../helpers.js';
+import { capturedLogger, tempDir, type TestDatabase } from './helpers.js';
 import { type CommandOption, FakeDiscord } from './fake-discord.js';
 
 /**

@@ -6,8 +6,8 @@ import ICAL from 'ical.js';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { ManualClock } from '../../src/core/clock.js';
 import { startWeb } from '../../src/web/server.js';
-import { capturedLogger, freshDatabase, servicesOn, tempDir } from '../helpers.js';
-import { publicFixture } from './fixture.js';
+import { capturedLogger, freshDatabase, servicesOn, tempDir } from '../support/helpers.js';
+import { publicFixture } from '../support/web-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run does it)`;

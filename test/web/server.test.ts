@@ -5,8 +5,8 @@ import { Material } from '../../entities/Material.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { DIRECTORY_CACHE_MS } from '../../src/services/materials.js';
 import { localeFrom, startWeb } from '../../src/web/server.js';
-import { capturedLogger, eachDatabase, servicesOn } from '../helpers.js';
-import { publicFixture } from './fixture.js';
+import { capturedLogger, eachDatabase, servicesOn } from '../support/helpers.js';
+import { publicFixture } from '../support/web-fixture.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 

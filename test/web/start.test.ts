@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { npmStart } from '../console/npm-start.js';
+import { npmStart } from '../support/npm-start.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { freePort, tempDir } from '../helpers.js';
+import { freePort, tempDir } from '../support/helpers.js';
 
 /** GETs until the server answers (it starts after migrations), at most ~20 s. */
 async function whenUp(url: string): Promise<Response> {

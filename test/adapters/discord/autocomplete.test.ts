@@ -4,7 +4,7 @@ import { startDiscord } from '../../../src/adapters/discord/adapter.js';
 import { createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/core/clock.js';
-import { capturedLogger, freshDatabase, tempDir } from '../../helpers.js';
+import { capturedLogger, freshDatabase, tempDir } from '../../support/helpers.js';
 import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
 
 const mona: FakeUser = { id: '555555555555555502', username: 'mona' };

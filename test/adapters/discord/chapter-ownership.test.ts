@@ -5,7 +5,7 @@ import { Question } from '../../../entities/Question.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import { applicationCommands } from '../../../src/adapters/discord/commands.js';
 import { message } from '../../../src/core/reply.js';
-import { eachDatabase, freshDatabase } from '../../helpers.js';
+import { eachDatabase, freshDatabase } from '../../support/helpers.js';
 import { discordBot, int, str, sub } from '../../support/discord-bot.js';
 import type { CommandOption, FakeGuild, FakeUser } from '../../support/fake-discord.js';
 

@@ -11,7 +11,7 @@ import { option } from '../../../src/core/options.js';
 import { CommandRegistry } from '../../../src/core/registry.js';
 import { message, p } from '../../../src/core/reply.js';
 import type { Services } from '../../../src/services/index.js';
-import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../../helpers.js';
+import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../../support/helpers.js';
 import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
 
 /** Released by the test: lets `/board slow` finish only after its deferral was seen. */

@@ -5,7 +5,7 @@ import { startDiscord } from '../../../src/adapters/discord/adapter.js';
 import { createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/core/clock.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../helpers.js';
+import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../support/helpers.js';
 import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
 
 // The real features through the real discord.js client and the real app, against a fake Discord.

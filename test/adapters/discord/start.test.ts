@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freePort, tempDir } from '../../helpers.js';
+import { freePort, tempDir } from '../../support/helpers.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 import { FakeDiscord } from '../../support/fake-discord.js';

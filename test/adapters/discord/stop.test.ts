@@ -7,7 +7,7 @@ import { ManualClock } from '../../../src/core/clock.js';
 import { action, defineCommand } from '../../../src/core/command.js';
 import { CommandRegistry } from '../../../src/core/registry.js';
 import { message } from '../../../src/core/reply.js';
-import { capturedLogger, freshDatabase, servicesOn, testDispatcher } from '../../helpers.js';
+import { capturedLogger, freshDatabase, servicesOn, testDispatcher } from '../../support/helpers.js';
 import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
 
 /** Released by the test: the command under way when the adapter is told to stop. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { message } from '../../../src/core/reply.js';
-import { eachDatabase } from '../../helpers.js';
+import { eachDatabase } from '../../support/helpers.js';
 import { discordBot, str, sub } from '../../support/discord-bot.js';
 import { type FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
 

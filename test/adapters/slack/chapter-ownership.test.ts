@@ -12,7 +12,7 @@ import { startSlack } from '../../../src/adapters/slack/adapter.js';
 import { createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/core/clock.js';
-import { capturedLogger, freshDatabase, postgresUnavailable, tempDir, type TestDatabase } from '../../helpers.js';
+import { capturedLogger, freshDatabase, postgresUnavailable, tempDir, type TestDatabase } from '../../support/helpers.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { interactionBody, postSigned, slashCommandBody, type SlackHttpAnswer } from '../../support/slack-requests.js';
 

@@ -7,7 +7,7 @@ import { startSlack } from '../../../src/adapters/slack/adapter.js';
 import { createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/core/clock.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../helpers.js';
+import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../support/helpers.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { capturedRequest, interactionBody, postSigned, slashCommandBody } from '../../support/slack-requests.js';
 

@@ -14,7 +14,7 @@ import { CommandRegistry } from '../../../src/core/registry.js';
 import { message, p, type PostedRef } from '../../../src/core/reply.js';
 import type { DatabaseTarget } from '../../../src/config.js';
 import type { Services } from '../../../src/services/index.js';
-import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../../helpers.js';
+import { capturedLogger, eachDatabase, freshDatabase, servicesOn, type TestDatabase, testDispatcher } from '../../support/helpers.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { interactionBody, postSigned, type SlackHttpAnswer, slackSignature, slashCommandBody } from '../../support/slack-requests.js';
 import type { Actor } from '../../../src/core/types.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePort, tempDir } from '../../helpers.js';
+import { freePort, tempDir } from '../../support/helpers.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 

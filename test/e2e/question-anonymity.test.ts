@@ -8,7 +8,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { entities } from '../../entities/index.js';
-import { capturedLogger, eachDatabase, tempDir } from '../helpers.js';
+import { capturedLogger, eachDatabase, tempDir } from '../support/helpers.js';
 
 /** A name that cannot turn up by accident, so finding it anywhere means it leaked. */
 const ASKER = 'asker_q7x2k9';

@@ -7,14 +7,14 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type Config } from '../src/config.js';
-import type { Clock } from '../src/core/clock.js';
-import type { DatabaseTarget } from '../src/config.js';
-import { createDataSource } from '../src/db/data-source.js';
-import { Dispatcher } from '../src/core/dispatcher.js';
-import { RateLimiter } from '../src/core/rate-limit.js';
-import type { CommandRegistry } from '../src/core/registry.js';
-import { createServices, type Services } from '../src/services/index.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
+import type { DatabaseTarget } from '../../src/config.js';
+import { createDataSource } from '../../src/db/data-source.js';
+import { Dispatcher } from '../../src/core/dispatcher.js';
+import { RateLimiter } from '../../src/core/rate-limit.js';
+import type { CommandRegistry } from '../../src/core/registry.js';
+import { createServices, type Services } from '../../src/services/index.js';
 
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

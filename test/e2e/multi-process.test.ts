@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
-import { freshDatabase, postgresUnavailable, TEST_POSTGRES_URL, tempDir } from '../helpers.js';
+import { freshDatabase, postgresUnavailable, TEST_POSTGRES_URL, tempDir } from '../support/helpers.js';
 import { FakeDiscord, type FakeUser } from '../support/fake-discord.js';
 import { spawnNpm } from '../support/npm.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tempDir } from '../helpers.js';
-import { npmStart } from './npm-start.js';
+import { tempDir } from '../support/helpers.js';
+import { npmStart } from '../support/npm-start.js';
 
 const SCRIPT = `
 @moderator /chapter create name:Berlin timezone:Europe/Berlin

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
 import type { DataSource } from 'typeorm';
-import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { action, defineCommand } from '../../src/core/command.js';
-import { Dispatcher } from '../../src/core/dispatcher.js';
-import { option } from '../../src/core/options.js';
-import { RateLimiter } from '../../src/core/rate-limit.js';
-import { CommandRegistry } from '../../src/core/registry.js';
-import { message } from '../../src/core/reply.js';
-import { capturedLogger, freshDatabase, servicesOn, type TestDatabase } from '../helpers.js';
+import { ConsoleAdapter } from '../../../src/adapters/console/console-adapter.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { action, defineCommand } from '../../../src/core/command.js';
+import { Dispatcher } from '../../../src/core/dispatcher.js';
+import { option } from '../../../src/core/options.js';
+import { RateLimiter } from '../../../src/core/rate-limit.js';
+import { CommandRegistry } from '../../../src/core/registry.js';
+import { message } from '../../../src/core/reply.js';
+import { capturedLogger, freshDatabase, servicesOn, type TestDatabase } from '../../support/helpers.js';
 
 // A command that uses every kind of post, to see each header the console prints.
 const shout = defineCommand({

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { eachDatabase, tempDir } from '../helpers.js';
-import { npmStart } from './npm-start.js';
+import { eachDatabase, tempDir } from '../support/helpers.js';
+import { npmStart } from '../support/npm-start.js';
 
 const SCRIPT = `
 # A newcomer's first minutes, as a piped script.

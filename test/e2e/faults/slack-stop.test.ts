@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Question } from '../../entities/Question.js';
-import { createDataSource } from '../../src/db/data-source.js';
-import { freePort, tempDir } from '../helpers.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { Question } from '../../../entities/Question.js';
+import { createDataSource } from '../../../src/db/data-source.js';
+import { freePort, tempDir } from '../../support/helpers.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 const SECRET = 'graceful-stop-signing-secret';
 const STOPPING = 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.';
 

@@ -5,7 +5,7 @@ import { MaterialTranslation } from '../../entities/MaterialTranslation.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { UserError } from '../../src/core/errors.js';
 import { materialUrl, storedForms } from '../../src/services/materials.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });

@@ -5,8 +5,8 @@ import { Disclaimer } from '../../entities/Disclaimer.js';
 import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
 import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
 import { createDataSource } from '../../src/db/data-source.js';
-import { eachDatabase, tempDir } from '../helpers.js';
-import { npmStart } from './npm-start.js';
+import { eachDatabase, tempDir } from '../support/helpers.js';
+import { npmStart } from '../support/npm-start.js';
 
 // On the console every name in CONSOLE_MODERATORS administers each console workspace, and so
 // moderates the chapters bound in the workspace where they act. "A moderator of another

@@ -6,7 +6,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { translator } from '../../src/core/i18n.js';
 import { UserError } from '../../src/core/errors.js';
 import { checkLicense, OPEN_LICENSES } from '../../src/services/materials.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
 
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
 

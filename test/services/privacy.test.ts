@@ -17,7 +17,7 @@ import { bulkCommunity } from '../../scripts/bench/privacy.js';
 import type { App } from '../../src/app.js';
 import { authorKey, pseudonym, scopedPseudonym } from '../../src/services/anonymity.js';
 import { ERASED, type MemberExport } from '../../src/services/privacy.js';
-import { eachDatabase, type TestDatabase } from '../helpers.js';
+import { eachDatabase, type TestDatabase } from '../support/helpers.js';
 import { consoleBot } from '../support/console-bot.js';
 
 const SECRET = 'p'.repeat(32);

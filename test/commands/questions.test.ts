@@ -5,7 +5,7 @@ import { commands } from '../../commands/index.js';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { CommandRegistry } from '../../src/core/registry.js';
-import { capturedLogger, eachDatabase, servicesOn, type TestDatabase, testDispatcher } from '../helpers.js';
+import { capturedLogger, eachDatabase, servicesOn, type TestDatabase, testDispatcher } from '../support/helpers.js';
 
 /** The console adapter on the real dispatcher and services, with the audit hook as the app wires it. */
 async function consoleBot(database: TestDatabase) {

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Question } from '../../entities/Question.js';
-import { QuestionAnswer } from '../../entities/QuestionAnswer.js';
-import { startDiscord } from '../../src/adapters/discord/adapter.js';
-import { FORM_PREFIX } from '../../src/adapters/discord/forms.js';
-import { startSlack } from '../../src/adapters/slack/adapter.js';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { UserError } from '../../src/core/errors.js';
-import { message } from '../../src/core/reply.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../helpers.js';
-import { FakeDiscord, type FakeMessage, type FakeUser } from '../support/fake-discord.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { interactionBody, postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { Question } from '../../../entities/Question.js';
+import { QuestionAnswer } from '../../../entities/QuestionAnswer.js';
+import { startDiscord } from '../../../src/adapters/discord/adapter.js';
+import { FORM_PREFIX } from '../../../src/adapters/discord/forms.js';
+import { startSlack } from '../../../src/adapters/slack/adapter.js';
+import { createApp } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { UserError } from '../../../src/core/errors.js';
+import { message } from '../../../src/core/reply.js';
+import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../support/helpers.js';
+import { FakeDiscord, type FakeMessage, type FakeUser } from '../../support/fake-discord.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { interactionBody, postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
 // An asker whose direct messages are refused (Discord 50007; Slack cannot_dm_bot, user_not_found
 // and the like) must not be unmasked by the bot's fallbacks. For every notice of the anonymous flow

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eachDatabase, tempDir } from '../helpers.js';
-import { npmStart } from './npm-start.js';
+import { eachDatabase, tempDir } from '../support/helpers.js';
+import { npmStart } from '../support/npm-start.js';
 
 // 25 March 2029 is the last Sunday of March: Berlin's clocks jump from 02:00 to 03:00.
 const SCRIPT = `

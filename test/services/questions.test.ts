@@ -11,7 +11,7 @@ import { UserError } from '../../src/core/errors.js';
 import type { Message, PostedRef } from '../../src/core/reply.js';
 import { openAddress, pseudonym, sealAddress } from '../../src/services/anonymity.js';
 import type { Services } from '../../src/services/index.js';
-import { eachDatabase, servicesOn, type TestDatabase } from '../helpers.js';
+import { eachDatabase, servicesOn, type TestDatabase } from '../support/helpers.js';
 import type { Outbox } from '../../src/core/types.js';
 
 const ada = { platform: 'slack', workspace: 'T1', id: 'U_ADA_42', name: 'Ada', locale: 'en' };

@@ -3,18 +3,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
-import { Chapter } from '../../entities/Chapter.js';
-import { Disclaimer } from '../../entities/Disclaimer.js';
-import { Member } from '../../entities/Member.js';
-import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
-import { Question } from '../../entities/Question.js';
-import { Workshop } from '../../entities/Workshop.js';
-import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
-import { createDataSource } from '../../src/db/data-source.js';
-import { eachDatabase, postgresUnavailable, freshDatabase, TEST_POSTGRES_URL, tempDir, type TestDatabase } from '../helpers.js';
-import { npmStart } from '../console/npm-start.js';
+import { Chapter } from '../../../entities/Chapter.js';
+import { Disclaimer } from '../../../entities/Disclaimer.js';
+import { Member } from '../../../entities/Member.js';
+import { PartnershipProposal } from '../../../entities/PartnershipProposal.js';
+import { Question } from '../../../entities/Question.js';
+import { Workshop } from '../../../entities/Workshop.js';
+import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
+import { createDataSource } from '../../../src/db/data-source.js';
+import { eachDatabase, postgresUnavailable, freshDatabase, TEST_POSTGRES_URL, tempDir, type TestDatabase } from '../../support/helpers.js';
+import { npmStart } from '../../support/npm-start.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 /** A bot process with stdin left open, in a process group of its own (so a signal reaches node, not only npm). */
 function startBot(command: 'npm' | 'node', env: Record<string, string>) {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Question } from '../../entities/Question.js';
-import { startDiscord } from '../../src/adapters/discord/adapter.js';
-import { startSlack } from '../../src/adapters/slack/adapter.js';
-import { createApp, startScheduler } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { minimumDelayMs, retryPolicy } from '../../src/core/retry.js';
-import { capturedLogger, eachDatabase, freshDatabase, tempDir, type TestDatabase } from '../helpers.js';
-import { FakeDiscord, type FakeUser } from '../support/fake-discord.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { Question } from '../../../entities/Question.js';
+import { startDiscord } from '../../../src/adapters/discord/adapter.js';
+import { startSlack } from '../../../src/adapters/slack/adapter.js';
+import { createApp, startScheduler } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { minimumDelayMs, retryPolicy } from '../../../src/core/retry.js';
+import { capturedLogger, eachDatabase, freshDatabase, tempDir, type TestDatabase } from '../../support/helpers.js';
+import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
 // Platform faults (issue 9): Discord's and Slack's APIs answering 5xx or not at all while the bot
 // posts. Every call is retried with the shared backoff (src/core/retry.ts); a post that still

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatZoned, renderConsole } from '../../src/adapters/console/render.js';
-import { bold, code, italic, link, list, message, p, time } from '../../src/core/reply.js';
+import { formatZoned, renderConsole } from '../../../src/adapters/console/render.js';
+import { bold, code, italic, link, list, message, p, time } from '../../../src/core/reply.js';
 
 const now = new Date('2027-03-01T12:00:00Z');
 const o = { locale: 'en', timeZone: 'UTC', now };

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
 import { UserError } from '../../src/core/errors.js';
-import { eachDatabase, servicesOn } from '../helpers.js';
-import { recordPosts } from '../services/posts.js';
+import { eachDatabase, servicesOn } from '../support/helpers.js';
+import { recordPosts } from '../support/posts.js';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });

@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { Dispatcher } from '../../src/core/dispatcher.js';
 import { RateLimiter } from '../../src/core/rate-limit.js';
 import { CommandRegistry } from '../../src/core/registry.js';
-import { capturedLogger, eachDatabase, servicesOn } from '../helpers.js';
+import { capturedLogger, eachDatabase, servicesOn } from '../support/helpers.js';
 
 test('/chapter set moderator-role takes a role (@&name on the console), is stored, and is not listed among the channels', (t) =>
   eachDatabase(t, async (database) => {
