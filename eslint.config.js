@@ -5,7 +5,10 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Every CSV goes through src/core/csv.ts, which neutralises spreadsheet formulas in the cells.
-const CSV = { group: ['csv-stringify', 'csv-stringify/*'], message: 'Write CSV with toCsv from src/core/csv.ts: it neutralises spreadsheet formulas.' };
+const CSV = {
+  group: ['csv-stringify', 'csv-stringify/*'],
+  message: 'Write CSV with toCsv from src/core/csv.ts: it neutralises spreadsheet formulas.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'coverage/', 'dist/'] },
@@ -37,7 +40,11 @@ export default tseslint.config(
   // commands → src/adapters, src/web → src/app.ts, src/main.ts. The ground floor (src/i18n, config,
   // logger, private-files, anon-secret) imports nothing of ours but itself. scripts/ and test/ may
   // import anything. Imports are relative paths, so a folder's name in the path says its layer.
-  ...layer(['src/i18n/**/*.ts', 'src/config.ts', 'src/logger.ts', 'src/private-files.ts', 'src/anon-secret.ts'], 'the ground floor (catalogues, config, logger)', ['entities', 'db', 'core', 'services', 'commands', 'adapters', 'web', 'top']),
+  ...layer(
+    ['src/i18n/**/*.ts', 'src/config.ts', 'src/logger.ts', 'src/private-files.ts', 'src/anon-secret.ts'],
+    'the ground floor (catalogues, config, logger)',
+    ['entities', 'db', 'core', 'services', 'commands', 'adapters', 'web', 'top'],
+  ),
   ...layer(['entities/**/*.ts'], 'entities', ['src', 'commands']),
   ...layer(['src/db/**/*.ts'], 'src/db', ['core', 'services', 'commands', 'adapters', 'web', 'top']),
   ...layer(['src/core/**/*.ts'], 'src/core', ['services', 'commands', 'adapters', 'web', 'top']),

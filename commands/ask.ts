@@ -39,14 +39,27 @@ export const ask = defineCommand({
       const { t, services, actor } = ctx;
       const chapter = await ctx.chapter();
       const channel = (await services.chapters.channels(chapter, actor)).questions;
-      if (!channel) throw new UserError('question.no_channel', { chapter: chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name });
+      if (!channel)
+        throw new UserError('question.no_channel', { chapter: chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name });
       // A question about a workshop must name one that exists (get() says clearly when not).
       if (ctx.options.workshop !== undefined) await services.workshops.get(ctx.options.workshop);
-      const q = await services.questions.ask({ asker: identity(ctx), chapter, channel, text: ctx.options.text, topic: ctx.options.topic, workshopId: ctx.options.workshop });
+      const q = await services.questions.ask({
+        asker: identity(ctx),
+        chapter,
+        channel,
+        text: ctx.options.text,
+        topic: ctx.options.topic,
+        workshopId: ctx.options.workshop,
+      });
       const ref = q.postAt <= services.clock.now() ? await services.questions.post(q.id, outboxOf(ctx)) : null;
       const where = ref
         ? p(t('question.asked', { id: q.id }), channelLink(ref.channel), '.')
-        : p(t('question.asked.delayed', { id: q.id, minutes: Math.max(1, Math.ceil((q.postAt.getTime() - services.clock.now().getTime()) / 60_000)) }));
+        : p(
+            t('question.asked.delayed', {
+              id: q.id,
+              minutes: Math.max(1, Math.ceil((q.postAt.getTime() - services.clock.now().getTime()) / 60_000)),
+            }),
+          );
       return message([where, p(t('question.privacy'))]);
     },
   }),
@@ -56,7 +69,11 @@ export const ask = defineCommand({
       options: { id, text: option.text({ description: 'opt.ask.more', required: true, minLength: 1, maxLength: 1500 }) },
       async execute(ctx) {
         const q = await ctx.services.questions.followup(ctx.options.id, identity(ctx));
-        await ctx.post(message([p(bold(ctx.t('question.followup.prefix')), ' ', ctx.options.text)], { visibility: { kind: 'thread', channel: q.channel, messageId: q.messageId! } }));
+        await ctx.post(
+          message([p(bold(ctx.t('question.followup.prefix')), ' ', ctx.options.text)], {
+            visibility: { kind: 'thread', channel: q.channel, messageId: q.messageId! },
+          }),
+        );
         return message(ctx.t('question.followup.done', { id: q.id }));
       },
     }),
@@ -105,7 +122,9 @@ export const ask = defineCommand({
         const { questions } = ctx.services;
         const { question } = await questions.answer(ctx.options.id, identity(ctx), ctx.options.text);
         await ctx.post(
-          message([p(bold(ctx.t('question.answer.prefix', { name: ctx.actor.name })), ' ', ctx.options.text)], { visibility: { kind: 'thread', channel: question.channel, messageId: question.messageId! } }),
+          message([p(bold(ctx.t('question.answer.prefix', { name: ctx.actor.name })), ' ', ctx.options.text)], {
+            visibility: { kind: 'thread', channel: question.channel, messageId: question.messageId! },
+          }),
         );
         await questions.refresh(question, outboxOf(ctx));
         await questions.notifyAsker(question);
@@ -147,7 +166,10 @@ export const ask = defineCommand({
         const notices = await ctx.services.questions.takeNotices(identity(ctx));
         if (!rows.length && !notices.length) return message(ctx.t('question.mine.empty'));
         const missed = notices.length ? [p(bold(ctx.t('question.mine.notices'))), list(...notices.map((n) => ctx.t(n.key, n.params)))] : [];
-        return message([...(rows.length ? [list(...rows.map((q) => questionLine(q, ctx.t)))] : []), ...missed], { title: ctx.t('question.mine.title'), sensitive: true });
+        return message([...(rows.length ? [list(...rows.map((q) => questionLine(q, ctx.t)))] : []), ...missed], {
+          title: ctx.t('question.mine.title'),
+          sensitive: true,
+        });
       },
     }),
   },

@@ -48,7 +48,12 @@ export const chapter = defineCommand({
       options: {
         // A new name: no completion from the existing chapters.
         name: option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64 }),
-        timezone: option.string({ description: 'opt.chapter.timezone', required: true, maxLength: 64, placeholder: 'placeholder.timezone' }),
+        timezone: option.string({
+          description: 'opt.chapter.timezone',
+          required: true,
+          maxLength: 64,
+          placeholder: 'placeholder.timezone',
+        }),
         city: option.string({ description: 'opt.chapter.city', maxLength: 100 }),
       },
       async execute(ctx) {
@@ -64,7 +69,11 @@ export const chapter = defineCommand({
         return message([
           p(t('chapter.created', { name: chapter.name, timeZone: chapter.timeZone })),
           p(t(bound === 'channel' ? 'chapter.created_channel' : 'chapter.created_bound', { name: chapter.name })),
-          p(t('chapter.next_steps', { example: setExample.replace('Berlin', chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name) })),
+          p(
+            t('chapter.next_steps', {
+              example: setExample.replace('Berlin', chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name),
+            }),
+          ),
         ]);
       },
     }),
@@ -111,10 +120,14 @@ export const chapter = defineCommand({
             { name: t('chapter.field.bound'), value: [t(binding ? `chapter.bound.${binding}` : 'chapter.bound.no')], inline: true },
             {
               name: t('chapter.field.channels'),
-              value: set.length ? set.flatMap((purpose, i) => [i ? ', ' : '', `${t(`purpose.${purpose}`)}: `, channelLink(channels[purpose]!)]) : [t('chapter.channels.none')],
+              value: set.length
+                ? set.flatMap((purpose, i) => [i ? ', ' : '', `${t(`purpose.${purpose}`)}: `, channelLink(channels[purpose]!)])
+                : [t('chapter.channels.none')],
             },
             ...(moderatorGroup ? [{ name: t('chapter.field.moderator_group'), value: [moderatorGroup] }] : []),
-            ...(places.length ? [{ name: t('chapter.field.places'), value: [places.map((b) => `${b.platform}:${b.workspace}`).join(', ')] }] : []),
+            ...(places.length
+              ? [{ name: t('chapter.field.places'), value: [places.map((b) => `${b.platform}:${b.workspace}`).join(', ')] }]
+              : []),
           ],
         });
       },
@@ -132,7 +145,11 @@ export const chapter = defineCommand({
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
         'learners-per-coach': option.integer({ description: 'opt.chapter.learners_per_coach', min: 1, max: 20 }),
         'moderator-role': option.role({ description: 'opt.chapter.moderator_role' }),
-        'moderator-group': option.string({ description: 'opt.chapter.moderator_group', maxLength: 64, placeholder: 'placeholder.moderator_group' }),
+        'moderator-group': option.string({
+          description: 'opt.chapter.moderator_group',
+          maxLength: 64,
+          placeholder: 'placeholder.moderator_group',
+        }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -144,13 +161,23 @@ export const chapter = defineCommand({
         const ratio = options['learners-per-coach'];
         const role = options['moderator-role'];
         const group = options['moderator-group'];
-        const rows: Partial<Record<ChapterPlace, string>> = { ...channels, ...(role ? { [MODERATOR_ROLE]: role.id } : {}), ...(group ? { [MODERATOR_GROUP]: group } : {}) };
+        const rows: Partial<Record<ChapterPlace, string>> = {
+          ...channels,
+          ...(role ? { [MODERATOR_ROLE]: role.id } : {}),
+          ...(group ? { [MODERATOR_GROUP]: group } : {}),
+        };
         if (!Object.keys(rows).length && ratio === undefined) throw new UserError('chapter.set.nothing', { example: setExample });
         const where = { platform: actor.platform, workspace: actor.workspace };
-        const named = Object.keys(rows).length ? await ctx.services.chapters.setChannels(options.name, where, rows) : await ctx.services.chapters.get(options.name);
+        const named = Object.keys(rows).length
+          ? await ctx.services.chapters.setChannels(options.name, where, rows)
+          : await ctx.services.chapters.get(options.name);
         const found = ratio === undefined ? named : await ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
         // Channels in one sentence; the moderator role and user group each in their own (they are not channels).
-        const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [i ? ', ' : '', `${t(`purpose.${purpose as ChannelPurpose}`)} → `, channelLink(id)]);
+        const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [
+          i ? ', ' : '',
+          `${t(`purpose.${purpose as ChannelPurpose}`)} → `,
+          channelLink(id),
+        ]);
         const details = Object.entries(rows).map(([purpose, id]) => `${purpose}=${id}`);
         ctx.auditTarget(`chapter:${found.name}`, [...details, ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : [])].join(' '));
         return message([
@@ -176,10 +203,21 @@ export const chapter = defineCommand({
       async execute(ctx) {
         const { t, actor, services } = ctx;
         const scope = ctx.options.scope ?? 'workspace';
-        const { chapter: found, linked } = await services.chapters.bind(ctx.options.name, { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' }, { code: ctx.options.code, member: actor });
-        ctx.auditTarget(`chapter:${found.name}`, `${scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace'}${linked ? ' with a link code' : ''}`, found.id);
+        const { chapter: found, linked } = await services.chapters.bind(
+          ctx.options.name,
+          { platform: actor.platform, workspace: actor.workspace, channel: scope === 'channel' ? ctx.channel : '' },
+          { code: ctx.options.code, member: actor },
+        );
+        ctx.auditTarget(
+          `chapter:${found.name}`,
+          `${scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace'}${linked ? ' with a link code' : ''}`,
+          found.id,
+        );
         // The notice names the place, not the member: it may wait in the database for another process (/mod audit names who).
-        const notice = translator(services.config.locale)('chapter.link.notice', { name: found.name, place: `${actor.platform}:${actor.workspace}` });
+        const notice = translator(services.config.locale)('chapter.link.notice', {
+          name: found.name,
+          place: `${actor.platform}:${actor.workspace}`,
+        });
         // A chapter bound nowhere before (claimed with an operator's code) has no moderators elsewhere to tell.
         const { places, told } = linked ? await tellModerators(ctx, found, notice) : { places: 0, told: 0 };
         return message([
@@ -203,7 +241,9 @@ export const chapter = defineCommand({
         const { code, expiresAt } = await services.chapters.makeLinkCode(found, 'moderator');
         ctx.auditTarget(`chapter:${found.name}`, 'link code made');
         // An answer only the moderator sees (answers are ephemeral unless a command says otherwise).
-        return message([p(...fill(t('chapter.link.done', { name: found.name, code, until: SLOT }), time(expiresAt, 'full', found.timeZone)))]);
+        return message([
+          p(...fill(t('chapter.link.done', { name: found.name, code, until: SLOT }), time(expiresAt, 'full', found.timeZone))),
+        ]);
       },
     }),
 
@@ -226,7 +266,10 @@ export const chapter = defineCommand({
         if (!count) throw new UserError('chapter.unlink.not_bound', { name: found.name, place });
         ctx.auditTarget(`chapter:${found.name}`, `unbound ${place}`);
         const left = await services.chapters.places(found);
-        return message([p(t('chapter.unlink.done', { name: found.name, place, count })), ...(left.length ? [] : [p(t('chapter.unlink.last', { name: found.name }))])]);
+        return message([
+          p(t('chapter.unlink.done', { name: found.name, place, count })),
+          ...(left.length ? [] : [p(t('chapter.unlink.last', { name: found.name }))]),
+        ]);
       },
     }),
   },

@@ -12,10 +12,19 @@ const profileOptions = {
   bio: option.text({ description: 'opt.coach.bio', maxLength: 500 }),
   public: option.boolean({ description: 'opt.coach.public' }),
 };
-const topics = { description: 'opt.coach.topics', minLength: 1, maxLength: 300, autocomplete: 'topic', placeholder: 'placeholder.comma_list' } as const;
+const topics = {
+  description: 'opt.coach.topics',
+  minLength: 1,
+  maxLength: 300,
+  autocomplete: 'topic',
+  placeholder: 'placeholder.comma_list',
+} as const;
 
 /** The profile options as the service takes them (a chapter by name). */
-async function coachInput(ctx: CommandContext<unknown>, o: { topics?: string; languages?: string; level?: CoachInput['level']; chapter?: string; bio?: string; public?: boolean }): Promise<CoachInput> {
+async function coachInput(
+  ctx: CommandContext<unknown>,
+  o: { topics?: string; languages?: string; level?: CoachInput['level']; chapter?: string; bio?: string; public?: boolean },
+): Promise<CoachInput> {
   return { ...o, chapter: o.chapter ? await ctx.chapter(o.chapter) : undefined };
 }
 
@@ -124,7 +133,9 @@ export const coach = defineCommand({
         const workshops = await ctx.services.workshops.claimedUpcoming(me.memberId);
         if (!workshops.length) return message(ctx.t('coach.calendar.empty'));
         const data = ctx.services.workshops.calendar(workshops, ctx.t('coach.calendar.name'));
-        return message([p(bold(ctx.t('coach.calendar.done', { n: workshops.length })))], { attachments: [{ filename: 'coaching.ics', contentType: 'text/calendar', data }] });
+        return message([p(bold(ctx.t('coach.calendar.done', { n: workshops.length })))], {
+          attachments: [{ filename: 'coaching.ics', contentType: 'text/calendar', data }],
+        });
       },
     }),
   },

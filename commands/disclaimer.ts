@@ -9,7 +9,10 @@ const event = option.string({ description: 'opt.disclaimer.event', required: tru
 /** The standard text a member pastes where they help: as an individual, not an official event, not representing the community. */
 function disclaimerText(ctx: CommandContext<unknown>, e: { event: string; date?: string; organiser?: string | null }): string {
   const params = { event: e.event, community: ctx.services.config.communityName, date: e.date ?? '', organiser: e.organiser ?? '' };
-  return [ctx.t(e.date ? 'disclaimer.text.dated' : 'disclaimer.text', params), ...(e.organiser ? [ctx.t('disclaimer.text.organiser', params)] : [])].join(' ');
+  return [
+    ctx.t(e.date ? 'disclaimer.text.dated' : 'disclaimer.text', params),
+    ...(e.organiser ? [ctx.t('disclaimer.text.organiser', params)] : []),
+  ].join(' ');
 }
 
 const line = (ctx: CommandContext<unknown>, d: Disclaimer, withMember: boolean): Inline[] => [
@@ -47,12 +50,24 @@ export const disclaimer = defineCommand({
           notes: options.notes,
         });
         // Transparency: the chapter's disclaimers channel gets a short line.
-        const channel = chapter ? (await services.chapters.channels(chapter, { platform: actor.platform, workspace: actor.workspace })).disclaimers : undefined;
+        const channel = chapter
+          ? (await services.chapters.channels(chapter, { platform: actor.platform, workspace: actor.workspace })).disclaimers
+          : undefined;
         if (channel) {
           await ctx.post(
-            message(t('disclaimer.posted', { name: actor.name, event: saved.event, date: saved.eventDate, role: t(`disclaimer.role.${saved.role}`), community: services.config.communityName, id: saved.id }), {
-              visibility: { kind: 'channel', channel },
-            }),
+            message(
+              t('disclaimer.posted', {
+                name: actor.name,
+                event: saved.event,
+                date: saved.eventDate,
+                role: t(`disclaimer.role.${saved.role}`),
+                community: services.config.communityName,
+                id: saved.id,
+              }),
+              {
+                visibility: { kind: 'channel', channel },
+              },
+            ),
           );
         }
         return message([
@@ -102,7 +117,13 @@ export const disclaimer = defineCommand({
       },
       async execute(ctx) {
         const { actor, options } = ctx;
-        const rows = await ctx.services.disclaimers.list({ chapterId: ctx.access.chapterId!, platform: actor.platform, workspace: actor.workspace, event: options.event, member: options.member?.id });
+        const rows = await ctx.services.disclaimers.list({
+          chapterId: ctx.access.chapterId!,
+          platform: actor.platform,
+          workspace: actor.workspace,
+          event: options.event,
+          member: options.member?.id,
+        });
         if (!rows.length) return message(ctx.t('disclaimer.list.empty'));
         return message([list(...rows.map((d) => line(ctx, d, true)))], { title: ctx.t('disclaimer.list.title') });
       },

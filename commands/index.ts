@@ -13,4 +13,17 @@ import { questions } from './questions.js';
 import { workshop } from './workshop.js';
 
 /** Every command, listed by hand (not scanned); checked at start-up by the CommandRegistry. */
-export const commands: readonly CommandDecl[] = [help, chapter, ask, questions, mod, coach, workshop, progress, partner, disclaimer, materials, privacy];
+export const commands: readonly CommandDecl[] = [
+  help,
+  chapter,
+  ask,
+  questions,
+  mod,
+  coach,
+  workshop,
+  progress,
+  partner,
+  disclaimer,
+  materials,
+  privacy,
+];

@@ -20,7 +20,14 @@ function materialFields(m: Material, ctx: CommandContext<unknown>): Field[] {
     ...(m.level ? [{ name: t('materials.field.level'), value: [t(`materials.level.${m.level}`)], inline: true }] : []),
     { name: t('materials.field.license'), value: [m.license], inline: true },
     ...(m.description ? [{ name: t('materials.field.description'), value: [m.description] }] : []),
-    ...(translations.length ? [{ name: t('materials.field.translations'), value: translations.flatMap((tr, i): Inline[] => [i ? ', ' : '', link(tr.url, tr.language)]) }] : []),
+    ...(translations.length
+      ? [
+          {
+            name: t('materials.field.translations'),
+            value: translations.flatMap((tr, i): Inline[] => [i ? ', ' : '', link(tr.url, tr.language)]),
+          },
+        ]
+      : []),
   ];
 }
 
@@ -63,7 +70,14 @@ export const materials = defineCommand({
         if (!found.total) return message(t('materials.search.empty'));
         const items = found.materials.map((m): Inline[] => [
           ...materialLine(m),
-          ...(m.translations?.length ? [' · ', t('materials.field.translations'), ': ', ...m.translations.flatMap((tr, i): Inline[] => [i ? ', ' : '', link(tr.url, tr.language)])] : []),
+          ...(m.translations?.length
+            ? [
+                ' · ',
+                t('materials.field.translations'),
+                ': ',
+                ...m.translations.flatMap((tr, i): Inline[] => [i ? ', ' : '', link(tr.url, tr.language)]),
+              ]
+            : []),
         ]);
         return message([list(...items), ...(found.page < found.pages ? [p(t('materials.search.more', { next: found.page + 1 }))] : [])], {
           title: t('materials.search.title', { total: found.total, page: found.page, pages: found.pages }),

@@ -67,7 +67,19 @@ export const mod = defineCommand({
         const blocks = await ctx.services.questions.activeBlocks(ctx.access.chapterId!);
         if (!blocks.length) return message(ctx.t('mod.blocks.empty'));
         return message(
-          [list(...blocks.map((b) => ctx.t('mod.blocks.item', { block: b.id, question: b.questionId, until: utc(b.expiresAt), moderator: b.moderatorName, reason: b.reason })))],
+          [
+            list(
+              ...blocks.map((b) =>
+                ctx.t('mod.blocks.item', {
+                  block: b.id,
+                  question: b.questionId,
+                  until: utc(b.expiresAt),
+                  moderator: b.moderatorName,
+                  reason: b.reason,
+                }),
+              ),
+            ),
+          ],
           { title: ctx.t('mod.blocks.title') },
         );
       },
@@ -87,8 +99,14 @@ export const mod = defineCommand({
         // Audit entries name the moderator who acted and what they touched (`question:12`),
         // never an anonymous asker: nothing written to the trail holds one, so nothing read here can show one.
         // The chapter's entries (what was done to it, wherever), and this workspace's entries from before entries had a chapter.
-        const entries = await ctx.services.audit.recent(options.limit ?? 20, { chapterId: ctx.access.chapterId!, platform: actor.platform, workspace: actor.workspace, action: options.action });
-        if (!entries.length) return message(t(options.action ? 'mod.audit.empty_kind' : 'mod.audit.empty', { action: options.action ?? '' }));
+        const entries = await ctx.services.audit.recent(options.limit ?? 20, {
+          chapterId: ctx.access.chapterId!,
+          platform: actor.platform,
+          workspace: actor.workspace,
+          action: options.action,
+        });
+        if (!entries.length)
+          return message(t(options.action ? 'mod.audit.empty_kind' : 'mod.audit.empty', { action: options.action ?? '' }));
         return message(
           [
             list(

@@ -42,7 +42,12 @@ function nameFindings(t: T, findings: readonly { field: string; finding: NameFin
   if (!findings.length) return [];
   return [
     p(t('partner.namecheck.found', { count: findings.length, name: findings[0]!.finding.expected })),
-    list(...findings.map(({ field, finding }): Inline[] => [t('partner.namecheck.item', { field, position: `${finding.line}:${finding.column}`, found: finding.found }), bold(finding.expected)])),
+    list(
+      ...findings.map(({ field, finding }): Inline[] => [
+        t('partner.namecheck.item', { field, position: `${finding.line}:${finding.column}`, found: finding.found }),
+        bold(finding.expected),
+      ]),
+    ),
   ];
 }
 
@@ -65,7 +70,15 @@ function summary(t: T, view: ProposalView, community: string) {
   return message(
     [
       ...(view.decision
-        ? [p(bold(t(`partner.decision.${view.decision.decision}`)), ` — ${view.decision.moderatorName}: ${view.decision.reason}`, ...(view.decision.forced ? [` (${t('partner.forced', { open: (view.decision.openRequirements ?? '').replaceAll(',', ', ') })})`] : []))]
+        ? [
+            p(
+              bold(t(`partner.decision.${view.decision.decision}`)),
+              ` — ${view.decision.moderatorName}: ${view.decision.reason}`,
+              ...(view.decision.forced
+                ? [` (${t('partner.forced', { open: (view.decision.openRequirements ?? '').replaceAll(',', ', ') })})`]
+                : []),
+            ),
+          ]
         : []),
       p(bold(t('partner.checklist'))),
       checklist(t, view, community),
@@ -113,7 +126,27 @@ export function exportCsv(views: readonly ProposalView[]): string {
       decided_by: decision?.moderatorName ?? '',
       decided_at: decision?.decidedAt.toISOString() ?? '',
     })),
-    ['id', 'chapter', 'partner', 'event', 'date', 'contributions', 'co_organised', 'url', 'details', 'status', 'proposer', 'proposed_at', 'confirmed', 'open', 'decision', 'reason', 'forced', 'decided_by', 'decided_at'],
+    [
+      'id',
+      'chapter',
+      'partner',
+      'event',
+      'date',
+      'contributions',
+      'co_organised',
+      'url',
+      'details',
+      'status',
+      'proposer',
+      'proposed_at',
+      'confirmed',
+      'open',
+      'decision',
+      'reason',
+      'forced',
+      'decided_by',
+      'decided_at',
+    ],
   );
 }
 
@@ -128,7 +161,12 @@ export const partner = defineCommand({
         event: option.string({ description: 'opt.partner.event', required: true, minLength: 2, maxLength: 150 }),
         chapter: option.string({ ...chapterName, required: true }),
         date: option.date({ description: 'opt.partner.date', required: true }),
-        contributions: option.string({ description: 'opt.partner.contributions', required: true, maxLength: 100, placeholder: 'placeholder.partner.contributions' }),
+        contributions: option.string({
+          description: 'opt.partner.contributions',
+          required: true,
+          maxLength: 100,
+          placeholder: 'placeholder.partner.contributions',
+        }),
         'co-organised': option.boolean({ description: 'opt.partner.co_organised' }),
         url: option.string({ description: 'opt.partner.url', maxLength: 300 }),
         details: option.text({ description: 'opt.partner.details', maxLength: 1000 }),
@@ -155,7 +193,12 @@ export const partner = defineCommand({
             p(bold(t(view.proposal.coOrganised ? 'partner.checklist.co_organised' : 'partner.checklist.intro', { community }))),
             checklist(t, view, community),
             ...checkProposal(t, view, community),
-            p(t('partner.proposed.next', { confirm: `/partner confirm id:${id} requirement:${view.open[0]}`, show: `/partner show id:${id}` })),
+            p(
+              t('partner.proposed.next', {
+                confirm: `/partner confirm id:${id} requirement:${view.open[0]}`,
+                show: `/partner show id:${id}`,
+              }),
+            ),
           ],
           { title: t('partner.title', { id, event: view.proposal.event }) },
         );
@@ -168,7 +211,12 @@ export const partner = defineCommand({
       target: { kind: 'proposal', option: 'id' },
       options: {
         id,
-        requirement: option.string({ description: 'opt.partner.requirement', required: true, maxLength: 32, placeholder: 'placeholder.partner.requirement' }),
+        requirement: option.string({
+          description: 'opt.partner.requirement',
+          required: true,
+          maxLength: 32,
+          placeholder: 'placeholder.partner.requirement',
+        }),
       },
       async execute(ctx) {
         const { t } = ctx;
@@ -215,22 +263,47 @@ export const partner = defineCommand({
         const community = services.config.communityName;
         // The policy let only the moderators of the proposal's chapter through.
         const by = acting(ctx);
-        const view = await services.partnerships.decide({ id: options.id, decision: options.decision, reason: options.reason, force: options.force, by });
+        const view = await services.partnerships.decide({
+          id: options.id,
+          decision: options.decision,
+          reason: options.reason,
+          force: options.force,
+          by,
+        });
         const { proposal, chapter, proposer, decision } = view;
-        ctx.auditTarget(`partnership:${proposal.id}`, `${options.decision}${decision?.forced ? ` (forced; open: ${decision.openRequirements})` : ''}: ${proposal.event}`);
+        ctx.auditTarget(
+          `partnership:${proposal.id}`,
+          `${options.decision}${decision?.forced ? ` (forced; open: ${decision.openRequirements})` : ''}: ${proposal.event}`,
+        );
 
         // The proposer hears of it in their own language, wherever their platform's adapter runs.
         const tp = translator(proposer.locale ?? services.config.locale);
-        const params = { id: proposal.id, event: proposal.event, chapter: chapter.name, reason: decision!.reason, community, date: proposal.eventDate };
+        const params = {
+          id: proposal.id,
+          event: proposal.event,
+          chapter: chapter.name,
+          reason: decision!.reason,
+          community,
+          date: proposal.eventDate,
+        };
         const dm = [p(tp(`partner.notify.${options.decision}`, params))];
-        if (options.decision === 'unofficial') dm.push(p(tp('partner.notify.unofficial_help', { ...params, example: `/disclaimer log event:"${proposal.event}" date:${proposal.eventDate}` })));
+        if (options.decision === 'unofficial')
+          dm.push(
+            p(
+              tp('partner.notify.unofficial_help', {
+                ...params,
+                example: `/disclaimer log event:"${proposal.event}" date:${proposal.eventDate}`,
+              }),
+            ),
+          );
         // A proposer who erased their data is a stand-in: nobody to notify, and the answer says so.
         const erased = proposer.userId === ERASED_USER;
-        if (!erased) await services.notifier
-          .outbox(proposer.platform, proposer.workspace)
-          ?.post(message(dm, { visibility: { kind: 'dm', to: { id: proposer.userId, name: proposer.displayName } } }))
-          // Only the error's type: a platform's message could name the member.
-          .catch((err: unknown) => ctx.log.warn({ proposal: proposal.id, err: safeError(err).type }, 'could not notify the proposer'));
+        if (!erased)
+          await services.notifier
+            .outbox(proposer.platform, proposer.workspace)
+            ?.post(message(dm, { visibility: { kind: 'dm', to: { id: proposer.userId, name: proposer.displayName } } }))
+            // Only the error's type: a platform's message could name the member.
+            .catch((err: unknown) => ctx.log.warn({ proposal: proposal.id, err: safeError(err).type }, 'could not notify the proposer'));
 
         let announced: string | undefined;
         if (options.decision === 'approve') {
@@ -238,9 +311,23 @@ export const partner = defineCommand({
           if (channels.announcements) {
             announced = channels.announcements;
             await ctx.post(
-              message([p(t('partner.announce', { partner: proposal.partner, event: proposal.event, date: proposal.eventDate, chapter: chapter.name, community, contributions: contributionList(t, proposal.contributions) }))], {
-                visibility: { kind: 'channel', channel: announced },
-              }),
+              message(
+                [
+                  p(
+                    t('partner.announce', {
+                      partner: proposal.partner,
+                      event: proposal.event,
+                      date: proposal.eventDate,
+                      chapter: chapter.name,
+                      community,
+                      contributions: contributionList(t, proposal.contributions),
+                    }),
+                  ),
+                ],
+                {
+                  visibility: { kind: 'channel', channel: announced },
+                },
+              ),
             );
           }
         }
@@ -248,7 +335,13 @@ export const partner = defineCommand({
           p(
             t(`partner.decided.${options.decision}`, { id: proposal.id, event: proposal.event }),
             ' ',
-            t(erased ? 'partner.decided.proposer_erased' : options.decision === 'unofficial' ? 'partner.decided.notified_unofficial' : 'partner.decided.notified'),
+            t(
+              erased
+                ? 'partner.decided.proposer_erased'
+                : options.decision === 'unofficial'
+                  ? 'partner.decided.notified_unofficial'
+                  : 'partner.decided.notified',
+            ),
           ),
           ...(decision?.forced ? [p(t('partner.forced', { open: (decision.openRequirements ?? '').replaceAll(',', ', ') }))] : []),
           ...(announced ? [p(t('partner.decided.announced'), channelLink(announced), '.')] : []),

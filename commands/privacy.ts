@@ -24,7 +24,13 @@ export const privacy = defineCommand({
         if (ctx.options.confirm !== true) {
           return message([
             p(bold(t('privacy.delete.what'))),
-            list(t('privacy.delete.item.profile'), t('privacy.delete.item.signups'), t('privacy.delete.item.questions'), t('privacy.delete.item.metoo'), t('privacy.delete.item.names')),
+            list(
+              t('privacy.delete.item.profile'),
+              t('privacy.delete.item.signups'),
+              t('privacy.delete.item.questions'),
+              t('privacy.delete.item.metoo'),
+              t('privacy.delete.item.names'),
+            ),
             p(t('privacy.delete.how')),
           ]);
         }
@@ -32,7 +38,14 @@ export const privacy = defineCommand({
         const done = await ctx.services.privacy.delete(ctx.actor);
         return message([
           p(bold(t('privacy.delete.done'))),
-          p(t('privacy.delete.counts', { signups: done.signups, disclaimers: done.disclaimers, questions: done.questions, metoo: done.meToos })),
+          p(
+            t('privacy.delete.counts', {
+              signups: done.signups,
+              disclaimers: done.disclaimers,
+              questions: done.questions,
+              metoo: done.meToos,
+            }),
+          ),
         ]);
       },
     }),

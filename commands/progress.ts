@@ -16,7 +16,16 @@ export const progress = defineCommand({
         { name: t('progress.attended', { n: attended.length }), value: attended.length ? lines(attended) : [t('progress.none')] },
         { name: t('progress.coached', { n: coached.length }), value: coached.length ? lines(coached) : [t('progress.none')] },
         ...(upcoming.length
-          ? [{ name: t('progress.upcoming'), value: upcoming.flatMap((u, i): Inline[] => [...(i ? ['; '] : []), ...line(u.workshop), ` (${t(`progress.as.${u.role}.${u.state}`)})`]) }]
+          ? [
+              {
+                name: t('progress.upcoming'),
+                value: upcoming.flatMap((u, i): Inline[] => [
+                  ...(i ? ['; '] : []),
+                  ...line(u.workshop),
+                  ` (${t(`progress.as.${u.role}.${u.state}`)})`,
+                ]),
+              },
+            ]
           : []),
       ];
       const nudge = coached.length === 0 && attended.length >= ctx.services.config.workshops.inviteToCoachAfter;

@@ -18,7 +18,8 @@ export const questions = defineCommand({
         const rows = await ctx.services.questions.list(chapter, { topic: ctx.options.topic, status: ctx.options.status ?? 'open' });
         if (!rows.length) return message(ctx.t('question.list.empty'));
         // Each line links the question's post (on Discord; its thread holds the answers), or the channel it is posted in.
-        const where = (q: (typeof rows)[number]) => (q.messageId ? messageLink({ workspace: q.workspace, channel: q.channel, messageId: q.messageId }) : channelLink(q.channel));
+        const where = (q: (typeof rows)[number]) =>
+          q.messageId ? messageLink({ workspace: q.workspace, channel: q.channel, messageId: q.messageId }) : channelLink(q.channel);
         return message([list(...rows.map((q) => [...questionLine(q, ctx.t), ' · ', where(q)]))], { title: ctx.t('question.list.title') });
       },
     }),

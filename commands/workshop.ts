@@ -43,16 +43,25 @@ function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
     { name: t('workshop.field.topic'), value: [w.topic], inline: true },
     { name: t('workshop.field.starts'), value: [time(w.startsAt, 'full', tz)] },
     { name: t('workshop.field.ends'), value: [time(w.endsAt, 'full', tz)] },
-    { name: t('workshop.field.coaches'), value: [t('workshop.slots', { claimed: w.coachesClaimed, slots: w.coachSlots, waiting: counts.coachesWaiting })], inline: true },
+    {
+      name: t('workshop.field.coaches'),
+      value: [t('workshop.slots', { claimed: w.coachesClaimed, slots: w.coachSlots, waiting: counts.coachesWaiting })],
+      inline: true,
+    },
     {
       name: t('workshop.field.learners'),
       value: [t('workshop.seats', { confirmed: w.learnersConfirmed, capacity: w.learnerCapacity, waiting: counts.learnersWaiting })],
       inline: true,
     },
-    { name: t('workshop.field.ratio'), value: [t(w.strictRatio ? 'workshop.ratio.strict' : 'workshop.ratio.off', { ratio: w.learnersPerCoach })] },
+    {
+      name: t('workshop.field.ratio'),
+      value: [t(w.strictRatio ? 'workshop.ratio.strict' : 'workshop.ratio.off', { ratio: w.learnersPerCoach })],
+    },
     ...(w.location ? [{ name: t('workshop.field.location'), value: [w.location] }] : []),
     ...(w.description ? [{ name: t('workshop.field.description'), value: [w.description] }] : []),
-    ...(w.status === 'cancelled' ? [{ name: t('workshop.field.status'), value: [t('workshop.status.cancelled', { reason: w.cancelReason ?? '' })] }] : []),
+    ...(w.status === 'cancelled'
+      ? [{ name: t('workshop.field.status'), value: [t('workshop.status.cancelled', { reason: w.cancelReason ?? '' })] }]
+      : []),
   ];
 }
 
@@ -65,12 +74,21 @@ async function materialLinks(ctx: CommandContext<unknown>, workshopId: number): 
 async function showMessage(ctx: CommandContext<unknown>, w: Workshop, intro?: Inline[]) {
   const counts = (await ctx.services.workshops.counts([w.id])).get(w.id)!;
   const materials = await materialLinks(ctx, w.id);
-  const fields = [...workshopFields(w, counts, ctx.t), ...(materials.length ? [{ name: ctx.t('workshop.field.materials'), value: materials }] : [])];
+  const fields = [
+    ...workshopFields(w, counts, ctx.t),
+    ...(materials.length ? [{ name: ctx.t('workshop.field.materials'), value: materials }] : []),
+  ];
   return message(intro ? [p(...intro)] : [], { title: ref(w), fields });
 }
 
 const names = (entries: readonly RosterEntry[], numbered: boolean): Inline[] =>
-  entries.length ? entries.flatMap((e, i): Inline[] => [i ? ', ' : '', ...(numbered ? [`${i + 1}. `] : []), mention({ id: e.member.userId, name: e.member.displayName })]) : ['—'];
+  entries.length
+    ? entries.flatMap((e, i): Inline[] => [
+        i ? ', ' : '',
+        ...(numbered ? [`${i + 1}. `] : []),
+        mention({ id: e.member.userId, name: e.member.displayName }),
+      ])
+    : ['—'];
 
 export const workshop = defineCommand({
   name: 'workshop',
@@ -81,7 +99,13 @@ export const workshop = defineCommand({
       permission: 'moderator',
       target: { kind: 'chapter', option: 'chapter' },
       options: {
-        chapter: option.string({ description: 'opt.workshop.chapter', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
+        chapter: option.string({
+          description: 'opt.workshop.chapter',
+          required: true,
+          minLength: 2,
+          maxLength: 64,
+          autocomplete: 'chapter',
+        }),
         title: option.string({ ...title, required: true }),
         topic: option.string({ ...topic, required: true }),
         date: option.date({ description: 'opt.workshop.date', required: true }),
@@ -121,7 +145,11 @@ export const workshop = defineCommand({
         const chapter = o.chapter ? await ctx.chapter(o.chapter) : undefined;
         const { workshop: w, changed } = await ctx.services.workshops.edit(o.id, { ...o, chapter, strictRatio: o['strict-ratio'] });
         ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
-        return showMessage(ctx, w, [changed.length ? ctx.t('workshop.edited', { id: w.id, changes: describeChanges(changed, ctx.t) }) : ctx.t('workshop.edited.nothing', { id: w.id })]);
+        return showMessage(ctx, w, [
+          changed.length
+            ? ctx.t('workshop.edited', { id: w.id, changes: describeChanges(changed, ctx.t) })
+            : ctx.t('workshop.edited.nothing', { id: w.id }),
+        ]);
       },
     }),
 
@@ -185,7 +213,11 @@ export const workshop = defineCommand({
       async execute(ctx) {
         const r = await ctx.services.workshops.claim(ctx.actor, ctx.options.id);
         const w = r.workshop;
-        if (r.state === 'confirmed') return message([p(ctx.t('workshop.claim.done', { id: w.id, claimed: w.coachesClaimed, slots: w.coachSlots })), p(...workshopWhen(w, ctx.t))]);
+        if (r.state === 'confirmed')
+          return message([
+            p(ctx.t('workshop.claim.done', { id: w.id, claimed: w.coachesClaimed, slots: w.coachSlots })),
+            p(...workshopWhen(w, ctx.t)),
+          ]);
         return message([p(ctx.t('workshop.claim.waiting', { id: w.id, position: r.position ?? 1 })), p(...workshopWhen(w, ctx.t))]);
       },
     }),
@@ -207,7 +239,10 @@ export const workshop = defineCommand({
         const w = r.workshop;
         if (r.state === 'confirmed') return message([p(ctx.t('workshop.join.done', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
         const full = w.learnersConfirmed >= w.learnerCapacity;
-        return message([p(ctx.t(full ? 'workshop.join.waiting.full' : 'workshop.join.waiting.coaches', { id: w.id, position: r.position ?? 1 })), p(...workshopWhen(w, ctx.t))]);
+        return message([
+          p(ctx.t(full ? 'workshop.join.waiting.full' : 'workshop.join.waiting.coaches', { id: w.id, position: r.position ?? 1 })),
+          p(...workshopWhen(w, ctx.t)),
+        ]);
       },
     }),
 
@@ -230,13 +265,20 @@ export const workshop = defineCommand({
         const { t } = ctx;
         const w = await ctx.services.workshops.get(ctx.options.id);
         const roster = await ctx.services.workshops.roster(w.id);
-        const of = (role: 'coach' | 'learner', state: 'confirmed' | 'waiting') => roster.filter((r) => r.role === role && r.state === state);
+        const of = (role: 'coach' | 'learner', state: 'confirmed' | 'waiting') =>
+          roster.filter((r) => r.role === role && r.state === state);
         return message([p(...workshopWhen(w, t))], {
           title: t('workshop.roster.title', { ref: ref(w) }),
           fields: [
-            { name: t('workshop.roster.coaches', { n: w.coachesClaimed, slots: w.coachSlots }), value: names(of('coach', 'confirmed'), false) },
+            {
+              name: t('workshop.roster.coaches', { n: w.coachesClaimed, slots: w.coachSlots }),
+              value: names(of('coach', 'confirmed'), false),
+            },
             { name: t('workshop.roster.coach_waitlist'), value: names(of('coach', 'waiting'), true) },
-            { name: t('workshop.roster.learners', { n: w.learnersConfirmed, capacity: w.learnerCapacity }), value: names(of('learner', 'confirmed'), false) },
+            {
+              name: t('workshop.roster.learners', { n: w.learnersConfirmed, capacity: w.learnerCapacity }),
+              value: names(of('learner', 'confirmed'), false),
+            },
             { name: t('workshop.roster.learner_waitlist'), value: names(of('learner', 'waiting'), true) },
           ],
         });
@@ -247,14 +289,32 @@ export const workshop = defineCommand({
       description: 'cmd.workshop.attendance',
       permission: 'moderator',
       target: { kind: 'workshop', option: 'id' },
-      options: { id, present: option.text({ description: 'opt.workshop.present', required: true, maxLength: 4000, placeholder: 'placeholder.user_list' }) },
+      options: {
+        id,
+        present: option.text({
+          description: 'opt.workshop.present',
+          required: true,
+          maxLength: 4000,
+          placeholder: 'placeholder.user_list',
+        }),
+      },
       async execute(ctx) {
         const present = parseUserList(ctx.options.present);
         const { recorded, invited } = await ctx.services.workshops.recordAttendance(ctx.options.id, present);
         ctx.auditTarget(`workshop:${ctx.options.id}`, `${recorded.length} present`);
         return message([
           p(ctx.t('workshop.attendance.done', { id: ctx.options.id, n: recorded.length }), ...names(recorded, false)),
-          ...(invited.length ? [p(ctx.t('workshop.attendance.invited'), ...names(invited.map((member) => ({ member, role: 'learner', state: 'confirmed' })), false))] : []),
+          ...(invited.length
+            ? [
+                p(
+                  ctx.t('workshop.attendance.invited'),
+                  ...names(
+                    invited.map((member) => ({ member, role: 'learner', state: 'confirmed' })),
+                    false,
+                  ),
+                ),
+              ]
+            : []),
         ]);
       },
     }),
@@ -275,9 +335,14 @@ export const workshop = defineCommand({
         if (add === undefined && remove === undefined) throw new UserError('workshop.materials.which');
         if (add !== undefined) await ctx.services.materials.attach(w.id, add);
         if (remove !== undefined) await ctx.services.materials.detach(w.id, remove);
-        ctx.auditTarget(`workshop:${w.id}`, [add !== undefined ? `material +${add}` : '', remove !== undefined ? `material -${remove}` : ''].filter(Boolean).join(', '));
+        ctx.auditTarget(
+          `workshop:${w.id}`,
+          [add !== undefined ? `material +${add}` : '', remove !== undefined ? `material -${remove}` : ''].filter(Boolean).join(', '),
+        );
         const links = await materialLinks(ctx, w.id);
-        return message([p(...(links.length ? links : [t('workshop.materials.none')]))], { title: t('workshop.materials.title', { id: w.id }) });
+        return message([p(...(links.length ? links : [t('workshop.materials.none')]))], {
+          title: t('workshop.materials.title', { id: w.id }),
+        });
       },
     }),
 
@@ -287,7 +352,9 @@ export const workshop = defineCommand({
       async execute(ctx) {
         const w = await ctx.services.workshops.get(ctx.options.id);
         const data = ctx.services.workshops.calendar([w], w.title);
-        return message([p(ctx.t('workshop.ics.done'), ' ', ...workshopWhen(w, ctx.t))], { attachments: [{ filename: `workshop-${w.id}.ics`, contentType: 'text/calendar', data }] });
+        return message([p(ctx.t('workshop.ics.done'), ' ', ...workshopWhen(w, ctx.t))], {
+          attachments: [{ filename: `workshop-${w.id}.ics`, contentType: 'text/calendar', data }],
+        });
       },
     }),
   },

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
 import { InstantColumn } from './columns.js';
-import type { DecisionKind} from './PartnershipProposal.js';
+import type { DecisionKind } from './PartnershipProposal.js';
 import { PartnershipProposal } from './PartnershipProposal.js';
 
 /** The local team's one decision on a proposal; the unique key on `proposalId` keeps it one. */

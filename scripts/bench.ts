@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const figures: Record<string, number | string | boolean | null> = {};
   const rows: [string, string, string][] = [];
-  const row = (name: string, value: number | undefined, unit: string, goal = '') => rows.push([name, value === undefined ? 'n/a' : `${round(value)} ${unit}`, goal]);
+  const row = (name: string, value: number | undefined, unit: string, goal = '') =>
+    rows.push([name, value === undefined ? 'n/a' : `${round(value)} ${unit}`, goal]);
   try {
     say(`bench${quick ? ' --quick' : ''}: ${cpus().length} cores, load average ${loadBefore.toFixed(2)}`);
 
@@ -133,10 +134,19 @@ async function main(): Promise<void> {
     const meets = (ok: boolean) => (ok ? 'met' : 'MISSED');
     row('SQLite: commands', s.dispatch.all.count, '');
     row('SQLite: dispatch p50', s.dispatch.all.p50, 'ms');
-    row('SQLite: dispatch p99', s.dispatch.all.p99, 'ms', `< ${GOALS.dispatch_p99_ms} ms: ${meets(s.dispatch.all.p99 < GOALS.dispatch_p99_ms)}`);
+    row(
+      'SQLite: dispatch p99',
+      s.dispatch.all.p99,
+      'ms',
+      `< ${GOALS.dispatch_p99_ms} ms: ${meets(s.dispatch.all.p99 < GOALS.dispatch_p99_ms)}`,
+    );
     for (const [kind, l] of Object.entries(s.dispatch.byKind)) row(`  ${kind}: p50 / p99`, l.p50, `/ ${round(l.p99)} ms`);
     row('SQLite: commands per second', s.dispatch.all.perSecond, '/s');
-    row('SQLite: commands over 5 ms', s.dispatch.slow, `(${s.dispatch.slowWithGc} with a GC pause inside; ${round(s.dispatch.gcMs, 0)} ms of GC in all)`);
+    row(
+      'SQLite: commands over 5 ms',
+      s.dispatch.slow,
+      `(${s.dispatch.slowWithGc} with a GC pause inside; ${round(s.dispatch.gcMs, 0)} ms of GC in all)`,
+    );
     row('SQLite: claim, data layer p50', s.orm.orm.p50, 'ms');
     row('SQLite: claim, raw driver p50', s.orm.raw.p50, 'ms');
     row('SQLite: orm_vs_raw', s.orm.ratio, '×');
@@ -164,7 +174,12 @@ async function main(): Promise<void> {
     row('Slack: ours ÷ bare Bolt', slack.ratio, '', `≥ ${GOALS.slack_vs_bare_bolt}: ${meets(slack.ratio >= GOALS.slack_vs_bare_bolt)}`);
     row('Slack /ask latency p50 / p99', slack.ours.p50, `/ ${slack.ours.p99} ms`);
     row('Slack: CPU time per request, ours / bare Bolt', slack.cpuMsPerRequest.ours, `/ ${round(slack.cpuMsPerRequest.bare, 3)} ms`);
-    row('RSS of the Slack bot after its runs', slack.memory.rss, 'MB', `< ${GOALS.rss_mb_after} MB: ${meets(slack.memory.rss < GOALS.rss_mb_after)}`);
+    row(
+      'RSS of the Slack bot after its runs',
+      slack.memory.rss,
+      'MB',
+      `< ${GOALS.rss_mb_after} MB: ${meets(slack.memory.rss < GOALS.rss_mb_after)}`,
+    );
     row('  after a full garbage collection', slack.memory.rssAfterGc, 'MB');
     row('  V8 heap used before / after it', slack.memory.heap, `/ ${slack.memory.heapAfterGc} MB`);
     row('RSS of the bare Bolt app after its runs', slack.bareMemory.rss, 'MB');
@@ -182,8 +197,10 @@ async function main(): Promise<void> {
     const width = Math.max(...rows.map((r) => r[0].length));
     const valueWidth = Math.max(...rows.map((r) => r[1].length));
     process.stdout.write(`${'figure'.padEnd(width)}  ${'value'.padEnd(valueWidth)}  goal\n`);
-    for (const [name, value, goal] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${goal}\n`.replace(/ +\n$/, '\n'));
-    if (slack.posted < slack.ours.ok) process.stdout.write(`note: ${slack.ours.ok - slack.posted} acknowledged /ask requests posted no question\n`);
+    for (const [name, value, goal] of rows)
+      process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${goal}\n`.replace(/ +\n$/, '\n'));
+    if (slack.posted < slack.ours.ok)
+      process.stdout.write(`note: ${slack.ours.ok - slack.posted} acknowledged /ask requests posted no question\n`);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     tmp.remove();

@@ -18,7 +18,9 @@ export const DIST = join(ROOT, 'dist');
 
 /** Every file under `dir` whose name passes `keep`. */
 async function filesUnder(dir, keep) {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((err) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((err) =>
+    err.code === 'ENOENT' ? [] : Promise.reject(err),
+  );
   return entries.filter((e) => e.isFile() && keep(e.name)).map((e) => join(e.parentPath, e.name));
 }
 
@@ -27,7 +29,9 @@ async function filesUnder(dir, keep) {
  * adds its Slack server). Returns how many files were built and how many of them changed.
  */
 export async function buildDist(extra = []) {
-  const sources = (await Promise.all(SOURCES.map((d) => filesUnder(join(ROOT, d), (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'))))).flat();
+  const sources = (
+    await Promise.all(SOURCES.map((d) => filesUnder(join(ROOT, d), (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'))))
+  ).flat();
   const result = await build({
     entryPoints: [...sources, ...extra.map((f) => join(ROOT, f))],
     outdir: DIST,

@@ -22,7 +22,13 @@ async function main(argv: string[]): Promise<number> {
   await db.initialize();
   try {
     await migrate(db);
-    const services = createServices({ config, db, clock: systemClock, log, anonSecret: resolveAnonSecret(config.anonSecret, config.dataDir, log) });
+    const services = createServices({
+      config,
+      db,
+      clock: systemClock,
+      log,
+      anonSecret: resolveAnonSecret(config.anonSecret, config.dataDir, log),
+    });
     const chapter = await services.chapters.get(name).catch(() => null);
     if (!chapter) {
       console.error(`There is no chapter named “${name}”.`);
@@ -31,8 +37,13 @@ async function main(argv: string[]): Promise<number> {
     const places = await services.chapters.places(chapter);
     const { code, expiresAt } = await services.chapters.makeLinkCode(chapter, 'operator');
     console.log(`Link code for ${chapter.name}: ${code}`);
-    console.log(`It works once, until ${expiresAt.toISOString()}: an administrator runs /chapter use name:${chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name} code:${code}`);
-    if (places.length) console.log(`${chapter.name} is bound already (${places.map((p) => `${p.platform}:${p.workspace}`).join(', ')}): its moderators can make codes with /chapter link.`);
+    console.log(
+      `It works once, until ${expiresAt.toISOString()}: an administrator runs /chapter use name:${chapter.name.includes(' ') ? `"${chapter.name}"` : chapter.name} code:${code}`,
+    );
+    if (places.length)
+      console.log(
+        `${chapter.name} is bound already (${places.map((p) => `${p.platform}:${p.workspace}`).join(', ')}): its moderators can make codes with /chapter link.`,
+      );
     return 0;
   } finally {
     await db.destroy();

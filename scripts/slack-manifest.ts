@@ -14,7 +14,7 @@ function main(argv: readonly string[]): number {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     const config = loadConfig(process.env);
-    const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] ?? 'slack-app-manifest.json' : 'slack-app-manifest.json';
+    const out = argv.includes('--out') ? (argv[argv.indexOf('--out') + 1] ?? 'slack-app-manifest.json') : 'slack-app-manifest.json';
     const manifest = slackManifest({
       registry: new CommandRegistry(commands),
       t: translator(config.locale),

@@ -26,14 +26,18 @@ export function resolveAnonSecret(configured: string | undefined, dataDir: strin
     try {
       // 'wx': if another process created it a moment ago, keep theirs.
       writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
-      log.warn({ file }, 'ANON_SECRET is not set: generated one into the data folder. Production deployments should set ANON_SECRET (and keep a copy).');
+      log.warn(
+        { file },
+        'ANON_SECRET is not set: generated one into the data folder. Production deployments should set ANON_SECRET (and keep a copy).',
+      );
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       secret = readFileSync(file, 'utf8').trim();
     }
   }
   keepPrivate(file, log);
-  if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) throw new ConfigError('ANON_SECRET', `(from ${file}) must be at least ${MIN_SECRET_BYTES} bytes long`);
+  if (Buffer.byteLength(secret) < MIN_SECRET_BYTES)
+    throw new ConfigError('ANON_SECRET', `(from ${file}) must be at least ${MIN_SECRET_BYTES} bytes long`);
   return secret;
 }
 
@@ -44,6 +48,9 @@ function keepPrivate(file: string, log: Logger): void {
     chmodSync(file, 0o600);
     log.warn({ file }, 'the anon-secret file was readable by other users: narrowed to its owner (mode 0600)');
   } catch (err) {
-    log.warn({ file, code: (err as NodeJS.ErrnoException).code }, 'the anon-secret file is readable by other users and could not be narrowed: make it mode 0600');
+    log.warn(
+      { file, code: (err as NodeJS.ErrnoException).code },
+      'the anon-secret file is readable by other users and could not be narrowed: make it mode 0600',
+    );
   }
 }

@@ -4,7 +4,13 @@ import { z } from 'zod';
 /** Where the data lives: an SQLite file (the default) or a PostgreSQL database. */
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number; readonly statementTimeoutMs?: number };
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly schema?: string;
+      readonly poolSize?: number;
+      readonly statementTimeoutMs?: number;
+    };
 
 /**
  * `DATABASE_URL` → target: unset → `<dataDir>/bot.sqlite`; `sqlite:PATH` → that file;
@@ -50,13 +56,22 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number({ message: 'must be a whole number' }).int({ message: 'must be a whole number' }).min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }).default(fallback);
+  z.coerce
+    .number({ message: 'must be a whole number' })
+    .int({ message: 'must be a whole number' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` })
+    .default(fallback);
 const optional = z.string().min(1).optional();
 
 const schema = z.object({
   // General
   BOT_LOCALE: z.enum(['en', 'de'], { message: 'must be en or de' }).default('en'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
   COMMUNITY_NAME: z.string().min(1).max(60, { message: 'must be at most 60 characters' }).default('OpenTechSchool'),
   RATE_LIMIT_MAX: int(20, 1, 10_000),
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 86_400),
@@ -64,7 +79,9 @@ const schema = z.object({
   CONSOLE_MODERATORS: z.string().default('moderator'),
   ALLOWED_WORKSPACES: z
     .string()
-    .regex(/^[\sA-Za-z0-9_,-]*$/, { message: 'must be a comma list of Discord guild ids and Slack team ids, like 123456789012345678,T01ABCDEF' })
+    .regex(/^[\sA-Za-z0-9_,-]*$/, {
+      message: 'must be a comma list of Discord guild ids and Slack team ids, like 123456789012345678,T01ABCDEF',
+    })
     .default(''),
   // Workshops
   LEARNERS_PER_COACH: int(4, 1, 50),
@@ -91,10 +108,21 @@ const schema = z.object({
   PRIVACY_COOLDOWN_SECONDS: int(600, 0, 86_400),
   // Discord
   DISCORD_TOKEN: optional,
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be the numeric application id from the Developer Portal' }).optional(),
-  DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, { message: 'must be a numeric guild (server) id' }).optional(),
-  DISCORD_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, the REST base without the version, e.g. http://127.0.0.1:8080/api' }).optional(),
-  DISCORD_SHARDS: z.string().regex(/^(auto|[1-9]\d{0,4})$/, { message: 'must be auto or a number of shards, e.g. 4' }).default('1'),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, { message: 'must be the numeric application id from the Developer Portal' })
+    .optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, { message: 'must be a numeric guild (server) id' })
+    .optional(),
+  DISCORD_API_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL, the REST base without the version, e.g. http://127.0.0.1:8080/api' })
+    .optional(),
+  DISCORD_SHARDS: z
+    .string()
+    .regex(/^(auto|[1-9]\d{0,4})$/, { message: 'must be auto or a number of shards, e.g. 4' })
+    .default('1'),
   // Set by discord.js's ShardingManager in the shard processes it starts (with SHARDS and SHARD_COUNT, read by discord.js).
   SHARDING_MANAGER: z.string().optional(),
   // Slack
@@ -102,19 +130,37 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' }).optional(),
   SLACK_PORT: int(3000, 1, 65_535),
-  SLACK_COMMAND_PREFIX: z.string().regex(/^[a-z0-9-]*$/, { message: 'must be lowercase letters, digits and dashes, e.g. ots-' }).default(''),
+  SLACK_COMMAND_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, { message: 'must be lowercase letters, digits and dashes, e.g. ots-' })
+    .default(''),
   SLACK_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://slack-proxy.example.org/api/' }).optional(),
   SLACK_RESPONSE_HOSTS: z
     .string()
     .default('hooks.slack.com')
-    .transform((list) => list.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
-    .refine((hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(h)), {
-      message: 'must be a comma-separated list of host names, e.g. hooks.slack.com,hooks.slack-gov.com',
-    }),
+    .transform((list) =>
+      list
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine(
+      (hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(h)),
+      {
+        message: 'must be a comma-separated list of host names, e.g. hooks.slack.com,hooks.slack-gov.com',
+      },
+    ),
   // Public page
-  WEB_PORT: z.coerce.number({ message: 'must be a port number' }).int({ message: 'must be a port number' }).min(1, { message: 'must be between 1 and 65535' }).max(65_535, { message: 'must be between 1 and 65535' }).optional(),
+  WEB_PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int({ message: 'must be a port number' })
+    .min(1, { message: 'must be between 1 and 65535' })
+    .max(65_535, { message: 'must be between 1 and 65535' })
+    .optional(),
   WEB_HOST: z.string().min(1).default('0.0.0.0'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be the public http(s) URL of this bot, e.g. https://bot.example.org' }).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be the public http(s) URL of this bot, e.g. https://bot.example.org' })
+    .optional(),
 });
 
 /** Every variable the bot reads (`.env.example` documents each but SHARDING_MANAGER, which discord.js sets). */
@@ -141,7 +187,10 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
   readonly anonSecret: string | undefined;
-  readonly anonymity: { readonly postDelayMaxSeconds: number; readonly rateLimit: { readonly max: number; readonly windowMinutes: number } };
+  readonly anonymity: {
+    readonly postDelayMaxSeconds: number;
+    readonly rateLimit: { readonly max: number; readonly windowMinutes: number };
+  };
   /** One `/privacy export` and one `/privacy delete confirm:true` per member in this time, per process (0: no limit). */
   readonly privacyCooldownSeconds: number;
   /** Calls to Discord's and Slack's APIs (see `src/core/retry.ts` for the backoff between retries). */
@@ -194,7 +243,11 @@ export interface Config {
 /** Reads and checks the configuration; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   // An empty value in .env (`DISCORD_TOKEN=`) means unset, as people expect.
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v.trim() !== '').map(([k, v]) => [k, v!.trim()]));
+  const present = Object.fromEntries(
+    Object.entries(env)
+      .filter(([k, v]) => k in schema.shape && v !== undefined && v.trim() !== '')
+      .map(([k, v]) => [k, v!.trim()]),
+  );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -205,7 +258,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const platform: PlatformCalls = { timeoutMs: c.PLATFORM_TIMEOUT_MS, retries: c.PLATFORM_RETRIES };
   const database = databaseTarget(c.DATABASE_URL, c.DATA_DIR);
   if ('error' in database) throw new ConfigError('DATABASE_URL', database.error);
-  if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) throw new ConfigError('DISCORD_APPLICATION_ID', 'must be set when DISCORD_TOKEN is set (Developer Portal → your application → Application ID)');
+  if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID)
+    throw new ConfigError(
+      'DISCORD_APPLICATION_ID',
+      'must be set when DISCORD_TOKEN is set (Developer Portal → your application → Application ID)',
+    );
   if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
     throw new ConfigError('SLACK_SIGNING_SECRET', 'must be set when SLACK_BOT_TOKEN is set (or SLACK_APP_TOKEN for Socket Mode)');
   }
@@ -216,16 +273,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     communityName: c.COMMUNITY_NAME,
     rateLimit: { max: c.RATE_LIMIT_MAX, windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS },
     dataDir: c.DATA_DIR,
-    consoleModerators: c.CONSOLE_MODERATORS.split(',').map((s) => s.trim().replace(/^@/, '')).filter(Boolean),
-    allowedWorkspaces: c.ALLOWED_WORKSPACES.split(',').map((s) => s.trim()).filter(Boolean),
-    workshops: { learnersPerCoach: c.LEARNERS_PER_COACH, inviteToCoachAfter: c.INVITE_TO_COACH_AFTER, reminderIntervalSeconds: c.REMINDER_INTERVAL_SECONDS },
-    database: database.kind === 'postgres' ? { ...database, poolSize: c.DATABASE_POOL_SIZE, statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS } : database,
+    consoleModerators: c.CONSOLE_MODERATORS.split(',')
+      .map((s) => s.trim().replace(/^@/, ''))
+      .filter(Boolean),
+    allowedWorkspaces: c.ALLOWED_WORKSPACES.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    workshops: {
+      learnersPerCoach: c.LEARNERS_PER_COACH,
+      inviteToCoachAfter: c.INVITE_TO_COACH_AFTER,
+      reminderIntervalSeconds: c.REMINDER_INTERVAL_SECONDS,
+    },
+    database:
+      database.kind === 'postgres'
+        ? { ...database, poolSize: c.DATABASE_POOL_SIZE, statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS }
+        : database,
     migrateOnStart: c.DB_MIGRATE_ON_START,
     anonSecret: c.ANON_SECRET,
     platform,
     privacyCooldownSeconds: c.PRIVACY_COOLDOWN_SECONDS,
     dmFallback: c.DM_FALLBACK,
-    anonymity: { postDelayMaxSeconds: c.ANON_POST_DELAY_MAX, rateLimit: { max: c.ANON_RATE_LIMIT_MAX, windowMinutes: c.ANON_RATE_LIMIT_WINDOW_MINUTES } },
+    anonymity: {
+      postDelayMaxSeconds: c.ANON_POST_DELAY_MAX,
+      rateLimit: { max: c.ANON_RATE_LIMIT_MAX, windowMinutes: c.ANON_RATE_LIMIT_WINDOW_MINUTES },
+    },
     discord: c.DISCORD_TOKEN
       ? {
           token: c.DISCORD_TOKEN,
@@ -245,7 +316,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           port: c.SLACK_PORT,
           commandPrefix: c.SLACK_COMMAND_PREFIX,
           apiUrl: c.SLACK_API_URL,
-          responseOrigins: [...c.SLACK_RESPONSE_HOSTS.map((host) => `https://${host}`), ...(c.SLACK_API_URL ? [new URL(c.SLACK_API_URL).origin] : [])],
+          responseOrigins: [
+            ...c.SLACK_RESPONSE_HOSTS.map((host) => `https://${host}`),
+            ...(c.SLACK_API_URL ? [new URL(c.SLACK_API_URL).origin] : []),
+          ],
         }
       : undefined,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

@@ -130,7 +130,9 @@ async function serveWeb(app: App, config: Config): Promise<WebServer | undefined
   try {
     return await startWeb(app.services, config.web, app.services.log);
   } catch (err) {
-    throw new Error(`The public page could not listen on ${config.web.host}:${config.web.port} (WEB_PORT): ${(err as Error).message}`, { cause: err });
+    throw new Error(`The public page could not listen on ${config.web.host}:${config.web.port} (WEB_PORT): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 

@@ -18,7 +18,9 @@ test('without ANON_SECRET a secret is generated once into the data folder, priva
     assert.equal(readFileSync(file, 'utf8').trim(), first);
     const second = resolveAnonSecret(undefined, join(tmp.dir, 'data'), log);
     assert.equal(second, first, 'the same secret on the next start');
-    const warnings = lines().map((l) => JSON.parse(l)).filter((l) => l.level === 40);
+    const warnings = lines()
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.level === 40);
     assert.equal(warnings.length, 1, 'one warning, on the start that generated it');
     assert.match(warnings[0].msg, /Production deployments should set ANON_SECRET/);
     assert.ok(!lines().join('').includes(first), 'the secret itself is never logged');
@@ -42,7 +44,10 @@ test('a secret file that is too short stops start-up', () => {
   const tmp = tempDir();
   try {
     writeFileSync(join(tmp.dir, 'anon-secret'), 'short\n');
-    assert.throws(() => resolveAnonSecret(undefined, tmp.dir, capturedLogger().log), (err: unknown) => err instanceof ConfigError && /at least 32 bytes/.test(err.message) && !err.message.includes('short\n'));
+    assert.throws(
+      () => resolveAnonSecret(undefined, tmp.dir, capturedLogger().log),
+      (err: unknown) => err instanceof ConfigError && /at least 32 bytes/.test(err.message) && !err.message.includes('short\n'),
+    );
   } finally {
     tmp.remove();
   }

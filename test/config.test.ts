@@ -80,13 +80,17 @@ test('PLATFORM_TIMEOUT_MS and PLATFORM_RETRIES: 10 s and 3 retries by default, a
 test('SLACK_RESPONSE_HOSTS: hooks.slack.com by default, plus the origin of SLACK_API_URL; a list of host names, nothing else', () => {
   const slack = { SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's' };
   assert.deepEqual(loadConfig(slack).slack?.responseOrigins, ['https://hooks.slack.com']);
-  assert.deepEqual(loadConfig({ ...slack, SLACK_RESPONSE_HOSTS: 'hooks.slack.com, Hooks.Slack-Gov.com', SLACK_API_URL: 'http://127.0.0.1:8080/api/' }).slack?.responseOrigins, [
-    'https://hooks.slack.com',
-    'https://hooks.slack-gov.com',
-    'http://127.0.0.1:8080',
-  ]);
+  assert.deepEqual(
+    loadConfig({ ...slack, SLACK_RESPONSE_HOSTS: 'hooks.slack.com, Hooks.Slack-Gov.com', SLACK_API_URL: 'http://127.0.0.1:8080/api/' })
+      .slack?.responseOrigins,
+    ['https://hooks.slack.com', 'https://hooks.slack-gov.com', 'http://127.0.0.1:8080'],
+  );
   for (const bad of ['https://hooks.slack.com', 'hooks.slack.com/path', 'localhost', ',']) {
-    assert.match(configError({ ...slack, SLACK_RESPONSE_HOSTS: bad }).message, /^Configuration error: SLACK_RESPONSE_HOSTS must be a comma-separated list of host names/, bad);
+    assert.match(
+      configError({ ...slack, SLACK_RESPONSE_HOSTS: bad }).message,
+      /^Configuration error: SLACK_RESPONSE_HOSTS must be a comma-separated list of host names/,
+      bad,
+    );
   }
   assert.match(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'), /^SLACK_RESPONSE_HOSTS=hooks\.slack\.com$/m);
 });
@@ -95,6 +99,14 @@ test('.env.example documents every variable the bot reads, and nothing it does n
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
   const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
   const read = new Set(CONFIG_VARIABLES.filter((name) => name !== 'SHARDING_MANAGER'));
-  assert.deepEqual([...read].filter((name) => !documented.has(name)), [], 'read but not in .env.example');
-  assert.deepEqual([...documented].filter((name) => !read.has(name)), [], 'in .env.example but not read');
+  assert.deepEqual(
+    [...read].filter((name) => !documented.has(name)),
+    [],
+    'read but not in .env.example',
+  );
+  assert.deepEqual(
+    [...documented].filter((name) => !read.has(name)),
+    [],
+    'in .env.example but not read',
+  );
 });

@@ -29,7 +29,13 @@ export interface BenchBot {
 export const BENCH_LIMITS = { RATE_LIMIT_MAX: '10000', ANON_RATE_LIMIT_MAX: '1000' } as const;
 
 export async function startBenchBot(databaseUrl: string, dataDir: string): Promise<BenchBot> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ANON_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'error', ...BENCH_LIMITS });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    ANON_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'error',
+    ...BENCH_LIMITS,
+  });
   const app = await createApp(config, createLogger('error'), systemClock);
   let rendered = '';
   const sink = new Writable({
@@ -39,7 +45,13 @@ export async function startBenchBot(databaseUrl: string, dataDir: string): Promi
       done();
     },
   });
-  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: sink, locale: 'en', moderators: ['moderator'], clock: systemClock });
+  const adapter = new ConsoleAdapter({
+    dispatcher: app.dispatcher,
+    out: sink,
+    locale: 'en',
+    moderators: ['moderator'],
+    clock: systemClock,
+  });
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
   const outcomes: Record<Outcome, number> = { ok: 0, 'user-error': 0, incident: 0 };
   // Count what the dispatcher answered, without changing what it does.
@@ -77,7 +89,10 @@ export interface World {
 export async function runAll(bot: BenchBot, lines: readonly string[], what: string): Promise<void> {
   bot.resetOutcomes();
   for (const l of lines) await bot.line(l);
-  if (bot.outcomes.ok !== lines.length) throw new Error(`bench setup (${what}): ${lines.length - bot.outcomes.ok} of ${lines.length} commands failed; last output:\n${bot.output()}`);
+  if (bot.outcomes.ok !== lines.length)
+    throw new Error(
+      `bench setup (${what}): ${lines.length - bot.outcomes.ok} of ${lines.length} commands failed; last output:\n${bot.output()}`,
+    );
 }
 
 /** A chapter with a questions channel, workshops, coaches and a few questions to "me too". */
@@ -88,12 +103,23 @@ export async function buildWorld(bot: BenchBot, world: World): Promise<void> {
     [
       '@moderator /chapter create name:Berlin timezone:Europe/Berlin',
       '/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation',
-      ...Array.from({ length: world.workshops }, (_, i) => `/workshop create chapter:Berlin title:"Bench workshop ${i + 1}" topic:python date:${date} time:18:00 learners:100`),
+      ...Array.from(
+        { length: world.workshops },
+        (_, i) => `/workshop create chapter:Berlin title:"Bench workshop ${i + 1}" topic:python date:${date} time:18:00 learners:100`,
+      ),
     ],
     'chapter and workshops',
   );
-  await runAll(bot, Array.from({ length: world.coaches }, (_, i) => `@coach${i} /coach volunteer topics:python,javascript`), 'coaches');
-  await runAll(bot, Array.from({ length: world.questions }, (_, i) => `@seed${i} /ask text:"How do I read a CSV file in Python, part ${i}?"`), 'questions');
+  await runAll(
+    bot,
+    Array.from({ length: world.coaches }, (_, i) => `@coach${i} /coach volunteer topics:python,javascript`),
+    'coaches',
+  );
+  await runAll(
+    bot,
+    Array.from({ length: world.questions }, (_, i) => `@seed${i} /ask text:"How do I read a CSV file in Python, part ${i}?"`),
+    'questions',
+  );
 }
 
 export type Kind = 'ask' | 'metoo' | 'claim' | 'list';
@@ -113,7 +139,10 @@ export function commandFor(i: number, world: World): { kind: Kind; line: string 
     case 'metoo':
       return { kind, line: `@fan${round} /ask metoo id:${(round % world.questions) + 1}` };
     case 'claim':
-      return { kind, line: `@coach${round % world.coaches} /workshop claim id:${(Math.floor(round / world.coaches) % world.workshops) + 1}` };
+      return {
+        kind,
+        line: `@coach${round % world.coaches} /workshop claim id:${(Math.floor(round / world.coaches) % world.workshops) + 1}`,
+      };
     case 'list':
       return { kind, line: `@reader${round % 50} /workshop list` };
   }
@@ -144,7 +173,8 @@ export const SLOW_MS = 5;
  * from the line to its rendered answers. A short warm-up of asks and lists goes first.
  */
 export async function benchDispatch(bot: BenchBot, world: World, commands: number): Promise<DispatchResult> {
-  for (let i = 0; i < 200; i++) await bot.line(i % 2 ? '@warm /workshop list' : `@warm${i} /ask text:"Warming up the JIT with question ${i}"`);
+  for (let i = 0; i < 200; i++)
+    await bot.line(i % 2 ? '@warm /workshop list' : `@warm${i} /ask text:"Warming up the JIT with question ${i}"`);
   bot.resetOutcomes();
   const samples: number[] = [];
   const perKind: Record<Kind, number[]> = { ask: [], metoo: [], claim: [], list: [] };
@@ -170,7 +200,9 @@ export async function benchDispatch(bot: BenchBot, world: World, commands: numbe
   const gcMs = pauses.reduce((sum, g) => sum + g.duration, 0);
   const outcomes = { ...bot.outcomes };
   if (outcomes.incident || outcomes['user-error']) {
-    throw new Error(`bench: ${outcomes['user-error']} commands were refused and ${outcomes.incident} failed; last output:\n${bot.output()}`);
+    throw new Error(
+      `bench: ${outcomes['user-error']} commands were refused and ${outcomes.incident} failed; last output:\n${bot.output()}`,
+    );
   }
   const byKind = Object.fromEntries(KINDS.map((k) => [k, latencies(perKind[k], wall)])) as Record<Kind, Latencies>;
   return { all: latencies(samples, wall), byKind, outcomes, slow: slowOnes.length, slowWithGc, gcMs };

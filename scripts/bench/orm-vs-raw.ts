@@ -8,7 +8,14 @@ import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import type { DatabaseTarget } from '../../src/config.js';
 import { type BenchBot, dayFromNow, runAll } from './dispatch.js';
-import { COACH_OVERFLOW, COACH_ROOM, column, COUNTER_COLUMN, LEARNER_OVERFLOW, LEARNER_ROOM } from '../../src/services/workshops/signups.js';
+import {
+  COACH_OVERFLOW,
+  COACH_ROOM,
+  column,
+  COUNTER_COLUMN,
+  LEARNER_OVERFLOW,
+  LEARNER_ROOM,
+} from '../../src/services/workshops/signups.js';
 import { type Latencies, latencies } from './stats.js';
 
 type Row = Record<string, unknown>;
@@ -70,26 +77,53 @@ function rawClaim(raw: Raw, cols: Record<'workshop' | 'member' | 'coach' | 'sign
   const room = { coachDown: COACH_OVERFLOW, coachUp: COACH_ROOM, learnerDown: LEARNER_OVERFLOW, learnerUp: LEARNER_ROOM };
   const step = async (id: number, role: 'coach' | 'learner', direction: 'up' | 'down', condition: string): Promise<boolean> => {
     const from = direction === 'up' ? 'waiting' : 'confirmed';
-    const next = (await raw.query(`SELECT ${cols.signup} FROM ${T('workshop_signup')} WHERE "workshopId" = ? AND "role" = ? AND "state" = ? ORDER BY "id" ${direction === 'up' ? 'ASC' : 'DESC'} LIMIT 1`, [id, role, from])).rows[0];
+    const next = (
+      await raw.query(
+        `SELECT ${cols.signup} FROM ${T('workshop_signup')} WHERE "workshopId" = ? AND "role" = ? AND "state" = ? ORDER BY "id" ${direction === 'up' ? 'ASC' : 'DESC'} LIMIT 1`,
+        [id, role, from],
+      )
+    ).rows[0];
     if (!next) return false;
     const c = column(COUNTER_COLUMN[role]);
-    const moved = await raw.query(`UPDATE ${T('workshop')} SET ${c} = ${c} ${direction === 'up' ? '+' : '-'} 1 WHERE "id" = ? AND (${condition})`, [id]);
+    const moved = await raw.query(
+      `UPDATE ${T('workshop')} SET ${c} = ${c} ${direction === 'up' ? '+' : '-'} 1 WHERE "id" = ? AND (${condition})`,
+      [id],
+    );
     if (moved.affected !== 1) return false;
-    await raw.query(`UPDATE ${T('workshop_signup')} SET "state" = ? WHERE "id" = ?`, [direction === 'up' ? 'confirmed' : 'waiting', next.id]);
+    await raw.query(`UPDATE ${T('workshop_signup')} SET "state" = ? WHERE "id" = ?`, [
+      direction === 'up' ? 'confirmed' : 'waiting',
+      next.id,
+    ]);
     return true;
   };
   return async (who: { platform: string; workspace: string; id: string }, id: number, now: number): Promise<'confirmed' | 'waiting'> => {
     await raw.query(raw.postgres ? 'START TRANSACTION' : 'BEGIN TRANSACTION');
     let state: 'confirmed' | 'waiting';
     try {
-      const w = (await raw.query(`SELECT ${cols.workshop} FROM ${T('workshop')} WHERE "id" = ?${raw.postgres ? ' FOR UPDATE' : ''}`, [id])).rows[0];
+      const w = (await raw.query(`SELECT ${cols.workshop} FROM ${T('workshop')} WHERE "id" = ?${raw.postgres ? ' FOR UPDATE' : ''}`, [id]))
+        .rows[0];
       if (!w || w.status === 'cancelled' || Number(w.startsAt) <= now) throw new Error('workshop not open');
-      const member = (await raw.query(`SELECT ${cols.member} FROM ${T('member')} WHERE "platform" = ? AND "workspace" = ? AND "userId" = ? LIMIT 1`, [who.platform, who.workspace, who.id])).rows[0];
-      const coach = member && (await raw.query(`SELECT ${cols.coach} FROM ${T('coach')} WHERE "memberId" = ? LIMIT 1`, [member.id])).rows[0];
+      const member = (
+        await raw.query(`SELECT ${cols.member} FROM ${T('member')} WHERE "platform" = ? AND "workspace" = ? AND "userId" = ? LIMIT 1`, [
+          who.platform,
+          who.workspace,
+          who.id,
+        ])
+      ).rows[0];
+      const coach =
+        member && (await raw.query(`SELECT ${cols.coach} FROM ${T('coach')} WHERE "memberId" = ? LIMIT 1`, [member.id])).rows[0];
       if (!member || !coach || coach.status === 'retired') throw new Error('not a coach');
-      const existing = (await raw.query(`SELECT ${cols.signup} FROM ${T('workshop_signup')} WHERE "workshopId" = ? AND "memberId" = ? LIMIT 1`, [id, member.id])).rows[0];
+      const existing = (
+        await raw.query(`SELECT ${cols.signup} FROM ${T('workshop_signup')} WHERE "workshopId" = ? AND "memberId" = ? LIMIT 1`, [
+          id,
+          member.id,
+        ])
+      ).rows[0];
       if (existing) throw new Error('claimed twice');
-      const inserted = await raw.query(`INSERT INTO ${T('workshop_signup')}("workshopId", "memberId", "role", "state", "createdAt") VALUES (?, ?, ?, ?, ?)${raw.postgres ? ' RETURNING "id"' : ''}`, [id, member.id, 'coach', 'waiting', now]);
+      const inserted = await raw.query(
+        `INSERT INTO ${T('workshop_signup')}("workshopId", "memberId", "role", "state", "createdAt") VALUES (?, ?, ?, ?, ?)${raw.postgres ? ' RETURNING "id"' : ''}`,
+        [id, member.id, 'coach', 'waiting', now],
+      );
       const signupId = Number(inserted.rows[0]!.id);
       while (await step(id, 'coach', 'down', room.coachDown));
       while (await step(id, 'coach', 'up', room.coachUp));
@@ -99,14 +133,20 @@ function rawClaim(raw: Raw, cols: Record<'workshop' | 'member' | 'coach' | 'sign
       const mine = (await raw.query(`SELECT ${cols.signup} FROM ${T('workshop_signup')} WHERE "id" = ?`, [signupId])).rows[0];
       state = mine?.state === 'confirmed' ? 'confirmed' : 'waiting';
       if (state === 'waiting') {
-        await raw.query(`SELECT COUNT(1) AS "cnt" FROM ${T('workshop_signup')} WHERE "workshopId" = ? AND "role" = ? AND "state" = ? AND "id" < ?`, [id, 'coach', 'waiting', signupId]);
+        await raw.query(
+          `SELECT COUNT(1) AS "cnt" FROM ${T('workshop_signup')} WHERE "workshopId" = ? AND "role" = ? AND "state" = ? AND "id" < ?`,
+          [id, 'coach', 'waiting', signupId],
+        );
       }
       await raw.query('COMMIT');
     } catch (err) {
       await raw.query('ROLLBACK');
       throw err;
     }
-    await raw.query(`SELECT ${cols.workshop}, ${cols.chapter} FROM ${T('workshop')} LEFT JOIN ${T('chapter')} ON ${T('chapter')}."id" = ${T('workshop')}."chapterId" WHERE ${T('workshop')}."id" = ?`, [id]);
+    await raw.query(
+      `SELECT ${cols.workshop}, ${cols.chapter} FROM ${T('workshop')} LEFT JOIN ${T('chapter')} ON ${T('chapter')}."id" = ${T('workshop')}."chapterId" WHERE ${T('workshop')}."id" = ?`,
+      [id],
+    );
     return state;
   };
 }
@@ -130,8 +170,19 @@ export async function benchOrmVsRaw(bot: BenchBot, target: DatabaseTarget, claim
   // Workshops for each side (and a few for warming up), coaches who have claimed nothing yet.
   const firstWorkshop = (await bot.app.db.getRepository(Workshop).count()) + 1;
   const total = 2 * perSide + 2;
-  await runAll(bot, Array.from({ length: total }, (_, i) => `@moderator /workshop create chapter:Berlin title:"Claim bench ${i}" topic:python date:${date} time:19:00 learners:80`), 'claim workshops');
-  await runAll(bot, Array.from({ length: coaches }, (_, i) => `@orm${i} /coach volunteer topics:python`), 'claim coaches');
+  await runAll(
+    bot,
+    Array.from(
+      { length: total },
+      (_, i) => `@moderator /workshop create chapter:Berlin title:"Claim bench ${i}" topic:python date:${date} time:19:00 learners:80`,
+    ),
+    'claim workshops',
+  );
+  await runAll(
+    bot,
+    Array.from({ length: coaches }, (_, i) => `@orm${i} /coach volunteer topics:python`),
+    'claim coaches',
+  );
   const cols = (entity: new () => object, alias?: string) =>
     bot.app.db
       .getMetadata(entity)
@@ -139,15 +190,22 @@ export async function benchOrmVsRaw(bot: BenchBot, target: DatabaseTarget, claim
       .join(', ');
 
   let raw: Raw;
-  if (target.kind === 'sqlite') raw = rawSqlite((bot.app.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection);
+  if (target.kind === 'sqlite')
+    raw = rawSqlite((bot.app.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection);
   else raw = await rawPostgres(target.url, target.schema!);
   const T = raw.table;
   const claim = rawClaim(raw, {
-    workshop: bot.app.db.getMetadata(Workshop).columns.map((c) => `${T('workshop')}."${c.databaseName}"`).join(', '),
+    workshop: bot.app.db
+      .getMetadata(Workshop)
+      .columns.map((c) => `${T('workshop')}."${c.databaseName}"`)
+      .join(', '),
     member: cols(Member),
     coach: cols(Coach),
     signup: cols(WorkshopSignup),
-    chapter: bot.app.db.getMetadata(Chapter).columns.map((c) => `${T('chapter')}."${c.databaseName}" AS "chapter_${c.databaseName}"`).join(', '),
+    chapter: bot.app.db
+      .getMetadata(Chapter)
+      .columns.map((c) => `${T('chapter')}."${c.databaseName}" AS "chapter_${c.databaseName}"`)
+      .join(', '),
   });
 
   const who = (i: number) => ({ platform: 'console', workspace: 'console', id: `orm${i}`, name: `orm${i}` });
@@ -173,7 +231,8 @@ export async function benchOrmVsRaw(bot: BenchBot, target: DatabaseTarget, claim
     const raw1 = await run(firstWorkshop + 2 + half, false, half * coaches);
     const orm2 = await run(firstWorkshop + 2 + 2 * half, true, (perSide - half) * coaches);
     const raw2 = await run(firstWorkshop + 2 + 2 * half + (perSide - half), false, (perSide - half) * coaches);
-    const merge = (a: { samples: number[]; wall: number }, b: { samples: number[]; wall: number }) => latencies([...a.samples, ...b.samples], a.wall + b.wall);
+    const merge = (a: { samples: number[]; wall: number }, b: { samples: number[]; wall: number }) =>
+      latencies([...a.samples, ...b.samples], a.wall + b.wall);
     const orm = merge(orm1, orm2);
     const rawL = merge(raw1, raw2);
     return { orm, raw: rawL, ratio: orm.p50 / rawL.p50 };

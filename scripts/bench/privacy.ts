@@ -32,33 +32,68 @@ export interface Community {
  * member's me-toos and reports (their real codes under `secret`) on every `every`-th one.
  * Returns the questions the member's rows are on.
  */
-export async function bulkCommunity(db: DataSource, kind: TestDatabase['kind'], secret: string, member: Identity, c: Community): Promise<number[]> {
+export async function bulkCommunity(
+  db: DataSource,
+  kind: TestDatabase['kind'],
+  secret: string,
+  member: Identity,
+  c: Community,
+): Promise<number[]> {
   const em = db.manager;
   const first = await em.findOneByOrFail(Question, { id: 1 });
   const pg = kind === 'postgres';
   // Raw statements name the table with its schema (the PostgreSQL tests run in a schema of their own).
   const table = (entity: typeof Question | typeof QuestionMeToo | typeof QuestionReport) =>
-    db.getMetadata(entity).tablePath.split('.').map((x) => `"${x}"`).join('.');
+    db
+      .getMetadata(entity)
+      .tablePath.split('.')
+      .map((x) => `"${x}"`)
+      .join('.');
   const count = (name: string, from: number, to: number) =>
-    pg ? `generate_series(${from}, ${to}) AS ${name}(n)` : `(WITH RECURSIVE ${name}(n) AS (SELECT ${from} UNION ALL SELECT n + 1 FROM ${name} WHERE n < ${to}) SELECT n FROM ${name}) AS ${name}`;
+    pg
+      ? `generate_series(${from}, ${to}) AS ${name}(n)`
+      : `(WITH RECURSIVE ${name}(n) AS (SELECT ${from} UNION ALL SELECT n + 1 FROM ${name} WHERE n < ${to}) SELECT n FROM ${name}) AS ${name}`;
   const random = pg ? "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')" : 'lower(hex(randomblob(32)))';
   const p = (i: number) => (pg ? `$${i}` : '?');
   const last = c.questions + 1;
   await em.query(
     `INSERT INTO ${table(Question)} ("id", "chapterId", "pseudonym", "text", "status", "platform", "workspace", "channel", "postAt", "postedAt", "createdAt")
      SELECT s.n, ${p(1)}, ${random}, ${p(2)}, 'open', ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)} FROM ${count('s', 2, last)}`,
-    [first.chapterId, 'A question of the crowd', first.platform, first.workspace, first.channel, ...Array(3).fill(first.createdAt.getTime())],
+    [
+      first.chapterId,
+      'A question of the crowd',
+      first.platform,
+      first.workspace,
+      first.channel,
+      ...Array(3).fill(first.createdAt.getTime()),
+    ],
   );
   if (pg) await em.query(`SELECT setval(pg_get_serial_sequence('${table(Question)}', 'id'), ${last})`);
   // One statement per me-too of each question: one of 300,000 rows outlasts PostgreSQL's statement timeout on a busy machine.
-  for (let k = 0; k < c.perQuestion; k++) await em.query(`INSERT INTO ${table(QuestionMeToo)} ("questionId", "pseudonym") SELECT q.id, ${random} FROM ${table(Question)} q WHERE q.id > 1`);
-  await em.query(`INSERT INTO ${table(QuestionReport)} ("questionId", "pseudonym", "reason", "createdAt") SELECT q.id, ${random}, 'spam', 0 FROM ${table(Question)} q WHERE q.id > 1`);
+  for (let k = 0; k < c.perQuestion; k++)
+    await em.query(
+      `INSERT INTO ${table(QuestionMeToo)} ("questionId", "pseudonym") SELECT q.id, ${random} FROM ${table(Question)} q WHERE q.id > 1`,
+    );
+  await em.query(
+    `INSERT INTO ${table(QuestionReport)} ("questionId", "pseudonym", "reason", "createdAt") SELECT q.id, ${random}, 'spam', 0 FROM ${table(Question)} q WHERE q.id > 1`,
+  );
   const hers: number[] = [];
   for (let id = 2; id <= last; id += c.every) hers.push(id);
   for (let i = 0; i < hers.length; i += 500) {
     const chunk = hers.slice(i, i + 500);
-    await em.insert(QuestionMeToo, chunk.map((id) => ({ questionId: id, pseudonym: scopedPseudonym(secret, `metoo:${id}`, member) })));
-    await em.insert(QuestionReport, chunk.map((id) => ({ questionId: id, pseudonym: scopedPseudonym(secret, `report:${id}`, member), reason: 'hers', createdAt: first.createdAt })));
+    await em.insert(
+      QuestionMeToo,
+      chunk.map((id) => ({ questionId: id, pseudonym: scopedPseudonym(secret, `metoo:${id}`, member) })),
+    );
+    await em.insert(
+      QuestionReport,
+      chunk.map((id) => ({
+        questionId: id,
+        pseudonym: scopedPseudonym(secret, `report:${id}`, member),
+        reason: 'hers',
+        createdAt: first.createdAt,
+      })),
+    );
   }
   // PostgreSQL plans by its statistics, which autovacuum gathers a while after rows arrive; tables
   // that grew over months have them. Without them, it would scan instead of using the indexes.

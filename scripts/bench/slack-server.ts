@@ -65,6 +65,12 @@ process.on('SIGUSR2', () => {
   const cpu = process.cpuUsage();
   (globalThis as { gc?: () => void }).gc?.();
   const after = process.memoryUsage();
-  const report = { rss: mb(before.rss), heap: mb(before.heapUsed), rssAfterGc: mb(after.rss), heapAfterGc: mb(after.heapUsed), cpuMs: (cpu.user + cpu.system) / 1000 };
+  const report = {
+    rss: mb(before.rss),
+    heap: mb(before.heapUsed),
+    rssAfterGc: mb(after.rss),
+    heapAfterGc: mb(after.heapUsed),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
   process.stdout.write(`memory ${JSON.stringify(report)}\n`);
 });

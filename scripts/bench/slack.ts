@@ -107,8 +107,22 @@ export async function load(url: string, secret: string, responseUrl: string, sec
   const request = () => {
     const i = next++;
     const timestamp = Math.floor(Date.now() / 1000);
-    const body = slashCommandBody({ command: '/ask', text: `How do I find out why test number ${i % (2 * USERS)} fails only on CI?`, user: `U${i % USERS}`, responseUrl, channel: 'CGENERAL', triggerId: `trigger-${i}` });
-    return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(secret, timestamp, body) } };
+    const body = slashCommandBody({
+      command: '/ask',
+      text: `How do I find out why test number ${i % (2 * USERS)} fails only on CI?`,
+      user: `U${i % USERS}`,
+      responseUrl,
+      channel: 'CGENERAL',
+      triggerId: `trigger-${i}`,
+    });
+    return {
+      body,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(secret, timestamp, body),
+      },
+    };
   };
   const run = (duration: number) =>
     autocannon({
@@ -125,7 +139,14 @@ export async function load(url: string, secret: string, responseUrl: string, sec
     });
   const warm = await run(Math.max(1, Math.round(seconds / 3)));
   const r = await run(seconds);
-  return { served: warm.requests.total + r.requests.total, perSecond: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
+  return {
+    served: warm.requests.total + r.requests.total,
+    perSecond: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    ok: r['2xx'],
+    failed: r.non2xx + r.errors + r.timeouts,
+  };
 }
 
 export interface SlackResult {
@@ -168,11 +189,25 @@ export async function benchSlack(opts: { seconds: number; rounds: number; connec
   try {
     // The chapter and its questions channel, through the adapter like everything else.
     for (const text of ['create name:Berlin timezone:Europe/Berlin', 'set name:Berlin questions-channel:<#CQUESTIONS|questions>']) {
-      const r = await postSigned(ours.url, slashCommandBody({ command: '/chapter', text, user: 'UADMIN', responseUrl: fake.responseUrl('setup') }), secret);
+      const r = await postSigned(
+        ours.url,
+        slashCommandBody({ command: '/chapter', text, user: 'UADMIN', responseUrl: fake.responseUrl('setup') }),
+        secret,
+      );
       if (r.status !== 200 || !/Berlin/.test(r.text)) throw new Error(`bench: Slack setup failed (${r.status}): ${r.text}`);
     }
-    const probe = await postSigned(ours.url, slashCommandBody({ command: '/ask', text: 'Is this benchmark set up right, really?', user: 'U1', responseUrl: fake.responseUrl('probe') }), secret);
-    if (probe.status !== 200 || fake.callsOf('chat.postMessage').length !== 1) throw new Error(`bench: /ask over Slack did not post (${probe.status}): ${probe.text}`);
+    const probe = await postSigned(
+      ours.url,
+      slashCommandBody({
+        command: '/ask',
+        text: 'Is this benchmark set up right, really?',
+        user: 'U1',
+        responseUrl: fake.responseUrl('probe'),
+      }),
+      secret,
+    );
+    if (probe.status !== 200 || fake.callsOf('chat.postMessage').length !== 1)
+      throw new Error(`bench: /ask over Slack did not post (${probe.status}): ${probe.text}`);
 
     const oursRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
@@ -189,8 +224,19 @@ export async function benchSlack(opts: { seconds: number; rounds: number; connec
     const o = best(oursRuns);
     const b = best(bareRuns);
     const served = (runs: LoadResult[]) => runs.reduce((sum, r) => sum + r.served, 0);
-    const cpuMsPerRequest = { ours: (memory.cpuMs - oursBefore.cpuMs) / served(oursRuns), bare: (bareMemory.cpuMs - bareBefore.cpuMs) / served(bareRuns) };
-    return { ours: o, bare: b, ratio: o.perSecond / b.perSecond, memory, bareMemory, posted: fake.callsOf('chat.postMessage').length - postedBefore, cpuMsPerRequest };
+    const cpuMsPerRequest = {
+      ours: (memory.cpuMs - oursBefore.cpuMs) / served(oursRuns),
+      bare: (bareMemory.cpuMs - bareBefore.cpuMs) / served(bareRuns),
+    };
+    return {
+      ours: o,
+      bare: b,
+      ratio: o.perSecond / b.perSecond,
+      memory,
+      bareMemory,
+      posted: fake.callsOf('chat.postMessage').length - postedBefore,
+      cpuMsPerRequest,
+    };
   } finally {
     await ours.stop();
     await bare.stop();

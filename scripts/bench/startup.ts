@@ -16,7 +16,14 @@ export function startup(dataDir: string): Promise<{ ms: number; rssMb: number | 
     const started = performance.now();
     const child = spawn(process.execPath, [...startFlags(), 'dist/src/main.js', '--console'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'debug', DATA_DIR: dataDir, DATABASE_URL: `sqlite:${join(dataDir, 'startup.sqlite')}`, ANON_SECRET: randomBytes(32).toString('hex') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'debug',
+        DATA_DIR: dataDir,
+        DATABASE_URL: `sqlite:${join(dataDir, 'startup.sqlite')}`,
+        ANON_SECRET: randomBytes(32).toString('hex'),
+      },
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let stderr = '';

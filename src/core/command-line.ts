@@ -37,7 +37,11 @@ export function parseCommandLine(
   const options: { name: string; value: string; column: number }[] = [];
   let i = 0;
   const col = (index: number): number => index + startColumn;
-  const fail = (key: 'error.parse.not_command' | 'error.parse.unclosed_quote' | 'error.parse.empty_option', index: number, option = ''): never => {
+  const fail = (
+    key: 'error.parse.not_command' | 'error.parse.unclosed_quote' | 'error.parse.empty_option',
+    index: number,
+    option = '',
+  ): never => {
     throw new LineParseError(col(index), { key, params: { column: col(index), option } });
   };
 

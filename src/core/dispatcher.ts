@@ -91,11 +91,24 @@ export class Dispatcher {
       // Every right is a relation to a chapter: the policy finds what the action targets and
       // checks the actor's rights there before anything runs.
       const { actor } = interaction;
-      const access = await this.deps.services.policy.authorize(leaf, actor, options, { platform: actor.platform, workspace: actor.workspace, channel: interaction.channel });
+      const access = await this.deps.services.policy.authorize(leaf, actor, options, {
+        platform: actor.platform,
+        workspace: actor.workspace,
+        channel: interaction.channel,
+      });
       const audit = { target: null as string | null, details: null as string | null, chapterId: access.chapterId };
       const ctx = this.context(interaction, leaf, options, t, state, audit, access);
       const autoDeferMs = this.deps.autoDeferMs ?? 2000;
-      const timer = autoDeferMs > 0 ? setTimeout(() => void state.deferIfUnanswered().catch((err: unknown) => this.deps.log.warn({ command, err: safeError(err) }, 'could not defer')), autoDeferMs) : undefined;
+      const timer =
+        autoDeferMs > 0
+          ? setTimeout(
+              () =>
+                void state
+                  .deferIfUnanswered()
+                  .catch((err: unknown) => this.deps.log.warn({ command, err: safeError(err) }, 'could not defer')),
+              autoDeferMs,
+            )
+          : undefined;
       let result: Message | void;
       try {
         result = await leaf.action.execute(ctx);
@@ -106,9 +119,9 @@ export class Dispatcher {
       else if (state.state !== 'replied') throw new ReplyStateError('NO_REPLY', `/${command} finished without answering`);
       const audited = leaf.action.audit === 'if-targeted' ? audit.target !== null : (leaf.action.audit ?? leaf.permission === 'moderator');
       if (this.deps.onAudit && audited) {
-        await this.deps.onAudit({ actor: interaction.actor, action: command, ...audit }).catch((err: unknown) =>
-          this.deps.log.error({ command, err: safeError(err) }, 'audit entry could not be written'),
-        );
+        await this.deps
+          .onAudit({ actor: interaction.actor, action: command, ...audit })
+          .catch((err: unknown) => this.deps.log.error({ command, err: safeError(err) }, 'audit entry could not be written'));
       }
       return 'ok';
     } catch (err) {
@@ -140,7 +153,12 @@ export class Dispatcher {
     const key = `${actor.platform}\u0000${actor.workspace}\u0000${actor.id}\u0000${leaf.path[0]}`;
     const hit = this.deps.rateLimiter.hit(key, limit);
     if (!hit.ok) {
-      throw new UserError('error.rate_limited', { command: leaf.path[0]!, max: limit.max, seconds: limit.windowSeconds, wait: hit.retryAfterSeconds });
+      throw new UserError('error.rate_limited', {
+        command: leaf.path[0]!,
+        max: limit.max,
+        seconds: limit.windowSeconds,
+        wait: hit.retryAfterSeconds,
+      });
     }
   }
 
@@ -210,7 +228,9 @@ export class Dispatcher {
     const channel = m.visibility.kind === 'channel' || m.visibility.kind === 'thread' ? m.visibility.channel : '';
     log.warn({ channel, err: { type: safeError(err).type, message: safeError(err).message } }, 'a post failed after retries');
     const { actor } = interaction;
-    const chapter = await services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: interaction.channel }).catch(() => null);
+    const chapter = await services.chapters
+      .resolve({ platform: actor.platform, workspace: actor.workspace, channel: interaction.channel })
+      .catch(() => null);
     const moderation = chapter ? (await services.chapters.channels(chapter, actor)).moderation : undefined;
     if (moderation && moderation !== channel) {
       const notice = translator(services.config.locale)('error.post_failed.moderators', { channel: SLOT });
@@ -265,7 +285,10 @@ export function resolveInvocation(
     const required = all.filter(([name, spec]) => spec.required && !(name in raw));
     const missing = required.length ? required : all.length === 1 && !(all[0]![0] in raw) ? all : [];
     if (missing.length !== 1) {
-      throw new UserError('error.usage', { problems: { key: 'error.option.unexpected_text', params: { given: free[0]!.text } }, usage: registry.usagePhrase(leaf) });
+      throw new UserError('error.usage', {
+        problems: { key: 'error.option.unexpected_text', params: { given: free[0]!.text } },
+        usage: registry.usagePhrase(leaf),
+      });
     }
     raw[missing[0]![0]] = free.map((w) => w.text).join(' ');
   }
@@ -326,7 +349,8 @@ class ReplyState {
   }
 
   private async replyNow(m: Message): Promise<void> {
-    if (this.state !== 'new') throw new ReplyStateError('REPLY_ALREADY_SENT', 'reply() after the interaction was answered; use followUp() or editReply()');
+    if (this.state !== 'new')
+      throw new ReplyStateError('REPLY_ALREADY_SENT', 'reply() after the interaction was answered; use followUp() or editReply()');
     assertAnswer(m);
     await this.responder.reply(m);
     this.state = 'replied';
@@ -343,7 +367,8 @@ class ReplyState {
     if (this.state === 'new') throw new ReplyStateError('REPLY_NOT_DEFERRED', 'editReply() before reply() or defer()');
     assertAnswer(m);
     // Editing a public deferral shows the answer to the channel: never one about an anonymous question.
-    if (m.sensitive && this.deferredInPublic) throw new ReplyStateError('REPLY_NOT_SENT', 'a sensitive answer cannot edit a deferral the channel sees');
+    if (m.sensitive && this.deferredInPublic)
+      throw new ReplyStateError('REPLY_NOT_SENT', 'a sensitive answer cannot edit a deferral the channel sees');
     await this.responder.editReply(m);
     this.state = 'replied';
   }

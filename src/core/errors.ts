@@ -25,7 +25,9 @@ export function say(t: Translate, param: PhraseParam): string {
   if (typeof param === 'number') return String(param);
   if (isList(param)) return param.map((part) => say(t, part)).join('');
   const params = param.params ?? {};
-  const plain = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'number' ? value : say(t, value)]));
+  const plain = Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, typeof value === 'number' ? value : say(t, value)]),
+  );
   return t(param.key, plain);
 }
 

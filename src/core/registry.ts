@@ -68,7 +68,12 @@ export class CommandRegistry {
       const sub = words[2]?.toLowerCase();
       const subs = Object.keys(group.subcommands);
       if (sub === undefined || !(sub in group.subcommands)) {
-        throw new UserError(sub === undefined ? 'error.missing_subcommand' : 'error.unknown_subcommand', { command: `${name} ${next}`, given: sub ?? '', choices: subs.join(', '), usage: `/${name} ${next} ${subs[0]}` });
+        throw new UserError(sub === undefined ? 'error.missing_subcommand' : 'error.unknown_subcommand', {
+          command: `${name} ${next}`,
+          given: sub ?? '',
+          choices: subs.join(', '),
+          usage: `/${name} ${next} ${subs[0]}`,
+        });
       }
       return { leaf: this.byPath.get(`${name} ${next} ${sub}`)!, used: 3 };
     }
@@ -177,7 +182,8 @@ export function checkDeclarations(commands: readonly CommandDecl[]): string[] {
       if (spec.required && optionalSeen) problems.push(`${at}: required options must come before optional ones`);
       if (!spec.required) optionalSeen = true;
       if (spec.type === 'choice' && spec.choices.length === 0) problems.push(`${at}: no choices`);
-      if ((spec.type === 'string' || spec.type === 'text') && (spec.minLength ?? 0) > (spec.maxLength ?? Infinity)) problems.push(`${at}: minLength > maxLength`);
+      if ((spec.type === 'string' || spec.type === 'text') && (spec.minLength ?? 0) > (spec.maxLength ?? Infinity))
+        problems.push(`${at}: minLength > maxLength`);
       if (spec.type === 'integer' && (spec.min ?? -Infinity) > (spec.max ?? Infinity)) problems.push(`${at}: min > max`);
     }
   };

@@ -147,7 +147,10 @@ export const codeBlock = (text: string): Block => ({ kind: 'codeBlock', text });
  */
 export const SLOT = '\uE000';
 export function fill(text: string, ...inlines: Inline[]): Inline[] {
-  return text.split(SLOT).flatMap((part, i) => (i === 0 ? [part] : [inlines[i - 1] ?? '', part])).filter((part) => part !== '');
+  return text
+    .split(SLOT)
+    .flatMap((part, i) => (i === 0 ? [part] : [inlines[i - 1] ?? '', part]))
+    .filter((part) => part !== '');
 }
 
 /** A message of paragraphs (each string one paragraph), ephemeral unless `visibility` says otherwise. */

@@ -52,7 +52,13 @@ export function worstCaseMs(policy: RetryPolicy): number {
 }
 
 /** The policy as p-retry's (node-retry's) options, for the Slack WebClient's `retryConfig`: the same waits. */
-export function nodeRetryOptions(policy: RetryPolicy): { retries: number; factor: number; minTimeout: number; maxTimeout: number; randomize: boolean } {
+export function nodeRetryOptions(policy: RetryPolicy): {
+  retries: number;
+  factor: number;
+  minTimeout: number;
+  maxTimeout: number;
+  randomize: boolean;
+} {
   return { retries: policy.retries, factor: 2, minTimeout: policy.baseDelayMs, maxTimeout: policy.maxDelayMs, randomize: true };
 }
 
@@ -81,7 +87,11 @@ export interface RetryOptions<T> {
  * caller aborted; an answer is retried when `retryAnswer` says so. After the last attempt its
  * error is thrown, or its answer returned, as they are.
  */
-export async function withRetries<T>(policy: RetryPolicy, attempt: (signal: AbortSignal, n: number) => Promise<T>, o: RetryOptions<T> = {}): Promise<T> {
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  attempt: (signal: AbortSignal, n: number) => Promise<T>,
+  o: RetryOptions<T> = {},
+): Promise<T> {
   for (let n = 0; ; n++) {
     const last = n >= policy.retries;
     const timeout = new AbortController();

@@ -70,7 +70,8 @@ function cutBetweenClusters(text: string, from: number, to: number): number {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     const before = text.charCodeAt(i - 1);
-    if ((c < 0x20 && !(c === 0x0a && before === 0x0d)) || (c >= 0x7f && c <= 0x9f) || c === 0x200b || (c <= 0x7e && before < 0x0600)) return i;
+    if ((c < 0x20 && !(c === 0x0a && before === 0x0d)) || (c >= 0x7f && c <= 0x9f) || c === 0x200b || (c <= 0x7e && before < 0x0600))
+      return i;
   }
   return isLowSurrogate(text.charCodeAt(to)) ? to - 1 : to;
 }
@@ -81,7 +82,7 @@ function cutBetweenClusters(text: string, from: number, to: number): number {
  * characters take most of a second), so a long text is segmented a piece at a time.
  */
 export function* graphemes(text: string): Generator<string> {
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = text.length - start > 2 * PIECE ? cutBetweenClusters(text, start + PIECE, start + 2 * PIECE) : text.length;
     for (const s of GRAPHEMES.segment(text.slice(start, end))) yield s.segment;
     start = end;

@@ -90,7 +90,8 @@ export function validateOptions(
   ctx: { t: Translate; command: string; usage: PhraseParam; resolvers: Resolvers },
 ): Record<string, unknown> {
   const { values, problems } = checkOptions(specs, raw, ctx);
-  if (problems.length) throw new UserError('error.usage', { problems: problems.map((p, i) => (i ? ['\n', p.phrase] : p.phrase)), usage: ctx.usage });
+  if (problems.length)
+    throw new UserError('error.usage', { problems: problems.map((p, i) => (i ? ['\n', p.phrase] : p.phrase)), usage: ctx.usage });
   return values;
 }
 
@@ -111,7 +112,8 @@ function convert(name: string, spec: OptionSpec, value: RawValue, resolvers: Res
       // The maximum is what the database stores (code points); the minimum is what a reader sees:
       // grapheme clusters that show something, so `👩‍💻` counts once and a zero-width space not at all.
       const n = length(value);
-      if (spec.maxLength !== undefined && n > spec.maxLength) return refuse('error.option.too_long', { ...p, max: spec.maxLength, length: n });
+      if (spec.maxLength !== undefined && n > spec.maxLength)
+        return refuse('error.option.too_long', { ...p, max: spec.maxLength, length: n });
       if (spec.minLength !== undefined) {
         const shown = visibleLength(value, spec.minLength);
         if (shown < spec.minLength) return refuse('error.option.too_short', { ...p, min: spec.minLength, length: shown });

@@ -1,4 +1,18 @@
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+]);
 
 /**
  * Whether an error means the database cannot be reached right now (server restarting,
@@ -10,7 +24,9 @@ export function isConnectionError(err: unknown): boolean {
   const code = e?.driverError?.code ?? e?.code;
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
   const text = String(e?.driverError?.message ?? e?.message ?? '');
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(text);
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+    text,
+  );
 }
 
 /** Whether a database error is a unique-constraint violation, on SQLite or PostgreSQL. */

@@ -30,19 +30,28 @@ export interface BackupOptions {
  * Backups are kept out of the data folder: a copy of the database next to the generated
  * `anon-secret` is everything needed to test who asked which anonymous question.
  */
-export async function backup(target: DatabaseTarget, at: Date, options: BackupOptions): Promise<{ file?: string; command?: string; passwordLeftOut?: boolean }> {
+export async function backup(
+  target: DatabaseTarget,
+  at: Date,
+  options: BackupOptions,
+): Promise<{ file?: string; command?: string; passwordLeftOut?: boolean }> {
   const dir = resolve(options.dir);
   const data = resolve(options.dataDir);
   const rel = relative(data, dir);
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
-    throw new Error(`the backup folder ${dir} is inside the data folder (DATA_DIR=${options.dataDir}), next to anon-secret; give a folder outside it with --out <folder>`);
+    throw new Error(
+      `the backup folder ${dir} is inside the data folder (DATA_DIR=${options.dataDir}), next to anon-secret; give a folder outside it with --out <folder>`,
+    );
   }
   if (target.kind === 'postgres') {
     const url = new URL(target.url);
     const passwordLeftOut = Boolean(url.password);
     url.password = '';
     const schema = target.schema ? ` --schema=${target.schema}` : '';
-    return { command: `pg_dump --format=custom --file=${join(dir, `bot-${stamp(at)}.dump`)}${schema} '${url.toString()}'`, passwordLeftOut };
+    return {
+      command: `pg_dump --format=custom --file=${join(dir, `bot-${stamp(at)}.dump`)}${schema} '${url.toString()}'`,
+      passwordLeftOut,
+    };
   }
   makePrivateDir(dir);
   const file = join(dir, `${basename(target.path, '.sqlite')}-${stamp(at)}.sqlite`);
@@ -69,7 +78,9 @@ export function copyOrder(db: DataSource): EntityMetadata[] {
   const remaining = [...db.entityMetadatas];
   const ordered: EntityMetadata[] = [];
   while (remaining.length) {
-    const next = remaining.findIndex((m) => m.foreignKeys.every((fk) => fk.referencedEntityMetadata === m || ordered.includes(fk.referencedEntityMetadata)));
+    const next = remaining.findIndex((m) =>
+      m.foreignKeys.every((fk) => fk.referencedEntityMetadata === m || ordered.includes(fk.referencedEntityMetadata)),
+    );
     if (next < 0) throw new Error(`circular foreign keys among ${remaining.map((m) => m.tableName).join(', ')}`);
     ordered.push(...remaining.splice(next, 1));
   }
@@ -91,7 +102,8 @@ export async function copyDatabase(from: DatabaseTarget, to: DatabaseTarget, chu
     await migrate(target);
     const tables = copyOrder(source);
     for (const meta of tables) {
-      if (await target.getRepository(meta.target).count()) throw new Error(`the target already has rows in ${meta.tableName}; copy into an empty database`);
+      if (await target.getRepository(meta.target).count())
+        throw new Error(`the target already has rows in ${meta.tableName}; copy into an empty database`);
     }
     const counts: Record<string, number> = {};
     await target.transaction(async (em) => {
@@ -101,8 +113,15 @@ export async function copyDatabase(from: DatabaseTarget, to: DatabaseTarget, chu
         counts[meta.tableName] = rows.length;
         // Ids were copied as they were: move each id sequence past them.
         if (target.options.type === 'postgres' && meta.primaryColumns.some((c) => c.generationStrategy === 'increment')) {
-          const table = target.getMetadata(meta.target).tablePath.split('.').map((part) => `"${part}"`).join('.');
-          await em.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT MAX(id) FROM ${table}), 1), (SELECT COUNT(*) > 0 FROM ${table}))`, [table]);
+          const table = target
+            .getMetadata(meta.target)
+            .tablePath.split('.')
+            .map((part) => `"${part}"`)
+            .join('.');
+          await em.query(
+            `SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT MAX(id) FROM ${table}), 1), (SELECT COUNT(*) > 0 FROM ${table}))`,
+            [table],
+          );
         }
       }
     });

@@ -4,12 +4,15 @@ import type { Texts } from './types.js';
 export const en = {
   // The dispatcher and the command-line grammar
   'error.unexpected': 'Sorry, something went wrong on our side. If it keeps happening, tell a moderator the incident id {incident}.',
-  'error.post_failed': 'The platform did not accept the bot’s post in {channel}, even after retrying. What you did is saved; the moderators are told. Please try again later.',
-  'error.post_failed.moderators': 'The bot could not post in {channel}: the platform kept failing (server errors or timeouts) after retries. Check that the bot still has access there; nothing stored was lost.',
+  'error.post_failed':
+    'The platform did not accept the bot’s post in {channel}, even after retrying. What you did is saved; the moderators are told. Please try again later.',
+  'error.post_failed.moderators':
+    'The bot could not post in {channel}: the platform kept failing (server errors or timeouts) after retries. Check that the bot still has access there; nothing stored was lost.',
   'error.db_unavailable': 'The bot cannot reach its database right now. Please try again in a moment.',
   'error.stopping': 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.',
   'error.rate_limited': 'You are going a bit fast: /{command} can be used {max} times in {seconds} seconds. Try again in {wait} seconds.',
-  'error.forbidden.chapter': 'Only the moderators of {chapter} can run /{command} on this: it belongs to {chapter}. Ask them, or run it where you moderate.',
+  'error.forbidden.chapter':
+    'Only the moderators of {chapter} can run /{command} on this: it belongs to {chapter}. Ask them, or run it where you moderate.',
   'error.forbidden.coach_of': 'Only the coaches of workshop #{id} and the moderators of {chapter} can run /{command} on it.',
   'error.forbidden.admin': 'Only the administrators of this server or workspace can run /{command}.',
   'error.forbidden.coach': 'Only coaches can run /{command}. Become one with /coach volunteer.',
@@ -23,7 +26,8 @@ export const en = {
   'error.option.too_short': '{option} must be at least {min} characters long (you gave {length}).',
   'error.option.too_long': '{option} must be at most {max} characters long (you gave {length}).',
   'error.option.nul': '{option} contains an invisible NUL character (U+0000), which cannot be stored. Type the value again without it.',
-  'error.option.invisible': '{option} shows nothing: it holds only spaces or invisible characters (such as zero-width spaces). Type it again in visible letters, digits or signs, e.g. {option}:"Python for beginners".',
+  'error.option.invisible':
+    '{option} shows nothing: it holds only spaces or invisible characters (such as zero-width spaces). Type it again in visible letters, digits or signs, e.g. {option}:"Python for beginners".',
   'error.option.not_integer': '{option} must be a whole number, like {option}:3 (you gave “{given}”).',
   'error.option.out_of_range': '{option} must be between {min} and {max} (you gave {given}).',
   'error.option.not_boolean': '{option} must be true or false (you gave “{given}”).',
@@ -33,10 +37,12 @@ export const en = {
   'error.option.not_user': '{option} must name a member, like {option}:@alice (you gave “{given}”).',
   'error.option.not_channel': '{option} must name a channel, like {option}:#questions (you gave “{given}”).',
   'error.option.not_role': '{option} must name a role, like {option}:@&organisers (you gave “{given}”).',
-  'error.option.unexpected_text': 'I did not understand “{given}”. Options are written name:value, and values with spaces in quotes: name:"two words".',
+  'error.option.unexpected_text':
+    'I did not understand “{given}”. Options are written name:value, and values with spaces in quotes: name:"two words".',
   'error.usage': '{problems}\nType: {usage}',
   'error.parse.not_command': 'Column {column}: a command starts with /, like /help.',
-  'error.parse.unclosed_quote': 'Column {column}: the quote opened here is never closed. Write values with spaces as option:"two words", and a quote inside as \\".',
+  'error.parse.unclosed_quote':
+    'Column {column}: the quote opened here is never closed. Write values with spaces as option:"two words", and a quote inside as \\".',
   'error.parse.empty_option': 'Column {column}: the option {option} has no value. Write {option}:value.',
   'error.parse.expected': '{problems}\nExpected: /command [subcommand] option:value option:"value with spaces"',
 
@@ -73,15 +79,22 @@ export const en = {
   'chapter.next_steps': 'Next: tell the bot where to post, e.g. {example}',
   'chapter.duplicate': 'A chapter named {name} already exists. /chapter show name:{name} shows it.',
   'chapter.created_channel': 'This server/workspace already belongs to another chapter, so {name} is bound to this channel.',
-  'chapter.create.place_taken': 'This server/workspace and this channel already belong to other chapters. Create {name} from a channel that belongs to none.',
-  'chapter.duplicate.where': 'A chapter named {name} already exists ({where}). Names are shared by every community this bot serves. To bring {name} here, ask its moderators for a link code (/chapter link name:{name}), then run /chapter use name:{name} code:<code>.',
-  'chapter.use.needs_code': '{name} belongs to its moderators elsewhere ({where}). Ask them for a link code: they run /chapter link name:{name} there; then run /chapter use name:{name} code:<code> here.',
-  'chapter.use.needs_operator_code': '{name} is bound nowhere yet. Ask whoever runs this bot for a code (npm run chapter:code -- {name}), then run /chapter use name:{name} code:<code>.',
-  'chapter.use.wrong_code': 'That code is wrong, used or expired for {name}. Ask its moderators for a new one (/chapter link name:{name}). Tries left this hour: {left}.',
+  'chapter.create.place_taken':
+    'This server/workspace and this channel already belong to other chapters. Create {name} from a channel that belongs to none.',
+  'chapter.duplicate.where':
+    'A chapter named {name} already exists ({where}). Names are shared by every community this bot serves. To bring {name} here, ask its moderators for a link code (/chapter link name:{name}), then run /chapter use name:{name} code:<code>.',
+  'chapter.use.needs_code':
+    '{name} belongs to its moderators elsewhere ({where}). Ask them for a link code: they run /chapter link name:{name} there; then run /chapter use name:{name} code:<code> here.',
+  'chapter.use.needs_operator_code':
+    '{name} is bound nowhere yet. Ask whoever runs this bot for a code (npm run chapter:code -- {name}), then run /chapter use name:{name} code:<code>.',
+  'chapter.use.wrong_code':
+    'That code is wrong, used or expired for {name}. Ask its moderators for a new one (/chapter link name:{name}). Tries left this hour: {left}.',
   'chapter.use.too_many_codes': 'Too many wrong codes: after {max} in an hour, codes are refused. Try again in an hour.',
   'chapter.use.linked': 'Its moderators were told in their moderation channel.',
-  'chapter.use.linked_untold': 'Its moderators could not be told: no moderation channel is set where it is bound, or the post failed. They find the link in /mod audit.',
-  'chapter.link.done': 'Link code for {name}: {code}. It works once, until {until}, for an administrator of another server or workspace: /chapter use name:{name} code:{code}. Anyone with it can join {name}: share it privately.',
+  'chapter.use.linked_untold':
+    'Its moderators could not be told: no moderation channel is set where it is bound, or the post failed. They find the link in /mod audit.',
+  'chapter.link.done':
+    'Link code for {name}: {code}. It works once, until {until}, for an administrator of another server or workspace: /chapter use name:{name} code:{code}. Anyone with it can join {name}: share it privately.',
   'chapter.link.notice': '{name} is now bound also to {place}, with a link code from its moderators. /mod audit shows who linked it.',
   'chapter.unlink.done': '{name} is no longer bound to {place} ({count} binding(s) removed).',
   'chapter.unlink.last': '{name} is now bound nowhere: only a code from whoever runs this bot can bind it again.',
@@ -122,13 +135,18 @@ export const en = {
 } as const;
 
 export const de: Texts<typeof en> = {
-  'error.unexpected': 'Entschuldigung, bei uns ist etwas schiefgegangen. Wenn es wieder passiert, nenne einer Moderatorin oder einem Moderator die Vorfallsnummer {incident}.',
-  'error.post_failed': 'Die Plattform hat den Post des Bots in {channel} auch nach mehreren Versuchen nicht angenommen. Was du getan hast, ist gespeichert; die Moderation ist informiert. Bitte versuch es später noch einmal.',
-  'error.post_failed.moderators': 'Der Bot konnte nicht in {channel} posten: Die Plattform scheiterte auch nach mehreren Versuchen (Serverfehler oder Zeitüberschreitung). Prüft, ob der Bot dort noch Zugriff hat; nichts Gespeichertes ging verloren.',
+  'error.unexpected':
+    'Entschuldigung, bei uns ist etwas schiefgegangen. Wenn es wieder passiert, nenne einer Moderatorin oder einem Moderator die Vorfallsnummer {incident}.',
+  'error.post_failed':
+    'Die Plattform hat den Post des Bots in {channel} auch nach mehreren Versuchen nicht angenommen. Was du getan hast, ist gespeichert; die Moderation ist informiert. Bitte versuch es später noch einmal.',
+  'error.post_failed.moderators':
+    'Der Bot konnte nicht in {channel} posten: Die Plattform scheiterte auch nach mehreren Versuchen (Serverfehler oder Zeitüberschreitung). Prüft, ob der Bot dort noch Zugriff hat; nichts Gespeichertes ging verloren.',
   'error.db_unavailable': 'Der Bot erreicht gerade seine Datenbank nicht. Bitte versuch es gleich noch einmal.',
-  'error.stopping': 'Der Bot startet gerade neu oder hält an, daher wurde dieser Befehl nicht ausgeführt. Bitte versuch es gleich noch einmal.',
+  'error.stopping':
+    'Der Bot startet gerade neu oder hält an, daher wurde dieser Befehl nicht ausgeführt. Bitte versuch es gleich noch einmal.',
   'error.rate_limited': 'Du bist etwas schnell: /{command} geht {max}-mal in {seconds} Sekunden. Versuch es in {wait} Sekunden wieder.',
-  'error.forbidden.chapter': 'Nur die Moderation von {chapter} kann /{command} darauf anwenden: Es gehört zu {chapter}. Frag sie, oder führe es dort aus, wo du moderierst.',
+  'error.forbidden.chapter':
+    'Nur die Moderation von {chapter} kann /{command} darauf anwenden: Es gehört zu {chapter}. Frag sie, oder führe es dort aus, wo du moderierst.',
   'error.forbidden.coach_of': 'Nur die Coaches von Workshop #{id} und die Moderation von {chapter} können /{command} darauf anwenden.',
   'error.forbidden.admin': 'Nur die Admins dieses Servers oder Workspaces können /{command} ausführen.',
   'error.forbidden.coach': 'Nur Coaches können /{command} ausführen. Mit /coach volunteer wirst du Coach.',
@@ -141,8 +159,10 @@ export const de: Texts<typeof en> = {
   'error.option.duplicate': 'Die Option {option} steht zweimal da; gib sie einmal an.',
   'error.option.too_short': '{option} muss mindestens {min} Zeichen lang sein (du hast {length} angegeben).',
   'error.option.too_long': '{option} darf höchstens {max} Zeichen lang sein (du hast {length} angegeben).',
-  'error.option.nul': '{option} enthält ein unsichtbares NUL-Zeichen (U+0000), das nicht gespeichert werden kann. Gib den Wert noch einmal ohne es ein.',
-  'error.option.invisible': '{option} zeigt nichts: Es enthält nur Leerzeichen oder unsichtbare Zeichen (etwa Leerzeichen ohne Breite). Gib es noch einmal mit sichtbaren Buchstaben, Ziffern oder Zeichen ein, z. B. {option}:"Python für Einsteiger".',
+  'error.option.nul':
+    '{option} enthält ein unsichtbares NUL-Zeichen (U+0000), das nicht gespeichert werden kann. Gib den Wert noch einmal ohne es ein.',
+  'error.option.invisible':
+    '{option} zeigt nichts: Es enthält nur Leerzeichen oder unsichtbare Zeichen (etwa Leerzeichen ohne Breite). Gib es noch einmal mit sichtbaren Buchstaben, Ziffern oder Zeichen ein, z. B. {option}:"Python für Einsteiger".',
   'error.option.not_integer': '{option} muss eine ganze Zahl sein, etwa {option}:3 (du hast „{given}“ angegeben).',
   'error.option.out_of_range': '{option} muss zwischen {min} und {max} liegen (du hast {given} angegeben).',
   'error.option.not_boolean': '{option} muss true oder false sein (du hast „{given}“ angegeben).',
@@ -152,10 +172,12 @@ export const de: Texts<typeof en> = {
   'error.option.not_user': '{option} muss ein Mitglied nennen, etwa {option}:@alice (du hast „{given}“ angegeben).',
   'error.option.not_channel': '{option} muss einen Kanal nennen, etwa {option}:#questions (du hast „{given}“ angegeben).',
   'error.option.not_role': '{option} muss eine Rolle nennen, etwa {option}:@&organisers (du hast „{given}“ angegeben).',
-  'error.option.unexpected_text': '„{given}“ habe ich nicht verstanden. Optionen schreibt man name:wert, Werte mit Leerzeichen in Anführungszeichen: name:"zwei Wörter".',
+  'error.option.unexpected_text':
+    '„{given}“ habe ich nicht verstanden. Optionen schreibt man name:wert, Werte mit Leerzeichen in Anführungszeichen: name:"zwei Wörter".',
   'error.usage': '{problems}\nSchreibe: {usage}',
   'error.parse.not_command': 'Spalte {column}: Ein Befehl beginnt mit /, etwa /help.',
-  'error.parse.unclosed_quote': 'Spalte {column}: Das hier geöffnete Anführungszeichen wird nie geschlossen. Werte mit Leerzeichen schreibt man option:"zwei Wörter", ein Anführungszeichen darin als \\".',
+  'error.parse.unclosed_quote':
+    'Spalte {column}: Das hier geöffnete Anführungszeichen wird nie geschlossen. Werte mit Leerzeichen schreibt man option:"zwei Wörter", ein Anführungszeichen darin als \\".',
   'error.parse.empty_option': 'Spalte {column}: Die Option {option} hat keinen Wert. Schreibe {option}:wert.',
   'error.parse.expected': '{problems}\nErwartet: /befehl [unterbefehl] option:wert option:"Wert mit Leerzeichen"',
 
@@ -190,18 +212,28 @@ export const de: Texts<typeof en> = {
   'chapter.next_steps': 'Als Nächstes: Sag dem Bot, wo er posten soll, z. B. {example}',
   'chapter.duplicate': 'Ein Chapter namens {name} gibt es schon. /chapter show name:{name} zeigt es.',
   'chapter.created_channel': 'Dieser Server/Workspace gehört schon zu einem anderen Chapter, darum ist {name} an diesen Kanal gebunden.',
-  'chapter.create.place_taken': 'Dieser Server/Workspace und dieser Kanal gehören schon zu anderen Chaptern. Lege {name} in einem Kanal an, der zu keinem gehört.',
-  'chapter.duplicate.where': 'Ein Chapter namens {name} gibt es schon ({where}). Die Namen teilen sich alle Communities, denen dieser Bot dient. Um {name} hierher zu holen, bitte seine Moderation um einen Verbindungscode (/chapter link name:{name}) und führe dann /chapter use name:{name} code:<code> aus.',
-  'chapter.use.needs_code': '{name} gehört seiner Moderation anderswo ({where}). Bitte sie um einen Verbindungscode: Sie führt dort /chapter link name:{name} aus; dann führst du hier /chapter use name:{name} code:<code> aus.',
-  'chapter.use.needs_operator_code': '{name} ist noch nirgends gebunden. Bitte die Person, die diesen Bot betreibt, um einen Code (npm run chapter:code -- {name}) und führe dann /chapter use name:{name} code:<code> aus.',
-  'chapter.use.wrong_code': 'Dieser Code ist für {name} falsch, schon benutzt oder abgelaufen. Bitte seine Moderation um einen neuen (/chapter link name:{name}). Versuche in dieser Stunde noch: {left}.',
-  'chapter.use.too_many_codes': 'Zu viele falsche Codes: Nach {max} in einer Stunde werden Codes abgelehnt. Versuche es in einer Stunde wieder.',
+  'chapter.create.place_taken':
+    'Dieser Server/Workspace und dieser Kanal gehören schon zu anderen Chaptern. Lege {name} in einem Kanal an, der zu keinem gehört.',
+  'chapter.duplicate.where':
+    'Ein Chapter namens {name} gibt es schon ({where}). Die Namen teilen sich alle Communities, denen dieser Bot dient. Um {name} hierher zu holen, bitte seine Moderation um einen Verbindungscode (/chapter link name:{name}) und führe dann /chapter use name:{name} code:<code> aus.',
+  'chapter.use.needs_code':
+    '{name} gehört seiner Moderation anderswo ({where}). Bitte sie um einen Verbindungscode: Sie führt dort /chapter link name:{name} aus; dann führst du hier /chapter use name:{name} code:<code> aus.',
+  'chapter.use.needs_operator_code':
+    '{name} ist noch nirgends gebunden. Bitte die Person, die diesen Bot betreibt, um einen Code (npm run chapter:code -- {name}) und führe dann /chapter use name:{name} code:<code> aus.',
+  'chapter.use.wrong_code':
+    'Dieser Code ist für {name} falsch, schon benutzt oder abgelaufen. Bitte seine Moderation um einen neuen (/chapter link name:{name}). Versuche in dieser Stunde noch: {left}.',
+  'chapter.use.too_many_codes':
+    'Zu viele falsche Codes: Nach {max} in einer Stunde werden Codes abgelehnt. Versuche es in einer Stunde wieder.',
   'chapter.use.linked': 'Seine Moderation wurde in ihrem Moderationskanal benachrichtigt.',
-  'chapter.use.linked_untold': 'Seine Moderation konnte nicht benachrichtigt werden: Wo es gebunden ist, ist kein Moderationskanal gesetzt, oder der Post schlug fehl. Sie findet die Verbindung in /mod audit.',
-  'chapter.link.done': 'Verbindungscode für {name}: {code}. Er gilt einmal, bis {until}, für die Admins eines anderen Servers oder Workspaces: /chapter use name:{name} code:{code}. Wer ihn hat, kann {name} beitreten: Gib ihn nur privat weiter.',
-  'chapter.link.notice': '{name} ist jetzt auch an {place} gebunden, mit einem Verbindungscode seiner Moderation. /mod audit zeigt, wer es verbunden hat.',
+  'chapter.use.linked_untold':
+    'Seine Moderation konnte nicht benachrichtigt werden: Wo es gebunden ist, ist kein Moderationskanal gesetzt, oder der Post schlug fehl. Sie findet die Verbindung in /mod audit.',
+  'chapter.link.done':
+    'Verbindungscode für {name}: {code}. Er gilt einmal, bis {until}, für die Admins eines anderen Servers oder Workspaces: /chapter use name:{name} code:{code}. Wer ihn hat, kann {name} beitreten: Gib ihn nur privat weiter.',
+  'chapter.link.notice':
+    '{name} ist jetzt auch an {place} gebunden, mit einem Verbindungscode seiner Moderation. /mod audit zeigt, wer es verbunden hat.',
   'chapter.unlink.done': '{name} ist nicht mehr an {place} gebunden ({count} Bindung(en) entfernt).',
-  'chapter.unlink.last': '{name} ist jetzt nirgends mehr gebunden: Nur ein Code der Person, die diesen Bot betreibt, kann es wieder binden.',
+  'chapter.unlink.last':
+    '{name} ist jetzt nirgends mehr gebunden: Nur ein Code der Person, die diesen Bot betreibt, kann es wieder binden.',
   'chapter.unlink.not_bound': '{name} ist nicht an {place} gebunden. /chapter show name:{name} zeigt, wo es gebunden ist.',
   'chapter.unlink.bad_place': 'Gib den Ort als plattform:workspace an, wie /chapter show ihn zeigt, z. B. discord:123456789012345678.',
   'chapter.field.places': 'Gebunden in',
@@ -214,7 +246,8 @@ export const de: Texts<typeof en> = {
   'error.not_served': 'Dieser Bot ist für diesen Server oder Workspace nicht eingerichtet.',
   'chapter.not_found': 'Es gibt kein Chapter namens „{name}“. /chapter list zeigt die Chapter.',
   'chapter.bad_timezone': '„{given}“ ist keine IANA-Zeitzone. Nimm einen Namen wie Europe/Berlin, Europe/London oder America/New_York.',
-  'chapter.bad_name': 'Ein Chapter-Name besteht aus Buchstaben, Ziffern, Leerzeichen, Punkten und Bindestrichen, etwa „Berlin“ oder „Frankfurt am Main“.',
+  'chapter.bad_name':
+    'Ein Chapter-Name besteht aus Buchstaben, Ziffern, Leerzeichen, Punkten und Bindestrichen, etwa „Berlin“ oder „Frankfurt am Main“.',
   'chapter.list.empty': 'Es gibt noch keine Chapter. Die Moderation legt eins an mit {example}',
   'chapter.list.title': 'Chapter',
   'chapter.list.bound_here': 'hier gebunden',

@@ -41,11 +41,14 @@ export const en = {
   'materials.url.scheme': 'Only http and https links can be shared.',
   'materials.url.long': 'That link is too long (at most 500 characters).',
   'materials.url.taken': 'That link is already in the directory as material #{id} “{title}”: see /materials show id:{id}.',
-  'materials.url.taken_translation': 'That link is already in the directory as the {language} translation of material #{id}: see /materials show id:{id}.',
-  'materials.language.invalid': '“{language}” is not a language code: use two or three letters, optionally with a region, e.g. en, de, pt-BR.',
+  'materials.url.taken_translation':
+    'That link is already in the directory as the {language} translation of material #{id}: see /materials show id:{id}.',
+  'materials.language.invalid':
+    '“{language}” is not a language code: use two or three letters, optionally with a region, e.g. en, de, pt-BR.',
   'materials.license.closed':
     '“{license}” is not an open license the directory accepts. The community shares its teaching material openly, so anyone may use, translate and teach it: choose an OSI-approved license or Creative Commons BY, BY-SA or CC0, such as {licenses}.',
-  'materials.license.unknown': '“{license}” is not a license id of the SPDX list (spdx.org/licenses). Give the id as listed there, such as {licenses}.',
+  'materials.license.unknown':
+    '“{license}” is not a license id of the SPDX list (spdx.org/licenses). Give the id as listed there, such as {licenses}.',
   'materials.license.nc':
     '{license} is non-commercial (NC): it is not open for the community’s purpose, since a chapter or partner teaching with it at an event with a fee or a sponsor would break it. Ask its authors for an open license, such as {licenses}, or share another material.',
   'materials.license.nd':
@@ -83,7 +86,8 @@ export const en = {
   'web.chapter.calendar': 'Subscribe to the calendar',
   'web.chapter.workshops': 'Workshops',
   'web.chapter.none': 'No workshops are planned right now. Subscribe to the calendar to hear of the next one.',
-  'web.chapter.join': 'How to join: in the community’s Discord or Slack, type /workshop join id:{id} for a learner seat, or /workshop claim id:{id} to coach.',
+  'web.chapter.join':
+    'How to join: in the community’s Discord or Slack, type /workshop join id:{id} for a learner seat, or /workshop claim id:{id} to coach.',
   'web.chapter.where': 'Find us on',
   'web.workshop.when': 'When',
   'web.workshop.topic': 'Topic',
@@ -157,11 +161,13 @@ export const de: Texts<typeof en> = {
   'materials.url.scheme': 'Nur http- und https-Links können geteilt werden.',
   'materials.url.long': 'Der Link ist zu lang (höchstens 500 Zeichen).',
   'materials.url.taken': 'Dieser Link ist schon im Verzeichnis, als Material #{id} „{title}“: siehe /materials show id:{id}.',
-  'materials.url.taken_translation': 'Dieser Link ist schon im Verzeichnis, als {language}-Übersetzung von Material #{id}: siehe /materials show id:{id}.',
+  'materials.url.taken_translation':
+    'Dieser Link ist schon im Verzeichnis, als {language}-Übersetzung von Material #{id}: siehe /materials show id:{id}.',
   'materials.language.invalid': '„{language}“ ist kein Sprachcode: zwei oder drei Buchstaben, wahlweise mit Region, z. B. en, de, pt-BR.',
   'materials.license.closed':
     '„{license}“ ist keine offene Lizenz, die das Verzeichnis annimmt. Die Community teilt ihr Lehrmaterial offen, damit alle es nutzen, übersetzen und damit unterrichten können: wähle eine von der OSI anerkannte Lizenz oder Creative Commons BY, BY-SA oder CC0, etwa {licenses}.',
-  'materials.license.unknown': '„{license}“ ist keine Lizenzkennung der SPDX-Liste (spdx.org/licenses). Gib die Kennung so an, wie sie dort steht, etwa {licenses}.',
+  'materials.license.unknown':
+    '„{license}“ ist keine Lizenzkennung der SPDX-Liste (spdx.org/licenses). Gib die Kennung so an, wie sie dort steht, etwa {licenses}.',
   'materials.license.nc':
     '{license} ist nicht kommerziell (NC): Das ist für die Zwecke der Community nicht offen, denn ein Chapter oder Partner, der damit bei einer Veranstaltung mit Gebühr oder Sponsor unterrichtet, würde sie verletzen. Bitte die Urheber*innen um eine offene Lizenz, etwa {licenses}, oder teile ein anderes Material.',
   'materials.license.nd':
@@ -198,7 +204,8 @@ export const de: Texts<typeof en> = {
   'web.chapter.calendar': 'Kalender abonnieren',
   'web.chapter.workshops': 'Workshops',
   'web.chapter.none': 'Gerade ist kein Workshop geplant. Abonniere den Kalender, um vom nächsten zu erfahren.',
-  'web.chapter.join': 'So machst du mit: im Discord oder Slack der Community /workshop join id:{id} für einen Platz als Lernende*r, oder /workshop claim id:{id} zum Coachen.',
+  'web.chapter.join':
+    'So machst du mit: im Discord oder Slack der Community /workshop join id:{id} für einen Platz als Lernende*r, oder /workshop claim id:{id} zum Coachen.',
   'web.chapter.where': 'Du findest uns auf',
   'web.workshop.when': 'Wann',
   'web.workshop.topic': 'Thema',

@@ -33,11 +33,14 @@ export const en = {
   'partner.error.unknown_contribution': '“{given}” is not something the community contributes. Choose from: {choices}.',
   'partner.error.no_contribution': 'Name at least one contribution: coaches, materials, organisational-help, diversity, promotion.',
   'partner.error.unknown_requirement': 'This proposal has no such requirement. Its requirements are: {choices}.',
-  'partner.error.open_requirements': 'Requirements are still open: {open}. Confirm them first with /partner confirm, or approve anyway with force:true (this is recorded).',
-  'partner.error.wrong_chapter': 'The local team decides: only moderators of chapter {chapter}, where the event happens, can do this. Here you moderate another chapter.',
+  'partner.error.open_requirements':
+    'Requirements are still open: {open}. Confirm them first with /partner confirm, or approve anyway with force:true (this is recorded).',
+  'partner.error.wrong_chapter':
+    'The local team decides: only moderators of chapter {chapter}, where the event happens, can do this. Here you moderate another chapter.',
   'partner.error.not_allowed': 'Only the proposer or a moderator of chapter {chapter} can confirm requirements.',
   'partner.error.not_found': 'There is no proposal #{id}. /partner list shows them.',
-  'partner.error.not_proposer': 'Only the member who proposed it can withdraw a proposal (once they have erased their data: the moderators of its chapter).',
+  'partner.error.not_proposer':
+    'Only the member who proposed it can withdraw a proposal (once they have erased their data: the moderators of its chapter).',
   'partner.error.bad_url': '“{given}” is not a web address; write it like https://example.org/event.',
   'partner.status.proposed': 'proposed',
   'partner.status.approved': 'approved',
@@ -50,7 +53,8 @@ export const en = {
   'partner.contribution.organisational-help': 'organisational help',
   'partner.contribution.diversity': 'diversity advice',
   'partner.contribution.promotion': 'promotion',
-  'partner.req.free-promotion': '{community} stays free to promote this or any other event, or not; its promotion and sponsorship rules apply to the partner too',
+  'partner.req.free-promotion':
+    '{community} stays free to promote this or any other event, or not; its promotion and sponsorship rules apply to the partner too',
   'partner.req.open-materials': 'Materials made for or in the workshops are released to the public as open source (CC BY-SA)',
   'partner.req.supporter': '{community} may call itself a supporter of the event and say what it contributed',
   'partner.req.values': 'The partner knows {community}’s values — above all that the event is free',
@@ -90,7 +94,8 @@ export const en = {
   'partner.notify.approve': 'Good news: the {chapter} team approved your proposal #{id} ({event}). {reason}',
   'partner.notify.decline': 'The {chapter} team declined your proposal #{id} ({event}). Reason: {reason}',
   'partner.notify.unofficial': '{community} will not officially support your proposal #{id} ({event}). Reason: {reason}',
-  'partner.notify.unofficial_help': 'Members may still help as individuals. Whoever does records it with {example}: the bot gives them a text saying clearly that they do not represent {community} there.',
+  'partner.notify.unofficial_help':
+    'Members may still help as individuals. Whoever does records it with {example}: the bot gives them a text saying clearly that they do not represent {community} there.',
   'partner.announce': 'New partnership in {chapter}: {partner} — “{event}” on {date}. {community} contributes {contributions}.',
   'partner.decided.approve': 'Proposal #{id} ({event}) is approved.',
   'partner.decided.decline': 'Proposal #{id} ({event}) is declined.',
@@ -120,8 +125,10 @@ export const en = {
   'opt.disclaimer.id': 'The disclaimer’s number',
   'opt.disclaimer.filter_event': 'Only events whose title contains this',
   'opt.disclaimer.member': 'Only this member’s',
-  'disclaimer.text': 'I am helping at “{event}” as an individual. “{event}” is not an official {community} event, and I do not represent {community} there.',
-  'disclaimer.text.dated': 'I am helping at “{event}” on {date} as an individual. “{event}” is not an official {community} event, and I do not represent {community} there.',
+  'disclaimer.text':
+    'I am helping at “{event}” as an individual. “{event}” is not an official {community} event, and I do not represent {community} there.',
+  'disclaimer.text.dated':
+    'I am helping at “{event}” on {date} as an individual. “{event}” is not an official {community} event, and I do not represent {community} there.',
   'disclaimer.text.organiser': 'The event is organised by {organiser}.',
   'disclaimer.error.not_found': 'There is no such disclaimer. /disclaimer mine lists yours.',
   'disclaimer.error.not_yours': 'You can only withdraw your own disclaimers.',
@@ -173,11 +180,14 @@ export const de: Texts<typeof en> = {
   'partner.error.unknown_contribution': '„{given}“ ist nichts, was die Community beiträgt. Wähle aus: {choices}.',
   'partner.error.no_contribution': 'Nenne mindestens einen Beitrag: coaches, materials, organisational-help, diversity, promotion.',
   'partner.error.unknown_requirement': 'Dieser Vorschlag hat keine solche Anforderung. Seine Anforderungen sind: {choices}.',
-  'partner.error.open_requirements': 'Noch offene Anforderungen: {open}. Bestätige sie zuerst mit /partner confirm oder nimm trotzdem an mit force:true (wird vermerkt).',
-  'partner.error.wrong_chapter': 'Das lokale Team entscheidet: nur die Moderation des Chapters {chapter}, in dem die Veranstaltung stattfindet, kann das. Hier moderierst du ein anderes Chapter.',
+  'partner.error.open_requirements':
+    'Noch offene Anforderungen: {open}. Bestätige sie zuerst mit /partner confirm oder nimm trotzdem an mit force:true (wird vermerkt).',
+  'partner.error.wrong_chapter':
+    'Das lokale Team entscheidet: nur die Moderation des Chapters {chapter}, in dem die Veranstaltung stattfindet, kann das. Hier moderierst du ein anderes Chapter.',
   'partner.error.not_allowed': 'Nur der Vorschlagende oder die Moderation des Chapters {chapter} kann Anforderungen bestätigen.',
   'partner.error.not_found': 'Es gibt keinen Vorschlag #{id}. /partner list zeigt sie.',
-  'partner.error.not_proposer': 'Nur wer einen Vorschlag gemacht hat, kann ihn zurückziehen (hat diese Person ihre Daten gelöscht: die Moderation seines Chapters).',
+  'partner.error.not_proposer':
+    'Nur wer einen Vorschlag gemacht hat, kann ihn zurückziehen (hat diese Person ihre Daten gelöscht: die Moderation seines Chapters).',
   'partner.error.bad_url': '„{given}“ ist keine Webadresse; schreib sie wie https://example.org/event.',
   'partner.status.proposed': 'vorgeschlagen',
   'partner.status.approved': 'angenommen',
@@ -190,8 +200,10 @@ export const de: Texts<typeof en> = {
   'partner.contribution.organisational-help': 'Hilfe bei der Organisation',
   'partner.contribution.diversity': 'Beratung zu Diversität',
   'partner.contribution.promotion': 'Werbung',
-  'partner.req.free-promotion': '{community} bleibt frei, diese oder andere Veranstaltungen zu bewerben oder nicht; die Regeln zu Werbung und Sponsoring gelten auch für den Partner',
-  'partner.req.open-materials': 'Materialien, die für oder in den Workshops entstehen, werden öffentlich als Open Source veröffentlicht (CC BY-SA)',
+  'partner.req.free-promotion':
+    '{community} bleibt frei, diese oder andere Veranstaltungen zu bewerben oder nicht; die Regeln zu Werbung und Sponsoring gelten auch für den Partner',
+  'partner.req.open-materials':
+    'Materialien, die für oder in den Workshops entstehen, werden öffentlich als Open Source veröffentlicht (CC BY-SA)',
   'partner.req.supporter': '{community} darf sich Unterstützer der Veranstaltung nennen und sagen, was es beigetragen hat',
   'partner.req.values': 'Der Partner kennt die Werte von {community} – vor allem, dass die Veranstaltung kostenlos ist',
   'partner.req.media': 'Audio- und Bildmaterial der Veranstaltung dürfen die Partner frei und ohne Einschränkungen untereinander teilen',
@@ -199,7 +211,8 @@ export const de: Texts<typeof en> = {
   'partner.confirmed_by': 'bestätigt von {name}',
   'partner.checklist': 'Anforderungen',
   'partner.checklist.intro': 'Stelle sicher, dass der Partner akzeptiert, was {community} von jeder Partnerschaft erwartet:',
-  'partner.checklist.co_organised': 'Stelle sicher, dass der Partner akzeptiert, was {community} von jeder Partnerschaft und von gemeinsam organisierten Veranstaltungen erwartet:',
+  'partner.checklist.co_organised':
+    'Stelle sicher, dass der Partner akzeptiert, was {community} von jeder Partnerschaft und von gemeinsam organisierten Veranstaltungen erwartet:',
   'partner.still_open': 'Noch {count} offen.',
   'partner.namecheck.found': 'Der Name wird „{name}“ geschrieben: ein Wort, genau so. {count} Stelle(n) zu korrigieren:',
   'partner.namecheck.position': 'Zeile:Spalte',
@@ -230,7 +243,8 @@ export const de: Texts<typeof en> = {
   'partner.notify.approve': 'Gute Nachricht: das Team {chapter} hat deinen Vorschlag #{id} ({event}) angenommen. {reason}',
   'partner.notify.decline': 'Das Team {chapter} hat deinen Vorschlag #{id} ({event}) abgelehnt. Grund: {reason}',
   'partner.notify.unofficial': '{community} unterstützt deinen Vorschlag #{id} ({event}) nicht offiziell. Grund: {reason}',
-  'partner.notify.unofficial_help': 'Mitglieder können trotzdem privat helfen. Wer das tut, vermerkt es mit {example}: der Bot gibt ihnen einen Text, der klar sagt, dass sie {community} dort nicht vertreten.',
+  'partner.notify.unofficial_help':
+    'Mitglieder können trotzdem privat helfen. Wer das tut, vermerkt es mit {example}: der Bot gibt ihnen einen Text, der klar sagt, dass sie {community} dort nicht vertreten.',
   'partner.announce': 'Neue Partnerschaft in {chapter}: {partner} – „{event}“ am {date}. {community} trägt bei: {contributions}.',
   'partner.decided.approve': 'Vorschlag #{id} ({event}) ist angenommen.',
   'partner.decided.decline': 'Vorschlag #{id} ({event}) ist abgelehnt.',
@@ -259,8 +273,10 @@ export const de: Texts<typeof en> = {
   'opt.disclaimer.id': 'Die Nummer des Hinweises',
   'opt.disclaimer.filter_event': 'Nur Veranstaltungen, deren Titel dies enthält',
   'opt.disclaimer.member': 'Nur die dieses Mitglieds',
-  'disclaimer.text': 'Ich helfe bei „{event}“ als Privatperson. „{event}“ ist keine offizielle Veranstaltung von {community}, und ich vertrete {community} dort nicht.',
-  'disclaimer.text.dated': 'Ich helfe bei „{event}“ am {date} als Privatperson. „{event}“ ist keine offizielle Veranstaltung von {community}, und ich vertrete {community} dort nicht.',
+  'disclaimer.text':
+    'Ich helfe bei „{event}“ als Privatperson. „{event}“ ist keine offizielle Veranstaltung von {community}, und ich vertrete {community} dort nicht.',
+  'disclaimer.text.dated':
+    'Ich helfe bei „{event}“ am {date} als Privatperson. „{event}“ ist keine offizielle Veranstaltung von {community}, und ich vertrete {community} dort nicht.',
   'disclaimer.text.organiser': 'Die Veranstaltung wird von {organiser} organisiert.',
   'disclaimer.error.not_found': 'Diesen Hinweis gibt es nicht. /disclaimer mine listet deine.',
   'disclaimer.error.not_yours': 'Du kannst nur deine eigenen Hinweise zurückziehen.',

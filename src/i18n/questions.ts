@@ -44,9 +44,12 @@ export const en = {
   'question.button.report': 'Report',
   'question.hidden_post': 'Hidden by the moderators: {reason}',
   'question.asked': 'Your question #{id} is posted in ',
-  'question.asked.delayed': 'Your question #{id} will appear in the questions channel within {minutes} minutes (a random delay, so the time does not give you away).',
-  'question.privacy': 'Nobody can see that you asked it: not other members, not coaches, not moderators, not someone with a copy of the database. The bot keeps only a pseudonym it cannot turn back into you; it recognises you again only so you can follow up, close it, and hear about answers.',
-  'question.no_channel': 'Chapter {chapter} has no questions channel here yet. A moderator can set one with: /chapter set name:{chapter} questions-channel:#questions',
+  'question.asked.delayed':
+    'Your question #{id} will appear in the questions channel within {minutes} minutes (a random delay, so the time does not give you away).',
+  'question.privacy':
+    'Nobody can see that you asked it: not other members, not coaches, not moderators, not someone with a copy of the database. The bot keeps only a pseudonym it cannot turn back into you; it recognises you again only so you can follow up, close it, and hear about answers.',
+  'question.no_channel':
+    'Chapter {chapter} has no questions channel here yet. A moderator can set one with: /chapter set name:{chapter} questions-channel:#questions',
   'question.not_found': 'There is no question #{id}. /questions list shows the questions.',
   'question.is_hidden': 'Question #{id} was hidden by the moderators.',
   'question.not_asker': 'Only the person who asked question #{id} can do that.',
@@ -61,11 +64,15 @@ export const en = {
   'question.followup.done': 'Your follow-up to question #{id} is posted in its thread.',
   'question.answer.prefix': '{name} answers:',
   'question.answer.done': 'Your answer to question #{id} is posted in its thread.',
-  'question.notify.answer': 'Your anonymous question #{id} has a new answer in its thread. When it is solved, close it with /ask close id:{id}.',
+  'question.notify.answer':
+    'Your anonymous question #{id} has a new answer in its thread. When it is solved, close it with /ask close id:{id}.',
   'question.notify.hidden': 'The moderators hid your anonymous question #{id}. Their reason: {reason}',
-  'question.notify.closed': 'A moderator closed your anonymous question #{id}. If it is not solved yet, reopen it with /ask reopen id:{id}.',
-  'question.notify.blocked': 'Because of your anonymous question #{id}, the moderators stopped you from asking, following up and answering until {until}. Their reason: {reason}',
-  'question.own_answer': 'You asked question #{id} yourself: an answer would show your name beside it. To add to it anonymously, use /ask followup id:{id} text:…',
+  'question.notify.closed':
+    'A moderator closed your anonymous question #{id}. If it is not solved yet, reopen it with /ask reopen id:{id}.',
+  'question.notify.blocked':
+    'Because of your anonymous question #{id}, the moderators stopped you from asking, following up and answering until {until}. Their reason: {reason}',
+  'question.own_answer':
+    'You asked question #{id} yourself: an answer would show your name beside it. To add to it anonymously, use /ask followup id:{id} text:…',
   'question.closed': 'Question #{id} is closed and marked answered.',
   'question.reopened': 'Question #{id} is open again.',
   'question.metoo.counted': 'Counted. People who have question #{id} too: {count}.',
@@ -86,7 +93,8 @@ export const en = {
   'question.workshop_not_number': 'workshop must be a workshop number, like workshop:3.',
   'mod.hidden': 'Question #{id} is hidden; its post now says why.',
   'mod.already_hidden': 'Question #{id} is already hidden.',
-  'mod.blocked': 'Block #{block} is set: whoever asked question #{id} cannot post anonymously until {until}. Nobody, you included, learns who it is.',
+  'mod.blocked':
+    'Block #{block} is set: whoever asked question #{id} cannot post anonymously until {until}. Nobody, you included, learns who it is.',
   'mod.unblocked': 'Block #{block} is lifted.',
   'mod.block_not_found': 'There is no active block #{block}. /mod blocks lists them.',
   'mod.blocks.empty': 'There are no active blocks.',
@@ -137,9 +145,12 @@ export const de: Texts<typeof en> = {
   'question.button.report': 'Melden',
   'question.hidden_post': 'Von der Moderation ausgeblendet: {reason}',
   'question.asked': 'Deine Frage #{id} steht jetzt in ',
-  'question.asked.delayed': 'Deine Frage #{id} erscheint innerhalb von {minutes} Minuten im Fragen-Kanal (zufällig verzögert, damit die Uhrzeit dich nicht verrät).',
-  'question.privacy': 'Niemand kann sehen, dass du sie gestellt hast: keine anderen Mitglieder, keine Coaches, keine Moderation, auch niemand mit einer Kopie der Datenbank. Der Bot speichert nur ein Pseudonym, das sich nicht auf dich zurückführen lässt; er erkennt dich nur wieder, damit du ergänzen, schließen und von Antworten erfahren kannst.',
-  'question.no_channel': 'Das Chapter {chapter} hat hier noch keinen Fragen-Kanal. Die Moderation legt ihn fest mit: /chapter set name:{chapter} questions-channel:#questions',
+  'question.asked.delayed':
+    'Deine Frage #{id} erscheint innerhalb von {minutes} Minuten im Fragen-Kanal (zufällig verzögert, damit die Uhrzeit dich nicht verrät).',
+  'question.privacy':
+    'Niemand kann sehen, dass du sie gestellt hast: keine anderen Mitglieder, keine Coaches, keine Moderation, auch niemand mit einer Kopie der Datenbank. Der Bot speichert nur ein Pseudonym, das sich nicht auf dich zurückführen lässt; er erkennt dich nur wieder, damit du ergänzen, schließen und von Antworten erfahren kannst.',
+  'question.no_channel':
+    'Das Chapter {chapter} hat hier noch keinen Fragen-Kanal. Die Moderation legt ihn fest mit: /chapter set name:{chapter} questions-channel:#questions',
   'question.not_found': 'Es gibt keine Frage #{id}. /questions list zeigt die Fragen.',
   'question.is_hidden': 'Die Frage #{id} wurde von der Moderation ausgeblendet.',
   'question.not_asker': 'Nur wer die Frage #{id} gestellt hat, kann das tun.',
@@ -154,11 +165,15 @@ export const de: Texts<typeof en> = {
   'question.followup.done': 'Deine Ergänzung zur Frage #{id} steht in ihrem Thread.',
   'question.answer.prefix': '{name} antwortet:',
   'question.answer.done': 'Deine Antwort auf die Frage #{id} steht in ihrem Thread.',
-  'question.notify.answer': 'Deine anonyme Frage #{id} hat eine neue Antwort in ihrem Thread. Wenn sie gelöst ist, schließe sie mit /ask close id:{id}.',
+  'question.notify.answer':
+    'Deine anonyme Frage #{id} hat eine neue Antwort in ihrem Thread. Wenn sie gelöst ist, schließe sie mit /ask close id:{id}.',
   'question.notify.hidden': 'Die Moderation hat deine anonyme Frage #{id} ausgeblendet. Ihr Grund: {reason}',
-  'question.notify.closed': 'Eine Moderatorin oder ein Moderator hat deine anonyme Frage #{id} geschlossen. Wenn sie noch nicht gelöst ist, öffne sie wieder mit /ask reopen id:{id}.',
-  'question.notify.blocked': 'Wegen deiner anonymen Frage #{id} hat die Moderation dich bis {until} vom Fragen, Ergänzen und Antworten ausgeschlossen. Ihr Grund: {reason}',
-  'question.own_answer': 'Du hast die Frage #{id} selbst gestellt: Eine Antwort würde deinen Namen daneben zeigen. Um anonym etwas zu ergänzen, nutze /ask followup id:{id} text:…',
+  'question.notify.closed':
+    'Eine Moderatorin oder ein Moderator hat deine anonyme Frage #{id} geschlossen. Wenn sie noch nicht gelöst ist, öffne sie wieder mit /ask reopen id:{id}.',
+  'question.notify.blocked':
+    'Wegen deiner anonymen Frage #{id} hat die Moderation dich bis {until} vom Fragen, Ergänzen und Antworten ausgeschlossen. Ihr Grund: {reason}',
+  'question.own_answer':
+    'Du hast die Frage #{id} selbst gestellt: Eine Antwort würde deinen Namen daneben zeigen. Um anonym etwas zu ergänzen, nutze /ask followup id:{id} text:…',
   'question.closed': 'Die Frage #{id} ist geschlossen und als beantwortet markiert.',
   'question.reopened': 'Die Frage #{id} ist wieder offen.',
   'question.metoo.counted': 'Gezählt. Personen, die die Frage #{id} auch haben: {count}.',
@@ -179,7 +194,8 @@ export const de: Texts<typeof en> = {
   'question.workshop_not_number': 'workshop muss eine Workshop-Nummer sein, etwa workshop:3.',
   'mod.hidden': 'Die Frage #{id} ist ausgeblendet; ihr Post nennt jetzt den Grund.',
   'mod.already_hidden': 'Die Frage #{id} ist schon ausgeblendet.',
-  'mod.blocked': 'Sperre #{block} gilt: Wer die Frage #{id} gestellt hat, kann bis {until} nicht anonym posten. Niemand, auch du nicht, erfährt, wer es ist.',
+  'mod.blocked':
+    'Sperre #{block} gilt: Wer die Frage #{id} gestellt hat, kann bis {until} nicht anonym posten. Niemand, auch du nicht, erfährt, wer es ist.',
   'mod.unblocked': 'Sperre #{block} ist aufgehoben.',
   'mod.block_not_found': 'Es gibt keine aktive Sperre #{block}. /mod blocks listet sie auf.',
   'mod.blocks.empty': 'Es gibt keine aktiven Sperren.',

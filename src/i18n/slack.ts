@@ -12,8 +12,10 @@ export const en = {
   'slack.form.cancel': 'Cancel',
   'slack.form.yes': 'yes',
   'slack.form.no': 'no',
-  'slack.error.channel_not_found': 'I cannot find the channel {channel}: it may have been deleted or be private. A moderator can choose another with /chapter set.',
-  'slack.error.not_in_channel': 'I am not a member of the channel {channel}, so I cannot post there. Invite me with /invite @{bot} in that channel, or a moderator chooses another with /chapter set.',
+  'slack.error.channel_not_found':
+    'I cannot find the channel {channel}: it may have been deleted or be private. A moderator can choose another with /chapter set.',
+  'slack.error.not_in_channel':
+    'I am not a member of the channel {channel}, so I cannot post there. Invite me with /invite @{bot} in that channel, or a moderator chooses another with /chapter set.',
   'slack.error.is_archived': 'The channel {channel} is archived, so I cannot post there. A moderator can choose another with /chapter set.',
   'slack.error.cannot_dm': 'I could not send you a direct message: Slack refused it ({error}).',
 } as const;
@@ -29,8 +31,11 @@ export const de: Texts<typeof en> = {
   'slack.form.cancel': 'Abbrechen',
   'slack.form.yes': 'ja',
   'slack.form.no': 'nein',
-  'slack.error.channel_not_found': 'Ich finde den Kanal {channel} nicht: Vielleicht wurde er gelöscht oder ist privat. Die Moderation kann mit /chapter set einen anderen wählen.',
-  'slack.error.not_in_channel': 'Ich bin nicht Mitglied im Kanal {channel} und kann dort nicht posten. Lade mich dort mit /invite @{bot} ein, oder die Moderation wählt mit /chapter set einen anderen.',
-  'slack.error.is_archived': 'Der Kanal {channel} ist archiviert, dort kann ich nicht posten. Die Moderation kann mit /chapter set einen anderen wählen.',
+  'slack.error.channel_not_found':
+    'Ich finde den Kanal {channel} nicht: Vielleicht wurde er gelöscht oder ist privat. Die Moderation kann mit /chapter set einen anderen wählen.',
+  'slack.error.not_in_channel':
+    'Ich bin nicht Mitglied im Kanal {channel} und kann dort nicht posten. Lade mich dort mit /invite @{bot} ein, oder die Moderation wählt mit /chapter set einen anderen.',
+  'slack.error.is_archived':
+    'Der Kanal {channel} ist archiviert, dort kann ich nicht posten. Die Moderation kann mit /chapter set einen anderen wählen.',
   'slack.error.cannot_dm': 'Ich konnte dir keine Direktnachricht schicken: Slack hat sie abgelehnt ({error}).',
 };

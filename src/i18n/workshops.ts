@@ -32,11 +32,13 @@ export const en = {
   'coach.topics.empty': 'Name at least one topic, e.g. topics:"Python, HTML".',
   'coach.topics.too_long': 'That list of topics is too long: keep it under 300 characters.',
   'coach.update.done': 'Your coach profile is updated.',
-  'coach.pause.done': 'Coaching paused: you claim nothing new until /coach resume. Your claimed slots stay yours (give one up with /workshop release).',
+  'coach.pause.done':
+    'Coaching paused: you claim nothing new until /coach resume. Your claimed slots stay yours (give one up with /workshop release).',
   'coach.pause.already': 'Your coaching is paused already. /coach resume starts it again.',
   'coach.resume.done': 'Welcome back: you can claim coach slots again.',
   'coach.resume.not_paused': 'Your coaching is not paused.',
-  'coach.retire.done': 'You are no longer a coach; thank you for everything. Slots and waitlist places given up: {released}. Come back any time with /coach volunteer.',
+  'coach.retire.done':
+    'You are no longer a coach; thank you for everything. Slots and waitlist places given up: {released}. Come back any time with /coach volunteer.',
   'coach.profile.none': '{name} is not a coach.',
   'coach.field.topics': 'Topics',
   'coach.field.languages': 'Languages',
@@ -93,7 +95,8 @@ export const en = {
   'placeholder.minutes': 'minutes',
   'placeholder.user_list': '@a @b ...',
   'workshop.at': 'at',
-  'workshop.created': 'Workshop #{id} created: {slots} coach slots, {learners} learner seats. Coaches claim slots with /workshop claim id:{id}; learners join with /workshop join id:{id}.',
+  'workshop.created':
+    'Workshop #{id} created: {slots} coach slots, {learners} learner seats. Coaches claim slots with /workshop claim id:{id}; learners join with /workshop join id:{id}.',
   'workshop.edited': 'Workshop #{id} changed ({changes}); everyone signed up was told.',
   'workshop.change.chapter': 'chapter',
   'workshop.change.title': 'title',
@@ -110,9 +113,11 @@ export const en = {
   'workshop.not_found': 'There is no workshop #{id}. /workshop list shows the workshops.',
   'workshop.cancelled': 'Workshop #{id} was cancelled.',
   'workshop.past': 'Workshop #{id} has already begun; sign-ups and changes are closed.',
-  'workshop.time.nonexistent': 'On that day {time} does not exist in {timeZone}: the clocks jump forward over it. Choose another time, e.g. one hour later.',
+  'workshop.time.nonexistent':
+    'On that day {time} does not exist in {timeZone}: the clocks jump forward over it. Choose another time, e.g. one hour later.',
   'workshop.time.past': 'That date and time is in the past. Workshops are planned for the future.',
-  'workshop.time.too_far': 'That date is too far ahead: workshops are planned at most {years} years ahead. Choose a date up to {latest}, written YYYY-MM-DD, e.g. date:{latest}.',
+  'workshop.time.too_far':
+    'That date is too far ahead: workshops are planned at most {years} years ahead. Choose a date up to {latest}, written YYYY-MM-DD, e.g. date:{latest}.',
   'workshop.field.chapter': 'Chapter',
   'workshop.field.topic': 'Topic',
   'workshop.field.starts': 'Starts',
@@ -137,8 +142,10 @@ export const en = {
   'workshop.list.learners': 'learners {confirmed}/{capacity} (+{waiting})',
   'workshop.list.cancelled': 'cancelled',
   'workshop.claim.done': 'You coach workshop #{id}: {claimed}/{slots} coach slots are filled. Thank you!',
-  'workshop.claim.waiting': 'All coach slots of workshop #{id} are taken. You are number {position} on the coach waitlist; you get a message when a slot is yours.',
-  'workshop.claim.not_coach': 'Only coaches claim coach slots. Any member can become one: /coach volunteer topics:"Python, HTML", then claim again.',
+  'workshop.claim.waiting':
+    'All coach slots of workshop #{id} are taken. You are number {position} on the coach waitlist; you get a message when a slot is yours.',
+  'workshop.claim.not_coach':
+    'Only coaches claim coach slots. Any member can become one: /coach volunteer topics:"Python, HTML", then claim again.',
   'workshop.claim.paused': 'Your coaching is paused. /coach resume, then claim again.',
   'workshop.coach.twice': 'You already claimed a coach slot (or a place on the coach waitlist) of workshop #{id}.',
   'workshop.coach.other_role': 'You have a learner seat at workshop #{id}. To coach instead: /workshop leave id:{id}, then claim.',
@@ -149,7 +156,8 @@ export const en = {
   'workshop.release.done': 'You gave up your coach slot at workshop #{id}. The next coach waiting gets it.',
   'workshop.release.left_waitlist': 'You left the coach waitlist of workshop #{id}.',
   'workshop.join.done': 'Your seat at workshop #{id} is confirmed. See you there!',
-  'workshop.join.waiting.coaches': 'Every seat that has a coach is taken at workshop #{id} (one coach for every few learners). You are number {position} on the waitlist; seats open as coaches claim slots, and you get a message when yours is confirmed.',
+  'workshop.join.waiting.coaches':
+    'Every seat that has a coach is taken at workshop #{id} (one coach for every few learners). You are number {position} on the waitlist; seats open as coaches claim slots, and you get a message when yours is confirmed.',
   'workshop.join.waiting.full': 'Workshop #{id} is full. You are number {position} on the waitlist; you get a message if a seat frees up.',
   'workshop.leave.done': 'You gave up your seat at workshop #{id}. The next learner waiting gets it.',
   'workshop.leave.left_waitlist': 'You left the waitlist of workshop #{id}.',
@@ -159,7 +167,8 @@ export const en = {
   'workshop.roster.learners': 'Learners ({n}/{capacity})',
   'workshop.roster.learner_waitlist': 'Learner waitlist',
   'workshop.attendance.too_early': 'Workshop #{id} has not begun yet; record attendance afterwards.',
-  'workshop.attendance.unknown': 'Not signed up for workshop #{id}: {names}. Attendance is recorded for members with a seat or a slot; nothing was recorded.',
+  'workshop.attendance.unknown':
+    'Not signed up for workshop #{id}: {names}. Attendance is recorded for members with a seat or a slot; nothing was recorded.',
   'workshop.attendance.done': 'Recorded {n} present at workshop #{id}: ',
   'workshop.attendance.invited': 'Invited to coach (they attended often): ',
   'workshop.ics.done': 'The calendar file for',
@@ -168,8 +177,10 @@ export const en = {
   'workshop.dm.promoted.coach': 'A coach slot at workshop #{id} is yours now: you came up from the coach waitlist. Thank you for coaching!',
   'workshop.dm.promoted.learner': 'Your seat at workshop #{id} is confirmed: you came up from the waitlist.',
   'workshop.dm.demoted.coach': 'Workshop #{id} now has fewer coach slots, so you are back on the coach waitlist, as number {position}.',
-  'workshop.dm.demoted.learner': 'Workshop #{id} now has fewer seats with a coach, so you are back on the waitlist, as number {position}. You get a message when your seat is confirmed again.',
-  'workshop.dm.invite_to_coach': 'You have been to {count} workshops: thank you for coming! Would you like to coach one? Every level is welcome; helping others is a great way to learn.',
+  'workshop.dm.demoted.learner':
+    'Workshop #{id} now has fewer seats with a coach, so you are back on the waitlist, as number {position}. You get a message when your seat is confirmed again.',
+  'workshop.dm.invite_to_coach':
+    'You have been to {count} workshops: thank you for coming! Would you like to coach one? Every level is welcome; helping others is a great way to learn.',
   'workshop.dm.invite_to_coach.how': 'If you would like to: /coach volunteer topics:"what you know".',
 
   // /progress
@@ -192,8 +203,10 @@ export const en = {
   'reminder.thanks': 'Thank you for coaching!',
   'reminder.hour.coach': 'Almost time: you coach workshop #{id}. It starts',
   'reminder.hour.learner': 'Almost time: your workshop #{id} starts',
-  'reminder.coaches': 'Coach slots still open: workshop #{id} “{title}” has {claimed} of {slots} filled. Coaches claim with /workshop claim id:{id}.',
-  'reminder.undelivered': 'The reminder for workshop #{id} “{title}” could not be delivered to {count} of {total} members: the platform kept failing (or their direct messages are closed). The roster (/workshop roster id:{id}) shows who is coming, if you want to reach them another way.',
+  'reminder.coaches':
+    'Coach slots still open: workshop #{id} “{title}” has {claimed} of {slots} filled. Coaches claim with /workshop claim id:{id}.',
+  'reminder.undelivered':
+    'The reminder for workshop #{id} “{title}” could not be delivered to {count} of {total} members: the platform kept failing (or their direct messages are closed). The roster (/workshop roster id:{id}) shows who is coming, if you want to reach them another way.',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -225,11 +238,13 @@ export const de: Texts<typeof en> = {
   'coach.topics.empty': 'Nenne mindestens ein Thema, z. B. topics:"Python, HTML".',
   'coach.topics.too_long': 'Die Themenliste ist zu lang: höchstens 300 Zeichen.',
   'coach.update.done': 'Dein Coach-Profil ist aktualisiert.',
-  'coach.pause.done': 'Coaching pausiert: Bis /coach resume übernimmst du nichts Neues. Deine Plätze bleiben deine (abgeben mit /workshop release).',
+  'coach.pause.done':
+    'Coaching pausiert: Bis /coach resume übernimmst du nichts Neues. Deine Plätze bleiben deine (abgeben mit /workshop release).',
   'coach.pause.already': 'Dein Coaching ist schon pausiert. /coach resume setzt es fort.',
   'coach.resume.done': 'Willkommen zurück: Du kannst wieder Coach-Plätze übernehmen.',
   'coach.resume.not_paused': 'Dein Coaching ist nicht pausiert.',
-  'coach.retire.done': 'Du bist kein Coach mehr; danke für alles. Abgegebene Plätze und Wartelistenplätze: {released}. Mit /coach volunteer bist du jederzeit wieder dabei.',
+  'coach.retire.done':
+    'Du bist kein Coach mehr; danke für alles. Abgegebene Plätze und Wartelistenplätze: {released}. Mit /coach volunteer bist du jederzeit wieder dabei.',
   'coach.profile.none': '{name} ist kein Coach.',
   'coach.field.topics': 'Themen',
   'coach.field.languages': 'Sprachen',
@@ -285,7 +300,8 @@ export const de: Texts<typeof en> = {
   'placeholder.minutes': 'Minuten',
   'placeholder.user_list': '@a @b ...',
   'workshop.at': 'Ort:',
-  'workshop.created': 'Workshop #{id} angelegt: {slots} Coach-Plätze, {learners} Plätze für Lernende. Coaches übernehmen Plätze mit /workshop claim id:{id}; Lernende melden sich mit /workshop join id:{id} an.',
+  'workshop.created':
+    'Workshop #{id} angelegt: {slots} Coach-Plätze, {learners} Plätze für Lernende. Coaches übernehmen Plätze mit /workshop claim id:{id}; Lernende melden sich mit /workshop join id:{id} an.',
   'workshop.edited': 'Workshop #{id} geändert ({changes}); alle Angemeldeten wurden informiert.',
   'workshop.change.chapter': 'Chapter',
   'workshop.change.title': 'Titel',
@@ -302,9 +318,11 @@ export const de: Texts<typeof en> = {
   'workshop.not_found': 'Es gibt keinen Workshop #{id}. /workshop list zeigt die Workshops.',
   'workshop.cancelled': 'Workshop #{id} wurde abgesagt.',
   'workshop.past': 'Workshop #{id} hat schon begonnen; Anmeldungen und Änderungen sind geschlossen.',
-  'workshop.time.nonexistent': 'An diesem Tag gibt es {time} in {timeZone} nicht: Die Uhren springen darüber hinweg. Wähle eine andere Zeit, z. B. eine Stunde später.',
+  'workshop.time.nonexistent':
+    'An diesem Tag gibt es {time} in {timeZone} nicht: Die Uhren springen darüber hinweg. Wähle eine andere Zeit, z. B. eine Stunde später.',
   'workshop.time.past': 'Dieses Datum mit dieser Uhrzeit liegt in der Vergangenheit. Workshops plant man für die Zukunft.',
-  'workshop.time.too_far': 'Dieses Datum liegt zu weit in der Zukunft: Workshops plant man höchstens {years} Jahre im Voraus. Wähle ein Datum bis zum {latest}, geschrieben JJJJ-MM-TT, z. B. date:{latest}.',
+  'workshop.time.too_far':
+    'Dieses Datum liegt zu weit in der Zukunft: Workshops plant man höchstens {years} Jahre im Voraus. Wähle ein Datum bis zum {latest}, geschrieben JJJJ-MM-TT, z. B. date:{latest}.',
   'workshop.field.chapter': 'Chapter',
   'workshop.field.topic': 'Thema',
   'workshop.field.starts': 'Beginn',
@@ -329,11 +347,14 @@ export const de: Texts<typeof en> = {
   'workshop.list.learners': 'Lernende {confirmed}/{capacity} (+{waiting})',
   'workshop.list.cancelled': 'abgesagt',
   'workshop.claim.done': 'Du coachst Workshop #{id}: {claimed}/{slots} Coach-Plätze sind besetzt. Danke!',
-  'workshop.claim.waiting': 'Alle Coach-Plätze von Workshop #{id} sind vergeben. Du bist Nummer {position} auf der Coach-Warteliste; du bekommst eine Nachricht, wenn ein Platz deiner ist.',
-  'workshop.claim.not_coach': 'Coach-Plätze übernehmen nur Coaches. Alle Mitglieder können Coach werden: /coach volunteer topics:"Python, HTML", dann noch einmal.',
+  'workshop.claim.waiting':
+    'Alle Coach-Plätze von Workshop #{id} sind vergeben. Du bist Nummer {position} auf der Coach-Warteliste; du bekommst eine Nachricht, wenn ein Platz deiner ist.',
+  'workshop.claim.not_coach':
+    'Coach-Plätze übernehmen nur Coaches. Alle Mitglieder können Coach werden: /coach volunteer topics:"Python, HTML", dann noch einmal.',
   'workshop.claim.paused': 'Dein Coaching ist pausiert. Erst /coach resume, dann noch einmal.',
   'workshop.coach.twice': 'Du hast bei Workshop #{id} schon einen Coach-Platz (oder einen Platz auf der Coach-Warteliste).',
-  'workshop.coach.other_role': 'Du hast bei Workshop #{id} einen Platz als Lernende:r. Um stattdessen zu coachen: /workshop leave id:{id}, dann claim.',
+  'workshop.coach.other_role':
+    'Du hast bei Workshop #{id} einen Platz als Lernende:r. Um stattdessen zu coachen: /workshop leave id:{id}, dann claim.',
   'workshop.coach.not_signed_up': 'Du hast bei Workshop #{id} keinen Coach-Platz.',
   'workshop.learner.twice': 'Du hast bei Workshop #{id} schon einen Platz (oder einen Platz auf der Warteliste).',
   'workshop.learner.other_role': 'Du coachst Workshop #{id}; Coaches brauchen keinen Platz als Lernende.',
@@ -341,8 +362,10 @@ export const de: Texts<typeof en> = {
   'workshop.release.done': 'Du hast deinen Coach-Platz bei Workshop #{id} abgegeben. Der nächste wartende Coach bekommt ihn.',
   'workshop.release.left_waitlist': 'Du hast die Coach-Warteliste von Workshop #{id} verlassen.',
   'workshop.join.done': 'Dein Platz bei Workshop #{id} ist bestätigt. Bis dann!',
-  'workshop.join.waiting.coaches': 'Bei Workshop #{id} sind alle Plätze vergeben, für die es einen Coach gibt (ein Coach für wenige Lernende). Du bist Nummer {position} auf der Warteliste; Plätze öffnen sich, wenn Coaches Plätze übernehmen, und du bekommst eine Nachricht, wenn deiner bestätigt ist.',
-  'workshop.join.waiting.full': 'Workshop #{id} ist voll. Du bist Nummer {position} auf der Warteliste; du bekommst eine Nachricht, wenn ein Platz frei wird.',
+  'workshop.join.waiting.coaches':
+    'Bei Workshop #{id} sind alle Plätze vergeben, für die es einen Coach gibt (ein Coach für wenige Lernende). Du bist Nummer {position} auf der Warteliste; Plätze öffnen sich, wenn Coaches Plätze übernehmen, und du bekommst eine Nachricht, wenn deiner bestätigt ist.',
+  'workshop.join.waiting.full':
+    'Workshop #{id} ist voll. Du bist Nummer {position} auf der Warteliste; du bekommst eine Nachricht, wenn ein Platz frei wird.',
   'workshop.leave.done': 'Du hast deinen Platz bei Workshop #{id} abgegeben. Die nächste wartende Person bekommt ihn.',
   'workshop.leave.left_waitlist': 'Du hast die Warteliste von Workshop #{id} verlassen.',
   'workshop.roster.title': 'Teilnehmende von {ref}',
@@ -351,17 +374,22 @@ export const de: Texts<typeof en> = {
   'workshop.roster.learners': 'Lernende ({n}/{capacity})',
   'workshop.roster.learner_waitlist': 'Warteliste der Lernenden',
   'workshop.attendance.too_early': 'Workshop #{id} hat noch nicht begonnen; halte die Anwesenheit danach fest.',
-  'workshop.attendance.unknown': 'Nicht für Workshop #{id} angemeldet: {names}. Anwesenheit wird für Mitglieder mit Platz festgehalten; nichts wurde gespeichert.',
+  'workshop.attendance.unknown':
+    'Nicht für Workshop #{id} angemeldet: {names}. Anwesenheit wird für Mitglieder mit Platz festgehalten; nichts wurde gespeichert.',
   'workshop.attendance.done': '{n} Anwesende bei Workshop #{id} festgehalten: ',
   'workshop.attendance.invited': 'Zum Coachen eingeladen (sie waren oft dabei): ',
   'workshop.ics.done': 'Die Kalenderdatei für',
   'workshop.dm.edited': 'Workshop #{id} „{title}“ hat sich geändert ({changes}). Jetzt:',
   'workshop.dm.cancelled': 'Workshop #{id} „{title}“ ist abgesagt. Der Grund: {reason}',
-  'workshop.dm.promoted.coach': 'Ein Coach-Platz bei Workshop #{id} ist jetzt deiner: Du bist von der Coach-Warteliste nachgerückt. Danke fürs Coachen!',
+  'workshop.dm.promoted.coach':
+    'Ein Coach-Platz bei Workshop #{id} ist jetzt deiner: Du bist von der Coach-Warteliste nachgerückt. Danke fürs Coachen!',
   'workshop.dm.promoted.learner': 'Dein Platz bei Workshop #{id} ist bestätigt: Du bist von der Warteliste nachgerückt.',
-  'workshop.dm.demoted.coach': 'Workshop #{id} hat jetzt weniger Coach-Plätze, darum stehst du wieder auf der Coach-Warteliste, als Nummer {position}.',
-  'workshop.dm.demoted.learner': 'Workshop #{id} hat jetzt weniger Plätze mit Coach, darum stehst du wieder auf der Warteliste, als Nummer {position}. Du bekommst eine Nachricht, wenn dein Platz wieder bestätigt ist.',
-  'workshop.dm.invite_to_coach': 'Du warst bei {count} Workshops: Danke, dass du dabei bist! Möchtest du mal einen coachen? Jedes Niveau ist willkommen; anderen zu helfen ist eine tolle Art zu lernen.',
+  'workshop.dm.demoted.coach':
+    'Workshop #{id} hat jetzt weniger Coach-Plätze, darum stehst du wieder auf der Coach-Warteliste, als Nummer {position}.',
+  'workshop.dm.demoted.learner':
+    'Workshop #{id} hat jetzt weniger Plätze mit Coach, darum stehst du wieder auf der Warteliste, als Nummer {position}. Du bekommst eine Nachricht, wenn dein Platz wieder bestätigt ist.',
+  'workshop.dm.invite_to_coach':
+    'Du warst bei {count} Workshops: Danke, dass du dabei bist! Möchtest du mal einen coachen? Jedes Niveau ist willkommen; anderen zu helfen ist eine tolle Art zu lernen.',
   'workshop.dm.invite_to_coach.how': 'Wenn du magst: /coach volunteer topics:"was du kannst".',
 
   'cmd.progress': 'Deine Workshops: besucht, gecoacht, kommend',
@@ -382,6 +410,8 @@ export const de: Texts<typeof en> = {
   'reminder.thanks': 'Danke fürs Coachen!',
   'reminder.hour.coach': 'Gleich geht es los: Du coachst Workshop #{id}. Beginn:',
   'reminder.hour.learner': 'Gleich geht es los: Dein Workshop #{id} beginnt',
-  'reminder.coaches': 'Noch offene Coach-Plätze: Bei Workshop #{id} „{title}“ sind {claimed} von {slots} besetzt. Coaches übernehmen mit /workshop claim id:{id}.',
-  'reminder.undelivered': 'Die Erinnerung an Workshop #{id} „{title}“ konnte {count} von {total} Angemeldeten nicht zugestellt werden: Die Plattform scheiterte wiederholt (oder ihre Direktnachrichten sind geschlossen). Die Teilnehmerliste (/workshop roster id:{id}) zeigt, wer kommt, falls ihr sie anders erreichen wollt.',
+  'reminder.coaches':
+    'Noch offene Coach-Plätze: Bei Workshop #{id} „{title}“ sind {claimed} von {slots} besetzt. Coaches übernehmen mit /workshop claim id:{id}.',
+  'reminder.undelivered':
+    'Die Erinnerung an Workshop #{id} „{title}“ konnte {count} von {total} Angemeldeten nicht zugestellt werden: Die Plattform scheiterte wiederholt (oder ihre Direktnachrichten sind geschlossen). Die Teilnehmerliste (/workshop roster id:{id}) zeigt, wer kommt, falls ihr sie anders erreichen wollt.',
 };

@@ -44,7 +44,10 @@ function addressKey(secret: string): Buffer {
 export function sealAddress(secret: string, who: Person & { readonly locale: string }): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', addressKey(secret), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify([who.platform, who.workspace, who.id, who.name, who.locale]), 'utf8'), cipher.final()]);
+  const body = Buffer.concat([
+    cipher.update(JSON.stringify([who.platform, who.workspace, who.id, who.name, who.locale]), 'utf8'),
+    cipher.final(),
+  ]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
 }
 
@@ -54,7 +57,9 @@ export function openAddress(secret: string, sealed: string): (Person & { locale:
     const raw = Buffer.from(sealed, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', addressKey(secret), raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
-    const [platform, workspace, id, name, locale] = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as string[];
+    const [platform, workspace, id, name, locale] = JSON.parse(
+      Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8'),
+    ) as string[];
     return { platform: platform!, workspace: workspace!, id: id!, name: name!, locale: locale ?? 'en' };
   } catch {
     return null;

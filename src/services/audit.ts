@@ -25,27 +25,41 @@ export class AuditService {
   ) {}
 
   async record(r: AuditRecord): Promise<void> {
-    await this.store.transaction((em) => em.insert(AuditEntry, {
-      chapterId: r.chapterId,
-      platform: r.actor.platform,
-      workspace: r.actor.workspace,
-      actorId: r.actor.id,
-      actorName: r.actor.name.slice(0, 100),
-      action: r.action,
-      target: r.target?.slice(0, 200) ?? null,
-      details: r.details?.slice(0, 500) ?? null,
-      at: this.clock.now(),
-    }));
+    await this.store.transaction((em) =>
+      em.insert(AuditEntry, {
+        chapterId: r.chapterId,
+        platform: r.actor.platform,
+        workspace: r.actor.workspace,
+        actorId: r.actor.id,
+        actorName: r.actor.name.slice(0, 100),
+        action: r.action,
+        target: r.target?.slice(0, 200) ?? null,
+        details: r.details?.slice(0, 500) ?? null,
+        at: this.clock.now(),
+      }),
+    );
   }
 
   async recent(limit = 50, filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    const workspace = { ...(filter.platform ? { platform: filter.platform } : {}), ...(filter.workspace ? { workspace: filter.workspace } : {}) };
+    const workspace = {
+      ...(filter.platform ? { platform: filter.platform } : {}),
+      ...(filter.workspace ? { workspace: filter.workspace } : {}),
+    };
     const places =
-      filter.chapterId === undefined ? [workspace] : [{ chapterId: filter.chapterId }, ...(filter.platform && filter.workspace ? [{ ...workspace, chapterId: IsNull() }] : [])];
+      filter.chapterId === undefined
+        ? [workspace]
+        : [{ chapterId: filter.chapterId }, ...(filter.platform && filter.workspace ? [{ ...workspace, chapterId: IsNull() }] : [])];
     const kind = filter.action?.trim().toLowerCase().replace(/\s+/g, ' ');
     // Actions are command paths (letters, digits, dashes, spaces); anything else names none, and needs no LIKE escaping.
     if (kind && !/^[a-z0-9 -]+$/.test(kind)) return [];
-    const where = places.flatMap((place) => (kind ? [{ ...place, action: kind }, { ...place, action: Like(`${kind} %`) }] : [place]));
+    const where = places.flatMap((place) =>
+      kind
+        ? [
+            { ...place, action: kind },
+            { ...place, action: Like(`${kind} %`) },
+          ]
+        : [place],
+    );
     return this.store.manager.getRepository(AuditEntry).find({ where, order: { at: 'DESC', id: 'DESC' }, take: limit });
   }
 }

@@ -50,5 +50,9 @@ const questions: AutocompleteProvider = async ({ services, actor, channel, typed
 
 /** The providers of this version, by the `autocomplete` kind options declare. */
 export function createAutocomplete(limiting?: SuggestionLimiting): Autocomplete {
-  return new Autocomplete(limiting).register('chapter', chapters).register('workshop', workshops).register('topic', topics).register('question', questions);
+  return new Autocomplete(limiting)
+    .register('chapter', chapters)
+    .register('workshop', workshops)
+    .register('topic', topics)
+    .register('question', questions);
 }

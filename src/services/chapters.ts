@@ -4,7 +4,14 @@ import { Chapter } from '../../entities/Chapter.js';
 import { ChapterBinding } from '../../entities/ChapterBinding.js';
 import { ChapterLinkAttempt } from '../../entities/ChapterLinkAttempt.js';
 import { ChapterLinkCode } from '../../entities/ChapterLinkCode.js';
-import { CHANNEL_PURPOSES, type ChannelPurpose, ChapterChannel, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../../entities/ChapterChannel.js';
+import {
+  CHANNEL_PURPOSES,
+  type ChannelPurpose,
+  ChapterChannel,
+  type ChapterPlace,
+  MODERATOR_GROUP,
+  MODERATOR_ROLE,
+} from '../../entities/ChapterChannel.js';
 import type { Clock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -68,7 +75,12 @@ export class ChapterService {
    * (`bindTo.channel`), so no chapter is left for anyone to claim. A channel already bound to
    * another chapter is refused.
    */
-  async create(input: { name: string; timeZone: string; city?: string; bindTo?: Omit<Place, 'channel'> & { channel?: string } }): Promise<{ chapter: Chapter; bound: 'workspace' | 'channel' | null }> {
+  async create(input: {
+    name: string;
+    timeZone: string;
+    city?: string;
+    bindTo?: Omit<Place, 'channel'> & { channel?: string };
+  }): Promise<{ chapter: Chapter; bound: 'workspace' | 'channel' | null }> {
     const name = input.name.trim().replace(/\s+/g, ' ');
     if (!NAME.test(name)) throw new UserError('chapter.bad_name');
     const timeZone = canonicalTimeZone(input.timeZone);
@@ -76,7 +88,13 @@ export class ChapterService {
     try {
       return await this.store.transaction(async (em) => {
         const chapter = await em.save(
-          em.create(Chapter, { name, nameKey: name.toLowerCase(), city: input.city?.trim() || null, timeZone, createdAt: this.clock.now() }),
+          em.create(Chapter, {
+            name,
+            nameKey: name.toLowerCase(),
+            city: input.city?.trim() || null,
+            timeZone,
+            createdAt: this.clock.now(),
+          }),
         );
         let bound: 'workspace' | 'channel' | null = null;
         if (input.bindTo) {
@@ -98,7 +116,10 @@ export class ChapterService {
   private async taken(name: string): Promise<UserError> {
     const existing = await this.store.manager.getRepository(Chapter).findOneBy({ nameKey: name.toLowerCase() });
     const platforms = existing ? await this.platforms(existing, true) : [];
-    return new UserError(platforms.length ? 'chapter.duplicate.where' : 'chapter.duplicate', { name: existing?.name ?? name, where: platforms.join(', ') });
+    return new UserError(platforms.length ? 'chapter.duplicate.where' : 'chapter.duplicate', {
+      name: existing?.name ?? name,
+      where: platforms.join(', '),
+    });
   }
 
   list(): Promise<Chapter[]> {
@@ -140,20 +161,29 @@ export class ChapterService {
     const repo = this.store.manager.getRepository(ChapterBinding);
     const boundHere = await repo.exists({ where: { chapterId: chapter.id, platform: place.platform, workspace: place.workspace } });
     if (boundHere) {
-      await this.store.transaction((em) => em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] }));
+      await this.store.transaction((em) =>
+        em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] }),
+      );
       return { chapter, linked: false };
     }
     const where = (await this.platforms(chapter, true)).join(', ');
-    if (consent.code === undefined) throw new UserError(where ? 'chapter.use.needs_code' : 'chapter.use.needs_operator_code', { name: chapter.name, where });
+    if (consent.code === undefined)
+      throw new UserError(where ? 'chapter.use.needs_code' : 'chapter.use.needs_operator_code', { name: chapter.name, where });
     const memberKey = scopedPseudonym(this.secret, 'chapter-link', consent.member);
     const now = this.clock.now();
-    const recent = await this.store.manager.count(ChapterLinkAttempt, { where: { memberKey, at: MoreThan(new Date(now.getTime() - HOUR)) } });
+    const recent = await this.store.manager.count(ChapterLinkAttempt, {
+      where: { memberKey, at: MoreThan(new Date(now.getTime() - HOUR)) },
+    });
     if (recent >= LINK_ATTEMPTS_PER_HOUR) throw new UserError('chapter.use.too_many_codes', { max: LINK_ATTEMPTS_PER_HOUR });
     const code = canonicalLinkCode(consent.code);
     const used = code
       ? await this.store.transaction(async (em) => {
           // The conditional update takes the code once, also between two processes.
-          const taken = await em.update(ChapterLinkCode, { chapterId: chapter.id, codeHash: hashCode(code), usedAt: IsNull(), expiresAt: MoreThan(now) }, { usedAt: now });
+          const taken = await em.update(
+            ChapterLinkCode,
+            { chapterId: chapter.id, codeHash: hashCode(code), usedAt: IsNull(), expiresAt: MoreThan(now) },
+            { usedAt: now },
+          );
           if (taken.affected !== 1) return false;
           await em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] });
           return true;
@@ -177,19 +207,31 @@ export class ChapterService {
     await this.store.transaction(async (em) => {
       // Old attempts are of no use after an hour: each new code sweeps them.
       await em.delete(ChapterLinkAttempt, { at: LessThanOrEqual(new Date(now.getTime() - HOUR)) });
-      await em.insert(ChapterLinkCode, { chapterId: chapter.id, codeHash: hashCode(code), createdBy, createdAt: now, expiresAt, usedAt: null });
+      await em.insert(ChapterLinkCode, {
+        chapterId: chapter.id,
+        codeHash: hashCode(code),
+        createdBy,
+        createdAt: now,
+        expiresAt,
+        usedAt: null,
+      });
     });
     return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt };
   }
 
   /** Removes the chapter's bindings in one workspace (the workspace's and its channels'). */
   async unbind(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<number> {
-    return this.store.transaction(async (em) => (await em.delete(ChapterBinding, { chapterId: chapter.id, platform: where.platform, workspace: where.workspace })).affected ?? 0);
+    return this.store.transaction(
+      async (em) =>
+        (await em.delete(ChapterBinding, { chapterId: chapter.id, platform: where.platform, workspace: where.workspace })).affected ?? 0,
+    );
   }
 
   /** Where the chapter is bound: each workspace once, with the channels bound there (none: the whole workspace). */
   async places(chapter: Chapter): Promise<BoundPlace[]> {
-    const rows = await this.store.manager.getRepository(ChapterBinding).find({ where: { chapterId: chapter.id }, order: { platform: 'ASC', workspace: 'ASC', channel: 'ASC' } });
+    const rows = await this.store.manager
+      .getRepository(ChapterBinding)
+      .find({ where: { chapterId: chapter.id }, order: { platform: 'ASC', workspace: 'ASC', channel: 'ASC' } });
     const out = new Map<string, { platform: string; workspace: string; channels: string[] }>();
     for (const r of rows) {
       const key = `${r.platform}\u0000${r.workspace}`;
@@ -203,7 +245,9 @@ export class ChapterService {
 
   /** Where this place's binding comes from, if any: the channel's own or the workspace's. */
   async bindingKind(chapter: Chapter, place: Place): Promise<'channel' | 'workspace' | null> {
-    const bindings = await this.store.manager.getRepository(ChapterBinding).findBy({ chapterId: chapter.id, platform: place.platform, workspace: place.workspace });
+    const bindings = await this.store.manager
+      .getRepository(ChapterBinding)
+      .findBy({ chapterId: chapter.id, platform: place.platform, workspace: place.workspace });
     if (bindings.some((b) => b.channel === place.channel && b.channel !== '')) return 'channel';
     return bindings.some((b) => b.channel === '') ? 'workspace' : null;
   }
@@ -213,7 +257,11 @@ export class ChapterService {
     const chapter = await this.get(name);
     await this.store.transaction(async (em) => {
       for (const [purpose, channelId] of Object.entries(channels)) {
-        await em.upsert(ChapterChannel, { chapterId: chapter.id, ...where, purpose: purpose as ChapterPlace, channelId }, { conflictPaths: ['chapterId', 'platform', 'workspace', 'purpose'] });
+        await em.upsert(
+          ChapterChannel,
+          { chapterId: chapter.id, ...where, purpose: purpose as ChapterPlace, channelId },
+          { conflictPaths: ['chapterId', 'platform', 'workspace', 'purpose'] },
+        );
       }
     });
     return chapter;
@@ -228,7 +276,9 @@ export class ChapterService {
 
   /** The chapter's channels in one workspace, by purpose (the moderator role is not a channel). */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
-    const rows = await this.store.manager.getRepository(ChapterChannel).findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
+    const rows = await this.store.manager
+      .getRepository(ChapterChannel)
+      .findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
     const purposes: readonly string[] = CHANNEL_PURPOSES;
     return Object.fromEntries(rows.filter((r) => purposes.includes(r.purpose)).map((r) => [r.purpose, r.channelId]));
   }
@@ -246,13 +296,17 @@ export class ChapterService {
 
   /** The role whose members moderate the chapter in this workspace (Discord), if one is set. */
   async moderatorRole(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | null> {
-    const row = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_ROLE });
+    const row = await this.store.manager
+      .getRepository(ChapterChannel)
+      .findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_ROLE });
     return row?.channelId ?? null;
   }
 
   /** The platform group whose members moderate the chapter in one workspace (`/chapter set moderator-group:`), if set. */
   async moderatorGroup(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | undefined> {
-    const row = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_GROUP });
+    const row = await this.store.manager
+      .getRepository(ChapterChannel)
+      .findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_GROUP });
     return row?.channelId;
   }
 
@@ -264,6 +318,9 @@ export class ChapterService {
       .select('DISTINCT b.platform', 'platform')
       .where('b.chapterId = :id', { id: chapter.id })
       .getRawMany();
-    return rows.map((r) => r.platform).filter((p) => console || p !== 'console').sort();
+    return rows
+      .map((r) => r.platform)
+      .filter((p) => console || p !== 'console')
+      .sort();
   }
 }

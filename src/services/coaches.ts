@@ -34,7 +34,10 @@ export interface CoachSummary {
 export function normaliseList(raw: string): string {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const item of raw.split(',').map((s) => s.trim().replace(/\s+/g, ' ')).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim().replace(/\s+/g, ' '))
+    .filter(Boolean)) {
     if (seen.has(item.toLowerCase())) continue;
     seen.add(item.toLowerCase());
     out.push(item);
@@ -106,7 +109,9 @@ export class CoachService {
     const coach = await this.current(actor);
     const from: CoachStatus[] = to === 'paused' ? ['active'] : to === 'active' ? ['paused'] : ['active', 'paused'];
     if (!from.includes(coach.status)) throw new UserError(to === 'paused' ? 'coach.pause.already' : 'coach.resume.not_paused');
-    await this.store.transaction((em) => em.update(Coach, { id: coach.id, status: coach.status }, { status: to, updatedAt: this.clock.now() }));
+    await this.store.transaction((em) =>
+      em.update(Coach, { id: coach.id, status: coach.status }, { status: to, updatedAt: this.clock.now() }),
+    );
     let released = 0;
     if (to === 'retired') {
       for (const workshopId of await this.workshops.upcomingSignups(coach.memberId, 'coach')) {
@@ -124,7 +129,11 @@ export class CoachService {
       .createQueryBuilder('c')
       .innerJoinAndSelect('c.member', 'm')
       .leftJoinAndSelect('c.chapter', 'ch')
-      .where('m.platform = :platform AND m.workspace = :workspace AND m.userId = :userId', { platform: who.platform, workspace: who.workspace, userId: who.id })
+      .where('m.platform = :platform AND m.workspace = :workspace AND m.userId = :userId', {
+        platform: who.platform,
+        workspace: who.workspace,
+        userId: who.id,
+      })
       .getOne();
     if (!coach) return null;
     return { coach, member: coach.member!, coached: (await this.coachedCounts([coach.memberId])).get(coach.memberId) ?? 0 };
@@ -136,24 +145,38 @@ export class CoachService {
       .getRepository(Coach)
       .createQueryBuilder('c')
       .innerJoin('c.member', 'm')
-      .where('m.platform = :platform AND m.workspace = :workspace AND m.userId = :userId AND c.status = :status', { platform: who.platform, workspace: who.workspace, userId: who.id, status: 'active' })
+      .where('m.platform = :platform AND m.workspace = :workspace AND m.userId = :userId AND c.status = :status', {
+        platform: who.platform,
+        workspace: who.workspace,
+        userId: who.id,
+        status: 'active',
+      })
       .getCount();
     return found > 0;
   }
 
   /** Active coaches, optionally of one topic (any case) and one chapter, by name. */
   async list(filter: { topic?: string; chapterId?: number } = {}): Promise<CoachSummary[]> {
-    const qb = this.store.manager.getRepository(Coach).createQueryBuilder('c').innerJoinAndSelect('c.member', 'm').leftJoinAndSelect('c.chapter', 'ch').where('c.status = :status', { status: 'active' });
+    const qb = this.store.manager
+      .getRepository(Coach)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.member', 'm')
+      .leftJoinAndSelect('c.chapter', 'ch')
+      .where('c.status = :status', { status: 'active' });
     if (filter.chapterId !== undefined) qb.andWhere('c.chapterId = :chapterId', { chapterId: filter.chapterId });
     const topic = filter.topic?.trim().toLowerCase();
-    const coaches = (await qb.orderBy('m.displayName', 'ASC').getMany()).filter((c) => !topic || listItems(c.topics).some((x) => x.toLowerCase() === topic));
+    const coaches = (await qb.orderBy('m.displayName', 'ASC').getMany()).filter(
+      (c) => !topic || listItems(c.topics).some((x) => x.toLowerCase() === topic),
+    );
     const counts = await this.coachedCounts(coaches.map((c) => c.memberId));
     return coaches.map((coach) => ({ coach, member: coach.member!, coached: counts.get(coach.memberId) ?? 0 }));
   }
 
   /** The member's row if they are a coach in any status but retired. */
   async current(actor: Person): Promise<Coach> {
-    const member = await this.store.manager.getRepository(Member).findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
+    const member = await this.store.manager
+      .getRepository(Member)
+      .findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     const coach = member && (await this.store.manager.getRepository(Coach).findOneBy({ memberId: member.id }));
     if (!coach || coach.status === 'retired') throw new UserError('coach.not_coach');
     return coach;

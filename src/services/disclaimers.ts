@@ -9,7 +9,6 @@ import type { MemberService } from './members.js';
 import { isoDate } from './partnerships.js';
 import type { Identity, Person } from '../core/types.js';
 
-
 /**
  * The register of unofficial support disclaimers: members who help an event as individuals,
  * not on behalf of the community. Public by design (the disclaimers channel gets a line);
@@ -64,7 +63,8 @@ export class DisclaimerService {
     const found = await this.store.manager.findOne(Disclaimer, { where: { id }, relations: { member: true } });
     if (!found) throw new UserError('disclaimer.error.not_found');
     const m = found.member!;
-    if (m.platform !== who.platform || m.workspace !== who.workspace || m.userId !== who.id) throw new UserError('disclaimer.error.not_yours');
+    if (m.platform !== who.platform || m.workspace !== who.workspace || m.userId !== who.id)
+      throw new UserError('disclaimer.error.not_yours');
     const at = this.clock.now();
     const result = await this.store.transaction((em) => em.update(Disclaimer, { id, withdrawnAt: IsNull() }, { withdrawnAt: at }));
     if (!result.affected) throw new UserError('disclaimer.error.withdrawn');
@@ -76,15 +76,32 @@ export class DisclaimerService {
    * Disclaimers of members of one workspace, newest first; `event` matches part of the title
    * regardless of case, `member` is a platform user id.
    */
-  async list(filter: { chapterId: number; platform: string; workspace: string; event?: string; member?: string; limit?: number }): Promise<Disclaimer[]> {
+  async list(filter: {
+    chapterId: number;
+    platform: string;
+    workspace: string;
+    event?: string;
+    member?: string;
+    limit?: number;
+  }): Promise<Disclaimer[]> {
     // The chapter's register, and the disclaimers of this workspace's members logged where no chapter was bound.
     const query = this.store.manager
       .getRepository(Disclaimer)
       .createQueryBuilder('d')
       .innerJoinAndSelect('d.member', 'm')
-      .where('(d.chapterId = :chapter OR (d.chapterId IS NULL AND m.platform = :platform AND m.workspace = :workspace))', { chapter: filter.chapterId, platform: filter.platform, workspace: filter.workspace });
-    if (filter.event) query.andWhere("LOWER(d.event) LIKE :event ESCAPE '\\'", { event: `%${filter.event.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+      .where('(d.chapterId = :chapter OR (d.chapterId IS NULL AND m.platform = :platform AND m.workspace = :workspace))', {
+        chapter: filter.chapterId,
+        platform: filter.platform,
+        workspace: filter.workspace,
+      });
+    if (filter.event)
+      query.andWhere("LOWER(d.event) LIKE :event ESCAPE '\\'", {
+        event: `%${filter.event.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      });
     if (filter.member) query.andWhere('m.userId = :member', { member: filter.member });
-    return query.orderBy('d.id', 'DESC').take(filter.limit ?? 50).getMany();
+    return query
+      .orderBy('d.id', 'DESC')
+      .take(filter.limit ?? 50)
+      .getMany();
   }
 }

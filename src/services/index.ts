@@ -66,7 +66,11 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
   const coaches = new CoachService(store, base.clock, members, workshops);
   // Active coaches only: paused and retired ones pass no coach check.
-  const policy = new Policy(store, { isCoach: (actor) => coaches.isActive(actor), isCoachOf: (actor, id) => workshops.isCoachOf(actor, id) }, base.config.allowedWorkspaces);
+  const policy = new Policy(
+    store,
+    { isCoach: (actor) => coaches.isActive(actor), isCoachOf: (actor, id) => workshops.isCoachOf(actor, id) },
+    base.config.allowedWorkspaces,
+  );
   const questions = new QuestionService(store, base.clock, notifier, base.log, {
     secret: base.anonSecret,
     postDelayMaxSeconds: anonymity.postDelayMaxSeconds,

@@ -7,7 +7,12 @@ import type { LocalDate, LocalTime } from '../core/options.js';
  * (the hour repeated in autumn) is its first occurrence, as calendars do.
  */
 export function zonedInstant(date: LocalDate, time: LocalTime, timeZone: string): Date | null {
-  const names = (t: TZDate) => t.getFullYear() === date.year && t.getMonth() === date.month - 1 && t.getDate() === date.day && t.getHours() === time.hour && t.getMinutes() === time.minute;
+  const names = (t: TZDate) =>
+    t.getFullYear() === date.year &&
+    t.getMonth() === date.month - 1 &&
+    t.getDate() === date.day &&
+    t.getHours() === time.hour &&
+    t.getMinutes() === time.minute;
   const t = new TZDate(date.year, date.month - 1, date.day, time.hour, time.minute, timeZone);
   if (!names(t)) return null;
   // TZDate resolves a repeated hour to its second occurrence; an earlier instant with the same wall clock is the first.
@@ -20,7 +25,10 @@ export function zonedInstant(date: LocalDate, time: LocalTime, timeZone: string)
 /** The wall-clock date and time of an instant in a time zone. */
 export function localParts(at: Date, timeZone: string): { date: LocalDate; time: LocalTime } {
   const t = new TZDate(at.getTime(), timeZone);
-  return { date: { year: t.getFullYear(), month: t.getMonth() + 1, day: t.getDate() }, time: { hour: t.getHours(), minute: t.getMinutes() } };
+  return {
+    date: { year: t.getFullYear(), month: t.getMonth() + 1, day: t.getDate() },
+    time: { hour: t.getHours(), minute: t.getMinutes() },
+  };
 }
 
 export const formatLocalDate = (d: LocalDate): string => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;

@@ -47,7 +47,10 @@ export type LicenseVerdict =
  * GPL-3.0-only, `GPL-2.0+` GPL-2.0-or-later), so the directory stores one id per license.
  */
 export function checkLicense(raw: string): LicenseVerdict {
-  const typed = raw.trim().replace(/[\s_]+/g, '-').toLowerCase();
+  const typed = raw
+    .trim()
+    .replace(/[\s_]+/g, '-')
+    .toLowerCase();
   const plus = typed.endsWith('+');
   const base = plus ? typed.slice(0, -1) : typed;
   const id = SPDX_IDS.get(`${base}-${plus ? 'or-later' : 'only'}`) ?? SPDX_IDS.get(typed);
@@ -103,7 +106,9 @@ export function storedForms(canonical: string): string[] {
   const schemes = url.port ? [url.protocol] : ['https:', 'http:'];
   const paths = url.pathname === '/' ? ['/'] : [url.pathname, `${url.pathname}/`];
   const queries = url.search ? [url.search] : ['', '?'];
-  return schemes.flatMap((scheme) => hosts.flatMap((host) => paths.flatMap((path) => queries.map((query) => `${scheme}//${host}${path}${query}`))));
+  return schemes.flatMap((scheme) =>
+    hosts.flatMap((host) => paths.flatMap((path) => queries.map((query) => `${scheme}//${host}${path}${query}`))),
+  );
 }
 
 /** `pt_BR` → `pt-br`; two or three letters, optionally a region or script. */
@@ -140,7 +145,11 @@ export interface SearchResult {
   readonly pages: number;
 }
 
-const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}+#]+/u).filter((w) => w.length > 1);
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}+#]+/u)
+    .filter((w) => w.length > 1);
 
 /** A material with the words search ranks it by, computed once per load. */
 interface Indexed {
@@ -164,11 +173,23 @@ const CACHED_SEARCHES = 200;
 function rank(found: readonly Indexed[], filter: Pick<SearchFilter, 'text'> & { language: string | undefined }): Material[] {
   const { language } = filter;
   const matches = (l: string) => l === language || l.startsWith(`${language}-`);
-  const candidates = language ? found.filter(({ m }) => matches(m.language) || (m.translations ?? []).some((t) => matches(t.language))) : found;
+  const candidates = language
+    ? found.filter(({ m }) => matches(m.language) || (m.translations ?? []).some((t) => matches(t.language)))
+    : found;
   const wanted = words(filter.text ?? '');
   if (!wanted.length) return candidates.map((e) => e.m);
   return candidates
-    .map((e) => ({ m: e.m, score: wanted.reduce((s, w) => s + (e.title.some((x) => x.startsWith(w)) ? 3 : 0) + (e.topic.some((x) => x.startsWith(w)) ? 2 : 0) + (e.description.some((x) => x.startsWith(w)) ? 1 : 0), 0) }))
+    .map((e) => ({
+      m: e.m,
+      score: wanted.reduce(
+        (s, w) =>
+          s +
+          (e.title.some((x) => x.startsWith(w)) ? 3 : 0) +
+          (e.topic.some((x) => x.startsWith(w)) ? 2 : 0) +
+          (e.description.some((x) => x.startsWith(w)) ? 1 : 0),
+        0,
+      ),
+    }))
     .filter((r) => r.score > 0)
     .sort((a, b) => b.score - a.score || b.m.id - a.m.id)
     .map((r) => r.m);
@@ -246,7 +267,9 @@ export class MaterialService {
     if (language === material.language) throw new UserError('materials.translate.same', { id, language });
     await this.refuseTaken(url);
     try {
-      const saved = await this.store.transaction((em) => em.save(em.create(MaterialTranslation, { materialId: id, language, url, createdAt: this.clock.now() })));
+      const saved = await this.store.transaction((em) =>
+        em.save(em.create(MaterialTranslation, { materialId: id, language, url, createdAt: this.clock.now() })),
+      );
       this.changed();
       return saved;
     } catch (err) {
@@ -259,7 +282,9 @@ export class MaterialService {
   }
 
   async get(id: number): Promise<Material> {
-    const m = await this.store.manager.getRepository(Material).findOne({ where: { id }, relations: { translations: true }, order: { translations: { language: 'ASC' } } });
+    const m = await this.store.manager
+      .getRepository(Material)
+      .findOne({ where: { id }, relations: { translations: true }, order: { translations: { language: 'ASC' } } });
     if (!m) throw new UserError('materials.not_found', { id });
     return m;
   }
@@ -349,7 +374,9 @@ export class MaterialService {
   async ofWorkshops(workshopIds: readonly number[]): Promise<Map<number, Material[]>> {
     const out = new Map<number, Material[]>(workshopIds.map((id) => [id, []]));
     if (!workshopIds.length) return out;
-    const rows = await this.store.manager.getRepository(WorkshopMaterial).find({ where: { workshopId: In([...workshopIds]) }, relations: { material: true }, order: { id: 'ASC' } });
+    const rows = await this.store.manager
+      .getRepository(WorkshopMaterial)
+      .find({ where: { workshopId: In([...workshopIds]) }, relations: { material: true }, order: { id: 'ASC' } });
     for (const r of rows) out.get(r.workshopId)!.push(r.material!);
     return out;
   }

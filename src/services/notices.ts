@@ -30,7 +30,9 @@ export class NoticeService {
   async send(place: { platform: string; workspace: string }, channel: string, text: string): Promise<'sent' | 'queued' | 'failed'> {
     const outbox = this.notifier.outbox(place.platform, place.workspace);
     if (!outbox) {
-      await this.store.transaction((em) => em.insert(ChannelNotice, { ...place, channel, text: text.slice(0, 1000), createdAt: this.clock.now(), claimedAt: null }));
+      await this.store.transaction((em) =>
+        em.insert(ChannelNotice, { ...place, channel, text: text.slice(0, 1000), createdAt: this.clock.now(), claimedAt: null }),
+      );
       return 'queued';
     }
     try {
@@ -45,13 +47,17 @@ export class NoticeService {
   /** Posts the waiting notices for the places this process serves (the scheduler calls it). */
   async deliver(): Promise<number> {
     const now = this.clock.now();
-    await this.store.transaction((em) => em.delete(ChannelNotice, { createdAt: LessThan(new Date(now.getTime() - KEEP_DAYS * 86_400_000)) }));
+    await this.store.transaction((em) =>
+      em.delete(ChannelNotice, { createdAt: LessThan(new Date(now.getTime() - KEEP_DAYS * 86_400_000)) }),
+    );
     const waiting = await this.store.manager.find(ChannelNotice, { where: { claimedAt: IsNull() }, order: { id: 'ASC' }, take: PAGE });
     let posted = 0;
     for (const notice of waiting) {
       const outbox = this.notifier.outbox(notice.platform, notice.workspace);
       if (!outbox) continue;
-      const claimed = await this.store.transaction(async (em) => (await em.update(ChannelNotice, { id: notice.id, claimedAt: IsNull() }, { claimedAt: now })).affected === 1);
+      const claimed = await this.store.transaction(
+        async (em) => (await em.update(ChannelNotice, { id: notice.id, claimedAt: IsNull() }, { claimedAt: now })).affected === 1,
+      );
       if (!claimed) continue;
       try {
         await outbox.post(message(notice.text, { visibility: { kind: 'channel', channel: notice.channel } }));

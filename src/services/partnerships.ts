@@ -2,7 +2,16 @@ import type { EntityManager } from 'typeorm';
 import type { Chapter } from '../../entities/Chapter.js';
 import type { Member } from '../../entities/Member.js';
 import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
-import { BASE_REQUIREMENTS, CO_ORGANISED_REQUIREMENTS, CONTRIBUTIONS, type Contribution, type DecisionKind, PartnershipProposal, type ProposalStatus, type RequirementKey } from '../../entities/PartnershipProposal.js';
+import {
+  BASE_REQUIREMENTS,
+  CO_ORGANISED_REQUIREMENTS,
+  CONTRIBUTIONS,
+  type Contribution,
+  type DecisionKind,
+  PartnershipProposal,
+  type ProposalStatus,
+  type RequirementKey,
+} from '../../entities/PartnershipProposal.js';
 import { PartnershipRequirement } from '../../entities/PartnershipRequirement.js';
 import type { Clock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
@@ -38,7 +47,16 @@ export interface ProposalView {
 
 /** `coaches, Organisational Help` → ['coaches', 'organisational-help'], in the canonical order. */
 export function parseContributions(text: string): Contribution[] {
-  const given = text.split(',').map((s) => s.trim().toLowerCase().replace(/[\s_]+/g, '-').replace('organizational', 'organisational')).filter(Boolean);
+  const given = text
+    .split(',')
+    .map((s) =>
+      s
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_]+/g, '-')
+        .replace('organizational', 'organisational'),
+    )
+    .filter(Boolean);
   if (!given.length) throw new UserError('partner.error.no_contribution');
   for (const g of given) {
     const known = CONTRIBUTIONS.find((c) => c === g || (c === 'organisational-help' && g === 'organisational'));
@@ -52,7 +70,8 @@ export function requirementsFor(p: Pick<PartnershipProposal, 'coOrganised'>): Re
   return [...BASE_REQUIREMENTS, ...(p.coOrganised ? CO_ORGANISED_REQUIREMENTS : [])];
 }
 
-export const isoDate = (d: LocalDate): string => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+export const isoDate = (d: LocalDate): string =>
+  `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 export interface ProposeInput {
   readonly proposer: Person;
@@ -117,7 +136,14 @@ export class PartnershipService {
       em.findOneBy(PartnershipDecision, { proposalId: id }),
     ]);
     const ticked = new Set(confirmed.map((c) => c.key));
-    return { proposal, chapter: proposal.chapter!, proposer: proposal.proposer!, confirmed, open: requirementsFor(proposal).filter((k) => !ticked.has(k)), decision };
+    return {
+      proposal,
+      chapter: proposal.chapter!,
+      proposer: proposal.proposer!,
+      confirmed,
+      open: requirementsFor(proposal).filter((k) => !ticked.has(k)),
+      decision,
+    };
   }
 
   /** Ticks a requirement (the proposer, or a moderator of the proposal's chapter). Ticking twice is harmless. */
@@ -127,11 +153,20 @@ export class PartnershipService {
     const applicable = requirementsFor(proposal);
     const requirement = applicable.find((k) => k === key.trim().toLowerCase());
     if (!requirement) throw new UserError('partner.error.unknown_requirement', { choices: applicable.join(', ') });
-    if (!isProposer(before.proposer, by.actor) && by.moderatorOf !== proposal.chapterId) throw new UserError('partner.error.not_allowed', { chapter: before.chapter.name });
+    if (!isProposer(before.proposer, by.actor) && by.moderatorOf !== proposal.chapterId)
+      throw new UserError('partner.error.not_allowed', { chapter: before.chapter.name });
     if (proposal.status !== 'proposed') throw closed(proposal.status);
     let added = true;
     try {
-      await this.store.transaction((em) => em.insert(PartnershipRequirement, { proposalId: id, key: requirement, confirmedBy: by.actor.name.slice(0, 100), authorKey: authorKey(this.secret, by.actor), confirmedAt: this.clock.now() }));
+      await this.store.transaction((em) =>
+        em.insert(PartnershipRequirement, {
+          proposalId: id,
+          key: requirement,
+          confirmedBy: by.actor.name.slice(0, 100),
+          authorKey: authorKey(this.secret, by.actor),
+          confirmedAt: this.clock.now(),
+        }),
+      );
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       added = false;
@@ -217,7 +252,12 @@ export class PartnershipService {
     if (!proposals.length) return [];
     const ids = proposals.map((p) => p.id);
     const [ticks, decisions] = await Promise.all([
-      this.store.manager.getRepository(PartnershipRequirement).createQueryBuilder('r').where('r.proposalId IN (:...ids)', { ids }).orderBy('r.id').getMany(),
+      this.store.manager
+        .getRepository(PartnershipRequirement)
+        .createQueryBuilder('r')
+        .where('r.proposalId IN (:...ids)', { ids })
+        .orderBy('r.id')
+        .getMany(),
       this.store.manager.getRepository(PartnershipDecision).createQueryBuilder('d').where('d.proposalId IN (:...ids)', { ids }).getMany(),
     ]);
     return proposals.map((proposal) => {

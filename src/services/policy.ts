@@ -58,7 +58,10 @@ export class Policy implements AccessPolicy {
     const bound = await m.getRepository(ChapterBinding).exists({ where });
     if (!bound) return false;
     if (actor.facts.admin) return true;
-    return this.holdsModeratorRole(actor, await m.getRepository(ChapterChannel).find({ where: { ...where, purpose: In([MODERATOR_ROLE, MODERATOR_GROUP]) } }));
+    return this.holdsModeratorRole(
+      actor,
+      await m.getRepository(ChapterChannel).find({ where: { ...where, purpose: In([MODERATOR_ROLE, MODERATOR_GROUP]) } }),
+    );
   }
 
   /** Whether the actor moderates some chapter bound in their workspace (for /help). */
@@ -68,8 +71,13 @@ export class Policy implements AccessPolicy {
     if (actor.facts.admin) return m.getRepository(ChapterBinding).exists({ where: place });
     const rows = await m.getRepository(ChapterChannel).find({ where: { ...place, purpose: In([MODERATOR_ROLE, MODERATOR_GROUP]) } });
     if (!rows.length) return false;
-    const bound = new Set((await m.getRepository(ChapterBinding).find({ where: place, select: { chapterId: true } })).map((b) => b.chapterId));
-    return this.holdsModeratorRole(actor, rows.filter((r) => bound.has(r.chapterId)));
+    const bound = new Set(
+      (await m.getRepository(ChapterBinding).find({ where: place, select: { chapterId: true } })).map((b) => b.chapterId),
+    );
+    return this.holdsModeratorRole(
+      actor,
+      rows.filter((r) => bound.has(r.chapterId)),
+    );
   }
 
   private async holdsModeratorRole(actor: Actor, rows: readonly ChapterChannel[]): Promise<boolean> {
@@ -104,24 +112,39 @@ export class Policy implements AccessPolicy {
         if (!actor.facts.admin) throw new UserError('error.forbidden.admin', { command });
         continue;
       }
-      const chapterId = target.kind === 'here' ? await this.chapterHere(place) : await this.chapterOf(target.kind, options[target.option], place);
+      const chapterId =
+        target.kind === 'here' ? await this.chapterHere(place) : await this.chapterOf(target.kind, options[target.option], place);
       const moderator = await this.moderates(actor, chapterId);
       if (!moderator && action.permission !== 'member') {
-        const coachOfIt = action.permission === 'coach' && target.kind === 'workshop' && (await this.coaches.isCoachOf(actor, Number(options[target.option])));
+        const coachOfIt =
+          action.permission === 'coach' &&
+          target.kind === 'workshop' &&
+          (await this.coaches.isCoachOf(actor, Number(options[target.option])));
         if (!coachOfIt) throw await this.refusal(action, target, chapterId, options);
       }
       first ??= { chapterId, moderator };
     }
-    if (!action.targets.length && action.permission === 'coach' && !(await this.coaches.isCoach(actor)) && !(await this.moderatesAny(actor))) {
+    if (
+      !action.targets.length &&
+      action.permission === 'coach' &&
+      !(await this.coaches.isCoach(actor)) &&
+      !(await this.moderatesAny(actor))
+    ) {
       throw new UserError('error.forbidden.coach', { command });
     }
     return first ?? { chapterId: null, moderator: false };
   }
 
-  private async refusal(action: Guarded, target: Target, chapterId: number, options: Readonly<Record<string, unknown>>): Promise<UserError> {
+  private async refusal(
+    action: Guarded,
+    target: Target,
+    chapterId: number,
+    options: Readonly<Record<string, unknown>>,
+  ): Promise<UserError> {
     const chapter = (await this.store.manager.findOneBy(Chapter, { id: chapterId }))?.name ?? '?';
     const command = action.path.join(' ');
-    if (action.permission === 'coach' && target.kind === 'workshop') return new UserError('error.forbidden.coach_of', { command, chapter, id: String(options[target.option]) });
+    if (action.permission === 'coach' && target.kind === 'workshop')
+      return new UserError('error.forbidden.coach_of', { command, chapter, id: String(options[target.option]) });
     return new UserError('error.forbidden.chapter', { command, chapter });
   }
 

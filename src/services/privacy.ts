@@ -28,7 +28,6 @@ import type { QuestionService } from './questions/service.js';
 import type { WorkshopService } from './workshops/service.js';
 import type { Identity, Person } from '../core/types.js';
 
-
 /** What stands where an erased member's id or name was: proposals, audit entries and answers outlive the member. */
 export const ERASED = '(erased member)';
 /** The user id of the one stand-in member per workspace that keeps an erased member's proposals. */
@@ -101,7 +100,10 @@ export class PrivacyService {
     const key = `${operation}\u0000${who.platform}\u0000${who.workspace}\u0000${who.id}`;
     const last = this.lastRun.get(key);
     if (last !== undefined && now - last < windowMs) {
-      throw new UserError('privacy.cooldown', { command: `/privacy ${operation}`, minutes: Math.max(1, Math.ceil((last + windowMs - now) / 60_000)) });
+      throw new UserError('privacy.cooldown', {
+        command: `/privacy ${operation}`,
+        minutes: Math.max(1, Math.ceil((last + windowMs - now) / 60_000)),
+      });
     }
     this.lastRun.set(key, now);
     if (this.lastRun.size > 10_000) for (const [k, t] of this.lastRun) if (now - t >= windowMs) this.lastRun.delete(k);
@@ -119,13 +121,21 @@ export class PrivacyService {
    * pages. The lookups are plain SQL: through the query builder, 500 parameters cost more to
    * prepare than the indexed search itself.
    */
-  private async scopedRows(entity: typeof QuestionMeToo | typeof QuestionReport, scope: 'metoo' | 'report', who: Person): Promise<{ id: number; question: number }[]> {
+  private async scopedRows(
+    entity: typeof QuestionMeToo | typeof QuestionReport,
+    scope: 'metoo' | 'report',
+    who: Person,
+  ): Promise<{ id: number; question: number }[]> {
     const em = this.store.manager;
     const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
-    const table = em.connection.getMetadata(entity).tablePath.split('.').map((part) => `"${part}"`).join('.');
+    const table = em.connection
+      .getMetadata(entity)
+      .tablePath.split('.')
+      .map((part) => `"${part}"`)
+      .join('.');
     const mark = em.connection.options.type === 'postgres' ? (i: number) => `$${i + 1}` : () => '?';
     const found: { id: number; question: number }[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = (
         await em
           .getRepository(entity)
@@ -137,8 +147,13 @@ export class PrivacyService {
           .getRawMany<{ id: number | string }>()
       ).map((r) => Number(r.id));
       const byPseudonym = new Map(page.map((id) => [scopedPseudonym(this.secret, `${scope}:${id}`, identity), id]));
-      const rows = await inChunks([...byPseudonym.keys()], (chunk) =>
-        em.query(`SELECT "id", "pseudonym" FROM ${table} WHERE "pseudonym" IN (${chunk.map((_, i) => mark(i)).join(', ')})`, chunk) as Promise<{ id: number | string; pseudonym: string }[]>,
+      const rows = await inChunks(
+        [...byPseudonym.keys()],
+        (chunk) =>
+          em.query(
+            `SELECT "id", "pseudonym" FROM ${table} WHERE "pseudonym" IN (${chunk.map((_, i) => mark(i)).join(', ')})`,
+            chunk,
+          ) as Promise<{ id: number | string; pseudonym: string }[]>,
       );
       for (const row of rows) found.push({ id: Number(row.id), question: byPseudonym.get(row.pseudonym)! });
       if (page.length < QUESTION_PAGE) break;
@@ -154,11 +169,18 @@ export class PrivacyService {
    * `partnership:<id>`, filed with platform, workspace and user id) and the user id the decision kept.
    */
   private async decisionsBy(em: EntityManager, who: Person, key: string): Promise<PartnershipDecision[]> {
-    const audited = await em.find(AuditEntry, { select: { target: true }, where: { platform: who.platform, workspace: who.workspace, actorId: who.id, action: 'partner decide', target: Like('partnership:%') } });
+    const audited = await em.find(AuditEntry, {
+      select: { target: true },
+      where: { platform: who.platform, workspace: who.workspace, actorId: who.id, action: 'partner decide', target: Like('partnership:%') },
+    });
     const older = audited.map((a) => Number(a.target!.slice('partnership:'.length))).filter((id) => Number.isSafeInteger(id));
     const [keyed, legacy] = await Promise.all([
       em.find(PartnershipDecision, { where: { authorKey: key }, order: { id: 'ASC' } }),
-      older.length ? inChunks(older, (chunk) => em.find(PartnershipDecision, { where: { proposalId: In(chunk), authorKey: IsNull(), moderatorId: who.id } })) : [],
+      older.length
+        ? inChunks(older, (chunk) =>
+            em.find(PartnershipDecision, { where: { proposalId: In(chunk), authorKey: IsNull(), moderatorId: who.id } }),
+          )
+        : [],
     ]);
     return [...keyed, ...legacy];
   }
@@ -173,9 +195,28 @@ export class PrivacyService {
     const key = authorKey(this.secret, identity);
     const meToos = await this.scopedRows(QuestionMeToo, 'metoo', who);
     const reportIds = await this.scopedRows(QuestionReport, 'report', who);
-    const reports = await inChunks(reportIds.map((r) => r.id), (ids) => em.find(QuestionReport, { where: { id: In(ids) }, order: { id: 'ASC' } }));
+    const reports = await inChunks(
+      reportIds.map((r) => r.id),
+      (ids) => em.find(QuestionReport, { where: { id: In(ids) }, order: { id: 'ASC' } }),
+    );
     const linkKey = scopedPseudonym(this.secret, 'chapter-link', identity);
-    const [coach, invitation, signups, attendance, proposals, disclaimers, materials, questions, blocks, answers, ticks, blocksSet, decided, audit, wrongCodes] = await Promise.all([
+    const [
+      coach,
+      invitation,
+      signups,
+      attendance,
+      proposals,
+      disclaimers,
+      materials,
+      questions,
+      blocks,
+      answers,
+      ticks,
+      blocksSet,
+      decided,
+      audit,
+      wrongCodes,
+    ] = await Promise.all([
       em.findOneBy(Coach, { memberId: mid }),
       em.findOneBy(CoachInvitation, { memberId: mid }),
       em.find(WorkshopSignup, { where: { memberId: mid }, relations: { workshop: true }, order: { id: 'ASC' } }),
@@ -198,36 +239,119 @@ export class PrivacyService {
       identity: { platform: who.platform, workspace: who.workspace, userId: who.id },
       profile: member && { displayName: member.displayName, locale: member.locale, createdAt: at(member.createdAt) },
       coachProfile: coach && {
-        topics: coach.topics, languages: coach.languages, level: coach.level, bio: coach.bio, status: coach.status, chapterId: coach.chapterId, public: coach.public,
-        createdAt: at(coach.createdAt), updatedAt: at(coach.updatedAt),
+        topics: coach.topics,
+        languages: coach.languages,
+        level: coach.level,
+        bio: coach.bio,
+        status: coach.status,
+        chapterId: coach.chapterId,
+        public: coach.public,
+        createdAt: at(coach.createdAt),
+        updatedAt: at(coach.updatedAt),
       },
       coachInvitation: invitation && { sentAt: at(invitation.sentAt) },
-      signups: signups.map((s) => ({ workshop: s.workshopId, title: s.workshop?.title ?? null, startsAt: at(s.workshop?.startsAt), role: s.role, state: s.state, createdAt: at(s.createdAt) })),
-      attendance: attendance.map((a) => ({ workshop: a.workshopId, title: a.workshop?.title ?? null, startsAt: at(a.workshop?.startsAt), role: a.role, recordedAt: at(a.recordedAt) })),
+      signups: signups.map((s) => ({
+        workshop: s.workshopId,
+        title: s.workshop?.title ?? null,
+        startsAt: at(s.workshop?.startsAt),
+        role: s.role,
+        state: s.state,
+        createdAt: at(s.createdAt),
+      })),
+      attendance: attendance.map((a) => ({
+        workshop: a.workshopId,
+        title: a.workshop?.title ?? null,
+        startsAt: at(a.workshop?.startsAt),
+        role: a.role,
+        recordedAt: at(a.recordedAt),
+      })),
       proposals: proposals.map((x) => {
         const d = decisions.find((y) => y.proposalId === x.id);
         return {
-          id: x.id, chapterId: x.chapterId, partner: x.partner, event: x.event, eventDate: x.eventDate, contributions: x.contributions, coOrganised: x.coOrganised,
-          url: x.url, details: x.details, status: x.status, createdAt: at(x.createdAt), decision: d ? { decision: d.decision, reason: d.reason, decidedAt: at(d.decidedAt) } : null,
+          id: x.id,
+          chapterId: x.chapterId,
+          partner: x.partner,
+          event: x.event,
+          eventDate: x.eventDate,
+          contributions: x.contributions,
+          coOrganised: x.coOrganised,
+          url: x.url,
+          details: x.details,
+          status: x.status,
+          createdAt: at(x.createdAt),
+          decision: d ? { decision: d.decision, reason: d.reason, decidedAt: at(d.decidedAt) } : null,
         };
       }),
       disclaimers: disclaimers.map((d) => ({
-        id: d.id, chapterId: d.chapterId, event: d.event, eventDate: d.eventDate, organiser: d.organiser, role: d.role, notes: d.notes, createdAt: at(d.createdAt), withdrawnAt: at(d.withdrawnAt),
+        id: d.id,
+        chapterId: d.chapterId,
+        event: d.event,
+        eventDate: d.eventDate,
+        organiser: d.organiser,
+        role: d.role,
+        notes: d.notes,
+        createdAt: at(d.createdAt),
+        withdrawnAt: at(d.withdrawnAt),
       })),
-      materialsAdded: materials.map((m) => ({ id: m.id, title: m.title, url: m.url, topic: m.topic, language: m.language, license: m.license, createdAt: at(m.createdAt) })),
+      materialsAdded: materials.map((m) => ({
+        id: m.id,
+        title: m.title,
+        url: m.url,
+        topic: m.topic,
+        language: m.language,
+        license: m.license,
+        createdAt: at(m.createdAt),
+      })),
       anonymousQuestions: questions.map((q) => ({
-        id: q.id, chapterId: q.chapterId, text: q.text, topic: q.topic, workshop: q.workshopId, status: q.status, createdAt: at(q.createdAt), postedAt: at(q.postedAt),
-        hiddenAt: at(q.hiddenAt), hiddenReason: q.hiddenReason, replyAddressKeptUntil: q.replyTo ? at(q.replyToExpiresAt) : null,
+        id: q.id,
+        chapterId: q.chapterId,
+        text: q.text,
+        topic: q.topic,
+        workshop: q.workshopId,
+        status: q.status,
+        createdAt: at(q.createdAt),
+        postedAt: at(q.postedAt),
+        hiddenAt: at(q.hiddenAt),
+        hiddenReason: q.hiddenReason,
+        replyAddressKeptUntil: q.replyTo ? at(q.replyToExpiresAt) : null,
         // Notices no direct message could carry, waiting for `/ask mine` (catalogue keys and their values).
         undeliveredNotices: parseNotices(q.pendingNotices),
       })),
       meToo: meToos.map((m) => ({ question: m.question })),
-      reports: reports.sort((a, b) => a.questionId - b.questionId).map((r) => ({ question: r.questionId, reason: r.reason, createdAt: at(r.createdAt) })),
-      blocks: blocks.map((b) => ({ question: b.questionId, reason: b.reason, createdAt: at(b.createdAt), expiresAt: at(b.expiresAt), liftedAt: at(b.liftedAt) })),
+      reports: reports
+        .sort((a, b) => a.questionId - b.questionId)
+        .map((r) => ({ question: r.questionId, reason: r.reason, createdAt: at(r.createdAt) })),
+      blocks: blocks.map((b) => ({
+        question: b.questionId,
+        reason: b.reason,
+        createdAt: at(b.createdAt),
+        expiresAt: at(b.expiresAt),
+        liftedAt: at(b.liftedAt),
+      })),
       answers: answers.map((a) => ({ question: a.questionId, name: a.authorName, text: a.text, createdAt: at(a.createdAt) })),
-      requirementsTicked: ticks.map((r) => ({ proposal: r.proposalId, requirement: r.key, name: r.confirmedBy, confirmedAt: at(r.confirmedAt) })),
-      blocksSet: blocksSet.map((b) => ({ block: b.id, question: b.questionId, reason: b.reason, name: b.moderatorName, createdAt: at(b.createdAt), expiresAt: at(b.expiresAt), liftedAt: at(b.liftedAt) })),
-      decisionsMade: decided.map((d) => ({ proposal: d.proposalId, decision: d.decision, reason: d.reason, forced: d.forced, name: d.moderatorName, decidedAt: at(d.decidedAt) })),
+      requirementsTicked: ticks.map((r) => ({
+        proposal: r.proposalId,
+        requirement: r.key,
+        name: r.confirmedBy,
+        confirmedAt: at(r.confirmedAt),
+      })),
+      blocksSet: blocksSet.map((b) => ({
+        block: b.id,
+        question: b.questionId,
+        reason: b.reason,
+        name: b.moderatorName,
+        createdAt: at(b.createdAt),
+        expiresAt: at(b.expiresAt),
+        liftedAt: at(b.liftedAt),
+      })),
+      decisionsMade: decided.map((d) => ({
+        proposal: d.proposalId,
+        decision: d.decision,
+        reason: d.reason,
+        forced: d.forced,
+        name: d.moderatorName,
+        decidedAt: at(d.decidedAt),
+      })),
       moderatorActions: audit.map((a) => ({ action: a.action, target: a.target, details: a.details, at: at(a.at) })),
       // Wrong chapter link codes typed in the last hour, kept to refuse a sixth (under a keyed hash of the member).
       wrongLinkCodes: wrongCodes.map((a) => ({ at: at(a.at) })),
@@ -244,7 +368,10 @@ export class PrivacyService {
     const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
     const pseudo = pseudonym(this.secret, identity);
     const key = authorKey(this.secret, identity);
-    const active = await this.store.manager.findOne(AnonBlock, { where: { pseudonym: pseudo, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, order: { expiresAt: 'DESC' } });
+    const active = await this.store.manager.findOne(AnonBlock, {
+      where: { pseudonym: pseudo, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      order: { expiresAt: 'DESC' },
+    });
     if (active) throw new UserError('privacy.delete.blocked', { until: active.expiresAt.toISOString().slice(0, 10) });
     const member = await this.member(who);
     let signups = 0;
@@ -265,20 +392,52 @@ export class PrivacyService {
     const erasure = await this.store.transaction(async (em) => {
       // Questions stay (their counts and answers belong to everyone) but lose the link to the member.
       const questions = await em.find(Question, { select: { id: true }, where: { pseudonym: pseudo } });
-      for (const q of questions) await em.update(Question, { id: q.id }, { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null, pendingNotices: null });
+      for (const q of questions)
+        await em.update(
+          Question,
+          { id: q.id },
+          { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null, pendingNotices: null },
+        );
       await em.delete(AnonBlock, { pseudonym: pseudo });
       // A me-too is only a count: it goes, and the count with it. Kept under a random code it
       // would still count, and the member's next press would count a second time.
-      await inChunks(meToos.map((m) => m.id), async (ids) => (await em.delete(QuestionMeToo, { id: In(ids) }), []));
+      await inChunks(
+        meToos.map((m) => m.id),
+        async (ids) => (await em.delete(QuestionMeToo, { id: In(ids) }), []),
+      );
       // A report is the moderators' record: it stays, unlinked. A report made after this is a new one.
       // Each gets a code of its own (one shared code would tie her reports together), made by the database.
-      const random = em.connection.options.type === 'postgres' ? "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')" : 'lower(hex(randomblob(32)))';
-      await inChunks(reports.map((r) => r.id), async (ids) => (await em.createQueryBuilder().update(QuestionReport).set({ pseudonym: () => random }).whereInIds(ids).execute(), []));
+      const random =
+        em.connection.options.type === 'postgres'
+          ? "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')"
+          : 'lower(hex(randomblob(32)))';
+      await inChunks(
+        reports.map((r) => r.id),
+        async (ids) => (
+          await em
+            .createQueryBuilder()
+            .update(QuestionReport)
+            .set({ pseudonym: () => random })
+            .whereInIds(ids)
+            .execute(),
+          []
+        ),
+      );
       // Where they acted openly under their name, the action stays and the name and key go. Decisions
       // first: older ones are found through the audit entries, which are anonymised next.
       const decisions = await this.decisionsBy(em, who, key);
-      await inChunks(decisions.map((d) => d.id), async (ids) => (await em.update(PartnershipDecision, { id: In(ids) }, { moderatorId: ERASED_USER, moderatorName: ERASED, authorKey: null }), []));
-      await em.update(AuditEntry, { platform: who.platform, workspace: who.workspace, actorId: who.id }, { actorId: ERASED_USER, actorName: ERASED });
+      await inChunks(
+        decisions.map((d) => d.id),
+        async (ids) => (
+          await em.update(PartnershipDecision, { id: In(ids) }, { moderatorId: ERASED_USER, moderatorName: ERASED, authorKey: null }),
+          []
+        ),
+      );
+      await em.update(
+        AuditEntry,
+        { platform: who.platform, workspace: who.workspace, actorId: who.id },
+        { actorId: ERASED_USER, actorName: ERASED },
+      );
       await em.update(QuestionAnswer, { authorKey: key }, { authorName: ERASED, authorKey: null });
       await em.update(PartnershipRequirement, { authorKey: key }, { confirmedBy: ERASED, authorKey: null });
       await em.update(AnonBlock, { authorKey: key }, { moderatorName: ERASED, authorKey: null });
@@ -290,7 +449,12 @@ export class PrivacyService {
       // Sign-ups of past or cancelled workshops: the counters follow the rows, as everywhere.
       for (const s of await em.findBy(WorkshopSignup, { memberId: member.id, state: 'confirmed' })) {
         const counter = s.role === 'coach' ? 'coachesClaimed' : 'learnersConfirmed';
-        await em.createQueryBuilder().update(Workshop).set({ [counter]: () => `"${counter}" - 1` }).where('id = :id', { id: s.workshopId }).execute();
+        await em
+          .createQueryBuilder()
+          .update(Workshop)
+          .set({ [counter]: () => `"${counter}" - 1` })
+          .where('id = :id', { id: s.workshopId })
+          .execute();
       }
       await em.delete(WorkshopSignup, { memberId: member.id });
       await em.delete(Attendance, { memberId: member.id });
@@ -299,9 +463,20 @@ export class PrivacyService {
       await em.update(Material, { addedById: member.id }, { addedById: null });
       // Proposals are the chapter's record of its decisions: they move to the workspace's stand-in.
       if (await em.existsBy(PartnershipProposal, { proposerId: member.id })) {
-        await em.createQueryBuilder().insert().into(Member)
-          .values({ platform: who.platform, workspace: who.workspace, userId: ERASED_USER, displayName: ERASED, locale: null, createdAt: this.clock.now() })
-          .orIgnore().execute();
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(Member)
+          .values({
+            platform: who.platform,
+            workspace: who.workspace,
+            userId: ERASED_USER,
+            displayName: ERASED,
+            locale: null,
+            createdAt: this.clock.now(),
+          })
+          .orIgnore()
+          .execute();
         const standIn = await em.findOneByOrFail(Member, { platform: who.platform, workspace: who.workspace, userId: ERASED_USER });
         await em.update(PartnershipProposal, { proposerId: member.id }, { proposerId: standIn.id });
       }
@@ -309,7 +484,9 @@ export class PrivacyService {
       return { ...counted, disclaimers, coach };
     });
     // The public posts show the me-too counts: the questions whose count went down are shown again.
-    const posted = await inChunks([...new Set(meToos.map((m) => m.question))], (ids) => this.store.manager.findBy(Question, { id: In(ids), messageId: Not(IsNull()) }));
+    const posted = await inChunks([...new Set(meToos.map((m) => m.question))], (ids) =>
+      this.store.manager.findBy(Question, { id: In(ids), messageId: Not(IsNull()) }),
+    );
     for (const q of posted) await this.questions.refresh(q, undefined);
     return erasure;
   }

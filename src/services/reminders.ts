@@ -50,16 +50,30 @@ export class ReminderService {
     for (const kind of REMINDER_KINDS) {
       const dueAt = new Date(w.startsAt.getTime() - REMINDER_LEAD[kind]);
       if (dueAt.getTime() > now) {
-        await em.upsert(Reminder, { workshopId: w.id, kind, dueAt, sentAt: null, outcome: null }, { conflictPaths: ['workshopId', 'kind'] });
+        await em.upsert(
+          Reminder,
+          { workshopId: w.id, kind, dueAt, sentAt: null, outcome: null },
+          { conflictPaths: ['workshopId', 'kind'] },
+        );
       } else {
-        await em.createQueryBuilder().update(Reminder).set({ sentAt: new Date(now), outcome: 'dropped' }).where('"workshopId" = :id AND kind = :kind AND "sentAt" IS NULL', { id: w.id, kind }).execute();
+        await em
+          .createQueryBuilder()
+          .update(Reminder)
+          .set({ sentAt: new Date(now), outcome: 'dropped' })
+          .where('"workshopId" = :id AND kind = :kind AND "sentAt" IS NULL', { id: w.id, kind })
+          .execute();
       }
     }
   }
 
   /** Drops a workshop's pending reminders (it was cancelled). */
   async drop(em: EntityManager, workshopId: number): Promise<void> {
-    await em.createQueryBuilder().update(Reminder).set({ sentAt: this.clock.now(), outcome: 'dropped' }).where('"workshopId" = :workshopId AND "sentAt" IS NULL', { workshopId }).execute();
+    await em
+      .createQueryBuilder()
+      .update(Reminder)
+      .set({ sentAt: this.clock.now(), outcome: 'dropped' })
+      .where('"workshopId" = :workshopId AND "sentAt" IS NULL', { workshopId })
+      .execute();
   }
 
   /** Handles every due reminder once; returns how many were claimed by this call. Overlapping calls share one run. */
@@ -112,7 +126,9 @@ export class ReminderService {
   }
 
   private async deliver(reminder: Reminder, now: Date): Promise<ReminderOutcome> {
-    const w = await this.store.manager.getRepository(Workshop).findOne({ where: { id: reminder.workshopId }, relations: { chapter: true } });
+    const w = await this.store.manager
+      .getRepository(Workshop)
+      .findOne({ where: { id: reminder.workshopId }, relations: { chapter: true } });
     if (!w || w.status === 'cancelled' || w.startsAt.getTime() <= now.getTime()) return 'dropped';
     // A day-before reminder found overdue within the last hour: the hour reminder says it better.
     if (reminder.kind === 'day' && w.startsAt.getTime() - now.getTime() <= REMINDER_LEAD.hour) return 'dropped';
@@ -126,16 +142,24 @@ export class ReminderService {
         const outbox = this.notifier.outbox(c.platform, c.workspace);
         if (!outbox) continue;
         await outbox.post(
-          message([p(t('reminder.coaches', { id: w.id, title: w.title, claimed: w.coachesClaimed, slots: w.coachSlots })), p(...workshopWhen(w, t))], {
-            visibility: { kind: 'channel', channel: c.channelId },
-          }),
+          message(
+            [
+              p(t('reminder.coaches', { id: w.id, title: w.title, claimed: w.coachesClaimed, slots: w.coachSlots })),
+              p(...workshopWhen(w, t)),
+            ],
+            {
+              visibility: { kind: 'channel', channel: c.channelId },
+            },
+          ),
         );
         posted++;
       }
       if (!posted) this.log.warn({ workshop: w.id }, 'unfilled coach slots, but the chapter has no moderation channel here to warn');
       return posted ? 'sent' : 'dropped';
     }
-    const signups = await this.store.manager.getRepository(WorkshopSignup).find({ where: { workshopId: w.id, state: 'confirmed' }, relations: { member: true }, order: { id: 'ASC' } });
+    const signups = await this.store.manager
+      .getRepository(WorkshopSignup)
+      .find({ where: { workshopId: w.id, state: 'confirmed' }, relations: { member: true }, order: { id: 'ASC' } });
     // The day before, learners get the workshop's materials, so they can prepare.
     const materials = kind === 'day' ? ((await this.materials.ofWorkshops([w.id])).get(w.id) ?? []) : [];
     /** Members this process could have reached (their platform runs here) but did not, by workspace. */
@@ -152,7 +176,9 @@ export class ReminderService {
           p(t(`reminder.${kind}.${s.role}`, { id: w.id }), ' ', time(w.startsAt, 'relative', w.chapter!.timeZone), '.'),
           ...(s.role === 'coach' ? [p(t('reminder.thanks'))] : kind === 'day' ? [p(t('reminder.leave_hint', { id: w.id }))] : []),
           p(...workshopWhen(w, t)),
-          ...(s.role === 'learner' && materials.length ? [p(t('reminder.materials')), list(...materials.map((m) => link(m.url, m.title)))] : []),
+          ...(s.role === 'learner' && materials.length
+            ? [p(t('reminder.materials')), list(...materials.map((m) => link(m.url, m.title)))]
+            : []),
         ],
       }));
       if (!sent && here) place.count++;
@@ -167,13 +193,24 @@ export class ReminderService {
    * not get it, without names, so they can reach them another way. A reminder is claimed once,
    * so this is said once.
    */
-  private async reportUndelivered(w: Workshop, place: { platform: string; workspace: string; count: number; total: number }): Promise<void> {
+  private async reportUndelivered(
+    w: Workshop,
+    place: { platform: string; workspace: string; count: number; total: number },
+  ): Promise<void> {
     const outbox = this.notifier.outbox(place.platform, place.workspace);
-    const moderation = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: w.chapterId, platform: place.platform, workspace: place.workspace, purpose: 'moderation' });
+    const moderation = await this.store.manager
+      .getRepository(ChapterChannel)
+      .findOneBy({ chapterId: w.chapterId, platform: place.platform, workspace: place.workspace, purpose: 'moderation' });
     if (!outbox || !moderation) return;
     const t = translator(this.config.locale);
     await outbox
-      .post(message(t('reminder.undelivered', { id: w.id, title: w.title, count: place.count, total: place.total }), { visibility: { kind: 'channel', channel: moderation.channelId } }))
-      .catch((err: unknown) => this.log.warn({ workshop: w.id, err: safeError(err) }, 'could not tell the moderators about undelivered reminders'));
+      .post(
+        message(t('reminder.undelivered', { id: w.id, title: w.title, count: place.count, total: place.total }), {
+          visibility: { kind: 'channel', channel: moderation.channelId },
+        }),
+      )
+      .catch((err: unknown) =>
+        this.log.warn({ workshop: w.id, err: safeError(err) }, 'could not tell the moderators about undelivered reminders'),
+      );
   }
 }

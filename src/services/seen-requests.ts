@@ -40,7 +40,9 @@ export class SeenRequests {
 
   /** Deletes signatures seen more than 10 minutes before `now`; returns how many. */
   async purge(now: Date = this.clock.now()): Promise<number> {
-    const { affected } = await this.store.transaction((em) => em.delete(SeenRequest, { seenAt: LessThan(new Date(now.getTime() - SEEN_REQUEST_KEEP_MS)) }));
+    const { affected } = await this.store.transaction((em) =>
+      em.delete(SeenRequest, { seenAt: LessThan(new Date(now.getTime() - SEEN_REQUEST_KEEP_MS)) }),
+    );
     return affected ?? 0;
   }
 }

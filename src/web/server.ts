@@ -17,7 +17,12 @@ export function localeFrom(header: string | undefined): Locale {
     .split(',')
     .map((part, i) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = Number(params.find((x) => x.trim().startsWith('q='))?.trim().slice(2) ?? '1');
+      const q = Number(
+        params
+          .find((x) => x.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? '1',
+      );
       return { lang: tag.trim().toLowerCase().split('-')[0], q: Number.isFinite(q) ? q : 0, i };
     })
     .filter((x) => (x.lang === 'en' || x.lang === 'de') && x.q > 0)
@@ -41,11 +46,26 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-wei
 form label{margin-right:.5rem}input{font:inherit;padding:2px 4px}.meta{color:#444}`;
 
 function layout(t: Translate, locale: Locale, community: string, page: Page): string {
-  return `<!doctype html>\n${html`<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} · ${community}</title><style>${STYLE}</style></head>
-<body><a class="skip" href="#main">${t('web.skip')}</a>
-<header><p><strong>${t('web.title', { community })}</strong></p><nav aria-label="${community}"><a href="/">${t('web.nav.chapters')}</a><a href="/materials">${t('web.nav.materials')}</a></nav></header>
-<main id="main">${page.body}</main></body></html>`.value}\n`;
+  return `<!doctype html>\n${
+    html`<html lang="${locale}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${page.title} · ${community}</title>
+        <style>
+          ${STYLE}
+        </style>
+      </head>
+      <body>
+        <a class="skip" href="#main">${t('web.skip')}</a>
+        <header>
+          <p><strong>${t('web.title', { community })}</strong></p>
+          <nav aria-label="${community}"><a href="/">${t('web.nav.chapters')}</a><a href="/materials">${t('web.nav.materials')}</a></nav>
+        </header>
+        <main id="main">${page.body}</main>
+      </body>
+    </html>`.value
+  }\n`;
 }
 
 const chapterPath = (c: Chapter) => `/chapters/${encodeURIComponent(c.name)}`;
@@ -65,16 +85,21 @@ export class PublicSite {
         vary: 'Accept-Language',
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        'content-security-policy':
+          "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         ...extra,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     const page = (p: Page) => send(p.status, 'text/html; charset=utf-8', layout(t, locale, community, p));
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'Method Not Allowed\n', { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(405, 'text/plain; charset=utf-8', 'Method Not Allowed\n', { allow: 'GET, HEAD' });
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const parts = url.pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+      const parts = url.pathname
+        .split('/')
+        .filter(Boolean)
+        .map((s) => decodeURIComponent(s));
       if (parts.length === 0) return page(await this.chapters(t));
       if (parts[0] === 'materials' && parts.length === 1) return page(await this.materials(t, url.searchParams));
       if (parts[0] === 'chapters' && parts.length === 2) return page(await this.chapter(t, locale, parts[1]!));
@@ -82,15 +107,27 @@ export class PublicSite {
         const chapter = await this.chapterNamed(parts[1]!);
         const workshops = await this.services.workshops.list({ chapterId: chapter.id, when: 'upcoming', limit: 200 });
         const ics = this.services.workshops.calendar(workshops, `${community} ${chapter.name}`);
-        return send(200, 'text/calendar; charset=utf-8', ics, { 'content-disposition': `inline; filename="${chapter.nameKey.replace(/[^a-z0-9]+/g, '-')}.ics"` });
+        return send(200, 'text/calendar; charset=utf-8', ics, {
+          'content-disposition': `inline; filename="${chapter.nameKey.replace(/[^a-z0-9]+/g, '-')}.ics"`,
+        });
       }
       throw new NotFound();
     } catch (err) {
       if (err instanceof NotFound || err instanceof URIError) {
-        return page({ status: 404, title: t('web.notfound.title'), body: html`<h1>${t('web.notfound.title')}</h1><p>${t('web.notfound.text')} <a href="/">${t('web.nav.chapters')}</a></p>` });
+        return page({
+          status: 404,
+          title: t('web.notfound.title'),
+          body: html`<h1>${t('web.notfound.title')}</h1>
+            <p>${t('web.notfound.text')} <a href="/">${t('web.nav.chapters')}</a></p>`,
+        });
       }
       log.error({ err: safeError(err), path: req.url?.split('?')[0] }, 'a public page failed');
-      return page({ status: 500, title: 'Error', body: html`<h1>Error</h1><p>${t('web.error.text')}</p>` });
+      return page({
+        status: 500,
+        title: 'Error',
+        body: html`<h1>Error</h1>
+          <p>${t('web.error.text')}</p>`,
+      });
     }
   }
 
@@ -107,49 +144,120 @@ export class PublicSite {
     const chapters = await this.services.chapters.list();
     const items = [];
     for (const c of chapters) {
-      const upcoming = (await this.services.workshops.list({ chapterId: c.id, when: 'upcoming', limit: 200 })).filter((w) => w.status === 'scheduled').length;
-      items.push(html`<li><a href="${chapterPath(c)}">${c.name}</a>${c.city ? html` (${c.city})` : ''} — ${t('web.chapters.upcoming', { n: upcoming })}</li>`);
+      const upcoming = (await this.services.workshops.list({ chapterId: c.id, when: 'upcoming', limit: 200 })).filter(
+        (w) => w.status === 'scheduled',
+      ).length;
+      items.push(
+        html`<li>
+          <a href="${chapterPath(c)}">${c.name}</a>${c.city ? html` (${c.city})` : ''} — ${t('web.chapters.upcoming', { n: upcoming })}
+        </li>`,
+      );
     }
     return {
       status: 200,
       title: t('web.chapters.title'),
-      body: html`<h1>${t('web.chapters.title')}</h1><p>${t('web.chapters.intro')}</p>${items.length ? html`<ul>${items}</ul>` : html`<p>${t('web.chapters.none')}</p>`}`,
+      body: html`<h1>${t('web.chapters.title')}</h1>
+        <p>${t('web.chapters.intro')}</p>
+        ${
+          items.length
+            ? html`<ul>
+                ${items}
+              </ul>`
+            : html`<p>${t('web.chapters.none')}</p>`
+        }`,
     };
   }
 
   private async chapter(t: Translate, locale: Locale, name: string): Promise<Page> {
     const chapter = await this.chapterNamed(name);
-    const workshops = (await this.services.workshops.list({ chapterId: chapter.id, when: 'upcoming', limit: 50 })).filter((w) => w.status === 'scheduled');
+    const workshops = (await this.services.workshops.list({ chapterId: chapter.id, when: 'upcoming', limit: 50 })).filter(
+      (w) => w.status === 'scheduled',
+    );
     const ids = workshops.map((w) => w.id);
-    const [materials, coaches, platforms] = await Promise.all([this.services.materials.ofWorkshops(ids), this.services.coaches.publicNames(ids), this.services.chapters.platforms(chapter)]);
-    const when = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { timeZone: chapter.timeZone, dateStyle: 'full', timeStyle: 'short' });
+    const [materials, coaches, platforms] = await Promise.all([
+      this.services.materials.ofWorkshops(ids),
+      this.services.coaches.publicNames(ids),
+      this.services.chapters.platforms(chapter),
+    ]);
+    const when = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+      timeZone: chapter.timeZone,
+      dateStyle: 'full',
+      timeStyle: 'short',
+    });
     const until = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { timeZone: chapter.timeZone, timeStyle: 'short' });
-    const zoneName = new Intl.DateTimeFormat('en-GB', { timeZone: chapter.timeZone, timeZoneName: 'short' }).formatToParts(workshops[0]?.startsAt ?? this.services.clock.now()).find((p) => p.type === 'timeZoneName')?.value;
+    const zoneName = new Intl.DateTimeFormat('en-GB', { timeZone: chapter.timeZone, timeZoneName: 'short' })
+      .formatToParts(workshops[0]?.startsAt ?? this.services.clock.now())
+      .find((p) => p.type === 'timeZoneName')?.value;
     const article = (w: Workshop) => {
       const mats = materials.get(w.id) ?? [];
       const names = coaches.get(w.id) ?? [];
-      return html`<article id="workshop-${w.id}" aria-labelledby="w${w.id}"><h3 id="w${w.id}">#${w.id} ${w.title}</h3><dl>
-<dt>${t('web.workshop.when')}</dt><dd><time datetime="${w.startsAt.toISOString()}">${when.format(w.startsAt)}</time> – <time datetime="${w.endsAt.toISOString()}">${until.format(w.endsAt)}</time></dd>
-<dt>${t('web.workshop.topic')}</dt><dd>${w.topic}</dd>
-<dt>${t('web.workshop.coaches')}</dt><dd>${t('web.workshop.coaches_value', { claimed: w.coachesClaimed, slots: w.coachSlots })}</dd>
-<dt>${t('web.workshop.seats')}</dt><dd>${t('web.workshop.seats_value', { left: Math.max(0, w.learnerCapacity - w.learnersConfirmed), capacity: w.learnerCapacity })}</dd>
-${w.location ? html`<dt>${t('web.workshop.location')}</dt><dd>${w.location}</dd>` : ''}
-${names.length ? html`<dt>${t('web.workshop.coached_by')}</dt><dd>${names.join(', ')}</dd>` : ''}
-${mats.length ? html`<dt>${t('web.workshop.materials')}</dt><dd><ul>${mats.map((m) => html`<li><a href="${safeHref(m.url)}">${m.title}</a> <span class="meta">(${m.license})</span></li>`)}</ul></dd>` : ''}
-</dl>${w.description ? html`<p>${w.description}</p>` : ''}<p>${t('web.chapter.join', { id: w.id })}</p></article>`;
+      return html`<article id="workshop-${w.id}" aria-labelledby="w${w.id}">
+        <h3 id="w${w.id}">#${w.id} ${w.title}</h3>
+        <dl>
+          <dt>${t('web.workshop.when')}</dt>
+          <dd>
+            <time datetime="${w.startsAt.toISOString()}">${when.format(w.startsAt)}</time> –
+            <time datetime="${w.endsAt.toISOString()}">${until.format(w.endsAt)}</time>
+          </dd>
+          <dt>${t('web.workshop.topic')}</dt>
+          <dd>${w.topic}</dd>
+          <dt>${t('web.workshop.coaches')}</dt>
+          <dd>${t('web.workshop.coaches_value', { claimed: w.coachesClaimed, slots: w.coachSlots })}</dd>
+          <dt>${t('web.workshop.seats')}</dt>
+          <dd>
+            ${t('web.workshop.seats_value', { left: Math.max(0, w.learnerCapacity - w.learnersConfirmed), capacity: w.learnerCapacity })}
+          </dd>
+          ${
+            w.location
+              ? html`<dt>${t('web.workshop.location')}</dt>
+                  <dd>${w.location}</dd>`
+              : ''
+          }
+          ${
+            names.length
+              ? html`<dt>${t('web.workshop.coached_by')}</dt>
+                  <dd>${names.join(', ')}</dd>`
+              : ''
+          }
+          ${
+            mats.length
+              ? html`<dt>${t('web.workshop.materials')}</dt>
+                  <dd>
+                    <ul>
+                      ${mats.map((m) => html`<li><a href="${safeHref(m.url)}">${m.title}</a> <span class="meta">(${m.license})</span></li>`)}
+                    </ul>
+                  </dd>`
+              : ''
+          }
+        </dl>
+        ${w.description ? html`<p>${w.description}</p>` : ''}
+        <p>${t('web.chapter.join', { id: w.id })}</p>
+      </article>`;
     };
     const calendar = `${chapterPath(chapter)}/calendar.ics`;
     return {
       status: 200,
       title: chapter.name,
       body: html`<h1>${t('web.chapter.title', { name: chapter.name })}</h1>
-<p>${t('web.chapter.zone', { city: chapter.city ?? chapter.name, zone: `${chapter.timeZone}${zoneName ? `, ${zoneName}` : ''}` })}</p>
-<p><a href="${calendar}" type="text/calendar">${t('web.chapter.calendar')}</a></p>
-${platforms.length ? html`<p>${t('web.chapter.where')} ${platforms.map((p) => (p === 'discord' ? 'Discord' : p === 'slack' ? 'Slack' : p)).join(', ')}.</p>` : ''}
-${workshops.length
-  ? html`<section aria-labelledby="chart-heading"><h2 id="chart-heading">${t('web.chart.title')}</h2><figure>${coverageChart(workshops.slice(0, 8), t, (w) => `#${w.id} ${w.title.length > 17 ? `${w.title.slice(0, 16).trimEnd()}…` : w.title}`)}</figure></section>
-<section aria-labelledby="list-heading"><h2 id="list-heading">${t('web.chapter.workshops')}</h2>${workshops.map(article)}</section>`
-  : html`<p>${t('web.chapter.none')}</p>`}`,
+        <p>
+          ${t('web.chapter.zone', { city: chapter.city ?? chapter.name, zone: `${chapter.timeZone}${zoneName ? `, ${zoneName}` : ''}` })}
+        </p>
+        <p><a href="${calendar}" type="text/calendar">${t('web.chapter.calendar')}</a></p>
+        ${platforms.length ? html`<p>${t('web.chapter.where')} ${platforms.map((p) => (p === 'discord' ? 'Discord' : p === 'slack' ? 'Slack' : p)).join(', ')}.</p>` : ''}
+        ${
+          workshops.length
+            ? html`<section aria-labelledby="chart-heading">
+                  <h2 id="chart-heading">${t('web.chart.title')}</h2>
+                  <figure>
+                    ${coverageChart(workshops.slice(0, 8), t, (w) => `#${w.id} ${w.title.length > 17 ? `${w.title.slice(0, 16).trimEnd()}…` : w.title}`)}
+                  </figure>
+                </section>
+                <section aria-labelledby="list-heading">
+                  <h2 id="list-heading">${t('web.chapter.workshops')}</h2>
+                  ${workshops.map(article)}
+                </section>`
+            : html`<p>${t('web.chapter.none')}</p>`
+        }`,
     };
   }
 
@@ -165,20 +273,48 @@ ${workshops.length
       if (!(err instanceof UserError)) throw err;
       found = { materials: [], total: 0, page: 1, pages: 1 }; // a language that is no code matches nothing
     }
-    const link = (page: number) => `/materials?${new URLSearchParams({ ...(topic && { topic }), ...(language && { language }), ...(text && { text }), page: String(page) }).toString()}`;
-    const field = (name: string, label: string, value: string) => html`<label for="f-${name}">${label}</label> <input id="f-${name}" name="${name}" value="${value}"> `;
+    const link = (page: number) =>
+      `/materials?${new URLSearchParams({ ...(topic && { topic }), ...(language && { language }), ...(text && { text }), page: String(page) }).toString()}`;
+    const field = (name: string, label: string, value: string) =>
+      html`<label for="f-${name}">${label}</label> <input id="f-${name}" name="${name}" value="${value}" /> `;
     return {
       status: 200,
       title: t('web.materials.title'),
-      body: html`<h1>${t('web.materials.title')}</h1><p>${t('web.materials.intro')}</p>
-<form method="get" action="/materials" role="search"><fieldset><legend>${t('web.materials.filter')}</legend>${field('topic', t('web.materials.topic'), topic)}${field('language', t('web.materials.language'), language)}${field('text', t('web.materials.text'), text)}<button type="submit">${t('web.materials.search')}</button></fieldset></form>
-${found.total
-  ? html`<p>${t('web.materials.found', { total: found.total, page: found.page, pages: found.pages })}</p><ul class="materials">${found.materials.map(
-      (m) => html`<li><a href="${safeHref(m.url)}" hreflang="${m.language}">${m.title}</a> <span class="meta">${t('web.materials.meta', { topic: m.topic, language: m.language, license: m.license })}</span>${m.description ? html`<br>${m.description}` : ''}${
-        m.translations?.length ? html`<br>${t('web.materials.translations')} ${m.translations.map((tr, i) => html`${i ? ', ' : ''}<a href="${safeHref(tr.url)}" hreflang="${tr.language}">${tr.language}</a>`)}` : ''
-      }</li>`,
-    )}</ul><nav aria-label="${t('web.materials.title')}">${found.page > 1 ? html`<a rel="prev" href="${link(found.page - 1)}">${t('web.materials.prev')}</a> ` : ''}${found.page < found.pages ? html`<a rel="next" href="${link(found.page + 1)}">${t('web.materials.next')}</a>` : ''}</nav>`
-  : html`<p>${t('web.materials.none')}</p>`}`,
+      body: html`<h1>${t('web.materials.title')}</h1>
+        <p>${t('web.materials.intro')}</p>
+        <form method="get" action="/materials" role="search">
+          <fieldset>
+            <legend>${t('web.materials.filter')}</legend>
+            ${field('topic', t('web.materials.topic'), topic)}${field('language', t('web.materials.language'), language)}${field('text', t('web.materials.text'), text)}<button
+              type="submit"
+            >
+              ${t('web.materials.search')}
+            </button>
+          </fieldset>
+        </form>
+        ${
+          found.total
+            ? html`<p>${t('web.materials.found', { total: found.total, page: found.page, pages: found.pages })}</p>
+                <ul class="materials">
+                  ${found.materials.map(
+                    (m) =>
+                      html`<li>
+                        <a href="${safeHref(m.url)}" hreflang="${m.language}">${m.title}</a>
+                        <span class="meta">${t('web.materials.meta', { topic: m.topic, language: m.language, license: m.license })}</span
+                        >${m.description ? html`<br />${m.description}` : ''}${
+                          m.translations?.length
+                            ? html`<br />${t('web.materials.translations')}
+                                ${m.translations.map((tr, i) => html`${i ? ', ' : ''}<a href="${safeHref(tr.url)}" hreflang="${tr.language}">${tr.language}</a>`)}`
+                            : ''
+                        }
+                      </li>`,
+                  )}
+                </ul>
+                <nav aria-label="${t('web.materials.title')}">
+                  ${found.page > 1 ? html`<a rel="prev" href="${link(found.page - 1)}">${t('web.materials.prev')}</a> ` : ''}${found.page < found.pages ? html`<a rel="next" href="${link(found.page + 1)}">${t('web.materials.next')}</a>` : ''}
+                </nav>`
+            : html`<p>${t('web.materials.none')}</p>`
+        }`,
     };
   }
 }

@@ -6,7 +6,8 @@ import { neutraliseDiscord, renderDiscord } from '../../src/adapters/discord/ren
 import { commandNamer, renderSlack } from '../../src/adapters/slack/render.js';
 import { bold, code, codeBlock, inlineText, link, mention, message, messageLink, p, time } from '../../src/core/reply.js';
 
-const INJECTIONS = '@everyone @here <@123456789012345678> <@!123456789012345678> <@&987654321098765432> <#555555555555555555> <!channel> <!here> <!everyone> <@U0123ABC> <!subteam^S0123|@team> [click](https://evil.example) <https://evil.example|docs>';
+const INJECTIONS =
+  '@everyone @here <@123456789012345678> <@!123456789012345678> <@&987654321098765432> <#555555555555555555> <!channel> <!here> <!everyone> <@U0123ABC> <!subteam^S0123|@team> [click](https://evil.example) <https://evil.example|docs>';
 
 test('Discord: mentions typed by a member come out inert, and nothing is parsed for pings', () => {
   const out = renderDiscord(message([p(INJECTIONS)], { visibility: { kind: 'channel', channel: 'q' } }));
@@ -30,11 +31,26 @@ test('Discord: whatever a member types, no mention syntax survives (property)', 
 test('Discord: deliberate pings, times and code blocks keep working', () => {
   const at = new Date('2027-03-28T16:00:00Z');
   const out = renderDiscord(
-    message([p('Hi ', mention({ id: '42', name: 'ada' }), ' at ', time(at, 'full'), ' ', bold('now'), ' ', link('https://opentechschool.org', 'OTS')), codeBlock('print("hi @everyone")')], {
-      visibility: { kind: 'channel', channel: 'q' },
-      ping: [{ id: '42', name: 'ada' }],
-      buttons: [{ label: 'Me too', command: '/ask metoo id:3' }],
-    }),
+    message(
+      [
+        p(
+          'Hi ',
+          mention({ id: '42', name: 'ada' }),
+          ' at ',
+          time(at, 'full'),
+          ' ',
+          bold('now'),
+          ' ',
+          link('https://opentechschool.org', 'OTS'),
+        ),
+        codeBlock('print("hi @everyone")'),
+      ],
+      {
+        visibility: { kind: 'channel', channel: 'q' },
+        ping: [{ id: '42', name: 'ada' }],
+        buttons: [{ label: 'Me too', command: '/ask metoo id:3' }],
+      },
+    ),
   );
   const text = out.embeds[0]!.description!;
   assert.match(text, /Hi <@42> at <t:1806249600:F> \*\*now\*\* \[OTS\]\(https:\/\/opentechschool.org\)/);
@@ -46,7 +62,8 @@ test('Discord: deliberate pings, times and code blocks keep working', () => {
 test('Slack: mentions and links typed by a member come out inert, and Slack is told not to parse plain words', () => {
   const out = renderSlack(message([p(INJECTIONS)], { title: '<!channel> title', visibility: { kind: 'channel', channel: 'q' } }));
   const all = JSON.stringify(out);
-  for (const live of ['<!channel>', '<!here>', '<!everyone>', '<@U0123ABC>', '<!subteam^', '<https://evil.example|']) assert.ok(!all.includes(live), `${live} survived`);
+  for (const live of ['<!channel>', '<!here>', '<!everyone>', '<@U0123ABC>', '<!subteam^', '<https://evil.example|'])
+    assert.ok(!all.includes(live), `${live} survived`);
   assert.match(out.text, /&lt;!channel&gt;/);
   for (const b of out.blocks) if (b.type === 'section' && 'text' in b) assert.equal(b.text.verbatim, true);
 });
@@ -71,9 +88,18 @@ test('Slack: deliberate mentions, local times with a fallback, and buttons carry
   );
   assert.deepEqual(out.blocks[0], {
     type: 'section',
-    text: { type: 'mrkdwn', text: 'Hi <@U1> at <!date^1806249600^{date_long_pretty} {time}|2027-03-28 16:00 UTC> &amp; <https://opentechschool.org|OTS>', verbatim: true },
+    text: {
+      type: 'mrkdwn',
+      text: 'Hi <@U1> at <!date^1806249600^{date_long_pretty} {time}|2027-03-28 16:00 UTC> &amp; <https://opentechschool.org|OTS>',
+      verbatim: true,
+    },
   });
-  assert.deepEqual(out.blocks[1], { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Me too' }, action_id: 'cmd:0', value: '/ask metoo id:3', style: 'primary' }] });
+  assert.deepEqual(out.blocks[1], {
+    type: 'actions',
+    elements: [
+      { type: 'button', text: { type: 'plain_text', text: 'Me too' }, action_id: 'cmd:0', value: '/ask metoo id:3', style: 'primary' },
+    ],
+  });
 });
 
 test('Slack: a file is shown inline as a copyable code block, and one too long says so', () => {
@@ -87,22 +113,38 @@ test('Slack: a file is shown inline as a copyable code block, and one too long s
     }),
   );
   const texts = out.blocks.flatMap((b) => (b.type === 'section' && 'text' in b ? [b.text.text] : []));
-  assert.ok(texts.includes('*workshop-3.ics*\n```BEGIN:VCALENDAR\nSUMMARY:&lt;!channel&gt; party\nEND:VCALENDAR\n```'), JSON.stringify(texts));
+  assert.ok(
+    texts.includes('*workshop-3.ics*\n```BEGIN:VCALENDAR\nSUMMARY:&lt;!channel&gt; party\nEND:VCALENDAR\n```'),
+    JSON.stringify(texts),
+  );
   assert.ok(texts.some((t) => t.startsWith('*big.csv*: 5000 characters, too long to show on Slack')));
 });
 
 test('on Slack with a command prefix, texts name the commands as typed there; URLs, other words and button values stay', () => {
   const named = { named: commandNamer('ots-', ['ask', 'help', 'workshop']) };
   const out = renderSlack(
-    message([p('Try /workshop claim id:3, or ', code('/help workshop'), ' (see https://example.org/help); /unknown and /asking stay; (/ask)')], {
-      title: '/help',
-      fields: [{ name: 'Next', value: ['type /ask text:…'] }],
-      buttons: [{ label: 'Me too', command: '/ask metoo id:1' }],
-    }),
+    message(
+      [p('Try /workshop claim id:3, or ', code('/help workshop'), ' (see https://example.org/help); /unknown and /asking stay; (/ask)')],
+      {
+        title: '/help',
+        fields: [{ name: 'Next', value: ['type /ask text:…'] }],
+        buttons: [{ label: 'Me too', command: '/ask metoo id:1' }],
+      },
+    ),
     named,
   );
   const shown = JSON.stringify(out);
-  for (const typed of ['/ots-workshop claim id:3', '`/ots-help workshop`', 'https://example.org/help)', '/unknown', '/asking', '(/ots-ask)', '*/ots-help*', 'type /ots-ask text']) assert.ok(shown.includes(typed), typed);
+  for (const typed of [
+    '/ots-workshop claim id:3',
+    '`/ots-help workshop`',
+    'https://example.org/help)',
+    '/unknown',
+    '/asking',
+    '(/ots-ask)',
+    '*/ots-help*',
+    'type /ots-ask text',
+  ])
+    assert.ok(shown.includes(typed), typed);
   assert.doesNotMatch(shown, /[^-]\/workshop claim|\/ots-unknown|ots-asking/);
   const actions = out.blocks.find((b) => b.type === 'actions');
   assert.equal(actions?.type === 'actions' && actions.elements[0]!.value, '/ask metoo id:1', 'the bot reads button values itself');
@@ -110,11 +152,23 @@ test('on Slack with a command prefix, texts name the commands as typed there; UR
 });
 
 test('a link to one of the bot’s posts: Discord jumps to the message; Slack and the console name the channel', () => {
-  const m = message([p('#3 open · ', messageLink({ workspace: '111111111111111111', channel: '222222222222222222', messageId: '333333333333333333' }))]);
-  assert.match(renderDiscord(m).embeds[0]!.description!, /#3 open · https:\/\/discord\.com\/channels\/111111111111111111\/222222222222222222\/333333333333333333$/);
+  const m = message([
+    p('#3 open · ', messageLink({ workspace: '111111111111111111', channel: '222222222222222222', messageId: '333333333333333333' })),
+  ]);
+  assert.match(
+    renderDiscord(m).embeds[0]!.description!,
+    /#3 open · https:\/\/discord\.com\/channels\/111111111111111111\/222222222222222222\/333333333333333333$/,
+  );
   assert.match(renderSlack(m).text, /#3 open · <#222222222222222222>$/);
   const slackPost = message([p('#3 open · ', messageLink({ workspace: 'T1', channel: 'CQUESTIONS', messageId: '1795000000.000100' }))]);
-  assert.match(renderSlack(slackPost, { url: 'https://ots-berlin.slack.com/' }).text, /#3 open · <#CQUESTIONS> <https:\/\/ots-berlin\.slack\.com\/archives\/CQUESTIONS\/p1795000000000100\|↗>$/, 'with the workspace’s address, a link to the message');
-  assert.equal(renderConsole(m, { locale: 'en', timeZone: 'UTC', now: new Date() }).trim(), '#3 open · #222222222222222222 msg:333333333333333333');
+  assert.match(
+    renderSlack(slackPost, { url: 'https://ots-berlin.slack.com/' }).text,
+    /#3 open · <#CQUESTIONS> <https:\/\/ots-berlin\.slack\.com\/archives\/CQUESTIONS\/p1795000000000100\|↗>$/,
+    'with the workspace’s address, a link to the message',
+  );
+  assert.equal(
+    renderConsole(m, { locale: 'en', timeZone: 'UTC', now: new Date() }).trim(),
+    '#3 open · #222222222222222222 msg:333333333333333333',
+  );
   assert.equal(inlineText(m.body[0]!.kind === 'paragraph' ? m.body[0]!.children : []), '#3 open · #222222222222222222');
 });

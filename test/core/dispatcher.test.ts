@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { action, defineCommand } from '../../src/core/command.js';
-import type { Dispatcher} from '../../src/core/dispatcher.js';
+import type { Dispatcher } from '../../src/core/dispatcher.js';
 import { type Interaction, type Outcome } from '../../src/core/dispatcher.js';
 import { UserError } from '../../src/core/errors.js';
 import { option } from '../../src/core/options.js';
@@ -34,7 +34,9 @@ const probe = defineCommand({
       },
       async execute(ctx) {
         const o = ctx.options;
-        return message(JSON.stringify({ text: o.text, count: o.count, flag: o.flag, status: o.status, date: o.date, time: o.time, member: o.member }));
+        return message(
+          JSON.stringify({ text: o.text, count: o.count, flag: o.flag, status: o.status, date: o.date, time: o.time, member: o.member }),
+        );
       },
     }),
     refuse: action({
@@ -66,7 +68,13 @@ const probe = defineCommand({
         return message('done after deferring');
       },
     }),
-    coachy: action({ description: 'cmd.help', permission: 'coach', async execute() { return message('coach stuff'); } }),
+    coachy: action({
+      description: 'cmd.help',
+      permission: 'coach',
+      async execute() {
+        return message('coach stuff');
+      },
+    }),
     mod: action({
       description: 'cmd.help',
       permission: 'moderator',
@@ -83,7 +91,13 @@ const probe = defineCommand({
         return message('finally');
       },
     }),
-    limited: action({ description: 'cmd.help', rateLimit: { max: 2, windowSeconds: 60 }, async execute() { return message('ok'); } }),
+    limited: action({
+      description: 'cmd.help',
+      rateLimit: { max: 2, windowSeconds: 60 },
+      async execute() {
+        return message('ok');
+      },
+    }),
     id: action({
       description: 'cmd.help',
       options: { id: option.integer({ description: 'cmd.help', required: true, min: 1 }) },
@@ -131,7 +145,12 @@ async function run(line: string, who: Actor = actor('alice'), locale = 'en'): Pr
     channel: 'general',
     locale,
     invocation: { kind: 'line', text: line },
-    responder: { reply: record('reply'), editReply: record('editReply'), followUp: record('followUp'), defer: async () => void rec.answers.push({ how: 'defer', message: message('') }) },
+    responder: {
+      reply: record('reply'),
+      editReply: record('editReply'),
+      followUp: record('followUp'),
+      defer: async () => void rec.answers.push({ how: 'defer', message: message('') }),
+    },
     outbox: { post: async (m) => (rec.posts.push(m), { channel: 'questions', messageId: '1' }), edit: async () => undefined },
     resolvers: { user: (raw) => (raw.startsWith('@') ? { id: raw.slice(1), name: raw.slice(1) } : undefined) },
   };
@@ -224,7 +243,13 @@ test('a UserError is shown to the member as its catalogue text, ephemerally, and
   assert.equal(outcome, 'user-error');
   assert.equal(text, 'There is no chapter named “Atlantis”. /chapter list shows the chapters.');
   assert.equal(rec.answers[0]!.message.visibility.kind, 'ephemeral');
-  assert.equal(captured.lines().slice(before).filter((l) => JSON.parse(l).level >= 50).length, 0);
+  assert.equal(
+    captured
+      .lines()
+      .slice(before)
+      .filter((l) => JSON.parse(l).level >= 50).length,
+    0,
+  );
 });
 
 test('an unexpected error gets an apology with an incident id that is logged with the command, not the input or the member', async () => {
@@ -234,7 +259,10 @@ test('an unexpected error gets an apology with an incident id that is logged wit
   const incident = /incident id ([0-9a-f]{8})/.exec(text)?.[1];
   assert.ok(incident, text);
   assert.ok(!text.includes(SECRET_TEXT));
-  const logged = captured.lines().slice(before).map((l) => JSON.parse(l));
+  const logged = captured
+    .lines()
+    .slice(before)
+    .map((l) => JSON.parse(l));
   const entry = logged.find((l) => l.incident === incident);
   assert.ok(entry, 'the incident id is in the log');
   assert.equal(entry.command, 'probe crash');
@@ -252,7 +280,12 @@ test('answering twice is a coded misuse, answered as an incident', async () => {
   assert.equal(outcome, 'incident');
   assert.equal(rec.answers[0]!.how, 'reply');
   assert.equal(rec.answers[1]!.how, 'followUp', 'the apology follows the first answer');
-  assert.ok(captured.lines().slice(before).some((l) => JSON.parse(l).err?.code === 'REPLY_ALREADY_SENT'));
+  assert.ok(
+    captured
+      .lines()
+      .slice(before)
+      .some((l) => JSON.parse(l).err?.code === 'REPLY_ALREADY_SENT'),
+  );
 });
 
 test('a command that never answers is an incident, so the member never sees “interaction failed”', async () => {
@@ -264,7 +297,10 @@ test('a command that never answers is an incident, so the member never sees “i
 test('a deferred answer is completed by editing it; posts go through the outbox', async () => {
   const { outcome, rec } = await run('/probe slow');
   assert.equal(outcome, 'ok');
-  assert.deepEqual(rec.answers.map((a) => a.how), ['defer', 'editReply']);
+  assert.deepEqual(
+    rec.answers.map((a) => a.how),
+    ['defer', 'editReply'],
+  );
   assert.equal(rec.posts.length, 1);
   assert.deepEqual(rec.posts[0]!.visibility, { kind: 'channel', channel: 'questions' });
 });
@@ -314,7 +350,14 @@ test('unknown commands and subcommands say what exists', async () => {
 test('an action slower than the auto-defer delay is deferred first, then its answer edits the deferral', async () => {
   const { outcome, rec } = await run('/probe sluggish');
   assert.equal(outcome, 'ok');
-  assert.deepEqual(rec.answers.map((a) => a.how), ['defer', 'editReply']);
+  assert.deepEqual(
+    rec.answers.map((a) => a.how),
+    ['defer', 'editReply'],
+  );
   const quick = await run('/probe refuse');
-  assert.deepEqual(quick.rec.answers.map((a) => a.how), ['reply'], 'a quick answer is not deferred');
+  assert.deepEqual(
+    quick.rec.answers.map((a) => a.how),
+    ['reply'],
+    'a quick answer is not deferred',
+  );
 });

@@ -19,8 +19,14 @@ const ROOT = join(import.meta.dirname, '..', '..');
  */
 const VALUES: Record<string, readonly string[]> = {
   role: Object.keys({ coach: true, learner: true } satisfies Record<SignupRole, true>),
-  'verdict.reason': Object.keys({ nc: true, nd: true, nc_nd: true, closed: true, unknown: true } satisfies Record<Extract<LicenseVerdict, { open: false }>['reason'], true>),
-  status: Object.keys({ proposed: true, approved: true, declined: true, unofficial: true, withdrawn: true, decided: true } satisfies Record<ProposalStatus | 'decided', true>),
+  'verdict.reason': Object.keys({ nc: true, nd: true, nc_nd: true, closed: true, unknown: true } satisfies Record<
+    Extract<LicenseVerdict, { open: false }>['reason'],
+    true
+  >),
+  status: Object.keys({ proposed: true, approved: true, declined: true, unofficial: true, withdrawn: true, decided: true } satisfies Record<
+    ProposalStatus | 'decided',
+    true
+  >),
 };
 
 function sources(dir: string): string[] {
@@ -49,7 +55,10 @@ function keysOf(node: ts.Expression, file: ts.SourceFile, where: string): string
   // `NOT_FOUND[kind]`, `CHANNEL_ERRORS[code]`: every value of the constant, declared in the same file.
   const name = ts.isElementAccessExpression(node) ? node.expression.getText(file) : ts.isIdentifier(node) ? node.text : undefined;
   const declaration = name && findConstant(file, name);
-  assert.ok(declaration, `${where}: cannot tell which keys ${node.getText(file)} can be; use a literal, a template or a constant of this file`);
+  assert.ok(
+    declaration,
+    `${where}: cannot tell which keys ${node.getText(file)} can be; use a literal, a template or a constant of this file`,
+  );
   if (ts.isObjectLiteralExpression(declaration)) {
     return declaration.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? keysOf(p.initializer, file, where) : []));
   }
@@ -81,16 +90,19 @@ function usedKeys(): { key: string; where: string }[] {
       const where = at(node);
       for (const key of keysOf(args[0]!, file, where)) used.push({ key, where });
       const nested = (n: ts.Node): void => {
-        if (ts.isPropertyAssignment(n) && n.name.getText(file) === 'key') for (const key of keysOf(n.initializer, file, where)) used.push({ key, where });
+        if (ts.isPropertyAssignment(n) && n.name.getText(file) === 'key')
+          for (const key of keysOf(n.initializer, file, where)) used.push({ key, where });
         ts.forEachChild(n, nested);
       };
       args.slice(1).forEach(nested);
     };
     const visit = (node: ts.Node, inSubclass: boolean): void => {
-      if (ts.isNewExpression(node) && node.expression.getText(file) === 'UserError' && node.arguments?.length) collect(node.arguments, node);
+      if (ts.isNewExpression(node) && node.expression.getText(file) === 'UserError' && node.arguments?.length)
+        collect(node.arguments, node);
       // A subclass names its key in its constructor (PostFailedError, LineParseError).
       if (inSubclass && ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.SuperKeyword) collect(node.arguments, node);
-      const subclass = ts.isClassDeclaration(node) && !!node.heritageClauses?.some((h) => h.types.some((t) => t.expression.getText(file) === 'UserError'));
+      const subclass =
+        ts.isClassDeclaration(node) && !!node.heritageClauses?.some((h) => h.types.some((t) => t.expression.getText(file) === 'UserError'));
       ts.forEachChild(node, (child) => visit(child, inSubclass || subclass));
     };
     visit(file, false);
@@ -102,11 +114,24 @@ test('every key a UserError is built with, in src/ and commands/, is in the Engl
   const used = usedKeys();
   // The scan itself works: it sees plain, conditional, template, constant and nested keys.
   const seen = new Set(used.map((u) => u.key));
-  for (const key of ['workshop.not_found', 'chapter.duplicate.where', 'workshop.learner.other_role', 'materials.license.nc_nd', 'mod.block_not_found', 'slack.error.not_in_channel', 'partner.status.decided', 'error.post_failed', 'error.parse.expected', 'error.option.unexpected_text']) {
+  for (const key of [
+    'workshop.not_found',
+    'chapter.duplicate.where',
+    'workshop.learner.other_role',
+    'materials.license.nc_nd',
+    'mod.block_not_found',
+    'slack.error.not_in_channel',
+    'partner.status.decided',
+    'error.post_failed',
+    'error.parse.expected',
+    'error.option.unexpected_text',
+  ]) {
     assert.ok(seen.has(key), `the scan finds ${key}`);
   }
   assert.ok(used.length > 100, `only ${used.length} keys found`);
-  const missing = used.filter(({ key }) => !(key in en) || !(key in de)).map(({ key, where }) => `${where}: ${key} (${key in en ? 'German' : 'English'})`);
+  const missing = used
+    .filter(({ key }) => !(key in en) || !(key in de))
+    .map(({ key, where }) => `${where}: ${key} (${key in en ? 'German' : 'English'})`);
   assert.deepEqual(missing, [], `keys missing from a catalogue:\n${missing.join('\n')}`);
 });
 
@@ -114,7 +139,10 @@ test('nested phrases and lists are said in the reader’s locale', () => {
   const closed = new UserError('partner.error.closed', { status: { key: 'partner.status.approved' } });
   assert.equal(say(translator('en'), closed), 'This proposal can no longer be changed: it is approved.');
   assert.equal(say(translator('de'), closed), 'Dieser Vorschlag kann nicht mehr geändert werden: er ist angenommen.');
-  const usage = new UserError('error.usage', { problems: [{ key: 'error.option.missing', params: { option: 'name' } }, '\n', 'two'], usage: ['/chapter create name:<', { key: 'placeholder.timezone' }, '>'] });
+  const usage = new UserError('error.usage', {
+    problems: [{ key: 'error.option.missing', params: { option: 'name' } }, '\n', 'two'],
+    usage: ['/chapter create name:<', { key: 'placeholder.timezone' }, '>'],
+  });
   assert.equal(say(translator('de'), usage).split('\n').at(-1), 'Schreibe: /chapter create name:<IANA-Zone>');
 });
 

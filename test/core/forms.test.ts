@@ -25,7 +25,11 @@ const registry = new CommandRegistry([
         },
         execute: run,
       }),
-      claim: action({ description: 'cmd.help', options: { id: option.integer({ description: 'cmd.help', required: true, min: 1 }) }, execute: run }),
+      claim: action({
+        description: 'cmd.help',
+        options: { id: option.integer({ description: 'cmd.help', required: true, min: 1 }) },
+        execute: run,
+      }),
     },
   }),
 ]);
@@ -59,7 +63,10 @@ test('formToOpen, which every adapter asks: a form only for an actor who may run
   const mayRun = (allowed: boolean) => async (leaf: { path: readonly string[] }) => (asked.push(leaf.path.join(' ')), allowed);
   const invocation = { kind: 'structured', path: ['event', 'create'], options: { seats: 12 } } as const;
   const form = await formToOpen(registry, invocation, actor, t, mayRun(true));
-  assert.deepEqual(form?.fields.map((f) => f.name), ['title', 'date', 'seats']);
+  assert.deepEqual(
+    form?.fields.map((f) => f.name),
+    ['title', 'date', 'seats'],
+  );
   assert.deepEqual(form?.raw, { seats: 12 });
   assert.equal(await formToOpen(registry, invocation, actor, t, mayRun(false)), undefined, 'no right, no form');
   assert.deepEqual(asked, ['event create', 'event create']);

@@ -18,7 +18,10 @@ test('a locale without a catalogue falls back to English', () => {
 });
 
 test('German texts are German, with parameters filled in', () => {
-  assert.equal(translator('de')('chapter.not_found', { name: 'Bärlin' }), 'Es gibt kein Chapter namens „Bärlin“. /chapter list zeigt die Chapter.');
+  assert.equal(
+    translator('de')('chapter.not_found', { name: 'Bärlin' }),
+    'Es gibt kein Chapter namens „Bärlin“. /chapter list zeigt die Chapter.',
+  );
 });
 
 test('a key missing from a partial catalogue falls back to English, key by key', () => {

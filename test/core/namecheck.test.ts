@@ -40,6 +40,9 @@ test('the variants come from the words of the configured name', () => {
   assert.deepEqual(nameWords('OpenTechSchool'), ['Open', 'Tech', 'School']);
   assert.deepEqual(nameWords('Rails Girls'), ['Rails', 'Girls']);
   assert.deepEqual(nameWords('CoderDojo42'), ['Coder', 'Dojo', '42']);
-  assert.deepEqual(checkName('Rails Girls and RailsGirls and rails-girls', 'Rails Girls').map((f) => f.found), ['RailsGirls', 'rails-girls']);
+  assert.deepEqual(
+    checkName('Rails Girls and RailsGirls and rails-girls', 'Rails Girls').map((f) => f.found),
+    ['RailsGirls', 'rails-girls'],
+  );
   assert.deepEqual(checkName('Open Tech School', 'Rails Girls'), [], 'another community’s name is not ours to correct');
 });

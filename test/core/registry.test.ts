@@ -8,7 +8,12 @@ import { checkDeclarations, CommandRegistry } from '../../src/core/registry.js';
 import { translator } from '../../src/core/i18n.js';
 import { message } from '../../src/core/reply.js';
 
-const ok = action({ description: 'cmd.help', async execute() { return message('ok'); } });
+const ok = action({
+  description: 'cmd.help',
+  async execute() {
+    return message('ok');
+  },
+});
 
 test('the real command list passes the start-up check', () => {
   assert.deepEqual(checkDeclarations(commands), []);
@@ -28,9 +33,20 @@ test('incomplete declarations are reported, all at once', () => {
     { name: 'nodesc', description: 'no.such.key', action: ok },
     { name: 'empty', description: 'cmd.help', subcommands: {} },
     { name: 'noexec', description: 'cmd.help', subcommands: { run: { description: 'cmd.help' } } },
-    { name: 'order', description: 'cmd.help', action: action({ options: { a: option.string({ description: 'cmd.help' }), b: option.string({ description: 'cmd.help', required: true }) }, async execute() {} }) },
+    {
+      name: 'order',
+      description: 'cmd.help',
+      action: action({
+        options: { a: option.string({ description: 'cmd.help' }), b: option.string({ description: 'cmd.help', required: true }) },
+        async execute() {},
+      }),
+    },
     { name: 'long', description: 'question.privacy', action: ok },
-    { name: 'range', description: 'cmd.help', action: action({ options: { n: option.integer({ description: 'cmd.help', min: 5, max: 1 }) }, async execute() {} }) },
+    {
+      name: 'range',
+      description: 'cmd.help',
+      action: action({ options: { n: option.integer({ description: 'cmd.help', min: 5, max: 1 }) }, async execute() {} }),
+    },
   ] as unknown as CommandDecl[];
   const problems = checkDeclarations(bad);
   for (const expected of [
@@ -42,7 +58,10 @@ test('incomplete declarations are reported, all at once', () => {
     '/range option n: min > max',
     'description question.privacy is over 100 characters in English',
   ]) {
-    assert.ok(problems.some((p) => p.startsWith(expected)), `expected “${expected}” in ${JSON.stringify(problems)}`);
+    assert.ok(
+      problems.some((p) => p.startsWith(expected)),
+      `expected “${expected}” in ${JSON.stringify(problems)}`,
+    );
   }
 });
 
@@ -50,7 +69,10 @@ test('the usage line marks optional options and shows placeholders', () => {
   const registry = new CommandRegistry(commands);
   const t = translator('en');
   assert.equal(registry.usage(registry.get(['chapter', 'create'])!, t), '/chapter create name:<name> timezone:<IANA zone> [city:<city>]');
-  assert.equal(registry.usage(registry.get(['chapter', 'use'])!, t), '/chapter use name:<name> [code:<XXXX-XXXX>] [scope:<workspace|channel>]');
+  assert.equal(
+    registry.usage(registry.get(['chapter', 'use'])!, t),
+    '/chapter use name:<name> [code:<XXXX-XXXX>] [scope:<workspace|channel>]',
+  );
 });
 
 test('groups of subcommands resolve by three words, and say what they hold', () => {
@@ -65,9 +87,18 @@ test('groups of subcommands resolve by three words, and say what they hold', () 
   assert.deepEqual(registry.resolve(['/mod', 'question', 'hide'], t).leaf.path, ['mod', 'question', 'hide']);
   assert.equal(registry.resolve(['/mod', 'question', 'hide', 'extra'], t).used, 3);
   assert.deepEqual(registry.resolve(['/mod', 'blocks'], t).leaf.path, ['mod', 'blocks']);
-  assert.throws(() => registry.resolve(['/mod', 'question'], t), (err: unknown) => err instanceof UserError && /\/mod question needs one of: hide, show/.test(say(t, err)));
-  assert.throws(() => registry.resolve(['/mod', 'question', 'zap'], t), (err: unknown) => err instanceof UserError && /\/mod question has no “zap”. Choose one of: hide, show/.test(say(t, err)));
-  assert.deepEqual(registry.leaves.map((l) => l.path.join(' ')), ['mod blocks', 'mod question hide', 'mod question show']);
+  assert.throws(
+    () => registry.resolve(['/mod', 'question'], t),
+    (err: unknown) => err instanceof UserError && /\/mod question needs one of: hide, show/.test(say(t, err)),
+  );
+  assert.throws(
+    () => registry.resolve(['/mod', 'question', 'zap'], t),
+    (err: unknown) => err instanceof UserError && /\/mod question has no “zap”. Choose one of: hide, show/.test(say(t, err)),
+  );
+  assert.deepEqual(
+    registry.leaves.map((l) => l.path.join(' ')),
+    ['mod blocks', 'mod question hide', 'mod question show'],
+  );
 });
 
 test('a command with its own action and subcommands runs the action unless a subcommand is named', () => {
@@ -82,5 +113,8 @@ test('a command with its own action and subcommands runs the action unless a sub
   assert.deepEqual(registry.resolve(['/ask', 'mine'], t).leaf.path, ['ask', 'mine']);
   assert.deepEqual(registry.resolve(['/ask'], t), { leaf: registry.get(['ask']), used: 1 });
   assert.deepEqual(registry.resolve(['/ask', 'How', 'do', 'I'], t), { leaf: registry.get(['ask']), used: 1 });
-  assert.deepEqual(registry.leaves.map((l) => l.path.join(' ')), ['ask', 'ask mine', 'ask close']);
+  assert.deepEqual(
+    registry.leaves.map((l) => l.path.join(' ')),
+    ['ask', 'ask mine', 'ask close'],
+  );
 });

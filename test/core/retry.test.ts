@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 // The library under p-retry, which the Slack WebClient retries with.
 import retry from 'retry';
-import { backoffDelayMs, minimumDelayMs, nodeRetryOptions, PlatformTimeoutError, retryPolicy, type RetryPolicy, withRetries, worstCaseMs } from '../../src/core/retry.js';
+import {
+  backoffDelayMs,
+  minimumDelayMs,
+  nodeRetryOptions,
+  PlatformTimeoutError,
+  retryPolicy,
+  type RetryPolicy,
+  withRetries,
+  worstCaseMs,
+} from '../../src/core/retry.js';
 
 const defaults = retryPolicy({ timeoutMs: 10_000, retries: 3 });
 
@@ -26,7 +35,10 @@ test('the waits between retries: about 0.5 s, 1 s, 2 s, then 4 s at most, each u
 test('Slack’s retry options give the same waits as the policy (node-retry’s formula)', () => {
   const options = nodeRetryOptions(defaults);
   assert.equal(options.retries, 3);
-  assert.deepEqual(retry.timeouts({ ...options, randomize: false }), [0, 1, 2].map((n) => minimumDelayMs(defaults, n)));
+  assert.deepEqual(
+    retry.timeouts({ ...options, randomize: false }),
+    [0, 1, 2].map((n) => minimumDelayMs(defaults, n)),
+  );
   for (const wait of retry.timeouts(options)) assert.ok(wait >= 500 && wait <= 4000, `node-retry waits ${wait} ms`);
 });
 
@@ -53,7 +65,9 @@ test('withRetries: after the last retry the last error is thrown, or the last an
   );
   assert.equal(attempts, 3);
   const answers: number[] = [];
-  const last = await withRetries(quick, async (_signal, n) => (answers.push(503), { status: 503, n }), { retryAnswer: (a) => a.status >= 500 });
+  const last = await withRetries(quick, async (_signal, n) => (answers.push(503), { status: 503, n }), {
+    retryAnswer: (a) => a.status >= 500,
+  });
   assert.deepEqual(last, { status: 503, n: 2 });
   assert.equal(answers.length, 3);
 });
@@ -76,18 +90,25 @@ test('withRetries: an attempt that does not finish in time is aborted with a Pla
     );
   await assert.rejects(withRetries({ ...quick, timeoutMs: 20 }, hang), PlatformTimeoutError);
   assert.equal(reasons.length, 3);
-  assert.ok(reasons.every((r) => r instanceof PlatformTimeoutError && r.timeoutMs === 20), 'each attempt timed out on its own');
+  assert.ok(
+    reasons.every((r) => r instanceof PlatformTimeoutError && r.timeoutMs === 20),
+    'each attempt timed out on its own',
+  );
 });
 
 test('withRetries: once the caller aborts, nothing is retried', async () => {
   const caller = new AbortController();
   let attempts = 0;
   await assert.rejects(
-    withRetries(quick, async () => {
-      attempts++;
-      caller.abort();
-      throw new Error('aborted by the caller');
-    }, { signal: caller.signal }),
+    withRetries(
+      quick,
+      async () => {
+        attempts++;
+        caller.abort();
+        throw new Error('aborted by the caller');
+      },
+      { signal: caller.signal },
+    ),
     /aborted by the caller/,
   );
   assert.equal(attempts, 1);

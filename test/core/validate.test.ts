@@ -19,25 +19,48 @@ const SPECS = {
   text: option.text({ description: 'cmd.help', minLength: 5, maxLength: 300_000 }),
   title: option.string({ description: 'cmd.help' }),
 };
-const check = (raw: Record<string, string>, locale = 'en') => checkOptions(SPECS, raw, { t: translator(locale), command: 'probe', resolvers: {} });
+const check = (raw: Record<string, string>, locale = 'en') =>
+  checkOptions(SPECS, raw, { t: translator(locale), command: 'probe', resolvers: {} });
 
 test('a text made only of invisible characters is refused, saying what to type instead, in English and German', () => {
-  const invisible = ['\u200b'.repeat(12), '\u200d'.repeat(12), '\u2060\ufeff\u200e\u200f', '\u3164\u3164\u3164\u3164\u3164', '\u2800'.repeat(6), ' \u00a0\u2003\u200b\u2028 ', '\u00ad'.repeat(8), '\u{E0041}\u{E0042}'];
+  const invisible = [
+    '\u200b'.repeat(12),
+    '\u200d'.repeat(12),
+    '\u2060\ufeff\u200e\u200f',
+    '\u3164\u3164\u3164\u3164\u3164',
+    '\u2800'.repeat(6),
+    ' \u00a0\u2003\u200b\u2028 ',
+    '\u00ad'.repeat(8),
+    '\u{E0041}\u{E0042}',
+  ];
   for (const value of invisible) {
     for (const name of ['text', 'title'] as const) {
       const { values, problems } = check({ [name]: value });
       assert.equal(values[name], undefined, JSON.stringify(value));
-      assert.deepEqual(problems.map((p) => p.option), [name]);
-      assert.match(problems[0]!.message, new RegExp(`^${name} shows nothing: it holds only spaces or invisible characters .*Type it again in visible letters`), JSON.stringify(value));
+      assert.deepEqual(
+        problems.map((p) => p.option),
+        [name],
+      );
+      assert.match(
+        problems[0]!.message,
+        new RegExp(`^${name} shows nothing: it holds only spaces or invisible characters .*Type it again in visible letters`),
+        JSON.stringify(value),
+      );
     }
   }
-  assert.match(check({ text: '\u200b'.repeat(12) }, 'de').problems[0]!.message, /text zeigt nichts: .*Gib es noch einmal mit sichtbaren Buchstaben/);
+  assert.match(
+    check({ text: '\u200b'.repeat(12) }, 'de').problems[0]!.message,
+    /text zeigt nichts: .*Gib es noch einmal mit sichtbaren Buchstaben/,
+  );
   // Spaces only are still "missing" (or simply not given), as before.
   assert.deepEqual(check({ title: '   ' }).problems, []);
 });
 
 test('invisible characters at the ends are trimmed; what belongs to a visible character stays', () => {
-  assert.deepEqual(check({ text: '\u200b\u200b  Hello there \u200b\u2060', title: '\ufeffLoops\u200e' }).values, { text: 'Hello there', title: 'Loops' });
+  assert.deepEqual(check({ text: '\u200b\u200b  Hello there \u200b\u2060', title: '\ufeffLoops\u200e' }).values, {
+    text: 'Hello there',
+    title: 'Loops',
+  });
   assert.equal(trimInvisible(' \u200b❤️\u200b '), '❤️', 'the emoji keeps its variation selector');
   const scotland = '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
   assert.equal(trimInvisible(`go ${scotland}\u200b`), `go ${scotland}`, 'a flag keeps its tag characters');
@@ -57,7 +80,23 @@ test('minimum lengths count the grapheme clusters a reader sees', () => {
 });
 
 test('segmenting a long text in pieces finds the same grapheme clusters as segmenting it whole', () => {
-  const parts = ['Hallo ', '👩‍💻', 'e\u0301', '\r\n', '🇩🇪', '\u200b', 'x', '\u0600', '1', '한국어', '\u0915\u094d\u0937', ' ', '❤️', '\t', 'ok.'];
+  const parts = [
+    'Hallo ',
+    '👩‍💻',
+    'e\u0301',
+    '\r\n',
+    '🇩🇪',
+    '\u200b',
+    'x',
+    '\u0600',
+    '1',
+    '한국어',
+    '\u0915\u094d\u0937',
+    ' ',
+    '❤️',
+    '\t',
+    'ok.',
+  ];
   let text = '';
   for (let i = 0; text.length < 3000; i++) text += parts[(i * 7) % parts.length]!;
   const whole = [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].map((s) => s.segment);
@@ -86,7 +125,13 @@ test('twelve zero-width spaces are not posted as a question', (t) =>
     const { log } = capturedLogger();
     const { db, services } = await servicesOn(database.target, clock, log);
     try {
-      const dispatcher = new Dispatcher({ registry: new CommandRegistry(commands), services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 } });
+      const dispatcher = new Dispatcher({
+        registry: new CommandRegistry(commands),
+        services,
+        log,
+        rateLimiter: new RateLimiter(clock),
+        rateLimit: { max: 100, windowSeconds: 60 },
+      });
       const out = new PassThrough();
       let printed = '';
       out.on('data', (chunk) => (printed += String(chunk)));

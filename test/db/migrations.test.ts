@@ -40,12 +40,19 @@ test('migrations build the schema the entities describe, on a fresh database', (
     await db.initialize();
     try {
       const applied = await db.runMigrations({ transaction: 'each' });
-      assert.deepEqual(applied.map((m) => m.name), migrations.map((m) => new m().name));
+      assert.deepEqual(
+        applied.map((m) => m.name),
+        migrations.map((m) => new m().name),
+      );
       const tables = (await db.createQueryRunner().getTables(TABLES)).map((tb) => tb.name.split('.').pop()).sort();
       assert.deepEqual(tables, TABLES);
       // What migration:generate would write: nothing, if entities and migrations agree.
       const pending = await db.driver.createSchemaBuilder().log();
-      assert.deepEqual(pending.upQueries.map((q) => q.query), [], `${kind}: entities and migrations disagree`);
+      assert.deepEqual(
+        pending.upQueries.map((q) => q.query),
+        [],
+        `${kind}: entities and migrations disagree`,
+      );
       assert.deepEqual(await db.runMigrations(), [], 'running again applies nothing');
     } finally {
       await db.destroy();

@@ -32,7 +32,13 @@ const SCRIPT = `
 async function populated(url: string, dir: string) {
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const app = await createApp(loadConfig({ DATABASE_URL: url, DATA_DIR: dir }), capturedLogger().log, clock);
-  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out: new PassThrough().resume(), locale: 'en', moderators: ['moderator'], clock });
+  const adapter = new ConsoleAdapter({
+    dispatcher: app.dispatcher,
+    out: new PassThrough().resume(),
+    locale: 'en',
+    moderators: ['moderator'],
+    clock,
+  });
   app.services.notifier.register('console', () => adapter.outboxForNotifications);
   for (const line of SCRIPT.split('\n')) await adapter.handle(line);
   await app.close();
@@ -58,7 +64,8 @@ test('db:copy moves every row of every table from SQLite to PostgreSQL, equal in
     const counts = await copyDatabase(from.target, to.target);
     const [before, after] = [await dump(from.target), await dump(to.target)];
     assert.ok(Object.values(counts).reduce((a, b) => a + b, 0) > 10, JSON.stringify(counts));
-    for (const table of ['chapter', 'question', 'question_me_too', 'workshop', 'workshop_signup', 'audit_entry']) assert.ok(counts[table]! > 0, `${table} has rows to copy`);
+    for (const table of ['chapter', 'question', 'question_me_too', 'workshop', 'workshop_signup', 'audit_entry'])
+      assert.ok(counts[table]! > 0, `${table} has rows to copy`);
     assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort());
     for (const table of Object.keys(before)) {
       assert.equal(after[table]!.length, before[table]!.length, table);
@@ -67,7 +74,9 @@ test('db:copy moves every row of every table from SQLite to PostgreSQL, equal in
     // New rows get new ids after the copied ones, and a second copy is refused.
     const db = createDataSource(to.target);
     await db.initialize();
-    const [{ id }] = await db.query(`INSERT INTO "${(to.target as { schema: string }).schema}"."chapter" ("name", "nameKey", "timeZone", "createdAt") VALUES ('Köln', 'köln', 'Europe/Berlin', 0) RETURNING id`);
+    const [{ id }] = await db.query(
+      `INSERT INTO "${(to.target as { schema: string }).schema}"."chapter" ("name", "nameKey", "timeZone", "createdAt") VALUES ('Köln', 'köln', 'Europe/Berlin', 0) RETURNING id`,
+    );
     await db.destroy();
     assert.equal(id, counts.chapter! + 1);
     await assert.rejects(copyDatabase(from.target, to.target), /already has rows/);
@@ -89,8 +98,14 @@ test('db:backup writes a timestamped private SQLite copy to the folder given, an
     assert.deepEqual(await dump({ kind: 'sqlite', path: result.file! }), await dump({ kind: 'sqlite', path }));
     assert.equal(statSync(dir).mode & 0o777, 0o700, 'the backup folder is private');
     assert.equal(statSync(result.file!).mode & 0o777, 0o600, 'the backup file is private');
-    const pg = await backup({ kind: 'postgres', url: 'postgres://bot@db:5432/ots', schema: 'berlin' }, new Date('2027-03-01T10:20:30Z'), { dir, dataDir: join(tmp.dir, 'data') });
-    assert.equal(pg.command, `pg_dump --format=custom --file=${join(dir, 'bot-20270301-102030.dump')} --schema=berlin 'postgres://bot@db:5432/ots'`);
+    const pg = await backup({ kind: 'postgres', url: 'postgres://bot@db:5432/ots', schema: 'berlin' }, new Date('2027-03-01T10:20:30Z'), {
+      dir,
+      dataDir: join(tmp.dir, 'data'),
+    });
+    assert.equal(
+      pg.command,
+      `pg_dump --format=custom --file=${join(dir, 'bot-20270301-102030.dump')} --schema=berlin 'postgres://bot@db:5432/ots'`,
+    );
   } finally {
     tmp.remove();
   }
@@ -117,18 +132,30 @@ test('npm run db:backup never prints a PostgreSQL password, and writes to --out 
   const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', DATA_DIR: join(tmp.dir, 'data') };
   try {
     const password = 'pa55-w0rd-not-to-print';
-    const pg = await run('npm', ['run', '--silent', 'db:backup'], { cwd, env: { ...base, DATABASE_URL: `postgres://bot:${password}@db.invalid:5432/ots?schema=berlin` } });
+    const pg = await run('npm', ['run', '--silent', 'db:backup'], {
+      cwd,
+      env: { ...base, DATABASE_URL: `postgres://bot:${password}@db.invalid:5432/ots?schema=berlin` },
+    });
     assert.ok(!(pg.stdout + pg.stderr).includes(password), pg.stdout + pg.stderr);
-    assert.match(pg.stdout, /pg_dump --format=custom --file=\S+\/backups\/bot-\d{8}-\d{6}\.dump --schema=berlin 'postgres:\/\/bot@db\.invalid:5432\/ots'/);
+    assert.match(
+      pg.stdout,
+      /pg_dump --format=custom --file=\S+\/backups\/bot-\d{8}-\d{6}\.dump --schema=berlin 'postgres:\/\/bot@db\.invalid:5432\/ots'/,
+    );
     assert.match(pg.stdout, /PGPASSWORD or ~\/\.pgpass/);
     assert.ok(pg.stdout.includes(join(cwd, 'backups')), 'the default folder is backups/ at the project root');
 
-    const sqlite = await run('npm', ['run', '--silent', 'db:backup', '--', '--out', join(tmp.dir, 'copies')], { cwd, env: { ...base, DATABASE_URL: `sqlite:${join(tmp.dir, 'data', 'bot.sqlite')}` } });
+    const sqlite = await run('npm', ['run', '--silent', 'db:backup', '--', '--out', join(tmp.dir, 'copies')], {
+      cwd,
+      env: { ...base, DATABASE_URL: `sqlite:${join(tmp.dir, 'data', 'bot.sqlite')}` },
+    });
     assert.match(sqlite.stdout, /^Backup written to .*\/copies\/bot-\d{8}-\d{6}\.sqlite\n$/);
     assert.equal(readdirSync(join(tmp.dir, 'data')).filter((f) => f.startsWith('bot-')).length, 0, 'nothing beside the data');
 
     // A driver error quoting the URL is printed with the password masked.
-    assert.equal(maskPasswords(`connect to postgres://bot:${password}@db:5432/ots failed`), 'connect to postgres://bot:****@db:5432/ots failed');
+    assert.equal(
+      maskPasswords(`connect to postgres://bot:${password}@db:5432/ots failed`),
+      'connect to postgres://bot:****@db:5432/ots failed',
+    );
   } finally {
     tmp.remove();
   }
@@ -137,7 +164,12 @@ test('npm run db:backup never prints a PostgreSQL password, and writes to --out 
 test('npm run db:migrate applies migrations and then says the database is up to date', async () => {
   const tmp = tempDir();
   const run = promisify(execFile);
-  const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', DATABASE_URL: `sqlite:${join(tmp.dir, 'm.sqlite')}`, DATA_DIR: tmp.dir };
+  const env = {
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME ?? '/tmp',
+    DATABASE_URL: `sqlite:${join(tmp.dir, 'm.sqlite')}`,
+    DATA_DIR: tmp.dir,
+  };
   const cwd = join(import.meta.dirname, '..', '..');
   try {
     assert.match((await run('npm', ['run', '--silent', 'db:migrate'], { cwd, env })).stdout, /^Applied: Foundation1795000000000, /);

@@ -40,7 +40,6 @@ class Outage {
   }
 }
 
-
 test('while PostgreSQL is away commands get “try again in a moment”, and the bot recovers by itself', async (t) => {
   const reason = await postgresUnavailable();
   if (reason) return t.skip(reason);
@@ -92,7 +91,11 @@ test('a statement that runs past DATABASE_STATEMENT_TIMEOUT_MS is cancelled by P
   const db = await freshDatabase('postgres');
   // Migrate first with the default timeout: on a busy machine a CREATE TABLE may take longer than 200 ms.
   await (await createApp(loadConfig({ DATABASE_URL: db.url }), capturedLogger().log, new ManualClock(new Date()))).close();
-  const app = await createApp(loadConfig({ DATABASE_URL: db.url, DATABASE_STATEMENT_TIMEOUT_MS: '200', DB_MIGRATE_ON_START: 'false' }), capturedLogger().log, new ManualClock(new Date()));
+  const app = await createApp(
+    loadConfig({ DATABASE_URL: db.url, DATABASE_STATEMENT_TIMEOUT_MS: '200', DB_MIGRATE_ON_START: 'false' }),
+    capturedLogger().log,
+    new ManualClock(new Date()),
+  );
   try {
     await assert.rejects(app.db.query('SELECT pg_sleep(2)'), /statement timeout/);
   } finally {

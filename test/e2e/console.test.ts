@@ -44,7 +44,10 @@ test('npm start runs the console: a scripted session prints the expected blocks 
       assert.match(b[2]!.text, /A chapter named Berlin already exists \(console\)\. Names are shared/);
       assert.match(b[3]!.text, /“CET” is not an IANA time zone/);
       assert.equal(b[4]!.text, 'Channels of Berlin here: questions → #questions, moderation → #moderation.');
-      assert.match(b[5]!.text, /^\*\*Berlin\*\*\nCity: Berlin\nTime zone: Europe\/Berlin\nLocal time now: \w{3}, \d+ \w{3} \d{4}, \d\d:\d\d CES?T\nBound here: this workspace\nChannels here: questions: #questions, moderation: #moderation\nBound in: console:console$/);
+      assert.match(
+        b[5]!.text,
+        /^\*\*Berlin\*\*\nCity: Berlin\nTime zone: Europe\/Berlin\nLocal time now: \w{3}, \d+ \w{3} \d{4}, \d\d:\d\d CES?T\nBound here: this workspace\nChannels here: questions: #questions, moderation: #moderation\nBound in: console:console$/,
+      );
 
       assert.equal(b[6]!.header, '[ephemeral → alice]');
       assert.equal(b[6]!.text, '**Chapters**\n- **Berlin** — Europe/Berlin (bound here)');
@@ -55,15 +58,27 @@ test('npm start runs the console: a scripted session prints the expected blocks 
       assert.match(b[9]!.text, /Expected: \/command \[subcommand\] option:value/);
       assert.match(b[10]!.text, /There is no chapter named “Atlantis”/);
       assert.equal(b[11]!.header, '[#questions msg:1]');
-      assert.equal(b[11]!.text, '**Anonymous question #1**\nIs it OK to ask beginner questions here?\nStatus: Open\n[button: /ask metoo id:1]\n[button: /ask answer id:1]\n[button: /ask report id:1]');
+      assert.equal(
+        b[11]!.text,
+        '**Anonymous question #1**\nIs it OK to ask beginner questions here?\nStatus: Open\n[button: /ask metoo id:1]\n[button: /ask answer id:1]\n[button: /ask report id:1]',
+      );
       assert.equal(b[12]!.header, '[ephemeral → alice]');
       assert.match(b[12]!.text, /^Your question #1 is posted in #questions\.\nNobody can see that you asked it/);
 
       // The secret was generated privately, the migration logged, and nothing else complained.
       assert.equal(statSync(join(tmp.dir, 'anon-secret')).mode & 0o777, 0o600);
-      const logs = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-      assert.ok(logs.some((l) => l.msg === 'database migrated'), `${kind}: ${run.stderr}`);
-      assert.deepEqual(logs.filter((l) => l.level >= 50), []);
+      const logs = run.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
+      assert.ok(
+        logs.some((l) => l.msg === 'database migrated'),
+        `${kind}: ${run.stderr}`,
+      );
+      assert.deepEqual(
+        logs.filter((l) => l.level >= 50),
+        [],
+      );
     } finally {
       tmp.remove();
     }

@@ -35,7 +35,10 @@ test('the console, end to end: a coach shares open materials, refusals explain w
     assert.match(at(2), /coach/i, 'a learner who is not a coach may not add');
     assert.match(at(4), /Material #1 is in the directory/);
     assert.match(at(4), /License: CC-BY-SA-4\.0/, 'the default license');
-    assert.match(at(5), /CC-BY-NC-ND-4\.0 is non-commercial \(NC\) and allows no derivatives \(ND\): it is not open for the community’s purpose/);
+    assert.match(
+      at(5),
+      /CC-BY-NC-ND-4\.0 is non-commercial \(NC\) and allows no derivatives \(ND\): it is not open for the community’s purpose/,
+    );
     assert.match(at(6), /Only http and https links/);
     assert.match(at(7), /already in the directory as material #1 “Loops <b>explained<\/b>”: see \/materials show id:1/);
     assert.match(at(8), /Translation \(de\) linked to material #1/);

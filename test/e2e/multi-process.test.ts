@@ -46,7 +46,9 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos and re
     const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
     // The answer, not a deferral (under load the dispatcher defers first, then edits the answer in).
     const reply = async (fake: FakeDiscord, i: { id: string; token: string }) =>
-      JSON.stringify((await fake.waitFor(() => fake.responses(i).find((r) => (r.body as { type?: number }).type !== 5), 'the answer', 30_000)).body);
+      JSON.stringify(
+        (await fake.waitFor(() => fake.responses(i).find((r) => (r.body as { type?: number }).type !== 5), 'the answer', 30_000)).body,
+      );
     // On a loaded machine a request may be told to try again (no pooled connection within the
     // timeout): as a member would, it is sent again; nothing may be written twice or lost.
     const send = async (fake: FakeDiscord, interaction: () => { id: string; token: string }): Promise<string> => {
@@ -55,32 +57,77 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos and re
         if (!/try again in a moment/.test(answer) || attempt === 5) return answer;
       }
     };
-    const sub = (name: string, options: { name: string; type: number; value: string | number | boolean }[] = []) => [{ name, type: 1, options }];
+    const sub = (name: string, options: { name: string; type: number; value: string | number | boolean }[] = []) => [
+      { name, type: 1, options },
+    ];
     const str = (name: string, value: string) => ({ name, type: 3, value });
     const int = (name: string, value: number) => ({ name, type: 4, value });
     const member = (n: number): FakeUser => ({ id: `8888888888888${String(n).padStart(5, '0')}`, username: `m${n}` });
     const either = (n: number) => (n % 2 ? b : a);
 
     // A chapter, its channels, a workshop two days ahead (UTC chapter, so the date is simple).
-    assert.match(await reply(a, a.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'UTC')]), { moderator: true })), /Chapter Berlin created/);
+    assert.match(
+      await reply(a, a.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'UTC')]), { moderator: true })),
+      /Chapter Berlin created/,
+    );
     const [, questions, moderation] = a.guild.channels.map((c) => c.id);
-    const resolved = { channels: Object.fromEntries([questions, moderation].map((id) => [id, { id, type: 0, name: id, permissions: '0', guild_id: a.guild.id }])) };
-    await reply(a, a.slash(mona, 'chapter', sub('set', [str('name', 'Berlin'), { name: 'questions-channel', type: 7, value: questions! }, { name: 'announcements-channel', type: 7, value: moderation! }]), { moderator: true, resolved }));
+    const resolved = {
+      channels: Object.fromEntries(
+        [questions, moderation].map((id) => [id, { id, type: 0, name: id, permissions: '0', guild_id: a.guild.id }]),
+      ),
+    };
+    await reply(
+      a,
+      a.slash(
+        mona,
+        'chapter',
+        sub('set', [
+          str('name', 'Berlin'),
+          { name: 'questions-channel', type: 7, value: questions! },
+          { name: 'announcements-channel', type: 7, value: moderation! },
+        ]),
+        { moderator: true, resolved },
+      ),
+    );
     const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     assert.match(
-      await reply(b, b.slash(mona, 'workshop', sub('create', [str('chapter', 'Berlin'), str('title', 'Python'), str('topic', 'python'), str('date', day), str('time', '18:00'), int('learners', 20), int('coaches', 5)]), { moderator: true })),
+      await reply(
+        b,
+        b.slash(
+          mona,
+          'workshop',
+          sub('create', [
+            str('chapter', 'Berlin'),
+            str('title', 'Python'),
+            str('topic', 'python'),
+            str('date', day),
+            str('time', '18:00'),
+            int('learners', 20),
+            int('coaches', 5),
+          ]),
+          { moderator: true },
+        ),
+      ),
       /#1/,
     );
 
     // 40 coaches volunteer, then 40 claims and 160 joins arrive at once, spread over both processes.
-    await Promise.all(Array.from({ length: 40 }, (_, n) => send(either(n), () => either(n).slash(member(n), 'coach', sub('volunteer', [str('topics', 'python')])))));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, n) =>
+        send(either(n), () => either(n).slash(member(n), 'coach', sub('volunteer', [str('topics', 'python')]))),
+      ),
+    );
     const requests = [
       ...Array.from({ length: 40 }, (_, n) => ({ n, fake: either(n), cmd: 'claim' })),
       ...Array.from({ length: 160 }, (_, k) => ({ n: 100 + k, fake: either(k + 1), cmd: 'join' })),
     ];
-    const answers = await Promise.all(requests.map(({ n, fake, cmd }) => send(fake, () => fake.slash(member(n), 'workshop', sub(cmd, [int('id', 1)])))));
+    const answers = await Promise.all(
+      requests.map(({ n, fake, cmd }) => send(fake, () => fake.slash(member(n), 'workshop', sub(cmd, [int('id', 1)])))),
+    );
     assert.equal(answers.length, 200);
-    const { rows } = await sql.query(`SELECT role, state, count(*)::int AS n FROM "${schema}".workshop_signup WHERE "workshopId" = 1 GROUP BY role, state ORDER BY role, state`);
+    const { rows } = await sql.query(
+      `SELECT role, state, count(*)::int AS n FROM "${schema}".workshop_signup WHERE "workshopId" = 1 GROUP BY role, state ORDER BY role, state`,
+    );
     assert.deepEqual(rows, [
       { role: 'coach', state: 'confirmed', n: 5 },
       { role: 'coach', state: 'waiting', n: 35 },
@@ -92,18 +139,49 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos and re
 
     // One question, 60 me-toos at once over both processes (and repeats): exactly 60 people.
     const asker: FakeUser = { id: '555555555555555501', username: 'alice' };
-    assert.match(await reply(a, a.slash(asker, 'ask', [{ name: 'new', type: 1, options: [str('text', 'Is anyone else confused by decorators?')] }])), /Your question #1/);
-    await Promise.all([...Array.from({ length: 60 }, (_, n) => n), ...Array.from({ length: 20 }, (_, n) => n)].map((n) => send(either(n + 1), () => either(n + 1).slash(member(n), 'ask', sub('metoo', [int('id', 1)])))));
+    assert.match(
+      await reply(a, a.slash(asker, 'ask', [{ name: 'new', type: 1, options: [str('text', 'Is anyone else confused by decorators?')] }])),
+      /Your question #1/,
+    );
+    await Promise.all(
+      [...Array.from({ length: 60 }, (_, n) => n), ...Array.from({ length: 20 }, (_, n) => n)].map((n) =>
+        send(either(n + 1), () => either(n + 1).slash(member(n), 'ask', sub('metoo', [int('id', 1)]))),
+      ),
+    );
     const { rows: metoo } = await sql.query(`SELECT count(*)::int AS n FROM "${schema}".question_me_too WHERE "questionId" = 1`);
     assert.equal(metoo[0].n, 60);
 
     // A proposal, and six moderators deciding at the same moment on both processes: one decision.
     assert.match(
-      await reply(a, a.slash(member(500), 'partner', sub('propose', [str('partner', 'Code Club'), str('event', 'Open day'), str('chapter', 'Berlin'), str('date', day), str('contributions', 'coaches')]))),
+      await reply(
+        a,
+        a.slash(
+          member(500),
+          'partner',
+          sub('propose', [
+            str('partner', 'Code Club'),
+            str('event', 'Open day'),
+            str('chapter', 'Berlin'),
+            str('date', day),
+            str('contributions', 'coaches'),
+          ]),
+        ),
+      ),
       /#1/,
     );
-    const mods = Array.from({ length: 6 }, (_, n): FakeUser => ({ id: `9999999999999999${String(n).padStart(2, '0')}`, username: `mod${n}` }));
-    const decisions = await Promise.all(mods.map((m, n) => send(either(n), () => either(n).slash(m, 'partner', sub('decide', [int('id', 1), str('decision', 'decline'), str('reason', 'Not this time')]), { moderator: true }))));
+    const mods = Array.from({ length: 6 }, (_, n): FakeUser => ({
+      id: `9999999999999999${String(n).padStart(2, '0')}`,
+      username: `mod${n}`,
+    }));
+    const decisions = await Promise.all(
+      mods.map((m, n) =>
+        send(either(n), () =>
+          either(n).slash(m, 'partner', sub('decide', [int('id', 1), str('decision', 'decline'), str('reason', 'Not this time')]), {
+            moderator: true,
+          }),
+        ),
+      ),
+    );
     const { rows: decided } = await sql.query(`SELECT count(*)::int AS n FROM "${schema}".partnership_decision`);
     assert.equal(decided[0].n, 1);
     assert.equal(decisions.filter((d) => /Proposal #1 \(Open day\) is declined/.test(d)).length, 1, 'one moderator decided');
@@ -111,9 +189,16 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos and re
 
     // Reminders come due while both run: each claimed coach and confirmed learner gets the hour reminder once.
     await sql.query(`UPDATE "${schema}".reminder SET "dueAt" = $1 WHERE "workshopId" = 1 AND kind = 'hour'`, [Date.now() - 1000]);
-    const confirmed = (await sql.query(`SELECT m."userId" FROM "${schema}".workshop_signup s JOIN "${schema}".member m ON m.id = s."memberId" WHERE s."workshopId" = 1 AND s.state = 'confirmed'`)).rows.map((r) => r.userId as string);
+    const confirmed = (
+      await sql.query(
+        `SELECT m."userId" FROM "${schema}".workshop_signup s JOIN "${schema}".member m ON m.id = s."memberId" WHERE s."workshopId" = 1 AND s.state = 'confirmed'`,
+      )
+    ).rows.map((r) => r.userId as string);
     assert.equal(confirmed.length, 25);
-    const dmsTo = (userId: string) => fakes.flatMap((f) => (f.dmChannelOf(userId) ? f.posts(f.dmChannelOf(userId)!) : [])).filter((m) => /Almost time/.test(JSON.stringify(m)));
+    const dmsTo = (userId: string) =>
+      fakes
+        .flatMap((f) => (f.dmChannelOf(userId) ? f.posts(f.dmChannelOf(userId)!) : []))
+        .filter((m) => /Almost time/.test(JSON.stringify(m)));
     await a.waitFor(() => confirmed.every((id) => dmsTo(id).length >= 1) || undefined, 'every hour reminder', 20_000);
     await new Promise((resolve) => setTimeout(resolve, 11_000)); // two more ticks of each process
     assert.deepEqual(
@@ -133,8 +218,17 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos and re
   // Both stop on SIGTERM, and neither had an incident or a fatal error (checked after the rest,
   // so a failure above is the one reported).
   for (const out of outputs) {
-    const logs = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; signal?: string });
-    assert.ok(logs.some((l) => l.msg === 'stopping' && l.signal === 'SIGTERM'), out.slice(-2000));
-    assert.deepEqual(logs.filter((l) => l.level >= 50), []);
+    const logs = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; signal?: string });
+    assert.ok(
+      logs.some((l) => l.msg === 'stopping' && l.signal === 'SIGTERM'),
+      out.slice(-2000),
+    );
+    assert.deepEqual(
+      logs.filter((l) => l.level >= 50),
+      [],
+    );
   }
 });

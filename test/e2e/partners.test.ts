@@ -60,11 +60,19 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
       };
 
       // The proposal: checklist of six requirements, the misspelt name flagged (not the URL).
-      at(3, '[ephemeral → alice]', /^\*\*Proposal #1: Python Day with Open Tech School\*\*\nProposal #1 from Code Club is recorded for chapter Berlin \(2027-03-14\)/);
+      at(
+        3,
+        '[ephemeral → alice]',
+        /^\*\*Proposal #1: Python Day with Open Tech School\*\*\nProposal #1 from Code Club is recorded for chapter Berlin \(2027-03-14\)/,
+      );
       assert.equal(b[3]!.text.match(/^- \[ \] /gm)?.length, 6);
       assert.match(b[3]!.text, /- event 1:17: “Open Tech School” → \*\*OpenTechSchool\*\*/);
       assert.doesNotMatch(b[3]!.text, /- url /);
-      at(4, '[ephemeral → alice]', /Requirement free-promotion of proposal #1 is confirmed\.\nStill open: open-materials, supporter, values, media, name\./);
+      at(
+        4,
+        '[ephemeral → alice]',
+        /Requirement free-promotion of proposal #1 is confirmed\.\nStill open: open-materials, supporter, values, media, name\./,
+      );
       at(9, '[ephemeral → alice]', /All requirements are confirmed/);
       assert.equal(b[10]!.text.match(/^- \[x\] .*\(confirmed by alice\)$/gm)?.length, 6);
 
@@ -76,35 +84,66 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
 
       // The right moderator approves: the proposer is told, the chapter hears of it, and a second decision is refused.
       at(15, '[dm → alice]', /the Berlin team approved your proposal #1 \(Python Day with Open Tech School\)\. Fits our values/);
-      at(16, '[#announcements msg:2]', /New partnership in Berlin: Code Club — “Python Day with Open Tech School” on 2027-03-14\. OpenTechSchool contributes coaches, materials\./);
-      at(17, '[ephemeral → moderator]', /Proposal #1 \(Python Day with Open Tech School\) is approved\.[\s\S]*Announced in #announcements\./);
+      at(
+        16,
+        '[#announcements msg:2]',
+        /New partnership in Berlin: Code Club — “Python Day with Open Tech School” on 2027-03-14\. OpenTechSchool contributes coaches, materials\./,
+      );
+      at(
+        17,
+        '[ephemeral → moderator]',
+        /Proposal #1 \(Python Day with Open Tech School\) is approved\.[\s\S]*Announced in #announcements\./,
+      );
       assert.doesNotMatch(b[17]!.text, /requirements open/, 'nothing was forced');
       at(18, '[ephemeral → moderator]', /^This proposal can no longer be changed: it is approved\.$/);
 
       // Bad input: clear errors.
       at(19, '[ephemeral → alice]', /date must be a real date written YYYY-MM-DD, like 2027-03-14 \(you gave “2027-02-30”\)/);
       at(20, '[ephemeral → alice]', /There is no chapter named “Atlantis”/);
-      at(21, '[ephemeral → alice]', /“pizza” is not something the community contributes\. Choose from: coaches, materials, organisational-help, diversity, promotion\./);
+      at(
+        21,
+        '[ephemeral → alice]',
+        /“pizza” is not something the community contributes\. Choose from: coaches, materials, organisational-help, diversity, promotion\./,
+      );
       at(22, '[ephemeral → alice]', /^\*\*Proposal #2: Rust Night\*\*/);
       at(23, '[ephemeral → alice]', /Proposal #2 \(Rust Night\) is withdrawn\./);
       at(24, '[ephemeral → moderator]', /it is withdrawn\./);
 
       // The export is the CSV of Berlin's proposals with their decisions.
-      at(25, '[ephemeral → moderator]', /^2 proposal\(s\), with their decisions\.\n\[attachment: partnerships-berlin\.csv \(text\/csv, \d+ bytes\)\]\n/);
+      at(
+        25,
+        '[ephemeral → moderator]',
+        /^2 proposal\(s\), with their decisions\.\n\[attachment: partnerships-berlin\.csv \(text\/csv, \d+ bytes\)\]\n/,
+      );
       const rows = parse(b[25]!.text.split('\n').slice(2).join('\n'), { columns: true }) as Record<string, string>[];
-      assert.deepEqual(rows.map((r) => [r.id, r.status, r.decision, r.reason, r.decided_by, r.open]), [
-        ['2', 'withdrawn', '', '', '', 'free-promotion open-materials supporter'],
-        ['1', 'approved', 'approve', 'Fits our values', 'moderator', ''],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.status, r.decision, r.reason, r.decided_by, r.open]),
+        [
+          ['2', 'withdrawn', '', '', '', 'free-promotion open-materials supporter'],
+          ['1', 'approved', 'approve', 'Fits our values', 'moderator', ''],
+        ],
+      );
 
       // Disclaimers: the note in the disclaimers channel, the text to paste, the register.
-      at(26, '[#disclaimers msg:3]', /^carol helps at “Rails Night” \(2027-04-01\) as coach, as an individual: not on behalf of OpenTechSchool\. \(disclaimer #1\)$/);
-      at(27, '[ephemeral → carol]', /Disclaimer #1 is recorded[\s\S]*I am helping at “Rails Night” on 2027-04-01 as an individual\. “Rails Night” is not an official OpenTechSchool event, and I do not represent OpenTechSchool there\. The event is organised by Ruby Friends\./);
+      at(
+        26,
+        '[#disclaimers msg:3]',
+        /^carol helps at “Rails Night” \(2027-04-01\) as coach, as an individual: not on behalf of OpenTechSchool\. \(disclaimer #1\)$/,
+      );
+      at(
+        27,
+        '[ephemeral → carol]',
+        /Disclaimer #1 is recorded[\s\S]*I am helping at “Rails Night” on 2027-04-01 as an individual\. “Rails Night” is not an official OpenTechSchool event, and I do not represent OpenTechSchool there\. The event is organised by Ruby Friends\./,
+      );
       at(28, '[ephemeral → carol]', /^```\nI am helping at “Rails Night” as an individual\./);
       at(29, '[ephemeral → moderator]', /\*\*#1\*\* Rails Night, 2027-04-01 — coach, carol \(Ruby Friends\)/);
 
       // The audit trail shows the one decision, by whom, on what.
-      at(30, '[ephemeral → moderator]', /^\*\*Audit trail: the last 1\*\*\n- .* — \*\*moderator\*\*: \/partner decide → partnership:1 \(approve: Python Day with Open Tech School\)$/);
+      at(
+        30,
+        '[ephemeral → moderator]',
+        /^\*\*Audit trail: the last 1\*\*\n- .* — \*\*moderator\*\*: \/partner decide → partnership:1 \(approve: Python Day with Open Tech School\)$/,
+      );
       assert.equal(b.length, 31, run.stdout);
 
       // Nothing the refused commands tried was written.

@@ -52,7 +52,10 @@ async function runScenario(dbUrl: string, dataDir: string, log: ReturnType<typeo
 }
 
 function blocks(printed: string) {
-  return printed.split('\n\n').filter(Boolean).map((b) => ({ header: b.split('\n')[0]!, text: b.split('\n').slice(1).join('\n') }));
+  return printed
+    .split('\n\n')
+    .filter(Boolean)
+    .map((b) => ({ header: b.split('\n')[0]!, text: b.split('\n').slice(1).join('\n') }));
 }
 
 test('a whole question scenario leaves no trace of the asker in any row, in the SQLite file and its WAL, or in the logs', async () => {
@@ -66,10 +69,19 @@ test('a whole question scenario leaves no trace of the asker in any row, in the 
     const post = b.find((x) => x.header === '[#questions msg:1]')!;
     assert.match(post.text, /\*\*Anonymous question #1\*\*\nHow do I reverse a list in Python\?/);
     assert.deepEqual(b.find((x) => x.header.startsWith('[ephemeral → asker'))?.header, `[ephemeral → ${ASKER}]`);
-    assert.ok(b.some((x) => x.header === '[#questions msg:1 thread]' && x.text === '**The asker adds:** I tried list.reverse() but it returns None'));
+    assert.ok(
+      b.some(
+        (x) => x.header === '[#questions msg:1 thread]' && x.text === '**The asker adds:** I tried list.reverse() but it returns None',
+      ),
+    );
     assert.ok(b.some((x) => x.header === '[#questions msg:1 thread]' && x.text === '**dave answers:** Use reversed(x) or x[::-1]'));
-    assert.ok(b.some((x) => x.header === `[dm → ${ASKER}]` && /has a new answer/.test(x.text)), 'the asker, and only they, hear of the answer');
-    assert.ok(b.some((x) => x.header.startsWith('[#moderation') && /\*\*Report on anonymous question #1\*\*\nlooks like spam/.test(x.text)));
+    assert.ok(
+      b.some((x) => x.header === `[dm → ${ASKER}]` && /has a new answer/.test(x.text)),
+      'the asker, and only they, hear of the answer',
+    );
+    assert.ok(
+      b.some((x) => x.header.startsWith('[#moderation') && /\*\*Report on anonymous question #1\*\*\nlooks like spam/.test(x.text)),
+    );
     assert.ok(printed.includes('You asked question #1 yourself, so your “me too” does not count.'));
     assert.ok(printed.includes('People who have question #1 too: 2.'));
     assert.ok(b.some((x) => /Hidden by the moderators: off topic/.test(x.text)));
@@ -78,8 +90,12 @@ test('a whole question scenario leaves no trace of the asker in any row, in the 
     assert.match(mine.text, /#2\*\* Open/);
     assert.match(mine.text, /#1\*\* Answered ·/);
     assert.doesNotMatch(printed, /#3/, 'the blocked ask wrote nothing');
-    assert.ok(b.some((x) => x.header === `[ephemeral → ${ASKER}]` && /workshop #?999/i.test(x.text)), 'an unknown workshop is a clear error');
-    for (const x of b.filter((x) => x.header.startsWith('[#'))) assert.ok(!x.text.includes(ASKER) && !x.header.includes(ASKER), `a public post names the asker: ${x.header}`);
+    assert.ok(
+      b.some((x) => x.header === `[ephemeral → ${ASKER}]` && /workshop #?999/i.test(x.text)),
+      'an unknown workshop is a clear error',
+    );
+    for (const x of b.filter((x) => x.header.startsWith('[#')))
+      assert.ok(!x.text.includes(ASKER) && !x.header.includes(ASKER), `a public post names the asker: ${x.header}`);
 
     // What the database holds, row by row.
     for (const entity of entities) {
@@ -91,7 +107,8 @@ test('a whole question scenario leaves no trace of the asker in any row, in the 
     assert.ok(files.includes('bot.sqlite-wal'), 'the WAL is part of what is checked');
     for (const f of files) assert.equal(readFileSync(join(tmp.dir, f)).indexOf(ASKER), -1, `${f} contains the asker's id`);
     await app.close();
-    for (const f of readdirSync(tmp.dir).filter((x) => x.startsWith('bot.sqlite'))) assert.equal(readFileSync(join(tmp.dir, f)).indexOf(ASKER), -1, `${f} contains the asker's id after closing`);
+    for (const f of readdirSync(tmp.dir).filter((x) => x.startsWith('bot.sqlite')))
+      assert.equal(readFileSync(join(tmp.dir, f)).indexOf(ASKER), -1, `${f} contains the asker's id after closing`);
 
     // The logs.
     const logs = captured.lines().join('\n');

@@ -65,7 +65,10 @@ test('the console, end to end: coaches claim slots, learners wait as the ratio d
       assert.match(next('[ephemeral → l5]'), /^Every seat that has a coach is taken at workshop #1 .* You are number 1 on the waitlist/);
       assert.match(next('[ephemeral → l6]'), /You are number 2 on the waitlist/);
       // bob's claim opens four more seats: the two waiting learners are promoted and told.
-      assert.match(next('[dm → l5]'), /^Your seat at workshop #1 is confirmed: you came up from the waitlist\.\n\*\*Python for beginners\*\* — Sun, 25 Mar 2029, 10:00 CEST – 13:00 CEST, at c-base$/);
+      assert.match(
+        next('[dm → l5]'),
+        /^Your seat at workshop #1 is confirmed: you came up from the waitlist\.\n\*\*Python for beginners\*\* — Sun, 25 Mar 2029, 10:00 CEST – 13:00 CEST, at c-base$/,
+      );
       assert.match(next('[dm → l6]'), /^Your seat at workshop #1 is confirmed/);
       assert.match(next('[ephemeral → bob]'), /^You coach workshop #1: 2\/2 coach slots are filled/);
       assert.match(next('[ephemeral → cy]'), /^All coach slots of workshop #1 are taken\. You are number 1 on the coach waitlist/);
@@ -75,9 +78,15 @@ test('the console, end to end: coaches claim slots, learners wait as the ratio d
 
       assert.match(next('[dm → cy]'), /^A coach slot at workshop #1 is yours now/);
       assert.match(next('[ephemeral → bob]'), /^You gave up your coach slot at workshop #1/);
-      assert.match(next('[ephemeral → l1]'), /^Only the coaches of workshop #1 and the moderators of Berlin can run \/workshop roster on it/);
+      assert.match(
+        next('[ephemeral → l1]'),
+        /^Only the coaches of workshop #1 and the moderators of Berlin can run \/workshop roster on it/,
+      );
       const roster = next('[ephemeral → cy]');
-      assert.match(roster, /\nCoaches \(2\/2\): @ada, @cy\nCoach waitlist: —\nLearners \(6\/8\): @l1, @l2, @l3, @l4, @l5, @l6\nLearner waitlist: —$/);
+      assert.match(
+        roster,
+        /\nCoaches \(2\/2\): @ada, @cy\nCoach waitlist: —\nLearners \(6\/8\): @l1, @l2, @l3, @l4, @l5, @l6\nLearner waitlist: —$/,
+      );
       const show = next('[ephemeral → moderator]');
       assert.match(show, /\nCoach slots: 2\/2 filled, 0 waiting\nLearner seats: 6\/8 confirmed, 0 waiting\n/);
 
@@ -95,14 +104,27 @@ test('the console, end to end: coaches claim slots, learners wait as the ratio d
 
       const coaches = next('[ephemeral → ada]');
       assert.match(coaches, /^\*\*Active coaches \(2\)\*\*\n- @ada — Python, Git \(experienced\) · workshops coached: 0\n- @bob — Python/);
-      assert.equal(next('[ephemeral → ada]'), '**Upcoming workshops: Berlin**\n- #1 **Python for beginners** — Sun, 25 Mar 2029, 10:00 CEST – 13:00 CEST, at c-base · Python · coaches 2/2 (+0) · learners 6/8 (+0)');
+      assert.equal(
+        next('[ephemeral → ada]'),
+        '**Upcoming workshops: Berlin**\n- #1 **Python for beginners** — Sun, 25 Mar 2029, 10:00 CEST – 13:00 CEST, at c-base · Python · coaches 2/2 (+0) · learners 6/8 (+0)',
+      );
       assert.equal(next('[ephemeral → moderator]'), 'New workshops of Berlin plan one coach for every 3 learners.');
       const git = next('[ephemeral → moderator]');
       assert.match(git, /Workshop #2 created: 3 coach slots, 7 learner seats/, 'ceil(7 / 3) with the chapter’s own ratio');
-      assert.match(git, /\nStarts: Sun, 28 Oct 2029, 18:30 CET\nEnds: Sun, 28 Oct 2029, 20:00 CET\n/, 'winter time again from that morning');
+      assert.match(
+        git,
+        /\nStarts: Sun, 28 Oct 2029, 18:30 CET\nEnds: Sun, 28 Oct 2029, 20:00 CET\n/,
+        'winter time again from that morning',
+      );
       assert.deepEqual(blocks, [], 'nothing else was printed');
-      const logs = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-      assert.deepEqual(logs.filter((l) => l.level >= 50), []);
+      const logs = run.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(
+        logs.filter((l) => l.level >= 50),
+        [],
+      );
     } finally {
       tmp.remove();
     }

@@ -1,7 +1,20 @@
 import { test } from 'node:test';
 import type { App } from '../../src/app.js';
 import { freshDatabase, postgresUnavailable } from '../support/helpers.js';
-import { type ActorName, consoleLine, dispatchCollecting, type FuzzPath, fuzzApp, fuzzEveryCommand, PG_RUNS, RUNS, setUp, type TypedCommand, typedFor, type World } from './fuzz.js';
+import {
+  type ActorName,
+  consoleLine,
+  dispatchCollecting,
+  type FuzzPath,
+  fuzzApp,
+  fuzzEveryCommand,
+  PG_RUNS,
+  RUNS,
+  setUp,
+  type TypedCommand,
+  typedFor,
+  type World,
+} from './fuzz.js';
 
 // The console path: lines typed at the console go through the command-line grammar into the
 // dispatcher. The values and the checks are in fuzz.ts (which also lists what runs where).
@@ -12,7 +25,13 @@ const CONSOLE: World = {
   workspace: 'console',
   here: 'general',
   users: { moderator: 'moderator', alice: 'alice', coach_de: 'coach_de' },
-  channels: { general: 'general', questions: 'questions', moderation: 'moderation', announcements: 'announcements', disclaimers: 'disclaimers' },
+  channels: {
+    general: 'general',
+    questions: 'questions',
+    moderation: 'moderation',
+    announcements: 'announcements',
+    disclaimers: 'disclaimers',
+  },
 };
 
 const NAME = /^[A-Za-z0-9._-]{1,32}$/;
@@ -40,19 +59,23 @@ const consolePath = (app: App): FuzzPath<TypedCommand> => ({
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   const runs = kind === 'sqlite' ? RUNS : PG_RUNS;
-  test(`every command answers any typed input exactly once with an answer or a clear error, and the database stays consistent (console, ${kind}, ${runs} cases per command)`, { timeout: 600_000 }, async (t) => {
-    if (kind === 'postgres') {
-      const reason = await postgresUnavailable();
-      if (reason) return t.skip(reason);
-    }
-    const db = await freshDatabase(kind);
-    const bot = await fuzzApp(db);
-    try {
-      await setUp(bot.app, CONSOLE);
-      await fuzzEveryCommand(t, bot.app, consolePath(bot.app), runs, bot.lines);
-    } finally {
-      await bot.close();
-      await db.drop();
-    }
-  });
+  test(
+    `every command answers any typed input exactly once with an answer or a clear error, and the database stays consistent (console, ${kind}, ${runs} cases per command)`,
+    { timeout: 600_000 },
+    async (t) => {
+      if (kind === 'postgres') {
+        const reason = await postgresUnavailable();
+        if (reason) return t.skip(reason);
+      }
+      const db = await freshDatabase(kind);
+      const bot = await fuzzApp(db);
+      try {
+        await setUp(bot.app, CONSOLE);
+        await fuzzEveryCommand(t, bot.app, consolePath(bot.app), runs, bot.lines);
+      } finally {
+        await bot.close();
+        await db.drop();
+      }
+    },
+  );
 }

@@ -45,19 +45,137 @@ export const E2E_RUNS = Number(process.env.FUZZ_E2E_RUNS ?? 25);
 
 /** Values a member could type that have broken bots before: every one must get a clear answer. */
 export const NASTY = [
-  '', ' ', '   ', 'a'.repeat(5000), 'ü'.repeat(1501), '𝔘'.repeat(300),
-  '\u202Eevil\u202C', 'שלום עולם', 'مرحبا', '\u200B', '\u200B\u200C\u200D\uFEFF', 'a\u2060b', '👩‍💻🏳️‍🌈🇩🇪', '🙂'.repeat(80), 'e\u0301\u0301\u0301\u0301', 'Z̴̡̛̤̈́a̷̢̛l̶̨̛g̸̛o̷',
-  '\u0000', '\u0007\u0008', '\u001b[31mred\u001b[0m', 'line\nbreak', 'tab\tbed', 'cr\rlf', '\u2028\u2029', '\uD800', '\uDFFF',
-  '@everyone', '@here', '<@123456789012345678>', '<@!123>', '<@&987>', '<#555>', '<t:0:F>', '||spoiler||', '```js\nx\n```', '**bold**', '[link](https://evil.example)', '> quote',
-  '<!channel>', '<!here|here>', '<!everyone>', '<@U012ABC|bob>', '<#C012|general>', '<https://evil.example|innocent>', '<!subteam^S012>', '<!date^0^{date}|x>', '*bold* _it_ ~s~',
-  "'; DROP TABLE chapter; --", '" OR 1=1 --', "Robert'); DELETE FROM member;--", '%', '_', '%_\\', '\\', '\\"', '"', '“quoted”', "'", '`', '$1', '${x}', '{id}', '{{x}}',
-  '../../etc/passwd', '..\\..\\windows\\win.ini', '/dev/null', 'C:\\', 'file:///etc/passwd', 'NUL', 'CON',
-  '2027-02-30', '2027-02-29', '2028-02-29', '2027-13-01', '2027-00-10', '0000-00-00', '9999-12-31', '1970-01-01', '2027-1-1', '31.12.2027', '2027-02-30T10:00', 'tomorrow',
-  '24:00', '25:61', '02:30', '23:59', '-01:00', '7pm', '12:00:00',
-  '-1', '0', '1', '2', '3', '2147483647', '2147483648', '-2147483649', '99999999999999999999', '1e3', 'NaN', 'Infinity', '0x10', '1.5', '+1', '٣',
-  'true', 'false', 'yes', 'ja', 'nein', 'maybe',
-  'Berlin', 'berlin', 'BERLIN ', 'Europe/Berlin', 'CET', 'Mars/Olympus', 'UTC',
-  '#questions', '#moderation', '#general', '#', '#a b', '@moderator', '@alice', '@', '@&orga', '@&', 'python', 'Python, Git', 'coach', 'learner',
+  '',
+  ' ',
+  '   ',
+  'a'.repeat(5000),
+  'ü'.repeat(1501),
+  '𝔘'.repeat(300),
+  '\u202Eevil\u202C',
+  'שלום עולם',
+  'مرحبا',
+  '\u200B',
+  '\u200B\u200C\u200D\uFEFF',
+  'a\u2060b',
+  '👩‍💻🏳️‍🌈🇩🇪',
+  '🙂'.repeat(80),
+  'e\u0301\u0301\u0301\u0301',
+  'Z̴̡̛̤̈́a̷̢̛l̶̨̛g̸̛o̷',
+  '\u0000',
+  '\u0007\u0008',
+  '\u001b[31mred\u001b[0m',
+  'line\nbreak',
+  'tab\tbed',
+  'cr\rlf',
+  '\u2028\u2029',
+  '\uD800',
+  '\uDFFF',
+  '@everyone',
+  '@here',
+  '<@123456789012345678>',
+  '<@!123>',
+  '<@&987>',
+  '<#555>',
+  '<t:0:F>',
+  '||spoiler||',
+  '```js\nx\n```',
+  '**bold**',
+  '[link](https://evil.example)',
+  '> quote',
+  '<!channel>',
+  '<!here|here>',
+  '<!everyone>',
+  '<@U012ABC|bob>',
+  '<#C012|general>',
+  '<https://evil.example|innocent>',
+  '<!subteam^S012>',
+  '<!date^0^{date}|x>',
+  '*bold* _it_ ~s~',
+  "'; DROP TABLE chapter; --",
+  '" OR 1=1 --',
+  "Robert'); DELETE FROM member;--",
+  '%',
+  '_',
+  '%_\\',
+  '\\',
+  '\\"',
+  '"',
+  '“quoted”',
+  "'",
+  '`',
+  '$1',
+  '${x}',
+  '{id}',
+  '{{x}}',
+  '../../etc/passwd',
+  '..\\..\\windows\\win.ini',
+  '/dev/null',
+  'C:\\',
+  'file:///etc/passwd',
+  'NUL',
+  'CON',
+  '2027-02-30',
+  '2027-02-29',
+  '2028-02-29',
+  '2027-13-01',
+  '2027-00-10',
+  '0000-00-00',
+  '9999-12-31',
+  '1970-01-01',
+  '2027-1-1',
+  '31.12.2027',
+  '2027-02-30T10:00',
+  'tomorrow',
+  '24:00',
+  '25:61',
+  '02:30',
+  '23:59',
+  '-01:00',
+  '7pm',
+  '12:00:00',
+  '-1',
+  '0',
+  '1',
+  '2',
+  '3',
+  '2147483647',
+  '2147483648',
+  '-2147483649',
+  '99999999999999999999',
+  '1e3',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '1.5',
+  '+1',
+  '٣',
+  'true',
+  'false',
+  'yes',
+  'ja',
+  'nein',
+  'maybe',
+  'Berlin',
+  'berlin',
+  'BERLIN ',
+  'Europe/Berlin',
+  'CET',
+  'Mars/Olympus',
+  'UTC',
+  '#questions',
+  '#moderation',
+  '#general',
+  '#',
+  '#a b',
+  '@moderator',
+  '@alice',
+  '@',
+  '@&orga',
+  '@&',
+  'python',
+  'Python, Git',
+  'coach',
+  'learner',
 ];
 
 /** A well-formed value for one option, as typed (usually accepted), so that the paths behind validation run too. */
@@ -73,9 +191,13 @@ export function validFor(name: string, spec: OptionSpec): fc.Arbitrary<string> {
     case 'boolean':
       return fc.constantFrom('true', 'false', 'yes', 'nein');
     case 'date':
-      return fc.tuple(fc.integer({ min: 2026, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+      return fc
+        .tuple(fc.integer({ min: 2026, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+        .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
     case 'time':
-      return fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+      return fc
+        .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+        .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
     case 'user':
       return fc.constantFrom('@alice', '@moderator', '@coach_de', '@alice @coach_de');
     case 'channel':
@@ -128,7 +250,13 @@ export interface TypedCommand {
 export function typedFor(leaf: Leaf, bad: fc.Arbitrary<Typed> = anything): fc.Arbitrary<TypedCommand> {
   const specs = Object.entries(optionsOf(leaf.action));
   const oneBad = fc
-    .tuple(fc.tuple(...specs.map(([name, spec]) => fc.tuple(validFor(name, spec), spec.required ? fc.constant(true) : fc.boolean(), fc.boolean()))), fc.nat(specs.length), bad)
+    .tuple(
+      fc.tuple(
+        ...specs.map(([name, spec]) => fc.tuple(validFor(name, spec), spec.required ? fc.constant(true) : fc.boolean(), fc.boolean())),
+      ),
+      fc.nat(specs.length),
+      bad,
+    )
     .map(([values, badOne, nasty]): TypedCommand => ({
       leaf,
       options: specs.flatMap(([name], i) => {
@@ -140,8 +268,18 @@ export function typedFor(leaf: Leaf, bad: fc.Arbitrary<Typed> = anything): fc.Ar
     }));
   const wild = fc
     .tuple(
-      fc.tuple(...specs.map(([name, spec]) => fc.option(fc.tuple(fc.oneof(bad, validFor(name, spec)), fc.boolean()).map(([value, bare]) => ({ name, value, bare })), { freq: 3 }))),
-      fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.oneof(bad, fc.constantFrom('unknown:1', 'x:"unclosed', ':', '::', '"', '-- --', '3')) }),
+      fc.tuple(
+        ...specs.map(([name, spec]) =>
+          fc.option(
+            fc.tuple(fc.oneof(bad, validFor(name, spec)), fc.boolean()).map(([value, bare]) => ({ name, value, bare })),
+            { freq: 3 },
+          ),
+        ),
+      ),
+      fc.oneof(
+        { weight: 2, arbitrary: fc.constant('') },
+        { weight: 1, arbitrary: fc.oneof(bad, fc.constantFrom('unknown:1', 'x:"unclosed', ':', '::', '"', '-- --', '3')) },
+      ),
     )
     .map(([parts, tail]): TypedCommand => ({ leaf, options: parts.filter((x) => x !== null), tail }));
   return fc.oneof({ weight: 3, arbitrary: oneBad }, { weight: 1, arbitrary: wild });
@@ -150,7 +288,8 @@ export function typedFor(leaf: Leaf, bad: fc.Arbitrary<Typed> = anything): fc.Ar
 /** The console's quoting: `name:"value"` with `\"` and `\\` escaped. */
 const quote = (value: string): string => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 /** One option as typed: `name:value`, quoted unless bare and free of white space. */
-export const written = (name: string, value: string, bare: boolean): string => `${name}:${bare && /^\S+$/.test(value) ? value : quote(value)}`;
+export const written = (name: string, value: string, bare: boolean): string =>
+  `${name}:${bare && /^\S+$/.test(value) ? value : quote(value)}`;
 
 /** The words after `/command` in a typed line: subcommand words, options, tail; `render` turns typed text into what the platform sends. */
 export function typedArguments(c: TypedCommand, render: (typed: string) => string = (x) => x): string[] {
@@ -206,7 +345,10 @@ export function worldResolvers(world: World): Resolvers {
 /** Posts of the adapter-level paths: recorded nowhere, answered with a fresh message id. */
 let messageIds = 1;
 export const testOutbox: Outbox = {
-  post: async (m: Message): Promise<PostedRef> => ({ channel: m.visibility.kind === 'channel' || m.visibility.kind === 'thread' ? m.visibility.channel : 'dm', messageId: String(messageIds++) }),
+  post: async (m: Message): Promise<PostedRef> => ({
+    channel: m.visibility.kind === 'channel' || m.visibility.kind === 'thread' ? m.visibility.channel : 'dm',
+    messageId: String(messageIds++),
+  }),
   edit: async () => undefined,
 };
 
@@ -217,7 +359,14 @@ export interface Answered {
 }
 
 /** Dispatches one invocation on the app, collecting the answers as a platform's responder would receive them. */
-export async function dispatchCollecting(app: App, world: World, who: ActorName, invocation: Invocation, resolvers: Resolvers, actor = actorOf(world, who)): Promise<Answered> {
+export async function dispatchCollecting(
+  app: App,
+  world: World,
+  who: ActorName,
+  invocation: Invocation,
+  resolvers: Resolvers,
+  actor = actorOf(world, who),
+): Promise<Answered> {
   const answers: string[] = [];
   let deferred = 0;
   const responder: Responder = {
@@ -226,7 +375,15 @@ export async function dispatchCollecting(app: App, world: World, who: ActorName,
     followUp: async (m) => void answers.push(JSON.stringify(m)),
     defer: async () => void deferred++,
   };
-  const outcome = await app.dispatcher.dispatch({ actor, channel: world.here, locale: localeOf(who), invocation, responder, outbox: testOutbox, resolvers });
+  const outcome = await app.dispatcher.dispatch({
+    actor,
+    channel: world.here,
+    locale: localeOf(who),
+    invocation,
+    responder,
+    outbox: testOutbox,
+    resolvers,
+  });
   assert.ok(deferred <= 1, 'deferred at most once');
   return { outcome, answers };
 }
@@ -234,7 +391,10 @@ export async function dispatchCollecting(app: App, world: World, who: ActorName,
 /** The chapter, its channels, three workshops, a coach, questions, a proposal and a disclaimer, typed on the console grammar. */
 export const SETUP: readonly [ActorName, string][] = [
   ['moderator', '/chapter create name:Berlin timezone:Europe/Berlin'],
-  ['moderator', '/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation announcements-channel:#announcements disclaimers-channel:#disclaimers'],
+  [
+    'moderator',
+    '/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation announcements-channel:#announcements disclaimers-channel:#disclaimers',
+  ],
   ['moderator', '/workshop create chapter:Berlin title:"Python basics" topic:Python date:2027-03-01 time:18:00 learners:4'],
   ['moderator', '/workshop create chapter:Berlin title:"Git together" topic:Git date:2027-02-01 time:18:00 learners:2'],
   ['moderator', '/workshop create chapter:Berlin title:"HTML" topic:HTML date:2027-04-01 time:10:00 learners:8'],
@@ -248,10 +408,20 @@ export const SETUP: readonly [ActorName, string][] = [
 ];
 
 /** A bot (everything but the adapters) on a database of its own, at a fixed time, with generous rate limits. */
-export async function fuzzApp(db: TestDatabase, env: Record<string, string> = {}): Promise<{ app: App; log: Logger; lines: () => string[]; close: () => Promise<void> }> {
+export async function fuzzApp(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<{ app: App; log: Logger; lines: () => string[]; close: () => Promise<void> }> {
   const tmp = tempDir();
   const { log, lines } = capturedLogger();
-  const config = loadConfig({ DATA_DIR: tmp.dir, DATABASE_URL: db.url, ANON_SECRET: 'f'.repeat(32), RATE_LIMIT_MAX: '10000', ANON_RATE_LIMIT_MAX: '1000', ...env });
+  const config = loadConfig({
+    DATA_DIR: tmp.dir,
+    DATABASE_URL: db.url,
+    ANON_SECRET: 'f'.repeat(32),
+    RATE_LIMIT_MAX: '10000',
+    ANON_RATE_LIMIT_MAX: '1000',
+    ...env,
+  });
   const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
   const app = await createApp(config, log, clock);
   return {
@@ -281,7 +451,11 @@ export async function setUp(app: App, world: World): Promise<void> {
 /** Binds again what SETUP bound, where a fuzzed `/chapter unlink` or `/chapter use` changed it. */
 async function restoreBindings(app: App): Promise<void> {
   for (const b of boundAtSetUp.get(app) ?? []) {
-    await app.services.db.manager.upsert(ChapterBinding, { chapterId: b.chapterId, platform: b.platform, workspace: b.workspace, channel: b.channel }, { conflictPaths: ['platform', 'workspace', 'channel'] });
+    await app.services.db.manager.upsert(
+      ChapterBinding,
+      { chapterId: b.chapterId, platform: b.platform, workspace: b.workspace, channel: b.channel },
+      { conflictPaths: ['platform', 'workspace', 'channel'] },
+    );
   }
 }
 
@@ -326,22 +500,32 @@ export async function fuzzEveryCommand<C>(t: SubTest, app: App, path: FuzzPath<C
       const seen = { ok: 0, 'user-error': 0, delivered: 0 };
       const samples: string[] = [];
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...leaves).chain((leaf) => path.caseFor(leaf)), fc.constantFrom(...ACTOR_NAMES), async (c, who) => {
-          const { outcome, answers } = await path.run(c, who);
-          const failed = () => logs().filter((l) => l.includes('command failed') || l.includes('request failed') || l.includes('interaction failed')).at(-1);
-          assert.notEqual(outcome, 'incident', `incident for ${path.show(c)}: ${failed()}`);
-          assert.equal(answers.length, 1, `${answers.length} answers to ${path.show(c)} as ${who}: ${answers.join('\n')}`);
-          assert.doesNotMatch(answers[0]!, APOLOGY, `apology for ${path.show(c)} as ${who}: ${failed()}`);
-          seen[outcome === 'ok' || outcome === 'user-error' ? outcome : 'delivered']++;
-          if (samples.length < Number(process.env.FUZZ_SAMPLES ?? 0)) samples.push(`${who}: ${path.show(c).slice(0, 300)} → ${answers[0]!.slice(0, 300)}`);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...leaves).chain((leaf) => path.caseFor(leaf)),
+          fc.constantFrom(...ACTOR_NAMES),
+          async (c, who) => {
+            const { outcome, answers } = await path.run(c, who);
+            const failed = () =>
+              logs()
+                .filter((l) => l.includes('command failed') || l.includes('request failed') || l.includes('interaction failed'))
+                .at(-1);
+            assert.notEqual(outcome, 'incident', `incident for ${path.show(c)}: ${failed()}`);
+            assert.equal(answers.length, 1, `${answers.length} answers to ${path.show(c)} as ${who}: ${answers.join('\n')}`);
+            assert.doesNotMatch(answers[0]!, APOLOGY, `apology for ${path.show(c)} as ${who}: ${failed()}`);
+            seen[outcome === 'ok' || outcome === 'user-error' ? outcome : 'delivered']++;
+            if (samples.length < Number(process.env.FUZZ_SAMPLES ?? 0))
+              samples.push(`${who}: ${path.show(c).slice(0, 300)} → ${answers[0]!.slice(0, 300)}`);
+          },
+        ),
         { numRuns: runs },
       );
       await path.afterBatch?.();
       await assertConsistent(app);
       await restoreBindings(app);
       for (const sample of samples) sub.diagnostic(sample);
-      sub.diagnostic(seen.delivered ? `${seen.delivered} answered once each` : `${seen.ok} answered, ${seen['user-error']} refused with a clear error`);
+      sub.diagnostic(
+        seen.delivered ? `${seen.delivered} answered once each` : `${seen.ok} answered, ${seen['user-error']} refused with a clear error`,
+      );
     });
   }
   assert.deepEqual(

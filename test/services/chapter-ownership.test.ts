@@ -9,20 +9,28 @@ import { spawnNpm } from '../support/npm.js';
 // Chapter ownership on the console, with two workspaces: `console`, where Berlin lives and mona
 // administers, and `other`, whose administrator hanna would like Berlin's rights.
 
-
 const codeIn = (text: string) => /Link code for \w+: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(text)?.[1];
 
 test('another workspace joins a chapter only with a code from its moderators, and the chapter’s moderators hear of it', (t) =>
   eachDatabase(t, async (database) => {
     const c = await consoleBot(database);
     try {
-      await c.run('@mona /chapter create name:Berlin timezone:Europe/Berlin', '/chapter set name:Berlin moderation-channel:#mods questions-channel:#fragen');
-      await c.run('@mona /workshop create chapter:Berlin title:"Python basics" topic:Python date:2027-03-01 time:18:00 learners:4', '@ada /ask text:"How do I start with Python?"');
+      await c.run(
+        '@mona /chapter create name:Berlin timezone:Europe/Berlin',
+        '/chapter set name:Berlin moderation-channel:#mods questions-channel:#fragen',
+      );
+      await c.run(
+        '@mona /workshop create chapter:Berlin title:"Python basics" topic:Python date:2027-03-01 time:18:00 learners:4',
+        '@ada /ask text:"How do I start with Python?"',
+      );
       const before = await c.bindings();
       assert.deepEqual(before, ['Berlin@console']);
 
       // Without a code: refused, with the reason and what to do; nothing changes.
-      assert.match(await c.run('@hanna@other /chapter use name:Berlin'), /Berlin belongs to its moderators elsewhere \(console\)\. Ask them for a link code/);
+      assert.match(
+        await c.run('@hanna@other /chapter use name:Berlin'),
+        /Berlin belongs to its moderators elsewhere \(console\)\. Ask them for a link code/,
+      );
       assert.match(await c.run('/chapter use name:Berlin scope:channel'), /Ask them for a link code/);
       assert.match(await c.run('/mod hide id:1 reason:"Not wanted here"'), /Only the moderators of Berlin/);
       assert.match(await c.run('/workshop cancel id:1 reason:"Room is gone"'), /Only the moderators of Berlin/);
@@ -40,10 +48,18 @@ test('another workspace joins a chapter only with a code from its moderators, an
       assert.doesNotMatch(JSON.stringify(stored), new RegExp(code.replace('-', '-?')), 'only a hash of the code is kept');
 
       const used = await c.run(`@hanna@other /chapter use name:Berlin code:${code.toLowerCase()}`);
-      assert.match(used, /\[#mods msg:\d+\]\nBerlin is now bound also to console:other, with a link code from its moderators\. \/mod audit shows who linked it\./, 'Berlin’s moderation channel was told');
+      assert.match(
+        used,
+        /\[#mods msg:\d+\]\nBerlin is now bound also to console:other, with a link code from its moderators\. \/mod audit shows who linked it\./,
+        'Berlin’s moderation channel was told',
+      );
       assert.match(used, /This workspace now belongs to chapter Berlin\.\nIts moderators were told/);
       assert.deepEqual(await c.bindings(), ['Berlin@console', 'Berlin@other']);
-      assert.match(await c.run('@hanna@other /chapter show name:Berlin'), /Bound in: console:console, console:other/, 'its moderators see where it is bound');
+      assert.match(
+        await c.run('@hanna@other /chapter show name:Berlin'),
+        /Bound in: console:console, console:other/,
+        'its moderators see where it is bound',
+      );
       assert.doesNotMatch(await c.run('@ada@other /chapter show name:Berlin'), /Bound in/, 'members do not see other communities’ ids');
       assert.match(await c.run('@hanna@other /chapter set name:Berlin learners-per-coach:3'), /Berlin/);
       assert.equal((await c.app.services.chapters.get('Berlin')).learnersPerCoach, 3, 'hanna now moderates Berlin');
@@ -53,10 +69,17 @@ test('another workspace joins a chapter only with a code from its moderators, an
       assert.match(await c.run(`@hanna@third /chapter use name:Berlin code:${code}`), /That code is wrong, used or expired for Berlin/);
 
       // Unlinking: a workspace's administrators unlink their own; the chapter's moderators any place.
-      assert.match(await c.run('@hanna@other /chapter unlink name:Berlin place:console:console'), /Berlin is no longer bound to console:console/, 'a moderator of Berlin may unlink any place');
+      assert.match(
+        await c.run('@hanna@other /chapter unlink name:Berlin place:console:console'),
+        /Berlin is no longer bound to console:console/,
+        'a moderator of Berlin may unlink any place',
+      );
       assert.match(await c.run('@hanna@other /chapter unlink name:Berlin'), /no longer bound to console:other[\s\S]*bound nowhere/);
       assert.deepEqual(await c.bindings(), []);
-      assert.match(await c.run('@mona /chapter use name:Berlin'), /Berlin is bound nowhere yet\. Ask whoever runs this bot for a code \(npm run chapter:code -- Berlin\)/);
+      assert.match(
+        await c.run('@mona /chapter use name:Berlin'),
+        /Berlin is bound nowhere yet\. Ask whoever runs this bot for a code \(npm run chapter:code -- Berlin\)/,
+      );
     } finally {
       await c.close();
     }
@@ -68,11 +91,16 @@ test('after five wrong codes in an hour a member is refused, even with the right
     try {
       await c.run('@mona /chapter create name:Berlin timezone:Europe/Berlin');
       const code = codeIn(await c.run('@mona /chapter link name:Berlin'))!;
-      for (let i = 0; i < 5; i++) assert.match(await c.run('@hanna@other /chapter use name:Berlin code:ZZZZ-ZZZZ'), new RegExp(`Tries left this hour: ${4 - i}`));
+      for (let i = 0; i < 5; i++)
+        assert.match(await c.run('@hanna@other /chapter use name:Berlin code:ZZZZ-ZZZZ'), new RegExp(`Tries left this hour: ${4 - i}`));
       assert.match(await c.run(`/chapter use name:Berlin code:${code}`), /Too many wrong codes/);
       assert.match(await c.run(`@hugo@other /chapter use name:Berlin code:${code}`), /Only the administrators/, 'hugo administers nothing');
       c.clock.advance(3_600_001);
-      assert.match(await c.run(`@hanna@other /chapter use name:Berlin code:${code}`), /now belongs to chapter Berlin\.\nIts moderators could not be told: no moderation channel is set/, 'an hour later the right code works');
+      assert.match(
+        await c.run(`@hanna@other /chapter use name:Berlin code:${code}`),
+        /now belongs to chapter Berlin\.\nIts moderators could not be told: no moderation channel is set/,
+        'an hour later the right code works',
+      );
 
       const late = codeIn(await c.run('@mona /chapter link name:Berlin'))!;
       c.clock.advance(24 * 3_600_000 + 1);
@@ -88,11 +116,20 @@ test('a new chapter is bound where it is created, and a taken name is refused wi
     const c = await consoleBot(database);
     try {
       await c.run('@mona /chapter create name:Berlin timezone:Europe/Berlin');
-      assert.match(await c.run('@mona /chapter create name:Hamburg timezone:Europe/Berlin'), /already belongs to another chapter, so Hamburg is bound to this channel/);
+      assert.match(
+        await c.run('@mona /chapter create name:Hamburg timezone:Europe/Berlin'),
+        /already belongs to another chapter, so Hamburg is bound to this channel/,
+      );
       assert.deepEqual(await c.bindings(), ['Berlin@console', 'Hamburg@console#general']);
-      assert.match(await c.run('@mona /chapter create name:Bremen timezone:Europe/Berlin'), /this channel already belong to other chapters/);
+      assert.match(
+        await c.run('@mona /chapter create name:Bremen timezone:Europe/Berlin'),
+        /this channel already belong to other chapters/,
+      );
       const taken = await c.run('@hanna@other /chapter create name:berlin timezone:Europe/Berlin');
-      assert.match(taken, /A chapter named Berlin already exists \(console\)\. [\s\S]*ask its moderators for a link code \(\/chapter link name:Berlin\)/);
+      assert.match(
+        taken,
+        /A chapter named Berlin already exists \(console\)\. [\s\S]*ask its moderators for a link code \(\/chapter link name:Berlin\)/,
+      );
       assert.deepEqual(await c.bindings(), ['Berlin@console', 'Hamburg@console#general']);
       // Inside a workspace already bound to the chapter, a channel binding needs no code.
       assert.match(await c.run('@mona /chapter use name:Berlin scope:channel'), /This channel now belongs to chapter Berlin/);
@@ -107,13 +144,22 @@ test('a new chapter is bound where it is created, and a taken name is refused wi
 
 test('npm run chapter:code makes a code for a chapter bound nowhere, which an administrator then uses', async () => {
   const tmp = tempDir();
-  const database: TestDatabase = { kind: 'sqlite', target: { kind: 'sqlite', path: `${tmp.dir}/bot.sqlite` }, url: `sqlite:${tmp.dir}/bot.sqlite`, drop: async () => undefined };
+  const database: TestDatabase = {
+    kind: 'sqlite',
+    target: { kind: 'sqlite', path: `${tmp.dir}/bot.sqlite` },
+    url: `sqlite:${tmp.dir}/bot.sqlite`,
+    drop: async () => undefined,
+  };
   // The script runs on the real clock: so does this bot.
   const c = await consoleBot(database, {}, { start: new Date() });
   try {
     await c.app.services.chapters.create({ name: 'Köln', timeZone: 'Europe/Berlin' });
     assert.match(await c.run('@mona /chapter use name:Köln'), /bound nowhere yet/);
-    const run = spawnNpm(['run', '--silent', 'chapter:code', '--', 'Köln'], { DATA_DIR: c.dir, DATABASE_URL: database.url, ANON_SECRET: 'o'.repeat(32) });
+    const run = spawnNpm(['run', '--silent', 'chapter:code', '--', 'Köln'], {
+      DATA_DIR: c.dir,
+      DATABASE_URL: database.url,
+      ANON_SECRET: 'o'.repeat(32),
+    });
     const done = await run.done;
     assert.equal(done.code, 0, done.stderr);
     const code = /Link code for Köln: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(done.stdout)?.[1];
@@ -121,7 +167,11 @@ test('npm run chapter:code makes a code for a chapter bound nowhere, which an ad
     const claimed = await c.run(`@mona /chapter use name:Köln code:${code}`);
     assert.match(claimed, /now belongs to chapter Köln/);
     assert.doesNotMatch(claimed, /Its moderators/, 'a chapter bound nowhere before has no moderators elsewhere to tell');
-    const missing = await spawnNpm(['run', '--silent', 'chapter:code', '--', 'Atlantis'], { DATA_DIR: c.dir, DATABASE_URL: database.url, ANON_SECRET: 'o'.repeat(32) }).done;
+    const missing = await spawnNpm(['run', '--silent', 'chapter:code', '--', 'Atlantis'], {
+      DATA_DIR: c.dir,
+      DATABASE_URL: database.url,
+      ANON_SECRET: 'o'.repeat(32),
+    }).done;
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /There is no chapter named “Atlantis”/);
   } finally {

@@ -25,19 +25,29 @@ test('chapters: create, duplicate by any case, bind, resolve, channels', (t) =>
       const { chapter, bound } = await chapters.create({ name: ' Berlin ', timeZone: 'Europe/Berlin', bindTo: discord });
       assert.equal(chapter.name, 'Berlin');
       assert.equal(bound, 'workspace', 'the first chapter is bound to a workspace that had none');
-      await assert.rejects(chapters.create({ name: 'BERLIN', timeZone: 'Europe/Berlin' }), (e: unknown) => e instanceof UserError && e.key === 'chapter.duplicate.where' && e.params.where === 'discord');
+      await assert.rejects(
+        chapters.create({ name: 'BERLIN', timeZone: 'Europe/Berlin' }),
+        (e: unknown) => e instanceof UserError && e.key === 'chapter.duplicate.where' && e.params.where === 'discord',
+      );
       await assert.rejects(chapters.create({ name: 'Hamburg', timeZone: 'Hamburg' }), rejects('bad_timezone'));
       await assert.rejects(chapters.create({ name: '<script>', timeZone: 'UTC' }), rejects('bad_name'));
       await assert.rejects(chapters.get('Bärlin'), rejects('not_found'));
       assert.equal(await db.getRepository(Chapter).count(), 1, 'failed creates left nothing behind');
 
-      await assert.rejects(chapters.create({ name: 'Hamburg', timeZone: 'Europe/Berlin', bindTo: discord }), (e: unknown) => e instanceof UserError && e.key === 'chapter.create.place_taken');
+      await assert.rejects(
+        chapters.create({ name: 'Hamburg', timeZone: 'Europe/Berlin', bindTo: discord }),
+        (e: unknown) => e instanceof UserError && e.key === 'chapter.create.place_taken',
+      );
       const second = await chapters.create({ name: 'Hamburg', timeZone: 'Europe/Berlin', bindTo: { ...discord, channel: 'C9' } });
       assert.equal(second.bound, 'channel', 'a workspace keeps the chapter it has; the new one gets the channel where it was created');
       assert.equal((await chapters.resolve({ ...discord, channel: 'C9' }))?.name, 'Hamburg', 'a channel binding wins');
       const admin = { ...discord, id: 'U1', name: 'ada' };
       await chapters.bind('hamburg', { ...discord, channel: 'C8' }, { member: admin });
-      assert.equal((await chapters.resolve({ ...discord, channel: 'C8' }))?.name, 'Hamburg', 'bound in this workspace already: no code needed');
+      assert.equal(
+        (await chapters.resolve({ ...discord, channel: 'C8' }))?.name,
+        'Hamburg',
+        'bound in this workspace already: no code needed',
+      );
       assert.equal((await chapters.resolve({ ...discord, channel: 'C1' }))?.name, 'Berlin');
       assert.equal(await chapters.resolve({ platform: 'slack', workspace: 'T1', channel: 'C9' }), null);
       await chapters.bind('Hamburg', { ...discord, channel: '' }, { member: admin });
@@ -46,7 +56,11 @@ test('chapters: create, duplicate by any case, bind, resolve, channels', (t) =>
       await chapters.setChannels('Berlin', discord, { questions: 'Q1', moderation: 'M1' });
       await chapters.setChannels('Berlin', discord, { questions: 'Q2' });
       assert.deepEqual(await chapters.channels(chapter, discord), { questions: 'Q2', moderation: 'M1' });
-      assert.deepEqual(await chapters.channels(chapter, { platform: 'slack', workspace: 'T1' }), {}, 'channels are per platform and workspace');
+      assert.deepEqual(
+        await chapters.channels(chapter, { platform: 'slack', workspace: 'T1' }),
+        {},
+        'channels are per platform and workspace',
+      );
     } finally {
       await db.destroy();
     }
@@ -56,9 +70,12 @@ test('two moderators creating the same chapter at once get one chapter and one c
   eachDatabase(t, async ({ target }) => {
     const { db, services } = await servicesOn(target, clock);
     try {
-      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => services.chapters.create({ name: i % 2 ? 'Köln' : 'köln', timeZone: 'Europe/Berlin' })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => services.chapters.create({ name: i % 2 ? 'Köln' : 'köln', timeZone: 'Europe/Berlin' })),
+      );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof UserError && r.reason.key === 'chapter.duplicate', String(r.reason));
+      for (const r of results)
+        if (r.status === 'rejected') assert.ok(r.reason instanceof UserError && r.reason.key === 'chapter.duplicate', String(r.reason));
       assert.equal(await db.getRepository(Chapter).count(), 1);
     } finally {
       await db.destroy();

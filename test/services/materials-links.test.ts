@@ -11,15 +11,20 @@ const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
 const material = (url: string) => ({ title: 'Loops', url, topic: 'Python', language: 'en' });
 const taken = (id: number) => (err: unknown) => err instanceof UserError && err.key === 'materials.url.taken' && err.params.id === id;
-const takenTranslation = (id: number) => (err: unknown) => err instanceof UserError && err.key === 'materials.url.taken_translation' && err.params.id === id;
+const takenTranslation = (id: number) => (err: unknown) =>
+  err instanceof UserError && err.key === 'materials.url.taken_translation' && err.params.id === id;
 
 test('a link has one canonical form: https, host in lower case without a trailing dot, no fragment, empty query or trailing slash', () => {
-  for (const typed of ['https://x.org/a/?', 'http://x.org./a', 'HTTP://X.Org/a/#top', 'https://x.org/a?', 'http://x.org.:80/a/']) assert.equal(materialUrl(typed), 'https://x.org/a', typed);
+  for (const typed of ['https://x.org/a/?', 'http://x.org./a', 'HTTP://X.Org/a/#top', 'https://x.org/a?', 'http://x.org.:80/a/'])
+    assert.equal(materialUrl(typed), 'https://x.org/a', typed);
   assert.equal(materialUrl('http://x.org'), 'https://x.org/');
   assert.equal(materialUrl('https://x.org./?'), 'https://x.org/');
   assert.equal(materialUrl('https://x.org/a/?b=1#c'), 'https://x.org/a?b=1', 'a query that says something stays');
   assert.equal(materialUrl('http://x.org:8080/a/'), 'http://x.org:8080/a', 'with a port the scheme stays as typed');
-  assert.throws(() => materialUrl('http://./'), (err) => err instanceof UserError && err.key === 'materials.url.invalid');
+  assert.throws(
+    () => materialUrl('http://./'),
+    (err) => err instanceof UserError && err.key === 'materials.url.invalid',
+  );
   for (const typed of ['https://x.org/a/?', 'http://x.org./a', 'https://x.org/a?b=1', 'http://x.org:8080/a/']) {
     assert.ok(storedForms(materialUrl(typed)).includes(materialUrl(typed)), 'the canonical form is one of the stored forms');
   }
@@ -38,7 +43,11 @@ test('a trailing slash, http or https, a trailing dot in the host and an empty q
       const tr = await services.materials.translate(first.id, 'de', 'http://x.org./de/a/');
       assert.equal(tr.url, 'https://x.org/de/a');
       await assert.rejects(services.materials.add(who('bob'), material('https://x.org/de/a/?')), takenTranslation(first.id));
-      assert.equal((await services.materials.add(who('bob'), material('https://x.org/a?page=2'))).url, 'https://x.org/a?page=2', 'another query is another link');
+      assert.equal(
+        (await services.materials.add(who('bob'), material('https://x.org/a?page=2'))).url,
+        'https://x.org/a?page=2',
+        'another query is another link',
+      );
       assert.deepEqual(await db.getRepository(Material).count(), 2);
       assert.deepEqual(await db.getRepository(MaterialTranslation).count(), 1);
     } finally {

@@ -8,7 +8,14 @@ import { recordPosts } from '../support/posts.js';
 const NOW = new Date('2027-01-10T12:00:00Z');
 const who = (name: string) => ({ platform: 'console', workspace: 'console', id: name, name });
 const rejects = (key: string) => (err: unknown) => err instanceof UserError && err.key === key;
-const python = { title: 'Python for beginners', url: 'https://learn.example.org/python/', topic: 'Python', language: 'en', level: 'beginner' as const, description: 'Variables, loops and functions' };
+const python = {
+  title: 'Python for beginners',
+  url: 'https://learn.example.org/python/',
+  topic: 'Python',
+  language: 'en',
+  level: 'beginner' as const,
+  description: 'Variables, loops and functions',
+};
 
 test('materials: open licenses only (CC-BY-SA-4.0 by default), http(s) only, one entry per URL with a pointer to it', (t) =>
   eachDatabase(t, async ({ target }) => {
@@ -16,23 +23,45 @@ test('materials: open licenses only (CC-BY-SA-4.0 by default), http(s) only, one
     try {
       const m = await services.materials.add(who('ada'), python);
       assert.equal(m.license, 'CC-BY-SA-4.0');
-      assert.equal((await services.materials.add(who('ada'), { ...python, url: 'https://example.org/mit', license: 'mit' })).license, 'MIT', 'the SPDX id as listed, whatever the case');
-      await assert.rejects(services.materials.add(who('ada'), { ...python, url: 'https://example.org/nc', license: 'CC-BY-NC-4.0' }), rejects('materials.license.nc'));
-      await assert.rejects(services.materials.add(who('ada'), { ...python, url: 'https://example.org/x', license: 'Proprietary' }), rejects('materials.license.unknown'));
+      assert.equal(
+        (await services.materials.add(who('ada'), { ...python, url: 'https://example.org/mit', license: 'mit' })).license,
+        'MIT',
+        'the SPDX id as listed, whatever the case',
+      );
+      await assert.rejects(
+        services.materials.add(who('ada'), { ...python, url: 'https://example.org/nc', license: 'CC-BY-NC-4.0' }),
+        rejects('materials.license.nc'),
+      );
+      await assert.rejects(
+        services.materials.add(who('ada'), { ...python, url: 'https://example.org/x', license: 'Proprietary' }),
+        rejects('materials.license.unknown'),
+      );
       await assert.rejects(services.materials.add(who('ada'), { ...python, url: 'javascript:alert(1)' }), rejects('materials.url.scheme'));
-      await assert.rejects(services.materials.add(who('ada'), { ...python, url: 'ftp://example.org/file' }), rejects('materials.url.scheme'));
+      await assert.rejects(
+        services.materials.add(who('ada'), { ...python, url: 'ftp://example.org/file' }),
+        rejects('materials.url.scheme'),
+      );
       await assert.rejects(services.materials.add(who('ada'), { ...python, url: 'not a link' }), rejects('materials.url.invalid'));
-      await assert.rejects(services.materials.add(who('bob'), { ...python, url: 'https://LEARN.example.org/python/#intro' }), (err: unknown) => {
-        assert.ok(err instanceof UserError && err.key === 'materials.url.taken');
-        assert.deepEqual(err.params, { id: m.id, title: 'Python for beginners' });
-        return true;
-      });
+      await assert.rejects(
+        services.materials.add(who('bob'), { ...python, url: 'https://LEARN.example.org/python/#intro' }),
+        (err: unknown) => {
+          assert.ok(err instanceof UserError && err.key === 'materials.url.taken');
+          assert.deepEqual(err.params, { id: m.id, title: 'Python for beginners' });
+          return true;
+        },
+      );
       const tr = await services.materials.translate(m.id, 'DE', 'https://learn.example.org/de/python/');
       assert.equal(tr.language, 'de');
       await assert.rejects(services.materials.translate(m.id, 'de', 'https://other.example.org/de'), rejects('materials.translate.exists'));
       await assert.rejects(services.materials.translate(m.id, 'en', 'https://other.example.org/en'), rejects('materials.translate.same'));
-      await assert.rejects(services.materials.add(who('bob'), { ...python, url: 'https://learn.example.org/de/python/' }), rejects('materials.url.taken_translation'));
-      assert.deepEqual((await services.materials.get(m.id)).translations!.map((x) => x.language), ['de']);
+      await assert.rejects(
+        services.materials.add(who('bob'), { ...python, url: 'https://learn.example.org/de/python/' }),
+        rejects('materials.url.taken_translation'),
+      );
+      assert.deepEqual(
+        (await services.materials.get(m.id)).translations!.map((x) => x.language),
+        ['de'],
+      );
       await assert.rejects(services.materials.get(99), rejects('materials.not_found'));
     } finally {
       await db.destroy();
@@ -55,14 +84,44 @@ test('search ranks title matches first, filters by topic, level and language (a 
   eachDatabase(t, async ({ target }) => {
     const { db, services } = await servicesOn(target, new ManualClock(NOW));
     try {
-      const a = await services.materials.add(who('ada'), { ...python, title: 'Loops explained', url: 'https://e.org/1', description: 'for beginners' });
-      const b = await services.materials.add(who('ada'), { ...python, title: 'Intro', url: 'https://e.org/2', description: 'All about loops' });
-      const c = await services.materials.add(who('ada'), { ...python, title: 'HTML first steps', url: 'https://e.org/3', topic: 'HTML', language: 'de', level: 'intermediate', description: 'Tags and pages' });
+      const a = await services.materials.add(who('ada'), {
+        ...python,
+        title: 'Loops explained',
+        url: 'https://e.org/1',
+        description: 'for beginners',
+      });
+      const b = await services.materials.add(who('ada'), {
+        ...python,
+        title: 'Intro',
+        url: 'https://e.org/2',
+        description: 'All about loops',
+      });
+      const c = await services.materials.add(who('ada'), {
+        ...python,
+        title: 'HTML first steps',
+        url: 'https://e.org/3',
+        topic: 'HTML',
+        language: 'de',
+        level: 'intermediate',
+        description: 'Tags and pages',
+      });
       await services.materials.translate(a.id, 'es', 'https://e.org/1/es');
-      assert.deepEqual((await services.materials.search({ text: 'loops' })).materials.map((m) => m.id), [a.id, b.id]);
-      assert.deepEqual((await services.materials.search({ topic: 'html' })).materials.map((m) => m.id), [c.id]);
-      assert.deepEqual((await services.materials.search({ level: 'intermediate' })).materials.map((m) => m.id), [c.id]);
-      assert.deepEqual((await services.materials.search({ language: 'es' })).materials.map((m) => m.id), [a.id]);
+      assert.deepEqual(
+        (await services.materials.search({ text: 'loops' })).materials.map((m) => m.id),
+        [a.id, b.id],
+      );
+      assert.deepEqual(
+        (await services.materials.search({ topic: 'html' })).materials.map((m) => m.id),
+        [c.id],
+      );
+      assert.deepEqual(
+        (await services.materials.search({ level: 'intermediate' })).materials.map((m) => m.id),
+        [c.id],
+      );
+      assert.deepEqual(
+        (await services.materials.search({ language: 'es' })).materials.map((m) => m.id),
+        [a.id],
+      );
       const page2 = await services.materials.search({ pageSize: 2, page: 2 });
       assert.deepEqual([page2.total, page2.page, page2.pages, page2.materials.length], [3, 2, 2, 1]);
     } finally {
@@ -77,7 +136,13 @@ test('a workshop’s materials are linked in the day reminder to learners, not t
     try {
       const posts = recordPosts(clock, services);
       const { chapter } = await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin' });
-      const w = await services.workshops.create(chapter, { title: 'Python', topic: 'Python', date: { year: 2027, month: 2, day: 20 }, time: { hour: 10, minute: 0 }, learners: 4 });
+      const w = await services.workshops.create(chapter, {
+        title: 'Python',
+        topic: 'Python',
+        date: { year: 2027, month: 2, day: 20 },
+        time: { hour: 10, minute: 0 },
+        learners: 4,
+      });
       const m = await services.materials.add(who('ada'), python);
       await services.materials.attach(w.id, m.id);
       await assert.rejects(services.materials.attach(w.id, m.id), rejects('materials.workshop.already'));

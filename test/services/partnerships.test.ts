@@ -17,20 +17,34 @@ import { eachDatabase, servicesOn } from '../support/helpers.js';
 const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
 const alice = { platform: 'discord', workspace: 'G1', id: 'U-alice', name: 'alice' };
 const mona = { platform: 'discord', workspace: 'G1', id: 'U-mona', name: 'mona' };
-const failsWith = (reason: string) => (err: unknown): err is UserError => err instanceof UserError && err.key === `partner.error.${reason}`;
+const failsWith =
+  (reason: string) =>
+  (err: unknown): err is UserError =>
+    err instanceof UserError && err.key === `partner.error.${reason}`;
 
 async function setUp(services: Services) {
   const berlin = (await services.chapters.create({ name: 'Berlin', timeZone: 'Europe/Berlin' })).chapter;
   const hamburg = (await services.chapters.create({ name: 'Hamburg', timeZone: 'Europe/Berlin' })).chapter;
   const propose = (extra: Partial<Parameters<Services['partnerships']['propose']>[0]> = {}) =>
-    services.partnerships.propose({ proposer: alice, chapter: 'berlin', partner: 'Code Club', event: 'Python Day', date: { year: 2027, month: 3, day: 14 }, contributions: 'coaches, Materials', ...extra });
+    services.partnerships.propose({
+      proposer: alice,
+      chapter: 'berlin',
+      partner: 'Code Club',
+      event: 'Python Day',
+      date: { year: 2027, month: 3, day: 14 },
+      contributions: 'coaches, Materials',
+      ...extra,
+    });
   return { berlin, hamburg, propose };
 }
 
 test('contributions are read from a comma list in any case, in the guidelines’ order; unknown kinds are refused', () => {
   assert.deepEqual(parseContributions('Promotion, coaches,organisational help'), ['coaches', 'organisational-help', 'promotion']);
   assert.deepEqual(parseContributions('organizational-help'), ['organisational-help']);
-  assert.throws(() => parseContributions('coaches, money'), (err) => failsWith('unknown_contribution')(err) && err.params.given === 'money');
+  assert.throws(
+    () => parseContributions('coaches, money'),
+    (err) => failsWith('unknown_contribution')(err) && err.params.given === 'money',
+  );
   assert.throws(() => parseContributions(' , '), failsWith('no_contribution'));
 });
 
@@ -43,23 +57,43 @@ test('a proposal is decided only by moderators of its own chapter, with open req
       assert.deepEqual(view.open, ['free-promotion', 'open-materials', 'supporter', 'values', 'media', 'name']);
       const id = view.proposal.id;
 
-      await assert.rejects(services.partnerships.confirm(id, 'free-promotion', { actor: mona, moderatorOf: hamburg.id }), failsWith('not_allowed'));
-      await assert.rejects(services.partnerships.confirm(id, 'nonsense', { actor: alice, moderatorOf: null }), failsWith('unknown_requirement'));
+      await assert.rejects(
+        services.partnerships.confirm(id, 'free-promotion', { actor: mona, moderatorOf: hamburg.id }),
+        failsWith('not_allowed'),
+      );
+      await assert.rejects(
+        services.partnerships.confirm(id, 'nonsense', { actor: alice, moderatorOf: null }),
+        failsWith('unknown_requirement'),
+      );
       assert.equal((await services.partnerships.confirm(id, 'free-promotion', { actor: alice, moderatorOf: null })).added, true);
-      assert.equal((await services.partnerships.confirm(id, 'FREE-PROMOTION', { actor: alice, moderatorOf: null })).added, false, 'ticking twice is harmless');
-      assert.equal((await services.partnerships.confirm(id, 'open-materials', { actor: mona, moderatorOf: berlin.id })).view.open.length, 4);
+      assert.equal(
+        (await services.partnerships.confirm(id, 'FREE-PROMOTION', { actor: alice, moderatorOf: null })).added,
+        false,
+        'ticking twice is harmless',
+      );
+      assert.equal(
+        (await services.partnerships.confirm(id, 'open-materials', { actor: mona, moderatorOf: berlin.id })).view.open.length,
+        4,
+      );
 
-      const decide = (moderatorOf: number | null, force?: boolean) => services.partnerships.decide({ id, decision: 'approve', reason: 'fits our values', force, by: { actor: mona, moderatorOf } });
+      const decide = (moderatorOf: number | null, force?: boolean) =>
+        services.partnerships.decide({ id, decision: 'approve', reason: 'fits our values', force, by: { actor: mona, moderatorOf } });
       await assert.rejects(decide(hamburg.id, true), (err) => failsWith('wrong_chapter')(err) && err.params.chapter === 'Berlin');
       await assert.rejects(decide(null, true), failsWith('wrong_chapter'));
-      await assert.rejects(decide(berlin.id), (err) => failsWith('open_requirements')(err) && err.params.open === 'supporter, values, media, name');
+      await assert.rejects(
+        decide(berlin.id),
+        (err) => failsWith('open_requirements')(err) && err.params.open === 'supporter, values, media, name',
+      );
       assert.equal(await db.getRepository(PartnershipDecision).count(), 0, 'refused decisions write nothing');
 
       const decided = await decide(berlin.id, true);
       assert.equal(decided.proposal.status, 'approved');
       assert.equal(decided.decision?.forced, true);
       assert.equal(decided.decision?.openRequirements, 'supporter,values,media,name');
-      await assert.rejects(services.partnerships.decide({ id, decision: 'decline', reason: 'second thoughts', by: { actor: mona, moderatorOf: berlin.id } }), (err) => failsWith('closed')(err) && (err.params.status as Phrase).key === 'partner.status.approved');
+      await assert.rejects(
+        services.partnerships.decide({ id, decision: 'decline', reason: 'second thoughts', by: { actor: mona, moderatorOf: berlin.id } }),
+        (err) => failsWith('closed')(err) && (err.params.status as Phrase).key === 'partner.status.approved',
+      );
       await assert.rejects(services.partnerships.confirm(id, 'values', { actor: alice, moderatorOf: null }), failsWith('closed'));
       assert.equal(await db.getRepository(PartnershipDecision).count(), 1);
     } finally {
@@ -76,7 +110,15 @@ test('moderators deciding the same proposal at the same moment leave exactly one
         const { proposal } = await propose();
         const kinds = ['approve', 'decline', 'unofficial'] as const;
         const results = await Promise.allSettled(
-          Array.from({ length: 6 }, (_, i) => services.partnerships.decide({ id: proposal.id, decision: kinds[i % 3]!, reason: `moderator ${i}`, force: true, by: { actor: { ...mona, id: `M${i}` }, moderatorOf: berlin.id } })),
+          Array.from({ length: 6 }, (_, i) =>
+            services.partnerships.decide({
+              id: proposal.id,
+              decision: kinds[i % 3]!,
+              reason: `moderator ${i}`,
+              force: true,
+              by: { actor: { ...mona, id: `M${i}` }, moderatorOf: berlin.id },
+            }),
+          ),
         );
         const won = results.filter((r) => r.status === 'fulfilled');
         assert.equal(won.length, 1, JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))));
@@ -84,7 +126,11 @@ test('moderators deciding the same proposal at the same moment leave exactly one
         const decisions = await db.getRepository(PartnershipDecision).findBy({ proposalId: proposal.id });
         assert.equal(decisions.length, 1);
         const status = (await db.getRepository(PartnershipProposal).findOneByOrFail({ id: proposal.id })).status;
-        assert.equal(status, { approve: 'approved', decline: 'declined', unofficial: 'unofficial' }[decisions[0]!.decision], 'the status matches the one decision');
+        assert.equal(
+          status,
+          { approve: 'approved', decline: 'declined', unofficial: 'unofficial' }[decisions[0]!.decision],
+          'the status matches the one decision',
+        );
       }
     } finally {
       await db.destroy();
@@ -97,9 +143,21 @@ test('the database itself refuses a second decision row for a proposal', (t) =>
     try {
       const { propose } = await setUp(services);
       const { proposal } = await propose();
-      const row = { proposalId: proposal.id, decision: 'approve' as const, reason: 'ok', forced: false, openRequirements: null, moderatorId: 'M1', moderatorName: 'mona', decidedAt: clock.now() };
+      const row = {
+        proposalId: proposal.id,
+        decision: 'approve' as const,
+        reason: 'ok',
+        forced: false,
+        openRequirements: null,
+        moderatorId: 'M1',
+        moderatorName: 'mona',
+        decidedAt: clock.now(),
+      };
       await services.store.transaction((em) => em.insert(PartnershipDecision, row));
-      await assert.rejects(services.store.transaction((em) => em.insert(PartnershipDecision, { ...row, decision: 'decline', moderatorId: 'M2' })), (err) => isUniqueViolation(err));
+      await assert.rejects(
+        services.store.transaction((em) => em.insert(PartnershipDecision, { ...row, decision: 'decline', moderatorId: 'M2' })),
+        (err) => isUniqueViolation(err),
+      );
       assert.equal(await db.getRepository(PartnershipDecision).count(), 1);
     } finally {
       await db.destroy();
@@ -111,7 +169,11 @@ test('bad input is refused with nothing written: unknown chapter, unknown contri
     const { db, services } = await servicesOn(target, clock);
     try {
       const { berlin, propose } = await setUp(services);
-      const counts = async () => [await db.getRepository(PartnershipProposal).count(), await db.getRepository(Member).count(), await db.getRepository(PartnershipDecision).count()];
+      const counts = async () => [
+        await db.getRepository(PartnershipProposal).count(),
+        await db.getRepository(Member).count(),
+        await db.getRepository(PartnershipDecision).count(),
+      ];
       await assert.rejects(propose({ chapter: 'Atlantis' }), (err) => err instanceof UserError && err.key === 'chapter.not_found');
       await assert.rejects(propose({ contributions: 'coaches, pizza' }), failsWith('unknown_contribution'));
       await assert.rejects(propose({ url: 'not a url' }), failsWith('bad_url'));
@@ -121,7 +183,16 @@ test('bad input is refused with nothing written: unknown chapter, unknown contri
       await assert.rejects(services.partnerships.withdraw(proposal.id, { actor: mona, moderatorOf: null }), failsWith('not_proposer'));
       assert.equal((await services.partnerships.withdraw(proposal.id, { actor: alice, moderatorOf: null })).proposal.status, 'withdrawn');
       await assert.rejects(services.partnerships.withdraw(proposal.id, { actor: alice, moderatorOf: null }), failsWith('closed'));
-      await assert.rejects(services.partnerships.decide({ id: proposal.id, decision: 'approve', reason: 'too late', force: true, by: { actor: mona, moderatorOf: berlin.id } }), (err) => failsWith('closed')(err) && (err.params.status as Phrase).key === 'partner.status.withdrawn');
+      await assert.rejects(
+        services.partnerships.decide({
+          id: proposal.id,
+          decision: 'approve',
+          reason: 'too late',
+          force: true,
+          by: { actor: mona, moderatorOf: berlin.id },
+        }),
+        (err) => failsWith('closed')(err) && (err.params.status as Phrase).key === 'partner.status.withdrawn',
+      );
       await assert.rejects(services.partnerships.get(999), failsWith('not_found'));
       assert.deepEqual(await counts(), [1, 1, 0]);
       assert.equal(await db.getRepository(PartnershipRequirement).count(), 0);
@@ -138,7 +209,12 @@ test('the CSV export parses back to the same rows, quotes, commas and newlines i
       const tricky = { partner: 'Code "Club", e.V.', event: 'Python, "Day"\nand night', details: 'line one\r\nline two, with "quotes"' };
       const { proposal } = await propose(tricky);
       await propose({ chapter: 'Hamburg', event: 'Elsewhere' });
-      await services.partnerships.decide({ id: proposal.id, decision: 'decline', reason: 'no, "sorry",\nnot now', by: { actor: mona, moderatorOf: berlin.id } });
+      await services.partnerships.decide({
+        id: proposal.id,
+        decision: 'decline',
+        reason: 'no, "sorry",\nnot now',
+        by: { actor: mona, moderatorOf: berlin.id },
+      });
 
       const rows = parse(exportCsv(await services.partnerships.list({ chapter: 'Berlin' })), { columns: true }) as Record<string, string>[];
       assert.equal(rows.length, 1, 'only Berlin’s');
@@ -164,15 +240,42 @@ test('disclaimers: logged, listed by event and member, withdrawn once and only b
     try {
       const { berlin } = await setUp(services);
       const d = services.disclaimers;
-      const first = await d.log({ member: alice, chapterId: berlin.id, event: 'Rails 100% Night', date: { year: 2027, month: 4, day: 1 }, role: 'coach' });
+      const first = await d.log({
+        member: alice,
+        chapterId: berlin.id,
+        event: 'Rails 100% Night',
+        date: { year: 2027, month: 4, day: 1 },
+        role: 'coach',
+      });
       await d.log({ member: mona, chapterId: null, event: 'Go Meetup', date: { year: 2027, month: 5, day: 2 } });
-      await d.log({ member: { ...alice, workspace: 'G2' }, chapterId: null, event: 'Rails elsewhere', date: { year: 2027, month: 5, day: 2 } });
+      await d.log({
+        member: { ...alice, workspace: 'G2' },
+        chapterId: null,
+        event: 'Rails elsewhere',
+        date: { year: 2027, month: 5, day: 2 },
+      });
       assert.equal(first.role, 'coach');
-      assert.deepEqual((await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1' })).map((x) => x.event), ['Go Meetup', 'Rails 100% Night']);
-      assert.deepEqual((await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', event: 'rails' })).map((x) => x.member?.displayName), ['alice']);
-      assert.deepEqual(await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', event: '%' }).then((r) => r.map((x) => x.event)), ['Rails 100% Night'], 'LIKE wildcards are matched literally');
-      assert.deepEqual((await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', member: mona.id })).map((x) => x.event), ['Go Meetup']);
-      assert.deepEqual((await d.mine(alice)).map((x) => x.id), [first.id]);
+      assert.deepEqual(
+        (await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1' })).map((x) => x.event),
+        ['Go Meetup', 'Rails 100% Night'],
+      );
+      assert.deepEqual(
+        (await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', event: 'rails' })).map((x) => x.member?.displayName),
+        ['alice'],
+      );
+      assert.deepEqual(
+        await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', event: '%' }).then((r) => r.map((x) => x.event)),
+        ['Rails 100% Night'],
+        'LIKE wildcards are matched literally',
+      );
+      assert.deepEqual(
+        (await d.list({ chapterId: berlin.id, platform: 'discord', workspace: 'G1', member: mona.id })).map((x) => x.event),
+        ['Go Meetup'],
+      );
+      assert.deepEqual(
+        (await d.mine(alice)).map((x) => x.id),
+        [first.id],
+      );
       assert.deepEqual(await d.mine({ ...alice, id: 'nobody' }), []);
 
       await assert.rejects(d.withdraw(first.id, mona), (err) => err instanceof UserError && err.key === 'disclaimer.error.not_yours');
@@ -189,7 +292,14 @@ test('the audit trail is read newest first, per workspace, and filtered by kind 
   eachDatabase(t, async ({ target }) => {
     const { db, services } = await servicesOn(target, clock);
     try {
-      const record = (action: string, workspace = 'G1') => services.audit.record({ actor: { ...mona, workspace, facts: { admin: true } }, chapterId: null, action, target: null, details: null });
+      const record = (action: string, workspace = 'G1') =>
+        services.audit.record({
+          actor: { ...mona, workspace, facts: { admin: true } },
+          chapterId: null,
+          action,
+          target: null,
+          details: null,
+        });
       await record('chapter create');
       clock.advance(1000);
       await record('partner decide');
@@ -197,9 +307,18 @@ test('the audit trail is read newest first, per workspace, and filtered by kind 
       await record('partnerx decide');
       await record('partner decide', 'G2');
       const where = { platform: 'discord', workspace: 'G1' };
-      assert.deepEqual((await services.audit.recent(10, where)).map((e) => e.action), ['partnerx decide', 'partner decide', 'chapter create']);
-      assert.deepEqual((await services.audit.recent(10, { ...where, action: 'partner' })).map((e) => e.action), ['partner decide']);
-      assert.deepEqual((await services.audit.recent(10, { ...where, action: 'Partner  Decide' })).map((e) => e.action), ['partner decide']);
+      assert.deepEqual(
+        (await services.audit.recent(10, where)).map((e) => e.action),
+        ['partnerx decide', 'partner decide', 'chapter create'],
+      );
+      assert.deepEqual(
+        (await services.audit.recent(10, { ...where, action: 'partner' })).map((e) => e.action),
+        ['partner decide'],
+      );
+      assert.deepEqual(
+        (await services.audit.recent(10, { ...where, action: 'Partner  Decide' })).map((e) => e.action),
+        ['partner decide'],
+      );
       assert.deepEqual(await services.audit.recent(10, { ...where, action: '%' }), []);
       assert.equal((await services.audit.recent(1, where)).length, 1);
     } finally {

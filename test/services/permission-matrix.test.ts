@@ -40,11 +40,35 @@ async function fixtures(app: App, platform: string, here: string, elsewhere: str
   const world = async (name: string, workspace: string): Promise<Record<TargetKind, string | number>> => {
     const { chapter } = await s.chapters.create({ name, timeZone: TZ, bindTo: { platform, workspace } });
     const member = { platform, workspace, id: `${name}-member`, name: `${name.toLowerCase()}-member`, locale: 'en' };
-    const workshop = await s.workshops.create(chapter, { title: `${name} basics`, topic: 'Python', date: { year: 2027, month: 6, day: 1 }, time: { hour: 18, minute: 0 }, learners: 4 });
+    const workshop = await s.workshops.create(chapter, {
+      title: `${name} basics`,
+      topic: 'Python',
+      date: { year: 2027, month: 6, day: 1 },
+      time: { hour: 18, minute: 0 },
+      learners: 4,
+    });
     const question = await s.questions.ask({ asker: member, chapter, channel: `${name}-questions`, text: `A question asked in ${name}` });
-    const block = await s.questions.block(question.id, 'flooding the channel', 3, { platform, workspace, id: `${name}-mod`, name: `${name} moderator` });
-    const { proposal } = await s.partnerships.propose({ proposer: member, locale: 'en', chapter: name, partner: 'Code Club', event: `${name} day`, date: { year: 2027, month: 6, day: 2 }, contributions: 'coaches' });
-    const material = await s.materials.add(member, { title: `${name} loops`, url: `https://learn.example.org/${name.toLowerCase()}`, topic: 'Python', language: 'en' }, 'en', chapter.id);
+    const block = await s.questions.block(question.id, 'flooding the channel', 3, {
+      platform,
+      workspace,
+      id: `${name}-mod`,
+      name: `${name} moderator`,
+    });
+    const { proposal } = await s.partnerships.propose({
+      proposer: member,
+      locale: 'en',
+      chapter: name,
+      partner: 'Code Club',
+      event: `${name} day`,
+      date: { year: 2027, month: 6, day: 2 },
+      contributions: 'coaches',
+    });
+    const material = await s.materials.add(
+      member,
+      { title: `${name} loops`, url: `https://learn.example.org/${name.toLowerCase()}`, topic: 'Python', language: 'en' },
+      'en',
+      chapter.id,
+    );
     return { chapter: name, workshop: workshop.id, question: question.id, block: block.id, proposal: proposal.id, material: material.id };
   };
   return { alpha: await world('Alpha', here), beta: await world('Beta', elsewhere) };
@@ -55,7 +79,9 @@ async function dump(db: DataSource): Promise<string> {
   const out: Record<string, unknown[]> = {};
   for (const meta of [...db.entityMetadatas].sort((a, b) => a.tableName.localeCompare(b.tableName))) {
     if (TRANSPORT_TABLES.has(meta.tableName)) continue;
-    const rows = await db.getRepository(meta.target).find({ order: Object.fromEntries(meta.primaryColumns.map((c) => [c.propertyName, 'ASC'])) });
+    const rows = await db
+      .getRepository(meta.target)
+      .find({ order: Object.fromEntries(meta.primaryColumns.map((c) => [c.propertyName, 'ASC'])) });
     out[meta.tableName] = rows;
   }
   return JSON.stringify(out);
@@ -79,7 +105,14 @@ function plainValue(name: string, spec: OptionSpec): string | number | boolean {
     case 'role':
       throw new Error(`the matrix has no value for the required ${spec.type} option ${name}: add one`);
     default: {
-      const known: Record<string, string> = { timezone: TZ, requirement: 'free-promotion', topic: 'Python', present: 'alice', title: 'A title', reason: 'Not for this chapter' };
+      const known: Record<string, string> = {
+        timezone: TZ,
+        requirement: 'free-promotion',
+        topic: 'Python',
+        present: 'alice',
+        title: 'A title',
+        reason: 'Not for this chapter',
+      };
       const text = known[name] ?? 'Plain words typed for the test';
       return text.padEnd(spec.minLength ?? 0, '.').slice(0, spec.maxLength ?? text.length);
     }
@@ -104,14 +137,23 @@ export function cases(leaves: readonly Leaf[], f: Fixtures): Case[] {
     const targets = leaf.targets.filter((t): t is Extract<Target, { option: string }> => 'option' in t);
     if (!targets.length) continue;
     for (const attacked of targets) {
-      assert.ok(TARGET_KINDS.includes(attacked.kind) && attacked.kind in f.beta, `no fixture for target kind ${attacked.kind} (/${leaf.path.join(' ')})`);
+      assert.ok(
+        TARGET_KINDS.includes(attacked.kind) && attacked.kind in f.beta,
+        `no fixture for target kind ${attacked.kind} (/${leaf.path.join(' ')})`,
+      );
       const values: Record<string, string | number | boolean> = {};
       for (const [name, spec] of Object.entries(optionsOf(leaf.action))) {
         const target = targets.find((t) => t.option === name);
         if (target) values[name] = (target === attacked ? f.beta : f.alpha)[target.kind];
         else if (spec.required) values[name] = plainValue(name, spec);
       }
-      out.push({ leaf, values, show: `/${leaf.path.join(' ')} ${Object.entries(values).map(([k, v]) => `${k}:${v}`).join(' ')}` });
+      out.push({
+        leaf,
+        values,
+        show: `/${leaf.path.join(' ')} ${Object.entries(values)
+          .map(([k, v]) => `${k}:${v}`)
+          .join(' ')}`,
+      });
     }
   }
   return out;
@@ -145,14 +187,21 @@ async function runMatrix(app: App, f: Fixtures, send: (c: Case) => Promise<strin
   const all = cases(app.registry.leaves, f);
   // The guard: every moderator or coach action that names a target is in the matrix.
   for (const leaf of app.registry.leaves.filter((l) => l.permission !== 'member' && l.targets.some((t) => 'option' in t))) {
-    assert.ok(all.some((c) => c.leaf === leaf), `/${leaf.path.join(' ')} is not covered`);
+    assert.ok(
+      all.some((c) => c.leaf === leaf),
+      `/${leaf.path.join(' ')} is not covered`,
+    );
   }
   // And no such action names an object by an option that is not its target (an `id`, or an
   // option completing workshops, questions or chapters), which the policy would not look at.
   for (const leaf of app.registry.leaves.filter((l) => l.permission !== 'member' && !(l.path.join(' ') in NOT_TARGETS))) {
     for (const [name, spec] of Object.entries(optionsOf(leaf.action))) {
       const namesObject = name === 'id' || ['workshop', 'question', 'chapter'].includes(String(spec.autocomplete));
-      if (namesObject) assert.ok(leaf.targets.some((t) => 'option' in t && t.option === name), `/${leaf.path.join(' ')} option ${name} names an object but is not a target`);
+      if (namesObject)
+        assert.ok(
+          leaf.targets.some((t) => 'option' in t && t.option === name),
+          `/${leaf.path.join(' ')} option ${name} names an object but is not a target`,
+        );
     }
   }
   for (const c of all) {
@@ -161,7 +210,11 @@ async function runMatrix(app: App, f: Fixtures, send: (c: Case) => Promise<strin
     assert.equal(await dump(app.db), before, `${c.show} changed the database`);
   }
   // Binding this workspace to Beta, which is bound elsewhere: only with a code from Beta's moderators.
-  const use: Case = { leaf: app.registry.get(['chapter', 'use'])!, values: { name: f.beta.chapter }, show: `/chapter use name:${f.beta.chapter}` };
+  const use: Case = {
+    leaf: app.registry.get(['chapter', 'use'])!,
+    values: { name: f.beta.chapter },
+    show: `/chapter use name:${f.beta.chapter}`,
+  };
   const before = await dump(app.db);
   assert.match(await send(use), /Ask them for a link code/, use.show);
   assert.equal(await dump(app.db), before, `${use.show} changed the database`);
@@ -170,7 +223,14 @@ async function runMatrix(app: App, f: Fixtures, send: (c: Case) => Promise<strin
 
 async function matrixApp(database: TestDatabase, env: Record<string, string> = {}): Promise<{ app: App; close: () => Promise<void> }> {
   const tmp = tempDir();
-  const config = loadConfig({ DATA_DIR: tmp.dir, DATABASE_URL: database.url, ANON_SECRET: 'm'.repeat(32), RATE_LIMIT_MAX: '10000', CONSOLE_MODERATORS: 'mona', ...env });
+  const config = loadConfig({
+    DATA_DIR: tmp.dir,
+    DATABASE_URL: database.url,
+    ANON_SECRET: 'm'.repeat(32),
+    RATE_LIMIT_MAX: '10000',
+    CONSOLE_MODERATORS: 'mona',
+    ...env,
+  });
   const app = await createApp(config, capturedLogger().log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
   return {
     app,
@@ -189,7 +249,13 @@ test('the permission matrix holds on the console: a moderator of Alpha is refuse
       const out = new PassThrough();
       let printed = '';
       out.on('data', (chunk) => (printed += String(chunk)));
-      const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out, locale: 'en', moderators: ['mona'], clock: app.services.clock });
+      const adapter = new ConsoleAdapter({
+        dispatcher: app.dispatcher,
+        out,
+        locale: 'en',
+        moderators: ['mona'],
+        clock: app.services.clock,
+      });
       const n = await runMatrix(app, f, async (c) => {
         printed = '';
         await adapter.handle(`@mona /${c.leaf.path[0]} ${typed(c)}`);
@@ -209,14 +275,22 @@ test('the permission matrix holds on Slack: signed requests to the real Bolt app
   eachDatabase(t, async (database) => {
     const fake = await new FakeSlack().start();
     fake.users.set('UMONA', { name: 'mona', isAdmin: true });
-    const { app, close } = await matrixApp(database, { SLACK_BOT_TOKEN: 'xoxb-matrix', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl });
+    const { app, close } = await matrixApp(database, {
+      SLACK_BOT_TOKEN: 'xoxb-matrix',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+    });
     const slack = await startSlack(app, app.services.config, app.services.log, { listen: { port: 0, host: '127.0.0.1' } });
     try {
       const f = await fixtures(app, 'slack', 'T1', 'T2');
       let n = 0;
       await runMatrix(app, f, async (c) => {
         const id = `m${++n}`;
-        const ack = await postSigned(`http://127.0.0.1:${slack.port}/slack/events`, slashCommandBody({ command: `/${c.leaf.path[0]}`, text: typed(c), user: 'UMONA', team: 'T1', responseUrl: fake.responseUrl(id) }), SECRET);
+        const ack = await postSigned(
+          `http://127.0.0.1:${slack.port}/slack/events`,
+          slashCommandBody({ command: `/${c.leaf.path[0]}`, text: typed(c), user: 'UMONA', team: 'T1', responseUrl: fake.responseUrl(id) }),
+          SECRET,
+        );
         assert.equal(ack.status, 200);
         return ack.text || JSON.stringify(await fake.until(`the answer to ${c.show}`, () => fake.responses.find((r) => r.id === id)?.body));
       });
@@ -230,8 +304,19 @@ test('the permission matrix holds on Slack: signed requests to the real Bolt app
 test('the permission matrix holds on Discord: interactions through the real discord.js client from a Manage Server member of another guild change nothing', (t) =>
   eachDatabase(t, async (database) => {
     const fake = await FakeDiscord.start();
-    const { app, close } = await matrixApp(database, { DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl });
-    const adapter = await startDiscord({ dispatcher: app.dispatcher, services: app.services, registry: app.registry, log: app.services.log, config: app.services.config.discord!, locale: 'en' });
+    const { app, close } = await matrixApp(database, {
+      DISCORD_TOKEN: 'fake-token',
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+    });
+    const adapter = await startDiscord({
+      dispatcher: app.dispatcher,
+      services: app.services,
+      registry: app.registry,
+      log: app.services.log,
+      config: app.services.config.discord!,
+      locale: 'en',
+    });
     try {
       const f = await fixtures(app, 'discord', fake.guild.id, '999999999999999999');
       const shapes = applicationCommands(app.registry);
@@ -245,13 +330,18 @@ test('the permission matrix holds on Discord: interactions through the real disc
           chain.push({ name, type: o.type });
           level = o.options ?? [];
         }
-        let options: { name: string; type: number; value?: string | number | boolean; options?: unknown[] }[] = Object.entries(c.values).map(([name, value]) => {
+        let options: { name: string; type: number; value?: string | number | boolean; options?: unknown[] }[] = Object.entries(
+          c.values,
+        ).map(([name, value]) => {
           const o = level.find((x) => x.name === name)!;
           return { name, type: o.type, value: o.type === 4 ? Number(value) : value };
         });
         for (const { name, type } of chain.reverse()) options = [{ name, type, options }];
         const i = fake.slash({ id: '555555555555555502', username: 'mona' }, c.leaf.path[0]!, options as never, { moderator: true });
-        const answer = await fake.waitFor(() => fake.responses(i).find((r) => (r.body as { type?: number } | undefined)?.type !== 5), `the answer to ${c.show}`);
+        const answer = await fake.waitFor(
+          () => fake.responses(i).find((r) => (r.body as { type?: number } | undefined)?.type !== 5),
+          `the answer to ${c.show}`,
+        );
         return JSON.stringify(answer.body);
       });
     } finally {

@@ -8,7 +8,6 @@ import { consoleBot } from '../support/console-bot.js';
 // What the one authorization rule means beyond refusals (the permission matrix covers those):
 // blocks, audit entries and registers belong to a chapter, wherever its moderators act from.
 
-
 /** Berlin bound to the workspace `console` (mona administers it), Hamburg to `hamburg` (hanna), each with a questions channel. */
 const TWO_CHAPTERS = [
   '@mona /chapter create name:Berlin timezone:Europe/Berlin',
@@ -45,7 +44,11 @@ test('an audit entry is filed under the chapter of what was touched, so its mode
       assert.match(await c.run('@hanna@second /mod hide id:1 reason:"Off topic here"'), /hidden/i);
       const entry = await c.app.db.getRepository(AuditEntry).findOneByOrFail({ action: 'mod hide' });
       assert.equal(entry.chapterId, (await c.app.services.chapters.get('Berlin')).id);
-      assert.match(await c.run('@mona /mod audit'), /\*\*hanna\*\*: \/mod hide → question:1/, 'Berlin’s moderators in the first workspace see it');
+      assert.match(
+        await c.run('@mona /mod audit'),
+        /\*\*hanna\*\*: \/mod hide → question:1/,
+        'Berlin’s moderators in the first workspace see it',
+      );
       assert.doesNotMatch(await c.run('@hanna@hamburg /mod audit'), /mod hide/, 'Hamburg’s trail does not show Berlin’s');
     } finally {
       await c.close();
@@ -57,7 +60,11 @@ test('/questions list shows every question not closed by default, answered ones 
     const c = await consoleBot(database);
     try {
       await c.run(...TWO_CHAPTERS);
-      await c.run('@ada /ask text:"How do I start with Python?"', '@ada /ask text:"What is a closure, really?"', '@ada /ask text:"Why is git so hard to learn?"');
+      await c.run(
+        '@ada /ask text:"How do I start with Python?"',
+        '@ada /ask text:"What is a closure, really?"',
+        '@ada /ask text:"Why is git so hard to learn?"',
+      );
       await c.run('@bob /ask answer id:1 text:"Try the tutorial"', '@ada /ask close id:3');
       const listed = await c.run('@ada /questions list');
       assert.match(listed, /#1/, 'answered, waiting for the asker');
@@ -74,13 +81,18 @@ test('a decision on a proposal whose proposer erased their data claims to notify
     const c = await consoleBot(database);
     try {
       await c.run(...TWO_CHAPTERS);
-      const propose = (event: string) => `@alice /partner propose partner:"Code Club" event:"${event}" chapter:Berlin date:2027-03-14 contributions:coaches`;
+      const propose = (event: string) =>
+        `@alice /partner propose partner:"Code Club" event:"${event}" chapter:Berlin date:2027-03-14 contributions:coaches`;
       await c.run(propose('Python Day'), propose('Rust Night'));
       assert.match(await c.run('@alice /privacy delete confirm:true'), /erased/);
       const decided = await c.run('@mona /partner decide id:1 decision:decline reason:"Entry costs money"');
       assert.match(decided, /Proposal #1 \(Python Day\) is declined\. The proposer has erased their data, so nobody is notified\./);
       assert.doesNotMatch(decided, /\[dm →/);
-      assert.match(await c.run('@hanna@hamburg /partner withdraw id:2'), /Only the member who proposed it/, 'a moderator of another chapter may not');
+      assert.match(
+        await c.run('@hanna@hamburg /partner withdraw id:2'),
+        /Only the member who proposed it/,
+        'a moderator of another chapter may not',
+      );
       assert.match(await c.run('@bob /partner withdraw id:2'), /Only the member who proposed it/, 'a member may not');
       assert.match(await c.run('@mona /partner withdraw id:2'), /Proposal #2 \(Rust Night\) is withdrawn/);
       assert.equal((await c.app.db.getRepository(PartnershipProposal).findOneByOrFail({ id: 2 })).status, 'withdrawn');

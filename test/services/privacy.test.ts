@@ -25,7 +25,8 @@ const SECRET = 'p'.repeat(32);
 const ZELDA = 'zelda_quill';
 
 /** The real app on the given database, driven through the console adapter in this process; `moderator` and the member moderate. */
-const consoleApp = (db: TestDatabase, env: Record<string, string> = {}) => consoleBot(db, { ANON_SECRET: SECRET, CONSOLE_MODERATORS: `moderator,${ZELDA}`, ...env });
+const consoleApp = (db: TestDatabase, env: Record<string, string> = {}) =>
+  consoleBot(db, { ANON_SECRET: SECRET, CONSOLE_MODERATORS: `moderator,${ZELDA}`, ...env });
 
 /** Every row of every table, as text, for scanning. */
 async function everyRow(app: App): Promise<{ table: string; row: string }[]> {
@@ -92,7 +93,10 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
   const zelda = await em.findOneByOrFail(Member, { platform: 'console', workspace: 'console', userId: ZELDA });
   await em.insert(CoachInvitation, { memberId: zelda.id, sentAt: c.clock.now() });
   // A wrong link code for a chapter of another workspace, counted under a keyed hash of her.
-  await c.run('@moderator@hamburg /chapter create name:Hamburg timezone:Europe/Berlin', `@${ZELDA} /chapter use name:Hamburg code:ZZZZ-ZZZZ`);
+  await c.run(
+    '@moderator@hamburg /chapter create name:Hamburg timezone:Europe/Berlin',
+    `@${ZELDA} /chapter use name:Hamburg code:ZZZZ-ZZZZ`,
+  );
 }
 
 const exportOf = (out: string) => JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as MemberExport;
@@ -113,31 +117,86 @@ test('/privacy export holds everything delete touches: profile, coach profile an
       assert.equal(data.profile?.displayName, ZELDA);
       assert.equal(data.coachProfile?.topics, 'Python, Git');
       assert.ok(data.coachInvitation?.sentAt);
-      assert.deepEqual(data.signups.map((s) => [s.workshop, s.role, s.state]), [[1, 'learner', 'confirmed'], [2, 'learner', 'confirmed']]);
-      assert.deepEqual(data.attendance.map((a) => a.workshop), [1]);
-      assert.deepEqual(data.proposals.map((x) => x.event), ['Python Day']);
-      assert.deepEqual(data.disclaimers.map((d) => d.event), ['PyCon Berlin']);
-      assert.deepEqual(data.materialsAdded.map((m) => m.title), ['Closures explained']);
-      assert.deepEqual(data.anonymousQuestions.map((q) => [q.id, q.text]), [[2, 'What is a closure, and when do I need one?']]);
-      assert.deepEqual(data.anonymousQuestions[0]!.undeliveredNotices, [{ key: 'question.notify.answer', params: { id: 2 } }], 'the notice waiting for /ask mine');
+      assert.deepEqual(
+        data.signups.map((s) => [s.workshop, s.role, s.state]),
+        [
+          [1, 'learner', 'confirmed'],
+          [2, 'learner', 'confirmed'],
+        ],
+      );
+      assert.deepEqual(
+        data.attendance.map((a) => a.workshop),
+        [1],
+      );
+      assert.deepEqual(
+        data.proposals.map((x) => x.event),
+        ['Python Day'],
+      );
+      assert.deepEqual(
+        data.disclaimers.map((d) => d.event),
+        ['PyCon Berlin'],
+      );
+      assert.deepEqual(
+        data.materialsAdded.map((m) => m.title),
+        ['Closures explained'],
+      );
+      assert.deepEqual(
+        data.anonymousQuestions.map((q) => [q.id, q.text]),
+        [[2, 'What is a closure, and when do I need one?']],
+      );
+      assert.deepEqual(
+        data.anonymousQuestions[0]!.undeliveredNotices,
+        [{ key: 'question.notify.answer', params: { id: 2 } }],
+        'the notice waiting for /ask mine',
+      );
       assert.deepEqual(data.meToo, [{ question: 1 }]);
-      assert.deepEqual(data.reports.map((r) => r.question), [1]);
-      assert.deepEqual(data.blocks.map((b) => [b.question, b.reason, Boolean(b.liftedAt)]), [[2, 'a mistake', true]]);
-      assert.deepEqual(data.answers.map((a) => [a.question, a.text]), [[1, 'Use the installer from python.org']]);
-      assert.deepEqual(data.requirementsTicked.map((r) => [r.proposal, r.requirement]), [[1, 'free-promotion'], [3, 'open-materials']]);
-      assert.deepEqual(data.blocksSet.map((b) => [b.block, b.question, b.reason]), [[1, 1, 'testing blocks']]);
-      assert.deepEqual(data.decisionsMade.map((d) => [d.proposal, d.decision, d.reason]), [[2, 'decline', 'Not for us']]);
+      assert.deepEqual(
+        data.reports.map((r) => r.question),
+        [1],
+      );
+      assert.deepEqual(
+        data.blocks.map((b) => [b.question, b.reason, Boolean(b.liftedAt)]),
+        [[2, 'a mistake', true]],
+      );
+      assert.deepEqual(
+        data.answers.map((a) => [a.question, a.text]),
+        [[1, 'Use the installer from python.org']],
+      );
+      assert.deepEqual(
+        data.requirementsTicked.map((r) => [r.proposal, r.requirement]),
+        [
+          [1, 'free-promotion'],
+          [3, 'open-materials'],
+        ],
+      );
+      assert.deepEqual(
+        data.blocksSet.map((b) => [b.block, b.question, b.reason]),
+        [[1, 1, 'testing blocks']],
+      );
+      assert.deepEqual(
+        data.decisionsMade.map((d) => [d.proposal, d.decision, d.reason]),
+        [[2, 'decline', 'Not for us']],
+      );
       assert.ok(data.moderatorActions.some((a) => a.action === 'partner decide'));
-      for (const [name, value] of sections(data)) assert.ok(Array.isArray(value) ? value.length > 0 : value !== null, `the scenario fills ${name}`);
+      for (const [name, value] of sections(data))
+        assert.ok(Array.isArray(value) ? value.length > 0 : value !== null, `the scenario fills ${name}`);
 
       const bobs = exportOf(await c.run('@bob /privacy export'));
-      assert.deepEqual(bobs.anonymousQuestions.map((q) => q.id), [1], 'another member sees only their own questions');
+      assert.deepEqual(
+        bobs.anonymousQuestions.map((q) => q.id),
+        [1],
+        'another member sees only their own questions',
+      );
       assert.deepEqual(
         [bobs.answers.map((a) => a.text), bobs.requirementsTicked, bobs.blocksSet, bobs.decisionsMade, bobs.materialsAdded],
         [['A function with its surroundings'], [], [], [], []],
         'his own answer, and none of her open actions',
       );
-      assert.deepEqual(bobs.blocks.map((b) => b.question), [1], 'the block on him is his to see');
+      assert.deepEqual(
+        bobs.blocks.map((b) => b.question),
+        [1],
+        'the block on him is his to see',
+      );
     } finally {
       await c.close();
     }
@@ -160,9 +219,15 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
         ...[1, 2].flatMap((q) => [scopedPseudonym(SECRET, `metoo:${q}`, me), scopedPseudonym(SECRET, `report:${q}`, me)]),
       ];
       const before = await everyRow(c.app);
-      assert.ok(before.some((r) => r.row.includes(ZELDA)), 'the scenario stored the member');
+      assert.ok(
+        before.some((r) => r.row.includes(ZELDA)),
+        'the scenario stored the member',
+      );
       for (const table of ['question_answer', 'partnership_requirement', 'partnership_decision', 'anon_block']) {
-        assert.ok(before.some((r) => r.table === table && r.row.includes(authorKey(SECRET, me))), `${table} holds her author key`);
+        assert.ok(
+          before.some((r) => r.table === table && r.row.includes(authorKey(SECRET, me))),
+          `${table} holds her author key`,
+        );
       }
 
       const preview = await c.run(`@${ZELDA} /privacy delete`);
@@ -171,11 +236,19 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal((await everyRow(c.app)).length, before.length, 'without confirm nothing is erased');
 
       const out = await c.run('/privacy delete confirm:true');
-      assert.match(out, /Your data is erased\.\*\*\nSign-ups withdrawn: 2; disclaimers erased: 1; anonymous questions unlinked: 1; me-toos removed: 1\./);
+      assert.match(
+        out,
+        /Your data is erased\.\*\*\nSign-ups withdrawn: 2; disclaimers erased: 1; anonymous questions unlinked: 1; me-toos removed: 1\./,
+      );
       assert.match(out, /\[dm → bob\]\n.*#2/, 'bob, first on the waitlist, is told he has the seat now');
 
       const after = await everyRow(c.app);
-      for (const { table, row } of after) for (const s of secrets) assert.ok(!row.toLowerCase().includes(s.toLowerCase()), `${table} still holds ${s === ZELDA ? 'the member' : 'a pseudonym or key'}: ${row}`);
+      for (const { table, row } of after)
+        for (const s of secrets)
+          assert.ok(
+            !row.toLowerCase().includes(s.toLowerCase()),
+            `${table} still holds ${s === ZELDA ? 'the member' : 'a pseudonym or key'}: ${row}`,
+          );
 
       const m = c.app.services.db.manager;
       const bobSeat = await m.findOneByOrFail(WorkshopSignup, { workshopId: 2 });
@@ -186,9 +259,19 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal(await m.countBy(QuestionReport, { questionId: 1 }), 1, 'her report stays for the moderators, unlinked');
       assert.equal((await m.findOneByOrFail(Question, { id: 2 })).replyTo, null, 'the sealed reply address is gone');
       assert.equal((await m.findOneByOrFail(Question, { id: 2 })).pendingNotices, null, 'and the notices waiting for her');
-      assert.deepEqual((await m.findBy(QuestionAnswer, { questionId: 1 })).map((a) => [a.authorName, a.authorKey]), [[ERASED, null]]);
-      assert.deepEqual((await m.find(PartnershipRequirement, { order: { id: 'ASC' } })).map((r) => r.confirmedBy), [ERASED, ERASED]);
-      assert.deepEqual((await m.findBy(AnonBlock, {})).map((b) => [b.questionId, b.moderatorName]), [[1, ERASED]], 'her block on bob holds, without her; the one on her is gone');
+      assert.deepEqual(
+        (await m.findBy(QuestionAnswer, { questionId: 1 })).map((a) => [a.authorName, a.authorKey]),
+        [[ERASED, null]],
+      );
+      assert.deepEqual(
+        (await m.find(PartnershipRequirement, { order: { id: 'ASC' } })).map((r) => r.confirmedBy),
+        [ERASED, ERASED],
+      );
+      assert.deepEqual(
+        (await m.findBy(AnonBlock, {})).map((b) => [b.questionId, b.moderatorName]),
+        [[1, ERASED]],
+        'her block on bob holds, without her; the one on her is gone',
+      );
       assert.equal((await m.findOneByOrFail(PartnershipDecision, { proposalId: 2 })).moderatorName, ERASED);
       assert.equal((await m.findOneByOrFail(Material, { id: 1 })).addedById, null, 'her material stays in the directory, without her');
       assert.equal(await m.countBy(CoachInvitation, {}), 0);
@@ -197,7 +280,11 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal(decided.target, 'partnership:2');
 
       const empty = exportOf(await c.run('/privacy export'));
-      for (const [name, value] of sections(empty)) assert.ok(Array.isArray(value) ? value.length === 0 : value === null, `after erasure her export holds nothing in ${name}: ${JSON.stringify(value)}`);
+      for (const [name, value] of sections(empty))
+        assert.ok(
+          Array.isArray(value) ? value.length === 0 : value === null,
+          `after erasure her export holds nothing in ${name}: ${JSON.stringify(value)}`,
+        );
       const mine = await c.run('/ask mine');
       assert.doesNotMatch(mine, /closure/, 'the question is no longer hers, even to herself');
       const partners = await c.run('@moderator /partner show id:1');
@@ -224,7 +311,11 @@ test('one me-too per person holds across /privacy delete: the count goes down, t
       const m = c.app.services.db.manager;
       assert.equal(await m.countBy(QuestionMeToo, { questionId: 1 }), 2);
       await c.run('/ask report id:1 reason:"second report"');
-      assert.deepEqual((await m.find(QuestionReport, { order: { id: 'ASC' } })).map((r) => r.reason), ['first report', 'second report'], 'the old report stays, unlinked; the new one is another');
+      assert.deepEqual(
+        (await m.find(QuestionReport, { order: { id: 'ASC' } })).map((r) => r.reason),
+        ['first report', 'second report'],
+        'the old report stays, unlinked; the new one is another',
+      );
     } finally {
       await c.close();
     }
@@ -254,24 +345,67 @@ test('/privacy finds open actions by author key, never by display name: a namesa
       // Rows as written before author keys existed: a name and no key. The console U1's decision on
       // proposal 3 is found through their audit entry; the unkeyed answer is not theirs to find.
       await m.insert(QuestionAnswer, { questionId: 1, authorName: 'U1', authorKey: null, text: 'An old answer', createdAt: c.clock.now() });
-      await s.partnerships.decide({ id: 3, decision: 'unofficial', reason: 'Old decision', by: { actor: { platform: 'console', workspace: 'console', id: 'U1', name: 'U1' }, moderatorOf: berlin.id } });
+      await s.partnerships.decide({
+        id: 3,
+        decision: 'unofficial',
+        reason: 'Old decision',
+        by: { actor: { platform: 'console', workspace: 'console', id: 'U1', name: 'U1' }, moderatorOf: berlin.id },
+      });
       await m.update(PartnershipDecision, { proposalId: 3 }, { authorKey: null });
-      await s.audit.record({ actor: { platform: 'console', workspace: 'console', id: 'U1', name: 'U1', facts: { admin: true } }, chapterId: berlin.id, action: 'partner decide', target: 'partnership:3', details: null });
+      await s.audit.record({
+        actor: { platform: 'console', workspace: 'console', id: 'U1', name: 'U1', facts: { admin: true } },
+        chapterId: berlin.id,
+        action: 'partner decide',
+        target: 'partnership:3',
+        details: null,
+      });
 
       const data = exportOf(await c.run('@U1 /privacy export'));
-      assert.deepEqual(data.answers.map((a) => a.text), ['From the console U1'], 'neither the namesake’s answer nor the unkeyed one');
+      assert.deepEqual(
+        data.answers.map((a) => a.text),
+        ['From the console U1'],
+        'neither the namesake’s answer nor the unkeyed one',
+      );
       assert.deepEqual(data.requirementsTicked, []);
-      assert.deepEqual(data.decisionsMade.map((d) => [d.proposal, d.reason]), [[2, 'Not for us'], [3, 'Old decision']]);
+      assert.deepEqual(
+        data.decisionsMade.map((d) => [d.proposal, d.reason]),
+        [
+          [2, 'Not for us'],
+          [3, 'Old decision'],
+        ],
+      );
 
       await c.run('/privacy delete confirm:true');
       const answers = await m.find(QuestionAnswer, { order: { id: 'ASC' } });
-      assert.deepEqual(answers.map((a) => [a.text, a.authorName]), [['From the console U1', ERASED], ['From Slack U1', 'U1'], ['An old answer', 'U1']]);
+      assert.deepEqual(
+        answers.map((a) => [a.text, a.authorName]),
+        [
+          ['From the console U1', ERASED],
+          ['From Slack U1', 'U1'],
+          ['An old answer', 'U1'],
+        ],
+      );
       assert.equal(answers[1]!.authorKey, authorKey(SECRET, namesake), 'the namesake’s answer is still theirs');
-      assert.deepEqual((await m.find(PartnershipRequirement, {})).map((r) => r.confirmedBy), ['U1'], 'the namesake’s tick keeps their name');
+      assert.deepEqual(
+        (await m.find(PartnershipRequirement, {})).map((r) => r.confirmedBy),
+        ['U1'],
+        'the namesake’s tick keeps their name',
+      );
       const decisions = await m.find(PartnershipDecision, { order: { proposalId: 'ASC' } });
-      assert.deepEqual(decisions.map((d) => [d.proposalId, d.moderatorId, d.moderatorName]), [[1, 'U1', 'U1'], [2, '~erased', ERASED], [3, '~erased', ERASED]]);
+      assert.deepEqual(
+        decisions.map((d) => [d.proposalId, d.moderatorId, d.moderatorName]),
+        [
+          [1, 'U1', 'U1'],
+          [2, '~erased', ERASED],
+          [3, '~erased', ERASED],
+        ],
+      );
       const theirs = await s.privacy.export(namesake);
-      assert.deepEqual([theirs.answers.length, theirs.requirementsTicked.length, theirs.decisionsMade.length], [1, 1, 1], 'the namesake’s export is whole');
+      assert.deepEqual(
+        [theirs.answers.length, theirs.requirementsTicked.length, theirs.decisionsMade.length],
+        [1, 1, 1],
+        'the namesake’s export is whole',
+      );
     } finally {
       await c.close();
     }
@@ -281,10 +415,19 @@ test('/privacy delete is refused while a moderation block on the member is in fo
   eachDatabase(t, async (db) => {
     const c = await consoleApp(db);
     try {
-      await c.run(...SCENARIO.slice(0, 2), `@${ZELDA} /ask text:"Something the moderators will not like"`, '@moderator /mod block question:1 reason:"spam" days:3');
+      await c.run(
+        ...SCENARIO.slice(0, 2),
+        `@${ZELDA} /ask text:"Something the moderators will not like"`,
+        '@moderator /mod block question:1 reason:"spam" days:3',
+      );
       const out = await c.run(`@${ZELDA} /privacy delete confirm:true`);
       assert.match(out, /A moderation block on your anonymous questions is in force until 2027-01-13/);
-      assert.equal(await c.app.services.db.manager.countBy(Question, { pseudonym: pseudonym(SECRET, { platform: 'console', workspace: 'console', id: ZELDA }) }), 1);
+      assert.equal(
+        await c.app.services.db.manager.countBy(Question, {
+          pseudonym: pseudonym(SECRET, { platform: 'console', workspace: 'console', id: ZELDA }),
+        }),
+        1,
+      );
     } finally {
       await c.close();
     }
@@ -315,7 +458,11 @@ test('/privacy among 300,000 me-toos (SQLite; 100,000 on PostgreSQL): export fin
   eachDatabase(t, async (db) => {
     const c = await consoleApp(db);
     try {
-      await c.run('@moderator /chapter create name:Berlin timezone:Europe/Berlin', '/chapter set name:Berlin questions-channel:#questions', '@bob /ask text:"What does the first question ask, exactly?"');
+      await c.run(
+        '@moderator /chapter create name:Berlin timezone:Europe/Berlin',
+        '/chapter set name:Berlin questions-channel:#questions',
+        '@bob /ask text:"What does the first question ask, exactly?"',
+      );
       const em = c.app.services.db.manager;
       // 30,000 questions with 10 me-toos each (10,000 with 10 on PostgreSQL, where rows are slower to write), hers on every 15th.
       const [questions, every] = db.kind === 'sqlite' ? [30_000, 15] : [10_000, 5];
@@ -325,21 +472,38 @@ test('/privacy among 300,000 me-toos (SQLite; 100,000 on PostgreSQL): export fin
       assert.equal(await em.count(QuestionMeToo), total);
 
       if (db.kind === 'sqlite') {
-        for (const [table, index] of [['question_me_too', 'ix_me_too_pseudonym'], ['question_report', 'ix_report_pseudonym']]) {
-          const plan = (await em.query(`EXPLAIN QUERY PLAN SELECT * FROM ${table} WHERE pseudonym IN (?, ?)`, ['a', 'b'])) as { detail: string }[];
-          assert.ok(plan.some((r) => r.detail.includes(index)), `${table} is searched by ${index}: ${JSON.stringify(plan)}`);
+        for (const [table, index] of [
+          ['question_me_too', 'ix_me_too_pseudonym'],
+          ['question_report', 'ix_report_pseudonym'],
+        ]) {
+          const plan = (await em.query(`EXPLAIN QUERY PLAN SELECT * FROM ${table} WHERE pseudonym IN (?, ?)`, ['a', 'b'])) as {
+            detail: string;
+          }[];
+          assert.ok(
+            plan.some((r) => r.detail.includes(index)),
+            `${table} is searched by ${index}: ${JSON.stringify(plan)}`,
+          );
         }
       }
 
       const data = await c.app.services.privacy.export(zelda);
-      assert.deepEqual(data.meToo.map((m) => m.question), hers);
-      assert.deepEqual(data.reports.map((r) => [r.question, r.reason]), hers.map((id) => [id, 'hers']));
+      assert.deepEqual(
+        data.meToo.map((m) => m.question),
+        hers,
+      );
+      assert.deepEqual(
+        data.reports.map((r) => [r.question, r.reason]),
+        hers.map((id) => [id, 'hers']),
+      );
       assert.deepEqual((await c.app.services.privacy.export({ ...zelda, id: 'someone_else' })).meToo, [], 'nobody else’s rows match');
       const done = await c.app.services.privacy.delete(zelda);
       assert.equal(done.meToos, hers.length);
       assert.equal(await em.count(QuestionMeToo), total - hers.length, 'exactly hers are gone');
       let left = 0;
-      for (let i = 0; i < hers.length; i += 500) left += await em.countBy(QuestionMeToo, { pseudonym: In(hers.slice(i, i + 500).map((id) => scopedPseudonym(SECRET, `metoo:${id}`, zelda))) });
+      for (let i = 0; i < hers.length; i += 500)
+        left += await em.countBy(QuestionMeToo, {
+          pseudonym: In(hers.slice(i, i + 500).map((id) => scopedPseudonym(SECRET, `metoo:${id}`, zelda))),
+        });
       assert.equal(left, 0, 'none of her me-toos can be found again');
       assert.equal(await em.countBy(QuestionReport, { reason: 'hers' }), hers.length, 'her reports stay, unlinked');
       const again = await c.app.services.privacy.export(zelda);

@@ -54,7 +54,12 @@ async function setup(target: TestDatabase['target'], env: Record<string, string>
   return { ...built, clock, chapter };
 }
 
-async function askAndPost(services: Services, chapter: Awaited<ReturnType<typeof setup>>['chapter'], who = ada, text = 'How do I read a file in Python?') {
+async function askAndPost(
+  services: Services,
+  chapter: Awaited<ReturnType<typeof setup>>['chapter'],
+  who = ada,
+  text = 'How do I read a file in Python?',
+) {
   const q = await services.questions.ask({ asker: who, chapter, channel: 'C_Q', text });
   await services.questions.post(q.id, recordingOutbox());
   return services.questions.get(q.id);
@@ -71,9 +76,18 @@ test('the question post, in every renderer, names nobody and keeps typed mention
   eachDatabase(t, async ({ target }) => {
     const { db, services, chapter } = await setup(target);
     try {
-      const q = await services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Why? <@U999> <!channel> @everyone <@123456789>' });
+      const q = await services.questions.ask({
+        asker: ada,
+        chapter,
+        channel: 'C_Q',
+        text: 'Why? <@U999> <!channel> @everyone <@123456789>',
+      });
       const post = await services.questions.render(q);
-      const outputs = [renderConsole(post, { locale: 'en', timeZone: 'UTC', now: new Date() }), JSON.stringify(renderDiscord(post)), JSON.stringify(renderSlack(post))];
+      const outputs = [
+        renderConsole(post, { locale: 'en', timeZone: 'UTC', now: new Date() }),
+        JSON.stringify(renderDiscord(post)),
+        JSON.stringify(renderSlack(post)),
+      ];
       for (const out of outputs) {
         assert.ok(!out.includes('U_ADA_42') && !out.includes('Ada'), out);
         assert.match(out, /Anonymous question #1/);
@@ -107,9 +121,20 @@ test('a block hits the pseudonym behind the question and only it, and it expires
     try {
       const q = await askAndPost(services, chapter);
       const other = await askAndPost(services, chapter, member(1));
-      const block = await services.questions.block(q.id, 'flooding', 2, { platform: 'console', workspace: 'console', id: 'mona', name: 'mona' });
-      await assert.rejects(services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Blocked question here' }), (e: unknown) => e instanceof UserError && e.key === 'question.blocked' && e.params.reason === 'flooding');
-      await assert.rejects(services.questions.answer(other.id, ada, 'an answer'), (e: unknown) => e instanceof UserError && e.key === 'question.blocked');
+      const block = await services.questions.block(q.id, 'flooding', 2, {
+        platform: 'console',
+        workspace: 'console',
+        id: 'mona',
+        name: 'mona',
+      });
+      await assert.rejects(
+        services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Blocked question here' }),
+        (e: unknown) => e instanceof UserError && e.key === 'question.blocked' && e.params.reason === 'flooding',
+      );
+      await assert.rejects(
+        services.questions.answer(other.id, ada, 'an answer'),
+        (e: unknown) => e instanceof UserError && e.key === 'question.blocked',
+      );
       await assert.rejects(services.questions.followup(q.id, ada), (e: unknown) => e instanceof UserError && e.key === 'question.blocked');
       await services.questions.ask({ asker: member(2), chapter, channel: 'C_Q', text: 'Someone else may ask' });
       assert.equal((await services.questions.activeBlocks(chapter.id)).length, 1);
@@ -127,7 +152,11 @@ test('the per-pseudonym limit stops a sixth question in ten minutes, also when a
   eachDatabase(t, async ({ target }) => {
     const { db, services, chapter, clock } = await setup(target);
     try {
-      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: `Question number ${i} here` })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: `Question number ${i} here` }),
+        ),
+      );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
       for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as UserError).key, 'question.rate_limited');
       await services.questions.ask({ asker: member(1), chapter, channel: 'C_Q', text: 'Another member is not limited' });
@@ -142,7 +171,12 @@ test('a delayed post survives a restart and is posted once, even with two proces
   eachDatabase(t, async ({ target }) => {
     const env = { ANON_POST_DELAY_MAX: '600' };
     const first = await setup(target, env);
-    const q = await first.services.questions.ask({ asker: ada, chapter: first.chapter, channel: 'C_Q', text: 'Delayed for the asker’s sake' });
+    const q = await first.services.questions.ask({
+      asker: ada,
+      chapter: first.chapter,
+      channel: 'C_Q',
+      text: 'Delayed for the asker’s sake',
+    });
     assert.ok(q.postAt.getTime() <= first.clock.now().getTime() + 600_000);
     await first.db.destroy(); // the bot stops before posting
 
@@ -154,7 +188,10 @@ test('a delayed post survives a restart and is posted once, even with two proces
     b.services.notifier.register('slack', () => outboxes[1]!);
     try {
       const posted = await Promise.all([a.services.questions.postDue(), b.services.questions.postDue(), a.services.questions.postDue()]);
-      assert.equal(posted.reduce((x, y) => x + y, 0), 1);
+      assert.equal(
+        posted.reduce((x, y) => x + y, 0),
+        1,
+      );
       assert.equal(outboxes[0]!.posts.length + outboxes[1]!.posts.length, 1);
       const row = await a.db.getRepository(Question).findOneByOrFail({ id: q.id });
       assert.ok(row.postedAt && row.messageId);
@@ -169,15 +206,29 @@ test('a channel whose post fails is tried once per round; the other channels’ 
     const env = { ANON_POST_DELAY_MAX: '600' };
     const s = await setup(target, env);
     try {
-      for (const [n, channel] of [[1, 'C_DOWN'], [2, 'C_DOWN'], [3, 'C_DOWN'], [4, 'C_UP']] as const) {
-        await s.services.questions.ask({ asker: member(n), chapter: s.chapter, channel, text: `Question ${n} waiting for its delayed post` });
+      for (const [n, channel] of [
+        [1, 'C_DOWN'],
+        [2, 'C_DOWN'],
+        [3, 'C_DOWN'],
+        [4, 'C_UP'],
+      ] as const) {
+        await s.services.questions.ask({
+          asker: member(n),
+          chapter: s.chapter,
+          channel,
+          text: `Question ${n} waiting for its delayed post`,
+        });
       }
       s.clock.set(new Date(s.clock.now().getTime() + 601_000));
       const tried = failingIn(s.services, 'C_DOWN');
       assert.equal(await s.services.questions.postDue(), 1);
       assert.deepEqual(tried.sort(), ['C_DOWN', 'C_UP'], 'the failing channel once, not once per waiting question');
       const rows = await s.db.getRepository(Question).find({ order: { id: 'ASC' } });
-      assert.deepEqual(rows.map((q) => Boolean(q.postedAt)), [false, false, false, true], 'nothing half-posted');
+      assert.deepEqual(
+        rows.map((q) => Boolean(q.postedAt)),
+        [false, false, false, true],
+        'nothing half-posted',
+      );
       tried.length = 0;
       assert.equal(await s.services.questions.postDue(), 0);
       assert.deepEqual(tried, ['C_DOWN'], 'the next round tries again');
@@ -190,8 +241,19 @@ test('more questions than a page waiting for a broken channel do not hold up ano
   eachDatabase(t, async ({ target }) => {
     const s = await setup(target, { ANON_POST_DELAY_MAX: '600' });
     try {
-      for (let n = 1; n <= 55; n++) await s.services.questions.ask({ asker: member(n), chapter: s.chapter, channel: 'C_DOWN', text: `Question ${n} for the broken channel` });
-      const last = await s.services.questions.ask({ asker: member(99), chapter: s.chapter, channel: 'C_UP', text: 'The one question for the working channel' });
+      for (let n = 1; n <= 55; n++)
+        await s.services.questions.ask({
+          asker: member(n),
+          chapter: s.chapter,
+          channel: 'C_DOWN',
+          text: `Question ${n} for the broken channel`,
+        });
+      const last = await s.services.questions.ask({
+        asker: member(99),
+        chapter: s.chapter,
+        channel: 'C_UP',
+        text: 'The one question for the working channel',
+      });
       // The broken channel's questions are all older than the working channel's one.
       const due = new Date(s.clock.now().getTime() + 700_000);
       await s.db.getRepository(Question).update({ channel: 'C_DOWN' }, { postAt: new Date(due.getTime() - 1000) });
@@ -233,7 +295,10 @@ test('only the asker follows up or reopens; a moderator may close; status moves 
     try {
       const q = await askAndPost(services, chapter);
       await assert.rejects(services.questions.followup(q.id, member(1)), (e: unknown) => (e as UserError).key === 'question.not_asker');
-      await assert.rejects(services.questions.close(q.id, member(1), false), (e: unknown) => (e as UserError).key === 'question.not_asker_or_moderator');
+      await assert.rejects(
+        services.questions.close(q.id, member(1), false),
+        (e: unknown) => (e as UserError).key === 'question.not_asker_or_moderator',
+      );
       assert.equal((await services.questions.answer(q.id, member(1), 'first')).first, true);
       assert.equal((await services.questions.answer(q.id, member(2), 'second')).first, false);
       assert.equal((await services.questions.get(q.id)).status, 'pending');
@@ -268,7 +333,10 @@ test('the asker cannot answer their own question: refused before anything is sto
     const { db, services, chapter } = await setup(target);
     try {
       const q = await askAndPost(services, chapter);
-      await assert.rejects(services.questions.answer(q.id, ada, 'It works with open(), I found it'), (e: unknown) => e instanceof UserError && e.key === 'question.own_answer' && e.sensitive);
+      await assert.rejects(
+        services.questions.answer(q.id, ada, 'It works with open(), I found it'),
+        (e: unknown) => e instanceof UserError && e.key === 'question.own_answer' && e.sensitive,
+      );
       assert.equal(await db.getRepository(QuestionAnswer).countBy({ questionId: q.id }), 0);
       assert.equal((await services.questions.get(q.id)).status, 'open');
       // Someone else's answer still counts.
@@ -305,7 +373,10 @@ test('reopening seals the way back again: after the asker’s own close and afte
       await services.questions.answer(q.id, member(2), 'Or pathlib');
       assert.equal(await services.questions.notifyAsker(await services.questions.get(q.id)), true);
       assert.equal(dmsTo(posts, ada.id).length, 3);
-      assert.ok(dmsTo(posts, ada.id).every((m) => m.sensitive), 'every notice to the asker is sensitive');
+      assert.ok(
+        dmsTo(posts, ada.id).every((m) => m.sensitive),
+        'every notice to the asker is sensitive',
+      );
     } finally {
       await db.destroy();
     }
@@ -330,7 +401,11 @@ test('notices no DM can carry are kept on the question without the asker’s id,
 
       assert.deepEqual(await services.questions.takeNotices(member(1)), [], 'nobody else sees them');
       const notices = await services.questions.takeNotices(ada);
-      assert.deepEqual(notices.map((n) => n.key), ['question.notify.answer', 'question.notify.blocked', 'question.notify.hidden'], 'one per kind');
+      assert.deepEqual(
+        notices.map((n) => n.key),
+        ['question.notify.answer', 'question.notify.blocked', 'question.notify.hidden'],
+        'one per kind',
+      );
       assert.deepEqual(await services.questions.takeNotices(ada), [], 'shown once');
       assert.equal((await db.getRepository(Question).findOneByOrFail({ id: q.id })).pendingNotices, null);
 
@@ -339,7 +414,10 @@ test('notices no DM can carry are kept on the question without the asker’s id,
       await db.getRepository(Question).update({ id: q2.id }, { replyTo: null, replyToExpiresAt: null });
       refuse.dm = false;
       await services.questions.close(q2.id, member(9), true);
-      assert.deepEqual((await services.questions.takeNotices(member(5))).map((n) => [n.key, n.params.id]), [['question.notify.closed', q2.id]]);
+      assert.deepEqual(
+        (await services.questions.takeNotices(member(5))).map((n) => [n.key, n.params.id]),
+        [['question.notify.closed', q2.id]],
+      );
     } finally {
       await db.destroy();
     }

@@ -48,9 +48,17 @@ async function coaches(services: Services, n: number, prefix = 'coach'): Promise
 /** The stored state of a workshop's signups, checked against its counters. */
 async function state(services: Services, id: number) {
   const w = await services.store.manager.getRepository(Workshop).findOneByOrFail({ id });
-  const rows = await services.store.manager.getRepository(WorkshopSignup).find({ where: { workshopId: id }, relations: { member: true }, order: { id: 'ASC' } });
+  const rows = await services.store.manager
+    .getRepository(WorkshopSignup)
+    .find({ where: { workshopId: id }, relations: { member: true }, order: { id: 'ASC' } });
   const names = (role: string, s: string) => rows.filter((r) => r.role === role && r.state === s).map((r) => r.member!.userId);
-  const result = { w, coaches: names('coach', 'confirmed'), coachWait: names('coach', 'waiting'), learners: names('learner', 'confirmed'), learnerWait: names('learner', 'waiting') };
+  const result = {
+    w,
+    coaches: names('coach', 'confirmed'),
+    coachWait: names('coach', 'waiting'),
+    learners: names('learner', 'confirmed'),
+    learnerWait: names('learner', 'waiting'),
+  };
   assert.equal(w.coachesClaimed, result.coaches.length, 'the coach counter matches the rows');
   assert.equal(w.learnersConfirmed, result.learners.length, 'the learner counter matches the rows');
   assert.ok(w.coachesClaimed <= w.coachSlots, 'never more coaches than slots');
@@ -92,10 +100,21 @@ test('a workshop on the days Berlin changes its clocks is stored as the right UT
       assert.equal((await read(autumn.id)).startsAt.toISOString(), '2027-10-31T09:00:00.000Z', 'back to CET on the last Sunday of October');
       assert.equal((await read(autumn.id)).endsAt.toISOString(), '2027-10-31T11:00:00.000Z');
 
-      await assert.rejects(services.workshops.create(chapter, { ...base, date: day('2027-03-28'), time: at('02:30') }), rejects('workshop.time.nonexistent'));
+      await assert.rejects(
+        services.workshops.create(chapter, { ...base, date: day('2027-03-28'), time: at('02:30') }),
+        rejects('workshop.time.nonexistent'),
+      );
       const twice = await services.workshops.create(chapter, { ...base, date: day('2027-10-31'), time: at('02:30') });
-      assert.equal((await read(twice.id)).startsAt.toISOString(), '2027-10-31T00:30:00.000Z', '02:30 happens twice that night: the first, still summer time');
-      await assert.rejects(services.workshops.create(chapter, { ...base, date: day('2027-01-10'), time: at('12:00') }), rejects('workshop.time.past'), 'an hour ago in Berlin');
+      assert.equal(
+        (await read(twice.id)).startsAt.toISOString(),
+        '2027-10-31T00:30:00.000Z',
+        '02:30 happens twice that night: the first, still summer time',
+      );
+      await assert.rejects(
+        services.workshops.create(chapter, { ...base, date: day('2027-01-10'), time: at('12:00') }),
+        rejects('workshop.time.past'),
+        'an hour ago in Berlin',
+      );
       assert.equal(await db.getRepository(Workshop).count(), 4, 'refused workshops left nothing behind');
 
       // Moved to London, 10:00 stays 10:00 on the wall clock there.
@@ -132,12 +151,17 @@ test('seats follow coaches: learners wait until coaches claim slots, and waiting
       const { workshop } = await setUp(services, { learners: 8 });
       assert.equal(workshop.coachSlots, 2, 'ceil(8 / 4)');
       const [ada, bob, cy] = await coaches(services, 3);
-      for (const l of ['l1', 'l2', 'l3']) assert.equal((await services.workshops.join(who(l), workshop.id)).state, 'waiting', 'no coach yet: no seat');
+      for (const l of ['l1', 'l2', 'l3'])
+        assert.equal((await services.workshops.join(who(l), workshop.id)).state, 'waiting', 'no coach yet: no seat');
       assert.deepEqual((await state(services, workshop.id)).learnerWait, ['l1', 'l2', 'l3']);
 
       assert.equal((await services.workshops.claim(ada!, workshop.id)).state, 'confirmed');
       assert.deepEqual((await state(services, workshop.id)).learners, ['l1', 'l2', 'l3'], 'a claimed slot confirms up to 4 learners');
-      assert.deepEqual(posts.filter((d) => d.startsWith('→l')).map((d) => d.split(': ')[0]), ['→l1', '→l2', '→l3'], 'each promoted learner is told');
+      assert.deepEqual(
+        posts.filter((d) => d.startsWith('→l')).map((d) => d.split(': ')[0]),
+        ['→l1', '→l2', '→l3'],
+        'each promoted learner is told',
+      );
       for (const l of ['l4', 'l5', 'l6']) await services.workshops.join(who(l), workshop.id);
       const r = await services.workshops.join(who('l7'), workshop.id);
       assert.deepEqual([r.state, r.position], ['waiting', 3]);
@@ -156,7 +180,11 @@ test('seats follow coaches: learners wait until coaches claim slots, and waiting
       assert.equal(await services.workshops.release(bob!, workshop.id), 'confirmed');
       s = await state(services, workshop.id);
       assert.deepEqual(s.coaches, [ada!.id, cy!.id], 'the waiting coach is promoted');
-      assert.deepEqual(posts.map((d) => d.split(': ')[0]), [`→${cy!.id}`], 'and told; the learners keep their seats');
+      assert.deepEqual(
+        posts.map((d) => d.split(': ')[0]),
+        [`→${cy!.id}`],
+        'and told; the learners keep their seats',
+      );
 
       // A release without a replacement moves the last confirmed learners back, to the front of the line.
       await services.workshops.join(who('l8'), workshop.id);
@@ -202,7 +230,13 @@ test('bad requests are clear errors and write nothing', (t) =>
       assert.equal(await signups(), 1);
 
       await services.coaches.setStatus(ada!, 'paused');
-      const other = await services.workshops.create(chapter, { title: 'Later', topic: 'Git', date: day('2027-03-01'), time: at('18:00'), learners: 4 });
+      const other = await services.workshops.create(chapter, {
+        title: 'Later',
+        topic: 'Git',
+        date: day('2027-03-01'),
+        time: at('18:00'),
+        learners: 4,
+      });
       await assert.rejects(services.workshops.claim(ada!, other.id), rejects('workshop.claim.paused'));
 
       await services.workshops.cancel(other.id, 'no room');
@@ -219,60 +253,98 @@ test('bad requests are clear errors and write nothing', (t) =>
     }
   }));
 
-test('50 coaches claiming 3 slots at once: exactly 3 claims and 47 waiting, in arrival order', twoProcesses(async ({ services, other, kind }) => {
-  const { workshop } = await setUp(services, { learners: 12, coaches: 3 });
-  const all = await coaches(services, 50);
-  const results = await Promise.all(all.map((c, i) => ((i % 2 ? other : services).workshops.claim(c, workshop.id))));
-  const s = await state(services, workshop.id);
-  assert.equal(s.coaches.length, 3);
-  assert.equal(s.coachWait.length, 47);
-  assert.equal(results.filter((r) => r.state === 'confirmed').length, 3);
-  // Each caller was told the place the database holds for them.
-  const told = all.map((c, i) => ({ id: c.id, r: results[i]! })).filter((x) => x.r.state === 'waiting').sort((a, b) => a.r.position! - b.r.position!);
-  assert.deepEqual(told.map((x) => x.r.position), Array.from({ length: 47 }, (_, i) => i + 1));
-  assert.deepEqual(told.map((x) => x.id), s.coachWait, 'positions given are the stored order');
-  if (kind === 'sqlite') {
-    // One process: arrival order is the order of the calls.
-    assert.deepEqual(s.coaches, all.slice(0, 3).map((c) => c.id));
-    assert.deepEqual(s.coachWait, all.slice(3).map((c) => c.id));
-  }
-}));
+test(
+  '50 coaches claiming 3 slots at once: exactly 3 claims and 47 waiting, in arrival order',
+  twoProcesses(async ({ services, other, kind }) => {
+    const { workshop } = await setUp(services, { learners: 12, coaches: 3 });
+    const all = await coaches(services, 50);
+    const results = await Promise.all(all.map((c, i) => (i % 2 ? other : services).workshops.claim(c, workshop.id)));
+    const s = await state(services, workshop.id);
+    assert.equal(s.coaches.length, 3);
+    assert.equal(s.coachWait.length, 47);
+    assert.equal(results.filter((r) => r.state === 'confirmed').length, 3);
+    // Each caller was told the place the database holds for them.
+    const told = all
+      .map((c, i) => ({ id: c.id, r: results[i]! }))
+      .filter((x) => x.r.state === 'waiting')
+      .sort((a, b) => a.r.position! - b.r.position!);
+    assert.deepEqual(
+      told.map((x) => x.r.position),
+      Array.from({ length: 47 }, (_, i) => i + 1),
+    );
+    assert.deepEqual(
+      told.map((x) => x.id),
+      s.coachWait,
+      'positions given are the stored order',
+    );
+    if (kind === 'sqlite') {
+      // One process: arrival order is the order of the calls.
+      assert.deepEqual(
+        s.coaches,
+        all.slice(0, 3).map((c) => c.id),
+      );
+      assert.deepEqual(
+        s.coachWait,
+        all.slice(3).map((c) => c.id),
+      );
+    }
+  }),
+);
 
-test('concurrent joins fill exactly the seats the claimed coaches allow', twoProcesses(async ({ services, other, kind }) => {
-  const { workshop } = await setUp(services, { learners: 20 });
-  const [ada] = await coaches(services, 1);
-  await services.workshops.claim(ada!, workshop.id);
-  const learners = Array.from({ length: 30 }, (_, i) => who(`learner${i}`));
-  const results = await Promise.all(learners.map((l, i) => ((i % 2 ? other : services).workshops.join(l, workshop.id))));
-  const s = await state(services, workshop.id);
-  assert.equal(s.learners.length, 4, 'one coach: four seats');
-  assert.equal(s.learnerWait.length, 26);
-  assert.deepEqual(results.filter((r) => r.state === 'waiting').map((r) => r.position).sort((a, b) => a! - b!), Array.from({ length: 26 }, (_, i) => i + 1));
-  if (kind === 'sqlite') assert.deepEqual(s.learners, learners.slice(0, 4).map((l) => l.id));
-  // The same member joining twice at once gets one seat.
-  const twice = await Promise.allSettled([services.workshops.join(who('twin'), workshop.id), other.workshops.join(who('twin'), workshop.id)]);
-  assert.equal(twice.filter((r) => r.status === 'fulfilled').length, 1);
-  assert.ok(twice.some((r) => r.status === 'rejected' && rejects('workshop.learner.twice')(r.reason)));
-}));
+test(
+  'concurrent joins fill exactly the seats the claimed coaches allow',
+  twoProcesses(async ({ services, other, kind }) => {
+    const { workshop } = await setUp(services, { learners: 20 });
+    const [ada] = await coaches(services, 1);
+    await services.workshops.claim(ada!, workshop.id);
+    const learners = Array.from({ length: 30 }, (_, i) => who(`learner${i}`));
+    const results = await Promise.all(learners.map((l, i) => (i % 2 ? other : services).workshops.join(l, workshop.id)));
+    const s = await state(services, workshop.id);
+    assert.equal(s.learners.length, 4, 'one coach: four seats');
+    assert.equal(s.learnerWait.length, 26);
+    assert.deepEqual(
+      results
+        .filter((r) => r.state === 'waiting')
+        .map((r) => r.position)
+        .sort((a, b) => a! - b!),
+      Array.from({ length: 26 }, (_, i) => i + 1),
+    );
+    if (kind === 'sqlite')
+      assert.deepEqual(
+        s.learners,
+        learners.slice(0, 4).map((l) => l.id),
+      );
+    // The same member joining twice at once gets one seat.
+    const twice = await Promise.allSettled([
+      services.workshops.join(who('twin'), workshop.id),
+      other.workshops.join(who('twin'), workshop.id),
+    ]);
+    assert.equal(twice.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(twice.some((r) => r.status === 'rejected' && rejects('workshop.learner.twice')(r.reason)));
+  }),
+);
 
-test('releases and claims racing never exceed the slots, and seats follow', twoProcesses(async ({ services, other }) => {
-  const { workshop } = await setUp(services, { learners: 12, coaches: 2 });
-  const team = await coaches(services, 12);
-  for (const c of team.slice(0, 4)) await services.workshops.claim(c, workshop.id);
-  for (let i = 0; i < 12; i++) await services.workshops.join(who(`learner${i}`), workshop.id);
-  await Promise.all([
-    services.workshops.release(team[0]!, workshop.id),
-    other.workshops.release(team[1]!, workshop.id),
-    ...team.slice(4).map((c, i) => (i % 2 ? other : services).workshops.claim(c, workshop.id)),
-    other.workshops.leave(who('learner0'), workshop.id),
-    services.workshops.release(team[2]!, workshop.id),
-  ]);
-  const s = await state(services, workshop.id);
-  assert.equal(s.coaches.length, 2, 'the freed slots were taken again, no more');
-  assert.equal(s.coachWait.length, 7);
-  assert.equal(s.learners.length, 8);
-  assert.equal(s.learnerWait.length, 3);
-}));
+test(
+  'releases and claims racing never exceed the slots, and seats follow',
+  twoProcesses(async ({ services, other }) => {
+    const { workshop } = await setUp(services, { learners: 12, coaches: 2 });
+    const team = await coaches(services, 12);
+    for (const c of team.slice(0, 4)) await services.workshops.claim(c, workshop.id);
+    for (let i = 0; i < 12; i++) await services.workshops.join(who(`learner${i}`), workshop.id);
+    await Promise.all([
+      services.workshops.release(team[0]!, workshop.id),
+      other.workshops.release(team[1]!, workshop.id),
+      ...team.slice(4).map((c, i) => (i % 2 ? other : services).workshops.claim(c, workshop.id)),
+      other.workshops.leave(who('learner0'), workshop.id),
+      services.workshops.release(team[2]!, workshop.id),
+    ]);
+    const s = await state(services, workshop.id);
+    assert.equal(s.coaches.length, 2, 'the freed slots were taken again, no more');
+    assert.equal(s.coachWait.length, 7);
+    assert.equal(s.learners.length, 8);
+    assert.equal(s.learnerWait.length, 3);
+  }),
+);
 
 test('attendance counts towards progress, and a regular learner is invited to coach once', (t) =>
   eachDatabase(t, async ({ target }) => {
@@ -284,7 +356,13 @@ test('attendance counts towards progress, and a regular learner is invited to co
       const [ada] = await coaches(services, 1);
       const ids: number[] = [];
       for (const d of ['2027-02-01', '2027-02-08', '2027-02-15', '2027-02-22']) {
-        const w = await services.workshops.create(chapter, { title: `Evening ${d}`, topic: 'Python', date: day(d), time: at('18:00'), learners: 4 });
+        const w = await services.workshops.create(chapter, {
+          title: `Evening ${d}`,
+          topic: 'Python',
+          date: day(d),
+          time: at('18:00'),
+          learners: 4,
+        });
         await services.workshops.claim(ada!, w.id);
         await services.workshops.join(who('lea'), w.id);
         await services.workshops.join(who('max'), w.id);
@@ -294,9 +372,16 @@ test('attendance counts towards progress, and a regular learner is invited to co
       clock.set(new Date('2027-03-01T00:00:00Z'));
       await assert.rejects(services.workshops.recordAttendance(ids[0]!, ['lea', 'stranger']), rejects('workshop.attendance.unknown'));
       const first = await services.workshops.recordAttendance(ids[0]!, ['lea', 'coach0', 'max']);
-      assert.deepEqual(first.recorded.map((r) => `${r.member.userId}:${r.role}`), ['lea:learner', 'coach0:coach', 'max:learner']);
+      assert.deepEqual(
+        first.recorded.map((r) => `${r.member.userId}:${r.role}`),
+        ['lea:learner', 'coach0:coach', 'max:learner'],
+      );
       await services.workshops.recordAttendance(ids[1]!, ['lea']);
-      assert.deepEqual((await services.workshops.recordAttendance(ids[2]!, ['lea'])).invited.map((m) => m.userId), ['lea'], 'the third attended workshop brings the invitation');
+      assert.deepEqual(
+        (await services.workshops.recordAttendance(ids[2]!, ['lea'])).invited.map((m) => m.userId),
+        ['lea'],
+        'the third attended workshop brings the invitation',
+      );
       assert.deepEqual((await services.workshops.recordAttendance(ids[3]!, ['lea', 'lea'])).invited, [], 'only once');
       assert.equal(posts.filter((d) => d.startsWith('→lea: You have been to 3 workshops')).length, 1);
 
@@ -333,7 +418,10 @@ test('coaches volunteer, pause, resume, retire (giving up their slots) and volun
       await assert.rejects(services.coaches.update(ada, { bio: 'x' }), rejects('coach.not_coach'));
       await services.coaches.volunteer(ada, { topics: 'HTML' });
       assert.equal((await services.coaches.profile(ada))!.coach.status, 'active');
-      assert.deepEqual((await services.coaches.list()).map((c) => c.member.userId), ['ada']);
+      assert.deepEqual(
+        (await services.coaches.list()).map((c) => c.member.userId),
+        ['ada'],
+      );
     } finally {
       await db.destroy();
     }

@@ -24,13 +24,26 @@ export interface ConsoleBotOptions {
 export async function consoleBot(database?: TestDatabase, env: Record<string, string> = {}, options: ConsoleBotOptions = {}) {
   const tmp = tempDir();
   const url = database?.url ?? `sqlite:${join(tmp.dir, 'bot.sqlite')}`;
-  const config = loadConfig({ DATA_DIR: tmp.dir, DATABASE_URL: url, ANON_SECRET: 'o'.repeat(32), RATE_LIMIT_MAX: '1000', CONSOLE_MODERATORS: 'mona,hanna', ...env });
+  const config = loadConfig({
+    DATA_DIR: tmp.dir,
+    DATABASE_URL: url,
+    ANON_SECRET: 'o'.repeat(32),
+    RATE_LIMIT_MAX: '1000',
+    CONSOLE_MODERATORS: 'mona,hanna',
+    ...env,
+  });
   const clock = new ManualClock(options.start ?? new Date('2027-01-10T12:00:00Z'));
   const app = await createApp(config, capturedLogger().log, clock);
   const out = new PassThrough();
   let printed = '';
   out.on('data', (chunk) => (printed += String(chunk)));
-  const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, out, locale: options.locale ?? 'en', moderators: config.consoleModerators, clock });
+  const adapter = new ConsoleAdapter({
+    dispatcher: app.dispatcher,
+    out,
+    locale: options.locale ?? 'en',
+    moderators: config.consoleModerators,
+    clock,
+  });
   const notices = () => app.services.notifier.register('console', () => adapter.outboxForNotifications);
   if (options.notices ?? true) notices();
   return {
@@ -47,7 +60,9 @@ export async function consoleBot(database?: TestDatabase, env: Record<string, st
     },
     /** Every binding as `Chapter@workspace` or `Chapter@workspace#channel`, in the order made. */
     bindings: async () =>
-      (await app.db.getRepository(ChapterBinding).find({ relations: { chapter: true }, order: { id: 'ASC' } })).map((b) => `${b.chapter!.name}@${b.workspace}${b.channel ? `#${b.channel}` : ''}`),
+      (await app.db.getRepository(ChapterBinding).find({ relations: { chapter: true }, order: { id: 'ASC' } })).map(
+        (b) => `${b.chapter!.name}@${b.workspace}${b.channel ? `#${b.channel}` : ''}`,
+      ),
     close: async () => {
       await app.close();
       tmp.remove();

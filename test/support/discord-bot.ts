@@ -13,11 +13,21 @@ import { type CommandOption, FakeDiscord } from './fake-discord.js';
 export async function discordBot(database: TestDatabase, env: Record<string, string> = {}) {
   const fake = await FakeDiscord.start({ guilds: 2 });
   const tmp = tempDir();
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000', ...env });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    DATA_DIR: tmp.dir,
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    RATE_LIMIT_MAX: '1000',
+    ...env,
+  });
   const app = await createApp(config, capturedLogger().log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
   const adapter = await startDiscord({ ...app, log: app.services.log, config: config.discord!, locale: 'en' });
   const reply = async (i: { id: string; token: string }) =>
-    JSON.stringify((await fake.waitFor(() => fake.responses(i).find((r) => (r.body as { type?: number } | undefined)?.type !== 5), 'the answer')).body);
+    JSON.stringify(
+      (await fake.waitFor(() => fake.responses(i).find((r) => (r.body as { type?: number } | undefined)?.type !== 5), 'the answer')).body,
+    );
   return {
     fake,
     app,

@@ -180,7 +180,9 @@ export class FakeDiscord {
     };
     this.guilds.push(guild);
     // Before `start` there is no gateway yet; after READY, Discord sends the new guild as it comes.
-    for (const socket of this.sockets) if (this.shardOf.has(socket) && this.owns(socket, guild.id)) this.send(socket, { op: 0, t: 'GUILD_CREATE', s: ++this.sequence, d: this.guildCreate(guild) });
+    for (const socket of this.sockets)
+      if (this.shardOf.has(socket) && this.owns(socket, guild.id))
+        this.send(socket, { op: 0, t: 'GUILD_CREATE', s: ++this.sequence, d: this.guildCreate(guild) });
     return guild;
   }
 
@@ -198,7 +200,14 @@ export class FakeDiscord {
   }
 
   /** The next `times` requests matching method and path are answered with this status and body. */
-  failNext(method: string, path: RegExp, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}, times = 1): void {
+  failNext(
+    method: string,
+    path: RegExp,
+    status: number,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+    times = 1,
+  ): void {
     this.failures.push({ method, path, status, body, headers, remaining: times });
   }
 
@@ -222,7 +231,10 @@ export class FakeDiscord {
     for (;;) {
       const found = predicate();
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; calls so far:\n${this.calls.map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}; calls so far:\n${this.calls.map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`).join('\n')}`,
+        );
       await new Promise<void>((resolve) => {
         const done = () => {
           this.waiters.delete(done);
@@ -237,7 +249,11 @@ export class FakeDiscord {
 
   /** Calls to one interaction's callback and webhook routes, in order. */
   responses(interaction: { id: string; token: string }): RecordedCall[] {
-    return this.calls.filter((c) => c.path.startsWith(`/interactions/${interaction.id}/${interaction.token}/`) || c.path.startsWith(`/webhooks/${this.applicationId}/${interaction.token}`));
+    return this.calls.filter(
+      (c) =>
+        c.path.startsWith(`/interactions/${interaction.id}/${interaction.token}/`) ||
+        c.path.startsWith(`/webhooks/${this.applicationId}/${interaction.token}`),
+    );
   }
 
   // ---------------------------------------------------------------- interactions
@@ -251,21 +267,51 @@ export class FakeDiscord {
     user: FakeUser,
     name: string,
     options: readonly CommandOption[] = [],
-    o: InteractionPlace & { moderator?: boolean; roles?: string[]; locale?: string; resolved?: Record<string, unknown>; autocomplete?: boolean } = {},
+    o: InteractionPlace & {
+      moderator?: boolean;
+      roles?: string[];
+      locale?: string;
+      resolved?: Record<string, unknown>;
+      autocomplete?: boolean;
+    } = {},
   ): { id: string; token: string } {
     const guild = this.placeOf(o);
-    return this.interact(o.autocomplete ? 4 : 2, user, { id: this.id(), name, type: 1, guild_id: guild.id, options, ...(o.resolved ? { resolved: o.resolved } : {}) }, { ...o, guild: guild.id });
+    return this.interact(
+      o.autocomplete ? 4 : 2,
+      user,
+      { id: this.id(), name, type: 1, guild_id: guild.id, options, ...(o.resolved ? { resolved: o.resolved } : {}) },
+      { ...o, guild: guild.id },
+    );
   }
 
   /** A click on a button of a message the bot posted, in the message's channel and that channel's guild (unless `guild` says otherwise). */
-  click(user: FakeUser, message: FakeMessage, customId: string, o: { guild?: string; moderator?: boolean; roles?: string[]; locale?: string } = {}): { id: string; token: string } {
+  click(
+    user: FakeUser,
+    message: FakeMessage,
+    customId: string,
+    o: { guild?: string; moderator?: boolean; roles?: string[]; locale?: string } = {},
+  ): { id: string; token: string } {
     const guild = o.guild ?? this.guildOf(message.channel_id)?.id;
-    return this.interact(3, user, { custom_id: customId, component_type: 2 }, { ...o, ...(guild ? { guild } : {}), channel: message.channel_id, message: this.apiMessage(message) });
+    return this.interact(
+      3,
+      user,
+      { custom_id: customId, component_type: 2 },
+      { ...o, ...(guild ? { guild } : {}), channel: message.channel_id, message: this.apiMessage(message) },
+    );
   }
 
   /** A submitted modal with its text inputs (label components, as Discord sends them now). */
-  submit(user: FakeUser, customId: string, fields: Record<string, string>, o: InteractionPlace & { moderator?: boolean; roles?: string[]; locale?: string } = {}): { id: string; token: string } {
-    const components = Object.entries(fields).map(([id, value]) => ({ type: 18, id: 1, component: { type: 4, id: 2, custom_id: id, value } }));
+  submit(
+    user: FakeUser,
+    customId: string,
+    fields: Record<string, string>,
+    o: InteractionPlace & { moderator?: boolean; roles?: string[]; locale?: string } = {},
+  ): { id: string; token: string } {
+    const components = Object.entries(fields).map(([id, value]) => ({
+      type: 18,
+      id: 1,
+      component: { type: 4, id: 2, custom_id: id, value },
+    }));
     return this.interact(5, user, { custom_id: customId, components }, o);
   }
 
@@ -308,7 +354,17 @@ export class FakeDiscord {
       guild: { id: guild.id, locale: 'en-US', features: [] },
       guild_locale: 'en-US',
       channel_id: channelId,
-      channel: { id: channelId, type: 0, name: channel.name, guild_id: guild.id, position: 0, permission_overwrites: [], nsfw: false, parent_id: null, flags: 0 },
+      channel: {
+        id: channelId,
+        type: 0,
+        name: channel.name,
+        guild_id: guild.id,
+        position: 0,
+        permission_overwrites: [],
+        nsfw: false,
+        parent_id: null,
+        flags: 0,
+      },
       locale: o.locale ?? 'en-US',
       app_permissions: PERMISSIONS_ALL_TEXT,
       entitlements: [],
@@ -435,10 +491,39 @@ export class FakeDiscord {
       system_channel_flags: 0,
       nsfw_level: 0,
       roles: [
-        { id: guild.id, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
-        ...guild.roles.map((r, i) => ({ ...r, permissions: MEMBER_PERMISSIONS, position: i + 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 })),
+        {
+          id: guild.id,
+          name: '@everyone',
+          permissions: MEMBER_PERMISSIONS,
+          position: 0,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+        ...guild.roles.map((r, i) => ({
+          ...r,
+          permissions: MEMBER_PERMISSIONS,
+          position: i + 1,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: true,
+          flags: 0,
+        })),
       ],
-      channels: guild.channels.map((c, i) => ({ ...c, type: 0, position: i, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, rate_limit_per_user: 0, flags: 0 })),
+      channels: guild.channels.map((c, i) => ({
+        ...c,
+        type: 0,
+        position: i,
+        permission_overwrites: [],
+        nsfw: false,
+        parent_id: null,
+        topic: null,
+        rate_limit_per_user: 0,
+        flags: 0,
+      })),
       threads: [],
       members: [],
       presences: [],
@@ -485,7 +570,11 @@ export class FakeDiscord {
 
     if (route('GET', /^\/gateway\/bot$/)) {
       const port = (this.server.address() as AddressInfo).port;
-      return reply(200, { url: `ws://127.0.0.1:${port}/gateway`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
+      return reply(200, {
+        url: `ws://127.0.0.1:${port}/gateway`,
+        shards: this.recommendedShards,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      });
     }
     if ((m = route('POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/))) return reply(204);
     if ((m = route('PATCH', /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/))) return reply(200, this.store('0', body, m[1]));
@@ -524,11 +613,24 @@ export class FakeDiscord {
       const recipient = String((body as { recipient_id?: string }).recipient_id);
       const channelId = this.dmChannels.get(recipient) ?? this.id();
       this.dmChannels.set(recipient, channelId);
-      return reply(200, { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'someone', discriminator: '0', global_name: null, avatar: null }] });
+      return reply(200, {
+        id: channelId,
+        type: 1,
+        last_message_id: null,
+        flags: 0,
+        recipients: [{ id: recipient, username: 'someone', discriminator: '0', global_name: null, avatar: null }],
+      });
     }
-    if ((m = route('GET', /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) return reply(200, this.commands.get(m[2] ?? 'global') ?? []);
+    if ((m = route('GET', /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)))
+      return reply(200, this.commands.get(m[2] ?? 'global') ?? []);
     if ((m = route('PUT', /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
-      const list = (body as Record<string, unknown>[]).map((c) => ({ ...c, id: this.id(), application_id: this.applicationId, version: this.id(), type: 1 }));
+      const list = (body as Record<string, unknown>[]).map((c) => ({
+        ...c,
+        id: this.id(),
+        application_id: this.applicationId,
+        version: this.id(),
+        type: 1,
+      }));
       this.commands.set(m[2] ?? 'global', list);
       return reply(200, list);
     }
@@ -539,7 +641,8 @@ export class FakeDiscord {
   private channel(id: string): Record<string, unknown> | undefined {
     const guild = this.guildOf(id);
     const guildChannel = guild?.channels.find((c) => c.id === id);
-    if (guild && guildChannel) return { ...guildChannel, type: 0, guild_id: guild.id, position: 0, permission_overwrites: [], parent_id: null, flags: 0 };
+    if (guild && guildChannel)
+      return { ...guildChannel, type: 0, guild_id: guild.id, position: 0, permission_overwrites: [], parent_id: null, flags: 0 };
     const thread = this.threads.get(id);
     if (thread) {
       return {
@@ -551,13 +654,24 @@ export class FakeDiscord {
         parent_id: thread.parent,
         owner_id: this.bot.id,
         flags: 0,
-        thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2026-01-01T00:00:00.000000+00:00', locked: false },
+        thread_metadata: {
+          archived: false,
+          auto_archive_duration: 1440,
+          archive_timestamp: '2026-01-01T00:00:00.000000+00:00',
+          locked: false,
+        },
         message_count: 0,
         member_count: 1,
       };
     }
     const dm = [...this.dmChannels].find(([, c]) => c === id);
-    if (dm) return { id, type: 1, flags: 0, recipients: [{ id: dm[0], username: 'someone', discriminator: '0', global_name: null, avatar: null }] };
+    if (dm)
+      return {
+        id,
+        type: 1,
+        flags: 0,
+        recipients: [{ id: dm[0], username: 'someone', discriminator: '0', global_name: null, avatar: null }],
+      };
     return undefined;
   }
 

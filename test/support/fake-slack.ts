@@ -108,7 +108,9 @@ export class FakeSlack {
     return new Promise((resolve, reject) => {
       if (!this.socket) return reject(new Error('fake Slack: no Socket Mode connection'));
       this.acks.set(id, resolve);
-      this.socket.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true, retry_attempt: 0, retry_reason: '' }));
+      this.socket.send(
+        JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true, retry_attempt: 0, retry_reason: '' }),
+      );
     });
   }
 
@@ -205,14 +207,30 @@ export class FakeSlack {
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://test.slack.invalid/', team: `Test ${this.team}`, user: 'otsbot', team_id: this.team, user_id: 'UBOT', bot_id: 'BBOT' };
+        return {
+          ok: true,
+          url: 'https://test.slack.invalid/',
+          team: `Test ${this.team}`,
+          user: 'otsbot',
+          team_id: this.team,
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+        };
       case 'users.info': {
         const id = String(params.user);
         const user = this.users.get(id);
         if (!user) return { ok: false, error: 'user_not_found' };
         return {
           ok: true,
-          user: { id, name: user.name, real_name: user.name, is_admin: Boolean(user.isAdmin), is_owner: false, profile: { display_name: user.name }, ...(user.locale ? { locale: user.locale } : {}) },
+          user: {
+            id,
+            name: user.name,
+            real_name: user.name,
+            is_admin: Boolean(user.isAdmin),
+            is_owner: false,
+            profile: { display_name: user.name },
+            ...(user.locale ? { locale: user.locale } : {}),
+          },
         };
       }
       case 'usergroups.users.list': {
@@ -228,7 +246,9 @@ export class FakeSlack {
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(params.users)}` } };
       case 'apps.connections.open':
-        return this.sockets ? { ok: true, url: `${this.url.replace(/^http/, 'ws')}/socket` } : { ok: false, error: 'not_allowed_token_type' };
+        return this.sockets
+          ? { ok: true, url: `${this.url.replace(/^http/, 'ws')}/socket` }
+          : { ok: false, error: 'not_allowed_token_type' };
       case 'views.open':
         return { ok: true, view: { id: 'V1' } };
       default:

@@ -130,7 +130,14 @@ export async function servicesOn(
 }
 
 /** A dispatcher wired as the app wires it (audit hook included): `rateLimitMax` commands a minute, auto-defer after `autoDeferMs`. */
-export function testDispatcher(deps: { registry: CommandRegistry; services: Services; log: Logger; clock: Clock; rateLimitMax?: number; autoDeferMs?: number }): Dispatcher {
+export function testDispatcher(deps: {
+  registry: CommandRegistry;
+  services: Services;
+  log: Logger;
+  clock: Clock;
+  rateLimitMax?: number;
+  autoDeferMs?: number;
+}): Dispatcher {
   const { registry, services, log, clock } = deps;
   return new Dispatcher({
     registry,

@@ -16,7 +16,12 @@ export interface SlackHttpAnswer {
  * Posts a form-encoded body to the bot as Slack does: with `X-Slack-Request-Timestamp` and a
  * signature over exactly the bytes sent. `timestamp` and `signature` override, to forge.
  */
-export async function postSigned(url: string, body: string, secret: string, forge: { timestamp?: number; signature?: string } = {}): Promise<SlackHttpAnswer> {
+export async function postSigned(
+  url: string,
+  body: string,
+  secret: string,
+  forge: { timestamp?: number; signature?: string } = {},
+): Promise<SlackHttpAnswer> {
   const timestamp = forge.timestamp ?? Math.floor(Date.now() / 1000);
   const res = await fetch(url, {
     method: 'POST',
@@ -38,7 +43,16 @@ export async function postSigned(url: string, body: string, secret: string, forg
 }
 
 /** A slash command's body, form-encoded as Slack sends it. */
-export function slashCommandBody(fields: { command: string; text: string; user: string; userName?: string; channel?: string; responseUrl: string; team?: string; triggerId?: string }): string {
+export function slashCommandBody(fields: {
+  command: string;
+  text: string;
+  user: string;
+  userName?: string;
+  channel?: string;
+  responseUrl: string;
+  team?: string;
+  triggerId?: string;
+}): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
     team_id: fields.team ?? 'T1',
@@ -65,7 +79,12 @@ export function interactionBody(payload: Record<string, unknown>): string {
  * One signed request, fixed once (body, timestamp, signature): each call sends exactly the same
  * bytes and headers again, as someone replaying a captured request would.
  */
-export function capturedRequest(url: string, body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): () => Promise<SlackHttpAnswer> {
+export function capturedRequest(
+  url: string,
+  body: string,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): () => Promise<SlackHttpAnswer> {
   const signature = slackSignature(secret, timestamp, body);
   return () => postSigned(url, body, secret, { timestamp, signature });
 }

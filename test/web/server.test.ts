@@ -44,7 +44,10 @@ test('the public page over real HTTP: chapters, a chapter’s workshops with loc
       assert.match(page.body, /<html lang="en">/);
       assert.match(page.body, /Times are local time in Berlin \(Europe\/Berlin, CET\)/);
       assert.match(page.body, new RegExp(`<article id="workshop-${python.id}"`));
-      assert.match(page.body, /<time datetime="2027-02-20T09:00:00.000Z">Saturday, 20 February 2027 at 10:00<\/time> – <time datetime="2027-02-20T12:00:00.000Z">13:00<\/time>/);
+      assert.match(
+        page.body,
+        /<time datetime="2027-02-20T09:00:00.000Z">Saturday, 20 February 2027 at 10:00<\/time> – <time datetime="2027-02-20T12:00:00.000Z">13:00<\/time>/,
+      );
       assert.match(page.body, /2 of 2 coach slots filled/);
       assert.match(page.body, /7 of 8 learner seats left/);
       assert.match(page.body, /0 of 1 coach slots filled/);
@@ -60,7 +63,10 @@ test('the public page over real HTTP: chapters, a chapter’s workshops with loc
       assert.match(page.body, /<a href="https:\/\/learn\.example\.org\/loops">/);
       // The chart: an accessible inline SVG, one bar per workshop, the missing coach visible.
       assert.match(page.body, /<svg [^>]*role="img" aria-labelledby="chart-title chart-desc"/);
-      assert.match(page.body, new RegExp(`<g class="bar" data-workshop="${git.id}"><title>Workshop #${git.id}: 0 of 1 coach slots claimed</title>`));
+      assert.match(
+        page.body,
+        new RegExp(`<g class="bar" data-workshop="${git.id}"><title>Workshop #${git.id}: 0 of 1 coach slots claimed</title>`),
+      );
       assert.equal((page.body.match(/class="claimed"\/>/g) ?? []).length, 2 + 1, 'two claimed squares and the legend');
       assert.equal((page.body.match(/class="missing"\/>/g) ?? []).length, 1 + 1, 'one missing square and the legend');
       assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
@@ -69,7 +75,13 @@ test('the public page over real HTTP: chapters, a chapter’s workshops with loc
       assert.match(de.body, /Samstag, 20\. Februar 2027 um 10:00/);
       assert.match(de.body, /Kalender abonnieren/);
 
-      for (const path of ['/chapters/Nowhere', '/chapters/Nowhere/calendar.ics', '/nothing', '/chapters/%E0%A4%A', '/chapters/Berlin/extra']) {
+      for (const path of [
+        '/chapters/Nowhere',
+        '/chapters/Nowhere/calendar.ics',
+        '/nothing',
+        '/chapters/%E0%A4%A',
+        '/chapters/Berlin/extra',
+      ]) {
         const missing = await get(web.port, path);
         assert.equal(missing.status, 404, path);
         assert.match(missing.body, /<h1>Not found<\/h1>/);
@@ -88,7 +100,11 @@ test('the public page over real HTTP: chapters, a chapter’s workshops with loc
       assert.match((await get(web.port, '/materials?language=!!')).body, /No material matches/);
       assert.equal(material.id > 0, true);
       assert.ok(gone.id);
-      assert.deepEqual(lines().filter((l) => l.includes('"level":50')), [], 'no page failed');
+      assert.deepEqual(
+        lines().filter((l) => l.includes('"level":50')),
+        [],
+        'no page failed',
+      );
     } finally {
       await web.stop();
       await db.destroy();
@@ -116,13 +132,17 @@ test('the calendar feed parses back with ical.js: upcoming workshops with stable
       assert.equal(byUid.get(services.workshops.uid(gone))!.component.getFirstPropertyValue('status'), 'CANCELLED');
 
       await services.workshops.edit(python.id, { time: { hour: 11, minute: 0 } });
-      const again = new ICAL.Component(ICAL.parse((await get(web.port, '/chapters/berlin/calendar.ics')).body)).getAllSubcomponents('vevent').map((c) => new ICAL.Event(c));
+      const again = new ICAL.Component(ICAL.parse((await get(web.port, '/chapters/berlin/calendar.ics')).body))
+        .getAllSubcomponents('vevent')
+        .map((c) => new ICAL.Event(c));
       const moved = again.find((e) => e.uid === services.workshops.uid(python))!;
       assert.equal(moved.startDate.toJSDate().toISOString(), '2027-02-20T10:00:00.000Z', 'same UID, new time');
       assert.equal(moved.sequence, 1);
 
       clock.set(new Date('2027-02-21T00:00:00Z'));
-      const later = new ICAL.Component(ICAL.parse((await get(web.port, '/chapters/berlin/calendar.ics')).body)).getAllSubcomponents('vevent');
+      const later = new ICAL.Component(ICAL.parse((await get(web.port, '/chapters/berlin/calendar.ics')).body)).getAllSubcomponents(
+        'vevent',
+      );
       assert.equal(later.length, 2, 'past workshops leave the feed');
       assert.ok(!later.some((c) => c.getFirstPropertyValue('uid') === services.workshops.uid(python)));
     } finally {
@@ -140,12 +160,22 @@ test('the /materials page is served from a copy of the directory that a change h
     const who = { platform: 'console', workspace: 'console', id: 'ada', name: 'Ada' };
     const page = async (query = '') => (await get(web.port, `/materials${query}`)).body;
     try {
-      const loops = await services.materials.add(who, { title: 'Loops in Python', url: 'https://learn.example.org/loops', topic: 'Python', language: 'en' });
+      const loops = await services.materials.add(who, {
+        title: 'Loops in Python',
+        url: 'https://learn.example.org/loops',
+        topic: 'Python',
+        language: 'en',
+      });
       assert.match(await page(), /Loops in Python/);
       assert.match(await page('?text=loops'), /1 found/);
 
       // Changes through the service show on the next request.
-      await services.materials.add(who, { title: 'Functions in Python', url: 'https://learn.example.org/functions', topic: 'Python', language: 'en' });
+      await services.materials.add(who, {
+        title: 'Functions in Python',
+        url: 'https://learn.example.org/functions',
+        topic: 'Python',
+        language: 'en',
+      });
       assert.match(await page(), /2 found[\s\S]*Functions in Python[\s\S]*Loops in Python/);
       assert.doesNotMatch(await page('?language=de'), /Loops in Python/);
       await services.materials.translate(loops.id, 'de', 'https://learn.example.org/de/schleifen');
@@ -157,7 +187,17 @@ test('the /materials page is served from a copy of the directory that a change h
 
       // A row written by another process (here: straight into the database) is not read on every
       // request: the page shows it once the copy is 30 seconds old.
-      await db.getRepository(Material).insert({ title: 'Git from another process', url: 'https://learn.example.org/git', topic: 'Git', language: 'en', level: null, license: 'CC0-1.0', description: null, addedById: null, createdAt: NOW });
+      await db.getRepository(Material).insert({
+        title: 'Git from another process',
+        url: 'https://learn.example.org/git',
+        topic: 'Git',
+        language: 'en',
+        level: null,
+        license: 'CC0-1.0',
+        description: null,
+        addedById: null,
+        createdAt: NOW,
+      });
       assert.doesNotMatch(await page(), /Git from another process/, 'served from the copy');
       clock.advance(DIRECTORY_CACHE_MS);
       assert.match(await page(), /Git from another process/);

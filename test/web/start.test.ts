@@ -26,7 +26,14 @@ test('npm start with WEB_PORT serves the public page beside the console, and sto
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: join(import.meta.dirname, '..', '..'),
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', DATA_DIR: tmp.dir, WEB_PORT: String(port), WEB_HOST: '127.0.0.1' },
+      env: {
+        PATH: process.env.PATH!,
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'warn',
+        DATA_DIR: tmp.dir,
+        WEB_PORT: String(port),
+        WEB_HOST: '127.0.0.1',
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -50,7 +57,10 @@ test('npm start with WEB_PORT serves the public page beside the console, and sto
 test('WEB_PORT: unset, no web server; a bad value stops start-up naming it', () => {
   assert.equal(loadConfig({}).web, undefined);
   assert.deepEqual(loadConfig({ WEB_PORT: '8080' }).web, { port: 8080, host: '0.0.0.0' });
-  assert.throws(() => loadConfig({ WEB_PORT: 'eighty' }), (err: unknown) => err instanceof ConfigError && err.variable === 'WEB_PORT');
+  assert.throws(
+    () => loadConfig({ WEB_PORT: 'eighty' }),
+    (err: unknown) => err instanceof ConfigError && err.variable === 'WEB_PORT',
+  );
   assert.throws(() => loadConfig({ WEB_PORT: '70000' }), /WEB_PORT must be between 1 and 65535/);
 });
 

@@ -111,11 +111,24 @@ export class ConsoleAdapter implements PlatformAdapter {
       const name = as[1]!;
       const workspace = as[2]?.toLowerCase() ?? DEFAULT_WORKSPACE;
       if (!NAME.test(name)) {
-        this.print(`[ephemeral → ${this.actor}]`, { body: [{ kind: 'paragraph', children: [`“@${name}” is not a member name: use letters, digits, dots, dashes and underscores.`] }], visibility: { kind: 'ephemeral' } });
+        this.print(`[ephemeral → ${this.actor}]`, {
+          body: [{ kind: 'paragraph', children: [`“@${name}” is not a member name: use letters, digits, dots, dashes and underscores.`] }],
+          visibility: { kind: 'ephemeral' },
+        });
         return undefined;
       }
       if (!WORKSPACE.test(workspace)) {
-        this.print(`[ephemeral → ${this.actor}]`, { body: [{ kind: 'paragraph', children: [`“@${name}@${as[2]}” names no workspace: use @name@workspace with lowercase letters, digits, dashes and underscores.`] }], visibility: { kind: 'ephemeral' } });
+        this.print(`[ephemeral → ${this.actor}]`, {
+          body: [
+            {
+              kind: 'paragraph',
+              children: [
+                `“@${name}@${as[2]}” names no workspace: use @name@workspace with lowercase letters, digits, dashes and underscores.`,
+              ],
+            },
+          ],
+          visibility: { kind: 'ephemeral' },
+        });
         return undefined;
       }
       this.actor = name;
@@ -126,11 +139,20 @@ export class ConsoleAdapter implements PlatformAdapter {
     }
     if (line === '/quit' || line === '/exit') return 'quit';
     if (this.stopping) {
-      this.print(`[ephemeral → ${this.actor}]`, { body: [{ kind: 'paragraph', children: [translator(this.o.locale)('error.stopping')] }], visibility: { kind: 'ephemeral' } });
+      this.print(`[ephemeral → ${this.actor}]`, {
+        body: [{ kind: 'paragraph', children: [translator(this.o.locale)('error.stopping')] }],
+        visibility: { kind: 'ephemeral' },
+      });
       return undefined;
     }
 
-    const actor: Actor = { platform: 'console', workspace: this.workspace, id: this.actor, name: this.actor, facts: { admin: this.o.moderators.includes(this.actor) } };
+    const actor: Actor = {
+      platform: 'console',
+      workspace: this.workspace,
+      id: this.actor,
+      name: this.actor,
+      facts: { admin: this.o.moderators.includes(this.actor) },
+    };
     await this.o.dispatcher.dispatch({
       actor,
       channel: this.channel,
@@ -161,7 +183,11 @@ export class ConsoleAdapter implements PlatformAdapter {
    * behaves like a person typing. Interactive input gets a prompt and readline's history.
    */
   run(input: Readable, interactive: boolean): Promise<void> {
-    const rl = createInterface({ input, ...(interactive ? { output: process.stdout, prompt: `${this.actor}> `, historySize: 500 } : {}), terminal: interactive });
+    const rl = createInterface({
+      input,
+      ...(interactive ? { output: process.stdout, prompt: `${this.actor}> `, historySize: 500 } : {}),
+      terminal: interactive,
+    });
     this.reader = rl;
     if (interactive) rl.prompt();
     // Lines are queued and run one at a time, in order; reading goes on meanwhile, so a line

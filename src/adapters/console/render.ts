@@ -83,7 +83,12 @@ export function formatZoned(at: Date, style: TimeStyle, timeZone: string, locale
   const tag = locale.startsWith('de') ? 'de-DE' : 'en-GB';
   if (style === 'relative') {
     const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
-    const units: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86_400], ['hour', 3_600], ['minute', 60], ['second', 1]];
+    const units: [Intl.RelativeTimeFormatUnit, number][] = [
+      ['day', 86_400],
+      ['hour', 3_600],
+      ['minute', 60],
+      ['second', 1],
+    ];
     const [unit, size] = units.find(([, s]) => Math.abs(seconds) >= s) ?? ['second', 1];
     return cached(`${tag} relative`, () => new Intl.RelativeTimeFormat(tag, { numeric: 'auto' })).format(Math.round(seconds / size), unit);
   }

@@ -66,7 +66,10 @@ export function applicationCommands(registry: CommandRegistry, catalogues: Catal
       const text = texts[key];
       if (text && text !== en[key]) localised[DISCORD_LOCALE[locale]!] = truncate(text + suffix, LIMITS.description);
     }
-    return { description: truncate((en[key] ?? key) + suffix, LIMITS.description), ...(Object.keys(localised).length ? { description_localizations: localised } : {}) };
+    return {
+      description: truncate((en[key] ?? key) + suffix, LIMITS.description),
+      ...(Object.keys(localised).length ? { description_localizations: localised } : {}),
+    };
   };
   const names = (path: readonly string[]): Pick<OptionJSON, 'name_localizations'> => {
     const localised: Record<string, string> = {};
@@ -107,24 +110,55 @@ export function applicationCommands(registry: CommandRegistry, catalogues: Catal
       case 'choice':
         // More choices than Discord shows: a plain string, validated by the dispatcher.
         return spec.choices.length <= LIMITS.choices
-          ? { type: ApplicationCommandOptionType.String, ...base, ...description(spec.description), choices: spec.choices.map((c) => ({ name: c, value: c })) }
+          ? {
+              type: ApplicationCommandOptionType.String,
+              ...base,
+              ...description(spec.description),
+              choices: spec.choices.map((c) => ({ name: c, value: c })),
+            }
           : { type: ApplicationCommandOptionType.String, ...base, ...description(spec.description) };
       case 'date':
-        return { type: ApplicationCommandOptionType.String, ...base, ...description(spec.description, ' (YYYY-MM-DD)'), min_length: 10, max_length: 10, ...completes };
+        return {
+          type: ApplicationCommandOptionType.String,
+          ...base,
+          ...description(spec.description, ' (YYYY-MM-DD)'),
+          min_length: 10,
+          max_length: 10,
+          ...completes,
+        };
       case 'time':
-        return { type: ApplicationCommandOptionType.String, ...base, ...description(spec.description, ' (HH:MM)'), min_length: 4, max_length: 5, ...completes };
+        return {
+          type: ApplicationCommandOptionType.String,
+          ...base,
+          ...description(spec.description, ' (HH:MM)'),
+          min_length: 4,
+          max_length: 5,
+          ...completes,
+        };
       case 'user':
         return { type: ApplicationCommandOptionType.User, ...base, ...description(spec.description) };
       case 'channel':
-        return { type: ApplicationCommandOptionType.Channel, ...base, ...description(spec.description), channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] };
+        return {
+          type: ApplicationCommandOptionType.Channel,
+          ...base,
+          ...description(spec.description),
+          channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+        };
       case 'role':
         return { type: ApplicationCommandOptionType.Role, ...base, ...description(spec.description) };
     }
   };
-  const optionsFor = (path: readonly string[], a: AnyAction): OptionJSON[] => Object.entries(optionsOf(a)).map(([name, spec]) => option(path, name, spec));
+  const optionsFor = (path: readonly string[], a: AnyAction): OptionJSON[] =>
+    Object.entries(optionsOf(a)).map(([name, spec]) => option(path, name, spec));
   const sub = (path: readonly string[], a: AnyAction, fallback: string): OptionJSON => {
     const opts = optionsFor(path, a);
-    return { type: ApplicationCommandOptionType.Subcommand, name: path.at(-1)!, ...names(path), ...description(a.description ?? fallback), ...(opts.length ? { options: opts } : {}) };
+    return {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: path.at(-1)!,
+      ...names(path),
+      ...description(a.description ?? fallback),
+      ...(opts.length ? { options: opts } : {}),
+    };
   };
 
   return registry.commands.map((c: CommandDecl): CommandJSON => {

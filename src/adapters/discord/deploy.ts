@@ -20,7 +20,9 @@ async function deploy(): Promise<number> {
     return 1;
   }
   const rest = new REST(discordRestOptions(discord)).setToken(discord.token);
-  const route = discord.guildId ? Routes.applicationGuildCommands(discord.applicationId, discord.guildId) : Routes.applicationCommands(discord.applicationId);
+  const route = discord.guildId
+    ? Routes.applicationGuildCommands(discord.applicationId, discord.guildId)
+    : Routes.applicationCommands(discord.applicationId);
   const where = discord.guildId ? `server ${discord.guildId}` : 'all servers (global commands can take up to an hour to appear)';
 
   const wanted: CommandJSON[] = applicationCommands(new CommandRegistry(commands));

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { ChannelType, type Client, DiscordAPIError, type MessageEditOptions, type MessageCreateOptions, RESTJSONErrorCodes, type SendableChannels } from 'discord.js';
+import {
+  ChannelType,
+  type Client,
+  DiscordAPIError,
+  type MessageEditOptions,
+  type MessageCreateOptions,
+  RESTJSONErrorCodes,
+  type SendableChannels,
+} from 'discord.js';
 import type { Logger } from 'pino';
 import { UserError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
@@ -86,7 +94,10 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
 
   const dmRefused = async (m: Message & { visibility: { kind: 'dm' } }): Promise<PostedRef> => {
     const target = await deps.dmNoticeChannel(workspace);
-    log.warn({ workspace, noticePosted: Boolean(target) }, 'a member has direct messages closed: not retried; a notice without details goes to the chapter channel');
+    log.warn(
+      { workspace, noticePosted: Boolean(target) },
+      'a member has direct messages closed: not retried; a notice without details goes to the chapter channel',
+    );
     if (!target) return { channel: '', messageId: '' };
     const to = m.visibility.to;
     const notice = message([p(mention(to), ' ', t('discord.dm_closed'))], { visibility: { kind: 'channel', channel: target }, ping: [to] });
@@ -115,7 +126,10 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
           } catch (err) {
             if (errorCode(err) !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;
             if (m.sensitive || deps.dmFallback === 'none') {
-              log.warn({ workspace, sensitive: Boolean(m.sensitive) }, 'a member has direct messages closed: not retried; nothing posted in a channel');
+              log.warn(
+                { workspace, sensitive: Boolean(m.sensitive) },
+                'a member has direct messages closed: not retried; nothing posted in a channel',
+              );
               throw new UserError('discord.dm_refused');
             }
             return dmRefused({ ...m, visibility: v });

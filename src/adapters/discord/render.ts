@@ -32,7 +32,17 @@ export interface DiscordButton {
 }
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
-export const DISCORD_LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, fields: 25, buttonsPerRow: 5, rows: 5, label: 80, customId: 100 } as const;
+export const DISCORD_LIMITS = {
+  title: 256,
+  description: 4096,
+  fieldName: 256,
+  fieldValue: 1024,
+  fields: 25,
+  buttonsPerRow: 5,
+  rows: 5,
+  label: 80,
+  customId: 100,
+} as const;
 
 /** A button's custom id carries the command line it stands for, behind this prefix. */
 export const BUTTON_PREFIX = 'cmd:';
@@ -101,14 +111,12 @@ export function renderDiscord(m: Message): DiscordPayload {
       ...(f.inline ? { inline: true } : {}),
     }));
   }
-  const buttons = (m.buttons ?? []).map(
-    (b): DiscordButton => ({
-      type: 2,
-      style: b.style === 'primary' ? 1 : b.style === 'danger' ? 4 : 2,
-      label: truncate(b.label, DISCORD_LIMITS.label),
-      custom_id: buttonId(b.command),
-    }),
-  );
+  const buttons = (m.buttons ?? []).map((b): DiscordButton => ({
+    type: 2,
+    style: b.style === 'primary' ? 1 : b.style === 'danger' ? 4 : 2,
+    label: truncate(b.label, DISCORD_LIMITS.label),
+    custom_id: buttonId(b.command),
+  }));
   const rows = [];
   for (let i = 0; i < buttons.length && rows.length < DISCORD_LIMITS.rows; i += DISCORD_LIMITS.buttonsPerRow) {
     rows.push({ type: 1 as const, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });

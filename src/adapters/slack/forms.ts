@@ -17,7 +17,10 @@ export interface FormMetadata {
   readonly responseUrl?: string;
 }
 
-const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: text.length <= max ? text : text.slice(0, max - 1) + '…' });
+const plain = (text: string, max: number) => ({
+  type: 'plain_text' as const,
+  text: text.length <= max ? text : text.slice(0, max - 1) + '…',
+});
 
 function initialText(value: RawValue | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -34,7 +37,12 @@ function element(field: FormField, t: Translate, resolvers: Resolvers): Record<s
     case 'text':
       return { ...base, type: 'plain_text_input', multiline: spec.type === 'text', ...(text ? { initial_value: text } : {}) };
     case 'integer':
-      return { ...base, type: 'number_input', is_decimal_allowed: false, ...(text && /^[+-]?\d+$/.test(text) ? { initial_value: text } : {}) };
+      return {
+        ...base,
+        type: 'number_input',
+        is_decimal_allowed: false,
+        ...(text && /^[+-]?\d+$/.test(text) ? { initial_value: text } : {}),
+      };
     case 'boolean': {
       const options = [option('true', t('slack.form.yes')), option('false', t('slack.form.no'))];
       const flag = text === undefined ? undefined : booleanWord(text);
@@ -90,7 +98,11 @@ export function readMetadata(raw: string): FormMetadata | undefined {
   try {
     const meta = JSON.parse(raw) as Partial<FormMetadata>;
     if (!Array.isArray(meta.path) || typeof meta.channel !== 'string') return undefined;
-    return { path: meta.path.map(String), channel: meta.channel, ...(typeof meta.responseUrl === 'string' ? { responseUrl: meta.responseUrl } : {}) };
+    return {
+      path: meta.path.map(String),
+      channel: meta.channel,
+      ...(typeof meta.responseUrl === 'string' ? { responseUrl: meta.responseUrl } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -111,7 +123,10 @@ export interface InputState {
  * The submitted values as raw options (what a typed line would give): empty fields are left
  * out; a picked member comes with their id as name until the adapter looks the name up.
  */
-export function submittedOptions(specs: Readonly<Record<string, OptionSpec>>, values: Readonly<Record<string, Readonly<Record<string, InputState>>>>): Record<string, RawValue> {
+export function submittedOptions(
+  specs: Readonly<Record<string, OptionSpec>>,
+  values: Readonly<Record<string, Readonly<Record<string, InputState>>>>,
+): Record<string, RawValue> {
   const raw: Record<string, RawValue> = {};
   for (const name of Object.keys(specs)) {
     const state = values[name]?.[VALUE];

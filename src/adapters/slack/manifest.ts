@@ -33,7 +33,9 @@ const cut = (text: string, max: number) => (text.length <= max ? text : text.sli
 export function slackManifest(input: ManifestInput): Record<string, unknown> {
   const { registry, t, commandPrefix, socketMode } = input;
   if (!socketMode && !input.publicUrl) {
-    throw new ManifestError('PUBLIC_URL must be set for HTTP mode (the URL Slack sends requests to, e.g. https://bot.example.org); for Socket Mode pass --socket or set SLACK_APP_TOKEN.');
+    throw new ManifestError(
+      'PUBLIC_URL must be set for HTTP mode (the URL Slack sends requests to, e.g. https://bot.example.org); for Socket Mode pass --socket or set SLACK_APP_TOKEN.',
+    );
   }
   const requestUrl = socketMode ? undefined : `${input.publicUrl!.replace(/\/+$/, '')}${SLACK_PATH}`;
   const slashCommands = registry.commands.map((command) => {
@@ -53,7 +55,11 @@ export function slackManifest(input: ManifestInput): Record<string, unknown> {
       ...(requestUrl ? { url: requestUrl } : {}),
     };
   });
-  const slug = input.communityName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'community';
+  const slug =
+    input.communityName
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'community';
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: {

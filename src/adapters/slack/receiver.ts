@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type CustomRoute, HTTPModuleFunctions, HTTPReceiver, isRawBodyError, type Logger as BoltLogger, verifySlackRequest } from '@slack/bolt';
+import {
+  type CustomRoute,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  isRawBodyError,
+  type Logger as BoltLogger,
+  verifySlackRequest,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
 import { safeError } from '../../core/errors.js';
 
@@ -40,7 +47,12 @@ type Verdict = 'pass' | 'future' | 'replay';
  * does not pass here: replay protection is for HTTP mode.
  */
 export function guardedReceiver(options: ReceiverOptions): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: options.path, customRoutes: options.customRoutes, logger: options.boltLogger });
+  const receiver = new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: options.path,
+    customRoutes: options.customRoutes,
+    logger: options.boltLogger,
+  });
   const now = options.now ?? Date.now;
   const bolt = receiver.requestListener;
 

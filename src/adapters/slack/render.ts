@@ -36,7 +36,15 @@ export interface SlackButton {
 }
 
 /** Block Kit's limits. */
-export const SLACK_LIMITS = { sectionText: 3000, fieldText: 2000, fields: 10, buttons: 25, buttonText: 75, buttonValue: 2000, text: 40000 } as const;
+export const SLACK_LIMITS = {
+  sectionText: 3000,
+  fieldText: 2000,
+  fields: 10,
+  buttons: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  text: 40000,
+} as const;
 
 /** A button's action id starts with this; its value is the command line it stands for. */
 export const ACTION_PREFIX = 'cmd:';
@@ -81,7 +89,9 @@ function inline(parts: readonly Inline[], ws: SlackWorkspace): string {
         case 'message': {
           // The channel, and with the workspace's address a link to the message itself.
           const { channel, messageId } = part.ref;
-          return ws.url && /^\d+\.\d+$/.test(messageId) ? `<#${channel}> <${ws.url.replace(/\/?$/, '/')}archives/${channel}/p${messageId.replace('.', '')}|↗>` : `<#${channel}>`;
+          return ws.url && /^\d+\.\d+$/.test(messageId)
+            ? `<#${channel}> <${ws.url.replace(/\/?$/, '/')}archives/${channel}/p${messageId.replace('.', '')}|↗>`
+            : `<#${channel}>`;
         }
       }
     })
@@ -134,24 +144,32 @@ export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload {
   const title = m.title ? named(`*${escapeSlack(m.title)}*`) : undefined;
   const sections = [title, ...body].filter((s): s is string => Boolean(s));
   for (const text of sections) blocks.push({ type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) });
-  const fields = (m.fields ?? []).map((f) => mrkdwn(truncate(named(`*${escapeSlack(f.name)}*\n${inline(f.value, ws)}`), SLACK_LIMITS.fieldText)));
-  for (let i = 0; i < fields.length; i += SLACK_LIMITS.fields) blocks.push({ type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fields) });
-  const buttons = (m.buttons ?? []).slice(0, SLACK_LIMITS.buttons).map(
-    (b, i): SlackButton => ({
-      type: 'button',
-      text: { type: 'plain_text', text: truncate(b.label, SLACK_LIMITS.buttonText) },
-      action_id: `${ACTION_PREFIX}${i}`,
-      value: b.command.slice(0, SLACK_LIMITS.buttonValue),
-      ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
-    }),
+  const fields = (m.fields ?? []).map((f) =>
+    mrkdwn(truncate(named(`*${escapeSlack(f.name)}*\n${inline(f.value, ws)}`), SLACK_LIMITS.fieldText)),
   );
+  for (let i = 0; i < fields.length; i += SLACK_LIMITS.fields)
+    blocks.push({ type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fields) });
+  const buttons = (m.buttons ?? []).slice(0, SLACK_LIMITS.buttons).map((b, i): SlackButton => ({
+    type: 'button',
+    text: { type: 'plain_text', text: truncate(b.label, SLACK_LIMITS.buttonText) },
+    action_id: `${ACTION_PREFIX}${i}`,
+    value: b.command.slice(0, SLACK_LIMITS.buttonValue),
+    ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
+  }));
   // The app has no files:write scope, so a file (an .ics, a CSV, an export) is shown inline as a
   // code block that can be copied; one too long for a section says so instead of being cut.
   for (const a of m.attachments ?? []) {
     const data = typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('utf8');
     const shown = '```' + escapeSlack(data.replace(/\r\n/g, '\n')) + '```';
     const header = `*${escapeSlack(a.filename)}*`;
-    blocks.push({ type: 'section', text: mrkdwn(header.length + 1 + shown.length <= SLACK_LIMITS.sectionText ? `${header}\n${shown}` : `${header}: ${data.length} characters, too long to show on Slack; the console and Discord attach it as a file.`) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        header.length + 1 + shown.length <= SLACK_LIMITS.sectionText
+          ? `${header}\n${shown}`
+          : `${header}: ${data.length} characters, too long to show on Slack; the console and Discord attach it as a file.`,
+      ),
+    });
   }
   if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
   const text = truncate([title, ...body, ...fields.map((f) => f.text)].filter(Boolean).join('\n'), SLACK_LIMITS.text);

@@ -43,7 +43,9 @@ export function fromSlackText(raw: string): SlackLine {
       return `#${shown}`;
     })
     .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^<>]*)?>/g, '$1')
-    .replace(/<((?:https?|mailto):[^<>|]+)(?:\|([^<>]*))?>/g, (_all, url: string, label?: string) => (label && label !== url && label !== withoutScheme(url) ? `${label} (${url})` : url))
+    .replace(/<((?:https?|mailto):[^<>|]+)(?:\|([^<>]*))?>/g, (_all, url: string, label?: string) =>
+      label && label !== url && label !== withoutScheme(url) ? `${label} (${url})` : url,
+    )
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
@@ -63,9 +65,16 @@ export function fromSlackText(raw: string): SlackLine {
  * the member typed (`fromSlackText`), and the members and channels Slack named in it resolve.
  * Errors point at the column in what the member typed after the prefix.
  */
-export function slashInvocation(command: { readonly command: string; readonly text?: string }, prefix: string, names: ReadonlySet<string>): { invocation: Invocation; resolvers: Resolvers } {
+export function slashInvocation(
+  command: { readonly command: string; readonly text?: string },
+  prefix: string,
+  names: ReadonlySet<string>,
+): { invocation: Invocation; resolvers: Resolvers } {
   const typed = command.command.replace(/^\//, '');
   const name = typed.startsWith(prefix) && names.has(typed.slice(prefix.length)) ? typed.slice(prefix.length) : typed;
   const line = fromSlackText(command.text ?? '');
-  return { invocation: { kind: 'line', text: `/${name} ${line.text}`, startColumn: 1 + typed.length - name.length }, resolvers: line.resolvers };
+  return {
+    invocation: { kind: 'line', text: `/${name} ${line.text}`, startColumn: 1 + typed.length - name.length },
+    resolvers: line.resolvers,
+  };
 }

@@ -67,7 +67,11 @@ export async function postToResponseUrl(url: string, payload: ResponsePayload, p
   if (!res.ok) throw new Error(`the response URL answered ${res.status}`);
 }
 
-const CHANNEL_ERRORS = { channel_not_found: 'slack.error.channel_not_found', not_in_channel: 'slack.error.not_in_channel', is_archived: 'slack.error.is_archived' } as const;
+const CHANNEL_ERRORS = {
+  channel_not_found: 'slack.error.channel_not_found',
+  not_in_channel: 'slack.error.not_in_channel',
+  is_archived: 'slack.error.is_archived',
+} as const;
 
 /** The Web API's error code (`channel_not_found`), if the error is one Slack returned. */
 export function platformError(err: unknown): string | undefined {
@@ -133,12 +137,15 @@ export class SlackOutbox implements Outbox {
 
   async edit(ref: PostedRef, m: Message): Promise<void> {
     const { text, blocks } = renderSlack(m, this.ws);
-    await this.client.chat.update({ channel: ref.channel, ts: ref.messageId, text, blocks }).catch((err: unknown) => this.fail(err, ref.channel));
+    await this.client.chat
+      .update({ channel: ref.channel, ts: ref.messageId, text, blocks })
+      .catch((err: unknown) => this.fail(err, ref.channel));
   }
 
   private fail(err: unknown, channel: string): never {
     const code = platformError(err);
-    if (code && code in CHANNEL_ERRORS) throw new UserError(CHANNEL_ERRORS[code as keyof typeof CHANNEL_ERRORS], { channel, bot: this.botName });
+    if (code && code in CHANNEL_ERRORS)
+      throw new UserError(CHANNEL_ERRORS[code as keyof typeof CHANNEL_ERRORS], { channel, bot: this.botName });
     throw err;
   }
 }

@@ -14,20 +14,41 @@ export class Foundation1795000000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'member',
-        columns: [id, varchar('platform', 16), varchar('workspace', 64), varchar('userId', 64), varchar('displayName', 100), varchar('locale', 16, { isNullable: true }), instant('createdAt')],
+        columns: [
+          id,
+          varchar('platform', 16),
+          varchar('workspace', 64),
+          varchar('userId', 64),
+          varchar('displayName', 100),
+          varchar('locale', 16, { isNullable: true }),
+          instant('createdAt'),
+        ],
         uniques: [{ name: 'uq_member_identity', columnNames: ['platform', 'workspace', 'userId'] }],
       }),
     );
     await q.createTable(
       new Table({
         name: 'chapter',
-        columns: [id, varchar('name', 64), varchar('nameKey', 64, { isUnique: true }), varchar('city', 100, { isNullable: true }), varchar('timeZone', 64), instant('createdAt')],
+        columns: [
+          id,
+          varchar('name', 64),
+          varchar('nameKey', 64, { isUnique: true }),
+          varchar('city', 100, { isNullable: true }),
+          varchar('timeZone', 64),
+          instant('createdAt'),
+        ],
       }),
     );
     await q.createTable(
       new Table({
         name: 'chapter_binding',
-        columns: [id, { name: 'chapterId', type: 'integer' }, varchar('platform', 16), varchar('workspace', 64), varchar('channel', 64, { default: "''" })],
+        columns: [
+          id,
+          { name: 'chapterId', type: 'integer' },
+          varchar('platform', 16),
+          varchar('workspace', 64),
+          varchar('channel', 64, { default: "''" }),
+        ],
         indices: [{ name: 'uq_binding_place', columnNames: ['platform', 'workspace', 'channel'], isUnique: true }],
         foreignKeys: [chapterFk],
       }),
@@ -35,7 +56,14 @@ export class Foundation1795000000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'chapter_channel',
-        columns: [id, { name: 'chapterId', type: 'integer' }, varchar('platform', 16), varchar('workspace', 64), varchar('purpose', 16), varchar('channelId', 64)],
+        columns: [
+          id,
+          { name: 'chapterId', type: 'integer' },
+          varchar('platform', 16),
+          varchar('workspace', 64),
+          varchar('purpose', 16),
+          varchar('channelId', 64),
+        ],
         indices: [{ name: 'uq_chapter_channel', columnNames: ['chapterId', 'platform', 'workspace', 'purpose'], isUnique: true }],
         foreignKeys: [chapterFk],
       }),

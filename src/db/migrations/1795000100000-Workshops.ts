@@ -1,14 +1,31 @@
-import { type MigrationInterface, type QueryRunner, Table, TableColumn, type TableColumnOptions, type TableForeignKeyOptions } from 'typeorm';
+import {
+  type MigrationInterface,
+  type QueryRunner,
+  Table,
+  TableColumn,
+  type TableColumnOptions,
+  type TableForeignKeyOptions,
+} from 'typeorm';
 
 /**
  * Coaches, workshops, their slot claims and seats (with waitlists), attendance, reminders,
  * invitations to coach; and a chapter's own learners-per-coach ratio.
  */
 const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const varchar = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'varchar', length: String(length), ...extra });
+const varchar = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  ...extra,
+});
 const integer = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'integer', ...extra });
 const instant = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'bigint', ...extra });
-const fk = (column: string, table: string, onDelete = 'CASCADE'): TableForeignKeyOptions => ({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete });
+const fk = (column: string, table: string, onDelete = 'CASCADE'): TableForeignKeyOptions => ({
+  columnNames: [column],
+  referencedTableName: table,
+  referencedColumnNames: ['id'],
+  onDelete,
+});
 
 export class Workshops1795000100000 implements MigrationInterface {
   name = 'Workshops1795000100000';
@@ -81,7 +98,14 @@ export class Workshops1795000100000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'reminder',
-        columns: [id, integer('workshopId'), varchar('kind', 16), instant('dueAt'), instant('sentAt', { isNullable: true }), varchar('outcome', 16, { isNullable: true })],
+        columns: [
+          id,
+          integer('workshopId'),
+          varchar('kind', 16),
+          instant('dueAt'),
+          instant('sentAt', { isNullable: true }),
+          varchar('outcome', 16, { isNullable: true }),
+        ],
         uniques: [{ name: 'uq_reminder_kind', columnNames: ['workshopId', 'kind'] }],
         indices: [{ name: 'ix_reminder_due', columnNames: ['sentAt', 'dueAt'] }],
         foreignKeys: [fk('workshopId', 'workshop')],

@@ -6,10 +6,20 @@ import { type MigrationInterface, type QueryRunner, Table, type TableColumnOptio
  * it serves SQLite and PostgreSQL alike.
  */
 const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const varchar = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'varchar', length: String(length), ...extra });
+const varchar = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  ...extra,
+});
 const integer = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'integer', ...extra });
 const instant = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'bigint', ...extra });
-const fk = (column: string, table: string, onDelete = 'CASCADE') => ({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete });
+const fk = (column: string, table: string, onDelete = 'CASCADE') => ({
+  columnNames: [column],
+  referencedTableName: table,
+  referencedColumnNames: ['id'],
+  onDelete,
+});
 
 export class Partnerships1795000200000 implements MigrationInterface {
   name = 'Partnerships1795000200000';

@@ -49,7 +49,13 @@ export class Questions1795000300000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'question_answer',
-        columns: [id, { name: 'questionId', type: 'integer' }, varchar('authorName', 100), { name: 'text', type: 'text' }, instant('createdAt')],
+        columns: [
+          id,
+          { name: 'questionId', type: 'integer' },
+          varchar('authorName', 100),
+          { name: 'text', type: 'text' },
+          instant('createdAt'),
+        ],
         indices: [{ name: 'ix_answer_question', columnNames: ['questionId'] }],
         foreignKeys: [questionFk],
       }),
@@ -65,7 +71,16 @@ export class Questions1795000300000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'anon_block',
-        columns: [id, varchar('pseudonym', 64), { name: 'questionId', type: 'integer' }, varchar('reason', 500), varchar('moderatorName', 100), instant('createdAt'), instant('expiresAt'), instant('liftedAt', true)],
+        columns: [
+          id,
+          varchar('pseudonym', 64),
+          { name: 'questionId', type: 'integer' },
+          varchar('reason', 500),
+          varchar('moderatorName', 100),
+          instant('createdAt'),
+          instant('expiresAt'),
+          instant('liftedAt', true),
+        ],
         indices: [{ name: 'ix_block_pseudonym', columnNames: ['pseudonym'] }],
       }),
     );

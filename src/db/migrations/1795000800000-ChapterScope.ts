@@ -14,9 +14,12 @@ export class ChapterScope1795000800000 implements MigrationInterface {
       await q.addColumn(table, new TableColumn({ name: 'chapterId', type: 'integer', isNullable: true }));
     }
     // Raw SQL names its tables with the schema on PostgreSQL (TypeORM's table API does so itself).
-    const schema = q.connection.driver.options.type === 'postgres' ? (q.connection.driver.options as { schema?: string }).schema : undefined;
+    const schema =
+      q.connection.driver.options.type === 'postgres' ? (q.connection.driver.options as { schema?: string }).schema : undefined;
     const table = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
-    await q.query(`UPDATE ${table('anon_block')} SET "chapterId" = (SELECT q."chapterId" FROM ${table('question')} q WHERE q.id = ${table('anon_block')}."questionId")`);
+    await q.query(
+      `UPDATE ${table('anon_block')} SET "chapterId" = (SELECT q."chapterId" FROM ${table('question')} q WHERE q.id = ${table('anon_block')}."questionId")`,
+    );
     await q.createIndex('audit_entry', new TableIndex({ name: 'ix_audit_chapter', columnNames: ['chapterId', 'at'] }));
   }
 

@@ -9,7 +9,15 @@ export class ChapterLinks1795000900000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'chapter_link_code',
-        columns: [id, { name: 'chapterId', type: 'integer' }, varchar('codeHash', 64, { isUnique: true }), varchar('createdBy', 100), instant('createdAt'), instant('expiresAt'), instant('usedAt', true)],
+        columns: [
+          id,
+          { name: 'chapterId', type: 'integer' },
+          varchar('codeHash', 64, { isUnique: true }),
+          varchar('createdBy', 100),
+          instant('createdAt'),
+          instant('expiresAt'),
+          instant('usedAt', true),
+        ],
         foreignKeys: [cascadeTo('chapter', 'chapterId')],
       }),
     );

@@ -9,7 +9,15 @@ export class ChannelNotices1795001000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'channel_notice',
-        columns: [id, varchar('platform', 16), varchar('workspace', 64), varchar('channel', 64), varchar('text', 1000), instant('createdAt'), instant('claimedAt', true)],
+        columns: [
+          id,
+          varchar('platform', 16),
+          varchar('workspace', 64),
+          varchar('channel', 64),
+          varchar('text', 1000),
+          instant('createdAt'),
+          instant('claimedAt', true),
+        ],
         indices: [{ name: 'ix_channel_notice_place', columnNames: ['platform', 'workspace'] }],
       }),
     );

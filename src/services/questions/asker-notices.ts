@@ -23,7 +23,9 @@ export function parseNotices(raw: string | null): AskerNotice[] {
   if (!raw) return [];
   try {
     const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? (parsed as AskerNotice[]).filter((n) => typeof n?.key === 'string' && n.key.startsWith('question.notify.')) : [];
+    return Array.isArray(parsed)
+      ? (parsed as AskerNotice[]).filter((n) => typeof n?.key === 'string' && n.key.startsWith('question.notify.'))
+      : [];
   } catch {
     return [];
   }
@@ -60,11 +62,19 @@ export class AskerNotices {
     if (address && outbox) {
       try {
         const t = translator(address.locale);
-        await outbox.post(message([p(t(notice.key, notice.params))], { visibility: { kind: 'dm', to: { id: address.id, name: address.name } }, sensitive: true }));
+        await outbox.post(
+          message([p(t(notice.key, notice.params))], {
+            visibility: { kind: 'dm', to: { id: address.id, name: address.name } },
+            sensitive: true,
+          }),
+        );
         return true;
       } catch (err) {
         // Never log the address; only that the note could not be delivered.
-        this.log.warn({ question: q.id, err: { message: 'delivery failed', type: (err as Error).name } }, 'could not notify an asker; kept for their /ask mine');
+        this.log.warn(
+          { question: q.id, err: { message: 'delivery failed', type: (err as Error).name } },
+          'could not notify an asker; kept for their /ask mine',
+        );
       }
     }
     await this.keep(q.id, notice);
@@ -88,10 +98,17 @@ export class AskerNotices {
    * each is shown once. A notice kept meanwhile (the row changed since it was read) stays for next time.
    */
   async take(pseudonym: string): Promise<AskerNotice[]> {
-    const rows = await this.store.manager.find(Question, { select: { id: true, pendingNotices: true }, where: { pseudonym, pendingNotices: Not(IsNull()) }, order: { id: 'ASC' } });
+    const rows = await this.store.manager.find(Question, {
+      select: { id: true, pendingNotices: true },
+      where: { pseudonym, pendingNotices: Not(IsNull()) },
+      order: { id: 'ASC' },
+    });
     const taken: AskerNotice[] = [];
     for (const row of rows) {
-      const cleared = await this.store.transaction(async (em) => (await em.update(Question, { id: row.id, pendingNotices: row.pendingNotices! }, { pendingNotices: null })).affected === 1);
+      const cleared = await this.store.transaction(
+        async (em) =>
+          (await em.update(Question, { id: row.id, pendingNotices: row.pendingNotices! }, { pendingNotices: null })).affected === 1,
+      );
       if (cleared) taken.push(...parseNotices(row.pendingNotices));
     }
     return taken;

@@ -15,7 +15,11 @@ export interface QuestionStats {
  */
 export function questionPost(q: Question, stats: QuestionStats, t: Translate): Message {
   const visibility = { kind: 'channel' as const, channel: q.channel };
-  if (q.hiddenAt) return message([p(t('question.hidden_post', { reason: q.hiddenReason ?? '' }))], { title: t('question.post.title', { id: q.id }), visibility });
+  if (q.hiddenAt)
+    return message([p(t('question.hidden_post', { reason: q.hiddenReason ?? '' }))], {
+      title: t('question.post.title', { id: q.id }),
+      visibility,
+    });
   return message([p(q.text)], {
     title: t('question.post.title', { id: q.id }),
     visibility,
@@ -24,7 +28,14 @@ export function questionPost(q: Question, stats: QuestionStats, t: Translate): M
       ...(q.workshopId ? [{ name: t('question.post.workshop'), value: [`#${q.workshopId}`], inline: true }] : []),
       { name: t('question.post.status'), value: [t(`question.status.${q.status}`)], inline: true },
       ...(stats.answers ? [{ name: t('question.post.answers'), value: [String(stats.answers)], inline: true }] : []),
-      ...(stats.meToo ? [{ name: '+1', value: [stats.meToo === 1 ? t('question.post.metoo.one') : t('question.post.metoo.many', { count: stats.meToo })] }] : []),
+      ...(stats.meToo
+        ? [
+            {
+              name: '+1',
+              value: [stats.meToo === 1 ? t('question.post.metoo.one') : t('question.post.metoo.many', { count: stats.meToo })],
+            },
+          ]
+        : []),
     ],
     buttons:
       q.status === 'closed'
@@ -39,5 +50,9 @@ export function questionPost(q: Question, stats: QuestionStats, t: Translate): M
 
 /** The "#N open · 2 answers · 1 me too · text" line of a question in lists (`/ask mine`, `/questions list`). */
 export function questionLine(q: Question & QuestionStats, t: Translate) {
-  return [bold(`#${q.id}`), ` ${t(`question.status.${q.status}`)} · ${t('question.list.counts', { answers: q.answers, metoo: q.meToo })} · `, q.text.length > 80 ? q.text.slice(0, 79) + '…' : q.text];
+  return [
+    bold(`#${q.id}`),
+    ` ${t(`question.status.${q.status}`)} · ${t('question.list.counts', { answers: q.answers, metoo: q.meToo })} · `,
+    q.text.length > 80 ? q.text.slice(0, 79) + '…' : q.text,
+  ];
 }

@@ -124,11 +124,19 @@ export class QuestionPosts {
    */
   private async reportFailingPost(q: Question, outbox: Outbox): Promise<void> {
     this.failingReported.add(q.id);
-    const moderation = await this.store.manager.getRepository(ChapterChannel).findOneBy({ chapterId: q.chapterId, platform: q.platform, workspace: q.workspace, purpose: 'moderation' });
+    const moderation = await this.store.manager
+      .getRepository(ChapterChannel)
+      .findOneBy({ chapterId: q.chapterId, platform: q.platform, workspace: q.workspace, purpose: 'moderation' });
     if (!moderation || moderation.channelId === q.channel) return;
     // The channel as a link the platform shows by its name, as in the dispatcher's notice.
-    const notice = message([p(...fill(this.t('error.post_failed.moderators', { channel: SLOT }), channelLink(q.channel)))], { visibility: { kind: 'channel', channel: moderation.channelId } });
-    await outbox.post(notice).catch((err: unknown) => this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not tell the moderators either'));
+    const notice = message([p(...fill(this.t('error.post_failed.moderators', { channel: SLOT }), channelLink(q.channel)))], {
+      visibility: { kind: 'channel', channel: moderation.channelId },
+    });
+    await outbox
+      .post(notice)
+      .catch((err: unknown) =>
+        this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not tell the moderators either'),
+      );
   }
 
   /**
@@ -142,7 +150,10 @@ export class QuestionPosts {
     try {
       await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q));
     } catch (err) {
-      this.log.warn({ question: q.id, err: { type: (err as Error).name, message: (err as Error).message } }, 'could not update the post of a question');
+      this.log.warn(
+        { question: q.id, err: { type: (err as Error).name, message: (err as Error).message } },
+        'could not update the post of a question',
+      );
     }
   }
 }

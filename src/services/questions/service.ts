@@ -32,7 +32,6 @@ export interface QuestionSettings {
 export const REPLY_ADDRESS_DAYS = 30;
 const DAY = 86_400_000;
 
-
 const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 /**
@@ -78,7 +77,14 @@ export class QuestionService {
     if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pseudo]);
   }
 
-  async ask(input: { asker: Person & { locale: string }; chapter: Chapter; channel: string; text: string; topic?: string; workshopId?: number }): Promise<Question> {
+  async ask(input: {
+    asker: Person & { locale: string };
+    chapter: Chapter;
+    channel: string;
+    text: string;
+    topic?: string;
+    workshopId?: number;
+  }): Promise<Question> {
     const now = this.clock.now();
     const pseudo = this.pseudonymOf(input.asker);
     const { max, windowMinutes } = this.settings.rateLimit;
@@ -86,7 +92,9 @@ export class QuestionService {
     return this.store.transaction(async (em) => {
       await this.lockPseudonym(em, pseudo);
       await this.assertNotBlocked(em, pseudo, input.chapter.id);
-      const recent = await em.count(Question, { where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) } });
+      const recent = await em.count(Question, {
+        where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) },
+      });
       if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
       return em.save(
         em.create(Question, {
@@ -126,7 +134,10 @@ export class QuestionService {
   }
 
   async stats(id: number): Promise<QuestionStats> {
-    const [meToo, answers] = await Promise.all([this.store.manager.countBy(QuestionMeToo, { questionId: id }), this.store.manager.countBy(QuestionAnswer, { questionId: id })]);
+    const [meToo, answers] = await Promise.all([
+      this.store.manager.countBy(QuestionMeToo, { questionId: id }),
+      this.store.manager.countBy(QuestionAnswer, { questionId: id }),
+    ]);
     return { meToo, answers };
   }
 
@@ -186,7 +197,10 @@ export class QuestionService {
   async reopen(id: number, who: Person & { locale: string }): Promise<Question> {
     await this.asAsker(id, who);
     const now = this.clock.now();
-    const changed = await this.transition(id, ['closed'], 'open', { replyTo: sealAddress(this.settings.secret, who), replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY) });
+    const changed = await this.transition(id, ['closed'], 'open', {
+      replyTo: sealAddress(this.settings.secret, who),
+      replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
+    });
     if (!changed) throw new UserError('question.already_open', { id });
     return this.get(id);
   }
@@ -205,7 +219,9 @@ export class QuestionService {
     if (q.pseudonym === this.pseudonymOf(who)) return { outcome: 'own', count: (await this.stats(id)).meToo, question: q };
     // The unique key (question, scoped pseudonym) decides, also between two processes.
     const inserted = await this.store
-      .transaction((em) => em.insert(QuestionMeToo, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `metoo:${id}`, who) }))
+      .transaction((em) =>
+        em.insert(QuestionMeToo, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `metoo:${id}`, who) }),
+      )
       .then(
         () => true,
         (err: unknown) => {
@@ -226,7 +242,13 @@ export class QuestionService {
     if (!q.messageId) throw new UserError('question.not_posted', { id });
     const first = await this.store.transaction(async (em) => {
       await this.assertNotBlocked(em, this.pseudonymOf(who), q.chapterId);
-      await em.insert(QuestionAnswer, { questionId: id, authorName: who.name.slice(0, 100), authorKey: authorKey(this.settings.secret, who), text, createdAt: this.clock.now() });
+      await em.insert(QuestionAnswer, {
+        questionId: id,
+        authorName: who.name.slice(0, 100),
+        authorKey: authorKey(this.settings.secret, who),
+        text,
+        createdAt: this.clock.now(),
+      });
       const result = await em.update(Question, { id, status: 'open' }, { status: 'pending' });
       return result.affected === 1;
     });
@@ -247,7 +269,14 @@ export class QuestionService {
   async report(id: number, who: Identity, reason: string): Promise<{ question: Question; recorded: boolean }> {
     const q = await this.get(id, { allowHidden: true });
     try {
-      await this.store.transaction((em) => em.insert(QuestionReport, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `report:${id}`, who), reason, createdAt: this.clock.now() }));
+      await this.store.transaction((em) =>
+        em.insert(QuestionReport, {
+          questionId: id,
+          pseudonym: scopedPseudonym(this.settings.secret, `report:${id}`, who),
+          reason,
+          createdAt: this.clock.now(),
+        }),
+      );
       return { question: q, recorded: true };
     } catch (err) {
       if (isUniqueViolation(err)) return { question: q, recorded: false };
@@ -263,9 +292,15 @@ export class QuestionService {
 
   async list(chapter: Chapter, filter: { topic?: string; status: 'open' | 'answered' | 'all' }): Promise<(Question & QuestionStats)[]> {
     // `open`: every question not closed, those answered and waiting for the asker included.
-    const statuses: QuestionStatus[] = filter.status === 'open' ? ['open', 'pending'] : filter.status === 'answered' ? ['pending', 'closed'] : ['open', 'pending', 'closed'];
+    const statuses: QuestionStatus[] =
+      filter.status === 'open' ? ['open', 'pending'] : filter.status === 'answered' ? ['pending', 'closed'] : ['open', 'pending', 'closed'];
     const rows = await this.store.manager.find(Question, {
-      where: { chapterId: chapter.id, status: In(statuses), hiddenAt: IsNull(), ...(filter.topic ? { topic: filter.topic.trim().toLowerCase() } : {}) },
+      where: {
+        chapterId: chapter.id,
+        status: In(statuses),
+        hiddenAt: IsNull(),
+        ...(filter.topic ? { topic: filter.topic.trim().toLowerCase() } : {}),
+      },
       order: { id: 'DESC' },
       take: 25,
     });
@@ -274,7 +309,10 @@ export class QuestionService {
 
   async hide(id: number, reason: string): Promise<Question> {
     await this.get(id, { allowHidden: true });
-    const changed = await this.store.transaction(async (em) => (await em.update(Question, { id, hiddenAt: IsNull() }, { hiddenAt: this.clock.now(), hiddenReason: reason })).affected === 1);
+    const changed = await this.store.transaction(
+      async (em) =>
+        (await em.update(Question, { id, hiddenAt: IsNull() }, { hiddenAt: this.clock.now(), hiddenReason: reason })).affected === 1,
+    );
     if (!changed) throw new UserError('mod.already_hidden', { id });
     const hidden = await this.get(id, { allowHidden: true });
     await this.notices.tell(hidden, { key: 'question.notify.hidden', params: { id, reason } });
@@ -305,18 +343,33 @@ export class QuestionService {
   }
 
   async unblock(blockId: number): Promise<void> {
-    const lifted = await this.store.transaction(async (em) => (await em.update(AnonBlock, { id: blockId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, { liftedAt: this.clock.now() })).affected === 1);
+    const lifted = await this.store.transaction(
+      async (em) =>
+        (
+          await em.update(
+            AnonBlock,
+            { id: blockId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+            { liftedAt: this.clock.now() },
+          )
+        ).affected === 1,
+    );
     if (!lifted) throw new UserError('mod.block_not_found', { block: blockId });
   }
 
   /** The chapter's blocks in force. */
   activeBlocks(chapterId: number): Promise<AnonBlock[]> {
-    return this.store.manager.find(AnonBlock, { where: { chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) }, order: { id: 'ASC' } });
+    return this.store.manager.find(AnonBlock, {
+      where: { chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      order: { id: 'ASC' },
+    });
   }
 
   /** Erases reply addresses older than 30 days. Run by the scheduler; cheap when there is nothing to do. */
   async eraseExpiredAddresses(): Promise<number> {
-    return this.store.transaction(async (em) => (await em.update(Question, { replyToExpiresAt: LessThanOrEqual(this.clock.now()) }, { replyTo: null, replyToExpiresAt: null })).affected ?? 0);
+    return this.store.transaction(
+      async (em) =>
+        (await em.update(Question, { replyToExpiresAt: LessThanOrEqual(this.clock.now()) }, { replyTo: null, replyToExpiresAt: null }))
+          .affected ?? 0,
+    );
   }
 }
-

@@ -19,7 +19,12 @@ const shout = defineCommand({
   action: action({
     options: { text: option.text({ description: 'cmd.help', required: true }), to: option.user({ description: 'cmd.help' }) },
     async execute(ctx) {
-      const posted = await ctx.post(message(ctx.options.text, { visibility: { kind: 'channel', channel: 'questions' }, buttons: [{ label: 'Me too', command: '/ask metoo id:1' }] }));
+      const posted = await ctx.post(
+        message(ctx.options.text, {
+          visibility: { kind: 'channel', channel: 'questions' },
+          buttons: [{ label: 'Me too', command: '/ask metoo id:1' }],
+        }),
+      );
       await ctx.post(message('in the thread', { visibility: { kind: 'thread', ...posted } }));
       await ctx.edit(posted, message('edited text', { visibility: { kind: 'channel', channel: 'questions' } }));
       if (ctx.options.to) await ctx.post(message(`psst from ${ctx.actor.name}`, { visibility: { kind: 'dm', to: ctx.options.to } }));
@@ -40,7 +45,13 @@ before(async () => {
   const { log } = capturedLogger();
   const built = await servicesOn(database.target, clock, log);
   db = built.db;
-  const dispatcher = new Dispatcher({ registry: new CommandRegistry([shout]), services: built.services, log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 } });
+  const dispatcher = new Dispatcher({
+    registry: new CommandRegistry([shout]),
+    services: built.services,
+    log,
+    rateLimiter: new RateLimiter(clock),
+    rateLimit: { max: 100, windowSeconds: 60 },
+  });
   out = new PassThrough();
   out.on('data', (chunk) => (printed += String(chunk)));
   adapter = new ConsoleAdapter({ dispatcher, out, locale: 'en', moderators: ['moderator', 'mona'], clock });

@@ -17,15 +17,21 @@ test('times show in the chapter’s zone with its abbreviation, across daylight-
 
 test('rich text becomes light marks; buttons become the command lines they stand for', () => {
   const text = renderConsole(
-    message([p('Hello ', bold('you'), ', ', italic('welcome'), ' to ', code('/help'), '. ', link('https://example.org/a', 'Read this')), list('one', ['two ', bold('2')])], {
-      title: 'Anonymous question #3',
-      fields: [{ name: 'Starts', value: [time(new Date('2027-06-01T16:00:00Z'), 'full', 'Europe/Berlin')] }],
-      buttons: [
-        { label: 'Me too', command: '/ask metoo id:3' },
-        { label: 'Answer', command: '/ask answer id:3' },
+    message(
+      [
+        p('Hello ', bold('you'), ', ', italic('welcome'), ' to ', code('/help'), '. ', link('https://example.org/a', 'Read this')),
+        list('one', ['two ', bold('2')]),
       ],
-      attachments: [{ filename: 'workshop-3.ics', contentType: 'text/calendar', data: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' }],
-    }),
+      {
+        title: 'Anonymous question #3',
+        fields: [{ name: 'Starts', value: [time(new Date('2027-06-01T16:00:00Z'), 'full', 'Europe/Berlin')] }],
+        buttons: [
+          { label: 'Me too', command: '/ask metoo id:3' },
+          { label: 'Answer', command: '/ask answer id:3' },
+        ],
+        attachments: [{ filename: 'workshop-3.ics', contentType: 'text/calendar', data: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' }],
+      },
+    ),
     o,
   );
   assert.equal(

@@ -79,7 +79,10 @@ test('a command only moderators can run gets Manage Server as its default permis
 });
 
 test('German names appear only where the catalogue has name.<path>; German descriptions where they differ', () => {
-  const catalogues = { ...defaultCatalogues, de: { ...defaultCatalogues.de, 'name.audit': 'protokoll', 'name.audit.show': 'zeigen' } } as unknown as Catalogues;
+  const catalogues = {
+    ...defaultCatalogues,
+    de: { ...defaultCatalogues.de, 'name.audit': 'protokoll', 'name.audit.show': 'zeigen' },
+  } as unknown as Catalogues;
   const [a] = applicationCommands(new CommandRegistry([audit]), catalogues);
   assert.deepEqual(a!.name_localizations, { de: 'protokoll' });
   assert.deepEqual(a!.options![0]!.name_localizations, { de: 'zeigen' });
@@ -89,7 +92,16 @@ test('German names appear only where the catalogue has name.<path>; German descr
 
 test('changes are computed on the fields the bot sets, ignoring what Discord adds', () => {
   const wanted = applicationCommands(new CommandRegistry([audit]));
-  const asDiscordHasIt = wanted.map((c) => ({ ...c, id: '9', application_id: '1', version: '3', nsfw: false, name_localizations: null, integration_types: [0], options: c.options!.map((o) => ({ ...o, options: [], required: false })) }));
+  const asDiscordHasIt = wanted.map((c) => ({
+    ...c,
+    id: '9',
+    application_id: '1',
+    version: '3',
+    nsfw: false,
+    name_localizations: null,
+    integration_types: [0],
+    options: c.options!.map((o) => ({ ...o, options: [], required: false })),
+  }));
   assert.deepEqual(commandChanges(asDiscordHasIt, wanted), { added: [], changed: [], removed: [], unchanged: ['audit'] });
   const older = [{ ...asDiscordHasIt[0]!, description: 'before' }, { name: 'gone' }];
   assert.deepEqual(commandChanges(older, wanted), { added: [], changed: ['audit'], removed: ['gone'], unchanged: [] });

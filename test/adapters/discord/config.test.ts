@@ -16,7 +16,10 @@ test('DISCORD_API_URL points REST elsewhere (without a trailing slash); DISCORD_
 });
 
 test('a bad DISCORD_API_URL or DISCORD_SHARDS stops start-up with one line naming it', () => {
-  assert.throws(() => loadConfig({ ...base, DISCORD_API_URL: 'ftp://example.org/api' }), /^ConfigError: Configuration error: DISCORD_API_URL must be an http\(s\) URL/);
+  assert.throws(
+    () => loadConfig({ ...base, DISCORD_API_URL: 'ftp://example.org/api' }),
+    /^ConfigError: Configuration error: DISCORD_API_URL must be an http\(s\) URL/,
+  );
   assert.throws(() => loadConfig({ ...base, DISCORD_SHARDS: '0' }), /DISCORD_SHARDS must be auto or a number of shards/);
   assert.throws(() => loadConfig({ ...base, DISCORD_SHARDS: 'many' }), /DISCORD_SHARDS must be auto or a number of shards/);
 });
@@ -35,6 +38,8 @@ test('the client asks only for the Guilds intent, parses no mentions, and is one
     const shard = createDiscordClient(shardProcess);
     assert.deepEqual([shard.options.shards, shard.options.shardCount], [[2], 3]);
   } finally {
-    for (const [k, v] of Object.entries(previous)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(previous))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 });

@@ -10,7 +10,13 @@ const SNAPSHOT = join(import.meta.dirname, 'deploy.snapshot.json');
 
 /** Runs the real `npm run discord:deploy` against the fake Discord. */
 function deploy(fake: FakeDiscord, env: Record<string, string> = {}): Promise<NpmRun> {
-  return spawnNpm(['run', '--silent', 'discord:deploy'], { DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: fake.guild.id, DISCORD_API_URL: fake.apiUrl, ...env }).done;
+  return spawnNpm(['run', '--silent', 'discord:deploy'], {
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_GUILD_ID: fake.guild.id,
+    DISCORD_API_URL: fake.apiUrl,
+    ...env,
+  }).done;
 }
 
 test('npm run discord:deploy writes the declared commands to the guild, prints what changed, and writes nothing when nothing changed', async () => {
@@ -33,10 +39,21 @@ test('npm run discord:deploy writes the declared commands to the guild, prints w
     assert.equal(puts[0]!.path, `/applications/${fake.applicationId}/guilds/${fake.guild.id}/commands`);
     const body = JSON.stringify(puts[0]!.body, null, 2) + '\n';
     // A command with its own action and subcommands: the action is the subcommand `new` on Discord.
-    const ask = (puts[0]!.body as { name: string; options: { name: string; type: number; options?: { name: string }[] }[] }[]).find((c) => c.name === 'ask')!;
-    assert.deepEqual(ask.options.map((o) => o.name), ['new', 'followup', 'close', 'reopen', 'metoo', 'answer', 'report', 'mine']);
-    assert.ok(ask.options.every((o) => o.type === 1), 'all subcommands');
-    assert.deepEqual(ask.options[0]!.options!.map((o) => o.name), ['text', 'topic', 'workshop']);
+    const ask = (puts[0]!.body as { name: string; options: { name: string; type: number; options?: { name: string }[] }[] }[]).find(
+      (c) => c.name === 'ask',
+    )!;
+    assert.deepEqual(
+      ask.options.map((o) => o.name),
+      ['new', 'followup', 'close', 'reopen', 'metoo', 'answer', 'report', 'mine'],
+    );
+    assert.ok(
+      ask.options.every((o) => o.type === 1),
+      'all subcommands',
+    );
+    assert.deepEqual(
+      ask.options[0]!.options!.map((o) => o.name),
+      ['text', 'topic', 'workshop'],
+    );
     // The snapshot is the contract with Discord: review its diff when declarations change
     // (UPDATE_SNAPSHOTS=1 rewrites it).
     if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(SNAPSHOT)) writeFileSync(SNAPSHOT, body);

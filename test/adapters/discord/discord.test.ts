@@ -25,9 +25,21 @@ const board = defineCommand({
   subcommands: {
     post: action({
       description: 'cmd.help',
-      options: { channel: option.channel({ description: 'cmd.help', required: true }), text: option.text({ description: 'cmd.help', required: true, maxLength: 200 }) },
+      options: {
+        channel: option.channel({ description: 'cmd.help', required: true }),
+        text: option.text({ description: 'cmd.help', required: true, maxLength: 200 }),
+      },
       async execute(ctx) {
-        await ctx.post(message([p(ctx.options.text)], { title: 'A question', visibility: { kind: 'channel', channel: ctx.options.channel.id }, buttons: [{ label: 'Me too', command: '/board press id:7', style: 'primary' }, { label: 'Answer', command: '/board answer id:7' }] }));
+        await ctx.post(
+          message([p(ctx.options.text)], {
+            title: 'A question',
+            visibility: { kind: 'channel', channel: ctx.options.channel.id },
+            buttons: [
+              { label: 'Me too', command: '/board press id:7', style: 'primary' },
+              { label: 'Answer', command: '/board answer id:7' },
+            ],
+          }),
+        );
         return message('Posted.');
       },
     }),
@@ -43,7 +55,10 @@ const board = defineCommand({
     answer: action({
       description: 'cmd.help',
       form: true,
-      options: { id: option.integer({ description: 'cmd.help', required: true, min: 1 }), text: option.text({ description: 'cmd.help', required: true, minLength: 5, maxLength: 500 }) },
+      options: {
+        id: option.integer({ description: 'cmd.help', required: true, min: 1 }),
+        text: option.text({ description: 'cmd.help', required: true, minLength: 5, maxLength: 500 }),
+      },
       async execute(ctx) {
         return message(`Answer to ${ctx.options.id}: ${ctx.options.text}`);
       },
@@ -64,7 +79,10 @@ const board = defineCommand({
     }),
     thread: action({
       description: 'cmd.help',
-      options: { channel: option.channel({ description: 'cmd.help', required: true }), message: option.string({ description: 'cmd.help', required: true }) },
+      options: {
+        channel: option.channel({ description: 'cmd.help', required: true }),
+        message: option.string({ description: 'cmd.help', required: true }),
+      },
       async execute(ctx) {
         const visibility = { kind: 'thread', channel: ctx.options.channel.id, messageId: ctx.options.message } as const;
         await ctx.post(message('First answer.', { visibility }));
@@ -92,7 +110,11 @@ async function harness(target: TestDatabase) {
   const fake = await FakeDiscord.start();
   const captured = capturedLogger();
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-  const { db, services, config } = await servicesOn(target.target, clock, captured.log, { DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl });
+  const { db, services, config } = await servicesOn(target.target, clock, captured.log, {
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+  });
   const registry = new CommandRegistry([...commands, board]);
   const dispatcher = testDispatcher({ registry, services, log: captured.log, clock, rateLimitMax: 1000, autoDeferMs: 150 });
   const adapter = await startDiscord({ dispatcher, services, registry, log: captured.log, config: config.discord!, locale: 'en' });
@@ -118,7 +140,11 @@ before(async () => {
 after(() => stop());
 
 type Call = ReturnType<FakeDiscord['responses']>[number];
-const body = (c: Call) => c.body as { type: number; data: Record<string, unknown> & { flags?: number; embeds?: { title?: string; description?: string }[]; choices?: unknown[] } };
+const body = (c: Call) =>
+  c.body as {
+    type: number;
+    data: Record<string, unknown> & { flags?: number; embeds?: { title?: string; description?: string }[]; choices?: unknown[] };
+  };
 const text = (c: Call) => JSON.stringify(body(c));
 
 /** The first answer to an interaction (its callback). */
@@ -139,7 +165,12 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 
 const channelOption = (name: string, id: string) => ({ name, type: 7, value: id });
 const resolvedChannels = (...ids: string[]) => ({
-  channels: Object.fromEntries(ids.map((id) => [id, { id, type: 0, name: fake.guild.channels.find((c) => c.id === id)?.name ?? 'x', permissions: '0', guild_id: fake.guild.id }])),
+  channels: Object.fromEntries(
+    ids.map((id) => [
+      id,
+      { id, type: 0, name: fake.guild.channels.find((c) => c.id === id)?.name ?? 'x', permissions: '0', guild_id: fake.guild.id },
+    ]),
+  ),
 });
 
 test('the client identifies once with the Guilds intent only, and logs an invite with the bot and applications.commands scopes', () => {
@@ -148,7 +179,10 @@ test('the client identifies once with the Guilds intent only, and logs an invite
   assert.equal(fake.identify?.intents, 1, 'Guilds only: no privileged intents');
   assert.match(adapter.inviteUrl, /client_id=111111111111111111/);
   assert.match(adapter.inviteUrl, /scope=bot%20applications.commands&permissions=\d+$/);
-  const ready = captured.lines().map((l) => JSON.parse(l)).find((l) => l.msg?.startsWith('Discord ready'));
+  const ready = captured
+    .lines()
+    .map((l) => JSON.parse(l))
+    .find((l) => l.msg?.startsWith('Discord ready'));
   assert.equal(ready?.invite, adapter.inviteUrl);
 });
 
@@ -170,14 +204,22 @@ test('a German client gets German answers', async () => {
 test('a post is an ephemeral answer plus a separate channel message from the bot, with no asker in it, no mentions parsed and a button row', async () => {
   const before = fake.posts(questions).length;
   const typed = 'Is @everyone stuck on <@123456789012345678> pointers?';
-  const i = fake.slash(alice, 'board', [{ name: 'post', type: 1, options: [channelOption('channel', questions), { name: 'text', type: 3, value: typed }] }], { resolved: resolvedChannels(questions) });
+  const i = fake.slash(
+    alice,
+    'board',
+    [{ name: 'post', type: 1, options: [channelOption('channel', questions), { name: 'text', type: 3, value: typed }] }],
+    { resolved: resolvedChannels(questions) },
+  );
   const c = await answer(i);
   assert.equal(body(c).type, 4);
   assert.equal(body(c).data.flags, 64);
   assert.match(text(c), /Posted\./);
   const posted = await fake.waitFor(() => fake.posts(questions).length > before && fake.posts(questions).at(-1));
   const call = fake.calls.find((x) => x.method === 'POST' && x.path === `/channels/${questions}/messages`)!;
-  const sent = call.body as { allowed_mentions: { parse: unknown[] }; components: { type: number; components: { custom_id: string; label: string }[] }[] };
+  const sent = call.body as {
+    allowed_mentions: { parse: unknown[] };
+    components: { type: number; components: { custom_id: string; label: string }[] }[];
+  };
   assert.deepEqual(sent.allowed_mentions.parse, []);
   assert.deepEqual(
     sent.components[0]!.components.map((b) => [b.label, b.custom_id]),
@@ -201,7 +243,13 @@ test('a button press is dispatched as the command line in its custom id, and cou
   assert.equal(body(c).data.flags, 64);
   assert.match(text(c), /Counted for 7\./);
   // The audit entry is written just after the answer.
-  assert.equal(await eventually(() => db.getRepository(AuditEntry).countBy({ action: 'board press', target: 'board:7' }), (n) => n > before), before + 1);
+  assert.equal(
+    await eventually(
+      () => db.getRepository(AuditEntry).countBy({ action: 'board press', target: 'board:7' }),
+      (n) => n > before,
+    ),
+    before + 1,
+  );
 });
 
 test('many members pressing at once: every interaction is answered exactly once and counted exactly once', (t) =>
@@ -209,10 +257,16 @@ test('many members pressing at once: every interaction is answered exactly once 
     const h = await harness(database);
     try {
       const post = { id: h.fake.id(), channel_id: h.fake.guild.channels[1]!.id, content: '', embeds: [], components: [], edits: 0 };
-      const members = Array.from({ length: 40 }, (_, n): FakeUser => ({ id: `66666666666666${String(n).padStart(4, '0')}`, username: `m${n}` }));
+      const members = Array.from({ length: 40 }, (_, n): FakeUser => ({
+        id: `66666666666666${String(n).padStart(4, '0')}`,
+        username: `m${n}`,
+      }));
       const presses = members.map((m) => h.fake.click(m, post, 'cmd:/board press id:7'));
       await h.fake.waitFor(() => presses.every((i) => h.fake.responses(i).length >= 1), 'every press answered');
-      const count = await eventually(() => h.db.getRepository(AuditEntry).countBy({ action: 'board press' }), (n) => n >= members.length);
+      const count = await eventually(
+        () => h.db.getRepository(AuditEntry).countBy({ action: 'board press' }),
+        (n) => n >= members.length,
+      );
       assert.deepEqual(
         presses.map((i) => h.fake.responses(i).length),
         presses.map(() => 1),
@@ -227,10 +281,21 @@ test('a button whose action needs text opens a form; its submission is validated
   const post = fake.posts(questions).at(-1)!;
   const c = await answer(fake.click(alice, post, 'cmd:/board answer id:7'));
   assert.equal(body(c).type, 9, 'a modal');
-  const modal = body(c).data as { custom_id: string; title: string; components: { type: number; label: string; component: { custom_id: string; style: number; min_length: number; max_length: number } }[] };
+  const modal = body(c).data as {
+    custom_id: string;
+    title: string;
+    components: { type: number; label: string; component: { custom_id: string; style: number; min_length: number; max_length: number } }[];
+  };
   assert.equal(modal.custom_id, `${FORM_PREFIX}/board answer id:7`);
   assert.deepEqual(
-    modal.components.map((x) => [x.type, x.label, x.component.custom_id, x.component.style, x.component.min_length, x.component.max_length]),
+    modal.components.map((x) => [
+      x.type,
+      x.label,
+      x.component.custom_id,
+      x.component.style,
+      x.component.min_length,
+      x.component.max_length,
+    ]),
     [[18, 'text', 'text', 2, 5, 500]],
   );
 
@@ -249,32 +314,109 @@ test('a slash command of a form action without its required text opens the form,
 });
 
 test('a slash command of a form action that has all its options runs at once, without a form', async () => {
-  const c = await answer(fake.slash(alice, 'board', [{ name: 'answer', type: 1, options: [{ name: 'id', type: 4, value: 3 }, { name: 'text', type: 3, value: 'Right away.' }] }]));
+  const c = await answer(
+    fake.slash(alice, 'board', [
+      {
+        name: 'answer',
+        type: 1,
+        options: [
+          { name: 'id', type: 4, value: 3 },
+          { name: 'text', type: 3, value: 'Right away.' },
+        ],
+      },
+    ]),
+  );
   assert.equal(body(c).type, 4);
   assert.match(text(c), /Answer to 3: Right away\./);
 });
 
 test('a moderator command from a member without Manage Server or the chapter’s role is refused ephemerally', async () => {
-  const c = await answer(fake.slash(alice, 'chapter', [{ name: 'create', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'timezone', type: 3, value: 'Europe/Berlin' }] }]));
+  const c = await answer(
+    fake.slash(alice, 'chapter', [
+      {
+        name: 'create',
+        type: 1,
+        options: [
+          { name: 'name', type: 3, value: 'Berlin' },
+          { name: 'timezone', type: 3, value: 'Europe/Berlin' },
+        ],
+      },
+    ]),
+  );
   assert.equal(body(c).data.flags, 64);
   assert.match(text(c), /Only the administrators of this server or workspace can run \/chapter create/);
   assert.equal((await services.chapters.list()).length, 0);
 });
 
 test('Manage Server makes a moderator; a role set with /chapter set moderator-role makes its members moderators too', async () => {
-  const created = await answer(fake.slash(mona, 'chapter', [{ name: 'create', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'timezone', type: 3, value: 'Europe/Berlin' }] }], { moderator: true }));
+  const created = await answer(
+    fake.slash(
+      mona,
+      'chapter',
+      [
+        {
+          name: 'create',
+          type: 1,
+          options: [
+            { name: 'name', type: 3, value: 'Berlin' },
+            { name: 'timezone', type: 3, value: 'Europe/Berlin' },
+          ],
+        },
+      ],
+      { moderator: true },
+    ),
+  );
   assert.match(text(created), /Chapter Berlin created/);
 
   const role = fake.guild.roles[0]!;
   const set = await answer(
-    fake.slash(mona, 'chapter', [{ name: 'set', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'moderator-role', type: 8, value: role.id }, channelOption('announcements-channel', moderation)] }], {
-      moderator: true,
-      resolved: { roles: { [role.id]: { id: role.id, name: role.name, permissions: '0', position: 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 } }, ...resolvedChannels(moderation) },
-    }),
+    fake.slash(
+      mona,
+      'chapter',
+      [
+        {
+          name: 'set',
+          type: 1,
+          options: [
+            { name: 'name', type: 3, value: 'Berlin' },
+            { name: 'moderator-role', type: 8, value: role.id },
+            channelOption('announcements-channel', moderation),
+          ],
+        },
+      ],
+      {
+        moderator: true,
+        resolved: {
+          roles: {
+            [role.id]: {
+              id: role.id,
+              name: role.name,
+              permissions: '0',
+              position: 1,
+              color: 0,
+              hoist: false,
+              managed: false,
+              mentionable: true,
+              flags: 0,
+            },
+          },
+          ...resolvedChannels(moderation),
+        },
+      },
+    ),
   );
   assert.match(text(set), /Members with the role organisers now moderate Berlin here/);
 
-  const ratio = (n: number) => [{ name: 'set', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'learners-per-coach', type: 4, value: n }] }];
+  const ratio = (n: number) => [
+    {
+      name: 'set',
+      type: 1,
+      options: [
+        { name: 'name', type: 3, value: 'Berlin' },
+        { name: 'learners-per-coach', type: 4, value: n },
+      ],
+    },
+  ];
   const withRole = await answer(fake.slash(rolf, 'chapter', ratio(3), { roles: [role.id] }));
   assert.match(text(withRole), /Berlin/);
   assert.equal((await services.chapters.get('Berlin')).learnersPerCoach, 3, 'the role holder moderates Berlin');
@@ -282,7 +424,9 @@ test('Manage Server makes a moderator; a role set with /chapter set moderator-ro
   assert.match(text(withoutRole), /Only the moderators of Berlin can run \/chapter set/);
   assert.equal((await services.chapters.get('Berlin')).learnersPerCoach, 3, 'unchanged');
   // Binding a chapter is for the server's administrators, not a chapter's role.
-  const bind = await answer(fake.slash(rolf, 'chapter', [{ name: 'use', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }] }], { roles: [role.id] }));
+  const bind = await answer(
+    fake.slash(rolf, 'chapter', [{ name: 'use', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }] }], { roles: [role.id] }),
+  );
   assert.match(text(bind), /Only the administrators of this server or workspace can run \/chapter use/);
 
   const shown = await answer(fake.slash(alice, 'chapter', [{ name: 'show', type: 1, options: [] }]));
@@ -308,20 +452,36 @@ test('a form action the member may not run opens no form, just the command’s a
   assert.equal(body(form).type, 9, 'a modal');
   const modal = body(form).data as { custom_id: string; components: { label: string }[] };
   assert.equal(modal.custom_id, `${FORM_PREFIX}/mod hide id:1`);
-  assert.deepEqual(modal.components.map((c) => c.label), ['reason']);
+  assert.deepEqual(
+    modal.components.map((c) => c.label),
+    ['reason'],
+  );
 });
 
 test('autocomplete suggests chapters matching what was typed', async () => {
-  const i = fake.slash(alice, 'chapter', [{ name: 'show', type: 1, options: [{ name: 'name', type: 3, value: 'ber', focused: true }] }], { autocomplete: true });
+  const i = fake.slash(alice, 'chapter', [{ name: 'show', type: 1, options: [{ name: 'name', type: 3, value: 'ber', focused: true }] }], {
+    autocomplete: true,
+  });
   const c = await answer(i);
   assert.equal(body(c).type, 8);
   assert.deepEqual(body(c).data.choices, [{ name: 'Berlin', value: 'Berlin' }]);
 });
 
 test('a rate-limited channel post (429 with retry_after) is retried and arrives once', async () => {
-  fake.failNext('POST', new RegExp(`^/channels/${general}/messages$`), 429, { message: 'You are being rate limited.', retry_after: 0.05, global: false }, { 'retry-after': '0.05', 'x-ratelimit-scope': 'user' });
+  fake.failNext(
+    'POST',
+    new RegExp(`^/channels/${general}/messages$`),
+    429,
+    { message: 'You are being rate limited.', retry_after: 0.05, global: false },
+    { 'retry-after': '0.05', 'x-ratelimit-scope': 'user' },
+  );
   const before = fake.posts(general).length;
-  const i = fake.slash(alice, 'board', [{ name: 'post', type: 1, options: [channelOption('channel', general), { name: 'text', type: 3, value: 'Once only' }] }], { resolved: resolvedChannels(general) });
+  const i = fake.slash(
+    alice,
+    'board',
+    [{ name: 'post', type: 1, options: [channelOption('channel', general), { name: 'text', type: 3, value: 'Once only' }] }],
+    { resolved: resolvedChannels(general) },
+  );
   await answer(i);
   await fake.waitFor(() => fake.responses(i).length >= 1);
   const attempts = fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${general}/messages`);
@@ -332,7 +492,12 @@ test('a rate-limited channel post (429 with retry_after) is retried and arrives 
 test('a channel post answered with a 502 is retried and arrives once', async () => {
   fake.failNext('POST', new RegExp(`^/channels/${general}/messages$`), 502, { message: 'Bad Gateway', code: 0 });
   const before = fake.posts(general).length;
-  const i = fake.slash(alice, 'board', [{ name: 'post', type: 1, options: [channelOption('channel', general), { name: 'text', type: 3, value: 'Despite the hiccup' }] }], { resolved: resolvedChannels(general) });
+  const i = fake.slash(
+    alice,
+    'board',
+    [{ name: 'post', type: 1, options: [channelOption('channel', general), { name: 'text', type: 3, value: 'Despite the hiccup' }] }],
+    { resolved: resolvedChannels(general) },
+  );
   // The retry waits (src/core/retry.ts), so the answer may come after the deferral.
   await answer(i);
   await fake.waitFor(() => fake.responses(i).some((r) => /Posted\./.test(JSON.stringify(r.body))), 'the answer');
@@ -356,11 +521,19 @@ test('a slow handler gets a deferred response (type 5) first, then its answer ed
 
 test('answers in a thread start the thread on the message once, and both answers land in it', async () => {
   const post = fake.posts(questions)[0]!;
-  const i = fake.slash(alice, 'board', [{ name: 'thread', type: 1, options: [channelOption('channel', questions), { name: 'message', type: 3, value: post.id }] }], { resolved: resolvedChannels(questions) });
+  const i = fake.slash(
+    alice,
+    'board',
+    [{ name: 'thread', type: 1, options: [channelOption('channel', questions), { name: 'message', type: 3, value: post.id }] }],
+    { resolved: resolvedChannels(questions) },
+  );
   assert.match(text(await answer(i)), /Answered in the thread/);
   assert.equal(fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${questions}/messages/${post.id}/threads`).length, 1);
   assert.deepEqual(
-    fake.posts(post.id).map((m) => JSON.stringify(m.embeds)).map((e) => /(First|Second) answer/.exec(e)?.[0]),
+    fake
+      .posts(post.id)
+      .map((m) => JSON.stringify(m.embeds))
+      .map((e) => /(First|Second) answer/.exec(e)?.[0]),
     ['First answer', 'Second answer'],
   );
 });

@@ -17,11 +17,20 @@ const rolf: FakeUser = { id: '555555555555555503', username: 'rolf' };
 async function bot(database: TestDatabase, env: Record<string, string> = {}) {
   const fake = await FakeDiscord.start();
   const tmp = tempDir();
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000', ...env });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    DATA_DIR: tmp.dir,
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    RATE_LIMIT_MAX: '1000',
+    ...env,
+  });
   const app = await createApp(config, capturedLogger().log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
   const adapter = await startDiscord({ ...app, log: capturedLogger().log, config: config.discord!, locale: 'en' });
   const [, questions] = fake.guild.channels.map((c) => c.id) as [string, string];
-  const reply = async (i: { id: string; token: string }) => JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
+  const reply = async (i: { id: string; token: string }) =>
+    JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
   const sub = (name: string, options: { name: string; type: number; value: string | number }[] = []) => [{ name, type: 1, options }];
   const str = (name: string, value: string) => ({ name, type: 3, value });
   const int = (name: string, value: number) => ({ name, type: 4, value });
@@ -29,9 +38,23 @@ async function bot(database: TestDatabase, env: Record<string, string> = {}) {
   await reply(fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { moderator: true }));
   const channels = { channels: { [questions]: { id: questions, type: 0, name: 'questions', permissions: '0', guild_id: fake.guild.id } } };
   const moderation = fake.guild.channels[2]!.id;
-  const both = { channels: { ...channels.channels, [moderation]: { id: moderation, type: 0, name: 'moderation', permissions: '0', guild_id: fake.guild.id } } };
+  const both = {
+    channels: {
+      ...channels.channels,
+      [moderation]: { id: moderation, type: 0, name: 'moderation', permissions: '0', guild_id: fake.guild.id },
+    },
+  };
   await reply(
-    fake.slash(mona, 'chapter', sub('set', [str('name', 'Berlin'), { name: 'questions-channel', type: 7, value: questions }, { name: 'moderation-channel', type: 7, value: moderation }]), { moderator: true, resolved: both }),
+    fake.slash(
+      mona,
+      'chapter',
+      sub('set', [
+        str('name', 'Berlin'),
+        { name: 'questions-channel', type: 7, value: questions },
+        { name: 'moderation-channel', type: 7, value: moderation },
+      ]),
+      { moderator: true, resolved: both },
+    ),
   );
   return {
     fake,
@@ -55,7 +78,9 @@ test('/ask on Discord: an ephemeral answer, a separate post naming nobody, and M
   eachDatabase(t, async (database) => {
     const b = await bot(database);
     try {
-      const i = b.fake.slash(alice, 'ask', [{ name: 'new', type: 1, options: [b.str('text', 'How do I start with Python? @everyone <@123456789012345678>')] }]);
+      const i = b.fake.slash(alice, 'ask', [
+        { name: 'new', type: 1, options: [b.str('text', 'How do I start with Python? @everyone <@123456789012345678>')] },
+      ]);
       const answer = await b.reply(i);
       assert.match(answer, /"flags":64/);
       assert.match(answer, /Your question #1 is posted in <#\d+>/);
@@ -88,9 +113,25 @@ test('/workshop claim from many coaches at once on Discord: exactly the slots, t
     const b = await bot(database);
     try {
       await b.reply(
-        b.fake.slash(mona, 'workshop', b.sub('create', [b.str('chapter', 'Berlin'), b.str('title', 'Python basics'), b.str('topic', 'python'), b.str('date', '2027-04-10'), b.str('time', '18:00'), b.int('learners', 12), b.int('coaches', 3)]), { moderator: true }),
+        b.fake.slash(
+          mona,
+          'workshop',
+          b.sub('create', [
+            b.str('chapter', 'Berlin'),
+            b.str('title', 'Python basics'),
+            b.str('topic', 'python'),
+            b.str('date', '2027-04-10'),
+            b.str('time', '18:00'),
+            b.int('learners', 12),
+            b.int('coaches', 3),
+          ]),
+          { moderator: true },
+        ),
       );
-      const coaches = Array.from({ length: 16 }, (_, n): FakeUser => ({ id: `77777777777777${String(n).padStart(4, '0')}`, username: `coach${n}` }));
+      const coaches = Array.from({ length: 16 }, (_, n): FakeUser => ({
+        id: `77777777777777${String(n).padStart(4, '0')}`,
+        username: `coach${n}`,
+      }));
       for (const c of coaches) await b.reply(b.fake.slash(c, 'coach', b.sub('volunteer', [b.str('topics', 'python')])));
       const claims = coaches.map((c) => b.fake.slash(c, 'workshop', b.sub('claim', [b.int('id', 1)])));
       const answers = await Promise.all(claims.map((i) => b.reply(i)));
@@ -98,9 +139,17 @@ test('/workshop claim from many coaches at once on Discord: exactly the slots, t
       assert.equal(signups.filter((s) => s.state === 'confirmed').length, 3);
       assert.equal(signups.filter((s) => s.state === 'waiting').length, 13);
       assert.equal(answers.length, 16);
-      assert.ok(answers.every((a) => /"flags":64/.test(a)), 'every claim answered ephemerally');
+      assert.ok(
+        answers.every((a) => /"flags":64/.test(a)),
+        'every claim answered ephemerally',
+      );
       // Autocomplete offers the workshop by number, as a number (an integer option).
-      const typed = b.fake.slash(mona, 'workshop', [{ name: 'show', type: 1, options: [{ name: 'id', type: 4, value: 'pyth', focused: true }] }], { autocomplete: true });
+      const typed = b.fake.slash(
+        mona,
+        'workshop',
+        [{ name: 'show', type: 1, options: [{ name: 'id', type: 4, value: 'pyth', focused: true }] }],
+        { autocomplete: true },
+      );
       assert.match(await b.reply(typed), /"choices":\[\{"name":"#1 Python basics \(2027-04-10\)","value":1\}\]/);
     } finally {
       await b.stop();
@@ -114,8 +163,14 @@ test('a post Discord keeps refusing (5xx after the retries) tells the member cle
     try {
       b.fake.failNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 503, { message: 'Service Unavailable', code: 0 }, {}, 20);
       const i = b.fake.slash(alice, 'ask', [{ name: 'new', type: 1, options: [b.str('text', 'Will this question survive an outage?')] }]);
-      const answer = JSON.stringify((await b.fake.waitFor(() => b.fake.responses(i).find((r) => !/"type":5/.test(JSON.stringify(r.body))), 'the answer')).body);
-      assert.match(answer, new RegExp(`did not accept the bot’s post in <#${b.questions}>, even after retrying. What you did is saved`), 'the channel is a link Discord shows by name');
+      const answer = JSON.stringify(
+        (await b.fake.waitFor(() => b.fake.responses(i).find((r) => !/"type":5/.test(JSON.stringify(r.body))), 'the answer')).body,
+      );
+      assert.match(
+        answer,
+        new RegExp(`did not accept the bot’s post in <#${b.questions}>, even after retrying. What you did is saved`),
+        'the channel is a link Discord shows by name',
+      );
       assert.doesNotMatch(answer, /incident/);
       const notice = await b.fake.waitFor(() => b.fake.posts(b.moderation).at(-1));
       assert.match(JSON.stringify(notice), new RegExp(`could not post in <#${b.questions}>: the platform kept failing`));

@@ -34,7 +34,11 @@ test('stopping lets an interaction under way finish and be stored before the cli
   const fake = await FakeDiscord.start();
   const captured = capturedLogger();
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-  const { db, services, config } = await servicesOn(database.target, clock, captured.log, { DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl });
+  const { db, services, config } = await servicesOn(database.target, clock, captured.log, {
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+  });
   const registry = new CommandRegistry([...commands, gate]);
   const dispatcher = testDispatcher({ registry, services, log: captured.log, clock, autoDeferMs: 100 });
   const adapter = await startDiscord({ dispatcher, services, registry, log: captured.log, config: config.discord!, locale: 'en' });

@@ -12,8 +12,6 @@ const alice: FakeUser = { id: '555555555555555501', username: 'alice' };
 const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
 const rolf: FakeUser = { id: '555555555555555503', username: 'rolf' };
 
-
-
 test('in two guilds at once: both arrive on the one client, /help is answered in guild B, and its outbox posts into guild B’s channel', (t) =>
   eachDatabase(t, async (database) => {
     const b = await discordBot(database);
@@ -30,13 +28,10 @@ test('in two guilds at once: both arrive on the one client, /help is answered in
           ['333333333333333403', 'moderation'],
         ],
       );
-      assert.deepEqual(
-        [...b.adapter.client.guilds.cache.values()].map((g) => [g.id, g.name]).sort(),
-        [
-          [guildA.id, 'Berlin Learners'],
-          [guildB.id, 'Hamburg Learners'],
-        ],
-      );
+      assert.deepEqual([...b.adapter.client.guilds.cache.values()].map((g) => [g.id, g.name]).sort(), [
+        [guildA.id, 'Berlin Learners'],
+        [guildB.id, 'Hamburg Learners'],
+      ]);
       assert.equal(b.adapter.client.guilds.cache.get(guildB.id)?.roles.cache.get(guildB.roles[0]!.id)?.name, 'organisers');
 
       // What discord.js made of the interaction: guild B, known to the client from its GUILD_CREATE.
@@ -75,16 +70,33 @@ test('a chapter bound to guild B: /ask there posts in guild B’s questions chan
       const [guildA, guildB] = b.fake.guilds as [FakeDiscord['guild'], FakeDiscord['guild']];
       const [, questionsA] = guildA.channels.map((c) => c.id);
       const [generalB, questionsB] = guildB.channels.map((c) => c.id) as [string, string];
-      await b.reply(b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { moderator: true }));
-      await b.reply(b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Hamburg'), str('timezone', 'Europe/Berlin')]), { moderator: true, guild: guildB.id }));
-      const resolved = { channels: { [questionsB]: { id: questionsB, type: 0, name: 'questions', permissions: '0', guild_id: guildB.id } } };
-      await b.reply(b.fake.slash(mona, 'chapter', sub('set', [str('name', 'Hamburg'), { name: 'questions-channel', type: 7, value: questionsB }]), { moderator: true, guild: guildB.id, resolved }));
+      await b.reply(
+        b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { moderator: true }),
+      );
+      await b.reply(
+        b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Hamburg'), str('timezone', 'Europe/Berlin')]), {
+          moderator: true,
+          guild: guildB.id,
+        }),
+      );
+      const resolved = {
+        channels: { [questionsB]: { id: questionsB, type: 0, name: 'questions', permissions: '0', guild_id: guildB.id } },
+      };
+      await b.reply(
+        b.fake.slash(mona, 'chapter', sub('set', [str('name', 'Hamburg'), { name: 'questions-channel', type: 7, value: questionsB }]), {
+          moderator: true,
+          guild: guildB.id,
+          resolved,
+        }),
+      );
       // Each guild sees its own chapter as the one bound there.
       const boundHere = (list: string) => /\*\*(\w+)\*\*[^*]*\(bound here\)/.exec(list)?.[1];
       assert.equal(boundHere(await b.reply(b.fake.slash(rolf, 'chapter', sub('list'), { channel: generalB }))), 'Hamburg');
       assert.equal(boundHere(await b.reply(b.fake.slash(rolf, 'chapter', sub('list')))), 'Berlin');
 
-      const asked = await b.reply(b.fake.slash(alice, 'ask', sub('new', [str('text', 'Where do we meet in Hamburg?')]), { guild: guildB.id }));
+      const asked = await b.reply(
+        b.fake.slash(alice, 'ask', sub('new', [str('text', 'Where do we meet in Hamburg?')]), { guild: guildB.id }),
+      );
       assert.match(asked, /Your question #1 is posted in <#333333333333333402>/);
       const post = await b.fake.waitFor(() => b.fake.posts(questionsB)[0], 'the question in guild B');
       assert.deepEqual(b.fake.posts(questionsA!), [], 'nothing went to guild A');

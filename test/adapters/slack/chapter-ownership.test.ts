@@ -63,7 +63,18 @@ async function bot(database: TestDatabase, team: string, env: Record<string, str
     logs: log.lines,
     /** A slash command typed by `user` in this team's #general, answered on the acknowledgement. */
     slash: (user: string, command: string, text: string): Promise<SlackHttpAnswer> =>
-      postSigned(url, slashCommandBody({ command, text, user, team, responseUrl: fake.responseUrl(`${team}-r${++n}`), triggerId: `${team}-trigger-${n}` }), SECRET),
+      postSigned(
+        url,
+        slashCommandBody({
+          command,
+          text,
+          user,
+          team,
+          responseUrl: fake.responseUrl(`${team}-r${++n}`),
+          triggerId: `${team}-trigger-${n}`,
+        }),
+        SECRET,
+      ),
     stop: async () => {
       await slack.stop();
       await app.close();
@@ -78,13 +89,17 @@ async function dump(db: DataSource): Promise<string> {
   const out: Record<string, unknown[]> = {};
   for (const meta of [...db.entityMetadatas].sort((a, b) => a.tableName.localeCompare(b.tableName))) {
     if (TRANSPORT_TABLES.has(meta.tableName)) continue;
-    out[meta.tableName] = await db.getRepository(meta.target).find({ order: Object.fromEntries(meta.primaryColumns.map((c) => [c.propertyName, 'ASC'])) });
+    out[meta.tableName] = await db
+      .getRepository(meta.target)
+      .find({ order: Object.fromEntries(meta.primaryColumns.map((c) => [c.propertyName, 'ASC'])) });
   }
   return JSON.stringify(out);
 }
 
 const bindings = async (db: DataSource) =>
-  (await db.getRepository(ChapterBinding).find({ relations: { chapter: true }, order: { id: 'ASC' } })).map((b) => `${b.chapter!.name}@${b.platform}:${b.workspace}${b.channel ? `#${b.channel}` : ''}`);
+  (await db.getRepository(ChapterBinding).find({ relations: { chapter: true }, order: { id: 'ASC' } })).map(
+    (b) => `${b.chapter!.name}@${b.platform}:${b.workspace}${b.channel ? `#${b.channel}` : ''}`,
+  );
 
 const text = (answer: SlackHttpAnswer) => String(answer.json?.text);
 
@@ -118,12 +133,22 @@ test('on Slack, with a process per workspace, another workspace’s admin modera
       assert.equal(created.status, 200);
       assert.match(text(created), /Chapter Berlin created/);
       assert.deepEqual(await bindings(db), ['Berlin@slack:T1']);
-      const set = await t1.slash('UADA', '/chapter', 'set name:Berlin moderation-channel:<#CMODS|mods> questions-channel:<#CQUESTIONS|questions>');
+      const set = await t1.slash(
+        'UADA',
+        '/chapter',
+        'set name:Berlin moderation-channel:<#CMODS|mods> questions-channel:<#CQUESTIONS|questions>',
+      );
       assert.match(text(set), /^Channels of Berlin here: /, text(set));
-      const channels = (await db.getRepository(ChapterChannel).find({ order: { purpose: 'ASC' } })).map((c) => `${c.platform}:${c.workspace} ${c.purpose}=${c.channelId}`);
+      const channels = (await db.getRepository(ChapterChannel).find({ order: { purpose: 'ASC' } })).map(
+        (c) => `${c.platform}:${c.workspace} ${c.purpose}=${c.channelId}`,
+      );
       assert.deepEqual(channels, ['slack:T1 moderation=CMODS', 'slack:T1 questions=CQUESTIONS']);
 
-      const workshop = await t1.slash('UADA', '/workshop', 'create chapter:Berlin title:"Python basics" topic:Python date:2027-06-01 time:18:00 learners:4');
+      const workshop = await t1.slash(
+        'UADA',
+        '/workshop',
+        'create chapter:Berlin title:"Python basics" topic:Python date:2027-06-01 time:18:00 learners:4',
+      );
       assert.match(text(workshop), /#1/, text(workshop));
       const stored = await db.getRepository(Workshop).findOneOrFail({ where: { id: 1 }, relations: { chapter: true } });
       assert.deepEqual([stored.chapter!.name, stored.title, stored.status], ['Berlin', 'Python basics', 'scheduled']);
@@ -151,7 +176,11 @@ test('on Slack, with a process per workspace, another workspace’s admin modera
         const refused = await t2.slash('UHANNA', command, line);
         assert.equal(refused.status, 200);
         const name = `${command.slice(1)} ${line.split(' ')[0]}`;
-        assert.match(text(refused), new RegExp(`Only the moderators of Berlin can run /${name} on this`), `${command} ${line}: ${text(refused)}`);
+        assert.match(
+          text(refused),
+          new RegExp(`Only the moderators of Berlin can run /${name} on this`),
+          `${command} ${line}: ${text(refused)}`,
+        );
       }
       assert.equal(await dump(db), before, 'no refusal changed the database');
       assert.equal((await db.getRepository(Question).findOneByOrFail({ id: 1 })).status, 'open');
@@ -179,7 +208,11 @@ test('on Slack, with a process per workspace, another workspace’s admin modera
       assert.ok((await db.getRepository(ChapterLinkCode).findOneByOrFail({ id: codes[0]!.id })).usedAt, 'the code is used up');
       // T2's process holds T2's token, which cannot post in T1's channels: it does not try (it did,
       // and Slack would answer channel_not_found, before the Slack adapter offered its outbox to its own team only).
-      assert.deepEqual(t2.fake.callsOf('chat.postMessage').map((c) => c.params.channel), [], 'T2’s token never posts into T1’s moderation channel');
+      assert.deepEqual(
+        t2.fake.callsOf('chat.postMessage').map((c) => c.params.channel),
+        [],
+        'T2’s token never posts into T1’s moderation channel',
+      );
       // What Berlin's moderators in T1 can see today: the link in their audit trail, filed under Berlin.
       const audit = await t1.slash('UADA', '/mod', 'audit');
       assert.match(text(audit), /hanna[\s\S]*chapter use[\s\S]*Berlin[\s\S]*bound workspace with a link code/, text(audit));
@@ -209,7 +242,10 @@ test('on Slack, a workspace outside ALLOWED_WORKSPACES gets one line for a slash
     try {
       t1.fake.users.set('UADA', { name: 'ada', isAdmin: true });
       const callsAtStart = t1.fake.calls.map((c) => c.method);
-      assert.ok(callsAtStart.every((m) => m === 'auth.test'), callsAtStart.join());
+      assert.ok(
+        callsAtStart.every((m) => m === 'auth.test'),
+        callsAtStart.join(),
+      );
       const before = await dump(t1.app.db);
 
       const slash = await t1.slash('UADA', '/chapter', 'create name:Berlin timezone:Europe/Berlin');
@@ -232,7 +268,16 @@ test('on Slack, a workspace outside ALLOWED_WORKSPACES gets one line for a slash
           channel: { id: 'CGENERAL', name: 'general' },
           message: { type: 'message', ts: '1700000000.000001', text: 'a post' },
           response_url: t1.fake.responseUrl('button'),
-          actions: [{ type: 'button', action_id: `${ACTION_PREFIX}0`, block_id: 'b1', text: { type: 'plain_text', text: 'Create' }, value: '/chapter create name:Berlin timezone:Europe/Berlin', action_ts: '1700000001.000000' }],
+          actions: [
+            {
+              type: 'button',
+              action_id: `${ACTION_PREFIX}0`,
+              block_id: 'b1',
+              text: { type: 'plain_text', text: 'Create' },
+              value: '/chapter create name:Berlin timezone:Europe/Berlin',
+              action_ts: '1700000001.000000',
+            },
+          ],
         }),
         SECRET,
       );
@@ -247,7 +292,11 @@ test('on Slack, a workspace outside ALLOWED_WORKSPACES gets one line for a slash
         ['button'],
         'one answer, to the button; the slash command’s rode on its acknowledgement',
       );
-      assert.deepEqual(t1.fake.calls.map((c) => c.method), callsAtStart, 'no users.info, no views.open, no post: no Web API call after start-up');
+      assert.deepEqual(
+        t1.fake.calls.map((c) => c.method),
+        callsAtStart,
+        'no users.info, no views.open, no post: no Web API call after start-up',
+      );
       assert.equal(await dump(t1.app.db), before, 'nothing written');
       assert.deepEqual(await bindings(t1.app.db), []);
     } finally {

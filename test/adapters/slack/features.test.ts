@@ -18,15 +18,32 @@ async function bot(database: TestDatabase) {
   fake.users.set('UASKER', { name: 'asker_q7x2k9' });
   for (let n = 0; n < 12; n++) fake.users.set(`UCOACH${n}`, { name: `coach${n}` });
   const tmp = tempDir();
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, SLACK_BOT_TOKEN: 'xoxb-features', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000' });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    DATA_DIR: tmp.dir,
+    SLACK_BOT_TOKEN: 'xoxb-features',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    RATE_LIMIT_MAX: '1000',
+  });
   const log = capturedLogger();
   const app = await createApp(config, log.log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
   const slack = await startSlack(app, config, log.log, { listen: { port: 0, host: '127.0.0.1' } });
   let n = 0;
   const slash = (user: string, command: string, text: string) =>
-    postSigned(`http://127.0.0.1:${slack.port}/slack/events`, slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(`r${++n}`) }), SECRET);
-  assert.match(String((await slash('UADMIN', '/chapter', 'create name:Berlin timezone:Europe/Berlin')).json?.text), /Chapter Berlin created/);
-  assert.match(String((await slash('UADMIN', '/chapter', 'set name:Berlin questions-channel:<#CQUESTIONS|questions>')).json?.text), /questions/);
+    postSigned(
+      `http://127.0.0.1:${slack.port}/slack/events`,
+      slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(`r${++n}`) }),
+      SECRET,
+    );
+  assert.match(
+    String((await slash('UADMIN', '/chapter', 'create name:Berlin timezone:Europe/Berlin')).json?.text),
+    /Chapter Berlin created/,
+  );
+  assert.match(
+    String((await slash('UADMIN', '/chapter', 'set name:Berlin questions-channel:<#CQUESTIONS|questions>')).json?.text),
+    /questions/,
+  );
   return {
     fake,
     app,
@@ -74,7 +91,18 @@ test('/workshop claim fired by many coaches at once on Slack: exactly the slots,
   eachDatabase(t, async (database) => {
     const b = await bot(database);
     try {
-      assert.match(String((await b.slash('UADMIN', '/workshop', 'create chapter:Berlin title:"Python basics" topic:python date:2027-04-10 time:18:00 learners:12 coaches:3')).json?.text), /#1/);
+      assert.match(
+        String(
+          (
+            await b.slash(
+              'UADMIN',
+              '/workshop',
+              'create chapter:Berlin title:"Python basics" topic:python date:2027-04-10 time:18:00 learners:12 coaches:3',
+            )
+          ).json?.text,
+        ),
+        /#1/,
+      );
       for (let n = 0; n < 12; n++) await b.slash(`UCOACH${n}`, '/coach', 'volunteer topics:python');
       const answers = await Promise.all(Array.from({ length: 12 }, (_, n) => b.slash(`UCOACH${n}`, '/workshop', 'claim 1')));
       assert.ok(answers.every((a) => a.status === 200));

@@ -23,14 +23,24 @@ async function echoServer(t: { after: (fn: () => Promise<void>) => void }): Prom
 
 test('the Web API transport sends the WebClient’s POST as given and hands back status, headers and body', async (t) => {
   const base = await echoServer(t);
-  const res = await slackFetch(`${base}/api/chat.postMessage`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: 'Bearer xoxb-1' }, body: 'channel=C1&text=h%C3%A9' });
+  const res = await slackFetch(`${base}/api/chat.postMessage`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: 'Bearer xoxb-1' },
+    body: 'channel=C1&text=h%C3%A9',
+  });
   assert.equal(res.status, 200);
   assert.equal(res.ok, true);
   assert.equal(res.url, `${base}/api/chat.postMessage`);
   assert.equal(res.headers.get('retry-after'), '7');
   assert.equal(res.headers.get('set-cookie'), 'a=1, b=2');
   const echoed = (await res.json()) as Record<string, string>;
-  assert.deepEqual(echoed, { ok: true, method: 'POST', type: 'application/x-www-form-urlencoded', auth: 'Bearer xoxb-1', body: 'channel=C1&text=h%C3%A9' });
+  assert.deepEqual(echoed, {
+    ok: true,
+    method: 'POST',
+    type: 'application/x-www-form-urlencoded',
+    auth: 'Bearer xoxb-1',
+    body: 'channel=C1&text=h%C3%A9',
+  });
   assert.equal(JSON.parse(await res.text()).body, echoed.body);
   assert.equal(JSON.parse(Buffer.from(await res.arrayBuffer()).toString('utf8')).method, 'POST');
 

@@ -17,7 +17,15 @@ const SECRET = 'requests-signing-secret-0123456789';
 
 async function bot(database: TestDatabase, fake: FakeSlack, env: Record<string, string> = {}) {
   const tmp = tempDir();
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, SLACK_BOT_TOKEN: 'xoxb-requests', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000', ...env });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    DATA_DIR: tmp.dir,
+    SLACK_BOT_TOKEN: 'xoxb-requests',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    RATE_LIMIT_MAX: '1000',
+    ...env,
+  });
   const log = capturedLogger();
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const app = await createApp(config, log.log, clock);
@@ -42,7 +50,14 @@ function newFake(): Promise<FakeSlack> {
   return fake.start();
 }
 
-const askBody = (fake: FakeSlack, id: string) => slashCommandBody({ command: '/ask', text: `How do I read a file, attempt ${id}?`, user: 'UASKER', responseUrl: fake.responseUrl(id), triggerId: `trigger-${id}` });
+const askBody = (fake: FakeSlack, id: string) =>
+  slashCommandBody({
+    command: '/ask',
+    text: `How do I read a file, attempt ${id}?`,
+    user: 'UASKER',
+    responseUrl: fake.responseUrl(id),
+    triggerId: `trigger-${id}`,
+  });
 
 test('the same signed request replayed within its five minutes runs once, also when two bot processes share the database', (t) =>
   eachDatabase(t, async (database) => {
@@ -50,7 +65,8 @@ test('the same signed request replayed within its five minutes runs once, also w
     const a = await bot(database, fake);
     let b: Awaited<ReturnType<typeof bot>> | undefined;
     try {
-      const admin = (text: string, n: string) => postSigned(a.url, slashCommandBody({ command: '/chapter', text, user: 'UADMIN', responseUrl: fake.responseUrl(n) }), SECRET);
+      const admin = (text: string, n: string) =>
+        postSigned(a.url, slashCommandBody({ command: '/chapter', text, user: 'UADMIN', responseUrl: fake.responseUrl(n) }), SECRET);
       assert.equal((await admin('create name:Berlin timezone:Europe/Berlin', 'c1')).status, 200);
       assert.match(String((await admin('set name:Berlin questions-channel:<#CQUESTIONS|questions>', 'c2')).json?.text), /questions/);
 
@@ -70,8 +86,14 @@ test('the same signed request replayed within its five minutes runs once, also w
       b = await bot(database, fake);
       const body = askBody(fake, 'ask-2');
       const timestamp = Math.floor(Date.now() / 1000);
-      const answers = await Promise.all([capturedRequest(a.url, body, SECRET, timestamp)(), capturedRequest(b.url, body, SECRET, timestamp)()]);
-      assert.deepEqual(answers.map((r) => r.status), [200, 200]);
+      const answers = await Promise.all([
+        capturedRequest(a.url, body, SECRET, timestamp)(),
+        capturedRequest(b.url, body, SECRET, timestamp)(),
+      ]);
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        [200, 200],
+      );
       assert.equal(answers.filter((r) => /Your question #2 is posted/.test(String(r.json?.text))).length, 1, JSON.stringify(answers));
       assert.equal(answers.filter((r) => r.text === '').length, 1, 'the other is the empty acknowledgement of a replay');
       assert.equal(await a.app.db.getRepository(Question).count(), 2);
@@ -114,12 +136,22 @@ test('a request dated more than five minutes ahead is refused with 401 and runs 
     try {
       const calls = fake.calls.length;
       const now = Math.floor(Date.now() / 1000);
-      const ahead = await capturedRequest(a.url, slashCommandBody({ command: '/help', text: '', user: 'UASKER', responseUrl: fake.responseUrl('h1') }), SECRET, now + 6 * 60)();
+      const ahead = await capturedRequest(
+        a.url,
+        slashCommandBody({ command: '/help', text: '', user: 'UASKER', responseUrl: fake.responseUrl('h1') }),
+        SECRET,
+        now + 6 * 60,
+      )();
       assert.equal(ahead.status, 401);
       assert.equal(fake.calls.length, calls, 'no Web API call');
       assert.equal(await a.app.db.getRepository(SeenRequest).count(), 0, 'not even remembered');
       assert.ok(a.logs().some((l) => l.includes('more than 5 minutes ahead')));
-      const slightly = await capturedRequest(a.url, slashCommandBody({ command: '/help', text: '', user: 'UASKER', responseUrl: fake.responseUrl('h2') }), SECRET, now + 60)();
+      const slightly = await capturedRequest(
+        a.url,
+        slashCommandBody({ command: '/help', text: '', user: 'UASKER', responseUrl: fake.responseUrl('h2') }),
+        SECRET,
+        now + 60,
+      )();
       assert.equal(slightly.status, 200);
       assert.match(String(slightly.json?.text), /Commands you can run/);
     } finally {
@@ -148,7 +180,16 @@ test('a response_url on a host outside SLACK_RESPONSE_HOSTS is never called: the
             channel: { id: 'CGENERAL', name: 'general' },
             message: { type: 'message', ts: '1700000000.000001', text: 'a post' },
             response_url: responseUrl,
-            actions: [{ type: 'button', action_id: `${ACTION_PREFIX}0`, block_id: 'b1', text: { type: 'plain_text', text: 'Help' }, value: '/help', action_ts: '1700000001.000000' }],
+            actions: [
+              {
+                type: 'button',
+                action_id: `${ACTION_PREFIX}0`,
+                block_id: 'b1',
+                text: { type: 'plain_text', text: 'Help' },
+                value: '/help',
+                action_ts: '1700000001.000000',
+              },
+            ],
           }),
           SECRET,
         );
@@ -163,7 +204,10 @@ test('a response_url on a host outside SLACK_RESPONSE_HOSTS is never called: the
       assert.ok(!a.logs().join('\n').includes('s3cr3t-path-token'), 'the secret path is not logged');
 
       // Look-alikes of an allowed host are refused too; the allowed origin (SLACK_API_URL's) is used.
-      for (const [url, id] of [[`https://hooks.slack.com.evil.example/response/x`, 'p2'], [`${fake.url.replace('http:', 'https:')}/response/p3`, 'p3']] as const) {
+      for (const [url, id] of [
+        [`https://hooks.slack.com.evil.example/response/x`, 'p2'],
+        [`${fake.url.replace('http:', 'https:')}/response/p3`, 'p3'],
+      ] as const) {
         const before = fake.callsOf('chat.postEphemeral').length;
         await press(url, id);
         await fake.until(`the ephemeral answer to ${id}`, () => fake.callsOf('chat.postEphemeral').length > before);

@@ -38,7 +38,12 @@ const probe = defineCommand({
       description: 'cmd.help',
       options: { text: option.text({ description: 'cmd.help', required: true }) },
       async execute(ctx) {
-        posted = await ctx.post(message([p(ctx.options.text)], { visibility: { kind: 'channel', channel: ctx.channel }, buttons: [{ label: 'Press', command: '/probe press' }] }));
+        posted = await ctx.post(
+          message([p(ctx.options.text)], {
+            visibility: { kind: 'channel', channel: ctx.channel },
+            buttons: [{ label: 'Press', command: '/probe press' }],
+          }),
+        );
         return message('posted');
       },
     }),
@@ -54,7 +59,9 @@ const probe = defineCommand({
       description: 'cmd.help',
       async execute(ctx) {
         await ctx.post(message('just for you', { visibility: { kind: 'dm', to: { id: ctx.actor.id, name: ctx.actor.name } } }));
-        await ctx.post(message('in the thread', { visibility: { kind: 'thread', channel: posted!.channel, messageId: posted!.messageId } }));
+        await ctx.post(
+          message('in the thread', { visibility: { kind: 'thread', channel: posted!.channel, messageId: posted!.messageId } }),
+        );
         return message('reached');
       },
     }),
@@ -108,7 +115,12 @@ async function startBot(target: DatabaseTarget, env: Record<string, string> = {}
   fake.groups.set('SMODS', ['UMOD']);
   const captured = capturedLogger();
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-  const { db, services, config } = await servicesOn(target, clock, captured.log, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, ...env });
+  const { db, services, config } = await servicesOn(target, clock, captured.log, {
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    ...env,
+  });
   const registry = new CommandRegistry([help, chapter, probe]);
   const dispatcher = testDispatcher({ registry, services, log: captured.log, clock, rateLimitMax: 1000 });
   const slack = await startSlack({ registry, dispatcher, services }, config, captured.log, { listen: { port: 0, host: '127.0.0.1' } });
@@ -143,12 +155,18 @@ let nextResponse = 0;
 /** A slash command as Slack sends it; returns the HTTP answer and the id of its response URL. */
 async function slash(command: string, text: string, user = 'UMEMBER', extra: { channel?: string } = {}) {
   const id = `r${++nextResponse}`;
-  const answer = await postSigned(bot.url, slashCommandBody({ command, text, user, responseUrl: bot.fake.responseUrl(id), ...extra }), SECRET);
+  const answer = await postSigned(
+    bot.url,
+    slashCommandBody({ command, text, user, responseUrl: bot.fake.responseUrl(id), ...extra }),
+    SECRET,
+  );
   return { ...answer, responseId: id };
 }
 /** The command's answer: in the acknowledgement, or (after a deferral) at its response URL. */
 const finalAnswer = (answer: SlackHttpAnswer & { responseId: string }) =>
-  answer.json ? Promise.resolve(answer.json) : bot.fake.until('the answer', () => bot.fake.responses.find((r) => r.id === answer.responseId)?.body);
+  answer.json
+    ? Promise.resolve(answer.json)
+    : bot.fake.until('the answer', () => bot.fake.responses.find((r) => r.id === answer.responseId)?.body);
 const shown = (json: Record<string, unknown> | undefined) => JSON.stringify(json ?? {});
 
 test('a slash command is acknowledged with an ephemeral answer in the HTTP response (prefixed name)', async () => {
@@ -172,14 +190,24 @@ test('free words fill the one missing option, as typed on Slack (/probe claim 3)
 });
 
 test('workspace admins moderate; so do members of the chapter’s moderator group, which /chapter show keeps apart from the channels', async () => {
-  assert.match(shown((await slash('/ots-chapter', 'create name:Berlin timezone:Europe/Berlin', 'UMEMBER')).json), /Only the administrators of this server or workspace can run \/ots-chapter create/);
+  assert.match(
+    shown((await slash('/ots-chapter', 'create name:Berlin timezone:Europe/Berlin', 'UMEMBER')).json),
+    /Only the administrators of this server or workspace can run \/ots-chapter create/,
+  );
   assert.match(shown((await slash('/ots-chapter', 'create name:Berlin timezone:Europe/Berlin', 'UADMIN')).json), /Chapter Berlin created/);
-  const set = await slash('/ots-chapter', 'set name:Berlin questions-channel:<#CQUEST|questions> moderator-group:<!subteam^SMODS|@mods>', 'UADMIN');
+  const set = await slash(
+    '/ots-chapter',
+    'set name:Berlin questions-channel:<#CQUEST|questions> moderator-group:<!subteam^SMODS|@mods>',
+    'UADMIN',
+  );
   assert.match(shown(set.json), /Channels of Berlin here: questions → <#CQUEST>\./);
   assert.match(shown(set.json), /Members of the user group SMODS now moderate Berlin here\./, 'the group is not listed as a channel');
   assert.match(shown((await slash('/ots-chapter', 'set name:Berlin learners-per-coach:3', 'UMOD')).json), /Berlin/);
   assert.equal((await bot.services.chapters.get('Berlin')).learnersPerCoach, 3, 'a member of the group moderates Berlin');
-  assert.match(shown((await slash('/ots-chapter', 'set name:Berlin learners-per-coach:5', 'UMEMBER')).json), /Only the moderators of Berlin can run \/ots-chapter set/);
+  assert.match(
+    shown((await slash('/ots-chapter', 'set name:Berlin learners-per-coach:5', 'UMEMBER')).json),
+    /Only the moderators of Berlin can run \/ots-chapter set/,
+  );
   assert.equal((await bot.services.chapters.get('Berlin')).learnersPerCoach, 3, 'unchanged');
   const show = String((await slash('/ots-chapter', 'show', 'UMEMBER')).json?.text);
   assert.match(show, /\*Channels here\*\nquestions: <#CQUEST>\n/, 'the group is not listed as a channel');
@@ -198,7 +226,8 @@ test('a post goes out once through chat.postMessage, with broadcasts and mention
   const posts = bot.fake.callsOf('chat.postMessage').slice(before);
   assert.equal(posts.length, 1);
   const sent = JSON.stringify(posts[0]!.params);
-  for (const live of ['<!channel>', '<!here>', '<@U0EVIL', '<!subteam']) assert.ok(!sent.includes(live), `${live} reached Slack live: ${sent}`);
+  for (const live of ['<!channel>', '<!here>', '<@U0EVIL', '<!subteam'])
+    assert.ok(!sent.includes(live), `${live} reached Slack live: ${sent}`);
   assert.match(String(posts[0]!.params.text), /&lt;!channel&gt; look @eve &lt;!here&gt; S1/);
   assert.equal(posts[0]!.params.channel, 'CGENERAL');
 });
@@ -213,7 +242,10 @@ test('a request with a wrong signature, or signed more than five minutes ago, is
   const stale = await postSigned(bot.url, body, SECRET, { timestamp: old });
   assert.equal(stale.status, 401);
   const now = Math.floor(Date.now() / 1000);
-  const tampered = await postSigned(bot.url, body.replace('claim+9', 'claim+8'), SECRET, { timestamp: now, signature: slackSignature(SECRET, now, body) });
+  const tampered = await postSigned(bot.url, body.replace('claim+9', 'claim+8'), SECRET, {
+    timestamp: now,
+    signature: slackSignature(SECRET, now, body),
+  });
   assert.equal(tampered.status, 401);
   assert.equal(bot.fake.calls.length, calls, 'no Web API call');
   assert.equal(await bot.db.getRepository(AuditEntry).count(), audit, 'nothing written');
@@ -223,7 +255,9 @@ test('a request with a wrong signature, or signed more than five minutes ago, is
 test('a button press runs the command it carries and the bot’s post is updated with chat.update', async () => {
   await slash('/ots-probe', 'post text:"press below"');
   const post = bot.fake.callsOf('chat.postMessage').at(-1)!;
-  const button = (post.params.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions')!.elements![0]!;
+  const button = (post.params.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find(
+    (b) => b.type === 'actions',
+  )!.elements![0]!;
   assert.equal(button.value, '/probe press');
   const ts = posted!.messageId;
   const press = (user: string, id: string) =>
@@ -240,7 +274,16 @@ test('a button press runs the command it carries and the bot’s post is updated
         channel: { id: 'CGENERAL', name: 'general' },
         message: { type: 'message', ts, text: 'press below' },
         response_url: bot.fake.responseUrl(id),
-        actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: 'Press' }, value: button.value, action_ts: '1700000001.000000' }],
+        actions: [
+          {
+            type: 'button',
+            action_id: button.action_id,
+            block_id: 'b1',
+            text: { type: 'plain_text', text: 'Press' },
+            value: button.value,
+            action_ts: '1700000001.000000',
+          },
+        ],
       }),
       SECRET,
     );
@@ -261,7 +304,11 @@ test('a form action without its options opens a modal; a bad submission gets fie
   assert.equal(opened.text, '', 'the modal is the answer');
   const open = bot.fake.callsOf('views.open').at(-1)!;
   assert.equal(open.params.trigger_id, 'trigger-UMEMBER');
-  const view = open.params.view as { callback_id: string; private_metadata: string; blocks: { block_id: string; optional: boolean; element: Record<string, unknown> }[] };
+  const view = open.params.view as {
+    callback_id: string;
+    private_metadata: string;
+    blocks: { block_id: string; optional: boolean; element: Record<string, unknown> }[];
+  };
   assert.deepEqual(
     view.blocks.map((b) => [b.block_id, b.optional, b.element.type, b.element.initial_value]),
     [
@@ -284,7 +331,12 @@ test('a form action without its options opens a modal; a bad submission gets fie
           type: 'modal',
           callback_id: view.callback_id,
           private_metadata: view.private_metadata,
-          state: { values: { title: { value: { type: 'plain_text_input', value: title } }, seats: { value: { type: 'number_input', value: seats } } } },
+          state: {
+            values: {
+              title: { value: { type: 'plain_text_input', value: title } },
+              seats: { value: { type: 'number_input', value: seats } },
+            },
+          },
           hash: 'h',
         },
         response_urls: [],
@@ -322,15 +374,27 @@ test('stopping lets an answer under way finish before the database closes, and r
   const own = await startBot(db.target);
   try {
     gate = new Promise((resolve) => (release = resolve));
-    const answer = await postSigned(own.url, slashCommandBody({ command: '/probe', text: 'wait', user: 'UMEMBER', responseUrl: own.fake.responseUrl('w') }), SECRET);
+    const answer = await postSigned(
+      own.url,
+      slashCommandBody({ command: '/probe', text: 'wait', user: 'UMEMBER', responseUrl: own.fake.responseUrl('w') }),
+      SECRET,
+    );
     assert.equal(answer.text, '', 'acknowledged, still running');
     let stopped = false;
     const stopping = own.slack.stop().then(() => (stopped = true));
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(stopped, false, 'stop waits for the running action');
-    const late = await postSigned(own.url, slashCommandBody({ command: '/probe', text: 'claim id:1', user: 'UMEMBER', responseUrl: own.fake.responseUrl('late') }), SECRET);
+    const late = await postSigned(
+      own.url,
+      slashCommandBody({ command: '/probe', text: 'claim id:1', user: 'UMEMBER', responseUrl: own.fake.responseUrl('late') }),
+      SECRET,
+    );
     assert.equal(late.status, 200);
-    assert.deepEqual(JSON.parse(late.text), { response_type: 'ephemeral', text: 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.' }, 'a command arriving while stopping is refused clearly');
+    assert.deepEqual(
+      JSON.parse(late.text),
+      { response_type: 'ephemeral', text: 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.' },
+      'a command arriving while stopping is refused clearly',
+    );
     assert.equal(await own.services.store.manager.getRepository(AuditEntry).countBy({ action: 'probe claim 1' }), 0, 'and not run');
     release();
     await stopping;
@@ -349,7 +413,10 @@ test('a ratelimited chat.postMessage is retried after Retry-After and arrives on
   assert.equal(answer.status, 200);
   assert.equal((await finalAnswer(answer)).text, 'posted');
   assert.equal(bot.fake.callsOf('chat.postMessage', 'ratelimited').length, 1);
-  const arrived = bot.fake.callsOf('chat.postMessage').slice(before).filter((c) => String(c.params.text).includes('patience'));
+  const arrived = bot.fake
+    .callsOf('chat.postMessage')
+    .slice(before)
+    .filter((c) => String(c.params.text).includes('patience'));
   assert.equal(arrived.length, 1);
 });
 
@@ -380,7 +447,8 @@ test('a channel the bot is not in gets a clear answer instead of an apology', as
 
 test('neither typed text nor member ids reach the log', async () => {
   const log = bot.logs().join('\n');
-  for (const secret of ['UMEMBER', 'UADMIN', 'U0EVIL', 'press below', 'look', 'patience', 'Intro to Python']) assert.ok(!log.includes(secret), `${secret} was logged`);
+  for (const secret of ['UMEMBER', 'UADMIN', 'U0EVIL', 'press below', 'look', 'patience', 'Intro to Python'])
+    assert.ok(!log.includes(secret), `${secret} was logged`);
 });
 
 test('many slash commands at once are each handled exactly once', (t) =>
@@ -389,7 +457,13 @@ test('many slash commands at once are each handled exactly once', (t) =>
     try {
       const users = Array.from({ length: 30 }, (_, i) => `UC${i}`);
       const answers = await Promise.all(
-        users.map((user, i) => postSigned(own.url, slashCommandBody({ command: '/probe', text: 'claim id:7', user, responseUrl: own.fake.responseUrl(`c${i}`) }), SECRET)),
+        users.map((user, i) =>
+          postSigned(
+            own.url,
+            slashCommandBody({ command: '/probe', text: 'claim id:7', user, responseUrl: own.fake.responseUrl(`c${i}`) }),
+            SECRET,
+          ),
+        ),
       );
       assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
       assert.equal(answers.filter((a) => a.json?.text === 'claimed 7').length, users.length, 'each answered in its acknowledgement');
@@ -409,13 +483,36 @@ test('in Socket Mode the same commands arrive over the WebSocket and are answere
   fake.users.set('UADMIN', { name: 'ada', isAdmin: true });
   const captured = capturedLogger();
   const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-  const { db: source, services, config } = await servicesOn(db.target, clock, captured.log, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: fake.apiUrl });
+  const {
+    db: source,
+    services,
+    config,
+  } = await servicesOn(db.target, clock, captured.log, {
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_APP_TOKEN: 'xapp-test',
+    SLACK_API_URL: fake.apiUrl,
+  });
   const registry = new CommandRegistry([help, chapter, probe]);
-  const dispatcher = new Dispatcher({ registry, services, log: captured.log, rateLimiter: new RateLimiter(clock), rateLimit: { max: 100, windowSeconds: 60 } });
+  const dispatcher = new Dispatcher({
+    registry,
+    services,
+    log: captured.log,
+    rateLimiter: new RateLimiter(clock),
+    rateLimit: { max: 100, windowSeconds: 60 },
+  });
   const slack = await startSlack({ registry, dispatcher, services }, config, captured.log);
   try {
     assert.equal(slack.port, undefined, 'no HTTP server in Socket Mode');
-    const payload = Object.fromEntries(new URLSearchParams(slashCommandBody({ command: '/chapter', text: 'create name:Hamburg timezone:Europe/Berlin', user: 'UADMIN', responseUrl: fake.responseUrl('s1') })));
+    const payload = Object.fromEntries(
+      new URLSearchParams(
+        slashCommandBody({
+          command: '/chapter',
+          text: 'create name:Hamburg timezone:Europe/Berlin',
+          user: 'UADMIN',
+          responseUrl: fake.responseUrl('s1'),
+        }),
+      ),
+    );
     const ack = await fake.envelope('slash_commands', payload);
     assert.equal(ack?.response_type, 'ephemeral');
     assert.match(String(ack?.text), /Chapter Hamburg created/);

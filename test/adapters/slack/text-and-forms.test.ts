@@ -7,8 +7,13 @@ import { translator } from '../../../src/core/i18n.js';
 import { option } from '../../../src/core/options.js';
 
 test('Slack’s escaped command text becomes what the member typed, and only Slack-named members and channels resolve', () => {
-  const line = fromSlackText('set name:“Frankfurt am Main” questions-channel:<#C123|questions> moderator-group:<!subteam^S9|@orga> who:<@U7|ada> see <https://ots.example/a?b=1&amp;c=2|the wiki> &lt;div&gt; &amp;amp; <!channel>');
-  assert.equal(line.text, 'set name:"Frankfurt am Main" questions-channel:#questions moderator-group:S9 who:@ada see the wiki (https://ots.example/a?b=1&c=2) <div> &amp; <!channel>');
+  const line = fromSlackText(
+    'set name:“Frankfurt am Main” questions-channel:<#C123|questions> moderator-group:<!subteam^S9|@orga> who:<@U7|ada> see <https://ots.example/a?b=1&amp;c=2|the wiki> &lt;div&gt; &amp;amp; <!channel>',
+  );
+  assert.equal(
+    line.text,
+    'set name:"Frankfurt am Main" questions-channel:#questions moderator-group:S9 who:@ada see the wiki (https://ots.example/a?b=1&c=2) <div> &amp; <!channel>',
+  );
   assert.deepEqual(line.resolvers.channel?.('#questions'), { id: 'C123', name: 'questions' });
   assert.deepEqual(line.resolvers.user?.('@ADA'), { id: 'U7', name: 'ada' });
   assert.equal(line.resolvers.user?.('@bob'), undefined, 'a name Slack did not turn into a mention is nobody');
@@ -16,7 +21,10 @@ test('Slack’s escaped command text becomes what the member typed, and only Sla
 });
 
 test('a link Slack made of what was typed stays one value; a link with its own label keeps both', () => {
-  assert.equal(fromSlackText('add url:<http://docs.python.org/3/tutorial|docs.python.org/3/tutorial> title:Tutorial').text, 'add url:http://docs.python.org/3/tutorial title:Tutorial');
+  assert.equal(
+    fromSlackText('add url:<http://docs.python.org/3/tutorial|docs.python.org/3/tutorial> title:Tutorial').text,
+    'add url:http://docs.python.org/3/tutorial title:Tutorial',
+  );
   assert.equal(fromSlackText('mail <mailto:orga@ots.example|orga@ots.example>').text, 'mail mailto:orga@ots.example');
   assert.equal(fromSlackText('see <https://ots.example|https://ots.example>').text, 'see https://ots.example');
   assert.equal(fromSlackText('see <https://ots.example/a|our wiki>').text, 'see our wiki (https://ots.example/a)');
@@ -52,7 +60,11 @@ test('a form has one input per option, of the kind its type needs, pre-filled wi
   const el = Object.fromEntries(view.blocks.map((b) => [b.block_id, b.element]));
   assert.deepEqual([el.text!.type, el.text!.multiline, view.blocks[0]!.optional], ['plain_text_input', true, false]);
   assert.deepEqual([el.count!.type, el.count!.initial_value], ['number_input', '4']);
-  assert.deepEqual([el.flag!.type, (el.flag!.initial_option as { value: string }).value], ['static_select', 'true'], 'a typed yes is pre-selected');
+  assert.deepEqual(
+    [el.flag!.type, (el.flag!.initial_option as { value: string }).value],
+    ['static_select', 'true'],
+    'a typed yes is pre-selected',
+  );
   assert.deepEqual([el.status!.type, (el.status!.initial_option as { value: string }).value], ['static_select', 'all']);
   assert.deepEqual([el.date!.type, el.date!.initial_date], ['datepicker', '2027-03-14']);
   assert.deepEqual([el.time!.type, el.time!.initial_time], ['timepicker', '09:05']);
@@ -72,5 +84,12 @@ test('submitted values come back as raw options; empty fields are left out', () 
     member: { value: { type: 'users_select', selected_user: 'U7' } },
     where: { value: { type: 'conversations_select', selected_conversation: 'C9' } },
   });
-  assert.deepEqual(raw, { text: 'hello', flag: 'true', date: '2027-03-14', time: '18:30', member: { id: 'U7', name: 'U7' }, where: { id: 'C9' } });
+  assert.deepEqual(raw, {
+    text: 'hello',
+    flag: 'true',
+    date: '2027-03-14',
+    time: '18:30',
+    member: { id: 'U7', name: 'U7' },
+    where: { id: 'C9' },
+  });
 });

@@ -37,7 +37,9 @@ function startBot(command: 'npm' | 'node', env: Record<string, string>) {
   };
   child.stdout!.on('data', (d) => ((stdout += String(d)), check()));
   child.stderr!.on('data', (d) => ((stderr += String(d)), check()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   const killer = setTimeout(() => signal('SIGKILL'), 60_000);
   void exited.then(() => clearTimeout(killer));
   function signal(name: NodeJS.Signals): void {
@@ -164,7 +166,11 @@ test('SIGKILL mid-stream loses no acknowledged command and leaves nothing half-w
         for (const mem of await m.find(Member)) {
           const i = Number(/^m(\d+)$/.exec(mem.userId)?.[1] ?? NaN);
           // Joins create the member row in the sign-up's transaction: never one without the other.
-          if (i % 4 === 0) assert.ok(await m.existsBy(WorkshopSignup, { memberId: mem.id }), `member ${mem.userId} was stored with a sign-up or not at all`);
+          if (i % 4 === 0)
+            assert.ok(
+              await m.existsBy(WorkshopSignup, { memberId: mem.id }),
+              `member ${mem.userId} was stored with a sign-up or not at all`,
+            );
         }
       } finally {
         await ds.destroy();
@@ -184,7 +190,7 @@ test('SIGTERM while a command waits on the database: it finishes and is stored, 
   try {
     assert.equal((await npmStart(SETUP, env)).code, 0);
     const bot = startBot('node', env);
-    await bot.until(() => bot.stderr().includes("console ready"));
+    await bot.until(() => bot.stderr().includes('console ready'));
     await locker.connect();
     const schema = db.target.kind === 'postgres' ? db.target.schema! : '';
     await locker.query('BEGIN');
@@ -201,7 +207,10 @@ test('SIGTERM while a command waits on the database: it finishes and is stored, 
     await bot.until(() => bot.stderr().includes('"stopping"'));
     bot.write('@alice /chapter list\n');
     await bot.until(() => bot.stdout().includes('[ephemeral → alice]'));
-    assert.match(bot.stdout(), /\[ephemeral → alice\]\nThe bot is restarting or stopping, so this command was not run\. Please try again in a moment\./);
+    assert.match(
+      bot.stdout(),
+      /\[ephemeral → alice\]\nThe bot is restarting or stopping, so this command was not run\. Please try again in a moment\./,
+    );
     assert.doesNotMatch(bot.stdout(), /Chapter Hamburg created/, 'still waiting for the lock');
     await locker.query('COMMIT');
     const { code } = await bot.exited;

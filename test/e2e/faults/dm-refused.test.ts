@@ -32,11 +32,20 @@ async function discordBot(database: TestDatabase, env: Record<string, string> = 
   const fake = await FakeDiscord.start();
   const tmp = tempDir();
   const log = capturedLogger();
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000', ...env });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    DATA_DIR: tmp.dir,
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    RATE_LIMIT_MAX: '1000',
+    ...env,
+  });
   const app = await createApp(config, log.log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
   const adapter = await startDiscord({ ...app, log: log.log, config: config.discord!, locale: 'en' });
   const [, questions, moderation] = fake.guild.channels.map((c) => c.id) as [string, string, string];
-  const reply = async (i: { id: string; token: string }) => JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
+  const reply = async (i: { id: string; token: string }) =>
+    JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
   const sub = (name: string, options: { name: string; type: number; value: string | number }[] = []) => [{ name, type: 1, options }];
   const str = (name: string, value: string) => ({ name, type: 3, value });
   const int = (name: string, value: number) => ({ name, type: 4, value });
@@ -47,7 +56,18 @@ async function discordBot(database: TestDatabase, env: Record<string, string> = 
       [moderation]: { id: moderation, type: 0, name: 'moderation', permissions: '0', guild_id: fake.guild.id },
     },
   };
-  await reply(fake.slash(mona, 'chapter', sub('set', [str('name', 'Berlin'), { name: 'questions-channel', type: 7, value: questions }, { name: 'moderation-channel', type: 7, value: moderation }]), { moderator: true, resolved }));
+  await reply(
+    fake.slash(
+      mona,
+      'chapter',
+      sub('set', [
+        str('name', 'Berlin'),
+        { name: 'questions-channel', type: 7, value: questions },
+        { name: 'moderation-channel', type: 7, value: moderation },
+      ]),
+      { moderator: true, resolved },
+    ),
+  );
   return {
     fake,
     app,
@@ -84,7 +104,10 @@ test('Discord, DMs closed (50007): no notice about an anonymous question reaches
     const b = await discordBot(database);
     try {
       b.fake.dmClosed.add(alice.id);
-      assert.match(await b.reply(b.fake.slash(alice, 'ask', b.sub('new', [b.str('text', 'How do I read a file in Python?')]))), /Your question #1 is posted/);
+      assert.match(
+        await b.reply(b.fake.slash(alice, 'ask', b.sub('new', [b.str('text', 'How do I read a file in Python?')]))),
+        /Your question #1 is posted/,
+      );
       const post = await b.fake.waitFor(() => b.fake.posts(b.questions)[0]);
 
       // The asker's own answer: by command, by the button's form. Refused, ephemeral, nothing posted or stored.
@@ -111,7 +134,11 @@ test('Discord, DMs closed (50007): no notice about an anonymous question reaches
       const dm = await b.fake.waitFor(() => b.fake.posts(b.fake.dmChannelOf(alice.id)!).at(-1), 'the answer notice by DM');
       assert.match(JSON.stringify(dm.embeds), /Your anonymous question #1 has a new answer/);
       b.fake.dmClosed.add(alice.id);
-      await b.reply(b.fake.slash(mona, 'mod', b.sub('block', [b.int('question', 1), b.str('reason', 'spam links'), b.int('days', 3)]), { moderator: true }));
+      await b.reply(
+        b.fake.slash(mona, 'mod', b.sub('block', [b.int('question', 1), b.str('reason', 'spam links'), b.int('days', 3)]), {
+          moderator: true,
+        }),
+      );
       await b.fake.waitFor(() => refused() === 3, 'the block notice refused');
       await b.reply(b.fake.slash(mona, 'mod', b.sub('hide', [b.int('id', 1), b.str('reason', 'spam links')]), { moderator: true }));
       await b.fake.waitFor(() => refused() === 4, 'the hide notice refused');
@@ -124,11 +151,18 @@ test('Discord, DMs closed (50007): no notice about an anonymous question reaches
       assertNobodyNamed(channelPosts(b.fake), [alice.id, alice.username, alice.globalName!]);
       assert.ok(!b.log.lines().join('\n').includes(alice.id), 'no asker id in the log');
       const kept = (await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 })).pendingNotices!;
-      for (const needle of [alice.id, alice.username, alice.globalName!]) assert.ok(!kept.includes(needle), 'the kept notices name the asker');
+      for (const needle of [alice.id, alice.username, alice.globalName!])
+        assert.ok(!kept.includes(needle), 'the kept notices name the asker');
 
       const mine = await b.reply(b.fake.slash(alice, 'ask', b.sub('mine')));
       assert.match(mine, /"flags":64/);
-      for (const notice of [/question #1 has a new answer/, /A moderator closed your anonymous question #1/, /stopped you from asking.*spam links/, /moderators hid your anonymous question #1/]) assert.match(mine, notice);
+      for (const notice of [
+        /question #1 has a new answer/,
+        /A moderator closed your anonymous question #1/,
+        /stopped you from asking.*spam links/,
+        /moderators hid your anonymous question #1/,
+      ])
+        assert.match(mine, notice);
       assert.doesNotMatch(await b.reply(b.fake.slash(alice, 'ask', b.sub('mine'))), /could not reach you/, 'shown once');
     } finally {
       await b.stop();
@@ -144,7 +178,10 @@ test('Discord: a reminder to a member with DMs closed falls back to a channel no
         const outbox = b.app.services.notifier.outbox('discord', b.fake.guild.id)!;
         const to = { kind: 'dm', to: { id: rolf.id, name: rolf.username } } as const;
         const before = channelPosts(b.fake).length;
-        await assert.rejects(outbox.post(message('Your anonymous question #1 has a new answer.', { visibility: to, sensitive: true })), (e: unknown) => e instanceof UserError && e.key === 'discord.dm_refused');
+        await assert.rejects(
+          outbox.post(message('Your anonymous question #1 has a new answer.', { visibility: to, sensitive: true })),
+          (e: unknown) => e instanceof UserError && e.key === 'discord.dm_refused',
+        );
         assert.equal(channelPosts(b.fake).length, before, 'nothing posted for a sensitive DM');
         if (fallback === 'channel') {
           const ref = await outbox.post(message('Reminder: workshop tomorrow.', { visibility: to }));
@@ -153,11 +190,17 @@ test('Discord: a reminder to a member with DMs closed falls back to a channel no
           assert.match(JSON.stringify(notice), new RegExp(`<@${rolf.id}> I could not send you a direct message`));
           assert.doesNotMatch(JSON.stringify(notice), /workshop tomorrow/);
         } else {
-          await assert.rejects(outbox.post(message('Reminder: workshop tomorrow.', { visibility: to })), (e: unknown) => e instanceof UserError && e.key === 'discord.dm_refused');
+          await assert.rejects(
+            outbox.post(message('Reminder: workshop tomorrow.', { visibility: to })),
+            (e: unknown) => e instanceof UserError && e.key === 'discord.dm_refused',
+          );
           assert.equal(channelPosts(b.fake).length, before, 'DM_FALLBACK=none posts nothing');
         }
         // A sensitive message is refused anywhere but a DM, before any call.
-        await assert.rejects(outbox.post(message('about question #1', { visibility: { kind: 'channel', channel: b.questions }, sensitive: true })), /sensitive message goes by direct message only/);
+        await assert.rejects(
+          outbox.post(message('about question #1', { visibility: { kind: 'channel', channel: b.questions }, sensitive: true })),
+          /sensitive message goes by direct message only/,
+        );
       } finally {
         await b.stop();
       }
@@ -175,7 +218,14 @@ async function slackBot(database: TestDatabase) {
   fake.users.set('UCOACH', { name: 'coach_c' });
   const tmp = tempDir();
   const log = capturedLogger();
-  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: tmp.dir, SLACK_BOT_TOKEN: 'xoxb-dm', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, RATE_LIMIT_MAX: '1000' });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    DATA_DIR: tmp.dir,
+    SLACK_BOT_TOKEN: 'xoxb-dm',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    RATE_LIMIT_MAX: '1000',
+  });
   const app = await createApp(config, log.log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
   const slack = await startSlack(app, config, log.log, { listen: { port: 0, host: '127.0.0.1' } });
   const url = `http://127.0.0.1:${slack.port}/slack/events`;
@@ -185,7 +235,10 @@ async function slackBot(database: TestDatabase) {
     const answer = await postSigned(url, slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(id) }), SECRET);
     return { ...answer, id };
   };
-  assert.match(String((await slash('UADMIN', '/chapter', 'create name:Berlin timezone:Europe/Berlin')).json?.text), /Chapter Berlin created/);
+  assert.match(
+    String((await slash('UADMIN', '/chapter', 'create name:Berlin timezone:Europe/Berlin')).json?.text),
+    /Chapter Berlin created/,
+  );
   await slash('UADMIN', '/chapter', 'set name:Berlin questions-channel:<#CQUESTIONS|questions> moderation-channel:<#CMOD|moderation>');
   return {
     fake,
@@ -225,7 +278,19 @@ test('Slack, DMs refused (cannot_dm_bot, user_not_found, …): no notice about a
           api_app_id: 'A1',
           token: 'deprecated',
           trigger_id: 'trigger-submit',
-          view: { id: 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { id: { value: { type: 'number_input', value: '1' } }, text: { value: { type: 'plain_text_input', value: 'I found it: open()' } } } }, hash: 'h' },
+          view: {
+            id: 'V1',
+            type: 'modal',
+            callback_id: view.callback_id,
+            private_metadata: view.private_metadata,
+            state: {
+              values: {
+                id: { value: { type: 'number_input', value: '1' } },
+                text: { value: { type: 'plain_text_input', value: 'I found it: open()' } },
+              },
+            },
+            hash: 'h',
+          },
           response_urls: [],
         }),
         SECRET,
@@ -238,7 +303,8 @@ test('Slack, DMs refused (cannot_dm_bot, user_not_found, …): no notice about a
       assert.equal(await b.app.db.getRepository(QuestionAnswer).count(), 0);
 
       // Each notice of the flow, each DM refused in another of Slack's ways.
-      const refusals = () => b.fake.calls.filter((c) => c.outcome !== 'ok' && (c.method === 'conversations.open' || c.method === 'chat.postMessage')).length;
+      const refusals = () =>
+        b.fake.calls.filter((c) => c.outcome !== 'ok' && (c.method === 'conversations.open' || c.method === 'chat.postMessage')).length;
       b.fake.failNext('conversations.open', { kind: 'error', error: 'cannot_dm_bot' });
       await b.slash('UCOACH', '/ask', 'answer id:1 text:"Use open() with a with-block."');
       await b.fake.until('the answer notice refused', () => refusals() === 1);
@@ -257,7 +323,9 @@ test('Slack, DMs refused (cannot_dm_bot, user_not_found, …): no notice about a
       assert.match(String(blocked.json?.text), /You cannot post anonymously until/);
       assert.notEqual(blocked.json?.response_type, 'in_channel');
 
-      const publicCalls = b.fake.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && !String(c.params.channel).startsWith('D'));
+      const publicCalls = b.fake.calls.filter(
+        (c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && !String(c.params.channel).startsWith('D'),
+      );
       assert.ok(publicCalls.length >= 2, 'the question and its answer are posted');
       assertNobodyNamed(publicCalls, ['UASKER', 'asker_q7x2k9']);
       assertNobodyNamed(
@@ -267,7 +335,13 @@ test('Slack, DMs refused (cannot_dm_bot, user_not_found, …): no notice about a
       assert.ok(!b.log.lines().join('\n').includes('UASKER'), 'no asker id in the log');
 
       const mine = String((await b.slash('UASKER', '/ask', 'mine')).json?.text);
-      for (const notice of [/question #1 has a new answer/, /A moderator closed your anonymous question #1/, /stopped you from asking.*spam links/, /moderators hid your anonymous question #1/]) assert.match(mine, notice);
+      for (const notice of [
+        /question #1 has a new answer/,
+        /A moderator closed your anonymous question #1/,
+        /stopped you from asking.*spam links/,
+        /moderators hid your anonymous question #1/,
+      ])
+        assert.match(mine, notice);
       assert.doesNotMatch(String((await b.slash('UASKER', '/ask', 'mine')).json?.text), /could not reach you/, 'shown once');
     } finally {
       await b.stop();

@@ -39,7 +39,10 @@ function assertBackoff(times: readonly number[], retries: number): void {
   const measured = gaps(times);
   assert.equal(measured.length, retries);
   measured.forEach((gap, n) => {
-    assert.ok(gap >= minimumDelayMs(policy, n) - 2, `wait before retry ${n + 1} was ${gap} ms, the policy's minimum is ${minimumDelayMs(policy, n)} ms (waits: ${measured.join(', ')})`);
+    assert.ok(
+      gap >= minimumDelayMs(policy, n) - 2,
+      `wait before retry ${n + 1} was ${gap} ms, the policy's minimum is ${minimumDelayMs(policy, n)} ms (waits: ${measured.join(', ')})`,
+    );
     if (n > 0) assert.ok(minimumDelayMs(policy, n) > minimumDelayMs(policy, n - 1), 'the minimum waits grow');
   });
 }
@@ -72,14 +75,43 @@ async function discordBot(database: TestDatabase, retries: string, env: Record<s
   const [, questions, moderation] = fake.guild.channels.map((c) => c.id) as [string, string, string];
   /** The member's final answer: the reply, or the edit of a deferral. */
   const answer = async (i: { id: string; token: string }) =>
-    JSON.stringify((await fake.waitFor(() => fake.responses(i).find((r) => !/^\{"type":5\b/.test(JSON.stringify(r.body))), 'the answer', PATIENCE_MS)).body);
+    JSON.stringify(
+      (await fake.waitFor(() => fake.responses(i).find((r) => !/^\{"type":5\b/.test(JSON.stringify(r.body))), 'the answer', PATIENCE_MS))
+        .body,
+    );
   const channel = (id: string, name: string) => ({ [id]: { id, type: 0, name, permissions: '0', guild_id: fake.guild.id } });
-  await answer(fake.slash(mona, 'chapter', [{ name: 'create', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'timezone', type: 3, value: 'Europe/Berlin' }] }], { moderator: true }));
   await answer(
     fake.slash(
       mona,
       'chapter',
-      [{ name: 'set', type: 1, options: [{ name: 'name', type: 3, value: 'Berlin' }, { name: 'questions-channel', type: 7, value: questions }, { name: 'moderation-channel', type: 7, value: moderation }] }],
+      [
+        {
+          name: 'create',
+          type: 1,
+          options: [
+            { name: 'name', type: 3, value: 'Berlin' },
+            { name: 'timezone', type: 3, value: 'Europe/Berlin' },
+          ],
+        },
+      ],
+      { moderator: true },
+    ),
+  );
+  await answer(
+    fake.slash(
+      mona,
+      'chapter',
+      [
+        {
+          name: 'set',
+          type: 1,
+          options: [
+            { name: 'name', type: 3, value: 'Berlin' },
+            { name: 'questions-channel', type: 7, value: questions },
+            { name: 'moderation-channel', type: 7, value: moderation },
+          ],
+        },
+      ],
       { moderator: true, resolved: { channels: { ...channel(questions, 'questions'), ...channel(moderation, 'moderation') } } },
     ),
   );
@@ -118,7 +150,10 @@ test('Discord: a post that times out every time tells the member and the moderat
       assert.match(JSON.stringify(notice), MODERATORS_TOLD);
       const attempts = b.postsToQuestions();
       assert.equal(attempts.length, 3, 'the first attempt and two retries');
-      assert.ok(attempts.every((c) => c.status === 0), 'none was answered');
+      assert.ok(
+        attempts.every((c) => c.status === 0),
+        'none was answered',
+      );
       // Stored state as before the post: the question is saved, not marked posted, no message.
       const q = await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 });
       assert.equal(q.text, QUESTION);
@@ -156,7 +191,10 @@ test('Discord: a post whose answer is lost once is retried with the same nonce, 
     const nonces = attempts.map((c) => (c.body as { nonce?: string; enforce_nonce?: boolean }).nonce);
     assert.ok(nonces[0], 'sent with a nonce');
     assert.equal(nonces[1], nonces[0], 'the retry carries the same nonce');
-    assert.ok(attempts.every((c) => (c.body as { enforce_nonce?: boolean }).enforce_nonce === true), 'and asks Discord to enforce it');
+    assert.ok(
+      attempts.every((c) => (c.body as { enforce_nonce?: boolean }).enforce_nonce === true),
+      'and asks Discord to enforce it',
+    );
     assert.equal(b.fake.posts(b.questions).length, 1, 'exactly one message');
     const q = await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 });
     assert.equal(q.messageId, b.fake.posts(b.questions)[0]!.id);
@@ -197,11 +235,26 @@ test('Discord: other calls are retried too (a thread start, an edit), and a repe
     const post = b.fake.posts(b.questions)[0]!;
     // The thread is started, but the answer is lost; the retry hears "already created" and uses it.
     b.fake.hangNext('POST', new RegExp(`^/channels/${b.questions}/messages/${post.id}/threads$`), 1, { afterHandling: true });
-    b.fake.failNext('PATCH', new RegExp(`^/channels/${b.questions}/messages/${post.id}$`), 500, { message: 'Internal Server Error', code: 0 });
-    const i = b.fake.slash(mona, 'ask', [{ name: 'answer', type: 1, options: [{ name: 'id', type: 4, value: 1 }, { name: 'text', type: 3, value: 'Yes, it was stored.' }] }]);
+    b.fake.failNext('PATCH', new RegExp(`^/channels/${b.questions}/messages/${post.id}$`), 500, {
+      message: 'Internal Server Error',
+      code: 0,
+    });
+    const i = b.fake.slash(mona, 'ask', [
+      {
+        name: 'answer',
+        type: 1,
+        options: [
+          { name: 'id', type: 4, value: 1 },
+          { name: 'text', type: 3, value: 'Yes, it was stored.' },
+        ],
+      },
+    ]);
     assert.doesNotMatch(await b.answer(i), /incident|did not accept/);
     const thread = b.fake.threadOf(post.id)!;
-    await b.fake.waitFor(() => b.fake.posts(thread).length === 1 && b.fake.messages.get(post.id)!.edits > 0, 'the answer in the thread and the updated post');
+    await b.fake.waitFor(
+      () => b.fake.posts(thread).length === 1 && b.fake.messages.get(post.id)!.edits > 0,
+      'the answer in the thread and the updated post',
+    );
     assert.match(JSON.stringify(b.fake.posts(thread)[0]), /Yes, it was stored\./);
     assert.deepEqual(
       b.fake.calls.filter((c) => c.method === 'PATCH' && c.path === `/channels/${b.questions}/messages/${post.id}`).map((c) => c.status),
@@ -261,8 +314,20 @@ test('Discord: reminders the platform keeps refusing are reported to the moderat
   const database = await freshDatabase('sqlite');
   const b = await discordBot(database, '1');
   try {
-    const opt = (name: string, value: string | number | boolean) => ({ name, type: typeof value === 'number' ? 4 : typeof value === 'boolean' ? 5 : 3, value });
-    const create = [opt('chapter', 'Berlin'), opt('title', 'Python basics'), opt('topic', 'python'), opt('date', '2027-03-10'), opt('time', '18:00'), opt('learners', 4), opt('strict-ratio', false)];
+    const opt = (name: string, value: string | number | boolean) => ({
+      name,
+      type: typeof value === 'number' ? 4 : typeof value === 'boolean' ? 5 : 3,
+      value,
+    });
+    const create = [
+      opt('chapter', 'Berlin'),
+      opt('title', 'Python basics'),
+      opt('topic', 'python'),
+      opt('date', '2027-03-10'),
+      opt('time', '18:00'),
+      opt('learners', 4),
+      opt('strict-ratio', false),
+    ];
     assert.match(await b.answer(b.fake.slash(mona, 'workshop', [{ name: 'create', type: 1, options: create }], { moderator: true })), /#1/);
     assert.match(await b.answer(b.fake.slash(alice, 'workshop', [{ name: 'join', type: 1, options: [opt('id', 1)] }])), /#1/);
     // Direct messages cannot be opened: Discord answers 503 to every try.
@@ -270,11 +335,16 @@ test('Discord: reminders the platform keeps refusing are reported to the moderat
     b.clock.set(new Date('2027-03-09T17:05:00Z')); // the day-before reminder is due (18:00 in Berlin is 17:00 UTC)
     await b.app.services.reminders.tick();
     await b.app.services.reminders.tick();
-    assert.equal(b.fake.calls.filter((c) => c.method === 'POST' && c.path === '/users/@me/channels').length, 2, 'the first try and one retry, once');
+    assert.equal(
+      b.fake.calls.filter((c) => c.method === 'POST' && c.path === '/users/@me/channels').length,
+      2,
+      'the first try and one retry, once',
+    );
     const notices = b.fake.posts(b.moderation).filter((m) => /could not be delivered/.test(JSON.stringify(m)));
     assert.equal(notices.length, 1);
     assert.match(JSON.stringify(notices[0]), /workshop #1 “Python basics” could not be delivered to 1 of 1 members/);
-    for (const who of [alice.id, alice.username, alice.globalName!]) assert.ok(!JSON.stringify(notices[0]).includes(who), `the notice names ${who}`);
+    for (const who of [alice.id, alice.username, alice.globalName!])
+      assert.ok(!JSON.stringify(notices[0]).includes(who), `the notice names ${who}`);
   } finally {
     await b.stop();
     await database.drop();
@@ -308,14 +378,24 @@ async function slackBot(database: TestDatabase, retries: string, o: { ackDeadlin
   /** A signed slash command; resolves with the member's final answer, on the acknowledgement or through the response URL. */
   const slash = async (user: string, command: string, text: string): Promise<string> => {
     const id = `r${++n}`;
-    const ack = await postSigned(`http://127.0.0.1:${slack.port}/slack/events`, slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(id) }), SECRET);
+    const ack = await postSigned(
+      `http://127.0.0.1:${slack.port}/slack/events`,
+      slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(id) }),
+      SECRET,
+    );
     assert.equal(ack.status, 200);
     if (typeof ack.json?.text === 'string') return ack.json.text;
     return String((await fake.until(`the answer on ${id}`, () => fake.responses.find((r) => r.id === id), PATIENCE_MS)).body.text);
   };
   assert.match(await slash('UADMIN', '/chapter', 'create name:Berlin timezone:Europe/Berlin'), /Chapter Berlin created/);
-  assert.match(await slash('UADMIN', '/chapter', 'set name:Berlin questions-channel:<#CQUESTIONS|questions> moderation-channel:<#CMOD|moderation>'), /questions/);
-  const postsTo = (channel: string, outcome?: string) => fake.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === channel && (outcome === undefined || c.outcome === outcome));
+  assert.match(
+    await slash('UADMIN', '/chapter', 'set name:Berlin questions-channel:<#CQUESTIONS|questions> moderation-channel:<#CMOD|moderation>'),
+    /questions/,
+  );
+  const postsTo = (channel: string, outcome?: string) =>
+    fake.calls.filter(
+      (c) => c.method === 'chat.postMessage' && c.params.channel === channel && (outcome === undefined || c.outcome === outcome),
+    );
   return {
     fake,
     app,
@@ -383,7 +463,8 @@ for (const fault of [
       // After a 5xx the wait starts when the answer arrives: at least the policy's first wait (after a
       // timeout it adds to the timeout, which starts before the request reaches the fake).
       const gap = attempts[1]!.at - attempts[0]!.at;
-      const least = fault.failure.kind === 'http' ? minimumDelayMs(retryPolicy({ retries: 2, timeoutMs: Number(TIMEOUT) }), 0) - 2 : Number(TIMEOUT);
+      const least =
+        fault.failure.kind === 'http' ? minimumDelayMs(retryPolicy({ retries: 2, timeoutMs: Number(TIMEOUT) }), 0) - 2 : Number(TIMEOUT);
       assert.ok(gap >= least, `retried after ${gap} ms`);
       assert.equal(b.postsTo('CMOD').length, 0, 'nothing to report');
       const q = await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 });

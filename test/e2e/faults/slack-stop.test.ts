@@ -43,17 +43,28 @@ test('SIGTERM while commands wait on Slack (SQLite): they finish, their posts ar
   child.stderr.on('data', (d) => (stderr += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}/slack/events`;
-  const slash = (user: string, command: string, text: string, id: string) => postSigned(url, slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(id), triggerId: `trigger-${id}` }), SECRET);
+  const slash = (user: string, command: string, text: string, id: string) =>
+    postSigned(url, slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(id), triggerId: `trigger-${id}` }), SECRET);
   /** The command's answer: in the acknowledgement, or at its response URL once it is done. */
   const answerOf = async (answer: Promise<{ json: Record<string, unknown> | undefined }>, id: string) =>
-    String((await answer).json?.text ?? (await fake.until(`the answer to ${id}`, () => fake.responses.find((r) => r.id === id)?.body)).text);
+    String(
+      (await answer).json?.text ?? (await fake.until(`the answer to ${id}`, () => fake.responses.find((r) => r.id === id)?.body)).text,
+    );
   try {
     await fake.until('the adapter to listen', () => stderr.includes('slack adapter listening'), 30_000);
-    assert.match(await answerOf(slash('UADMIN', '/chapter', 'create name:Berlin timezone:Europe/Berlin', 'setup-1'), 'setup-1'), /Chapter Berlin created/);
-    assert.match(await answerOf(slash('UADMIN', '/chapter', 'set name:Berlin questions-channel:<#CQUEST|questions>', 'setup-2'), 'setup-2'), /questions → <#CQUEST>/);
+    assert.match(
+      await answerOf(slash('UADMIN', '/chapter', 'create name:Berlin timezone:Europe/Berlin', 'setup-1'), 'setup-1'),
+      /Chapter Berlin created/,
+    );
+    assert.match(
+      await answerOf(slash('UADMIN', '/chapter', 'set name:Berlin questions-channel:<#CQUEST|questions>', 'setup-2'), 'setup-2'),
+      /questions → <#CQUEST>/,
+    );
 
     fake.holdAnswers('chat.postMessage', 2000);
-    const asked = askers.map((user, i) => slash(user, '/ask', `text:"Question number ${i + 1}: does a graceful stop lose it?"`, `ask-${i + 1}`));
+    const asked = askers.map((user, i) =>
+      slash(user, '/ask', `text:"Question number ${i + 1}: does a graceful stop lose it?"`, `ask-${i + 1}`),
+    );
     // In flight: each /ask has stored its question and waits on Slack for the post.
     await fake.until('the three posts to be under way', () => fake.held.get('chat.postMessage') === askers.length);
     const signalledAt = Date.now();
@@ -62,18 +73,31 @@ test('SIGTERM while commands wait on Slack (SQLite): they finish, their posts ar
 
     const late = await slash('ULATE', '/chapter', 'list', 'late');
     assert.equal(late.status, 200);
-    assert.deepEqual(late.json, { response_type: 'ephemeral', text: STOPPING }, 'a command arriving while the bot stops is refused clearly');
+    assert.deepEqual(
+      late.json,
+      { response_type: 'ephemeral', text: STOPPING },
+      'a command arriving while the bot stops is refused clearly',
+    );
 
-    for (const [i, answer] of asked.entries()) assert.match(await answerOf(answer, `ask-${i + 1}`), /Your question #\d+ is posted in/, `asker ${i + 1} is told`);
+    for (const [i, answer] of asked.entries())
+      assert.match(await answerOf(answer, `ask-${i + 1}`), /Your question #\d+ is posted in/, `asker ${i + 1} is told`);
     assert.equal(await exited, 0, stderr);
     assert.ok(Date.now() - signalledAt < 10_000, 'stopped within 10 seconds of the signal');
 
     const posts = fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'CQUEST');
-    for (let i = 1; i <= askers.length; i++) assert.equal(posts.filter((c) => String(c.params.text).includes(`Question number ${i}:`)).length, 1, `question ${i} was posted once`);
+    for (let i = 1; i <= askers.length; i++)
+      assert.equal(posts.filter((c) => String(c.params.text).includes(`Question number ${i}:`)).length, 1, `question ${i} was posted once`);
     assert.equal(fake.responses.filter((r) => r.id === 'late').length, 0, 'the refused command did not run later');
     assert.match(stderr, /"msg":"stopping"[^]*"msg":"stopped"/);
-    const logs = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number });
-    assert.deepEqual(logs.filter((l) => l.level >= 50), [], 'nothing logged as an error');
+    const logs = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number });
+    assert.deepEqual(
+      logs.filter((l) => l.level >= 50),
+      [],
+      'nothing logged as an error',
+    );
 
     const ds = createDataSource({ kind: 'sqlite', path: database });
     await ds.initialize();
