@@ -5,13 +5,20 @@ import { ManualClock } from '../../src/core/clock.js';
 import { capturedLogger, tempDir, type TestDatabase } from './helpers.js';
 import { type CommandOption, FakeDiscord } from './fake-discord.js';
 
+export interface DiscordBotOptions {
+  /** Guilds the fake Discord has; default 2. */
+  readonly guilds?: number;
+  /** The clock; default a manual clock at 2027-03-01 10:00 UTC. */
+  readonly clock?: ManualClock;
+}
+
 /**
- * The real app and discord.js client on a test database, against a fake Discord with two guilds
- * (the clock at 2027-03-01 10:00 UTC). `reply` waits for an interaction's answer: its callback,
- * or the edit of a deferred one.
+ * The real app and discord.js client on a test database, against a fake Discord (two guilds
+ * unless told otherwise). `reply` waits for an interaction's answer: its callback, or the edit of
+ * a deferred one; `callback` for its first response, whatever it is. `log` is what the app logged.
  */
-export async function discordBot(database: TestDatabase, env: Record<string, string> = {}) {
-  const fake = await FakeDiscord.start({ guilds: 2 });
+export async function discordBot(database: TestDatabase, env: Record<string, string> = {}, options: DiscordBotOptions = {}) {
+  const fake = await FakeDiscord.start({ guilds: options.guilds ?? 2 });
   const tmp = tempDir();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -22,17 +29,24 @@ export async function discordBot(database: TestDatabase, env: Record<string, str
     RATE_LIMIT_MAX: '1000',
     ...env,
   });
-  const app = await createApp(config, capturedLogger().log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
-  const adapter = await startDiscord({ ...app, log: app.services.log, config: config.discord!, locale: 'en' });
+  const log = capturedLogger();
+  const clock = options.clock ?? new ManualClock(new Date('2027-03-01T10:00:00Z'));
+  const app = await createApp(config, log.log, clock);
+  const adapter = await startDiscord({ ...app, log: log.log, config: config.discord!, locale: 'en' });
   const reply = async (i: { id: string; token: string }) =>
     JSON.stringify(
       (await fake.waitFor(() => fake.responses(i).find((r) => (r.body as { type?: number } | undefined)?.type !== 5), 'the answer')).body,
     );
+  const callback = async (i: { id: string; token: string }) =>
+    JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
   return {
     fake,
     app,
     adapter,
+    clock,
+    log,
     reply,
+    callback,
     stop: async () => {
       await adapter.stop();
       await fake.close();

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
-import { startDiscord } from '../../../src/adapters/discord/adapter.js';
-import { createApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config.js';
-import { ManualClock } from '../../../src/core/clock.js';
-import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../support/helpers.js';
-import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
+import { eachDatabase, type TestDatabase } from '../../support/helpers.js';
+import { discordBot as sharedDiscordBot, int, str, sub } from '../../support/discord-bot.js';
+import type { FakeUser } from '../../support/fake-discord.js';
 
 // The real features through the real discord.js client and the real app, against a fake Discord.
 
@@ -15,25 +12,10 @@ const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
 const rolf: FakeUser = { id: '555555555555555503', username: 'rolf' };
 
 async function bot(database: TestDatabase, env: Record<string, string> = {}) {
-  const fake = await FakeDiscord.start();
-  const tmp = tempDir();
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    DATA_DIR: tmp.dir,
-    DISCORD_TOKEN: 'fake-token',
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    RATE_LIMIT_MAX: '1000',
-    ...env,
-  });
-  const app = await createApp(config, capturedLogger().log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
-  const adapter = await startDiscord({ ...app, log: capturedLogger().log, config: config.discord!, locale: 'en' });
+  const base = await sharedDiscordBot(database, env, { guilds: 1 });
+  const { fake, app } = base;
   const [, questions] = fake.guild.channels.map((c) => c.id) as [string, string];
-  const reply = async (i: { id: string; token: string }) =>
-    JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
-  const sub = (name: string, options: { name: string; type: number; value: string | number }[] = []) => [{ name, type: 1, options }];
-  const str = (name: string, value: string) => ({ name, type: 3, value });
-  const int = (name: string, value: number) => ({ name, type: 4, value });
+  const reply = base.callback;
   // A chapter bound to the server, with its questions channel.
   await reply(fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { moderator: true }));
   const channels = { channels: { [questions]: { id: questions, type: 0, name: 'questions', permissions: '0', guild_id: fake.guild.id } } };
@@ -65,12 +47,7 @@ async function bot(database: TestDatabase, env: Record<string, string> = {}) {
     sub,
     str,
     int,
-    stop: async () => {
-      await adapter.stop();
-      await fake.close();
-      await app.close();
-      tmp.remove();
-    },
+    stop: base.stop,
   };
 }
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Question } from '../../../entities/Question.js';
 import { QuestionAnswer } from '../../../entities/QuestionAnswer.js';
-import { startDiscord } from '../../../src/adapters/discord/adapter.js';
 import { FORM_PREFIX } from '../../../src/adapters/discord/forms.js';
 import { startSlack } from '../../../src/adapters/slack/adapter.js';
 import { createApp } from '../../../src/app.js';
@@ -11,8 +10,10 @@ import { ManualClock } from '../../../src/core/clock.js';
 import { UserError } from '../../../src/core/errors.js';
 import { message } from '../../../src/core/reply.js';
 import { capturedLogger, eachDatabase, tempDir, type TestDatabase } from '../../support/helpers.js';
-import { FakeDiscord, type FakeMessage, type FakeUser } from '../../support/fake-discord.js';
+import type { FakeDiscord } from '../../support/fake-discord.js';
+import { type FakeMessage, type FakeUser } from '../../support/fake-discord.js';
 import { FakeSlack } from '../../support/fake-slack.js';
+import { discordBot as sharedDiscordBot, int, str, sub } from '../../support/discord-bot.js';
 import { interactionBody, postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
 // An asker whose direct messages are refused (Discord 50007; Slack cannot_dm_bot, user_not_found
@@ -29,26 +30,10 @@ const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
 const rolf: FakeUser = { id: '555555555555555503', username: 'rolf' };
 
 async function discordBot(database: TestDatabase, env: Record<string, string> = {}) {
-  const fake = await FakeDiscord.start();
-  const tmp = tempDir();
-  const log = capturedLogger();
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    DATA_DIR: tmp.dir,
-    DISCORD_TOKEN: 'fake-token',
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    RATE_LIMIT_MAX: '1000',
-    ...env,
-  });
-  const app = await createApp(config, log.log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
-  const adapter = await startDiscord({ ...app, log: log.log, config: config.discord!, locale: 'en' });
+  const base = await sharedDiscordBot(database, env, { guilds: 1 });
+  const { fake, app, log } = base;
   const [, questions, moderation] = fake.guild.channels.map((c) => c.id) as [string, string, string];
-  const reply = async (i: { id: string; token: string }) =>
-    JSON.stringify((await fake.waitFor(() => fake.responses(i)[0], 'the callback')).body);
-  const sub = (name: string, options: { name: string; type: number; value: string | number }[] = []) => [{ name, type: 1, options }];
-  const str = (name: string, value: string) => ({ name, type: 3, value });
-  const int = (name: string, value: number) => ({ name, type: 4, value });
+  const reply = base.callback;
   await reply(fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { moderator: true }));
   const resolved = {
     channels: {
@@ -77,12 +62,7 @@ async function discordBot(database: TestDatabase, env: Record<string, string> = 
     sub,
     str,
     int,
-    stop: async () => {
-      await adapter.stop();
-      await fake.close();
-      await app.close();
-      tmp.remove();
-    },
+    stop: base.stop,
   };
 }
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Question } from '../../../entities/Question.js';
-import { startDiscord } from '../../../src/adapters/discord/adapter.js';
 import { startSlack } from '../../../src/adapters/slack/adapter.js';
 import { createApp, startScheduler } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { minimumDelayMs, retryPolicy } from '../../../src/core/retry.js';
 import { capturedLogger, eachDatabase, freshDatabase, tempDir, type TestDatabase } from '../../support/helpers.js';
-import { FakeDiscord, type FakeUser } from '../../support/fake-discord.js';
+import type { FakeUser } from '../../support/fake-discord.js';
 import { FakeSlack } from '../../support/fake-slack.js';
+import { discordBot as sharedDiscordBot } from '../../support/discord-bot.js';
 import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
 // Platform faults (issue 9): Discord's and Slack's APIs answering 5xx or not at all while the bot
@@ -53,23 +53,8 @@ const alice: FakeUser = { id: '555555555555555501', username: 'alice', globalNam
 const mona: FakeUser = { id: '555555555555555502', username: 'mona' };
 
 async function discordBot(database: TestDatabase, retries: string, env: Record<string, string> = {}) {
-  const fake = await FakeDiscord.start();
-  const tmp = tempDir();
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    DATA_DIR: tmp.dir,
-    DISCORD_TOKEN: 'fake-token',
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    RATE_LIMIT_MAX: '1000',
-    PLATFORM_TIMEOUT_MS: TIMEOUT,
-    PLATFORM_RETRIES: retries,
-    ...env,
-  });
-  const log = capturedLogger();
-  const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-  const app = await createApp(config, log.log, clock);
-  const adapter = await startDiscord({ ...app, log: log.log, config: config.discord!, locale: 'en' });
+  const base = await sharedDiscordBot(database, { PLATFORM_TIMEOUT_MS: TIMEOUT, PLATFORM_RETRIES: retries, ...env }, { guilds: 1 });
+  const { fake, app, log, clock } = base;
   // The scheduler as `npm start` runs it; its ticks are driven by the test (the interval is an hour).
   const scheduler = startScheduler(app, log.log, 3_600_000);
   const [, questions, moderation] = fake.guild.channels.map((c) => c.id) as [string, string, string];
@@ -130,10 +115,7 @@ async function discordBot(database: TestDatabase, retries: string, env: Record<s
     logs: log.lines,
     stop: async () => {
       await scheduler.stop();
-      await adapter.stop();
-      await fake.close();
-      await app.close();
-      tmp.remove();
+      await base.stop();
     },
   };
 }
