@@ -1,6 +1,6 @@
-// One linter for the whole tree: the recommended JavaScript and TypeScript rules, plus the few
-// habits a machine can check: the project's conventions (../shared/STYLE.md, the model codebases'
-// habits) and the layers of docs/ARCHITECTURE.md.
+// One linter for the whole tree: the recommended JavaScript and TypeScript rules, plus the
+// conventions a machine can check, each explained in docs/ARCHITECTURE.md ("Layers" and
+// "Conventions the linter checks").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -18,7 +18,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      // Only src/config.ts reads the environment (STYLE.md: no process.env outside config).
+      // Only src/config.ts reads the environment (docs/ARCHITECTURE.md: configuration is read in one place).
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' }],
       'no-restricted-imports': ['error', { patterns: [CSV] }],
     },
