@@ -47,24 +47,11 @@ form label{margin-right:.5rem}input{font:inherit;padding:2px 4px}.meta{color:#44
 
 function layout(t: Translate, locale: Locale, community: string, page: Page): string {
   return `<!doctype html>\n${
-    html`<html lang="${locale}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${page.title} · ${community}</title>
-        <style>
-          ${STYLE}
-        </style>
-      </head>
-      <body>
-        <a class="skip" href="#main">${t('web.skip')}</a>
-        <header>
-          <p><strong>${t('web.title', { community })}</strong></p>
-          <nav aria-label="${community}"><a href="/">${t('web.nav.chapters')}</a><a href="/materials">${t('web.nav.materials')}</a></nav>
-        </header>
-        <main id="main">${page.body}</main>
-      </body>
-    </html>`.value
+    html`<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} · ${community}</title><style>${STYLE}</style></head>
+<body><a class="skip" href="#main">${t('web.skip')}</a>
+<header><p><strong>${t('web.title', { community })}</strong></p><nav aria-label="${community}"><a href="/">${t('web.nav.chapters')}</a><a href="/materials">${t('web.nav.materials')}</a></nav></header>
+<main id="main">${page.body}</main></body></html>`.value
   }\n`;
 }
 
@@ -117,17 +104,11 @@ export class PublicSite {
         return page({
           status: 404,
           title: t('web.notfound.title'),
-          body: html`<h1>${t('web.notfound.title')}</h1>
-            <p>${t('web.notfound.text')} <a href="/">${t('web.nav.chapters')}</a></p>`,
+          body: html`<h1>${t('web.notfound.title')}</h1><p>${t('web.notfound.text')} <a href="/">${t('web.nav.chapters')}</a></p>`,
         });
       }
       log.error({ err: safeError(err), path: req.url?.split('?')[0] }, 'a public page failed');
-      return page({
-        status: 500,
-        title: 'Error',
-        body: html`<h1>Error</h1>
-          <p>${t('web.error.text')}</p>`,
-      });
+      return page({ status: 500, title: 'Error', body: html`<h1>Error</h1><p>${t('web.error.text')}</p>` });
     }
   }
 
@@ -148,23 +129,13 @@ export class PublicSite {
         (w) => w.status === 'scheduled',
       ).length;
       items.push(
-        html`<li>
-          <a href="${chapterPath(c)}">${c.name}</a>${c.city ? html` (${c.city})` : ''} — ${t('web.chapters.upcoming', { n: upcoming })}
-        </li>`,
+        html`<li><a href="${chapterPath(c)}">${c.name}</a>${c.city ? html` (${c.city})` : ''} — ${t('web.chapters.upcoming', { n: upcoming })}</li>`,
       );
     }
     return {
       status: 200,
       title: t('web.chapters.title'),
-      body: html`<h1>${t('web.chapters.title')}</h1>
-        <p>${t('web.chapters.intro')}</p>
-        ${
-          items.length
-            ? html`<ul>
-                ${items}
-              </ul>`
-            : html`<p>${t('web.chapters.none')}</p>`
-        }`,
+      body: html`<h1>${t('web.chapters.title')}</h1><p>${t('web.chapters.intro')}</p>${items.length ? html`<ul>${items}</ul>` : html`<p>${t('web.chapters.none')}</p>`}`,
     };
   }
 
@@ -191,73 +162,30 @@ export class PublicSite {
     const article = (w: Workshop) => {
       const mats = materials.get(w.id) ?? [];
       const names = coaches.get(w.id) ?? [];
-      return html`<article id="workshop-${w.id}" aria-labelledby="w${w.id}">
-        <h3 id="w${w.id}">#${w.id} ${w.title}</h3>
-        <dl>
-          <dt>${t('web.workshop.when')}</dt>
-          <dd>
-            <time datetime="${w.startsAt.toISOString()}">${when.format(w.startsAt)}</time> –
-            <time datetime="${w.endsAt.toISOString()}">${until.format(w.endsAt)}</time>
-          </dd>
-          <dt>${t('web.workshop.topic')}</dt>
-          <dd>${w.topic}</dd>
-          <dt>${t('web.workshop.coaches')}</dt>
-          <dd>${t('web.workshop.coaches_value', { claimed: w.coachesClaimed, slots: w.coachSlots })}</dd>
-          <dt>${t('web.workshop.seats')}</dt>
-          <dd>
-            ${t('web.workshop.seats_value', { left: Math.max(0, w.learnerCapacity - w.learnersConfirmed), capacity: w.learnerCapacity })}
-          </dd>
-          ${
-            w.location
-              ? html`<dt>${t('web.workshop.location')}</dt>
-                  <dd>${w.location}</dd>`
-              : ''
-          }
-          ${
-            names.length
-              ? html`<dt>${t('web.workshop.coached_by')}</dt>
-                  <dd>${names.join(', ')}</dd>`
-              : ''
-          }
-          ${
-            mats.length
-              ? html`<dt>${t('web.workshop.materials')}</dt>
-                  <dd>
-                    <ul>
-                      ${mats.map((m) => html`<li><a href="${safeHref(m.url)}">${m.title}</a> <span class="meta">(${m.license})</span></li>`)}
-                    </ul>
-                  </dd>`
-              : ''
-          }
-        </dl>
-        ${w.description ? html`<p>${w.description}</p>` : ''}
-        <p>${t('web.chapter.join', { id: w.id })}</p>
-      </article>`;
+      return html`<article id="workshop-${w.id}" aria-labelledby="w${w.id}"><h3 id="w${w.id}">#${w.id} ${w.title}</h3><dl>
+<dt>${t('web.workshop.when')}</dt><dd><time datetime="${w.startsAt.toISOString()}">${when.format(w.startsAt)}</time> – <time datetime="${w.endsAt.toISOString()}">${until.format(w.endsAt)}</time></dd>
+<dt>${t('web.workshop.topic')}</dt><dd>${w.topic}</dd>
+<dt>${t('web.workshop.coaches')}</dt><dd>${t('web.workshop.coaches_value', { claimed: w.coachesClaimed, slots: w.coachSlots })}</dd>
+<dt>${t('web.workshop.seats')}</dt><dd>${t('web.workshop.seats_value', { left: Math.max(0, w.learnerCapacity - w.learnersConfirmed), capacity: w.learnerCapacity })}</dd>
+${w.location ? html`<dt>${t('web.workshop.location')}</dt><dd>${w.location}</dd>` : ''}
+${names.length ? html`<dt>${t('web.workshop.coached_by')}</dt><dd>${names.join(', ')}</dd>` : ''}
+${mats.length ? html`<dt>${t('web.workshop.materials')}</dt><dd><ul>${mats.map((m) => html`<li><a href="${safeHref(m.url)}">${m.title}</a> <span class="meta">(${m.license})</span></li>`)}</ul></dd>` : ''}
+</dl>${w.description ? html`<p>${w.description}</p>` : ''}<p>${t('web.chapter.join', { id: w.id })}</p></article>`;
     };
     const calendar = `${chapterPath(chapter)}/calendar.ics`;
     return {
       status: 200,
       title: chapter.name,
       body: html`<h1>${t('web.chapter.title', { name: chapter.name })}</h1>
-        <p>
-          ${t('web.chapter.zone', { city: chapter.city ?? chapter.name, zone: `${chapter.timeZone}${zoneName ? `, ${zoneName}` : ''}` })}
-        </p>
-        <p><a href="${calendar}" type="text/calendar">${t('web.chapter.calendar')}</a></p>
-        ${platforms.length ? html`<p>${t('web.chapter.where')} ${platforms.map((p) => (p === 'discord' ? 'Discord' : p === 'slack' ? 'Slack' : p)).join(', ')}.</p>` : ''}
-        ${
-          workshops.length
-            ? html`<section aria-labelledby="chart-heading">
-                  <h2 id="chart-heading">${t('web.chart.title')}</h2>
-                  <figure>
-                    ${coverageChart(workshops.slice(0, 8), t, (w) => `#${w.id} ${w.title.length > 17 ? `${w.title.slice(0, 16).trimEnd()}…` : w.title}`)}
-                  </figure>
-                </section>
-                <section aria-labelledby="list-heading">
-                  <h2 id="list-heading">${t('web.chapter.workshops')}</h2>
-                  ${workshops.map(article)}
-                </section>`
-            : html`<p>${t('web.chapter.none')}</p>`
-        }`,
+<p>${t('web.chapter.zone', { city: chapter.city ?? chapter.name, zone: `${chapter.timeZone}${zoneName ? `, ${zoneName}` : ''}` })}</p>
+<p><a href="${calendar}" type="text/calendar">${t('web.chapter.calendar')}</a></p>
+${platforms.length ? html`<p>${t('web.chapter.where')} ${platforms.map((p) => (p === 'discord' ? 'Discord' : p === 'slack' ? 'Slack' : p)).join(', ')}.</p>` : ''}
+${
+  workshops.length
+    ? html`<section aria-labelledby="chart-heading"><h2 id="chart-heading">${t('web.chart.title')}</h2><figure>${coverageChart(workshops.slice(0, 8), t, (w) => `#${w.id} ${w.title.length > 17 ? `${w.title.slice(0, 16).trimEnd()}…` : w.title}`)}</figure></section>
+<section aria-labelledby="list-heading"><h2 id="list-heading">${t('web.chapter.workshops')}</h2>${workshops.map(article)}</section>`
+    : html`<p>${t('web.chapter.none')}</p>`
+}`,
     };
   }
 
@@ -276,45 +204,24 @@ export class PublicSite {
     const link = (page: number) =>
       `/materials?${new URLSearchParams({ ...(topic && { topic }), ...(language && { language }), ...(text && { text }), page: String(page) }).toString()}`;
     const field = (name: string, label: string, value: string) =>
-      html`<label for="f-${name}">${label}</label> <input id="f-${name}" name="${name}" value="${value}" /> `;
+      html`<label for="f-${name}">${label}</label> <input id="f-${name}" name="${name}" value="${value}"> `;
     return {
       status: 200,
       title: t('web.materials.title'),
-      body: html`<h1>${t('web.materials.title')}</h1>
-        <p>${t('web.materials.intro')}</p>
-        <form method="get" action="/materials" role="search">
-          <fieldset>
-            <legend>${t('web.materials.filter')}</legend>
-            ${field('topic', t('web.materials.topic'), topic)}${field('language', t('web.materials.language'), language)}${field('text', t('web.materials.text'), text)}<button
-              type="submit"
-            >
-              ${t('web.materials.search')}
-            </button>
-          </fieldset>
-        </form>
-        ${
-          found.total
-            ? html`<p>${t('web.materials.found', { total: found.total, page: found.page, pages: found.pages })}</p>
-                <ul class="materials">
-                  ${found.materials.map(
-                    (m) =>
-                      html`<li>
-                        <a href="${safeHref(m.url)}" hreflang="${m.language}">${m.title}</a>
-                        <span class="meta">${t('web.materials.meta', { topic: m.topic, language: m.language, license: m.license })}</span
-                        >${m.description ? html`<br />${m.description}` : ''}${
-                          m.translations?.length
-                            ? html`<br />${t('web.materials.translations')}
-                                ${m.translations.map((tr, i) => html`${i ? ', ' : ''}<a href="${safeHref(tr.url)}" hreflang="${tr.language}">${tr.language}</a>`)}`
-                            : ''
-                        }
-                      </li>`,
-                  )}
-                </ul>
-                <nav aria-label="${t('web.materials.title')}">
-                  ${found.page > 1 ? html`<a rel="prev" href="${link(found.page - 1)}">${t('web.materials.prev')}</a> ` : ''}${found.page < found.pages ? html`<a rel="next" href="${link(found.page + 1)}">${t('web.materials.next')}</a>` : ''}
-                </nav>`
-            : html`<p>${t('web.materials.none')}</p>`
-        }`,
+      body: html`<h1>${t('web.materials.title')}</h1><p>${t('web.materials.intro')}</p>
+<form method="get" action="/materials" role="search"><fieldset><legend>${t('web.materials.filter')}</legend>${field('topic', t('web.materials.topic'), topic)}${field('language', t('web.materials.language'), language)}${field('text', t('web.materials.text'), text)}<button type="submit">${t('web.materials.search')}</button></fieldset></form>
+${
+  found.total
+    ? html`<p>${t('web.materials.found', { total: found.total, page: found.page, pages: found.pages })}</p><ul class="materials">${found.materials.map(
+        (m) =>
+          html`<li><a href="${safeHref(m.url)}" hreflang="${m.language}">${m.title}</a> <span class="meta">${t('web.materials.meta', { topic: m.topic, language: m.language, license: m.license })}</span>${m.description ? html`<br>${m.description}` : ''}${
+            m.translations?.length
+              ? html`<br>${t('web.materials.translations')} ${m.translations.map((tr, i) => html`${i ? ', ' : ''}<a href="${safeHref(tr.url)}" hreflang="${tr.language}">${tr.language}</a>`)}`
+              : ''
+          }</li>`,
+      )}</ul><nav aria-label="${t('web.materials.title')}">${found.page > 1 ? html`<a rel="prev" href="${link(found.page - 1)}">${t('web.materials.prev')}</a> ` : ''}${found.page < found.pages ? html`<a rel="next" href="${link(found.page + 1)}">${t('web.materials.next')}</a>` : ''}</nav>`
+    : html`<p>${t('web.materials.none')}</p>`
+}`,
     };
   }
 }
