@@ -1,36 +1,19 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { commands } from '../../commands/index.js';
-import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { CommandRegistry } from '../../src/core/registry.js';
-import { capturedLogger, eachDatabase, servicesOn, type TestDatabase, testDispatcher } from '../support/helpers.js';
+import { consoleBot } from '../support/console-bot.js';
+import { eachDatabase, type TestDatabase } from '../support/helpers.js';
 
-/** The console adapter on the real dispatcher and services, with the audit hook as the app wires it. */
-async function consoleBot(database: TestDatabase) {
-  const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-  const { log } = capturedLogger();
-  const { db, services } = await servicesOn(database.target, clock, log);
-  const dispatcher = testDispatcher({ registry: new CommandRegistry(commands), services, log, clock });
-  const out = new PassThrough();
-  let printed = '';
-  out.on('data', (chunk) => (printed += String(chunk)));
-  const adapter = new ConsoleAdapter({ dispatcher, out, locale: 'en', moderators: ['moderator'], clock });
-  services.notifier.register('console', () => adapter.outboxForNotifications);
-  const run = async (line: string) => {
-    printed = '';
-    await adapter.handle(line);
-    return printed;
-  };
-  await run('@moderator /chapter create name:Berlin timezone:Europe/Berlin');
-  await run('/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation');
-  return { db, services, run };
+/** The real app through the console adapter, with Berlin's question and moderation channels set. */
+async function questionsBot(database: TestDatabase) {
+  const bot = await consoleBot(database, { CONSOLE_MODERATORS: 'moderator' }, { start: new Date('2027-03-01T10:00:00Z') });
+  await bot.run('@moderator /chapter create name:Berlin timezone:Europe/Berlin');
+  await bot.run('/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation');
+  return { services: bot.app.services, run: bot.run, close: bot.close };
 }
 
 test('/questions list links each question’s post', (t) =>
   eachDatabase(t, async (database) => {
-    const { db, run } = await consoleBot(database);
+    const { run, close } = await questionsBot(database);
     try {
       assert.match(await run('@bob /ask text:"Why does my loop never end, whatever I try?"'), /\[#questions msg:1\]/);
       assert.match(await run('@carol /ask text:"How do I undo my last git commit safely?"'), /\[#questions msg:2\]/);
@@ -38,13 +21,13 @@ test('/questions list links each question’s post', (t) =>
       assert.match(listed, /\*\*#1\*\* Open · .* · #questions msg:1\n/);
       assert.match(listed, /\*\*#2\*\* Open · .* · #questions msg:2\n/);
     } finally {
-      await db.destroy();
+      await close();
     }
   }));
 
 test('a moderator closing someone’s question is in the audit log; an asker closing their own is not, not even a moderator asker', (t) =>
   eachDatabase(t, async (database) => {
-    const { db, services, run } = await consoleBot(database);
+    const { services, run, close } = await questionsBot(database);
     try {
       await run('@bob /ask text:"Why does my loop never end, whatever I try?"');
       await run('@carol /ask text:"How do I undo my last git commit safely?"');
@@ -62,6 +45,6 @@ test('a moderator closing someone’s question is in the audit log; an asker clo
       assert.equal(entry!.target, 'question:1');
       assert.doesNotMatch(JSON.stringify(await services.audit.recent(50)), /bob|carol/, 'no asker appears in the log');
     } finally {
-      await db.destroy();
+      await close();
     }
   }));

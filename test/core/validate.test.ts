@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { commands } from '../../commands/index.js';
 import { Question } from '../../entities/Question.js';
-import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { fromSlackText } from '../../src/adapters/slack/text.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { Dispatcher } from '../../src/core/dispatcher.js';
 import { translator } from '../../src/core/i18n.js';
 import { option } from '../../src/core/options.js';
-import { RateLimiter } from '../../src/core/rate-limit.js';
-import { CommandRegistry } from '../../src/core/registry.js';
 import { graphemes, trimInvisible, visibleLength } from '../../src/core/text.js';
 import { checkOptions } from '../../src/core/validate.js';
-import { capturedLogger, eachDatabase, servicesOn } from '../support/helpers.js';
+import { consoleBot } from '../support/console-bot.js';
+import { eachDatabase } from '../support/helpers.js';
 
 const SPECS = {
   text: option.text({ description: 'cmd.help', minLength: 5, maxLength: 300_000 }),
@@ -121,26 +115,10 @@ test('a line of 200,000 characters is trimmed, counted and converted in linear t
 
 test('twelve zero-width spaces are not posted as a question', (t) =>
   eachDatabase(t, async (database) => {
-    const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-    const { log } = capturedLogger();
-    const { db, services } = await servicesOn(database.target, clock, log);
+    const bot = await consoleBot(database, { CONSOLE_MODERATORS: 'moderator' }, { start: new Date('2027-03-01T10:00:00Z') });
+    const { run } = bot;
+    const { db } = bot.app;
     try {
-      const dispatcher = new Dispatcher({
-        registry: new CommandRegistry(commands),
-        services,
-        log,
-        rateLimiter: new RateLimiter(clock),
-        rateLimit: { max: 100, windowSeconds: 60 },
-      });
-      const out = new PassThrough();
-      let printed = '';
-      out.on('data', (chunk) => (printed += String(chunk)));
-      const adapter = new ConsoleAdapter({ dispatcher, out, locale: 'en', moderators: ['moderator'], clock });
-      const run = async (line: string) => {
-        printed = '';
-        await adapter.handle(line);
-        return printed;
-      };
       await run('@moderator /chapter create name:Berlin timezone:Europe/Berlin');
       await run('/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation');
       const asked = await run(`@bob /ask text:"${'\u200b'.repeat(12)}"`);
@@ -148,6 +126,6 @@ test('twelve zero-width spaces are not posted as a question', (t) =>
       assert.doesNotMatch(asked, /#questions/);
       assert.equal(await db.getRepository(Question).count(), 0);
     } finally {
-      await db.destroy();
+      await bot.close();
     }
   }));
