@@ -135,15 +135,7 @@ export class PartnershipService {
       em.find(PartnershipRequirement, { where: { proposalId: id }, order: { id: 'ASC' } }),
       em.findOneBy(PartnershipDecision, { proposalId: id }),
     ]);
-    const ticked = new Set(confirmed.map((c) => c.key));
-    return {
-      proposal,
-      chapter: proposal.chapter!,
-      proposer: proposal.proposer!,
-      confirmed,
-      open: requirementsFor(proposal).filter((k) => !ticked.has(k)),
-      decision,
-    };
+    return viewOf(proposal, confirmed, decision);
   }
 
   /** Ticks a requirement (the proposer, or a moderator of the proposal's chapter). Ticking twice is harmless. */
@@ -260,19 +252,27 @@ export class PartnershipService {
         .getMany(),
       this.store.manager.getRepository(PartnershipDecision).createQueryBuilder('d').where('d.proposalId IN (:...ids)', { ids }).getMany(),
     ]);
-    return proposals.map((proposal) => {
-      const confirmed = ticks.filter((t) => t.proposalId === proposal.id);
-      const ticked = new Set(confirmed.map((c) => c.key));
-      return {
+    return proposals.map((proposal) =>
+      viewOf(
         proposal,
-        chapter: proposal.chapter!,
-        proposer: proposal.proposer!,
-        confirmed,
-        open: requirementsFor(proposal).filter((k) => !ticked.has(k)),
-        decision: decisions.find((d) => d.proposalId === proposal.id) ?? null,
-      };
-    });
+        ticks.filter((t) => t.proposalId === proposal.id),
+        decisions.find((d) => d.proposalId === proposal.id) ?? null,
+      ),
+    );
   }
+}
+
+/** A proposal with its chapter, proposer, ticked requirements, the ones still open, and its decision. */
+function viewOf(proposal: PartnershipProposal, confirmed: PartnershipRequirement[], decision: PartnershipDecision | null): ProposalView {
+  const ticked = new Set(confirmed.map((c) => c.key));
+  return {
+    proposal,
+    chapter: proposal.chapter!,
+    proposer: proposal.proposer!,
+    confirmed,
+    open: requirementsFor(proposal).filter((k) => !ticked.has(k)),
+    decision,
+  };
 }
 
 function isProposer(proposer: Member, actor: Identity): boolean {
