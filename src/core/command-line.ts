@@ -1,5 +1,4 @@
 import { type Phrase, UserError } from './errors.js';
-import type { Translate } from './i18n.js';
 
 /**
  * The command-line grammar shared by the console and Slack's slash-command text:
@@ -27,12 +26,7 @@ export class LineParseError extends UserError {
 
 const OPTION_NAME = /^[a-z][a-z0-9-]*$/i;
 
-export function parseCommandLine(
-  line: string,
-  /** Unused since errors carry catalogue keys; accepted until the adapters stop passing it. */
-  _t?: Translate,
-  startColumn = 1,
-): ParsedLine {
+export function parseCommandLine(line: string, startColumn = 1): ParsedLine {
   const words: { text: string; column: number }[] = [];
   const options: { name: string; value: string; column: number }[] = [];
   let i = 0;

@@ -260,17 +260,12 @@ export class Dispatcher {
  * (`/workshop claim 3`) or the only option an action has (`/help chapter`). Adapters use it
  * too, to see whether an action invoked without its required options should open a form.
  */
-export function resolveInvocation(
-  registry: CommandRegistry,
-  invocation: Invocation,
-  /** Unused since errors carry catalogue keys; accepted until the adapters stop passing it. */
-  _t?: Translate,
-): { leaf: Leaf; raw: RawOptions } {
+export function resolveInvocation(registry: CommandRegistry, invocation: Invocation): { leaf: Leaf; raw: RawOptions } {
   if (invocation.kind === 'structured') {
     const found = registry.get(invocation.path) ?? registry.resolve(invocation.path).leaf;
     return { leaf: found, raw: invocation.options };
   }
-  const parsed = parseCommandLine(invocation.text, undefined, invocation.startColumn);
+  const parsed = parseCommandLine(invocation.text, invocation.startColumn);
   const { leaf, used } = registry.resolve(parsed.words.map((w) => w.text));
   const raw: Record<string, string> = {};
   for (const o of parsed.options) {

@@ -44,12 +44,11 @@ export async function formToOpen(
   registry: CommandRegistry,
   invocation: Invocation,
   actor: Actor,
-  t: Translate,
   mayRun: (leaf: Leaf, actor: Actor) => Promise<boolean>,
 ): Promise<FormToOpen | undefined> {
   let resolved;
   try {
-    resolved = resolveInvocation(registry, invocation, t);
+    resolved = resolveInvocation(registry, invocation);
   } catch {
     return undefined; // the dispatcher answers the same error
   }

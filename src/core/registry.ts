@@ -46,11 +46,7 @@ export class CommandRegistry {
    * Finds the action named by the first words of a command line. Returns it with the number
    * of words used; an unknown command or subcommand is a UserError listing what exists.
    */
-  resolve(
-    words: readonly string[],
-    /** Unused since errors carry catalogue keys; accepted until the adapters stop passing it. */
-    _t?: Translate,
-  ): { leaf: Leaf; used: number } {
+  resolve(words: readonly string[]): { leaf: Leaf; used: number } {
     const [first = ''] = words;
     const name = first.replace(/^\//, '').toLowerCase();
     const command = this.commands.find((c) => c.name === name);

@@ -6,7 +6,7 @@ import { say } from '../../src/core/errors.js';
 import { translator } from '../../src/core/i18n.js';
 
 const t = translator('en');
-const parse = (line: string) => parseCommandLine(line, t);
+const parse = (line: string) => parseCommandLine(line);
 
 test('a command line splits into words and name:value options', () => {
   const parsed = parse('/chapter create name:Berlin timezone:Europe/Berlin');
@@ -74,7 +74,7 @@ test('an option without a value is an error naming the option', () => {
 
 test('errors come in the reader’s language', () => {
   assert.throws(
-    () => parseCommandLine('hallo', translator('de')),
+    () => parseCommandLine('hallo'),
     (err: unknown) => err instanceof LineParseError && /Spalte 1: Ein Befehl beginnt mit \//.test(say(translator('de'), err)),
   );
 });

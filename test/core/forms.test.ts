@@ -34,7 +34,7 @@ const registry = new CommandRegistry([
   }),
 ]);
 const t = translator('en');
-const line = (text: string) => resolveInvocation(registry, { kind: 'line', text }, t);
+const line = (text: string) => resolveInvocation(registry, { kind: 'line', text });
 
 test('a form action without its required options opens a form with every option, pre-filled with what was given', () => {
   const { leaf, raw } = line('/event create seats:12');
@@ -62,16 +62,16 @@ test('formToOpen, which every adapter asks: a form only for an actor who may run
   const asked: string[] = [];
   const mayRun = (allowed: boolean) => async (leaf: { path: readonly string[] }) => (asked.push(leaf.path.join(' ')), allowed);
   const invocation = { kind: 'structured', path: ['event', 'create'], options: { seats: 12 } } as const;
-  const form = await formToOpen(registry, invocation, actor, t, mayRun(true));
+  const form = await formToOpen(registry, invocation, actor, mayRun(true));
   assert.deepEqual(
     form?.fields.map((f) => f.name),
     ['title', 'date', 'seats'],
   );
   assert.deepEqual(form?.raw, { seats: 12 });
-  assert.equal(await formToOpen(registry, invocation, actor, t, mayRun(false)), undefined, 'no right, no form');
+  assert.equal(await formToOpen(registry, invocation, actor, mayRun(false)), undefined, 'no right, no form');
   assert.deepEqual(asked, ['event create', 'event create']);
-  assert.equal(await formToOpen(registry, { kind: 'line', text: '/event claim' }, actor, t, mayRun(true)), undefined, 'no form declared');
-  const unknown = await formToOpen(registry, { kind: 'line', text: '/nothing here' }, actor, t, mayRun(true));
+  assert.equal(await formToOpen(registry, { kind: 'line', text: '/event claim' }, actor, mayRun(true)), undefined, 'no form declared');
+  const unknown = await formToOpen(registry, { kind: 'line', text: '/nothing here' }, actor, mayRun(true));
   assert.equal(unknown, undefined, 'the dispatcher answers what names no action');
 });
 

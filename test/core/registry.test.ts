@@ -84,15 +84,15 @@ test('groups of subcommands resolve by three words, and say what they hold', () 
   });
   const registry = new CommandRegistry([grouped]);
   const t = translator('en');
-  assert.deepEqual(registry.resolve(['/mod', 'question', 'hide'], t).leaf.path, ['mod', 'question', 'hide']);
-  assert.equal(registry.resolve(['/mod', 'question', 'hide', 'extra'], t).used, 3);
-  assert.deepEqual(registry.resolve(['/mod', 'blocks'], t).leaf.path, ['mod', 'blocks']);
+  assert.deepEqual(registry.resolve(['/mod', 'question', 'hide']).leaf.path, ['mod', 'question', 'hide']);
+  assert.equal(registry.resolve(['/mod', 'question', 'hide', 'extra']).used, 3);
+  assert.deepEqual(registry.resolve(['/mod', 'blocks']).leaf.path, ['mod', 'blocks']);
   assert.throws(
-    () => registry.resolve(['/mod', 'question'], t),
+    () => registry.resolve(['/mod', 'question']),
     (err: unknown) => err instanceof UserError && /\/mod question needs one of: hide, show/.test(say(t, err)),
   );
   assert.throws(
-    () => registry.resolve(['/mod', 'question', 'zap'], t),
+    () => registry.resolve(['/mod', 'question', 'zap']),
     (err: unknown) => err instanceof UserError && /\/mod question has no “zap”. Choose one of: hide, show/.test(say(t, err)),
   );
   assert.deepEqual(
@@ -109,10 +109,9 @@ test('a command with its own action and subcommands runs the action unless a sub
     subcommands: { mine: ok, close: ok },
   });
   const registry = new CommandRegistry([ask]);
-  const t = translator('en');
-  assert.deepEqual(registry.resolve(['/ask', 'mine'], t).leaf.path, ['ask', 'mine']);
-  assert.deepEqual(registry.resolve(['/ask'], t), { leaf: registry.get(['ask']), used: 1 });
-  assert.deepEqual(registry.resolve(['/ask', 'How', 'do', 'I'], t), { leaf: registry.get(['ask']), used: 1 });
+  assert.deepEqual(registry.resolve(['/ask', 'mine']).leaf.path, ['ask', 'mine']);
+  assert.deepEqual(registry.resolve(['/ask']), { leaf: registry.get(['ask']), used: 1 });
+  assert.deepEqual(registry.resolve(['/ask', 'How', 'do', 'I']), { leaf: registry.get(['ask']), used: 1 });
   assert.deepEqual(
     registry.leaves.map((l) => l.path.join(' ')),
     ['ask', 'ask mine', 'ask close'],

@@ -83,7 +83,7 @@ export class InteractionHandler {
   /** Opens a form where the core asks for one (the same rule and `mayRun` check as on Slack); dispatches otherwise. */
   private async run(i: ChatInputCommandInteraction | ButtonInteraction, invocation: Invocation, line?: string): Promise<void> {
     const t = translator(i.locale);
-    const form = await formToOpen(this.d.registry, invocation, actorOf(i), t, (leaf, actor) => this.d.dispatcher.mayRun(leaf, actor));
+    const form = await formToOpen(this.d.registry, invocation, actorOf(i), (leaf, actor) => this.d.dispatcher.mayRun(leaf, actor));
     if (form && (await openForm(i, form, t, line))) return;
     await this.dispatch(i, invocation);
   }

@@ -79,7 +79,7 @@ export class SlackInteractions {
       ? await d.members.identify(client, input.team, input.user, input.userName)
       : d.members.stranger(input.team, input.user, input.userName);
     if (served && input.triggerId) {
-      const form = await formToOpen(d.registry, input.invocation, actor, t, (leaf, who) => d.dispatcher.mayRun(leaf, who));
+      const form = await formToOpen(d.registry, input.invocation, actor, (leaf, who) => d.dispatcher.mayRun(leaf, who));
       if (form && (await this.openForm(client, form, t, input))) {
         await guard.ack();
         return;
@@ -97,7 +97,7 @@ export class SlackInteractions {
         this.answerer(client, input.responseUrl, channel, input.user),
         d.workspace,
       ),
-      outbox: new SlackOutbox(client, t, d.botName, d.workspace),
+      outbox: new SlackOutbox(client, d.botName, d.workspace),
     });
   }
 
@@ -120,7 +120,7 @@ export class SlackInteractions {
       invocation: { kind: 'structured', path: leaf.path, options: raw },
       resolvers: {},
       responder: new SlackResponder(guard, false, this.answerer(client, meta.responseUrl, meta.channel, input.user), d.workspace),
-      outbox: new SlackOutbox(client, t, d.botName, d.workspace),
+      outbox: new SlackOutbox(client, d.botName, d.workspace),
     });
   }
 

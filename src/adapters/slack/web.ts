@@ -1,6 +1,5 @@
 import { webApi } from '@slack/bolt';
 import { UserError } from '../../core/errors.js';
-import type { Translate } from '../../core/i18n.js';
 import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/reply.js';
 import { type RetryPolicy, withRetries } from '../../core/retry.js';
 import { renderSlack, type SlackBlock, type SlackWorkspace } from './render.js';
@@ -91,8 +90,6 @@ export function platformError(err: unknown): string | undefined {
 export class SlackOutbox implements Outbox {
   constructor(
     private readonly client: WebClient,
-    /** Unused since errors carry catalogue keys (the dispatcher says them in the reader's locale). */
-    _t: Translate,
     /** The bot's name, for "invite me with /invite @name". */
     private readonly botName: string,
     /** Command names as typed there, the workspace's address. */
