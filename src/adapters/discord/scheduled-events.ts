@@ -213,6 +213,19 @@ export class ScheduledEventMirror {
 
     const rows = new Map(mirror.records.map(({ record }) => [record.workshopId, record]));
     const adopted = new Set(mirror.records.map(({ record }) => record.eventId).filter((id): id is string => Boolean(id)));
+
+    // The bot's own events that no row names: a create retried after its answer was lost made two. The
+    // row has its event, so the other goes (under the row's lease, so it is not one being made right now).
+    // An event for a workshop whose row is pending or missing is taken by the create below instead.
+    for (const event of events.values()) {
+      if (event.creatorId !== botId || event.status !== GuildScheduledEventStatus.Scheduled || adopted.has(event.id)) continue;
+      const record = rows.get(Number(JOIN_ID.exec(event.description ?? '')?.[1]));
+      if (!record || record.state === 'pending') continue;
+      await this.underLease(record, async (r) => {
+        if (r.state !== 'pending' && r.eventId !== event.id) await this.deleteEvent(guild, event.id);
+        return null;
+      });
+    }
     for (const workshop of keep) {
       const record = rows.get(workshop.id);
       if (!record) {
@@ -299,12 +312,17 @@ export class ScheduledEventMirror {
   /** The workshop is gone, no longer bound here, or does not fit: its event is deleted (and may be made again later). */
   private async remove(guild: Guild, record: ScheduledEvent): Promise<Outcome | null> {
     if (record.state !== 'mirrored' || !record.eventId) return null;
+    await this.deleteEvent(guild, record.eventId);
+    return { state: 'pending', eventId: null, revision: -1 };
+  }
+
+  /** Deletes one of the bot's events; one already gone is fine. */
+  private async deleteEvent(guild: Guild, id: string): Promise<void> {
     try {
-      await this.call(guild, () => guild.scheduledEvents.delete(record.eventId!));
+      await this.call(guild, () => guild.scheduledEvents.delete(id));
     } catch (err) {
       if (!isUnknownEvent(err)) throw err;
     }
-    return { state: 'pending', eventId: null, revision: -1 };
   }
 
   private gone(guild: Guild, record: ScheduledEvent): Promise<Outcome | null> {

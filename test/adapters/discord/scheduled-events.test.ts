@@ -336,3 +336,42 @@ test('two processes reconciling at once on one database make one event per works
       await a.stop();
     }
   }));
+
+test('a create whose answer was lost and was retried leaves one event; an event deleted by hand is not made again', (t) =>
+  eachDatabase(t, async (database) => {
+    const b = await bot(database, { PLATFORM_TIMEOUT_MS: '500', PLATFORM_RETRIES: '1' });
+    try {
+      const berlin = await b.app.services.chapters.get('Berlin');
+      const input = { topic: 'git', time: { hour: 18, minute: 0 }, learners: 6 };
+      await b.app.services.workshops.create(berlin, { ...input, title: 'Git', date: { year: 2027, month: 4, day: 2 } });
+      // Discord makes the event, but its answer never arrives; the retry makes a second one.
+      b.fake.hangNext('POST', /^\/guilds\/\d+\/scheduled-events$/, 1, { afterHandling: true });
+      await b.adapter.events.reconcile();
+      assert.deepEqual(
+        b.writes(0).map((c) => [c.method, c.status]),
+        [
+          ['POST', 0],
+          ['POST', 200],
+        ],
+      );
+      assert.equal(b.fake.liveEvents(b.guild).length, 2);
+      // The next round deletes the one no row names.
+      await b.adapter.events.reconcile();
+      const [kept] = b.fake.liveEvents(b.guild) as [FakeScheduledEvent];
+      assert.equal(b.fake.liveEvents(b.guild).length, 1);
+      assert.equal((await b.app.db.manager.findOneByOrFail(ScheduledEvent, { workshopId: 1 })).eventId, kept.id);
+
+      // A moderator deletes the event in Discord: the bot leaves it so, and does not touch it again.
+      b.fake.scheduledEvents.delete(kept.id);
+      await b.adapter.events.reconcile();
+      assert.equal((await b.app.db.manager.findOneByOrFail(ScheduledEvent, { workshopId: 1 })).state, 'gone');
+      await b.app.services.workshops.edit(1, { title: 'Git, renamed' });
+      const mark = b.fake.calls.length;
+      await b.adapter.events.reconcile();
+      assert.deepEqual(b.writes(mark), []);
+      assert.equal(b.fake.liveEvents(b.guild).length, 0);
+      assertValid(b.writes(0).filter((c) => c.status !== 0));
+    } finally {
+      await b.stop();
+    }
+  }));
