@@ -32,15 +32,24 @@ export class ScheduledEventRecords {
     private readonly clock: Clock,
   ) {}
 
-  /** Guilds (workspaces) of this platform that some chapter is bound to. */
+  /**
+   * Guilds (workspaces) of this platform to reconcile: those some chapter is bound to, and those where
+   * events are still mirrored (a chapter unbound from its last guild leaves events there to delete).
+   */
   async guilds(platform: string): Promise<string[]> {
-    const rows = await this.store.manager
+    const bound = await this.store.manager
       .getRepository(ChapterBinding)
       .createQueryBuilder('b')
       .select('DISTINCT b.workspace', 'workspace')
       .where('b.platform = :platform', { platform })
       .getRawMany<{ workspace: string }>();
-    return rows.map((r) => r.workspace).sort();
+    const mirrored = await this.store.manager
+      .getRepository(ScheduledEvent)
+      .createQueryBuilder('e')
+      .select('DISTINCT e.guild', 'workspace')
+      .where('e.state = :state', { state: 'mirrored' })
+      .getRawMany<{ workspace: string }>();
+    return [...new Set([...bound, ...mirrored].map((r) => r.workspace))].sort();
   }
 
   /**

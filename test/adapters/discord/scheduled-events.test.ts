@@ -178,6 +178,19 @@ test('long fields are cut to Discord’s limits; without a location the chapter�
       await b.adapter.events.reconcile();
       assert.deepEqual(b.writes(later), []);
       assert.equal(b.fake.liveEvents(b.guild).length, 3);
+
+      // Both chapters unbound from the server: the events of workshops yet to come are deleted, the begun one stays.
+      for (const chapter of [berlin, hamburg]) await chapters.unbind(chapter, { platform: 'discord', workspace: b.guild });
+      const unbound = b.fake.calls.length;
+      await b.adapter.events.reconcile();
+      assert.deepEqual(
+        b.writes(unbound).map((c) => c.method),
+        ['DELETE', 'DELETE'],
+      );
+      assert.deepEqual(
+        b.fake.liveEvents(b.guild).map((e) => e.name),
+        ['T'.repeat(99) + '…'],
+      );
     } finally {
       await b.stop();
     }
