@@ -22,6 +22,7 @@ import { QuestionAnswer } from './QuestionAnswer.js';
 import { QuestionMeToo } from './QuestionMeToo.js';
 import { QuestionReport } from './QuestionReport.js';
 import { Reminder } from './Reminder.js';
+import { ScheduledEvent } from './ScheduledEvent.js';
 import { SeenRequest } from './SeenRequest.js';
 import { Workshop } from './Workshop.js';
 import { WorkshopSignup } from './WorkshopSignup.js';
@@ -50,6 +51,7 @@ export {
   QuestionMeToo,
   QuestionReport,
   Reminder,
+  ScheduledEvent,
   SeenRequest,
   Workshop,
   WorkshopMaterial,
@@ -85,4 +87,5 @@ export const entities = [
   MaterialTranslation,
   WorkshopMaterial,
   SeenRequest,
+  ScheduledEvent,
 ];

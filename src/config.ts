@@ -123,6 +123,7 @@ const schema = z.object({
     .string()
     .regex(/^(auto|[1-9]\d{0,4})$/, { message: 'must be auto or a number of shards, e.g. 4' })
     .default('1'),
+  DISCORD_SCHEDULED_EVENTS: bool(true),
   // Set by discord.js's ShardingManager in the shard processes it starts (with SHARDS and SHARD_COUNT, read by discord.js).
   SHARDING_MANAGER: z.string().optional(),
   // Slack
@@ -214,6 +215,8 @@ export interface Config {
         readonly shardProcess: boolean;
         /** The same as the top-level `platform`, here so the REST client can be built from this part alone. */
         readonly platform: PlatformCalls;
+        /** Upcoming workshops are mirrored as the server's scheduled events (DISCORD_SCHEDULED_EVENTS, default on). */
+        readonly scheduledEvents: boolean;
       }
     | undefined;
   readonly slack:
@@ -306,6 +309,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           shards: c.DISCORD_SHARDS === 'auto' ? 'auto' : Number(c.DISCORD_SHARDS),
           shardProcess: c.SHARDING_MANAGER === 'true',
           platform,
+          scheduledEvents: c.DISCORD_SCHEDULED_EVENTS,
         }
       : undefined,
     slack: c.SLACK_BOT_TOKEN

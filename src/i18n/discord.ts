@@ -15,6 +15,8 @@ export const en = {
   'discord.thread_name': 'Answers',
   'discord.guild_only': 'The bot’s commands work in a server, not in direct messages.',
   'discord.unknown_button': 'This button belongs to an older version of the bot and no longer works. Type /help for the commands.',
+  'discord.event.join': 'Sign up in this server with /workshop join id:{id} (coaches: /workshop claim id:{id}).',
+  'discord.event.details': 'Details: {url}',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -27,4 +29,6 @@ export const de: Texts<typeof en> = {
   'discord.thread_name': 'Antworten',
   'discord.guild_only': 'Die Befehle des Bots funktionieren auf einem Server, nicht in Direktnachrichten.',
   'discord.unknown_button': 'Dieser Button gehört zu einer älteren Version des Bots und funktioniert nicht mehr. /help zeigt die Befehle.',
+  'discord.event.join': 'Anmelden auf diesem Server mit /workshop join id:{id} (Coaches: /workshop claim id:{id}).',
+  'discord.event.details': 'Details: {url}',
 };

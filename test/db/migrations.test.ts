@@ -29,6 +29,7 @@ const TABLES = [
   'question_me_too',
   'question_report',
   'reminder',
+  'scheduled_event',
   'seen_request',
   'workshop',
   'workshop_signup',

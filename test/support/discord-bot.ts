@@ -10,6 +10,8 @@ export interface DiscordBotOptions {
   readonly guilds?: number;
   /** The clock; default a manual clock at 2027-03-01 10:00 UTC. */
   readonly clock?: ManualClock;
+  /** A fake Discord another bot already uses (a second process of the same bot); `guilds` is then ignored, and stop() leaves it running. */
+  readonly fake?: FakeDiscord;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface DiscordBotOptions {
  * a deferred one; `callback` for its first response, whatever it is. `log` is what the app logged.
  */
 export async function discordBot(database: TestDatabase, env: Record<string, string> = {}, options: DiscordBotOptions = {}) {
-  const fake = await FakeDiscord.start({ guilds: options.guilds ?? 2 });
+  const fake = options.fake ?? (await FakeDiscord.start({ guilds: options.guilds ?? 2 }));
   const tmp = tempDir();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -49,7 +51,7 @@ export async function discordBot(database: TestDatabase, env: Record<string, str
     callback,
     stop: async () => {
       await adapter.stop();
-      await fake.close();
+      if (!options.fake) await fake.close();
       await app.close();
       tmp.remove();
     },

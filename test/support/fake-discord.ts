@@ -67,6 +67,26 @@ export interface FakeMessage {
   edits: number;
 }
 
+/** A guild scheduled event as Discord stores it (the fields of the Guild Scheduled Event object the bot uses). */
+export interface FakeScheduledEvent {
+  id: string;
+  guild_id: string;
+  channel_id: string | null;
+  creator_id: string | null;
+  name: string;
+  description: string | null;
+  scheduled_start_time: string;
+  scheduled_end_time: string | null;
+  privacy_level: number;
+  /** 1 scheduled, 2 active, 3 completed, 4 canceled. */
+  status: number;
+  entity_type: number;
+  entity_id: string | null;
+  entity_metadata: { location?: string } | null;
+  image: string | null;
+  recurrence_rule: null;
+}
+
 interface Failure {
   readonly method: string;
   readonly path: RegExp;
@@ -99,6 +119,10 @@ export class FakeDiscord {
   readonly messages = new Map<string, FakeMessage>();
   /** Application commands as last written by a bulk overwrite, per scope (`global` or a guild id). */
   readonly commands = new Map<string, unknown[]>();
+  /** Guild scheduled events by id, of every guild, as made by the bot or added with `addScheduledEvent`. */
+  readonly scheduledEvents = new Map<string, FakeScheduledEvent>();
+  /** Guilds where the bot lacks Create Events: making, editing or deleting an event there is refused (403, code 50013). */
+  readonly eventsRefused = new Set<string>();
   /** Users whose DMs are closed: sending them a message fails with code 50007. */
   readonly dmClosed = new Set<string>();
   identified = 0;
@@ -184,6 +208,43 @@ export class FakeDiscord {
       if (this.shardOf.has(socket) && this.owns(socket, guild.id))
         this.send(socket, { op: 0, t: 'GUILD_CREATE', s: ++this.sequence, d: this.guildCreate(guild) });
     return guild;
+  }
+
+  /** An event someone made in the Discord client (not the bot): scheduled, external, starting `start`. */
+  addScheduledEvent(guildId: string, o: { name?: string; start?: Date; creator?: string; status?: number } = {}): FakeScheduledEvent {
+    this.guildById(guildId);
+    const start = o.start ?? new Date('2027-06-01T18:00:00Z');
+    const event: FakeScheduledEvent = {
+      id: this.id(),
+      guild_id: guildId,
+      channel_id: null,
+      creator_id: o.creator ?? '999999999999999999',
+      name: o.name ?? 'Movie night',
+      description: null,
+      scheduled_start_time: start.toISOString(),
+      scheduled_end_time: new Date(start.getTime() + 7_200_000).toISOString(),
+      privacy_level: 2,
+      status: o.status ?? 1,
+      entity_type: 3,
+      entity_id: null,
+      entity_metadata: { location: 'Somewhere' },
+      image: null,
+      recurrence_rule: null,
+    };
+    this.scheduledEvents.set(event.id, event);
+    return event;
+  }
+
+  /** A guild's events that count toward Discord's 100 (scheduled or active), the bot's and people's. */
+  liveEvents(guildId: string): FakeScheduledEvent[] {
+    return [...this.scheduledEvents.values()].filter((e) => e.guild_id === guildId && (e.status === 1 || e.status === 2));
+  }
+
+  /** The guild scheduled event calls the bot made (list, create, edit, delete), in order. */
+  eventCalls(guildId?: string): RecordedCall[] {
+    return this.calls.filter(
+      (c) => /^\/guilds\/(\d+)\/scheduled-events/.exec(c.path) && (!guildId || c.path.startsWith(`/guilds/${guildId}/`)),
+    );
   }
 
   /** The guild with this id; throws for one the bot is not in, so a test's typo does not pass as the first guild. */
@@ -634,6 +695,63 @@ export class FakeDiscord {
       this.commands.set(m[2] ?? 'global', list);
       return reply(200, list);
     }
+    if ((m = route('GET', /^\/guilds\/(\d+)\/scheduled-events$/))) {
+      if (!this.guilds.some((g) => g.id === m![1])) return reply(404, { message: 'Unknown Guild', code: 10004 });
+      // Discord lists the events that are scheduled or active; completed and canceled ones are gone.
+      return reply(200, this.liveEvents(m[1]!));
+    }
+    if ((m = route('GET', /^\/guilds\/(\d+)\/scheduled-events\/(\d+)$/))) {
+      const event = this.scheduledEvents.get(m[2]!);
+      return event?.guild_id === m[1] ? reply(200, event) : reply(404, UNKNOWN_EVENT);
+    }
+    if ((m = route('POST', /^\/guilds\/(\d+)\/scheduled-events$/))) {
+      const guildId = m[1]!;
+      if (!this.guilds.some((g) => g.id === guildId)) return reply(404, { message: 'Unknown Guild', code: 10004 });
+      if (this.eventsRefused.has(guildId)) return reply(403, MISSING_PERMISSIONS);
+      const problems = eventProblems(body, 'create');
+      if (problems.length) return reply(400, invalidForm(problems));
+      if (this.liveEvents(guildId).length >= 100)
+        return reply(400, { message: 'Maximum number of uncompleted guild scheduled events reached (100)', code: 30038 });
+      const b = body as Record<string, unknown>;
+      const event: FakeScheduledEvent = {
+        id: this.id(),
+        guild_id: guildId,
+        channel_id: null,
+        creator_id: this.bot.id,
+        name: String(b.name),
+        description: typeof b.description === 'string' ? b.description : null,
+        scheduled_start_time: String(b.scheduled_start_time),
+        scheduled_end_time: String(b.scheduled_end_time),
+        privacy_level: Number(b.privacy_level),
+        status: 1,
+        entity_type: Number(b.entity_type),
+        entity_id: null,
+        entity_metadata: { location: String((b.entity_metadata as { location: string }).location) },
+        image: null,
+        recurrence_rule: null,
+      };
+      this.scheduledEvents.set(event.id, event);
+      return reply(200, event);
+    }
+    if ((m = route('PATCH', /^\/guilds\/(\d+)\/scheduled-events\/(\d+)$/))) {
+      const event = this.scheduledEvents.get(m[2]!);
+      if (event?.guild_id !== m[1]) return reply(404, UNKNOWN_EVENT);
+      // Discord: the bot's own events need Create Events (or Manage Events); anyone else's, Manage Events, which it lacks.
+      if (this.eventsRefused.has(m[1]!) || event.creator_id !== this.bot.id) return reply(403, MISSING_PERMISSIONS);
+      const problems = eventProblems(body, 'edit', event);
+      if (problems.length) return reply(400, invalidForm(problems));
+      const b = body as Record<string, unknown>;
+      for (const key of ['name', 'description', 'scheduled_start_time', 'scheduled_end_time', 'status', 'entity_metadata'] as const)
+        if (b[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = b[key];
+      return reply(200, event);
+    }
+    if ((m = route('DELETE', /^\/guilds\/(\d+)\/scheduled-events\/(\d+)$/))) {
+      const event = this.scheduledEvents.get(m[2]!);
+      if (event?.guild_id !== m[1]) return reply(404, UNKNOWN_EVENT);
+      if (this.eventsRefused.has(m[1]!) || event.creator_id !== this.bot.id) return reply(403, MISSING_PERMISSIONS);
+      this.scheduledEvents.delete(event.id);
+      return reply(204);
+    }
     return reply(404, { message: `The fake Discord has no route ${method} ${path}`, code: 0 });
   }
 
@@ -737,4 +855,76 @@ function parseBody(raw: Buffer, contentType: string): unknown {
     return part ? JSON.parse(Buffer.from(part[1]!, 'latin1').toString('utf8')) : undefined;
   }
   return JSON.parse(raw.toString('utf8'));
+}
+
+const UNKNOWN_EVENT = { message: 'Unknown Guild Scheduled Event', code: 10070 };
+const MISSING_PERMISSIONS = { message: 'Missing Permissions', code: 50013 };
+const invalidForm = (problems: string[]) => ({ message: `Invalid Form Body\n${problems.join('\n')}`, code: 50035 });
+
+/**
+ * What Discord's documentation says an event's body must be (Guild Scheduled Event: the object's
+ * field limits, "Field Requirements By Entity Type", the valid status transitions); an empty list
+ * when the body is valid. `create` needs the required fields; `edit` checks those present.
+ */
+export function eventProblems(body: unknown, kind: 'create' | 'edit', current?: FakeScheduledEvent): string[] {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  const has = (key: string) => b[key] !== undefined;
+  const text = (key: string, max: number, o: { required?: boolean; nullable?: boolean }) => {
+    const v = b[key];
+    if (v === undefined) {
+      if (o.required) problems.push(`${key}: required`);
+    } else if (!(v === null && o.nullable) && (typeof v !== 'string' || v.length < 1 || v.length > max)) {
+      problems.push(`${key}: must be 1-${max} characters`);
+    }
+  };
+  text('name', 100, { required: kind === 'create' });
+  text('description', 1000, { nullable: kind === 'edit' });
+  const time = (key: string) => {
+    const v = b[key];
+    if (v === undefined) return undefined;
+    const at = typeof v === 'string' ? Date.parse(v) : NaN;
+    if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(String(v))) problems.push(`${key}: not an ISO8601 timestamp`);
+    return at;
+  };
+  const start = time('scheduled_start_time') ?? (current ? Date.parse(current.scheduled_start_time) : undefined);
+  const end = time('scheduled_end_time') ?? (current?.scheduled_end_time ? Date.parse(current.scheduled_end_time) : undefined);
+  if (kind === 'create') {
+    if (!has('scheduled_start_time')) problems.push('scheduled_start_time: required');
+    if (b.privacy_level !== 2) problems.push('privacy_level: must be 2 (GUILD_ONLY)');
+    if (![1, 2, 3].includes(b.entity_type as number)) problems.push('entity_type: required');
+  } else if (has('privacy_level') && b.privacy_level !== 2) problems.push('privacy_level: must be 2 (GUILD_ONLY)');
+  const external = (b.entity_type ?? current?.entity_type) === 3;
+  if (external) {
+    if (b.channel_id !== undefined && b.channel_id !== null) problems.push('channel_id: must be null for EXTERNAL');
+    const metadata = b.entity_metadata as { location?: unknown } | null | undefined;
+    if (kind === 'create' || metadata !== undefined) {
+      const location = metadata?.location;
+      if (typeof location !== 'string' || location.length < 1 || location.length > 100)
+        problems.push('entity_metadata.location: required for EXTERNAL, 1-100 characters');
+    }
+    if (kind === 'create' && !has('scheduled_end_time')) problems.push('scheduled_end_time: required for EXTERNAL');
+  }
+  if (start !== undefined && end !== undefined && !(end > start)) problems.push('scheduled_end_time: must be after the start');
+  if (has('status')) {
+    const allowed: Record<number, number[]> = { 1: [2, 4], 2: [3] };
+    // (Checked where the event is known: by the fake, on the request.)
+    if (kind === 'create' || (current && !(allowed[current.status] ?? []).includes(b.status as number)))
+      problems.push(`status: cannot go from ${current?.status} to ${String(b.status)}`);
+  }
+  const known = new Set([
+    'channel_id',
+    'entity_metadata',
+    'name',
+    'privacy_level',
+    'scheduled_start_time',
+    'scheduled_end_time',
+    'description',
+    'entity_type',
+    'status',
+    'image',
+    'recurrence_rule',
+  ]);
+  for (const key of Object.keys(b)) if (!known.has(key)) problems.push(`${key}: not a field of a scheduled event`);
+  return problems;
 }

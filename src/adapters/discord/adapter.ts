@@ -8,11 +8,14 @@ import { translator } from '../../core/i18n.js';
 import type { CommandRegistry } from '../../core/registry.js';
 import type { Outbox } from '../../core/types.js';
 import { WorkUnderWay } from '../../core/work.js';
+import { retryPolicy, worstCaseMs } from '../../core/retry.js';
 import { createAutocomplete } from '../../services/autocomplete.js';
 import type { Services } from '../../services/index.js';
+import { ScheduledEventRecords } from '../../services/scheduled-events.js';
 import { createDiscordClient, type DiscordConfig, inviteUrl } from './client.js';
 import { InteractionHandler } from './interactions.js';
 import { discordOutbox } from './outbox.js';
+import { ScheduledEventMirror } from './scheduled-events.js';
 
 export interface DiscordAdapterDeps {
   readonly dispatcher: Dispatcher;
@@ -40,10 +43,24 @@ export class DiscordAdapter implements PlatformAdapter {
   private readonly outboxes = new Map<string, Outbox>();
   /** Interactions under way, which stop() lets finish; while it waits, new ones are refused clearly. */
   private readonly underWay = new WorkUnderWay();
+  /** Upcoming workshops as the servers' scheduled events; runs from start() unless DISCORD_SCHEDULED_EVENTS=false. */
+  readonly events: ScheduledEventMirror;
 
   constructor(private readonly deps: DiscordAdapterDeps) {
     this.client = createDiscordClient(deps.config);
     this.inviteUrl = inviteUrl(deps.config.applicationId);
+    const { services } = deps;
+    this.events = new ScheduledEventMirror({
+      client: this.client,
+      records: new ScheduledEventRecords(services.store, services.clock),
+      clock: services.clock,
+      log: deps.log,
+      locale: deps.locale,
+      // Longer than any one call to Discord with its retries may take.
+      leaseMs: 2 * worstCaseMs(retryPolicy(deps.config.platform)) + 60_000,
+      inviteUrl: this.inviteUrl,
+      enabled: deps.config.scheduledEvents,
+    });
   }
 
   /** Logs in and resolves once the client is ready. */
@@ -75,6 +92,7 @@ export class DiscordAdapter implements PlatformAdapter {
       { guilds: client.guilds.cache.size, invite: this.inviteUrl },
       `Discord ready. Invite the bot to a server with ${this.inviteUrl}`,
     );
+    this.events.start();
   }
 
   /** From now on, interactions are answered "the bot is stopping" rather than run (stop() does this first too). */
@@ -85,6 +103,7 @@ export class DiscordAdapter implements PlatformAdapter {
   /** Lets interactions under way finish (up to `stopTimeoutMs`, default 10 s), then closes the gateway connection. */
   async stop(): Promise<void> {
     await this.underWay.drain(this.deps.stopTimeoutMs ?? 10_000);
+    await this.events.stop();
     await this.client.destroy();
   }
 

@@ -13,7 +13,12 @@ import { retryPolicy, type RetryPolicy, withRetries, worstCaseMs } from '../../c
 
 export type DiscordConfig = NonNullable<Config['discord']>;
 
-/** What the bot needs in a channel: see it, post, embed, attach, read history, start threads and post in them. */
+/**
+ * What the bot needs in a channel: see it, post, embed, attach, read history, start threads and post in them;
+ * and in the server, Create Events, to show workshops as scheduled events (Discord's permission for creating
+ * external events, which also lets the bot edit and delete the events it made, and only those; Manage Events,
+ * which would let it change everyone's, is not asked for).
+ */
 export const BOT_PERMISSIONS = new PermissionsBitField([
   PermissionFlagsBits.ViewChannel,
   PermissionFlagsBits.SendMessages,
@@ -22,6 +27,7 @@ export const BOT_PERMISSIONS = new PermissionsBitField([
   PermissionFlagsBits.EmbedLinks,
   PermissionFlagsBits.AttachFiles,
   PermissionFlagsBits.ReadMessageHistory,
+  PermissionFlagsBits.CreateEvents,
 ]);
 
 export function inviteUrl(applicationId: string): string {
