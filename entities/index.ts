@@ -25,6 +25,8 @@ import { Reminder } from './Reminder.js';
 import { SeenRequest } from './SeenRequest.js';
 import { Workshop } from './Workshop.js';
 import { WorkshopSignup } from './WorkshopSignup.js';
+import { ChapterFeed } from './ChapterFeed.js';
+import { FeedEvent } from './FeedEvent.js';
 
 export {
   AnonBlock,
@@ -54,6 +56,8 @@ export {
   Workshop,
   WorkshopMaterial,
   WorkshopSignup,
+  ChapterFeed,
+  FeedEvent,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -85,4 +89,6 @@ export const entities = [
   MaterialTranslation,
   WorkshopMaterial,
   SeenRequest,
+  ChapterFeed,
+  FeedEvent,
 ];
