@@ -4,6 +4,7 @@ import { LessThanOrEqual } from 'typeorm';
 import type { Chapter } from '../../../entities/Chapter.js';
 import { ChapterFeed } from '../../../entities/ChapterFeed.js';
 import { FeedEvent } from '../../../entities/FeedEvent.js';
+import type { Workshop } from '../../../entities/Workshop.js';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import { type Phrase, safeError, say, UserError } from '../../core/errors.js';
@@ -105,6 +106,8 @@ export class FeedService {
     const url = normaliseFeedUrl(input.url);
     const fetched = await fetchFeed(url, { etag: null, lastModified: null }, this.limits);
     const now = this.clock.now();
+    // What is not iCalendar is refused before anything is stored.
+    if (fetched.status === 'ok') this.parse(fetched.body, chapter);
     const values = {
       url,
       learners: input.learners ?? null,
@@ -136,7 +139,7 @@ export class FeedService {
       await this.store.transaction((em) => em.update(ChapterFeed, { chapterId: chapter.id }, values));
     }
     const feed = (await this.get(chapter))!;
-    return { feed, outcome: await this.sync(feed, chapter, fetched) };
+    return { feed, outcome: await this.sync(feed, fetched) };
   }
 
   /** Changes the learner seats and topic of the feed's new workshops. */
@@ -159,7 +162,7 @@ export class FeedService {
 
   /** Fetches and syncs the chapter's feed now; a failure is a UserError with the reason (and counts as one). */
   async syncNow(chapter: Chapter): Promise<SyncOutcome> {
-    return this.sync(await this.required(chapter), chapter);
+    return this.sync(await this.required(chapter));
   }
 
   /** Syncs every feed that is due; returns how many this process synced. */
@@ -184,14 +187,13 @@ export class FeedService {
   private async runDue(): Promise<number> {
     const due = await this.store.manager.find(ChapterFeed, {
       where: { nextSyncAt: LessThanOrEqual(this.clock.now()) },
-      relations: { chapter: true },
       order: { nextSyncAt: 'ASC' },
       take: 50,
     });
     let synced = 0;
     for (const feed of due) {
       try {
-        if ((await this.sync(feed, feed.chapter!)).kind === 'synced') synced++;
+        if ((await this.sync(feed)).kind === 'synced') synced++;
       } catch (err) {
         // Recorded on the feed and, when it keeps failing, told to the moderators; the log says which feed only.
         if (!(err instanceof UserError)) this.log.error({ err: safeError(err), feed: feed.id }, 'a feed could not be synced');
@@ -229,9 +231,22 @@ export class FeedService {
     await this.store.transaction((em) => em.update(ChapterFeed, { id: feedId, leaseOwner: token }, { leaseUntil: null, leaseOwner: null }));
   }
 
-  private async sync(feed: ChapterFeed, chapter: Chapter, prefetched?: FetchResult): Promise<SyncOutcome> {
+  private parse(body: Buffer, chapter: Chapter) {
+    const now = this.clock.now();
+    return parseFeed(body, {
+      chapterZone: chapter.timeZone,
+      now,
+      horizonEnd: new Date(now.getTime() + this.config.feeds.horizonDays * 86_400_000),
+      untitled: translator(this.config.locale)('feed.untitled'),
+    });
+  }
+
+  private async sync(given: ChapterFeed, prefetched?: FetchResult): Promise<SyncOutcome> {
     const token = randomUUID();
-    if (!(await this.lease(feed.id, token))) return { kind: 'busy' };
+    if (!(await this.lease(given.id, token))) return { kind: 'busy' };
+    // Read again under the lease: the validators and options another process may have changed, the chapter's settings.
+    const feed = (await this.store.manager.findOneBy(ChapterFeed, { id: given.id })) ?? given;
+    const chapter = await this.chapters.byId(feed.chapterId);
     try {
       let summary: SyncSummary;
       try {
@@ -239,14 +254,7 @@ export class FeedService {
         if (fetched.status === 'not-modified') {
           summary = { notModified: true, created: 0, updated: 0, cancelled: 0, unchanged: 0, skipped: 0 };
         } else {
-          const now = this.clock.now();
-          const t = translator(this.config.locale);
-          const parsed = parseFeed(fetched.body, {
-            chapterZone: chapter.timeZone,
-            now,
-            horizonEnd: new Date(now.getTime() + this.config.feeds.horizonDays * 86_400_000),
-            untitled: t('feed.untitled'),
-          });
+          const parsed = this.parse(fetched.body, chapter);
           summary = await this.apply(feed, chapter, parsed.occurrences, parsed.skipped);
           await this.store.transaction((em) =>
             em.update(
@@ -312,7 +320,7 @@ export class FeedService {
           cancelled++;
         } else {
           const kept = new Set(mapping.handEdited.split(',').filter(Boolean));
-          const { changed } = await this.workshops.edit(w.id, this.input(o, w.chapter!.timeZone, topicOf(o), kept), { by: 'feed' });
+          const { changed } = await this.workshops.edit(w.id, this.input(o, w, topicOf(o), kept), { by: 'feed' });
           if (changed.length) updated++;
           else unchanged++;
         }
@@ -346,14 +354,17 @@ export class FeedService {
   }
 
   /** The fields of an occurrence as an edit, leaving out what a moderator changed by hand. */
-  private input(o: FeedOccurrence, timeZone: string, topic: string, kept: ReadonlySet<string>): WorkshopInput {
-    const { date, time, duration } = asWorkshopTime(o, timeZone);
+  private input(o: FeedOccurrence, w: Workshop, topic: string, kept: ReadonlySet<string>): WorkshopInput {
+    const { date, time, duration } = asWorkshopTime(o, w.chapter!.timeZone);
     const take = (field: FeedField) => !kept.has(field);
+    // A length given to an edit counts as changed when the start moves; given only when it is new.
+    const minutes = clampDuration(duration);
+    const current = (w.endsAt.getTime() - w.startsAt.getTime()) / 60_000;
     return {
       ...(take('title') ? { title: o.title } : {}),
       ...(take('topic') ? { topic } : {}),
       ...(take('start') ? { date, time } : {}),
-      ...(take('duration') ? { duration: clampDuration(duration) } : {}),
+      ...(take('duration') && minutes !== current ? { duration: minutes } : {}),
       ...(take('location') ? { location: o.location } : {}),
       ...(take('description') ? { description: o.description } : {}),
     };
