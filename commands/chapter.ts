@@ -302,6 +302,8 @@ export const chapter = defineCommand({
       description: 'cmd.chapter.feed',
       permission: 'moderator',
       target: { kind: 'chapter', option: 'name' },
+      // Changes are audit-logged; looking at the feed is not.
+      audit: 'if-targeted',
       options: {
         name,
         url: option.string({ description: 'opt.chapter.feed_url', minLength: 8, maxLength: 2000, placeholder: 'placeholder.feed_url' }),

@@ -8,7 +8,7 @@ export const en = {
   'opt.chapter.feed_topic': 'Topic of its workshops (default: the event’s first category, else general)',
   'opt.chapter.feed_action': 'remove: stop following it; sync: fetch it now',
   'opt.chapter.default_learners': 'Learner seats of workshops from the chapter’s feed (default 12)',
-  'placeholder.feed_url': 'https://www.meetup.com/<group>/events/ical/',
+  'placeholder.feed_url': 'https address',
   'chapter.set.default_learners': 'Workshops from {name}’s feed get {learners} learner seats unless the feed names its own.',
   'feed.followed':
     '{name} follows {url} now: its events in the next {days} days become workshops, and it is fetched every {minutes} minutes.',
@@ -61,7 +61,7 @@ export const de: Texts<typeof en> = {
   'opt.chapter.feed_topic': 'Thema seiner Workshops (sonst die erste Kategorie des Termins, sonst general)',
   'opt.chapter.feed_action': 'remove: nicht mehr folgen; sync: jetzt abrufen',
   'opt.chapter.default_learners': 'Plätze für Lernende in Workshops aus dem Feed des Chapters (Standard 12)',
-  'placeholder.feed_url': 'https://www.meetup.com/<gruppe>/events/ical/',
+  'placeholder.feed_url': 'https-Adresse',
   'chapter.set.default_learners':
     'Workshops aus dem Feed von {name} bekommen {learners} Plätze für Lernende, wenn der Feed keine eigene Zahl nennt.',
   'feed.followed':
