@@ -85,6 +85,17 @@ test('the first sync makes a workshop of each upcoming event; the second changes
       ],
     );
     assert.equal(await services.store.manager.count(FeedEvent), 2);
+
+    // Switched to another address (another calendar): what it does not list is let go, never cancelled.
+    server.routes.set('/luma.ics', { body: lumaFeed() });
+    const switched = await services.feeds.follow(chapter, { url: server.url('/luma.ics') });
+    assert.deepEqual(summary(switched.outcome), { notModified: false, created: 1, updated: 0, cancelled: 0, unchanged: 0, skipped: 0 });
+    assert.deepEqual(
+      (await workshops(services)).map((w) => w.status),
+      ['scheduled', 'scheduled', 'scheduled'],
+    );
+    assert.equal(await services.feeds.sourceOf(python!.id), null, 'an ordinary workshop now');
+    assert.equal(await services.store.manager.count(FeedEvent), 1);
   })(t));
 
 test('a moved event moves its workshop (members told, reminders re-armed, SEQUENCE up); hand edits are kept; removed and cancelled events cancel', (t) =>

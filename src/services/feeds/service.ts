@@ -139,7 +139,7 @@ export class FeedService {
       await this.store.transaction((em) => em.update(ChapterFeed, { chapterId: chapter.id }, values));
     }
     const feed = (await this.get(chapter))!;
-    return { feed, outcome: await this.sync(feed, fetched) };
+    return { feed, outcome: await this.sync(feed, fetched, Boolean(existing && existing.url !== url)) };
   }
 
   /** Changes the learner seats and topic of the feed's new workshops. */
@@ -241,7 +241,8 @@ export class FeedService {
     });
   }
 
-  private async sync(given: ChapterFeed, prefetched?: FetchResult): Promise<SyncOutcome> {
+  /** `newAddress`: the first sync after the chapter switched its feed to another address (see `apply`). */
+  private async sync(given: ChapterFeed, prefetched?: FetchResult, newAddress = false): Promise<SyncOutcome> {
     const token = randomUUID();
     if (!(await this.lease(given.id, token))) return { kind: 'busy' };
     // Read again under the lease: the validators and options another process may have changed, the chapter's settings.
@@ -255,7 +256,7 @@ export class FeedService {
           summary = { notModified: true, created: 0, updated: 0, cancelled: 0, unchanged: 0, skipped: 0 };
         } else {
           const parsed = this.parse(fetched.body, chapter);
-          summary = await this.apply(feed, chapter, parsed.occurrences, parsed.skipped);
+          summary = await this.apply(feed, chapter, parsed.occurrences, parsed.skipped, newAddress);
           await this.store.transaction((em) =>
             em.update(
               ChapterFeed,
@@ -282,6 +283,7 @@ export class FeedService {
     chapter: Chapter,
     occurrences: readonly FeedOccurrence[],
     skippedInFeed: number,
+    newAddress: boolean,
   ): Promise<SyncSummary> {
     const now = this.clock.now();
     const horizonEnd = now.getTime() + this.config.feeds.horizonDays * 86_400_000;
@@ -340,6 +342,12 @@ export class FeedService {
     const latestListed = Math.max(...occurrences.map((o) => o.start.getTime()), -Infinity);
     for (const mapping of mappings) {
       if (listed.has(keyOf(mapping))) continue;
+      // After a switch to another address (perhaps another calendar), what the new feed does not list was
+      // not removed from anything: those workshops are let go, as if made by hand, and never cancelled.
+      if (newAddress) {
+        await this.store.transaction((em) => em.delete(FeedEvent, { id: mapping.id }));
+        continue;
+      }
       const w = mapping.workshop!;
       const start = w.startsAt.getTime();
       if (w.status !== 'scheduled' || start <= now.getTime() || start > horizonEnd || start > latestListed) continue;
