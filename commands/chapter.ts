@@ -1,12 +1,25 @@
 import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../entities/ChapterChannel.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import { type Phrase, say, UserError } from '../src/core/errors.js';
+import type { Translate } from '../src/core/i18n.js';
+import { DEFAULT_LEARNERS, type SyncOutcome } from '../src/services/feeds/service.js';
 import { translator } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import type { Chapter } from '../entities/Chapter.js';
 import { bold, channelLink, fill, type Inline, list, message, p, SLOT, time } from '../src/core/reply.js';
 
 const name = option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' });
+
+/** What a sync did, in one sentence. */
+function syncText(t: Translate, outcome: SyncOutcome): string {
+  if (outcome.kind === 'busy') return t('feed.busy');
+  const s = outcome.summary;
+  if (s.notModified) return t('feed.not_modified');
+  const { created, updated, cancelled, unchanged, skipped } = s;
+  return [t('feed.summary', { created, updated, cancelled, unchanged }), ...(skipped ? [t('feed.summary.skipped', { skipped })] : [])].join(
+    ' ',
+  );
+}
 
 const setExample = '/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation';
 
@@ -144,6 +157,7 @@ export const chapter = defineCommand({
         'moderation-channel': option.channel({ description: 'opt.chapter.moderation_channel' }),
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
         'learners-per-coach': option.integer({ description: 'opt.chapter.learners_per_coach', min: 1, max: 20 }),
+        'default-learners': option.integer({ description: 'opt.chapter.default_learners', min: 1, max: 200 }),
         'moderator-role': option.role({ description: 'opt.chapter.moderator_role' }),
         'moderator-group': option.string({
           description: 'opt.chapter.moderator_group',
@@ -159,6 +173,7 @@ export const chapter = defineCommand({
           if (given) channels[purpose] = given.id;
         }
         const ratio = options['learners-per-coach'];
+        const defaultLearners = options['default-learners'];
         const role = options['moderator-role'];
         const group = options['moderator-group'];
         const rows: Partial<Record<ChapterPlace, string>> = {
@@ -166,12 +181,14 @@ export const chapter = defineCommand({
           ...(role ? { [MODERATOR_ROLE]: role.id } : {}),
           ...(group ? { [MODERATOR_GROUP]: group } : {}),
         };
-        if (!Object.keys(rows).length && ratio === undefined) throw new UserError('chapter.set.nothing', { example: setExample });
+        if (!Object.keys(rows).length && ratio === undefined && defaultLearners === undefined)
+          throw new UserError('chapter.set.nothing', { example: setExample });
         const where = { platform: actor.platform, workspace: actor.workspace };
         const named = Object.keys(rows).length
           ? await ctx.services.chapters.setChannels(options.name, where, rows)
           : await ctx.services.chapters.get(options.name);
-        const found = ratio === undefined ? named : await ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
+        const rated = ratio === undefined ? named : await ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
+        const found = defaultLearners === undefined ? rated : await ctx.services.chapters.setDefaultLearners(rated.name, defaultLearners);
         // Channels in one sentence; the moderator role and user group each in their own (they are not channels).
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [
           i ? ', ' : '',
@@ -179,12 +196,20 @@ export const chapter = defineCommand({
           channelLink(id),
         ]);
         const details = Object.entries(rows).map(([purpose, id]) => `${purpose}=${id}`);
-        ctx.auditTarget(`chapter:${found.name}`, [...details, ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : [])].join(' '));
+        ctx.auditTarget(
+          `chapter:${found.name}`,
+          [
+            ...details,
+            ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : []),
+            ...(defaultLearners !== undefined ? [`default-learners=${defaultLearners}`] : []),
+          ].join(' '),
+        );
         return message([
           ...(summary.length ? [p(t('chapter.set.done', { name: found.name }), ...summary, '.')] : []),
           ...(role ? [p(t('chapter.set.moderator_role', { name: found.name, role: role.name ?? role.id }))] : []),
           ...(group ? [p(t('chapter.set.moderator_group', { name: found.name, group }))] : []),
           ...(ratio !== undefined ? [p(t('chapter.set.ratio', { name: found.name, ratio }))] : []),
+          ...(defaultLearners !== undefined ? [p(t('chapter.set.default_learners', { name: found.name, learners: defaultLearners }))] : []),
         ]);
       },
     }),
@@ -270,6 +295,91 @@ export const chapter = defineCommand({
           p(t('chapter.unlink.done', { name: found.name, place, count })),
           ...(left.length ? [] : [p(t('chapter.unlink.last', { name: found.name }))]),
         ]);
+      },
+    }),
+
+    feed: action({
+      description: 'cmd.chapter.feed',
+      permission: 'moderator',
+      target: { kind: 'chapter', option: 'name' },
+      // Changes are audit-logged; looking at the feed is not.
+      audit: 'if-targeted',
+      options: {
+        name,
+        url: option.string({ description: 'opt.chapter.feed_url', minLength: 8, maxLength: 2000, placeholder: 'placeholder.feed_url' }),
+        learners: option.integer({ description: 'opt.chapter.feed_learners', min: 1, max: 200 }),
+        topic: option.string({ description: 'opt.chapter.feed_topic', minLength: 1, maxLength: 64, autocomplete: 'topic' }),
+        action: option.choice({ description: 'opt.chapter.feed_action', choices: ['remove', 'sync'] }),
+      },
+      async execute(ctx) {
+        const { t, services, options } = ctx;
+        const found = await services.chapters.byId(ctx.access.chapterId!);
+        const { url, learners, topic, action: act } = options;
+        if (url !== undefined && act !== undefined) throw new UserError('feed.url_and_action');
+        if (act === 'remove') {
+          const feed = await services.feeds.remove(found);
+          ctx.auditTarget(`chapter:${found.name}`, `feed removed: ${feed.url}`);
+          return message(t('feed.removed', { name: found.name, url: feed.url }));
+        }
+        if (act === 'sync') {
+          const outcome = await services.feeds.syncNow(found);
+          ctx.auditTarget(`chapter:${found.name}`, 'feed synced');
+          return message(syncText(t, outcome));
+        }
+        if (url !== undefined) {
+          const { feed, outcome } = await services.feeds.follow(found, { url, learners, topic });
+          ctx.auditTarget(
+            `chapter:${found.name}`,
+            [`feed ${feed.url}`, ...(learners !== undefined ? [`learners=${learners}`] : []), ...(topic ? [`topic=${topic}`] : [])].join(
+              ' ',
+            ),
+          );
+          const { horizonDays: days, pollMinutes: minutes } = services.config.feeds;
+          return message([p(t('feed.followed', { name: found.name, url: feed.url, days, minutes })), p(syncText(t, outcome))]);
+        }
+        if (learners !== undefined || topic !== undefined) {
+          const feed = await services.feeds.setOptions(found, { learners, topic });
+          ctx.auditTarget(
+            `chapter:${found.name}`,
+            ['feed', ...(learners !== undefined ? [`learners=${learners}`] : []), ...(topic ? [`topic=${topic}`] : [])].join(' '),
+          );
+          return message(
+            t('feed.options_updated', {
+              name: found.name,
+              learners: feed.learners ?? found.defaultLearners ?? DEFAULT_LEARNERS,
+              topic: feed.topic ?? t('feed.topic.from_event'),
+            }),
+          );
+        }
+        // Nothing to change: what the feed is and how it fares.
+        const feed = await services.feeds.get(found);
+        if (!feed) throw new UserError('feed.none', { name: found.name, example: `/chapter feed name:${found.name} url:<address>` });
+        const failing = feed.failures > 0 && feed.lastError ? (JSON.parse(feed.lastError) as Phrase) : null;
+        return message([], {
+          title: t('feed.title', { name: found.name }),
+          fields: [
+            { name: t('feed.field.url'), value: [feed.url] },
+            {
+              name: t('feed.field.learners'),
+              value: [
+                feed.learners !== null
+                  ? String(feed.learners)
+                  : t('feed.learners.default', { learners: found.defaultLearners ?? DEFAULT_LEARNERS }),
+              ],
+              inline: true,
+            },
+            { name: t('feed.field.topic'), value: [feed.topic ?? t('feed.topic.from_event')], inline: true },
+            { name: t('feed.field.workshops'), value: [String(await services.feeds.workshopCount(feed))], inline: true },
+            {
+              name: t('feed.field.synced'),
+              value: [feed.lastSyncedAt ? time(feed.lastSyncedAt, 'full', found.timeZone) : t('feed.never')],
+            },
+            {
+              name: t('feed.field.state'),
+              value: [failing ? t('feed.state.failing', { count: feed.failures, reason: say(t, failing) }) : t('feed.state.ok')],
+            },
+          ],
+        });
       },
     }),
   },

@@ -5,6 +5,7 @@ import { option } from '../src/core/options.js';
 import { bold, type Field, type Inline, link, list, mention, message, p, time } from '../src/core/reply.js';
 import { UserError } from '../src/core/errors.js';
 import { describeChanges, workshopWhen } from '../src/services/workshops/notices.js';
+import { siteName } from '../src/services/feeds/service.js';
 import type { Counts, RosterEntry } from '../src/services/workshops/roster.js';
 
 /**
@@ -74,9 +75,22 @@ async function materialLinks(ctx: CommandContext<unknown>, workshopId: number): 
 async function showMessage(ctx: CommandContext<unknown>, w: Workshop, intro?: Inline[]) {
   const counts = (await ctx.services.workshops.counts([w.id])).get(w.id)!;
   const materials = await materialLinks(ctx, w.id);
+  // An imported workshop says so, with its event's page ("details on Meetup").
+  const source = await ctx.services.feeds.sourceOf(w.id);
   const fields = [
     ...workshopFields(w, counts, ctx.t),
     ...(materials.length ? [{ name: ctx.t('workshop.field.materials'), value: materials }] : []),
+    ...(source
+      ? [
+          {
+            name: ctx.t('workshop.field.source'),
+            value: [
+              ctx.t('workshop.source.feed'),
+              ...(source.url ? [' · ', link(source.url, ctx.t('workshop.source.details', { site: siteName(source.url) }))] : []),
+            ],
+          },
+        ]
+      : []),
   ];
   return message(intro ? [p(...intro)] : [], { title: ref(w), fields });
 }

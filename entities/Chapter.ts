@@ -27,4 +27,8 @@ export class Chapter {
   /** Learners per coach in this chapter's workshops; null: LEARNERS_PER_COACH. */
   @Column({ type: 'integer', nullable: true })
   learnersPerCoach!: number | null;
+
+  /** Learner seats of the workshops a feed brings in (`/chapter set default-learners:`); null: 12. */
+  @Column({ type: 'integer', nullable: true })
+  defaultLearners!: number | null;
 }

@@ -26,6 +26,8 @@ import { ScheduledEvent } from './ScheduledEvent.js';
 import { SeenRequest } from './SeenRequest.js';
 import { Workshop } from './Workshop.js';
 import { WorkshopSignup } from './WorkshopSignup.js';
+import { ChapterFeed } from './ChapterFeed.js';
+import { FeedEvent } from './FeedEvent.js';
 
 export {
   AnonBlock,
@@ -56,6 +58,8 @@ export {
   Workshop,
   WorkshopMaterial,
   WorkshopSignup,
+  ChapterFeed,
+  FeedEvent,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -87,5 +91,7 @@ export const entities = [
   MaterialTranslation,
   WorkshopMaterial,
   SeenRequest,
+  ChapterFeed,
+  FeedEvent,
   ScheduledEvent,
 ];

@@ -58,7 +58,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
 /**
  * Work no interaction waits for: delayed anonymous posts (and posts a crash interrupted),
  * erasing askers' reply addresses after 30 days, channel notices left for this process, every few seconds;
- * workshop reminders. Each step is safe to run in
+ * workshop reminders; chapters' calendar feeds. Each step is safe to run in
  * several processes at once (rows are claimed with conditional updates).
  */
 export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: () => Promise<void>; stop: () => Promise<void> } {
@@ -80,12 +80,15 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
   timer.unref();
   // Workshop reminders keep their own interval (REMINDER_INTERVAL_SECONDS); started and stopped together.
   app.services.reminders.start();
+  // So do chapters' calendar feeds (each fetched every FEED_POLL_MINUTES, by one process at a time).
+  app.services.feeds.start();
   return {
     tick,
     stop: async () => {
       clearInterval(timer);
       await running;
       await app.services.reminders.stop();
+      await app.services.feeds.stop();
     },
   };
 }

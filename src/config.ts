@@ -162,6 +162,10 @@ const schema = z.object({
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, message: 'must be the public http(s) URL of this bot, e.g. https://bot.example.org' })
     .optional(),
+  // Chapters' calendar feeds (/chapter feed)
+  FEED_POLL_MINUTES: int(30, 5, 1440),
+  FEED_HORIZON_DAYS: int(60, 1, 366),
+  FEED_ALLOW_PRIVATE: bool(false),
 });
 
 /** Every variable the bot reads (`.env.example` documents each but SHARDING_MANAGER, which discord.js sets). */
@@ -241,6 +245,11 @@ export interface Config {
   readonly web: { readonly port: number; readonly host: string } | undefined;
   /** What the Slack app manifest needs, known before the app (and so its tokens) exists. */
   readonly slackApp: { readonly commandPrefix: string; readonly socketMode: boolean };
+  /**
+   * Chapters' iCalendar feeds: how often each is fetched, how far ahead its events become workshops,
+   * and whether a feed may live on a loopback or private address (tests; a feed server on your own network).
+   */
+  readonly feeds: { readonly pollMinutes: number; readonly horizonDays: number; readonly allowPrivate: boolean };
 }
 
 /** Reads and checks the configuration; throws a ConfigError naming the first bad variable. */
@@ -329,6 +338,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     web: c.WEB_PORT !== undefined ? { port: c.WEB_PORT, host: c.WEB_HOST } : undefined,
     slackApp: { commandPrefix: c.SLACK_COMMAND_PREFIX, socketMode: Boolean(c.SLACK_APP_TOKEN) },
+    feeds: { pollMinutes: c.FEED_POLL_MINUTES, horizonDays: c.FEED_HORIZON_DAYS, allowPrivate: c.FEED_ALLOW_PRIVATE },
   };
 }
 

@@ -7,6 +7,7 @@ import * as partners from './partners.js';
 import * as privacy from './privacy.js';
 import * as slack from './slack.js';
 import * as materials from './materials.js';
+import * as feeds from './feeds.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -20,4 +21,5 @@ export const de: Catalogue = {
   ...slack.de,
   ...materials.de,
   ...privacy.de,
+  ...feeds.de,
 };

@@ -7,6 +7,7 @@ import * as partners from './partners.js';
 import * as privacy from './privacy.js';
 import * as slack from './slack.js';
 import * as materials from './materials.js';
+import * as feeds from './feeds.js';
 import type { Texts } from './types.js';
 
 /**
@@ -23,6 +24,7 @@ export const en = {
   ...slack.en,
   ...materials.en,
   ...privacy.en,
+  ...feeds.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -274,6 +274,13 @@ export class ChapterService {
     return { ...chapter, learnersPerCoach: ratio };
   }
 
+  /** Learner seats of the workshops the chapter's feed brings in, unless the feed names its own. */
+  async setDefaultLearners(name: string, learners: number): Promise<Chapter> {
+    const chapter = await this.get(name);
+    await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, { defaultLearners: learners }));
+    return { ...chapter, defaultLearners: learners };
+  }
+
   /** The chapter's channels in one workspace, by purpose (the moderator role is not a channel). */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
     const rows = await this.store.manager

@@ -11,6 +11,7 @@ import { ChapterService } from './chapters.js';
 import { CoachService } from './coaches.js';
 import { DirectMessages } from './direct-messages.js';
 import { DisclaimerService } from './disclaimers.js';
+import { FeedService } from './feeds/service.js';
 import { MaterialService } from './materials.js';
 import { MemberService } from './members.js';
 import { NoticeService } from './notices.js';
@@ -52,6 +53,8 @@ export interface Services extends CoreServices {
   readonly privacy: PrivacyService;
   /** Signed Slack requests already run, so a replay runs nothing (HTTP mode). */
   readonly seenRequests: SeenRequests;
+  /** Chapters' calendar feeds, whose events become workshops: `pollDue()` syncs the due ones; `start()`/`stop()` on a timer (the scheduler). */
+  readonly feeds: FeedService;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
@@ -77,6 +80,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     rateLimit: anonymity.rateLimit,
     t: translator(base.config.locale),
   });
+  const notices = new NoticeService(store, base.clock, notifier, base.log);
   return {
     ...base,
     store,
@@ -84,7 +88,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     questions,
     chapters,
     policy,
-    notices: new NoticeService(store, base.clock, notifier, base.log),
+    notices,
     members,
     audit: new AuditService(store, base.clock),
     coaches,
@@ -95,6 +99,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     materials,
     privacy: new PrivacyService(store, base.clock, workshops, questions, base.anonSecret, base.config.privacyCooldownSeconds),
     seenRequests: new SeenRequests(store, base.clock),
+    feeds: new FeedService(store, base.clock, base.config, chapters, workshops, notices, base.log),
   };
 }
 

@@ -1,5 +1,6 @@
-import { In } from 'typeorm';
+import { In, IsNull, Not } from 'typeorm';
 import { ChapterBinding } from '../../entities/ChapterBinding.js';
+import { FeedEvent } from '../../entities/FeedEvent.js';
 import { ScheduledEvent, type ScheduledEventState } from '../../entities/ScheduledEvent.js';
 import { Workshop } from '../../entities/Workshop.js';
 import type { Clock } from '../core/clock.js';
@@ -14,6 +15,8 @@ export interface GuildMirror {
   readonly upcoming: readonly Workshop[];
   /** The rows of the guild, each with its workshop (undefined: the workshop no longer exists). */
   readonly records: readonly { readonly record: ScheduledEvent; readonly workshop: Workshop | undefined }[];
+  /** The page of a workshop imported from its chapter's calendar feed (the event on Meetup), by workshop id. */
+  readonly detailsUrls: ReadonlyMap<number, string>;
 }
 
 /**
@@ -80,7 +83,11 @@ export class ScheduledEventRecords {
       ? await this.store.manager.getRepository(Workshop).find({ where: { id: In(missing) }, relations: { chapter: true } })
       : [];
     const byId = new Map([...upcoming, ...others].map((w) => [w.id, w]));
-    return { chapterIds, upcoming, records: rows.map((record) => ({ record, workshop: byId.get(record.workshopId) })) };
+    const imported = byId.size
+      ? await this.store.manager.getRepository(FeedEvent).find({ where: { workshopId: In([...byId.keys()]), url: Not(IsNull()) } })
+      : [];
+    const detailsUrls = new Map(imported.map((e) => [e.workshopId, e.url!] as const));
+    return { chapterIds, upcoming, records: rows.map((record) => ({ record, workshop: byId.get(record.workshopId) })), detailsUrls };
   }
 
   /**

@@ -30,19 +30,12 @@ export const SIGNAL_CHECK_MS = 15_000;
 type Snowflake = string;
 
 /**
- * HOOK: the workshop's page elsewhere (the event's URL on Meetup, when the workshop comes from a chapter's
- * feed), shown under the join line. The feed import (issue 19, "Follow a feed") adds it to the workshop;
- * return it here once that column exists. Until then workshops have none.
+ * What the event shows, within Discord's limits (name ≤ 100, description ≤ 1000, location 1–100); `url` is the
+ * workshop's page elsewhere (the event on Meetup, for a workshop imported from its chapter's feed).
  */
-export function workshopDetailsUrl(_workshop: Workshop): string | undefined {
-  return undefined;
-}
-
-/** What the event shows, within Discord's limits (name ≤ 100, description ≤ 1000, location 1–100). */
-export function eventFields(workshop: Workshop, t: Translate) {
+export function eventFields(workshop: Workshop, t: Translate, url?: string) {
   const chapter = workshop.chapter!;
   const join = t('discord.event.join', { id: workshop.id });
-  const url = workshopDetailsUrl(workshop);
   const details = url ? `${join}\n${t('discord.event.details', { url })}` : join;
   // How to join always fits; a link too long to fit is left out; the workshop's own description gets the room left.
   const tail = details.length <= EVENT_LIMITS.description ? details : join;
@@ -230,14 +223,19 @@ export class ScheduledEventMirror {
       const record = rows.get(workshop.id);
       if (!record) {
         const claimed = await records.claim(workshop.id, guild.id, this.deps.leaseMs);
-        if (claimed) await this.withLease(claimed, () => this.create(guild, workshop, events, adopted));
+        if (claimed)
+          await this.withLease(claimed, () => this.create(guild, workshop, events, adopted, mirror.detailsUrls.get(workshop.id)));
       } else if (record.state === 'pending') {
-        await this.underLease(record, (r) => (r.state === 'pending' ? this.create(guild, workshop, events, adopted) : none));
+        await this.underLease(record, (r) =>
+          r.state === 'pending' ? this.create(guild, workshop, events, adopted, mirror.detailsUrls.get(workshop.id)) : none,
+        );
       } else if (record.state === 'mirrored' && record.revision !== workshop.revision && record.eventId) {
         const event = events.get(record.eventId);
         if (event?.status === GuildScheduledEventStatus.Scheduled)
           await this.underLease(record, (r) =>
-            r.state === 'mirrored' && r.revision !== workshop.revision ? this.edit(guild, r, workshop) : none,
+            r.state === 'mirrored' && r.revision !== workshop.revision
+              ? this.edit(guild, r, workshop, mirror.detailsUrls.get(workshop.id))
+              : none,
           );
       }
     }
@@ -264,8 +262,9 @@ export class ScheduledEventMirror {
     workshop: Workshop,
     events: Collection<Snowflake, GuildScheduledEvent>,
     adopted: Set<string>,
+    url: string | undefined,
   ): Promise<Outcome | null> {
-    const fields = eventFields(workshop, this.t);
+    const fields = eventFields(workshop, this.t, url);
     // A row left pending by a process that stopped mid-call may have its event already: take that one.
     // (Its join line names the workshop; an event another row names is never taken.)
     const earlier = [...events.values()].find(
@@ -288,9 +287,9 @@ export class ScheduledEventMirror {
     return { state: 'mirrored', eventId: event.id, revision: workshop.revision };
   }
 
-  private async edit(guild: Guild, record: ScheduledEvent, workshop: Workshop): Promise<Outcome | null> {
+  private async edit(guild: Guild, record: ScheduledEvent, workshop: Workshop, url: string | undefined): Promise<Outcome | null> {
     try {
-      await this.call(guild, () => guild.scheduledEvents.edit(record.eventId!, eventFields(workshop, this.t)));
+      await this.call(guild, () => guild.scheduledEvents.edit(record.eventId!, eventFields(workshop, this.t, url)));
     } catch (err) {
       if (isUnknownEvent(err)) return this.gone(guild, record);
       throw err;

@@ -9,6 +9,7 @@ import { SeenRequests1795000700000 } from './1795000700000-SeenRequests.js';
 import { ChapterScope1795000800000 } from './1795000800000-ChapterScope.js';
 import { ChapterLinks1795000900000 } from './1795000900000-ChapterLinks.js';
 import { ChannelNotices1795001000000 } from './1795001000000-ChannelNotices.js';
+import { Feeds1795001100000 } from './1795001100000-Feeds.js';
 import { ScheduledEvents1795001200000 } from './1795001200000-ScheduledEvents.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
@@ -24,5 +25,6 @@ export const migrations = [
   ChapterScope1795000800000,
   ChapterLinks1795000900000,
   ChannelNotices1795001000000,
+  Feeds1795001100000,
   ScheduledEvents1795001200000,
 ];

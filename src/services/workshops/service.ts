@@ -1,4 +1,6 @@
+import type { EntityManager } from 'typeorm';
 import type { Chapter } from '../../../entities/Chapter.js';
+import { FeedEvent } from '../../../entities/FeedEvent.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import type { SignupRole, SignupState } from '../../../entities/WorkshopSignup.js';
 import type { Config } from '../../config.js';
@@ -41,6 +43,14 @@ function editableColumns(w: Workshop) {
   return { chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision };
 }
 
+/** Adds fields to what a moderator changed by hand on an imported workshop (its row is locked by the caller). */
+async function markHandEdited(em: EntityManager, workshopId: number, changed: readonly WorkshopChange[]): Promise<void> {
+  for (const row of await em.findBy(FeedEvent, { workshopId })) {
+    const fields = new Set([...row.handEdited.split(',').filter(Boolean), ...changed]);
+    await em.update(FeedEvent, { id: row.id }, { handEdited: [...fields].sort().join(',') });
+  }
+}
+
 /**
  * Workshops, as commands and other services see them: planned, edited and cancelled here; coach slot claims and learner seats with their
  * waitlists in `signups.ts` (the locking and the counters are explained there); who is signed up in
@@ -71,9 +81,14 @@ export class WorkshopService {
     return chapter.learnersPerCoach ?? this.config.workshops.learnersPerCoach;
   }
 
+  /**
+   * Plans a workshop. `within` runs in the same transaction once the row exists (a feed records
+   * which event it came from there, so a refused record leaves no workshop behind).
+   */
   async create(
     chapter: Chapter,
     input: WorkshopInput & Required<Pick<WorkshopInput, 'title' | 'topic' | 'date' | 'time' | 'learners'>>,
+    within?: (em: EntityManager, workshop: Workshop) => Promise<void>,
   ): Promise<Workshop> {
     const startsAt = this.startFrom(input.date, input.time, chapter.timeZone);
     const ratio = this.ratioFor(chapter);
@@ -101,6 +116,7 @@ export class WorkshopService {
         }),
       );
       await this.reminders.schedule(em, workshop);
+      await within?.(em, workshop);
       workshop.chapter = chapter;
       return workshop;
     });
@@ -110,8 +126,14 @@ export class WorkshopService {
    * Changes a workshop; returns the names of the options that changed. Everyone signed up
    * is told; seats and slots are settled again (a smaller workshop moves the last confirmed
    * back onto the waitlists, a bigger one promotes from them); reminders follow the new time.
+   * An edit by anyone but the chapter's feed (`by: 'feed'`) of a workshop that came from a feed
+   * records the fields changed, and the feed leaves them alone from then on.
    */
-  async edit(id: number, input: WorkshopInput & { chapter?: Chapter }): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
+  async edit(
+    id: number,
+    input: WorkshopInput & { chapter?: Chapter },
+    options: { by?: 'moderator' | 'feed' } = {},
+  ): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
     const before = await this.get(id);
     const chapter = input.chapter ?? before.chapter!;
     const { moves, workshop, changed } = await this.store.transaction(async (em) => {
@@ -149,6 +171,7 @@ export class WorkshopService {
       if (!changed.length) return { moves: [], workshop: w, changed };
       w.revision += 1;
       await em.update(Workshop, { id }, editableColumns(w));
+      if (options.by !== 'feed') await markHandEdited(em, id, changed);
       const moves = await settle(em, id);
       if (changed.includes('start')) await this.reminders.schedule(em, w);
       return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ScheduledEvent } from '../../../entities/ScheduledEvent.js';
 import { BOT_PERMISSIONS } from '../../../src/adapters/discord/client.js';
+import { ManualClock } from '../../../src/core/clock.js';
 import { eachDatabase, type TestDatabase } from '../../support/helpers.js';
+import { feedServer, MEETUP_EVENTS, meetupFeed } from '../../support/feeds.js';
 import { discordBot, int, str, sub } from '../../support/discord-bot.js';
 import { eventProblems, type FakeScheduledEvent, type FakeUser, type RecordedCall } from '../../support/fake-discord.js';
 
@@ -386,5 +388,37 @@ test('a create whose answer was lost and was retried leaves one event; an event 
       assertValid(b.writes(0).filter((c) => c.status !== 0));
     } finally {
       await b.stop();
+    }
+  }));
+
+test('a workshop imported from the chapter’s calendar feed links the event’s own page in its scheduled event', (t) =>
+  eachDatabase(t, async (database) => {
+    const server = await feedServer();
+    server.routes.set('/opentechschool-berlin/events/ical/', { body: meetupFeed(MEETUP_EVENTS) });
+    const b = await discordBot(
+      database,
+      { FEED_ALLOW_PRIVATE: 'true' },
+      { guilds: 1, clock: new ManualClock(new Date('2027-01-10T12:00:00Z')) },
+    );
+    try {
+      const asMod = { moderator: true };
+      await b.reply(b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), asMod));
+      const url = server.url('/opentechschool-berlin/events/ical/');
+      assert.match(await b.reply(b.fake.slash(mona, 'chapter', sub('feed', [str('name', 'Berlin'), str('url', url)]), asMod)), /2 new/);
+      const mark = b.fake.calls.length;
+      await b.adapter.events.reconcile();
+      const creates = b.fake.calls.slice(mark).filter((c) => c.method === 'POST' && c.path.endsWith('/scheduled-events'));
+      assert.equal(creates.length, 2, 'one event per imported workshop');
+      const descriptions = creates.map((c) => String((c.body as Body).description));
+      assert.ok(
+        descriptions.some((d) =>
+          d.endsWith('/workshop claim id:1).\nDetails: https://www.meetup.com/opentechschool-berlin/events/300000001/'),
+        ),
+        descriptions.join('\n---\n'),
+      );
+      assertValid(creates);
+    } finally {
+      await b.stop();
+      await server.close();
     }
   }));
