@@ -2,7 +2,8 @@ import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_GRO
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { type Phrase, say, UserError } from '../src/core/errors.js';
 import type { Translate } from '../src/core/i18n.js';
-import { DEFAULT_LEARNERS, type SyncOutcome } from '../src/services/feeds/service.js';
+import { DEFAULT_LEARNERS } from '../src/services/feeds/apply.js';
+import type { SyncOutcome } from '../src/services/feeds/service.js';
 import { translator } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import type { Chapter } from '../entities/Chapter.js';

@@ -4,7 +4,6 @@ import { LessThanOrEqual } from 'typeorm';
 import type { Chapter } from '../../../entities/Chapter.js';
 import { ChapterFeed } from '../../../entities/ChapterFeed.js';
 import { FeedEvent } from '../../../entities/FeedEvent.js';
-import type { Workshop } from '../../../entities/Workshop.js';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import { type Phrase, safeError, say, UserError } from '../../core/errors.js';
@@ -13,38 +12,19 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import type { ChapterService } from '../chapters.js';
 import type { NoticeService } from '../notices.js';
-import type { WorkshopInput, WorkshopService } from '../workshops/service.js';
+import type { WorkshopService } from '../workshops/service.js';
 import { DEFAULT_LIMITS, fetchFeed, type FetchLimits, type FetchResult, normaliseFeedUrl } from './fetch.js';
-import { asWorkshopTime, clip, type FeedOccurrence, parseFeed } from './parse.js';
+import { FeedImport, type SyncSummary } from './apply.js';
+import { parseFeed } from './parse.js';
 
-/** Learner seats of an imported workshop when neither the feed nor the chapter names a number. */
-export const DEFAULT_LEARNERS = 12;
 /** Failed syncs in a row after which the chapter's moderators are told (once). */
 export const FAILURES_BEFORE_NOTICE = 3;
 /** How long a process may hold a feed: a fetch takes at most 10 s; the rest is the database. */
 const LEASE_MS = 5 * 60_000;
 /** How often the scheduler looks for feeds due (each is fetched every FEED_POLL_MINUTES). */
 const CHECK_EVERY_MS = 60_000;
-const MIN_DURATION = 15;
-const MAX_DURATION = 1440;
-const DEFAULT_DURATION = 180;
-
-export interface SyncSummary {
-  readonly notModified: boolean;
-  readonly created: number;
-  readonly updated: number;
-  readonly cancelled: number;
-  readonly unchanged: number;
-  /** Events that could not become a workshop (all-day ones, a time the workshop rules refuse). */
-  readonly skipped: number;
-}
 
 export type SyncOutcome = { readonly kind: 'synced'; readonly summary: SyncSummary } | { readonly kind: 'busy' };
-
-/** The fields the feed keeps in step, by the names an edit reports (WorkshopChange). */
-type FeedField = 'title' | 'topic' | 'start' | 'duration' | 'location' | 'description';
-
-const keyOf = (e: { uid: string; recurrenceId: string }) => `${e.uid}\u0000${e.recurrenceId}`;
 
 /** "Meetup" for meetup.com, "lu.ma" for lu.ma, else the host: what "details on …" names. */
 export function siteName(url: string): string {
@@ -62,6 +42,8 @@ export function siteName(url: string): string {
  */
 export class FeedService {
   private readonly limits: FetchLimits;
+  /** Turns occurrences into workshops. */
+  private readonly importer: FeedImport;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
@@ -70,13 +52,14 @@ export class FeedService {
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly chapters: ChapterService,
-    private readonly workshops: WorkshopService,
+    workshops: WorkshopService,
     private readonly notices: NoticeService,
     private readonly log: Logger,
     /** Tests shorten the timeout and the size limit; the defaults are the issue's. */
     limits: Partial<Omit<FetchLimits, 'allowPrivate'>> = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits, allowPrivate: config.feeds.allowPrivate };
+    this.importer = new FeedImport(store, clock, config, workshops, log);
   }
 
   /** The chapter's feed, or null. */
@@ -256,7 +239,7 @@ export class FeedService {
           summary = { notModified: true, created: 0, updated: 0, cancelled: 0, unchanged: 0, skipped: 0 };
         } else {
           const parsed = this.parse(fetched.body, chapter);
-          summary = await this.apply(feed, chapter, parsed.occurrences, parsed.skipped, newAddress);
+          summary = await this.importer.apply(feed, chapter, parsed.occurrences, parsed.skipped, newAddress);
           await this.store.transaction((em) =>
             em.update(
               ChapterFeed,
@@ -274,142 +257,6 @@ export class FeedService {
       return { kind: 'synced', summary };
     } finally {
       await this.release(feed.id, token);
-    }
-  }
-
-  /** Brings the chapter's workshops in step with the feed's occurrences. */
-  private async apply(
-    feed: ChapterFeed,
-    chapter: Chapter,
-    occurrences: readonly FeedOccurrence[],
-    skippedInFeed: number,
-    newAddress: boolean,
-  ): Promise<SyncSummary> {
-    const now = this.clock.now();
-    const horizonEnd = now.getTime() + this.config.feeds.horizonDays * 86_400_000;
-    const t = translator(this.config.locale);
-    const mappings = await this.store.manager.find(FeedEvent, { where: { feedId: feed.id }, relations: { workshop: { chapter: true } } });
-    const byKey = new Map(mappings.map((m) => [keyOf(m), m]));
-    const listed = new Set<string>();
-    let created = 0;
-    let updated = 0;
-    let cancelled = 0;
-    let unchanged = 0;
-    let skipped = skippedInFeed;
-    const learners = feed.learners ?? chapter.defaultLearners ?? DEFAULT_LEARNERS;
-    const topicOf = (o: FeedOccurrence) => clip(feed.topic ?? o.categories[0] ?? 'general', 64);
-
-    for (const o of occurrences) {
-      const key = keyOf(o);
-      if (listed.has(key)) continue;
-      listed.add(key);
-      // What has begun is history: neither made nor changed.
-      if (o.start.getTime() <= now.getTime()) continue;
-      const mapping = byKey.get(key);
-      try {
-        if (!mapping) {
-          if (o.cancelled) continue;
-          const made = await this.create(feed, chapter, o, { learners, topic: topicOf(o) });
-          if (made) created++;
-          else unchanged++;
-          continue;
-        }
-        const w = mapping.workshop!;
-        if (w.status === 'cancelled' || w.startsAt.getTime() <= now.getTime()) {
-          unchanged++;
-        } else if (o.cancelled) {
-          await this.workshops.cancel(w.id, t('feed.cancel_reason'));
-          cancelled++;
-        } else {
-          const kept = new Set(mapping.handEdited.split(',').filter(Boolean));
-          const { changed } = await this.workshops.edit(w.id, this.input(o, w, topicOf(o), kept), { by: 'feed' });
-          if (changed.length) updated++;
-          else unchanged++;
-        }
-        await this.store.transaction((em) => em.update(FeedEvent, { id: mapping.id }, { seenAt: now, url: o.url }));
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        // A time the workshop rules refuse (more than 3 years ahead), a workshop begun meanwhile: left out, counted.
-        skipped++;
-        this.log.info({ feed: feed.id, reason: err.key }, 'a feed event was left out');
-      }
-    }
-
-    // An event gone from the feed cancels its workshop only when that is surely what happened: this fetch
-    // was complete (we are here), the workshop was made from the feed before, has not begun, lies within
-    // the horizon and within the span the feed lists now (feeds that list only a window of events drop
-    // the far ones; an empty feed cancels nothing).
-    const latestListed = Math.max(...occurrences.map((o) => o.start.getTime()), -Infinity);
-    for (const mapping of mappings) {
-      if (listed.has(keyOf(mapping))) continue;
-      // After a switch to another address (perhaps another calendar), what the new feed does not list was
-      // not removed from anything: those workshops are let go, as if made by hand, and never cancelled.
-      if (newAddress) {
-        await this.store.transaction((em) => em.delete(FeedEvent, { id: mapping.id }));
-        continue;
-      }
-      const w = mapping.workshop!;
-      const start = w.startsAt.getTime();
-      if (w.status !== 'scheduled' || start <= now.getTime() || start > horizonEnd || start > latestListed) continue;
-      try {
-        await this.workshops.cancel(w.id, t('feed.cancel_reason.gone'));
-        cancelled++;
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-      }
-    }
-    return { notModified: false, created, updated, cancelled, unchanged, skipped };
-  }
-
-  /** The fields of an occurrence as an edit, leaving out what a moderator changed by hand. */
-  private input(o: FeedOccurrence, w: Workshop, topic: string, kept: ReadonlySet<string>): WorkshopInput {
-    const { date, time, duration } = asWorkshopTime(o, w.chapter!.timeZone);
-    const take = (field: FeedField) => !kept.has(field);
-    // A length given to an edit counts as changed when the start moves; given only when it is new.
-    const minutes = clampDuration(duration);
-    const current = (w.endsAt.getTime() - w.startsAt.getTime()) / 60_000;
-    return {
-      ...(take('title') ? { title: o.title } : {}),
-      ...(take('topic') ? { topic } : {}),
-      ...(take('start') ? { date, time } : {}),
-      ...(take('duration') && minutes !== current ? { duration: minutes } : {}),
-      ...(take('location') ? { location: o.location } : {}),
-      ...(take('description') ? { description: o.description } : {}),
-    };
-  }
-
-  /** Makes the workshop of a new occurrence and records where it came from, in one transaction; false when another process was first. */
-  private async create(feed: ChapterFeed, chapter: Chapter, o: FeedOccurrence, d: { learners: number; topic: string }): Promise<boolean> {
-    const { date, time, duration } = asWorkshopTime(o, chapter.timeZone);
-    try {
-      await this.workshops.create(
-        chapter,
-        {
-          title: o.title,
-          topic: d.topic,
-          date,
-          time,
-          duration: clampDuration(duration),
-          learners: d.learners,
-          location: o.location,
-          description: o.description,
-        },
-        async (em, workshop) => {
-          await em.insert(FeedEvent, {
-            feedId: feed.id,
-            uid: o.uid.slice(0, 255),
-            recurrenceId: o.recurrenceId,
-            workshopId: workshop.id,
-            url: o.url?.slice(0, 2000) ?? null,
-            handEdited: '',
-            seenAt: this.clock.now(),
-          });
-        },
-      );
-      return true;
-    } catch (err) {
-      if (isUniqueViolation(err)) return false;
-      throw err;
     }
   }
 
@@ -453,9 +300,4 @@ export class FeedService {
       if (channel) await this.notices.send(place, channel, text);
     }
   }
-}
-
-function clampDuration(minutes: number): number {
-  if (minutes <= 0) return DEFAULT_DURATION;
-  return Math.min(MAX_DURATION, Math.max(MIN_DURATION, minutes));
 }
