@@ -6,7 +6,7 @@ import { translator } from '../src/core/i18n.js';
 import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
 import { type Block, bold, channelLink, code, type Inline, link, list, message, p } from '../src/core/reply.js';
-import { ERASED_USER } from '../src/services/privacy.js';
+import { ERASED_USER } from '../src/services/privacy/records.js';
 import { type Acting, type ProposalView, requirementsFor } from '../src/services/partnerships.js';
 
 const id = option.integer({ description: 'opt.partner.id', required: true, min: 1 });

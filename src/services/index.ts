@@ -17,7 +17,7 @@ import { MemberService } from './members.js';
 import { NoticeService } from './notices.js';
 import { PartnershipService } from './partnerships.js';
 import { Policy } from './policy.js';
-import { PrivacyService } from './privacy.js';
+import { PrivacyService } from './privacy/service.js';
 import { QuestionService } from './questions/service.js';
 import { ReminderService } from './reminders.js';
 import { SeenRequests } from './seen-requests.js';

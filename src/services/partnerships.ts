@@ -21,7 +21,7 @@ import type { Store } from '../db/store.js';
 import { authorKey } from './anonymity.js';
 import type { ChapterService } from './chapters.js';
 import type { MemberService } from './members.js';
-import { ERASED_USER } from './privacy.js';
+import { ERASED_USER } from './privacy/records.js';
 import type { Identity, Person } from '../core/types.js';
 
 /** The proposal is no longer `proposed`: it was decided (by someone else, just now) or withdrawn. */

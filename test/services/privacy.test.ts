@@ -16,7 +16,8 @@ import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import { bulkCommunity } from '../../scripts/bench/privacy.js';
 import type { App } from '../../src/app.js';
 import { authorKey, pseudonym, scopedPseudonym } from '../../src/services/anonymity.js';
-import { ERASED, type MemberExport } from '../../src/services/privacy.js';
+import { ERASED } from '../../src/services/privacy/records.js';
+import type { MemberExport } from '../../src/services/privacy/service.js';
 import { eachDatabase, type TestDatabase } from '../support/helpers.js';
 import { consoleBot } from '../support/console-bot.js';
 

@@ -1,53 +1,31 @@
-import { randomBytes } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { In, IsNull, Like, MoreThan, Not, type EntityManager } from 'typeorm';
-import { Attendance } from '../../entities/Attendance.js';
-import { AuditEntry } from '../../entities/AuditEntry.js';
-import { ChapterLinkAttempt } from '../../entities/ChapterLinkAttempt.js';
-import { Coach } from '../../entities/Coach.js';
-import { CoachInvitation } from '../../entities/CoachInvitation.js';
-import { Disclaimer } from '../../entities/Disclaimer.js';
-import { Material } from '../../entities/Material.js';
-import { Member } from '../../entities/Member.js';
-import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
-import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
-import { PartnershipRequirement } from '../../entities/PartnershipRequirement.js';
-import { AnonBlock } from '../../entities/AnonBlock.js';
-import { Question } from '../../entities/Question.js';
-import { QuestionAnswer } from '../../entities/QuestionAnswer.js';
-import { QuestionMeToo } from '../../entities/QuestionMeToo.js';
-import { QuestionReport } from '../../entities/QuestionReport.js';
-import { Workshop } from '../../entities/Workshop.js';
-import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
-import type { Clock } from '../core/clock.js';
-import { UserError } from '../core/errors.js';
-import type { Store } from '../db/store.js';
-import { authorKey, pseudonym, scopedPseudonym } from './anonymity.js';
-import { parseNotices } from './questions/asker-notices.js';
-import type { QuestionService } from './questions/service.js';
-import type { WorkshopService } from './workshops/service.js';
-import type { Identity, Person } from '../core/types.js';
-
-/** What stands where an erased member's id or name was: proposals, audit entries and answers outlive the member. */
-export const ERASED = '(erased member)';
-/** The user id of the one stand-in member per workspace that keeps an erased member's proposals. */
-export const ERASED_USER = '~erased';
-
-const randomPseudonym = (): string => randomBytes(32).toString('hex');
-
-/** Questions whose scoped pseudonyms are computed per round; between rounds other work gets the process. */
-const QUESTION_PAGE = 1000;
-
-/**
- * `find` over a long list of keys, a few hundred at a time: a statement has at most 32,766
- * parameters on SQLite and 65,535 on PostgreSQL, and a busy community's me-toos exceed that.
- */
-async function inChunks<K, T>(keys: readonly K[], find: (chunk: K[]) => Promise<T[]>, size = 500): Promise<T[]> {
-  const found: T[] = [];
-  for (let i = 0; i < keys.length; i += size) found.push(...(await find(keys.slice(i, i + size))));
-  return found;
-}
-const at = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+import { In, IsNull, MoreThan, Not } from 'typeorm';
+import { Attendance } from '../../../entities/Attendance.js';
+import { AuditEntry } from '../../../entities/AuditEntry.js';
+import { ChapterLinkAttempt } from '../../../entities/ChapterLinkAttempt.js';
+import { Coach } from '../../../entities/Coach.js';
+import { CoachInvitation } from '../../../entities/CoachInvitation.js';
+import { Disclaimer } from '../../../entities/Disclaimer.js';
+import { Material } from '../../../entities/Material.js';
+import { Member } from '../../../entities/Member.js';
+import { PartnershipDecision } from '../../../entities/PartnershipDecision.js';
+import { PartnershipProposal } from '../../../entities/PartnershipProposal.js';
+import { PartnershipRequirement } from '../../../entities/PartnershipRequirement.js';
+import { AnonBlock } from '../../../entities/AnonBlock.js';
+import { Question } from '../../../entities/Question.js';
+import { QuestionAnswer } from '../../../entities/QuestionAnswer.js';
+import { QuestionMeToo } from '../../../entities/QuestionMeToo.js';
+import { QuestionReport } from '../../../entities/QuestionReport.js';
+import { Workshop } from '../../../entities/Workshop.js';
+import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
+import type { Clock } from '../../core/clock.js';
+import { UserError } from '../../core/errors.js';
+import type { Store } from '../../db/store.js';
+import { authorKey, pseudonym, scopedPseudonym } from '../anonymity.js';
+import { parseNotices } from '../questions/asker-notices.js';
+import type { QuestionService } from '../questions/service.js';
+import type { WorkshopService } from '../workshops/service.js';
+import { at, ERASED, ERASED_USER, inChunks, MemberRecords, randomPseudonym } from './records.js';
+import type { Identity, Person } from '../../core/types.js';
 
 /** What `/privacy export` hands over (dates as ISO strings, as in the JSON). */
 export type MemberExport = Awaited<ReturnType<PrivacyService['export']>>;
@@ -76,6 +54,8 @@ export type PrivacyOperation = 'export' | 'delete';
 export class PrivacyService {
   /** When each member last ran each operation, in this process (see `admit`). */
   private readonly lastRun = new Map<string, number>();
+  /** Finds the member's rows by their stable keys. */
+  private readonly records: MemberRecords;
 
   constructor(
     private readonly store: Store,
@@ -85,7 +65,9 @@ export class PrivacyService {
     private readonly secret: string,
     /** PRIVACY_COOLDOWN_SECONDS: one export and one erasure per member in that time (0: no limit). */
     private readonly cooldownSeconds: number,
-  ) {}
+  ) {
+    this.records = new MemberRecords(store, secret);
+  }
 
   /**
    * The per-member cooldown of `/privacy export` and `/privacy delete confirm:true`: each scans
@@ -109,92 +91,16 @@ export class PrivacyService {
     if (this.lastRun.size > 10_000) for (const [k, t] of this.lastRun) if (now - t >= windowMs) this.lastRun.delete(k);
   }
 
-  private member(who: Person): Promise<Member | null> {
-    return this.store.manager.findOneBy(Member, { platform: who.platform, workspace: who.workspace, userId: who.id });
-  }
-
-  /**
-   * The ids of the member's me-toos (or reports), with the question each is on. Their per-question
-   * pseudonyms cannot be linked to the member without computing them (that is their point), so
-   * one is computed for every question that has any me-too (or report), a page of questions at
-   * a time, and looked up by the pseudonym's index; the process serves other commands between
-   * pages. The lookups are plain SQL: through the query builder, 500 parameters cost more to
-   * prepare than the indexed search itself.
-   */
-  private async scopedRows(
-    entity: typeof QuestionMeToo | typeof QuestionReport,
-    scope: 'metoo' | 'report',
-    who: Person,
-  ): Promise<{ id: number; question: number }[]> {
-    const em = this.store.manager;
-    const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
-    const table = em.connection
-      .getMetadata(entity)
-      .tablePath.split('.')
-      .map((part) => `"${part}"`)
-      .join('.');
-    const mark = em.connection.options.type === 'postgres' ? (i: number) => `$${i + 1}` : () => '?';
-    const found: { id: number; question: number }[] = [];
-    for (let after = 0; ;) {
-      const page = (
-        await em
-          .getRepository(entity)
-          .createQueryBuilder('x')
-          .select('DISTINCT x.questionId', 'id')
-          .where('x.questionId > :after', { after })
-          .orderBy('x.questionId', 'ASC')
-          .limit(QUESTION_PAGE)
-          .getRawMany<{ id: number | string }>()
-      ).map((r) => Number(r.id));
-      const byPseudonym = new Map(page.map((id) => [scopedPseudonym(this.secret, `${scope}:${id}`, identity), id]));
-      const rows = await inChunks(
-        [...byPseudonym.keys()],
-        (chunk) =>
-          em.query(
-            `SELECT "id", "pseudonym" FROM ${table} WHERE "pseudonym" IN (${chunk.map((_, i) => mark(i)).join(', ')})`,
-            chunk,
-          ) as Promise<{ id: number | string; pseudonym: string }[]>,
-      );
-      for (const row of rows) found.push({ id: Number(row.id), question: byPseudonym.get(row.pseudonym)! });
-      if (page.length < QUESTION_PAGE) break;
-      after = page[page.length - 1]!;
-      await nextTurn();
-    }
-    return found.sort((a, b) => a.question - b.question);
-  }
-
-  /**
-   * Partnership decisions the member made. Decisions written since author keys exist carry one;
-   * older ones are found through the member's own audit entries (`partner decide` on
-   * `partnership:<id>`, filed with platform, workspace and user id) and the user id the decision kept.
-   */
-  private async decisionsBy(em: EntityManager, who: Person, key: string): Promise<PartnershipDecision[]> {
-    const audited = await em.find(AuditEntry, {
-      select: { target: true },
-      where: { platform: who.platform, workspace: who.workspace, actorId: who.id, action: 'partner decide', target: Like('partnership:%') },
-    });
-    const older = audited.map((a) => Number(a.target!.slice('partnership:'.length))).filter((id) => Number.isSafeInteger(id));
-    const [keyed, legacy] = await Promise.all([
-      em.find(PartnershipDecision, { where: { authorKey: key }, order: { id: 'ASC' } }),
-      older.length
-        ? inChunks(older, (chunk) =>
-            em.find(PartnershipDecision, { where: { proposalId: In(chunk), authorKey: IsNull(), moderatorId: who.id } }),
-          )
-        : [],
-    ]);
-    return [...keyed, ...legacy];
-  }
-
   /** Everything the bot holds about the member, as a plain object (the command turns it into JSON). */
   async export(who: Person) {
     const em = this.store.manager;
-    const member = await this.member(who);
+    const member = await this.records.member(who);
     const mid = member?.id ?? -1;
     const identity = { platform: who.platform, workspace: who.workspace, id: who.id };
     const pseudo = pseudonym(this.secret, identity);
     const key = authorKey(this.secret, identity);
-    const meToos = await this.scopedRows(QuestionMeToo, 'metoo', who);
-    const reportIds = await this.scopedRows(QuestionReport, 'report', who);
+    const meToos = await this.records.scopedRows(QuestionMeToo, 'metoo', who);
+    const reportIds = await this.records.scopedRows(QuestionReport, 'report', who);
     const reports = await inChunks(
       reportIds.map((r) => r.id),
       (ids) => em.find(QuestionReport, { where: { id: In(ids) }, order: { id: 'ASC' } }),
@@ -229,7 +135,7 @@ export class PrivacyService {
       em.find(QuestionAnswer, { where: { authorKey: key }, order: { id: 'ASC' } }),
       em.find(PartnershipRequirement, { where: { authorKey: key }, order: { id: 'ASC' } }),
       em.find(AnonBlock, { where: { authorKey: key }, order: { id: 'ASC' } }),
-      this.decisionsBy(em, who, key),
+      this.records.decisionsBy(em, who, key),
       em.find(AuditEntry, { where: { platform: who.platform, workspace: who.workspace, actorId: who.id }, order: { id: 'ASC' } }),
       em.find(ChapterLinkAttempt, { where: { memberKey: linkKey }, order: { id: 'ASC' } }),
     ]);
@@ -373,7 +279,7 @@ export class PrivacyService {
       order: { expiresAt: 'DESC' },
     });
     if (active) throw new UserError('privacy.delete.blocked', { until: active.expiresAt.toISOString().slice(0, 10) });
-    const member = await this.member(who);
+    const member = await this.records.member(who);
     let signups = 0;
     if (member) {
       for (const s of await this.store.manager.findBy(WorkshopSignup, { memberId: member.id })) {
@@ -387,8 +293,8 @@ export class PrivacyService {
       }
     }
     // Found before the transaction, a page at a time (see scopedRows); removed inside it by id.
-    const meToos = await this.scopedRows(QuestionMeToo, 'metoo', who);
-    const reports = await this.scopedRows(QuestionReport, 'report', who);
+    const meToos = await this.records.scopedRows(QuestionMeToo, 'metoo', who);
+    const reports = await this.records.scopedRows(QuestionReport, 'report', who);
     const erasure = await this.store.transaction(async (em) => {
       // Questions stay (their counts and answers belong to everyone) but lose the link to the member.
       const questions = await em.find(Question, { select: { id: true }, where: { pseudonym: pseudo } });
@@ -425,7 +331,7 @@ export class PrivacyService {
       );
       // Where they acted openly under their name, the action stays and the name and key go. Decisions
       // first: older ones are found through the audit entries, which are anonymised next.
-      const decisions = await this.decisionsBy(em, who, key);
+      const decisions = await this.records.decisionsBy(em, who, key);
       await inChunks(
         decisions.map((d) => d.id),
         async (ids) => (
