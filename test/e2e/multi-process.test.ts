@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import { freshDatabase, postgresUnavailable, TEST_POSTGRES_URL, tempDir } from '../support/helpers.js';
 import { FakeDiscord, type FakeUser } from '../support/fake-discord.js';
+import { feedServer, meetupFeed } from '../support/feeds.js';
 import { spawnNpm } from '../support/npm.js';
 
 /**
@@ -10,12 +11,13 @@ import { spawnNpm } from '../support/npm.js';
  * connected to its own loopback Discord that shows the same server: whatever arrives at
  * either process, the database keeps one truth.
  */
-test('two bot processes on one PostgreSQL: capacities, decisions, me-toos and reminders stay exact', async (t) => {
+test('two bot processes on one PostgreSQL: capacities, decisions, me-toos, reminders, a feed and its scheduled events stay exact', async (t) => {
   const reason = await postgresUnavailable();
   if (reason) return t.skip(reason);
   const database = await freshDatabase('postgres');
   const fakes = [await FakeDiscord.start(), await FakeDiscord.start()] as const;
   const tmp = tempDir();
+  const feeds = await feedServer();
   const bots = fakes.map((fake) =>
     spawnNpm(['start', '--silent'], {
       DATABASE_URL: database.url,
@@ -28,6 +30,7 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos and re
       RATE_LIMIT_MAX: '1000',
       REMINDER_INTERVAL_SECONDS: '5',
       LOG_LEVEL: 'info',
+      FEED_ALLOW_PRIVATE: 'true',
     }),
   );
   const sql = new pg.Client({ connectionString: TEST_POSTGRES_URL });
@@ -206,11 +209,54 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos and re
       confirmed.map(() => 1),
       'each reminder exactly once',
     );
+
+    // The chapter's calendar feed, synced by both processes at the same moment: each event becomes one
+    // workshop, and each upcoming workshop one Discord scheduled event, whichever process got there first.
+    const day_ = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    feeds.routes.set('/berlin.ics', { body: meetupFeed([]) });
+    assert.match(
+      await reply(
+        a,
+        a.slash(mona, 'chapter', sub('feed', [str('name', 'Berlin'), str('url', feeds.url('/berlin.ics'))]), { moderator: true }),
+      ),
+      /0 new/,
+    );
+    feeds.routes.set('/berlin.ics', {
+      body: meetupFeed([
+        { id: '1', summary: 'Feed workshop one', start: `${day_(5)}T100000`, end: `${day_(5)}T130000` },
+        { id: '2', summary: 'Feed workshop two', start: `${day_(12)}T100000`, end: `${day_(12)}T130000` },
+      ]),
+    });
+    const syncs = await Promise.all(
+      [a, b, a, b].map((fake) =>
+        send(fake, () => fake.slash(mona, 'chapter', sub('feed', [str('name', 'Berlin'), str('action', 'sync')]), { moderator: true })),
+      ),
+    );
+    assert.ok(
+      syncs.some((s) => /2 new/.test(s)),
+      syncs.join('\n'),
+    );
+    assert.ok(
+      syncs.every((s) => /2 new|0 new|being fetched right now|not changed/.test(s)),
+      syncs.join('\n'),
+    );
+    const { rows: imported } = await sql.query(
+      `SELECT count(*)::int AS workshops, count(DISTINCT f.uid)::int AS events FROM "${schema}".workshop w JOIN "${schema}".feed_event f ON f."workshopId" = w.id`,
+    );
+    assert.deepEqual(imported, [{ workshops: 2, events: 2 }], 'one workshop per event');
+    // Both processes mirror the same server (each fake shows it): one event per upcoming workshop in all.
+    const made = () =>
+      fakes.flatMap((f) => [...f.scheduledEvents.values()]).filter((e) => /\/workshop join id:/.test(String(e.description)));
+    await a.waitFor(() => made().length >= 3 || undefined, 'the scheduled events', 40_000);
+    await new Promise((resolve) => setTimeout(resolve, 16_000)); // another round of each process's mirror
+    const joins = made().map((e) => /\/workshop join id:(\d+)/.exec(String(e.description))?.[1]);
+    assert.deepEqual(joins.sort(), ['1', '2', '3'], 'each workshop mirrored once, by one of the processes');
   } finally {
     for (const bot of bots) bot.signal('SIGTERM');
     const ends = await Promise.all(bots.map((bot) => bot.done));
     await sql.end();
     for (const f of fakes) await f.close();
+    await feeds.close();
     await database.drop();
     tmp.remove();
     outputs.push(...ends.map((e) => e.stderr));
