@@ -121,6 +121,13 @@ test('a workshop on the days Berlin changes its clocks is stored as the right UT
       const { chapter: london } = await services.chapters.create({ name: 'London', timeZone: 'Europe/London' });
       const toLondon = await services.workshops.edit(winter.id, { chapter: london });
       assert.deepEqual(toLondon.changed, ['chapter', 'start']);
+      // A new start with the same length given again moves the end, but the length did not change.
+      const sameLength = (await read(winter.id)).endsAt.getTime() - (await read(winter.id)).startsAt.getTime();
+      const later = await services.workshops.edit(winter.id, { time: at('11:00'), duration: sameLength / 60_000 });
+      assert.deepEqual(later.changed, ['start']);
+      assert.equal((await read(winter.id)).endsAt.getTime() - (await read(winter.id)).startsAt.getTime(), sameLength);
+      assert.deepEqual((await services.workshops.edit(winter.id, { duration: sameLength / 60_000 + 30 })).changed, ['duration']);
+      await services.workshops.edit(winter.id, { time: at('10:00'), duration: sameLength / 60_000 });
       assert.equal((await read(winter.id)).startsAt.toISOString(), '2027-03-27T10:00:00.000Z');
       assert.equal((await read(winter.id)).chapterId, london.id);
 

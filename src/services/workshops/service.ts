@@ -149,17 +149,17 @@ export class WorkshopService {
       };
       if (input.title !== undefined) set('title', input.title.trim(), 'title');
       if (input.topic !== undefined) set('topic', input.topic.trim(), 'topic');
-      const duration = input.duration ?? (w.endsAt.getTime() - w.startsAt.getTime()) / 60_000;
+      const length = (w.endsAt.getTime() - w.startsAt.getTime()) / 60_000;
+      const duration = input.duration ?? length;
       set('chapterId', chapter.id, 'chapter');
       if (input.date || input.time || changed.includes('chapter')) {
         // Moved to another chapter, it keeps its wall-clock date and time, now in that chapter's zone.
         const local = localParts(w.startsAt, before.chapter!.timeZone);
         set('startsAt', this.startFrom(input.date ?? local.date, input.time ?? local.time, chapter.timeZone), 'start');
       }
-      // Without a new duration the end moves with the start.
-      const endsAt = new Date(w.startsAt.getTime() + duration * 60_000);
-      if (input.duration !== undefined) set('endsAt', endsAt, 'duration');
-      else w.endsAt = endsAt;
+      // The end moves with the start; the duration counts as changed only when the length does.
+      w.endsAt = new Date(w.startsAt.getTime() + duration * 60_000);
+      if (duration !== length) changed.push('duration');
       if (input.learners !== undefined) set('learnerCapacity', input.learners, 'learners');
       const coaches =
         input.coaches ??
