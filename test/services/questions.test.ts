@@ -422,3 +422,31 @@ test('notices no DM can carry are kept on the question without the asker’s id,
       await db.destroy();
     }
   }));
+
+test('a post claimed by a process that died before saving it is posted again: at the restart on SQLite, after the lease on PostgreSQL', (t) =>
+  eachDatabase(t, async (database) => {
+    const { db, services, chapter, clock } = await setup(database.target);
+    const restarted = await (async () => {
+      const q = await services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Interrupted between the claim and the save?' });
+      // The process claimed the post (as `post` does) and died before the platform's answer was saved.
+      await db.getRepository(Question).update({ id: q.id }, { postedAt: clock.now() });
+      clock.set(new Date(clock.now().getTime() + 1000));
+      return { q, ...(await servicesOn(database.target, clock)) };
+    })();
+    try {
+      const outbox = recordingOutbox();
+      restarted.services.notifier.register('slack', () => outbox);
+      if (database.kind === 'postgres') {
+        assert.equal(await restarted.services.questions.postDue(), 0, 'another process may still be posting it');
+        assert.equal(outbox.posts.length, 0);
+        clock.set(new Date(clock.now().getTime() + 10 * 60_000));
+      }
+      assert.equal(await restarted.services.questions.postDue(), 1);
+      assert.equal(outbox.posts.length, 1);
+      assert.ok((await restarted.services.questions.get(restarted.q.id)).messageId, 'posted and saved');
+      assert.equal(await restarted.services.questions.postDue(), 0, 'once');
+    } finally {
+      await restarted.db.destroy();
+      await db.destroy();
+    }
+  }));

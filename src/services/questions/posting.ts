@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { IsNull, LessThanOrEqual } from 'typeorm';
+import { IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { ChapterChannel } from '../../../entities/ChapterChannel.js';
 import { Question } from '../../../entities/Question.js';
 import type { Clock } from '../../core/clock.js';
@@ -14,6 +14,13 @@ import { questionPost, type QuestionStats } from './post.js';
 /** Due questions read per page, and pages per round of the scheduler. */
 const DUE_PAGE = 50;
 const DUE_PAGES = 10;
+/**
+ * A post claimed this long ago and still without its message is taken as interrupted (its process
+ * died between the claim and saving the message) and is posted again. Only on PostgreSQL, where
+ * other processes may be posting: far longer than a post with all its retries takes. On SQLite
+ * one process serves the file, so any claim older than this process is interrupted.
+ */
+const CLAIM_LEASE_MS = 10 * 60_000;
 
 /** What posting needs of the question service: a question by number, and its counts. */
 export interface QuestionReader {
@@ -32,6 +39,8 @@ export class QuestionPosts {
    * once per question, not at every tick; after a restart, once again.
    */
   private readonly failingReported = new Set<number>();
+  /** When this process began: on SQLite, claims older than this were made by a process that died. */
+  private readonly startedAt: Date;
 
   constructor(
     private readonly store: Store,
@@ -41,7 +50,9 @@ export class QuestionPosts {
     /** Texts of public posts, in the bot's language. */
     private readonly t: Translate,
     private readonly questions: QuestionReader,
-  ) {}
+  ) {
+    this.startedAt = clock.now();
+  }
 
   /** The public post of a question, in the bot's language. */
   async render(q: Question): Promise<Message> {
@@ -79,6 +90,7 @@ export class QuestionPosts {
 
   /** Posts every question that is due and not yet posted (delayed posts; posts a crash interrupted). */
   async postDue(): Promise<number> {
+    await this.releaseInterrupted();
     let posted = 0;
     // A channel whose post failed (after the platform call's own retries) is not tried again in
     // this round: while a platform is down, a round costs one failed post per channel, not one
@@ -115,6 +127,24 @@ export class QuestionPosts {
       if (due.length < DUE_PAGE) break;
     }
     return posted;
+  }
+
+  /**
+   * Claims whose process died between the claim and saving the message (a crash, SIGKILL) are
+   * released, so the question is posted after all. The post may have reached the platform just
+   * before the crash; then it shows twice (posting exactly once is issue 22's outbox).
+   */
+  private async releaseInterrupted(): Promise<void> {
+    const postgres = this.store.manager.connection.options.type === 'postgres';
+    const before = postgres ? new Date(this.clock.now().getTime() - CLAIM_LEASE_MS) : this.startedAt;
+    // A fresh condition for each query: TypeORM transforms a FindOperator's value in place.
+    const interrupted = () => ({ messageId: IsNull(), postedAt: LessThan(before) });
+    // Read first: the write (a transaction of its own) only when there is something to release.
+    if (!(await this.store.manager.exists(Question, { where: interrupted() }))) return;
+    const released = await this.store.transaction(
+      async (em) => (await em.update(Question, interrupted(), { postedAt: null })).affected ?? 0,
+    );
+    if (released) this.log.warn({ questions: released }, 'posts interrupted by a crash are posted again');
   }
 
   /**
