@@ -72,6 +72,12 @@ export interface Button {
   readonly label: string;
   readonly command: string;
   readonly style?: 'primary' | 'secondary' | 'danger';
+  /**
+   * Set for a button in a direct message (see `DirectButtons`): an opaque reference to a stored
+   * row naming the workspace, the chapter, the member it was sent to and `command`. Renderers put
+   * it on the platform's button instead of the command line; a press is checked against the row.
+   */
+  readonly ref?: string;
 }
 
 export interface Attachment {

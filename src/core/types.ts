@@ -1,4 +1,4 @@
-import type { Message, PostedRef } from './reply.js';
+import type { Message, PostedRef, UserRef } from './reply.js';
 
 /**
  * The neutral types the core and the services share. This module imports nothing above the
@@ -50,6 +50,28 @@ export interface Actor extends Person {
 export interface Outbox {
   post(message: Message): Promise<PostedRef>;
   edit(ref: PostedRef, message: Message): Promise<void>;
+  /**
+   * A small group's own place to talk on the workshop day (see `GroupPlace`). Returns the place's
+   * channel id. With `existing` (the id an earlier call returned) it adds the members not yet in
+   * it instead of making another; where the platform cannot add to it (a Slack group DM) it
+   * returns the new place's id.
+   */
+  openGroup?(place: GroupPlace, existing?: string): Promise<string>;
+}
+
+/**
+ * A group of learners with their coach: a private thread in `channel` (Discord: the chapter's
+ * workshops channel, else its announcements channel), a group DM or, past the platform's member
+ * limit, a private channel (Slack), a printed block (console). The coach and the learners are
+ * added; `intro` is posted there first. Only they see it.
+ */
+export interface GroupPlace {
+  /** Where a Discord thread is made; null when the chapter has no such channel there (Discord refuses then). */
+  readonly channel: string | null;
+  /** The thread's or private channel's name, e.g. `workshop-12-group-2`: lower case, digits and dashes. */
+  readonly name: string;
+  readonly members: readonly UserRef[];
+  readonly intro: Omit<Message, 'visibility'>;
 }
 
 /** One entry for the audit log, as the dispatcher hands it to the audit service. */
