@@ -157,6 +157,8 @@ export const chapter = defineCommand({
         'announcements-channel': option.channel({ description: 'opt.chapter.announcements_channel' }),
         'moderation-channel': option.channel({ description: 'opt.chapter.moderation_channel' }),
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
+        'workshops-channel': option.channel({ description: 'opt.chapter.workshops_channel' }),
+        groups: option.choice({ description: 'opt.chapter.groups', choices: ['mixed', 'by-level'] }),
         'learners-per-coach': option.integer({ description: 'opt.chapter.learners_per_coach', min: 1, max: 20 }),
         'default-learners': option.integer({ description: 'opt.chapter.default_learners', min: 1, max: 200 }),
         'moderator-role': option.role({ description: 'opt.chapter.moderator_role' }),
@@ -182,14 +184,15 @@ export const chapter = defineCommand({
           ...(role ? { [MODERATOR_ROLE]: role.id } : {}),
           ...(group ? { [MODERATOR_GROUP]: group } : {}),
         };
-        if (!Object.keys(rows).length && ratio === undefined && defaultLearners === undefined)
+        if (!Object.keys(rows).length && ratio === undefined && defaultLearners === undefined && options.groups === undefined)
           throw new UserError('chapter.set.nothing', { example: setExample });
         const where = { platform: actor.platform, workspace: actor.workspace };
         const named = Object.keys(rows).length
           ? await ctx.services.chapters.setChannels(options.name, where, rows)
           : await ctx.services.chapters.get(options.name);
         const rated = ratio === undefined ? named : await ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
-        const found = defaultLearners === undefined ? rated : await ctx.services.chapters.setDefaultLearners(rated.name, defaultLearners);
+        const learned = defaultLearners === undefined ? rated : await ctx.services.chapters.setDefaultLearners(rated.name, defaultLearners);
+        const found = options.groups === undefined ? learned : await ctx.services.chapters.setGroupsMode(learned.name, options.groups);
         // Channels in one sentence; the moderator role and user group each in their own (they are not channels).
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [
           i ? ', ' : '',
@@ -203,6 +206,7 @@ export const chapter = defineCommand({
             ...details,
             ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : []),
             ...(defaultLearners !== undefined ? [`default-learners=${defaultLearners}`] : []),
+            ...(options.groups !== undefined ? [`groups=${options.groups}`] : []),
           ].join(' '),
         );
         return message([
@@ -211,6 +215,7 @@ export const chapter = defineCommand({
           ...(group ? [p(t('chapter.set.moderator_group', { name: found.name, group }))] : []),
           ...(ratio !== undefined ? [p(t('chapter.set.ratio', { name: found.name, ratio }))] : []),
           ...(defaultLearners !== undefined ? [p(t('chapter.set.default_learners', { name: found.name, learners: defaultLearners }))] : []),
+          ...(options.groups !== undefined ? [p(t(`chapter.set.groups.${options.groups}`, { name: found.name }))] : []),
         ]);
       },
     }),

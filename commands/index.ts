@@ -10,6 +10,7 @@ import { partner } from './partner.js';
 import { privacy } from './privacy.js';
 import { progress } from './progress.js';
 import { questions } from './questions.js';
+import { stuck } from './stuck.js';
 import { workshop } from './workshop.js';
 
 /** Every command, listed by hand (not scanned); checked at start-up by the CommandRegistry. */
@@ -21,6 +22,7 @@ export const commands: readonly CommandDecl[] = [
   mod,
   coach,
   workshop,
+  stuck,
   progress,
   partner,
   disclaimer,

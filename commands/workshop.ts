@@ -1,9 +1,13 @@
 import type { Workshop } from '../entities/Workshop.js';
+import { LEARNER_LEVELS, type LearnerLevel } from '../entities/WorkshopSignup.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import type { Translate } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
-import { bold, type Field, type Inline, link, list, mention, message, p, time } from '../src/core/reply.js';
-import { UserError } from '../src/core/errors.js';
+import type { Member } from '../entities/Member.js';
+import { type Block, bold, type Field, fill, type Inline, link, list, mention, message, p, SLOT, time } from '../src/core/reply.js';
+import { say, UserError } from '../src/core/errors.js';
+import { type MessageKey, translator } from '../src/core/i18n.js';
+import type { GroupsMade, GroupView } from '../src/services/workshops/day.js';
 import { describeChanges, workshopWhen } from '../src/services/workshops/notices.js';
 import { siteName } from '../src/services/feeds/service.js';
 import type { Counts, RosterEntry } from '../src/services/workshops/roster.js';
@@ -35,6 +39,43 @@ const topic = { description: 'opt.workshop.topic', minLength: 1, maxLength: 64, 
 const learners = { description: 'opt.workshop.learners', min: 1, max: 200 } as const;
 
 const ref = (w: Workshop) => `#${w.id} ${w.title}`;
+const userOf = (m: Member) => ({ id: m.userId, name: m.displayName });
+
+/** One group as a field: its coach, then its learners with their level and language wishes. */
+function groupField(g: GroupView, t: Translate): Field {
+  return {
+    name: t('workshop.groups.group', { group: g.number, n: g.learners.length }),
+    value: [
+      bold(mention(userOf(g.coach))),
+      ...g.learners.flatMap((l): Inline[] => [
+        '\n',
+        mention(userOf(l.member)),
+        [l.level ? t(`workshop.level.${l.level as LearnerLevel}`) : '', l.language ?? '', l.pinned ? t('workshop.groups.pinned') : '']
+          .filter(Boolean)
+          .map((x, i) => (i ? ` · ${x}` : ` (${x}`))
+          .join('') + (l.level || l.language || l.pinned ? ')' : ''),
+      ]),
+    ],
+  };
+}
+
+/**
+ * Coaches missing, or none present, are told to the chapter's moderators in its moderation channel
+ * when a coach made the groups (a moderator reads it in the answer). Returns lines for the answer.
+ */
+async function tellModerators(ctx: CommandContext<unknown>, made: GroupsMade): Promise<Block[]> {
+  if (ctx.access.moderator || (!made.noCoach && !made.missingCoaches)) return [];
+  const w = made.workshop;
+  const where = { platform: ctx.actor.platform, workspace: ctx.actor.workspace };
+  const channel = (await ctx.services.chapters.channels(w.chapter!, where)).moderation;
+  if (!channel) return [];
+  const t = translator(ctx.services.config.locale);
+  const text = made.noCoach
+    ? t('workshop.groups.notice.no_coach', { id: w.id, title: w.title })
+    : t('workshop.groups.notice.missing', { id: w.id, title: w.title, n: made.missingCoaches });
+  await ctx.services.notices.send(where, channel, text);
+  return [p(ctx.t('workshop.groups.moderators_told'))];
+}
 
 /** The facts of a workshop as fields: local start and end, slots, seats, waitlists, location. */
 function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
@@ -102,6 +143,22 @@ const names = (entries: readonly RosterEntry[], numbered: boolean): Inline[] =>
         ...(numbered ? [`${i + 1}. `] : []),
         mention({ id: e.member.userId, name: e.member.displayName }),
       ])
+    : ['—'];
+
+/** A learner's sign-up profile in a roster (coaches and moderators only see rosters): `new · de · "learn loops"`. */
+function profileOf(e: RosterEntry, t: Translate): string {
+  const parts = [
+    e.profile?.level ? t(`workshop.level.${e.profile.level}`) : '',
+    e.profile?.language ?? '',
+    e.profile?.goal ? `“${e.profile.goal}”` : '',
+  ].filter(Boolean);
+  return parts.length ? ` (${parts.join(' · ')})` : '';
+}
+
+/** Learners, one per line, with their profile. */
+const learnerLines = (entries: readonly RosterEntry[], t: Translate): Inline[] =>
+  entries.length
+    ? entries.flatMap((e, i): Inline[] => [i ? '\n' : '', mention({ id: e.member.userId, name: e.member.displayName }), profileOf(e, t)])
     : ['—'];
 
 export const workshop = defineCommand({
@@ -247,10 +304,17 @@ export const workshop = defineCommand({
 
     join: action({
       description: 'cmd.workshop.join',
-      options: { id },
+      options: {
+        id,
+        level: option.choice({ description: 'opt.workshop.level', choices: LEARNER_LEVELS }),
+        goal: option.text({ description: 'opt.workshop.goal', maxLength: 200 }),
+        language: option.string({ description: 'opt.workshop.language', minLength: 2, maxLength: 16, placeholder: 'placeholder.language' }),
+      },
       async execute(ctx) {
-        const r = await ctx.services.workshops.join(ctx.actor, ctx.options.id, ctx.locale);
+        const { level, goal, language } = ctx.options;
+        const r = await ctx.services.workshops.join(ctx.actor, ctx.options.id, ctx.locale, { level, goal, language });
         const w = r.workshop;
+        if (r.state === 'updated') return message([p(ctx.t('workshop.join.profile_updated', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
         if (r.state === 'confirmed') return message([p(ctx.t('workshop.join.done', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
         const full = w.learnersConfirmed >= w.learnerCapacity;
         return message([
@@ -291,7 +355,7 @@ export const workshop = defineCommand({
             { name: t('workshop.roster.coach_waitlist'), value: names(of('coach', 'waiting'), true) },
             {
               name: t('workshop.roster.learners', { n: w.learnersConfirmed, capacity: w.learnerCapacity }),
-              value: names(of('learner', 'confirmed'), false),
+              value: learnerLines(of('learner', 'confirmed'), t),
             },
             { name: t('workshop.roster.learner_waitlist'), value: names(of('learner', 'waiting'), true) },
           ],
@@ -305,19 +369,22 @@ export const workshop = defineCommand({
       target: { kind: 'workshop', option: 'id' },
       options: {
         id,
-        present: option.text({
-          description: 'opt.workshop.present',
-          required: true,
-          maxLength: 4000,
-          placeholder: 'placeholder.user_list',
-        }),
+        present: option.text({ description: 'opt.workshop.present', maxLength: 4000, placeholder: 'placeholder.user_list' }),
+        absent: option.text({ description: 'opt.workshop.absent', maxLength: 4000, placeholder: 'placeholder.user_list' }),
       },
       async execute(ctx) {
-        const present = parseUserList(ctx.options.present);
-        const { recorded, invited } = await ctx.services.workshops.recordAttendance(ctx.options.id, present);
-        ctx.auditTarget(`workshop:${ctx.options.id}`, `${recorded.length} present`);
+        if (!ctx.options.present && !ctx.options.absent) throw new UserError('workshop.attendance.which', { id: ctx.options.id });
+        const present = parseUserList(ctx.options.present ?? '');
+        const absent = parseUserList(ctx.options.absent ?? '');
+        const { recorded, removed, invited } = await ctx.services.workshops.recordAttendance(ctx.options.id, present, absent);
+        ctx.auditTarget(`workshop:${ctx.options.id}`, `${recorded.length} present, ${removed.length} absent`);
         return message([
-          p(ctx.t('workshop.attendance.done', { id: ctx.options.id, n: recorded.length }), ...names(recorded, false)),
+          ...(recorded.length
+            ? [p(ctx.t('workshop.attendance.done', { id: ctx.options.id, n: recorded.length }), ...names(recorded, false))]
+            : []),
+          ...(removed.length
+            ? [p(ctx.t('workshop.attendance.removed', { id: ctx.options.id, n: removed.length }), ...names(removed, false))]
+            : []),
           ...(invited.length
             ? [
                 p(
@@ -357,6 +424,149 @@ export const workshop = defineCommand({
         return message([p(...(links.length ? links : [t('workshop.materials.none')]))], {
           title: t('workshop.materials.title', { id: w.id }),
         });
+      },
+    }),
+
+    code: action({
+      description: 'cmd.workshop.code',
+      // The workshop's own coaches, and its chapter's moderators: they show it at the venue.
+      permission: 'coach',
+      target: { kind: 'workshop', option: 'id' },
+      audit: false,
+      options: { id },
+      async execute(ctx) {
+        const { workshop: w, code, opens, closes } = await ctx.services.workshopDay.code(ctx.options.id);
+        const tz = w.chapter?.timeZone;
+        return message(
+          [
+            p(ctx.t('workshop.code.is', { id: w.id }), ' ', bold(code)),
+            p(...fill(ctx.t('workshop.code.window', { opens: SLOT, closes: SLOT }), time(opens, 'time', tz), time(closes, 'time', tz))),
+            p(ctx.t('workshop.code.how', { example: `/workshop checkin id:${w.id} code:${code}` })),
+          ],
+          { title: ref(w) },
+        );
+      },
+    }),
+
+    checkin: action({
+      description: 'cmd.workshop.checkin',
+      // Anyone checks themselves in with the code; checking in someone else (a walk-in) is for the
+      // workshop's coaches and the chapter's moderators, decided below with the policy's answer.
+      target: { kind: 'workshop', option: 'id' },
+      audit: 'if-targeted',
+      options: {
+        id,
+        code: option.string({ description: 'opt.workshop.code', minLength: 4, maxLength: 12 }),
+        member: option.user({ description: 'opt.workshop.checkin_member' }),
+      },
+      async execute(ctx) {
+        const { t } = ctx;
+        const { id: workshopId, code, member } = ctx.options;
+        if (member) {
+          if (!ctx.access.moderator && !(await ctx.services.workshops.isCoachOf(ctx.actor, workshopId)))
+            throw new UserError('workshop.walkin.forbidden', { id: workshopId });
+          const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
+          const r = await ctx.services.workshopDay.walkIn(workshopId, person);
+          ctx.auditTarget(`workshop:${workshopId}`, r.walkIn ? `walk-in ${member.name}` : `checked in ${member.name}`);
+          const who = mention(member);
+          const key = r.already ? 'workshop.checkin.other.already' : r.walkIn ? 'workshop.walkin.done' : 'workshop.checkin.other.done';
+          return message([
+            p(...fill(t(key, { id: workshopId, member: SLOT }), who)),
+            ...(r.group ? [p(t('workshop.checkin.other.group', { group: r.group.number }))] : []),
+          ]);
+        }
+        if (!code) throw new UserError('workshop.checkin.code_missing', { example: `/workshop checkin id:${workshopId} code:ABC23` });
+        const r = await ctx.services.workshopDay.checkIn(ctx.actor, workshopId, code);
+        return message([
+          p(t(r.already ? 'workshop.checkin.already' : `workshop.checkin.done.${r.role}`, { id: workshopId, title: r.workshop.title })),
+          ...(r.group
+            ? [p(...fill(t('workshop.checkin.group', { group: r.group.number, coach: SLOT }), mention(userOf(r.group.coach))))]
+            : []),
+        ]);
+      },
+    }),
+
+    groups: action({
+      description: 'cmd.workshop.groups',
+      permission: 'coach',
+      target: { kind: 'workshop', option: 'id' },
+      // Making and moving change who is with whom: audited; showing is not.
+      audit: 'if-targeted',
+      options: {
+        id,
+        action: option.choice({ description: 'opt.workshop.groups_action', choices: ['make', 'show', 'move'] }),
+        member: option.user({ description: 'opt.workshop.groups_member' }),
+        group: option.integer({ description: 'opt.workshop.group', min: 1, max: 100 }),
+        'keep-moves': option.boolean({ description: 'opt.workshop.keep_moves' }),
+      },
+      async execute(ctx) {
+        const { t } = ctx;
+        const { id: workshopId, member, group } = ctx.options;
+        const day = ctx.services.workshopDay;
+        const act = ctx.options.action ?? 'show';
+        if (act === 'move') {
+          if (!member || group === undefined)
+            throw new UserError('workshop.groups.move_usage', {
+              example: `/workshop groups id:${workshopId} action:move member:@Ada group:2`,
+            });
+          const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
+          const g = await day.move(workshopId, person, group);
+          ctx.auditTarget(`workshop:${workshopId}`, `moved ${member.name} to group ${group}`);
+          return message([p(...fill(t('workshop.groups.moved', { member: SLOT, group }), mention(member)))], {
+            fields: [groupField(g, t)],
+          });
+        }
+        if (act === 'show') {
+          const groups = await day.groups(workshopId);
+          const w = await ctx.services.workshops.get(workshopId);
+          if (!groups.length)
+            return message(t('workshop.groups.none', { id: workshopId, example: `/workshop groups id:${workshopId} action:make` }));
+          return message([], { title: t('workshop.groups.title', { ref: ref(w) }), fields: groups.map((g) => groupField(g, t)) });
+        }
+        const made = await day.make(workshopId, ctx.options['keep-moves'] ?? true);
+        ctx.auditTarget(`workshop:${workshopId}`, `groups made: ${made.groups.length}, coaches missing: ${made.missingCoaches}`);
+        const problems = await tellModerators(ctx, made);
+        if (made.noCoach) return message([p(t('workshop.groups.no_coach', { id: workshopId, needed: made.missingCoaches })), ...problems]);
+        return message(
+          [
+            p(t(`workshop.groups.made.${made.from}`, { n: made.groups.length })),
+            ...(made.missingCoaches ? [p(t('workshop.groups.missing', { n: made.missingCoaches }))] : []),
+            ...(made.unmet.length
+              ? [
+                  list(
+                    ...made.unmet.map((u): Inline[] => [
+                      mention(userOf(u.member)),
+                      ': ',
+                      t(`workshop.groups.unmet.${u.reason}` as MessageKey, { wish: u.wish }),
+                    ]),
+                  ),
+                ]
+              : []),
+            ...made.placeProblems.map((x) => p(t('workshop.groups.place_problem', { group: x.number }), ' ', say(t, x.error))),
+            ...problems,
+          ],
+          { title: t('workshop.groups.title', { ref: ref(made.workshop) }), fields: made.groups.map((g) => groupField(g, t)) },
+        );
+      },
+    }),
+
+    mygroup: action({
+      description: 'cmd.workshop.mygroup',
+      options: { id },
+      async execute(ctx) {
+        const { t } = ctx;
+        const g = await ctx.services.workshopDay.mine(ctx.actor, ctx.options.id);
+        if (!g) throw new UserError('workshop.mygroup.none', { id: ctx.options.id });
+        const others = g.learners.filter((l) => !(l.member.userId === ctx.actor.id && l.member.platform === ctx.actor.platform));
+        return message([
+          p(
+            ...fill(
+              t(others.length ? 'workshop.dm.group' : 'workshop.dm.group.alone', { group: g.number, coach: SLOT, others: SLOT }),
+              mention(userOf(g.coach)),
+              ...others.flatMap((l, i): Inline[] => [i ? ', ' : '', mention(userOf(l.member))]),
+            ),
+          ),
+        ]);
       },
     }),
 

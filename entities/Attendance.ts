@@ -4,7 +4,16 @@ import { Member } from './Member.js';
 import { Workshop } from './Workshop.js';
 import type { SignupRole } from './WorkshopSignup.js';
 
-/** Who was at a workshop, and in which role, as a moderator recorded it afterwards. */
+/**
+ * How an attendance row came to be: a member checked in with the code, a moderator or coach checked
+ * in a walk-in, or a moderator's correction (`/workshop attendance`), which has the last word.
+ */
+export type AttendanceSource = 'checkin' | 'walk-in' | 'correction';
+
+/**
+ * Who was at a workshop, and in which role: the check-ins plus the moderators' corrections. A
+ * correction may record someone absent (`present` false) who checked in; nothing overwrites it.
+ */
 @Entity('attendance')
 @Unique('uq_attendance_member', ['workshopId', 'memberId'])
 export class Attendance {
@@ -30,4 +39,10 @@ export class Attendance {
 
   @InstantColumn()
   recordedAt!: Date;
+
+  @Column({ type: 'varchar', length: 16, default: 'correction' })
+  source!: AttendanceSource;
+
+  @Column({ type: 'boolean', default: true })
+  present!: boolean;
 }

@@ -31,4 +31,8 @@ export class Chapter {
   /** Learner seats of the workshops a feed brings in (`/chapter set default-learners:`); null: 12. */
   @Column({ type: 'integer', nullable: true })
   defaultLearners!: number | null;
+
+  /** How `/workshop groups` spreads levels: `mixed` (null: the default) or `by-level`. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  groupsMode!: 'mixed' | 'by-level' | null;
 }

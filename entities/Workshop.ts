@@ -72,4 +72,11 @@ export class Workshop {
 
   @InstantColumn()
   createdAt!: Date;
+
+  /**
+   * The check-in code shown at the venue (`/workshop code`): 5 characters of an alphabet without
+   * 0/O and 1/I/l. Valid from an hour before the start to the end. Null until first asked for.
+   */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  checkinCode!: string | null;
 }

@@ -5,6 +5,9 @@ import { Workshop } from './Workshop.js';
 
 export type SignupRole = 'coach' | 'learner';
 export type SignupState = 'confirmed' | 'waiting';
+/** What a learner says of themselves on signing up (the workshop day's groups use it). */
+export const LEARNER_LEVELS = ['new', 'some', 'comfortable'] as const;
+export type LearnerLevel = (typeof LEARNER_LEVELS)[number];
 
 /**
  * A coach's slot claim or a learner's seat, confirmed or waiting. One per member and
@@ -40,4 +43,24 @@ export class WorkshopSignup {
 
   @InstantColumn()
   createdAt!: Date;
+
+  // A learner's sign-up profile (`/workshop join level: goal: language:`), shown to the
+  // workshop's coaches and the chapter's moderators only. Null for coaches: their profile is `Coach`.
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  level!: LearnerLevel | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  goal!: string | null;
+
+  /** A language code (`de`, `en`): the learner would like a coach who speaks it. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  language!: string | null;
+
+  /** The learner's or coach's group on the day (`/workshop groups`), 1-based; null before groups are made. */
+  @Column({ type: 'integer', nullable: true })
+  groupNumber!: number | null;
+
+  /** Moved by hand (`action:move`): remaking the groups keeps them with their coach unless asked otherwise. */
+  @Column({ type: 'boolean', default: false })
+  groupPinned!: boolean;
 }

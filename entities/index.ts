@@ -28,6 +28,9 @@ import { Workshop } from './Workshop.js';
 import { WorkshopSignup } from './WorkshopSignup.js';
 import { ChapterFeed } from './ChapterFeed.js';
 import { FeedEvent } from './FeedEvent.js';
+import { WorkshopGroup } from './WorkshopGroup.js';
+import { StuckRequest } from './StuckRequest.js';
+import { CheckinAttempt } from './CheckinAttempt.js';
 
 export {
   AnonBlock,
@@ -60,6 +63,9 @@ export {
   WorkshopSignup,
   ChapterFeed,
   FeedEvent,
+  WorkshopGroup,
+  StuckRequest,
+  CheckinAttempt,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -94,4 +100,7 @@ export const entities = [
   ChapterFeed,
   FeedEvent,
   ScheduledEvent,
+  WorkshopGroup,
+  StuckRequest,
+  CheckinAttempt,
 ];

@@ -69,6 +69,8 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
         await app.services.questions.postDue();
         await app.services.questions.eraseExpiredAddresses();
         await app.services.notices.deliver();
+        await app.services.stuck.escalate();
+        await app.services.stuck.closeEnded();
       } catch (err) {
         log.error({ err: safeError(err) }, 'scheduled work failed; will retry');
       }

@@ -87,6 +87,7 @@ const schema = z.object({
   LEARNERS_PER_COACH: int(4, 1, 50),
   INVITE_TO_COACH_AFTER: int(3, 1, 1000),
   REMINDER_INTERVAL_SECONDS: int(60, 5, 3600),
+  STUCK_ESCALATE_MINUTES: int(5, 1, 240),
   // Database
   DATABASE_URL: optional,
   DATABASE_POOL_SIZE: int(10, 1, 200),
@@ -187,7 +188,13 @@ export interface Config {
   /** Discord guild ids and Slack team ids the bot serves; empty: any. The console is always served. */
   readonly allowedWorkspaces: readonly string[];
   /** Workshops: the default ratio (a chapter may set its own), the invitation threshold, how often reminders are checked. */
-  readonly workshops: { readonly learnersPerCoach: number; readonly inviteToCoachAfter: number; readonly reminderIntervalSeconds: number };
+  readonly workshops: {
+    readonly learnersPerCoach: number;
+    readonly inviteToCoachAfter: number;
+    readonly reminderIntervalSeconds: number;
+    /** An "I'm stuck" request waiting this long is offered to every free coach. */
+    readonly stuckEscalateMinutes: number;
+  };
   readonly database: DatabaseTarget;
   readonly migrateOnStart: boolean;
   /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
@@ -295,6 +302,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       learnersPerCoach: c.LEARNERS_PER_COACH,
       inviteToCoachAfter: c.INVITE_TO_COACH_AFTER,
       reminderIntervalSeconds: c.REMINDER_INTERVAL_SECONDS,
+      stuckEscalateMinutes: c.STUCK_ESCALATE_MINUTES,
     },
     database:
       database.kind === 'postgres'

@@ -281,6 +281,13 @@ export class ChapterService {
     return { ...chapter, defaultLearners: learners };
   }
 
+  /** How `/workshop groups` spreads levels in the chapter's workshops (`/chapter set groups:`). */
+  async setGroupsMode(name: string, mode: 'mixed' | 'by-level'): Promise<Chapter> {
+    const chapter = await this.get(name);
+    await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, { groupsMode: mode }));
+    return { ...chapter, groupsMode: mode };
+  }
+
   /** The chapter's channels in one workspace, by purpose (the moderator role is not a channel). */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
     const rows = await this.store.manager

@@ -18,7 +18,11 @@ export class DirectMessages {
   ) {}
 
   /** Whether the DM was handed to the platform. A failure is logged (never with the member's id) and not thrown. */
-  async send(member: Member, build: (t: Translate) => Omit<Message, 'visibility'>): Promise<boolean> {
+  async send(
+    member: Member,
+    build: (t: Translate) => Omit<Message, 'visibility'>,
+    _options: { chapterId?: number | null } = {},
+  ): Promise<boolean> {
     const outbox = this.notifier.outbox(member.platform, member.workspace);
     if (!outbox) {
       this.log.warn({ platform: member.platform }, 'no adapter for this platform runs here: a direct message was not sent');

@@ -21,7 +21,9 @@ import { PrivacyService } from './privacy/service.js';
 import { QuestionService } from './questions/service.js';
 import { ReminderService } from './reminders.js';
 import { SeenRequests } from './seen-requests.js';
+import { WorkshopDay } from './workshops/day.js';
 import { WorkshopService } from './workshops/service.js';
+import { StuckQueue } from './workshops/stuck.js';
 
 /** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
 export interface Services extends CoreServices {
@@ -44,6 +46,10 @@ export interface Services extends CoreServices {
   readonly questions: QuestionService;
   readonly coaches: CoachService;
   readonly workshops: WorkshopService;
+  /** The workshop day: check-in codes and check-ins, and the small groups with their places. */
+  readonly workshopDay: WorkshopDay;
+  /** "I'm stuck": each coach's help queue on the day. */
+  readonly stuck: StuckQueue;
   /** Due reminders: `tick()` sends them; `start()`/`stop()` run it on a timer (main). */
   readonly reminders: ReminderService;
   readonly partnerships: PartnershipService;
@@ -68,6 +74,20 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log, materials);
   const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
   const coaches = new CoachService(store, base.clock, members, workshops);
+  const workshopDay = new WorkshopDay(
+    store,
+    base.clock,
+    members,
+    dms,
+    chapters,
+    notifier,
+    base.anonSecret,
+    base.log,
+    (id) => workshops.get(id),
+    (w) => w.learnersPerCoach,
+    base.config.locale,
+  );
+  const stuck = new StuckQueue(store, base.clock, base.config.workshops.stuckEscalateMinutes, dms, base.log);
   // Active coaches only: paused and retired ones pass no coach check.
   const policy = new Policy(
     store,
@@ -93,6 +113,8 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     audit: new AuditService(store, base.clock),
     coaches,
     workshops,
+    workshopDay,
+    stuck,
     reminders,
     partnerships: new PartnershipService(store, base.clock, chapters, members, base.anonSecret),
     disclaimers: new DisclaimerService(store, base.clock, members),

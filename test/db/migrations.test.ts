@@ -18,6 +18,7 @@ const TABLES = [
   'chapter_feed',
   'chapter_link_attempt',
   'chapter_link_code',
+  'checkin_attempt',
   'coach',
   'coach_invitation',
   'disclaimer',
@@ -33,7 +34,9 @@ const TABLES = [
   'reminder',
   'scheduled_event',
   'seen_request',
+  'stuck_request',
   'workshop',
+  'workshop_group',
   'workshop_signup',
 ];
 

@@ -58,6 +58,12 @@ export async function consoleBot(database?: TestDatabase, env: Record<string, st
       for (const line of lines) await adapter.handle(line);
       return printed;
     },
+    /** What was printed since the last `run` or `printed` without a command (DMs the scheduler sent), and forgets it. */
+    printed: () => {
+      const out = printed;
+      printed = '';
+      return out;
+    },
     /** Every binding as `Chapter@workspace` or `Chapter@workspace#channel`, in the order made. */
     bindings: async () =>
       (await app.db.getRepository(ChapterBinding).find({ relations: { chapter: true }, order: { id: 'ASC' } })).map(

@@ -16,6 +16,7 @@ import type { RosterEntry, Rosters } from './roster.js';
 /** Who was recorded present, and which learners got their invitation to coach with it. */
 export interface AttendanceRecorded {
   readonly recorded: RosterEntry[];
+  readonly removed: RosterEntry[];
   readonly invited: Member[];
 }
 
@@ -39,45 +40,63 @@ export class ProgressRecords {
   ) {}
 
   /**
-   * Records who was present (members signed up in any role, matched by platform id or
-   * display name). All named must be signed up, or nothing is written. Learners who reach
-   * INVITE_TO_COACH_AFTER attended workshops get their one invitation to coach.
+   * A moderator's correction: who was present and who was not (members signed up in any role,
+   * matched by platform id or display name), over what they checked in as; a correction has the
+   * last word (a later check-in does not undo an "absent"). All named must be signed up, or nothing
+   * is written. Learners who reach INVITE_TO_COACH_AFTER attended workshops get their one invitation to coach.
    */
-  async recordAttendance(id: number, present: readonly string[]): Promise<AttendanceRecorded> {
+  async recordAttendance(id: number, present: readonly string[], absent: readonly string[] = []): Promise<AttendanceRecorded> {
     const w = await this.get(id);
     if (w.status === 'cancelled') throw new UserError('workshop.cancelled', { id });
     if (w.startsAt.getTime() > this.clock.now().getTime()) throw new UserError('workshop.attendance.too_early', { id });
     const roster = await this.rosters.of(id);
     const unknown: string[] = [];
-    const recorded: RosterEntry[] = [];
-    for (const name of present) {
-      const key = name.toLowerCase();
-      const found = roster.find((r) => r.member.userId === name) ?? roster.find((r) => r.member.displayName.toLowerCase() === key);
-      if (!found) unknown.push(name);
-      else if (!recorded.includes(found)) recorded.push(found);
-    }
+    const find = (names: readonly string[]): RosterEntry[] => {
+      const out: RosterEntry[] = [];
+      for (const name of names) {
+        const key = name.toLowerCase();
+        const found = roster.find((r) => r.member.userId === name) ?? roster.find((r) => r.member.displayName.toLowerCase() === key);
+        if (!found) unknown.push(name);
+        else if (!out.includes(found)) out.push(found);
+      }
+      return out;
+    };
+    const recorded = find(present);
+    const removed = find(absent).filter((r) => !recorded.includes(r));
     if (unknown.length) throw new UserError('workshop.attendance.unknown', { id, names: unknown.join(', ') });
     await this.store.transaction(async (em) => {
-      for (const r of recorded) {
-        await em
-          .createQueryBuilder()
-          .insert()
-          .into(Attendance)
-          .values({ workshopId: id, memberId: r.member.id, role: r.role, recordedAt: this.clock.now() })
-          .orIgnore()
-          .execute();
+      for (const [entries, isPresent] of [
+        [recorded, true],
+        [removed, false],
+      ] as const) {
+        for (const r of entries) {
+          await em
+            .createQueryBuilder()
+            .insert()
+            .into(Attendance)
+            .values({
+              workshopId: id,
+              memberId: r.member.id,
+              role: r.role,
+              recordedAt: this.clock.now(),
+              source: 'correction',
+              present: isPresent,
+            })
+            .orUpdate(['role', 'recordedAt', 'source', 'present'], ['workshopId', 'memberId'])
+            .execute();
+        }
       }
     });
     const invited: Member[] = [];
     for (const r of recorded.filter((x) => x.role === 'learner')) {
       if (await this.inviteToCoach(r.member)) invited.push(r.member);
     }
-    return { recorded, invited };
+    return { recorded, removed, invited };
   }
 
   /** The one invitation to coach, once a learner has attended enough workshops and is not a coach yet. */
   private async inviteToCoach(member: Member): Promise<boolean> {
-    const attended = await this.store.manager.getRepository(Attendance).countBy({ memberId: member.id, role: 'learner' });
+    const attended = await this.store.manager.getRepository(Attendance).countBy({ memberId: member.id, role: 'learner', present: true });
     if (attended < this.config.workshops.inviteToCoachAfter) return false;
     const coach = await this.store.manager.getRepository(Coach).findOneBy({ memberId: member.id });
     if (coach && coach.status !== 'retired') return false;
@@ -99,7 +118,9 @@ export class ProgressRecords {
     if (!member) return { attended: [], coached: [], upcoming: [] };
     const now = this.clock.now().getTime();
     const withChapter = { workshop: { chapter: true } } as const;
-    const attendance = await this.store.manager.getRepository(Attendance).find({ where: { memberId: member.id }, relations: withChapter });
+    const attendance = await this.store.manager
+      .getRepository(Attendance)
+      .find({ where: { memberId: member.id, present: true }, relations: withChapter });
     const signups = await this.store.manager.getRepository(WorkshopSignup).find({ where: { memberId: member.id }, relations: withChapter });
     const byStart = (a: Workshop, b: Workshop) => a.startsAt.getTime() - b.startsAt.getTime();
     const attended = attendance.filter((a) => a.role === 'learner').map((a) => a.workshop!);

@@ -15,6 +15,8 @@ export interface RosterEntry {
   readonly member: Member;
   readonly role: SignupRole;
   readonly state: SignupState;
+  /** A learner's profile, for the workshop's coaches and moderators only. */
+  readonly profile?: Pick<WorkshopSignup, 'level' | 'goal' | 'language' | 'groupNumber'>;
 }
 
 /** Who is signed up where: reads of the signups, outside any transaction. */
@@ -29,7 +31,12 @@ export class Rosters {
     const signups = await this.store.manager
       .getRepository(WorkshopSignup)
       .find({ where: { workshopId: id }, relations: { member: true }, order: { id: 'ASC' } });
-    return signups.map((s) => ({ member: s.member!, role: s.role, state: s.state }));
+    return signups.map((s) => ({
+      member: s.member!,
+      role: s.role,
+      state: s.state,
+      profile: { level: s.level, goal: s.goal, language: s.language, groupNumber: s.groupNumber },
+    }));
   }
 
   /** Waitlist lengths (what `show` and `list` print besides the counters). */

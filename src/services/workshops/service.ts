@@ -14,10 +14,11 @@ import { formatLocalDate, localParts, zonedInstant } from '../local-time.js';
 import type { MemberService } from '../members.js';
 import type { ReminderService } from '../reminders.js';
 import { workshopCalendar, workshopUid } from './calendar.js';
+import { newCheckinCode } from './day.js';
 import { WorkshopNotices, type WorkshopChange } from './notices.js';
 import { type AttendanceRecorded, type ProgressReport, ProgressRecords } from './progress.js';
 import { type Counts, type RosterEntry, Rosters } from './roster.js';
-import { lockOpen, settle, type SignupResult, Signups } from './signups.js';
+import { type LearnerProfile, lockOpen, settle, type SignupResult, Signups } from './signups.js';
 
 export interface WorkshopInput {
   readonly title?: string;
@@ -113,6 +114,7 @@ export class WorkshopService {
           learnersConfirmed: 0,
           revision: 0,
           createdAt: this.clock.now(),
+          checkinCode: newCheckinCode(),
         }),
       );
       await this.reminders.schedule(em, workshop);
@@ -225,8 +227,8 @@ export class WorkshopService {
   }
 
   /** A learner takes a seat, or joins the learner waitlist; their member row is created with it. */
-  join(actor: Person, id: number, locale?: string): Promise<SignupResult> {
-    return this.signups.join(actor, id, locale);
+  join(actor: Person, id: number, locale?: string, profile?: LearnerProfile): Promise<SignupResult> {
+    return this.signups.join(actor, id, locale, profile);
   }
 
   /** Frees a coach slot (or leaves the coach waitlist); the first waiting coach is promoted. */
@@ -263,9 +265,12 @@ export class WorkshopService {
     return this.rosters.upcomingSignups(memberId, role);
   }
 
-  /** Records who was present; learners who reach the threshold get their one invitation to coach (see `ProgressRecords`). */
-  recordAttendance(id: number, present: readonly string[]): Promise<AttendanceRecorded> {
-    return this.progressRecords.recordAttendance(id, present);
+  /**
+   * A moderator's correction of the attendance: who was there and who was not, whatever they
+   * checked in as; learners who reach the threshold get their one invitation to coach (see `ProgressRecords`).
+   */
+  recordAttendance(id: number, present: readonly string[], absent: readonly string[] = []): Promise<AttendanceRecorded> {
+    return this.progressRecords.recordAttendance(id, present, absent);
   }
 
   /** A member's record: workshops attended as a learner, workshops coached, and what is coming. */

@@ -3,7 +3,7 @@ import type { Chapter } from '../../../entities/Chapter.js';
 import { Coach } from '../../../entities/Coach.js';
 import { Member } from '../../../entities/Member.js';
 import { Workshop } from '../../../entities/Workshop.js';
-import { type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
+import { type LearnerLevel, type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Person } from '../../core/types.js';
@@ -12,9 +12,17 @@ import type { Store } from '../../db/store.js';
 import type { MemberService } from '../members.js';
 import type { WorkshopNotices } from './notices.js';
 
+/** What a learner says of themselves on joining (`level:`, `goal:`, `language:`); each may be left out. */
+export interface LearnerProfile {
+  readonly level?: LearnerLevel;
+  readonly goal?: string;
+  readonly language?: string;
+}
+
 export interface SignupResult {
   readonly workshop: Workshop;
-  readonly state: SignupState;
+  /** `updated`: the learner was signed up already and changed their profile. */
+  readonly state: SignupState | 'updated';
   /** 1-based place on the waitlist when waiting. */
   readonly position?: number;
 }
@@ -147,9 +155,17 @@ export class Signups {
     });
   }
 
-  /** A learner takes a seat, or joins the learner waitlist; their member row is created with it. */
-  join(actor: Person, id: number, locale?: string): Promise<SignupResult> {
-    return this.signUp(id, 'learner', (em) => this.members.ensureIn(em, actor, locale));
+  /**
+   * A learner takes a seat, or joins the learner waitlist; their member row is created with it,
+   * and their profile kept on the signup. Joining again with a profile changes the profile.
+   */
+  join(actor: Person, id: number, locale?: string, profile: LearnerProfile = {}): Promise<SignupResult> {
+    const fields = {
+      ...(profile.level !== undefined ? { level: profile.level } : {}),
+      ...(profile.goal !== undefined ? { goal: profile.goal.trim() || null } : {}),
+      ...(profile.language !== undefined ? { language: profile.language.trim().toLowerCase() || null } : {}),
+    };
+    return this.signUp(id, 'learner', (em) => this.members.ensureIn(em, actor, locale), Object.keys(fields).length ? fields : undefined);
   }
 
   /** Gives a slot or seat up (or leaves the waitlist); the first one waiting in that role is promoted. */
@@ -178,15 +194,36 @@ export class Signups {
     return state;
   }
 
-  private async signUp(id: number, role: SignupRole, who: (em: EntityManager) => Promise<Member>): Promise<SignupResult> {
+  private async signUp(
+    id: number,
+    role: SignupRole,
+    who: (em: EntityManager) => Promise<Member>,
+    profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
+  ): Promise<SignupResult> {
     try {
       const { result, moves, member } = await this.store.transaction(async (em) => {
         await lockOpen(em, id, this.clock);
         const member = await who(em);
         const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
+        if (existing?.role === role && profile) {
+          await em.update(WorkshopSignup, { id: existing.id }, profile);
+          return { result: { workshop: await em.findOneByOrFail(Workshop, { id }), state: 'updated' as const }, moves: [], member };
+        }
         if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
         const signup = await em.save(
-          em.create(WorkshopSignup, { workshopId: id, memberId: member.id, role, state: 'waiting', createdAt: this.clock.now() }),
+          em.create(WorkshopSignup, {
+            workshopId: id,
+            memberId: member.id,
+            role,
+            state: 'waiting',
+            createdAt: this.clock.now(),
+            level: null,
+            goal: null,
+            language: null,
+            groupNumber: null,
+            groupPinned: false,
+            ...profile,
+          }),
         );
         const moves = await settle(em, id);
         const mine = moves.find((m) => m.memberId === member.id);
