@@ -12,6 +12,7 @@ import { Question } from '../../entities/Question.js';
 import { QuestionAnswer } from '../../entities/QuestionAnswer.js';
 import { QuestionMeToo } from '../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../entities/QuestionReport.js';
+import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import { bulkCommunity } from '../../scripts/bench/privacy.js';
 import type { App } from '../../src/app.js';
@@ -60,7 +61,7 @@ const SCENARIO = [
   '/workshop claim 1',
   '/workshop claim 2',
   `@${ZELDA} /coach volunteer topics:"Python, Git" bio:"I am ${ZELDA}"`,
-  '/workshop join 1',
+  '/workshop join 1 level:new goal:"understand closures" language:de',
   '/workshop join 2',
   '@bob /workshop join 2',
   '@bob /ask text:"How do I install Python on Windows?"',
@@ -88,6 +89,16 @@ const SCENARIO = [
 /** The scenario, then the past workshop's attendance and a coach invitation (written directly: it takes three workshops). */
 async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<void> {
   await c.run(...SCENARIO);
+  // The day of workshop #1 (18:00 in Berlin): a wrong code, check-ins, groups, and a call for help naming her.
+  c.clock.set(new Date('2027-01-12T16:30:00Z'));
+  const { checkinCode } = await c.app.services.db.manager.findOneByOrFail(Workshop, { id: 1 });
+  await c.run(
+    `@${ZELDA} /workshop checkin id:1 code:ZZZZZ`,
+    `/workshop checkin id:1 code:${checkinCode}`,
+    `@carol /workshop checkin id:1 code:${checkinCode}`,
+    '/workshop groups id:1 action:make',
+    `@${ZELDA} /stuck note:"${ZELDA} is stuck on closures"`,
+  );
   c.clock.set(new Date('2027-01-13T12:00:00Z'));
   await c.run(`@moderator /workshop attendance id:1 present:@${ZELDA}`);
   const em = c.app.services.db.manager;
@@ -126,9 +137,22 @@ test('/privacy export holds everything delete touches: profile, coach profile an
         ],
       );
       assert.deepEqual(
-        data.attendance.map((a) => a.workshop),
-        [1],
+        data.attendance.map((a) => [a.workshop, a.source, a.present]),
+        [[1, 'correction', true]],
+        'her check-in, then the moderator’s correction',
       );
+      assert.deepEqual(
+        data.signups.map((s) => [s.level, s.goal, s.language, s.group]),
+        [
+          ['new', 'understand closures', 'de', 1],
+          [null, null, null, null],
+        ],
+      );
+      assert.deepEqual(
+        data.stuckRequests.map((r) => [r.workshop, r.note, r.state]),
+        [[1, `${ZELDA} is stuck on closures`, 'waiting']],
+      );
+      assert.equal(data.wrongCheckinCodes.length, 1);
       assert.deepEqual(
         data.proposals.map((x) => x.event),
         ['Python Day'],
@@ -217,6 +241,7 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
         pseudonym(SECRET, me),
         authorKey(SECRET, me),
         scopedPseudonym(SECRET, 'chapter-link', me),
+        scopedPseudonym(SECRET, 'checkin', me),
         ...[1, 2].flatMap((q) => [scopedPseudonym(SECRET, `metoo:${q}`, me), scopedPseudonym(SECRET, `report:${q}`, me)]),
       ];
       const before = await everyRow(c.app);

@@ -2,6 +2,7 @@ import { In, IsNull, MoreThan, Not } from 'typeorm';
 import { Attendance } from '../../../entities/Attendance.js';
 import { AuditEntry } from '../../../entities/AuditEntry.js';
 import { ChapterLinkAttempt } from '../../../entities/ChapterLinkAttempt.js';
+import { CheckinAttempt } from '../../../entities/CheckinAttempt.js';
 import { Coach } from '../../../entities/Coach.js';
 import { CoachInvitation } from '../../../entities/CoachInvitation.js';
 import { Disclaimer } from '../../../entities/Disclaimer.js';
@@ -15,6 +16,7 @@ import { Question } from '../../../entities/Question.js';
 import { QuestionAnswer } from '../../../entities/QuestionAnswer.js';
 import { QuestionMeToo } from '../../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../../entities/QuestionReport.js';
+import { StuckRequest } from '../../../entities/StuckRequest.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Clock } from '../../core/clock.js';
@@ -122,6 +124,8 @@ export class PrivacyService {
       decided,
       audit,
       wrongCodes,
+      stuck,
+      wrongCheckins,
     ] = await Promise.all([
       em.findOneBy(Coach, { memberId: mid }),
       em.findOneBy(CoachInvitation, { memberId: mid }),
@@ -138,6 +142,9 @@ export class PrivacyService {
       this.records.decisionsBy(em, who, key),
       em.find(AuditEntry, { where: { platform: who.platform, workspace: who.workspace, actorId: who.id }, order: { id: 'ASC' } }),
       em.find(ChapterLinkAttempt, { where: { memberKey: linkKey }, order: { id: 'ASC' } }),
+      // Calls for help while a workshop is under way (after it, they name nobody).
+      em.find(StuckRequest, { where: { learnerId: mid }, order: { id: 'ASC' } }),
+      em.find(CheckinAttempt, { where: { memberKey: scopedPseudonym(this.secret, 'checkin', identity) }, order: { id: 'ASC' } }),
     ]);
     const decisions = proposals.length ? await em.findBy(PartnershipDecision, { proposalId: In(proposals.map((x) => x.id)) }) : [];
     return {
@@ -163,6 +170,10 @@ export class PrivacyService {
         role: s.role,
         state: s.state,
         createdAt: at(s.createdAt),
+        level: s.level,
+        goal: s.goal,
+        language: s.language,
+        group: s.groupNumber,
       })),
       attendance: attendance.map((a) => ({
         workshop: a.workshopId,
@@ -170,6 +181,8 @@ export class PrivacyService {
         startsAt: at(a.workshop?.startsAt),
         role: a.role,
         recordedAt: at(a.recordedAt),
+        source: a.source,
+        present: a.present,
       })),
       proposals: proposals.map((x) => {
         const d = decisions.find((y) => y.proposalId === x.id);
@@ -261,6 +274,15 @@ export class PrivacyService {
       moderatorActions: audit.map((a) => ({ action: a.action, target: a.target, details: a.details, at: at(a.at) })),
       // Wrong chapter link codes typed in the last hour, kept to refuse a sixth (under a keyed hash of the member).
       wrongLinkCodes: wrongCodes.map((a) => ({ at: at(a.at) })),
+      stuckRequests: stuck.map((r) => ({
+        workshop: r.workshopId,
+        note: r.note,
+        state: r.state,
+        createdAt: at(r.createdAt),
+        takenAt: at(r.takenAt),
+        closedAt: at(r.closedAt),
+      })),
+      wrongCheckinCodes: wrongCheckins.map((a) => ({ at: at(a.at) })),
     };
   }
 
@@ -348,6 +370,7 @@ export class PrivacyService {
       await em.update(PartnershipRequirement, { authorKey: key }, { confirmedBy: ERASED, authorKey: null });
       await em.update(AnonBlock, { authorKey: key }, { moderatorName: ERASED, authorKey: null });
       await em.delete(ChapterLinkAttempt, { memberKey: scopedPseudonym(this.secret, 'chapter-link', identity) });
+      await em.delete(CheckinAttempt, { memberKey: scopedPseudonym(this.secret, 'checkin', identity) });
       const counted = { signups, questions: questions.length, meToos: meToos.length };
       if (!member) return { ...counted, disclaimers: 0, coach: false };
       const disclaimers = (await em.delete(Disclaimer, { memberId: member.id })).affected ?? 0;
@@ -364,6 +387,9 @@ export class PrivacyService {
       }
       await em.delete(WorkshopSignup, { memberId: member.id });
       await em.delete(Attendance, { memberId: member.id });
+      // Her calls for help go; those she took as a coach stay in the learners' queues, without her.
+      await em.delete(StuckRequest, { learnerId: member.id });
+      await em.update(StuckRequest, { coachId: member.id }, { coachId: null });
       await em.delete(CoachInvitation, { memberId: member.id });
       // Materials belong to the directory: they stay, without who added them.
       await em.update(Material, { addedById: member.id }, { addedById: null });
