@@ -88,6 +88,9 @@ export function platformError(err: unknown): string | undefined {
  */
 export const GROUP_DM_MAX_USERS = 8;
 
+/** What `conversations.invite` answers for a place that cannot take anyone (see `SlackOutbox.invite`). */
+const GONE = new Set(['method_not_supported_for_channel_type', 'channel_not_found', 'is_archived', 'not_in_channel']);
+
 /** Slack's longest channel name. */
 const CHANNEL_NAME_MAX = 80;
 
@@ -164,7 +167,7 @@ export class SlackOutbox implements Outbox {
    * the intro is posted there. With `existing`: the members are invited to it if it is a private
    * channel (those already in are passed over); a group DM cannot take anyone new, so one with the
    * whole group is opened instead, its id returned (the same id while the group is the same). A
-   * private channel deleted or archived since is replaced the same way.
+   * private channel deleted or archived since, or that the bot was removed from, is replaced the same way.
    */
   async openGroup(place: GroupPlace, existing?: string): Promise<string> {
     const intro = (channel: string): Message => ({ ...place.intro, visibility: { kind: 'channel', channel } });
@@ -209,7 +212,7 @@ export class SlackOutbox implements Outbox {
   /**
    * Invites the users to a private channel the bot is in; `force` passes over those who cannot be
    * invited (already in it, deactivated) instead of refusing everyone. False when the channel cannot
-   * take them: a group DM, or a channel deleted or archived since.
+   * take them: a group DM, or a channel deleted or archived since, or that the bot was removed from.
    */
   private async invite(channel: string, users: readonly string[]): Promise<boolean> {
     try {
@@ -218,7 +221,7 @@ export class SlackOutbox implements Outbox {
     } catch (err) {
       const code = platformError(err);
       if (code === 'already_in_channel') return true;
-      if (code === 'method_not_supported_for_channel_type' || code === 'channel_not_found' || code === 'is_archived') return false;
+      if (code && GONE.has(code)) return false;
       this.refused(err, 'groups:write');
     }
   }

@@ -151,7 +151,7 @@ test('a group DM cannot take anyone new: a latecomer means a group DM of the who
   assert.deepEqual(fake.channels.get(channel)!.members, ['UBOT', ...grown.map((m) => m.id)]);
 });
 
-test('an existing private channel archived since is replaced by a new one (its name is still taken)', async () => {
+test('an existing private channel archived since, or that the bot was removed from, is replaced by a new one (its name is still taken)', async () => {
   const members = [coach, ...learnersOf(9)];
   const id = await outbox.openGroup!(place(members, 'workshop-16-group-1'));
   fake.channels.get(id)!.archived = true;
@@ -167,6 +167,12 @@ test('an existing private channel archived since is replaced by a new one (its n
   ]);
   assert.deepEqual(fake.channels.get(next)!.members, ['UBOT', ...members.map((m) => m.id)]);
   assert.equal(fake.callsOf('chat.postMessage').at(-1)!.params.channel, next);
+
+  // One the bot was removed from cannot take anyone either.
+  fake.channels.get(next)!.members.shift();
+  const third = await outbox.openGroup!(place(members, 'workshop-16-group-1'), next);
+  assert.notEqual(third, next);
+  assert.deepEqual(fake.channels.get(third)!.members, ['UBOT', ...members.map((m) => m.id)]);
 });
 
 test('an app installed without the new scopes says which one is missing', async () => {
