@@ -18,6 +18,8 @@ export const en = {
     'I am not a member of the channel {channel}, so I cannot post there. Invite me with /invite @{bot} in that channel, or a moderator chooses another with /chapter set.',
   'slack.error.is_archived': 'The channel {channel} is archived, so I cannot post there. A moderator can choose another with /chapter set.',
   'slack.error.cannot_dm': 'I could not send you a direct message: Slack refused it ({error}).',
+  'slack.error.missing_scope':
+    'The Slack app lacks the permission {scope}, which this needs. A workspace admin updates the app from the current manifest (npm run slack:manifest) and reinstalls it.',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -38,4 +40,6 @@ export const de: Texts<typeof en> = {
   'slack.error.is_archived':
     'Der Kanal {channel} ist archiviert, dort kann ich nicht posten. Die Moderation kann mit /chapter set einen anderen wählen.',
   'slack.error.cannot_dm': 'Ich konnte dir keine Direktnachricht schicken: Slack hat sie abgelehnt ({error}).',
+  'slack.error.missing_scope':
+    'Der Slack-App fehlt die Berechtigung {scope}, die dafür nötig ist. Ein:e Workspace-Admin aktualisiert die App mit dem aktuellen Manifest (npm run slack:manifest) und installiert sie neu.',
 };

@@ -24,7 +24,8 @@ export interface FakeUser {
 export interface FakeGuild {
   readonly id: string;
   readonly name: string;
-  readonly channels: { readonly id: string; readonly name: string }[];
+  /** `type`: Discord's channel type, 0 (text) unless a test makes one an announcement (5) or forum (15) channel. */
+  readonly channels: { readonly id: string; readonly name: string; readonly type?: number }[];
   readonly roles: { readonly id: string; readonly name: string }[];
 }
 
@@ -576,7 +577,7 @@ export class FakeDiscord {
       ],
       channels: guild.channels.map((c, i) => ({
         ...c,
-        type: 0,
+        type: c.type ?? 0,
         position: i,
         permission_overwrites: [],
         nsfw: false,
@@ -752,7 +753,82 @@ export class FakeDiscord {
       this.scheduledEvents.delete(event.id);
       return reply(204);
     }
+    if (this.groupPlaceRoute(method, path, body, reply)) return;
     return reply(404, { message: `The fake Discord has no route ${method} ${path}`, code: 0 });
+  }
+
+  // ---------------------------------------------------------------- group places (Outbox.openGroup)
+  // A workshop group's private thread: made in a text channel without a starting message, with
+  // members added one by one; the thread is also in `threads`, so lookups and posts find it.
+
+  /** Threads made without a starting message (private ones, for a group), by id. */
+  readonly groupThreads = new Map<string, FakeGroupThread>();
+
+  /** Archives a group thread (and locks it, if asked) as Discord does after inactivity, or a moderator. */
+  archiveThread(id: string, o: { locked?: boolean } = {}): void {
+    const thread = this.groupThreads.get(id);
+    if (!thread) throw new Error(`the fake Discord has no group thread ${id}`);
+    thread.archived = true;
+    thread.locked = o.locked ?? false;
+  }
+
+  /** Forgets a thread, as when a moderator deletes it: looking it up answers Unknown Channel. */
+  deleteThread(id: string): void {
+    this.groupThreads.delete(id);
+    this.threads.delete(id);
+  }
+
+  /** Answers the routes of group threads; false when the request is none of them. */
+  private groupPlaceRoute(method: string, path: string, body: unknown, reply: (status: number, json?: unknown) => void): boolean {
+    const answer = (status: number, json?: unknown) => {
+      reply(status, json);
+      return true;
+    };
+    let m: RegExpExecArray | null;
+    if (method === 'POST' && (m = /^\/channels\/(\d+)\/threads$/.exec(path))) {
+      const parent = this.guildOf(m[1]!)?.channels.find((c) => c.id === m![1]);
+      if (!parent) return answer(404, { message: 'Unknown Channel', code: 10003 });
+      const b = (body ?? {}) as { name?: unknown; type?: unknown; invitable?: unknown; auto_archive_duration?: unknown };
+      // Discord's rule: a thread without a message in a text channel (private ones only there); API v9 and
+      // later default the type to private.
+      const type = typeof b.type === 'number' ? b.type : 12;
+      if ((parent.type ?? 0) !== 0 && type === 12)
+        return answer(400, { message: 'Cannot execute action on this channel type', code: 50024 });
+      if (typeof b.name !== 'string' || b.name.length < 1 || b.name.length > 100)
+        return answer(400, { message: 'Invalid Form Body\nname: must be 1-100 characters', code: 50035 });
+      const thread: FakeGroupThread = {
+        id: this.id(),
+        parent: parent.id,
+        name: b.name,
+        type,
+        invitable: b.invitable === undefined ? true : Boolean(b.invitable),
+        autoArchiveDuration: typeof b.auto_archive_duration === 'number' ? b.auto_archive_duration : 4320,
+        // The creator is in the thread.
+        members: [this.bot.id],
+        archived: false,
+        locked: false,
+      };
+      this.threads.set(thread.id, { parent: parent.id });
+      this.groupThreads.set(thread.id, thread);
+      return answer(201, this.channel(thread.id));
+    }
+    if (method === 'PUT' && (m = /^\/channels\/(\d+)\/thread-members\/(\d+)$/.exec(path))) {
+      const thread = this.groupThreads.get(m[1]!);
+      if (!thread) return answer(404, { message: 'Unknown Channel', code: 10003 });
+      // Discord: adding a member needs the thread not archived; one already in it is answered 204 as well.
+      if (thread.archived) return answer(400, { message: 'Thread is archived', code: 50083 });
+      if (!thread.members.includes(m[2]!)) thread.members.push(m[2]!);
+      return answer(204);
+    }
+    if (method === 'PATCH' && (m = /^\/channels\/(\d+)$/.exec(path)) && this.groupThreads.has(m[1]!)) {
+      const thread = this.groupThreads.get(m[1]!)!;
+      const b = (body ?? {}) as { archived?: unknown };
+      // Unarchiving a locked thread needs Manage Threads, which the bot does not ask for.
+      if (b.archived === false && thread.locked) return answer(403, MISSING_PERMISSIONS);
+      if (typeof b.archived === 'boolean') thread.archived = b.archived;
+      return answer(200, this.channel(thread.id));
+    }
+    return false;
   }
 
   /** The channel object for a guild channel, a thread or a DM channel, if it exists. */
@@ -760,9 +836,18 @@ export class FakeDiscord {
     const guild = this.guildOf(id);
     const guildChannel = guild?.channels.find((c) => c.id === id);
     if (guild && guildChannel)
-      return { ...guildChannel, type: 0, guild_id: guild.id, position: 0, permission_overwrites: [], parent_id: null, flags: 0 };
+      return {
+        ...guildChannel,
+        type: guildChannel.type ?? 0,
+        guild_id: guild.id,
+        position: 0,
+        permission_overwrites: [],
+        parent_id: null,
+        flags: 0,
+      };
     const thread = this.threads.get(id);
     if (thread) {
+      const group = this.groupThreads.get(id);
       return {
         id,
         type: 11,
@@ -780,6 +865,8 @@ export class FakeDiscord {
         },
         message_count: 0,
         member_count: 1,
+        // A group's private thread (see "group places" below) says what it is.
+        ...(group ? groupThreadFields(group) : {}),
       };
     }
     const dm = [...this.dmChannels].find(([, c]) => c === id);
@@ -833,6 +920,39 @@ export class FakeDiscord {
       edited_timestamp: message.edits ? '2026-11-23T10:01:00.000000+00:00' : null,
     };
   }
+}
+
+// ---------------------------------------------------------------- group places (Outbox.openGroup)
+
+/** A thread made without a starting message: a workshop group's private thread, with who is in it. */
+export interface FakeGroupThread {
+  readonly id: string;
+  readonly parent: string;
+  readonly name: string;
+  /** 12 private, 11 public. */
+  readonly type: number;
+  readonly invitable: boolean;
+  readonly autoArchiveDuration: number;
+  /** User ids added, in order, the bot (its creator) first. */
+  readonly members: string[];
+  archived: boolean;
+  locked: boolean;
+}
+
+/** What a group thread's channel object says beyond any thread's. */
+function groupThreadFields(t: FakeGroupThread): Record<string, unknown> {
+  return {
+    type: t.type,
+    name: t.name,
+    member_count: t.members.length,
+    thread_metadata: {
+      archived: t.archived,
+      auto_archive_duration: t.autoArchiveDuration,
+      archive_timestamp: '2026-01-01T00:00:00.000000+00:00',
+      locked: t.locked,
+      ...(t.type === 12 ? { invitable: t.invitable } : {}),
+    },
+  };
 }
 
 function pick(body: unknown): Partial<FakeMessage> {

@@ -244,6 +244,8 @@ export class FakeSlack {
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `1700000000.${String(this.nextTs++).padStart(6, '0')}` };
       case 'conversations.open':
+        // Several users: a group DM (see "group places" below).
+        if (String(params.users).includes(',')) return this.openGroupDm(String(params.users));
         return { ok: true, channel: { id: `D${String(params.users)}` } };
       case 'apps.connections.open':
         return this.sockets
@@ -252,7 +254,70 @@ export class FakeSlack {
       case 'views.open':
         return { ok: true, view: { id: 'V1' } };
       default:
-        return { ok: false, error: 'unknown_method' };
+        return this.groupPlaceAnswer(method, params) ?? { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  // ---------------------------------------------------------------- group places (Outbox.openGroup)
+  // Group DMs (conversations.open with several users) and private channels the bot makes and invites
+  // to (conversations.create, conversations.invite), as Slack's documentation describes them.
+
+  /** Group DMs by id, with their users (the bot, which Slack adds itself, not listed). */
+  readonly groupDms = new Map<string, string[]>();
+  /** Channels by id: the private ones the bot made, and any a test adds (to take a name, or archived). */
+  readonly channels = new Map<string, FakeChannel>();
+  private nextConversation = 1;
+
+  /** Slack returns the one group DM of the same people, whatever their order; 2 to 8 users besides the caller. */
+  private openGroupDm(list: string): Record<string, unknown> {
+    const users = list.split(',');
+    if (users.length > 8) return { ok: false, error: 'too_many_users' };
+    const key = [...users].sort().join(',');
+    const found = [...this.groupDms].find(([, members]) => [...members].sort().join(',') === key);
+    if (found) return { ok: true, no_op: true, already_open: true, channel: { id: found[0] } };
+    const id = `GMPIM${this.nextConversation++}`;
+    this.groupDms.set(id, users);
+    return { ok: true, channel: { id } };
+  }
+
+  private groupPlaceAnswer(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
+    switch (method) {
+      case 'conversations.create': {
+        const name = String(params.name);
+        if (name.length > 80) return { ok: false, error: 'invalid_name_maxlength' };
+        if (!/^[a-z0-9_-]+$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
+        if ([...this.channels.values()].some((c) => c.name === name)) return { ok: false, error: 'name_taken' };
+        const channel: FakeChannel = {
+          id: `CPRIV${this.nextConversation++}`,
+          name,
+          isPrivate: params.is_private === 'true' || params.is_private === true,
+          members: ['UBOT'],
+          archived: false,
+        };
+        this.channels.set(channel.id, channel);
+        return { ok: true, channel: { id: channel.id, name, is_channel: true, is_private: channel.isPrivate, is_member: true } };
+      }
+      case 'conversations.invite': {
+        const id = String(params.channel);
+        if (this.groupDms.has(id)) return { ok: false, error: 'method_not_supported_for_channel_type' };
+        const channel = this.channels.get(id);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        if (channel.archived) return { ok: false, error: 'is_archived' };
+        if (!channel.members.includes('UBOT')) return { ok: false, error: 'not_in_channel' };
+        const users = String(params.users).split(',');
+        const already = users.filter((u) => channel.members.includes(u));
+        const force = params.force === 'true' || params.force === true;
+        // Without `force`, one user already in refuses the whole call; with it, the others are invited.
+        if (already.length === users.length || (already.length && !force)) return { ok: false, error: 'already_in_channel' };
+        channel.members.push(...users.filter((u) => !channel.members.includes(u)));
+        return {
+          ok: true,
+          channel: { id, name: channel.name, is_private: channel.isPrivate },
+          ...(already.length ? { errors: already.map((user) => ({ user, ok: false, error: 'already_in_channel' })) } : {}),
+        };
+      }
+      default:
+        return undefined;
     }
   }
 
@@ -270,6 +335,15 @@ export class FakeSlack {
       setTimeout(() => answer!(req, res), ms);
     });
   }
+}
+
+/** A channel of the fake workspace (group places): who is in it, the bot as `UBOT`. */
+export interface FakeChannel {
+  readonly id: string;
+  readonly name: string;
+  readonly isPrivate: boolean;
+  readonly members: string[];
+  archived: boolean;
 }
 
 /** The WebClient sends form-encoded bodies with nested values as JSON strings. */

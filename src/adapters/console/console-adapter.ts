@@ -244,6 +244,18 @@ export class ConsoleAdapter implements PlatformAdapter {
         }
       },
       edit: async (ref, m) => this.print(`[#${ref.channel} msg:${ref.messageId} edited]`, m),
+      /**
+       * A group's place is a printed block: its name and members in the header, then the intro.
+       * Its id, `group:<name>`, is the same for every call about the group, so `existing` names it.
+       */
+      openGroup: async (place, existing) => {
+        const id = existing ?? `group:${place.name}`;
+        const intro: Message = { ...place.intro, visibility: { kind: 'channel', channel: id } };
+        assertSensitiveRoute(intro);
+        const members = [...new Map(place.members.map((member) => [member.id, member.name])).values()];
+        this.print(`[${id} msg:${this.nextMessageId++} → ${members.join(', ')}]`, intro);
+        return id;
+      },
     };
   }
 

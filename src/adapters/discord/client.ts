@@ -14,8 +14,8 @@ import { retryPolicy, type RetryPolicy, withRetries, worstCaseMs } from '../../c
 export type DiscordConfig = NonNullable<Config['discord']>;
 
 /**
- * What the bot needs in a channel: see it, post, embed, attach, read history, start threads and post in them;
- * and in the server, Create Events, to show workshops as scheduled events (Discord's permission for creating
+ * What the bot needs in a channel: see it, post, embed, attach, read history, start threads and post in them,
+ * and make private threads (each workshop group's own place, see `Outbox.openGroup`); and in the server, Create Events, to show workshops as scheduled events (Discord's permission for creating
  * external events, which also lets the bot edit and delete the events it made, and only those; Manage Events,
  * which would let it change everyone's, is not asked for).
  */
@@ -24,6 +24,7 @@ export const BOT_PERMISSIONS = new PermissionsBitField([
   PermissionFlagsBits.SendMessages,
   PermissionFlagsBits.SendMessagesInThreads,
   PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.CreatePrivateThreads,
   PermissionFlagsBits.EmbedLinks,
   PermissionFlagsBits.AttachFiles,
   PermissionFlagsBits.ReadMessageHistory,

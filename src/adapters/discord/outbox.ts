@@ -7,13 +7,15 @@ import {
   type MessageCreateOptions,
   RESTJSONErrorCodes,
   type SendableChannels,
+  type ThreadChannel,
+  ThreadAutoArchiveDuration,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { UserError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
 import { assertSensitiveRoute, type Message, mention, message, p, type PostedRef } from '../../core/reply.js';
 import { renderDiscord } from './render.js';
-import type { Outbox } from '../../core/types.js';
+import type { GroupPlace, Outbox } from '../../core/types.js';
 
 /** A neutral message as discord.js send options: embeds, a button row, no mention parsed. */
 export function discordPayload(m: Message): MessageCreateOptions {
@@ -66,6 +68,43 @@ async function threadOn(client: Client, channelId: string, messageId: string, na
     if (!thread?.isThread()) throw err;
     return thread;
   }
+}
+
+/**
+ * A group's private thread (see `GroupPlace`) in `place.channel`, which must be a text channel:
+ * Discord has private threads only there (discord.js would quietly make a public thread in an
+ * announcement channel). `invitable: false` keeps learners from adding others; members with
+ * Manage Threads (the server's moderators) can see it too, as with every private thread. It
+ * archives after a week without messages, so the group can still talk in the days after.
+ */
+async function newGroupThread(client: Client, place: GroupPlace): Promise<ThreadChannel> {
+  if (place.channel === null) throw new UserError('workshop.place.no_channel');
+  const parent = await client.channels.fetch(place.channel).catch((err: unknown) => {
+    if (errorCode(err) === RESTJSONErrorCodes.UnknownChannel) return null;
+    throw err;
+  });
+  if (!parent) throw new UserError('workshop.place.no_channel');
+  if (parent.type !== ChannelType.GuildText) throw new UserError('workshop.place.not_text', { channel: place.channel });
+  return parent.threads.create({
+    name: place.name.slice(0, 100),
+    type: ChannelType.PrivateThread,
+    invitable: false,
+    autoArchiveDuration: ThreadAutoArchiveDuration.OneWeek,
+  });
+}
+
+/** The group thread an earlier call made, or null when it is gone (deleted by a moderator). */
+async function groupThread(client: Client, id: string): Promise<ThreadChannel | null> {
+  // Asked of Discord, not the cache: whether it is archived now (the cache sweeps old threads anyway).
+  const channel = await client.channels.fetch(id, { force: true }).catch((err: unknown) => {
+    if (errorCode(err) === RESTJSONErrorCodes.UnknownChannel) return null;
+    throw err;
+  });
+  if (!channel?.isThread()) return null;
+  // Members can only be added to a thread that is not archived; sending would unarchive it too, but
+  // the members come first. A locked thread (a moderator's decision) stays shut: that fails here.
+  if (channel.archived) await channel.setArchived(false);
+  return channel;
 }
 
 export interface DiscordOutboxDeps {
@@ -141,6 +180,21 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
     async edit(ref, m) {
       const channel = await sendable(client, ref.channel);
       await channel.messages.edit(ref.messageId, discordPayload(m) as MessageEditOptions);
+    },
+    /**
+     * A private thread in the place's channel with the members added (the bot is in it as its
+     * creator), then the intro. With `existing`: the members are added to that thread (adding one
+     * already in it changes nothing) and the intro posted there; should the thread be gone, a new
+     * one is made and its id returned.
+     */
+    async openGroup(place, existing) {
+      const intro = (channel: string): Message => ({ ...place.intro, visibility: { kind: 'channel', channel } });
+      // Checked before anything is made: a sensitive intro is a programming error, never a group post.
+      assertSensitiveRoute(intro(existing ?? place.channel ?? ''));
+      const thread = (existing ? await groupThread(client, existing) : null) ?? (await newGroupThread(client, place));
+      for (const id of new Set(place.members.map((member) => member.id))) await thread.members.add(id);
+      await thread.send(postPayload(intro(thread.id)));
+      return thread.id;
     },
   };
 }

@@ -21,10 +21,14 @@ export interface ManifestInput {
 
 /**
  * The bot scopes, each for what the adapter calls: slash commands; posting (chat.postMessage,
- * chat.update, chat.postEphemeral); opening DMs (conversations.open); reading who is an
- * admin or owner and their language (users.info); the chapter's moderator group (usergroups.users.list).
+ * chat.update, chat.postEphemeral); opening DMs (conversations.open); a workshop group's own place:
+ * a group DM (conversations.open with several users: mpim:write) or, for a group too large for one,
+ * a private channel the bot makes and invites to (conversations.create, conversations.invite:
+ * groups:write); reading who is an admin or owner and their language (users.info); the chapter's
+ * moderator group (usergroups.users.list). No read scope for group DMs or private channels: the bot
+ * only opens, makes and posts in them.
  */
-export const BOT_SCOPES = ['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read'] as const;
+export const BOT_SCOPES = ['chat:write', 'commands', 'groups:write', 'im:write', 'mpim:write', 'usergroups:read', 'users:read'] as const;
 
 export class ManifestError extends Error {}
 

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import { UserError } from '../../core/errors.js';
 import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/reply.js';
 import { type RetryPolicy, withRetries } from '../../core/retry.js';
 import { renderSlack, type SlackBlock, type SlackWorkspace } from './render.js';
-import type { Outbox } from '../../core/types.js';
+import type { GroupPlace, Outbox } from '../../core/types.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -80,6 +81,26 @@ export function platformError(err: unknown): string | undefined {
 }
 
 /**
+ * The most users `conversations.open` takes for a group DM. Slack's documentation: "Provide 1 to 8
+ * user IDs … Don't include the ID of the user you're calling conversations.open on behalf of – we do
+ * that for you" (more: `too_many_users`). So the bot is not counted: 8 members and the bot make 9,
+ * Slack's limit for a group DM. A larger group gets a private channel.
+ */
+export const GROUP_DM_MAX_USERS = 8;
+
+/** What `conversations.invite` answers for a place that cannot take anyone (see `SlackOutbox.invite`). */
+const GONE = new Set(['method_not_supported_for_channel_type', 'channel_not_found', 'is_archived', 'not_in_channel']);
+
+/** Slack's longest channel name. */
+const CHANNEL_NAME_MAX = 80;
+
+/** The scope a `missing_scope` refusal names (Slack sends it as `needed`). */
+function neededScope(err: unknown): string | undefined {
+  const needed = (err as { data?: { needed?: unknown } }).data?.needed;
+  return typeof needed === 'string' ? needed : undefined;
+}
+
+/**
  * Posts and edits through the Web API. The WebClient retries server errors, timeouts and network
  * errors with the shared backoff (`retryConfig`, see the adapter) and rate limits after their
  * `Retry-After`; what still fails reaches the dispatcher, which tells the member and the
@@ -137,6 +158,81 @@ export class SlackOutbox implements Outbox {
     await this.client.chat
       .update({ channel: ref.channel, ts: ref.messageId, text, blocks })
       .catch((err: unknown) => this.fail(err, ref.channel));
+  }
+
+  /**
+   * A group's place (see `GroupPlace`): up to GROUP_DM_MAX_USERS members, a group DM
+   * (`conversations.open` with their ids; Slack returns the same one for the same people); more, a
+   * private channel named `place.name` (`conversations.create`, then `conversations.invite`). Then
+   * the intro is posted there. With `existing`: the members are invited to it if it is a private
+   * channel (those already in are passed over); a group DM cannot take anyone new, so one with the
+   * whole group is opened instead, its id returned (the same id while the group is the same). A
+   * private channel deleted or archived since, or that the bot was removed from, is replaced the same way.
+   */
+  async openGroup(place: GroupPlace, existing?: string): Promise<string> {
+    const intro = (channel: string): Message => ({ ...place.intro, visibility: { kind: 'channel', channel } });
+    // Checked before anything is made: a sensitive intro is a programming error, never a group post.
+    assertSensitiveRoute(intro(existing ?? ''));
+    const users = [...new Set(place.members.map((member) => member.id))];
+    const channel = existing && (await this.invite(existing, users)) ? existing : await this.newGroupPlace(place.name, users);
+    await this.post(intro(channel));
+    return channel;
+  }
+
+  private async newGroupPlace(name: string, users: readonly string[]): Promise<string> {
+    if (users.length <= GROUP_DM_MAX_USERS) {
+      const opened = await this.client.conversations
+        .open({ users: users.join(',') })
+        .catch((err: unknown) => this.refused(err, 'mpim:write'));
+      return opened.channel!.id!;
+    }
+    const channel = await this.createPrivateChannel(name);
+    if (!(await this.invite(channel, users))) throw new Error('Slack refused to invite members to the private channel the bot just made');
+    return channel;
+  }
+
+  /**
+   * A private channel with the bot in it. A name already taken (by any channel, archived ones too)
+   * gets a short random suffix. Should Slack have made the channel but its answer been lost, the
+   * retry finds the name taken and makes a suffixed one: the first stays, with only the bot in it.
+   */
+  private async createPrivateChannel(name: string): Promise<string> {
+    const base = name.slice(0, CHANNEL_NAME_MAX);
+    for (let attempt = 0; ; attempt++) {
+      const candidate = attempt === 0 ? base : `${base.slice(0, CHANNEL_NAME_MAX - 5)}-${randomBytes(2).toString('hex')}`;
+      try {
+        const made = await this.client.conversations.create({ name: candidate, is_private: true });
+        return made.channel!.id!;
+      } catch (err) {
+        if (platformError(err) !== 'name_taken' || attempt >= 3) this.refused(err, 'groups:write');
+      }
+    }
+  }
+
+  /**
+   * Invites the users to a private channel the bot is in; `force` passes over those who cannot be
+   * invited (already in it, deactivated) instead of refusing everyone. False when the channel cannot
+   * take them: a group DM, or a channel deleted or archived since, or that the bot was removed from.
+   */
+  private async invite(channel: string, users: readonly string[]): Promise<boolean> {
+    try {
+      await this.client.conversations.invite({ channel, users: users.join(','), force: true });
+      return true;
+    } catch (err) {
+      const code = platformError(err);
+      if (code === 'already_in_channel') return true;
+      if (code && GONE.has(code)) return false;
+      this.refused(err, 'groups:write');
+    }
+  }
+
+  /**
+   * A scope the app was installed without (an install older than this feature) says how to add it:
+   * the one Slack names, else `scope`, the one the call needs.
+   */
+  private refused(err: unknown, scope: string): never {
+    if (platformError(err) === 'missing_scope') throw new UserError('slack.error.missing_scope', { scope: neededScope(err) ?? scope });
+    throw err;
   }
 
   private fail(err: unknown, channel: string): never {
