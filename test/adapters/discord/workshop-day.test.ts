@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Workshop } from '../../../entities/Workshop.js';
+import { eachDatabase } from '../../support/helpers.js';
+import { discordBot, int, str, sub } from '../../support/discord-bot.js';
+import type { FakeGuild, FakeUser } from '../../support/fake-discord.js';
+
+// The workshop day on Discord, through the real discord.js client against the loopback fake: the
+// groups' private threads are made in the chapter's workshops channel with the coach and learners
+// added, and "I'm stuck" reaches the coach alone, by DM.
+
+const mona: FakeUser = { id: '555555555555555500', username: 'mona' };
+const ada: FakeUser = { id: '555555555555555501', username: 'ada' };
+const lea: FakeUser = { id: '555555555555555502', username: 'lea' };
+const lou: FakeUser = { id: '555555555555555503', username: 'lou' };
+
+test('Discord: check-in, groups in a private thread with their members, and a stuck request that reaches the coach alone', (t) =>
+  eachDatabase(t, async (database) => {
+    const b = await discordBot(database, {}, { guilds: 1 });
+    try {
+      const guild = b.fake.guilds[0] as FakeGuild;
+      const at = { guild: guild.id };
+      const [announcements, workshops] = [guild.channels[1]!.id, guild.channels[0]!.id];
+      await b.reply(
+        b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { ...at, moderator: true }),
+      );
+      await b.app.services.chapters.setChannels('Berlin', { platform: 'discord', workspace: guild.id }, { announcements, workshops });
+      const create = [
+        str('chapter', 'Berlin'),
+        str('title', 'Python day'),
+        str('topic', 'Python'),
+        str('date', '2027-03-02'),
+        str('time', '10:00'),
+        int('learners', 4),
+      ];
+      assert.match(await b.reply(b.fake.slash(mona, 'workshop', sub('create', create), { ...at, moderator: true })), /Workshop #1/);
+      await b.reply(b.fake.slash(ada, 'coach', sub('volunteer', [str('topics', 'Python')]), at));
+      assert.match(await b.reply(b.fake.slash(ada, 'workshop', sub('claim', [int('id', 1)]), at)), /You coach workshop #1/);
+      for (const l of [lea, lou])
+        assert.match(await b.reply(b.fake.slash(l, 'workshop', sub('join', [int('id', 1), str('level', 'new')]), at)), /confirmed/);
+
+      // The day: check-in opens at 08:00 UTC (09:00 in Berlin).
+      b.clock.set(new Date('2027-03-02T08:15:00Z'));
+      const { checkinCode } = await b.app.db.manager.findOneByOrFail(Workshop, { id: 1 });
+      for (const u of [ada, lea, lou]) {
+        assert.match(
+          await b.reply(b.fake.slash(u, 'workshop', sub('checkin', [int('id', 1), str('code', checkinCode!)]), at)),
+          /checked in/,
+        );
+      }
+      const made = await b.reply(b.fake.slash(ada, 'workshop', sub('groups', [int('id', 1), str('action', 'make')]), at));
+      assert.match(made, /Made 1 groups from the members checked in/);
+
+      const threads = [...b.fake.groupThreads.entries()];
+      assert.equal(threads.length, 1, 'one private thread for the one group');
+      const [threadId, thread] = threads[0]!;
+      assert.equal(thread.parent, workshops, 'in the chapter’s workshops channel');
+      assert.equal(thread.type, 12, 'private');
+      assert.deepEqual(new Set(thread.members), new Set([b.fake.bot.id, ada.id, lea.id, lou.id]));
+      assert.match(JSON.stringify(b.fake.posts(threadId)[0]!.embeds), /Group 1 · #1 Python day/);
+      assert.match(JSON.stringify(b.fake.posts(b.fake.dmChannelOf(lea.id)!).at(-1)!.embeds), /You are in group 1 with coach/);
+
+      // Remaking the groups makes no second thread.
+      await b.reply(b.fake.slash(mona, 'workshop', sub('groups', [int('id', 1), str('action', 'make')]), { ...at, moderator: true }));
+      assert.equal(b.fake.groupThreads.size, 1);
+
+      // I'm stuck: the coach alone gets it, by DM, with "On my way" and "Done"; nothing goes to the thread or a channel.
+      const postsBefore = [threadId, workshops, announcements].map((c) => b.fake.posts(c).length);
+      assert.match(
+        await b.reply(b.fake.slash(lea, 'stuck', sub('new', [str('note', 'my loop never ends')]), at)),
+        /You are number 1 in their queue/,
+      );
+      const dm = await b.fake.waitFor(
+        () => b.fake.posts(b.fake.dmChannelOf(ada.id) ?? '').find((m) => /is stuck/.test(JSON.stringify(m.embeds))),
+        'the coach’s DM',
+      );
+      assert.match(JSON.stringify(dm.embeds), /my loop never ends/);
+      assert.match(JSON.stringify(dm.components), /On my way/);
+      assert.match(JSON.stringify(dm.components), /Done/);
+      assert.deepEqual(
+        [threadId, workshops, announcements].map((c) => b.fake.posts(c).length),
+        postsBefore,
+        'not in the group’s thread, not in a channel',
+      );
+      assert.equal(
+        b.fake
+          .posts(b.fake.dmChannelOf(lou.id)!)
+          .filter((m) => /stuck/.test(JSON.stringify(m.embeds)) && /loop/.test(JSON.stringify(m.embeds))).length,
+        0,
+      );
+    } finally {
+      await b.stop();
+    }
+  }));
