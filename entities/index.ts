@@ -28,6 +28,7 @@ import { Workshop } from './Workshop.js';
 import { WorkshopSignup } from './WorkshopSignup.js';
 import { ChapterFeed } from './ChapterFeed.js';
 import { FeedEvent } from './FeedEvent.js';
+import { DirectButton } from './DirectButton.js';
 
 export {
   AnonBlock,
@@ -60,6 +61,7 @@ export {
   WorkshopSignup,
   ChapterFeed,
   FeedEvent,
+  DirectButton,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -94,4 +96,5 @@ export const entities = [
   ChapterFeed,
   FeedEvent,
   ScheduledEvent,
+  DirectButton,
 ];

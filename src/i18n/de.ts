@@ -8,6 +8,7 @@ import * as privacy from './privacy.js';
 import * as slack from './slack.js';
 import * as materials from './materials.js';
 import * as feeds from './feeds.js';
+import * as buttons from './buttons.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -22,4 +23,5 @@ export const de: Catalogue = {
   ...materials.de,
   ...privacy.de,
   ...feeds.de,
+  ...buttons.de,
 };

@@ -8,6 +8,7 @@ import * as privacy from './privacy.js';
 import * as slack from './slack.js';
 import * as materials from './materials.js';
 import * as feeds from './feeds.js';
+import * as buttons from './buttons.js';
 import type { Texts } from './types.js';
 
 /**
@@ -25,6 +26,7 @@ export const en = {
   ...materials.en,
   ...privacy.en,
   ...feeds.en,
+  ...buttons.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -20,6 +20,7 @@ const TABLES = [
   'chapter_link_code',
   'coach',
   'coach_invitation',
+  'direct_button',
   'disclaimer',
   'feed_event',
   'member',

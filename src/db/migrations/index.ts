@@ -11,6 +11,7 @@ import { ChapterLinks1795000900000 } from './1795000900000-ChapterLinks.js';
 import { ChannelNotices1795001000000 } from './1795001000000-ChannelNotices.js';
 import { Feeds1795001100000 } from './1795001100000-Feeds.js';
 import { ScheduledEvents1795001200000 } from './1795001200000-ScheduledEvents.js';
+import { DirectButtons1795001400000 } from './1795001400000-DirectButtons.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   ChannelNotices1795001000000,
   Feeds1795001100000,
   ScheduledEvents1795001200000,
+  DirectButtons1795001400000,
 ];
