@@ -102,6 +102,8 @@ export class InteractionHandler {
       await i.reply({ content: say(t, { key: err.key, params: err.params }), flags: MessageFlags.Ephemeral });
       return;
     }
+    // Not deferred before the lookups above (a row, a member, maybe the server: well under Discord's
+    // three seconds): a form must be the interaction's first answer. The dispatcher defers after that.
     const text = i.isModalSubmit() ? [target.command, ...submittedFields(i)].join(' ') : target.command;
     const invocation: Invocation = { kind: 'line', text };
     if (i.isButton()) {
