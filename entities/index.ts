@@ -31,6 +31,7 @@ import { FeedEvent } from './FeedEvent.js';
 import { WorkshopGroup } from './WorkshopGroup.js';
 import { StuckRequest } from './StuckRequest.js';
 import { CheckinAttempt } from './CheckinAttempt.js';
+import { DirectButton } from './DirectButton.js';
 
 export {
   AnonBlock,
@@ -66,6 +67,7 @@ export {
   WorkshopGroup,
   StuckRequest,
   CheckinAttempt,
+  DirectButton,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -103,4 +105,5 @@ export const entities = [
   WorkshopGroup,
   StuckRequest,
   CheckinAttempt,
+  DirectButton,
 ];

@@ -57,7 +57,8 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
 
 /**
  * Work no interaction waits for: delayed anonymous posts (and posts a crash interrupted),
- * erasing askers' reply addresses after 30 days, channel notices left for this process, every few seconds;
+ * erasing askers' reply addresses after 30 days, channel notices left for this process, buttons of direct
+ * messages past their time, every few seconds;
  * workshop reminders; chapters' calendar feeds. Each step is safe to run in
  * several processes at once (rows are claimed with conditional updates).
  */
@@ -71,6 +72,7 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
         await app.services.notices.deliver();
         await app.services.stuck.escalate();
         await app.services.stuck.closeEnded();
+        await app.services.directButtons.purge();
       } catch (err) {
         log.error({ err: safeError(err) }, 'scheduled work failed; will retry');
       }

@@ -9,6 +9,7 @@ import * as slack from './slack.js';
 import * as materials from './materials.js';
 import * as feeds from './feeds.js';
 import * as day from './day.js';
+import * as buttons from './buttons.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -24,4 +25,5 @@ export const de: Catalogue = {
   ...privacy.de,
   ...feeds.de,
   ...day.de,
+  ...buttons.de,
 };

@@ -9,6 +9,7 @@ import { Store } from '../db/store.js';
 import { AuditService } from './audit.js';
 import { ChapterService } from './chapters.js';
 import { CoachService } from './coaches.js';
+import { DirectButtons } from './direct-buttons.js';
 import { DirectMessages } from './direct-messages.js';
 import { DisclaimerService } from './disclaimers.js';
 import { FeedService } from './feeds/service.js';
@@ -61,6 +62,10 @@ export interface Services extends CoreServices {
   readonly seenRequests: SeenRequests;
   /** Chapters' calendar feeds, whose events become workshops: `pollDue()` syncs the due ones; `start()`/`stop()` on a timer (the scheduler). */
   readonly feeds: FeedService;
+  /** Buttons in direct messages: the rows their opaque references name (`open` checks a press against one). */
+  readonly directButtons: DirectButtons;
+  /** DMs to members outside any interaction; their buttons are stored as `directButtons`. */
+  readonly dms: DirectMessages;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
@@ -69,7 +74,8 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const { anonymity } = base.config;
   const chapters = new ChapterService(store, base.clock, base.anonSecret);
   const members = new MemberService(store, base.clock);
-  const dms = new DirectMessages(notifier, base.config, base.log);
+  const directButtons = new DirectButtons(store, base.clock);
+  const dms = new DirectMessages(notifier, base.config, base.log, directButtons);
   const materials = new MaterialService(store, base.clock, members);
   const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log, materials);
   const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
@@ -122,6 +128,8 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     privacy: new PrivacyService(store, base.clock, workshops, questions, base.anonSecret, base.config.privacyCooldownSeconds),
     seenRequests: new SeenRequests(store, base.clock),
     feeds: new FeedService(store, base.clock, base.config, chapters, workshops, notices, base.log),
+    directButtons,
+    dms,
   };
 }
 

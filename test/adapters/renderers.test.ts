@@ -102,6 +102,35 @@ test('Slack: deliberate mentions, local times with a fallback, and buttons carry
   });
 });
 
+test('a direct message’s button carries its reference, never its command line, on Discord and Slack; the console shows the line to type', () => {
+  const m = message([p('Your workshop')], {
+    visibility: { kind: 'dm', to: { id: '42', name: 'ada' } },
+    buttons: [
+      { label: 'Leave', command: '/workshop leave id:4', style: 'danger', ref: 'q7Xk2Lm9Pz4Rt8Vw1Yb3Nc' },
+      { label: 'Help', command: '/help' },
+    ],
+  });
+  assert.deepEqual(renderDiscord(m).components, [
+    {
+      type: 1,
+      components: [
+        { type: 2, style: 4, label: 'Leave', custom_id: 'ref:q7Xk2Lm9Pz4Rt8Vw1Yb3Nc' },
+        { type: 2, style: 2, label: 'Help', custom_id: 'cmd:/help' },
+      ],
+    },
+  ]);
+  assert.deepEqual(renderSlack(m).blocks.at(-1), {
+    type: 'actions',
+    elements: [
+      { type: 'button', text: { type: 'plain_text', text: 'Leave' }, action_id: 'ref:0', value: 'q7Xk2Lm9Pz4Rt8Vw1Yb3Nc', style: 'danger' },
+      { type: 'button', text: { type: 'plain_text', text: 'Help' }, action_id: 'cmd:1', value: '/help' },
+    ],
+  });
+  const shown = renderConsole(m, { locale: 'en', timeZone: 'UTC', now: new Date('2027-01-01T00:00:00Z') });
+  assert.match(shown, /\[button: \/workshop leave id:4\]\n\[button: \/help\]$/);
+  assert.doesNotMatch(shown, /q7Xk2Lm9/);
+});
+
 test('Slack: a file is shown inline as a copyable code block, and one too long says so', () => {
   const ics = 'BEGIN:VCALENDAR\r\nSUMMARY:<!channel> party\r\nEND:VCALENDAR\r\n';
   const out = renderSlack(

@@ -21,6 +21,7 @@ const TABLES = [
   'checkin_attempt',
   'coach',
   'coach_invitation',
+  'direct_button',
   'disclaimer',
   'feed_event',
   'member',

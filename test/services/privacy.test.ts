@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { In } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { CoachInvitation } from '../../entities/CoachInvitation.js';
+import { DirectButton } from '../../entities/DirectButton.js';
 import { Material } from '../../entities/Material.js';
 import { Member } from '../../entities/Member.js';
 import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
@@ -86,7 +87,10 @@ const SCENARIO = [
   '/mod unblock block:2',
 ];
 
-/** The scenario, then the past workshop's attendance and a coach invitation (written directly: it takes three workshops). */
+/**
+ * The scenario, then the past workshop's attendance, a coach invitation (written directly: it takes three workshops)
+ * and a button of a DM to her (issued directly: no DM of the scenario has buttons yet).
+ */
 async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<void> {
   await c.run(...SCENARIO);
   // The day of workshop #1 (18:00 in Berlin): a wrong code, check-ins, groups, and a call for help naming her.
@@ -104,6 +108,7 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
   const em = c.app.services.db.manager;
   const zelda = await em.findOneByOrFail(Member, { platform: 'console', workspace: 'console', userId: ZELDA });
   await em.insert(CoachInvitation, { memberId: zelda.id, sentAt: c.clock.now() });
+  await c.app.services.directButtons.issue(zelda, null, '/workshop leave id:2');
   // A wrong link code for a chapter of another workspace, counted under a keyed hash of her.
   await c.run(
     '@moderator@hamburg /chapter create name:Hamburg timezone:Europe/Berlin',
@@ -249,6 +254,13 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
         before.some((r) => r.row.includes(ZELDA)),
         'the scenario stored the member',
       );
+      const zeldaId = (
+        await c.app.services.db.manager.findOneByOrFail(Member, { platform: 'console', workspace: 'console', userId: ZELDA })
+      ).id;
+      assert.ok(
+        before.some((r) => r.table === 'direct_button' && (JSON.parse(r.row) as { memberId: number }).memberId === zeldaId),
+        'direct_button holds a button sent to her',
+      );
       for (const table of ['question_answer', 'partnership_requirement', 'partnership_decision', 'anon_block']) {
         assert.ok(
           before.some((r) => r.table === table && r.row.includes(authorKey(SECRET, me))),
@@ -301,6 +313,7 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal((await m.findOneByOrFail(PartnershipDecision, { proposalId: 2 })).moderatorName, ERASED);
       assert.equal((await m.findOneByOrFail(Material, { id: 1 })).addedById, null, 'her material stays in the directory, without her');
       assert.equal(await m.countBy(CoachInvitation, {}), 0);
+      assert.equal(await m.countBy(DirectButton, {}), 0, 'the buttons of DMs to her are gone');
       const decided = await m.findOneByOrFail(AuditEntry, { action: 'partner decide' });
       assert.equal(decided.actorName, ERASED, 'her moderator action stays, without her');
       assert.equal(decided.target, 'partnership:2');

@@ -754,6 +754,9 @@ export class FakeDiscord {
       return reply(204);
     }
     if (this.groupPlaceRoute(method, path, body, reply)) return;
+    // Members and guilds, for buttons in direct messages (see the block at the end of the class).
+    const member = this.memberRoute(method, path);
+    if (member) return reply(member.status, member.body);
     return reply(404, { message: `The fake Discord has no route ${method} ${path}`, code: 0 });
   }
 
@@ -919,6 +922,108 @@ export class FakeDiscord {
       timestamp: '2026-11-23T10:00:00.000000+00:00',
       edited_timestamp: message.edits ? '2026-11-23T10:01:00.000000+00:00' : null,
     };
+  }
+
+  // ---------------------------------------------------------------- buttons in direct messages
+  // What a press of a DM's button needs (src/services/direct-buttons.ts): the interaction in a DM,
+  // as Discord sends it (no guild, `user` instead of `member`, context 1), and the REST routes the
+  // bot asks about the server the button acts in: GET /guilds/{guild}/members/{user} and GET
+  // /guilds/{guild}. Everyone is a member of every guild, with no roles, unless `memberRoles` or
+  // `departed` say otherwise; each guild's owner is 999999999999999999.
+
+  /** A member's roles in a guild, by `guild/user`. */
+  readonly memberRoles = new Map<string, string[]>();
+  /** `guild/user` of members who left a guild: asking for them is answered Unknown Member (10007). */
+  readonly departed = new Set<string>();
+
+  /** A click on a button of a message the bot sent in a DM, by `user` (who need not be its recipient: a forged press). */
+  clickInDm(user: FakeUser, message: FakeMessage, customId: string, o: { locale?: string } = {}): { id: string; token: string } {
+    return this.dmInteract(
+      3,
+      user,
+      message.channel_id,
+      { custom_id: customId, component_type: 2 },
+      { ...o, message: this.apiMessage(message) },
+    );
+  }
+
+  /** A modal submitted in a DM channel (a form a DM's button opened), with its text inputs. */
+  submitInDm(
+    user: FakeUser,
+    channelId: string,
+    customId: string,
+    fields: Record<string, string>,
+    o: { locale?: string } = {},
+  ): { id: string; token: string } {
+    const components = Object.entries(fields).map(([id, value]) => ({
+      type: 18,
+      id: 1,
+      component: { type: 4, id: 2, custom_id: id, value },
+    }));
+    return this.dmInteract(5, user, channelId, { custom_id: customId, components }, o);
+  }
+
+  private dmInteract(
+    type: number,
+    user: FakeUser,
+    channelId: string,
+    data: Record<string, unknown>,
+    o: { locale?: string; message?: unknown },
+  ): { id: string; token: string } {
+    const id = this.id();
+    const token = `token-${id}`;
+    // Discord sends a DM's interactions to shard 0; `dispatch` without a guild does the same with one shard.
+    this.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: this.applicationId,
+      type,
+      token,
+      version: 1,
+      channel_id: channelId,
+      channel: { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [this.resolvedUser(user)] },
+      user: this.resolvedUser(user),
+      locale: o.locale ?? 'en-US',
+      app_permissions: PERMISSIONS_ALL_TEXT,
+      entitlements: [],
+      authorizing_integration_owners: { '0': this.guild.id },
+      context: 1,
+      attachment_size_limit: 10485760,
+      ...(o.message ? { message: o.message } : {}),
+      data,
+    });
+    return { id, token };
+  }
+
+  private memberRoute(method: string, path: string): { status: number; body: unknown } | undefined {
+    if (method !== 'GET') return undefined;
+    const unknownGuild = { status: 404, body: { message: 'Unknown Guild', code: 10004 } };
+    let m: RegExpExecArray | null;
+    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path))) {
+      const [, guildId, userId] = m as unknown as [string, string, string];
+      if (!this.guilds.some((g) => g.id === guildId)) return unknownGuild;
+      if (this.departed.has(`${guildId}/${userId}`)) return { status: 404, body: { message: 'Unknown Member', code: 10007 } };
+      return {
+        status: 200,
+        body: {
+          user: { id: userId, username: `user${userId.slice(-4)}`, global_name: null, discriminator: '0', avatar: null },
+          roles: this.memberRoles.get(`${guildId}/${userId}`) ?? [],
+          nick: null,
+          avatar: null,
+          joined_at: '2026-01-01T00:00:00.000000+00:00',
+          premium_since: null,
+          deaf: false,
+          mute: false,
+          flags: 0,
+          pending: false,
+          communication_disabled_until: null,
+        },
+      };
+    }
+    if ((m = /^\/guilds\/(\d+)$/.exec(path))) {
+      const guild = this.guilds.find((g) => g.id === m![1]);
+      return guild ? { status: 200, body: this.guildCreate(guild) } : unknownGuild;
+    }
+    return undefined;
   }
 }
 

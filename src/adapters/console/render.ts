@@ -22,6 +22,7 @@ export function renderConsole(m: Message, o: ConsoleRenderOptions): string {
     lines.push(`[attachment: ${a.filename} (${a.contentType}, ${size} bytes)]`);
     if (typeof a.data === 'string' && size <= 8192) lines.push(a.data.replace(/\r\n/g, '\n').trimEnd());
   }
+  // A DM's button too (its `ref` is for Discord and Slack): the console member types the line.
   for (const b of m.buttons ?? []) lines.push(`[button: ${b.command}]`);
   return lines.join('\n');
 }

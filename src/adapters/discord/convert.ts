@@ -1,14 +1,23 @@
 // Between discord.js and the core's terms: who acts, the action's path and options, values typed
 // into a line; and the core's answers as interaction responses.
 import {
+  type APIGuild,
+  type APIGuildMember,
   ApplicationCommandOptionType,
+  type Client,
   type CommandInteractionOption,
+  DiscordAPIError,
   type Interaction as DiscordInteraction,
   type InteractionReplyOptions,
   MessageFlags,
   PermissionFlagsBits,
+  PermissionsBitField,
   type RepliableInteraction,
+  RESTJSONErrorCodes,
+  Routes,
+  type User,
 } from 'discord.js';
+import { UserError } from '../../core/errors.js';
 import type { Actor } from '../../core/types.js';
 import type { Responder } from '../../core/dispatcher.js';
 import type { Message } from '../../core/reply.js';
@@ -24,6 +33,45 @@ export function actorOf(i: DiscordInteraction): Actor {
   const roles = !member ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
   const admin = Boolean(i.guildId && i.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
   return { platform: 'discord', workspace, id: i.user.id, name, facts: { admin, roles } };
+}
+
+/**
+ * The member pressing a direct message's button, as a member of the server the button acts in:
+ * their roles and Manage Server there, which Discord does not send with an interaction outside
+ * the server. The policy decides from these facts, as for an interaction in the server.
+ *
+ * The member is asked of Discord on every press (GET guild member), so roles are current. The
+ * server's roles and owner come from the cache when this process holds the server; a DM's
+ * interaction reaches the first shard, which need not hold it (DISCORD_SHARDS), so otherwise
+ * from Discord (GET guild). Refuses with `discord.not_in_server` when they have left the server,
+ * and `button.stale` when the bot has.
+ */
+export async function memberActor(client: Client, guildId: string, user: User): Promise<Actor> {
+  const code = (err: unknown) => (err instanceof DiscordAPIError ? err.code : undefined);
+  const gone = (err: unknown): never => {
+    if (code(err) === RESTJSONErrorCodes.UnknownMember) throw new UserError('discord.not_in_server');
+    if (code(err) === RESTJSONErrorCodes.UnknownGuild || code(err) === RESTJSONErrorCodes.MissingAccess)
+      throw new UserError('button.stale');
+    throw err;
+  };
+  const member = (await client.rest.get(Routes.guildMember(guildId, user.id)).catch(gone)) as APIGuildMember;
+  const cached = client.guilds.cache.get(guildId);
+  const guild = cached
+    ? { ownerId: cached.ownerId, roles: new Map([...cached.roles.cache].map(([id, r]) => [id, r.permissions.bitfield])) }
+    : await client.rest
+        .get(Routes.guild(guildId))
+        .catch(gone)
+        .then((g) => ({
+          ownerId: (g as APIGuild).owner_id,
+          roles: new Map((g as APIGuild).roles.map((r) => [r.id, BigInt(r.permissions)])),
+        }));
+  // Discord's base permissions: @everyone (the role whose id is the server's) and the member's roles.
+  let bits = guild.roles.get(guildId) ?? 0n;
+  for (const role of member.roles) bits |= guild.roles.get(role) ?? 0n;
+  // `has` counts Administrator as every permission, as Discord does; the owner has them all.
+  const admin = guild.ownerId === user.id || new PermissionsBitField(bits).has(PermissionFlagsBits.ManageGuild);
+  const name = member.nick || user.globalName || user.username;
+  return { platform: 'discord', workspace: guildId, id: user.id, name, facts: { admin, roles: [...member.roles] } };
 }
 
 /**

@@ -15,6 +15,8 @@ import { lineValue, quote } from './convert.js';
 
 /** A modal's custom id: the command line it completes, behind this prefix. */
 export const FORM_PREFIX = 'frm:';
+/** A modal opened by a direct message's button: its reference (see `DirectButtons`), whose command it completes, behind this prefix. */
+export const REF_FORM_PREFIX = 'rfm:';
 
 /** Discord's limits on a modal: its title, custom id, number of inputs, a label, its description and an input's length. */
 const MODAL = { title: 45, customId: 100, inputs: 5, label: 45, description: 100, inputLength: 4000 } as const;
@@ -26,16 +28,17 @@ const TEXT_INPUT_TYPES = new Set<OptionSpec['type']>(['string', 'text', 'integer
  * The form the core decided on (`formToOpen`: a form action without its required options, an
  * actor who may run it) as a Discord modal: a text input per missing required option, each in a
  * label with the option's description. The custom id carries the command line the modal
- * completes (`line`, a button's, or the slash command's path and options). Undefined when
+ * completes (`line`, a button's, or the slash command's path and options), or for a direct
+ * message's button its reference (`ref`), so the submission is checked like the press. Undefined when
  * Discord cannot show it (more than five inputs, an option a text input cannot take, a custom
  * id over 100 characters): the invocation then runs, and the dispatcher names what is missing.
  */
-export function modalFor(form: FormToOpen, t: Translate, line?: string): APIModalInteractionResponseCallbackData | undefined {
+export function modalFor(form: FormToOpen, t: Translate, line?: string, ref?: string): APIModalInteractionResponseCallbackData | undefined {
   const missing = form.fields.filter((f) => f.spec.required && f.initial === undefined);
   if (!missing.length || missing.length > MODAL.inputs || !missing.every((f) => TEXT_INPUT_TYPES.has(f.spec.type))) return undefined;
   const path = form.leaf.path;
   const given = Object.entries(form.raw).map(([k, v]) => `${k}:${quote(lineValue(v))}`);
-  const customId = FORM_PREFIX + (line ?? ['/' + path.join(' '), ...given].join(' '));
+  const customId = ref !== undefined ? REF_FORM_PREFIX + ref : FORM_PREFIX + (line ?? ['/' + path.join(' '), ...given].join(' '));
   if (customId.length > MODAL.customId) return undefined;
   return {
     custom_id: customId,
@@ -62,8 +65,9 @@ export async function openForm(
   form: FormToOpen,
   t: Translate,
   line?: string,
+  ref?: string,
 ): Promise<boolean> {
-  const modal = modalFor(form, t, line);
+  const modal = modalFor(form, t, line, ref);
   if (!modal) return false;
   await i.showModal(modal);
   return true;
@@ -75,8 +79,12 @@ export async function openForm(
  */
 export function submittedLine(i: ModalSubmitInteraction): string | undefined {
   if (!i.customId.startsWith(FORM_PREFIX)) return undefined;
-  const fields = i.fields.fields
+  return [i.customId.slice(FORM_PREFIX.length), ...submittedFields(i)].join(' ');
+}
+
+/** Each filled field of a submitted form as `name:"value"`, to follow the command line it completes. */
+export function submittedFields(i: ModalSubmitInteraction): string[] {
+  return i.fields.fields
     .filter((f) => 'value' in f && typeof f.value === 'string' && f.value.trim() !== '')
     .map((f) => `${f.customId}:${quote((f as { value: string }).value)}`);
-  return [i.customId.slice(FORM_PREFIX.length), ...fields].join(' ');
 }

@@ -10,15 +10,16 @@ import {
 import type { Logger } from 'pino';
 import type { Autocomplete } from '../../core/autocomplete.js';
 import type { Dispatcher, Invocation } from '../../core/dispatcher.js';
-import { safeError } from '../../core/errors.js';
+import { safeError, say, UserError } from '../../core/errors.js';
 import { formToOpen } from '../../core/forms.js';
 import { translator } from '../../core/i18n.js';
 import { type CommandRegistry, optionsOf } from '../../core/registry.js';
-import type { Outbox } from '../../core/types.js';
+import type { Actor, Outbox } from '../../core/types.js';
+import type { DirectButtonTarget } from '../../services/direct-buttons.js';
 import type { Services } from '../../services/index.js';
-import { actorOf, resolvers, responder, structured } from './convert.js';
-import { openForm, submittedLine } from './forms.js';
-import { BUTTON_PREFIX } from './render.js';
+import { actorOf, memberActor, resolvers, responder, structured } from './convert.js';
+import { openForm, REF_FORM_PREFIX, submittedFields, submittedLine } from './forms.js';
+import { BUTTON_PREFIX, REF_PREFIX } from './render.js';
 
 export interface InteractionDeps {
   readonly dispatcher: Dispatcher;
@@ -47,6 +48,10 @@ export class InteractionHandler {
       }
       if (i.isAutocomplete()) return await this.complete(i);
       if (!i.isRepliable()) return;
+      // A direct message's button, and the form it opened, act where their row says: in a DM as in a server.
+      if (i.isButton() && i.customId.startsWith(REF_PREFIX)) return await this.pressed(i, i.customId.slice(REF_PREFIX.length));
+      if (i.isModalSubmit() && i.customId.startsWith(REF_FORM_PREFIX))
+        return await this.pressed(i, i.customId.slice(REF_FORM_PREFIX.length));
       if (!i.inGuild()) {
         await i.reply({ content: translator(i.locale)('discord.guild_only'), flags: MessageFlags.Ephemeral });
         return;
@@ -73,6 +78,39 @@ export class InteractionHandler {
     }
     const line = i.customId.slice(BUTTON_PREFIX.length);
     await this.run(i, { kind: 'line', text: line }, line);
+  }
+
+  /**
+   * A direct message's button (or the form it opened): the row behind its reference says where it
+   * acts and what it runs, and whether this member may press it (`DirectButtons.open`). The member
+   * then acts as a member of that server, with their roles there (`memberActor`), and the
+   * dispatcher and the policy decide as for the command typed there. A refusal is answered here,
+   * in the member's language, and nothing runs.
+   */
+  private async pressed(i: ButtonInteraction | ModalSubmitInteraction, token: string): Promise<void> {
+    const t = translator(i.locale);
+    const { services } = this.d;
+    let target: DirectButtonTarget;
+    let actor: Actor;
+    try {
+      target = await services.directButtons.open(token, 'discord', i.user.id);
+      // No call to Discord about a server the operator no longer lists (ALLOWED_WORKSPACES).
+      if (!services.policy.serves('discord', target.workspace)) throw new UserError('error.not_served');
+      actor = await memberActor(i.client, target.workspace, i.user);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      await i.reply({ content: say(t, { key: err.key, params: err.params }), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    // Not deferred before the lookups above (a row, a member, maybe the server: well under Discord's
+    // three seconds): a form must be the interaction's first answer. The dispatcher defers after that.
+    const text = i.isModalSubmit() ? [target.command, ...submittedFields(i)].join(' ') : target.command;
+    const invocation: Invocation = { kind: 'line', text };
+    if (i.isButton()) {
+      const form = await formToOpen(this.d.registry, invocation, actor, (leaf, who) => this.d.dispatcher.mayRun(leaf, who));
+      if (form && (await openForm(i, form, t, undefined, token))) return;
+    }
+    await this.dispatch(i, invocation, actor);
   }
 
   private async submit(i: ModalSubmitInteraction): Promise<void> {
@@ -102,8 +140,8 @@ export class InteractionHandler {
     await i.respond(spec?.type === 'integer' ? numbers() : suggestions);
   }
 
-  private async dispatch(i: RepliableInteraction, invocation: Invocation): Promise<void> {
-    const actor = actorOf(i);
+  /** `actor`: who acts where; by default the member where the interaction happens. */
+  private async dispatch(i: RepliableInteraction, invocation: Invocation, actor: Actor = actorOf(i)): Promise<void> {
     await this.d.dispatcher.dispatch({
       actor,
       channel: i.channelId ?? '',

@@ -46,6 +46,8 @@ export const DISCORD_LIMITS = {
 
 /** A button's custom id carries the command line it stands for, behind this prefix. */
 export const BUTTON_PREFIX = 'cmd:';
+/** A direct message's button carries only its reference (`Button.ref`, see `DirectButtons`), behind this prefix. */
+export const REF_PREFIX = 'ref:';
 
 const ZWSP = '\u200b';
 
@@ -115,7 +117,7 @@ export function renderDiscord(m: Message): DiscordPayload {
     type: 2,
     style: b.style === 'primary' ? 1 : b.style === 'danger' ? 4 : 2,
     label: truncate(b.label, DISCORD_LIMITS.label),
-    custom_id: buttonId(b.command),
+    custom_id: b.ref ? REF_PREFIX + b.ref : buttonId(b.command),
   }));
   const rows = [];
   for (let i = 0; i < buttons.length && rows.length < DISCORD_LIMITS.rows; i += DISCORD_LIMITS.buttonsPerRow) {

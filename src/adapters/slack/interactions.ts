@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Dispatcher, Invocation } from '../../core/dispatcher.js';
-import { safeError } from '../../core/errors.js';
+import { safeError, say, UserError } from '../../core/errors.js';
 import { fieldErrors, type FormToOpen, formToOpen } from '../../core/forms.js';
 import { translator, type Translate } from '../../core/i18n.js';
 import type { CommandRegistry } from '../../core/registry.js';
 import { message } from '../../core/reply.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { Resolvers } from '../../core/validate.js';
+import type { DirectButtonTarget } from '../../services/direct-buttons.js';
 import type { Services } from '../../services/index.js';
 import { type FormMetadata, formView, type InputState, submittedOptions } from './forms.js';
 import type { SlackMembers } from './members.js';
@@ -49,6 +50,9 @@ export interface SlackInvocation {
   readonly responseUrl: string | undefined;
   readonly triggerId: string | undefined;
 }
+
+/** A press of a direct message's button: its reference (`Button.ref`) instead of a command line. */
+export type SlackPress = Omit<SlackInvocation, 'invocation' | 'resolvers' | 'ackCarriesAnswer'> & { readonly token: string };
 
 /** A submitted form, translated from Slack's `view_submission` by a listener. */
 export interface SlackSubmission {
@@ -98,6 +102,35 @@ export class SlackInteractions {
         d.workspace,
       ),
       outbox: new SlackOutbox(client, d.botName, d.workspace),
+    });
+  }
+
+  /**
+   * A direct message's button: the row behind its reference says which workspace it acts in and
+   * what it runs, and whether this member may press it (`DirectButtons.open`); it then runs as that
+   * command typed there, the policy deciding. A refusal is answered ephemerally, in the member's
+   * language, and nothing runs.
+   */
+  async press(input: SlackPress): Promise<void> {
+    const { d } = this;
+    let target: DirectButtonTarget;
+    try {
+      target = await d.services.directButtons.open(input.token, 'slack', input.user);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const { t } = d.services.policy.serves('slack', input.team)
+        ? await d.members.identify(input.client, input.team, input.user, input.userName)
+        : d.members.stranger(input.team, input.user, input.userName);
+      const answer = this.answerer(input.client, input.responseUrl, input.channel, input.user);
+      await answer(responsePayload(message(say(t, { key: err.key, params: err.params })), d.workspace));
+      return;
+    }
+    await this.run({
+      ...input,
+      ackCarriesAnswer: false,
+      team: target.workspace,
+      invocation: { kind: 'line', text: target.command },
+      resolvers: {},
     });
   }
 

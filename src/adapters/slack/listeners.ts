@@ -13,7 +13,7 @@ import { translator } from '../../core/i18n.js';
 import type { WorkUnderWay } from '../../core/work.js';
 import { FORM_CALLBACK, readMetadata } from './forms.js';
 import type { SlackInteractions } from './interactions.js';
-import { ACTION_PREFIX } from './render.js';
+import { ACTION_PREFIX, REF_ACTION_PREFIX } from './render.js';
 import { AckGuard } from './respond.js';
 import { slashInvocation } from './text.js';
 
@@ -76,29 +76,35 @@ export function registerListeners(bolt: App, d: ListenerDeps): void {
     }),
   );
 
-  // Buttons: each carries the command line it stands for.
+  // Buttons: each carries the command line it stands for, or, in a direct message, its reference,
+  // whose row says what it runs and where (see DirectButtons).
   bolt.action<BlockAction<ButtonAction>>(
-    new RegExp(`^${ACTION_PREFIX}`),
+    new RegExp(`^(?:${ACTION_PREFIX}|${REF_ACTION_PREFIX})`),
     tracked<SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs>(async ({ action, body, ack, client }) => {
       const guard = new AckGuard(ack, d.ackDeadlineMs, log);
       await guard.ack(); // a button's acknowledgement carries nothing
       const channel = body.channel?.id ?? body.container?.channel_id;
       const team = body.team?.id ?? body.user.team_id;
       if (!channel || !team) return;
+      const pressed = {
+        client,
+        guard,
+        team,
+        user: body.user.id,
+        userName: body.user.username ?? body.user.name ?? body.user.id,
+        channel,
+        responseUrl: body.response_url,
+        triggerId: body.trigger_id,
+      };
       try {
-        await interactions.run({
-          client,
-          guard,
-          ackCarriesAnswer: false,
-          team,
-          user: body.user.id,
-          userName: body.user.username ?? body.user.name ?? body.user.id,
-          channel,
-          invocation: { kind: 'line', text: action.value ?? '' },
-          resolvers: {},
-          responseUrl: body.response_url,
-          triggerId: body.trigger_id,
-        });
+        if (action.action_id.startsWith(REF_ACTION_PREFIX)) await interactions.press({ ...pressed, token: action.value ?? '' });
+        else
+          await interactions.run({
+            ...pressed,
+            ackCarriesAnswer: false,
+            invocation: { kind: 'line', text: action.value ?? '' },
+            resolvers: {},
+          });
       } catch (err) {
         await interactions.apologise(err, guard, false, interactions.answerer(client, body.response_url, channel, body.user.id));
       }

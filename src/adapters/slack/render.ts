@@ -48,6 +48,8 @@ export const SLACK_LIMITS = {
 
 /** A button's action id starts with this; its value is the command line it stands for. */
 export const ACTION_PREFIX = 'cmd:';
+/** A direct message's button: its action id starts with this, and its value is its reference (`Button.ref`, see `DirectButtons`). */
+export const REF_ACTION_PREFIX = 'ref:';
 
 export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -152,8 +154,8 @@ export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload {
   const buttons = (m.buttons ?? []).slice(0, SLACK_LIMITS.buttons).map((b, i): SlackButton => ({
     type: 'button',
     text: { type: 'plain_text', text: truncate(b.label, SLACK_LIMITS.buttonText) },
-    action_id: `${ACTION_PREFIX}${i}`,
-    value: b.command.slice(0, SLACK_LIMITS.buttonValue),
+    action_id: `${b.ref ? REF_ACTION_PREFIX : ACTION_PREFIX}${i}`,
+    value: (b.ref ?? b.command).slice(0, SLACK_LIMITS.buttonValue),
     ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
   }));
   // The app has no files:write scope, so a file (an .ics, a CSV, an export) is shown inline as a

@@ -12,6 +12,7 @@ import { ChannelNotices1795001000000 } from './1795001000000-ChannelNotices.js';
 import { Feeds1795001100000 } from './1795001100000-Feeds.js';
 import { ScheduledEvents1795001200000 } from './1795001200000-ScheduledEvents.js';
 import { WorkshopDay1795001300000 } from './1795001300000-WorkshopDay.js';
+import { DirectButtons1795001400000 } from './1795001400000-DirectButtons.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   Feeds1795001100000,
   ScheduledEvents1795001200000,
   WorkshopDay1795001300000,
+  DirectButtons1795001400000,
 ];

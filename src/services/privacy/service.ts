@@ -5,6 +5,7 @@ import { ChapterLinkAttempt } from '../../../entities/ChapterLinkAttempt.js';
 import { CheckinAttempt } from '../../../entities/CheckinAttempt.js';
 import { Coach } from '../../../entities/Coach.js';
 import { CoachInvitation } from '../../../entities/CoachInvitation.js';
+import { DirectButton } from '../../../entities/DirectButton.js';
 import { Disclaimer } from '../../../entities/Disclaimer.js';
 import { Material } from '../../../entities/Material.js';
 import { Member } from '../../../entities/Member.js';
@@ -93,7 +94,11 @@ export class PrivacyService {
     if (this.lastRun.size > 10_000) for (const [k, t] of this.lastRun) if (now - t >= windowMs) this.lastRun.delete(k);
   }
 
-  /** Everything the bot holds about the member, as a plain object (the command turns it into JSON). */
+  /**
+   * Everything the bot holds about the member, as a plain object (the command turns it into JSON).
+   * Not the buttons of DMs sent to her (`direct_button`): the bot wrote them, not she, and they
+   * repeat commands the DMs show; `delete` removes them with the rest.
+   */
   async export(who: Person) {
     const em = this.store.manager;
     const member = await this.records.member(who);
@@ -391,6 +396,9 @@ export class PrivacyService {
       await em.delete(StuckRequest, { learnerId: member.id });
       await em.update(StuckRequest, { coachId: member.id }, { coachId: null });
       await em.delete(CoachInvitation, { memberId: member.id });
+      // Buttons sent to her by DM. The member row's deletion below would take them too (ON DELETE
+      // CASCADE); deleted here so they go even where the row is kept.
+      await em.delete(DirectButton, { memberId: member.id });
       // Materials belong to the directory: they stay, without who added them.
       await em.update(Material, { addedById: member.id }, { addedById: null });
       // Proposals are the chapter's record of its decisions: they move to the workspace's stand-in.
