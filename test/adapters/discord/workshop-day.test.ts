@@ -88,6 +88,18 @@ test('Discord: check-in, groups in a private thread with their members, and a st
           .filter((m) => /stuck/.test(JSON.stringify(m.embeds)) && /loop/.test(JSON.stringify(m.embeds))).length,
         0,
       );
+
+      // The coach presses "On my way" in the DM (an opaque reference, not the command): the learner is told.
+      const buttons = (dm.components as { components: { label: string; custom_id: string }[] }[]).flatMap((row) => row.components);
+      const onMyWay = buttons.find((x) => x.label === 'On my way')!;
+      assert.doesNotMatch(onMyWay.custom_id, /stuck/, 'the custom id says nothing of the command');
+      assert.match(await b.reply(b.fake.clickInDm(lou, dm, onMyWay.custom_id)), /sent to someone else/);
+      assert.match(await b.reply(b.fake.clickInDm(ada, dm, onMyWay.custom_id)), /On your way to/);
+      const told = await b.fake.waitFor(
+        () => b.fake.posts(b.fake.dmChannelOf(lea.id)!).find((m) => /is on the way/.test(JSON.stringify(m.embeds))),
+        'the learner is told',
+      );
+      assert.match(JSON.stringify(told.embeds), /Your coach .* is on the way/);
     } finally {
       await b.stop();
     }
