@@ -450,9 +450,9 @@ export const workshop = defineCommand({
 
     checkin: action({
       description: 'cmd.workshop.checkin',
-      // Anyone checks themselves in with the code; checking in someone else (a walk-in) is for the
-      // workshop's coaches and the chapter's moderators, decided below with the policy's answer.
-      target: { kind: 'workshop', option: 'id' },
+      // Anyone checks themselves in with the code (the workshop is not a target: a member acts on
+      // their own seat). Checking in someone else (a walk-in) is for the workshop's coaches and its
+      // chapter's moderators where they act, asked of the policy below.
       audit: 'if-targeted',
       options: {
         id,
@@ -463,11 +463,12 @@ export const workshop = defineCommand({
         const { t } = ctx;
         const { id: workshopId, code, member } = ctx.options;
         if (member) {
-          if (!ctx.access.moderator && !(await ctx.services.workshops.isCoachOf(ctx.actor, workshopId)))
+          const { chapterId } = await ctx.services.workshops.get(workshopId);
+          if (!(await ctx.moderates(chapterId)) && !(await ctx.services.workshops.isCoachOf(ctx.actor, workshopId)))
             throw new UserError('workshop.walkin.forbidden', { id: workshopId });
           const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
           const r = await ctx.services.workshopDay.walkIn(workshopId, person);
-          ctx.auditTarget(`workshop:${workshopId}`, r.walkIn ? `walk-in ${member.name}` : `checked in ${member.name}`);
+          ctx.auditTarget(`workshop:${workshopId}`, r.walkIn ? `walk-in ${member.name}` : `checked in ${member.name}`, chapterId);
           const who = mention(member);
           const key = r.already ? 'workshop.checkin.other.already' : r.walkIn ? 'workshop.walkin.done' : 'workshop.checkin.other.done';
           return message([
