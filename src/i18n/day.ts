@@ -66,9 +66,9 @@ export const en = {
   'workshop.groups.group': 'Group {group} · {n} learners',
   'workshop.groups.pinned': 'moved by hand',
   'workshop.groups.none': 'Workshop #{id} has no groups yet. Make them with {example}',
-  'workshop.groups.made.checkins': 'Made {n} groups from the members checked in. Each learner was told their group and coach by DM.',
+  'workshop.groups.made.checkins': 'Groups made from the members checked in: {n}. Each learner was told their group and coach by DM.',
   'workshop.groups.made.signups':
-    'Made {n} groups from the confirmed learners and coaches (check-in has not opened yet). Each learner was told their group and coach by DM.',
+    'Groups made from the confirmed learners and coaches (check-in has not opened yet): {n}. Each learner was told their group and coach by DM.',
   'workshop.groups.missing': '{n} more coaches would be needed to keep the ratio: the groups are larger than planned.',
   'workshop.groups.no_coach': 'No coach is here for workshop #{id}, so no groups were made. {needed} coaches are needed.',
   'workshop.groups.moderators_told': 'The chapter’s moderators were told in their channel.',
@@ -201,9 +201,9 @@ export const de: Texts<typeof en> = {
   'workshop.groups.pinned': 'von Hand verschoben',
   'workshop.groups.none': 'Workshop #{id} hat noch keine Gruppen. Bilde sie mit {example}',
   'workshop.groups.made.checkins':
-    '{n} Gruppen aus den Eingecheckten gebildet. Alle Lernenden haben ihre Gruppe und ihren Coach per Direktnachricht erfahren.',
+    'Gruppen aus den Eingecheckten gebildet: {n}. Alle Lernenden haben ihre Gruppe und ihren Coach per Direktnachricht erfahren.',
   'workshop.groups.made.signups':
-    '{n} Gruppen aus den bestätigten Lernenden und Coaches gebildet (der Check-in ist noch nicht offen). Alle Lernenden haben ihre Gruppe und ihren Coach per Direktnachricht erfahren.',
+    'Gruppen aus den bestätigten Lernenden und Coaches gebildet (der Check-in ist noch nicht offen): {n}. Alle Lernenden haben ihre Gruppe und ihren Coach per Direktnachricht erfahren.',
   'workshop.groups.missing': 'Für das geplante Verhältnis fehlen {n} Coaches: Die Gruppen sind größer als geplant.',
   'workshop.groups.no_coach':
     'Für Workshop #{id} ist kein Coach da, daher wurden keine Gruppen gebildet. Gebraucht werden {needed} Coaches.',

@@ -58,12 +58,18 @@ test('the workshop day on the console: profile, check-in, walk-in, groups, late 
 
       // Groups from the check-ins: l1 asked for German and goes with ada, who speaks it.
       const made = await bot.run('@ada /workshop groups id:1 action:make');
-      assert.match(made, /Made 2 groups from the members checked in/, made);
+      assert.match(made, /Groups made from the members checked in: 2\./, made);
       const groups = await bot.run('@mona /workshop groups id:1');
       const adaGroup = /Group (\d) · \d learners: \*\*@ada\*\*([^]*?)(?:\nGroup|$)/.exec(groups);
       assert.ok(adaGroup, groups);
       assert.match(adaGroup[2]!, /@l1 \(new · de\)/);
       const dms = made;
+      // Each group's place: on the console a printed block with its coach and learners.
+      assert.match(
+        made,
+        /\[group:workshop-1-group-\d msg:\d+ → ada, l1, [a-z0-9]+\]\n\*\*Group \d · #1 Python day\*\*\nCoach: @ada\. Learners: /,
+      );
+      assert.match(made, /\[group:workshop-1-group-\d msg:\d+ → bob, /);
       assert.match(dms, /\[dm → l1\][^]*You are in group \d with coach @ada/);
       assert.match(await bot.run('@l1 /workshop mygroup 1'), /You are in group \d with coach @ada/);
 
@@ -115,6 +121,27 @@ test('the workshop day on the console: profile, check-in, walk-in, groups, late 
       assert.deepEqual(present.map((a) => a.member!.userId).sort(), ['ada', 'bob', 'l1', 'l2', 'l4', 'wally']);
       assert.match(await bot.run('@l3 /progress'), /Attended as a learner \(0\)/);
       assert.match(await bot.run('@wally /progress'), /Attended as a learner \(1\)/);
+    } finally {
+      await bot.close();
+    }
+  }));
+
+test('the workshop day in German: check-in, the group by DM, and a call for help', (t) =>
+  eachDatabase(t, async (database) => {
+    const bot = await consoleBot(database, {}, { locale: 'de' });
+    try {
+      await bot.run(...SETUP, '@l1 /workshop join id:1 level:new');
+      bot.clock.set(new Date('2027-01-12T08:30:00Z'));
+      const code = (await bot.app.services.workshopDay.code(1)).code;
+      assert.match(await bot.run('@l1 /workshop checkin id:1 code:AAAAA'), /Das ist nicht der Check-in-Code von Workshop #1/);
+      assert.match(await bot.run(`@l1 /workshop checkin id:1 code:${code}`), /Du bist bei #1 Python day eingecheckt\. Willkommen!/);
+      await bot.run(`@ada /workshop checkin id:1 code:${code}`);
+      const made = await bot.run('@ada /workshop groups id:1 action:make');
+      assert.match(made, /Gruppen aus den Eingecheckten gebildet: 1\./);
+      assert.match(made, /\[dm → l1\]\nDu bist in Gruppe 1 bei Coach @ada\./);
+      const asked = await bot.run('@l1 /stuck note:"Schleife"');
+      assert.match(asked, /Dein Coach @ada weiß Bescheid\. Du bist Nummer 1 in der Warteschlange\./);
+      assert.match(asked, /\[dm → ada\]\n@l1 aus Gruppe 1 hängt fest/);
     } finally {
       await bot.close();
     }

@@ -49,7 +49,7 @@ test('Discord: check-in, groups in a private thread with their members, and a st
         );
       }
       const made = await b.reply(b.fake.slash(ada, 'workshop', sub('groups', [int('id', 1), str('action', 'make')]), at));
-      assert.match(made, /Made 1 groups from the members checked in/);
+      assert.match(made, /Groups made from the members checked in: 1\./);
 
       const threads = [...b.fake.groupThreads.entries()];
       assert.equal(threads.length, 1, 'one private thread for the one group');

@@ -57,7 +57,7 @@ test('Slack: check-in, a group DM for the group, and a stuck request that reache
       clock.set(new Date('2027-03-02T08:15:00Z'));
       const { checkinCode } = await app.db.manager.findOneByOrFail(Workshop, { id: 1 });
       for (const u of ['UADA', 'ULEA', 'ULOU']) assert.match(await slash(u, '/workshop', `checkin id:1 code:${checkinCode}`), /checked in/);
-      assert.match(await slash('UADA', '/workshop', 'groups id:1 action:make'), /Made 1 groups/);
+      assert.match(await slash('UADA', '/workshop', 'groups id:1 action:make'), /Groups made from the members checked in: 1/);
 
       const groupDms = [...fake.groupDms.entries()];
       assert.equal(groupDms.length, 1, 'one group DM for the one group');
