@@ -139,13 +139,18 @@ export class WorkshopDay {
     const wrong = await this.store.manager.countBy(CheckinAttempt, { memberKey, at: MoreThan(since) });
     if (wrong >= CHECKIN_GUESSES) throw new UserError('workshop.checkin.too_many', { minutes: CHECKIN_GUESS_MINUTES });
     const { code } = await this.code(id);
-    if (normaliseCode(typed) !== code) {
-      await this.store.transaction(async (em) => {
-        await em.createQueryBuilder().delete().from(CheckinAttempt).where('at < :since', { since: since.getTime() }).execute();
-        await em.insert(CheckinAttempt, { memberKey, at: now });
-      });
-      throw new UserError('workshop.checkin.wrong_code', { id, left: Math.max(0, CHECKIN_GUESSES - wrong - 1) });
-    }
+    // Each attempt is recorded before its code is read and the attempts are counted after, so of
+    // guesses sent at once (to one process or several) each sees those before it, and no more than
+    // CHECKIN_GUESSES are read. A right code, and one refused unread, is no wrong guess: its row goes.
+    const attempt = await this.store.transaction(async (em) => {
+      await em.createQueryBuilder().delete().from(CheckinAttempt).where('at < :since', { since: since.getTime() }).execute();
+      return em.save(em.create(CheckinAttempt, { memberKey, at: now }));
+    });
+    const tries = await this.store.manager.countBy(CheckinAttempt, { memberKey, at: MoreThan(since) });
+    const right = normaliseCode(typed) === code;
+    if (right || tries > CHECKIN_GUESSES) await this.store.transaction((em) => em.delete(CheckinAttempt, { id: attempt.id }));
+    if (tries > CHECKIN_GUESSES) throw new UserError('workshop.checkin.too_many', { minutes: CHECKIN_GUESS_MINUTES });
+    if (!right) throw new UserError('workshop.checkin.wrong_code', { id, left: CHECKIN_GUESSES - tries });
     const member = await this.store.manager.findOneBy(Member, { platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     const signup = member && (await this.store.manager.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id }));
     if (!member || !signup) throw new UserError('workshop.checkin.not_signed_up', { id });
