@@ -11,7 +11,7 @@ import { spawnNpm } from '../support/npm.js';
  * connected to its own loopback Discord that shows the same server: whatever arrives at
  * either process, the database keeps one truth.
  */
-test('two bot processes on one PostgreSQL: capacities, decisions, me-toos, reminders, a feed and its scheduled events stay exact', async (t) => {
+test('two bot processes on one PostgreSQL: capacities, decisions, me-toos, reminders, a feed and its scheduled events, and the one coach taking a stuck learner stay exact', async (t) => {
   const reason = await postgresUnavailable();
   if (reason) return t.skip(reason);
   const database = await freshDatabase('postgres');
@@ -251,6 +251,88 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos, remin
     await new Promise((resolve) => setTimeout(resolve, 16_000)); // another round of each process's mirror
     const joins = made().map((e) => /\/workshop join id:(\d+)/.exec(String(e.description))?.[1]);
     assert.deepEqual(joins.sort(), ['1', '2', '3'], 'each workshop mirrored once, by one of the processes');
+
+    // The workshop day: a workshop starting in about 30 minutes (real clock; the chapter's zone is
+    // UTC, so its local date and time are the UTC ones), so check-in is open. Two coaches and a
+    // learner check in on either process, the groups are made, and the learner is stuck.
+    const soon = new Date(Math.ceil((Date.now() + 30 * 60_000) / 60_000) * 60_000).toISOString();
+    assert.match(
+      await reply(
+        a,
+        a.slash(
+          mona,
+          'workshop',
+          sub('create', [
+            str('chapter', 'Berlin'),
+            str('title', 'Stuck day'),
+            str('topic', 'python'),
+            str('date', soon.slice(0, 10)),
+            str('time', soon.slice(11, 16)),
+            int('learners', 4),
+            int('coaches', 2),
+          ]),
+          { moderator: true },
+        ),
+      ),
+      /#4/,
+    );
+    const {
+      rows: [dayRow],
+    } = await sql.query(`SELECT id, "checkinCode" FROM "${schema}".workshop WHERE title = 'Stuck day'`);
+    const dayId = dayRow.id as number;
+    const dayCode = dayRow.checkinCode as string;
+    const [coachA, coachB] = [member(0), member(1)]; // coaches already (they volunteered above)
+    const learner = member(900);
+    for (const [n, who] of [coachA, coachB].entries()) {
+      assert.match(
+        await send(either(n), () => either(n).slash(who, 'workshop', sub('claim', [int('id', dayId)]))),
+        /You coach workshop #4/,
+      );
+    }
+    assert.match(await send(b, () => b.slash(learner, 'workshop', sub('join', [int('id', dayId)]))), /is confirmed/);
+    for (const [n, who] of [coachA, coachB, learner].entries()) {
+      assert.match(
+        await send(either(n), () => either(n).slash(who, 'workshop', sub('checkin', [int('id', dayId), str('code', dayCode)]))),
+        /You are checked in/,
+      );
+    }
+    assert.match(
+      await send(a, () => a.slash(coachA, 'workshop', sub('groups', [int('id', dayId), str('action', 'make')]))),
+      /Made \d groups? from the members checked in/,
+    );
+    assert.match(await send(b, () => b.slash(learner, 'stuck', sub('new'))), /is told\. You are number 1 in their queue/);
+    const {
+      rows: [stuckRow],
+    } = await sql.query(`SELECT id FROM "${schema}".stuck_request WHERE "workshopId" = $1`, [dayId]);
+    const requestId = stuckRow.id as number;
+    // Offered to every coach, as after STUCK_ESCALATE_MINUTES of waiting: set here directly, since the
+    // escalation's timing (not before, offered once, to whom) is tested with a fake clock in
+    // test/services/stuck.test.ts; this test is about the two processes.
+    await sql.query(`UPDATE "${schema}".stuck_request SET "escalatedAt" = $1 WHERE id = $2`, [Date.now(), requestId]);
+    // Both coaches press "I'll go" at the same moment, one on each process: exactly one goes.
+    const pressing: [FakeDiscord, FakeUser][] = [
+      [a, coachA],
+      [b, coachB],
+    ];
+    const takes = await Promise.all(
+      pressing.map(([fake, who]) => send(fake, () => fake.slash(who, 'stuck', sub('take', [int('request', requestId)])))),
+    );
+    assert.equal(takes.filter((r) => /On your way/.test(r)).length, 1, takes.join('\n'));
+    assert.equal(takes.filter((r) => new RegExp(`Another coach took request ${requestId}`).test(r)).length, 1, takes.join('\n'));
+    const winner = /On your way/.test(takes[0]!) ? coachA : coachB;
+    const { rows: taken } = await sql.query(
+      `SELECT r.state, m."userId" FROM "${schema}".stuck_request r JOIN "${schema}".member m ON m.id = r."coachId" WHERE r.id = $1`,
+      [requestId],
+    );
+    assert.deepEqual(taken, [{ state: 'coming', userId: winner.id }]);
+    // The learner hears once that the winner is coming, from whichever process that was.
+    const coming = () =>
+      fakes
+        .flatMap((f) => (f.dmChannelOf(learner.id) ? f.posts(f.dmChannelOf(learner.id)!) : []))
+        .filter((m) => /is on the way/.test(JSON.stringify(m)));
+    await a.waitFor(() => coming().length >= 1 || undefined, 'the learner told the coach is coming');
+    assert.equal(coming().length, 1);
+    assert.match(JSON.stringify(coming()[0]), new RegExp(`<@${winner.id}>`));
   } finally {
     for (const bot of bots) bot.signal('SIGTERM');
     const ends = await Promise.all(bots.map((bot) => bot.done));
