@@ -298,7 +298,7 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos, remin
     }
     assert.match(
       await send(a, () => a.slash(coachA, 'workshop', sub('groups', [int('id', dayId), str('action', 'make')]))),
-      /Made \d groups? from the members checked in/,
+      /Groups made from the members checked in: 1\./,
     );
     assert.match(await send(b, () => b.slash(learner, 'stuck', sub('new'))), /is told\. You are number 1 in their queue/);
     const {
