@@ -268,6 +268,9 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
         );
       }
 
+      const herId = (await c.app.services.db.manager.findOneByOrFail(Member, { platform: 'console', workspace: 'console', userId: ZELDA }))
+        .id;
+      assert.ok((await c.app.services.db.manager.countBy(DirectButton, { memberId: herId })) > 0, 'DMs with buttons went to her');
       const preview = await c.run(`@${ZELDA} /privacy delete`);
       assert.match(preview, /This erases, for good:/);
       assert.match(preview, /\/privacy delete confirm:true/);
@@ -313,7 +316,7 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal((await m.findOneByOrFail(PartnershipDecision, { proposalId: 2 })).moderatorName, ERASED);
       assert.equal((await m.findOneByOrFail(Material, { id: 1 })).addedById, null, 'her material stays in the directory, without her');
       assert.equal(await m.countBy(CoachInvitation, {}), 0);
-      assert.equal(await m.countBy(DirectButton, {}), 0, 'the buttons of DMs to her are gone');
+      assert.equal(await m.countBy(DirectButton, { memberId: herId }), 0, 'the buttons of DMs to her are gone');
       const decided = await m.findOneByOrFail(AuditEntry, { action: 'partner decide' });
       assert.equal(decided.actorName, ERASED, 'her moderator action stays, without her');
       assert.equal(decided.target, 'partnership:2');
