@@ -23,6 +23,7 @@ import { formatLocal } from '../local-time.js';
 import type { MemberService } from '../members.js';
 import { type Grouping, type GroupLearner, makeGroups, placeLate } from './grouping.js';
 import { workshopWhen } from './notices.js';
+import { insertSignup } from './signups.js';
 
 /** Check-in codes: no 0/O, no 1/I/l, so a code read off a projector is typed right. */
 export const CHECKIN_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -184,20 +185,13 @@ export class WorkshopDay {
         await em.update(WorkshopSignup, { id: existing.id }, { state: 'confirmed' });
         return { signup: { ...existing, state: 'confirmed' as const }, walkIn: true };
       }
-      const row = await em.save(
-        em.create(WorkshopSignup, {
-          workshopId: id,
-          memberId: member.id,
-          role: 'learner',
-          state: 'confirmed',
-          createdAt: this.clock.now(),
-          level: null,
-          goal: null,
-          language: null,
-          groupNumber: null,
-          groupPinned: false,
-        }),
-      );
+      const row = await insertSignup(em, {
+        workshopId: id,
+        memberId: member.id,
+        role: 'learner',
+        state: 'confirmed',
+        createdAt: this.clock.now(),
+      });
       return { signup: row, walkIn: true };
     });
     const already = await this.record(id, signup.memberId, signup.role, walkIn ? 'walk-in' : 'checkin');

@@ -103,6 +103,15 @@ export async function settle(em: EntityManager, id: number): Promise<Move[]> {
   return moves.filter((m, i) => !moves.some((o, j) => j !== i && o.memberId === m.memberId && o.role === m.role));
 }
 
+/** Inserts a signup with no profile and no group, unless `fields` give them. */
+export function insertSignup(
+  em: EntityManager,
+  fields: Pick<WorkshopSignup, 'workshopId' | 'memberId' | 'role' | 'state' | 'createdAt'> &
+    Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
+): Promise<WorkshopSignup> {
+  return em.save(em.create(WorkshopSignup, { level: null, goal: null, language: null, groupNumber: null, groupPinned: false, ...fields }));
+}
+
 /** A waiting signup's 1-based place on its role's waitlist. */
 export async function waitlistPosition(em: EntityManager, signup: WorkshopSignup): Promise<number> {
   const ahead = await em
@@ -210,21 +219,14 @@ export class Signups {
           return { result: { workshop: await em.findOneByOrFail(Workshop, { id }), state: 'updated' as const }, moves: [], member };
         }
         if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
-        const signup = await em.save(
-          em.create(WorkshopSignup, {
-            workshopId: id,
-            memberId: member.id,
-            role,
-            state: 'waiting',
-            createdAt: this.clock.now(),
-            level: null,
-            goal: null,
-            language: null,
-            groupNumber: null,
-            groupPinned: false,
-            ...profile,
-          }),
-        );
+        const signup = await insertSignup(em, {
+          workshopId: id,
+          memberId: member.id,
+          role,
+          state: 'waiting',
+          createdAt: this.clock.now(),
+          ...profile,
+        });
         const moves = await settle(em, id);
         const mine = moves.find((m) => m.memberId === member.id);
         const workshop = await em.findOneByOrFail(Workshop, { id });
