@@ -79,4 +79,16 @@ export class Workshop {
    */
   @Column({ type: 'varchar', length: 8, nullable: true })
   checkinCode!: string | null;
+
+  /** When the learners who came were asked for feedback (an hour after the end); set once, by a conditional update. */
+  @InstantColumn({ nullable: true })
+  feedbackAskedAt!: Date | null;
+
+  /** When those who had not answered were reminded (3 days later); set once. */
+  @InstantColumn({ nullable: true })
+  feedbackRemindedAt!: Date | null;
+
+  /** A moderator took the workshop off the chapter's public record (`/workshop publish visible:false`). */
+  @Column({ type: 'boolean', default: false })
+  recordHidden!: boolean;
 }

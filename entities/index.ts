@@ -32,6 +32,8 @@ import { WorkshopGroup } from './WorkshopGroup.js';
 import { StuckRequest } from './StuckRequest.js';
 import { CheckinAttempt } from './CheckinAttempt.js';
 import { DirectButton } from './DirectButton.js';
+import { WorkshopFeedback } from './WorkshopFeedback.js';
+import { CoachNote } from './CoachNote.js';
 
 export {
   AnonBlock,
@@ -68,6 +70,8 @@ export {
   StuckRequest,
   CheckinAttempt,
   DirectButton,
+  WorkshopFeedback,
+  CoachNote,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -106,4 +110,6 @@ export const entities = [
   StuckRequest,
   CheckinAttempt,
   DirectButton,
+  WorkshopFeedback,
+  CoachNote,
 ];

@@ -88,6 +88,9 @@ const schema = z.object({
   INVITE_TO_COACH_AFTER: int(3, 1, 1000),
   REMINDER_INTERVAL_SECONDS: int(60, 5, 3600),
   STUCK_ESCALATE_MINUTES: int(5, 1, 240),
+  FEEDBACK_MIN_RESPONSES: int(3, 1, 100),
+  FEEDBACK_PUBLIC_MIN: int(5, 1, 100),
+  FEEDBACK_REMINDER: bool(true),
   // Database
   DATABASE_URL: optional,
   DATABASE_POOL_SIZE: int(10, 1, 200),
@@ -195,6 +198,8 @@ export interface Config {
     /** An "I'm stuck" request waiting this long is offered to every free coach. */
     readonly stuckEscalateMinutes: number;
   };
+  /** Learners' feedback after a workshop: thresholds below which free texts, and public figures, are not shown. */
+  readonly feedback: { readonly minResponses: number; readonly publicMin: number; readonly reminder: boolean };
   readonly database: DatabaseTarget;
   readonly migrateOnStart: boolean;
   /** Unset: a secret is generated into `<dataDir>/anon-secret` on first start. */
@@ -304,6 +309,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       reminderIntervalSeconds: c.REMINDER_INTERVAL_SECONDS,
       stuckEscalateMinutes: c.STUCK_ESCALATE_MINUTES,
     },
+    feedback: { minResponses: c.FEEDBACK_MIN_RESPONSES, publicMin: c.FEEDBACK_PUBLIC_MIN, reminder: c.FEEDBACK_REMINDER },
     database:
       database.kind === 'postgres'
         ? { ...database, poolSize: c.DATABASE_POOL_SIZE, statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS }

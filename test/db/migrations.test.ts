@@ -21,6 +21,7 @@ const TABLES = [
   'checkin_attempt',
   'coach',
   'coach_invitation',
+  'coach_note',
   'direct_button',
   'disclaimer',
   'feed_event',
@@ -37,6 +38,7 @@ const TABLES = [
   'seen_request',
   'stuck_request',
   'workshop',
+  'workshop_feedback',
   'workshop_group',
   'workshop_signup',
 ];

@@ -13,6 +13,7 @@ import { Feeds1795001100000 } from './1795001100000-Feeds.js';
 import { ScheduledEvents1795001200000 } from './1795001200000-ScheduledEvents.js';
 import { WorkshopDay1795001300000 } from './1795001300000-WorkshopDay.js';
 import { DirectButtons1795001400000 } from './1795001400000-DirectButtons.js';
+import { AfterTheWorkshop1795001500000 } from './1795001500000-AfterTheWorkshop.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   ScheduledEvents1795001200000,
   WorkshopDay1795001300000,
   DirectButtons1795001400000,
+  AfterTheWorkshop1795001500000,
 ];
