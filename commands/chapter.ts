@@ -3,6 +3,8 @@ import { action, type CommandContext, defineCommand } from '../src/core/command.
 import { type Phrase, say, UserError } from '../src/core/errors.js';
 import type { Translate } from '../src/core/i18n.js';
 import { DEFAULT_LEARNERS } from '../src/services/feeds/apply.js';
+import { formatLocalDate, zonedInstant } from '../src/services/local-time.js';
+import { chapterReportFiles, topicTrends } from '../src/services/workshops/report.js';
 import type { SyncOutcome } from '../src/services/feeds/service.js';
 import { translator } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
@@ -144,6 +146,62 @@ export const chapter = defineCommand({
               : []),
           ],
         });
+      },
+    }),
+
+    report: action({
+      description: 'cmd.chapter.report',
+      permission: 'moderator',
+      target: { kind: 'chapter', option: 'name' },
+      audit: false,
+      options: {
+        name,
+        from: option.date({ description: 'opt.chapter.report_from' }),
+        to: option.date({ description: 'opt.chapter.report_to' }),
+      },
+      async execute(ctx) {
+        const { t } = ctx;
+        const chapter = await ctx.chapter(ctx.options.name);
+        // Days in the chapter's zone; `to` is the whole day. Without `from`: everything; without `to`: up to now.
+        const midnight = (d: { year: number; month: number; day: number }) =>
+          zonedInstant(d, { hour: 0, minute: 0 }, chapter.timeZone) ?? new Date(Date.UTC(d.year, d.month - 1, d.day));
+        const from = ctx.options.from ? midnight(ctx.options.from) : new Date(0);
+        const to = ctx.options.to
+          ? new Date(midnight(ctx.options.to).getTime() + 86_400_000)
+          : new Date(ctx.services.clock.now().getTime() + 1);
+        if (to.getTime() <= from.getTime())
+          throw new UserError('report.range', { example: `/chapter report name:${chapter.name} from:2027-01-01 to:2027-06-30` });
+        const reports = await ctx.services.feedback.reports(chapter.id, from, to);
+        const span = {
+          from: ctx.options.from ? formatLocalDate(ctx.options.from) : '…',
+          to: ctx.options.to ? formatLocalDate(ctx.options.to) : '…',
+        };
+        if (!reports.length) return message(t('report.chapter.none', { name: chapter.name, ...span }));
+        const files = chapterReportFiles(reports, chapter.name, span.from, span.to);
+        const trends = topicTrends(reports);
+        return message(
+          [
+            p(t('report.chapter.summary', { n: reports.length, ...span })),
+            list(
+              ...trends.map((x) =>
+                t('report.chapter.topic', {
+                  topic: x.topic,
+                  workshops: x.workshops,
+                  came: x.learnersCame,
+                  learned: x.learnedMean?.toFixed(1) ?? '—',
+                  coach: x.coachSupportMean?.toFixed(1) ?? '—',
+                }),
+              ),
+            ),
+          ],
+          {
+            title: t('report.chapter.title', { name: chapter.name }),
+            attachments: [
+              { filename: `report-${chapter.nameKey}.csv`, contentType: 'text/csv', data: files.csv },
+              { filename: `report-${chapter.nameKey}.json`, contentType: 'application/json', data: files.json },
+            ],
+          },
+        );
       },
     }),
 

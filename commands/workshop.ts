@@ -1,5 +1,8 @@
 import type { Workshop } from '../entities/Workshop.js';
 import { LEARNER_LEVELS, type LearnerLevel } from '../entities/WorkshopSignup.js';
+import { NOTE_PUBLISHING } from '../entities/CoachNote.js';
+import { PACES } from '../entities/WorkshopFeedback.js';
+import { reportBody } from '../src/services/workshops/report.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import type { Translate } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
@@ -423,6 +426,90 @@ export const workshop = defineCommand({
         const links = await materialLinks(ctx, w.id);
         return message([p(...(links.length ? links : [t('workshop.materials.none')]))], {
           title: t('workshop.materials.title', { id: w.id }),
+        });
+      },
+    }),
+
+    feedback: action({
+      description: 'cmd.workshop.feedback',
+      // Pressed without answers (the "Write a few words" button), a form for the two texts opens.
+      form: { fields: ['worked', 'improve'] },
+      options: {
+        id,
+        pace: option.choice({ description: 'opt.feedback.pace', choices: PACES }),
+        learned: option.integer({ description: 'opt.feedback.learned', min: 1, max: 5 }),
+        coach: option.integer({ description: 'opt.feedback.coach', min: 1, max: 5 }),
+        again: option.boolean({ description: 'opt.feedback.again' }),
+        worked: option.text({ description: 'opt.feedback.worked', maxLength: 500 }),
+        improve: option.text({ description: 'opt.feedback.improve', maxLength: 500 }),
+      },
+      async execute(ctx) {
+        const { t } = ctx;
+        const o = ctx.options;
+        const r = await ctx.services.feedback.answer(ctx.actor, o.id, {
+          pace: o.pace,
+          learned: o.learned,
+          coachSupport: o.coach,
+          again: o.again,
+          worked: o.worked,
+          improve: o.improve,
+        });
+        const given = [
+          r.pace ? `${t('feedback.q.pace')}: ${t(`feedback.pace.${r.pace}`)}` : '',
+          r.learned ? `${t('feedback.q.learned')}: ${r.learned}/5` : '',
+          r.coachSupport ? `${t('feedback.q.coach')}: ${r.coachSupport}/5` : '',
+          r.again !== null ? `${t('feedback.q.again')}: ${t(r.again ? 'feedback.again.yes' : 'feedback.again.no')}` : '',
+          r.worked ? t('feedback.q.worked') : '',
+          r.improve ? t('feedback.q.improve') : '',
+        ].filter(Boolean);
+        return message([p(t('feedback.saved', { id: o.id })), list(...given), p(t('feedback.saved.anonymous'))]);
+      },
+    }),
+
+    notes: action({
+      description: 'cmd.workshop.notes',
+      form: { fields: ['taught', 'went', 'change'] },
+      options: {
+        id,
+        taught: option.string({ description: 'opt.notes.taught', maxLength: 300 }),
+        materials: option.string({ description: 'opt.notes.materials', maxLength: 200, placeholder: 'placeholder.material_ids' }),
+        went: option.text({ description: 'opt.notes.went', maxLength: 1000 }),
+        change: option.text({ description: 'opt.notes.change', maxLength: 1000 }),
+        publish: option.choice({ description: 'opt.notes.publish', choices: NOTE_PUBLISHING }),
+      },
+      async execute(ctx) {
+        const o = ctx.options;
+        const typed =
+          o.materials === undefined
+            ? undefined
+            : [
+                ...new Set(
+                  o.materials
+                    .split(/[\s,#]+/)
+                    .filter(Boolean)
+                    .map(Number),
+                ),
+              ];
+        if (typed?.some((n) => !Number.isSafeInteger(n) || n < 1))
+          throw new UserError('notes.materials_bad', { example: `/workshop notes id:${o.id} materials:3,7` });
+        const known = typed && (await ctx.services.feedback.existingMaterials(typed));
+        const unknown = typed?.filter((n) => !known!.includes(n)) ?? [];
+        if (unknown.length) throw new UserError('notes.materials_unknown', { ids: unknown.map((n) => `#${n}`).join(', ') });
+        const note = await ctx.services.feedback.note(ctx.actor, o.id, { ...o, materials: typed });
+        return message([p(ctx.t('notes.saved', { id: o.id })), p(ctx.t(`notes.publish.${note.publish}`))]);
+      },
+    }),
+
+    report: action({
+      description: 'cmd.workshop.report',
+      permission: 'coach',
+      target: { kind: 'workshop', option: 'id' },
+      audit: false,
+      options: { id },
+      async execute(ctx) {
+        const r = await ctx.services.feedback.report(ctx.options.id);
+        return message(reportBody(r, ctx.t, ctx.services.config.feedback.minResponses), {
+          title: ctx.t('report.title', { ref: ref(r.workshop) }),
         });
       },
     }),

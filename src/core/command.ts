@@ -146,7 +146,7 @@ export interface ActionDecl<O extends OptionMap> {
    * all its required options (a bare `/ask`, the Answer button) opens a form for the missing
    * ones, generated from the declaration, instead of answering with a usage error.
    */
-  readonly form?: boolean;
+  readonly form?: boolean | { readonly fields: readonly string[] };
   /** Overrides the configured per-member, per-command rate limit. */
   readonly rateLimit?: { readonly max: number; readonly windowSeconds: number };
   /**

@@ -20,9 +20,17 @@ const given = (value: RawValue | undefined): boolean => value !== undefined && !
  * action is a field, pre-filled with what was given. Undefined when the action should just run.
  */
 export function formFor(leaf: Leaf, raw: RawOptions): FormField[] | undefined {
-  if (!leaf.action.form) return undefined;
-  const specs = Object.entries(optionsOf(leaf.action));
-  if (!specs.some(([name, spec]) => spec.required && !given(raw[name]))) return undefined;
+  const form = leaf.action.form;
+  if (!form) return undefined;
+  let specs = Object.entries(optionsOf(leaf.action));
+  if (form === true) {
+    if (!specs.some(([name, spec]) => spec.required && !given(raw[name]))) return undefined;
+  } else {
+    // A form of chosen fields (the texts of a feedback): it opens when nothing but the required
+    // options was given, and holds those and the chosen ones.
+    if (specs.some(([name, spec]) => !spec.required && given(raw[name]))) return undefined;
+    specs = specs.filter(([name, spec]) => spec.required || form.fields.includes(name));
+  }
   return specs.map(([name, spec]) => (given(raw[name]) ? { name, spec, initial: raw[name] } : { name, spec }));
 }
 

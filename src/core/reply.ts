@@ -78,6 +78,19 @@ export interface Button {
    * it on the platform's button instead of the command line; a press is checked against the row.
    */
   readonly ref?: string;
+  /** Buttons with the same `row` go on one row (a question's answers); without it, rows fill up in order. */
+  readonly row?: number;
+}
+
+/** Buttons in their rows: consecutive buttons with the same `row` together (those without one count as one row). */
+export function buttonRows(buttons: readonly Button[]): Button[][] {
+  const rows: Button[][] = [];
+  for (const b of buttons) {
+    const last = rows.at(-1);
+    if (last && last[0]!.row === b.row) last.push(b);
+    else rows.push([b]);
+  }
+  return rows;
 }
 
 export interface Attachment {

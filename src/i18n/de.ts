@@ -9,6 +9,7 @@ import * as slack from './slack.js';
 import * as materials from './materials.js';
 import * as feeds from './feeds.js';
 import * as day from './day.js';
+import * as feedback from './feedback.js';
 import * as buttons from './buttons.js';
 import type { Catalogue } from './en.js';
 
@@ -25,5 +26,6 @@ export const de: Catalogue = {
   ...privacy.de,
   ...feeds.de,
   ...day.de,
+  ...feedback.de,
   ...buttons.de,
 };

@@ -9,6 +9,7 @@ import * as slack from './slack.js';
 import * as materials from './materials.js';
 import * as feeds from './feeds.js';
 import * as day from './day.js';
+import * as feedback from './feedback.js';
 import * as buttons from './buttons.js';
 import type { Texts } from './types.js';
 
@@ -28,6 +29,7 @@ export const en = {
   ...privacy.en,
   ...feeds.en,
   ...day.en,
+  ...feedback.en,
   ...buttons.en,
 } as const;
 

@@ -25,6 +25,7 @@ import { SeenRequests } from './seen-requests.js';
 import { WorkshopDay } from './workshops/day.js';
 import { WorkshopService } from './workshops/service.js';
 import { StuckQueue } from './workshops/stuck.js';
+import { FeedbackService } from './workshops/feedback.js';
 
 /** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
 export interface Services extends CoreServices {
@@ -51,6 +52,8 @@ export interface Services extends CoreServices {
   readonly workshopDay: WorkshopDay;
   /** "I'm stuck": each coach's help queue on the day. */
   readonly stuck: StuckQueue;
+  /** After the workshop: learners' anonymous feedback, coaches' notes, the reports. */
+  readonly feedback: FeedbackService;
   /** Due reminders: `tick()` sends them; `start()`/`stop()` run it on a timer (main). */
   readonly reminders: ReminderService;
   readonly partnerships: PartnershipService;
@@ -94,6 +97,9 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     base.config.locale,
   );
   const stuck = new StuckQueue(store, base.clock, base.config.workshops.stuckEscalateMinutes, dms, base.log);
+  const feedback = new FeedbackService(store, base.clock, base.anonSecret, base.config.feedback, dms, stuck, base.log, (id) =>
+    workshops.get(id),
+  );
   // Active coaches only: paused and retired ones pass no coach check.
   const policy = new Policy(
     store,
@@ -121,6 +127,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     workshops,
     workshopDay,
     stuck,
+    feedback,
     reminders,
     partnerships: new PartnershipService(store, base.clock, chapters, members, base.anonSecret),
     disclaimers: new DisclaimerService(store, base.clock, members),

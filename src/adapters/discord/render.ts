@@ -1,4 +1,4 @@
-import type { Block, Inline, Message, TimeStyle } from '../../core/reply.js';
+import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
 import { truncate } from '../../core/text.js';
 
 /**
@@ -120,8 +120,13 @@ export function renderDiscord(m: Message): DiscordPayload {
     custom_id: b.ref ? REF_PREFIX + b.ref : buttonId(b.command),
   }));
   const rows = [];
-  for (let i = 0; i < buttons.length && rows.length < DISCORD_LIMITS.rows; i += DISCORD_LIMITS.buttonsPerRow) {
-    rows.push({ type: 1 as const, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+  let at = 0;
+  for (const group of buttonRows(m.buttons ?? [])) {
+    const inGroup = buttons.slice(at, at + group.length);
+    at += group.length;
+    for (let i = 0; i < inGroup.length && rows.length < DISCORD_LIMITS.rows; i += DISCORD_LIMITS.buttonsPerRow) {
+      rows.push({ type: 1 as const, components: inGroup.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+    }
   }
   // Discord notifies only for mentions in `content`, never in embeds: the members a message
   // pings are named there too (and allowed in `allowedMentions.users`).

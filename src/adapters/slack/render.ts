@@ -1,4 +1,4 @@
-import type { Block, Inline, Message, TimeStyle } from '../../core/reply.js';
+import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
 import { truncate } from '../../core/text.js';
 
 /**
@@ -173,7 +173,12 @@ export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload {
       ),
     });
   }
-  if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
+  // One actions block per row of buttons (a question's answers together).
+  let at = 0;
+  for (const group of buttonRows((m.buttons ?? []).slice(0, SLACK_LIMITS.buttons))) {
+    blocks.push({ type: 'actions', elements: buttons.slice(at, at + group.length) });
+    at += group.length;
+  }
   const text = truncate([title, ...body, ...fields.map((f) => f.text)].filter(Boolean).join('\n'), SLACK_LIMITS.text);
   return { text, blocks };
 }

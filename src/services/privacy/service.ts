@@ -3,6 +3,7 @@ import { Attendance } from '../../../entities/Attendance.js';
 import { AuditEntry } from '../../../entities/AuditEntry.js';
 import { ChapterLinkAttempt } from '../../../entities/ChapterLinkAttempt.js';
 import { CheckinAttempt } from '../../../entities/CheckinAttempt.js';
+import { CoachNote } from '../../../entities/CoachNote.js';
 import { Coach } from '../../../entities/Coach.js';
 import { CoachInvitation } from '../../../entities/CoachInvitation.js';
 import { DirectButton } from '../../../entities/DirectButton.js';
@@ -131,6 +132,7 @@ export class PrivacyService {
       wrongCodes,
       stuck,
       wrongCheckins,
+      notes,
     ] = await Promise.all([
       em.findOneBy(Coach, { memberId: mid }),
       em.findOneBy(CoachInvitation, { memberId: mid }),
@@ -150,6 +152,8 @@ export class PrivacyService {
       // Calls for help while a workshop is under way (after it, they name nobody).
       em.find(StuckRequest, { where: { learnerId: mid }, order: { id: 'ASC' } }),
       em.find(CheckinAttempt, { where: { memberKey: scopedPseudonym(this.secret, 'checkin', identity) }, order: { id: 'ASC' } }),
+      // A coach's notes on workshops. Learners' feedback is not here: nothing in it names the member.
+      em.find(CoachNote, { where: { memberId: mid }, order: { id: 'ASC' } }),
     ]);
     const decisions = proposals.length ? await em.findBy(PartnershipDecision, { proposalId: In(proposals.map((x) => x.id)) }) : [];
     return {
@@ -288,6 +292,15 @@ export class PrivacyService {
         closedAt: at(r.closedAt),
       })),
       wrongCheckinCodes: wrongCheckins.map((a) => ({ at: at(a.at) })),
+      coachNotes: notes.map((n) => ({
+        workshop: n.workshopId,
+        taught: n.taught,
+        materials: n.materials,
+        went: n.went,
+        change: n.change,
+        publish: n.publish,
+        updatedAt: at(n.updatedAt),
+      })),
     };
   }
 
@@ -395,6 +408,9 @@ export class PrivacyService {
       // Her calls for help go; those she took as a coach stay in the learners' queues, without her.
       await em.delete(StuckRequest, { learnerId: member.id });
       await em.update(StuckRequest, { coachId: member.id }, { coachId: null });
+      // Her notes as a coach stay in the chapter's record, without her: never named again.
+      await em.update(CoachNote, { memberId: member.id, publish: 'named' }, { publish: 'anonymous' });
+      await em.update(CoachNote, { memberId: member.id }, { memberId: null });
       await em.delete(CoachInvitation, { memberId: member.id });
       // Buttons sent to her by DM. The member row's deletion below would take them too (ON DELETE
       // CASCADE); deleted here so they go even where the row is kept.
