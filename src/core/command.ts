@@ -144,7 +144,9 @@ export interface ActionDecl<O extends OptionMap> {
   /**
    * Where the platform has forms (Discord modals, Slack views), invoking this action without
    * all its required options (a bare `/ask`, the Answer button) opens a form for the missing
-   * ones, generated from the declaration, instead of answering with a usage error.
+   * ones, generated from the declaration, instead of answering with a usage error. With `fields`,
+   * the form opens when nothing but the required options was given, and holds those and the fields
+   * named (the texts of a feedback, pressed from its DM).
    */
   readonly form?: boolean | { readonly fields: readonly string[] };
   /** Overrides the configured per-member, per-command rate limit. */
