@@ -30,6 +30,17 @@ const registry = new CommandRegistry([
         options: { id: option.integer({ description: 'cmd.help', required: true, min: 1 }) },
         execute: run,
       }),
+      rate: action({
+        description: 'cmd.help',
+        form: { fields: ['worked', 'improve'] },
+        options: {
+          id: option.integer({ description: 'cmd.help', required: true, min: 1 }),
+          stars: option.integer({ description: 'cmd.help', min: 1, max: 5 }),
+          worked: option.text({ description: 'cmd.help', maxLength: 500 }),
+          improve: option.text({ description: 'cmd.help', maxLength: 500 }),
+        },
+        execute: run,
+      }),
     },
   }),
 ]);
@@ -88,4 +99,25 @@ test('a submitted form is checked by the typed rules, each problem on its field'
   assert.match(errors.seats!, /between 1 and 50/);
   assert.deepEqual(fieldErrors(leaf, { title: 'Python', date: '2027-03-14' }, t, {}), {});
   assert.match(fieldErrors(leaf, { date: '2027-03-14' }, t, {}).title!, /The option title is missing/);
+});
+
+test('a form of chosen fields opens when only the required options are given, with those and the chosen fields; any other option runs the action', () => {
+  const bare = line('/event rate id:4');
+  assert.deepEqual(
+    formFor(bare.leaf, bare.raw)?.map((f) => [f.name, f.initial]),
+    [
+      ['id', '4'],
+      ['worked', undefined],
+      ['improve', undefined],
+    ],
+  );
+  const rated = line('/event rate id:4 stars:5');
+  assert.equal(formFor(rated.leaf, rated.raw), undefined, 'a button that answers runs at once');
+  const texts = line('/event rate id:4 worked:"all of it"');
+  assert.equal(formFor(texts.leaf, texts.raw), undefined, 'a submitted form runs');
+  const missing = line('/event rate');
+  assert.deepEqual(
+    formFor(missing.leaf, missing.raw)?.map((f) => f.name),
+    ['id', 'worked', 'improve'],
+  );
 });
