@@ -27,14 +27,19 @@ const TEXT_INPUT_TYPES = new Set<OptionSpec['type']>(['string', 'text', 'integer
 /**
  * The form the core decided on (`formToOpen`: a form action without its required options, an
  * actor who may run it) as a Discord modal: a text input per missing required option, each in a
- * label with the option's description. The custom id carries the command line the modal
+ * label with the option's description; a form of chosen fields (`form: { fields }`) also has an
+ * optional input for each of those not given (the texts of a feedback), the given ones staying
+ * in the command line or the reference. The custom id carries the command line the modal
  * completes (`line`, a button's, or the slash command's path and options), or for a direct
  * message's button its reference (`ref`), so the submission is checked like the press. Undefined when
  * Discord cannot show it (more than five inputs, an option a text input cannot take, a custom
  * id over 100 characters): the invocation then runs, and the dispatcher names what is missing.
  */
 export function modalFor(form: FormToOpen, t: Translate, line?: string, ref?: string): APIModalInteractionResponseCallbackData | undefined {
-  const missing = form.fields.filter((f) => f.spec.required && f.initial === undefined);
+  // `form: true` lists every option as a field, but a modal asks only for the missing required
+  // ones (Discord's five inputs); a form of chosen fields lists only those worth an input.
+  const chosen = typeof form.leaf.action.form === 'object';
+  const missing = form.fields.filter((f) => (f.spec.required || chosen) && f.initial === undefined);
   if (!missing.length || missing.length > MODAL.inputs || !missing.every((f) => TEXT_INPUT_TYPES.has(f.spec.type))) return undefined;
   const path = form.leaf.path;
   const given = Object.entries(form.raw).map(([k, v]) => `${k}:${quote(lineValue(v))}`);
@@ -51,7 +56,7 @@ export function modalFor(form: FormToOpen, t: Translate, line?: string, ref?: st
         type: ComponentType.TextInput,
         custom_id: name,
         style: spec.type === 'text' ? TextInputStyle.Paragraph : TextInputStyle.Short,
-        required: true,
+        required: spec.required === true,
         ...('minLength' in spec && spec.minLength !== undefined ? { min_length: Math.min(spec.minLength, MODAL.inputLength) } : {}),
         max_length: Math.min('maxLength' in spec && spec.maxLength !== undefined ? spec.maxLength : MODAL.inputLength, MODAL.inputLength),
       },
