@@ -33,7 +33,8 @@ export async function consoleBot(database?: TestDatabase, env: Record<string, st
     ...env,
   });
   const clock = new ManualClock(options.start ?? new Date('2027-01-10T12:00:00Z'));
-  const app = await createApp(config, capturedLogger().log, clock);
+  const logger = capturedLogger();
+  const app = await createApp(config, logger.log, clock);
   const out = new PassThrough();
   let printed = '';
   out.on('data', (chunk) => (printed += String(chunk)));
@@ -50,6 +51,8 @@ export async function consoleBot(database?: TestDatabase, env: Record<string, st
     app,
     adapter,
     clock,
+    /** What the app logged, a line each (debug and up). */
+    logs: logger.lines,
     /** Turns notices on (see `ConsoleBotOptions.notices`). */
     notices,
     dir: tmp.dir,
