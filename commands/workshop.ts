@@ -658,6 +658,22 @@ export const workshop = defineCommand({
       },
     }),
 
+    publish: action({
+      description: 'cmd.workshop.publish',
+      permission: 'moderator',
+      target: { kind: 'workshop', option: 'id' },
+      options: { id, visible: option.boolean({ description: 'opt.workshop.visible', required: true }) },
+      async execute(ctx) {
+        const w = await ctx.services.record.setVisible(ctx.options.id, ctx.options.visible);
+        ctx.auditTarget(`workshop:${w.id}`, ctx.options.visible ? 'on the public record' : 'off the public record');
+        const params = { id: w.id, title: w.title, chapter: w.chapter!.name };
+        if (!ctx.options.visible) return message(ctx.t('workshop.publish.hidden', params));
+        if (w.status === 'cancelled') return message(ctx.t('workshop.publish.shown_cancelled', params));
+        const ended = w.endsAt.getTime() <= ctx.services.clock.now().getTime();
+        return message(ctx.t(ended ? 'workshop.publish.shown' : 'workshop.publish.shown_later', params));
+      },
+    }),
+
     ics: action({
       description: 'cmd.workshop.ics',
       options: { id },

@@ -11,6 +11,7 @@ import * as feeds from './feeds.js';
 import * as day from './day.js';
 import * as feedback from './feedback.js';
 import * as buttons from './buttons.js';
+import * as record from './record.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -28,4 +29,5 @@ export const de: Catalogue = {
   ...day.de,
   ...feedback.de,
   ...buttons.de,
+  ...record.de,
 };

@@ -11,6 +11,7 @@ import * as feeds from './feeds.js';
 import * as day from './day.js';
 import * as feedback from './feedback.js';
 import * as buttons from './buttons.js';
+import * as record from './record.js';
 import type { Texts } from './types.js';
 
 /**
@@ -31,6 +32,7 @@ export const en = {
   ...day.en,
   ...feedback.en,
   ...buttons.en,
+  ...record.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -23,6 +23,7 @@ import { QuestionService } from './questions/service.js';
 import { ReminderService } from './reminders.js';
 import { SeenRequests } from './seen-requests.js';
 import { WorkshopDay } from './workshops/day.js';
+import { PublicRecord } from './workshops/record.js';
 import { WorkshopService } from './workshops/service.js';
 import { StuckQueue } from './workshops/stuck.js';
 import { FeedbackService } from './workshops/feedback.js';
@@ -50,6 +51,8 @@ export interface Services extends CoreServices {
   readonly workshops: WorkshopService;
   /** The workshop day: check-in codes and check-ins, and the small groups with their places. */
   readonly workshopDay: WorkshopDay;
+  /** The chapters' public record of past workshops (the chapter page, report.json), and moderators hiding a workshop from it. */
+  readonly record: PublicRecord;
   /** "I'm stuck": each coach's help queue on the day. */
   readonly stuck: StuckQueue;
   /** After the workshop: learners' anonymous feedback, coaches' notes, the reports. */
@@ -126,6 +129,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     coaches,
     workshops,
     workshopDay,
+    record: new PublicRecord(store, base.clock, base.config.feedback.publicMin),
     stuck,
     feedback,
     reminders,

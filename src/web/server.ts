@@ -6,6 +6,7 @@ import type { Workshop } from '../../entities/Workshop.js';
 import { safeError, UserError } from '../core/errors.js';
 import { type Translate, translator } from '../core/i18n.js';
 import type { Services } from '../services/index.js';
+import type { PastWorkshop } from '../services/workshops/record.js';
 import { coverageChart } from './chart.js';
 import { type Html, html, safeHref } from './html.js';
 
@@ -43,7 +44,8 @@ const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1a1a1a;ba
 header,main,footer{max-width:54rem;margin:0 auto;padding:0 1rem}header nav a{margin-right:1rem}
 a{color:#0b4f9c}a:focus{outline:3px solid #f0a500}article{background:#fff;border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
-form label{margin-right:.5rem}input{font:inherit;padding:2px 4px}.meta{color:#444}`;
+form label{margin-right:.5rem}input{font:inherit;padding:2px 4px}.meta{color:#444}
+figure.note{margin:.5rem 0;padding:0 .75rem;border-left:3px solid #ccc}figure.note blockquote{margin:0}figure.note figcaption{color:#444;margin-bottom:.5rem}`;
 
 function layout(t: Translate, locale: Locale, community: string, page: Page): string {
   return `<!doctype html>\n${
@@ -57,7 +59,38 @@ function layout(t: Translate, locale: Locale, community: string, page: Page): st
 
 const chapterPath = (c: Chapter) => `/chapters/${encodeURIComponent(c.name)}`;
 
-/** The public, read-only web pages: chapters, their upcoming workshops with a coverage chart and a calendar feed, the materials directory. */
+/** How many past workshops the chapter page shows, and report.json holds (newest first). */
+export const PAST_ON_PAGE = 20;
+export const PAST_IN_REPORT = 200;
+
+/**
+ * `/chapters/<name>/report.json`: the chapter's public record as open data. The field names are
+ * a contract (README, "Public page"): add fields, never rename or drop them.
+ */
+export function recordJson(chapter: Chapter, publicMin: number, past: readonly PastWorkshop[]) {
+  const href = (url: string) => (safeHref(url) === '#' ? null : safeHref(url));
+  return {
+    chapter: { name: chapter.name, city: chapter.city, timeZone: chapter.timeZone, page: chapterPath(chapter) },
+    feedbackPublicMin: publicMin,
+    workshops: past.map((w) => ({
+      id: w.id,
+      title: w.title,
+      topic: w.topic,
+      startsAt: w.startsAt.toISOString(),
+      endsAt: w.endsAt.toISOString(),
+      taught: w.taught,
+      materials: w.materials.map((m) => ({ id: m.id, title: m.title, url: href(m.url), language: m.language, license: m.license })),
+      came: { learners: w.learners, coaches: w.coaches },
+      ratings: w.ratings,
+      notes: w.notes.map((n) => ({ coach: n.coach, taught: n.taught, went: n.went, change: n.change })),
+    })),
+  };
+}
+
+/**
+ * The public, read-only web pages: chapters, their upcoming workshops with a coverage chart and a
+ * calendar feed, their past workshops (the public record, also as report.json), the materials directory.
+ */
 export class PublicSite {
   constructor(private readonly services: Services) {}
 
@@ -97,6 +130,13 @@ export class PublicSite {
         return send(200, 'text/calendar; charset=utf-8', ics, {
           'content-disposition': `inline; filename="${chapter.nameKey.replace(/[^a-z0-9]+/g, '-')}.ics"`,
         });
+      }
+      if (parts[0] === 'chapters' && parts.length === 3 && parts[2] === 'report.json') {
+        const chapter = await this.chapterNamed(parts[1]!);
+        const past = await this.services.record.pastWorkshops(chapter.id, { limit: PAST_IN_REPORT });
+        const json = JSON.stringify(recordJson(chapter, this.services.record.publicMin, past), null, 2);
+        // Open data: any site may read it (it holds nothing that is not on the page, and no credentials are involved).
+        return send(200, 'application/json; charset=utf-8', `${json}\n`, { 'access-control-allow-origin': '*' });
       }
       throw new NotFound();
     } catch (err) {
@@ -145,10 +185,11 @@ export class PublicSite {
       (w) => w.status === 'scheduled',
     );
     const ids = workshops.map((w) => w.id);
-    const [materials, coaches, platforms] = await Promise.all([
+    const [materials, coaches, platforms, past] = await Promise.all([
       this.services.materials.ofWorkshops(ids),
       this.services.coaches.publicNames(ids),
       this.services.chapters.platforms(chapter),
+      this.services.record.pastWorkshops(chapter.id, { limit: PAST_ON_PAGE }),
     ]);
     const when = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
       timeZone: chapter.timeZone,
@@ -172,6 +213,36 @@ ${names.length ? html`<dt>${t('web.workshop.coached_by')}</dt><dd>${names.join('
 ${mats.length ? html`<dt>${t('web.workshop.materials')}</dt><dd><ul>${mats.map((m) => html`<li><a href="${safeHref(m.url)}">${m.title}</a> <span class="meta">(${m.license})</span></li>`)}</ul></dd>` : ''}
 </dl>${w.description ? html`<p>${w.description}</p>` : ''}<p>${t('web.chapter.join', { id: w.id })}</p></article>`;
     };
+    const mean = new Intl.NumberFormat(locale === 'de' ? 'de-DE' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const publicMin = this.services.record.publicMin;
+    // Counts and ratings only: no learner is named, and the learners' free texts never reach the record.
+    const pastArticle = (w: PastWorkshop) => {
+      const r = w.ratings;
+      return html`<article id="workshop-${w.id}" aria-labelledby="w${w.id}"><h3 id="w${w.id}">#${w.id} ${w.title}</h3><dl>
+<dt>${t('web.workshop.when')}</dt><dd><time datetime="${w.startsAt.toISOString()}">${when.format(w.startsAt)}</time> – <time datetime="${w.endsAt.toISOString()}">${until.format(w.endsAt)}</time></dd>
+<dt>${t('web.workshop.topic')}</dt><dd>${w.topic}</dd>
+${w.taught.length ? html`<dt>${t('web.past.taught')}</dt><dd>${w.taught.join(', ')}</dd>` : ''}
+${w.materials.length ? html`<dt>${t('web.workshop.materials')}</dt><dd><ul>${w.materials.map((m) => html`<li><a href="${safeHref(m.url)}" hreflang="${m.language}">${m.title}</a> <span class="meta">(${m.license})</span></li>`)}</ul></dd>` : ''}
+<dt>${t('web.past.learners')}</dt><dd>${w.learners}</dd>
+<dt>${t('web.past.coaches')}</dt><dd>${w.coaches}</dd>
+${
+  r
+    ? html`<dt>${t('web.past.answers')}</dt><dd>${r.responses}</dd>
+<dt>${t('web.past.pace')}</dt><dd>${t('web.past.pace_value', r.pace)}</dd>
+<dt>${t('web.past.learned')}</dt><dd>${r.learned.mean === null ? '—' : t('web.past.mean', { mean: mean.format(r.learned.mean) })}</dd>
+<dt>${t('web.past.coach_support')}</dt><dd>${r.coachSupport.mean === null ? '—' : t('web.past.mean', { mean: mean.format(r.coachSupport.mean) })}</dd>
+<dt>${t('web.past.again')}</dt><dd>${t('web.past.again_value', r.again)}</dd>`
+    : html`<dt>${t('web.past.feedback')}</dt><dd>${t('web.past.too_few', { min: publicMin })}</dd>`
+}
+</dl>${
+        w.notes.length
+          ? html`<h4>${t('web.past.notes')}</h4>${w.notes.map(
+              (n) =>
+                html`<figure class="note"><blockquote>${n.taught.length ? html`<p><strong>${t('web.past.note.taught')}</strong> ${n.taught.join(', ')}</p>` : ''}${n.went ? html`<p><strong>${t('web.past.note.went')}</strong> ${n.went}</p>` : ''}${n.change ? html`<p><strong>${t('web.past.note.change')}</strong> ${n.change}</p>` : ''}</blockquote><figcaption>${n.coach ? t('web.past.note.by', { name: n.coach }) : t('web.past.note.anonymous')}</figcaption></figure>`,
+            )}`
+          : ''
+      }</article>`;
+    };
     const calendar = `${chapterPath(chapter)}/calendar.ics`;
     return {
       status: 200,
@@ -185,6 +256,12 @@ ${
     ? html`<section aria-labelledby="chart-heading"><h2 id="chart-heading">${t('web.chart.title')}</h2><figure>${coverageChart(workshops.slice(0, 8), t, (w) => `#${w.id} ${w.title.length > 17 ? `${w.title.slice(0, 16).trimEnd()}…` : w.title}`)}</figure></section>
 <section aria-labelledby="list-heading"><h2 id="list-heading">${t('web.chapter.workshops')}</h2>${workshops.map(article)}</section>`
     : html`<p>${t('web.chapter.none')}</p>`
+}
+${
+  past.length
+    ? html`<section aria-labelledby="past-heading"><h2 id="past-heading">${t('web.past.title')}</h2><p>${t('web.past.intro', { min: publicMin })}</p>
+<p><a href="${chapterPath(chapter)}/report.json" type="application/json">${t('web.past.open_data')}</a></p>${past.map(pastArticle)}</section>`
+    : ''
 }`,
     };
   }
