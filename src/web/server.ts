@@ -82,6 +82,7 @@ export function recordJson(chapter: Chapter, publicMin: number, past: readonly P
       materials: w.materials.map((m) => ({ id: m.id, title: m.title, url: href(m.url), language: m.language, license: m.license })),
       came: { learners: w.learners, coaches: w.coaches },
       ratings: w.ratings,
+      ratingsPending: w.ratingsPending,
       notes: w.notes.map((n) => ({ coach: n.coach, taught: n.taught, went: n.went, change: n.change })),
     })),
   };
@@ -232,7 +233,7 @@ ${
 <dt>${t('web.past.learned')}</dt><dd>${r.learned.mean === null ? '—' : t('web.past.mean', { mean: mean.format(r.learned.mean) })}</dd>
 <dt>${t('web.past.coach_support')}</dt><dd>${r.coachSupport.mean === null ? '—' : t('web.past.mean', { mean: mean.format(r.coachSupport.mean) })}</dd>
 <dt>${t('web.past.again')}</dt><dd>${t('web.past.again_value', r.again)}</dd>`
-    : html`<dt>${t('web.past.feedback')}</dt><dd>${t('web.past.too_few', { min: publicMin })}</dd>`
+    : html`<dt>${t('web.past.feedback')}</dt><dd>${w.ratingsPending ? t('web.past.pending') : t('web.past.too_few', { min: publicMin })}</dd>`
 }
 </dl>${
         w.notes.length

@@ -41,7 +41,7 @@ type Answer = readonly [Pace | null, number | null, number | null, boolean | nul
  * - #3 "Git and GitHub" (19 Jan): the one a test hides.
  * - #4 cancelled (18 Jan), #5 in Hamburg (13 Jan), #6 upcoming (20 Feb): never on Berlin's record.
  *
- * Leaves the clock at 2027-01-25 12:00 UTC.
+ * Leaves the clock at 2027-02-01 12:00 UTC, when feedback on both past workshops has closed.
  */
 export async function recordFixture(services: Services, clock: ManualClock) {
   clock.set(new Date('2027-01-10T12:00:00Z'));
@@ -184,6 +184,6 @@ export async function recordFixture(services: Services, clock: ManualClock) {
     ['fast', 3, 4, true],
   ]);
 
-  clock.set(new Date('2027-01-25T12:00:00Z'));
+  clock.set(new Date('2027-02-01T12:00:00Z'));
   return { chapter, hamburg, python, web, git, jam, elsewhere, next, guide, sheet, old, html };
 }

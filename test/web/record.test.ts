@@ -171,6 +171,7 @@ test('the public record over real HTTP: past workshops with what was taught, who
           ],
           came: { learners: 5, coaches: 2 },
           ratings: undefined,
+          ratingsPending: false,
           notes: undefined,
         },
       );
@@ -222,6 +223,17 @@ test('the public record over real HTTP: past workshops with what was taught, who
         [f.web.id],
         'the limit keeps the newest',
       );
+
+      // While feedback is open (until 14 days after the end) the ratings wait, so they never change once shown.
+      bot.clock.set(new Date('2027-01-25T12:00:00Z'));
+      const open = await services.record.pastWorkshops(f.chapter.id, { limit: 10 });
+      const python1 = open.find((w) => w.id === f.python.id)!;
+      assert.deepEqual([python1.ratings, python1.ratingsPending], [null, true], 'five answers, but feedback is still open');
+      assert.match(
+        (await get(web.port, '/chapters/Berlin')).body,
+        /Ratings are published when feedback closes, two weeks after the workshop\./,
+      );
+      bot.clock.set(new Date('2027-02-01T12:00:00Z'));
 
       // In German.
       const de = (await get(web.port, '/chapters/Berlin', { 'accept-language': 'de' })).body;

@@ -8,6 +8,7 @@ import { WorkshopMaterial } from '../../../entities/WorkshopMaterial.js';
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Store } from '../../db/store.js';
+import { FEEDBACK_DAYS } from './feedback.js';
 import { type FeedbackFigures, feedbackFigures } from './feedback-figures.js';
 
 /** A material on the public record: from the directory, so public already. */
@@ -40,8 +41,14 @@ export interface PastWorkshop {
   /** Present attendance rows by role: counts only, never who. */
   readonly learners: number;
   readonly coaches: number;
-  /** The learners' answers added up; null while fewer than `publicMin` learners answered. */
+  /** The learners' answers added up; null while fewer than `publicMin` learners answered, or while feedback is open. */
   readonly ratings: FeedbackFigures | null;
+  /**
+   * Feedback is still open (until 14 days after the end): the ratings wait until it closes, so they
+   * never change on the page after they appear. Were they shown at once, comparing the page before and
+   * after one more answer would give away that learner's answer.
+   */
+  readonly ratingsPending: boolean;
   /** `named` and `anonymous` notes, oldest first; `private` ones never. */
   readonly notes: readonly RecordNote[];
 }
@@ -94,6 +101,8 @@ export class PublicRecord {
   /** The chapter's past workshops on the record, newest first. */
   async pastWorkshops(chapterId: number, options: { limit: number }): Promise<PastWorkshop[]> {
     const em = this.store.manager;
+    const now = this.clock.now().getTime();
+    const pending = (w: Workshop) => now < w.endsAt.getTime() + FEEDBACK_DAYS * 86_400_000;
     const workshops = await em
       .getRepository(Workshop)
       .createQueryBuilder('w')
@@ -152,7 +161,8 @@ export class PublicRecord {
         }),
         learners: count('learner'),
         coaches: count('coach'),
-        ratings: figures.responses >= this.publicMin ? figures : null,
+        ratings: !pending(w) && figures.responses >= this.publicMin ? figures : null,
+        ratingsPending: pending(w),
         notes: own
           .filter((n) => n.publish === 'named' || n.publish === 'anonymous')
           .map((n) => ({
