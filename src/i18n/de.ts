@@ -10,6 +10,7 @@ import * as materials from './materials.js';
 import * as feeds from './feeds.js';
 import * as day from './day.js';
 import * as buttons from './buttons.js';
+import * as shares from './shares.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -26,4 +27,5 @@ export const de: Catalogue = {
   ...feeds.de,
   ...day.de,
   ...buttons.de,
+  ...shares.de,
 };

@@ -10,6 +10,7 @@ import * as materials from './materials.js';
 import * as feeds from './feeds.js';
 import * as day from './day.js';
 import * as buttons from './buttons.js';
+import * as shares from './shares.js';
 import type { Texts } from './types.js';
 
 /**
@@ -29,6 +30,7 @@ export const en = {
   ...feeds.en,
   ...day.en,
   ...buttons.en,
+  ...shares.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
