@@ -216,6 +216,7 @@ export const chapter = defineCommand({
         'moderation-channel': option.channel({ description: 'opt.chapter.moderation_channel' }),
         'disclaimers-channel': option.channel({ description: 'opt.chapter.disclaimers_channel' }),
         'workshops-channel': option.channel({ description: 'opt.chapter.workshops_channel' }),
+        'showcase-channel': option.channel({ description: 'opt.chapter.showcase_channel' }),
         groups: option.choice({ description: 'opt.chapter.groups', choices: ['mixed', 'by-level'] }),
         'learners-per-coach': option.integer({ description: 'opt.chapter.learners_per_coach', min: 1, max: 20 }),
         'default-learners': option.integer({ description: 'opt.chapter.default_learners', min: 1, max: 200 }),

@@ -10,6 +10,7 @@ import { partner } from './partner.js';
 import { privacy } from './privacy.js';
 import { progress } from './progress.js';
 import { questions } from './questions.js';
+import { share } from './share.js';
 import { stuck } from './stuck.js';
 import { workshop } from './workshop.js';
 
@@ -24,6 +25,7 @@ export const commands: readonly CommandDecl[] = [
   workshop,
   stuck,
   progress,
+  share,
   partner,
   disclaimer,
   materials,

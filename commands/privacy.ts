@@ -29,6 +29,7 @@ export const privacy = defineCommand({
               t('privacy.delete.item.signups'),
               t('privacy.delete.item.questions'),
               t('privacy.delete.item.metoo'),
+              t('privacy.delete.item.shares'),
               t('privacy.delete.item.names'),
             ),
             p(t('privacy.delete.how')),
@@ -46,6 +47,7 @@ export const privacy = defineCommand({
               metoo: done.meToos,
             }),
           ),
+          ...(done.shares ? [p(t('privacy.delete.shares', { shares: done.shares }))] : []),
         ]);
       },
     }),

@@ -1,20 +1,71 @@
 import type { Workshop } from '../entities/Workshop.js';
 import { action, defineCommand } from '../src/core/command.js';
-import { bold, type Field, type Inline, message, time } from '../src/core/reply.js';
+import { bold, type Field, fill, type Inline, message, p, SLOT, time } from '../src/core/reply.js';
+import { truncate } from '../src/core/text.js';
 
 const line = (w: Workshop): Inline[] => [bold(`#${w.id} ${w.title}`), ' — ', time(w.startsAt, 'date', w.chapter?.timeZone)];
 const lines = (ws: readonly Workshop[]): Inline[] => ws.flatMap((w, i) => [...(i ? ['; '] : []), ...line(w)]);
+const amount = (n: number) => (n === 0 ? 'zero' : n === 1 ? 'one' : 'many');
 
+/** The topics of the workshops attended, each once (as first written), in the order attended. */
+function topicsOf(attended: readonly Workshop[]): string[] {
+  const seen = new Map<string, string>();
+  for (const w of attended) if (!seen.has(w.topic.toLowerCase())) seen.set(w.topic.toLowerCase(), w.topic);
+  return [...seen.values()];
+}
+
+/**
+ * A member's path as a short story: what they attended (and on which topics), shared and coached,
+ * then what comes next: the invitation to coach once their workshops and shares reach
+ * INVITE_TO_COACH_AFTER, else a workshop to go to. The details follow as fields.
+ */
 export const progress = defineCommand({
   name: 'progress',
   description: 'cmd.progress',
   action: action({
     async execute(ctx) {
-      const { t } = ctx;
-      const { attended, coached, upcoming } = await ctx.services.workshops.progress(ctx.actor);
+      const { t, services, actor } = ctx;
+      const here = await services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: ctx.channel });
+      const { attended, coached, upcoming, shares, credits, coach, next } = await services.workshops.progress(actor, here?.id ?? null);
+      const topics = topicsOf(attended);
+      const story =
+        attended.length || shares.length || coached.length
+          ? t('progress.story', {
+              attended: `${t(`progress.count.workshops.${amount(attended.length)}`, { n: attended.length })}${topics.length ? ` (${topics.join(', ')})` : ''}`,
+              shared: t(`progress.count.projects.${amount(shares.length)}`, { n: shares.length }),
+              coached: t(`progress.count.workshops.${amount(coached.length)}`, { n: coached.length }),
+            })
+          : t('progress.story.new');
+      const invite = !coach && credits >= services.config.workshops.inviteToCoachAfter;
+      const soonest = upcoming[0]?.workshop;
+      const at = (w: Workshop): Inline[] => [bold(`#${w.id} ${w.title}`), time(w.startsAt, 'date', w.chapter?.timeZone)];
+      const whatNext = invite
+        ? [t('progress.next.coach')]
+        : next
+          ? fill(
+              t(next.byTopic ? 'progress.next.topic' : 'progress.next.any', {
+                workshop: SLOT,
+                date: SLOT,
+                topic: next.byTopic ?? '',
+                chapter: next.workshop.chapter?.name ?? '',
+                id: next.workshop.id,
+              }),
+              ...at(next.workshop),
+            )
+          : soonest
+            ? fill(t('progress.next.signed_up', { workshop: SLOT, date: SLOT }), ...at(soonest))
+            : [t('progress.next.none')];
       const fields: Field[] = [
         { name: t('progress.attended', { n: attended.length }), value: attended.length ? lines(attended) : [t('progress.none')] },
         { name: t('progress.coached', { n: coached.length }), value: coached.length ? lines(coached) : [t('progress.none')] },
+        ...(shares.length
+          ? [
+              {
+                name: t('progress.shared', { n: shares.length }),
+                value: [shares.map((s) => `#${s.id} ${truncate(s.text, 60)}`).join('; ')],
+              },
+            ]
+          : []),
         ...(upcoming.length
           ? [
               {
@@ -28,8 +79,10 @@ export const progress = defineCommand({
             ]
           : []),
       ];
-      const nudge = coached.length === 0 && attended.length >= ctx.services.config.workshops.inviteToCoachAfter;
-      return message(nudge ? t('progress.nudge') : [], { title: t('progress.title'), fields });
+      return message([p(story), p(...whatNext), ...(attended.length && !shares.length && !invite ? [p(t('progress.next.share'))] : [])], {
+        title: t('progress.title'),
+        fields,
+      });
     },
   }),
 });

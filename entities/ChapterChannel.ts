@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { Chapter } from './Chapter.js';
 
-export const CHANNEL_PURPOSES = ['questions', 'announcements', 'moderation', 'disclaimers', 'workshops'] as const;
+export const CHANNEL_PURPOSES = ['questions', 'announcements', 'moderation', 'disclaimers', 'workshops', 'showcase'] as const;
 export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number];
 /** Not a channel: the row whose `channelId` holds the role that makes members moderators of the chapter here (Discord). */
 export const MODERATOR_ROLE = 'moderator-role';

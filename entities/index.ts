@@ -34,6 +34,7 @@ import { CheckinAttempt } from './CheckinAttempt.js';
 import { DirectButton } from './DirectButton.js';
 import { WorkshopFeedback } from './WorkshopFeedback.js';
 import { CoachNote } from './CoachNote.js';
+import { Share } from './Share.js';
 
 export {
   AnonBlock,
@@ -72,6 +73,7 @@ export {
   DirectButton,
   WorkshopFeedback,
   CoachNote,
+  Share,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -112,4 +114,5 @@ export const entities = [
   DirectButton,
   WorkshopFeedback,
   CoachNote,
+  Share,
 ];

@@ -18,7 +18,7 @@ export type Localised = MessageKey;
 export type Permission = 'member' | 'coach' | 'moderator';
 
 /** The kinds of objects a command can act on; each belongs to one chapter. */
-export const TARGET_KINDS = ['chapter', 'workshop', 'question', 'block', 'proposal', 'material'] as const;
+export const TARGET_KINDS = ['chapter', 'workshop', 'question', 'block', 'proposal', 'material', 'share'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /**

@@ -12,6 +12,7 @@ import * as day from './day.js';
 import * as feedback from './feedback.js';
 import * as buttons from './buttons.js';
 import * as record from './record.js';
+import * as shares from './shares.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -30,4 +31,5 @@ export const de: Catalogue = {
   ...feedback.de,
   ...buttons.de,
   ...record.de,
+  ...shares.de,
 };

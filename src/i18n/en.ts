@@ -12,6 +12,7 @@ import * as day from './day.js';
 import * as feedback from './feedback.js';
 import * as buttons from './buttons.js';
 import * as record from './record.js';
+import * as shares from './shares.js';
 import type { Texts } from './types.js';
 
 /**
@@ -33,6 +34,7 @@ export const en = {
   ...feedback.en,
   ...buttons.en,
   ...record.en,
+  ...shares.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -184,7 +184,7 @@ export const en = {
   'workshop.dm.invite_to_coach.how': 'If you would like to: /coach volunteer topics:"what you know".',
 
   // /progress
-  'cmd.progress': 'Your workshops: attended, coached, coming up',
+  'cmd.progress': 'Your path: workshops attended, projects shared, workshops coached, and what comes next',
   'progress.title': 'Your progress',
   'progress.attended': 'Attended as a learner ({n})',
   'progress.coached': 'Coached ({n})',
@@ -194,7 +194,6 @@ export const en = {
   'progress.as.coach.waiting': 'coach waitlist',
   'progress.as.learner.confirmed': 'seat confirmed',
   'progress.as.learner.waiting': 'waitlist',
-  'progress.nudge': 'You have learned at many workshops. Why not coach one? /coach volunteer',
 
   // Reminders
   'reminder.day.coach': 'Reminder: you coach workshop #{id}. It starts',
@@ -397,7 +396,7 @@ export const de: Texts<typeof en> = {
     'Du warst bei {count} Workshops: Danke, dass du dabei bist! Möchtest du mal einen coachen? Jedes Niveau ist willkommen; anderen zu helfen ist eine tolle Art zu lernen.',
   'workshop.dm.invite_to_coach.how': 'Wenn du magst: /coach volunteer topics:"was du kannst".',
 
-  'cmd.progress': 'Deine Workshops: besucht, gecoacht, kommend',
+  'cmd.progress': 'Dein Weg: besuchte Workshops, geteilte Projekte, gecoachte Workshops und wie es weitergeht',
   'progress.title': 'Dein Fortschritt',
   'progress.attended': 'Als Lernende:r besucht ({n})',
   'progress.coached': 'Gecoacht ({n})',
@@ -407,7 +406,6 @@ export const de: Texts<typeof en> = {
   'progress.as.coach.waiting': 'Coach-Warteliste',
   'progress.as.learner.confirmed': 'Platz bestätigt',
   'progress.as.learner.waiting': 'Warteliste',
-  'progress.nudge': 'Du hast bei vielen Workshops gelernt. Wie wäre es, einen zu coachen? /coach volunteer',
 
   'reminder.day.coach': 'Erinnerung: Du coachst Workshop #{id}. Beginn:',
   'reminder.day.learner': 'Erinnerung: Dein Workshop #{id} beginnt',

@@ -22,6 +22,7 @@ import { PrivacyService } from './privacy/service.js';
 import { QuestionService } from './questions/service.js';
 import { ReminderService } from './reminders.js';
 import { SeenRequests } from './seen-requests.js';
+import { ShareService } from './shares.js';
 import { WorkshopDay } from './workshops/day.js';
 import { PublicRecord } from './workshops/record.js';
 import { WorkshopService } from './workshops/service.js';
@@ -62,6 +63,8 @@ export interface Services extends CoreServices {
   readonly partnerships: PartnershipService;
   readonly disclaimers: DisclaimerService;
   readonly materials: MaterialService;
+  /** Projects learners share in their chapter's showcase channel (`/share`). */
+  readonly shares: ShareService;
   /** Members' data rights: export and erasure. */
   readonly privacy: PrivacyService;
   /** Signed Slack requests already run, so a replay runs nothing (HTTP mode). */
@@ -116,6 +119,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     t: translator(base.config.locale),
   });
   const notices = new NoticeService(store, base.clock, notifier, base.log);
+  const shares = new ShareService(store, base.clock, notifier, base.log, members, workshops, translator(base.config.locale));
   return {
     ...base,
     store,
@@ -136,7 +140,8 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     partnerships: new PartnershipService(store, base.clock, chapters, members, base.anonSecret),
     disclaimers: new DisclaimerService(store, base.clock, members),
     materials,
-    privacy: new PrivacyService(store, base.clock, workshops, questions, base.anonSecret, base.config.privacyCooldownSeconds),
+    shares,
+    privacy: new PrivacyService(store, base.clock, workshops, questions, shares, base.anonSecret, base.config.privacyCooldownSeconds),
     seenRequests: new SeenRequests(store, base.clock),
     feeds: new FeedService(store, base.clock, base.config, chapters, workshops, notices, base.log),
     directButtons,

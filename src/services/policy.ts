@@ -6,6 +6,7 @@ import { Material } from '../../entities/Material.js';
 import { PartnershipProposal } from '../../entities/PartnershipProposal.js';
 import { AnonBlock } from '../../entities/AnonBlock.js';
 import { Question } from '../../entities/Question.js';
+import { Share } from '../../entities/Share.js';
 import { Workshop } from '../../entities/Workshop.js';
 import type { Access, AccessPolicy, Guarded, Target, TargetKind } from '../core/command.js';
 import { UserError } from '../core/errors.js';
@@ -28,6 +29,7 @@ const NOT_FOUND: Record<Exclude<TargetKind, 'chapter'>, MessageKey> = {
   block: 'mod.block_not_found',
   proposal: 'partner.error.not_found',
   material: 'materials.not_found',
+  share: 'share.not_found',
 };
 
 /**
@@ -196,6 +198,8 @@ export class Policy implements AccessPolicy {
       }
       case 'material':
         return (await m.findOne(Material, { where: { id }, select: { id: true, chapterId: true } }))?.chapterId;
+      case 'share':
+        return (await m.findOne(Share, { where: { id }, select: { id: true, chapterId: true } }))?.chapterId;
     }
   }
 }

@@ -36,6 +36,7 @@ const TABLES = [
   'reminder',
   'scheduled_event',
   'seen_request',
+  'share',
   'stuck_request',
   'workshop',
   'workshop_feedback',

@@ -69,7 +69,27 @@ async function fixtures(app: App, platform: string, here: string, elsewhere: str
       'en',
       chapter.id,
     );
-    return { chapter: name, workshop: workshop.id, question: question.id, block: block.id, proposal: proposal.id, material: material.id };
+    // A project shared in the chapter's showcase channel, posted through an outbox that stands for the platform.
+    await s.chapters.setChannels(name, { platform, workspace }, { showcase: `${name}-showcase` });
+    const { share } = await s.shares.share(
+      member,
+      chapter,
+      null,
+      { text: `Made in ${name}` },
+      {
+        post: async (m) => ({ channel: m.visibility.kind === 'channel' ? m.visibility.channel : '', messageId: `${name}-1` }),
+        edit: async () => undefined,
+      },
+    );
+    return {
+      chapter: name,
+      workshop: workshop.id,
+      question: question.id,
+      block: block.id,
+      proposal: proposal.id,
+      material: material.id,
+      share: share.id,
+    };
   };
   return { alpha: await world('Alpha', here), beta: await world('Beta', elsewhere) };
 }

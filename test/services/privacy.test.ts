@@ -88,7 +88,7 @@ const SCENARIO = [
 ];
 
 /**
- * The scenario, then the past workshop's attendance, a coach invitation (written directly: it takes three workshops)
+ * The scenario, then the past workshop's attendance, a project she shared, a coach invitation (written directly: it takes three workshops)
  * and a button of a DM to her (issued directly: no DM of the scenario has buttons yet).
  */
 async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<void> {
@@ -105,6 +105,11 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
   );
   c.clock.set(new Date('2027-01-13T12:00:00Z'));
   await c.run(`@moderator /workshop attendance id:1 present:@${ZELDA}`);
+  // What she made there, shared under her name in the showcase channel.
+  await c.run(
+    '@moderator /chapter set name:Berlin showcase-channel:#showcase',
+    `@${ZELDA} /share text:"${ZELDA} made a closure counter" url:https://example.org/zelda/counter workshop:1`,
+  );
   const em = c.app.services.db.manager;
   const zelda = await em.findOneByOrFail(Member, { platform: 'console', workspace: 'console', userId: ZELDA });
   await em.insert(CoachInvitation, { memberId: zelda.id, sentAt: c.clock.now() });
@@ -208,6 +213,10 @@ test('/privacy export holds everything delete touches: profile, coach profile an
         [[2, 'decline', 'Not for us']],
       );
       assert.ok(data.moderatorActions.some((a) => a.action === 'partner decide'));
+      assert.deepEqual(
+        data.sharedProjects.map((x) => [x.workshop, x.text, x.url, x.postedIn.channel, Boolean(x.postedIn.message)]),
+        [[1, `${ZELDA} made a closure counter`, 'https://example.org/zelda/counter', 'showcase', true]],
+      );
       for (const [name, value] of sections(data))
         assert.ok(Array.isArray(value) ? value.length > 0 : value !== null, `the scenario fills ${name}`);
 
@@ -282,6 +291,12 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
         /Your data is erased\.\*\*\nSign-ups withdrawn: 2; disclaimers erased: 1; anonymous questions unlinked: 1; me-toos removed: 1\./,
       );
       assert.match(out, /\[dm → bob\]\n.*#2/, 'bob, first on the waitlist, is told he has the seat now');
+      assert.match(out, /Shared projects removed: 1\./);
+      assert.match(
+        out,
+        /\[#showcase msg:\d+ edited\]\n\*\*Shared project #1\*\*\nRemoved at the request of the member who shared it\.\n/,
+        'the post of her share no longer shows her or her words',
+      );
 
       const after = await everyRow(c.app);
       for (const { table, row } of after)

@@ -14,6 +14,7 @@ import { ScheduledEvents1795001200000 } from './1795001200000-ScheduledEvents.js
 import { WorkshopDay1795001300000 } from './1795001300000-WorkshopDay.js';
 import { DirectButtons1795001400000 } from './1795001400000-DirectButtons.js';
 import { AfterTheWorkshop1795001500000 } from './1795001500000-AfterTheWorkshop.js';
+import { Shares1795001600000 } from './1795001600000-Shares.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   WorkshopDay1795001300000,
   DirectButtons1795001400000,
   AfterTheWorkshop1795001500000,
+  Shares1795001600000,
 ];

@@ -18,6 +18,7 @@ import { Question } from '../../../entities/Question.js';
 import { QuestionAnswer } from '../../../entities/QuestionAnswer.js';
 import { QuestionMeToo } from '../../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../../entities/QuestionReport.js';
+import { Share } from '../../../entities/Share.js';
 import { StuckRequest } from '../../../entities/StuckRequest.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
@@ -27,6 +28,7 @@ import type { Store } from '../../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym } from '../anonymity.js';
 import { parseNotices } from '../questions/asker-notices.js';
 import type { QuestionService } from '../questions/service.js';
+import type { ShareService } from '../shares.js';
 import type { WorkshopService } from '../workshops/service.js';
 import { at, ERASED, ERASED_USER, inChunks, MemberRecords, randomPseudonym } from './records.js';
 import type { Identity, Person } from '../../core/types.js';
@@ -42,6 +44,8 @@ export interface Erasure {
   /** Me-toos removed: the counts of those questions went down by one each. */
   readonly meToos: number;
   readonly coach: boolean;
+  /** Shared projects removed (their posts now say so). */
+  readonly shares: number;
 }
 
 export type PrivacyOperation = 'export' | 'delete';
@@ -50,7 +54,7 @@ export type PrivacyOperation = 'export' | 'delete';
  * Members' data rights: everything the bot holds about a member, as JSON; and erasure. Both
  * find the member's rows by stable keys only, never by display name: the member row by
  * platform, workspace and user id (and through it sign-ups, attendance, coach profile and
- * invitation, proposals, disclaimers, materials added); anonymous questions and blocks on them
+ * invitation, proposals, disclaimers, materials added, shared projects); anonymous questions and blocks on them
  * by the member's pseudonym; me-toos and reports by their per-question pseudonyms; answers,
  * requirement ticks, blocks set and partnership decisions by the member's author key; moderator
  * actions by platform, workspace and user id. Export shows exactly what delete touches.
@@ -66,6 +70,7 @@ export class PrivacyService {
     private readonly clock: Clock,
     private readonly workshops: WorkshopService,
     private readonly questions: QuestionService,
+    private readonly shares: ShareService,
     private readonly secret: string,
     /** PRIVACY_COOLDOWN_SECONDS: one export and one erasure per member in that time (0: no limit). */
     private readonly cooldownSeconds: number,
@@ -133,6 +138,7 @@ export class PrivacyService {
       stuck,
       wrongCheckins,
       notes,
+      shares,
     ] = await Promise.all([
       em.findOneBy(Coach, { memberId: mid }),
       em.findOneBy(CoachInvitation, { memberId: mid }),
@@ -154,6 +160,7 @@ export class PrivacyService {
       em.find(CheckinAttempt, { where: { memberKey: scopedPseudonym(this.secret, 'checkin', identity) }, order: { id: 'ASC' } }),
       // A coach's notes on workshops. Learners' feedback is not here: nothing in it names the member.
       em.find(CoachNote, { where: { memberId: mid }, order: { id: 'ASC' } }),
+      this.shares.of(mid),
     ]);
     const decisions = proposals.length ? await em.findBy(PartnershipDecision, { proposalId: In(proposals.map((x) => x.id)) }) : [];
     return {
@@ -301,6 +308,17 @@ export class PrivacyService {
         publish: n.publish,
         updatedAt: at(n.updatedAt),
       })),
+      sharedProjects: shares.map((x) => ({
+        id: x.id,
+        chapterId: x.chapterId,
+        workshop: x.workshopId,
+        text: x.text,
+        url: x.url,
+        postedIn: { platform: x.platform, workspace: x.workspace, channel: x.channelId, message: x.messageId },
+        createdAt: at(x.createdAt),
+        hiddenAt: at(x.hiddenAt),
+        hiddenReason: x.hiddenReason,
+      })),
     };
   }
 
@@ -335,6 +353,8 @@ export class PrivacyService {
     // Found before the transaction, a page at a time (see scopedRows); removed inside it by id.
     const meToos = await this.records.scopedRows(QuestionMeToo, 'metoo', who);
     const reports = await this.records.scopedRows(QuestionReport, 'report', who);
+    // Her shared projects go with her; their posts are edited once the rows are gone (below).
+    const shares = member ? await this.shares.of(member.id) : [];
     const erasure = await this.store.transaction(async (em) => {
       // Questions stay (their counts and answers belong to everyone) but lose the link to the member.
       const questions = await em.find(Question, { select: { id: true }, where: { pseudonym: pseudo } });
@@ -389,7 +409,7 @@ export class PrivacyService {
       await em.update(AnonBlock, { authorKey: key }, { moderatorName: ERASED, authorKey: null });
       await em.delete(ChapterLinkAttempt, { memberKey: scopedPseudonym(this.secret, 'chapter-link', identity) });
       await em.delete(CheckinAttempt, { memberKey: scopedPseudonym(this.secret, 'checkin', identity) });
-      const counted = { signups, questions: questions.length, meToos: meToos.length };
+      const counted = { signups, questions: questions.length, meToos: meToos.length, shares: shares.length };
       if (!member) return { ...counted, disclaimers: 0, coach: false };
       const disclaimers = (await em.delete(Disclaimer, { memberId: member.id })).affected ?? 0;
       const coach = ((await em.delete(Coach, { memberId: member.id })).affected ?? 0) > 0;
@@ -412,6 +432,8 @@ export class PrivacyService {
       await em.update(CoachNote, { memberId: member.id, publish: 'named' }, { publish: 'anonymous' });
       await em.update(CoachNote, { memberId: member.id }, { memberId: null });
       await em.delete(CoachInvitation, { memberId: member.id });
+      // Deleted here, not left to the member row's ON DELETE CASCADE, so they go even where the row is kept.
+      await em.delete(Share, { memberId: member.id });
       // Buttons sent to her by DM. The member row's deletion below would take them too (ON DELETE
       // CASCADE); deleted here so they go even where the row is kept.
       await em.delete(DirectButton, { memberId: member.id });
@@ -444,6 +466,8 @@ export class PrivacyService {
       this.store.manager.findBy(Question, { id: In(ids), messageId: Not(IsNull()) }),
     );
     for (const q of posted) await this.questions.refresh(q, undefined);
+    // Where her shares were posted, the posts say they were removed at her request (without her name or words).
+    await this.shares.removed(shares);
     return erasure;
   }
 }

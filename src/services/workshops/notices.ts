@@ -82,10 +82,16 @@ export class WorkshopNotices {
     }
   }
 
-  /** The one invitation to coach, after `attended` workshops as a learner. */
-  async inviteToCoach(member: Member, attended: number): Promise<void> {
+  /**
+   * The one invitation to coach, after `attended` workshops as a learner, `shared` of them with a
+   * project they shared (then without the count, which may be below the threshold by itself).
+   */
+  async inviteToCoach(member: Member, attended: number, shared = 0): Promise<void> {
     await this.dms.send(member, (t) => ({
-      body: [p(t('workshop.dm.invite_to_coach', { count: attended })), p(t('workshop.dm.invite_to_coach.how'))],
+      body: [
+        p(shared ? t('workshop.dm.invite_to_coach.shared', { attended, shared }) : t('workshop.dm.invite_to_coach', { count: attended })),
+        p(t('workshop.dm.invite_to_coach.how')),
+      ],
     }));
   }
 }

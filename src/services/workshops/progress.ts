@@ -1,8 +1,10 @@
+import { IsNull } from 'typeorm';
 import { Attendance } from '../../../entities/Attendance.js';
 import { Coach } from '../../../entities/Coach.js';
 import { CoachInvitation } from '../../../entities/CoachInvitation.js';
 import { Member } from '../../../entities/Member.js';
-import type { Workshop } from '../../../entities/Workshop.js';
+import { Share } from '../../../entities/Share.js';
+import { Workshop } from '../../../entities/Workshop.js';
 import { type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
@@ -25,6 +27,22 @@ export interface ProgressReport {
   readonly attended: Workshop[];
   readonly coached: Workshop[];
   readonly upcoming: { workshop: Workshop; role: SignupRole; state: SignupState }[];
+  /** Their shared projects, not hidden ones, oldest first. */
+  readonly shares: Share[];
+  /** What INVITE_TO_COACH_AFTER counts: the workshops attended as a learner, and one more for each of them with a share. */
+  readonly credits: number;
+  /** Whether they are a coach (active or paused; a retired coach may volunteer again). */
+  readonly coach: boolean;
+  /** A workshop to go to next (see `next`), or null when none is planned. */
+  readonly next: { workshop: Workshop; byTopic: string | null } | null;
+}
+
+/** How a learner's workshops count towards the invitation to coach. */
+export interface Credits {
+  /** Workshops attended as a learner (present). */
+  readonly attended: number;
+  /** Of those, the workshops with a share of theirs that is not hidden: each counts once more, however many shares it has. */
+  readonly shared: number;
 }
 
 /** Attendance at workshops that took place, the invitation to coach it leads to, and a member's progress report. */
@@ -94,10 +112,35 @@ export class ProgressRecords {
     return { recorded, removed, invited };
   }
 
-  /** The one invitation to coach, once a learner has attended enough workshops and is not a coach yet. */
-  private async inviteToCoach(member: Member): Promise<boolean> {
-    const attended = await this.store.manager.getRepository(Attendance).countBy({ memberId: member.id, role: 'learner', present: true });
-    if (attended < this.config.workshops.inviteToCoachAfter) return false;
+  /** What counts towards the invitation to coach (issue "After the workshop": a share counts as one more attended workshop). */
+  async credits(memberId: number): Promise<Credits> {
+    const m = this.store.manager;
+    const attended = await m.getRepository(Attendance).countBy({ memberId, role: 'learner', present: true });
+    const row = await m
+      .getRepository(Share)
+      .createQueryBuilder('s')
+      .select('COUNT(DISTINCT s.workshopId)', 'n')
+      .innerJoin(
+        Attendance,
+        'a',
+        'a.workshopId = s.workshopId AND a.memberId = s.memberId AND a.role = :learner AND a.present = :present',
+        {
+          learner: 'learner',
+          present: true,
+        },
+      )
+      .where('s.memberId = :memberId AND s.hiddenAt IS NULL', { memberId })
+      .getRawOne<{ n: string | number }>();
+    return { attended, shared: Number(row?.n ?? 0) };
+  }
+
+  /**
+   * The one invitation to coach, once a learner's credits (attended workshops, and their shares of
+   * them) reach INVITE_TO_COACH_AFTER and they are not a coach yet. True when it was sent now.
+   */
+  async inviteToCoach(member: Member): Promise<boolean> {
+    const { attended, shared } = await this.credits(member.id);
+    if (attended + shared < this.config.workshops.inviteToCoachAfter) return false;
     const coach = await this.store.manager.getRepository(Coach).findOneBy({ memberId: member.id });
     if (coach && coach.status !== 'retired') return false;
     try {
@@ -106,16 +149,23 @@ export class ProgressRecords {
       if (isUniqueViolation(err)) return false;
       throw err;
     }
-    await this.notices.inviteToCoach(member, attended);
+    await this.notices.inviteToCoach(member, attended, shared);
     return true;
   }
 
-  /** A member's record: workshops attended as a learner, workshops coached, and what is coming. */
-  async progress(actor: Person): Promise<ProgressReport> {
+  /**
+   * A member's record: workshops attended as a learner, workshops coached, what is coming, their
+   * shares, and a workshop to go to next. `here` is the chapter bound where they ask, if any: a
+   * newcomer is shown its next workshop.
+   */
+  async progress(actor: Person, here: number | null = null): Promise<ProgressReport> {
     const member = await this.store.manager
       .getRepository(Member)
       .findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
-    if (!member) return { attended: [], coached: [], upcoming: [] };
+    if (!member) {
+      const next = await this.next([], here === null ? [] : [here], []);
+      return { attended: [], coached: [], upcoming: [], shares: [], credits: 0, coach: false, next };
+    }
     const now = this.clock.now().getTime();
     const withChapter = { workshop: { chapter: true } } as const;
     const attendance = await this.store.manager
@@ -135,6 +185,60 @@ export class ProgressRecords {
       .filter((s) => s.workshop!.status === 'scheduled' && s.workshop!.startsAt.getTime() > now)
       .map((s) => ({ workshop: s.workshop!, role: s.role, state: s.state }))
       .sort((a, b) => byStart(a.workshop, b.workshop));
-    return { attended: attended.sort(byStart), coached: [...coached.values()].sort(byStart), upcoming };
+    const shares = await this.store.manager
+      .getRepository(Share)
+      .find({ where: { memberId: member.id, hiddenAt: IsNull() }, order: { id: 'ASC' } });
+    const { attended: learned, shared } = await this.credits(member.id);
+    const profile = await this.store.manager.getRepository(Coach).findOneBy({ memberId: member.id });
+    attended.sort(byStart);
+    // The chapters they know: those of the workshops they went to or signed up for, and the one bound where they ask.
+    const chapters = [
+      ...new Set([...attended.map((w) => w.chapterId), ...signups.map((s) => s.workshop!.chapterId), ...(here === null ? [] : [here])]),
+    ];
+    const next = await this.next(
+      attended.map((w) => w.topic),
+      chapters,
+      signups.map((s) => s.workshopId),
+    );
+    return {
+      attended,
+      coached: [...coached.values()].sort(byStart),
+      upcoming,
+      shares,
+      credits: learned + shared,
+      coach: !!profile && profile.status !== 'retired',
+      next,
+    };
+  }
+
+  /**
+   * The next workshop to suggest, in the chapters the member knows: the earliest upcoming one on a
+   * topic they attended before, else the earliest upcoming one; never one they are signed up for
+   * already (in any role or state).
+   */
+  private async next(
+    topics: readonly string[],
+    chapters: readonly number[],
+    signedUp: readonly number[],
+  ): Promise<{ workshop: Workshop; byTopic: string | null } | null> {
+    if (!chapters.length) return null;
+    const find = (topic?: readonly string[]) => {
+      const qb = this.store.manager
+        .getRepository(Workshop)
+        .createQueryBuilder('w')
+        .innerJoinAndSelect('w.chapter', 'c')
+        .where('w.status = :scheduled AND w.startsAt > :now', { scheduled: 'scheduled', now: this.clock.now().getTime() })
+        .andWhere('w.chapterId IN (:...chapters)', { chapters })
+        .orderBy('w.startsAt', 'ASC')
+        .addOrderBy('w.id', 'ASC');
+      if (signedUp.length) qb.andWhere('w.id NOT IN (:...signedUp)', { signedUp });
+      if (topic) qb.andWhere('LOWER(w.topic) IN (:...topic)', { topic });
+      return qb.getOne();
+    };
+    const known = [...new Set(topics.map((x) => x.trim().toLowerCase()))];
+    const byTopic = known.length ? await find(known) : null;
+    if (byTopic) return { workshop: byTopic, byTopic: byTopic.topic };
+    const any = await find();
+    return any ? { workshop: any, byTopic: null } : null;
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Chapter } from '../../../entities/Chapter.js';
 import { FeedEvent } from '../../../entities/FeedEvent.js';
+import type { Member } from '../../../entities/Member.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import type { SignupRole, SignupState } from '../../../entities/WorkshopSignup.js';
 import type { Config } from '../../config.js';
@@ -273,9 +274,17 @@ export class WorkshopService {
     return this.progressRecords.recordAttendance(id, present, absent);
   }
 
-  /** A member's record: workshops attended as a learner, workshops coached, and what is coming. */
-  progress(actor: Person): Promise<ProgressReport> {
-    return this.progressRecords.progress(actor);
+  /**
+   * Sends the one invitation to coach if the member's credits (workshops attended as a learner,
+   * and one more for each with a share of theirs) reached INVITE_TO_COACH_AFTER; true when sent now.
+   */
+  inviteToCoachIfDue(member: Member): Promise<boolean> {
+    return this.progressRecords.inviteToCoach(member);
+  }
+
+  /** A member's record: attended, coached, coming up, shared, and a next step (`here`: the chapter bound where they ask). */
+  progress(actor: Person, here: number | null = null): Promise<ProgressReport> {
+    return this.progressRecords.progress(actor, here);
   }
 
   /** An iCalendar file (RFC 5545) of workshops. */

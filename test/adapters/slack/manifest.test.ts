@@ -64,7 +64,9 @@ test('Socket Mode needs no public URL and names no request URL; HTTP mode withou
     publicUrl: undefined,
     socketMode: true,
   });
-  assert.doesNotMatch(JSON.stringify(manifest), /url/);
+  // No key naming a URL (`url`, `request_url`); a command's option may be called url (/share url:).
+  assert.doesNotMatch(JSON.stringify(manifest), /"(request_)?url":/);
+  assert.match(JSON.stringify(manifest), /\[url:<url>\]/, 'the option, not a key');
   assert.equal((manifest.settings as { socket_mode_enabled: boolean }).socket_mode_enabled, true);
   assert.deepEqual((manifest.oauth_config as { scopes: { bot: string[] } }).scopes.bot, [...BOT_SCOPES]);
   assert.throws(
