@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { Member } from '../../entities/Member.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { CoreServices } from '../core/command.js';
@@ -101,6 +102,10 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     (id) => workshops.get(id),
     (w) => w.learnersPerCoach,
     base.config.locale,
+    async (memberId) => {
+      const member = await store.manager.findOneBy(Member, { id: memberId });
+      if (member) await workshops.inviteToCoachIfDue(member);
+    },
   );
   const stuck = new StuckQueue(store, base.clock, base.config.workshops.stuckEscalateMinutes, dms, base.log);
   const feedback = new FeedbackService(store, base.clock, base.anonSecret, base.config.feedback, dms, stuck, base.log, (id) =>

@@ -262,3 +262,18 @@ test('walk-ins: a waiting learner takes the free seat, a full workshop refuses, 
       await bot.close();
     }
   }));
+
+test('a check-in is attendance: the learner who reaches INVITE_TO_COACH_AFTER by checking in gets the invitation to coach, once', (t) =>
+  eachDatabase(t, async (database) => {
+    const { bot, code } = await dayBot(database, 8, { INVITE_TO_COACH_AFTER: '1' });
+    try {
+      await bot.run('@lena /workshop join id:1');
+      bot.clock.set(at(OPENS, 60_000));
+      const first = await bot.run(`@lena /workshop checkin id:1 code:${code}`);
+      assert.match(first, /\[dm → lena\]\nYou have been to 1 workshops: thank you for coming! Would you like to coach one\?/);
+      assert.doesNotMatch(await bot.run(`@lena /workshop checkin id:1 code:${code}`), /coach one/, 'once');
+      assert.doesNotMatch(await bot.run(`@ada /workshop checkin id:1 code:${code}`), /coach one/, 'a coach is not invited');
+    } finally {
+      await bot.close();
+    }
+  }));

@@ -105,6 +105,8 @@ export class WorkshopDay {
     private readonly ratioOf: (w: Workshop) => number,
     /** The community's language, for a place whose coach set none. */
     private readonly locale: string,
+    /** A learner was recorded present: attendance feeds the invitation to coach (`WorkshopService.inviteToCoachIfDue`). */
+    private readonly attended: (memberId: number) => Promise<unknown> = async () => undefined,
   ) {}
 
   /** The workshop's check-in code, made on first need (a conditional update: two processes agree on one). */
@@ -350,6 +352,11 @@ export class WorkshopDay {
       await this.store.transaction((em) =>
         em.insert(Attendance, { workshopId: id, memberId, role, source, present: true, recordedAt: this.clock.now() }),
       );
+      if (role === 'learner') {
+        await this.attended(memberId).catch((err: unknown) =>
+          this.log.warn({ err: safeError(err) }, 'the invitation to coach could not be checked after a check-in'),
+        );
+      }
       return false;
     } catch (err) {
       if (isUniqueViolation(err)) return true;
