@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { In } from 'typeorm';
 import { AuditEntry } from '../../entities/AuditEntry.js';
+import { CoachNote } from '../../entities/CoachNote.js';
 import { CoachInvitation } from '../../entities/CoachInvitation.js';
 import { DirectButton } from '../../entities/DirectButton.js';
 import { Material } from '../../entities/Material.js';
@@ -113,6 +114,17 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
   const em = c.app.services.db.manager;
   const zelda = await em.findOneByOrFail(Member, { platform: 'console', workspace: 'console', userId: ZELDA });
   await em.insert(CoachInvitation, { memberId: zelda.id, sentAt: c.clock.now() });
+  // A coach's note, published with her name (written directly: she coached no workshop in the scenario).
+  await em.insert(CoachNote, {
+    workshopId: 1,
+    memberId: zelda.id,
+    taught: 'closures',
+    materials: null,
+    went: 'Went well',
+    change: null,
+    publish: 'named',
+    updatedAt: c.clock.now(),
+  });
   await c.app.services.directButtons.issue(zelda, null, '/workshop leave id:2');
   // A wrong link code for a chapter of another workspace, counted under a keyed hash of her.
   await c.run(
@@ -139,6 +151,10 @@ test('/privacy export holds everything delete touches: profile, coach profile an
       assert.equal(data.profile?.displayName, ZELDA);
       assert.equal(data.coachProfile?.topics, 'Python, Git');
       assert.ok(data.coachInvitation?.sentAt);
+      assert.deepEqual(
+        data.coachNotes.map((n) => [n.workshop, n.taught, n.publish]),
+        [[1, 'closures', 'named']],
+      );
       assert.deepEqual(
         data.signups.map((s) => [s.workshop, s.role, s.state]),
         [
@@ -331,6 +347,11 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal((await m.findOneByOrFail(PartnershipDecision, { proposalId: 2 })).moderatorName, ERASED);
       assert.equal((await m.findOneByOrFail(Material, { id: 1 })).addedById, null, 'her material stays in the directory, without her');
       assert.equal(await m.countBy(CoachInvitation, {}), 0);
+      assert.deepEqual(
+        (await m.find(CoachNote)).map((n) => [n.memberId, n.publish, n.went]),
+        [[null, 'anonymous', 'Went well']],
+        'her note stays in the chapter’s record, without her and no longer named',
+      );
       assert.equal(await m.countBy(DirectButton, { memberId: herId }), 0, 'the buttons of DMs to her are gone');
       const decided = await m.findOneByOrFail(AuditEntry, { action: 'partner decide' });
       assert.equal(decided.actorName, ERASED, 'her moderator action stays, without her');
