@@ -62,3 +62,46 @@ export async function discordBot(database: TestDatabase, env: Record<string, str
 export const sub = (name: string, options: CommandOption[] = []): CommandOption[] => [{ name, type: 1, options }];
 export const str = (name: string, value: string): CommandOption => ({ name, type: 3, value });
 export const int = (name: string, value: number): CommandOption => ({ name, type: 4, value });
+
+/** The members of a workshop day in the tests: a moderator, a coach and two learners. */
+export const DAY_PEOPLE = {
+  mona: { id: '555555555555555500', username: 'mona' },
+  ada: { id: '555555555555555501', username: 'ada' },
+  lea: { id: '555555555555555502', username: 'lea' },
+  lou: { id: '555555555555555503', username: 'lou' },
+} as const;
+
+/**
+ * Through the real client, in the fake's first guild: mona creates the chapter Berlin and workshop
+ * #1 (Tuesday 2 March 2027, 10:00-13:00 in Berlin, 09:00-12:00 UTC) with 4 seats; ada volunteers and
+ * claims a slot; lea and lou join. With `checkIn`, the clock moves to 08:15 UTC and all three check
+ * in with the code. Returns the replies' texts, in order, so a test can check them.
+ */
+export async function workshopDay(b: Awaited<ReturnType<typeof discordBot>>, options: { checkIn?: boolean } = {}): Promise<string[]> {
+  const { mona, ada, lea, lou } = DAY_PEOPLE;
+  const at = { guild: b.fake.guilds[0]!.id };
+  const moderator = { ...at, moderator: true };
+  const create = [
+    str('chapter', 'Berlin'),
+    str('title', 'Python day'),
+    str('topic', 'Python'),
+    str('date', '2027-03-02'),
+    str('time', '10:00'),
+    int('learners', 4),
+  ];
+  const replies = [
+    await b.reply(b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), moderator)),
+    await b.reply(b.fake.slash(mona, 'workshop', sub('create', create), moderator)),
+    await b.reply(b.fake.slash(ada, 'coach', sub('volunteer', [str('topics', 'Python')]), at)),
+    await b.reply(b.fake.slash(ada, 'workshop', sub('claim', [int('id', 1)]), at)),
+  ];
+  for (const l of [lea, lou])
+    replies.push(await b.reply(b.fake.slash(l, 'workshop', sub('join', [int('id', 1), str('level', 'new')]), at)));
+  if (options.checkIn) {
+    b.clock.set(new Date('2027-03-02T08:15:00Z'));
+    const { code } = await b.app.services.workshopDay.code(1);
+    for (const u of [ada, lea, lou])
+      replies.push(await b.reply(b.fake.slash(u, 'workshop', sub('checkin', [int('id', 1), str('code', code)]), at)));
+  }
+  return replies;
+}

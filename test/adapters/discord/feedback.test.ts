@@ -6,18 +6,15 @@ import { WorkshopFeedback } from '../../../entities/WorkshopFeedback.js';
 import { REF_FORM_PREFIX } from '../../../src/adapters/discord/forms.js';
 import { REF_PREFIX } from '../../../src/adapters/discord/render.js';
 import { eachDatabase } from '../../support/helpers.js';
-import { discordBot, int, str, sub } from '../../support/discord-bot.js';
-import type { FakeGuild, FakeMessage, FakeUser } from '../../support/fake-discord.js';
+import { DAY_PEOPLE, discordBot, workshopDay } from '../../support/discord-bot.js';
+import type { FakeMessage, FakeUser } from '../../support/fake-discord.js';
 
 // After the workshop on Discord, through the real discord.js client against the loopback fake:
 // the feedback DM's buttons (a row per question, opaque references), a press that saves one
 // answer, the texts in a modal opened from the DM, a coach's notes the same way; a press by
 // another learner does nothing.
 
-const mona: FakeUser = { id: '555555555555555500', username: 'mona' };
-const ada: FakeUser = { id: '555555555555555501', username: 'ada' };
-const lea: FakeUser = { id: '555555555555555502', username: 'lea' };
-const lou: FakeUser = { id: '555555555555555503', username: 'lou' };
+const { ada, lea, lou } = DAY_PEOPLE;
 
 type Row = { type: number; components: { type: number; custom_id: string; label: string }[] };
 interface Modal {
@@ -29,33 +26,10 @@ test('Discord: the feedback DM has a row of opaque buttons per question; a press
   eachDatabase(t, async (database) => {
     const b = await discordBot(database, { ANON_SECRET: 'f'.repeat(32) }, { guilds: 1 });
     try {
-      const guild = b.fake.guilds[0] as FakeGuild;
-      const at = { guild: guild.id };
-      await b.reply(
-        b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { ...at, moderator: true }),
-      );
-      // Tuesday 2 March 2027, 10:00-13:00 in Berlin (09:00-12:00 UTC): feedback is asked for at 13:00 UTC.
-      const create = [
-        str('chapter', 'Berlin'),
-        str('title', 'Python day'),
-        str('topic', 'Python'),
-        str('date', '2027-03-02'),
-        str('time', '10:00'),
-        int('learners', 4),
-      ];
-      assert.match(await b.reply(b.fake.slash(mona, 'workshop', sub('create', create), { ...at, moderator: true })), /Workshop #1/);
-      await b.reply(b.fake.slash(ada, 'coach', sub('volunteer', [str('topics', 'Python')]), at));
-      assert.match(await b.reply(b.fake.slash(ada, 'workshop', sub('claim', [int('id', 1)]), at)), /You coach workshop #1/);
-      for (const l of [lea, lou])
-        assert.match(await b.reply(b.fake.slash(l, 'workshop', sub('join', [int('id', 1), str('level', 'new')]), at)), /confirmed/);
-      b.clock.set(new Date('2027-03-02T08:15:00Z'));
-      const { checkinCode, endsAt } = await b.app.db.manager.findOneByOrFail(Workshop, { id: 1 });
+      const replies = await workshopDay(b, { checkIn: true });
+      for (const r of replies.slice(6)) assert.match(r, /checked in/);
+      const { endsAt } = await b.app.db.manager.findOneByOrFail(Workshop, { id: 1 });
       assert.equal(endsAt.toISOString(), '2027-03-02T12:00:00.000Z');
-      for (const u of [ada, lea, lou])
-        assert.match(
-          await b.reply(b.fake.slash(u, 'workshop', sub('checkin', [int('id', 1), str('code', checkinCode!)]), at)),
-          /checked in/,
-        );
 
       b.clock.set(new Date('2027-03-02T13:00:00Z'));
       assert.equal(await b.app.services.feedback.askDue(), 1);
@@ -92,7 +66,7 @@ test('Discord: the feedback DM has a row of opaque buttons per question; a press
       const feedback = () => b.app.db.getRepository(WorkshopFeedback).find();
       let rowsSaved = await feedback();
       assert.equal(rowsSaved.length, 1);
-      const mine = b.app.services.feedback.pseudonym({ platform: 'discord', workspace: guild.id, id: lea.id }, 1);
+      const mine = b.app.services.feedback.pseudonym({ platform: 'discord', workspace: b.fake.guilds[0]!.id, id: lea.id }, 1);
       assert.deepEqual(
         { ...rowsSaved[0]!, id: 0 },
         {

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Workshop } from '../../../entities/Workshop.js';
 import { eachDatabase } from '../../support/helpers.js';
-import { discordBot, int, str, sub } from '../../support/discord-bot.js';
-import type { FakeGuild, FakeUser } from '../../support/fake-discord.js';
+import { DAY_PEOPLE, discordBot, int, str, sub, workshopDay } from '../../support/discord-bot.js';
+import type { FakeGuild } from '../../support/fake-discord.js';
 
 // The workshop day on Discord, through the real discord.js client against the loopback fake: the
 // groups' private threads are made in the chapter's workshops channel with the coach and learners
 // added, and "I'm stuck" reaches the coach alone, by DM.
 
-const mona: FakeUser = { id: '555555555555555500', username: 'mona' };
-const ada: FakeUser = { id: '555555555555555501', username: 'ada' };
-const lea: FakeUser = { id: '555555555555555502', username: 'lea' };
-const lou: FakeUser = { id: '555555555555555503', username: 'lou' };
+const { mona, ada, lea, lou } = DAY_PEOPLE;
 
 test('Discord: check-in, groups in a private thread with their members, and a stuck request that reaches the coach alone', (t) =>
   eachDatabase(t, async (database) => {
@@ -21,33 +17,12 @@ test('Discord: check-in, groups in a private thread with their members, and a st
       const guild = b.fake.guilds[0] as FakeGuild;
       const at = { guild: guild.id };
       const [announcements, workshops] = [guild.channels[1]!.id, guild.channels[0]!.id];
-      await b.reply(
-        b.fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { ...at, moderator: true }),
-      );
+      const replies = await workshopDay(b, { checkIn: true });
       await b.app.services.chapters.setChannels('Berlin', { platform: 'discord', workspace: guild.id }, { announcements, workshops });
-      const create = [
-        str('chapter', 'Berlin'),
-        str('title', 'Python day'),
-        str('topic', 'Python'),
-        str('date', '2027-03-02'),
-        str('time', '10:00'),
-        int('learners', 4),
-      ];
-      assert.match(await b.reply(b.fake.slash(mona, 'workshop', sub('create', create), { ...at, moderator: true })), /Workshop #1/);
-      await b.reply(b.fake.slash(ada, 'coach', sub('volunteer', [str('topics', 'Python')]), at));
-      assert.match(await b.reply(b.fake.slash(ada, 'workshop', sub('claim', [int('id', 1)]), at)), /You coach workshop #1/);
-      for (const l of [lea, lou])
-        assert.match(await b.reply(b.fake.slash(l, 'workshop', sub('join', [int('id', 1), str('level', 'new')]), at)), /confirmed/);
-
-      // The day: check-in opens at 08:00 UTC (09:00 in Berlin).
-      b.clock.set(new Date('2027-03-02T08:15:00Z'));
-      const { checkinCode } = await b.app.db.manager.findOneByOrFail(Workshop, { id: 1 });
-      for (const u of [ada, lea, lou]) {
-        assert.match(
-          await b.reply(b.fake.slash(u, 'workshop', sub('checkin', [int('id', 1), str('code', checkinCode!)]), at)),
-          /checked in/,
-        );
-      }
+      assert.match(replies[1]!, /Workshop #1/);
+      assert.match(replies[3]!, /You coach workshop #1/);
+      for (const r of replies.slice(4, 6)) assert.match(r, /confirmed/);
+      for (const r of replies.slice(6)) assert.match(r, /checked in/);
       const made = await b.reply(b.fake.slash(ada, 'workshop', sub('groups', [int('id', 1), str('action', 'make')]), at));
       assert.match(made, /Groups made from the members checked in: 1\./);
 

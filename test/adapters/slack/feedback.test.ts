@@ -3,20 +3,15 @@ import { test } from 'node:test';
 import { CoachNote } from '../../../entities/CoachNote.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import { WorkshopFeedback } from '../../../entities/WorkshopFeedback.js';
-import { startSlack } from '../../../src/adapters/slack/adapter.js';
 import { REF_ACTION_PREFIX } from '../../../src/adapters/slack/render.js';
-import { createApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config.js';
-import { ManualClock } from '../../../src/core/clock.js';
-import { capturedLogger, eachDatabase, tempDir } from '../../support/helpers.js';
-import { FakeSlack } from '../../support/fake-slack.js';
-import { interactionBody, postSigned, slashCommandBody } from '../../support/slack-requests.js';
+import { eachDatabase } from '../../support/helpers.js';
+import { slackBot } from '../../support/slack-bot.js';
+import { interactionBody, postSigned } from '../../support/slack-requests.js';
 
 // After the workshop on Slack, through the real Bolt app receiving signed requests: the feedback
 // DM's buttons (an actions block per question, opaque references), a press that saves one answer,
 // the texts in a view opened from the DM and submitted, a coach's notes the same way; a press by
 // another learner does nothing.
-const SECRET = 'feedback-signing-secret-0123456789';
 
 type Element = { action_id: string; value: string; text: { text: string } };
 type Block = { type: string; elements?: Element[] };
@@ -28,33 +23,14 @@ interface View {
 
 test('Slack: the feedback DM has an actions block of opaque buttons per question; a press saves an answer, a view from the DM the texts; a coach’s notes likewise; another learner’s press does nothing', (t) =>
   eachDatabase(t, async (database) => {
-    const fake = await new FakeSlack().start();
-    fake.users.set('UMONA', { name: 'mona', isAdmin: true });
-    for (const [id, name] of [
-      ['UADA', 'ada'],
-      ['ULEA', 'lea'],
-      ['ULOU', 'lou'],
-    ])
-      fake.users.set(id!, { name: name! });
-    const tmp = tempDir();
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      DATA_DIR: tmp.dir,
-      SLACK_BOT_TOKEN: 'xoxb-feedback',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      RATE_LIMIT_MAX: '1000',
-      ANON_SECRET: 'f'.repeat(32),
-    });
-    const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-    const app = await createApp(config, capturedLogger().log, clock);
-    const slack = await startSlack(app, config, capturedLogger().log, { listen: { port: 0, host: '127.0.0.1' } });
-    const url = `http://127.0.0.1:${slack.port}/slack/events`;
+    const b = await slackBot(
+      database,
+      { ANON_SECRET: 'f'.repeat(32) },
+      { users: { UMONA: { name: 'mona', admin: true }, UADA: { name: 'ada' }, ULEA: { name: 'lea' }, ULOU: { name: 'lou' } } },
+    );
+    const { fake, app, clock, slash, url } = b;
+    const SECRET = b.secret;
     let n = 0;
-    const slash = async (user: string, command: string, text: string) =>
-      String(
-        (await postSigned(url, slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(`r${++n}`) }), SECRET)).json?.text,
-      );
     const who = (user: string) => ({ id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T1' });
     /** A press of a DM's button by `user`, in their own DM with the app; returns the press's id (its response URL's). */
     const press = async (user: string, button: Element) => {
@@ -217,9 +193,6 @@ test('Slack: the feedback DM has an actions block of opaque buttons per question
         ['UADA', 'loops, lists', 'Lively', null, 'anonymous'],
       );
     } finally {
-      await slack.stop();
-      await fake.stop();
-      await app.close();
-      tmp.remove();
+      await b.stop();
     }
   }));

@@ -1,52 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Workshop } from '../../../entities/Workshop.js';
-import { startSlack } from '../../../src/adapters/slack/adapter.js';
-import { createApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config.js';
-import { ManualClock } from '../../../src/core/clock.js';
-import { capturedLogger, eachDatabase, tempDir } from '../../support/helpers.js';
-import { FakeSlack } from '../../support/fake-slack.js';
-import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
+import { eachDatabase } from '../../support/helpers.js';
+import { slackBot } from '../../support/slack-bot.js';
 
 // The workshop day on Slack, through the real Bolt app receiving signed requests and its WebClient
 // against the fake Slack: the group gets a group DM with its coach and learners, and "I'm stuck"
 // reaches the coach alone, by DM.
-const SECRET = 'workshop-day-signing-secret-0123456789';
 
 test('Slack: check-in, a group DM for the group, and a stuck request that reaches the coach alone', (t) =>
   eachDatabase(t, async (database) => {
-    const fake = await new FakeSlack().start();
-    fake.users.set('UMONA', { name: 'mona', isAdmin: true });
-    for (const [id, name] of [
-      ['UADA', 'ada'],
-      ['ULEA', 'lea'],
-      ['ULOU', 'lou'],
-    ])
-      fake.users.set(id!, { name: name! });
-    const tmp = tempDir();
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      DATA_DIR: tmp.dir,
-      SLACK_BOT_TOKEN: 'xoxb-day',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      RATE_LIMIT_MAX: '1000',
-    });
-    const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
-    const app = await createApp(config, capturedLogger().log, clock);
-    const slack = await startSlack(app, config, capturedLogger().log, { listen: { port: 0, host: '127.0.0.1' } });
-    let n = 0;
-    const slash = async (user: string, command: string, text: string) =>
-      String(
-        (
-          await postSigned(
-            `http://127.0.0.1:${slack.port}/slack/events`,
-            slashCommandBody({ command, text, user, responseUrl: fake.responseUrl(`r${++n}`) }),
-            SECRET,
-          )
-        ).json?.text,
-      );
+    const b = await slackBot(
+      database,
+      {},
+      { users: { UMONA: { name: 'mona', admin: true }, UADA: { name: 'ada' }, ULEA: { name: 'lea' }, ULOU: { name: 'lou' } } },
+    );
+    const { fake, app, clock, slash } = b;
     try {
       assert.match(await slash('UMONA', '/chapter', 'create name:Berlin timezone:Europe/Berlin'), /Chapter Berlin created/);
       await slash('UMONA', '/workshop', 'create chapter:Berlin title:"Python day" topic:Python date:2027-03-02 time:10:00 learners:4');
@@ -83,9 +52,6 @@ test('Slack: check-in, a group DM for the group, and a stuck request that reache
       assert.match(dm, /my loop never ends/);
       assert.match(dm, /On my way/);
     } finally {
-      await slack.stop();
-      await fake.stop();
-      await app.close();
-      tmp.remove();
+      await b.stop();
     }
   }));
