@@ -229,8 +229,8 @@ export class WorkshopService {
       if (options.by !== 'feed') await markHandEdited(em, id, changed);
       // A lottery given up before its draw: the pool joins the waitlist in join order (ids follow joins).
       if (toFirstCome) await em.update(WorkshopSignup, { workshopId: id, state: 'pool' }, { state: 'waiting' });
-      // Seats that a bigger workshop frees are offered to the waitlist (waitlist offers).
-      const moves = await settle(em, id, { now: this.clock.now() });
+      // New seats go directly, as before offers: only a seat a learner gives up is offered (signups.ts).
+      const moves = await settle(em, id);
       if (changed.includes('start')) await this.reminders.schedule(em, w);
       return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };
     });
