@@ -295,3 +295,32 @@ test('exactly once across two processes: the draw, and an offer passed on, with 
     await database.drop();
   }
 });
+
+test('editing the allocation before the draw: a lottery given up seats its pool in join order; a lottery taken up commits to a seed', (t) =>
+  eachDatabase(t, async (database) => {
+    const bot = await consoleBot(database);
+    try {
+      await workshop(bot, 2, 'allocation:lottery draw-hours:48');
+      const w = await bot.app.db.getRepository(Workshop).findOneByOrFail({ id: 1 });
+      assert.equal(w.drawAt?.toISOString(), '2027-01-12T12:00:00.000Z');
+      for (const n of ['l1', 'l2', 'l3']) await bot.run(`@${n} /workshop join id:1`);
+      const edited = await bot.run('@mona /workshop edit id:1 allocation:first-come');
+      assert.match(edited, /how seats are given/);
+      assert.deepEqual(await learners(bot), { confirmed: ['l1', 'l2'], offered: [], waiting: ['l3'], pool: [] });
+      const after = await bot.app.db.getRepository(Workshop).findOneByOrFail({ id: 1 });
+      assert.deepEqual([after.allocation, after.drawAt, after.lotterySeed, after.lotterySeedHash], ['first-come', null, null, null]);
+      assert.match(await bot.run('@l9 /workshop draw id:1'), /has no lottery/);
+
+      await bot.run('@mona /workshop edit id:1 allocation:lottery draw-hours:30');
+      const again = await bot.app.db.getRepository(Workshop).findOneByOrFail({ id: 1 });
+      assert.equal(again.lotterySeedHash, seedHash(again.lotterySeed!));
+      assert.equal(again.drawAt?.toISOString(), '2027-01-11T18:00:00.000Z', '30 hours after sign-ups opened');
+      assert.match(await bot.run('@l4 /workshop join id:1'), /You are in the lottery/);
+      // Moving the start pulls the draw to an hour before it at the latest.
+      await bot.run('@mona /workshop edit id:1 date:2027-01-11 time:12:00');
+      const moved = await bot.app.db.getRepository(Workshop).findOneByOrFail({ id: 1 });
+      assert.equal(moved.drawAt?.toISOString(), '2027-01-11T10:00:00.000Z');
+    } finally {
+      await bot.close();
+    }
+  }));
