@@ -1,3 +1,4 @@
+import { ALLOCATIONS } from '../entities/Workshop.js';
 import { CHANNEL_PURPOSES, type ChannelPurpose, type ChapterPlace, MODERATOR_GROUP, MODERATOR_ROLE } from '../entities/ChapterChannel.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { type Phrase, say, UserError } from '../src/core/errors.js';
@@ -226,6 +227,9 @@ export const chapter = defineCommand({
           maxLength: 64,
           placeholder: 'placeholder.moderator_group',
         }),
+        // Fair sign-ups (issue 21): the chapter's default allocation and lottery tiers.
+        allocation: option.choice({ description: 'opt.chapter.allocation', choices: ALLOCATIONS }),
+        'lottery-first-timers': option.boolean({ description: 'opt.chapter.lottery_first_timers' }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -243,7 +247,15 @@ export const chapter = defineCommand({
           ...(role ? { [MODERATOR_ROLE]: role.id } : {}),
           ...(group ? { [MODERATOR_GROUP]: group } : {}),
         };
-        if (!Object.keys(rows).length && ratio === undefined && defaultLearners === undefined && options.groups === undefined)
+        const lottery = { allocation: options.allocation, firstTimers: options['lottery-first-timers'] };
+        const lotterySet = lottery.allocation !== undefined || lottery.firstTimers !== undefined;
+        if (
+          !Object.keys(rows).length &&
+          ratio === undefined &&
+          defaultLearners === undefined &&
+          options.groups === undefined &&
+          !lotterySet
+        )
           throw new UserError('chapter.set.nothing', { example: setExample });
         const where = { platform: actor.platform, workspace: actor.workspace };
         const named = Object.keys(rows).length
@@ -251,7 +263,8 @@ export const chapter = defineCommand({
           : await ctx.services.chapters.get(options.name);
         const rated = ratio === undefined ? named : await ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
         const learned = defaultLearners === undefined ? rated : await ctx.services.chapters.setDefaultLearners(rated.name, defaultLearners);
-        const found = options.groups === undefined ? learned : await ctx.services.chapters.setGroupsMode(learned.name, options.groups);
+        const grouped = options.groups === undefined ? learned : await ctx.services.chapters.setGroupsMode(learned.name, options.groups);
+        const found = lotterySet ? await ctx.services.chapters.setLotteryDefaults(grouped.name, lottery) : grouped;
         // Channels in one sentence; the moderator role and user group each in their own (they are not channels).
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [
           i ? ', ' : '',
@@ -266,6 +279,8 @@ export const chapter = defineCommand({
             ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : []),
             ...(defaultLearners !== undefined ? [`default-learners=${defaultLearners}`] : []),
             ...(options.groups !== undefined ? [`groups=${options.groups}`] : []),
+            ...(lottery.allocation !== undefined ? [`allocation=${lottery.allocation}`] : []),
+            ...(lottery.firstTimers !== undefined ? [`lottery-first-timers=${lottery.firstTimers}`] : []),
           ].join(' '),
         );
         return message([
@@ -275,6 +290,10 @@ export const chapter = defineCommand({
           ...(ratio !== undefined ? [p(t('chapter.set.ratio', { name: found.name, ratio }))] : []),
           ...(defaultLearners !== undefined ? [p(t('chapter.set.default_learners', { name: found.name, learners: defaultLearners }))] : []),
           ...(options.groups !== undefined ? [p(t(`chapter.set.groups.${options.groups}`, { name: found.name }))] : []),
+          ...(lottery.allocation !== undefined ? [p(t(`chapter.set.allocation.${lottery.allocation}`, { name: found.name }))] : []),
+          ...(lottery.firstTimers !== undefined
+            ? [p(t(lottery.firstTimers ? 'chapter.set.first_timers.on' : 'chapter.set.first_timers.off', { name: found.name }))]
+            : []),
         ]);
       },
     }),

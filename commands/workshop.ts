@@ -1,5 +1,5 @@
-import type { Workshop } from '../entities/Workshop.js';
-import { LEARNER_LEVELS, type LearnerLevel } from '../entities/WorkshopSignup.js';
+import { ALLOCATIONS, type Workshop } from '../entities/Workshop.js';
+import { LEARNER_LEVELS, type LearnerLevel, type SignupState } from '../entities/WorkshopSignup.js';
 import { NOTE_PUBLISHING } from '../entities/CoachNote.js';
 import { PACES } from '../entities/WorkshopFeedback.js';
 import { reportBody } from '../src/services/workshops/report.js';
@@ -37,6 +37,18 @@ const details = {
   description: option.text({ description: 'opt.workshop.description', maxLength: 1000 }),
   'strict-ratio': option.boolean({ description: 'opt.workshop.strict_ratio' }),
 };
+// Fair sign-ups (issue 21): the lottery and waitlist offers, on create and edit.
+const allocationOptions = {
+  allocation: option.choice({ description: 'opt.workshop.allocation', choices: ALLOCATIONS }),
+  'draw-hours': option.integer({ description: 'opt.workshop.draw_hours', min: 1, max: 720 }),
+  'offer-hours': option.integer({ description: 'opt.workshop.offer_hours', min: 1, max: 72 }),
+};
+/** The allocation options as service input. */
+const allocationInput = (o: { allocation?: (typeof ALLOCATIONS)[number]; 'draw-hours'?: number; 'offer-hours'?: number }) => ({
+  allocation: o.allocation,
+  drawHours: o['draw-hours'],
+  offerHours: o['offer-hours'],
+});
 const title = { description: 'opt.workshop.title', minLength: 2, maxLength: 100 } as const;
 const topic = { description: 'opt.workshop.topic', minLength: 1, maxLength: 64, autocomplete: 'topic' } as const;
 const learners = { description: 'opt.workshop.learners', min: 1, max: 200 } as const;
@@ -123,6 +135,7 @@ async function showMessage(ctx: CommandContext<unknown>, w: Workshop, intro?: In
   const source = await ctx.services.feeds.sourceOf(w.id);
   const fields = [
     ...workshopFields(w, counts, ctx.t),
+    ...(await fairnessFields(ctx, w)),
     ...(materials.length ? [{ name: ctx.t('workshop.field.materials'), value: materials }] : []),
     ...(source
       ? [
@@ -137,6 +150,36 @@ async function showMessage(ctx: CommandContext<unknown>, w: Workshop, intro?: In
       : []),
   ];
   return message(intro ? [p(...intro)] : [], { title: ref(w), fields });
+}
+
+/**
+ * Fair sign-ups (issue 21): a lottery's committed hash and draw time (or that it was drawn), and
+ * the reader's own place as a learner (seat, pool, offer, place on the waitlist), never anyone else's.
+ */
+async function fairnessFields(ctx: CommandContext<unknown>, w: Workshop): Promise<Field[]> {
+  const { t } = ctx;
+  const tz = w.chapter?.timeZone;
+  const fields: Field[] = [];
+  if (w.allocation === 'lottery' && w.lotterySeedHash && w.drawAt) {
+    const example = `/workshop draw id:${w.id}`;
+    fields.push({
+      name: t('lottery.field'),
+      value: w.drawnAt
+        ? fill(t('lottery.field.drawn', { at: SLOT, example }), time(w.drawnAt, 'full', tz))
+        : fill(t('lottery.field.before', { at: SLOT, hash: w.lotterySeedHash, example }), time(w.drawAt, 'full', tz)),
+    });
+  }
+  const place = await ctx.services.workshops.learnerPlace(ctx.actor, w.id);
+  if (place) {
+    const value =
+      place.state === 'waiting'
+        ? [t('workshop.place.waiting', { position: place.position })]
+        : place.state === 'offered'
+          ? fill(t('workshop.place.offered', { until: SLOT, example: `/workshop offer id:${w.id} answer:accept` }), time(place.until, 'full', tz))
+          : [t(`workshop.place.${place.state}`)];
+    fields.push({ name: t('workshop.field.your_place'), value });
+  }
+  return fields;
 }
 
 const names = (entries: readonly RosterEntry[], numbered: boolean): Inline[] =>
@@ -186,11 +229,12 @@ export const workshop = defineCommand({
         time: option.time({ description: 'opt.workshop.time', required: true }),
         learners: option.integer({ ...learners, required: true }),
         ...details,
+        ...allocationOptions,
       },
       async execute(ctx) {
         const o = ctx.options;
         const chapter = await ctx.chapter(o.chapter);
-        const w = await ctx.services.workshops.create(chapter, { ...o, strictRatio: o['strict-ratio'] });
+        const w = await ctx.services.workshops.create(chapter, { ...o, strictRatio: o['strict-ratio'], ...allocationInput(o) });
         ctx.auditTarget(`workshop:${w.id}`, `${chapter.name}: ${w.title} at ${w.startsAt.toISOString()}`);
         return showMessage(ctx, w, [ctx.t('workshop.created', { id: w.id, slots: w.coachSlots, learners: w.learnerCapacity })]);
       },
@@ -213,11 +257,17 @@ export const workshop = defineCommand({
         time: option.time({ description: 'opt.workshop.time' }),
         learners: option.integer(learners),
         ...details,
+        ...allocationOptions,
       },
       async execute(ctx) {
         const o = ctx.options;
         const chapter = o.chapter ? await ctx.chapter(o.chapter) : undefined;
-        const { workshop: w, changed } = await ctx.services.workshops.edit(o.id, { ...o, chapter, strictRatio: o['strict-ratio'] });
+        const { workshop: w, changed } = await ctx.services.workshops.edit(o.id, {
+          ...o,
+          chapter,
+          strictRatio: o['strict-ratio'],
+          ...allocationInput(o),
+        });
         ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
         return showMessage(ctx, w, [
           changed.length
@@ -319,6 +369,11 @@ export const workshop = defineCommand({
         const w = r.workshop;
         if (r.state === 'updated') return message([p(ctx.t('workshop.join.profile_updated', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
         if (r.state === 'confirmed') return message([p(ctx.t('workshop.join.done', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
+        if (r.state === 'pool' && w.drawAt)
+          return message([
+            p(...fill(ctx.t('lottery.join.pool', { id: w.id, at: SLOT }), time(w.drawAt, 'full', w.chapter?.timeZone))),
+            p(...workshopWhen(w, ctx.t)),
+          ]);
         const full = w.learnersConfirmed >= w.learnerCapacity;
         return message([
           p(ctx.t(full ? 'workshop.join.waiting.full' : 'workshop.join.waiting.coaches', { id: w.id, position: r.position ?? 1 })),
@@ -346,8 +401,10 @@ export const workshop = defineCommand({
         const { t } = ctx;
         const w = await ctx.services.workshops.get(ctx.options.id);
         const roster = await ctx.services.workshops.roster(w.id);
-        const of = (role: 'coach' | 'learner', state: 'confirmed' | 'waiting') =>
-          roster.filter((r) => r.role === role && r.state === state);
+        const of = (role: 'coach' | 'learner', state: SignupState) => roster.filter((r) => r.role === role && r.state === state);
+        // Fair sign-ups: seats on offer, and a lottery's pool before its draw, when there are any.
+        const offered = of('learner', 'offered');
+        const pool = of('learner', 'pool');
         return message([p(...workshopWhen(w, t))], {
           title: t('workshop.roster.title', { ref: ref(w) }),
           fields: [
@@ -361,6 +418,8 @@ export const workshop = defineCommand({
               value: learnerLines(of('learner', 'confirmed'), t),
             },
             { name: t('workshop.roster.learner_waitlist'), value: names(of('learner', 'waiting'), true) },
+            ...(offered.length ? [{ name: t('workshop.roster.offered'), value: names(offered, false) }] : []),
+            ...(pool.length ? [{ name: t('workshop.roster.pool', { n: pool.length }), value: names(pool, false) }] : []),
           ],
         });
       },
@@ -671,6 +730,44 @@ export const workshop = defineCommand({
         if (w.status === 'cancelled') return message(ctx.t('workshop.publish.shown_cancelled', params));
         const ended = w.endsAt.getTime() <= ctx.services.clock.now().getTime();
         return message(ctx.t(ended ? 'workshop.publish.shown' : 'workshop.publish.shown_later', params));
+      },
+    }),
+
+    // Fair sign-ups (issue 21): a lottery's published facts, and a learner's answer to a waitlist offer.
+    draw: action({
+      description: 'cmd.workshop.draw',
+      options: { id },
+      async execute(ctx) {
+        const { t } = ctx;
+        const d = await ctx.services.workshops.lottery.info(ctx.options.id);
+        const tz = d.workshop.chapter?.timeZone;
+        return message(
+          [
+            p(t('lottery.draw.hash', { hash: d.hash })),
+            ...(d.seed && d.order && d.drawnAt
+              ? [
+                  p(...fill(t('lottery.draw.drawn', { at: SLOT, n: d.poolSize }), time(d.drawnAt, 'full', tz))),
+                  p(t('lottery.draw.seed', { seed: d.seed })),
+                  p(t('lottery.draw.order'), ' ', d.order.length ? d.order.join(', ') : '—'),
+                  p(t('lottery.draw.how')),
+                ]
+              : [p(...fill(t('lottery.draw.pending', { at: SLOT, n: d.poolSize }), time(d.drawAt, 'full', tz)))]),
+          ],
+          { title: t('lottery.draw.title', { ref: ref(d.workshop) }) },
+        );
+      },
+    }),
+
+    offer: action({
+      description: 'cmd.workshop.offer',
+      options: {
+        id,
+        answer: option.choice({ description: 'opt.workshop.offer_answer', choices: ['accept', 'decline'], required: true }),
+      },
+      async execute(ctx) {
+        const w = await ctx.services.workshops.offers.answer(ctx.actor, ctx.options.id, ctx.options.answer);
+        if (ctx.options.answer === 'decline') return message(ctx.t('offer.declined', { id: w.id }));
+        return message([p(ctx.t('offer.accepted', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
       },
     }),
 

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { InstantColumn } from './columns.js';
+import type { Allocation } from './Workshop.js';
 
 /** A city chapter: it runs workshops in its own time zone. */
 @Entity('chapter')
@@ -35,4 +36,13 @@ export class Chapter {
   /** How `/workshop groups` spreads levels: `mixed` (null: the default) or `by-level`. */
   @Column({ type: 'varchar', length: 16, nullable: true })
   groupsMode!: 'mixed' | 'by-level' | null;
+
+  // Lottery (issue 21): the chapter's defaults for its workshops' draws.
+  /** How new workshops give learner seats (`/chapter set allocation:`); null: first-come. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  allocation!: Allocation | null;
+
+  /** Lotteries draw first-timers (no attendance yet) first (`/chapter set lottery-first-timers:`). */
+  @Column({ type: 'boolean', default: false })
+  lotteryFirstTimers!: boolean;
 }

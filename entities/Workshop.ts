@@ -3,6 +3,9 @@ import { Chapter } from './Chapter.js';
 import { InstantColumn } from './columns.js';
 
 export type WorkshopStatus = 'scheduled' | 'cancelled';
+/** How learner seats are given: in order of joining, or by a lottery among those who joined before the draw. */
+export const ALLOCATIONS = ['first-come', 'lottery'] as const;
+export type Allocation = (typeof ALLOCATIONS)[number];
 
 /**
  * A hands-on workshop of a chapter. `coachesClaimed` and `learnersConfirmed` are the
@@ -91,4 +94,37 @@ export class Workshop {
   /** A moderator took the workshop off the chapter's public record (`/workshop publish visible:false`). */
   @Column({ type: 'boolean', default: false })
   recordHidden!: boolean;
+
+  // Lottery (issue 21, "Lottery for oversubscribed workshops"): see src/services/workshops/lottery.ts.
+  /** `first-come` (seats in order of joining) or `lottery` (learners who join before the draw enter a pool). */
+  @Column({ type: 'varchar', length: 16, default: 'first-come' })
+  allocation!: Allocation;
+
+  /** When the lottery draws (null for first-come): at least an hour before the start. */
+  @InstantColumn({ nullable: true })
+  drawAt!: Date | null;
+
+  /** The draw's secret seed, 32 random bytes in hex, picked when sign-ups open; shown only after the draw. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  lotterySeed!: string | null;
+
+  /** SHA-256 of the seed's bytes in hex: published before the draw (commit, then reveal). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  lotterySeedHash!: string | null;
+
+  /** When the draw ran; set once, by a conditional update (`... WHERE drawnAt IS NULL`). */
+  @InstantColumn({ nullable: true })
+  drawnAt!: Date | null;
+
+  /**
+   * The published result: the pool's sign-up numbers (1 = the first to join the pool) in draw
+   * order, comma-separated; no names, no tiers. Null before the draw.
+   */
+  @Column({ type: 'text', nullable: true })
+  drawOrder!: string | null;
+
+  // Waitlist offers (issue 21, "Waitlist offers"): see src/services/workshops/offers.ts.
+  /** How long an offered seat waits for its answer, in hours; null: 12 (1 within a day of the start). */
+  @Column({ type: 'integer', nullable: true })
+  offerHours!: number | null;
 }

@@ -4,7 +4,14 @@ import { Member } from './Member.js';
 import { Workshop } from './Workshop.js';
 
 export type SignupRole = 'coach' | 'learner';
-export type SignupState = 'confirmed' | 'waiting';
+/**
+ * `confirmed`: a slot or seat. `waiting`: on the waitlist. `pool`: in a lottery's pool before its
+ * draw (no seat, not on the waitlist). `offered`: a freed seat held for the learner until
+ * `offerExpiresAt`; it counts as held in the workshop's counter (see HOLDS_SEAT).
+ */
+export type SignupState = 'confirmed' | 'waiting' | 'pool' | 'offered';
+/** The states the workshop's counters count: counters equal the rows in these states. */
+export const HOLDS_SEAT: readonly SignupState[] = ['confirmed', 'offered'];
 /** What a learner says of themselves on signing up (the workshop day's groups use it). */
 export const LEARNER_LEVELS = ['new', 'some', 'comfortable'] as const;
 export type LearnerLevel = (typeof LEARNER_LEVELS)[number];
@@ -63,4 +70,8 @@ export class WorkshopSignup {
   /** Moved by hand (`action:move`): remaking the groups keeps them with their coach unless asked otherwise. */
   @Column({ type: 'boolean', default: false })
   groupPinned!: boolean;
+
+  // Waitlist offers (issue 21): until when an `offered` seat waits for the learner's answer.
+  @InstantColumn({ nullable: true })
+  offerExpiresAt!: Date | null;
 }

@@ -58,7 +58,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
 /**
  * Work no interaction waits for: delayed anonymous posts (and posts a crash interrupted),
  * erasing askers' reply addresses after 30 days, channel notices left for this process, buttons of direct
- * messages past their time, every few seconds;
+ * messages past their time, lotteries whose draw time came, waitlist offers whose time ran out, every few seconds;
  * workshop reminders; chapters' calendar feeds. Each step is safe to run in
  * several processes at once (rows are claimed with conditional updates).
  */
@@ -74,6 +74,8 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
         await app.services.stuck.closeEnded();
         await app.services.feedback.askDue();
         await app.services.directButtons.purge();
+        await app.services.workshops.lottery.drawDue();
+        await app.services.workshops.offers.expireDue();
       } catch (err) {
         log.error({ err: safeError(err) }, 'scheduled work failed; will retry');
       }

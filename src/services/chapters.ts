@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { Chapter } from '../../entities/Chapter.js';
+import type { Allocation } from '../../entities/Workshop.js';
 import { ChapterBinding } from '../../entities/ChapterBinding.js';
 import { ChapterLinkAttempt } from '../../entities/ChapterLinkAttempt.js';
 import { ChapterLinkCode } from '../../entities/ChapterLinkCode.js';
@@ -286,6 +287,20 @@ export class ChapterService {
     const chapter = await this.get(name);
     await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, { groupsMode: mode }));
     return { ...chapter, groupsMode: mode };
+  }
+
+  /**
+   * Fair sign-ups (issue 21): how the chapter's new workshops give learner seats (`/chapter set
+   * allocation:`), and whether its lotteries draw first-timers first (`lottery-first-timers:`).
+   */
+  async setLotteryDefaults(name: string, set: { allocation?: Allocation; firstTimers?: boolean }): Promise<Chapter> {
+    const chapter = await this.get(name);
+    const changes = {
+      ...(set.allocation !== undefined ? { allocation: set.allocation } : {}),
+      ...(set.firstTimers !== undefined ? { lotteryFirstTimers: set.firstTimers } : {}),
+    };
+    if (Object.keys(changes).length) await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, changes));
+    return { ...chapter, ...changes };
   }
 
   /** The chapter's channels in one workspace, by purpose (the moderator role is not a channel). */

@@ -131,6 +131,13 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
     '@moderator@hamburg /chapter create name:Hamburg timezone:Europe/Berlin',
     `@${ZELDA} /chapter use name:Hamburg code:ZZZZ-ZZZZ`,
   );
+  // Fair sign-ups: a seat offered to her from a waitlist (bob gave it up), held until 12 hours later.
+  await c.run(
+    '@moderator /workshop create chapter:Berlin title:"Git basics" topic:Git date:2027-03-08 time:18:00 learners:1 strict-ratio:false',
+    '@bob /workshop join 3',
+    `@${ZELDA} /workshop join 3`,
+    '@bob /workshop leave 3',
+  );
 }
 
 const exportOf = (out: string) => JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as MemberExport;
@@ -156,10 +163,11 @@ test('/privacy export holds everything delete touches: profile, coach profile an
         [[1, 'closures', 'named']],
       );
       assert.deepEqual(
-        data.signups.map((s) => [s.workshop, s.role, s.state]),
+        data.signups.map((s) => [s.workshop, s.role, s.state, s.offerExpiresAt]),
         [
-          [1, 'learner', 'confirmed'],
-          [2, 'learner', 'confirmed'],
+          [1, 'learner', 'confirmed', null],
+          [2, 'learner', 'confirmed', null],
+          [3, 'learner', 'offered', '2027-01-14T00:00:00.000Z'],
         ],
       );
       assert.deepEqual(
@@ -171,6 +179,7 @@ test('/privacy export holds everything delete touches: profile, coach profile an
         data.signups.map((s) => [s.level, s.goal, s.language, s.group]),
         [
           ['new', 'understand closures', 'de', 1],
+          [null, null, null, null],
           [null, null, null, null],
         ],
       );
@@ -304,9 +313,9 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       const out = await c.run('/privacy delete confirm:true');
       assert.match(
         out,
-        /Your data is erased\.\*\*\nSign-ups withdrawn: 2; disclaimers erased: 1; anonymous questions unlinked: 1; me-toos removed: 1\./,
+        /Your data is erased\.\*\*\nSign-ups withdrawn: 3; disclaimers erased: 1; anonymous questions unlinked: 1; me-toos removed: 1\./,
       );
-      assert.match(out, /\[dm → bob\]\n.*#2/, 'bob, first on the waitlist, is told he has the seat now');
+      assert.match(out, /\[dm → bob\]\n.*#2/, 'bob, first on the waitlist, is offered the seat now (waitlist offers)');
       assert.match(out, /Shared projects removed: 1\./);
       assert.match(
         out,
@@ -323,8 +332,11 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
           );
 
       const m = c.app.services.db.manager;
-      const bobSeat = await m.findOneByOrFail(WorkshopSignup, { workshopId: 2 });
-      assert.equal(bobSeat.state, 'confirmed');
+      const bobSeat = await m.findOneByOrFail(WorkshopSignup, { workshopId: 2, role: 'learner' });
+      assert.equal(bobSeat.state, 'offered');
+      // Her seat on offer went, and the counter with it.
+      assert.equal(await m.countBy(WorkshopSignup, { workshopId: 3 }), 0);
+      assert.equal((await m.findOneByOrFail(Workshop, { id: 3 })).learnersConfirmed, 0);
       assert.equal((await m.findBy(Question, {})).length, 2, 'the questions stay');
       assert.equal(await m.countBy(QuestionMeToo, { questionId: 1 }), 0, 'her me-too is gone, and the count with it');
       assert.equal(await m.countBy(QuestionMeToo, { questionId: 2 }), 1, 'bob’s me-too on her question still counts');

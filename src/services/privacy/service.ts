@@ -21,7 +21,7 @@ import { QuestionReport } from '../../../entities/QuestionReport.js';
 import { Share } from '../../../entities/Share.js';
 import { StuckRequest } from '../../../entities/StuckRequest.js';
 import { Workshop } from '../../../entities/Workshop.js';
-import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
+import { HOLDS_SEAT, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Store } from '../../db/store.js';
@@ -190,6 +190,7 @@ export class PrivacyService {
         goal: s.goal,
         language: s.language,
         group: s.groupNumber,
+        offerExpiresAt: at(s.offerExpiresAt),
       })),
       attendance: attendance.map((a) => ({
         workshop: a.workshopId,
@@ -414,7 +415,7 @@ export class PrivacyService {
       const disclaimers = (await em.delete(Disclaimer, { memberId: member.id })).affected ?? 0;
       const coach = ((await em.delete(Coach, { memberId: member.id })).affected ?? 0) > 0;
       // Sign-ups of past or cancelled workshops: the counters follow the rows, as everywhere.
-      for (const s of await em.findBy(WorkshopSignup, { memberId: member.id, state: 'confirmed' })) {
+      for (const s of await em.findBy(WorkshopSignup, { memberId: member.id, state: In([...HOLDS_SEAT]) })) {
         const counter = s.role === 'coach' ? 'coachesClaimed' : 'learnersConfirmed';
         await em
           .createQueryBuilder()

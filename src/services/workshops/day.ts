@@ -176,6 +176,11 @@ export class WorkshopDay {
       const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
       if (existing?.state === 'confirmed') return { signup: existing, walkIn: false };
       if (existing?.role === 'coach') throw new UserError('workshop.walkin.waiting_coach', { id });
+      // A seat on offer is held in the counter already (waitlist offers): checking in takes it.
+      if (existing?.state === 'offered') {
+        await em.update(WorkshopSignup, { id: existing.id }, { state: 'confirmed', offerExpiresAt: null });
+        return { signup: { ...existing, state: 'confirmed' as const, offerExpiresAt: null }, walkIn: true };
+      }
       const seated = await em
         .createQueryBuilder()
         .update(Workshop)

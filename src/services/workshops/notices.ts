@@ -3,7 +3,7 @@ import { Member } from '../../../entities/Member.js';
 import type { Workshop } from '../../../entities/Workshop.js';
 import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { MessageKey, Translate } from '../../core/i18n.js';
-import { bold, type Inline, p, time } from '../../core/reply.js';
+import { bold, fill, type Inline, type Message, p, SLOT, time } from '../../core/reply.js';
 import type { Store } from '../../db/store.js';
 import type { DirectMessages } from '../direct-messages.js';
 import type { Rosters } from './roster.js';
@@ -11,7 +11,20 @@ import { type Move, waitlistPosition } from './signups.js';
 
 /** What an edit can change, as named to members. */
 export type WorkshopChange =
-  'chapter' | 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
+  | 'chapter'
+  | 'title'
+  | 'topic'
+  | 'start'
+  | 'duration'
+  | 'learners'
+  | 'coaches'
+  | 'location'
+  | 'description'
+  | 'strict_ratio'
+  // Fair sign-ups: the lottery and waitlist offers.
+  | 'allocation'
+  | 'draw'
+  | 'offer_hours';
 
 /** The changes in the reader's language: “start, location”. */
 export const describeChanges = (changed: readonly WorkshopChange[], t: Translate): string =>
@@ -72,6 +85,10 @@ export class WorkshopNotices {
     for (const move of others) {
       const member = members.find((m) => m.id === move.memberId);
       if (!member) continue;
+      if (move.to === 'offered' && move.until) {
+        await this.dms.send(member, (t) => offerMessage(workshop, move.until!, t), { chapterId: workshop.chapterId });
+        continue;
+      }
       const key: MessageKey = move.to === 'confirmed' ? `workshop.dm.promoted.${move.role}` : `workshop.dm.demoted.${move.role}`;
       // Several members moved back at once are each told their own place on the waitlist.
       const signup = move.to === 'waiting' ? await this.store.manager.findOneBy(WorkshopSignup, { id: move.signupId }) : null;
@@ -94,4 +111,19 @@ export class WorkshopNotices {
       ],
     }));
   }
+}
+
+/** The DM offering a freed seat (waitlist offers, offers.ts): what, until when, Accept and Decline buttons. */
+export function offerMessage(w: Workshop, until: Date, t: Translate): Omit<Message, 'visibility'> {
+  return {
+    body: [
+      p(t('offer.dm', { id: w.id, title: w.title })),
+      p(...workshopWhen(w, t)),
+      p(...fill(t('offer.dm.until', { until: SLOT }), time(until, 'full', w.chapter?.timeZone))),
+    ],
+    buttons: [
+      { label: t('offer.button.accept'), command: `/workshop offer id:${w.id} answer:accept`, style: 'primary' },
+      { label: t('offer.button.decline'), command: `/workshop offer id:${w.id} answer:decline`, style: 'danger' },
+    ],
+  };
 }

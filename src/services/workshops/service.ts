@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { Chapter } from '../../../entities/Chapter.js';
 import { FeedEvent } from '../../../entities/FeedEvent.js';
 import type { Member } from '../../../entities/Member.js';
-import { Workshop } from '../../../entities/Workshop.js';
-import type { SignupRole, SignupState } from '../../../entities/WorkshopSignup.js';
+import { type Allocation, Workshop } from '../../../entities/Workshop.js';
+import { type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
@@ -19,7 +19,10 @@ import { newCheckinCode } from './day.js';
 import { WorkshopNotices, type WorkshopChange } from './notices.js';
 import { type AttendanceRecorded, type ProgressReport, ProgressRecords } from './progress.js';
 import { type Counts, type RosterEntry, Rosters } from './roster.js';
-import { type LearnerProfile, lockOpen, settle, type SignupResult, Signups } from './signups.js';
+import { LotteryDraws } from './draws.js';
+import { DRAW_BEFORE_START_MS, drawTime, newSeed, seedHash } from './lottery.js';
+import { WaitlistOffers } from './offers.js';
+import { type LearnerProfile, lockOpen, settle, type SignupResult, Signups, waitlistPosition } from './signups.js';
 
 export interface WorkshopInput {
   readonly title?: string;
@@ -33,7 +36,20 @@ export interface WorkshopInput {
   readonly location?: string;
   readonly description?: string;
   readonly strictRatio?: boolean;
+  // Fair sign-ups (issue 21): the lottery and waitlist offers.
+  /** Default: the chapter's (`/chapter set allocation:`), else first-come. */
+  readonly allocation?: Allocation;
+  /** The lottery draws this many hours after sign-ups open (default 24), at the latest an hour before the start. */
+  readonly drawHours?: number;
+  /** How long a waitlist offer waits, in hours (default 12). */
+  readonly offerHours?: number;
 }
+
+/** A member's own place at a workshop as a learner (`/workshop show`): never anyone else's. */
+export type LearnerPlace =
+  | { readonly state: 'confirmed' | 'pool' }
+  | { readonly state: 'waiting'; readonly position: number }
+  | { readonly state: 'offered'; readonly until: Date };
 
 export const DEFAULT_DURATION_MINUTES = 180;
 /** How far ahead a workshop may be planned. */
@@ -42,7 +58,25 @@ export const MAX_YEARS_AHEAD = 3;
 /** The columns an edit may change; the counters move only in `settle`. */
 function editableColumns(w: Workshop) {
   const { chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
-  return { chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision };
+  const { allocation, drawAt, lotterySeed, lotterySeedHash, offerHours } = w;
+  return {
+    chapterId,
+    title,
+    topic,
+    startsAt,
+    endsAt,
+    learnerCapacity,
+    coachSlots,
+    location,
+    description,
+    strictRatio,
+    revision,
+    allocation,
+    drawAt,
+    lotterySeed,
+    lotterySeedHash,
+    offerHours,
+  };
 }
 
 /** Adds fields to what a moderator changed by hand on an imported workshop (its row is locked by the caller). */
@@ -64,6 +98,10 @@ export class WorkshopService {
   private readonly notices: WorkshopNotices;
   private readonly signups: Signups;
   private readonly progressRecords: ProgressRecords;
+  /** Lottery draws (`drawDue` is a scheduler step) and `/workshop draw`'s facts. */
+  readonly lottery: LotteryDraws;
+  /** Waitlist offers: answers, and expiries (`expireDue`, a scheduler step). */
+  readonly offers: WaitlistOffers;
 
   constructor(
     private readonly store: Store,
@@ -77,6 +115,8 @@ export class WorkshopService {
     this.notices = new WorkshopNotices(store, dms, this.rosters);
     this.signups = new Signups(store, clock, members, this.notices, async (id) => (await this.get(id)).chapter!);
     this.progressRecords = new ProgressRecords(store, clock, config, this.rosters, this.notices, (id) => this.get(id));
+    this.lottery = new LotteryDraws(store, clock, dms, this.notices);
+    this.offers = new WaitlistOffers(store, clock, dms, this.notices);
   }
 
   ratioFor(chapter: Chapter): number {
@@ -95,6 +135,10 @@ export class WorkshopService {
     const startsAt = this.startFrom(input.date, input.time, chapter.timeZone);
     const ratio = this.ratioFor(chapter);
     const learners = input.learners;
+    const now = this.clock.now();
+    // A lottery commits to its seed when sign-ups open (today: now): the hash is published, the seed kept until the draw.
+    const allocation = input.allocation ?? chapter.allocation ?? 'first-come';
+    const seed = allocation === 'lottery' ? newSeed() : null;
     return this.store.transaction(async (em) => {
       const workshop = await em.save(
         em.create(Workshop, {
@@ -114,8 +158,15 @@ export class WorkshopService {
           coachesClaimed: 0,
           learnersConfirmed: 0,
           revision: 0,
-          createdAt: this.clock.now(),
+          createdAt: now,
           checkinCode: newCheckinCode(),
+          allocation,
+          drawAt: seed ? drawTime(now, startsAt, input.drawHours) : null,
+          lotterySeed: seed,
+          lotterySeedHash: seed && seedHash(seed),
+          drawnAt: null,
+          drawOrder: null,
+          offerHours: input.offerHours ?? null,
         }),
       );
       await this.reminders.schedule(em, workshop);
@@ -171,10 +222,14 @@ export class WorkshopService {
       if (input.location !== undefined) set('location', input.location.trim() || null, 'location');
       if (input.description !== undefined) set('description', input.description.trim() || null, 'description');
       if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict_ratio');
+      const toFirstCome = this.editAllocation(w, input, set);
       if (!changed.length) return { moves: [], workshop: w, changed };
       w.revision += 1;
       await em.update(Workshop, { id }, editableColumns(w));
       if (options.by !== 'feed') await markHandEdited(em, id, changed);
+      // A lottery given up before its draw: the pool joins the waitlist in join order (ids follow joins).
+      if (toFirstCome) await em.update(WorkshopSignup, { workshopId: id, state: 'pool' }, { state: 'waiting' });
+      // New seats go directly, as before offers: only a seat a learner gives up is offered (signups.ts).
       const moves = await settle(em, id);
       if (changed.includes('start')) await this.reminders.schedule(em, w);
       return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };
@@ -185,6 +240,63 @@ export class WorkshopService {
       await this.notices.moved(workshop, moves, null);
     }
     return { workshop, changed };
+  }
+
+  /**
+   * Applies the lottery's and offers' options of an edit to the locked row `w` through `set`; true
+   * when a lottery not yet drawn became first-come (its pool must join the waitlist). A drawn
+   * lottery keeps its allocation and draw. A changed start pulls a later draw time to an hour before it.
+   */
+  private editAllocation(
+    w: Workshop,
+    input: WorkshopInput,
+    set: <K extends keyof Workshop>(key: K, value: Workshop[K], name: WorkshopChange) => void,
+  ): boolean {
+    if (input.offerHours !== undefined) set('offerHours', input.offerHours, 'offer_hours');
+    const wasLottery = w.allocation === 'lottery';
+    if (w.drawnAt) {
+      if ((input.allocation !== undefined && input.allocation !== w.allocation) || input.drawHours !== undefined)
+        throw new UserError('lottery.drawn_already', { id: w.id });
+      return false;
+    }
+    if (input.allocation !== undefined) set('allocation', input.allocation, 'allocation');
+    if (w.allocation === 'lottery') {
+      if (!w.lotterySeed) {
+        const seed = newSeed();
+        w.lotterySeed = seed;
+        w.lotterySeedHash = seedHash(seed);
+      }
+      // Sign-ups opened at the creation: the draw time counts from it.
+      const latest = w.startsAt.getTime() - DRAW_BEFORE_START_MS;
+      if (input.drawHours !== undefined || !w.drawAt) set('drawAt', drawTime(w.createdAt, w.startsAt, input.drawHours), 'draw');
+      else if (w.drawAt.getTime() > latest) set('drawAt', new Date(latest), 'draw');
+      return false;
+    }
+    if (wasLottery) {
+      w.drawAt = null;
+      w.lotterySeed = null;
+      w.lotterySeedHash = null;
+    }
+    return wasLottery;
+  }
+
+  /** The actor's own place at the workshop as a learner, or null when not signed up as one. */
+  async learnerPlace(actor: Person, id: number): Promise<LearnerPlace | null> {
+    const signup = await this.store.manager
+      .getRepository(WorkshopSignup)
+      .createQueryBuilder('s')
+      .innerJoin('s.member', 'm')
+      .where('s.workshopId = :id AND s.role = :role', { id, role: 'learner' })
+      .andWhere('m.platform = :platform AND m.workspace = :workspace AND m.userId = :userId', {
+        platform: actor.platform,
+        workspace: actor.workspace,
+        userId: actor.id,
+      })
+      .getOne();
+    if (!signup) return null;
+    if (signup.state === 'waiting') return { state: 'waiting', position: await waitlistPosition(this.store.manager, signup) };
+    if (signup.state === 'offered') return { state: 'offered', until: signup.offerExpiresAt! };
+    return { state: signup.state };
   }
 
   /** Cancels a workshop: its reminders are dropped and everyone signed up is told why. */

@@ -3,7 +3,7 @@ import type { Chapter } from '../../../entities/Chapter.js';
 import { Coach } from '../../../entities/Coach.js';
 import { Member } from '../../../entities/Member.js';
 import { Workshop } from '../../../entities/Workshop.js';
-import { type LearnerLevel, type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
+import { HOLDS_SEAT, type LearnerLevel, type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Person } from '../../core/types.js';
@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import type { MemberService } from '../members.js';
 import type { WorkshopNotices } from './notices.js';
+import { offerDeadline } from './offer-rules.js';
 
 /** What a learner says of themselves on joining (`level:`, `goal:`, `language:`); each may be left out. */
 export interface LearnerProfile {
@@ -33,6 +34,8 @@ export interface Move {
   readonly memberId: number;
   readonly role: SignupRole;
   readonly to: SignupState;
+  /** For `offered`: until when the offer waits. */
+  readonly until?: Date;
 }
 
 // The capacity rules as SQL conditions on the workshop row; exported for the raw-driver benchmark
@@ -71,15 +74,20 @@ export async function lockOpen(em: EntityManager, id: number, clock: Clock): Pro
  * coaches into free slots, then waiting learners into allowed seats, in arrival order;
  * when limits shrank (an edit, a release without a replacement), the last confirmed move
  * back to the front of their waitlist. Every step is a conditional update of the counter.
+ *
+ * With `offers` (a seat freed up, at `now`), a waiting learner moving up is offered the seat
+ * (`offered`, held in the counter) rather than given it, unless the start is too near to ask
+ * (see offer-rules.ts); a shrinking workshop takes back seats on offer before confirmed ones.
  */
-export async function settle(em: EntityManager, id: number): Promise<Move[]> {
+export async function settle(em: EntityManager, id: number, offers?: { now: Date }): Promise<Move[]> {
   const moves: Move[] = [];
+  const until = offers ? offerDeadline(await em.findOneByOrFail(Workshop, { id }), offers.now) : null;
   const moveOne = async (role: SignupRole, direction: 'up' | 'down', condition: string): Promise<boolean> => {
-    const from: SignupState = direction === 'up' ? 'waiting' : 'confirmed';
-    const next = await em.findOne(WorkshopSignup, {
-      where: { workshopId: id, role, state: from },
-      order: { id: direction === 'up' ? 'ASC' : 'DESC' },
-    });
+    const last = (state: SignupState) => em.findOne(WorkshopSignup, { where: { workshopId: id, role, state }, order: { id: 'DESC' } });
+    const next =
+      direction === 'up'
+        ? await em.findOne(WorkshopSignup, { where: { workshopId: id, role, state: 'waiting' }, order: { id: 'ASC' } })
+        : ((await last('offered')) ?? (await last('confirmed')));
     if (!next) return false;
     const counter = column(COUNTER_COLUMN[role]);
     const moved = await em
@@ -90,9 +98,10 @@ export async function settle(em: EntityManager, id: number): Promise<Move[]> {
       .andWhere(new Brackets((b) => b.where(condition)))
       .execute();
     if (moved.affected !== 1) return false;
-    const to: SignupState = direction === 'up' ? 'confirmed' : 'waiting';
-    await em.update(WorkshopSignup, { id: next.id }, { state: to });
-    moves.push({ signupId: next.id, memberId: next.memberId, role, to });
+    const offer = direction === 'up' && role === 'learner' && until ? until : null;
+    const to: SignupState = direction === 'down' ? 'waiting' : offer ? 'offered' : 'confirmed';
+    await em.update(WorkshopSignup, { id: next.id }, { state: to, offerExpiresAt: offer });
+    moves.push({ signupId: next.id, memberId: next.memberId, role, to, ...(offer ? { until: offer } : {}) });
     return true;
   };
   while (await moveOne('coach', 'down', COACH_OVERFLOW));
@@ -103,13 +112,26 @@ export async function settle(em: EntityManager, id: number): Promise<Move[]> {
   return moves.filter((m, i) => !moves.some((o, j) => j !== i && o.memberId === m.memberId && o.role === m.role));
 }
 
+/** Whether a learner's join now enters the workshop's lottery pool: a lottery not yet drawn. */
+export const inPoolPhase = (w: Pick<Workshop, 'allocation' | 'drawnAt'>): boolean => w.allocation === 'lottery' && !w.drawnAt;
+
 /** Inserts a signup with no profile and no group, unless `fields` give them. */
 export function insertSignup(
   em: EntityManager,
   fields: Pick<WorkshopSignup, 'workshopId' | 'memberId' | 'role' | 'state' | 'createdAt'> &
     Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
 ): Promise<WorkshopSignup> {
-  return em.save(em.create(WorkshopSignup, { level: null, goal: null, language: null, groupNumber: null, groupPinned: false, ...fields }));
+  return em.save(
+    em.create(WorkshopSignup, {
+      level: null,
+      goal: null,
+      language: null,
+      groupNumber: null,
+      groupPinned: false,
+      offerExpiresAt: null,
+      ...fields,
+    }),
+  );
 }
 
 /** A waiting signup's 1-based place on its role's waitlist. */
@@ -187,7 +209,7 @@ export class Signups {
       const signup = member && (await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id, role }));
       if (!signup) throw new UserError(`workshop.${role}.not_signed_up`, { id });
       await em.delete(WorkshopSignup, { id: signup.id });
-      if (signup.state === 'confirmed') {
+      if (HOLDS_SEAT.includes(signup.state)) {
         const counter = column(COUNTER_COLUMN[role]);
         await em
           .createQueryBuilder()
@@ -196,7 +218,9 @@ export class Signups {
           .where('id = :id', { id })
           .execute();
       }
-      return { state: signup.state, moves: await settle(em, id), workshop: await em.findOneByOrFail(Workshop, { id }) };
+      // A learner's seat freed up: the first waiting learner is offered it (waitlist offers).
+      const moves = await settle(em, id, role === 'learner' ? { now: this.clock.now() } : undefined);
+      return { state: signup.state, moves, workshop: await em.findOneByOrFail(Workshop, { id }) };
     });
     workshop.chapter = await this.chapterOf(id);
     await this.notices.moved(workshop, moves, null);
@@ -211,7 +235,7 @@ export class Signups {
   ): Promise<SignupResult> {
     try {
       const { result, moves, member } = await this.store.transaction(async (em) => {
-        await lockOpen(em, id, this.clock);
+        const locked = await lockOpen(em, id, this.clock);
         const member = await who(em);
         const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
         if (existing?.role === role && profile) {
@@ -219,14 +243,19 @@ export class Signups {
           return { result: { workshop: await em.findOneByOrFail(Workshop, { id }), state: 'updated' as const }, moves: [], member };
         }
         if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
+        // Before a lottery's draw, a learner's join enters its pool (lottery.ts).
+        const pool = role === 'learner' && inPoolPhase(locked);
         const signup = await insertSignup(em, {
           workshopId: id,
           memberId: member.id,
           role,
-          state: 'waiting',
+          state: pool ? 'pool' : 'waiting',
           createdAt: this.clock.now(),
           ...profile,
         });
+        if (pool) return { result: { workshop: locked, state: 'pool' as const }, moves: [], member };
+        // Seats go directly here: a newcomer finds room only when nobody waits, and learners promoted
+        // because a coach's claim made room were told they get a message "when yours is confirmed".
         const moves = await settle(em, id);
         const mine = moves.find((m) => m.memberId === member.id);
         const workshop = await em.findOneByOrFail(Workshop, { id });
