@@ -30,34 +30,7 @@ test('Slack: the feedback DM has an actions block of opaque buttons per question
     );
     const { fake, app, clock, slash, url } = b;
     const SECRET = b.secret;
-    let n = 0;
-    const who = (user: string) => ({ id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T1' });
-    /** A press of a DM's button by `user`, in their own DM with the app; returns the press's id (its response URL's). */
-    const press = async (user: string, button: Element) => {
-      const id = `press-${++n}`;
-      const ts = '1700000000.000001';
-      const sent = await postSigned(
-        url,
-        interactionBody({
-          type: 'block_actions',
-          team: { id: 'T1', domain: 'test' },
-          user: who(user),
-          api_app_id: 'A1',
-          token: 'deprecated',
-          container: { type: 'message', message_ts: ts, channel_id: `D${user}`, is_ephemeral: false },
-          trigger_id: `trigger-${id}`,
-          channel: { id: `D${user}`, name: 'directmessage' },
-          message: { type: 'message', ts, text: 'feedback' },
-          response_url: fake.responseUrl(id),
-          actions: [{ type: 'button', block_id: 'b1', action_ts: '1700000001.000000', ...button }],
-        }),
-        SECRET,
-      );
-      assert.equal(sent.status, 200);
-      return id;
-    };
-    const answer = async (id: string) =>
-      String((await fake.until(`the answer to ${id}`, () => fake.responses.find((r) => r.id === id))).body.text);
+    const { press, answer, who } = b;
     /** The view a press opened (views.open with the press's trigger). */
     const viewOf = async (id: string) =>
       (await fake.until(`the view of ${id}`, () => fake.callsOf('views.open').find((c) => c.params.trigger_id === `trigger-${id}`))).params
