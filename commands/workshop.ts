@@ -14,6 +14,7 @@ import type { GroupsMade, GroupView } from '../src/services/workshops/day.js';
 import { describeChanges, workshopWhen } from '../src/services/workshops/notices.js';
 import { siteName } from '../src/services/feeds/service.js';
 import type { Counts, RosterEntry } from '../src/services/workshops/roster.js';
+import { hasWindow, signupWindow } from '../src/services/workshops/windows.js';
 
 /**
  * Names in a `present:` list: platform mentions (`<@123>`, `<@!123>`, Slack's `<@U123|ada>`)
@@ -37,6 +38,17 @@ const details = {
   description: option.text({ description: 'opt.workshop.description', maxLength: 1000 }),
   'strict-ratio': option.boolean({ description: 'opt.workshop.strict_ratio' }),
 };
+// Sign-up windows (issue "Fair sign-ups"): each a `YYYY-MM-DD HH:MM` in the chapter's zone, checked by the service.
+const windowOptions = {
+  opens: option.string({ description: 'opt.workshop.opens', maxLength: 20, placeholder: 'placeholder.datetime' }),
+  closes: option.string({ description: 'opt.workshop.closes', maxLength: 20, placeholder: 'placeholder.datetime' }),
+  'coaches-open': option.string({ description: 'opt.workshop.coaches_open', maxLength: 20, placeholder: 'placeholder.datetime' }),
+};
+const windowOf = (o: { opens?: string; closes?: string; 'coaches-open'?: string }) => ({
+  opens: o.opens,
+  closes: o.closes,
+  coachesOpen: o['coaches-open'],
+});
 const title = { description: 'opt.workshop.title', minLength: 2, maxLength: 100 } as const;
 const topic = { description: 'opt.workshop.topic', minLength: 1, maxLength: 64, autocomplete: 'topic' } as const;
 const learners = { description: 'opt.workshop.learners', min: 1, max: 200 } as const;
@@ -80,6 +92,22 @@ async function tellModerators(ctx: CommandContext<unknown>, made: GroupsMade): P
   return [p(ctx.t('workshop.groups.moderators_told'))];
 }
 
+/** A window other than the default, as times each reader sees in their zone (sign-up windows). */
+function windowField(w: Workshop, t: Translate): Field[] {
+  if (!hasWindow(w)) return [];
+  const tz = w.chapter?.timeZone;
+  const { opens, closes, coachesOpen } = signupWindow(w);
+  return [
+    {
+      name: t('workshop.field.window'),
+      value: [
+        ...fill(t('workshop.window.learners', { opens: SLOT, closes: SLOT }), time(opens, 'full', tz), time(closes, 'full', tz)),
+        ...(w.coachesOpenAt ? ['\n', ...fill(t('workshop.window.coaches', { opens: SLOT }), time(coachesOpen, 'full', tz))] : []),
+      ],
+    },
+  ];
+}
+
 /** The facts of a workshop as fields: local start and end, slots, seats, waitlists, location. */
 function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
   const tz = w.chapter?.timeZone;
@@ -102,6 +130,7 @@ function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
       name: t('workshop.field.ratio'),
       value: [t(w.strictRatio ? 'workshop.ratio.strict' : 'workshop.ratio.off', { ratio: w.learnersPerCoach })],
     },
+    ...windowField(w, t),
     ...(w.location ? [{ name: t('workshop.field.location'), value: [w.location] }] : []),
     ...(w.description ? [{ name: t('workshop.field.description'), value: [w.description] }] : []),
     ...(w.status === 'cancelled'
@@ -186,11 +215,12 @@ export const workshop = defineCommand({
         time: option.time({ description: 'opt.workshop.time', required: true }),
         learners: option.integer({ ...learners, required: true }),
         ...details,
+        ...windowOptions,
       },
       async execute(ctx) {
         const o = ctx.options;
         const chapter = await ctx.chapter(o.chapter);
-        const w = await ctx.services.workshops.create(chapter, { ...o, strictRatio: o['strict-ratio'] });
+        const w = await ctx.services.workshops.create(chapter, { ...o, strictRatio: o['strict-ratio'], window: windowOf(o) });
         ctx.auditTarget(`workshop:${w.id}`, `${chapter.name}: ${w.title} at ${w.startsAt.toISOString()}`);
         return showMessage(ctx, w, [ctx.t('workshop.created', { id: w.id, slots: w.coachSlots, learners: w.learnerCapacity })]);
       },
@@ -213,11 +243,17 @@ export const workshop = defineCommand({
         time: option.time({ description: 'opt.workshop.time' }),
         learners: option.integer(learners),
         ...details,
+        ...windowOptions,
       },
       async execute(ctx) {
         const o = ctx.options;
         const chapter = o.chapter ? await ctx.chapter(o.chapter) : undefined;
-        const { workshop: w, changed } = await ctx.services.workshops.edit(o.id, { ...o, chapter, strictRatio: o['strict-ratio'] });
+        const { workshop: w, changed } = await ctx.services.workshops.edit(o.id, {
+          ...o,
+          chapter,
+          strictRatio: o['strict-ratio'],
+          window: windowOf(o),
+        });
         ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
         return showMessage(ctx, w, [
           changed.length

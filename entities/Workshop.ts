@@ -91,4 +91,17 @@ export class Workshop {
   /** A moderator took the workshop off the chapter's public record (`/workshop publish visible:false`). */
   @Column({ type: 'boolean', default: false })
   recordHidden!: boolean;
+
+  // Sign-up windows (issue "Fair sign-ups"): null is the default, from creation until the start.
+  /** When learners may join (`opens:`); null: from creation. */
+  @InstantColumn({ nullable: true })
+  signupsOpenAt!: Date | null;
+
+  /** When joining and claiming close (`closes:`); null: at the start. */
+  @InstantColumn({ nullable: true })
+  signupsCloseAt!: Date | null;
+
+  /** When coaches may claim (`coaches-open:`), possibly before learners may join; null: from creation. */
+  @InstantColumn({ nullable: true })
+  coachesOpenAt!: Date | null;
 }

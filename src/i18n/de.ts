@@ -13,6 +13,7 @@ import * as feedback from './feedback.js';
 import * as buttons from './buttons.js';
 import * as record from './record.js';
 import * as shares from './shares.js';
+import * as fairnessRules from './fairness-rules.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -32,4 +33,5 @@ export const de: Catalogue = {
   ...buttons.de,
   ...record.de,
   ...shares.de,
+  ...fairnessRules.de,
 };

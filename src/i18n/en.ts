@@ -13,6 +13,7 @@ import * as feedback from './feedback.js';
 import * as buttons from './buttons.js';
 import * as record from './record.js';
 import * as shares from './shares.js';
+import * as fairnessRules from './fairness-rules.js';
 import type { Texts } from './types.js';
 
 /**
@@ -35,6 +36,7 @@ export const en = {
   ...buttons.en,
   ...record.en,
   ...shares.en,
+  ...fairnessRules.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -15,6 +15,7 @@ import { WorkshopDay1795001300000 } from './1795001300000-WorkshopDay.js';
 import { DirectButtons1795001400000 } from './1795001400000-DirectButtons.js';
 import { AfterTheWorkshop1795001500000 } from './1795001500000-AfterTheWorkshop.js';
 import { Shares1795001600000 } from './1795001600000-Shares.js';
+import { SignupWindows1795001700000 } from './1795001700000-SignupWindows.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   DirectButtons1795001400000,
   AfterTheWorkshop1795001500000,
   Shares1795001600000,
+  SignupWindows1795001700000,
 ];

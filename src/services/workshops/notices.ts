@@ -11,7 +11,18 @@ import { type Move, waitlistPosition } from './signups.js';
 
 /** What an edit can change, as named to members. */
 export type WorkshopChange =
-  'chapter' | 'title' | 'topic' | 'start' | 'duration' | 'learners' | 'coaches' | 'location' | 'description' | 'strict_ratio';
+  | 'chapter'
+  | 'title'
+  | 'topic'
+  | 'start'
+  | 'duration'
+  | 'learners'
+  | 'coaches'
+  | 'location'
+  | 'description'
+  | 'strict_ratio'
+  // Sign-up windows (issue "Fair sign-ups")
+  | 'window';
 
 /** The changes in the reader's language: “start, location”. */
 export const describeChanges = (changed: readonly WorkshopChange[], t: Translate): string =>

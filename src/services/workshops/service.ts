@@ -20,6 +20,7 @@ import { WorkshopNotices, type WorkshopChange } from './notices.js';
 import { type AttendanceRecorded, type ProgressReport, ProgressRecords } from './progress.js';
 import { type Counts, type RosterEntry, Rosters } from './roster.js';
 import { type LearnerProfile, lockOpen, settle, type SignupResult, Signups } from './signups.js';
+import { type WindowInput, windowColumns } from './windows.js';
 
 export interface WorkshopInput {
   readonly title?: string;
@@ -33,6 +34,8 @@ export interface WorkshopInput {
   readonly location?: string;
   readonly description?: string;
   readonly strictRatio?: boolean;
+  /** Sign-up windows: `opens:`, `closes:`, `coaches-open:` as typed (see windows.ts). */
+  readonly window?: WindowInput;
 }
 
 export const DEFAULT_DURATION_MINUTES = 180;
@@ -42,7 +45,11 @@ export const MAX_YEARS_AHEAD = 3;
 /** The columns an edit may change; the counters move only in `settle`. */
 function editableColumns(w: Workshop) {
   const { chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
-  return { chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision };
+  const { signupsOpenAt, signupsCloseAt, coachesOpenAt } = w;
+  return {
+    ...{ chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision },
+    ...{ signupsOpenAt, signupsCloseAt, coachesOpenAt },
+  };
 }
 
 /** Adds fields to what a moderator changed by hand on an imported workshop (its row is locked by the caller). */
@@ -95,6 +102,8 @@ export class WorkshopService {
     const startsAt = this.startFrom(input.date, input.time, chapter.timeZone);
     const ratio = this.ratioFor(chapter);
     const learners = input.learners;
+    const none = { signupsOpenAt: null, signupsCloseAt: null, coachesOpenAt: null };
+    const window = windowColumns(input.window, { ...none, startsAt, createdAt: this.clock.now() }, chapter.timeZone);
     return this.store.transaction(async (em) => {
       const workshop = await em.save(
         em.create(Workshop, {
@@ -116,6 +125,7 @@ export class WorkshopService {
           revision: 0,
           createdAt: this.clock.now(),
           checkinCode: newCheckinCode(),
+          ...window,
         }),
       );
       await this.reminders.schedule(em, workshop);
@@ -171,6 +181,16 @@ export class WorkshopService {
       if (input.location !== undefined) set('location', input.location.trim() || null, 'location');
       if (input.description !== undefined) set('description', input.description.trim() || null, 'description');
       if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict_ratio');
+      if (input.window) {
+        const next = windowColumns(input.window, w, chapter.timeZone);
+        for (const key of ['signupsOpenAt', 'signupsCloseAt', 'coachesOpenAt'] as const) {
+          const same = (next[key]?.getTime() ?? null) === (w[key]?.getTime() ?? null);
+          if (!same) {
+            w[key] = next[key];
+            if (!changed.includes('window')) changed.push('window');
+          }
+        }
+      }
       if (!changed.length) return { moves: [], workshop: w, changed };
       w.revision += 1;
       await em.update(Workshop, { id }, editableColumns(w));

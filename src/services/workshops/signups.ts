@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import type { MemberService } from '../members.js';
 import type { WorkshopNotices } from './notices.js';
+import { assertWindowOpen } from './windows.js';
 
 /** What a learner says of themselves on joining (`level:`, `goal:`, `language:`); each may be left out. */
 export interface LearnerProfile {
@@ -211,7 +212,7 @@ export class Signups {
   ): Promise<SignupResult> {
     try {
       const { result, moves, member } = await this.store.transaction(async (em) => {
-        await lockOpen(em, id, this.clock);
+        const locked = await lockOpen(em, id, this.clock);
         const member = await who(em);
         const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
         if (existing?.role === role && profile) {
@@ -219,6 +220,8 @@ export class Signups {
           return { result: { workshop: await em.findOneByOrFail(Workshop, { id }), state: 'updated' as const }, moves: [], member };
         }
         if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
+        // Sign-up windows (issue "Fair sign-ups"): a new claim or join only while its window is open.
+        await assertWindowOpen(em, locked, role, this.clock.now());
         const signup = await insertSignup(em, {
           workshopId: id,
           memberId: member.id,
