@@ -226,6 +226,10 @@ export const chapter = defineCommand({
           maxLength: 64,
           placeholder: 'placeholder.moderator_group',
         }),
+        // No-shows (issue "Fair sign-ups"): the chapter's policy.
+        'no-show-limit': option.integer({ description: 'opt.chapter.no_show_limit', min: 1, max: 20 }),
+        'no-show-window-days': option.integer({ description: 'opt.chapter.no_show_window_days', min: 1, max: 730 }),
+        'no-show-cooldown-days': option.integer({ description: 'opt.chapter.no_show_cooldown_days', min: 1, max: 365 }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -243,7 +247,19 @@ export const chapter = defineCommand({
           ...(role ? { [MODERATOR_ROLE]: role.id } : {}),
           ...(group ? { [MODERATOR_GROUP]: group } : {}),
         };
-        if (!Object.keys(rows).length && ratio === undefined && defaultLearners === undefined && options.groups === undefined)
+        const noShows = {
+          limit: options['no-show-limit'],
+          windowDays: options['no-show-window-days'],
+          cooldownDays: options['no-show-cooldown-days'],
+        };
+        const noShowsSet = Object.values(noShows).some((v) => v !== undefined);
+        if (
+          !Object.keys(rows).length &&
+          ratio === undefined &&
+          defaultLearners === undefined &&
+          options.groups === undefined &&
+          !noShowsSet
+        )
           throw new UserError('chapter.set.nothing', { example: setExample });
         const where = { platform: actor.platform, workspace: actor.workspace };
         const named = Object.keys(rows).length
@@ -252,6 +268,7 @@ export const chapter = defineCommand({
         const rated = ratio === undefined ? named : await ctx.services.chapters.setLearnersPerCoach(named.name, ratio);
         const learned = defaultLearners === undefined ? rated : await ctx.services.chapters.setDefaultLearners(rated.name, defaultLearners);
         const found = options.groups === undefined ? learned : await ctx.services.chapters.setGroupsMode(learned.name, options.groups);
+        const policy = noShowsSet ? await ctx.services.noShows.setPolicy(found, noShows) : undefined;
         // Channels in one sentence; the moderator role and user group each in their own (they are not channels).
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [
           i ? ', ' : '',
@@ -266,6 +283,7 @@ export const chapter = defineCommand({
             ...(ratio !== undefined ? [`learners-per-coach=${ratio}`] : []),
             ...(defaultLearners !== undefined ? [`default-learners=${defaultLearners}`] : []),
             ...(options.groups !== undefined ? [`groups=${options.groups}`] : []),
+            ...(policy ? [`no-shows=${policy.limit}/${policy.windowDays}d/${policy.cooldownDays}d`] : []),
           ].join(' '),
         );
         return message([
@@ -275,6 +293,18 @@ export const chapter = defineCommand({
           ...(ratio !== undefined ? [p(t('chapter.set.ratio', { name: found.name, ratio }))] : []),
           ...(defaultLearners !== undefined ? [p(t('chapter.set.default_learners', { name: found.name, learners: defaultLearners }))] : []),
           ...(options.groups !== undefined ? [p(t(`chapter.set.groups.${options.groups}`, { name: found.name }))] : []),
+          ...(policy
+            ? [
+                p(
+                  t('chapter.set.no_shows', {
+                    name: found.name,
+                    limit: policy.limit,
+                    window: policy.windowDays,
+                    cooldown: policy.cooldownDays,
+                  }),
+                ),
+              ]
+            : []),
         ]);
       },
     }),

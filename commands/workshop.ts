@@ -355,6 +355,17 @@ export const workshop = defineCommand({
         const w = r.workshop;
         if (r.state === 'updated') return message([p(ctx.t('workshop.join.profile_updated', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
         if (r.state === 'confirmed') return message([p(ctx.t('workshop.join.done', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
+        // No-shows: a cool-down keeps the learner waiting; they are told why and until when.
+        if (r.heldUntil)
+          return message([
+            p(
+              ...fill(
+                ctx.t('workshop.join.held', { id: w.id, position: r.position ?? 1, until: SLOT, chapter: w.chapter?.name ?? '' }),
+                time(r.heldUntil, 'full', w.chapter?.timeZone),
+              ),
+            ),
+            p(...workshopWhen(w, ctx.t)),
+          ]);
         const full = w.learnersConfirmed >= w.learnerCapacity;
         return message([
           p(ctx.t(full ? 'workshop.join.waiting.full' : 'workshop.join.waiting.coaches', { id: w.id, position: r.position ?? 1 })),
@@ -707,6 +718,27 @@ export const workshop = defineCommand({
         if (w.status === 'cancelled') return message(ctx.t('workshop.publish.shown_cancelled', params));
         const ended = w.endsAt.getTime() <= ctx.services.clock.now().getTime();
         return message(ctx.t(ended ? 'workshop.publish.shown' : 'workshop.publish.shown_later', params));
+      },
+    }),
+
+    // No-shows (issue "Fair sign-ups"): a moderator of the workshop's chapter clears a member's record.
+    noshow: action({
+      description: 'cmd.workshop.noshow',
+      permission: 'moderator',
+      target: { kind: 'workshop', option: 'workshop' },
+      options: {
+        action: option.choice({ description: 'opt.noshow.action', required: true, choices: ['clear'] }),
+        member: option.user({ description: 'opt.noshow.member', required: true }),
+        workshop: option.integer({ description: 'opt.noshow.workshop', required: true, min: 1, autocomplete: 'workshop' }),
+        reason: option.text({ description: 'opt.noshow.reason', required: true, minLength: 3, maxLength: 500 }),
+      },
+      async execute(ctx) {
+        const { member, workshop: workshopId, reason } = ctx.options;
+        const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
+        await ctx.services.noShows.clear(workshopId, person, reason);
+        // The audit names the workshop and the reason, not the member: records are never shown to others.
+        ctx.auditTarget(`workshop:${workshopId}`, `no-show cleared: ${reason}`);
+        return message(ctx.t('noshow.cleared', { id: workshopId }));
       },
     }),
 

@@ -35,4 +35,14 @@ export class Chapter {
   /** How `/workshop groups` spreads levels: `mixed` (null: the default) or `by-level`. */
   @Column({ type: 'varchar', length: 16, nullable: true })
   groupsMode!: 'mixed' | 'by-level' | null;
+
+  // No-shows (issue "Fair sign-ups"): `/chapter set no-show-limit: no-show-window-days: no-show-cooldown-days:`; null: 3, 180, 30.
+  @Column({ type: 'integer', nullable: true })
+  noShowLimit!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  noShowWindowDays!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  noShowCooldownDays!: number | null;
 }

@@ -104,4 +104,13 @@ export class Workshop {
   /** When coaches may claim (`coaches-open:`), possibly before learners may join; null: from creation. */
   @InstantColumn({ nullable: true })
   coachesOpenAt!: Date | null;
+
+  // No-shows (issue "Fair sign-ups")
+  /** When its no-shows were recorded (once, by a conditional update), or it was found to have none to record. */
+  @InstantColumn({ nullable: true })
+  noShowsRecordedAt!: Date | null;
+
+  /** Learners who gave their seat up less than NO_SHOW_CUTOFF_HOURS before the start: counted for the report, not punished. */
+  @Column({ type: 'integer', default: 0 })
+  lateLeaves!: number;
 }

@@ -63,4 +63,13 @@ export class WorkshopSignup {
   /** Moved by hand (`action:move`): remaking the groups keeps them with their coach unless asked otherwise. */
   @Column({ type: 'boolean', default: false })
   groupPinned!: boolean;
+
+  // No-shows (issue "Fair sign-ups")
+  /** When a learner's seat became confirmed (null on rows from before: their `createdAt` is assumed). */
+  @InstantColumn({ nullable: true })
+  confirmedAt!: Date | null;
+
+  /** A learner in a no-show cool-down waits, not promoted, until then (null: no hold). */
+  @InstantColumn({ nullable: true })
+  heldUntil!: Date | null;
 }

@@ -18,6 +18,27 @@ export const en = {
   'workshop.field.window': 'Sign-ups',
   'workshop.window.learners': 'Learners join from {opens} until {closes}',
   'workshop.window.coaches': 'Coaches claim from {opens}',
+  // No-shows
+  'workshop.join.held':
+    'You are on the waitlist of workshop #{id} (place {position}) because of a no-show cool-down, which ends {until}. Until then your sign-ups in {chapter} wait; after it you move up like everyone else.',
+  'opt.chapter.no_show_limit': 'No-shows within the window that lead to a cool-down (default 3)',
+  'opt.chapter.no_show_window_days': 'Days a no-show counts before it expires (default 180)',
+  'opt.chapter.no_show_cooldown_days': 'Days a cool-down lasts: sign-ups go to the waitlist (default 30)',
+  'chapter.set.no_shows': '{name}: {limit} no-shows within {window} days lead to a {cooldown}-day cool-down.',
+  'cmd.workshop.noshow': 'Clear a member’s no-show record with a reason (moderators)',
+  'opt.noshow.action': 'What to do with the record',
+  'opt.noshow.member': 'The member whose record it is',
+  'opt.noshow.workshop': 'The workshop of the record',
+  'opt.noshow.reason': 'Why it is cleared (the member sees it)',
+  'noshow.clear.none': 'That member has no no-show record at workshop #{id}.',
+  'noshow.clear.already': 'That no-show record at workshop #{id} was cleared already.',
+  'noshow.cleared': 'The no-show record at workshop #{id} is cleared. It no longer counts toward a cool-down.',
+  'progress.no_shows': 'No-shows (only you see these)',
+  'progress.no_show.line': '#{id} {title}, expires {expires}',
+  'progress.no_show.cleared': '#{id} {title}: cleared ({reason})',
+  'progress.cool_down': 'Cool-down in {chapter} until {until}: your sign-ups there go to the waitlist until then.',
+  'privacy.delete.no_show_cooldown':
+    'A no-show cool-down is in force until {until}; erasing your records would lift it, so your data can be erased once it ends. /privacy export works now.',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -36,4 +57,25 @@ export const de: Texts<typeof en> = {
   'workshop.field.window': 'Anmeldung',
   'workshop.window.learners': 'Lernende melden sich von {opens} bis {closes} an',
   'workshop.window.coaches': 'Coaches übernehmen Plätze ab {opens}',
+  // No-shows
+  'workshop.join.held':
+    'Du stehst auf der Warteliste von Workshop #{id} (Platz {position}), weil eine Sperrfrist wegen Nichterscheinens läuft; sie endet {until}. Bis dahin warten deine Anmeldungen in {chapter}; danach rückst du wie alle anderen nach.',
+  'opt.chapter.no_show_limit': 'Wie oft Nichterscheinen im Zeitraum zu einer Sperrfrist führt (Standard 3)',
+  'opt.chapter.no_show_window_days': 'Tage, die ein Nichterscheinen zählt, bevor es verfällt (Standard 180)',
+  'opt.chapter.no_show_cooldown_days': 'Tage einer Sperrfrist: Anmeldungen kommen auf die Warteliste (Standard 30)',
+  'chapter.set.no_shows': '{name}: {limit} Mal Nichterscheinen in {window} Tagen führt zu einer Sperrfrist von {cooldown} Tagen.',
+  'cmd.workshop.noshow': 'Einen Eintrag wegen Nichterscheinens mit Begründung löschen (Moderation)',
+  'opt.noshow.action': 'Was mit dem Eintrag geschehen soll',
+  'opt.noshow.member': 'Das Mitglied, um dessen Eintrag es geht',
+  'opt.noshow.workshop': 'Der Workshop des Eintrags',
+  'opt.noshow.reason': 'Warum er gelöscht wird (das Mitglied sieht es)',
+  'noshow.clear.none': 'Dieses Mitglied hat bei Workshop #{id} keinen Eintrag wegen Nichterscheinens.',
+  'noshow.clear.already': 'Dieser Eintrag bei Workshop #{id} wurde schon gelöscht.',
+  'noshow.cleared': 'Der Eintrag wegen Nichterscheinens bei Workshop #{id} ist gelöscht und zählt nicht mehr für eine Sperrfrist.',
+  'progress.no_shows': 'Nichterscheinen (nur du siehst das)',
+  'progress.no_show.line': '#{id} {title}, verfällt am {expires}',
+  'progress.no_show.cleared': '#{id} {title}: gelöscht ({reason})',
+  'progress.cool_down': 'Sperrfrist in {chapter} bis {until}: Deine Anmeldungen dort kommen bis dahin auf die Warteliste.',
+  'privacy.delete.no_show_cooldown':
+    'Eine Sperrfrist wegen Nichterscheinens gilt bis {until}; würden deine Einträge gelöscht, fiele sie weg. Deine Daten können gelöscht werden, sobald sie endet. /privacy export geht schon jetzt.',
 };

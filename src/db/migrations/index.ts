@@ -16,6 +16,7 @@ import { DirectButtons1795001400000 } from './1795001400000-DirectButtons.js';
 import { AfterTheWorkshop1795001500000 } from './1795001500000-AfterTheWorkshop.js';
 import { Shares1795001600000 } from './1795001600000-Shares.js';
 import { SignupWindows1795001700000 } from './1795001700000-SignupWindows.js';
+import { NoShows1795002000000 } from './1795002000000-NoShows.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   AfterTheWorkshop1795001500000,
   Shares1795001600000,
   SignupWindows1795001700000,
+  NoShows1795002000000,
 ];

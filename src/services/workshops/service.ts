@@ -82,7 +82,14 @@ export class WorkshopService {
   ) {
     this.rosters = new Rosters(store, clock);
     this.notices = new WorkshopNotices(store, dms, this.rosters);
-    this.signups = new Signups(store, clock, members, this.notices, async (id) => (await this.get(id)).chapter!);
+    this.signups = new Signups(
+      store,
+      clock,
+      members,
+      this.notices,
+      async (id) => (await this.get(id)).chapter!,
+      config.workshops.noShowCutoffHours,
+    );
     this.progressRecords = new ProgressRecords(store, clock, config, this.rosters, this.notices, (id) => this.get(id));
   }
 
@@ -195,7 +202,7 @@ export class WorkshopService {
       w.revision += 1;
       await em.update(Workshop, { id }, editableColumns(w));
       if (options.by !== 'feed') await markHandEdited(em, id, changed);
-      const moves = await settle(em, id);
+      const moves = await settle(em, id, this.clock.now());
       if (changed.includes('start')) await this.reminders.schedule(em, w);
       return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };
     });

@@ -1,4 +1,4 @@
-import { Brackets, type EntityManager } from 'typeorm';
+import { Brackets, type EntityManager, IsNull, LessThanOrEqual } from 'typeorm';
 import type { Chapter } from '../../../entities/Chapter.js';
 import { Coach } from '../../../entities/Coach.js';
 import { Member } from '../../../entities/Member.js';
@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import type { MemberService } from '../members.js';
 import type { WorkshopNotices } from './notices.js';
+import { coolDownUntil, noteLateLeave } from './no-shows.js';
 import { assertWindowOpen } from './windows.js';
 
 /** What a learner says of themselves on joining (`level:`, `goal:`, `language:`); each may be left out. */
@@ -26,6 +27,8 @@ export interface SignupResult {
   readonly state: SignupState | 'updated';
   /** 1-based place on the waitlist when waiting. */
   readonly position?: number;
+  /** No-shows: waiting because of a no-show cool-down, which ends then. */
+  readonly heldUntil?: Date;
 }
 
 /** A change of someone's place, to tell them: promoted from a waitlist, or moved back onto it. */
@@ -72,13 +75,19 @@ export async function lockOpen(em: EntityManager, id: number, clock: Clock): Pro
  * coaches into free slots, then waiting learners into allowed seats, in arrival order;
  * when limits shrank (an edit, a release without a replacement), the last confirmed move
  * back to the front of their waitlist. Every step is a conditional update of the counter.
+ * No-shows: a learner held by a cool-down (`heldUntil` after `now`; without `now`, any hold) is passed
+ * over, keeping their place for when it ends; `confirmedAt` records each promotion at `now`.
  */
-export async function settle(em: EntityManager, id: number): Promise<Move[]> {
+export async function settle(em: EntityManager, id: number, now?: Date): Promise<Move[]> {
   const moves: Move[] = [];
   const moveOne = async (role: SignupRole, direction: 'up' | 'down', condition: string): Promise<boolean> => {
     const from: SignupState = direction === 'up' ? 'waiting' : 'confirmed';
+    const where = { workshopId: id, role, state: from };
     const next = await em.findOne(WorkshopSignup, {
-      where: { workshopId: id, role, state: from },
+      where:
+        direction === 'up' && role === 'learner'
+          ? [{ ...where, heldUntil: IsNull() }, ...(now ? [{ ...where, heldUntil: LessThanOrEqual(now) as never }] : [])]
+          : where,
       order: { id: direction === 'up' ? 'ASC' : 'DESC' },
     });
     if (!next) return false;
@@ -92,7 +101,7 @@ export async function settle(em: EntityManager, id: number): Promise<Move[]> {
       .execute();
     if (moved.affected !== 1) return false;
     const to: SignupState = direction === 'up' ? 'confirmed' : 'waiting';
-    await em.update(WorkshopSignup, { id: next.id }, { state: to });
+    await em.update(WorkshopSignup, { id: next.id }, { state: to, confirmedAt: to === 'confirmed' ? (now ?? null) : null });
     moves.push({ signupId: next.id, memberId: next.memberId, role, to });
     return true;
   };
@@ -108,9 +117,10 @@ export async function settle(em: EntityManager, id: number): Promise<Move[]> {
 export function insertSignup(
   em: EntityManager,
   fields: Pick<WorkshopSignup, 'workshopId' | 'memberId' | 'role' | 'state' | 'createdAt'> &
-    Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
+    Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language' | 'confirmedAt' | 'heldUntil'>>,
 ): Promise<WorkshopSignup> {
-  return em.save(em.create(WorkshopSignup, { level: null, goal: null, language: null, groupNumber: null, groupPinned: false, ...fields }));
+  const none = { level: null, goal: null, language: null, groupNumber: null, groupPinned: false, confirmedAt: null, heldUntil: null };
+  return em.save(em.create(WorkshopSignup, { ...none, ...fields }));
 }
 
 /** A waiting signup's 1-based place on its role's waitlist. */
@@ -148,6 +158,8 @@ export class Signups {
     private readonly notices: WorkshopNotices,
     /** The workshop's chapter, read after the transaction for the answer and the notices. */
     private readonly chapterOf: (id: number) => Promise<Chapter>,
+    /** NO_SHOW_CUTOFF_HOURS: a confirmed learner leaving later than this before the start is a late leave. */
+    private readonly noShowCutoffHours: number,
   ) {}
 
   /**
@@ -184,7 +196,7 @@ export class Signups {
       .getRepository(Member)
       .findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     const { state, moves, workshop } = await this.store.transaction(async (em) => {
-      await lockOpen(em, id, this.clock);
+      const locked = await lockOpen(em, id, this.clock);
       const signup = member && (await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id, role }));
       if (!signup) throw new UserError(`workshop.${role}.not_signed_up`, { id });
       await em.delete(WorkshopSignup, { id: signup.id });
@@ -196,8 +208,10 @@ export class Signups {
           .set({ [COUNTER_COLUMN[role]]: () => `${counter} - 1` })
           .where('id = :id', { id })
           .execute();
+        // No-shows: counted for the chapter's report when late, never punished.
+        if (role === 'learner') await noteLateLeave(em, locked, this.clock.now(), this.noShowCutoffHours);
       }
-      return { state: signup.state, moves: await settle(em, id), workshop: await em.findOneByOrFail(Workshop, { id }) };
+      return { state: signup.state, moves: await settle(em, id, this.clock.now()), workshop: await em.findOneByOrFail(Workshop, { id }) };
     });
     workshop.chapter = await this.chapterOf(id);
     await this.notices.moved(workshop, moves, null);
@@ -222,21 +236,25 @@ export class Signups {
         if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
         // Sign-up windows (issue "Fair sign-ups"): a new claim or join only while its window is open.
         await assertWindowOpen(em, locked, role, this.clock.now());
+        // No-shows: a learner in a cool-down in this chapter waits, passed over by `settle` until it ends.
+        const heldUntil = role === 'learner' ? await coolDownUntil(em, member.id, locked.chapterId, this.clock.now()) : null;
         const signup = await insertSignup(em, {
           workshopId: id,
           memberId: member.id,
           role,
           state: 'waiting',
           createdAt: this.clock.now(),
+          heldUntil,
           ...profile,
         });
-        const moves = await settle(em, id);
+        const moves = await settle(em, id, this.clock.now());
         const mine = moves.find((m) => m.memberId === member.id);
         const workshop = await em.findOneByOrFail(Workshop, { id });
         if (mine?.to === 'confirmed') {
           return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine), member };
         }
-        return { result: { workshop, state: 'waiting' as const, position: await waitlistPosition(em, signup) }, moves, member };
+        const position = await waitlistPosition(em, signup);
+        return { result: { workshop, state: 'waiting' as const, position, ...(heldUntil ? { heldUntil } : {}) }, moves, member };
       });
       result.workshop.chapter = await this.chapterOf(id);
       await this.notices.moved(result.workshop, moves, member.id);
