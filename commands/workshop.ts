@@ -728,12 +728,17 @@ export const workshop = defineCommand({
       target: { kind: 'workshop', option: 'workshop' },
       options: {
         action: option.choice({ description: 'opt.noshow.action', required: true, choices: ['clear'] }),
-        member: option.user({ description: 'opt.noshow.member', required: true }),
         workshop: option.integer({ description: 'opt.noshow.workshop', required: true, min: 1, autocomplete: 'workshop' }),
         reason: option.text({ description: 'opt.noshow.reason', required: true, minLength: 3, maxLength: 500 }),
+        // Needed, but checked in execute rather than declared required: the permission matrix has no user to type on every platform.
+        member: option.user({ description: 'opt.noshow.member' }),
       },
       async execute(ctx) {
         const { member, workshop: workshopId, reason } = ctx.options;
+        if (!member)
+          throw new UserError('noshow.clear.member_missing', {
+            example: `/workshop noshow clear member:@ada workshop:${workshopId} reason:"…"`,
+          });
         const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
         await ctx.services.noShows.clear(workshopId, person, reason);
         // The audit names the workshop and the reason, not the member: records are never shown to others.
