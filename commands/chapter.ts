@@ -230,6 +230,10 @@ export const chapter = defineCommand({
         // Fair sign-ups (issue 21): the chapter's default allocation and lottery tiers.
         allocation: option.choice({ description: 'opt.chapter.allocation', choices: ALLOCATIONS }),
         'lottery-first-timers': option.boolean({ description: 'opt.chapter.lottery_first_timers' }),
+        // No-shows (issue "Fair sign-ups"): the chapter's policy.
+        'no-show-limit': option.integer({ description: 'opt.chapter.no_show_limit', min: 1, max: 20 }),
+        'no-show-window-days': option.integer({ description: 'opt.chapter.no_show_window_days', min: 1, max: 730 }),
+        'no-show-cooldown-days': option.integer({ description: 'opt.chapter.no_show_cooldown_days', min: 1, max: 365 }),
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -249,12 +253,19 @@ export const chapter = defineCommand({
         };
         const lottery = { allocation: options.allocation, firstTimers: options['lottery-first-timers'] };
         const lotterySet = lottery.allocation !== undefined || lottery.firstTimers !== undefined;
+        const noShows = {
+          limit: options['no-show-limit'],
+          windowDays: options['no-show-window-days'],
+          cooldownDays: options['no-show-cooldown-days'],
+        };
+        const noShowsSet = Object.values(noShows).some((v) => v !== undefined);
         if (
           !Object.keys(rows).length &&
           ratio === undefined &&
           defaultLearners === undefined &&
           options.groups === undefined &&
-          !lotterySet
+          !lotterySet &&
+          !noShowsSet
         )
           throw new UserError('chapter.set.nothing', { example: setExample });
         const where = { platform: actor.platform, workspace: actor.workspace };
@@ -265,6 +276,7 @@ export const chapter = defineCommand({
         const learned = defaultLearners === undefined ? rated : await ctx.services.chapters.setDefaultLearners(rated.name, defaultLearners);
         const grouped = options.groups === undefined ? learned : await ctx.services.chapters.setGroupsMode(learned.name, options.groups);
         const found = lotterySet ? await ctx.services.chapters.setLotteryDefaults(grouped.name, lottery) : grouped;
+        const policy = noShowsSet ? await ctx.services.noShows.setPolicy(found, noShows) : undefined;
         // Channels in one sentence; the moderator role and user group each in their own (they are not channels).
         const summary = Object.entries(channels).flatMap(([purpose, id], i): Inline[] => [
           i ? ', ' : '',
@@ -281,6 +293,7 @@ export const chapter = defineCommand({
             ...(options.groups !== undefined ? [`groups=${options.groups}`] : []),
             ...(lottery.allocation !== undefined ? [`allocation=${lottery.allocation}`] : []),
             ...(lottery.firstTimers !== undefined ? [`lottery-first-timers=${lottery.firstTimers}`] : []),
+            ...(policy ? [`no-shows=${policy.limit}/${policy.windowDays}d/${policy.cooldownDays}d`] : []),
           ].join(' '),
         );
         return message([
@@ -293,6 +306,18 @@ export const chapter = defineCommand({
           ...(lottery.allocation !== undefined ? [p(t(`chapter.set.allocation.${lottery.allocation}`, { name: found.name }))] : []),
           ...(lottery.firstTimers !== undefined
             ? [p(t(lottery.firstTimers ? 'chapter.set.first_timers.on' : 'chapter.set.first_timers.off', { name: found.name }))]
+            : []),
+          ...(policy
+            ? [
+                p(
+                  t('chapter.set.no_shows', {
+                    name: found.name,
+                    limit: policy.limit,
+                    window: policy.windowDays,
+                    cooldown: policy.cooldownDays,
+                  }),
+                ),
+              ]
             : []),
         ]);
       },

@@ -2,6 +2,8 @@ import type { Workshop } from '../entities/Workshop.js';
 import { action, defineCommand } from '../src/core/command.js';
 import { bold, type Field, fill, type Inline, message, p, SLOT, time } from '../src/core/reply.js';
 import { truncate } from '../src/core/text.js';
+import type { Translate } from '../src/core/i18n.js';
+import type { MyNoShows } from '../src/services/workshops/no-shows.js';
 
 const line = (w: Workshop): Inline[] => [bold(`#${w.id} ${w.title}`), ' — ', time(w.startsAt, 'date', w.chapter?.timeZone)];
 const lines = (ws: readonly Workshop[]): Inline[] => ws.flatMap((w, i) => [...(i ? ['; '] : []), ...line(w)]);
@@ -12,6 +14,23 @@ function topicsOf(attended: readonly Workshop[]): string[] {
   const seen = new Map<string, string>();
   for (const w of attended) if (!seen.has(w.topic.toLowerCase())) seen.set(w.topic.toLowerCase(), w.topic);
   return [...seen.values()];
+}
+
+/** The member's no-show records (cleared ones with the reason) and any cool-down, as one field; none without records. */
+function noShowFields({ records, coolDowns }: MyNoShows, t: Translate): Field[] {
+  if (!records.length) return [];
+  const lines = records.map((r): Inline[] =>
+    r.clearedAt
+      ? [t('progress.no_show.cleared', { id: r.workshopId, title: r.workshop!.title, reason: r.clearReason ?? '' })]
+      : fill(
+          t('progress.no_show.line', { id: r.workshopId, title: r.workshop!.title, expires: SLOT }),
+          time(r.expiresAt, 'date', r.chapter?.timeZone),
+        ),
+  );
+  const cool = coolDowns.map((c): Inline[] =>
+    fill(t('progress.cool_down', { chapter: c.chapter.name, until: SLOT }), time(c.until, 'full', c.chapter.timeZone)),
+  );
+  return [{ name: t('progress.no_shows'), value: [...lines, ...cool].flatMap((l, i): Inline[] => [...(i ? ['\n'] : []), ...l]) }];
 }
 
 /**
@@ -78,6 +97,8 @@ export const progress = defineCommand({
               },
             ]
           : []),
+        // No-shows (issue "Fair sign-ups"): the member's own records and cool-downs; /progress answers only them.
+        ...noShowFields(await services.noShows.mine(actor), t),
       ];
       return message([p(story), p(...whatNext), ...(attended.length && !shares.length && !invite ? [p(t('progress.next.share'))] : [])], {
         title: t('progress.title'),

@@ -14,6 +14,7 @@ import type { GroupsMade, GroupView } from '../src/services/workshops/day.js';
 import { describeChanges, workshopWhen } from '../src/services/workshops/notices.js';
 import { siteName } from '../src/services/feeds/service.js';
 import type { Counts, RosterEntry } from '../src/services/workshops/roster.js';
+import { hasWindow, signupWindow } from '../src/services/workshops/windows.js';
 
 /**
  * Names in a `present:` list: platform mentions (`<@123>`, `<@!123>`, Slack's `<@U123|ada>`)
@@ -48,6 +49,17 @@ const allocationInput = (o: { allocation?: (typeof ALLOCATIONS)[number]; 'draw-h
   allocation: o.allocation,
   drawHours: o['draw-hours'],
   offerHours: o['offer-hours'],
+});
+// Sign-up windows (issue "Fair sign-ups"): each a `YYYY-MM-DD HH:MM` in the chapter's zone, checked by the service.
+const windowOptions = {
+  opens: option.string({ description: 'opt.workshop.opens', maxLength: 20, placeholder: 'placeholder.datetime' }),
+  closes: option.string({ description: 'opt.workshop.closes', maxLength: 20, placeholder: 'placeholder.datetime' }),
+  'coaches-open': option.string({ description: 'opt.workshop.coaches_open', maxLength: 20, placeholder: 'placeholder.datetime' }),
+};
+const windowOf = (o: { opens?: string; closes?: string; 'coaches-open'?: string }) => ({
+  opens: o.opens,
+  closes: o.closes,
+  coachesOpen: o['coaches-open'],
 });
 const title = { description: 'opt.workshop.title', minLength: 2, maxLength: 100 } as const;
 const topic = { description: 'opt.workshop.topic', minLength: 1, maxLength: 64, autocomplete: 'topic' } as const;
@@ -92,6 +104,22 @@ async function tellModerators(ctx: CommandContext<unknown>, made: GroupsMade): P
   return [p(ctx.t('workshop.groups.moderators_told'))];
 }
 
+/** A window other than the default, as times each reader sees in their zone (sign-up windows). */
+function windowField(w: Workshop, t: Translate): Field[] {
+  if (!hasWindow(w)) return [];
+  const tz = w.chapter?.timeZone;
+  const { opens, closes, coachesOpen } = signupWindow(w);
+  return [
+    {
+      name: t('workshop.field.window'),
+      value: [
+        ...fill(t('workshop.window.learners', { opens: SLOT, closes: SLOT }), time(opens, 'full', tz), time(closes, 'full', tz)),
+        ...(w.coachesOpenAt ? ['\n', ...fill(t('workshop.window.coaches', { opens: SLOT }), time(coachesOpen, 'full', tz))] : []),
+      ],
+    },
+  ];
+}
+
 /** The facts of a workshop as fields: local start and end, slots, seats, waitlists, location. */
 function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
   const tz = w.chapter?.timeZone;
@@ -114,6 +142,7 @@ function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
       name: t('workshop.field.ratio'),
       value: [t(w.strictRatio ? 'workshop.ratio.strict' : 'workshop.ratio.off', { ratio: w.learnersPerCoach })],
     },
+    ...windowField(w, t),
     ...(w.location ? [{ name: t('workshop.field.location'), value: [w.location] }] : []),
     ...(w.description ? [{ name: t('workshop.field.description'), value: [w.description] }] : []),
     ...(w.status === 'cancelled'
@@ -175,7 +204,10 @@ async function fairnessFields(ctx: CommandContext<unknown>, w: Workshop): Promis
       place.state === 'waiting'
         ? [t('workshop.place.waiting', { position: place.position })]
         : place.state === 'offered'
-          ? fill(t('workshop.place.offered', { until: SLOT, example: `/workshop offer id:${w.id} answer:accept` }), time(place.until, 'full', tz))
+          ? fill(
+              t('workshop.place.offered', { until: SLOT, example: `/workshop offer id:${w.id} answer:accept` }),
+              time(place.until, 'full', tz),
+            )
           : [t(`workshop.place.${place.state}`)];
     fields.push({ name: t('workshop.field.your_place'), value });
   }
@@ -230,11 +262,17 @@ export const workshop = defineCommand({
         learners: option.integer({ ...learners, required: true }),
         ...details,
         ...allocationOptions,
+        ...windowOptions,
       },
       async execute(ctx) {
         const o = ctx.options;
         const chapter = await ctx.chapter(o.chapter);
-        const w = await ctx.services.workshops.create(chapter, { ...o, strictRatio: o['strict-ratio'], ...allocationInput(o) });
+        const w = await ctx.services.workshops.create(chapter, {
+          ...o,
+          strictRatio: o['strict-ratio'],
+          ...allocationInput(o),
+          window: windowOf(o),
+        });
         ctx.auditTarget(`workshop:${w.id}`, `${chapter.name}: ${w.title} at ${w.startsAt.toISOString()}`);
         return showMessage(ctx, w, [ctx.t('workshop.created', { id: w.id, slots: w.coachSlots, learners: w.learnerCapacity })]);
       },
@@ -258,6 +296,7 @@ export const workshop = defineCommand({
         learners: option.integer(learners),
         ...details,
         ...allocationOptions,
+        ...windowOptions,
       },
       async execute(ctx) {
         const o = ctx.options;
@@ -267,6 +306,7 @@ export const workshop = defineCommand({
           chapter,
           strictRatio: o['strict-ratio'],
           ...allocationInput(o),
+          window: windowOf(o),
         });
         ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
         return showMessage(ctx, w, [
@@ -369,6 +409,17 @@ export const workshop = defineCommand({
         const w = r.workshop;
         if (r.state === 'updated') return message([p(ctx.t('workshop.join.profile_updated', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
         if (r.state === 'confirmed') return message([p(ctx.t('workshop.join.done', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
+        // No-shows: a cool-down keeps the learner waiting; they are told why and until when.
+        if (r.heldUntil)
+          return message([
+            p(
+              ...fill(
+                ctx.t('workshop.join.held', { id: w.id, position: r.position ?? 1, until: SLOT, chapter: w.chapter?.name ?? '' }),
+                time(r.heldUntil, 'full', w.chapter?.timeZone),
+              ),
+            ),
+            p(...workshopWhen(w, ctx.t)),
+          ]);
         if (r.state === 'pool' && w.drawAt)
           return message([
             p(...fill(ctx.t('lottery.join.pool', { id: w.id, at: SLOT }), time(w.drawAt, 'full', w.chapter?.timeZone))),
@@ -768,6 +819,32 @@ export const workshop = defineCommand({
         const w = await ctx.services.workshops.offers.answer(ctx.actor, ctx.options.id, ctx.options.answer);
         if (ctx.options.answer === 'decline') return message(ctx.t('offer.declined', { id: w.id }));
         return message([p(ctx.t('offer.accepted', { id: w.id })), p(...workshopWhen(w, ctx.t))]);
+      },
+    }),
+
+    // No-shows (issue "Fair sign-ups"): a moderator of the workshop's chapter clears a member's record.
+    noshow: action({
+      description: 'cmd.workshop.noshow',
+      permission: 'moderator',
+      target: { kind: 'workshop', option: 'workshop' },
+      options: {
+        action: option.choice({ description: 'opt.noshow.action', required: true, choices: ['clear'] }),
+        workshop: option.integer({ description: 'opt.noshow.workshop', required: true, min: 1, autocomplete: 'workshop' }),
+        reason: option.text({ description: 'opt.noshow.reason', required: true, minLength: 3, maxLength: 500 }),
+        // Needed, but checked in execute rather than declared required: the permission matrix has no user to type on every platform.
+        member: option.user({ description: 'opt.noshow.member' }),
+      },
+      async execute(ctx) {
+        const { member, workshop: workshopId, reason } = ctx.options;
+        if (!member)
+          throw new UserError('noshow.clear.member_missing', {
+            example: `/workshop noshow clear member:@ada workshop:${workshopId} reason:"…"`,
+          });
+        const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
+        await ctx.services.noShows.clear(workshopId, person, reason);
+        // The audit names the workshop and the reason, not the member: records are never shown to others.
+        ctx.auditTarget(`workshop:${workshopId}`, `no-show cleared: ${reason}`);
+        return message(ctx.t('noshow.cleared', { id: workshopId }));
       },
     }),
 

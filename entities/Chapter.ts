@@ -45,4 +45,13 @@ export class Chapter {
   /** Lotteries draw first-timers (no attendance yet) first (`/chapter set lottery-first-timers:`). */
   @Column({ type: 'boolean', default: false })
   lotteryFirstTimers!: boolean;
+  // No-shows (issue "Fair sign-ups"): `/chapter set no-show-limit: no-show-window-days: no-show-cooldown-days:`; null: 3, 180, 30.
+  @Column({ type: 'integer', nullable: true })
+  noShowLimit!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  noShowWindowDays!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  noShowCooldownDays!: number | null;
 }

@@ -127,4 +127,25 @@ export class Workshop {
   /** How long an offered seat waits for its answer, in hours; null: 12 (1 within a day of the start). */
   @Column({ type: 'integer', nullable: true })
   offerHours!: number | null;
+  // Sign-up windows (issue "Fair sign-ups"): null is the default, from creation until the start.
+  /** When learners may join (`opens:`); null: from creation. */
+  @InstantColumn({ nullable: true })
+  signupsOpenAt!: Date | null;
+
+  /** When joining and claiming close (`closes:`); null: at the start. */
+  @InstantColumn({ nullable: true })
+  signupsCloseAt!: Date | null;
+
+  /** When coaches may claim (`coaches-open:`), possibly before learners may join; null: from creation. */
+  @InstantColumn({ nullable: true })
+  coachesOpenAt!: Date | null;
+
+  // No-shows (issue "Fair sign-ups")
+  /** When its no-shows were recorded (once, by a conditional update), or it was found to have none to record. */
+  @InstantColumn({ nullable: true })
+  noShowsRecordedAt!: Date | null;
+
+  /** Learners who gave their seat up less than NO_SHOW_CUTOFF_HOURS before the start: counted for the report, not punished. */
+  @Column({ type: 'integer', default: 0 })
+  lateLeaves!: number;
 }

@@ -74,4 +74,12 @@ export class WorkshopSignup {
   // Waitlist offers (issue 21): until when an `offered` seat waits for the learner's answer.
   @InstantColumn({ nullable: true })
   offerExpiresAt!: Date | null;
+  // No-shows (issue "Fair sign-ups")
+  /** When a learner's seat became confirmed (null on rows from before: their `createdAt` is assumed). */
+  @InstantColumn({ nullable: true })
+  confirmedAt!: Date | null;
+
+  /** A learner in a no-show cool-down waits, not promoted, until then (null: no hold). */
+  @InstantColumn({ nullable: true })
+  heldUntil!: Date | null;
 }

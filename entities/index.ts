@@ -35,6 +35,7 @@ import { DirectButton } from './DirectButton.js';
 import { WorkshopFeedback } from './WorkshopFeedback.js';
 import { CoachNote } from './CoachNote.js';
 import { Share } from './Share.js';
+import { NoShow } from './NoShow.js';
 
 export {
   AnonBlock,
@@ -74,6 +75,7 @@ export {
   WorkshopFeedback,
   CoachNote,
   Share,
+  NoShow,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -115,4 +117,5 @@ export const entities = [
   WorkshopFeedback,
   CoachNote,
   Share,
+  NoShow,
 ];

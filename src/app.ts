@@ -73,6 +73,7 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
         await app.services.stuck.escalate();
         await app.services.stuck.closeEnded();
         await app.services.feedback.askDue();
+        await app.services.noShows.tick();
         await app.services.directButtons.purge();
         await app.services.workshops.lottery.drawDue();
         await app.services.workshops.offers.expireDue();

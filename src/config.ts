@@ -88,6 +88,8 @@ const schema = z.object({
   INVITE_TO_COACH_AFTER: int(3, 1, 1000),
   REMINDER_INTERVAL_SECONDS: int(60, 5, 3600),
   STUCK_ESCALATE_MINUTES: int(5, 1, 240),
+  // A learner who leaves later than this before the start, or never comes, is a no-show (issue "Fair sign-ups").
+  NO_SHOW_CUTOFF_HOURS: int(24, 0, 336),
   FEEDBACK_MIN_RESPONSES: int(3, 1, 100),
   FEEDBACK_PUBLIC_MIN: int(5, 1, 100),
   FEEDBACK_REMINDER: bool(true),
@@ -197,6 +199,8 @@ export interface Config {
     readonly reminderIntervalSeconds: number;
     /** An "I'm stuck" request waiting this long is offered to every free coach. */
     readonly stuckEscalateMinutes: number;
+    /** No-shows: leaving less than this many hours before the start is a late leave; promoted later than it, no record. */
+    readonly noShowCutoffHours: number;
   };
   /** Learners' feedback after a workshop: thresholds below which free texts, and public figures, are not shown. */
   readonly feedback: { readonly minResponses: number; readonly publicMin: number; readonly reminder: boolean };
@@ -308,6 +312,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       inviteToCoachAfter: c.INVITE_TO_COACH_AFTER,
       reminderIntervalSeconds: c.REMINDER_INTERVAL_SECONDS,
       stuckEscalateMinutes: c.STUCK_ESCALATE_MINUTES,
+      noShowCutoffHours: c.NO_SHOW_CUTOFF_HOURS,
     },
     feedback: { minResponses: c.FEEDBACK_MIN_RESPONSES, publicMin: c.FEEDBACK_PUBLIC_MIN, reminder: c.FEEDBACK_REMINDER },
     database:

@@ -14,6 +14,7 @@ import * as buttons from './buttons.js';
 import * as record from './record.js';
 import * as shares from './shares.js';
 import * as fairnessAllocation from './fairness-allocation.js';
+import * as fairnessRules from './fairness-rules.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -34,4 +35,5 @@ export const de: Catalogue = {
   ...record.de,
   ...shares.de,
   ...fairnessAllocation.de,
+  ...fairnessRules.de,
 };

@@ -14,6 +14,7 @@ import * as buttons from './buttons.js';
 import * as record from './record.js';
 import * as shares from './shares.js';
 import * as fairnessAllocation from './fairness-allocation.js';
+import * as fairnessRules from './fairness-rules.js';
 import type { Texts } from './types.js';
 
 /**
@@ -37,6 +38,7 @@ export const en = {
   ...record.en,
   ...shares.en,
   ...fairnessAllocation.en,
+  ...fairnessRules.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -65,7 +65,8 @@ export const en = {
   'offer.none': 'There is no seat on offer for you at workshop #{id}.',
   'offer.already_seated': 'You have a seat at workshop #{id} already.',
   'offer.expired': 'The offer of a seat at workshop #{id} has run out: it goes to the next person on the waitlist.',
-  'offer.dm.expired': 'The seat offered to you at workshop #{id} ({title}) was not accepted in time, so it went to the next person, and you left the waitlist.',
+  'offer.dm.expired':
+    'The seat offered to you at workshop #{id} ({title}) was not accepted in time, so it went to the next person, and you left the waitlist.',
   'offer.dm.join_again': 'If you would still like to come, join again: {example}',
 
   // /progress
@@ -89,7 +90,8 @@ export const de: Texts<typeof en> = {
   'workshop.change.allocation': 'Platzvergabe',
   'workshop.change.draw': 'Zeitpunkt der Ziehung',
   'workshop.change.offer_hours': 'Frist für Platzangebote',
-  'lottery.drawn_already': 'Die Verlosung für Workshop #{id} ist schon gezogen: Platzvergabe und Zeitpunkt der Ziehung bleiben, wie sie sind.',
+  'lottery.drawn_already':
+    'Die Verlosung für Workshop #{id} ist schon gezogen: Platzvergabe und Zeitpunkt der Ziehung bleiben, wie sie sind.',
 
   'lottery.field': 'Verlosung',
   'lottery.field.before':

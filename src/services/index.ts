@@ -28,6 +28,9 @@ import { WorkshopDay } from './workshops/day.js';
 import { PublicRecord } from './workshops/record.js';
 import { WorkshopService } from './workshops/service.js';
 import { StuckQueue } from './workshops/stuck.js';
+import { NoShows } from './workshops/no-shows.js';
+import { WorkshopNotices } from './workshops/notices.js';
+import { Rosters } from './workshops/roster.js';
 import { FeedbackService } from './workshops/feedback.js';
 
 /** Everything commands use, built once in main (or a test) and handed over on `ctx.services`. */
@@ -76,6 +79,8 @@ export interface Services extends CoreServices {
   readonly directButtons: DirectButtons;
   /** DMs to members outside any interaction; their buttons are stored as `directButtons`. */
   readonly dms: DirectMessages;
+  /** No-shows (issue "Fair sign-ups"): records after workshops with check-in, chapters' policies, cool-downs. */
+  readonly noShows: NoShows;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
@@ -124,6 +129,14 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     t: translator(base.config.locale),
   });
   const notices = new NoticeService(store, base.clock, notifier, base.log);
+  const noShows = new NoShows(
+    store,
+    base.clock,
+    base.config.workshops.noShowCutoffHours,
+    (id) => workshopDay.hasCheckin(id),
+    new WorkshopNotices(store, dms, new Rosters(store, base.clock)),
+    async (id) => (await workshops.get(id)).chapter!,
+  );
   const shares = new ShareService(store, base.clock, notifier, base.log, members, workshops, translator(base.config.locale));
   return {
     ...base,
@@ -146,11 +159,21 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     disclaimers: new DisclaimerService(store, base.clock, members),
     materials,
     shares,
-    privacy: new PrivacyService(store, base.clock, workshops, questions, shares, base.anonSecret, base.config.privacyCooldownSeconds),
+    privacy: new PrivacyService(
+      store,
+      base.clock,
+      workshops,
+      questions,
+      shares,
+      base.anonSecret,
+      base.config.privacyCooldownSeconds,
+      noShows,
+    ),
     seenRequests: new SeenRequests(store, base.clock),
     feeds: new FeedService(store, base.clock, base.config, chapters, workshops, notices, base.log),
     directButtons,
     dms,
+    noShows,
   };
 }
 

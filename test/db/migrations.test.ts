@@ -26,6 +26,7 @@ const TABLES = [
   'disclaimer',
   'feed_event',
   'member',
+  'no_show',
   'partnership_decision',
   'partnership_proposal',
   'partnership_requirement',

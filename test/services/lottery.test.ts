@@ -27,7 +27,11 @@ test('the same seed and pool give the same order, the one the README recipe reco
   const first = drawOrder(SEED, 30);
   assert.deepEqual(drawOrder(SEED, 30), first);
   assert.deepEqual(recompute(SEED, 30), first);
-  assert.deepEqual([...first].sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i + 1), 'a permutation of 1..30');
+  assert.deepEqual(
+    [...first].sort((a, b) => a - b),
+    Array.from({ length: 30 }, (_, i) => i + 1),
+    'a permutation of 1..30',
+  );
   assert.notDeepEqual(drawOrder(SEED.replace(/^00/, '01'), 30), first, 'another seed, another order');
   // A fixed vector, so a change of the algorithm cannot pass unnoticed (published draws must stay checkable).
   assert.deepEqual(drawOrder(SEED, 8), [7, 3, 5, 6, 8, 1, 4, 2]);
@@ -75,7 +79,11 @@ test('fairness with tiers: first-timers are drawn first, the cool-down last, eac
     // The tiers' order, and within each tier exactly the untiered shuffle's order.
     assert.deepEqual(order.map(tier), [...order.map(tier)].sort());
     const plain = drawOrder(seed, 12);
-    for (const t of [0, 1, 2]) assert.deepEqual(order.filter((k) => tier(k) === t), plain.filter((k) => tier(k) === t));
+    for (const t of [0, 1, 2])
+      assert.deepEqual(
+        order.filter((k) => tier(k) === t),
+        plain.filter((k) => tier(k) === t),
+      );
     for (const k of order.slice(0, 5)) won[k]!++;
   }
   for (const k of [1, 2, 3]) assert.equal(won[k], runs, 'a first-timer always gets a seat');

@@ -6,6 +6,7 @@ import { CoachNote } from '../../entities/CoachNote.js';
 import { CoachInvitation } from '../../entities/CoachInvitation.js';
 import { DirectButton } from '../../entities/DirectButton.js';
 import { Material } from '../../entities/Material.js';
+import { NoShow } from '../../entities/NoShow.js';
 import { Member } from '../../entities/Member.js';
 import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
 import { PartnershipRequirement } from '../../entities/PartnershipRequirement.js';
@@ -126,6 +127,18 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
     updatedAt: c.clock.now(),
   });
   await c.app.services.directButtons.issue(zelda, null, '/workshop leave id:2');
+  // A no-show record, with a policy under which one is enough for a cool-down (written directly: the
+  // scheduler's rules have their own tests in no-shows.test.ts; here it is her data).
+  await c.run('@moderator /chapter set name:Berlin no-show-limit:1');
+  await em.insert(NoShow, {
+    chapterId: 1,
+    workshopId: 1,
+    memberId: zelda.id,
+    at: c.clock.now(),
+    expiresAt: new Date(c.clock.now().getTime() + 180 * 86_400_000),
+    clearedAt: null,
+    clearReason: null,
+  });
   // A wrong link code for a chapter of another workspace, counted under a keyed hash of her.
   await c.run(
     '@moderator@hamburg /chapter create name:Hamburg timezone:Europe/Berlin',
@@ -242,6 +255,11 @@ test('/privacy export holds everything delete touches: profile, coach profile an
         data.sharedProjects.map((x) => [x.workshop, x.text, x.url, x.postedIn.channel, Boolean(x.postedIn.message)]),
         [[1, `${ZELDA} made a closure counter`, 'https://example.org/zelda/counter', 'showcase', true]],
       );
+      assert.deepEqual(
+        data.noShows.map((r) => [r.workshop, r.clearedAt]),
+        [[1, null]],
+      );
+      assert.equal(data.noShowCoolDownUntil, '2027-02-12T12:00:00.000Z', 'the cool-down in force');
       for (const [name, value] of sections(data))
         assert.ok(Array.isArray(value) ? value.length > 0 : value !== null, `the scenario fills ${name}`);
 
@@ -310,7 +328,15 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.match(preview, /\/privacy delete confirm:true/);
       assert.equal((await everyRow(c.app)).length, before.length, 'without confirm nothing is erased');
 
-      const out = await c.run('/privacy delete confirm:true');
+      // A no-show cool-down in force refuses erasure, with its end; cleared by a moderator, it no longer does.
+      assert.match(await c.run('/privacy delete confirm:true'), /cool-down is in force until 2027-02-12/);
+      assert.equal((await everyRow(c.app)).length, before.length, 'refused, nothing is erased');
+      assert.match(
+        await c.run(`@moderator /workshop noshow clear member:@${ZELDA} workshop:1 reason:"she was there, the list was wrong"`),
+        /is cleared/,
+      );
+      c.clock.advance(11 * 60_000); // past PRIVACY_COOLDOWN_SECONDS: the refused run counted as one
+      const out = await c.run(`@${ZELDA} /privacy delete confirm:true`);
       assert.match(
         out,
         /Your data is erased\.\*\*\nSign-ups withdrawn: 3; disclaimers erased: 1; anonymous questions unlinked: 1; me-toos removed: 1\./,
@@ -510,6 +536,7 @@ test('/privacy delete is refused while a moderation block on the member is in fo
         `@${ZELDA} /ask text:"Something the moderators will not like"`,
         '@moderator /mod block question:1 reason:"spam" days:3',
       );
+      c.clock.advance(11 * 60_000); // past PRIVACY_COOLDOWN_SECONDS: the refused run counted as one
       const out = await c.run(`@${ZELDA} /privacy delete confirm:true`);
       assert.match(out, /A moderation block on your anonymous questions is in force until 2027-01-13/);
       assert.equal(

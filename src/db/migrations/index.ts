@@ -17,6 +17,8 @@ import { AfterTheWorkshop1795001500000 } from './1795001500000-AfterTheWorkshop.
 import { Shares1795001600000 } from './1795001600000-Shares.js';
 import { Lottery1795001800000 } from './1795001800000-Lottery.js';
 import { Offers1795001900000 } from './1795001900000-Offers.js';
+import { SignupWindows1795001700000 } from './1795001700000-SignupWindows.js';
+import { NoShows1795002000000 } from './1795002000000-NoShows.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -37,6 +39,8 @@ export const migrations = [
   DirectButtons1795001400000,
   AfterTheWorkshop1795001500000,
   Shares1795001600000,
+  SignupWindows1795001700000,
   Lottery1795001800000,
   Offers1795001900000,
+  NoShows1795002000000,
 ];

@@ -3,6 +3,7 @@ import { Attendance } from '../../../entities/Attendance.js';
 import { AuditEntry } from '../../../entities/AuditEntry.js';
 import { ChapterLinkAttempt } from '../../../entities/ChapterLinkAttempt.js';
 import { CheckinAttempt } from '../../../entities/CheckinAttempt.js';
+import { NoShow } from '../../../entities/NoShow.js';
 import { CoachNote } from '../../../entities/CoachNote.js';
 import { Coach } from '../../../entities/Coach.js';
 import { CoachInvitation } from '../../../entities/CoachInvitation.js';
@@ -30,6 +31,7 @@ import { parseNotices } from '../questions/asker-notices.js';
 import type { QuestionService } from '../questions/service.js';
 import type { ShareService } from '../shares.js';
 import type { WorkshopService } from '../workshops/service.js';
+import type { NoShows } from '../workshops/no-shows.js';
 import { at, ERASED, ERASED_USER, inChunks, MemberRecords, randomPseudonym } from './records.js';
 import type { Identity, Person } from '../../core/types.js';
 
@@ -74,6 +76,8 @@ export class PrivacyService {
     private readonly secret: string,
     /** PRIVACY_COOLDOWN_SECONDS: one export and one erasure per member in that time (0: no limit). */
     private readonly cooldownSeconds: number,
+    /** No-shows: their records are exported and erased; a cool-down in force refuses erasure. */
+    private readonly noShows: NoShows,
   ) {
     this.records = new MemberRecords(store, secret);
   }
@@ -139,6 +143,7 @@ export class PrivacyService {
       wrongCheckins,
       notes,
       shares,
+      noShows,
     ] = await Promise.all([
       em.findOneBy(Coach, { memberId: mid }),
       em.findOneBy(CoachInvitation, { memberId: mid }),
@@ -161,7 +166,9 @@ export class PrivacyService {
       // A coach's notes on workshops. Learners' feedback is not here: nothing in it names the member.
       em.find(CoachNote, { where: { memberId: mid }, order: { id: 'ASC' } }),
       this.shares.of(mid),
+      this.noShows.exportOf(mid),
     ]);
+    const coolDown = member ? await this.noShows.activeCoolDown(member.id) : null;
     const decisions = proposals.length ? await em.findBy(PartnershipDecision, { proposalId: In(proposals.map((x) => x.id)) }) : [];
     return {
       exportedAt: at(this.clock.now()),
@@ -320,6 +327,16 @@ export class PrivacyService {
         hiddenAt: at(x.hiddenAt),
         hiddenReason: x.hiddenReason,
       })),
+      // No-shows (never shown to anyone else), cleared ones with the moderator's reason, and a cool-down in force.
+      noShows: noShows.map((r) => ({
+        workshop: r.workshopId,
+        chapterId: r.chapterId,
+        at: at(r.at),
+        expiresAt: at(r.expiresAt),
+        clearedAt: at(r.clearedAt),
+        clearReason: r.clearReason,
+      })),
+      noShowCoolDownUntil: at(coolDown),
     };
   }
 
@@ -339,6 +356,9 @@ export class PrivacyService {
     });
     if (active) throw new UserError('privacy.delete.blocked', { until: active.expiresAt.toISOString().slice(0, 10) });
     const member = await this.records.member(who);
+    // A no-show cool-down in force is kept like a block: erasing the records would lift it.
+    const coolDown = member ? await this.noShows.activeCoolDown(member.id) : null;
+    if (coolDown) throw new UserError('privacy.delete.no_show_cooldown', { until: coolDown.toISOString().slice(0, 10) });
     let signups = 0;
     if (member) {
       for (const s of await this.store.manager.findBy(WorkshopSignup, { memberId: member.id })) {
@@ -426,6 +446,7 @@ export class PrivacyService {
       }
       await em.delete(WorkshopSignup, { memberId: member.id });
       await em.delete(Attendance, { memberId: member.id });
+      await em.delete(NoShow, { memberId: member.id });
       // Her calls for help go; those she took as a coach stay in the learners' queues, without her.
       await em.delete(StuckRequest, { learnerId: member.id });
       await em.update(StuckRequest, { coachId: member.id }, { coachId: null });

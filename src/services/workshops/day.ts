@@ -189,7 +189,7 @@ export class WorkshopDay {
         .execute();
       if (seated.affected !== 1) throw new UserError('workshop.walkin.full', { id });
       if (existing) {
-        await em.update(WorkshopSignup, { id: existing.id }, { state: 'confirmed' });
+        await em.update(WorkshopSignup, { id: existing.id }, { state: 'confirmed', confirmedAt: this.clock.now() });
         return { signup: { ...existing, state: 'confirmed' as const }, walkIn: true };
       }
       const row = await insertSignup(em, {
@@ -198,6 +198,7 @@ export class WorkshopDay {
         role: 'learner',
         state: 'confirmed',
         createdAt: this.clock.now(),
+        confirmedAt: this.clock.now(),
       });
       return { signup: row, walkIn: true };
     });

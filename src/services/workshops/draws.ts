@@ -1,3 +1,4 @@
+import { coolDownUntil } from './no-shows.js';
 import { type EntityManager, In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { Attendance } from '../../../entities/Attendance.js';
 import { Chapter } from '../../../entities/Chapter.js';
@@ -34,12 +35,9 @@ interface Result {
   readonly position: number;
 }
 
-/**
- * Hook for the no-show policy (helper "rules" builds cool-downs): whether the member is in a
- * no-show cool-down now, which puts them in the lottery's last tier. False until cool-downs exist.
- */
-export async function inNoShowCooldown(_em: EntityManager, _memberId: number, _now: Date): Promise<boolean> {
-  return false;
+/** Whether the member is in a no-show cool-down in the chapter now (no-shows.ts), which puts them in the lottery's last tier. */
+export async function inNoShowCooldown(em: EntityManager, memberId: number, chapterId: number, now: Date): Promise<boolean> {
+  return (await coolDownUntil(em, memberId, chapterId, now)) !== null;
 }
 
 /**
@@ -91,13 +89,17 @@ export class LotteryDraws {
       if ((await em.update(Workshop, { id, drawnAt: IsNull() }, { drawnAt: now })).affected !== 1) return null;
       const pool = await em.find(WorkshopSignup, { where: { workshopId: id, role: 'learner', state: 'pool' }, order: { id: 'ASC' } });
       const chapter = await em.findOneByOrFail(Chapter, { id: w.chapterId });
-      const tiers = await this.tiers(em, pool, chapter.lotteryFirstTimers, now);
+      const tiers = await this.tiers(em, pool, chapter.lotteryFirstTimers, chapter.id, now);
       const order = drawOrder(w.lotterySeed, pool.length, tiers ? (k) => tiers[k - 1]! : undefined);
       if (pool.length) await em.delete(WorkshopSignup, { id: In(pool.map((s) => s.id)) });
       const again = new Map<number, WorkshopSignup>();
       for (const k of order) {
-        const { workshopId, memberId, role, createdAt, level, goal, language } = pool[k - 1]!;
-        again.set(memberId, await insertSignup(em, { workshopId, memberId, role, state: 'waiting', createdAt, level, goal, language }));
+        // A member in a no-show cool-down keeps their hold: drawn last, and passed over by `settle` until it ends.
+        const { workshopId, memberId, role, createdAt, level, goal, language, heldUntil } = pool[k - 1]!;
+        again.set(
+          memberId,
+          await insertSignup(em, { workshopId, memberId, role, state: 'waiting', createdAt, level, goal, language, heldUntil }),
+        );
       }
       // The seats go directly: the draw is the allocation, not a seat freeing up.
       const moves = await settle(em, id);
@@ -143,10 +145,16 @@ export class LotteryDraws {
    * Each pool entry's tier, in join order, or null without tiers: 0 first-timers (no attendance
    * recorded present, anywhere), 1 everyone else, 2 members in a no-show cool-down (always last).
    */
-  private async tiers(em: EntityManager, pool: readonly WorkshopSignup[], firstTimers: boolean, now: Date): Promise<number[] | null> {
+  private async tiers(
+    em: EntityManager,
+    pool: readonly WorkshopSignup[],
+    firstTimers: boolean,
+    chapterId: number,
+    now: Date,
+  ): Promise<number[] | null> {
     const tiers: number[] = [];
     for (const s of pool) {
-      if (await inNoShowCooldown(em, s.memberId, now)) tiers.push(2);
+      if (await inNoShowCooldown(em, s.memberId, chapterId, now)) tiers.push(2);
       else if (firstTimers && !(await em.existsBy(Attendance, { memberId: s.memberId, present: true }))) tiers.push(0);
       else tiers.push(1);
     }

@@ -61,7 +61,10 @@ export function drawOrder(seedHex: string, n: number, tierOf?: (signupNumber: nu
   }
   if (!tierOf) return order;
   // Array.prototype.sort is stable (ES2019): equal tiers keep the shuffle's order.
-  return order.map((k) => ({ k, tier: tierOf(k) })).sort((a, b) => a.tier - b.tier).map((e) => e.k);
+  return order
+    .map((k) => ({ k, tier: tierOf(k) }))
+    .sort((a, b) => a.tier - b.tier)
+    .map((e) => e.k);
 }
 
 /** The latest draw time allowed: an hour before the start (the issue: "at least one hour before the start"). */

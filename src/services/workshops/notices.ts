@@ -24,7 +24,9 @@ export type WorkshopChange =
   // Fair sign-ups: the lottery and waitlist offers.
   | 'allocation'
   | 'draw'
-  | 'offer_hours';
+  | 'offer_hours'
+  // Sign-up windows (issue "Fair sign-ups")
+  | 'window';
 
 /** The changes in the reader's language: “start, location”. */
 export const describeChanges = (changed: readonly WorkshopChange[], t: Translate): string =>

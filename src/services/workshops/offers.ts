@@ -27,7 +27,7 @@ async function passOn(em: EntityManager, signup: WorkshopSignup, now: Date, expi
     .set({ learnersConfirmed: () => '"learnersConfirmed" - 1' })
     .where('id = :id', { id: signup.workshopId })
     .execute();
-  return settle(em, signup.workshopId, { now });
+  return settle(em, signup.workshopId, { now, offer: true });
 }
 
 /**
@@ -112,4 +112,3 @@ export class WaitlistOffers {
     return passed;
   }
 }
-

@@ -85,6 +85,8 @@ const COLUMNS = [
   'coach_support_mean',
   'again_yes',
   'again_no',
+  // No-shows (issue "Fair sign-ups"): seats given up less than NO_SHOW_CUTOFF_HOURS before the start; never punished.
+  'late_leaves',
 ] as const;
 
 /** One row per workshop: the figures only (no free text: those stay in `/workshop report`, above the threshold). */
@@ -115,6 +117,7 @@ function row(r: WorkshopReport): Record<(typeof COLUMNS)[number], string | numbe
     coach_support_mean: f.coachSupport.mean ?? '',
     again_yes: f.again.yes,
     again_no: f.again.no,
+    late_leaves: r.workshop.lateLeaves,
   };
 }
 

@@ -23,6 +23,7 @@ import { LotteryDraws } from './draws.js';
 import { DRAW_BEFORE_START_MS, drawTime, newSeed, seedHash } from './lottery.js';
 import { WaitlistOffers } from './offers.js';
 import { type LearnerProfile, lockOpen, settle, type SignupResult, Signups, waitlistPosition } from './signups.js';
+import { type WindowInput, windowColumns } from './windows.js';
 
 export interface WorkshopInput {
   readonly title?: string;
@@ -43,6 +44,8 @@ export interface WorkshopInput {
   readonly drawHours?: number;
   /** How long a waitlist offer waits, in hours (default 12). */
   readonly offerHours?: number;
+  /** Sign-up windows: `opens:`, `closes:`, `coaches-open:` as typed (see windows.ts). */
+  readonly window?: WindowInput;
 }
 
 /** A member's own place at a workshop as a learner (`/workshop show`): never anyone else's. */
@@ -59,6 +62,7 @@ export const MAX_YEARS_AHEAD = 3;
 function editableColumns(w: Workshop) {
   const { chapterId, title, topic, startsAt, endsAt, learnerCapacity, coachSlots, location, description, strictRatio, revision } = w;
   const { allocation, drawAt, lotterySeed, lotterySeedHash, offerHours } = w;
+  const { signupsOpenAt, signupsCloseAt, coachesOpenAt } = w;
   return {
     chapterId,
     title,
@@ -76,6 +80,9 @@ function editableColumns(w: Workshop) {
     lotterySeed,
     lotterySeedHash,
     offerHours,
+    signupsOpenAt,
+    signupsCloseAt,
+    coachesOpenAt,
   };
 }
 
@@ -113,7 +120,14 @@ export class WorkshopService {
   ) {
     this.rosters = new Rosters(store, clock);
     this.notices = new WorkshopNotices(store, dms, this.rosters);
-    this.signups = new Signups(store, clock, members, this.notices, async (id) => (await this.get(id)).chapter!);
+    this.signups = new Signups(
+      store,
+      clock,
+      members,
+      this.notices,
+      async (id) => (await this.get(id)).chapter!,
+      config.workshops.noShowCutoffHours,
+    );
     this.progressRecords = new ProgressRecords(store, clock, config, this.rosters, this.notices, (id) => this.get(id));
     this.lottery = new LotteryDraws(store, clock, dms, this.notices);
     this.offers = new WaitlistOffers(store, clock, dms, this.notices);
@@ -139,6 +153,8 @@ export class WorkshopService {
     // A lottery commits to its seed when sign-ups open (today: now): the hash is published, the seed kept until the draw.
     const allocation = input.allocation ?? chapter.allocation ?? 'first-come';
     const seed = allocation === 'lottery' ? newSeed() : null;
+    const none = { signupsOpenAt: null, signupsCloseAt: null, coachesOpenAt: null };
+    const window = windowColumns(input.window, { ...none, startsAt, createdAt: this.clock.now() }, chapter.timeZone);
     return this.store.transaction(async (em) => {
       const workshop = await em.save(
         em.create(Workshop, {
@@ -167,6 +183,7 @@ export class WorkshopService {
           drawnAt: null,
           drawOrder: null,
           offerHours: input.offerHours ?? null,
+          ...window,
         }),
       );
       await this.reminders.schedule(em, workshop);
@@ -223,6 +240,16 @@ export class WorkshopService {
       if (input.description !== undefined) set('description', input.description.trim() || null, 'description');
       if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict_ratio');
       const toFirstCome = this.editAllocation(w, input, set);
+      if (input.window) {
+        const next = windowColumns(input.window, w, chapter.timeZone);
+        for (const key of ['signupsOpenAt', 'signupsCloseAt', 'coachesOpenAt'] as const) {
+          const same = (next[key]?.getTime() ?? null) === (w[key]?.getTime() ?? null);
+          if (!same) {
+            w[key] = next[key];
+            if (!changed.includes('window')) changed.push('window');
+          }
+        }
+      }
       if (!changed.length) return { moves: [], workshop: w, changed };
       w.revision += 1;
       await em.update(Workshop, { id }, editableColumns(w));
@@ -230,7 +257,7 @@ export class WorkshopService {
       // A lottery given up before its draw: the pool joins the waitlist in join order (ids follow joins).
       if (toFirstCome) await em.update(WorkshopSignup, { workshopId: id, state: 'pool' }, { state: 'waiting' });
       // New seats go directly, as before offers: only a seat a learner gives up is offered (signups.ts).
-      const moves = await settle(em, id);
+      const moves = await settle(em, id, { now: this.clock.now() });
       if (changed.includes('start')) await this.reminders.schedule(em, w);
       return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };
     });

@@ -1,4 +1,4 @@
-import { Brackets, type EntityManager } from 'typeorm';
+import { Brackets, type EntityManager, IsNull, LessThanOrEqual } from 'typeorm';
 import type { Chapter } from '../../../entities/Chapter.js';
 import { Coach } from '../../../entities/Coach.js';
 import { Member } from '../../../entities/Member.js';
@@ -12,6 +12,8 @@ import type { Store } from '../../db/store.js';
 import type { MemberService } from '../members.js';
 import type { WorkshopNotices } from './notices.js';
 import { offerDeadline } from './offer-rules.js';
+import { coolDownUntil, noteLateLeave } from './no-shows.js';
+import { assertWindowOpen } from './windows.js';
 
 /** What a learner says of themselves on joining (`level:`, `goal:`, `language:`); each may be left out. */
 export interface LearnerProfile {
@@ -26,6 +28,8 @@ export interface SignupResult {
   readonly state: SignupState | 'updated';
   /** 1-based place on the waitlist when waiting. */
   readonly position?: number;
+  /** No-shows: waiting because of a no-show cool-down, which ends then. */
+  readonly heldUntil?: Date;
 }
 
 /** A change of someone's place, to tell them: promoted from a waitlist, or moved back onto it. */
@@ -75,18 +79,28 @@ export async function lockOpen(em: EntityManager, id: number, clock: Clock): Pro
  * when limits shrank (an edit, a release without a replacement), the last confirmed move
  * back to the front of their waitlist. Every step is a conditional update of the counter.
  *
- * With `offers` (a seat freed up, at `now`), a waiting learner moving up is offered the seat
+ * With `offer` (a learner gave a seat up, at `now`), a waiting learner moving up is offered the seat
  * (`offered`, held in the counter) rather than given it, unless the start is too near to ask
  * (see offer-rules.ts); a shrinking workshop takes back seats on offer before confirmed ones.
+ * No-shows: a learner held by a cool-down (`heldUntil` after `now`; without `now`, any hold) is passed
+ * over, keeping their place for when it ends; `confirmedAt` records each promotion at `now`.
  */
-export async function settle(em: EntityManager, id: number, offers?: { now: Date }): Promise<Move[]> {
+export async function settle(em: EntityManager, id: number, options: { now?: Date; offer?: boolean } = {}): Promise<Move[]> {
+  const { now } = options;
   const moves: Move[] = [];
-  const until = offers ? offerDeadline(await em.findOneByOrFail(Workshop, { id }), offers.now) : null;
+  const until = options.offer && now ? offerDeadline(await em.findOneByOrFail(Workshop, { id }), now) : null;
   const moveOne = async (role: SignupRole, direction: 'up' | 'down', condition: string): Promise<boolean> => {
     const last = (state: SignupState) => em.findOne(WorkshopSignup, { where: { workshopId: id, role, state }, order: { id: 'DESC' } });
+    const waiting = { workshopId: id, role, state: 'waiting' as const };
     const next =
       direction === 'up'
-        ? await em.findOne(WorkshopSignup, { where: { workshopId: id, role, state: 'waiting' }, order: { id: 'ASC' } })
+        ? await em.findOne(WorkshopSignup, {
+            where:
+              role === 'learner'
+                ? [{ ...waiting, heldUntil: IsNull() }, ...(now ? [{ ...waiting, heldUntil: LessThanOrEqual(now) as never }] : [])]
+                : waiting,
+            order: { id: 'ASC' },
+          })
         : ((await last('offered')) ?? (await last('confirmed')));
     if (!next) return false;
     const counter = column(COUNTER_COLUMN[role]);
@@ -100,7 +114,11 @@ export async function settle(em: EntityManager, id: number, offers?: { now: Date
     if (moved.affected !== 1) return false;
     const offer = direction === 'up' && role === 'learner' && until ? until : null;
     const to: SignupState = direction === 'down' ? 'waiting' : offer ? 'offered' : 'confirmed';
-    await em.update(WorkshopSignup, { id: next.id }, { state: to, offerExpiresAt: offer });
+    await em.update(
+      WorkshopSignup,
+      { id: next.id },
+      { state: to, offerExpiresAt: offer, confirmedAt: to === 'confirmed' ? (now ?? null) : null },
+    );
     moves.push({ signupId: next.id, memberId: next.memberId, role, to, ...(offer ? { until: offer } : {}) });
     return true;
   };
@@ -119,19 +137,19 @@ export const inPoolPhase = (w: Pick<Workshop, 'allocation' | 'drawnAt'>): boolea
 export function insertSignup(
   em: EntityManager,
   fields: Pick<WorkshopSignup, 'workshopId' | 'memberId' | 'role' | 'state' | 'createdAt'> &
-    Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
+    Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language' | 'confirmedAt' | 'heldUntil'>>,
 ): Promise<WorkshopSignup> {
-  return em.save(
-    em.create(WorkshopSignup, {
-      level: null,
-      goal: null,
-      language: null,
-      groupNumber: null,
-      groupPinned: false,
-      offerExpiresAt: null,
-      ...fields,
-    }),
-  );
+  const none = {
+    level: null,
+    goal: null,
+    language: null,
+    groupNumber: null,
+    groupPinned: false,
+    offerExpiresAt: null,
+    confirmedAt: null,
+    heldUntil: null,
+  };
+  return em.save(em.create(WorkshopSignup, { ...none, ...fields }));
 }
 
 /** A waiting signup's 1-based place on its role's waitlist. */
@@ -169,6 +187,8 @@ export class Signups {
     private readonly notices: WorkshopNotices,
     /** The workshop's chapter, read after the transaction for the answer and the notices. */
     private readonly chapterOf: (id: number) => Promise<Chapter>,
+    /** NO_SHOW_CUTOFF_HOURS: a confirmed learner leaving later than this before the start is a late leave. */
+    private readonly noShowCutoffHours: number,
   ) {}
 
   /**
@@ -205,7 +225,7 @@ export class Signups {
       .getRepository(Member)
       .findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     const { state, moves, workshop } = await this.store.transaction(async (em) => {
-      await lockOpen(em, id, this.clock);
+      const locked = await lockOpen(em, id, this.clock);
       const signup = member && (await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id, role }));
       if (!signup) throw new UserError(`workshop.${role}.not_signed_up`, { id });
       await em.delete(WorkshopSignup, { id: signup.id });
@@ -217,9 +237,11 @@ export class Signups {
           .set({ [COUNTER_COLUMN[role]]: () => `${counter} - 1` })
           .where('id = :id', { id })
           .execute();
+        // No-shows: counted for the chapter's report when late, never punished.
+        if (role === 'learner') await noteLateLeave(em, locked, this.clock.now(), this.noShowCutoffHours);
       }
       // A learner's seat freed up: the first waiting learner is offered it (waitlist offers).
-      const moves = await settle(em, id, role === 'learner' ? { now: this.clock.now() } : undefined);
+      const moves = await settle(em, id, { now: this.clock.now(), offer: role === 'learner' });
       return { state: signup.state, moves, workshop: await em.findOneByOrFail(Workshop, { id }) };
     });
     workshop.chapter = await this.chapterOf(id);
@@ -243,6 +265,10 @@ export class Signups {
           return { result: { workshop: await em.findOneByOrFail(Workshop, { id }), state: 'updated' as const }, moves: [], member };
         }
         if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
+        // Sign-up windows (issue "Fair sign-ups"): a new claim or join only while its window is open.
+        await assertWindowOpen(em, locked, role, this.clock.now());
+        // No-shows: a learner in a cool-down in this chapter waits, passed over by `settle` until it ends.
+        const heldUntil = role === 'learner' ? await coolDownUntil(em, member.id, locked.chapterId, this.clock.now()) : null;
         // Before a lottery's draw, a learner's join enters its pool (lottery.ts).
         const pool = role === 'learner' && inPoolPhase(locked);
         const signup = await insertSignup(em, {
@@ -251,18 +277,20 @@ export class Signups {
           role,
           state: pool ? 'pool' : 'waiting',
           createdAt: this.clock.now(),
+          heldUntil,
           ...profile,
         });
         if (pool) return { result: { workshop: locked, state: 'pool' as const }, moves: [], member };
         // Seats go directly here: a newcomer finds room only when nobody waits, and learners promoted
         // because a coach's claim made room were told they get a message "when yours is confirmed".
-        const moves = await settle(em, id);
+        const moves = await settle(em, id, { now: this.clock.now() });
         const mine = moves.find((m) => m.memberId === member.id);
         const workshop = await em.findOneByOrFail(Workshop, { id });
         if (mine?.to === 'confirmed') {
           return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine), member };
         }
-        return { result: { workshop, state: 'waiting' as const, position: await waitlistPosition(em, signup) }, moves, member };
+        const position = await waitlistPosition(em, signup);
+        return { result: { workshop, state: 'waiting' as const, position, ...(heldUntil ? { heldUntil } : {}) }, moves, member };
       });
       result.workshop.chapter = await this.chapterOf(id);
       await this.notices.moved(result.workshop, moves, member.id);
