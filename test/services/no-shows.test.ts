@@ -54,6 +54,8 @@ test('no-show records: only confirmed learners who neither came nor left in time
       bot.clock.set(new Date('2027-01-11T12:00:00Z'));
       assert.match(await bot.run('@l3 /workshop leave id:1'), /#1/);
       assert.equal((await bot.app.db.getRepository(Workshop).findOneByOrFail({ id: 1 })).lateLeaves, 1, 'the late leave is counted');
+      // The freed seat is offered to l4 (waitlist offers), who accepts at once: confirmed 21 hours before the start.
+      assert.match(await bot.run('@l4 /workshop offer id:1 answer:accept'), /confirmed/);
       const l4 = await bot.app.db
         .getRepository(WorkshopSignup)
         .findOneOrFail({ where: { workshopId: 1, state: 'confirmed' }, order: { id: 'DESC' } });

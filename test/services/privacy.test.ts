@@ -127,6 +127,14 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
     updatedAt: c.clock.now(),
   });
   await c.app.services.directButtons.issue(zelda, null, '/workshop leave id:2');
+  // Fair sign-ups: a seat offered to her from a waitlist (bob gave it up), held until 12 hours later (before her no-show
+  // cool-down below: in one, a join waits and is offered nothing).
+  await c.run(
+    '@moderator /workshop create chapter:Berlin title:"Git basics" topic:Git date:2027-03-08 time:18:00 learners:1 strict-ratio:false',
+    '@bob /workshop join 3',
+    `@${ZELDA} /workshop join 3`,
+    '@bob /workshop leave 3',
+  );
   // A no-show record, with a policy under which one is enough for a cool-down (written directly: the
   // scheduler's rules have their own tests in no-shows.test.ts; here it is her data).
   await c.run('@moderator /chapter set name:Berlin no-show-limit:1');
@@ -143,13 +151,6 @@ async function runScenario(c: Awaited<ReturnType<typeof consoleApp>>): Promise<v
   await c.run(
     '@moderator@hamburg /chapter create name:Hamburg timezone:Europe/Berlin',
     `@${ZELDA} /chapter use name:Hamburg code:ZZZZ-ZZZZ`,
-  );
-  // Fair sign-ups: a seat offered to her from a waitlist (bob gave it up), held until 12 hours later.
-  await c.run(
-    '@moderator /workshop create chapter:Berlin title:"Git basics" topic:Git date:2027-03-08 time:18:00 learners:1 strict-ratio:false',
-    '@bob /workshop join 3',
-    `@${ZELDA} /workshop join 3`,
-    '@bob /workshop leave 3',
   );
 }
 

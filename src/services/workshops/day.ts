@@ -178,7 +178,7 @@ export class WorkshopDay {
       if (existing?.role === 'coach') throw new UserError('workshop.walkin.waiting_coach', { id });
       // A seat on offer is held in the counter already (waitlist offers): checking in takes it.
       if (existing?.state === 'offered') {
-        await em.update(WorkshopSignup, { id: existing.id }, { state: 'confirmed', offerExpiresAt: null });
+        await em.update(WorkshopSignup, { id: existing.id }, { state: 'confirmed', offerExpiresAt: null, confirmedAt: this.clock.now() });
         return { signup: { ...existing, state: 'confirmed' as const, offerExpiresAt: null }, walkIn: true };
       }
       const seated = await em

@@ -60,7 +60,11 @@ export class WaitlistOffers {
       // The scheduler passes an expired offer on; until it has, the answer is too late all the same.
       if (signup.offerExpiresAt && signup.offerExpiresAt.getTime() <= now.getTime()) throw new UserError('offer.expired', { id });
       if (answer === 'accept') {
-        const taken = await em.update(WorkshopSignup, { id: signup.id, state: 'offered' }, { state: 'confirmed', offerExpiresAt: null });
+        const taken = await em.update(
+          WorkshopSignup,
+          { id: signup.id, state: 'offered' },
+          { state: 'confirmed', offerExpiresAt: null, confirmedAt: now },
+        );
         if (taken.affected !== 1) throw new UserError('offer.none', { id });
         return { moves: [] as Move[] };
       }
