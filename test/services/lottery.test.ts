@@ -98,3 +98,13 @@ test('the draw time: a day after sign-ups open by default, never later than an h
   assert.equal(drawTime(opens, new Date('2027-02-01T10:00:00Z'), 48).toISOString(), '2027-01-12T12:00:00.000Z');
   assert.equal(drawTime(opens, new Date('2027-01-11T10:00:00Z')).toISOString(), '2027-01-11T09:00:00.000Z');
 });
+
+test('the draw time counts from when sign-ups open and comes an hour before they close at the latest', async () => {
+  const { drawTime } = await import('../../src/services/workshops/lottery.js');
+  const opens = new Date('2027-03-01T10:00:00Z');
+  const start = new Date('2027-03-10T18:00:00Z');
+  assert.equal(drawTime(opens, start).toISOString(), '2027-03-02T10:00:00.000Z', '24 hours after opening');
+  assert.equal(drawTime(opens, start, 48).toISOString(), '2027-03-03T10:00:00.000Z');
+  const closes = new Date('2027-03-02T08:00:00Z');
+  assert.equal(drawTime(opens, closes).toISOString(), '2027-03-02T07:00:00.000Z', 'an hour before sign-ups close');
+});

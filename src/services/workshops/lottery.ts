@@ -73,11 +73,10 @@ export const DRAW_BEFORE_START_MS = 60 * 60_000;
 export const DEFAULT_DRAW_AFTER_MS = 24 * 60 * 60_000;
 
 /**
- * When a lottery draws: `hours` after sign-ups open (default 24), but never later than an hour
- * before the start. Sign-ups open when the workshop is created; once sign-up windows exist
- * (`opens:`), `opensAt` follows them.
+ * When a lottery draws: `hours` after sign-ups open (`opens:`, else the creation; default 24), but
+ * never later than an hour before `deadline`: sign-ups' close or the start, whichever comes first.
  */
-export function drawTime(opensAt: Date, startsAt: Date, hours?: number): Date {
+export function drawTime(opensAt: Date, deadline: Date, hours?: number): Date {
   const wanted = opensAt.getTime() + (hours !== undefined ? hours * 60 * 60_000 : DEFAULT_DRAW_AFTER_MS);
-  return new Date(Math.min(wanted, startsAt.getTime() - DRAW_BEFORE_START_MS));
+  return new Date(Math.min(wanted, deadline.getTime() - DRAW_BEFORE_START_MS));
 }

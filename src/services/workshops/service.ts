@@ -86,6 +86,9 @@ function editableColumns(w: Workshop) {
   };
 }
 
+/** What a lottery's draw must come an hour before: the close of sign-ups (`closes:`) or the start, whichever is first. */
+const drawDeadline = (closes: Date | null, startsAt: Date): Date => (closes && closes.getTime() < startsAt.getTime() ? closes : startsAt);
+
 /** Adds fields to what a moderator changed by hand on an imported workshop (its row is locked by the caller). */
 async function markHandEdited(em: EntityManager, workshopId: number, changed: readonly WorkshopChange[]): Promise<void> {
   for (const row of await em.findBy(FeedEvent, { workshopId })) {
@@ -177,7 +180,7 @@ export class WorkshopService {
           createdAt: now,
           checkinCode: newCheckinCode(),
           allocation,
-          drawAt: seed ? drawTime(now, startsAt, input.drawHours) : null,
+          drawAt: seed ? drawTime(window.signupsOpenAt ?? now, drawDeadline(window.signupsCloseAt, startsAt), input.drawHours) : null,
           lotterySeed: seed,
           lotterySeedHash: seed && seedHash(seed),
           drawnAt: null,
@@ -239,7 +242,6 @@ export class WorkshopService {
       if (input.location !== undefined) set('location', input.location.trim() || null, 'location');
       if (input.description !== undefined) set('description', input.description.trim() || null, 'description');
       if (input.strictRatio !== undefined) set('strictRatio', input.strictRatio, 'strict_ratio');
-      const toFirstCome = this.editAllocation(w, input, set);
       if (input.window) {
         const next = windowColumns(input.window, w, chapter.timeZone);
         for (const key of ['signupsOpenAt', 'signupsCloseAt', 'coachesOpenAt'] as const) {
@@ -250,6 +252,7 @@ export class WorkshopService {
           }
         }
       }
+      const toFirstCome = this.editAllocation(w, input, set);
       if (!changed.length) return { moves: [], workshop: w, changed };
       w.revision += 1;
       await em.update(Workshop, { id }, editableColumns(w));
@@ -293,9 +296,11 @@ export class WorkshopService {
         w.lotterySeed = seed;
         w.lotterySeedHash = seedHash(seed);
       }
-      // Sign-ups opened at the creation: the draw time counts from it.
-      const latest = w.startsAt.getTime() - DRAW_BEFORE_START_MS;
-      if (input.drawHours !== undefined || !w.drawAt) set('drawAt', drawTime(w.createdAt, w.startsAt, input.drawHours), 'draw');
+      // The draw time counts from when sign-ups open (`opens:`, else the creation), and comes an hour before they close at the latest.
+      const deadline = drawDeadline(w.signupsCloseAt, w.startsAt);
+      const latest = deadline.getTime() - DRAW_BEFORE_START_MS;
+      if (input.drawHours !== undefined || !w.drawAt)
+        set('drawAt', drawTime(w.signupsOpenAt ?? w.createdAt, deadline, input.drawHours), 'draw');
       else if (w.drawAt.getTime() > latest) set('drawAt', new Date(latest), 'draw');
       return false;
     }
