@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import ICAL from 'ical.js';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { ManualClock } from '../../src/core/clock.js';
 import { startWeb } from '../../src/web/server.js';
+import { chromiumMissing, launchChromium } from '../support/browser.js';
 import { capturedLogger, freshDatabase, servicesOn, tempDir } from '../support/helpers.js';
 import { publicFixture } from '../support/web-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run does it)`;
+const missing = chromiumMissing;
 if (missing) console.log(`# skipping the browser test: ${missing}`);
 
 test(
@@ -23,25 +23,7 @@ test(
     const web = await startWeb(services, { port: 0, host: '127.0.0.1' }, capturedLogger().log);
     let context: BrowserContext | undefined;
     try {
-      // A fresh profile (--user-data-dir) in the test's folder: playwright takes it as the persistent context's directory.
-      context = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), {
-        executablePath: CHROMIUM,
-        timeout: 30_000,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-        acceptDownloads: true,
-        locale: 'en-GB',
-        viewport: { width: 1000, height: 1400 },
-        javaScriptEnabled: false,
-      });
+      context = await launchChromium(tmp.dir, { acceptDownloads: true });
       const { python, git } = await publicFixture(services);
       const page = await context.newPage();
       const res = await page.goto(`http://127.0.0.1:${web.port}/`);

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { ManualClock } from '../../src/core/clock.js';
 import { startWeb } from '../../src/web/server.js';
+import { chromiumMissing, launchChromium } from '../support/browser.js';
 import { capturedLogger, freshDatabase, servicesOn, tempDir } from '../support/helpers.js';
 import { LEARNERS, recordFixture, SECRET_TEXTS } from '../support/record-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run does it)`;
+const missing = chromiumMissing;
 if (missing) console.log(`# skipping the browser test: ${missing}`);
 
 test(
@@ -23,24 +23,7 @@ test(
     const web = await startWeb(services, { port: 0, host: '127.0.0.1' }, capturedLogger().log);
     let context: BrowserContext | undefined;
     try {
-      // A fresh profile (--user-data-dir) in the test's folder: playwright takes it as the persistent context's directory.
-      context = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), {
-        executablePath: CHROMIUM,
-        timeout: 30_000,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-        locale: 'en-GB',
-        viewport: { width: 1000, height: 1400 },
-        javaScriptEnabled: false,
-      });
+      context = await launchChromium(tmp.dir);
       const f = await recordFixture(services, clock);
       await services.record.setVisible(f.git.id, false);
       const page = await context.newPage();
