@@ -172,10 +172,20 @@ export class ChapterService {
       throw new UserError(where ? 'chapter.use.needs_code' : 'chapter.use.needs_operator_code', { name: chapter.name, where });
     const memberKey = scopedPseudonym(this.secret, 'chapter-link', consent.member);
     const now = this.clock.now();
-    const recent = await this.store.manager.count(ChapterLinkAttempt, {
-      where: { memberKey, at: MoreThan(new Date(now.getTime() - HOUR)) },
-    });
+    const since = new Date(now.getTime() - HOUR);
+    const recent = await this.store.manager.count(ChapterLinkAttempt, { where: { memberKey, at: MoreThan(since) } });
     if (recent >= LINK_ATTEMPTS_PER_HOUR) throw new UserError('chapter.use.too_many_codes', { max: LINK_ATTEMPTS_PER_HOUR });
+    // Each attempt is recorded before its code is read and the attempts are counted after (as for
+    // check-in codes), so of guesses sent at once, to one process or several, each sees those
+    // before it and no more than LINK_ATTEMPTS_PER_HOUR are read. A right code, and one refused
+    // unread, is no wrong guess: its row goes.
+    const attempt = await this.store.transaction((em) => em.save(em.create(ChapterLinkAttempt, { memberKey, at: now })));
+    const tries = await this.store.manager.count(ChapterLinkAttempt, { where: { memberKey, at: MoreThan(since) } });
+    const forget = () => this.store.transaction((em) => em.delete(ChapterLinkAttempt, { id: attempt.id }));
+    if (tries > LINK_ATTEMPTS_PER_HOUR) {
+      await forget();
+      throw new UserError('chapter.use.too_many_codes', { max: LINK_ATTEMPTS_PER_HOUR });
+    }
     const code = canonicalLinkCode(consent.code);
     const used = code
       ? await this.store.transaction(async (em) => {
@@ -190,10 +200,8 @@ export class ChapterService {
           return true;
         })
       : false;
-    if (!used) {
-      await this.store.transaction((em) => em.insert(ChapterLinkAttempt, { memberKey, at: now }));
-      throw new UserError('chapter.use.wrong_code', { name: chapter.name, left: Math.max(0, LINK_ATTEMPTS_PER_HOUR - recent - 1) });
-    }
+    if (!used) throw new UserError('chapter.use.wrong_code', { name: chapter.name, left: Math.max(0, LINK_ATTEMPTS_PER_HOUR - tries) });
+    await forget();
     return { chapter, linked: true };
   }
 

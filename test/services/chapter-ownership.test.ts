@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ChapterLinkAttempt } from '../../entities/ChapterLinkAttempt.js';
 import { ChapterLinkCode } from '../../entities/ChapterLinkCode.js';
+import { UserError } from '../../src/core/errors.js';
 import { canonicalLinkCode } from '../../src/services/chapters.js';
 import { eachDatabase, tempDir, type TestDatabase } from '../support/helpers.js';
 import { consoleBot } from '../support/console-bot.js';
@@ -107,6 +109,43 @@ test('after five wrong codes in an hour a member is refused, even with the right
       assert.match(await c.run(`@hanna@third /chapter use name:Berlin code:${late}`), /wrong, used or expired/);
       assert.deepEqual(await c.bindings(), ['Berlin@console', 'Berlin@other']);
     } finally {
+      await c.close();
+    }
+  }));
+
+test('link-code guesses sent at once: no more than five are read, on one process or two', (t) =>
+  eachDatabase(t, async (database) => {
+    const c = await consoleBot(database);
+    // On PostgreSQL half the guesses go to a second app on the same database (another pool, as another process).
+    const other = database.kind === 'postgres' ? await consoleBot(database) : c;
+    try {
+      await c.run('@mona /chapter create name:Berlin timezone:Europe/Berlin');
+      const code = codeIn(await c.run('@mona /chapter link name:Berlin'))!;
+      const hanna = { platform: 'console', workspace: 'other', id: 'hanna', name: 'hanna' };
+      const place = { platform: 'console', workspace: 'other', channel: '' };
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, n) =>
+          (n % 2 ? other : c).app.services.chapters.bind('Berlin', place, { code: 'ZZZZ-ZZZZ', member: hanna }),
+        ),
+      );
+      const keys = results.map((r) => (r.status === 'rejected' && r.reason instanceof UserError ? r.reason.key : String(r.status)));
+      const read = keys.filter((k) => k === 'chapter.use.wrong_code').length;
+      assert.ok(read <= 5, keys.join(', '));
+      assert.equal(keys.filter((k) => k === 'chapter.use.too_many_codes').length, 12 - read, keys.join(', '));
+      assert.equal(await c.app.db.getRepository(ChapterLinkAttempt).count(), read, 'each guess read is counted, none refused unread');
+      // Whatever the burst left, no more than five guesses in all: then even the right code is refused.
+      for (let n = 0; n < 5 - read; n++)
+        await assert.rejects(
+          c.app.services.chapters.bind('Berlin', place, { code: 'ZZZZ-ZZZZ', member: hanna }),
+          (e: unknown) => e instanceof UserError && e.key === 'chapter.use.wrong_code',
+        );
+      await assert.rejects(
+        c.app.services.chapters.bind('Berlin', place, { code, member: hanna }),
+        (e: unknown) => e instanceof UserError && e.key === 'chapter.use.too_many_codes',
+      );
+      assert.deepEqual(await c.bindings(), ['Berlin@console']);
+    } finally {
+      if (other !== c) await other.close();
       await c.close();
     }
   }));
