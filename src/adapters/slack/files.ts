@@ -127,9 +127,7 @@ export function inlineNotes(m: Message, t: Translate, hint?: 'slack.file.no_scop
   const parts = inlineParts(files);
   const notes = [
     ...(hint ? [p(t(hint, { files: names(files) }))] : []),
-    ...files.flatMap((a, i) =>
-      parts[i] ? [] : [p(t('slack.file.too_long', { file: a.filename, n: textOf(a).length.toLocaleString('en-US') }))],
-    ),
+    ...files.flatMap((a, i) => (parts[i] ? [] : [p(t('slack.file.too_long', { file: a.filename, n: textOf(a).length }))])),
   ];
   return { ...m, body: [...m.body, ...notes] };
 }
