@@ -134,7 +134,7 @@ test('a file too long to show inline is named, and its message says so in the re
   );
   const shown = blockText(renderSlack(big).blocks);
   assert.match(shown, /Füge der Slack-App die Berechtigung files:write hinzu/);
-  assert.match(shown, /big\.csv \(8,001 Zeichen\) ist zu lang/);
+  assert.match(shown, /big\.csv \(8001 Zeichen\) ist zu lang/);
   assert.match(shown, /\*big\.csv\*/);
   assert.doesNotMatch(shown, /xxxx/, 'not cut off silently');
 });
