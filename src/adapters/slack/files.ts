@@ -173,7 +173,7 @@ export class SlackFiles {
       this.log.warn({ err: safeError(err), files: files.length }, 'could not upload files; showing them inline');
       return inlineNotes(m, t, 'slack.file.failed');
     }
-    const { attachments: _sent, ...rest } = m;
+    const rest: Message = { ...m, attachments: [] };
     return tell ? { ...rest, body: [...m.body, p(t('slack.file.sent_dm', { files: names(files) }))] } : rest;
   }
 

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { webApi } from '@slack/bolt';
 import fc from 'fast-check';
 import { INLINE_BUDGET, inlineNotes, inlineParts } from '../../../src/adapters/slack/files.js';
 import { escapeSlack, renderSlack, type SlackBlock } from '../../../src/adapters/slack/render.js';
+import { SlackOutbox } from '../../../src/adapters/slack/web.js';
 import { translator } from '../../../src/core/i18n.js';
 import { message } from '../../../src/core/reply.js';
-import { eachDatabase } from '../../support/helpers.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { capturedLogger, eachDatabase } from '../../support/helpers.js';
 import { slackBot } from '../../support/slack-bot.js';
 import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
@@ -137,4 +140,39 @@ test('a file too long to show inline is named, and its message says so in the re
   assert.match(shown, /big\.csv \(8001 Zeichen\) ist zu lang/);
   assert.match(shown, /\*big\.csv\*/);
   assert.doesNotMatch(shown, /xxxx/, 'not cut off silently');
+});
+
+test('a post with a file shares it where the post goes: a DM in the member’s DM, a thread reply in the thread', async () => {
+  const fake = await new FakeSlack().start();
+  try {
+    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    const outbox = new SlackOutbox(client, 'otsbot', {}, { log: capturedLogger().log, t: translator('en') });
+    const ics = { filename: 'coaching.ics', contentType: 'text/calendar', data: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' };
+    await outbox.post(message('Your calendar', { visibility: { kind: 'dm', to: { id: 'UADA', name: 'ada' } }, attachments: [ics] }));
+    await outbox.post(
+      message('The export', {
+        visibility: { kind: 'thread', channel: 'CMOD', messageId: '1700000000.000001' },
+        attachments: [{ filename: 'x.csv', contentType: 'text/csv', data: new TextEncoder().encode('a,b\n1,2\n') }],
+      }),
+    );
+    assert.deepEqual(
+      fake.sharedFiles.map((f) => [f.filename, f.channel, f.thread, f.bytes.toString('utf8')]),
+      [
+        ['coaching.ics', 'DUADA', undefined, 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n'],
+        ['x.csv', 'CMOD', '1700000000.000001', 'a,b\n1,2\n'],
+      ],
+    );
+    const posts = fake.callsOf('chat.postMessage');
+    assert.deepEqual(
+      posts.map((c) => c.params.channel),
+      ['DUADA', 'CMOD'],
+    );
+    assert.doesNotMatch(
+      JSON.stringify(posts.map((c) => c.params.blocks)),
+      /```|direct messages/,
+      'no inline copy, no note in the DM itself',
+    );
+  } finally {
+    await fake.stop();
+  }
 });
