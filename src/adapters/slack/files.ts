@@ -42,9 +42,11 @@ export const INLINE_BUDGET = 8000;
 /** The length `escapeSlack` gives the text, without building it. */
 function escapedLength(text: string): number {
   let n = text.length;
-  for (const c of text)
-    if (c === '&') n += 4;
-    else if (c === '<' || c === '>') n += 3;
+  for (const c of text) {
+    if (c === '&')
+      n += 4; // &amp;
+    else if (c === '<' || c === '>') n += 3; // &lt; &gt;
+  }
   return n;
 }
 
