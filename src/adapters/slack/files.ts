@@ -42,11 +42,8 @@ export const INLINE_BUDGET = 8000;
 /** The length `escapeSlack` gives the text, without building it. */
 function escapedLength(text: string): number {
   let n = text.length;
-  for (const c of text) {
-    if (c === '&')
-      n += 4; // &amp;
-    else if (c === '<' || c === '>') n += 3; // &lt; &gt;
-  }
+  // &amp; is 4 more than &; &lt; and &gt; are 3 more than < and >.
+  for (const c of text) n += c === '&' ? 4 : c === '<' || c === '>' ? 3 : 0;
   return n;
 }
 
