@@ -165,6 +165,8 @@ const schema = z.object({
     .max(65_535, { message: 'must be between 1 and 65535' })
     .optional(),
   WEB_HOST: z.string().min(1).default('0.0.0.0'),
+  DISCORD_INVITE_URL: z.url({ protocol: /^https$/, message: 'must be an https URL, e.g. https://discord.gg/abc123' }).optional(),
+  SLACK_JOIN_URL: z.url({ protocol: /^https$/, message: 'must be an https URL, e.g. https://join.slack.com/t/…' }).optional(),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, message: 'must be the public http(s) URL of this bot, e.g. https://bot.example.org' })
     .optional(),
@@ -259,6 +261,8 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** The public page (chapters, calendar feeds, materials): off unless WEB_PORT is set. */
   readonly web: { readonly port: number; readonly host: string } | undefined;
+  /** Where newcomers join (DISCORD_INVITE_URL, SLACK_JOIN_URL): the public page's "Find us on Discord, Slack" links there. */
+  readonly invites: { readonly discord: string | undefined; readonly slack: string | undefined };
   /** What the Slack app manifest needs, known before the app (and so its tokens) exists. */
   readonly slackApp: { readonly commandPrefix: string; readonly socketMode: boolean };
   /**
@@ -356,6 +360,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       : undefined,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     web: c.WEB_PORT !== undefined ? { port: c.WEB_PORT, host: c.WEB_HOST } : undefined,
+    invites: { discord: c.DISCORD_INVITE_URL, slack: c.SLACK_JOIN_URL },
     slackApp: { commandPrefix: c.SLACK_COMMAND_PREFIX, socketMode: Boolean(c.SLACK_APP_TOKEN) },
     feeds: { pollMinutes: c.FEED_POLL_MINUTES, horizonDays: c.FEED_HORIZON_DAYS, allowPrivate: c.FEED_ALLOW_PRIVATE },
   };

@@ -20,6 +20,10 @@ export const en = {
   'slack.error.cannot_dm': 'I could not send you a direct message: Slack refused it ({error}).',
   'slack.error.missing_scope':
     'The Slack app lacks the permission {scope}, which this needs. A workspace admin updates the app from the current manifest (npm run slack:manifest) and reinstalls it.',
+  'slack.file.sent_dm': 'I sent {files} to our direct messages.',
+  'slack.file.no_scope': 'Add the files:write scope to the Slack app to receive files as files.',
+  'slack.file.failed': 'Slack did not take {files} as a file, so here it is as text.',
+  'slack.file.too_long': '{file} ({n} characters) is too long to show in a message.',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -42,4 +46,8 @@ export const de: Texts<typeof en> = {
   'slack.error.cannot_dm': 'Ich konnte dir keine Direktnachricht schicken: Slack hat sie abgelehnt ({error}).',
   'slack.error.missing_scope':
     'Der Slack-App fehlt die Berechtigung {scope}, die dafür nötig ist. Ein:e Workspace-Admin aktualisiert die App mit dem aktuellen Manifest (npm run slack:manifest) und installiert sie neu.',
+  'slack.file.sent_dm': 'Ich habe dir {files} in unsere Direktnachrichten geschickt.',
+  'slack.file.no_scope': 'Füge der Slack-App die Berechtigung files:write hinzu, damit du Dateien als Dateien bekommst.',
+  'slack.file.failed': 'Slack hat {files} nicht als Datei angenommen, deshalb steht der Inhalt hier als Text.',
+  'slack.file.too_long': '{file} ({n} Zeichen) ist zu lang, um es in einer Nachricht zu zeigen.',
 };

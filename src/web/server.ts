@@ -251,7 +251,7 @@ ${
       body: html`<h1>${t('web.chapter.title', { name: chapter.name })}</h1>
 <p>${t('web.chapter.zone', { city: chapter.city ?? chapter.name, zone: `${chapter.timeZone}${zoneName ? `, ${zoneName}` : ''}` })}</p>
 <p><a href="${calendar}" type="text/calendar">${t('web.chapter.calendar')}</a></p>
-${platforms.length ? html`<p>${t('web.chapter.where')} ${platforms.map((p) => (p === 'discord' ? 'Discord' : p === 'slack' ? 'Slack' : p)).join(', ')}.</p>` : ''}
+${platforms.length ? html`<p>${t('web.chapter.where')} ${this.where(platforms)}.</p>` : ''}
 ${
   workshops.length
     ? html`<section aria-labelledby="chart-heading"><h2 id="chart-heading">${t('web.chart.title')}</h2><figure>${coverageChart(workshops.slice(0, 8), t, (w) => `#${w.id} ${w.title.length > 17 ? `${w.title.slice(0, 16).trimEnd()}…` : w.title}`)}</figure></section>
@@ -265,6 +265,16 @@ ${
     : ''
 }`,
     };
+  }
+
+  /** "Discord, Slack": each a link to where newcomers join when the operator set one (DISCORD_INVITE_URL, SLACK_JOIN_URL). */
+  private where(platforms: readonly string[]): Html[] {
+    const { invites } = this.services.config;
+    return platforms.map((platform, i) => {
+      const [name, url] =
+        platform === 'discord' ? ['Discord', invites.discord] : platform === 'slack' ? ['Slack', invites.slack] : [platform];
+      return html`${i ? ', ' : ''}${url ? html`<a href="${safeHref(url)}">${name}</a>` : name}`;
+    });
   }
 
   private async materials(t: Translate, q: URLSearchParams): Promise<Page> {

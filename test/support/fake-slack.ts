@@ -164,13 +164,16 @@ export class FakeSlack {
   /** The answer to a request; undefined to hold it unanswered. */
   private async handle(req: IncomingMessage): Promise<{ status: number; headers?: Record<string, string>; body: unknown } | undefined> {
     const at = Date.now();
-    const raw = await new Promise<string>((resolve, reject) => {
-      let data = '';
-      req.on('data', (d) => (data += String(d)));
-      req.on('end', () => resolve(data));
+    const bytes = await new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      req.on('data', (d: Buffer) => parts.push(d));
+      req.on('end', () => resolve(Buffer.concat(parts)));
       req.on('error', reject);
     });
+    const raw = bytes.toString('utf8');
     const path = new URL(req.url ?? '/', this.url).pathname;
+    const upload = /^\/upload\/(.+)$/.exec(path);
+    if (upload) return this.receiveUpload(decodeURIComponent(upload[1]!), bytes, req.headers['content-type'] ?? '', at);
     const response = /^\/response\/(.+)$/.exec(path);
     if (response) {
       const id = decodeURIComponent(response[1]!);
@@ -254,7 +257,7 @@ export class FakeSlack {
       case 'views.open':
         return { ok: true, view: { id: 'V1' } };
       default:
-        return this.groupPlaceAnswer(method, params) ?? { ok: false, error: 'unknown_method' };
+        return this.groupPlaceAnswer(method, params) ?? this.fileAnswer(method, params) ?? { ok: false, error: 'unknown_method' };
     }
   }
 
@@ -321,6 +324,66 @@ export class FakeSlack {
     }
   }
 
+  // ---------------------------------------------------------------- files (files.uploadV2)
+  // The WebClient's uploadV2 asks files.getUploadURLExternal for an upload URL (here, on this fake),
+  // POSTs the bytes there, then shares the files with files.completeUploadExternal.
+
+  /** Upload URLs handed out, by file id: the name and length asked for, and the bytes once POSTed. */
+  readonly uploads = new Map<string, { readonly filename: string; readonly length: number; bytes?: Buffer }>();
+  /** Files shared by files.completeUploadExternal, in order. */
+  readonly sharedFiles: SharedFile[] = [];
+  private nextFile = 1;
+
+  private fileAnswer(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
+    switch (method) {
+      case 'files.getUploadURLExternal': {
+        const filename = String(params.filename ?? '');
+        const length = Number(params.length);
+        if (!filename || !Number.isInteger(length) || length < 1) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(this.nextFile++).padStart(4, '0')}`;
+        this.uploads.set(id, { filename, length });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (Array.isArray(params.files) ? params.files : []) as { id?: string; title?: string }[];
+        const channel = params.channel_id === undefined ? undefined : String(params.channel_id);
+        // Slack shares only files whose bytes arrived, and all of the call's or none.
+        if (!files.length || files.some((f) => !this.uploads.get(String(f.id))?.bytes)) return { ok: false, error: 'file_not_found' };
+        const shared = files.map((f): SharedFile => {
+          const upload = this.uploads.get(String(f.id))!;
+          return {
+            id: String(f.id),
+            filename: upload.filename,
+            title: f.title ?? upload.filename,
+            channel,
+            ...(params.thread_ts ? { thread: String(params.thread_ts) } : {}),
+            bytes: upload.bytes!,
+          };
+        });
+        this.sharedFiles.push(...shared);
+        return { ok: true, files: shared.map((f) => ({ id: f.id, name: f.filename, title: f.title })) };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The bytes of an upload (multipart, as the WebClient sends them, or raw), checked against the length asked for. */
+  private async receiveUpload(id: string, bytes: Buffer, contentType: string, at: number): Promise<{ status: number; body: unknown }> {
+    const upload = this.uploads.get(id);
+    let data = bytes;
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await new Response(bytes, { headers: { 'Content-Type': contentType } }).formData();
+      const file = [...form.values()].find((v): v is File => typeof v !== 'string');
+      data = file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+    }
+    const ok = Boolean(upload) && data.length === upload!.length;
+    this.calls.push({ method: 'upload', params: { id, bytes: data.length }, outcome: ok ? 'ok' : 'refused', at });
+    if (!ok) return { status: 400, body: { ok: false } };
+    upload!.bytes = data;
+    return { status: 200, body: { ok: true } };
+  }
+
   /** How many calls of each held method arrived (see holdAnswers); counted on arrival, recorded in `calls` when answered. */
   readonly held = new Map<string, number>();
 
@@ -335,6 +398,16 @@ export class FakeSlack {
       setTimeout(() => answer!(req, res), ms);
     });
   }
+}
+
+/** A file shared by files.completeUploadExternal: where, and the bytes that were uploaded. */
+export interface SharedFile {
+  readonly id: string;
+  readonly filename: string;
+  readonly title: string;
+  readonly channel: string | undefined;
+  readonly thread?: string;
+  readonly bytes: Buffer;
 }
 
 /** A channel of the fake workspace (group places): who is in it, the bot as `UBOT`. */

@@ -6,6 +6,7 @@ import type { Config } from '../../config.js';
 import { AdapterStartError, type PlatformAdapter } from '../../core/adapter.js';
 import type { Dispatcher } from '../../core/dispatcher.js';
 import { safeError } from '../../core/errors.js';
+import { translator } from '../../core/i18n.js';
 import type { CommandRegistry } from '../../core/registry.js';
 import { nodeRetryOptions, retryPolicy } from '../../core/retry.js';
 import type { Outbox } from '../../core/types.js';
@@ -208,7 +209,10 @@ export class SlackAdapter implements PlatformAdapter {
   outbox(team: string): Outbox | undefined {
     const served = this.served;
     if (!served || (served.team && team !== served.team)) return undefined;
-    return new SlackOutbox(served.bolt.client, served.botName, served.workspace);
+    return new SlackOutbox(served.bolt.client, served.botName, served.workspace, {
+      log: this.log,
+      t: translator(this.config.locale),
+    });
   }
 }
 

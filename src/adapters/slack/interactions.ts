@@ -6,12 +6,13 @@ import { safeError, say, UserError } from '../../core/errors.js';
 import { fieldErrors, type FormToOpen, formToOpen } from '../../core/forms.js';
 import { translator, type Translate } from '../../core/i18n.js';
 import type { CommandRegistry } from '../../core/registry.js';
-import { message } from '../../core/reply.js';
+import { type Message, message } from '../../core/reply.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { Resolvers } from '../../core/validate.js';
 import type { DirectButtonTarget } from '../../services/direct-buttons.js';
 import type { Services } from '../../services/index.js';
 import { type FormMetadata, formView, type InputState, submittedOptions } from './forms.js';
+import { SlackFiles } from './files.js';
 import type { SlackMembers } from './members.js';
 import type { SlackWorkspace } from './render.js';
 import { type AckGuard, SlackResponder } from './respond.js';
@@ -100,8 +101,9 @@ export class SlackInteractions {
         input.ackCarriesAnswer,
         this.answerer(client, input.responseUrl, channel, input.user),
         d.workspace,
+        this.answerFiles(client, channel, input.user, t),
       ),
-      outbox: new SlackOutbox(client, d.botName, d.workspace),
+      outbox: this.outbox(client),
     });
   }
 
@@ -152,9 +154,31 @@ export class SlackInteractions {
       locale,
       invocation: { kind: 'structured', path: leaf.path, options: raw },
       resolvers: {},
-      responder: new SlackResponder(guard, false, this.answerer(client, meta.responseUrl, meta.channel, input.user), d.workspace),
-      outbox: new SlackOutbox(client, d.botName, d.workspace),
+      responder: new SlackResponder(
+        guard,
+        false,
+        this.answerer(client, meta.responseUrl, meta.channel, input.user),
+        d.workspace,
+        this.answerFiles(client, meta.channel, input.user, t),
+      ),
+      outbox: this.outbox(client),
     });
+  }
+
+  /**
+   * An answer's files: one the channel sees (`here`) shares them there; any other is for the member
+   * alone, and Slack cannot share a file ephemerally, so they go to the member's DM with the app and
+   * the answer says so.
+   */
+  private answerFiles(client: WebClient, channel: string, user: string, t: Translate): (m: Message) => Promise<Message> {
+    const files = new SlackFiles(client, this.d.log);
+    return (m) =>
+      m.visibility.kind === 'here' ? files.deliver(m, { kind: 'channel', channel }, t) : files.deliver(m, { kind: 'dm', user }, t, true);
+  }
+
+  private outbox(client: WebClient): SlackOutbox {
+    const { d } = this;
+    return new SlackOutbox(client, d.botName, d.workspace, { log: d.log, t: translator(d.defaultLocale) });
   }
 
   private async openForm(client: WebClient, form: FormToOpen, t: Translate, input: SlackInvocation): Promise<boolean> {

@@ -25,10 +25,20 @@ export interface ManifestInput {
  * a group DM (conversations.open with several users: mpim:write) or, for a group too large for one,
  * a private channel the bot makes and invites to (conversations.create, conversations.invite:
  * groups:write); reading who is an admin or owner and their language (users.info); the chapter's
- * moderator group (usergroups.users.list). No read scope for group DMs or private channels: the bot
+ * moderator group (usergroups.users.list); sharing files (files.uploadV2: files:write), an .ics or an
+ * export in the member's DM or the channel. No read scope for group DMs or private channels: the bot
  * only opens, makes and posts in them.
  */
-export const BOT_SCOPES = ['chat:write', 'commands', 'groups:write', 'im:write', 'mpim:write', 'usergroups:read', 'users:read'] as const;
+export const BOT_SCOPES = [
+  'chat:write',
+  'commands',
+  'files:write',
+  'groups:write',
+  'im:write',
+  'mpim:write',
+  'usergroups:read',
+  'users:read',
+] as const;
 
 export class ManifestError extends Error {}
 

@@ -1,5 +1,6 @@
 import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
 import { truncate } from '../../core/text.js';
+import { inlineFileBlocks } from './files.js';
 
 /**
  * Neutral message → Slack `text` (the notification fallback) and Block Kit `blocks`.
@@ -158,21 +159,8 @@ export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload {
     value: (b.ref ?? b.command).slice(0, SLACK_LIMITS.buttonValue),
     ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
   }));
-  // The app has no files:write scope, so a file (an .ics, a CSV, an export) is shown inline as a
-  // code block that can be copied; one too long for a section says so instead of being cut.
-  for (const a of m.attachments ?? []) {
-    const data = typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('utf8');
-    const shown = '```' + escapeSlack(data.replace(/\r\n/g, '\n')) + '```';
-    const header = `*${escapeSlack(a.filename)}*`;
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(
-        header.length + 1 + shown.length <= SLACK_LIMITS.sectionText
-          ? `${header}\n${shown}`
-          : `${header}: ${data.length} characters, too long to show on Slack; the console and Discord attach it as a file.`,
-      ),
-    });
-  }
+  // Files not uploaded (see files.ts): shown inline, as code that can be copied.
+  blocks.push(...inlineFileBlocks(m.attachments ?? []));
   // One actions block per row of buttons (a question's answers together).
   let at = 0;
   for (const group of buttonRows((m.buttons ?? []).slice(0, SLACK_LIMITS.buttons))) {

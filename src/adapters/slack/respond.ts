@@ -45,10 +45,16 @@ export class SlackResponder implements Responder {
     private readonly ackCarriesAnswer: boolean,
     private readonly send: (payload: ResponsePayload) => Promise<void>,
     private readonly workspace: SlackWorkspace,
+    /** Sends the message's files first (`SlackFiles.deliver`) and gives the message to answer with. */
+    private readonly files: (m: Message) => Promise<Message> = async (m) => m,
   ) {}
 
+  private async payload(m: Message): Promise<ResponsePayload> {
+    return responsePayload(await this.files(m), this.workspace);
+  }
+
   async reply(m: Message): Promise<void> {
-    const payload = responsePayload(m, this.workspace);
+    const payload = await this.payload(m);
     if (this.ackCarriesAnswer && (await this.guard.ack(payload))) return;
     await this.send(payload);
   }
@@ -57,11 +63,11 @@ export class SlackResponder implements Responder {
     await this.guard.ack();
   }
 
-  editReply(m: Message): Promise<void> {
-    return this.send(responsePayload(m, this.workspace));
+  async editReply(m: Message): Promise<void> {
+    await this.send(await this.payload(m));
   }
 
-  followUp(m: Message): Promise<void> {
-    return this.send(responsePayload(m, this.workspace));
+  async followUp(m: Message): Promise<void> {
+    await this.send(await this.payload(m));
   }
 }

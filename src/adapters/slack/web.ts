@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Translate } from '../../core/i18n.js';
 import { UserError } from '../../core/errors.js';
 import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/reply.js';
 import { type RetryPolicy, withRetries } from '../../core/retry.js';
+import { inlineNotes, SlackFiles } from './files.js';
 import { renderSlack, type SlackBlock, type SlackWorkspace } from './render.js';
 import type { GroupPlace, Outbox } from '../../core/types.js';
 
@@ -114,7 +117,9 @@ export class SlackOutbox implements Outbox {
     /** The bot's name, for "invite me with /invite @name". */
     private readonly botName: string,
     /** Command names as typed there, the workspace's address. */
-    private readonly ws?: SlackWorkspace,
+    private readonly ws: SlackWorkspace,
+    /** For a post's files (see files.ts): where to log a refused upload, and the texts that go with an inline file (BOT_LOCALE). */
+    private readonly files: { readonly log: Logger; readonly t: Translate },
   ) {}
 
   /**
@@ -122,10 +127,9 @@ export class SlackOutbox implements Outbox {
    * post in) fails with a UserError: Slack has no channel fallback, so a sensitive message
    * (about an anonymous question) goes nowhere but the member's DMs.
    */
-  async post(m: Message): Promise<PostedRef> {
-    assertSensitiveRoute(m);
-    const v = m.visibility;
-    const { text, blocks } = renderSlack(m, this.ws);
+  async post(original: Message): Promise<PostedRef> {
+    assertSensitiveRoute(original);
+    const v = original.visibility;
     let channel: string;
     let thread: string | undefined;
     switch (v.kind) {
@@ -147,14 +151,22 @@ export class SlackOutbox implements Outbox {
       default:
         throw new Error(`cannot post a message with visibility ${v.kind}`);
     }
+    // Its files are shared where it goes, just before it (Slack cannot attach a file to a message the bot posts).
+    const m = await new SlackFiles(this.client, this.files.log).deliver(
+      original,
+      { kind: 'channel', channel, ...(thread ? { thread } : {}) },
+      this.files.t,
+    );
+    const { text, blocks } = renderSlack(m, this.ws);
     const sent = await this.client.chat
       .postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, ...(thread ? { thread_ts: thread } : {}) })
       .catch((err: unknown) => this.fail(err, channel));
     return { channel: sent.channel ?? channel, messageId: sent.ts! };
   }
 
+  /** An edit cannot add files to a message: they are shown inline. */
   async edit(ref: PostedRef, m: Message): Promise<void> {
-    const { text, blocks } = renderSlack(m, this.ws);
+    const { text, blocks } = renderSlack(inlineNotes(m, this.files.t), this.ws);
     await this.client.chat
       .update({ channel: ref.channel, ts: ref.messageId, text, blocks })
       .catch((err: unknown) => this.fail(err, ref.channel));
