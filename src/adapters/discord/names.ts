@@ -25,7 +25,8 @@ const cache = new WeakMap<CommandRegistry, Map<string, (text: string) => string>
  * registry's `localNames`). As Slack's `commandNamer` does for its prefix, a name counts only at
  * the start of a word (not inside an address such as https://example.org/help) and only if it is
  * one of the bot's commands; after the command, only its own subcommands and the options of the
- * action they name are renamed, so prose after a usage line stays as it is. Values are kept.
+ * action they name are renamed, so prose after a usage line stays as it is. Values are kept (but
+ * for a usage line's `<city>` after `city:`).
  * Undefined when the locale has no names of its own.
  */
 export function commandRenamer(registry: CommandRegistry, locale: string | null | undefined): ((text: string) => string) | undefined {
@@ -64,10 +65,12 @@ export function commandRenamer(registry: CommandRegistry, locale: string | null 
     for (;;) {
       const option = options.length ? at(OPTION, text, pos) : null;
       if (!option || !options.includes(option[2]!)) break;
-      out += option[1] + registry.localOption(option[2]!, lang) + ':';
+      const local = registry.localOption(option[2]!, lang);
+      out += option[1] + local + ':';
       pos += option[0].length;
       const value = at(VALUE, text, pos)![0];
-      out += value;
+      // A usage line's placeholder that repeats the option's name (`city:<city>`) is a name too.
+      out += value === `<${option[2]}>` ? `<${local}>` : value;
       pos += value.length;
       if (text[pos] === ']') {
         out += ']';
