@@ -16,7 +16,8 @@ test('a German usage error names the command, its subcommand and its options as 
   const t = translator('de');
   const error = new UserError('error.usage', { problems: 'name fehlt.', usage: registry.usagePhrase(leaf) });
   const named = commandNamesFor(registry, 'de')(message(say(t, error)));
-  const shown = (named.body.at(-1)!.kind === 'paragraph' && named.body.at(-1)!.children[0]) as string;
+  const last = named.body.at(-1)!;
+  const shown = last.kind === 'paragraph' ? String(last.children[0]) : '';
   assert.match(shown, /Schreibe: \/chapter anlegen name:<name> zeitzone:<IANA-Zone> \[stadt:<stadt>\]$/u);
   assert.doesNotMatch(shown, /create|timezone:|city:/);
 });
