@@ -11,6 +11,7 @@ import { createAutocomplete } from './services/autocomplete.js';
 import { RateLimiter, suggestionLimit } from './core/rate-limit.js';
 import { CommandRegistry } from './core/registry.js';
 import { createDataSource, migrate } from './db/data-source.js';
+import { commandNames } from './i18n/command-names.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface App {
@@ -28,7 +29,7 @@ export interface App {
  * benchmarks: data source (migrated if configured), services, registry, dispatcher.
  */
 export async function createApp(config: Config, log: Logger, clock: Clock): Promise<App> {
-  const registry = new CommandRegistry(commands);
+  const registry = new CommandRegistry(commands, commandNames);
   const anonSecret = resolveAnonSecret(config.anonSecret, config.dataDir, log);
   const db = createDataSource(config.database);
   await db.initialize();

@@ -1,3 +1,4 @@
+import type { CommandNames } from '../i18n/command-names.js';
 import { de } from '../i18n/de.js';
 import { en } from '../i18n/en.js';
 import { type AnyAction, type CommandDecl, type Permission, type Target, TARGET_KINDS } from './command.js';
@@ -24,14 +25,31 @@ export function optionsOf(a: AnyAction): Readonly<Record<string, OptionSpec>> {
 /** Discord's rule for command, subcommand and option names; the strictest platform decides. */
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
+/**
+ * Discord's documented pattern for names, which localised names follow too; and it wants the
+ * lower-case form of every letter that has one (checked apart: `ü`, not `Ü`).
+ */
+const LOCAL_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/** Localised names by locale (`commandNames` of `src/i18n/command-names.ts`). */
+export type LocalNames = Readonly<Record<string, CommandNames>>;
+
 /** The commands, checked once at start-up; how adapters find an action from the words typed. */
 export class CommandRegistry {
   readonly commands: readonly CommandDecl[];
   readonly leaves: readonly Leaf[];
   private readonly byPath = new Map<string, Leaf>();
 
-  constructor(commands: readonly CommandDecl[]) {
-    const problems = checkDeclarations(commands);
+  /**
+   * `localNames`: the commands' names in other languages, which Discord shows and its texts use
+   * (start-up passes `commandNames`). Each is checked like the declarations. Without them (tests
+   * with made-up commands) every platform and language shows the declared names.
+   */
+  constructor(
+    commands: readonly CommandDecl[],
+    readonly localNames: LocalNames = {},
+  ) {
+    const problems = checkDeclarations(commands, localNames);
     if (problems.length) throw new Error(`Invalid command declarations:\n- ${problems.join('\n- ')}`);
     this.commands = commands;
     this.leaves = commands.flatMap(leavesOf);
@@ -40,6 +58,16 @@ export class CommandRegistry {
 
   get(path: readonly string[]): Leaf | undefined {
     return this.byPath.get(path.join(' '));
+  }
+
+  /** The name of a command, group or subcommand (`['workshop', 'claim']`) in `locale`; the declared one if it has none. */
+  localName(path: readonly string[], locale: string): string {
+    return this.localNames[locale]?.paths[path.join(' ')] ?? path.at(-1)!;
+  }
+
+  /** An option's name in `locale`; the declared one if it has none. */
+  localOption(name: string, locale: string): string {
+    return this.localNames[locale]?.options[name] ?? name;
   }
 
   /**
@@ -142,7 +170,7 @@ export function targetsOf(a: AnyAction): readonly Target[] {
 }
 
 /** Everything a platform would reject, or the bot could not show, caught before any adapter starts. */
-export function checkDeclarations(commands: readonly CommandDecl[]): string[] {
+export function checkDeclarations(commands: readonly CommandDecl[], localNames: LocalNames = {}): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   // Discord refuses descriptions over 100 characters, in any language.
@@ -207,5 +235,57 @@ export function checkDeclarations(commands: readonly CommandDecl[]): string[] {
       for (const [sub, a] of inner) checkAction(`${where} ${name} ${sub}`, a, true);
     }
   }
+  for (const [locale, names] of Object.entries(localNames)) problems.push(...checkLocalNames(commands, locale, names));
+  return problems;
+}
+
+/**
+ * Every command, group, subcommand and option has a name in `locale` that Discord accepts, no two
+ * siblings (commands; a command's groups and subcommands; a group's subcommands; an action's
+ * options) share one, and the table names nothing that is not declared.
+ */
+function checkLocalNames(commands: readonly CommandDecl[], locale: string, names: CommandNames): string[] {
+  const problems: string[] = [];
+  const usedPaths = new Set<string>();
+  const usedOptions = new Set<string>();
+  const siblings = (where: string, declared: readonly string[], kind: 'paths' | 'options', prefix = ''): void => {
+    const byName = new Map<string, string>();
+    for (const name of declared) {
+      const key = kind === 'paths' ? `${prefix}${name}` : name;
+      (kind === 'paths' ? usedPaths : usedOptions).add(key);
+      const local = names[kind][key];
+      const at = kind === 'paths' ? `/${key}` : `${where} option ${name}`;
+      if (local === undefined) {
+        problems.push(`${at}: no ${locale} name (src/i18n/command-names.ts)`);
+        continue;
+      }
+      if (!LOCAL_NAME.test(local) || local !== local.toLowerCase())
+        problems.push(`${at}: ${locale} name “${local}” is not one Discord accepts (lower case, letters, digits, - _ ', 1-32)`);
+      const twin = byName.get(local);
+      if (twin !== undefined) problems.push(`${at}: ${locale} name “${local}” is also the name of ${twin}${where ? ` in ${where}` : ''}`);
+      byName.set(local, name);
+    }
+  };
+  const actionOptions = (where: string, a: AnyAction): void => siblings(where, Object.keys(optionsOf(a)), 'options');
+  siblings(
+    '',
+    commands.map((c) => String(c?.name)),
+    'paths',
+  );
+  for (const c of commands) {
+    const where = `/${String(c?.name)}`;
+    const groups = Object.entries(c?.groups ?? {});
+    const subs = Object.entries(c?.subcommands ?? {});
+    siblings(where, [...groups.map(([g]) => g), ...subs.map(([s]) => s)], 'paths', `${c.name} `);
+    if (c.action) actionOptions(where, c.action);
+    for (const [sub, a] of subs) actionOptions(`${where} ${sub}`, a);
+    for (const [group, g] of groups) {
+      siblings(`${where} ${group}`, Object.keys(g.subcommands), 'paths', `${c.name} ${group} `);
+      for (const [sub, a] of Object.entries(g.subcommands)) actionOptions(`${where} ${group} ${sub}`, a);
+    }
+  }
+  for (const path of Object.keys(names.paths)) if (!usedPaths.has(path)) problems.push(`${locale} name of /${path}: no such command`);
+  for (const option of Object.keys(names.options))
+    if (!usedOptions.has(option)) problems.push(`${locale} name of option ${option}: no command has it`);
   return problems;
 }

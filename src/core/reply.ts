@@ -123,6 +123,12 @@ export interface Message {
    * channel post for it, and refuses to post it anywhere else. It names and pings nobody.
    */
   readonly sensitive?: boolean;
+  /**
+   * The language its texts are in, where the sender knows the one reader's language (a direct
+   * message in the member's stored locale): a renderer may then word what is not text in it too
+   * (Discord names commands as a German client shows them).
+   */
+  readonly locale?: string;
 }
 
 /**

@@ -39,7 +39,8 @@ export class DirectMessages {
       return false;
     }
     try {
-      const t = translator(member.locale ?? this.config.locale);
+      const locale = member.locale ?? this.config.locale;
+      const t = translator(locale);
       const built = build(t);
       const buttons = built.buttons?.length
         ? await Promise.all(
@@ -53,6 +54,7 @@ export class DirectMessages {
         ...built,
         ...(buttons ? { buttons } : {}),
         visibility: { kind: 'dm', to: { id: member.userId, name: member.displayName } },
+        locale,
       });
       return true;
     } catch (err) {

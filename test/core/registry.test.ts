@@ -6,6 +6,7 @@ import { say, UserError } from '../../src/core/errors.js';
 import { option } from '../../src/core/options.js';
 import { checkDeclarations, CommandRegistry } from '../../src/core/registry.js';
 import { translator } from '../../src/core/i18n.js';
+import { commandNames } from '../../src/i18n/command-names.js';
 import { message } from '../../src/core/reply.js';
 
 const ok = action({
@@ -16,8 +17,11 @@ const ok = action({
 });
 
 test('the real command list passes the start-up check', () => {
-  assert.deepEqual(checkDeclarations(commands), []);
-  const registry = new CommandRegistry(commands);
+  assert.deepEqual(checkDeclarations(commands, commandNames), []);
+  const registry = new CommandRegistry(commands, commandNames);
+  assert.equal(registry.localName(['workshop', 'claim'], 'de'), 'übernehmen');
+  assert.equal(registry.localOption('page', 'de'), 'seite');
+  assert.equal(registry.localName(['workshop', 'claim'], 'en'), 'claim', 'the declared name where a locale has none');
   assert.ok(registry.get(['chapter', 'create']));
   assert.ok(registry.get(['help']));
 });
@@ -116,4 +120,65 @@ test('a command with its own action and subcommands runs the action unless a sub
     registry.leaves.map((l) => l.path.join(' ')),
     ['ask', 'ask mine', 'ask close'],
   );
+});
+
+test('German names: a missing, invalid, upper-case or duplicate name, or one for nothing declared, stops start-up', () => {
+  const workshop = defineCommand({
+    name: 'workshop',
+    description: 'cmd.help',
+    subcommands: {
+      claim: action({
+        description: 'cmd.help',
+        options: {
+          id: option.integer({ description: 'cmd.help', required: true }),
+          level: option.string({ description: 'cmd.help' }),
+        },
+        async execute() {},
+      }),
+      release: ok,
+      leave: ok,
+    },
+  });
+  const names = {
+    de: {
+      paths: {
+        workshop: 'workshop',
+        'workshop claim': 'übernehmen',
+        'workshop release': 'Abgeben',
+        'workshop leave': 'übernehmen',
+        gone: 'weg',
+      },
+      options: { id: 'nr', level: 'nr' },
+    },
+  };
+  const problems = checkDeclarations([workshop], names);
+  for (const expected of [
+    '/workshop release: de name “Abgeben” is not one Discord accepts',
+    '/workshop leave: de name “übernehmen” is also the name of claim in /workshop',
+    '/workshop claim option level: de name “nr” is also the name of id',
+    'de name of /gone: no such command',
+  ]) {
+    assert.ok(
+      problems.some((p) => p.startsWith(expected)),
+      `expected “${expected}” in ${JSON.stringify(problems)}`,
+    );
+  }
+  assert.throws(
+    () => new CommandRegistry([workshop], { de: { paths: { workshop: 'workshop', 'workshop claim': 'über nehmen' }, options: {} } }),
+    (err: Error) =>
+      /\/workshop claim: de name “über nehmen” is not one Discord accepts/.test(err.message) &&
+      /\/workshop release: no de name/.test(err.message) &&
+      /\/workshop claim option id: no de name/.test(err.message),
+  );
+  // Discord’s pattern: letters of any script, digits, - _ and ', at most 32.
+  assert.deepEqual(
+    checkDeclarations([workshop], {
+      de: {
+        paths: { workshop: 'werkstatt', 'workshop claim': "nimm's", 'workshop release': 'größe_1', 'workshop leave': 'x'.repeat(32) },
+        options: { id: 'id', level: 'stufe' },
+      },
+    }),
+    [],
+  );
+  assert.ok(checkDeclarations([workshop], { de: { ...names.de, paths: { ...names.de.paths, workshop: 'x'.repeat(33) } } }).length);
 });

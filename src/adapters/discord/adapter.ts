@@ -14,6 +14,7 @@ import type { Services } from '../../services/index.js';
 import { ScheduledEventRecords } from '../../services/scheduled-events.js';
 import { createDiscordClient, type DiscordConfig, inviteUrl } from './client.js';
 import { InteractionHandler } from './interactions.js';
+import { commandNamesFor } from './names.js';
 import { discordOutbox } from './outbox.js';
 import { ScheduledEventMirror } from './scheduled-events.js';
 
@@ -113,7 +114,11 @@ export class DiscordAdapter implements PlatformAdapter {
     if (!outbox) {
       const { services, log, locale } = this.deps;
       const dmNoticeChannel = (guild: string) => services.chapters.dmNoticeChannel({ platform: this.platform, workspace: guild });
-      outbox = discordOutbox({ client: this.client, log, locale, dmFallback: services.config.dmFallback, dmNoticeChannel }, workspace);
+      const namesFor = (reader: string) => commandNamesFor(this.deps.registry, reader);
+      outbox = discordOutbox(
+        { client: this.client, log, locale, dmFallback: services.config.dmFallback, dmNoticeChannel, namesFor },
+        workspace,
+      );
       this.outboxes.set(workspace, outbox);
     }
     return outbox;

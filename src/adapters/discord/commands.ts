@@ -9,7 +9,7 @@ import { truncate } from '../../core/text.js';
 /**
  * The application commands Discord shows, generated from the declarations: subcommands and
  * groups, option types, required flags, limits, choices, autocomplete, German descriptions
- * (and German names where a catalogue has `name.<path>`), and Manage Server as the default
+ * and names (the registry's `localNames`), and Manage Server as the default
  * permission of commands that only moderators can run. Plain JSON, as the bulk-overwrite
  * route takes it, so a snapshot test can keep it honest.
  */
@@ -48,6 +48,9 @@ export interface OptionJSON {
  */
 export const DEFAULT_SUBCOMMAND = 'new';
 
+/** `new` in the languages of the registry's local names (a test checks it is unique beside the other subcommands). */
+export const DEFAULT_SUBCOMMAND_NAMES: Readonly<Record<string, string>> = { de: 'neu' };
+
 /** Discord's limits for application commands. */
 const LIMITS = { description: 100, choices: 25, stringLength: 6000 } as const;
 
@@ -71,17 +74,20 @@ export function applicationCommands(registry: CommandRegistry, catalogues: Catal
       ...(Object.keys(localised).length ? { description_localizations: localised } : {}),
     };
   };
-  const names = (path: readonly string[]): Pick<OptionJSON, 'name_localizations'> => {
-    const localised: Record<string, string> = {};
-    for (const [locale, texts] of others) {
-      const name = texts[`name.${path.join('.')}`];
-      if (name) localised[DISCORD_LOCALE[locale]!] = name;
+  // Names: the registry's, checked at start-up (every command, subcommand and option has one).
+  const localised = (name: (locale: string) => string | undefined): Pick<OptionJSON, 'name_localizations'> => {
+    const found: Record<string, string> = {};
+    for (const locale of Object.keys(registry.localNames)) {
+      const local = DISCORD_LOCALE[locale] && name(locale);
+      if (local) found[DISCORD_LOCALE[locale]!] = local;
     }
-    return Object.keys(localised).length ? { name_localizations: localised } : {};
+    return Object.keys(found).length ? { name_localizations: found } : {};
   };
+  const names = (path: readonly string[]) => localised((locale) => registry.localName(path, locale));
+  const optionNames = (name: string) => localised((locale) => registry.localOption(name, locale));
 
-  const option = (path: readonly string[], name: string, spec: OptionSpec): OptionJSON => {
-    const base = { name, ...names([...path, name]), ...(spec.required ? { required: true } : {}) };
+  const option = (name: string, spec: OptionSpec): OptionJSON => {
+    const base = { name, ...optionNames(name), ...(spec.required ? { required: true } : {}) };
     const completes = spec.autocomplete !== undefined ? { autocomplete: true } : {};
     switch (spec.type) {
       case 'string':
@@ -148,14 +154,13 @@ export function applicationCommands(registry: CommandRegistry, catalogues: Catal
         return { type: ApplicationCommandOptionType.Role, ...base, ...description(spec.description) };
     }
   };
-  const optionsFor = (path: readonly string[], a: AnyAction): OptionJSON[] =>
-    Object.entries(optionsOf(a)).map(([name, spec]) => option(path, name, spec));
-  const sub = (path: readonly string[], a: AnyAction, fallback: string): OptionJSON => {
-    const opts = optionsFor(path, a);
+  const optionsFor = (a: AnyAction): OptionJSON[] => Object.entries(optionsOf(a)).map(([name, spec]) => option(name, spec));
+  const sub = (path: readonly string[], a: AnyAction, fallback: string, localNames = names(path)): OptionJSON => {
+    const opts = optionsFor(a);
     return {
       type: ApplicationCommandOptionType.Subcommand,
       name: path.at(-1)!,
-      ...names(path),
+      ...localNames,
       ...description(a.description ?? fallback),
       ...(opts.length ? { options: opts } : {}),
     };
@@ -166,10 +171,19 @@ export function applicationCommands(registry: CommandRegistry, catalogues: Catal
     let options: OptionJSON[];
     const hasChildren = Object.keys(c.subcommands ?? {}).length > 0 || Object.keys(c.groups ?? {}).length > 0;
     if (c.action && !hasChildren) {
-      options = optionsFor([c.name], c.action);
+      options = optionsFor(c.action);
     } else {
       options = [
-        ...(c.action ? [sub([c.name, DEFAULT_SUBCOMMAND], c.action, c.description)] : []),
+        ...(c.action
+          ? [
+              sub(
+                [c.name, DEFAULT_SUBCOMMAND],
+                c.action,
+                c.description,
+                localised((locale) => DEFAULT_SUBCOMMAND_NAMES[locale]),
+              ),
+            ]
+          : []),
         ...Object.entries(c.subcommands ?? {}).map(([name, a]) => sub([c.name, name], a, c.description)),
         ...Object.entries(c.groups ?? {}).map(([group, g]): OptionJSON => ({
           type: ApplicationCommandOptionType.SubcommandGroup,

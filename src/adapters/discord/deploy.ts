@@ -3,6 +3,7 @@ import { commands } from '../../../commands/index.js';
 import { configFromEnvironment } from '../../config.js';
 import { safeError } from '../../core/errors.js';
 import { CommandRegistry } from '../../core/registry.js';
+import { commandNames } from '../../i18n/command-names.js';
 import { discordRestOptions } from './client.js';
 import { applicationCommands, commandChanges, type CommandJSON } from './commands.js';
 
@@ -25,7 +26,7 @@ async function deploy(): Promise<number> {
     : Routes.applicationCommands(discord.applicationId);
   const where = discord.guildId ? `server ${discord.guildId}` : 'all servers (global commands can take up to an hour to appear)';
 
-  const wanted: CommandJSON[] = applicationCommands(new CommandRegistry(commands));
+  const wanted: CommandJSON[] = applicationCommands(new CommandRegistry(commands, commandNames));
   const existing = (await rest.get(route)) as Record<string, unknown>[];
   const changes = commandChanges(existing, wanted);
   const lines = [

@@ -19,6 +19,7 @@ import type { DirectButtonTarget } from '../../services/direct-buttons.js';
 import type { Services } from '../../services/index.js';
 import { actorOf, memberActor, resolvers, responder, structured } from './convert.js';
 import { openForm, REF_FORM_PREFIX, submittedFields, submittedLine } from './forms.js';
+import { commandNamesFor, commandRenamer, namingResponder } from './names.js';
 import { BUTTON_PREFIX, REF_PREFIX } from './render.js';
 
 export interface InteractionDeps {
@@ -73,7 +74,7 @@ export class InteractionHandler {
   /** A button carries the command line it stands for. */
   private async button(i: ButtonInteraction): Promise<void> {
     if (!i.customId.startsWith(BUTTON_PREFIX)) {
-      await i.reply({ content: translator(i.locale)('discord.unknown_button'), flags: MessageFlags.Ephemeral });
+      await i.reply({ content: this.named(i, translator(i.locale)('discord.unknown_button')), flags: MessageFlags.Ephemeral });
       return;
     }
     const line = i.customId.slice(BUTTON_PREFIX.length);
@@ -99,7 +100,7 @@ export class InteractionHandler {
       actor = await memberActor(i.client, target.workspace, i.user);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      await i.reply({ content: say(t, { key: err.key, params: err.params }), flags: MessageFlags.Ephemeral });
+      await i.reply({ content: this.named(i, say(t, { key: err.key, params: err.params })), flags: MessageFlags.Ephemeral });
       return;
     }
     // Not deferred before the lookups above (a row, a member, maybe the server: well under Discord's
@@ -140,6 +141,11 @@ export class InteractionHandler {
     await i.respond(spec?.type === 'integer' ? numbers() : suggestions);
   }
 
+  /** A text answered here rather than by the dispatcher, naming commands as the member's client does (`commandRenamer`). */
+  private named(i: RepliableInteraction, text: string): string {
+    return commandRenamer(this.d.registry, i.locale)?.(text) ?? text;
+  }
+
   /** `actor`: who acts where; by default the member where the interaction happens. */
   private async dispatch(i: RepliableInteraction, invocation: Invocation, actor: Actor = actorOf(i)): Promise<void> {
     await this.d.dispatcher.dispatch({
@@ -147,7 +153,7 @@ export class InteractionHandler {
       channel: i.channelId ?? '',
       locale: i.locale,
       invocation,
-      responder: responder(i),
+      responder: namingResponder(responder(i), commandNamesFor(this.d.registry, i.locale)),
       outbox: this.d.outboxFor(actor.workspace),
       resolvers: resolvers(i),
     });

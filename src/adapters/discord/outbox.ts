@@ -116,6 +116,8 @@ export interface DiscordOutboxDeps {
   readonly dmFallback: 'channel' | 'none';
   /** Where that notice goes in a guild, as the services decide (`ChapterService.dmNoticeChannel`). */
   readonly dmNoticeChannel: (workspace: string) => Promise<string | undefined>;
+  /** How a DM in a known language (`Message.locale`) names commands for its reader (`commandNamesFor`); as declared without. */
+  readonly namesFor?: (locale: string) => (m: Message) => Message;
 }
 
 /**
@@ -160,7 +162,7 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
         }
         case 'dm':
           try {
-            const sent = await client.users.send(v.to.id, postPayload(m));
+            const sent = await client.users.send(v.to.id, postPayload(m.locale && deps.namesFor ? deps.namesFor(m.locale)(m) : m));
             return { channel: sent.channelId, messageId: sent.id };
           } catch (err) {
             if (errorCode(err) !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;

@@ -66,6 +66,7 @@ export class AskerNotices {
           message([p(t(notice.key, notice.params))], {
             visibility: { kind: 'dm', to: { id: address.id, name: address.name } },
             sensitive: true,
+            locale: address.locale,
           }),
         );
         return true;

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applicationCommands, commandChanges } from '../../../src/adapters/discord/commands.js';
 import { action, defineCommand } from '../../../src/core/command.js';
-import { type Catalogues, defaultCatalogues } from '../../../src/core/i18n.js';
+import { commands } from '../../../commands/index.js';
+import { defaultCatalogues } from '../../../src/core/i18n.js';
+import { commandNames } from '../../../src/i18n/command-names.js';
 import { option } from '../../../src/core/options.js';
 import { CommandRegistry } from '../../../src/core/registry.js';
 import { message } from '../../../src/core/reply.js';
@@ -78,16 +80,43 @@ test('a command only moderators can run gets Manage Server as its default permis
   assert.equal(a!.default_member_permissions, '32');
 });
 
-test('German names appear only where the catalogue has name.<path>; German descriptions where they differ', () => {
-  const catalogues = {
-    ...defaultCatalogues,
-    de: { ...defaultCatalogues.de, 'name.audit': 'protokoll', 'name.audit.show': 'zeigen' },
-  } as unknown as Catalogues;
-  const [a] = applicationCommands(new CommandRegistry([audit]), catalogues);
+test('German names come from the registry’s local names; German descriptions where they differ', () => {
+  const names = { de: { paths: { audit: 'protokoll', 'audit show': 'zeigen', 'audit purge': 'leeren' }, options: {} } };
+  const [a] = applicationCommands(new CommandRegistry([audit], names));
   assert.deepEqual(a!.name_localizations, { de: 'protokoll' });
-  assert.deepEqual(a!.options![0]!.name_localizations, { de: 'zeigen' });
-  assert.equal(a!.options![1]!.name_localizations, undefined);
+  assert.deepEqual(
+    a!.options!.map((o) => o.name_localizations),
+    [{ de: 'zeigen' }, { de: 'leeren' }],
+  );
   assert.deepEqual(a!.description_localizations, { de: defaultCatalogues.de['cmd.help'] });
+  // Without local names (a registry of made-up commands), Discord shows the declared names.
+  assert.equal(applicationCommands(new CommandRegistry([audit]))[0]!.name_localizations, undefined);
+});
+
+test('the deployed commands carry a German name for every command, subcommand and option, valid and unique among siblings', () => {
+  const deployed = applicationCommands(new CommandRegistry(commands, commandNames));
+  const pattern = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+  let checked = 0;
+  const walk = (where: string, level: readonly { name: string; name_localizations?: Record<string, string>; options?: unknown[] }[]) => {
+    const seen = new Map<string, string>();
+    for (const item of level) {
+      const de = item.name_localizations?.de;
+      assert.ok(de, `${where} ${item.name} has a German name`);
+      assert.match(de, pattern);
+      assert.equal(de, de.toLowerCase());
+      assert.equal(seen.get(de), undefined, `${where}: ${item.name} and ${seen.get(de)} are both “${de}”`);
+      seen.set(de, item.name);
+      checked++;
+      if (item.options) walk(`${where} ${item.name}`, item.options as typeof level);
+    }
+  };
+  walk('', deployed);
+  // `/ask new` (the command's own action on Discord) is German too, beside the other subcommands.
+  const ask = deployed.find((c) => c.name === 'ask')!;
+  assert.equal(ask.name_localizations!.de, 'fragen');
+  assert.equal(ask.options![0]!.name_localizations!.de, 'neu');
+  assert.equal(deployed.find((c) => c.name === 'workshop')!.options!.find((o) => o.name === 'claim')!.name_localizations!.de, 'übernehmen');
+  assert.ok(checked > 300, `${checked} names`);
 });
 
 test('changes are computed on the fields the bot sets, ignoring what Discord adds', () => {
