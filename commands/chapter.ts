@@ -55,6 +55,7 @@ async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, te
 
 export const chapter = defineCommand({
   name: 'chapter',
+  area: 'chapters',
   description: 'cmd.chapter',
   subcommands: {
     create: action({

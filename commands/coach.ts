@@ -45,6 +45,7 @@ function profileFields(s: CoachSummary, ctx: CommandContext<unknown>): Field[] {
 
 export const coach = defineCommand({
   name: 'coach',
+  area: 'coaches',
   description: 'cmd.coach',
   subcommands: {
     volunteer: action({

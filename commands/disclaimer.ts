@@ -25,6 +25,7 @@ const line = (ctx: CommandContext<unknown>, d: Disclaimer, withMember: boolean):
 
 export const disclaimer = defineCommand({
   name: 'disclaimer',
+  area: 'partnerships',
   description: 'cmd.disclaimer',
   subcommands: {
     log: action({

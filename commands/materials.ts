@@ -33,6 +33,7 @@ function materialFields(m: Material, ctx: CommandContext<unknown>): Field[] {
 
 export const materials = defineCommand({
   name: 'materials',
+  area: 'materials',
   description: 'cmd.materials',
   subcommands: {
     add: action({

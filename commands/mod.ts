@@ -12,6 +12,7 @@ const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UT
  */
 export const mod = defineCommand({
   name: 'mod',
+  area: 'moderation',
   description: 'cmd.mod',
   subcommands: {
     hide: action({

@@ -152,6 +152,7 @@ export function exportCsv(views: readonly ProposalView[]): string {
 
 export const partner = defineCommand({
   name: 'partner',
+  area: 'partnerships',
   description: 'cmd.partner',
   subcommands: {
     propose: action({

@@ -5,6 +5,7 @@ import { questionLine } from '../src/services/questions/post.js';
 
 export const questions = defineCommand({
   name: 'questions',
+  area: 'questions',
   description: 'cmd.questions',
   subcommands: {
     list: action({

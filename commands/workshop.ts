@@ -241,6 +241,7 @@ const learnerLines = (entries: readonly RosterEntry[], t: Translate): Inline[] =
 
 export const workshop = defineCommand({
   name: 'workshop',
+  area: 'workshops',
   description: 'cmd.workshop',
   subcommands: {
     create: action({
@@ -478,6 +479,7 @@ export const workshop = defineCommand({
 
     attendance: action({
       description: 'cmd.workshop.attendance',
+      area: 'day',
       permission: 'moderator',
       target: { kind: 'workshop', option: 'id' },
       options: {
@@ -626,6 +628,7 @@ export const workshop = defineCommand({
 
     code: action({
       description: 'cmd.workshop.code',
+      area: 'day',
       // The workshop's own coaches, and its chapter's moderators: they show it at the venue.
       permission: 'coach',
       target: { kind: 'workshop', option: 'id' },
@@ -647,6 +650,7 @@ export const workshop = defineCommand({
 
     checkin: action({
       description: 'cmd.workshop.checkin',
+      area: 'day',
       // Anyone checks themselves in with the code (the workshop is not a target: a member acts on
       // their own seat). Checking in someone else (a walk-in) is for the workshop's coaches and its
       // chapter's moderators where they act, asked of the policy below.
@@ -686,6 +690,7 @@ export const workshop = defineCommand({
 
     groups: action({
       description: 'cmd.workshop.groups',
+      area: 'day',
       permission: 'coach',
       target: { kind: 'workshop', option: 'id' },
       // Making and moving change who is with whom: audited; showing is not.
@@ -750,6 +755,7 @@ export const workshop = defineCommand({
 
     mygroup: action({
       description: 'cmd.workshop.mygroup',
+      area: 'day',
       options: { id },
       async execute(ctx) {
         const { t } = ctx;
