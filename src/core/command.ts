@@ -21,7 +21,18 @@ export type Permission = 'member' | 'coach' | 'moderator';
  * The areas /help groups commands by, in the order it shows them. Each command declares its area;
  * an action may name another (the workshop day's subcommands of /workshop, /mod's tools).
  */
-export const AREAS = ['general', 'questions', 'workshops', 'day', 'coaches', 'partnerships', 'materials', 'chapters', 'privacy', 'moderation'] as const;
+export const AREAS = [
+  'general',
+  'questions',
+  'workshops',
+  'day',
+  'coaches',
+  'partnerships',
+  'materials',
+  'chapters',
+  'privacy',
+  'moderation',
+] as const;
 export type Area = (typeof AREAS)[number];
 
 /** The kinds of objects a command can act on; each belongs to one chapter. */

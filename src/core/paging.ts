@@ -24,6 +24,15 @@ export interface PageLimits<T> {
   readonly measure: (item: T) => number;
 }
 
+/**
+ * The most rows a listing command reads to page through: a bound for the database's sake, far past
+ * what a chapter's lists hold (50 pages of 20).
+ */
+export const LISTED = 1000;
+
+/** A member as a filter on a button's command line, in the form the platform's line parser reads back. */
+export const userInLine = (platform: string, id: string): string => (platform === 'console' ? `@${id}` : `<@${id}>`);
+
 /** Default limits of a list of one line each: 20 lines and 2,400 characters leave room for a title and footer. */
 export const LIST_LIMITS = { size: 20, budget: 2400 } as const;
 
