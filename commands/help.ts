@@ -1,6 +1,6 @@
 import { AREAS, action, defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { LIST_LIMITS, measureInline, pageOption, paginate } from '../src/core/paging.js';
+import { measureInline, pageOption, paginate } from '../src/core/paging.js';
 import type { Leaf } from '../src/core/registry.js';
 import { type Block, bold, code, type Inline, list, message, p } from '../src/core/reply.js';
 
@@ -40,11 +40,12 @@ export const help = defineCommand({
           ? [code(ctx.commands.usage(leaf, t)), ` — ${t(leaf.description)}${role(leaf)}`]
           : [bold('/' + leaf.path.join(' ')), ` — ${t(leaf.description)}${role(leaf)}`],
       }));
-      // Each line counts its area's title too, as a page may open with any area.
+      // Longer pages than other lists (Discord's description holds 4,096 characters; on Slack each
+      // area is a section of its own); each line counts its area's title too, as a page may open with any area.
       const shown = paginate(
         lines,
         { page: ctx.options.page, t, path: ['help'], options: { command: wanted } },
-        { ...LIST_LIMITS, measure: (l) => measureInline(l.line) + 40 },
+        { size: 30, budget: 3600, measure: (l) => measureInline(l.line) + 40 },
       );
       const sections: Block[] = [];
       let area: string | undefined;

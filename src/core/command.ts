@@ -23,13 +23,13 @@ export type Permission = 'member' | 'coach' | 'moderator';
  */
 export const AREAS = [
   'general',
+  'chapters',
   'questions',
   'workshops',
   'day',
   'coaches',
   'partnerships',
   'materials',
-  'chapters',
   'privacy',
   'moderation',
 ] as const;
