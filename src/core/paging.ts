@@ -33,8 +33,11 @@ export const LISTED = 1000;
 /** A member as a filter on a button's command line, in the form the platform's line parser reads back. */
 export const userInLine = (platform: string, id: string): string => (platform === 'console' ? `@${id}` : `<@${id}>`);
 
-/** Default limits of a list of one line each: 20 lines and 2,400 characters leave room for a title and footer. */
-export const LIST_LIMITS = { size: 20, budget: 2400 } as const;
+/**
+ * Default limits of a list of one line each: 20 lines, and 2,800 characters as rendered, under
+ * Slack's 3,000 of a section (the list is one; title and footer are others).
+ */
+export const LIST_LIMITS = { size: 20, budget: 2800 } as const;
 
 /**
  * Where each page starts (indices into `items`; always `[0]` for an empty list). Greedy: a page
@@ -138,8 +141,8 @@ export function paginate<T>(items: readonly T[], request: PageRequest, limits: P
 
 /**
  * The length of inlines as the platforms render them, markup included, erring long: a link counts
- * its address and text, a mention and a channel the platform's `<@…>` form, a time Slack's
- * `<!date^…|…>` form, the longest of all.
+ * its address and text, a mention and a channel the platform's `<@…>` form (with room for a
+ * name), a time Slack's `<!date^…|…>` form, the longest of all.
  */
 export function measureInline(parts: readonly Inline[]): number {
   let n = 0;
@@ -160,7 +163,8 @@ export function measureInline(parts: readonly Inline[]): number {
         n += 6 + part.url.length + measureInline(part.children);
         break;
       case 'time':
-        n += 90;
+        // Slack's `<!date^1801386000^{date_long_pretty} {time}|2027-02-01 09:00 UTC>`.
+        n += 72;
         break;
       case 'mention':
         n += 30 + part.user.name.length;
