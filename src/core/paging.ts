@@ -12,8 +12,8 @@ import { type Block, type Button, type Inline, list, p } from './reply.js';
  * its own gets a page to itself (the renderers split it); an item is never cut or dropped.
  */
 
-/** The `page:<n>` option every listing command declares. */
-export const pageOption = option.integer({ description: 'opt.page', min: 1 });
+/** The `page:<n>` option every listing command declares (no list is read past `LISTED` rows, so 1,000 pages at most). */
+export const pageOption = option.integer({ description: 'opt.page', min: 1, max: 1000 });
 
 export interface PageLimits<T> {
   /** At most this many items on a page. */
