@@ -30,8 +30,13 @@ export interface PageLimits<T> {
  */
 export const LISTED = 1000;
 
-/** A member as a filter on a button's command line, in the form the platform's line parser reads back. */
-export const userInLine = (platform: string, id: string): string => (platform === 'console' ? `@${id}` : `<@${id}>`);
+/**
+ * A member as a filter on a button's command line, in the form the platform's line parser reads
+ * back; null on Slack, whose button presses resolve no members (so the list gets no buttons, and its
+ * footer says which page to type).
+ */
+export const userInLine = (platform: string, id: string): string | null =>
+  platform === 'console' ? `@${id}` : platform === 'discord' ? `<@${id}>` : null;
 
 /**
  * Default limits of a list of one line each: 20 lines, and 2,800 characters as rendered, under
@@ -73,10 +78,13 @@ export function chunks<T>(items: readonly T[], limits: PageLimits<T>): T[][] {
 export const BUTTON_LINE_MAX = 100 - 'cmd:'.length;
 
 /** A command line for a button: `/workshop list chapter:"Rhein Main" page:2`, in the grammar of src/core/command-line.ts. */
-export function commandLine(path: readonly string[], options: Readonly<Record<string, string | number | boolean | undefined>>): string {
+export function commandLine(
+  path: readonly string[],
+  options: Readonly<Record<string, string | number | boolean | null | undefined>>,
+): string {
   const parts = ['/' + path.join(' ')];
   for (const [name, value] of Object.entries(options)) {
-    if (value === undefined || value === '') continue;
+    if (value === undefined || value === null || value === '') continue;
     const text = String(value);
     parts.push(/^[^\s"\\]+$/.test(text) ? `${name}:${text}` : `${name}:"${text.replace(/[\\"]/g, (c) => '\\' + c)}"`);
   }
@@ -103,8 +111,11 @@ export interface PageRequest {
   readonly t: Translate;
   /** The command's words, for the buttons (`['workshop', 'list']`). */
   readonly path: readonly string[];
-  /** The other options the member gave (filters), kept on the buttons' command lines; `page` is added. */
-  readonly options?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /**
+   * The other options the member gave (filters), kept on the buttons' command lines; `page` is
+   * added. A null value is a filter no button can carry: the page then gets no buttons.
+   */
+  readonly options?: Readonly<Record<string, string | number | boolean | null | undefined>>;
 }
 
 /**
@@ -123,8 +134,9 @@ export function paginate<T>(items: readonly T[], request: PageRequest, limits: P
   const slice = items.slice(offset, starts[page] ?? items.length);
   if (pages === 1) return { items: slice, page, pages, offset, buttons: [] };
   const { t } = request;
+  const carried = Object.values(request.options ?? {}).every((value) => value !== null);
   const line = (n: number) => commandLine(request.path, { ...request.options, page: n });
-  const fits = line(pages).length <= BUTTON_LINE_MAX;
+  const fits = carried && line(pages).length <= BUTTON_LINE_MAX;
   const buttons: Button[] = [];
   if (fits && page > 1) buttons.push({ label: t('paging.previous'), command: line(page - 1), style: 'secondary' });
   if (fits && page < pages) buttons.push({ label: t('paging.next'), command: line(page + 1), style: 'secondary' });

@@ -79,7 +79,7 @@ test('paging: a button line too long for a Discord custom id gets no buttons, an
     { size: 10, budget: 1000, measure: () => 1 },
   );
   assert.deepEqual(shown.buttons, []);
-  assert.equal(shown.footer, 'Seite 1 von 3 · für die nächste hängst du page:2 an deinen Befehl an');
+  assert.equal(shown.footer, 'Seite 1 von 3 · für die nächste häng page:2 an deinen Befehl an');
   const fits = paginate([1, 2, 3], { page: 1, t, path: ['workshop', 'list'] }, { size: 1, budget: 10, measure: () => 1 });
   for (const b of fits.buttons) assert.ok(('cmd:' + b.command).length <= 100 && b.command.length <= BUTTON_LINE_MAX);
 });
@@ -115,4 +115,19 @@ test('commandLine: the line parses back to the same words and options, quotes an
 
 test('pageStarts: an empty list has one empty page', () => {
   assert.deepEqual(pageStarts([], { size: 3, budget: 10, measure: () => 1 }), [0]);
+});
+
+test('paging: a filter no button can carry (a member on Slack) means no buttons, and the footer says what to type', () => {
+  const t = translator('en');
+  const shown = paginate(
+    [1, 2, 3],
+    { page: 2, t, path: ['disclaimer', 'list'], options: { member: null } },
+    { size: 1, budget: 10, measure: () => 1 },
+  );
+  assert.deepEqual(shown.buttons, []);
+  assert.equal(shown.footer, 'Page 2 of 3 · for the next one, add page:3 to your command');
+  assert.equal(
+    paginate([1, 2, 3], { page: 3, t, path: ['x'], options: { member: null } }, { size: 1, budget: 10, measure: () => 1 }).footer,
+    'Page 3 of 3',
+  );
 });
