@@ -75,8 +75,9 @@ test('a roster of 40 learners shows all 40 over its pages, none cut, no field ov
     const shown = pages.flatMap((page) => [...page.matchAll(/@(learner\d\d)/g)].map((m) => m[1]));
     assert.deepEqual(shown, learners);
     for (const page of pages) {
-      // Console fields print as `**name**\nvalue` blocks; each value stays under Discord's field limit.
-      for (const part of page.split(/\n(?=\*\*)/)) assert.ok(part.length <= 1024 + 100, part.slice(0, 80));
+      // A page's members together stay under one field's 1,024 characters (so each of its fields does),
+      // leaving room for the title, the workshop's time and the footer.
+      assert.ok(page.length <= 1024 + 400, page);
     }
   } finally {
     await bot.close();
@@ -109,3 +110,47 @@ for (const locale of ['en', 'de'] as const) {
     }
   });
 }
+
+test('a workshop with many materials shows all of them, split across fields between materials, none over 1,024 characters', async () => {
+  const bot = await consoleBot();
+  try {
+    await bot.run(
+      '@mona /chapter create name:Berlin timezone:Europe/Berlin',
+      '@mona /workshop create chapter:Berlin title:"Python day" topic:Python date:2027-01-20 time:10:00 learners:8',
+      '@ada /coach volunteer topics:Python',
+      '@ada /workshop claim 1',
+    );
+    for (let i = 1; i <= 30; i++) {
+      const url = `https://learn.example.org/${'x'.repeat(60)}/${i}`;
+      assert.match(await bot.run(`@ada /materials add title:"Material number ${i}" url:${url} topic:Python language:en`), /#\d+/);
+      await bot.run(`@ada /workshop materials id:1 add:${i}`);
+    }
+    const shown = await bot.run('@ada /workshop show id:1');
+    // The console prints a field as `Name: value`, a line each.
+    const fields = shown
+      .split('\n')
+      .filter((line) => line.startsWith('Materials: '))
+      .map((line) => line.slice('Materials: '.length));
+    assert.ok(fields.length > 1, shown);
+    for (const field of fields) assert.ok(field.length <= 1024, field.slice(0, 80));
+    const ids = fields.flatMap((field) => [...field.matchAll(/#(\d+) /g)].map((m) => Number(m[1])));
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+  } finally {
+    await bot.close();
+  }
+});
+
+test('every action of the real registry declares its area for /help (on its command or itself)', async () => {
+  const bot = await consoleBot();
+  try {
+    const undeclared = bot.app.registry.leaves.filter((leaf) => !leaf.action.area && !leaf.command.area).map((leaf) => leaf.path.join(' '));
+    assert.deepEqual(undeclared, []);
+    assert.equal(bot.app.registry.get(['workshop', 'checkin'])!.area, 'day');
+    assert.equal(bot.app.registry.get(['mod', 'audit'])!.area, 'moderation');
+  } finally {
+    await bot.close();
+  }
+});
