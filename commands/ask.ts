@@ -26,6 +26,7 @@ const outboxOf = (ctx: CommandContext<unknown>): Outbox => ({ post: (m) => ctx.p
  */
 export const ask = defineCommand({
   name: 'ask',
+  area: 'questions',
   description: 'cmd.ask',
   action: action({
     form: true,

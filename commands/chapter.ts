@@ -10,6 +10,7 @@ import type { SyncOutcome } from '../src/services/feeds/service.js';
 import { translator } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import type { Chapter } from '../entities/Chapter.js';
+import { pagedList, pageOption } from '../src/core/paging.js';
 import { bold, channelLink, fill, type Inline, list, message, p, SLOT, time } from '../src/core/reply.js';
 
 const name = option.string({ description: 'opt.chapter.name', required: true, minLength: 2, maxLength: 64, autocomplete: 'chapter' });
@@ -55,6 +56,7 @@ async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, te
 
 export const chapter = defineCommand({
   name: 'chapter',
+  area: 'chapters',
   description: 'cmd.chapter',
   subcommands: {
     create: action({
@@ -97,6 +99,7 @@ export const chapter = defineCommand({
 
     list: action({
       description: 'cmd.chapter.list',
+      options: { page: pageOption },
       async execute(ctx) {
         const { t, actor } = ctx;
         const chapters = await ctx.services.chapters.list();
@@ -107,7 +110,8 @@ export const chapter = defineCommand({
           ` — ${c.city && c.city !== c.name ? `${c.city}, ` : ''}${c.timeZone}`,
           ...(here?.id === c.id ? [` (${t('chapter.list.bound_here')})`] : []),
         ]);
-        return message([list(...items)], { title: t('chapter.list.title') });
+        const { body, buttons } = pagedList(items, { page: ctx.options.page, t, path: ctx.path });
+        return message(body, { title: t('chapter.list.title'), buttons });
       },
     }),
 

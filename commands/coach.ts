@@ -2,7 +2,8 @@ import { COACH_LEVELS } from '../entities/Coach.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
-import { bold, type Field, type Inline, list, mention, message, p } from '../src/core/reply.js';
+import { pagedList, pageOption } from '../src/core/paging.js';
+import { bold, type Field, type Inline, mention, message, p } from '../src/core/reply.js';
 import { type CoachInput, type CoachSummary } from '../src/services/coaches.js';
 
 const profileOptions = {
@@ -45,6 +46,7 @@ function profileFields(s: CoachSummary, ctx: CommandContext<unknown>): Field[] {
 
 export const coach = defineCommand({
   name: 'coach',
+  area: 'coaches',
   description: 'cmd.coach',
   subcommands: {
     volunteer: action({
@@ -109,6 +111,7 @@ export const coach = defineCommand({
       options: {
         topic: option.string({ description: 'opt.coach.topic_filter', minLength: 1, maxLength: 64, autocomplete: 'topic' }),
         chapter: option.string({ description: 'opt.coach.chapter_filter', minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
+        page: pageOption,
       },
       async execute(ctx) {
         const { t } = ctx;
@@ -122,7 +125,9 @@ export const coach = defineCommand({
           ' · ',
           t('coach.list.coached', { n: s.coached }),
         ]);
-        return message([list(...items)], { title: t('coach.list.title', { n: found.length }) });
+        const { topic, chapter: name, page } = ctx.options;
+        const { body, buttons } = pagedList(items, { page, t, path: ctx.path, options: { topic, chapter: name } });
+        return message(body, { title: t('coach.list.title', { n: found.length }), buttons });
       },
     }),
 

@@ -1,6 +1,7 @@
 import { DISCLAIMER_ROLES, type Disclaimer } from '../entities/Disclaimer.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
+import { LISTED, pagedList, pageOption, userInLine } from '../src/core/paging.js';
 import { bold, channelLink, codeBlock, type Inline, list, message, p } from '../src/core/reply.js';
 import { isoDate } from '../src/services/partnerships.js';
 
@@ -25,6 +26,7 @@ const line = (ctx: CommandContext<unknown>, d: Disclaimer, withMember: boolean):
 
 export const disclaimer = defineCommand({
   name: 'disclaimer',
+  area: 'partnerships',
   description: 'cmd.disclaimer',
   subcommands: {
     log: action({
@@ -114,6 +116,7 @@ export const disclaimer = defineCommand({
       options: {
         event: option.string({ description: 'opt.disclaimer.filter_event', maxLength: 150 }),
         member: option.user({ description: 'opt.disclaimer.member' }),
+        page: pageOption,
       },
       async execute(ctx) {
         const { actor, options } = ctx;
@@ -123,9 +126,15 @@ export const disclaimer = defineCommand({
           workspace: actor.workspace,
           event: options.event,
           member: options.member?.id,
+          limit: LISTED,
         });
         if (!rows.length) return message(ctx.t('disclaimer.list.empty'));
-        return message([list(...rows.map((d) => line(ctx, d, true)))], { title: ctx.t('disclaimer.list.title') });
+        const member = options.member && userInLine(actor.platform, options.member.id);
+        const { body, buttons } = pagedList(
+          rows.map((d) => line(ctx, d, true)),
+          { page: options.page, t: ctx.t, path: ctx.path, options: { event: options.event, member } },
+        );
+        return message(body, { title: ctx.t('disclaimer.list.title'), buttons });
       },
     }),
   },

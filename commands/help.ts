@@ -1,20 +1,23 @@
-import { action, defineCommand } from '../src/core/command.js';
+import { AREAS, action, defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
+import { measureInline, pageOption, paginate } from '../src/core/paging.js';
 import type { Leaf } from '../src/core/registry.js';
-import { bold, code, list, message, p } from '../src/core/reply.js';
+import { type Block, bold, code, type Inline, list, message, p } from '../src/core/reply.js';
 
 export const help = defineCommand({
   name: 'help',
+  area: 'general',
   description: 'cmd.help',
   action: action({
     options: {
       // `command` names a top-level command, e.g. `chapter`.
       command: { type: 'string', description: 'cmd.help.opt.command', maxLength: 32 },
+      page: pageOption,
     },
     async execute(ctx) {
       const { t } = ctx;
       const wanted = ctx.options.command?.replace(/^\//, '').toLowerCase();
-      const leaves = [];
+      const leaves: Leaf[] = [];
       for (const leaf of ctx.commands.leaves) {
         if (wanted && leaf.path[0] !== wanted) continue;
         if (await ctx.mayRun(leaf)) leaves.push(leaf);
@@ -29,12 +32,38 @@ export const help = defineCommand({
         if (leaf.permission === 'coach') return ` (${t(kinds.includes('workshop') ? 'help.role.coach_of' : 'help.role.coach')})`;
         return ` (${t(kinds.includes('here') ? 'help.role.moderator_here' : 'help.role.moderator')})`;
       };
-      const lines = leaves.map((leaf) =>
-        wanted
+      // Grouped by area, in the areas' order (a stable sort keeps the declaration order inside one).
+      const byArea = [...leaves].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area));
+      const lines = byArea.map((leaf) => ({
+        area: leaf.area,
+        line: wanted
           ? [code(ctx.commands.usage(leaf, t)), ` — ${t(leaf.description)}${role(leaf)}`]
           : [bold('/' + leaf.path.join(' ')), ` — ${t(leaf.description)}${role(leaf)}`],
+      }));
+      // Longer pages than other lists (Discord's description holds 4,096 characters; on Slack each
+      // area is a section of its own); each line counts its area's title too, as a page may open with any area.
+      const shown = paginate(
+        lines,
+        { page: ctx.options.page, t, path: ['help'], options: { command: wanted } },
+        { size: 30, budget: 3600, measure: (l) => measureInline(l.line) + 40 },
       );
-      return message([list(...lines), p(t('help.footer'))], { title: t('help.title') });
+      const sections: Block[] = [];
+      let area: string | undefined;
+      let items: Inline[][] = [];
+      const flush = () => items.length && sections.push(p(bold(t(`help.area.${area as (typeof AREAS)[number]}`))), list(...items));
+      for (const l of shown.items) {
+        if (l.area !== area) {
+          flush();
+          area = l.area;
+          items = [];
+        }
+        items.push(l.line);
+      }
+      flush();
+      return message([...sections, p(t('help.footer')), ...(shown.footer ? [p(shown.footer)] : [])], {
+        title: t('help.title'),
+        buttons: shown.buttons,
+      });
     },
   }),
 });

@@ -1,6 +1,7 @@
 import { MATERIAL_LEVELS, type Material } from '../entities/Material.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
+import { LIST_LIMITS, LISTED, measureInline, paginate } from '../src/core/paging.js';
 import { type Field, type Inline, link, list, message, p } from '../src/core/reply.js';
 
 const id = option.integer({ description: 'opt.materials.id', required: true, min: 1 });
@@ -33,6 +34,7 @@ function materialFields(m: Material, ctx: CommandContext<unknown>): Field[] {
 
 export const materials = defineCommand({
   name: 'materials',
+  area: 'materials',
   description: 'cmd.materials',
   subcommands: {
     add: action({
@@ -66,7 +68,9 @@ export const materials = defineCommand({
       },
       async execute(ctx) {
         const { t } = ctx;
-        const found = await ctx.services.materials.search(ctx.options);
+        const { topic, language, level, text, page } = ctx.options;
+        // All the ranked results, paged here like every list (by count and by length: translations make lines long).
+        const found = await ctx.services.materials.search({ topic, language, level, text, page: 1, pageSize: LISTED });
         if (!found.total) return message(t('materials.search.empty'));
         const items = found.materials.map((m): Inline[] => [
           ...materialLine(m),
@@ -79,8 +83,16 @@ export const materials = defineCommand({
               ]
             : []),
         ]);
-        return message([list(...items), ...(found.page < found.pages ? [p(t('materials.search.more', { next: found.page + 1 }))] : [])], {
-          title: t('materials.search.title', { total: found.total, page: found.page, pages: found.pages }),
+        const shown = paginate(
+          items,
+          { page, t, path: ctx.path, options: { topic, language, level, text } },
+          { ...LIST_LIMITS, measure: measureInline },
+        );
+        // The title says the page already; the footer is only needed when the buttons did not fit.
+        const hint = shown.footer && !shown.buttons.length ? [p(shown.footer)] : [];
+        return message([list(...shown.items), ...hint], {
+          title: t('materials.search.title', { total: found.total, page: shown.page, pages: shown.pages }),
+          buttons: shown.buttons,
         });
       },
     }),

@@ -1,6 +1,7 @@
 import { action, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
-import { bold, type Inline, list, message, time } from '../src/core/reply.js';
+import { pagedList, pageOption } from '../src/core/paging.js';
+import { bold, type Inline, message, time } from '../src/core/reply.js';
 
 const reason = option.text({ description: 'opt.mod.reason', required: true, minLength: 3, maxLength: 500 });
 const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -12,6 +13,7 @@ const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UT
  */
 export const mod = defineCommand({
   name: 'mod',
+  area: 'moderation',
   description: 'cmd.mod',
   subcommands: {
     hide: action({
@@ -63,25 +65,21 @@ export const mod = defineCommand({
       permission: 'moderator',
       target: { kind: 'here' },
       audit: false,
+      options: { page: pageOption },
       async execute(ctx) {
         const blocks = await ctx.services.questions.activeBlocks(ctx.access.chapterId!);
         if (!blocks.length) return message(ctx.t('mod.blocks.empty'));
-        return message(
-          [
-            list(
-              ...blocks.map((b) =>
-                ctx.t('mod.blocks.item', {
-                  block: b.id,
-                  question: b.questionId,
-                  until: utc(b.expiresAt),
-                  moderator: b.moderatorName,
-                  reason: b.reason,
-                }),
-              ),
-            ),
-          ],
-          { title: ctx.t('mod.blocks.title') },
-        );
+        const lines = blocks.map((b) => [
+          ctx.t('mod.blocks.item', {
+            block: b.id,
+            question: b.questionId,
+            until: utc(b.expiresAt),
+            moderator: b.moderatorName,
+            reason: b.reason,
+          }),
+        ]);
+        const { body, buttons } = pagedList(lines, { page: ctx.options.page, t: ctx.t, path: ctx.path });
+        return message(body, { title: ctx.t('mod.blocks.title'), buttons });
       },
     }),
     audit: action({
@@ -93,6 +91,7 @@ export const mod = defineCommand({
       options: {
         limit: option.integer({ description: 'opt.mod.limit', min: 1, max: 100 }),
         action: option.string({ description: 'opt.mod.action', maxLength: 64, placeholder: 'placeholder.mod.action' }),
+        page: pageOption,
       },
       async execute(ctx) {
         const { t, actor, options } = ctx;
@@ -107,21 +106,17 @@ export const mod = defineCommand({
         });
         if (!entries.length)
           return message(t(options.action ? 'mod.audit.empty_kind' : 'mod.audit.empty', { action: options.action ?? '' }));
-        return message(
-          [
-            list(
-              ...entries.map((e): Inline[] => [
-                time(e.at, 'full'),
-                ' — ',
-                bold(e.actorName),
-                `: /${e.action}`,
-                ...(e.target ? [` → ${e.target}`] : []),
-                ...(e.details ? [` (${e.details})`] : []),
-              ]),
-            ),
-          ],
-          { title: t('mod.audit.title', { count: entries.length }) },
-        );
+        const lines = entries.map((e): Inline[] => [
+          time(e.at, 'full'),
+          ' — ',
+          bold(e.actorName),
+          `: /${e.action}`,
+          ...(e.target ? [` → ${e.target}`] : []),
+          ...(e.details ? [` (${e.details})`] : []),
+        ]);
+        const { limit, action, page } = options;
+        const { body, buttons } = pagedList(lines, { page, t, path: ctx.path, options: { limit, action } });
+        return message(body, { title: t('mod.audit.title', { count: entries.length }), buttons });
       },
     }),
   },

@@ -5,6 +5,7 @@ import { safeError } from '../src/core/errors.js';
 import { translator } from '../src/core/i18n.js';
 import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
+import { LISTED, pagedList, pageOption } from '../src/core/paging.js';
 import { type Block, bold, channelLink, code, type Inline, link, list, message, p } from '../src/core/reply.js';
 import { ERASED_USER } from '../src/services/privacy/records.js';
 import { type Acting, type ProposalView, requirementsFor } from '../src/services/partnerships.js';
@@ -152,6 +153,7 @@ export function exportCsv(views: readonly ProposalView[]): string {
 
 export const partner = defineCommand({
   name: 'partner',
+  area: 'partnerships',
   description: 'cmd.partner',
   subcommands: {
     propose: action({
@@ -365,23 +367,20 @@ export const partner = defineCommand({
       options: {
         chapter: option.string(chapterName),
         status: option.choice({ description: 'opt.partner.status', choices: PROPOSAL_STATUSES }),
+        page: pageOption,
       },
       async execute(ctx) {
         const { t } = ctx;
-        const views = await ctx.services.partnerships.list({ chapter: ctx.options.chapter, status: ctx.options.status, limit: 50 });
+        const { chapter, status, page } = ctx.options;
+        const views = await ctx.services.partnerships.list({ chapter, status, limit: LISTED });
         if (!views.length) return message(t('partner.list.empty'));
-        return message(
-          [
-            list(
-              ...views.map(({ proposal, chapter, open }): Inline[] => [
-                bold(`#${proposal.id}`),
-                ` ${proposal.event} — ${proposal.partner}, ${chapter.name}, ${proposal.eventDate}: ${t(`partner.status.${proposal.status}`)}`,
-                ...(proposal.status === 'proposed' && open.length ? [` (${t('partner.list.open', { count: open.length })})`] : []),
-              ]),
-            ),
-          ],
-          { title: t('partner.list.title') },
-        );
+        const lines = views.map(({ proposal, chapter, open }): Inline[] => [
+          bold(`#${proposal.id}`),
+          ` ${proposal.event} — ${proposal.partner}, ${chapter.name}, ${proposal.eventDate}: ${t(`partner.status.${proposal.status}`)}`,
+          ...(proposal.status === 'proposed' && open.length ? [` (${t('partner.list.open', { count: open.length })})`] : []),
+        ]);
+        const { body, buttons } = pagedList(lines, { page, t, path: ctx.path, options: { chapter, status } });
+        return message(body, { title: t('partner.list.title'), buttons });
       },
     }),
 

@@ -4,6 +4,7 @@ import { bold, list, message, p } from '../src/core/reply.js';
 
 export const privacy = defineCommand({
   name: 'privacy',
+  area: 'privacy',
   description: 'cmd.privacy',
   subcommands: {
     export: action({

@@ -40,6 +40,7 @@ function noShowFields({ records, coolDowns }: MyNoShows, t: Translate): Field[] 
  */
 export const progress = defineCommand({
   name: 'progress',
+  area: 'workshops',
   description: 'cmd.progress',
   action: action({
     async execute(ctx) {

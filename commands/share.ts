@@ -9,6 +9,7 @@ import { channelLink, fill, message, p, SLOT } from '../src/core/reply.js';
  */
 export const share = defineCommand({
   name: 'share',
+  area: 'workshops',
   description: 'cmd.share',
   action: action({
     form: true,

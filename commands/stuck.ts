@@ -13,6 +13,7 @@ const request = option.integer({ description: 'opt.stuck.request', required: tru
  */
 export const stuck = defineCommand({
   name: 'stuck',
+  area: 'day',
   description: 'cmd.stuck',
   action: action({
     description: 'cmd.stuck',

@@ -6,6 +6,7 @@ import { reportBody } from '../src/services/workshops/report.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import type { Translate } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
+import { chunks, LISTED, measureInline, type Page, pagedList, pageOption, paginate } from '../src/core/paging.js';
 import type { Member } from '../entities/Member.js';
 import { type Block, bold, type Field, fill, type Inline, link, list, mention, message, p, SLOT, time } from '../src/core/reply.js';
 import { say, UserError } from '../src/core/errors.js';
@@ -151,11 +152,20 @@ function workshopFields(w: Workshop, counts: Counts, t: Translate): Field[] {
   ];
 }
 
-/** The workshop's materials as links, one after another. */
-async function materialLinks(ctx: CommandContext<unknown>, workshopId: number): Promise<Inline[]> {
+/**
+ * The workshop's materials as links, one after another, in parts that each fit a field (Discord's
+ * 1,024 characters, Slack's 2,000): a long list is split between materials, never inside one.
+ */
+async function materialLinks(ctx: CommandContext<unknown>, workshopId: number, budget = FIELD_BUDGET): Promise<Inline[][]> {
   const materials = (await ctx.services.materials.ofWorkshops([workshopId])).get(workshopId) ?? [];
-  return materials.flatMap((m, i): Inline[] => [i ? ', ' : '', `#${m.id} `, link(m.url, m.title)]);
+  const links = materials.map((m): Inline[] => [`#${m.id} `, link(m.url, m.title)]);
+  return chunks(links, { size: Infinity, budget, measure: measureInline }).map((part) =>
+    part.flatMap((one, i): Inline[] => [i ? ', ' : '', ...one]),
+  );
 }
+
+/** What one field holds at most, measured as rendered (`measureInline`): under Discord's 1,024 characters. */
+const FIELD_BUDGET = 1000;
 
 async function showMessage(ctx: CommandContext<unknown>, w: Workshop, intro?: Inline[]) {
   const counts = (await ctx.services.workshops.counts([w.id])).get(w.id)!;
@@ -165,7 +175,7 @@ async function showMessage(ctx: CommandContext<unknown>, w: Workshop, intro?: In
   const fields = [
     ...workshopFields(w, counts, ctx.t),
     ...(await fairnessFields(ctx, w)),
-    ...(materials.length ? [{ name: ctx.t('workshop.field.materials'), value: materials }] : []),
+    ...materials.map((value) => ({ name: ctx.t('workshop.field.materials'), value })),
     ...(source
       ? [
           {
@@ -214,6 +224,33 @@ async function fairnessFields(ctx: CommandContext<unknown>, w: Workshop): Promis
   return fields;
 }
 
+/** One section of a roster (a field): its title and its members, each as shown. */
+interface RosterSection {
+  readonly name: string;
+  readonly entries: readonly Inline[][];
+  /** Shown even when empty (as "—"), on the first page. */
+  readonly always: boolean;
+  /** How entries are separated: a comma, or a line each (learners, with their profiles). */
+  readonly lines?: boolean;
+}
+
+/**
+ * A roster, paged: the members of all sections in order, at most `ROSTER_LIMITS` of them a page, so
+ * that no field passes its limit; each page shows the sections it has members of (the first page
+ * also the empty ones). A roster of 40 learners shows all 40, over pages, never cut.
+ */
+function rosterFields(sections: readonly RosterSection[], page: Page<{ section: number; entry: Inline[] }>): Field[] {
+  return sections.flatMap((s, index): Field[] => {
+    const mine = page.items.filter((item) => item.section === index).map((item) => item.entry);
+    if (!mine.length) return s.always && page.page === 1 ? [{ name: s.name, value: ['—'] }] : [];
+    return [{ name: s.name, value: mine.flatMap((entry, i): Inline[] => [i ? (s.lines ? '\n' : ', ') : '', ...entry]) }];
+  });
+}
+
+const ROSTER_LIMITS = { size: 40, budget: FIELD_BUDGET } as const;
+
+const entryOf = (e: RosterEntry): Inline => mention({ id: e.member.userId, name: e.member.displayName });
+
 const names = (entries: readonly RosterEntry[], numbered: boolean): Inline[] =>
   entries.length
     ? entries.flatMap((e, i): Inline[] => [
@@ -233,14 +270,9 @@ function profileOf(e: RosterEntry, t: Translate): string {
   return parts.length ? ` (${parts.join(' · ')})` : '';
 }
 
-/** Learners, one per line, with their profile. */
-const learnerLines = (entries: readonly RosterEntry[], t: Translate): Inline[] =>
-  entries.length
-    ? entries.flatMap((e, i): Inline[] => [i ? '\n' : '', mention({ id: e.member.userId, name: e.member.displayName }), profileOf(e, t)])
-    : ['—'];
-
 export const workshop = defineCommand({
   name: 'workshop',
+  area: 'workshops',
   description: 'cmd.workshop',
   subcommands: {
     create: action({
@@ -335,6 +367,7 @@ export const workshop = defineCommand({
         chapter: option.string({ description: 'opt.workshop.chapter_filter', minLength: 2, maxLength: 64, autocomplete: 'chapter' }),
         topic: option.string({ ...topic, description: 'opt.workshop.topic_filter' }),
         when: option.choice({ description: 'opt.workshop.when', choices: ['upcoming', 'past'] }),
+        page: pageOption,
       },
       async execute(ctx) {
         const { t, actor } = ctx;
@@ -343,7 +376,7 @@ export const workshop = defineCommand({
         const chapter = ctx.options.chapter
           ? await ctx.chapter(ctx.options.chapter)
           : await ctx.services.chapters.resolve({ platform: actor.platform, workspace: actor.workspace, channel: ctx.channel });
-        const found = await ctx.services.workshops.list({ chapterId: chapter?.id, topic: ctx.options.topic, when });
+        const found = await ctx.services.workshops.list({ chapterId: chapter?.id, topic: ctx.options.topic, when, limit: LISTED });
         const title = t(`workshop.list.title.${when}`, { chapter: chapter?.name ?? t('workshop.list.all_chapters') });
         if (!found.length) return message(t(`workshop.list.empty.${when}`), { title });
         const counts = await ctx.services.workshops.counts(found.map((w) => w.id));
@@ -359,7 +392,13 @@ export const workshop = defineCommand({
             ...(w.status === 'cancelled' ? [' · ', bold(t('workshop.list.cancelled'))] : []),
           ];
         });
-        return message([list(...items)], { title });
+        const { body, buttons } = pagedList(items, {
+          page: ctx.options.page,
+          t,
+          path: ctx.path,
+          options: { chapter: ctx.options.chapter, topic: ctx.options.topic, when: ctx.options.when },
+        });
+        return message(body, { title, buttons });
       },
     }),
 
@@ -447,7 +486,7 @@ export const workshop = defineCommand({
       // The workshop's own coaches, and its chapter's moderators.
       permission: 'coach',
       target: { kind: 'workshop', option: 'id' },
-      options: { id },
+      options: { id, page: pageOption },
       async execute(ctx) {
         const { t } = ctx;
         const w = await ctx.services.workshops.get(ctx.options.id);
@@ -456,28 +495,42 @@ export const workshop = defineCommand({
         // Fair sign-ups: seats on offer, and a lottery's pool before its draw, when there are any.
         const offered = of('learner', 'offered');
         const pool = of('learner', 'pool');
-        return message([p(...workshopWhen(w, t))], {
+        const plain = (entries: readonly RosterEntry[]) => entries.map((e) => [entryOf(e)]);
+        const numbered = (entries: readonly RosterEntry[]) => entries.map((e, i) => [`${i + 1}. `, entryOf(e)]);
+        const sections: RosterSection[] = [
+          {
+            name: t('workshop.roster.coaches', { n: w.coachesClaimed, slots: w.coachSlots }),
+            entries: plain(of('coach', 'confirmed')),
+            always: true,
+          },
+          { name: t('workshop.roster.coach_waitlist'), entries: numbered(of('coach', 'waiting')), always: true },
+          {
+            name: t('workshop.roster.learners', { n: w.learnersConfirmed, capacity: w.learnerCapacity }),
+            entries: of('learner', 'confirmed').map((e) => [entryOf(e), profileOf(e, t)]),
+            always: true,
+            lines: true,
+          },
+          { name: t('workshop.roster.learner_waitlist'), entries: numbered(of('learner', 'waiting')), always: true },
+          { name: t('workshop.roster.offered'), entries: plain(offered), always: false },
+          { name: t('workshop.roster.pool', { n: pool.length }), entries: plain(pool), always: false },
+        ];
+        const items = sections.flatMap((s, section) => s.entries.map((entry) => ({ section, entry })));
+        const shown = paginate(
+          items,
+          { page: ctx.options.page, t, path: ctx.path, options: { id: w.id } },
+          { ...ROSTER_LIMITS, measure: (item) => measureInline(item.entry) },
+        );
+        return message([p(...workshopWhen(w, t)), ...(shown.footer ? [p(shown.footer)] : [])], {
           title: t('workshop.roster.title', { ref: ref(w) }),
-          fields: [
-            {
-              name: t('workshop.roster.coaches', { n: w.coachesClaimed, slots: w.coachSlots }),
-              value: names(of('coach', 'confirmed'), false),
-            },
-            { name: t('workshop.roster.coach_waitlist'), value: names(of('coach', 'waiting'), true) },
-            {
-              name: t('workshop.roster.learners', { n: w.learnersConfirmed, capacity: w.learnerCapacity }),
-              value: learnerLines(of('learner', 'confirmed'), t),
-            },
-            { name: t('workshop.roster.learner_waitlist'), value: names(of('learner', 'waiting'), true) },
-            ...(offered.length ? [{ name: t('workshop.roster.offered'), value: names(offered, false) }] : []),
-            ...(pool.length ? [{ name: t('workshop.roster.pool', { n: pool.length }), value: names(pool, false) }] : []),
-          ],
+          fields: rosterFields(sections, shown),
+          buttons: shown.buttons,
         });
       },
     }),
 
     attendance: action({
       description: 'cmd.workshop.attendance',
+      area: 'day',
       permission: 'moderator',
       target: { kind: 'workshop', option: 'id' },
       options: {
@@ -533,8 +586,8 @@ export const workshop = defineCommand({
           `workshop:${w.id}`,
           [add !== undefined ? `material +${add}` : '', remove !== undefined ? `material -${remove}` : ''].filter(Boolean).join(', '),
         );
-        const links = await materialLinks(ctx, w.id);
-        return message([p(...(links.length ? links : [t('workshop.materials.none')]))], {
+        const links = await materialLinks(ctx, w.id, 2400);
+        return message(links.length ? links.map((part) => p(...part)) : [p(t('workshop.materials.none'))], {
           title: t('workshop.materials.title', { id: w.id }),
         });
       },
@@ -626,6 +679,7 @@ export const workshop = defineCommand({
 
     code: action({
       description: 'cmd.workshop.code',
+      area: 'day',
       // The workshop's own coaches, and its chapter's moderators: they show it at the venue.
       permission: 'coach',
       target: { kind: 'workshop', option: 'id' },
@@ -647,6 +701,7 @@ export const workshop = defineCommand({
 
     checkin: action({
       description: 'cmd.workshop.checkin',
+      area: 'day',
       // Anyone checks themselves in with the code (the workshop is not a target: a member acts on
       // their own seat). Checking in someone else (a walk-in) is for the workshop's coaches and its
       // chapter's moderators where they act, asked of the policy below.
@@ -686,6 +741,7 @@ export const workshop = defineCommand({
 
     groups: action({
       description: 'cmd.workshop.groups',
+      area: 'day',
       permission: 'coach',
       target: { kind: 'workshop', option: 'id' },
       // Making and moving change who is with whom: audited; showing is not.
@@ -750,6 +806,7 @@ export const workshop = defineCommand({
 
     mygroup: action({
       description: 'cmd.workshop.mygroup',
+      area: 'day',
       options: { id },
       async execute(ctx) {
         const { t } = ctx;

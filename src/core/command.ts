@@ -17,6 +17,24 @@ export type Localised = MessageKey;
  */
 export type Permission = 'member' | 'coach' | 'moderator';
 
+/**
+ * The areas /help groups commands by, in the order it shows them. Each command declares its area;
+ * an action may name another (the workshop day's subcommands of /workshop, /mod's tools).
+ */
+export const AREAS = [
+  'general',
+  'chapters',
+  'questions',
+  'workshops',
+  'day',
+  'coaches',
+  'partnerships',
+  'materials',
+  'privacy',
+  'moderation',
+] as const;
+export type Area = (typeof AREAS)[number];
+
 /** The kinds of objects a command can act on; each belongs to one chapter. */
 export const TARGET_KINDS = ['chapter', 'workshop', 'question', 'block', 'proposal', 'material', 'share'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -127,6 +145,8 @@ export interface CommandContext<V> {
 export interface ActionDecl<O extends OptionMap> {
   /** Required for subcommands; a top-level action falls back to its command's description. */
   readonly description?: Localised;
+  /** Where /help lists this action, when not under its command's area. */
+  readonly area?: Area;
   /** Default `member`. */
   readonly permission?: Permission;
   /**
@@ -175,6 +195,8 @@ export interface GroupDecl {
 export interface CommandDecl {
   readonly name: string;
   readonly description: Localised;
+  /** Where /help lists the command's actions (default `general`). */
+  readonly area?: Area;
   readonly action?: AnyAction;
   readonly subcommands?: Readonly<Record<string, AnyAction>>;
   readonly groups?: Readonly<Record<string, GroupDecl>>;

@@ -275,8 +275,8 @@ export function resolveInvocation(registry: CommandRegistry, invocation: Invocat
   const free = parsed.words.slice(used);
   if (free.length) {
     // Free words fill the one required option not given by name (`/workshop claim 3`), or
-    // the only option an action has (`/help chapter`).
-    const all = Object.entries(optionsOf(leaf.action));
+    // the only option an action has (`/help chapter`), its `page:` aside (src/core/paging.ts).
+    const all = Object.entries(optionsOf(leaf.action)).filter(([name]) => name !== 'page');
     const required = all.filter(([name, spec]) => spec.required && !(name in raw));
     const missing = required.length ? required : all.length === 1 && !(all[0]![0] in raw) ? all : [];
     if (missing.length !== 1) {

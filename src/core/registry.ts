@@ -1,7 +1,7 @@
 import type { CommandNames } from '../i18n/command-names.js';
 import { de } from '../i18n/de.js';
 import { en } from '../i18n/en.js';
-import { type AnyAction, type CommandDecl, type Permission, type Target, TARGET_KINDS } from './command.js';
+import { type AnyAction, type Area, AREAS, type CommandDecl, type Permission, type Target, TARGET_KINDS } from './command.js';
 import { type PhraseParam, say, UserError } from './errors.js';
 import type { Translate } from './i18n.js';
 import type { OptionSpec } from './options.js';
@@ -15,6 +15,8 @@ export interface Leaf {
   readonly permission: Permission;
   /** What the action acts on (see `ActionDecl.target`), as a list. */
   readonly targets: readonly Target[];
+  /** Where /help lists it: the action's area, else its command's. */
+  readonly area: Area;
 }
 
 /** The declared options of an action, whatever its inferred type. */
@@ -153,6 +155,7 @@ function leavesOf(command: CommandDecl): Leaf[] {
     description: action.description ?? command.description,
     permission: action.permission ?? 'member',
     targets: targetsOf(action),
+    area: action.area ?? command.area ?? 'general',
   });
   return [
     ...(command.action ? [leaf([command.name], command.action)] : []),
@@ -188,6 +191,7 @@ export function checkDeclarations(commands: readonly CommandDecl[], localNames: 
     // Every right is a relation to a chapter: a moderator action must say what it acts on, so the
     // policy can find that chapter (the permission-matrix test covers every target declared).
     const targets = targetsOf(a);
+    if (a?.area !== undefined && !AREAS.includes(a.area)) problems.push(`${where}: unknown area ${String(a.area)}`);
     if (a?.permission === 'moderator' && !targets.length) problems.push(`${where}: a moderator action needs a target`);
     for (const target of targets) {
       if (target.kind === 'here' || target.kind === 'workspace') continue;
@@ -218,6 +222,7 @@ export function checkDeclarations(commands: readonly CommandDecl[], localNames: 
     if (seen.has(c?.name)) problems.push(`${where}: declared twice`);
     seen.add(c?.name);
     if (!known(c?.description)) problems.push(`${where}: description must be a catalogue key`);
+    if (c?.area !== undefined && !AREAS.includes(c.area)) problems.push(`${where}: unknown area ${String(c.area)}`);
     if (c.action) checkAction(where, c.action, false);
     const subs = Object.entries(c.subcommands ?? {});
     const groups = Object.entries(c.groups ?? {});

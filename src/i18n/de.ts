@@ -15,6 +15,7 @@ import * as record from './record.js';
 import * as shares from './shares.js';
 import * as fairnessAllocation from './fairness-allocation.js';
 import * as fairnessRules from './fairness-rules.js';
+import * as paging from './paging.js';
 import type { Catalogue } from './en.js';
 
 /** The German catalogue. The compiler checks it has every key the English one has (each area's `de` is typed by its `en`). */
@@ -36,4 +37,5 @@ export const de: Catalogue = {
   ...shares.de,
   ...fairnessAllocation.de,
   ...fairnessRules.de,
+  ...paging.de,
 };

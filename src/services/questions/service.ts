@@ -290,7 +290,11 @@ export class QuestionService {
     return Promise.all(rows.map(async (q) => Object.assign(q, await this.stats(q.id))));
   }
 
-  async list(chapter: Chapter, filter: { topic?: string; status: 'open' | 'answered' | 'all' }): Promise<(Question & QuestionStats)[]> {
+  /** Newest first; at most `limit` (default 25) of those posted. */
+  async list(
+    chapter: Chapter,
+    filter: { topic?: string; status: 'open' | 'answered' | 'all'; limit?: number },
+  ): Promise<(Question & QuestionStats)[]> {
     // `open`: every question not closed, those answered and waiting for the asker included.
     const statuses: QuestionStatus[] =
       filter.status === 'open' ? ['open', 'pending'] : filter.status === 'answered' ? ['pending', 'closed'] : ['open', 'pending', 'closed'];
@@ -302,7 +306,7 @@ export class QuestionService {
         ...(filter.topic ? { topic: filter.topic.trim().toLowerCase() } : {}),
       },
       order: { id: 'DESC' },
-      take: 25,
+      take: filter.limit ?? 25,
     });
     return Promise.all(rows.filter((q) => q.postedAt).map(async (q) => Object.assign(q, await this.stats(q.id))));
   }
