@@ -17,9 +17,12 @@ export const help = defineCommand({
     async execute(ctx) {
       const { t } = ctx;
       const wanted = ctx.options.command?.replace(/^\//, '').toLowerCase();
+      // A command by its declared name or by the name a German Discord client shows (`/hilfe befehl:fragen`).
+      const named = (leaf: Leaf): boolean =>
+        leaf.path[0] === wanted || ctx.commands.localName(leaf.path.slice(0, 1), ctx.locale).toLowerCase() === wanted;
       const leaves: Leaf[] = [];
       for (const leaf of ctx.commands.leaves) {
-        if (wanted && leaf.path[0] !== wanted) continue;
+        if (wanted && !named(leaf)) continue;
         if (await ctx.mayRun(leaf)) leaves.push(leaf);
       }
       if (wanted && leaves.length === 0) throw new UserError('help.no_command', { command: wanted });

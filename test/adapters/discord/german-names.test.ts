@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { p } from '../../../src/core/reply.js';
-import { discordBot, int, sub } from '../../support/discord-bot.js';
+import { discordBot, int, str, sub } from '../../support/discord-bot.js';
 import type { FakeUser } from '../../support/fake-discord.js';
 import { freshDatabase, type TestDatabase } from '../../support/helpers.js';
 
@@ -57,4 +57,14 @@ test('a DM to a member whose stored language is German names the German commands
   };
   assert.match(await dm(hanna, 'de'), /Type \/hilfe, or \/fragen meine\./);
   assert.match(await dm(rolf, 'en'), /Type \/help, or \/ask mine\./);
+});
+
+test('German /help command: takes the command as the German client shows it, or as declared', async () => {
+  const byGerman = await b.reply(b.fake.slash(alice, 'help', [str('command', 'fragen')], { locale: 'de' }));
+  assert.match(byGerman, /\/fragen meine/);
+  assert.doesNotMatch(byGerman, /\/workshop/);
+  const byDeclared = await b.reply(b.fake.slash(alice, 'help', [str('command', 'ask')], { locale: 'de' }));
+  assert.match(byDeclared, /\/fragen meine/);
+  const unknown = await b.reply(b.fake.slash(alice, 'help', [str('command', 'fragen')], { locale: 'en-US' }));
+  assert.match(unknown, /There is no command \/fragen you can run/, 'an English client knows no German names');
 });
