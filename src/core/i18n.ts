@@ -21,13 +21,96 @@ export function normaliseLocale(raw: string | undefined | null, catalogues: Cata
   return base && base in catalogues ? base : 'en';
 }
 
-function interpolate(template: string, params: Params | undefined): string {
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** One `Intl.PluralRules` per locale, made on first use (they are costly to build and never change). */
+function pluralRulesFor(locale: string): Intl.PluralRules {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules;
+}
+
+/**
+ * Fills `{name}` parameters, and the small part of ICU MessageFormat the catalogues need:
+ * `{count, plural, =0 {no places} one {# place} other {# places}}`. An exact `=N` case wins over the
+ * locale's category (`Intl.PluralRules`: one, few, many, other…); `other` is the fallback; `#` in a
+ * case is the number, written for the locale (but `#{id}` stays a
+ * workshop number: a `#` right before a parameter is kept). Cases may hold `{name}` parameters but not another
+ * plural. A plural whose parameter is missing or not a number is left visible, like an unknown `{name}`.
+ */
+export function interpolate(template: string, params: Params | undefined, locale = 'en'): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    const open = template.indexOf('{', i);
+    if (open < 0) break;
+    out += template.slice(i, open);
+    const plural = /^\{(\w+),\s*plural,/.exec(template.slice(open));
+    if (plural) {
+      const end = matchingBrace(template, open);
+      if (end < 0) break;
+      out += selectPlural(template.slice(open, end + 1), plural[1] as string, plural[0].length, params, locale);
+      i = end + 1;
+      continue;
+    }
+    const simple = /^\{(\w+)\}/.exec(template.slice(open));
+    if (simple) {
+      const name = simple[1] as string;
+      out += name in params ? String(params[name]) : simple[0];
+      i = open + simple[0].length;
+    } else {
+      out += '{';
+      i = open + 1;
+    }
+  }
+  return out + template.slice(i);
+}
+
+/** The index of the `}` that closes the `{` at `open`, or -1. */
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < text.length; j++) {
+    if (text[j] === '{') depth++;
+    else if (text[j] === '}' && --depth === 0) return j;
+  }
+  return -1;
+}
+
+function selectPlural(whole: string, name: string, headLength: number, params: Params, locale: string): string {
+  const raw = params[name];
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (!Number.isFinite(n)) return whole;
+  const cases = new Map<string, string>();
+  const body = whole.slice(headLength, -1);
+  const caseRe = /\s*(=\d+|\w+)\s*\{/g;
+  let at = 0;
+  for (;;) {
+    caseRe.lastIndex = at;
+    const m = caseRe.exec(body);
+    if (!m || m.index !== at) break;
+    const open = m.index + m[0].length - 1;
+    const close = matchingBrace(body, open);
+    if (close < 0) break;
+    cases.set(m[1] as string, body.slice(open + 1, close));
+    at = close + 1;
+  }
+  const chosen = cases.get(`=${n}`) ?? cases.get(pluralRulesFor(locale).select(n)) ?? cases.get('other');
+  if (chosen === undefined) return whole;
+  const number = new Intl.NumberFormat(locale).format(n);
+  return interpolate(chosen.replace(/#(?!\{)/g, number), params, locale);
 }
 
 /** A translator for one locale: the locale's text if it has the key, English otherwise. */
 export function translator(locale: string, catalogues: Catalogues = defaultCatalogues): Translate {
-  const primary = catalogues[normaliseLocale(locale, catalogues)] ?? catalogues.en;
-  return (key, params) => interpolate(primary[key] ?? catalogues.en[key], params);
+  const base = normaliseLocale(locale, catalogues);
+  const primary = catalogues[base] ?? catalogues.en;
+  return (key, params) => {
+    const own = primary[key];
+    // English text (a fallback) is counted by English rules, a German text by German ones.
+    return own === undefined ? interpolate(catalogues.en[key], params, 'en') : interpolate(own, params, base);
+  };
 }
