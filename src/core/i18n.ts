@@ -80,12 +80,9 @@ function matchingBrace(text: string, open: number): number {
   return -1;
 }
 
-function selectPlural(whole: string, name: string, headLength: number, params: Params, locale: string): string {
-  const raw = params[name];
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  if (!Number.isFinite(n)) return whole;
+/** The cases of a plural (`one` → `# place`), from the text after its head (`{n, plural,`) up to its closing brace. */
+function pluralCases(body: string): Map<string, string> {
   const cases = new Map<string, string>();
-  const body = whole.slice(headLength, -1);
   const caseRe = /\s*(=\d+|\w+)\s*\{/g;
   let at = 0;
   for (;;) {
@@ -98,10 +95,41 @@ function selectPlural(whole: string, name: string, headLength: number, params: P
     cases.set(m[1] as string, body.slice(open + 1, close));
     at = close + 1;
   }
+  return cases;
+}
+
+function selectPlural(whole: string, name: string, headLength: number, params: Params, locale: string): string {
+  const raw = params[name];
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (!Number.isFinite(n)) return whole;
+  const cases = pluralCases(whole.slice(headLength, -1));
   const chosen = cases.get(`=${n}`) ?? cases.get(pluralRulesFor(locale).select(n)) ?? cases.get('other');
   if (chosen === undefined) return whole;
   const number = new Intl.NumberFormat(locale).format(n);
   return interpolate(chosen.replace(/#(?!\{)/g, number), params, locale);
+}
+
+/** The parameters a template uses, plurals' counts and the parameters inside their cases included (sorted, once each). */
+export function parameterNames(template: string): string[] {
+  const names = new Set<string>();
+  let i = 0;
+  while (i < template.length) {
+    const open = template.indexOf('{', i);
+    if (open < 0) break;
+    const plural = /^\{(\w+),\s*plural,/.exec(template.slice(open));
+    const simple = /^\{(\w+)\}/.exec(template.slice(open));
+    if (plural) {
+      const end = matchingBrace(template, open);
+      if (end < 0) break;
+      names.add(plural[1] as string);
+      for (const text of pluralCases(template.slice(open + plural[0].length, end)).values()) parameterNames(text).forEach((n) => names.add(n));
+      i = end + 1;
+    } else if (simple) {
+      names.add(simple[1] as string);
+      i = open + simple[0].length;
+    } else i = open + 1;
+  }
+  return [...names].sort();
 }
 
 /** A translator for one locale: the locale's text if it has the key, English otherwise. */

@@ -10,7 +10,8 @@ export const en = {
     'The bot could not post in {channel}: the platform kept failing (server errors or timeouts) after retries. Check that the bot still has access there; nothing stored was lost.',
   'error.db_unavailable': 'The bot cannot reach its database right now. Please try again in a moment.',
   'error.stopping': 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.',
-  'error.rate_limited': 'You are going a bit fast: /{command} can be used {max} times in {seconds} seconds. Try again in {wait} seconds.',
+  'error.rate_limited':
+    'You are going a bit fast: /{command} can be used {max, plural, one {once} other {# times}} in {seconds, plural, one {a second} other {# seconds}}. Try again in {wait, plural, one {a second} other {# seconds}}.',
   'error.forbidden.chapter':
     'Only the moderators of {chapter} can run /{command} on this: it belongs to {chapter}. Ask them, or run it where you moderate.',
   'error.forbidden.coach_of': 'Only the coaches of workshop #{id} and the moderators of {chapter} can run /{command} on it.',
@@ -96,7 +97,7 @@ export const en = {
   'chapter.link.done':
     'Link code for {name}: {code}. It works once, until {until}, for an administrator of another server or workspace: /chapter use name:{name} code:{code}. Anyone with it can join {name}: share it privately.',
   'chapter.link.notice': '{name} is now bound also to {place}, with a link code from its moderators. /mod audit shows who linked it.',
-  'chapter.unlink.done': '{name} is no longer bound to {place} ({count} binding(s) removed).',
+  'chapter.unlink.done': '{name} is no longer bound to {place} ({count, plural, one {# binding} other {# bindings}} removed).',
   'chapter.unlink.last': '{name} is now bound nowhere: only a code from whoever runs this bot can bind it again.',
   'chapter.unlink.not_bound': '{name} is not bound to {place}. /chapter show name:{name} lists where it is bound.',
   'chapter.unlink.bad_place': 'Name the place as platform:workspace, as /chapter show lists it, e.g. discord:123456789012345678.',
@@ -144,7 +145,8 @@ export const de: Texts<typeof en> = {
   'error.db_unavailable': 'Der Bot erreicht gerade seine Datenbank nicht. Bitte versuch es gleich noch einmal.',
   'error.stopping':
     'Der Bot startet gerade neu oder hält an, daher wurde dieser Befehl nicht ausgeführt. Bitte versuch es gleich noch einmal.',
-  'error.rate_limited': 'Du bist etwas schnell: /{command} geht {max}-mal in {seconds} Sekunden. Versuch es in {wait} Sekunden wieder.',
+  'error.rate_limited':
+    'Du bist etwas schnell: /{command} geht {max, plural, one {einmal} other {#-mal}} in {seconds, plural, one {einer Sekunde} other {# Sekunden}}. Versuch es in {wait, plural, one {einer Sekunde} other {# Sekunden}} wieder.',
   'error.forbidden.chapter':
     'Nur die Moderation von {chapter} kann /{command} darauf anwenden: Es gehört zu {chapter}. Frag sie, oder führe es dort aus, wo du moderierst.',
   'error.forbidden.coach_of': 'Nur die Coaches von Workshop #{id} und die Moderation von {chapter} können /{command} darauf anwenden.',
@@ -231,7 +233,7 @@ export const de: Texts<typeof en> = {
     'Verbindungscode für {name}: {code}. Er gilt einmal, bis {until}, für die Admins eines anderen Servers oder Workspaces: /chapter use name:{name} code:{code}. Wer ihn hat, kann {name} beitreten: Gib ihn nur privat weiter.',
   'chapter.link.notice':
     '{name} ist jetzt auch an {place} gebunden, mit einem Verbindungscode seiner Moderation. /mod audit zeigt, wer es verbunden hat.',
-  'chapter.unlink.done': '{name} ist nicht mehr an {place} gebunden ({count} Bindung(en) entfernt).',
+  'chapter.unlink.done': '{name} ist nicht mehr an {place} gebunden ({count, plural, one {# Bindung} other {# Bindungen}} entfernt).',
   'chapter.unlink.last':
     '{name} ist jetzt nirgends mehr gebunden: Nur ein Code der Person, die diesen Bot betreibt, kann es wieder binden.',
   'chapter.unlink.not_bound': '{name} ist nicht an {place} gebunden. /chapter show name:{name} zeigt, wo es gebunden ist.',

@@ -7,7 +7,7 @@ export const en = {
   'opt.mod.limit': 'How many entries (default 20)',
   'opt.mod.action': 'Only this kind of action, e.g. partner or "partner decide"',
   'placeholder.mod.action': 'command',
-  'mod.audit.title': 'Audit trail: the last {count}',
+  'mod.audit.title': '{count, plural, one {Audit trail: the last entry} other {Audit trail: the last # entries}}',
   'mod.audit.empty': 'The audit trail is empty here.',
   'mod.audit.empty_kind': 'No entries for /{action} here.',
 } as const;
@@ -18,7 +18,7 @@ export const de: Texts<typeof en> = {
   'opt.mod.limit': 'Wie viele Einträge (Standard 20)',
   'opt.mod.action': 'Nur diese Art von Aktion, z. B. partner oder "partner decide"',
   'placeholder.mod.action': 'Befehl',
-  'mod.audit.title': 'Protokoll: die letzten {count}',
+  'mod.audit.title': '{count, plural, one {Protokoll: der letzte Eintrag} other {Protokoll: die letzten # Einträge}}',
   'mod.audit.empty': 'Das Protokoll ist hier leer.',
   'mod.audit.empty_kind': 'Keine Einträge für /{action} hier.',
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultCatalogues, normaliseLocale, translator } from '../../src/core/i18n.js';
+import { defaultCatalogues, normaliseLocale, parameterNames, translator } from '../../src/core/i18n.js';
 import { de } from '../../src/i18n/de.js';
 import { en } from '../../src/i18n/en.js';
 
@@ -35,7 +35,7 @@ test('an unknown parameter is left visible rather than silently dropped', () => 
 });
 
 test('every German text uses exactly the parameters of its English text', () => {
-  const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const params = parameterNames;
   for (const key of Object.keys(en) as (keyof typeof en)[]) {
     assert.deepEqual(params(de[key]), params(en[key]), `parameters of ${key}`);
     assert.ok(de[key].length > 0, `${key} is empty in German`);
