@@ -1,3 +1,4 @@
+import { renderAuditDetails } from '../src/core/audit-details.js';
 import { action, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
 import { bold, type Inline, list, message, time } from '../src/core/reply.js';
@@ -41,7 +42,7 @@ export const mod = defineCommand({
       async execute(ctx) {
         const { question, days } = ctx.options;
         const block = await ctx.services.questions.block(question, ctx.options.reason, days, ctx.actor);
-        ctx.auditTarget(`question:${question}`, `block #${block.id} for ${days} days: ${ctx.options.reason}`);
+        ctx.auditTarget(`question:${question}`, { key: 'audit.block', params: { id: block.id, days, reason: ctx.options.reason } });
         return message(ctx.t('mod.blocked', { block: block.id, id: question, until: utc(block.expiresAt) }));
       },
     }),
@@ -116,7 +117,7 @@ export const mod = defineCommand({
                 bold(e.actorName),
                 `: /${e.action}`,
                 ...(e.target ? [` → ${e.target}`] : []),
-                ...(e.details ? [` (${e.details})`] : []),
+                ...(e.details ? [` (${renderAuditDetails(e.details, t)})`] : []),
               ]),
             ),
           ],

@@ -273,7 +273,12 @@ export const partner = defineCommand({
         const { proposal, chapter, proposer, decision } = view;
         ctx.auditTarget(
           `partnership:${proposal.id}`,
-          `${options.decision}${decision?.forced ? ` (forced; open: ${decision.openRequirements})` : ''}: ${proposal.event}`,
+          decision?.forced
+            ? {
+                key: 'audit.partner.decided.forced',
+                params: { decision: options.decision, open: decision.openRequirements ?? '', event: proposal.event },
+              }
+            : { key: 'audit.partner.decided', params: { decision: options.decision, event: proposal.event } },
         );
 
         // The proposer hears of it in their own language, wherever their platform's adapter runs.

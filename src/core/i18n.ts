@@ -122,7 +122,8 @@ export function parameterNames(template: string): string[] {
       const end = matchingBrace(template, open);
       if (end < 0) break;
       names.add(plural[1] as string);
-      for (const text of pluralCases(template.slice(open + plural[0].length, end)).values()) parameterNames(text).forEach((n) => names.add(n));
+      for (const text of pluralCases(template.slice(open + plural[0].length, end)).values())
+        parameterNames(text).forEach((n) => names.add(n));
       i = end + 1;
     } else if (simple) {
       names.add(simple[1] as string);

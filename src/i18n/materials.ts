@@ -135,7 +135,7 @@ export const en = {
   'web.past.again': 'Would come again',
   'web.past.again_value': 'yes: {yes} · no: {no}',
   'web.past.feedback': 'Feedback',
-  'web.past.too_few': '{min, plural, one {No learner has} other {Fewer than # learners have}} answered, so no ratings are shown.',
+  'web.past.too_few': '{min, plural, one {No learner has answered} other {Fewer than # learners answered}}, so no ratings are shown.',
   'web.past.pending': 'Ratings are published when feedback closes, two weeks after the workshop.',
   'web.past.notes': 'Coaches’ notes',
   'web.past.note.taught': 'Taught:',

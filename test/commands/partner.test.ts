@@ -106,7 +106,7 @@ test('/mod audit is for moderators, checks its limit, and reading it writes no e
     assert.match(await c.run('/mod audit action:partner'), /No entries for \/partner here\./);
     assert.match(
       await c.run('/mod audit limit:1'),
-      /\*\*Audit trail: the last 1\*\*\n- .* — \*\*moderator\*\*: \/chapter create → chapter:Berlin/,
+      /\*\*Audit trail: the last entry\*\*\n- .* — \*\*moderator\*\*: \/chapter create → chapter:Berlin/,
     );
     assert.equal(await c.app.db.getRepository(AuditEntry).count(), 1, 'only /chapter create');
   } finally {
@@ -130,6 +130,23 @@ test('disclaimers: withdrawn only by their author, and kept in the register mark
       /\*\*#1\*\* Rails Night, 2027-04-01 — helper, carol — withdrawn/,
     );
     assert.match(await c.run('/disclaimer list member:@dave'), /No disclaimers match\./);
+  } finally {
+    await c.close();
+  }
+});
+
+test('/mod audit in German shows what was done in German, and an old entry written as English text as it is', async () => {
+  const c = await consoleApp({}, 'de');
+  try {
+    await c.run('@moderator /chapter create name:Berlin timezone:Europe/Berlin');
+    const first = await c.run('@moderator /mod audit');
+    assert.match(first, /\*\*Protokoll: der letzte Eintrag\*\*/);
+    assert.match(first, /\/chapter create → chapter:Berlin \(Zeitzone Europe\/Berlin, an diesen Workspace gebunden\)/);
+    const entry = await c.app.db.getRepository(AuditEntry).findOneByOrFail({ action: 'chapter create' });
+    await c.app.db.getRepository(AuditEntry).insert({ ...entry, id: undefined, details: 'feed synced' });
+    const both = await c.run('@moderator /mod audit');
+    assert.match(both, /\*\*Protokoll: die letzten 2 Einträge\*\*/);
+    assert.match(both, /\(feed synced\)/, 'plain text from before details were data');
   } finally {
     await c.close();
   }

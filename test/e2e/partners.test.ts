@@ -142,7 +142,7 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
       at(
         30,
         '[ephemeral → moderator]',
-        /^\*\*Audit trail: the last 1\*\*\n- .* — \*\*moderator\*\*: \/partner decide → partnership:1 \(approve: Python Day with Open Tech School\)$/,
+        /^\*\*Audit trail: the last entry\*\*\n- .* — \*\*moderator\*\*: \/partner decide → partnership:1 \(approve: Python Day with Open Tech School\)$/,
       );
       assert.equal(b.length, 31, run.stdout);
 
