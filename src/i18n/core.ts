@@ -133,6 +133,11 @@ export const en = {
   'purpose.announcements': 'announcements',
   'purpose.moderation': 'moderation',
   'purpose.disclaimers': 'disclaimers',
+  'console.ready':
+    'Console ready. You are “{name}”; moderators: {moderators}. Type /help, or @name /command to act as someone else (@name@other: in another workspace). /quit ends.',
+  'console.not_a_member': '“@{name}” is not a member name: use letters, digits, dots, dashes and underscores.',
+  'console.no_workspace':
+    '“@{name}@{workspace}” names no workspace: use @name@workspace with lowercase letters, digits, dashes and underscores.',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -271,4 +276,9 @@ export const de: Texts<typeof en> = {
   'purpose.announcements': 'Ankündigungen',
   'purpose.moderation': 'Moderation',
   'purpose.disclaimers': 'Hinweise',
+  'console.ready':
+    'Konsole bereit. Du bist „{name}“; Moderation: {moderators}. Tippe /help, oder @name /befehl, um als jemand anderes zu handeln (@name@andere: in einem anderen Workspace). /quit beendet.',
+  'console.not_a_member': '„@{name}“ ist kein Mitgliedsname: Nimm Buchstaben, Ziffern, Punkte, Bindestriche und Unterstriche.',
+  'console.no_workspace':
+    '„@{name}@{workspace}“ nennt keinen Workspace: Schreib @name@workspace mit Kleinbuchstaben, Ziffern, Bindestrichen und Unterstrichen.',
 };
