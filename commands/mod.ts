@@ -1,5 +1,6 @@
 import { renderAuditDetails } from '../src/core/audit-details.js';
 import { action, defineCommand } from '../src/core/command.js';
+import { shownName } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import { bold, type Inline, list, message, time } from '../src/core/reply.js';
 
@@ -75,7 +76,7 @@ export const mod = defineCommand({
                   block: b.id,
                   question: b.questionId,
                   until: utc(b.expiresAt),
-                  moderator: b.moderatorName,
+                  moderator: shownName(b.moderatorName, ctx.t),
                   reason: b.reason,
                 }),
               ),
@@ -114,7 +115,7 @@ export const mod = defineCommand({
               ...entries.map((e): Inline[] => [
                 time(e.at, 'full'),
                 ' — ',
-                bold(e.actorName),
+                bold(shownName(e.actorName, t)),
                 `: /${e.action}`,
                 ...(e.target ? [` → ${e.target}`] : []),
                 ...(e.details ? [` (${renderAuditDetails(e.details, t)})`] : []),

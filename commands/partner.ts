@@ -2,7 +2,7 @@ import { CONTRIBUTIONS, DECISIONS, PROPOSAL_STATUSES } from '../entities/Partner
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { toCsv } from '../src/core/csv.js';
 import { safeError } from '../src/core/errors.js';
-import { translator } from '../src/core/i18n.js';
+import { shownName, translator } from '../src/core/i18n.js';
 import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
 import { type Block, bold, channelLink, code, type Inline, link, list, message, p } from '../src/core/reply.js';
@@ -26,7 +26,7 @@ const contributionList = (t: T, csv: string): string => {
 };
 
 function checklist(t: T, view: ProposalView, community: string): Block {
-  const done = new Map(view.confirmed.map((c) => [c.key, c.confirmedBy]));
+  const done = new Map(view.confirmed.map((c) => [c.key, shownName(c.confirmedBy, t)]));
   return list(
     ...requirementsFor(view.proposal).map((key): Inline[] => [
       done.has(key) ? '[x] ' : '[ ] ',
@@ -73,7 +73,7 @@ function summary(t: T, view: ProposalView, community: string) {
         ? [
             p(
               bold(t(`partner.decision.${view.decision.decision}`)),
-              ` — ${view.decision.moderatorName}: ${view.decision.reason}`,
+              ` — ${shownName(view.decision.moderatorName, t)}: ${view.decision.reason}`,
               ...(view.decision.forced
                 ? [` (${t('partner.forced', { open: (view.decision.openRequirements ?? '').replaceAll(',', ', ') })})`]
                 : []),
@@ -94,7 +94,7 @@ function summary(t: T, view: ProposalView, community: string) {
         { name: t('partner.field.contributions'), value: [contributionList(t, proposal.contributions)] },
         { name: t('partner.field.co_organised'), value: [t(proposal.coOrganised ? 'partner.yes' : 'partner.no')], inline: true },
         { name: t('partner.field.status'), value: [t(`partner.status.${proposal.status}`)], inline: true },
-        { name: t('partner.field.proposer'), value: [view.proposer.displayName], inline: true },
+        { name: t('partner.field.proposer'), value: [shownName(view.proposer.displayName, t)], inline: true },
         ...(proposal.url ? [{ name: t('partner.field.url'), value: [link(proposal.url)] }] : []),
         ...(proposal.details ? [{ name: t('partner.field.details'), value: [proposal.details] }] : []),
       ],

@@ -143,3 +143,14 @@ export function translator(locale: string, catalogues: Catalogues = defaultCatal
     return own === undefined ? interpolate(catalogues.en[key], params, 'en') : interpolate(own, params, base);
   };
 }
+
+/**
+ * What is stored where an erased member's name was (proposals, audit entries and decisions outlive
+ * the member). Stored in one language as data; shown with `shownName` in the reader's.
+ */
+export const ERASED_NAME = '(erased member)';
+
+/** A stored member name for the reader: the erased-member placeholder in their language, any other name as it is. */
+export function shownName(name: string, t: Translate): string {
+  return name === ERASED_NAME ? t('privacy.erased_member') : name;
+}

@@ -25,6 +25,7 @@ export const en = {
     'A moderation block on your anonymous questions is in force until {until}; it is kept by your pseudonym, so your data can be erased once it ends. /privacy export works now.',
   'privacy.cooldown':
     'You ran {command} a short while ago; it looks through the whole database, so each member can run it once every few minutes. Try again in {minutes} min.',
+  'privacy.erased_member': '(erased member)',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -51,4 +52,5 @@ export const de: Texts<typeof en> = {
     'Eine Moderationssperre für deine anonymen Fragen gilt bis {until}; sie hängt an deinem Pseudonym, daher können deine Daten gelöscht werden, sobald sie endet. /privacy export geht jetzt schon.',
   'privacy.cooldown':
     'Du hast {command} gerade erst ausgeführt; es durchsucht die ganze Datenbank, daher geht es für jedes Mitglied nur alle paar Minuten. Versuch es in {minutes} Min. wieder.',
+  'privacy.erased_member': '(gelöschtes Mitglied)',
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultCatalogues, normaliseLocale, parameterNames, translator } from '../../src/core/i18n.js';
+import { defaultCatalogues, ERASED_NAME, normaliseLocale, parameterNames, shownName, translator } from '../../src/core/i18n.js';
 import { de } from '../../src/i18n/de.js';
 import { en } from '../../src/i18n/en.js';
 
@@ -40,4 +40,10 @@ test('every German text uses exactly the parameters of its English text', () => 
     assert.deepEqual(params(de[key]), params(en[key]), `parameters of ${key}`);
     assert.ok(de[key].length > 0, `${key} is empty in German`);
   }
+});
+
+test('an erased member’s stored placeholder is shown in the reader’s language; real names as they are', () => {
+  assert.equal(shownName(ERASED_NAME, translator('de')), '(gelöschtes Mitglied)');
+  assert.equal(shownName(ERASED_NAME, translator('en')), '(erased member)');
+  assert.equal(shownName('Mona', translator('de')), 'Mona');
 });
