@@ -113,7 +113,7 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
       at(
         25,
         '[ephemeral → moderator]',
-        /^2 proposal\(s\), with their decisions\.\n\[attachment: partnerships-berlin\.csv \(text\/csv, \d+ bytes\)\]\n/,
+        /^2 proposals, with their decisions\.\n\[attachment: partnerships-berlin\.csv \(text\/csv, \d+ bytes\)\]\n/,
       );
       const rows = parse(b[25]!.text.split('\n').slice(2).join('\n'), { columns: true }) as Record<string, string>[];
       assert.deepEqual(
