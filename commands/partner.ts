@@ -53,11 +53,12 @@ function nameFindings(t: T, findings: readonly { field: string; finding: NameFin
 
 function checkProposal(t: T, view: ProposalView, community: string): Block[] {
   const { proposal } = view;
+  // Each finding names its field as the proposal shows it, in the reader's language ("Veranstaltung 1:1").
   const fields: [string, string | null][] = [
-    ['partner', proposal.partner],
-    ['event', proposal.event],
-    ['url', proposal.url],
-    ['details', proposal.details],
+    [t('partner.field.partner'), proposal.partner],
+    [t('partner.field.event'), proposal.event],
+    [t('partner.field.url'), proposal.url],
+    [t('partner.field.details'), proposal.details],
   ];
   return nameFindings(
     t,

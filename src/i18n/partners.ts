@@ -148,6 +148,7 @@ export const en = {
   'disclaimer.withdrawn': 'Disclaimer #{id} ({event}) is withdrawn; the register keeps it, marked withdrawn.',
   'disclaimer.list.empty': 'No disclaimers match.',
   'disclaimer.list.title': 'Unofficial support disclaimers',
+  'partner.field.event': 'Event',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -297,4 +298,5 @@ export const de: Texts<typeof en> = {
   'disclaimer.withdrawn': 'Hinweis #{id} ({event}) ist zurückgezogen; das Verzeichnis behält ihn, als zurückgezogen markiert.',
   'disclaimer.list.empty': 'Keine passenden Hinweise.',
   'disclaimer.list.title': 'Hinweise zu inoffizieller Unterstützung',
+  'partner.field.event': 'Veranstaltung',
 };

@@ -31,7 +31,7 @@ test('the name check and the checklist follow COMMUNITY_NAME', async () => {
       '@moderator /chapter create name:Berlin timezone:Europe/Berlin',
       '@alice /partner propose partner:"Ruby Club" event:"RailsGirls Summer" chapter:Berlin date:2027-06-01 contributions:coaches co-organised:yes details:"With OpenTechSchool friends"',
     );
-    assert.match(out, /- event 1:1: “RailsGirls” → \*\*Rails Girls\*\*/);
+    assert.match(out, /- Event 1:1: “RailsGirls” → \*\*Rails Girls\*\*/);
     assert.doesNotMatch(out, /OpenTechSchool”? →/, 'another community’s name is left alone');
     assert.match(out, /The name is reproduced exactly: “Rails Girls”/);
     assert.match(await c.run('/partner namecheck text:"rails-girls and Rails Girls"'), /1:1: “rails-girls” → \*\*Rails Girls\*\*/);
@@ -39,6 +39,22 @@ test('the name check and the checklist follow COMMUNITY_NAME', async () => {
       await c.run('/partner namecheck text:"Rails Girls at https://railsgirls.com"'),
       /^\[ephemeral → alice\]\nNo misspelling of “Rails Girls” found\.\n/,
     );
+  } finally {
+    await c.close();
+  }
+});
+
+test('in German the name check names the field in German and counts its findings in German', async () => {
+  const c = await consoleApp({ COMMUNITY_NAME: 'Rails Girls' }, 'de');
+  try {
+    const out = await c.run(
+      '@moderator /chapter create name:Berlin timezone:Europe/Berlin',
+      '@alice /partner propose partner:"Ruby Club" event:"RailsGirls Summer" chapter:Berlin date:2027-06-01 contributions:coaches details:"Mit railsgirls"',
+    );
+    assert.match(out, /2 Stellen zu korrigieren:/);
+    assert.match(out, /- Veranstaltung 1:1: „RailsGirls“ → \*\*Rails Girls\*\*/);
+    assert.match(out, /- Details 1:5: „railsgirls“ → \*\*Rails Girls\*\*/);
+    assert.match(await c.run('/partner namecheck text:"rails-girls"'), /1 Stelle zu korrigieren:\n- Zeile:Spalte 1:1: „rails-girls“/);
   } finally {
     await c.close();
   }

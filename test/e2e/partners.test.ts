@@ -66,7 +66,7 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
         /^\*\*Proposal #1: Python Day with Open Tech School\*\*\nProposal #1 from Code Club is recorded for chapter Berlin \(2027-03-14\)/,
       );
       assert.equal(b[3]!.text.match(/^- \[ \] /gm)?.length, 6);
-      assert.match(b[3]!.text, /- event 1:17: “Open Tech School” → \*\*OpenTechSchool\*\*/);
+      assert.match(b[3]!.text, /- Event 1:17: “Open Tech School” → \*\*OpenTechSchool\*\*/);
       assert.doesNotMatch(b[3]!.text, /- url /);
       at(
         4,
