@@ -2,10 +2,9 @@ import { renderAuditDetails } from '../src/core/audit-details.js';
 import { action, defineCommand } from '../src/core/command.js';
 import { shownName } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
-import { bold, type Inline, list, message, time } from '../src/core/reply.js';
+import { bold, fill, type Inline, list, message, p, SLOT, time } from '../src/core/reply.js';
 
 const reason = option.text({ description: 'opt.mod.reason', required: true, minLength: 3, maxLength: 500 });
-const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 /**
  * The moderators' tools: moderation of anonymous questions, and the audit trail. Moderators act
@@ -44,7 +43,11 @@ export const mod = defineCommand({
         const { question, days } = ctx.options;
         const block = await ctx.services.questions.block(question, ctx.options.reason, days, ctx.actor);
         ctx.auditTarget(`question:${question}`, { key: 'audit.block', params: { id: block.id, days, reason: ctx.options.reason } });
-        return message(ctx.t('mod.blocked', { block: block.id, id: question, until: utc(block.expiresAt) }));
+        // The end in the chapter's time (the platform shows it in the reader's own where it can), not in UTC.
+        const { timeZone } = await ctx.services.chapters.byId(ctx.access.chapterId!);
+        return message([
+          p(...fill(ctx.t('mod.blocked', { block: block.id, id: question, until: SLOT }), time(block.expiresAt, 'full', timeZone))),
+        ]);
       },
     }),
 
@@ -68,17 +71,21 @@ export const mod = defineCommand({
       async execute(ctx) {
         const blocks = await ctx.services.questions.activeBlocks(ctx.access.chapterId!);
         if (!blocks.length) return message(ctx.t('mod.blocks.empty'));
+        const { timeZone } = await ctx.services.chapters.byId(ctx.access.chapterId!);
         return message(
           [
             list(
               ...blocks.map((b) =>
-                ctx.t('mod.blocks.item', {
-                  block: b.id,
-                  question: b.questionId,
-                  until: utc(b.expiresAt),
-                  moderator: shownName(b.moderatorName, ctx.t),
-                  reason: b.reason,
-                }),
+                fill(
+                  ctx.t('mod.blocks.item', {
+                    block: b.id,
+                    question: b.questionId,
+                    until: SLOT,
+                    moderator: shownName(b.moderatorName, ctx.t),
+                    reason: b.reason,
+                  }),
+                  time(b.expiresAt, 'full', timeZone),
+                ),
               ),
             ),
           ],
