@@ -256,11 +256,11 @@ export const de: Texts<typeof en> = {
   'chapter.create.place_taken':
     'Dieser Server/Workspace und dieser Kanal gehören schon zu anderen Chaptern. Lege {name} in einem Kanal an, der zu keinem gehört.',
   'chapter.duplicate.where':
-    'Ein Chapter namens {name} gibt es schon ({where}). Die Namen teilen sich alle Communities, denen dieser Bot dient. Um {name} hierher zu holen, bitte seine Moderation um einen Verbindungscode (/chapter link name:{name}) und führe dann /chapter use name:{name} code:<code> aus.',
+    'Ein Chapter namens {name} gibt es schon ({where}). Die Namen teilen sich alle Communities, denen dieser Bot dient. Um {name} hierher zu holen, bitte seine Moderation um einen Verbindungscode (/chapter link name:{name}) und führe dann /chapter use name:{name} code:<Code> aus.',
   'chapter.use.needs_code':
-    '{name} gehört seiner Moderation anderswo ({where}). Bitte sie um einen Verbindungscode: Sie führt dort /chapter link name:{name} aus; dann führst du hier /chapter use name:{name} code:<code> aus.',
+    '{name} gehört seiner Moderation anderswo ({where}). Bitte sie um einen Verbindungscode: Sie führt dort /chapter link name:{name} aus; dann führst du hier /chapter use name:{name} code:<Code> aus.',
   'chapter.use.needs_operator_code':
-    '{name} ist noch nirgends gebunden. Bitte die Person, die diesen Bot betreibt, um einen Code (npm run chapter:code -- {name}) und führe dann /chapter use name:{name} code:<code> aus.',
+    '{name} ist noch nirgends gebunden. Bitte die Person, die diesen Bot betreibt, um einen Code (npm run chapter:code -- {name}) und führe dann /chapter use name:{name} code:<Code> aus.',
   'chapter.use.wrong_code':
     'Dieser Code ist für {name} falsch, schon benutzt oder abgelaufen. Bitte seine Moderation um einen neuen (/chapter link name:{name}). Versuche in dieser Stunde noch: {left}.',
   'chapter.use.too_many_codes':
@@ -305,7 +305,7 @@ export const de: Texts<typeof en> = {
   'chapter.set.done': 'Kanäle von {name} hier: ',
   'chapter.use.done.workspace': 'Dieser Workspace gehört jetzt zum Chapter {name}.',
   'chapter.use.done.channel': 'Dieser Kanal gehört jetzt zum Chapter {name}.',
-  'chapter.unbound': 'Hier ist noch kein Chapter gebunden. Die Moderation bindet eins mit /chapter use name:<chapter>.',
+  'chapter.unbound': 'Hier ist noch kein Chapter gebunden. Die Moderation bindet eins mit /chapter use name:<Chapter>.',
   'purpose.questions': 'Fragen',
   'purpose.announcements': 'Ankündigungen',
   'purpose.moderation': 'Moderation',
@@ -315,7 +315,7 @@ export const de: Texts<typeof en> = {
   'console.not_a_member': '„@{name}“ ist kein Mitgliedsname: Nimm Buchstaben, Ziffern, Punkte, Bindestriche und Unterstriche.',
   'console.no_workspace':
     '„@{name}@{workspace}“ nennt keinen Workspace: Schreib @name@workspace mit Kleinbuchstaben, Ziffern, Bindestrichen und Unterstrichen.',
-  'placeholder.number': 'Zahl',
+  'placeholder.number': 'Nummer',
   'placeholder.date': 'JJJJ-MM-TT',
   'placeholder.member': '@mitglied',
   'placeholder.channel': '#kanal',

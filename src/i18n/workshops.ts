@@ -237,7 +237,7 @@ export const de: Texts<typeof en> = {
   'opt.coach.chapter_filter': 'Nur Coaches dieses Chapters',
   'placeholder.comma_list': 'a, b, c',
   'coach.volunteer.done': 'Danke! Du bist jetzt Coach.',
-  'coach.volunteer.next': 'Mit /workshop list siehst du, was ansteht; mit /workshop claim id:<n> übernimmst du einen Coach-Platz.',
+  'coach.volunteer.next': 'Mit /workshop list siehst du, was ansteht; mit /workshop claim id:<Nummer> übernimmst du einen Coach-Platz.',
   'coach.already': 'Du bist schon Coach. Dein Profil änderst du mit /coach update.',
   'coach.not_coach': 'Du bist kein Coach. Alle Mitglieder können es werden: /coach volunteer topics:"Python, HTML".',
   'coach.topics.empty': 'Nenne mindestens ein Thema, z. B. topics:"Python, HTML".',

@@ -79,10 +79,10 @@ test('the usage line marks optional options and shows placeholders', () => {
 test('in German every placeholder of a usage line is German: only values typed as they are stay', () => {
   const registry = new CommandRegistry(commands);
   const t = translator('de');
-  assert.equal(registry.usage(registry.get(['mod', 'block'])!, t), '/mod block question:<Zahl> reason:<Grund> days:<1-365>');
+  assert.equal(registry.usage(registry.get(['mod', 'block'])!, t), '/mod block question:<Nummer> reason:<Grund> days:<1-365>');
   assert.equal(
     registry.usage(registry.get(['workshop', 'edit'])!, t).split(' [strict-ratio')[0],
-    '/workshop edit id:<Zahl> [chapter:<Chapter>] [title:<Titel>] [topic:<Thema>] [date:<JJJJ-MM-TT>] [time:<HH:MM>] [learners:<1-200>] [duration:<Minuten>] [coaches:<1-100>] [location:<Ort>] [description:<Beschreibung>]',
+    '/workshop edit id:<Nummer> [chapter:<Chapter>] [title:<Titel>] [topic:<Thema>] [date:<JJJJ-MM-TT>] [time:<HH:MM>] [learners:<1-200>] [duration:<Minuten>] [coaches:<1-100>] [location:<Ort>] [description:<Beschreibung>]',
   );
   // A text option needs a placeholder of its own (or `placeholder.option.<its name>`), else its English name would show.
   for (const leaf of registry.leaves)
