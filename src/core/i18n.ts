@@ -37,9 +37,9 @@ function pluralRulesFor(locale: string): Intl.PluralRules {
  * Fills `{name}` parameters, and the small part of ICU MessageFormat the catalogues need:
  * `{count, plural, =0 {no places} one {# place} other {# places}}`. An exact `=N` case wins over the
  * locale's category (`Intl.PluralRules`: one, few, many, other…); `other` is the fallback; `#` in a
- * case is the number, written for the locale (but `#{id}` stays a
- * workshop number: a `#` right before a parameter is kept). Cases may hold `{name}` parameters but not another
- * plural. A plural whose parameter is missing or not a number is left visible, like an unknown `{name}`.
+ * case is the number, written for the locale (a `#` right before a parameter, as in `#{id}`, is kept:
+ * that is a workshop's number). Cases may hold parameters and plurals of their own. A plural whose
+ * parameter is missing or not a number is left visible, like an unknown `{name}`; so is an unclosed one.
  */
 export function interpolate(template: string, params: Params | undefined, locale = 'en'): string {
   if (!params) return template;
@@ -52,7 +52,11 @@ export function interpolate(template: string, params: Params | undefined, locale
     const plural = /^\{(\w+),\s*plural,/.exec(template.slice(open));
     if (plural) {
       const end = matchingBrace(template, open);
-      if (end < 0) break;
+      if (end < 0) {
+        out += template.slice(open);
+        i = template.length;
+        break;
+      }
       out += selectPlural(template.slice(open, end + 1), plural[1] as string, plural[0].length, params, locale);
       i = end + 1;
       continue;
@@ -68,6 +72,19 @@ export function interpolate(template: string, params: Params | undefined, locale
     }
   }
   return out + template.slice(i);
+}
+
+/** `text` with `change` applied to what stands outside braces (a nested plural's `#` is its own number). */
+function outsideBraces(text: string, change: (part: string) => string): string {
+  let out = '';
+  let from = 0;
+  for (let open = text.indexOf('{'); open >= 0; open = text.indexOf('{', from)) {
+    const close = matchingBrace(text, open);
+    if (close < 0) break;
+    out += change(text.slice(from, open)) + text.slice(open, close + 1);
+    from = close + 1;
+  }
+  return out + change(text.slice(from));
 }
 
 /** The index of the `}` that closes the `{` at `open`, or -1. */
@@ -106,7 +123,11 @@ function selectPlural(whole: string, name: string, headLength: number, params: P
   const chosen = cases.get(`=${n}`) ?? cases.get(pluralRulesFor(locale).select(n)) ?? cases.get('other');
   if (chosen === undefined) return whole;
   const number = new Intl.NumberFormat(locale).format(n);
-  return interpolate(chosen.replace(/#(?!\{)/g, number), params, locale);
+  return interpolate(
+    outsideBraces(chosen, (text) => text.replace(/#(?!\{)/g, number)),
+    params,
+    locale,
+  );
 }
 
 /** The parameters a template uses, plurals' counts and the parameters inside their cases included (sorted, once each). */
