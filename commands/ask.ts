@@ -89,7 +89,7 @@ export const ask = defineCommand({
       audit: 'if-targeted',
       async execute(ctx) {
         const q = await ctx.services.questions.close(ctx.options.id, identity(ctx), ctx.access.moderator);
-        if (!ctx.services.questions.isAsker(q, identity(ctx))) ctx.auditTarget(`question:${q.id}`, 'closed by a moderator');
+        if (!ctx.services.questions.isAsker(q, identity(ctx))) ctx.auditTarget(`question:${q.id}`, { key: 'audit.question.closed' });
         await ctx.services.questions.refresh(q, outboxOf(ctx));
         return message(ctx.t('question.closed', { id: q.id }));
       },

@@ -26,6 +26,11 @@ function syncText(t: Translate, outcome: SyncOutcome): string {
   );
 }
 
+/** A feed's options as typed (`learners=12 topic=Python`), for the audit trail: option syntax reads the same in every language. */
+function feedOptions(learners: number | undefined, topic: string | undefined): string {
+  return [...(learners !== undefined ? [`learners=${learners}`] : []), ...(topic ? [`topic=${topic}`] : [])].join(' ');
+}
+
 const setExample = '/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation';
 
 /** `discord:1234`, `slack:T01`, `console:hamburg`, as /chapter show lists places. */
@@ -84,7 +89,11 @@ export const chapter = defineCommand({
           // Bound from the start: to this workspace if it is free, otherwise to this channel.
           bindTo: { platform: actor.platform, workspace: actor.workspace, channel: ctx.channel },
         });
-        ctx.auditTarget(`chapter:${chapter.name}`, `time zone ${chapter.timeZone}, bound to this ${bound}`, chapter.id);
+        ctx.auditTarget(
+          `chapter:${chapter.name}`,
+          { key: bound ? `audit.chapter.created.${bound}` : 'audit.chapter.created', params: { zone: chapter.timeZone } },
+          chapter.id,
+        );
         return message([
           p(t('chapter.created', { name: chapter.name, timeZone: chapter.timeZone })),
           p(t(bound === 'channel' ? 'chapter.created_channel' : 'chapter.created_bound', { name: chapter.name })),
@@ -348,7 +357,10 @@ export const chapter = defineCommand({
         );
         ctx.auditTarget(
           `chapter:${found.name}`,
-          `${scope === 'channel' ? `bound channel ${ctx.channel}` : 'bound workspace'}${linked ? ' with a link code' : ''}`,
+          {
+            key: `audit.chapter.bound.${scope === 'channel' ? 'channel' : 'workspace'}${linked ? '.code' : ''}`,
+            params: { channel: ctx.channel },
+          },
           found.id,
         );
         // The notice names the place, not the member: it may wait in the database for another process (/mod audit names who).
@@ -377,7 +389,7 @@ export const chapter = defineCommand({
         const { t, services } = ctx;
         const found = await services.chapters.byId(ctx.access.chapterId!);
         const { code, expiresAt } = await services.chapters.makeLinkCode(found, 'moderator');
-        ctx.auditTarget(`chapter:${found.name}`, 'link code made');
+        ctx.auditTarget(`chapter:${found.name}`, { key: 'audit.chapter.link_code' });
         // An answer only the moderator sees (answers are ephemeral unless a command says otherwise).
         return message([
           p(...fill(t('chapter.link.done', { name: found.name, code, until: SLOT }), time(expiresAt, 'full', found.timeZone))),
@@ -402,7 +414,7 @@ export const chapter = defineCommand({
         const place = `${where.platform}:${where.workspace}`;
         const count = await services.chapters.unbind(found, where);
         if (!count) throw new UserError('chapter.unlink.not_bound', { name: found.name, place });
-        ctx.auditTarget(`chapter:${found.name}`, `unbound ${place}`);
+        ctx.auditTarget(`chapter:${found.name}`, { key: 'audit.chapter.unbound', params: { place } });
         const left = await services.chapters.places(found);
         return message([
           p(t('chapter.unlink.done', { name: found.name, place, count })),
@@ -431,31 +443,29 @@ export const chapter = defineCommand({
         if (url !== undefined && act !== undefined) throw new UserError('feed.url_and_action');
         if (act === 'remove') {
           const feed = await services.feeds.remove(found);
-          ctx.auditTarget(`chapter:${found.name}`, `feed removed: ${feed.url}`);
+          ctx.auditTarget(`chapter:${found.name}`, { key: 'audit.chapter.feed_removed', params: { url: feed.url } });
           return message(t('feed.removed', { name: found.name, url: feed.url }));
         }
         if (act === 'sync') {
           const outcome = await services.feeds.syncNow(found);
-          ctx.auditTarget(`chapter:${found.name}`, 'feed synced');
+          ctx.auditTarget(`chapter:${found.name}`, { key: 'audit.chapter.feed_synced' });
           return message(syncText(t, outcome));
         }
         if (url !== undefined) {
           const { feed, outcome } = await services.feeds.follow(found, { url, learners, topic });
-          ctx.auditTarget(
-            `chapter:${found.name}`,
-            [`feed ${feed.url}`, ...(learners !== undefined ? [`learners=${learners}`] : []), ...(topic ? [`topic=${topic}`] : [])].join(
-              ' ',
-            ),
-          );
+          ctx.auditTarget(`chapter:${found.name}`, {
+            key: 'audit.chapter.feed_followed',
+            params: { url: feed.url, options: feedOptions(learners, topic) },
+          });
           const { horizonDays: days, pollMinutes: minutes } = services.config.feeds;
           return message([p(t('feed.followed', { name: found.name, url: feed.url, days, minutes })), p(syncText(t, outcome))]);
         }
         if (learners !== undefined || topic !== undefined) {
           const feed = await services.feeds.setOptions(found, { learners, topic });
-          ctx.auditTarget(
-            `chapter:${found.name}`,
-            ['feed', ...(learners !== undefined ? [`learners=${learners}`] : []), ...(topic ? [`topic=${topic}`] : [])].join(' '),
-          );
+          ctx.auditTarget(`chapter:${found.name}`, {
+            key: 'audit.chapter.feed_options',
+            params: { options: feedOptions(learners, topic) },
+          });
           return message(
             t('feed.options_updated', {
               name: found.name,

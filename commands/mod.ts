@@ -1,10 +1,11 @@
+import { renderAuditDetails } from '../src/core/audit-details.js';
 import { action, defineCommand } from '../src/core/command.js';
+import { shownName } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
 import { pagedList, pageOption } from '../src/core/paging.js';
-import { bold, type Inline, message, time } from '../src/core/reply.js';
+import { bold, fill, type Inline, message, p, SLOT, time } from '../src/core/reply.js';
 
 const reason = option.text({ description: 'opt.mod.reason', required: true, minLength: 3, maxLength: 500 });
-const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 /**
  * The moderators' tools: moderation of anonymous questions, and the audit trail. Moderators act
@@ -43,8 +44,12 @@ export const mod = defineCommand({
       async execute(ctx) {
         const { question, days } = ctx.options;
         const block = await ctx.services.questions.block(question, ctx.options.reason, days, ctx.actor);
-        ctx.auditTarget(`question:${question}`, `block #${block.id} for ${days} days: ${ctx.options.reason}`);
-        return message(ctx.t('mod.blocked', { block: block.id, id: question, until: utc(block.expiresAt) }));
+        ctx.auditTarget(`question:${question}`, { key: 'audit.block', params: { id: block.id, days, reason: ctx.options.reason } });
+        // The end in the chapter's time (the platform shows it in the reader's own where it can), not in UTC.
+        const { timeZone } = await ctx.services.chapters.byId(ctx.access.chapterId!);
+        return message([
+          p(...fill(ctx.t('mod.blocked', { block: block.id, id: question, until: SLOT }), time(block.expiresAt, 'full', timeZone))),
+        ]);
       },
     }),
 
@@ -69,15 +74,19 @@ export const mod = defineCommand({
       async execute(ctx) {
         const blocks = await ctx.services.questions.activeBlocks(ctx.access.chapterId!);
         if (!blocks.length) return message(ctx.t('mod.blocks.empty'));
-        const lines = blocks.map((b) => [
-          ctx.t('mod.blocks.item', {
-            block: b.id,
-            question: b.questionId,
-            until: utc(b.expiresAt),
-            moderator: b.moderatorName,
-            reason: b.reason,
-          }),
-        ]);
+        const { timeZone } = await ctx.services.chapters.byId(ctx.access.chapterId!);
+        const lines = blocks.map((b) =>
+          fill(
+            ctx.t('mod.blocks.item', {
+              block: b.id,
+              question: b.questionId,
+              until: SLOT,
+              moderator: shownName(b.moderatorName, ctx.t),
+              reason: b.reason,
+            }),
+            time(b.expiresAt, 'full', timeZone),
+          ),
+        );
         const { body, buttons } = pagedList(lines, { page: ctx.options.page, t: ctx.t, path: ctx.path });
         return message(body, { title: ctx.t('mod.blocks.title'), buttons });
       },
@@ -109,10 +118,10 @@ export const mod = defineCommand({
         const lines = entries.map((e): Inline[] => [
           time(e.at, 'full'),
           ' — ',
-          bold(e.actorName),
+          bold(shownName(e.actorName, t)),
           `: /${e.action}`,
           ...(e.target ? [` → ${e.target}`] : []),
-          ...(e.details ? [` (${e.details})`] : []),
+          ...(e.details ? [` (${renderAuditDetails(e.details, t)})`] : []),
         ]);
         const { limit, action, page } = options;
         const { body, buttons } = pagedList(lines, { page, t, path: ctx.path, options: { limit, action } });

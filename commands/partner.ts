@@ -2,7 +2,7 @@ import { CONTRIBUTIONS, DECISIONS, PROPOSAL_STATUSES } from '../entities/Partner
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { toCsv } from '../src/core/csv.js';
 import { safeError } from '../src/core/errors.js';
-import { translator } from '../src/core/i18n.js';
+import { shownName, translator } from '../src/core/i18n.js';
 import { checkName, type NameFinding } from '../src/core/namecheck.js';
 import { option } from '../src/core/options.js';
 import { LISTED, pagedList, pageOption } from '../src/core/paging.js';
@@ -27,7 +27,7 @@ const contributionList = (t: T, csv: string): string => {
 };
 
 function checklist(t: T, view: ProposalView, community: string): Block {
-  const done = new Map(view.confirmed.map((c) => [c.key, c.confirmedBy]));
+  const done = new Map(view.confirmed.map((c) => [c.key, shownName(c.confirmedBy, t)]));
   return list(
     ...requirementsFor(view.proposal).map((key): Inline[] => [
       done.has(key) ? '[x] ' : '[ ] ',
@@ -54,11 +54,12 @@ function nameFindings(t: T, findings: readonly { field: string; finding: NameFin
 
 function checkProposal(t: T, view: ProposalView, community: string): Block[] {
   const { proposal } = view;
+  // Each finding names its field as the proposal shows it, in the reader's language ("Veranstaltung 1:1").
   const fields: [string, string | null][] = [
-    ['partner', proposal.partner],
-    ['event', proposal.event],
-    ['url', proposal.url],
-    ['details', proposal.details],
+    [t('partner.field.partner'), proposal.partner],
+    [t('partner.field.event'), proposal.event],
+    [t('partner.field.url'), proposal.url],
+    [t('partner.field.details'), proposal.details],
   ];
   return nameFindings(
     t,
@@ -74,7 +75,7 @@ function summary(t: T, view: ProposalView, community: string) {
         ? [
             p(
               bold(t(`partner.decision.${view.decision.decision}`)),
-              ` — ${view.decision.moderatorName}: ${view.decision.reason}`,
+              ` — ${shownName(view.decision.moderatorName, t)}: ${view.decision.reason}`,
               ...(view.decision.forced
                 ? [` (${t('partner.forced', { open: (view.decision.openRequirements ?? '').replaceAll(',', ', ') })})`]
                 : []),
@@ -95,7 +96,7 @@ function summary(t: T, view: ProposalView, community: string) {
         { name: t('partner.field.contributions'), value: [contributionList(t, proposal.contributions)] },
         { name: t('partner.field.co_organised'), value: [t(proposal.coOrganised ? 'partner.yes' : 'partner.no')], inline: true },
         { name: t('partner.field.status'), value: [t(`partner.status.${proposal.status}`)], inline: true },
-        { name: t('partner.field.proposer'), value: [view.proposer.displayName], inline: true },
+        { name: t('partner.field.proposer'), value: [shownName(view.proposer.displayName, t)], inline: true },
         ...(proposal.url ? [{ name: t('partner.field.url'), value: [link(proposal.url)] }] : []),
         ...(proposal.details ? [{ name: t('partner.field.details'), value: [proposal.details] }] : []),
       ],
@@ -275,7 +276,12 @@ export const partner = defineCommand({
         const { proposal, chapter, proposer, decision } = view;
         ctx.auditTarget(
           `partnership:${proposal.id}`,
-          `${options.decision}${decision?.forced ? ` (forced; open: ${decision.openRequirements})` : ''}: ${proposal.event}`,
+          decision?.forced
+            ? {
+                key: 'audit.partner.decided.forced',
+                params: { decision: options.decision, open: decision.openRequirements ?? '', event: proposal.event },
+              }
+            : { key: 'audit.partner.decided', params: { decision: options.decision, event: proposal.event } },
         );
 
         // The proposer hears of it in their own language, wherever their platform's adapter runs.

@@ -305,7 +305,10 @@ export const workshop = defineCommand({
           ...allocationInput(o),
           window: windowOf(o),
         });
-        ctx.auditTarget(`workshop:${w.id}`, `${chapter.name}: ${w.title} at ${w.startsAt.toISOString()}`);
+        ctx.auditTarget(`workshop:${w.id}`, {
+          key: 'audit.workshop.created',
+          params: { chapter: chapter.name, title: w.title, at: w.startsAt.toISOString() },
+        });
         return showMessage(ctx, w, [ctx.t('workshop.created', { id: w.id, slots: w.coachSlots, learners: w.learnerCapacity })]);
       },
     }),
@@ -340,7 +343,10 @@ export const workshop = defineCommand({
           ...allocationInput(o),
           window: windowOf(o),
         });
-        ctx.auditTarget(`workshop:${w.id}`, changed.length ? `changed ${changed.join(', ')}` : 'nothing changed');
+        ctx.auditTarget(
+          `workshop:${w.id}`,
+          changed.length ? { key: 'audit.workshop.changed', params: { fields: changed.join(', ') } } : { key: 'audit.workshop.unchanged' },
+        );
         return showMessage(ctx, w, [
           changed.length
             ? ctx.t('workshop.edited', { id: w.id, changes: describeChanges(changed, ctx.t) })
@@ -543,7 +549,10 @@ export const workshop = defineCommand({
         const present = parseUserList(ctx.options.present ?? '');
         const absent = parseUserList(ctx.options.absent ?? '');
         const { recorded, removed, invited } = await ctx.services.workshops.recordAttendance(ctx.options.id, present, absent);
-        ctx.auditTarget(`workshop:${ctx.options.id}`, `${recorded.length} present, ${removed.length} absent`);
+        ctx.auditTarget(`workshop:${ctx.options.id}`, {
+          key: 'audit.workshop.attendance',
+          params: { present: recorded.length, absent: removed.length },
+        });
         return message([
           ...(recorded.length
             ? [p(ctx.t('workshop.attendance.done', { id: ctx.options.id, n: recorded.length }), ...names(recorded, false))]
@@ -720,7 +729,11 @@ export const workshop = defineCommand({
             throw new UserError('workshop.walkin.forbidden', { id: workshopId });
           const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
           const r = await ctx.services.workshopDay.walkIn(workshopId, person);
-          ctx.auditTarget(`workshop:${workshopId}`, r.walkIn ? `walk-in ${member.name}` : `checked in ${member.name}`, chapterId);
+          ctx.auditTarget(
+            `workshop:${workshopId}`,
+            { key: r.walkIn ? 'audit.workshop.walk_in' : 'audit.workshop.checked_in', params: { name: member.name } },
+            chapterId,
+          );
           const who = mention(member);
           const key = r.already ? 'workshop.checkin.other.already' : r.walkIn ? 'workshop.walkin.done' : 'workshop.checkin.other.done';
           return message([
@@ -765,7 +778,7 @@ export const workshop = defineCommand({
             });
           const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
           const g = await day.move(workshopId, person, group);
-          ctx.auditTarget(`workshop:${workshopId}`, `moved ${member.name} to group ${group}`);
+          ctx.auditTarget(`workshop:${workshopId}`, { key: 'audit.workshop.moved', params: { name: member.name, group } });
           return message([p(...fill(t('workshop.groups.moved', { member: SLOT, group }), mention(member)))], {
             fields: [groupField(g, t)],
           });
@@ -778,7 +791,10 @@ export const workshop = defineCommand({
           return message([], { title: t('workshop.groups.title', { ref: ref(w) }), fields: groups.map((g) => groupField(g, t)) });
         }
         const made = await day.make(workshopId, ctx.options['keep-moves'] ?? true);
-        ctx.auditTarget(`workshop:${workshopId}`, `groups made: ${made.groups.length}, coaches missing: ${made.missingCoaches}`);
+        ctx.auditTarget(`workshop:${workshopId}`, {
+          key: 'audit.workshop.groups',
+          params: { groups: made.groups.length, missing: made.missingCoaches },
+        });
         const problems = await tellModerators(ctx, made);
         if (made.noCoach) return message([p(t('workshop.groups.no_coach', { id: workshopId, needed: made.missingCoaches })), ...problems]);
         return message(
@@ -832,7 +848,7 @@ export const workshop = defineCommand({
       options: { id, visible: option.boolean({ description: 'opt.workshop.visible', required: true }) },
       async execute(ctx) {
         const w = await ctx.services.record.setVisible(ctx.options.id, ctx.options.visible);
-        ctx.auditTarget(`workshop:${w.id}`, ctx.options.visible ? 'on the public record' : 'off the public record');
+        ctx.auditTarget(`workshop:${w.id}`, { key: ctx.options.visible ? 'audit.workshop.record.on' : 'audit.workshop.record.off' });
         const params = { id: w.id, title: w.title, chapter: w.chapter!.name };
         if (!ctx.options.visible) return message(ctx.t('workshop.publish.hidden', params));
         if (w.status === 'cancelled') return message(ctx.t('workshop.publish.shown_cancelled', params));
@@ -900,7 +916,7 @@ export const workshop = defineCommand({
         const person = { platform: ctx.actor.platform, workspace: ctx.actor.workspace, id: member.id, name: member.name };
         await ctx.services.noShows.clear(workshopId, person, reason);
         // The audit names the workshop and the reason, not the member: records are never shown to others.
-        ctx.auditTarget(`workshop:${workshopId}`, `no-show cleared: ${reason}`);
+        ctx.auditTarget(`workshop:${workshopId}`, { key: 'audit.workshop.no_show_cleared', params: { reason } });
         return message(ctx.t('noshow.cleared', { id: workshopId }));
       },
     }),

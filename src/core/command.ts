@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Chapter } from '../../entities/Chapter.js';
 import type { ChannelPurpose } from '../../entities/ChapterChannel.js';
+import type { AuditDetails } from './audit-details.js';
 import type { MessageKey, Translate } from './i18n.js';
 import type { OptionMap, OptionValues } from './options.js';
 import type { CommandRegistry, Leaf } from './registry.js';
@@ -138,8 +139,9 @@ export interface CommandContext<V> {
   /**
    * What a moderator action touched, for the audit log (`chapter:Berlin`). The entry is filed
    * under the target's chapter (`access.chapterId`), or under `chapterId` when given (a new chapter).
+   * `details` is a catalogue key with parameters (shown in the reader's language), or text a member typed.
    */
-  auditTarget(target: string, details?: string, chapterId?: number): void;
+  auditTarget(target: string, details?: string | AuditDetails, chapterId?: number): void;
 }
 
 export interface ActionDecl<O extends OptionMap> {

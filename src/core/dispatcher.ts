@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Access, CommandContext, CommandServices, CoreServices } from './command.js';
+import { encodeAuditDetails } from './audit-details.js';
 import { parseCommandLine } from './command-line.js';
 import { isConnectionError } from '../db/errors.js';
 import { PostFailedError, ReplyStateError, say, UserError, safeError } from './errors.js';
@@ -210,7 +211,7 @@ export class Dispatcher {
       edit: (ref, m) => outbox.edit(ref, m),
       auditTarget: (target, details, chapterId) => {
         audit.target = target;
-        audit.details = details ?? null;
+        audit.details = details === undefined ? null : encodeAuditDetails(details);
         if (chapterId !== undefined) audit.chapterId = chapterId;
       },
     };

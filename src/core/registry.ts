@@ -3,7 +3,7 @@ import { de } from '../i18n/de.js';
 import { en } from '../i18n/en.js';
 import { type AnyAction, type Area, AREAS, type CommandDecl, type Permission, type Target, TARGET_KINDS } from './command.js';
 import { type PhraseParam, say, UserError } from './errors.js';
-import type { Translate } from './i18n.js';
+import type { MessageKey, Translate } from './i18n.js';
 import type { OptionSpec } from './options.js';
 
 /** One runnable action with the words that reach it (`['chapter', 'create']`). */
@@ -122,28 +122,36 @@ export class CommandRegistry {
   }
 }
 
+/**
+ * What the usage line shows between `<` and `>`, in the reader's language: the option's own
+ * placeholder, else `placeholder.option.<name>` for a text option (`reason:<Grund>`), else a word for
+ * its type. Values typed as they are (`true|false`, choices, ranges) are not translated.
+ */
 function placeholder(name: string, spec: OptionSpec): PhraseParam {
   if (spec.placeholder) return { key: spec.placeholder };
   switch (spec.type) {
     case 'string':
-    case 'text':
-      return name;
+    case 'text': {
+      const key = `placeholder.option.${name}`;
+      // An option without a text of its own shows its name; test/core/registry.test.ts asks for a text.
+      return key in en ? { key: key as MessageKey } : name;
+    }
     case 'integer':
-      return spec.min !== undefined && spec.max !== undefined ? `${spec.min}-${spec.max}` : 'number';
+      return spec.min !== undefined && spec.max !== undefined ? `${spec.min}-${spec.max}` : { key: 'placeholder.number' };
     case 'boolean':
       return 'true|false';
     case 'choice':
       return spec.choices.join('|');
     case 'date':
-      return 'YYYY-MM-DD';
+      return { key: 'placeholder.date' };
     case 'time':
       return 'HH:MM';
     case 'user':
-      return '@member';
+      return { key: 'placeholder.member' };
     case 'channel':
-      return '#channel';
+      return { key: 'placeholder.channel' };
     case 'role':
-      return '@&role';
+      return { key: 'placeholder.role' };
   }
 }
 

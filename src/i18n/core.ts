@@ -10,7 +10,8 @@ export const en = {
     'The bot could not post in {channel}: the platform kept failing (server errors or timeouts) after retries. Check that the bot still has access there; nothing stored was lost.',
   'error.db_unavailable': 'The bot cannot reach its database right now. Please try again in a moment.',
   'error.stopping': 'The bot is restarting or stopping, so this command was not run. Please try again in a moment.',
-  'error.rate_limited': 'You are going a bit fast: /{command} can be used {max} times in {seconds} seconds. Try again in {wait} seconds.',
+  'error.rate_limited':
+    'You are going a bit fast: /{command} can be used {max, plural, one {once} other {# times}} in {seconds, plural, one {a second} other {# seconds}}. Try again in {wait, plural, one {a second} other {# seconds}}.',
   'error.forbidden.chapter':
     'Only the moderators of {chapter} can run /{command} on this: it belongs to {chapter}. Ask them, or run it where you moderate.',
   'error.forbidden.coach_of': 'Only the coaches of workshop #{id} and the moderators of {chapter} can run /{command} on it.',
@@ -96,7 +97,7 @@ export const en = {
   'chapter.link.done':
     'Link code for {name}: {code}. It works once, until {until}, for an administrator of another server or workspace: /chapter use name:{name} code:{code}. Anyone with it can join {name}: share it privately.',
   'chapter.link.notice': '{name} is now bound also to {place}, with a link code from its moderators. /mod audit shows who linked it.',
-  'chapter.unlink.done': '{name} is no longer bound to {place} ({count} binding(s) removed).',
+  'chapter.unlink.done': '{name} is no longer bound to {place} ({count, plural, one {# binding} other {# bindings}} removed).',
   'chapter.unlink.last': '{name} is now bound nowhere: only a code from whoever runs this bot can bind it again.',
   'chapter.unlink.not_bound': '{name} is not bound to {place}. /chapter show name:{name} lists where it is bound.',
   'chapter.unlink.bad_place': 'Name the place as platform:workspace, as /chapter show lists it, e.g. discord:123456789012345678.',
@@ -132,6 +133,45 @@ export const en = {
   'purpose.announcements': 'announcements',
   'purpose.moderation': 'moderation',
   'purpose.disclaimers': 'disclaimers',
+  'console.ready':
+    'Console ready. You are “{name}”; moderators: {moderators}. Type /help, or @name /command to act as someone else (@name@other: in another workspace). /quit ends.',
+  'console.not_a_member': '“@{name}” is not a member name: use letters, digits, dots, dashes and underscores.',
+  'console.no_workspace':
+    '“@{name}@{workspace}” names no workspace: use @name@workspace with lowercase letters, digits, dashes and underscores.',
+  // Placeholders of the usage lines (src/core/registry.ts): by type, and by the name of a text option.
+  'placeholder.number': 'number',
+  'placeholder.date': 'YYYY-MM-DD',
+  'placeholder.member': '@member',
+  'placeholder.channel': '#channel',
+  'placeholder.role': '@&role',
+  'placeholder.option.command': 'command',
+  'placeholder.option.name': 'name',
+  'placeholder.option.city': 'city',
+  'placeholder.option.topic': 'topic',
+  'placeholder.option.text': 'text',
+  'placeholder.option.reason': 'reason',
+  'placeholder.option.languages': 'languages',
+  'placeholder.option.chapter': 'chapter',
+  'placeholder.option.bio': 'bio',
+  'placeholder.option.title': 'title',
+  'placeholder.option.location': 'location',
+  'placeholder.option.description': 'description',
+  'placeholder.option.goal': 'goal',
+  'placeholder.option.worked': 'worked',
+  'placeholder.option.improve': 'improve',
+  'placeholder.option.taught': 'taught',
+  'placeholder.option.went': 'went',
+  'placeholder.option.change': 'change',
+  'placeholder.option.code': 'code',
+  'placeholder.option.note': 'note',
+  'placeholder.option.url': 'url',
+  'placeholder.option.partner': 'partner',
+  'placeholder.option.event': 'event',
+  'placeholder.option.details': 'details',
+  'placeholder.option.organiser': 'organiser',
+  'placeholder.option.notes': 'notes',
+  'placeholder.option.language': 'language',
+  'placeholder.option.license': 'license',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -144,7 +184,8 @@ export const de: Texts<typeof en> = {
   'error.db_unavailable': 'Der Bot erreicht gerade seine Datenbank nicht. Bitte versuch es gleich noch einmal.',
   'error.stopping':
     'Der Bot startet gerade neu oder hält an, daher wurde dieser Befehl nicht ausgeführt. Bitte versuch es gleich noch einmal.',
-  'error.rate_limited': 'Du bist etwas schnell: /{command} geht {max}-mal in {seconds} Sekunden. Versuch es in {wait} Sekunden wieder.',
+  'error.rate_limited':
+    'Du bist etwas schnell: /{command} geht {max, plural, one {einmal} other {#-mal}} in {seconds, plural, one {einer Sekunde} other {# Sekunden}}. Versuch es in {wait, plural, one {einer Sekunde} other {# Sekunden}} wieder.',
   'error.forbidden.chapter':
     'Nur die Moderation von {chapter} kann /{command} darauf anwenden: Es gehört zu {chapter}. Frag sie, oder führe es dort aus, wo du moderierst.',
   'error.forbidden.coach_of': 'Nur die Coaches von Workshop #{id} und die Moderation von {chapter} können /{command} darauf anwenden.',
@@ -215,11 +256,11 @@ export const de: Texts<typeof en> = {
   'chapter.create.place_taken':
     'Dieser Server/Workspace und dieser Kanal gehören schon zu anderen Chaptern. Lege {name} in einem Kanal an, der zu keinem gehört.',
   'chapter.duplicate.where':
-    'Ein Chapter namens {name} gibt es schon ({where}). Die Namen teilen sich alle Communities, denen dieser Bot dient. Um {name} hierher zu holen, bitte seine Moderation um einen Verbindungscode (/chapter link name:{name}) und führe dann /chapter use name:{name} code:<code> aus.',
+    'Ein Chapter namens {name} gibt es schon ({where}). Die Namen teilen sich alle Communities, denen dieser Bot dient. Um {name} hierher zu holen, bitte seine Moderation um einen Verbindungscode (/chapter link name:{name}) und führe dann /chapter use name:{name} code:<Code> aus.',
   'chapter.use.needs_code':
-    '{name} gehört seiner Moderation anderswo ({where}). Bitte sie um einen Verbindungscode: Sie führt dort /chapter link name:{name} aus; dann führst du hier /chapter use name:{name} code:<code> aus.',
+    '{name} gehört seiner Moderation anderswo ({where}). Bitte sie um einen Verbindungscode: Sie führt dort /chapter link name:{name} aus; dann führst du hier /chapter use name:{name} code:<Code> aus.',
   'chapter.use.needs_operator_code':
-    '{name} ist noch nirgends gebunden. Bitte die Person, die diesen Bot betreibt, um einen Code (npm run chapter:code -- {name}) und führe dann /chapter use name:{name} code:<code> aus.',
+    '{name} ist noch nirgends gebunden. Bitte die Person, die diesen Bot betreibt, um einen Code (npm run chapter:code -- {name}) und führe dann /chapter use name:{name} code:<Code> aus.',
   'chapter.use.wrong_code':
     'Dieser Code ist für {name} falsch, schon benutzt oder abgelaufen. Bitte seine Moderation um einen neuen (/chapter link name:{name}). Versuche in dieser Stunde noch: {left}.',
   'chapter.use.too_many_codes':
@@ -231,7 +272,7 @@ export const de: Texts<typeof en> = {
     'Verbindungscode für {name}: {code}. Er gilt einmal, bis {until}, für die Admins eines anderen Servers oder Workspaces: /chapter use name:{name} code:{code}. Wer ihn hat, kann {name} beitreten: Gib ihn nur privat weiter.',
   'chapter.link.notice':
     '{name} ist jetzt auch an {place} gebunden, mit einem Verbindungscode seiner Moderation. /mod audit zeigt, wer es verbunden hat.',
-  'chapter.unlink.done': '{name} ist nicht mehr an {place} gebunden ({count} Bindung(en) entfernt).',
+  'chapter.unlink.done': '{name} ist nicht mehr an {place} gebunden ({count, plural, one {# Bindung} other {# Bindungen}} entfernt).',
   'chapter.unlink.last':
     '{name} ist jetzt nirgends mehr gebunden: Nur ein Code der Person, die diesen Bot betreibt, kann es wieder binden.',
   'chapter.unlink.not_bound': '{name} ist nicht an {place} gebunden. /chapter show name:{name} zeigt, wo es gebunden ist.',
@@ -264,9 +305,47 @@ export const de: Texts<typeof en> = {
   'chapter.set.done': 'Kanäle von {name} hier: ',
   'chapter.use.done.workspace': 'Dieser Workspace gehört jetzt zum Chapter {name}.',
   'chapter.use.done.channel': 'Dieser Kanal gehört jetzt zum Chapter {name}.',
-  'chapter.unbound': 'Hier ist noch kein Chapter gebunden. Die Moderation bindet eins mit /chapter use name:<chapter>.',
+  'chapter.unbound': 'Hier ist noch kein Chapter gebunden. Die Moderation bindet eins mit /chapter use name:<Chapter>.',
   'purpose.questions': 'Fragen',
   'purpose.announcements': 'Ankündigungen',
   'purpose.moderation': 'Moderation',
   'purpose.disclaimers': 'Hinweise',
+  'console.ready':
+    'Konsole bereit. Du bist „{name}“; Moderation: {moderators}. Tippe /help, oder @name /befehl, um als jemand anderes zu handeln (@name@andere: in einem anderen Workspace). /quit beendet.',
+  'console.not_a_member': '„@{name}“ ist kein Mitgliedsname: Nimm Buchstaben, Ziffern, Punkte, Bindestriche und Unterstriche.',
+  'console.no_workspace':
+    '„@{name}@{workspace}“ nennt keinen Workspace: Schreib @name@workspace mit Kleinbuchstaben, Ziffern, Bindestrichen und Unterstrichen.',
+  'placeholder.number': 'Nummer',
+  'placeholder.date': 'JJJJ-MM-TT',
+  'placeholder.member': '@mitglied',
+  'placeholder.channel': '#kanal',
+  'placeholder.role': '@&rolle',
+  'placeholder.option.command': 'Befehl',
+  'placeholder.option.name': 'Name',
+  'placeholder.option.city': 'Stadt',
+  'placeholder.option.topic': 'Thema',
+  'placeholder.option.text': 'Text',
+  'placeholder.option.reason': 'Grund',
+  'placeholder.option.languages': 'Sprachen',
+  'placeholder.option.chapter': 'Chapter',
+  'placeholder.option.bio': 'Über dich',
+  'placeholder.option.title': 'Titel',
+  'placeholder.option.location': 'Ort',
+  'placeholder.option.description': 'Beschreibung',
+  'placeholder.option.goal': 'Ziel',
+  'placeholder.option.worked': 'was gut lief',
+  'placeholder.option.improve': 'was besser ginge',
+  'placeholder.option.taught': 'was unterrichtet wurde',
+  'placeholder.option.went': 'wie es lief',
+  'placeholder.option.change': 'was du ändern würdest',
+  'placeholder.option.code': 'Code',
+  'placeholder.option.note': 'Notiz',
+  'placeholder.option.url': 'Adresse',
+  'placeholder.option.partner': 'Partner',
+  'placeholder.option.event': 'Veranstaltung',
+  'placeholder.option.details': 'Details',
+  'placeholder.option.organiser': 'Veranstalter',
+  'placeholder.option.notes': 'Notizen',
+  'placeholder.option.language': 'Sprache',
+  'placeholder.option.license': 'Lizenz',
 };

@@ -31,8 +31,9 @@ export const en = {
   'workshop.checkin.not_yet': 'Check-in for workshop #{id} opens an hour before the start, at {opens}.',
   'workshop.checkin.over': 'Workshop #{id} is over; check-in is closed. A moderator can still correct the attendance.',
   'workshop.checkin.wrong_code':
-    'That is not the check-in code of workshop #{id}. Check the code shown at the venue and try again ({left} tries left for now).',
-  'workshop.checkin.too_many': 'Too many wrong codes. Wait {minutes} minutes, or ask a coach to check you in.',
+    'That is not the check-in code of workshop #{id}. Check the code shown at the venue and try again ({left, plural, one {# try} other {# tries}} left for now).',
+  'workshop.checkin.too_many':
+    'Too many wrong codes. Wait {minutes, plural, one {a minute} other {# minutes}}, or ask a coach to check you in.',
   'workshop.checkin.not_signed_up':
     'You are not signed up for workshop #{id}. Ask a coach or a moderator to check you in as a walk-in, seats permitting.',
   'workshop.checkin.waiting':
@@ -63,16 +64,19 @@ export const en = {
   'opt.workshop.group': 'With move: the group number to move them to',
   'opt.workshop.keep_moves': 'With make: keep learners moved by hand with their coach (default true)',
   'workshop.groups.title': 'Groups of {ref}',
-  'workshop.groups.group': 'Group {group} · {n} learners',
+  'workshop.groups.group': 'Group {group} · {n, plural, one {# learner} other {# learners}}',
   'workshop.groups.pinned': 'moved by hand',
   'workshop.groups.none': 'Workshop #{id} has no groups yet. Make them with {example}',
   'workshop.groups.made.checkins': 'Groups made from the members checked in: {n}. Each learner was told their group and coach by DM.',
   'workshop.groups.made.signups':
     'Groups made from the confirmed learners and coaches (check-in has not opened yet): {n}. Each learner was told their group and coach by DM.',
-  'workshop.groups.missing': '{n} more coaches would be needed to keep the ratio: the groups are larger than planned.',
-  'workshop.groups.no_coach': 'No coach is here for workshop #{id}, so no groups were made. {needed} coaches are needed.',
+  'workshop.groups.missing':
+    '{n, plural, one {# more coach would} other {# more coaches would}} be needed to keep the ratio: the groups are larger than planned.',
+  'workshop.groups.no_coach':
+    'No coach is here for workshop #{id}, so no groups were made. {needed, plural, one {# coach is} other {# coaches are}} needed.',
   'workshop.groups.moderators_told': 'The chapter’s moderators were told in their channel.',
-  'workshop.groups.notice.missing': 'Workshop #{id} {title}: groups were made, but {n} coaches are missing for the planned ratio.',
+  'workshop.groups.notice.missing':
+    'Workshop #{id} {title}: groups were made, but {n, plural, one {# coach is} other {# coaches are}} missing for the planned ratio.',
   'workshop.groups.notice.no_coach': 'Workshop #{id} {title}: no coach is checked in, so no groups could be made.',
   'workshop.groups.unmet.no_coach_speaks': 'no coach here speaks {wish}',
   'workshop.groups.unmet.group_full': 'the coach who speaks {wish} has a full group',
@@ -135,7 +139,8 @@ export const en = {
   'stuck.dm.note': 'Note: {note}',
   'stuck.dm.coming': 'Your coach {coach} is on the way.',
   'stuck.dm.cancelled': '{learner} does not need help any more.',
-  'stuck.dm.offer': '{learner} in group {group} has waited {minutes} minutes for their coach. Can you help?',
+  'stuck.dm.offer':
+    '{learner} in group {group} has waited {minutes, plural, one {a minute} other {# minutes}} for their coach. Can you help?',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -165,8 +170,9 @@ export const de: Texts<typeof en> = {
   'workshop.checkin.not_yet': 'Der Check-in für Workshop #{id} öffnet eine Stunde vor Beginn, um {opens}.',
   'workshop.checkin.over': 'Workshop #{id} ist vorbei, der Check-in ist geschlossen. Die Moderation kann die Anwesenheit noch korrigieren.',
   'workshop.checkin.wrong_code':
-    'Das ist nicht der Check-in-Code von Workshop #{id}. Prüf den Code vor Ort und versuch es noch einmal (vorerst noch {left} Versuche).',
-  'workshop.checkin.too_many': 'Zu viele falsche Codes. Warte {minutes} Minuten oder bitte einen Coach, dich einzuchecken.',
+    'Das ist nicht der Check-in-Code von Workshop #{id}. Prüf den Code vor Ort und versuch es noch einmal (vorerst noch {left, plural, one {# Versuch} other {# Versuche}}).',
+  'workshop.checkin.too_many':
+    'Zu viele falsche Codes. Warte {minutes, plural, one {eine Minute} other {# Minuten}} oder bitte einen Coach, dich einzuchecken.',
   'workshop.checkin.not_signed_up':
     'Du bist für Workshop #{id} nicht angemeldet. Bitte einen Coach oder die Moderation, dich spontan einzuchecken, wenn ein Platz frei ist.',
   'workshop.checkin.waiting':
@@ -197,19 +203,20 @@ export const de: Texts<typeof en> = {
   'opt.workshop.group': 'Bei move: die Nummer der neuen Gruppe',
   'opt.workshop.keep_moves': 'Bei make: von Hand Verschobene bei ihrem Coach lassen (Standard true)',
   'workshop.groups.title': 'Gruppen von {ref}',
-  'workshop.groups.group': 'Gruppe {group} · {n} Lernende',
+  'workshop.groups.group': 'Gruppe {group} · {n, plural, one {# Lernende:r} other {# Lernende}}',
   'workshop.groups.pinned': 'von Hand verschoben',
   'workshop.groups.none': 'Workshop #{id} hat noch keine Gruppen. Bilde sie mit {example}',
   'workshop.groups.made.checkins':
     'Gruppen aus den Eingecheckten gebildet: {n}. Alle Lernenden haben ihre Gruppe und ihren Coach per Direktnachricht erfahren.',
   'workshop.groups.made.signups':
     'Gruppen aus den bestätigten Lernenden und Coaches gebildet (der Check-in ist noch nicht offen): {n}. Alle Lernenden haben ihre Gruppe und ihren Coach per Direktnachricht erfahren.',
-  'workshop.groups.missing': 'Für das geplante Verhältnis fehlen {n} Coaches: Die Gruppen sind größer als geplant.',
+  'workshop.groups.missing':
+    'Für das geplante Verhältnis {n, plural, one {fehlt # Coach} other {fehlen # Coaches}}: Die Gruppen sind größer als geplant.',
   'workshop.groups.no_coach':
-    'Für Workshop #{id} ist kein Coach da, daher wurden keine Gruppen gebildet. Gebraucht werden {needed} Coaches.',
+    'Für Workshop #{id} ist kein Coach da, daher wurden keine Gruppen gebildet. Gebraucht {needed, plural, one {wird # Coach} other {werden # Coaches}}.',
   'workshop.groups.moderators_told': 'Die Moderation des Chapters wurde in ihrem Kanal informiert.',
   'workshop.groups.notice.missing':
-    'Workshop #{id} {title}: Die Gruppen sind gebildet, aber für das geplante Verhältnis fehlen {n} Coaches.',
+    'Workshop #{id} {title}: Die Gruppen sind gebildet, aber für das geplante Verhältnis {n, plural, one {fehlt # Coach} other {fehlen # Coaches}}.',
   'workshop.groups.notice.no_coach': 'Workshop #{id} {title}: Kein Coach ist eingecheckt, daher konnten keine Gruppen gebildet werden.',
   'workshop.groups.unmet.no_coach_speaks': 'kein anwesender Coach spricht {wish}',
   'workshop.groups.unmet.group_full': 'die Gruppe des Coaches, der {wish} spricht, ist voll',
@@ -272,5 +279,6 @@ export const de: Texts<typeof en> = {
   'stuck.dm.note': 'Notiz: {note}',
   'stuck.dm.coming': 'Dein Coach {coach} ist unterwegs.',
   'stuck.dm.cancelled': '{learner} braucht keine Hilfe mehr.',
-  'stuck.dm.offer': '{learner} aus Gruppe {group} wartet seit {minutes} Minuten auf den eigenen Coach. Kannst du helfen?',
+  'stuck.dm.offer':
+    '{learner} aus Gruppe {group} wartet seit {minutes, plural, one {einer Minute} other {# Minuten}} auf den eigenen Coach. Kannst du helfen?',
 };

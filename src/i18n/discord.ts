@@ -23,9 +23,9 @@ export const de: Texts<typeof en> = {
   'opt.chapter.moderator_role': 'Eine Rolle, deren Mitglieder dieses Chapter hier moderieren',
   'chapter.set.moderator_role': 'Mitglieder mit der Rolle {role} moderieren {name} jetzt hier.',
   'discord.dm_closed':
-    'Ich konnte dir keine Direktnachricht schicken: Direktnachrichten von diesem Server sind bei dir geschlossen. Um Erinnerungen und Hinweise zu bekommen, erlaube sie in den Privatsphäre-Einstellungen dieses Servers.',
+    'Ich konnte dir keine Direktnachricht schicken: Direktnachrichten von diesem Server sind bei dir geschlossen. Um Erinnerungen und Benachrichtigungen zu bekommen, erlaube sie in den Privatsphäre-Einstellungen dieses Servers.',
   'discord.dm_refused':
-    'Ich konnte dir keine Direktnachricht schicken: Direktnachrichten von diesem Server sind bei dir geschlossen. Erlaube sie in den Privatsphäre-Einstellungen dieses Servers, um Hinweise vom Bot zu bekommen.',
+    'Ich konnte dir keine Direktnachricht schicken: Direktnachrichten von diesem Server sind bei dir geschlossen. Erlaube sie in den Privatsphäre-Einstellungen dieses Servers, um Benachrichtigungen vom Bot zu bekommen.',
   'discord.thread_name': 'Antworten',
   'discord.guild_only': 'Die Befehle des Bots funktionieren auf einem Server, nicht in Direktnachrichten.',
   'discord.unknown_button': 'Dieser Button gehört zu einer älteren Version des Bots und funktioniert nicht mehr. /help zeigt die Befehle.',

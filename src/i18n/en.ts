@@ -20,7 +20,8 @@ import type { Texts } from './types.js';
 
 /**
  * The English catalogue: every user-facing string, merged from one file per area
- * (`src/i18n/<area>.ts` exports `en` and `de`). `{name}` marks a parameter.
+ * (`src/i18n/<area>.ts` exports `en` and `de`). `{name}` marks a parameter; a count says its noun with
+ * `{n, plural, one {# seat} other {# seats}}` (see `interpolate` in src/core/i18n.ts), never as `seat(s)`.
  */
 export const en = {
   ...core.en,

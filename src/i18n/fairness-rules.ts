@@ -24,7 +24,8 @@ export const en = {
   'opt.chapter.no_show_limit': 'No-shows within the window that lead to a cool-down (default 3)',
   'opt.chapter.no_show_window_days': 'Days a no-show counts before it expires (default 180)',
   'opt.chapter.no_show_cooldown_days': 'Days a cool-down lasts: sign-ups go to the waitlist (default 30)',
-  'chapter.set.no_shows': '{name}: {limit} no-shows within {window} days lead to a {cooldown}-day cool-down.',
+  'chapter.set.no_shows':
+    '{name}: {limit, plural, one {one no-show} other {# no-shows}} within {window, plural, one {a day} other {# days}} {limit, plural, one {leads} other {lead}} to a {cooldown}-day cool-down.',
   'cmd.workshop.noshow': 'Clear a member’s no-show record with a reason (moderators)',
   'opt.noshow.action': 'What to do with the record',
   'opt.noshow.member': 'The member whose record it is',
@@ -64,7 +65,8 @@ export const de: Texts<typeof en> = {
   'opt.chapter.no_show_limit': 'Wie oft Nichterscheinen im Zeitraum zu einer Sperrfrist führt (Standard 3)',
   'opt.chapter.no_show_window_days': 'Tage, die ein Nichterscheinen zählt, bevor es verfällt (Standard 180)',
   'opt.chapter.no_show_cooldown_days': 'Tage einer Sperrfrist: Anmeldungen kommen auf die Warteliste (Standard 30)',
-  'chapter.set.no_shows': '{name}: {limit} Mal Nichterscheinen in {window} Tagen führt zu einer Sperrfrist von {cooldown} Tagen.',
+  'chapter.set.no_shows':
+    '{name}: {limit, plural, one {Einmal Nichterscheinen} other {# Mal Nichterscheinen}} in {window, plural, one {einem Tag} other {# Tagen}} führt zu einer Sperrfrist von {cooldown, plural, one {einem Tag} other {# Tagen}}.',
   'cmd.workshop.noshow': 'Einen Eintrag wegen Nichterscheinens mit Begründung löschen (Moderation)',
   'opt.noshow.action': 'Was mit dem Eintrag geschehen soll',
   'opt.noshow.member': 'Das Mitglied, um dessen Eintrag es geht',

@@ -40,12 +40,12 @@ export const en = {
   'feedback.dm.questions':
     'Row by row: the pace · how much you learned (1-5) · your coach’s support (1-5) · would you come again · a few words.',
   'feedback.dm.anonymous':
-    'Your answers are anonymous: they are stored without your name or account, and texts are shown to the organisers only once several learners answered. You can change them for {days} days, or type: {example}',
+    'Your answers are anonymous: they are stored without your name or account, and texts are shown to the organisers only once several learners answered. You can change them for {days, plural, one {a day} other {# days}}, or type: {example}',
   'feedback.saved': 'Thank you! Your feedback on workshop #{id} is saved:',
   'feedback.saved.anonymous': 'It is anonymous, and you can change it until 14 days after the workshop.',
   'feedback.which': 'Say what you thought, for example: {example}',
   'feedback.too_early': 'Workshop #{id} has not ended yet: feedback opens at its end.',
-  'feedback.closed': 'Feedback on workshop #{id} closed {days} days after it.',
+  'feedback.closed': 'Feedback on workshop #{id} closed {days, plural, one {a day} other {# days}} after it.',
   'feedback.not_there': 'Only learners who came to workshop #{id} give feedback on it (checked in, or recorded present).',
 
   'notes.dm.ask': 'Thank you for coaching #{id} {title}! A few notes help the next coach pick up where you left off.',
@@ -70,7 +70,7 @@ export const en = {
   'report.feedback': 'Feedback',
   'report.feedback.responses': 'Learners who answered: {n}',
   'report.texts_hidden':
-    '{n} learners answered; the written answers are shown from {min} answers on, so no one’s words can be pinned on them.',
+    '{n, plural, one {# learner} other {# learners}} answered; the written answers are shown from {min, plural, one {# answer} other {# answers}} on, so no one’s words can be pinned on them.',
   'report.notes': 'Coaches’ notes',
   'report.note.erased': 'a coach',
   'report.note.taught': 'taught',
@@ -80,8 +80,10 @@ export const en = {
   'report.range': 'The end of the period comes before its start. For example: {example}',
   'report.chapter.title': 'Report: {name}',
   'report.chapter.none': '{name} has no workshop that ended between {from} and {to}.',
-  'report.chapter.summary': '{n} workshops from {from} to {to}. Per topic (learners who came; mean learned and coach support, 1-5):',
-  'report.chapter.topic': '{topic}: {workshops} workshops, {came} learners, learned {learned}, coach support {coach}',
+  'report.chapter.summary':
+    '{n, plural, one {# workshop} other {# workshops}} from {from} to {to}. Per topic (learners who came; mean learned and coach support, 1-5):',
+  'report.chapter.topic':
+    '{topic}: {workshops, plural, one {# workshop} other {# workshops}}, {came, plural, one {# learner} other {# learners}}, learned {learned}, coach support {coach}',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -123,12 +125,12 @@ export const de: Texts<typeof en> = {
   'feedback.dm.questions':
     'Zeile für Zeile: das Tempo · wie viel du gelernt hast (1-5) · die Unterstützung durch deinen Coach (1-5) · ob du wiederkommst · ein paar Worte.',
   'feedback.dm.anonymous':
-    'Deine Antworten sind anonym: Sie werden ohne deinen Namen und dein Konto gespeichert, und Texte sieht das Orga-Team erst, wenn mehrere Lernende geantwortet haben. Du kannst sie {days} Tage lang ändern oder tippen: {example}',
+    'Deine Antworten sind anonym: Sie werden ohne deinen Namen und dein Konto gespeichert, und Texte sieht das Orga-Team erst, wenn mehrere Lernende geantwortet haben. Du kannst sie {days, plural, one {einen Tag} other {# Tage}} lang ändern oder tippen: {example}',
   'feedback.saved': 'Danke! Dein Feedback zu Workshop #{id} ist gespeichert:',
   'feedback.saved.anonymous': 'Es ist anonym, und du kannst es bis 14 Tage nach dem Workshop ändern.',
   'feedback.which': 'Sag, wie du es fandest, zum Beispiel: {example}',
   'feedback.too_early': 'Workshop #{id} ist noch nicht zu Ende: Feedback geht ab seinem Ende.',
-  'feedback.closed': 'Das Feedback zu Workshop #{id} war bis {days} Tage danach möglich.',
+  'feedback.closed': 'Das Feedback zu Workshop #{id} war bis {days, plural, one {einen Tag} other {# Tage}} danach möglich.',
   'feedback.not_there': 'Feedback zu Workshop #{id} geben nur Lernende, die da waren (eingecheckt oder als anwesend eingetragen).',
 
   'notes.dm.ask':
@@ -154,7 +156,7 @@ export const de: Texts<typeof en> = {
   'report.feedback': 'Feedback',
   'report.feedback.responses': 'Lernende, die geantwortet haben: {n}',
   'report.texts_hidden':
-    '{n} Lernende haben geantwortet; die geschriebenen Antworten erscheinen ab {min} Antworten, damit niemandem seine Worte zugeordnet werden können.',
+    '{n, plural, one {# Lernende:r hat} other {# Lernende haben}} geantwortet; die geschriebenen Antworten erscheinen ab {min, plural, one {einer Antwort} other {# Antworten}}, damit niemandem seine Worte zugeordnet werden können.',
   'report.notes': 'Notizen der Coaches',
   'report.note.erased': 'ein Coach',
   'report.note.taught': 'vermittelt',
@@ -165,6 +167,7 @@ export const de: Texts<typeof en> = {
   'report.chapter.title': 'Bericht: {name}',
   'report.chapter.none': '{name} hat keinen Workshop, der zwischen {from} und {to} zu Ende ging.',
   'report.chapter.summary':
-    '{n} Workshops von {from} bis {to}. Je Thema (gekommene Lernende; Mittel von „gelernt“ und Unterstützung durch den Coach, 1-5):',
-  'report.chapter.topic': '{topic}: {workshops} Workshops, {came} Lernende, gelernt {learned}, Coach-Unterstützung {coach}',
+    '{n, plural, one {# Workshop} other {# Workshops}} von {from} bis {to}. Je Thema (gekommene Lernende; Mittel von „gelernt“ und Unterstützung durch den Coach, 1-5):',
+  'report.chapter.topic':
+    '{topic}: {workshops, plural, one {# Workshop} other {# Workshops}}, {came, plural, one {# Lernende:r} other {# Lernende}}, gelernt {learned}, Coach-Unterstützung {coach}',
 };

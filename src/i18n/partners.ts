@@ -65,7 +65,8 @@ export const en = {
   'partner.checklist.intro': 'Make sure the partner accepts what {community} asks of every partnership:',
   'partner.checklist.co_organised': 'Make sure the partner accepts what {community} asks of every partnership, and of co-organised events:',
   'partner.still_open': '{count} still open.',
-  'partner.namecheck.found': 'The name is written “{name}”: one word, exactly so. {count} place(s) to correct:',
+  'partner.namecheck.found':
+    'The name is written “{name}”: one word, exactly so. {count, plural, one {# place} other {# places}} to correct:',
   'partner.namecheck.position': 'line:column',
   'partner.namecheck.item': '{field} {position}: “{found}” → ',
   'partner.namecheck.clean': 'No misspelling of “{name}” found.',
@@ -107,8 +108,8 @@ export const en = {
   'partner.withdrawn': 'Proposal #{id} ({event}) is withdrawn.',
   'partner.list.empty': 'No proposals match.',
   'partner.list.title': 'Partnership proposals',
-  'partner.list.open': '{count} requirement(s) open',
-  'partner.export.done': '{count} proposal(s), with their decisions.',
+  'partner.list.open': '{count, plural, one {# requirement} other {# requirements}} open',
+  'partner.export.done': '{count, plural, one {# proposal, with its decision} other {# proposals, with their decisions}}.',
 
   // /disclaimer
   'cmd.disclaimer': 'Unofficial support disclaimers: helping an event as an individual',
@@ -147,6 +148,7 @@ export const en = {
   'disclaimer.withdrawn': 'Disclaimer #{id} ({event}) is withdrawn; the register keeps it, marked withdrawn.',
   'disclaimer.list.empty': 'No disclaimers match.',
   'disclaimer.list.title': 'Unofficial support disclaimers',
+  'partner.field.event': 'Event',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -214,7 +216,8 @@ export const de: Texts<typeof en> = {
   'partner.checklist.co_organised':
     'Stelle sicher, dass der Partner akzeptiert, was {community} von jeder Partnerschaft und von gemeinsam organisierten Veranstaltungen erwartet:',
   'partner.still_open': 'Noch {count} offen.',
-  'partner.namecheck.found': 'Der Name wird „{name}“ geschrieben: ein Wort, genau so. {count} Stelle(n) zu korrigieren:',
+  'partner.namecheck.found':
+    'Der Name wird „{name}“ geschrieben: ein Wort, genau so. {count, plural, one {# Stelle} other {# Stellen}} zu korrigieren:',
   'partner.namecheck.position': 'Zeile:Spalte',
   'partner.namecheck.item': '{field} {position}: „{found}“ → ',
   'partner.namecheck.clean': 'Keine falsche Schreibweise von „{name}“ gefunden.',
@@ -256,8 +259,8 @@ export const de: Texts<typeof en> = {
   'partner.withdrawn': 'Vorschlag #{id} ({event}) ist zurückgezogen.',
   'partner.list.empty': 'Keine passenden Vorschläge.',
   'partner.list.title': 'Partnerschaftsvorschläge',
-  'partner.list.open': '{count} Anforderung(en) offen',
-  'partner.export.done': '{count} Vorschlag/Vorschläge mit ihren Entscheidungen.',
+  'partner.list.open': '{count, plural, one {# Anforderung} other {# Anforderungen}} offen',
+  'partner.export.done': '{count, plural, one {# Vorschlag mit seiner Entscheidung} other {# Vorschläge mit ihren Entscheidungen}}.',
 
   'cmd.disclaimer': 'Hinweise zu inoffizieller Unterstützung: als Privatperson bei einer Veranstaltung helfen',
   'cmd.disclaimer.log': 'Vermerken, dass du privat bei einer Veranstaltung hilfst, und den Hinweistext erhalten',
@@ -295,4 +298,5 @@ export const de: Texts<typeof en> = {
   'disclaimer.withdrawn': 'Hinweis #{id} ({event}) ist zurückgezogen; das Verzeichnis behält ihn, als zurückgezogen markiert.',
   'disclaimer.list.empty': 'Keine passenden Hinweise.',
   'disclaimer.list.title': 'Hinweise zu inoffizieller Unterstützung',
+  'partner.field.event': 'Veranstaltung',
 };

@@ -25,6 +25,7 @@ export const en = {
     'A moderation block on your anonymous questions is in force until {until}; it is kept by your pseudonym, so your data can be erased once it ends. /privacy export works now.',
   'privacy.cooldown':
     'You ran {command} a short while ago; it looks through the whole database, so each member can run it once every few minutes. Try again in {minutes} min.',
+  'privacy.erased_member': '(erased member)',
 } as const;
 
 export const de: Texts<typeof en> = {
@@ -36,7 +37,7 @@ export const de: Texts<typeof en> = {
   'privacy.export.note': 'Deine anonymen Fragen werden über dein Pseudonym gefunden; niemand sonst kann das für dich abrufen.',
   'privacy.delete.what': 'Das löscht endgültig:',
   'privacy.delete.item.profile':
-    'dein Profil, dein Coach-Profil, deine Teilnahmen und deine Erklärungen (von dir eingetragene Materialien bleiben, ohne dich)',
+    'dein Profil, dein Coach-Profil, deine Teilnahmen und deine Hinweise (von dir eingetragene Materialien bleiben, ohne dich)',
   'privacy.delete.item.signups': 'deine Workshop-Anmeldungen (deine Plätze gehen an die Nächsten auf der Warteliste)',
   'privacy.delete.item.questions':
     'die Verbindung zwischen dir und deinen anonymen Fragen und Meldungen (sie bleiben, ohne Verbindung; eine spätere Meldung von dir ist eine neue)',
@@ -46,9 +47,10 @@ export const de: Texts<typeof en> = {
   'privacy.delete.how': 'Zum Fortfahren: /privacy delete confirm:true. Vorher eine Kopie: /privacy export.',
   'privacy.delete.done': 'Deine Daten sind gelöscht.',
   'privacy.delete.counts':
-    'Abgemeldet: {signups}; gelöschte Erklärungen: {disclaimers}; getrennte anonyme Fragen: {questions}; entfernte Ich-auchs: {metoo}.',
+    'Abgemeldet: {signups}; gelöschte Hinweise: {disclaimers}; getrennte anonyme Fragen: {questions}; entfernte Ich-auchs: {metoo}.',
   'privacy.delete.blocked':
     'Eine Moderationssperre für deine anonymen Fragen gilt bis {until}; sie hängt an deinem Pseudonym, daher können deine Daten gelöscht werden, sobald sie endet. /privacy export geht jetzt schon.',
   'privacy.cooldown':
     'Du hast {command} gerade erst ausgeführt; es durchsucht die ganze Datenbank, daher geht es für jedes Mitglied nur alle paar Minuten. Versuch es in {minutes} Min. wieder.',
+  'privacy.erased_member': '(gelöschtes Mitglied)',
 };

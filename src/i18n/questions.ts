@@ -35,7 +35,7 @@ export const en = {
   'question.post.status': 'Status',
   'question.post.answers': 'Answers',
   'question.post.metoo.one': '1 person has this question too',
-  'question.post.metoo.many': '{count} people have this question too',
+  'question.post.metoo.many': '{count, plural, one {# person has} other {# people have}} this question too',
   'question.status.open': 'Open',
   'question.status.pending': 'Answered, waiting for the asker',
   'question.status.closed': 'Answered',
@@ -45,7 +45,7 @@ export const en = {
   'question.hidden_post': 'Hidden by the moderators: {reason}',
   'question.asked': 'Your question #{id} is posted in ',
   'question.asked.delayed':
-    'Your question #{id} will appear in the questions channel within {minutes} minutes (a random delay, so the time does not give you away).',
+    'Your question #{id} will appear in the questions channel within {minutes, plural, one {a minute} other {# minutes}} (a random delay, so the time does not give you away).',
   'question.privacy':
     'Nobody can see that you asked it: not other members, not coaches, not moderators, not someone with a copy of the database. The bot keeps only a pseudonym it cannot turn back into you; it recognises you again only so you can follow up, close it, and hear about answers.',
   'question.no_channel':
@@ -59,7 +59,8 @@ export const en = {
   'question.already_open': 'Question #{id} is already open.',
   'question.not_posted': 'Question #{id} is not posted yet; try again in a few minutes.',
   'question.blocked': 'You cannot post anonymously until {until}. The moderators gave this reason: {reason}',
-  'question.rate_limited': 'You have asked {max} questions in the last {minutes} minutes. Please wait a little before asking again.',
+  'question.rate_limited':
+    'You have asked {max, plural, one {# question} other {# questions}} in the last {minutes, plural, one {minute} other {# minutes}}. Please wait a little before asking again.',
   'question.followup.prefix': 'The asker adds:',
   'question.followup.done': 'Your follow-up to question #{id} is posted in its thread.',
   'question.answer.prefix': '{name} answers:',
@@ -136,7 +137,7 @@ export const de: Texts<typeof en> = {
   'question.post.status': 'Status',
   'question.post.answers': 'Antworten',
   'question.post.metoo.one': '1 Person hat diese Frage auch',
-  'question.post.metoo.many': '{count} Personen haben diese Frage auch',
+  'question.post.metoo.many': '{count, plural, one {# Person hat} other {# Personen haben}} diese Frage auch',
   'question.status.open': 'Offen',
   'question.status.pending': 'Beantwortet, wartet auf die fragende Person',
   'question.status.closed': 'Beantwortet',
@@ -146,7 +147,7 @@ export const de: Texts<typeof en> = {
   'question.hidden_post': 'Von der Moderation ausgeblendet: {reason}',
   'question.asked': 'Deine Frage #{id} steht jetzt in ',
   'question.asked.delayed':
-    'Deine Frage #{id} erscheint innerhalb von {minutes} Minuten im Fragen-Kanal (zufällig verzögert, damit die Uhrzeit dich nicht verrät).',
+    'Deine Frage #{id} erscheint innerhalb {minutes, plural, one {einer Minute} other {von # Minuten}} im Fragen-Kanal (zufällig verzögert, damit die Uhrzeit dich nicht verrät).',
   'question.privacy':
     'Niemand kann sehen, dass du sie gestellt hast: keine anderen Mitglieder, keine Coaches, keine Moderation, auch niemand mit einer Kopie der Datenbank. Der Bot speichert nur ein Pseudonym, das sich nicht auf dich zurückführen lässt; er erkennt dich nur wieder, damit du ergänzen, schließen und von Antworten erfahren kannst.',
   'question.no_channel':
@@ -160,7 +161,8 @@ export const de: Texts<typeof en> = {
   'question.already_open': 'Die Frage #{id} ist schon offen.',
   'question.not_posted': 'Die Frage #{id} ist noch nicht gepostet; versuch es in ein paar Minuten wieder.',
   'question.blocked': 'Du kannst bis {until} nicht anonym posten. Die Moderation nennt diesen Grund: {reason}',
-  'question.rate_limited': 'Du hast in den letzten {minutes} Minuten {max} Fragen gestellt. Bitte warte ein wenig, bevor du wieder fragst.',
+  'question.rate_limited':
+    'Du hast {minutes, plural, one {in der letzten Minute} other {in den letzten # Minuten}} {max, plural, one {eine Frage} other {# Fragen}} gestellt. Bitte warte ein wenig, bevor du wieder fragst.',
   'question.followup.prefix': 'Die fragende Person ergänzt:',
   'question.followup.done': 'Deine Ergänzung zur Frage #{id} steht in ihrem Thread.',
   'question.answer.prefix': '{name} antwortet:',

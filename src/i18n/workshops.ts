@@ -58,7 +58,8 @@ export const en = {
   'coach.list.coached': 'workshops coached: {n}',
   'coach.calendar.empty': 'You hold no coach slot at an upcoming workshop.',
   'coach.calendar.name': 'Workshops I coach',
-  'coach.calendar.done': 'Your {n} upcoming workshops as a calendar file (import it into your calendar):',
+  'coach.calendar.done':
+    'Your {n, plural, one {upcoming workshop} other {# upcoming workshops}} as a calendar file (import it into your calendar):',
 
   // /workshop
   'cmd.workshop': 'Workshops: create, sign up as coach or learner, rosters, calendar files',
@@ -96,7 +97,7 @@ export const en = {
   'placeholder.user_list': '@a @b ...',
   'workshop.at': 'at',
   'workshop.created':
-    'Workshop #{id} created: {slots} coach slots, {learners} learner seats. Coaches claim slots with /workshop claim id:{id}; learners join with /workshop join id:{id}.',
+    'Workshop #{id} created: {slots, plural, one {# coach slot} other {# coach slots}}, {learners, plural, one {# learner seat} other {# learner seats}}. Coaches claim slots with /workshop claim id:{id}; learners join with /workshop join id:{id}.',
   'workshop.edited': 'Workshop #{id} changed ({changes}); everyone signed up was told.',
   'workshop.change.chapter': 'chapter',
   'workshop.change.title': 'title',
@@ -117,7 +118,7 @@ export const en = {
     'On that day {time} does not exist in {timeZone}: the clocks jump forward over it. Choose another time, e.g. one hour later.',
   'workshop.time.past': 'That date and time is in the past. Workshops are planned for the future.',
   'workshop.time.too_far':
-    'That date is too far ahead: workshops are planned at most {years} years ahead. Choose a date up to {latest}, written YYYY-MM-DD, e.g. date:{latest}.',
+    'That date is too far ahead: workshops are planned at most {years, plural, one {a year} other {# years}} ahead. Choose a date up to {latest}, written YYYY-MM-DD, e.g. date:{latest}.',
   'workshop.field.chapter': 'Chapter',
   'workshop.field.topic': 'Topic',
   'workshop.field.starts': 'Starts',
@@ -180,7 +181,7 @@ export const en = {
   'workshop.dm.demoted.learner':
     'Workshop #{id} now has fewer seats with a coach, so you are back on the waitlist, as number {position}. You get a message when your seat is confirmed again.',
   'workshop.dm.invite_to_coach':
-    'You have been to {count} workshops: thank you for coming! Would you like to coach one? Every level is welcome; helping others is a great way to learn.',
+    'You have been to {count, plural, one {# workshop} other {# workshops}}: thank you for coming! Would you like to coach one? Every level is welcome; helping others is a great way to learn.',
   'workshop.dm.invite_to_coach.how': 'If you would like to: /coach volunteer topics:"what you know".',
 
   // /progress
@@ -205,7 +206,7 @@ export const en = {
   'reminder.coaches':
     'Coach slots still open: workshop #{id} “{title}” has {claimed} of {slots} filled. Coaches claim with /workshop claim id:{id}.',
   'reminder.undelivered':
-    'The reminder for workshop #{id} “{title}” could not be delivered to {count} of {total} members: the platform kept failing (or their direct messages are closed). The roster (/workshop roster id:{id}) shows who is coming, if you want to reach them another way.',
+    'The reminder for workshop #{id} “{title}” could not be delivered to {count} of {total, plural, one {# member} other {# members}}: the platform kept failing (or their direct messages are closed). The roster (/workshop roster id:{id}) shows who is coming, if you want to reach them another way.',
   // A group's own place on the workshop day (Outbox.openGroup): what Discord needs for the private threads.
   'workshop.place.no_channel':
     'I cannot open the groups’ private threads: this chapter has no channel for them on this server. A moderator sets one with /chapter set workshops-channel:#channel (or an announcements channel with announcements-channel:#channel).',
@@ -236,7 +237,7 @@ export const de: Texts<typeof en> = {
   'opt.coach.chapter_filter': 'Nur Coaches dieses Chapters',
   'placeholder.comma_list': 'a, b, c',
   'coach.volunteer.done': 'Danke! Du bist jetzt Coach.',
-  'coach.volunteer.next': 'Mit /workshop list siehst du, was ansteht; mit /workshop claim id:<n> übernimmst du einen Coach-Platz.',
+  'coach.volunteer.next': 'Mit /workshop list siehst du, was ansteht; mit /workshop claim id:<Nummer> übernimmst du einen Coach-Platz.',
   'coach.already': 'Du bist schon Coach. Dein Profil änderst du mit /coach update.',
   'coach.not_coach': 'Du bist kein Coach. Alle Mitglieder können es werden: /coach volunteer topics:"Python, HTML".',
   'coach.topics.empty': 'Nenne mindestens ein Thema, z. B. topics:"Python, HTML".',
@@ -268,7 +269,8 @@ export const de: Texts<typeof en> = {
   'coach.list.coached': 'gecoachte Workshops: {n}',
   'coach.calendar.empty': 'Du hast bei keinem kommenden Workshop einen Coach-Platz.',
   'coach.calendar.name': 'Workshops, die ich coache',
-  'coach.calendar.done': 'Deine {n} kommenden Workshops als Kalenderdatei (in deinen Kalender importieren):',
+  'coach.calendar.done':
+    '{n, plural, one {Dein kommender Workshop} other {Deine # kommenden Workshops}} als Kalenderdatei (in deinen Kalender importieren):',
 
   'cmd.workshop': 'Workshops: anlegen, als Coach oder Lernende:r anmelden, Listen, Kalenderdateien',
   'cmd.workshop.create': 'Einen Workshop anlegen',
@@ -305,7 +307,7 @@ export const de: Texts<typeof en> = {
   'placeholder.user_list': '@a @b ...',
   'workshop.at': 'Ort:',
   'workshop.created':
-    'Workshop #{id} angelegt: {slots} Coach-Plätze, {learners} Plätze für Lernende. Coaches übernehmen Plätze mit /workshop claim id:{id}; Lernende melden sich mit /workshop join id:{id} an.',
+    'Workshop #{id} angelegt: {slots, plural, one {# Coach-Platz} other {# Coach-Plätze}}, {learners, plural, one {# Platz} other {# Plätze}} für Lernende. Coaches übernehmen Plätze mit /workshop claim id:{id}; Lernende melden sich mit /workshop join id:{id} an.',
   'workshop.edited': 'Workshop #{id} geändert ({changes}); alle Angemeldeten wurden informiert.',
   'workshop.change.chapter': 'Chapter',
   'workshop.change.title': 'Titel',
@@ -326,7 +328,7 @@ export const de: Texts<typeof en> = {
     'An diesem Tag gibt es {time} in {timeZone} nicht: Die Uhren springen darüber hinweg. Wähle eine andere Zeit, z. B. eine Stunde später.',
   'workshop.time.past': 'Dieses Datum mit dieser Uhrzeit liegt in der Vergangenheit. Workshops plant man für die Zukunft.',
   'workshop.time.too_far':
-    'Dieses Datum liegt zu weit in der Zukunft: Workshops plant man höchstens {years} Jahre im Voraus. Wähle ein Datum bis zum {latest}, geschrieben JJJJ-MM-TT, z. B. date:{latest}.',
+    'Dieses Datum liegt zu weit in der Zukunft: Workshops plant man höchstens {years, plural, one {ein Jahr} other {# Jahre}} im Voraus. Wähle ein Datum bis zum {latest}, geschrieben JJJJ-MM-TT, z. B. date:{latest}.',
   'workshop.field.chapter': 'Chapter',
   'workshop.field.topic': 'Thema',
   'workshop.field.starts': 'Beginn',
@@ -393,7 +395,7 @@ export const de: Texts<typeof en> = {
   'workshop.dm.demoted.learner':
     'Workshop #{id} hat jetzt weniger Plätze mit Coach, darum stehst du wieder auf der Warteliste, als Nummer {position}. Du bekommst eine Nachricht, wenn dein Platz wieder bestätigt ist.',
   'workshop.dm.invite_to_coach':
-    'Du warst bei {count} Workshops: Danke, dass du dabei bist! Möchtest du mal einen coachen? Jedes Niveau ist willkommen; anderen zu helfen ist eine tolle Art zu lernen.',
+    'Du warst bei {count, plural, one {einem Workshop} other {# Workshops}}: Danke, dass du dabei bist! Möchtest du mal einen coachen? Jedes Niveau ist willkommen; anderen zu helfen ist eine tolle Art zu lernen.',
   'workshop.dm.invite_to_coach.how': 'Wenn du magst: /coach volunteer topics:"was du kannst".',
 
   'cmd.progress': 'Dein Weg: besuchte Workshops, geteilte Projekte, gecoachte Workshops und wie es weitergeht',

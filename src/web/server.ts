@@ -9,6 +9,7 @@ import type { Services } from '../services/index.js';
 import type { PastWorkshop } from '../services/workshops/record.js';
 import { coverageChart } from './chart.js';
 import { type Html, html, safeHref } from './html.js';
+import { zoneAbbreviation } from '../core/zones.js';
 
 type Locale = 'en' | 'de';
 
@@ -198,9 +199,8 @@ export class PublicSite {
       timeStyle: 'short',
     });
     const until = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { timeZone: chapter.timeZone, timeStyle: 'short' });
-    const zoneName = new Intl.DateTimeFormat('en-GB', { timeZone: chapter.timeZone, timeZoneName: 'short' })
-      .formatToParts(workshops[0]?.startsAt ?? this.services.clock.now())
-      .find((p) => p.type === 'timeZoneName')?.value;
+    // The page names the IANA zone already, so the abbreviation (or offset) in the reader's language is enough.
+    const zoneName = zoneAbbreviation(workshops[0]?.startsAt ?? this.services.clock.now(), chapter.timeZone, locale);
     const article = (w: Workshop) => {
       const mats = materials.get(w.id) ?? [];
       const names = coaches.get(w.id) ?? [];

@@ -79,11 +79,11 @@ test('/chapter feed on the console: follow, see the workshops marked as imported
       audit,
       /\/chapter feed → chapter:Berlin \(feed removed: http:\/\/127\.0\.0\.1:\d+\/opentechschool-berlin\/events\/ical\/\)/,
     );
-    assert.match(audit, /\/chapter feed → chapter:Berlin \(feed learners=8\)/);
+    assert.match(audit, /\/chapter feed → chapter:Berlin \(feed options: learners=8\)/);
     assert.match(audit, /\/chapter feed → chapter:Berlin \(feed synced\)/);
     assert.match(
       audit,
-      /\/chapter feed → chapter:Berlin \(feed http:\/\/127\.0\.0\.1:\d+\/opentechschool-berlin\/events\/ical\/ topic=Python\)/,
+      /\/chapter feed → chapter:Berlin \(feed followed: http:\/\/127\.0\.0\.1:\d+\/opentechschool-berlin\/events\/ical\/ topic=Python\)/,
     );
     assert.doesNotMatch(audit, /\/chapter feed\n/, 'looking at the feed is not logged');
     assert.match(

@@ -31,7 +31,7 @@ test('the name check and the checklist follow COMMUNITY_NAME', async () => {
       '@moderator /chapter create name:Berlin timezone:Europe/Berlin',
       '@alice /partner propose partner:"Ruby Club" event:"RailsGirls Summer" chapter:Berlin date:2027-06-01 contributions:coaches co-organised:yes details:"With OpenTechSchool friends"',
     );
-    assert.match(out, /- event 1:1: “RailsGirls” → \*\*Rails Girls\*\*/);
+    assert.match(out, /- Event 1:1: “RailsGirls” → \*\*Rails Girls\*\*/);
     assert.doesNotMatch(out, /OpenTechSchool”? →/, 'another community’s name is left alone');
     assert.match(out, /The name is reproduced exactly: “Rails Girls”/);
     assert.match(await c.run('/partner namecheck text:"rails-girls and Rails Girls"'), /1:1: “rails-girls” → \*\*Rails Girls\*\*/);
@@ -39,6 +39,22 @@ test('the name check and the checklist follow COMMUNITY_NAME', async () => {
       await c.run('/partner namecheck text:"Rails Girls at https://railsgirls.com"'),
       /^\[ephemeral → alice\]\nNo misspelling of “Rails Girls” found\.\n/,
     );
+  } finally {
+    await c.close();
+  }
+});
+
+test('in German the name check names the field in German and counts its findings in German', async () => {
+  const c = await consoleApp({ COMMUNITY_NAME: 'Rails Girls' }, 'de');
+  try {
+    const out = await c.run(
+      '@moderator /chapter create name:Berlin timezone:Europe/Berlin',
+      '@alice /partner propose partner:"Ruby Club" event:"RailsGirls Summer" chapter:Berlin date:2027-06-01 contributions:coaches details:"Mit railsgirls"',
+    );
+    assert.match(out, /2 Stellen zu korrigieren:/);
+    assert.match(out, /- Veranstaltung 1:1: „RailsGirls“ → \*\*Rails Girls\*\*/);
+    assert.match(out, /- Details 1:5: „railsgirls“ → \*\*Rails Girls\*\*/);
+    assert.match(await c.run('/partner namecheck text:"rails-girls"'), /1 Stelle zu korrigieren:\n- Zeile:Spalte 1:1: „rails-girls“/);
   } finally {
     await c.close();
   }
@@ -106,7 +122,7 @@ test('/mod audit is for moderators, checks its limit, and reading it writes no e
     assert.match(await c.run('/mod audit action:partner'), /No entries for \/partner here\./);
     assert.match(
       await c.run('/mod audit limit:1'),
-      /\*\*Audit trail: the last 1\*\*\n- .* — \*\*moderator\*\*: \/chapter create → chapter:Berlin/,
+      /\*\*Audit trail: the last entry\*\*\n- .* — \*\*moderator\*\*: \/chapter create → chapter:Berlin/,
     );
     assert.equal(await c.app.db.getRepository(AuditEntry).count(), 1, 'only /chapter create');
   } finally {
@@ -130,6 +146,23 @@ test('disclaimers: withdrawn only by their author, and kept in the register mark
       /\*\*#1\*\* Rails Night, 2027-04-01 — helper, carol — withdrawn/,
     );
     assert.match(await c.run('/disclaimer list member:@dave'), /No disclaimers match\./);
+  } finally {
+    await c.close();
+  }
+});
+
+test('/mod audit in German shows what was done in German, and an old entry written as English text as it is', async () => {
+  const c = await consoleApp({}, 'de');
+  try {
+    await c.run('@moderator /chapter create name:Berlin timezone:Europe/Berlin');
+    const first = await c.run('@moderator /mod audit');
+    assert.match(first, /\*\*Protokoll: der letzte Eintrag\*\*/);
+    assert.match(first, /\/chapter create → chapter:Berlin \(Zeitzone Europe\/Berlin, an diesen Workspace gebunden\)/);
+    const entry = await c.app.db.getRepository(AuditEntry).findOneByOrFail({ action: 'chapter create' });
+    await c.app.db.getRepository(AuditEntry).insert({ ...entry, id: undefined, details: 'feed synced' });
+    const both = await c.run('@moderator /mod audit');
+    assert.match(both, /\*\*Protokoll: die letzten 2 Einträge\*\*/);
+    assert.match(both, /\(feed synced\)/, 'plain text from before details were data');
   } finally {
     await c.close();
   }

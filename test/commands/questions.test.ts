@@ -48,3 +48,24 @@ test('a moderator closing someone’s question is in the audit log; an asker clo
       await close();
     }
   }));
+
+test('a block’s end is told in the chapter’s time, in German with the offset and the city where German has no abbreviation', (t) =>
+  eachDatabase(t, async (database) => {
+    const bot = await consoleBot(database, { CONSOLE_MODERATORS: 'moderator' }, { start: new Date('2027-03-01T10:00:00Z'), locale: 'de' });
+    try {
+      await bot.run('@moderator /chapter create name:Boston timezone:America/New_York');
+      await bot.run('/chapter set name:Boston questions-channel:#questions moderation-channel:#moderation');
+      await bot.run('@bob /ask text:"Why does my loop never end, whatever I try?"');
+      // Seven days from 10:00 UTC on 1 March: 05:00 in New York, still winter time (EST, UTC-5).
+      const blocked = await bot.run('@moderator /mod block question:1 reason:"Spam" days:7');
+      assert.match(blocked, /bis Mo\., 8\. März 2027, 05:00 GMT-5, New York nicht anonym posten/);
+      assert.doesNotMatch(blocked, /UTC/);
+      assert.match(await bot.run('@moderator /mod blocks'), /bis Mo\., 8\. März 2027, 05:00 GMT-5, New York, gesetzt von moderator/);
+      assert.match(
+        await bot.run('@bob /ask text:"And another question about loops?"'),
+        /Du kannst bis 2027-03-08 05:00 America\/New_York nicht anonym posten/,
+      );
+    } finally {
+      await bot.close();
+    }
+  }));

@@ -4,7 +4,8 @@ import { commands } from '../../commands/index.js';
 import { action, type CommandDecl, defineCommand } from '../../src/core/command.js';
 import { say, UserError } from '../../src/core/errors.js';
 import { option } from '../../src/core/options.js';
-import { checkDeclarations, CommandRegistry } from '../../src/core/registry.js';
+import { checkDeclarations, CommandRegistry, optionsOf } from '../../src/core/registry.js';
+import { en } from '../../src/i18n/en.js';
 import { translator } from '../../src/core/i18n.js';
 import { commandNames } from '../../src/i18n/command-names.js';
 import { message } from '../../src/core/reply.js';
@@ -77,6 +78,23 @@ test('the usage line marks optional options and shows placeholders', () => {
     registry.usage(registry.get(['chapter', 'use'])!, t),
     '/chapter use name:<name> [code:<XXXX-XXXX>] [scope:<workspace|channel>]',
   );
+});
+
+test('in German every placeholder of a usage line is German: only values typed as they are stay', () => {
+  const registry = new CommandRegistry(commands);
+  const t = translator('de');
+  assert.equal(registry.usage(registry.get(['mod', 'block'])!, t), '/mod block question:<Nummer> reason:<Grund> days:<1-365>');
+  assert.equal(
+    registry.usage(registry.get(['workshop', 'edit'])!, t).split(' [strict-ratio')[0],
+    '/workshop edit id:<Nummer> [chapter:<Chapter>] [title:<Titel>] [topic:<Thema>] [date:<JJJJ-MM-TT>] [time:<HH:MM>] [learners:<1-200>] [duration:<Minuten>] [coaches:<1-100>] [location:<Ort>] [description:<Beschreibung>]',
+  );
+  // A text option needs a placeholder of its own (or `placeholder.option.<its name>`), else its English name would show.
+  for (const leaf of registry.leaves)
+    for (const [name, spec] of Object.entries(optionsOf(leaf.action)))
+      if ((spec.type === 'string' || spec.type === 'text') && !spec.placeholder)
+        assert.ok(`placeholder.option.${name}` in en, `/${leaf.path.join(' ')} ${name}: no placeholder.option.${name}`);
+  const english = /<(number|@member|#channel|@&role|YYYY-MM-DD)>/;
+  for (const leaf of registry.leaves) assert.doesNotMatch(registry.usage(leaf, t), english, `/${leaf.path.join(' ')}`);
 });
 
 test('groups of subcommands resolve by three words, and say what they hold', () => {

@@ -108,8 +108,8 @@ test('after the workshop on the console: anonymous feedback by DM buttons and co
 
       // The chapter report, as CSV and JSON.
       const chapter = await bot.run('@mona /chapter report name:Berlin from:2027-01-01 to:2027-01-31');
-      assert.match(chapter, /1 workshops from 2027-01-01 to 2027-01-31/);
-      assert.match(chapter, /Python: 1 workshops, 4 learners, learned 3\.7, coach support 4\.7/);
+      assert.match(chapter, /1 workshop from 2027-01-01 to 2027-01-31/);
+      assert.match(chapter, /Python: 1 workshop, 4 learners, learned 3\.7, coach support 4\.7/);
       assert.match(chapter, /\[attachment: report-berlin\.csv \(text\/csv, \d+ bytes\)\]\nworkshop,date,title,topic,seats/);
       const json = JSON.parse(chapter.slice(chapter.indexOf('{\n'), chapter.lastIndexOf('}') + 1)) as {
         workshops: { workshop: number; feedback_responses: number; texts: { worked: string[] } | null }[];

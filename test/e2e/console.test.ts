@@ -91,7 +91,7 @@ test('the console speaks German with --locale de', async () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.blocks[0]!.text, /Es gibt noch keine Chapter/);
     assert.match(run.blocks[1]!.text, /\/chapter kennt „zeige“ nicht/);
-    assert.match(run.blocks[2]!.text, /`\/chapter show \[name:<name>\]` — Ein Chapter mit Zeitzone und Kanälen zeigen/);
+    assert.match(run.blocks[2]!.text, /`\/chapter show \[name:<Name>\]` — Ein Chapter mit Zeitzone und Kanälen zeigen/);
   } finally {
     tmp.remove();
   }

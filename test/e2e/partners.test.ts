@@ -66,7 +66,7 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
         /^\*\*Proposal #1: Python Day with Open Tech School\*\*\nProposal #1 from Code Club is recorded for chapter Berlin \(2027-03-14\)/,
       );
       assert.equal(b[3]!.text.match(/^- \[ \] /gm)?.length, 6);
-      assert.match(b[3]!.text, /- event 1:17: “Open Tech School” → \*\*OpenTechSchool\*\*/);
+      assert.match(b[3]!.text, /- Event 1:17: “Open Tech School” → \*\*OpenTechSchool\*\*/);
       assert.doesNotMatch(b[3]!.text, /- url /);
       at(
         4,
@@ -113,7 +113,7 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
       at(
         25,
         '[ephemeral → moderator]',
-        /^2 proposal\(s\), with their decisions\.\n\[attachment: partnerships-berlin\.csv \(text\/csv, \d+ bytes\)\]\n/,
+        /^2 proposals, with their decisions\.\n\[attachment: partnerships-berlin\.csv \(text\/csv, \d+ bytes\)\]\n/,
       );
       const rows = parse(b[25]!.text.split('\n').slice(2).join('\n'), { columns: true }) as Record<string, string>[];
       assert.deepEqual(
@@ -142,7 +142,7 @@ test('the partnership flow on the console: propose, confirm, refusals, the local
       at(
         30,
         '[ephemeral → moderator]',
-        /^\*\*Audit trail: the last 1\*\*\n- .* — \*\*moderator\*\*: \/partner decide → partnership:1 \(approve: Python Day with Open Tech School\)$/,
+        /^\*\*Audit trail: the last entry\*\*\n- .* — \*\*moderator\*\*: \/partner decide → partnership:1 \(approve: Python Day with Open Tech School\)$/,
       );
       assert.equal(b.length, 31, run.stdout);
 

@@ -270,7 +270,7 @@ test('a check-in is attendance: the learner who reaches INVITE_TO_COACH_AFTER by
       await bot.run('@lena /workshop join id:1');
       bot.clock.set(at(OPENS, 60_000));
       const first = await bot.run(`@lena /workshop checkin id:1 code:${code}`);
-      assert.match(first, /\[dm → lena\]\nYou have been to 1 workshops: thank you for coming! Would you like to coach one\?/);
+      assert.match(first, /\[dm → lena\]\nYou have been to 1 workshop: thank you for coming! Would you like to coach one\?/);
       assert.doesNotMatch(await bot.run(`@lena /workshop checkin id:1 code:${code}`), /coach one/, 'once');
       assert.doesNotMatch(await bot.run(`@ada /workshop checkin id:1 code:${code}`), /coach one/, 'a coach is not invited');
     } finally {

@@ -74,7 +74,10 @@ test('the public record over real HTTP: past workshops with what was taught, who
         new RegExp(`Workshop #${f.git.id} \\(Git and GitHub\\) is off the public record of Berlin`),
       );
       const audit = await bot.app.db.getRepository(AuditEntry).findOneByOrFail({ action: 'workshop publish' });
-      assert.deepEqual([audit.actorId, audit.target, audit.details], ['mona', `workshop:${f.git.id}`, 'off the public record']);
+      assert.deepEqual(
+        [audit.actorId, audit.target, JSON.parse(audit.details!)],
+        ['mona', `workshop:${f.git.id}`, { key: 'audit.workshop.record.off', params: {} }],
+      );
       assert.equal(audit.chapterId, f.chapter.id);
 
       const page = await get(web.port, '/chapters/Berlin');

@@ -50,7 +50,7 @@ test('the public page over real HTTP: chapters, a chapter’s workshops with loc
       );
       assert.match(page.body, /2 of 2 coach slots filled/);
       assert.match(page.body, /7 of 8 learner seats left/);
-      assert.match(page.body, /0 of 1 coach slots filled/);
+      assert.match(page.body, /0 of 1 coach slot filled/);
       assert.match(page.body, new RegExp(`/workshop join id:${git.id}`));
       assert.match(page.body, /Find us on Discord\./);
       assert.doesNotMatch(page.body, /Cancelled jam/, 'a cancelled workshop is not listed');
@@ -65,7 +65,7 @@ test('the public page over real HTTP: chapters, a chapter’s workshops with loc
       assert.match(page.body, /<svg [^>]*role="img" aria-labelledby="chart-title chart-desc"/);
       assert.match(
         page.body,
-        new RegExp(`<g class="bar" data-workshop="${git.id}"><title>Workshop #${git.id}: 0 of 1 coach slots claimed</title>`),
+        new RegExp(`<g class="bar" data-workshop="${git.id}"><title>Workshop #${git.id}: 0 of 1 coach slot claimed</title>`),
       );
       assert.equal((page.body.match(/class="claimed"\/>/g) ?? []).length, 2 + 1, 'two claimed squares and the legend');
       assert.equal((page.body.match(/class="missing"\/>/g) ?? []).length, 1 + 1, 'one missing square and the legend');

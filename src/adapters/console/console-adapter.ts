@@ -55,10 +55,7 @@ export class ConsoleAdapter implements PlatformAdapter {
     const input = this.o.input;
     if (!input) return;
     if (input.interactive) {
-      this.o.out.write(
-        `Console ready. You are "${this.actor}"; moderators: ${this.o.moderators.join(', ')}. ` +
-          'Type /help, or @name /command to act as someone else (@name@other: in another workspace). /quit ends.\n',
-      );
+      this.o.out.write(`${translator(this.o.locale)('console.ready', { name: this.actor, moderators: this.o.moderators.join(', ') })}\n`);
     }
     this.o.log?.debug('console ready');
     this.reading = this.run(input.stream, input.interactive);
@@ -112,7 +109,7 @@ export class ConsoleAdapter implements PlatformAdapter {
       const workspace = as[2]?.toLowerCase() ?? DEFAULT_WORKSPACE;
       if (!NAME.test(name)) {
         this.print(`[ephemeral → ${this.actor}]`, {
-          body: [{ kind: 'paragraph', children: [`“@${name}” is not a member name: use letters, digits, dots, dashes and underscores.`] }],
+          body: [{ kind: 'paragraph', children: [translator(this.o.locale)('console.not_a_member', { name })] }],
           visibility: { kind: 'ephemeral' },
         });
         return undefined;
@@ -122,9 +119,7 @@ export class ConsoleAdapter implements PlatformAdapter {
           body: [
             {
               kind: 'paragraph',
-              children: [
-                `“@${name}@${as[2]}” names no workspace: use @name@workspace with lowercase letters, digits, dashes and underscores.`,
-              ],
+              children: [translator(this.o.locale)('console.no_workspace', { name, workspace: as[2] ?? '' })],
             },
           ],
           visibility: { kind: 'ephemeral' },

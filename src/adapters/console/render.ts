@@ -1,4 +1,5 @@
 import type { Block, Inline, Message, TimeStyle } from '../../core/reply.js';
+import { formatTag, zoneLabel } from '../../core/zones.js';
 
 export interface ConsoleRenderOptions {
   readonly locale: string;
@@ -79,9 +80,12 @@ function cached<F extends Intl.DateTimeFormat | Intl.RelativeTimeFormat>(key: st
   return f;
 }
 
-/** A time in a zone with the zone's abbreviation, e.g. `Sun, 29 Mar 2026, 10:00 CEST`. */
+/**
+ * A time in a zone with the zone's abbreviation, e.g. `Sun, 29 Mar 2026, 10:00 CEST`; where the
+ * reader's language has none, the offset and the zone's city (`So., 14. März 2027, 10:00 GMT-4, New York`).
+ */
 export function formatZoned(at: Date, style: TimeStyle, timeZone: string, locale: string, now: Date): string {
-  const tag = locale.startsWith('de') ? 'de-DE' : 'en-GB';
+  const tag = formatTag(locale);
   if (style === 'relative') {
     const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
     const units: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -96,5 +100,10 @@ export function formatZoned(at: Date, style: TimeStyle, timeZone: string, locale
   const date: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
   const clock: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' };
   const options = style === 'date' ? date : style === 'time' ? clock : { ...date, ...clock };
-  return cached(`${tag} ${style} ${timeZone}`, () => new Intl.DateTimeFormat(tag, { ...options, timeZone })).format(at);
+  const f = cached(`${tag} ${style} ${timeZone}`, () => new Intl.DateTimeFormat(tag, { ...options, timeZone }));
+  if (style === 'date') return f.format(at);
+  return f
+    .formatToParts(at)
+    .map((part) => (part.type === 'timeZoneName' ? zoneLabel(at, timeZone, locale) : part.value))
+    .join('');
 }

@@ -6,12 +6,13 @@ import { Member } from '../../../entities/Member.js';
 import { PartnershipDecision } from '../../../entities/PartnershipDecision.js';
 import type { QuestionMeToo } from '../../../entities/QuestionMeToo.js';
 import type { QuestionReport } from '../../../entities/QuestionReport.js';
+import { ERASED_NAME } from '../../core/i18n.js';
 import type { Person } from '../../core/types.js';
 import type { Store } from '../../db/store.js';
 import { scopedPseudonym } from '../anonymity.js';
 
 /** What stands where an erased member's id or name was: proposals, audit entries and answers outlive the member. */
-export const ERASED = '(erased member)';
+export const ERASED = ERASED_NAME;
 /** The user id of the one stand-in member per workspace that keeps an erased member's proposals. */
 export const ERASED_USER = '~erased';
 

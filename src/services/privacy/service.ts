@@ -1,6 +1,7 @@
 import { In, IsNull, MoreThan, Not } from 'typeorm';
 import { Attendance } from '../../../entities/Attendance.js';
 import { AuditEntry } from '../../../entities/AuditEntry.js';
+import { Chapter } from '../../../entities/Chapter.js';
 import { ChapterLinkAttempt } from '../../../entities/ChapterLinkAttempt.js';
 import { CheckinAttempt } from '../../../entities/CheckinAttempt.js';
 import { NoShow } from '../../../entities/NoShow.js';
@@ -27,6 +28,7 @@ import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Store } from '../../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym } from '../anonymity.js';
+import { formatLocal } from '../local-time.js';
 import { parseNotices } from '../questions/asker-notices.js';
 import type { QuestionService } from '../questions/service.js';
 import type { ShareService } from '../shares.js';
@@ -354,7 +356,11 @@ export class PrivacyService {
       where: { pseudonym: pseudo, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
       order: { expiresAt: 'DESC' },
     });
-    if (active) throw new UserError('privacy.delete.blocked', { until: active.expiresAt.toISOString().slice(0, 10) });
+    if (active) {
+      // The block's end in its chapter's time (an error is text: the wall clock and the zone), not UTC.
+      const chapter = active.chapterId === null ? null : await this.store.manager.findOneBy(Chapter, { id: active.chapterId });
+      throw new UserError('privacy.delete.blocked', { until: formatLocal(active.expiresAt, chapter?.timeZone ?? 'UTC') });
+    }
     const member = await this.records.member(who);
     // A no-show cool-down in force is kept like a block: erasing the records would lift it.
     const coolDown = member ? await this.noShows.activeCoolDown(member.id) : null;

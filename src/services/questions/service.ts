@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { In, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
 import { AnonBlock } from '../../../entities/AnonBlock.js';
-import type { Chapter } from '../../../entities/Chapter.js';
+import { Chapter } from '../../../entities/Chapter.js';
 import { Question, type QuestionStatus } from '../../../entities/Question.js';
 import { QuestionAnswer } from '../../../entities/QuestionAnswer.js';
 import { QuestionMeToo } from '../../../entities/QuestionMeToo.js';
@@ -16,6 +16,7 @@ import type { Identity, Outbox, Person } from '../../core/types.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym, sealAddress } from '../anonymity.js';
+import { formatLocal } from '../local-time.js';
 import { type AskerNotice, AskerNotices } from './asker-notices.js';
 import type { QuestionStats } from './post.js';
 import { QuestionPosts } from './posting.js';
@@ -31,8 +32,6 @@ export interface QuestionSettings {
 /** How long an asker's encrypted reply address may be kept at most. */
 export const REPLY_ADDRESS_DAYS = 30;
 const DAY = 86_400_000;
-
-const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 /**
  * Anonymous questions. Every rule that matters is kept by the database: one me-too per
@@ -69,7 +68,11 @@ export class QuestionService {
       where: { pseudonym: pseudo, chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
       order: { expiresAt: 'DESC' },
     });
-    if (block) throw new UserError('question.blocked', { until: utc(block.expiresAt), reason: block.reason }, { sensitive: true });
+    if (!block) return;
+    // An error carries text, not a time token: the chapter's wall clock and its zone, not UTC.
+    const chapter = await em.findOneBy(Chapter, { id: chapterId });
+    const until = formatLocal(block.expiresAt, chapter?.timeZone ?? 'UTC');
+    throw new UserError('question.blocked', { until, reason: block.reason }, { sensitive: true });
   }
 
   /** Serialises one pseudonym's writes on PostgreSQL (SQLite's Store already runs one transaction at a time). */
@@ -342,7 +345,9 @@ export class QuestionService {
         }),
       ),
     );
-    await this.notices.tell(q, { key: 'question.notify.blocked', params: { id: questionId, until: utc(block.expiresAt), reason } });
+    const chapter = await this.store.manager.findOneBy(Chapter, { id: q.chapterId });
+    const until = formatLocal(block.expiresAt, chapter?.timeZone ?? 'UTC');
+    await this.notices.tell(q, { key: 'question.notify.blocked', params: { id: questionId, until, reason } });
     return block;
   }
 

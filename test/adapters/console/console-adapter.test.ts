@@ -38,14 +38,16 @@ let db: DataSource;
 let adapter: ConsoleAdapter;
 let out: PassThrough;
 let printed = '';
+let dispatcher: Dispatcher;
+let clock: ManualClock;
 
 before(async () => {
   database = await freshDatabase('sqlite');
-  const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
+  clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
   const { log } = capturedLogger();
   const built = await servicesOn(database.target, clock, log);
   db = built.db;
-  const dispatcher = new Dispatcher({
+  dispatcher = new Dispatcher({
     registry: new CommandRegistry([shout]),
     services: built.services,
     log,
@@ -114,4 +116,19 @@ test('run() reads piped lines in order until end of input', async () => {
   assert.deepEqual(headers, ['[ephemeral → zoe]', '[ephemeral → zoe]', '[ephemeral → zoe]']);
   assert.ok(printed.indexOf('one') < printed.indexOf('two'));
   assert.match(printed, /The option text is missing/);
+});
+
+test('a line naming no member or no workspace is answered in the console’s language', async () => {
+  let german = '';
+  const de = new PassThrough();
+  de.on('data', (chunk) => (german += String(chunk)));
+  const adapterDe = new ConsoleAdapter({ dispatcher, out: de, locale: 'de', moderators: ['mona'], clock });
+  await adapterDe.handle('@al!ce /shout text:x');
+  assert.match(german, /„@al!ce“ ist kein Mitgliedsname: Nimm Buchstaben, Ziffern, Punkte, Bindestriche und Unterstriche\./);
+  await adapterDe.handle('@alice@Other! /shout text:x');
+  assert.match(german, /„@alice@Other!“ nennt keinen Workspace/);
+  assert.doesNotMatch(german, /\b(is not|names no|use)\b/, 'no English left');
+  printed = '';
+  await adapter.handle('@al!ce /shout text:x');
+  assert.match(printed, /“@al!ce” is not a member name: use letters, digits, dots, dashes and underscores\./);
 });

@@ -15,6 +15,21 @@ test('times show in the chapter’s zone with its abbreviation, across daylight-
   assert.equal(formatZoned(new Date('2027-03-04T12:00:00Z'), 'relative', 'UTC', 'en', now), 'in 3 days');
 });
 
+test('where the reader’s language has no abbreviation for the zone, the offset and the zone’s city', () => {
+  const winter = new Date('2027-01-15T15:00:00Z');
+  const summer = new Date('2027-07-15T14:00:00Z');
+  // German has none for New York: Intl gives only GMT-5.
+  assert.equal(formatZoned(winter, 'time', 'America/New_York', 'de', now), '10:00 GMT-5, New York');
+  assert.equal(formatZoned(summer, 'full', 'America/New_York', 'de', now), 'Do., 15. Juli 2027, 10:00 GMT-4, New York');
+  assert.equal(formatZoned(winter, 'time', 'America/Argentina/Buenos_Aires', 'de', now), '12:00 GMT-3, Buenos Aires');
+  // English has one (EST, EDT), and German its own for Berlin.
+  assert.equal(formatZoned(winter, 'time', 'America/New_York', 'en', now), '10:00 EST');
+  assert.equal(formatZoned(summer, 'time', 'America/New_York', 'en', now), '10:00 EDT');
+  assert.equal(formatZoned(winter, 'time', 'Europe/Berlin', 'de', now), '16:00 MEZ');
+  assert.equal(formatZoned(winter, 'time', 'UTC', 'de', now), '15:00 UTC', 'UTC needs no city');
+  assert.equal(formatZoned(winter, 'date', 'America/New_York', 'de', now), 'Fr., 15. Jan. 2027', 'a date has no zone');
+});
+
 test('rich text becomes light marks; buttons become the command lines they stand for', () => {
   const text = renderConsole(
     message(

@@ -252,7 +252,7 @@ test('Discord: a delayed question the scheduler cannot post tells the moderators
   const database = await freshDatabase('sqlite');
   const b = await discordBot(database, '1', { ANON_POST_DELAY_MAX: '60' });
   try {
-    assert.match(await b.answer(b.ask()), /will appear in the questions channel within 1 minutes/);
+    assert.match(await b.answer(b.ask()), /will appear in the questions channel within a minute/);
     b.fake.failNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 503, { message: 'Service Unavailable', code: 0 }, {}, 100);
     b.clock.advance(61_000);
     await b.scheduler.tick();
@@ -324,7 +324,7 @@ test('Discord: reminders the platform keeps refusing are reported to the moderat
     );
     const notices = b.fake.posts(b.moderation).filter((m) => /could not be delivered/.test(JSON.stringify(m)));
     assert.equal(notices.length, 1);
-    assert.match(JSON.stringify(notices[0]), /workshop #1 “Python basics” could not be delivered to 1 of 1 members/);
+    assert.match(JSON.stringify(notices[0]), /workshop #1 “Python basics” could not be delivered to 1 of 1 member:/);
     for (const who of [alice.id, alice.username, alice.globalName!])
       assert.ok(!JSON.stringify(notices[0]).includes(who), `the notice names ${who}`);
   } finally {
