@@ -131,7 +131,7 @@ test('a direct message’s button carries its reference, never its command line,
   assert.doesNotMatch(shown, /q7Xk2Lm9/);
 });
 
-test('Slack: a file is shown inline as a copyable code block, and one too long says so', () => {
+test('Slack: a file is shown inline as a copyable code block, and one longer than a section is split across sections, whole', () => {
   const ics = 'BEGIN:VCALENDAR\r\nSUMMARY:<!channel> party\r\nEND:VCALENDAR\r\n';
   const out = renderSlack(
     message([p('Your calendar')], {
@@ -143,10 +143,15 @@ test('Slack: a file is shown inline as a copyable code block, and one too long s
   );
   const texts = out.blocks.flatMap((b) => (b.type === 'section' && 'text' in b ? [b.text.text] : []));
   assert.ok(
-    texts.includes('*workshop-3.ics*\n```BEGIN:VCALENDAR\nSUMMARY:&lt;!channel&gt; party\nEND:VCALENDAR\n```'),
+    texts.join('\n').includes('*workshop-3.ics*\n```BEGIN:VCALENDAR\nSUMMARY:&lt;!channel&gt; party\nEND:VCALENDAR\n```'),
     JSON.stringify(texts),
   );
-  assert.ok(texts.some((t) => t.startsWith('*big.csv*: 5000 characters, too long to show on Slack')));
+  assert.ok(texts.includes('*big.csv*'), JSON.stringify(texts));
+  assert.equal(texts.join('').split('x').length - 1, 5000, 'every character of the long file is shown');
+  assert.ok(
+    texts.every((t) => t.length <= 3000),
+    'each section within Slack’s 3,000 characters',
+  );
 });
 
 test('on Slack with a command prefix, texts name the commands as typed there; URLs, other words and button values stay', () => {

@@ -104,7 +104,10 @@ for (const locale of ['en', 'de'] as const) {
       assert.match(pages[0]!, locale === 'de' ? /Seite 1 von \d/ : /Page 1 of \d/);
       assert.match(pages[0]!, locale === 'de' ? /^\*\*Fragen\*\*$/m : /^\*\*Questions\*\*$/m);
       // /help command:x keeps working, as does the bare word.
-      assert.match(await bot.run('@mona /help chapter'), /`\/chapter create name:<name>/);
+      assert.match(
+        await bot.run('@mona /help chapter'),
+        locale === 'de' ? /`\/chapter create name:<Name>/ : /`\/chapter create name:<name>/,
+      );
     } finally {
       await bot.close();
     }
