@@ -18,7 +18,7 @@ test('a German usage error names the command, its subcommand and its options as 
   const named = commandNamesFor(registry, 'de')(message(say(t, error)));
   const last = named.body.at(-1)!;
   const shown = last.kind === 'paragraph' ? String(last.children[0]) : '';
-  assert.match(shown, /Schreibe: \/chapter anlegen name:<name> zeitzone:<IANA-Zone> \[stadt:<stadt>\]$/u);
+  assert.match(shown, /Schreibe: \/chapter anlegen name:<Name> zeitzone:<IANA-Zone> \[stadt:<Stadt>\]$/u);
   assert.doesNotMatch(shown, /create|timezone:|city:/);
 });
 
