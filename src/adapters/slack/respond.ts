@@ -3,7 +3,7 @@ import type { Responder } from '../../core/dispatcher.js';
 import { safeError } from '../../core/errors.js';
 import type { Message } from '../../core/reply.js';
 import type { SlackWorkspace } from './render.js';
-import { type ResponsePayload, responsePayload } from './web.js';
+import { type ResponsePayload, responsePayloads } from './web.js';
 
 /**
  * Acknowledges a request exactly once: with the first answer when it comes in time, with
@@ -47,21 +47,22 @@ export class SlackResponder implements Responder {
     private readonly workspace: SlackWorkspace,
   ) {}
 
+  /** A long answer (see `renderSlack`) is several: the first on the acknowledgement where it can, the rest after it. */
   async reply(m: Message): Promise<void> {
-    const payload = responsePayload(m, this.workspace);
-    if (this.ackCarriesAnswer && (await this.guard.ack(payload))) return;
-    await this.send(payload);
+    const [first, ...rest] = responsePayloads(m, this.workspace);
+    if (!(this.ackCarriesAnswer && (await this.guard.ack(first)))) await this.send(first!);
+    for (const payload of rest) await this.send(payload);
   }
 
   async defer(): Promise<void> {
     await this.guard.ack();
   }
 
-  editReply(m: Message): Promise<void> {
-    return this.send(responsePayload(m, this.workspace));
+  async editReply(m: Message): Promise<void> {
+    for (const payload of responsePayloads(m, this.workspace)) await this.send(payload);
   }
 
-  followUp(m: Message): Promise<void> {
-    return this.send(responsePayload(m, this.workspace));
+  async followUp(m: Message): Promise<void> {
+    for (const payload of responsePayloads(m, this.workspace)) await this.send(payload);
   }
 }
