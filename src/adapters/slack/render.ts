@@ -141,18 +141,6 @@ export const cutSlack = (text: string, max: number): number => {
   return Math.max(end, 1);
 };
 
-/**
- * Mrkdwn cut to at most `max` without breaking a token: before a `<…>` that would be cut, an
- * escape, or half a character; `…` marks the cut. For the notification fallback, which cannot split.
- */
-export function shortenMrkdwn(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = cutSlack(text, max - 1);
-  const open = text.lastIndexOf('<', end - 1);
-  if (open >= 0 && text.indexOf('>', open) >= end) end = open;
-  return text.slice(0, end) + '…';
-}
-
 const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text, verbatim: true });
 
 /** Writes command names the way members type them on this workspace (see `commandNamer`). */
@@ -203,7 +191,14 @@ function fallbackText(blocks: readonly SlackBlock[]): string {
     b.type === 'section' && !shownFiles.has(b) ? [...('text' in b ? [b.text.text] : []), ...(b.fields ?? []).map((f) => f.text)] : [],
   );
   const labels = blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => escapeSlack(e.text.text)) : []));
-  return shortenMrkdwn((texts.length ? texts : labels).join('\n'), SLACK_LIMITS.text);
+  // Whole texts while they fit (a section is shorter than the fallback may be), so no markup is cut.
+  let text = '';
+  for (const t of texts.length ? texts : labels) {
+    const next = text ? `${text}\n${t}` : t;
+    if (next.length > SLACK_LIMITS.text - 2) return `${text}\n…`;
+    text = next;
+  }
+  return text;
 }
 
 /**
@@ -226,7 +221,16 @@ export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload[]
     const values = pack(inlineUnits(f.value, ws), '', L.fieldText - header.length, cutSlack);
     for (const value of values.length ? values : ['']) fields.push(mrkdwn(header + value));
   }
-  for (let i = 0; i < fields.length; i += L.fields) blocks.push({ type: 'section', fields: fields.slice(i, i + L.fields) });
+  // Ten fields to a section, and no more text than half a message (ten fields of 2,000 would not fit in one).
+  let shown: Mrkdwn[] = [];
+  for (const f of fields) {
+    if (shown.length === L.fields || shown.reduce((n, g) => n + g.text.length, f.text.length) > L.blocksText / 2) {
+      blocks.push({ type: 'section', fields: shown });
+      shown = [];
+    }
+    shown.push(f);
+  }
+  if (shown.length) blocks.push({ type: 'section', fields: shown });
   // The app has no files:write scope, so a file (an .ics, a CSV, an export) is shown inline as a
   // code block that can be copied; one too long for a section says so instead of being cut.
   for (const a of m.attachments ?? []) {
