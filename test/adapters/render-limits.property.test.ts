@@ -42,7 +42,10 @@ const atom: fc.Arbitrary<Inline> = fc.oneof(
   fc.tuple(fc.stringMatching(/^[a-z0-9/.-]{1,60}$/), safeWords).map(([path, t]) => link(`https://example.org/${path}`, t)),
   fc.tuple(id, safeWords).map(([i, name]) => mention({ id: i, name })),
   fc
-    .tuple(fc.date({ min: new Date('2020-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }), fc.constantFrom(...(['full', 'date', 'time', 'relative'] as const)))
+    .tuple(
+      fc.date({ min: new Date('2020-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }),
+      fc.constantFrom(...(['full', 'date', 'time', 'relative'] as const)),
+    )
     .map(([at, style]) => time(at, style, 'Europe/Berlin')),
   id.map(channelLink),
   safeWords.map(code),
@@ -54,14 +57,26 @@ const inlines = (maxWords: number, maxParts = 8) =>
   fc.array(fc.oneof({ weight: 2, arbitrary: text(maxWords) }, { weight: 1, arbitrary: atom }), { minLength: 1, maxLength: maxParts });
 
 /** A list's items, each marked with its number so each can be found in exactly one payload; each fits a chunk. */
-const shortText = fc.array(fc.array(letter, { minLength: 1, maxLength: 12 }).map((ls) => ls.join('')), { minLength: 1, maxLength: 10 });
-const item = fc.array(fc.oneof(shortText.map((ws) => ws.join(' ') + ' '), atom), { minLength: 1, maxLength: 4 });
+const shortText = fc.array(
+  fc.array(letter, { minLength: 1, maxLength: 12 }).map((ls) => ls.join('')),
+  { minLength: 1, maxLength: 10 },
+);
+const item = fc.array(
+  fc.oneof(
+    shortText.map((ws) => ws.join(' ') + ' '),
+    atom,
+  ),
+  { minLength: 1, maxLength: 4 },
+);
 const items = fc.array(item, { minLength: 1, maxLength: 150 });
 const block = (locale: string): fc.Arbitrary<Block> =>
   fc.oneof(
     { weight: 3, arbitrary: inlines(300).map((parts) => p(...parts)) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 99 }).map((n) => p(translator(locale)('question.post.title', { id: n }))) },
-    { weight: 1, arbitrary: fc.array(fc.stringMatching(/^[a-z0-9 ={}();<>&]{0,200}$/), { maxLength: 60 }).map((ls) => codeBlock(ls.join('\n'))) },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.stringMatching(/^[a-z0-9 ={}();<>&]{0,200}$/), { maxLength: 60 }).map((ls) => codeBlock(ls.join('\n'))),
+    },
   );
 const field: fc.Arbitrary<Field> = fc.record({
   name: fc.oneof(text(40), fc.constant('Status')),
@@ -90,7 +105,10 @@ const generated: fc.Arbitrary<Generated> = fc.constantFrom('en', 'de').chain((lo
       after: fc.array(block(locale), { maxLength: 3 }),
       fields: fc.array(field, { maxLength: 40 }),
       buttons: fc.integer({ min: 0, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => button(locale, i)))),
-      ping: fc.array(id.map((i) => ({ id: i, name: 'x' })), { maxLength: 3 }),
+      ping: fc.array(
+        id.map((i) => ({ id: i, name: 'x' })),
+        { maxLength: 3 },
+      ),
     })
     .map(({ title, before, listItems, after, fields, buttons, ping }) => {
       const marked = (listItems ?? []).map((item, n) => [`item${n}. `, ...item]);
@@ -211,12 +229,14 @@ function assertOnceInOrder(hay: string, needles: readonly string[], what: string
 
 /** The words typed in the paragraphs' plain text, in order. */
 const typedWords = (m: Message, shown: (w: string) => string) =>
-  m.body.flatMap((b) => (b.kind === 'paragraph' ? b.children.filter((c) => typeof c === 'string') : [])).flatMap((t) =>
-    t
-      .split(/\s+/)
-      .filter((w) => w && w.length < 500)
-      .map(shown),
-  );
+  m.body
+    .flatMap((b) => (b.kind === 'paragraph' ? b.children.filter((c) => typeof c === 'string') : []))
+    .flatMap((t) =>
+      t
+        .split(/\s+/)
+        .filter((w) => w && w.length < 500)
+        .map(shown),
+    );
 
 test('Discord: every payload respects every limit, no markup is broken, and no list item or word is lost (property)', () => {
   fc.assert(
@@ -233,7 +253,11 @@ test('Discord: every payload respects every limit, no markup is broken, and no l
         from = at + w.length;
       }
       const ids = payloads.flatMap((d) => d.components.flatMap((r) => r.components.map((b) => b.custom_id)));
-      assert.deepEqual(ids, (m.buttons ?? []).map((b) => `cmd:${b.command}`), 'every button, once, in order');
+      assert.deepEqual(
+        ids,
+        (m.buttons ?? []).map((b) => `cmd:${b.command}`),
+        'every button, once, in order',
+      );
       const withButtons = payloads.map((d) => d.components.length > 0);
       assert.ok(!withButtons.includes(true) || withButtons.slice(withButtons.indexOf(true)).every(Boolean), 'buttons on the last payloads');
       if (m.buttons?.length) assert.ok(withButtons.at(-1));
@@ -263,8 +287,16 @@ test('Slack: every payload respects every limit, no markup is broken, and no lis
         from = at + w.length;
       }
       const values = payloads.flatMap((s) => s.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.value) : [])));
-      assert.deepEqual(values, (m.buttons ?? []).map((b) => b.command), 'every button, once, in order');
-      if (m.buttons?.length) assert.ok(payloads.at(-1)!.blocks.some((b) => b.type === 'actions'), 'buttons on the last payload');
+      assert.deepEqual(
+        values,
+        (m.buttons ?? []).map((b) => b.command),
+        'every button, once, in order',
+      );
+      if (m.buttons?.length)
+        assert.ok(
+          payloads.at(-1)!.blocks.some((b) => b.type === 'actions'),
+          'buttons on the last payload',
+        );
     }),
     { numRuns: 100, endOnFailure: true },
   );

@@ -36,28 +36,30 @@ test('Discord: whatever a member types, no mention syntax survives (property)', 
 
 test('Discord: deliberate pings, times and code blocks keep working', () => {
   const at = new Date('2027-03-28T16:00:00Z');
-  const out = one(renderDiscord(
-    message(
-      [
-        p(
-          'Hi ',
-          mention({ id: '42', name: 'ada' }),
-          ' at ',
-          time(at, 'full'),
-          ' ',
-          bold('now'),
-          ' ',
-          link('https://opentechschool.org', 'OTS'),
-        ),
-        codeBlock('print("hi @everyone")'),
-      ],
-      {
-        visibility: { kind: 'channel', channel: 'q' },
-        ping: [{ id: '42', name: 'ada' }],
-        buttons: [{ label: 'Me too', command: '/ask metoo id:3' }],
-      },
+  const out = one(
+    renderDiscord(
+      message(
+        [
+          p(
+            'Hi ',
+            mention({ id: '42', name: 'ada' }),
+            ' at ',
+            time(at, 'full'),
+            ' ',
+            bold('now'),
+            ' ',
+            link('https://opentechschool.org', 'OTS'),
+          ),
+          codeBlock('print("hi @everyone")'),
+        ],
+        {
+          visibility: { kind: 'channel', channel: 'q' },
+          ping: [{ id: '42', name: 'ada' }],
+          buttons: [{ label: 'Me too', command: '/ask metoo id:3' }],
+        },
+      ),
     ),
-  ));
+  );
   const text = out.embeds[0]!.description!;
   assert.match(text, /Hi <@42> at <t:1806249600:F> \*\*now\*\* \[OTS\]\(https:\/\/opentechschool.org\)/);
   assert.match(text, /```\nprint\("hi @\u200beveryone"\)\n```/);
@@ -86,12 +88,14 @@ test('Slack: whatever a member types, no < or > reaches Slack unescaped (propert
 
 test('Slack: deliberate mentions, local times with a fallback, and buttons carrying command lines', () => {
   const at = new Date('2027-03-28T16:00:00Z');
-  const out = one(renderSlack(
-    message([p('Hi ', mention({ id: 'U1', name: 'ada' }), ' at ', time(at, 'full'), ' & ', link('https://opentechschool.org', 'OTS'))], {
-      visibility: { kind: 'channel', channel: 'q' },
-      buttons: [{ label: 'Me too', command: '/ask metoo id:3', style: 'primary' }],
-    }),
-  ));
+  const out = one(
+    renderSlack(
+      message([p('Hi ', mention({ id: 'U1', name: 'ada' }), ' at ', time(at, 'full'), ' & ', link('https://opentechschool.org', 'OTS'))], {
+        visibility: { kind: 'channel', channel: 'q' },
+        buttons: [{ label: 'Me too', command: '/ask metoo id:3', style: 'primary' }],
+      }),
+    ),
+  );
   assert.deepEqual(out.blocks[0], {
     type: 'section',
     text: {
@@ -139,14 +143,16 @@ test('a direct message’s button carries its reference, never its command line,
 
 test('Slack: a file is shown inline as a copyable code block, and one too long says so', () => {
   const ics = 'BEGIN:VCALENDAR\r\nSUMMARY:<!channel> party\r\nEND:VCALENDAR\r\n';
-  const out = one(renderSlack(
-    message([p('Your calendar')], {
-      attachments: [
-        { filename: 'workshop-3.ics', contentType: 'text/calendar', data: ics },
-        { filename: 'big.csv', contentType: 'text/csv', data: 'x'.repeat(5000) },
-      ],
-    }),
-  ));
+  const out = one(
+    renderSlack(
+      message([p('Your calendar')], {
+        attachments: [
+          { filename: 'workshop-3.ics', contentType: 'text/calendar', data: ics },
+          { filename: 'big.csv', contentType: 'text/csv', data: 'x'.repeat(5000) },
+        ],
+      }),
+    ),
+  );
   const texts = out.blocks.flatMap((b) => (b.type === 'section' && 'text' in b ? [b.text.text] : []));
   assert.ok(
     texts.includes('*workshop-3.ics*\n```BEGIN:VCALENDAR\nSUMMARY:&lt;!channel&gt; party\nEND:VCALENDAR\n```'),
@@ -157,17 +163,19 @@ test('Slack: a file is shown inline as a copyable code block, and one too long s
 
 test('on Slack with a command prefix, texts name the commands as typed there; URLs, other words and button values stay', () => {
   const named = { named: commandNamer('ots-', ['ask', 'help', 'workshop']) };
-  const out = one(renderSlack(
-    message(
-      [p('Try /workshop claim id:3, or ', code('/help workshop'), ' (see https://example.org/help); /unknown and /asking stay; (/ask)')],
-      {
-        title: '/help',
-        fields: [{ name: 'Next', value: ['type /ask text:…'] }],
-        buttons: [{ label: 'Me too', command: '/ask metoo id:1' }],
-      },
+  const out = one(
+    renderSlack(
+      message(
+        [p('Try /workshop claim id:3, or ', code('/help workshop'), ' (see https://example.org/help); /unknown and /asking stay; (/ask)')],
+        {
+          title: '/help',
+          fields: [{ name: 'Next', value: ['type /ask text:…'] }],
+          buttons: [{ label: 'Me too', command: '/ask metoo id:1' }],
+        },
+      ),
+      named,
     ),
-    named,
-  ));
+  );
   const shown = JSON.stringify(out);
   for (const typed of [
     '/ots-workshop claim id:3',

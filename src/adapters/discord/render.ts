@@ -185,7 +185,10 @@ export function renderDiscord(m: Message): DiscordPayload[] {
       embeds: groups[i] ?? [],
       components: i >= count - 1 ? (rowGroups[i - (count - 1)] ?? []) : [],
       allowedMentions: { parse: [], users },
-      files: i === 0 ? (m.attachments ?? []).map((a) => ({ attachment: Buffer.from(a.data), name: a.filename, contentType: a.contentType })) : [],
+      files:
+        i === 0
+          ? (m.attachments ?? []).map((a) => ({ attachment: Buffer.from(a.data), name: a.filename, contentType: a.contentType }))
+          : [],
     });
   }
   return payloads;

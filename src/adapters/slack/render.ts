@@ -241,9 +241,9 @@ export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload[]
       shownFile({
         type: 'section',
         text: mrkdwn(
-        header.length + 1 + shown.length <= SLACK_LIMITS.sectionText
-          ? `${header}\n${shown}`
-          : `${header}: ${data.length} characters, too long to show on Slack; the console and Discord attach it as a file.`,
+          header.length + 1 + shown.length <= SLACK_LIMITS.sectionText
+            ? `${header}\n${shown}`
+            : `${header}: ${data.length} characters, too long to show on Slack; the console and Discord attach it as a file.`,
         ),
       }),
     );
