@@ -175,11 +175,10 @@ export function responder(i: RepliableInteraction): Responder {
     },
     defer: async (ephemeral) => void (await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {})),
     editReply: async (m) => {
-      const [first, ...more] = options(m);
-      // The deferred reply keeps the visibility it was deferred with: no flags on the edit.
-      const { flags: _flags, ...edit } = first!;
-      await i.editReply(edit as never);
-      await rest(more);
+      // The deferred reply keeps the visibility it was deferred with: no flags on the edit; the rest follow with them.
+      const [first] = discordPayloads(m);
+      await i.editReply(first as never);
+      await rest(options(m).slice(1));
     },
     followUp: (m) => rest(options(m)),
   };

@@ -11,9 +11,9 @@ function one<P>(payloads: P[]): P {
 
 test('Discord: members a message pings are named in the content, where Discord notifies; without pings there is no content', () => {
   const ada = { id: '42', name: 'ada' };
-  const pinging = one(renderDiscord(
-    message([p(mention(ada), ' your slot is confirmed')], { visibility: { kind: 'channel', channel: 'q' }, ping: [ada] }),
-  ));
+  const pinging = one(
+    renderDiscord(message([p(mention(ada), ' your slot is confirmed')], { visibility: { kind: 'channel', channel: 'q' }, ping: [ada] })),
+  );
   assert.equal(pinging.content, '<@42>');
   assert.deepEqual(pinging.allowedMentions, { parse: [], users: ['42'] });
   const quiet = one(renderDiscord(message([p(mention(ada), ' mentioned, not pinged')], { visibility: { kind: 'channel', channel: 'q' } })));
