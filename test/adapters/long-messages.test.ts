@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { commands } from '../../commands/index.js';
 import { startSlack } from '../../src/adapters/slack/adapter.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -7,7 +8,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { PLATFORM_LIMITS } from '../../src/core/limits.js';
 import { link, list, message, p, type Message } from '../../src/core/reply.js';
 import type { Outbox } from '../../src/core/types.js';
-import { discordBot } from '../support/discord-bot.js';
+import { discordBot, str, sub } from '../support/discord-bot.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { capturedLogger, freshDatabase, tempDir, type TestDatabase } from '../support/helpers.js';
 
@@ -68,6 +69,50 @@ test('Discord: a long post goes as several channel messages within the limits, b
     const before = bot.fake.calls.length;
     await assert.rejects(outbox.edit(ref, long(channel)), /renders as \d+: bound its parts/);
     assert.equal(bot.fake.calls.length, before);
+  } finally {
+    await bot.stop();
+  }
+});
+
+test('Discord: an answer of any length is the reply and, where it needs more, ephemeral follow-ups within the limits (/help)', async () => {
+  const bot = await discordBot(database, {}, { guilds: 1 });
+  try {
+    // A moderator of a chapter here sees every command: the longest help there is.
+    const mona = { id: '555555555555555599', username: 'mona' };
+    await bot.reply(
+      bot.fake.slash(mona, 'chapter', sub('create', [str('name', 'Berlin'), str('timezone', 'Europe/Berlin')]), { moderator: true }),
+    );
+    const i = bot.fake.slash(mona, 'help', [], { moderator: true });
+    await bot.reply(i);
+    // Wait until the help's last line is shown (the follow-ups come after the reply).
+    const shown = () =>
+      bot.fake
+        .responses(i)
+        .map((r) => JSON.stringify(r.body))
+        .join('\n');
+    await bot.fake.waitFor(() => shown().includes('Options are written name:value'), 'the end of the help');
+    for (const c of commands) assert.ok(shown().includes(`/${c.name}`), `/${c.name} in the help`);
+    const D = PLATFORM_LIMITS.discord;
+    const bodies = bot.fake
+      .responses(i)
+      .map((r) => r.body as { type?: number; data?: { flags?: number; embeds?: unknown[] } } & { flags?: number; embeds?: unknown[] });
+    assert.equal(bodies[0]!.type, 4, 'the reply');
+    assert.ok(bodies.length > 1, `${bodies.length} messages: the reply and follow-ups`);
+    for (const body of bodies) {
+      const m = body.data ?? body;
+      const embeds = (m.embeds ?? []) as { title?: string; description?: string; fields?: { name: string; value: string }[] }[];
+      const size = embeds.reduce(
+        (n, e) =>
+          n +
+          (e.title?.length ?? 0) +
+          (e.description?.length ?? 0) +
+          (e.fields ?? []).reduce((k, f) => k + f.name.length + f.value.length, 0),
+        0,
+      );
+      assert.ok(embeds.length <= D.embeds && size <= D.embedTotal, `${size} characters in one message`);
+      assert.equal(m.flags, 64, 'ephemeral, the reply and every follow-up');
+    }
+    assert.doesNotMatch(shown(), /…"/, 'nothing cut off');
   } finally {
     await bot.stop();
   }
