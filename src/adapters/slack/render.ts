@@ -212,25 +212,27 @@ export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload[]
   const L = SLACK_LIMITS;
   const named = ws.named ?? asTyped;
   const blocks: SlackBlock[] = [];
-  const section = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(text) });
-  if (m.title) blocks.push(section(`*${shorten(words(named(escapeSlack(m.title))), '', L.sectionText - 2, cutSlack)}*`));
-  for (const b of m.body) for (const text of pack([blockUnit(b, ws)], '', L.sectionText, cutSlack)) blocks.push(section(text));
+  const textSection = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(text) });
+  if (m.title) blocks.push(textSection(`*${shorten(words(named(escapeSlack(m.title))), '', L.sectionText - 2, cutSlack)}*`));
+  // A section per block of the body, as many as a long block needs.
+  for (const b of m.body) for (const text of pack([blockUnit(b, ws)], '', L.sectionText, cutSlack)) blocks.push(textSection(text));
   const fields: Mrkdwn[] = [];
   for (const f of m.fields ?? []) {
+    // A field's name is short (a label); 200 leaves its value nine tenths of the field.
     const header = `*${shorten(words(named(escapeSlack(f.name))), '', 200, cutSlack)}*\n`;
     const values = pack(inlineUnits(f.value, ws), '', L.fieldText - header.length, cutSlack);
     for (const value of values.length ? values : ['']) fields.push(mrkdwn(header + value));
   }
   // Ten fields to a section, and no more text than half a message (ten fields of 2,000 would not fit in one).
-  let shown: Mrkdwn[] = [];
+  let section: Mrkdwn[] = [];
   for (const f of fields) {
-    if (shown.length === L.fields || shown.reduce((n, g) => n + g.text.length, f.text.length) > L.blocksText / 2) {
-      blocks.push({ type: 'section', fields: shown });
-      shown = [];
+    if (section.length === L.fields || section.reduce((n, g) => n + g.text.length, f.text.length) > L.blocksText / 2) {
+      blocks.push({ type: 'section', fields: section });
+      section = [];
     }
-    shown.push(f);
+    section.push(f);
   }
-  if (shown.length) blocks.push({ type: 'section', fields: shown });
+  if (section.length) blocks.push({ type: 'section', fields: section });
   // The app has no files:write scope, so a file (an .ics, a CSV, an export) is shown inline as a
   // code block that can be copied; one too long for a section says so instead of being cut.
   for (const a of m.attachments ?? []) {
