@@ -6,11 +6,17 @@ import { neutraliseDiscord, renderDiscord } from '../../src/adapters/discord/ren
 import { commandNamer, renderSlack } from '../../src/adapters/slack/render.js';
 import { bold, code, codeBlock, inlineText, link, mention, message, messageLink, p, time } from '../../src/core/reply.js';
 
+/** The one payload of a message that fits in one. */
+function one<P>(payloads: P[]): P {
+  assert.equal(payloads.length, 1, 'one payload');
+  return payloads[0]!;
+}
+
 const INJECTIONS =
   '@everyone @here <@123456789012345678> <@!123456789012345678> <@&987654321098765432> <#555555555555555555> <!channel> <!here> <!everyone> <@U0123ABC> <!subteam^S0123|@team> [click](https://evil.example) <https://evil.example|docs>';
 
 test('Discord: mentions typed by a member come out inert, and nothing is parsed for pings', () => {
-  const out = renderDiscord(message([p(INJECTIONS)], { visibility: { kind: 'channel', channel: 'q' } }));
+  const out = one(renderDiscord(message([p(INJECTIONS)], { visibility: { kind: 'channel', channel: 'q' } })));
   const text = out.embeds[0]!.description!;
   assert.doesNotMatch(text, /@everyone|@here/);
   assert.doesNotMatch(text, /<@!?\d+>|<@&\d+>|<#\d+>/);
@@ -30,26 +36,28 @@ test('Discord: whatever a member types, no mention syntax survives (property)', 
 
 test('Discord: deliberate pings, times and code blocks keep working', () => {
   const at = new Date('2027-03-28T16:00:00Z');
-  const out = renderDiscord(
-    message(
-      [
-        p(
-          'Hi ',
-          mention({ id: '42', name: 'ada' }),
-          ' at ',
-          time(at, 'full'),
-          ' ',
-          bold('now'),
-          ' ',
-          link('https://opentechschool.org', 'OTS'),
-        ),
-        codeBlock('print("hi @everyone")'),
-      ],
-      {
-        visibility: { kind: 'channel', channel: 'q' },
-        ping: [{ id: '42', name: 'ada' }],
-        buttons: [{ label: 'Me too', command: '/ask metoo id:3' }],
-      },
+  const out = one(
+    renderDiscord(
+      message(
+        [
+          p(
+            'Hi ',
+            mention({ id: '42', name: 'ada' }),
+            ' at ',
+            time(at, 'full'),
+            ' ',
+            bold('now'),
+            ' ',
+            link('https://opentechschool.org', 'OTS'),
+          ),
+          codeBlock('print("hi @everyone")'),
+        ],
+        {
+          visibility: { kind: 'channel', channel: 'q' },
+          ping: [{ id: '42', name: 'ada' }],
+          buttons: [{ label: 'Me too', command: '/ask metoo id:3' }],
+        },
+      ),
     ),
   );
   const text = out.embeds[0]!.description!;
@@ -60,7 +68,7 @@ test('Discord: deliberate pings, times and code blocks keep working', () => {
 });
 
 test('Slack: mentions and links typed by a member come out inert, and Slack is told not to parse plain words', () => {
-  const out = renderSlack(message([p(INJECTIONS)], { title: '<!channel> title', visibility: { kind: 'channel', channel: 'q' } }));
+  const out = one(renderSlack(message([p(INJECTIONS)], { title: '<!channel> title', visibility: { kind: 'channel', channel: 'q' } })));
   const all = JSON.stringify(out);
   for (const live of ['<!channel>', '<!here>', '<!everyone>', '<@U0123ABC>', '<!subteam^', '<https://evil.example|'])
     assert.ok(!all.includes(live), `${live} survived`);
@@ -71,7 +79,7 @@ test('Slack: mentions and links typed by a member come out inert, and Slack is t
 test('Slack: whatever a member types, no < or > reaches Slack unescaped (property)', () => {
   fc.assert(
     fc.property(fc.string({ maxLength: 80 }), (typed) => {
-      const out = renderSlack(message([p(typed)], { title: typed, visibility: { kind: 'channel', channel: 'q' } }));
+      const out = one(renderSlack(message([p(typed)], { title: typed, visibility: { kind: 'channel', channel: 'q' } })));
       for (const b of out.blocks) if (b.type === 'section' && 'text' in b) assert.doesNotMatch(b.text.text, /[<>]/);
       assert.doesNotMatch(out.text, /[<>]/);
     }),
@@ -80,11 +88,13 @@ test('Slack: whatever a member types, no < or > reaches Slack unescaped (propert
 
 test('Slack: deliberate mentions, local times with a fallback, and buttons carrying command lines', () => {
   const at = new Date('2027-03-28T16:00:00Z');
-  const out = renderSlack(
-    message([p('Hi ', mention({ id: 'U1', name: 'ada' }), ' at ', time(at, 'full'), ' & ', link('https://opentechschool.org', 'OTS'))], {
-      visibility: { kind: 'channel', channel: 'q' },
-      buttons: [{ label: 'Me too', command: '/ask metoo id:3', style: 'primary' }],
-    }),
+  const out = one(
+    renderSlack(
+      message([p('Hi ', mention({ id: 'U1', name: 'ada' }), ' at ', time(at, 'full'), ' & ', link('https://opentechschool.org', 'OTS'))], {
+        visibility: { kind: 'channel', channel: 'q' },
+        buttons: [{ label: 'Me too', command: '/ask metoo id:3', style: 'primary' }],
+      }),
+    ),
   );
   assert.deepEqual(out.blocks[0], {
     type: 'section',
@@ -110,7 +120,7 @@ test('a direct message’s button carries its reference, never its command line,
       { label: 'Help', command: '/help' },
     ],
   });
-  assert.deepEqual(renderDiscord(m).components, [
+  assert.deepEqual(one(renderDiscord(m)).components, [
     {
       type: 1,
       components: [
@@ -119,7 +129,7 @@ test('a direct message’s button carries its reference, never its command line,
       ],
     },
   ]);
-  assert.deepEqual(renderSlack(m).blocks.at(-1), {
+  assert.deepEqual(one(renderSlack(m)).blocks.at(-1), {
     type: 'actions',
     elements: [
       { type: 'button', text: { type: 'plain_text', text: 'Leave' }, action_id: 'ref:0', value: 'q7Xk2Lm9Pz4Rt8Vw1Yb3Nc', style: 'danger' },
@@ -133,13 +143,15 @@ test('a direct message’s button carries its reference, never its command line,
 
 test('Slack: a file is shown inline as a copyable code block, and one longer than a section is split across sections, whole', () => {
   const ics = 'BEGIN:VCALENDAR\r\nSUMMARY:<!channel> party\r\nEND:VCALENDAR\r\n';
-  const out = renderSlack(
-    message([p('Your calendar')], {
-      attachments: [
-        { filename: 'workshop-3.ics', contentType: 'text/calendar', data: ics },
-        { filename: 'big.csv', contentType: 'text/csv', data: 'x'.repeat(5000) },
-      ],
-    }),
+  const out = one(
+    renderSlack(
+      message([p('Your calendar')], {
+        attachments: [
+          { filename: 'workshop-3.ics', contentType: 'text/calendar', data: ics },
+          { filename: 'big.csv', contentType: 'text/csv', data: 'x'.repeat(5000) },
+        ],
+      }),
+    ),
   );
   const texts = out.blocks.flatMap((b) => (b.type === 'section' && 'text' in b ? [b.text.text] : []));
   assert.ok(
@@ -156,16 +168,18 @@ test('Slack: a file is shown inline as a copyable code block, and one longer tha
 
 test('on Slack with a command prefix, texts name the commands as typed there; URLs, other words and button values stay', () => {
   const named = { named: commandNamer('ots-', ['ask', 'help', 'workshop']) };
-  const out = renderSlack(
-    message(
-      [p('Try /workshop claim id:3, or ', code('/help workshop'), ' (see https://example.org/help); /unknown and /asking stay; (/ask)')],
-      {
-        title: '/help',
-        fields: [{ name: 'Next', value: ['type /ask text:…'] }],
-        buttons: [{ label: 'Me too', command: '/ask metoo id:1' }],
-      },
+  const out = one(
+    renderSlack(
+      message(
+        [p('Try /workshop claim id:3, or ', code('/help workshop'), ' (see https://example.org/help); /unknown and /asking stay; (/ask)')],
+        {
+          title: '/help',
+          fields: [{ name: 'Next', value: ['type /ask text:…'] }],
+          buttons: [{ label: 'Me too', command: '/ask metoo id:1' }],
+        },
+      ),
+      named,
     ),
-    named,
   );
   const shown = JSON.stringify(out);
   for (const typed of [
@@ -182,7 +196,7 @@ test('on Slack with a command prefix, texts name the commands as typed there; UR
   assert.doesNotMatch(shown, /[^-]\/workshop claim|\/ots-unknown|ots-asking/);
   const actions = out.blocks.find((b) => b.type === 'actions');
   assert.equal(actions?.type === 'actions' && actions.elements[0]!.value, '/ask metoo id:1', 'the bot reads button values itself');
-  assert.equal(renderSlack(message('use /help'), { named: commandNamer('', ['help']) }).text, 'use /help', 'no prefix, no change');
+  assert.equal(one(renderSlack(message('use /help'), { named: commandNamer('', ['help']) })).text, 'use /help', 'no prefix, no change');
 });
 
 test('a link to one of the bot’s posts: Discord jumps to the message; Slack and the console name the channel', () => {
@@ -190,13 +204,13 @@ test('a link to one of the bot’s posts: Discord jumps to the message; Slack an
     p('#3 open · ', messageLink({ workspace: '111111111111111111', channel: '222222222222222222', messageId: '333333333333333333' })),
   ]);
   assert.match(
-    renderDiscord(m).embeds[0]!.description!,
+    one(renderDiscord(m)).embeds[0]!.description!,
     /#3 open · https:\/\/discord\.com\/channels\/111111111111111111\/222222222222222222\/333333333333333333$/,
   );
-  assert.match(renderSlack(m).text, /#3 open · <#222222222222222222>$/);
+  assert.match(one(renderSlack(m)).text, /#3 open · <#222222222222222222>$/);
   const slackPost = message([p('#3 open · ', messageLink({ workspace: 'T1', channel: 'CQUESTIONS', messageId: '1795000000.000100' }))]);
   assert.match(
-    renderSlack(slackPost, { url: 'https://ots-berlin.slack.com/' }).text,
+    one(renderSlack(slackPost, { url: 'https://ots-berlin.slack.com/' })).text,
     /#3 open · <#CQUESTIONS> <https:\/\/ots-berlin\.slack\.com\/archives\/CQUESTIONS\/p1795000000000100\|↗>$/,
     'with the workspace’s address, a link to the message',
   );

@@ -330,8 +330,12 @@ async function endToEnd(t: SubTest, app: App, lines: () => string[]): Promise<vo
   });
   const commands = applicationCommands(app.registry);
   const sent: { i: { id: string; token: string }; what: string }[] = [];
+  // The answer: the callback, or the edit of a deferral. An answer longer than one message continues
+  // in follow-ups (POST to the interaction's webhook), which are parts of it, not further answers.
   const answersTo = (i: { id: string; token: string }) =>
-    fake.responses(i).filter((r) => (r.body as { type?: number } | undefined)?.type !== 5);
+    fake
+      .responses(i)
+      .filter((r) => (r.body as { type?: number } | undefined)?.type !== 5 && !(r.method === 'POST' && r.path.startsWith('/webhooks/')));
   const path: FuzzPath<DiscordCase> = {
     caseFor: (leaf) => caseFor(commands, leaf, true),
     show,

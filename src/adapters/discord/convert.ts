@@ -23,7 +23,7 @@ import type { Responder } from '../../core/dispatcher.js';
 import type { Message } from '../../core/reply.js';
 import type { RawValue, Resolvers } from '../../core/validate.js';
 import { DEFAULT_SUBCOMMAND } from './commands.js';
-import { discordPayload } from './outbox.js';
+import { discordPayloads } from './outbox.js';
 
 /** The member and what Discord shows of them: Manage Server, and their roles. The policy decides what they may do. */
 export function actorOf(i: DiscordInteraction): Actor {
@@ -155,17 +155,31 @@ export function resolvers(i: RepliableInteraction): Resolvers {
 
 /**
  * Answers on the interaction itself: ephemeral answers carry the ephemeral flag, `here`
- * answers are visible replies; a deferral is Discord's type 5 response.
+ * answers are visible replies; a deferral is Discord's type 5 response. An answer longer than
+ * one message (see `renderDiscord`) continues in follow-ups, with the same visibility.
  */
 export function responder(i: RepliableInteraction): Responder {
-  const options = (m: Message): InteractionReplyOptions => ({
-    ...(discordPayload(m) as InteractionReplyOptions),
-    ...(m.visibility.kind === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {}),
-  });
+  const options = (m: Message): InteractionReplyOptions[] =>
+    discordPayloads(m).map((payload) => ({
+      ...(payload as InteractionReplyOptions),
+      ...(m.visibility.kind === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {}),
+    }));
+  const rest = async (more: InteractionReplyOptions[]) => {
+    for (const payload of more) await i.followUp(payload);
+  };
   return {
-    reply: async (m) => void (await i.reply(options(m))),
+    reply: async (m) => {
+      const [first, ...more] = options(m);
+      await i.reply(first!);
+      await rest(more);
+    },
     defer: async (ephemeral) => void (await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {})),
-    editReply: async (m) => void (await i.editReply(discordPayload(m) as never)),
-    followUp: async (m) => void (await i.followUp(options(m))),
+    editReply: async (m) => {
+      // The deferred reply keeps the visibility it was deferred with: no flags on the edit; the rest follow with them.
+      const [first] = discordPayloads(m);
+      await i.editReply(first as never);
+      await rest(options(m).slice(1));
+    },
+    followUp: (m) => rest(options(m)),
   };
 }

@@ -17,26 +17,49 @@ import { assertSensitiveRoute, type Message, mention, message, p, type PostedRef
 import { renderDiscord } from './render.js';
 import type { GroupPlace, Outbox } from '../../core/types.js';
 
-/** A neutral message as discord.js send options: embeds, a button row, no mention parsed. */
-export function discordPayload(m: Message): MessageCreateOptions {
-  const r = renderDiscord(m);
-  return {
+/**
+ * A neutral message as discord.js send options: embeds, button rows, no mention parsed. Usually
+ * one; a message longer than Discord takes in one is split (see `renderDiscord`), the buttons on
+ * the last, and is sent as that many messages.
+ */
+export function discordPayloads(m: Message): MessageCreateOptions[] {
+  return renderDiscord(m).map((r) => ({
     ...(r.content ? { content: r.content } : {}),
     embeds: r.embeds,
     components: r.components as MessageCreateOptions['components'],
     allowedMentions: r.allowedMentions,
     files: r.files,
-  };
+  }));
+}
+
+/**
+ * The one payload of a message that must stay one message: an edit of a post, which cannot
+ * become two. The posts the bot edits are bounded by their options' maxLength so they fit;
+ * one that does not is a programming error, thrown rather than cut.
+ */
+export function discordPayload(m: Message): MessageCreateOptions {
+  const payloads = discordPayloads(m);
+  if (payloads.length !== 1)
+    throw new Error(`a message meant to stay one Discord message renders as ${payloads.length}: bound its parts (see docs/LIMITS.md)`);
+  return payloads[0]!;
 }
 
 /**
  * A post's send options with a fresh nonce that Discord enforces: should a post be sent again
  * because its answer was lost (a timeout, see `discordRestOptions`), Discord returns the message
  * it already made instead of making a second one. The nonce is random (Discord allows 25
- * characters), so it says nothing about who or what caused the post.
+ * characters), so it says nothing about who or what caused the post. One per message of a split post.
  */
-export function postPayload(m: Message): MessageCreateOptions {
-  return { ...discordPayload(m), nonce: randomBytes(12).toString('base64url'), enforceNonce: true };
+export function postPayloads(m: Message): MessageCreateOptions[] {
+  return discordPayloads(m).map((payload) => ({ ...payload, nonce: randomBytes(12).toString('base64url'), enforceNonce: true }));
+}
+
+/** Sends a post's messages in order; the first one is the post's reference. */
+async function sendAll(channel: { send(options: MessageCreateOptions): Promise<{ id: string; channelId: string }> }, m: Message) {
+  const [first, ...rest] = postPayloads(m);
+  const sent = await channel.send(first!);
+  for (const payload of rest) await channel.send(payload);
+  return sent;
 }
 
 const errorCode = (err: unknown): number | string | undefined => (err instanceof DiscordAPIError ? err.code : undefined);
@@ -142,7 +165,7 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
     if (!target) return { channel: '', messageId: '' };
     const to = m.visibility.to;
     const notice = message([p(mention(to), ' ', t('discord.dm_closed'))], { visibility: { kind: 'channel', channel: target }, ping: [to] });
-    const sent = await (await sendable(client, target)).send(postPayload(notice));
+    const sent = await sendAll(await sendable(client, target), notice);
     return { channel: target, messageId: sent.id };
   };
 
@@ -152,17 +175,19 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
       const v = m.visibility;
       switch (v.kind) {
         case 'channel': {
-          const sent = await (await sendable(client, v.channel)).send(postPayload(m));
+          const sent = await sendAll(await sendable(client, v.channel), m);
           return { channel: v.channel, messageId: sent.id };
         }
         case 'thread': {
           const thread = await threadOn(client, v.channel, v.messageId, t('discord.thread_name'));
-          const sent = await thread.send(postPayload(m));
+          const sent = await sendAll(thread, m);
           return { channel: thread.id, messageId: sent.id };
         }
         case 'dm':
           try {
-            const sent = await client.users.send(v.to.id, postPayload(m.locale && deps.namesFor ? deps.namesFor(m.locale)(m) : m));
+            const [first, ...rest] = postPayloads(m.locale && deps.namesFor ? deps.namesFor(m.locale)(m) : m);
+            const sent = await client.users.send(v.to.id, first!);
+            for (const payload of rest) await client.users.send(v.to.id, payload);
             return { channel: sent.channelId, messageId: sent.id };
           } catch (err) {
             if (errorCode(err) !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;
@@ -195,7 +220,7 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
       assertSensitiveRoute(intro(existing ?? place.channel ?? ''));
       const thread = (existing ? await groupThread(client, existing) : null) ?? (await newGroupThread(client, place));
       for (const id of new Set(place.members.map((member) => member.id))) await thread.members.add(id);
-      await thread.send(postPayload(intro(thread.id)));
+      await sendAll(thread, intro(thread.id));
       return thread.id;
     },
   };

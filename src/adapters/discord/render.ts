@@ -1,5 +1,5 @@
 import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
-import { truncate } from '../../core/text.js';
+import { fencedChunks, joined, lines, pack, PLATFORM_LIMITS, shorten, type Unit, words } from '../../core/limits.js';
 
 /**
  * Neutral message → discord.js message options (embeds, components, allowed mentions), as plain
@@ -31,18 +31,8 @@ export interface DiscordButton {
   custom_id: string;
 }
 
-/** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
-export const DISCORD_LIMITS = {
-  title: 256,
-  description: 4096,
-  fieldName: 256,
-  fieldValue: 1024,
-  fields: 25,
-  buttonsPerRow: 5,
-  rows: 5,
-  label: 80,
-  customId: 100,
-} as const;
+/** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits), from the one table. */
+export const DISCORD_LIMITS = PLATFORM_LIMITS.discord;
 
 /** A button's custom id carries the command line it stands for, behind this prefix. */
 export const BUTTON_PREFIX = 'cmd:';
@@ -61,83 +51,163 @@ export function neutraliseDiscord(text: string): string {
 
 const styleCode: Record<TimeStyle, string> = { full: 'F', date: 'D', time: 't', relative: 'R' };
 
-function inline(parts: readonly Inline[]): string {
-  return parts
-    .map((part) => {
-      if (typeof part === 'string') return neutraliseDiscord(part);
-      switch (part.kind) {
-        case 'bold':
-          return `**${inline(part.children)}**`;
-        case 'italic':
-          return `*${inline(part.children)}*`;
-        case 'code': {
-          const fence = part.text.includes('`') ? '``' : '`';
-          return `${fence}${part.text.replace(/@/g, `@${ZWSP}`)}${fence}`;
-        }
-        case 'link':
-          return `[${inline(part.children).replace(/[[\]]/g, '')}](${part.url.replace(/[()\s]/g, encodeURIComponent)})`;
-        case 'time':
-          return `<t:${Math.floor(part.at.getTime() / 1000)}:${styleCode[part.style]}>`;
-        case 'mention':
-          return `<@${part.user.id}>`;
-        case 'channel':
-          return `<#${part.id}>`;
-        case 'message':
-          // Discord shows its own message links as a jump to the message.
-          return `https://discord.com/channels/${part.ref.workspace}/${part.ref.channel}/${part.ref.messageId}`;
+/** Inline parts as units for packing: words of plain text, and markup that stays whole (see `Unit`). */
+function inlineUnits(parts: readonly Inline[]): Unit[] {
+  return parts.flatMap((part): Unit[] => {
+    if (typeof part === 'string') return words(neutraliseDiscord(part));
+    const inner = (units: Unit[]) => () => ({ sep: '', units });
+    switch (part.kind) {
+      case 'bold':
+        return [{ text: `**${inline(part.children)}**`, split: inner(inlineUnits(part.children)) }];
+      case 'italic':
+        return [{ text: `*${inline(part.children)}*`, split: inner(inlineUnits(part.children)) }];
+      case 'code': {
+        const fence = part.text.includes('`') ? '``' : '`';
+        const shown = part.text.replace(/@/g, `@${ZWSP}`);
+        return [{ text: `${fence}${shown}${fence}`, split: inner(words(shown)) }];
       }
-    })
+      case 'link':
+        return [
+          {
+            text: `[${inline(part.children).replace(/[[\]]/g, '')}](${part.url.replace(/[()\s]/g, encodeURIComponent)})`,
+            split: inner(inlineUnits(part.children)),
+          },
+        ];
+      case 'time':
+        return [{ text: `<t:${Math.floor(part.at.getTime() / 1000)}:${styleCode[part.style]}>` }];
+      case 'mention':
+        return [{ text: `<@${part.user.id}>` }];
+      case 'channel':
+        return [{ text: `<#${part.id}>` }];
+      case 'message':
+        // Discord shows its own message links as a jump to the message.
+        return [{ text: `https://discord.com/channels/${part.ref.workspace}/${part.ref.channel}/${part.ref.messageId}` }];
+    }
+  });
+}
+
+function inline(parts: readonly Inline[]): string {
+  return inlineUnits(parts)
+    .map((u) => u.text)
     .join('');
 }
 
-function block(b: Block): string {
+const CODE_OPEN = '```\n';
+const CODE_CLOSE = '\n```';
+
+/** A block as one unit, which splits into list items, lines and words (a code block into fenced pieces). */
+function blockUnit(b: Block): Unit {
   switch (b.kind) {
     case 'paragraph':
-      return inline(b.children);
+      return joined(lines(inlineUnits(b.children)), '');
     case 'list':
-      return b.items.map((item) => `- ${inline(item)}`).join('\n');
-    case 'codeBlock':
-      return '```\n' + neutraliseDiscord(b.text).replace(/```/g, `\`${ZWSP}\`\``) + '\n```';
+      return joined(
+        b.items.map((item) => joined([{ text: '- ' }, ...lines(inlineUnits(item))], '')),
+        '\n',
+      );
+    case 'codeBlock': {
+      const code = neutraliseDiscord(b.text).replace(/```/g, `\`${ZWSP}\`\``);
+      return {
+        text: CODE_OPEN + code + CODE_CLOSE,
+        split: (max) => ({ sep: '\n', units: fencedChunks(code, CODE_OPEN, CODE_CLOSE, max, cutDiscord) }),
+      };
+    }
   }
 }
 
-export function renderDiscord(m: Message): DiscordPayload {
-  const description = m.body.map(block).join('\n\n');
-  const embed: DiscordEmbed = {};
-  if (m.title) embed.title = truncate(neutraliseDiscord(m.title), DISCORD_LIMITS.title);
-  if (description) embed.description = truncate(description, DISCORD_LIMITS.description);
-  if (m.fields?.length) {
-    embed.fields = m.fields.slice(0, DISCORD_LIMITS.fields).map((f) => ({
-      name: truncate(neutraliseDiscord(f.name), DISCORD_LIMITS.fieldName),
-      value: truncate(inline(f.value) || '—', DISCORD_LIMITS.fieldValue),
-      ...(f.inline ? { inline: true } : {}),
-    }));
+/** A cut in neutralised text: never half a character, nor between a zero-width space and what it guards. */
+const cutDiscord = (text: string, max: number): number => {
+  let end = Math.min(max, text.length);
+  if (end > 1 && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+  if (end > 1 && text[end - 1] === ZWSP) end--;
+  return Math.max(end, 1);
+};
+
+const embedSize = (e: DiscordEmbed): number =>
+  (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+
+/**
+ * A message as one or more payloads, each within every limit of `DISCORD_LIMITS`: the body is
+ * split between blocks, list items, lines, then words (never inside markup) into embeds of at
+ * most 4,096 characters, the title on the first; a field too long continues in a field of the
+ * same name; embeds go together while a message holds them (10, 6,000 characters). Pings go in
+ * the first payloads' content, files on the first, buttons on the last (more than five rows on
+ * payloads after it). Usually there is exactly one payload.
+ */
+export function renderDiscord(m: Message): DiscordPayload[] {
+  const L = DISCORD_LIMITS;
+  const embeds: DiscordEmbed[] = [];
+  const title = m.title ? shorten(words(neutraliseDiscord(m.title)), '', L.title, cutDiscord) : undefined;
+  const description = pack(m.body.map(blockUnit), '\n\n', L.description, cutDiscord);
+  if (title && !description.length) embeds.push({ title });
+  description.forEach((d, i) => embeds.push({ ...(i === 0 && title ? { title } : {}), description: d }));
+  for (const f of m.fields ?? []) {
+    const name = shorten(words(neutraliseDiscord(f.name)), '', L.fieldName, cutDiscord) || '—';
+    const values = pack(inlineUnits(f.value), '', L.fieldValue, cutDiscord);
+    for (const value of values.length ? values : ['—']) {
+      const field = { name, value, ...(f.inline ? { inline: true } : {}) };
+      const last = embeds.at(-1);
+      if (last && (last.fields?.length ?? 0) < L.fields && embedSize(last) + name.length + value.length <= L.embedTotal)
+        (last.fields ??= []).push(field);
+      else embeds.push({ fields: [field] });
+    }
   }
-  const buttons = (m.buttons ?? []).map((b): DiscordButton => ({
-    type: 2,
-    style: b.style === 'primary' ? 1 : b.style === 'danger' ? 4 : 2,
-    label: truncate(b.label, DISCORD_LIMITS.label),
-    custom_id: b.ref ? REF_PREFIX + b.ref : buttonId(b.command),
-  }));
-  const rows = [];
-  let at = 0;
-  for (const group of buttonRows(m.buttons ?? [])) {
-    const inGroup = buttons.slice(at, at + group.length);
-    at += group.length;
-    for (let i = 0; i < inGroup.length && rows.length < DISCORD_LIMITS.rows; i += DISCORD_LIMITS.buttonsPerRow) {
-      rows.push({ type: 1 as const, components: inGroup.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+  const groups: DiscordEmbed[][] = [];
+  let size = 0;
+  for (const e of embeds) {
+    const last = groups.at(-1);
+    if (last && last.length < L.embeds && size + embedSize(e) <= L.embedTotal) {
+      last.push(e);
+      size += embedSize(e);
+    } else {
+      groups.push([e]);
+      size = embedSize(e);
     }
   }
   // Discord notifies only for mentions in `content`, never in embeds: the members a message
   // pings are named there too (and allowed in `allowedMentions.users`).
-  const pinged = (m.ping ?? []).map((u) => `<@${u.id}>`).join(' ');
-  return {
-    ...(pinged ? { content: pinged } : {}),
-    embeds: Object.keys(embed).length ? [embed] : [],
-    components: rows,
-    allowedMentions: { parse: [], users: (m.ping ?? []).map((u) => u.id) },
-    files: (m.attachments ?? []).map((a) => ({ attachment: Buffer.from(a.data), name: a.filename, contentType: a.contentType })),
-  };
+  const pinged = [...new Set((m.ping ?? []).map((u) => u.id))];
+  const contents: string[][] = [];
+  for (const id of pinged) {
+    const last = contents.at(-1);
+    if (last && last.length < L.allowedUsers && [...last, id].map((u) => `<@${u}>`).join(' ').length <= L.content) last.push(id);
+    else contents.push([id]);
+  }
+  const rows = buttonRowsOf(m);
+  const rowGroups: (typeof rows)[] = [];
+  for (let i = 0; i < rows.length; i += L.rows) rowGroups.push(rows.slice(i, i + L.rows));
+  const count = Math.max(1, groups.length, contents.length);
+  const payloads: DiscordPayload[] = [];
+  for (let i = 0; i < count + Math.max(0, rowGroups.length - 1); i++) {
+    const users = contents[i] ?? [];
+    payloads.push({
+      ...(users.length ? { content: users.map((u) => `<@${u}>`).join(' ') } : {}),
+      embeds: groups[i] ?? [],
+      components: i >= count - 1 ? (rowGroups[i - (count - 1)] ?? []) : [],
+      allowedMentions: { parse: [], users },
+      files:
+        i === 0
+          ? (m.attachments ?? []).map((a) => ({ attachment: Buffer.from(a.data), name: a.filename, contentType: a.contentType }))
+          : [],
+    });
+  }
+  return payloads;
+}
+
+/** The message's buttons in action rows: a group of buttons (`Button.row`) fills rows of five. */
+function buttonRowsOf(m: Message): { type: 1; components: DiscordButton[] }[] {
+  const rows = [];
+  for (const group of buttonRows(m.buttons ?? [])) {
+    const buttons = group.map((b): DiscordButton => ({
+      type: 2,
+      style: b.style === 'primary' ? 1 : b.style === 'danger' ? 4 : 2,
+      label: shorten(words(b.label), '', DISCORD_LIMITS.label),
+      custom_id: b.ref ? REF_PREFIX + b.ref : buttonId(b.command),
+    }));
+    for (let i = 0; i < buttons.length; i += DISCORD_LIMITS.buttonsPerRow)
+      rows.push({ type: 1 as const, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+  }
+  return rows;
 }
 
 /** The custom id for a button: the command line, which must fit Discord's 100 characters. */

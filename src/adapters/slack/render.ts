@@ -1,5 +1,5 @@
 import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
-import { truncate } from '../../core/text.js';
+import { fencedChunks, joined, lines, pack, PLATFORM_LIMITS, shorten, type Unit, words } from '../../core/limits.js';
 import { inlineFileBlocks } from './files.js';
 
 /**
@@ -36,16 +36,8 @@ export interface SlackButton {
   style?: 'primary' | 'danger';
 }
 
-/** Block Kit's limits. */
-export const SLACK_LIMITS = {
-  sectionText: 3000,
-  fieldText: 2000,
-  fields: 10,
-  buttons: 25,
-  buttonText: 75,
-  buttonValue: 2000,
-  text: 40000,
-} as const;
+/** Block Kit's limits, from the one table. */
+export const SLACK_LIMITS = PLATFORM_LIMITS.slack;
 
 /** A button's action id starts with this; its value is the command line it stands for. */
 export const ACTION_PREFIX = 'cmd:';
@@ -70,47 +62,85 @@ export function slackDate(at: Date, style: TimeStyle): string {
   return `<!date^${unix}^${dateFormat[style]}|${fallback}>`;
 }
 
-function inline(parts: readonly Inline[], ws: SlackWorkspace): string {
-  return parts
-    .map((part) => {
-      if (typeof part === 'string') return escapeSlack(part);
-      switch (part.kind) {
-        case 'bold':
-          return `*${inline(part.children, ws)}*`;
-        case 'italic':
-          return `_${inline(part.children, ws)}_`;
-        case 'code':
-          return '`' + escapeSlack(part.text) + '`';
-        case 'link':
-          return `<${part.url.replace(/[|<>\s]/g, encodeURIComponent)}|${inline(part.children, ws).replace(/\|/g, '¦')}>`;
-        case 'time':
-          return slackDate(part.at, part.style);
-        case 'mention':
-          return `<@${part.user.id}>`;
-        case 'channel':
-          return `<#${part.id}>`;
-        case 'message': {
-          // The channel, and with the workspace's address a link to the message itself.
-          const { channel, messageId } = part.ref;
-          return ws.url && /^\d+\.\d+$/.test(messageId)
-            ? `<#${channel}> <${ws.url.replace(/\/?$/, '/')}archives/${channel}/p${messageId.replace('.', '')}|↗>`
-            : `<#${channel}>`;
-        }
+/**
+ * Inline parts as units for packing: words of plain text, and markup that stays whole (see
+ * `Unit`). Command names in text are written as typed on the workspace (`named`) before the text
+ * is measured, so the prefix counts.
+ */
+function inlineUnits(parts: readonly Inline[], ws: SlackWorkspace): Unit[] {
+  const named = ws.named ?? asTyped;
+  return parts.flatMap((part): Unit[] => {
+    if (typeof part === 'string') return words(named(escapeSlack(part)));
+    const inner = (units: Unit[]) => () => ({ sep: '', units });
+    switch (part.kind) {
+      case 'bold':
+        return [{ text: `*${inline(part.children, ws)}*`, split: inner(inlineUnits(part.children, ws)) }];
+      case 'italic':
+        return [{ text: `_${inline(part.children, ws)}_`, split: inner(inlineUnits(part.children, ws)) }];
+      case 'code': {
+        const shown = named(escapeSlack(part.text));
+        return [{ text: '`' + shown + '`', split: inner(words(shown)) }];
       }
-    })
+      case 'link':
+        return [
+          {
+            text: `<${part.url.replace(/[|<>\s]/g, encodeURIComponent)}|${inline(part.children, ws).replace(/\|/g, '¦')}>`,
+            split: inner(inlineUnits(part.children, ws)),
+          },
+        ];
+      case 'time':
+        return [{ text: slackDate(part.at, part.style) }];
+      case 'mention':
+        return [{ text: `<@${part.user.id}>` }];
+      case 'channel':
+        return [{ text: `<#${part.id}>` }];
+      case 'message': {
+        // The channel, and with the workspace's address a link to the message itself.
+        const { channel, messageId } = part.ref;
+        return [
+          {
+            text:
+              ws.url && /^\d+\.\d+$/.test(messageId)
+                ? `<#${channel}> <${ws.url.replace(/\/?$/, '/')}archives/${channel}/p${messageId.replace('.', '')}|↗>`
+                : `<#${channel}>`,
+          },
+        ];
+      }
+    }
+  });
+}
+
+function inline(parts: readonly Inline[], ws: SlackWorkspace): string {
+  return inlineUnits(parts, ws)
+    .map((u) => u.text)
     .join('');
 }
 
-function block(b: Block, ws: SlackWorkspace): string {
+/** A block as one unit, which splits into list items, lines and words (a code block into fenced pieces). */
+function blockUnit(b: Block, ws: SlackWorkspace): Unit {
   switch (b.kind) {
     case 'paragraph':
-      return inline(b.children, ws);
+      return joined(lines(inlineUnits(b.children, ws)), '');
     case 'list':
-      return b.items.map((item) => `• ${inline(item, ws)}`).join('\n');
-    case 'codeBlock':
-      return '```' + escapeSlack(b.text) + '```';
+      return joined(
+        b.items.map((item) => joined([{ text: '• ' }, ...lines(inlineUnits(item, ws))], '')),
+        '\n',
+      );
+    case 'codeBlock': {
+      const code = (ws.named ?? asTyped)(escapeSlack(b.text));
+      return { text: '```' + code + '```', split: (max) => ({ sep: '\n', units: fencedChunks(code, '```', '```', max, cutSlack) }) };
+    }
   }
 }
+
+/** A cut in escaped text: never half a character, nor inside an escape (`&amp;`). */
+export const cutSlack = (text: string, max: number): number => {
+  let end = Math.min(max, text.length);
+  if (end > 1 && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+  const amp = text.lastIndexOf('&', end - 1);
+  if (amp > 0 && amp > end - 5 && !text.slice(amp, end).includes(';') && /^&(amp|lt|gt);/.test(text.slice(amp))) end = amp;
+  return Math.max(end, 1);
+};
 
 const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text, verbatim: true });
 
@@ -140,33 +170,103 @@ export interface SlackWorkspace {
   readonly url?: string;
 }
 
-export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload {
+/** Sections that show a file: not part of the fallback text. */
+const shownFiles = new WeakSet<SlackBlock>();
+const shownFile = (b: SlackBlock): SlackBlock => (shownFiles.add(b), b);
+
+/** How much text a block holds, as Slack counts toward `msg_blocks_too_long`. */
+function blockText(b: SlackBlock): number {
+  switch (b.type) {
+    case 'section':
+      return ('text' in b ? b.text.text.length : 0) + (b.fields ?? []).reduce((n, f) => n + f.text.length, 0);
+    case 'context':
+      return b.elements.reduce((n, e) => n + e.text.length, 0);
+    case 'actions':
+      return b.elements.reduce((n, e) => n + e.text.text.length + e.value.length, 0);
+  }
+}
+
+/** The fallback `text` of a payload: its sections' texts (or its buttons' labels), within Slack's recommended length. */
+function fallbackText(blocks: readonly SlackBlock[]): string {
+  const texts = blocks.flatMap((b) =>
+    b.type === 'section' && !shownFiles.has(b) ? [...('text' in b ? [b.text.text] : []), ...(b.fields ?? []).map((f) => f.text)] : [],
+  );
+  const labels = blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => escapeSlack(e.text.text)) : []));
+  // Whole texts while they fit (a section is shorter than the fallback may be), so no markup is cut.
+  let text = '';
+  for (const t of texts.length ? texts : labels) {
+    const next = text ? `${text}\n${t}` : t;
+    if (next.length > SLACK_LIMITS.text - 2) return `${text}\n…`;
+    text = next;
+  }
+  return text;
+}
+
+/**
+ * A message as one or more payloads, each within every limit of `SLACK_LIMITS`: a section per
+ * block of the body, a block longer than a section split between list items, lines, then words
+ * (never inside markup); a field too long continues in a field of the same name; blocks go
+ * together while a message holds them (50 blocks, 12,000 characters). Buttons come last, so on
+ * the last payload. Usually there is exactly one payload.
+ */
+export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload[] {
+  const L = SLACK_LIMITS;
   const named = ws.named ?? asTyped;
   const blocks: SlackBlock[] = [];
-  const body = m.body.map((b) => named(block(b, ws)));
-  const title = m.title ? named(`*${escapeSlack(m.title)}*`) : undefined;
-  const sections = [title, ...body].filter((s): s is string => Boolean(s));
-  for (const text of sections) blocks.push({ type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) });
-  const fields = (m.fields ?? []).map((f) =>
-    mrkdwn(truncate(named(`*${escapeSlack(f.name)}*\n${inline(f.value, ws)}`), SLACK_LIMITS.fieldText)),
-  );
-  for (let i = 0; i < fields.length; i += SLACK_LIMITS.fields)
-    blocks.push({ type: 'section', fields: fields.slice(i, i + SLACK_LIMITS.fields) });
-  const buttons = (m.buttons ?? []).slice(0, SLACK_LIMITS.buttons).map((b, i): SlackButton => ({
-    type: 'button',
-    text: { type: 'plain_text', text: truncate(b.label, SLACK_LIMITS.buttonText) },
-    action_id: `${b.ref ? REF_ACTION_PREFIX : ACTION_PREFIX}${i}`,
-    value: (b.ref ?? b.command).slice(0, SLACK_LIMITS.buttonValue),
-    ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
-  }));
-  // Files not uploaded (see files.ts): shown inline, as code that can be copied.
-  blocks.push(...inlineFileBlocks(m.attachments ?? []));
-  // One actions block per row of buttons (a question's answers together).
-  let at = 0;
-  for (const group of buttonRows((m.buttons ?? []).slice(0, SLACK_LIMITS.buttons))) {
-    blocks.push({ type: 'actions', elements: buttons.slice(at, at + group.length) });
-    at += group.length;
+  const textSection = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(text) });
+  if (m.title) blocks.push(textSection(`*${shorten(words(named(escapeSlack(m.title))), '', L.sectionText - 2, cutSlack)}*`));
+  // A section per block of the body, as many as a long block needs.
+  for (const b of m.body) for (const text of pack([blockUnit(b, ws)], '', L.sectionText, cutSlack)) blocks.push(textSection(text));
+  const fields: Mrkdwn[] = [];
+  for (const f of m.fields ?? []) {
+    // A field's name is short (a label); 200 leaves its value nine tenths of the field.
+    const header = `*${shorten(words(named(escapeSlack(f.name))), '', 200, cutSlack)}*\n`;
+    const values = pack(inlineUnits(f.value, ws), '', L.fieldText - header.length, cutSlack);
+    for (const value of values.length ? values : ['']) fields.push(mrkdwn(header + value));
   }
-  const text = truncate([title, ...body, ...fields.map((f) => f.text)].filter(Boolean).join('\n'), SLACK_LIMITS.text);
-  return { text, blocks };
+  // Ten fields to a section, and no more text than half a message (ten fields of 2,000 would not fit in one).
+  let section: Mrkdwn[] = [];
+  for (const f of fields) {
+    if (section.length === L.fields || section.reduce((n, g) => n + g.text.length, f.text.length) > L.blocksText / 2) {
+      blocks.push({ type: 'section', fields: section });
+      section = [];
+    }
+    section.push(f);
+  }
+  if (section.length) blocks.push({ type: 'section', fields: section });
+  // Files not uploaded (see files.ts): shown inline, as code that can be copied; not part of the fallback text.
+  for (const b of inlineFileBlocks(m.attachments ?? [])) blocks.push(shownFile(b));
+  // One actions block per row of buttons (a question's answers together), at most 25 buttons each.
+  let index = 0;
+  for (const group of buttonRows(m.buttons ?? [])) {
+    const buttons = group.map((b): SlackButton => ({
+      type: 'button',
+      text: { type: 'plain_text', text: shorten(words(b.label), '', L.buttonText) },
+      action_id: `${b.ref ? REF_ACTION_PREFIX : ACTION_PREFIX}${index++}`,
+      value: buttonValue(b.ref ?? b.command),
+      ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
+    }));
+    for (let i = 0; i < buttons.length; i += L.buttonsPerBlock)
+      blocks.push({ type: 'actions', elements: buttons.slice(i, i + L.buttonsPerBlock) });
+  }
+  const groups: SlackBlock[][] = [];
+  let size = 0;
+  for (const b of blocks) {
+    const last = groups.at(-1);
+    if (last && last.length < L.blocks && size + blockText(b) <= L.blocksText) {
+      last.push(b);
+      size += blockText(b);
+    } else {
+      groups.push([b]);
+      size = blockText(b);
+    }
+  }
+  if (!groups.length) groups.push([]);
+  return groups.map((g) => ({ text: fallbackText(g), blocks: g }));
+}
+
+/** A button's value: the command line (or reference) it stands for, which must fit Slack's 2,000 characters. */
+function buttonValue(value: string): string {
+  if (value.length > SLACK_LIMITS.buttonValue) throw new Error(`button command too long for a Slack button value: ${value.slice(0, 40)}…`);
+  return value;
 }

@@ -3,7 +3,7 @@ import type { Responder } from '../../core/dispatcher.js';
 import { safeError } from '../../core/errors.js';
 import type { Message } from '../../core/reply.js';
 import type { SlackWorkspace } from './render.js';
-import { type ResponsePayload, responsePayload } from './web.js';
+import { type ResponsePayload, responsePayloads } from './web.js';
 
 /**
  * Acknowledges a request exactly once: with the first answer when it comes in time, with
@@ -49,14 +49,16 @@ export class SlackResponder implements Responder {
     private readonly files: (m: Message) => Promise<Message> = async (m) => m,
   ) {}
 
-  private async payload(m: Message): Promise<ResponsePayload> {
-    return responsePayload(await this.files(m), this.workspace);
+  /** A long answer (see `renderSlack`) is several: the first on the acknowledgement where it can, the rest after it. */
+  async reply(m: Message): Promise<void> {
+    const [first, ...rest] = await this.payloads(m);
+    if (!(this.ackCarriesAnswer && (await this.guard.ack(first)))) await this.send(first!);
+    for (const payload of rest) await this.send(payload);
   }
 
-  async reply(m: Message): Promise<void> {
-    const payload = await this.payload(m);
-    if (this.ackCarriesAnswer && (await this.guard.ack(payload))) return;
-    await this.send(payload);
+  /** The message's files go first (`SlackFiles.deliver`); then the answer, split where it must be. */
+  private async payloads(m: Message): Promise<ResponsePayload[]> {
+    return responsePayloads(await this.files(m), this.workspace);
   }
 
   async defer(): Promise<void> {
@@ -64,10 +66,10 @@ export class SlackResponder implements Responder {
   }
 
   async editReply(m: Message): Promise<void> {
-    await this.send(await this.payload(m));
+    for (const payload of await this.payloads(m)) await this.send(payload);
   }
 
   async followUp(m: Message): Promise<void> {
-    await this.send(await this.payload(m));
+    for (const payload of await this.payloads(m)) await this.send(payload);
   }
 }

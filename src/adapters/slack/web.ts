@@ -18,8 +18,25 @@ export interface ResponsePayload {
   response_type: 'ephemeral' | 'in_channel';
 }
 
+/** A message as answers: usually one; a message longer than Slack takes in one is split (see `renderSlack`). */
+export function responsePayloads(m: Message, ws?: SlackWorkspace): ResponsePayload[] {
+  return renderSlack(m, ws).map((r) => ({ ...r, response_type: m.visibility.kind === 'here' ? 'in_channel' : 'ephemeral' }));
+}
+
+/** The one answer of a short message (an error, an apology), which always fits. */
 export function responsePayload(m: Message, ws?: SlackWorkspace): ResponsePayload {
-  return { ...renderSlack(m, ws), response_type: m.visibility.kind === 'here' ? 'in_channel' : 'ephemeral' };
+  return single(responsePayloads(m, ws));
+}
+
+/**
+ * The one payload of a message that must stay one message (an edit of a post, a short answer).
+ * The posts the bot edits are bounded by their options' maxLength so they fit; one that does not
+ * is a programming error, thrown rather than cut.
+ */
+function single<P>(payloads: readonly P[]): P {
+  if (payloads.length !== 1)
+    throw new Error(`a message meant to stay one Slack message renders as ${payloads.length}: bound its parts (see docs/LIMITS.md)`);
+  return payloads[0]!;
 }
 
 /**
@@ -157,16 +174,20 @@ export class SlackOutbox implements Outbox {
       { kind: 'channel', channel, ...(thread ? { thread } : {}) },
       this.files.t,
     );
-    const { text, blocks } = renderSlack(m, this.ws);
-    const sent = await this.client.chat
-      .postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, ...(thread ? { thread_ts: thread } : {}) })
-      .catch((err: unknown) => this.fail(err, channel));
-    return { channel: sent.channel ?? channel, messageId: sent.ts! };
+    // A split message goes as that many posts, in order; the first is the post's reference.
+    let first: PostedRef | undefined;
+    for (const { text, blocks } of renderSlack(m, this.ws)) {
+      const sent = await this.client.chat
+        .postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, ...(thread ? { thread_ts: thread } : {}) })
+        .catch((err: unknown) => this.fail(err, channel));
+      first ??= { channel: sent.channel ?? channel, messageId: sent.ts! };
+    }
+    return first!;
   }
 
   /** An edit cannot add files to a message: they are shown inline. */
   async edit(ref: PostedRef, m: Message): Promise<void> {
-    const { text, blocks } = renderSlack(inlineNotes(m, this.files.t), this.ws);
+    const { text, blocks } = single(renderSlack(inlineNotes(m, this.files.t), this.ws));
     await this.client.chat
       .update({ channel: ref.channel, ts: ref.messageId, text, blocks })
       .catch((err: unknown) => this.fail(err, ref.channel));

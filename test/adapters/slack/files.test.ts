@@ -109,7 +109,9 @@ test('Slack without files:write: the file is shown inline with a line saying whi
 test('a file shown inline is cut into code sections within Slack’s limits, and the sections hold all of it', () => {
   fc.assert(
     fc.property(fc.string({ unit: fc.constantFrom('a', '&', '<', '>', '\n', 'é', '😀', ' '), maxLength: 9000, size: 'max' }), (data) => {
-      const rendered = renderSlack(message('Your file', { attachments: [{ filename: 'x.txt', contentType: 'text/plain', data }] }));
+      const payloads = renderSlack(message('Your file', { attachments: [{ filename: 'x.txt', contentType: 'text/plain', data }] }));
+      assert.equal(payloads.length, 1, 'an inline file within its budget fits one message');
+      const rendered = payloads[0]!;
       const texts = rendered.blocks.map((x) => ('text' in x ? x.text.text : ''));
       assert.ok(rendered.blocks.length <= 50);
       assert.ok(texts.every((s) => s.length <= 3000));
@@ -135,7 +137,7 @@ test('a file too long to show inline is named, and its message says so in the re
     translator('de'),
     'slack.file.no_scope',
   );
-  const shown = blockText(renderSlack(big).blocks);
+  const shown = blockText(renderSlack(big).flatMap((payload) => payload.blocks));
   assert.match(shown, /Füge der Slack-App die Berechtigung files:write hinzu/);
   assert.match(shown, /big\.csv \(8001 Zeichen\) ist zu lang/);
   assert.match(shown, /\*big\.csv\*/);
