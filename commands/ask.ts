@@ -1,6 +1,7 @@
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
+import { LIST_LIMITS, LISTED, measureInline, pageOption, paginate } from '../src/core/paging.js';
 import { bold, channelLink, list, message, p } from '../src/core/reply.js';
 import { questionLine } from '../src/services/questions/post.js';
 import type { Outbox, Person } from '../src/core/types.js';
@@ -161,14 +162,25 @@ export const ask = defineCommand({
 
     mine: action({
       description: 'cmd.ask.mine',
+      options: { page: pageOption },
       async execute(ctx) {
-        const rows = await ctx.services.questions.mine(identity(ctx));
+        const { questions } = ctx.services;
+        const rows = await questions.mine(identity(ctx), LISTED);
         // Notices no DM could carry (DMs closed, no address left): shown here once, to the asker alone.
-        const notices = await ctx.services.questions.takeNotices(identity(ctx));
+        const notices = await questions.takeNotices(identity(ctx));
         if (!rows.length && !notices.length) return message(ctx.t('question.mine.empty'));
         const missed = notices.length ? [p(bold(ctx.t('question.mine.notices'))), list(...notices.map((n) => ctx.t(n.key, n.params)))] : [];
-        return message([...(rows.length ? [list(...rows.map((q) => questionLine(q, ctx.t)))] : []), ...missed], {
+        // Paged by each line as it would read with large counts; only the page shown is counted.
+        const big = { meToo: 99_999, answers: 99_999 };
+        const shown = paginate(
+          rows,
+          { page: ctx.options.page, t: ctx.t, path: ctx.path },
+          { ...LIST_LIMITS, measure: (q) => measureInline(questionLine({ ...q, ...big }, ctx.t)) },
+        );
+        const lines = (await questions.withStats(shown.items)).map((q) => questionLine(q, ctx.t));
+        return message([...(lines.length ? [list(...lines)] : []), ...(shown.footer ? [p(shown.footer)] : []), ...missed], {
           title: ctx.t('question.mine.title'),
+          buttons: shown.buttons,
           sensitive: true,
         });
       },

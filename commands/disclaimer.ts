@@ -2,7 +2,7 @@ import { DISCLAIMER_ROLES, type Disclaimer } from '../entities/Disclaimer.js';
 import { action, type CommandContext, defineCommand } from '../src/core/command.js';
 import { option } from '../src/core/options.js';
 import { LISTED, pagedList, pageOption, userInLine } from '../src/core/paging.js';
-import { bold, channelLink, codeBlock, type Inline, list, message, p } from '../src/core/reply.js';
+import { bold, channelLink, codeBlock, type Inline, message, p } from '../src/core/reply.js';
 import { isoDate } from '../src/services/partnerships.js';
 
 const event = option.string({ description: 'opt.disclaimer.event', required: true, minLength: 2, maxLength: 150 });
@@ -90,10 +90,15 @@ export const disclaimer = defineCommand({
 
     mine: action({
       description: 'cmd.disclaimer.mine',
+      options: { page: pageOption },
       async execute(ctx) {
-        const rows = await ctx.services.disclaimers.mine(ctx.actor);
+        const rows = await ctx.services.disclaimers.mine(ctx.actor, LISTED);
         if (!rows.length) return message(ctx.t('disclaimer.mine.empty'));
-        return message([list(...rows.map((d) => line(ctx, d, false)))], { title: ctx.t('disclaimer.mine.title') });
+        const { body, buttons } = pagedList(
+          rows.map((d) => line(ctx, d, false)),
+          { page: ctx.options.page, t: ctx.t, path: ctx.path },
+        );
+        return message(body, { title: ctx.t('disclaimer.mine.title'), buttons });
       },
     }),
 

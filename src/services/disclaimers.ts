@@ -51,11 +51,11 @@ export class DisclaimerService {
     return saved;
   }
 
-  /** The member's own disclaimers, newest first (none if the bot never stored them). */
-  async mine(who: Identity): Promise<Disclaimer[]> {
+  /** The member's own disclaimers, newest first, at most `limit` (none if the bot never stored them). */
+  async mine(who: Identity, limit: number): Promise<Disclaimer[]> {
     const member = await this.store.manager.findOneBy(Member, { platform: who.platform, workspace: who.workspace, userId: who.id });
     if (!member) return [];
-    return this.store.manager.find(Disclaimer, { where: { memberId: member.id }, order: { id: 'DESC' }, take: 50 });
+    return this.store.manager.find(Disclaimer, { where: { memberId: member.id }, order: { id: 'DESC' }, take: limit });
   }
 
   /** Withdraws one's own disclaimer; a conditional UPDATE, so it happens once. */

@@ -157,3 +157,41 @@ test('every action of the real registry declares its area for /help (on its comm
     await bot.close();
   }
 });
+
+test('/ask mine and /disclaimer mine page through all of a member’s own, newest first', (t) =>
+  eachDatabase(t, async (database) => {
+    const bot = await consoleBot(database);
+    try {
+      await bot.run(
+        '@mona /chapter create name:Berlin timezone:Europe/Berlin',
+        '@mona /chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation',
+      );
+      // Five questions in ten minutes at most: the clock moves on between them.
+      for (let i = 1; i <= 30; i++) {
+        await bot.run(`@alice /ask text:"How do I do thing number ${i} in Python?"`);
+        bot.clock.advance(3 * 60_000);
+      }
+      const asked = await pageThrough(bot, '@alice /ask mine');
+      assert.ok(asked.length >= 2, asked.join('\n---\n'));
+      assert.match(asked[0]!, new RegExp(`Page 1 of ${asked.length}\\n\\[button: /ask mine page:2\\]`));
+      const numbers = asked.flatMap((page) => [...page.matchAll(/thing number (\d+) in/g)].map((m) => Number(m[1])));
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: 30 }, (_, i) => 30 - i),
+        'each question once, newest first',
+      );
+
+      for (let i = 1; i <= 25; i++)
+        await bot.run(`@carol /disclaimer log event:"Night ${i}" date:2027-04-01 organiser:"Ruby Friends" role:coach`);
+      const logged = await pageThrough(bot, '@carol /disclaimer mine');
+      assert.ok(logged.length >= 2, logged.join('\n---\n'));
+      const events = logged.flatMap((page) => [...page.matchAll(/Night (\d+)/g)].map((m) => Number(m[1])));
+      assert.deepEqual(
+        events,
+        Array.from({ length: 25 }, (_, i) => 25 - i),
+        'each disclaimer once, newest first',
+      );
+    } finally {
+      await bot.close();
+    }
+  }));

@@ -273,10 +273,10 @@ test('disclaimers: logged, listed by event and member, withdrawn once and only b
         ['Go Meetup'],
       );
       assert.deepEqual(
-        (await d.mine(alice)).map((x) => x.id),
+        (await d.mine(alice, 50)).map((x) => x.id),
         [first.id],
       );
-      assert.deepEqual(await d.mine({ ...alice, id: 'nobody' }), []);
+      assert.deepEqual(await d.mine({ ...alice, id: 'nobody' }, 50), []);
 
       await assert.rejects(d.withdraw(first.id, mona), (err) => err instanceof UserError && err.key === 'disclaimer.error.not_yours');
       await assert.rejects(d.withdraw(999, alice), (err) => err instanceof UserError && err.key === 'disclaimer.error.not_found');

@@ -287,9 +287,13 @@ export class QuestionService {
     }
   }
 
-  /** The asker's own questions, found by pseudonym, newest first. */
-  async mine(who: Identity): Promise<(Question & QuestionStats)[]> {
-    const rows = await this.store.manager.find(Question, { where: { pseudonym: this.pseudonymOf(who) }, order: { id: 'DESC' }, take: 25 });
+  /** The asker's own questions, found by pseudonym, newest first: at most `limit`, without their counts (see `withStats`). */
+  async mine(who: Identity, limit: number): Promise<Question[]> {
+    return this.store.manager.find(Question, { where: { pseudonym: this.pseudonymOf(who) }, order: { id: 'DESC' }, take: limit });
+  }
+
+  /** Questions with their me-too and answer counts (for the page of them that is shown). */
+  withStats(rows: readonly Question[]): Promise<(Question & QuestionStats)[]> {
     return Promise.all(rows.map(async (q) => Object.assign(q, await this.stats(q.id))));
   }
 
