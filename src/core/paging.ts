@@ -175,8 +175,8 @@ export function measureInline(parts: readonly Inline[]): number {
         n += 6 + part.url.length + measureInline(part.children);
         break;
       case 'time':
-        // Slack's `<!date^1801386000^{date_long_pretty} {time}|2027-02-01 09:00 UTC>`.
-        n += 72;
+        // Slack's `<!date^1801386000^{date_long_pretty} {time}|2027-02-01 09:00 GMT+5:30, Kolkata>`.
+        n += 90;
         break;
       case 'mention':
         n += 30 + part.user.name.length;

@@ -220,3 +220,11 @@ test('a link to one of the bot’s posts: Discord jumps to the message; Slack an
   );
   assert.equal(inlineText(m.body[0]!.kind === 'paragraph' ? m.body[0]!.children : []), '#3 open · #222222222222222222');
 });
+
+test('Slack: a time’s fallback text is in the chapter’s zone with its name where the time carries one, else UTC', () => {
+  const at = new Date('2027-03-08T10:00:00Z');
+  const texts = (m: ReturnType<typeof message>) => renderSlack(m).flatMap((payload) => payload.blocks.map((b) => JSON.stringify(b)));
+  assert.match(texts(message([p(time(at, 'full', 'America/New_York'))])).join(), /\|2027-03-08 05:00 EST>/);
+  assert.match(texts(message([p(time(at, 'full', 'Africa/Lagos'))])).join(), /\|2027-03-08 11:00 GMT\+1, Lagos>/);
+  assert.match(texts(message([p(time(at, 'full'))])).join(), /\|2027-03-08 10:00 UTC>/);
+});

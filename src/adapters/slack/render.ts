@@ -1,5 +1,6 @@
 import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
 import { fencedChunks, joined, lines, pack, PLATFORM_LIMITS, shorten, type Unit, words } from '../../core/limits.js';
+import { zoneLabel } from '../../core/zones.js';
 import { inlineFileBlocks } from './files.js';
 
 /**
@@ -54,10 +55,27 @@ const dateFormat: Record<Exclude<TimeStyle, 'relative'>, string> = {
   time: '{time}',
 };
 
-/** `<!date^unix^format|fallback>`: each reader sees their own local time; the fallback is UTC. */
-export function slackDate(at: Date, style: TimeStyle): string {
+/** Wall-clock formatters by zone for the fallback (`2027-03-08 05:00`): Swedish writes dates as ISO does. */
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+function wallClock(at: Date, timeZone: string): string {
+  let f = wallClocks.get(timeZone);
+  if (!f) {
+    const options = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    wallClocks.set(timeZone, (f = new Intl.DateTimeFormat('sv-SE', { ...options, timeZone })));
+  }
+  return f.format(at);
+}
+
+/**
+ * `<!date^unix^format|fallback>`: each reader sees their own local time. The fallback (shown where
+ * a client cannot, and in notifications) is the time in the chapter's zone with its name
+ * (`2027-03-08 05:00 EST`, `… GMT+1, Lagos`) when the time carries one, else UTC.
+ */
+export function slackDate(at: Date, style: TimeStyle, timeZone?: string): string {
   const unix = Math.floor(at.getTime() / 1000);
-  const fallback = at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const fallback = timeZone
+    ? `${wallClock(at, timeZone)} ${zoneLabel(at, timeZone, 'en')}`.replace(/[|<>]/g, '')
+    : at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
   if (style === 'relative') return `<!date^${unix}^{date_pretty} {time}|${fallback}>`;
   return `<!date^${unix}^${dateFormat[style]}|${fallback}>`;
 }
@@ -89,7 +107,7 @@ function inlineUnits(parts: readonly Inline[], ws: SlackWorkspace): Unit[] {
           },
         ];
       case 'time':
-        return [{ text: slackDate(part.at, part.style) }];
+        return [{ text: slackDate(part.at, part.style, part.timeZone) }];
       case 'mention':
         return [{ text: `<@${part.user.id}>` }];
       case 'channel':
