@@ -183,3 +183,26 @@ export function shorten(units: readonly Unit[], sep: string, max: number, cut: C
   if (whole.length <= max) return whole;
   return (pack(units, sep, max - 1, cut)[0] ?? '') + '…';
 }
+
+/**
+ * Items in consecutive groups, in order, each of at most `count` items and at most `size` in all
+ * (by `measure`): embeds into messages, blocks into payloads. An item larger than `size` alone is
+ * a group of its own. There is always at least one group (empty for no items).
+ */
+export function groupWithin<T>(items: readonly T[], count: number, size: number, measure: (item: T) => number): T[][] {
+  const groups: T[][] = [];
+  let used = 0;
+  for (const item of items) {
+    const last = groups.at(-1);
+    const n = measure(item);
+    if (last && last.length < count && used + n <= size) {
+      last.push(item);
+      used += n;
+    } else {
+      groups.push([item]);
+      used = n;
+    }
+  }
+  if (!groups.length) groups.push([]);
+  return groups;
+}

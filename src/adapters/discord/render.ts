@@ -1,5 +1,5 @@
 import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
-import { fencedChunks, joined, lines, pack, PLATFORM_LIMITS, shorten, type Unit, words } from '../../core/limits.js';
+import { fencedChunks, groupWithin, joined, lines, pack, PLATFORM_LIMITS, shorten, type Unit, words } from '../../core/limits.js';
 
 /**
  * Neutral message → discord.js message options (embeds, components, allowed mentions), as plain
@@ -152,27 +152,12 @@ export function renderDiscord(m: Message): DiscordPayload[] {
       else embeds.push({ fields: [field] });
     }
   }
-  const groups: DiscordEmbed[][] = [];
-  let size = 0;
-  for (const e of embeds) {
-    const last = groups.at(-1);
-    if (last && last.length < L.embeds && size + embedSize(e) <= L.embedTotal) {
-      last.push(e);
-      size += embedSize(e);
-    } else {
-      groups.push([e]);
-      size = embedSize(e);
-    }
-  }
+  const groups = groupWithin(embeds, L.embeds, L.embedTotal, embedSize);
   // Discord notifies only for mentions in `content`, never in embeds: the members a message
   // pings are named there too (and allowed in `allowedMentions.users`).
   const pinged = [...new Set((m.ping ?? []).map((u) => u.id))];
-  const contents: string[][] = [];
-  for (const id of pinged) {
-    const last = contents.at(-1);
-    if (last && last.length < L.allowedUsers && [...last, id].map((u) => `<@${u}>`).join(' ').length <= L.content) last.push(id);
-    else contents.push([id]);
-  }
+  // `<@id>` and a space each; the last needs no space, hence one more than the content's limit.
+  const contents = groupWithin(pinged, L.allowedUsers, L.content + 1, (id) => `<@${id}> `.length);
   const rows = buttonRowsOf(m);
   const rowGroups: (typeof rows)[] = [];
   for (let i = 0; i < rows.length; i += L.rows) rowGroups.push(rows.slice(i, i + L.rows));

@@ -1,5 +1,5 @@
 import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
-import { fencedChunks, joined, lines, pack, PLATFORM_LIMITS, shorten, type Unit, words } from '../../core/limits.js';
+import { fencedChunks, groupWithin, joined, lines, pack, PLATFORM_LIMITS, shorten, type Unit, words } from '../../core/limits.js';
 import { zoneLabel } from '../../core/zones.js';
 import { inlineFileBlocks } from './files.js';
 
@@ -267,19 +267,7 @@ export function renderSlack(m: Message, ws: SlackWorkspace = {}): SlackPayload[]
     for (let i = 0; i < buttons.length; i += L.buttonsPerBlock)
       blocks.push({ type: 'actions', elements: buttons.slice(i, i + L.buttonsPerBlock) });
   }
-  const groups: SlackBlock[][] = [];
-  let size = 0;
-  for (const b of blocks) {
-    const last = groups.at(-1);
-    if (last && last.length < L.blocks && size + blockText(b) <= L.blocksText) {
-      last.push(b);
-      size += blockText(b);
-    } else {
-      groups.push([b]);
-      size = blockText(b);
-    }
-  }
-  if (!groups.length) groups.push([]);
+  const groups = groupWithin(blocks, L.blocks, L.blocksText, blockText);
   return groups.map((g) => ({ text: fallbackText(g), blocks: g }));
 }
 
