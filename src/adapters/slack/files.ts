@@ -33,11 +33,12 @@ const NO_SCOPE = new Set(['missing_scope', 'not_allowed_token_type']);
 const SECTION_TEXT = 3000;
 const CHUNK = SECTION_TEXT - 6;
 /**
- * What files shown inline may take in one message, escaped: Slack refuses a message whose blocks
- * hold 12,000 characters or more, so this leaves room for the message's own text. A file that does
- * not fit is named, and the message says it is too long to show (`inlineNotes`).
+ * What files shown inline may take, escaped. The renderer spreads them over several messages
+ * (Slack refuses one whose blocks hold 12,000 characters or more), and a command's response URL
+ * takes five answers: 24,000 leaves room for the message's own text. A file that does not fit is
+ * named, and the message says it is too long to show and how to get it as a file (`inlineNotes`).
  */
-export const INLINE_BUDGET = 8000;
+export const INLINE_BUDGET = 24_000;
 
 /** The length `escapeSlack` gives the text, without building it. */
 function escapedLength(text: string): number {
