@@ -61,6 +61,13 @@ export class Question {
   @InstantColumn({ nullable: true })
   postedAt!: Date | null;
 
+  /**
+   * When the chapter's moderators were told that this question's post keeps failing: set once by a
+   * conditional update (so they are told once across processes and restarts), cleared when it is posted.
+   */
+  @InstantColumn({ nullable: true })
+  postFailureReportedAt!: Date | null;
+
   @Column({ type: 'text', nullable: true })
   replyTo!: string | null;
 

@@ -237,6 +237,37 @@ test('a channel whose post fails is tried once per round; the other channels’ 
     }
   }));
 
+test('the moderators are told once that a question’s post keeps failing: across processes and restarts, until it is posted', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const s = await setup(target, { ANON_POST_DELAY_MAX: '600' });
+    // Another process on the same database, or this one after a restart.
+    const other = await servicesOn(target, s.clock);
+    try {
+      await s.services.chapters.setChannels('Berlin', { platform: 'slack', workspace: 'T1' }, { moderation: 'C_MOD' });
+      const q = await s.services.questions.ask({ asker: ada, chapter: s.chapter, channel: 'C_DOWN', text: 'Will this post ever appear?' });
+      s.clock.set(new Date(s.clock.now().getTime() + 601_000));
+      const tried = failingIn(s.services, 'C_DOWN');
+      await s.services.questions.postDue();
+      assert.deepEqual(tried, ['C_DOWN', 'C_MOD'], 'tried, then the moderators told');
+      tried.length = 0;
+      await s.services.questions.postDue();
+      assert.deepEqual(tried, ['C_DOWN'], 'not told again at the next round');
+      const elsewhere = failingIn(other.services, 'C_DOWN');
+      await other.services.questions.postDue();
+      assert.deepEqual(elsewhere, ['C_DOWN'], 'nor by another process, nor after a restart');
+      assert.ok((await s.db.getRepository(Question).findOneByOrFail({ id: q.id })).postFailureReportedAt);
+
+      // Posted at last: the state is cleared, so a later failure of another question is told again.
+      const up = failingIn(other.services, 'C_NONE');
+      assert.equal(await other.services.questions.postDue(), 1);
+      assert.deepEqual(up, ['C_DOWN']);
+      assert.equal((await s.db.getRepository(Question).findOneByOrFail({ id: q.id })).postFailureReportedAt, null);
+    } finally {
+      await other.db.destroy();
+      await s.db.destroy();
+    }
+  }));
+
 test('more questions than a page waiting for a broken channel do not hold up another channel’s', (t) =>
   eachDatabase(t, async ({ target }) => {
     const s = await setup(target, { ANON_POST_DELAY_MAX: '600' });

@@ -19,6 +19,7 @@ import { Lottery1795001800000 } from './1795001800000-Lottery.js';
 import { Offers1795001900000 } from './1795001900000-Offers.js';
 import { SignupWindows1795001700000 } from './1795001700000-SignupWindows.js';
 import { NoShows1795002000000 } from './1795002000000-NoShows.js';
+import { PostFailureReported1795002100000 } from './1795002100000-PostFailureReported.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   Lottery1795001800000,
   Offers1795001900000,
   NoShows1795002000000,
+  PostFailureReported1795002100000,
 ];

@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
-import { IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { IsNull, LessThan, LessThanOrEqual, QueryFailedError } from 'typeorm';
 import { ChapterChannel } from '../../../entities/ChapterChannel.js';
 import { Question } from '../../../entities/Question.js';
 import type { Clock } from '../../core/clock.js';
-import { PostFailedError } from '../../core/errors.js';
+import { PostFailedError, safeError } from '../../core/errors.js';
 import type { Translate } from '../../core/i18n.js';
 import type { Notifier } from '../../core/notifier.js';
 import { channelLink, fill, message, p, type Message, type PostedRef, SLOT } from '../../core/reply.js';
 import type { Outbox } from '../../core/types.js';
+import { isConnectionError } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import { questionPost, type QuestionStats } from './post.js';
 
@@ -33,12 +34,6 @@ export interface QuestionReader {
  * them in place when they change, and telling the moderators once when a post keeps failing.
  */
 export class QuestionPosts {
-  /**
-   * Questions whose post keeps failing and whose chapter's moderators were told so, by this
-   * process: by the command's answer (the dispatcher's notice) or by `postDue`. They are told
-   * once per question, not at every tick; after a restart, once again.
-   */
-  private readonly failingReported = new Set<number>();
   /** When this process began: on SQLite, claims older than this were made by a process that died. */
   private readonly startedAt: Date;
 
@@ -77,13 +72,18 @@ export class QuestionPosts {
     if (!claimed) return null;
     try {
       const ref = await outbox.post(await this.render(await this.questions.get(id, { allowHidden: true })));
-      await this.store.transaction((em) => em.update(Question, { id }, { messageId: ref.messageId, channel: ref.channel }));
-      this.failingReported.delete(id);
+      await this.store.transaction((em) =>
+        em.update(Question, { id }, { messageId: ref.messageId, channel: ref.channel, postFailureReportedAt: null }),
+      );
       return ref;
     } catch (err) {
-      await this.store.transaction((em) => em.update(Question, { id }, { postedAt: null }));
-      // The dispatcher has told the moderators already (see Dispatcher.postFailed).
-      if (err instanceof PostFailedError) this.failingReported.add(id);
+      // The dispatcher has told the moderators already (see Dispatcher.postFailed): recorded, so
+      // the scheduler of no process tells them again.
+      await this.store.transaction((em) =>
+        err instanceof PostFailedError
+          ? em.update(Question, { id }, { postedAt: null, postFailureReportedAt: now })
+          : em.update(Question, { id }, { postedAt: null }),
+      );
       throw err;
     }
   }
@@ -119,9 +119,15 @@ export class QuestionPosts {
           if (await this.post(q.id, outbox)) posted++;
         } catch (err) {
           waiting++;
+          // The database's trouble (a lock another process holds on SQLite, an outage) is not the
+          // channel's: the question is tried again next round, and nobody is told.
+          if (err instanceof QueryFailedError || isConnectionError(err)) {
+            this.log.warn({ question: q.id, err: safeError(err) }, 'could not post a delayed question (database); will retry');
+            continue;
+          }
           failing.add(where);
           this.log.warn({ question: q.id, err: { message: (err as Error).message } }, 'could not post a delayed question; will retry');
-          if (!this.failingReported.has(q.id)) await this.reportFailingPost(q, outbox);
+          if (await this.claimReport(q.id)) await this.reportFailingPost(q, outbox);
         }
       }
       if (due.length < DUE_PAGE) break;
@@ -148,12 +154,22 @@ export class QuestionPosts {
   }
 
   /**
+   * Whether this process is the one to tell the moderators that the question's post keeps failing:
+   * once per question, across processes and restarts (a conditional update), until it is posted.
+   */
+  private async claimReport(id: number): Promise<boolean> {
+    const now = this.clock.now();
+    return this.store.transaction(
+      async (em) => (await em.update(Question, { id, postFailureReportedAt: IsNull() }, { postFailureReportedAt: now })).affected === 1,
+    );
+  }
+
+  /**
    * A post the platform refused even after its retries, with no member waiting for it: the
    * moderation channel of the question's chapter, in its workspace, is told once (as the
    * dispatcher tells it when a command's post fails), so someone looks at the bot's access.
    */
   private async reportFailingPost(q: Question, outbox: Outbox): Promise<void> {
-    this.failingReported.add(q.id);
     const moderation = await this.store.manager
       .getRepository(ChapterChannel)
       .findOneBy({ chapterId: q.chapterId, platform: q.platform, workspace: q.workspace, purpose: 'moderation' });
