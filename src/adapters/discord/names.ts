@@ -4,6 +4,7 @@ import type { Responder } from '../../core/dispatcher.js';
 import { normaliseLocale } from '../../core/i18n.js';
 import type { Inline, Message } from '../../core/reply.js';
 import { type CommandRegistry, optionsOf } from '../../core/registry.js';
+import { DEFAULT_SUBCOMMAND, DEFAULT_SUBCOMMAND_NAMES } from './commands.js';
 
 /** A message with the command lines in its texts written in the reader's language. */
 export type NameCommands = (m: Message) => Message;
@@ -27,11 +28,13 @@ const cache = new WeakMap<CommandRegistry, Map<string, (text: string) => string>
  * one of the bot's commands; after the command, only its own subcommands and the options of the
  * action they name are renamed, so prose after a usage line stays as it is. Values are kept (but
  * for a usage line's `<city>` after `city:`).
- * Undefined when the locale has no names of its own.
+ * Undefined when the locale has no names of its own and no command needs Discord's `new`.
  */
 export function commandRenamer(registry: CommandRegistry, locale: string | null | undefined): ((text: string) => string) | undefined {
   const lang = normaliseLocale(locale);
-  if (!registry.localNames[lang]) return undefined;
+  // Without names of its own a language still needs Discord's `new` (see below) if a command has one.
+  const needsNew = registry.commands.some((c) => c.action && (c.subcommands || c.groups));
+  if (!registry.localNames[lang] && !needsNew) return undefined;
   let byLocale = cache.get(registry);
   if (!byLocale) cache.set(registry, (byLocale = new Map()));
   let rename = byLocale.get(lang);
@@ -52,6 +55,13 @@ export function commandRenamer(registry: CommandRegistry, locale: string | null 
     pos += name.length;
     // `/workshop claim`, `/mod question hide`: words that name a group or subcommand of what came before.
     let children = [...Object.keys(command.groups ?? {}), ...Object.keys(command.subcommands ?? {})];
+    // A command with its own action beside subcommands is `/ask new` on Discord (DEFAULT_SUBCOMMAND):
+    // `/ask text:…` elsewhere, so a text naming its own action names `new` too.
+    const next = text[pos] === ' ' ? at(WORD, text, pos + 1)?.[1] : undefined;
+    if (command.action && children.length && !(next && children.includes(next))) {
+      out += ' ' + (DEFAULT_SUBCOMMAND_NAMES[lang] ?? DEFAULT_SUBCOMMAND);
+      children = [];
+    }
     while (children.length && text[pos] === ' ') {
       const word = at(WORD, text, pos + 1)?.[1];
       if (!word || !children.includes(word)) break;

@@ -68,3 +68,12 @@ test('German /help command: takes the command as the German client shows it, or 
   const unknown = await b.reply(b.fake.slash(alice, 'help', [str('command', 'fragen')], { locale: 'en-US' }));
   assert.match(unknown, /There is no command \/fragen you can run/, 'an English client knows no German names');
 });
+
+test('on Discord /help names a command’s own action as the client shows it, /ask new (/fragen neu), in every language', async () => {
+  const english = await b.reply(b.fake.slash(alice, 'help', [], { locale: 'en-US' }));
+  assert.match(english, /\*\*\/ask new\*\*/);
+  assert.match(english, /\*\*\/ask followup\*\*/);
+  assert.doesNotMatch(english, /\*\*\/ask\*\*/);
+  const german = await b.reply(b.fake.slash(alice, 'help', [], { locale: 'de' }));
+  assert.match(german, /\*\*\/fragen neu\*\*/);
+});

@@ -26,15 +26,25 @@ test('only the bot’s commands at the start of a word are renamed, with their o
   assert.equal(german('Type /help for the commands.'), 'Type /hilfe for the commands.');
   assert.equal(german('use /workshop claim id:3 to claim it'), 'use /workshop übernehmen id:3 to claim it');
   assert.equal(german('„/ask followup id:3 text:"a b: c"“ or /mod blocks'), '„/fragen ergänzen id:3 text:"a b: c"“ or /mod sperrliste');
-  assert.equal(german('/ask text:hi topic:x name:y'), '/fragen text:hi thema:x name:y', 'name is no option of /ask');
+  assert.equal(
+    german('/ask text:hi topic:x name:y'),
+    '/fragen neu text:hi thema:x name:y',
+    'Discord’s /ask new; name is no option of /ask',
+  );
   assert.equal(german('/help chapter'), '/hilfe chapter', 'a value is not a subcommand');
   assert.equal(german('/workshops claim, a/help, /helpers'), '/workshops claim, a/help, /helpers');
   assert.equal(
     german('see https://example.org/help and example.org/workshop/claim'),
     'see https://example.org/help and example.org/workshop/claim',
   );
-  assert.equal(commandRenamer(registry, 'en-US'), undefined, 'English keeps the declared names');
   assert.equal(commandRenamer(registry, 'de-AT'), german);
+  // English keeps the declared names; only a command's own action beside subcommands is Discord's `new`.
+  const english = commandRenamer(registry, 'en-US')!;
+  assert.equal(
+    english('Type /help, /workshop claim id:3 or /ask followup id:3.'),
+    'Type /help, /workshop claim id:3 or /ask followup id:3.',
+  );
+  assert.equal(english('Ask with /ask text:"How?" or **/ask**'), 'Ask with /ask new text:"How?" or **/ask new**');
 });
 
 test('the transform renames the title, texts, code and fields, but not links’ addresses, code blocks or buttons', () => {
@@ -62,6 +72,6 @@ test('the transform renames the title, texts, code and fields, but not links’ 
     fields: [{ name: '/coach liste', value: ['/datenschutz löschen bestätigen:true'] }],
   });
   assert.equal(named.buttons, m.buttons, 'buttons are what the bot reads back');
-  assert.equal(commandNamesFor(registry, 'en')(m), m);
-  assert.equal(commandNamesFor(new CommandRegistry(commands), 'de')(m), m, 'a registry without local names changes nothing');
+  assert.deepEqual(commandNamesFor(registry, 'en')(m), m, 'English: declared names');
+  assert.deepEqual(commandNamesFor(new CommandRegistry(commands), 'de')(m), m, 'a registry without local names keeps them too');
 });
