@@ -127,7 +127,7 @@ export const materials = defineCommand({
       options: { id },
       async execute(ctx) {
         const m = await ctx.services.materials.remove(ctx.options.id);
-        ctx.auditTarget(`material:${m.id}`, `${m.title} <${m.url}>`);
+        ctx.auditTarget(`material:${m.id}`, { key: 'audit.material.removed', params: { title: m.title, url: m.url } });
         return message(ctx.t('materials.removed', { id: m.id, title: m.title }));
       },
     }),

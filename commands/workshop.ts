@@ -593,7 +593,11 @@ export const workshop = defineCommand({
         if (remove !== undefined) await ctx.services.materials.detach(w.id, remove);
         ctx.auditTarget(
           `workshop:${w.id}`,
-          [add !== undefined ? `material +${add}` : '', remove !== undefined ? `material -${remove}` : ''].filter(Boolean).join(', '),
+          add !== undefined && remove !== undefined
+            ? { key: 'audit.workshop.materials.both', params: { add, remove } }
+            : add !== undefined
+              ? { key: 'audit.workshop.materials.add', params: { add } }
+              : { key: 'audit.workshop.materials.remove', params: { remove: remove! } },
         );
         const links = await materialLinks(ctx, w.id, 2400);
         return message(links.length ? links.map((part) => p(...part)) : [p(t('workshop.materials.none'))], {

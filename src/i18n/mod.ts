@@ -37,6 +37,10 @@ export const en = {
   'audit.workshop.record.on': 'on the public record',
   'audit.workshop.record.off': 'off the public record',
   'audit.workshop.no_show_cleared': 'no-show cleared: {reason}',
+  'audit.workshop.materials.add': 'material #{add} added',
+  'audit.workshop.materials.remove': 'material #{remove} removed',
+  'audit.workshop.materials.both': 'material #{add} added, #{remove} removed',
+  'audit.material.removed': '{title} <{url}>',
   'audit.partner.decided': '{decision}: {event}',
   'audit.partner.decided.forced': '{decision} (forced; open: {open}): {event}',
 } as const;
@@ -76,6 +80,10 @@ export const de: Texts<typeof en> = {
   'audit.workshop.record.on': 'in die öffentliche Übersicht aufgenommen',
   'audit.workshop.record.off': 'aus der öffentlichen Übersicht genommen',
   'audit.workshop.no_show_cleared': 'Nichterscheinen gestrichen: {reason}',
+  'audit.workshop.materials.add': 'Material #{add} hinzugefügt',
+  'audit.workshop.materials.remove': 'Material #{remove} entfernt',
+  'audit.workshop.materials.both': 'Material #{add} hinzugefügt, #{remove} entfernt',
+  'audit.material.removed': '{title} <{url}>',
   'audit.partner.decided': '{decision}: {event}',
   'audit.partner.decided.forced': '{decision} (erzwungen; offen: {open}): {event}',
 };

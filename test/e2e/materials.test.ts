@@ -50,7 +50,11 @@ test('the console, end to end: a coach shares open materials, refusals explain w
     assert.match(at(15), /moderator/i, 'a coach may not remove');
     assert.match(at(16), /Material #1 “Loops <b>explained<\/b>” is removed/);
     assert.match(at(17), /There is no material #1/);
-    assert.match(at(18), /materials remove.*material:1/s);
+    assert.match(
+      at(18),
+      /materials remove.*material:1 \(Loops <b>explained<\/b> <https:\/\/learn\.example\.org\/loops>\)/s,
+      'the details as data, shown in full',
+    );
   } finally {
     tmp.remove();
   }
