@@ -33,6 +33,15 @@ function pluralRulesFor(locale: string): Intl.PluralRules {
   return rules;
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** One `Intl.NumberFormat` per locale for a plural's `#`: building one per message costs more than the message. */
+function numberFormatFor(locale: string): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format;
+}
+
 /**
  * Fills `{name}` parameters, and the small part of ICU MessageFormat the catalogues need:
  * `{count, plural, =0 {no places} one {# place} other {# places}}`. An exact `=N` case wins over the
@@ -122,7 +131,7 @@ function selectPlural(whole: string, name: string, headLength: number, params: P
   const cases = pluralCases(whole.slice(headLength, -1));
   const chosen = cases.get(`=${n}`) ?? cases.get(pluralRulesFor(locale).select(n)) ?? cases.get('other');
   if (chosen === undefined) return whole;
-  const number = new Intl.NumberFormat(locale).format(n);
+  const number = numberFormatFor(locale).format(n);
   return interpolate(
     outsideBraces(chosen, (text) => text.replace(/#(?!\{)/g, number)),
     params,
