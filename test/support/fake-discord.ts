@@ -66,6 +66,10 @@ export interface FakeMessage {
   /** The nonce the message was sent with, if any. */
   nonce?: string;
   edits: number;
+  /** Who sent it: the bot unless the message was added with `postAs`. */
+  author?: FakeUser;
+  /** When it was last edited (the fake's `now()`), if it was. */
+  editedAt?: number;
 }
 
 /** A guild scheduled event as Discord stores it (the fields of the Guild Scheduled Event object the bot uses). */
@@ -105,6 +109,19 @@ interface Failure {
 /** How long Discord remembers a nonce sent with `enforce_nonce` ("the past few minutes"). */
 const NONCE_WINDOW_MS = 5 * 60_000;
 
+/** Discord's epoch (the first second of 2015): a snowflake is `(ms - DISCORD_EPOCH) << 22` plus a counter. */
+export const DISCORD_EPOCH = 1420070400000;
+
+/** The smallest snowflake of a moment, for `after`/`before` queries: `after: snowflakeAt(t)` is what was made from t on. */
+export function snowflakeAt(ms: number): string {
+  return String(BigInt(ms - DISCORD_EPOCH) << 22n);
+}
+
+/** The moment a snowflake was made. */
+export function snowflakeTime(id: string): number {
+  return Number(BigInt(id) >> 22n) + DISCORD_EPOCH;
+}
+
 const PERMISSIONS_ALL_TEXT = String((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 15n) | (1n << 16n) | (1n << 35n) | (1n << 38n));
 export const MANAGE_GUILD = String(1n << 5n);
 const MEMBER_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 16n));
@@ -137,6 +154,12 @@ export class FakeDiscord {
   /** The `d` of the last IDENTIFY. */
   identify: { intents?: number; token?: string } | undefined;
   heartbeats = 0;
+  /**
+   * The fake's clock (ms since 1970): what new snowflakes, message timestamps and the nonce window
+   * go by. Real time unless a test sets it (`fake.now = () => clock.now().getTime()`), so a test's
+   * ManualClock and the fake agree.
+   */
+  now: () => number = () => Date.now();
 
   private server!: Server;
   private wss!: WebSocketServer;
@@ -144,12 +167,13 @@ export class FakeDiscord {
   /** The shard each connection identified as; the guild's events go to the shard that owns it. */
   private readonly shardOf = new Map<WebSocket, [number, number]>();
   private sequence = 0;
-  private nextId = 1300000000000000000n;
+  /** The last snowflake handed out: a new one is larger even when the clock stands still or goes back. */
+  private lastId = 0n;
   private readonly failures: Failure[] = [];
   private readonly threads = new Map<string, { parent: string }>();
   private readonly dmChannels = new Map<string, string>();
   private readonly waiters = new Set<() => void>();
-  /** Nonces sent with `enforce_nonce`: the message made for each, and when. */
+  /** Nonces sent with `enforce_nonce`, by `author/channel/nonce`: the message made for each, and when. */
   private readonly nonces = new Map<string, { message: string; at: number }>();
 
   constructor() {
@@ -162,9 +186,13 @@ export class FakeDiscord {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`;
   }
 
-  /** `guilds`: how many guilds the bot is in (default 1); more can be added with `addGuild`. */
-  static async start(o: { guilds?: number } = {}): Promise<FakeDiscord> {
+  /**
+   * `guilds`: how many guilds the bot is in (default 1); more can be added with `addGuild`.
+   * `now`: the fake's clock (see `now`), real time by default.
+   */
+  static async start(o: { guilds?: number; now?: () => number } = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord();
+    if (o.now) fake.now = o.now;
     for (let n = 1; n < (o.guilds ?? 1); n++) fake.addGuild();
     fake.server = createServer((req, res) => void fake.handle(req, res));
     fake.wss = new WebSocketServer({ server: fake.server, path: '/gateway' });
@@ -181,8 +209,17 @@ export class FakeDiscord {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
+  /**
+   * A new snowflake that encodes the fake's `now()` as Discord's do, so `after: snowflakeAt(t)`
+   * selects what was made since t. Ids only grow: within one millisecond (or if the clock is set
+   * back) the next one is the last plus one, which is how Discord's per-millisecond counter looks.
+   */
   id(): string {
-    return String(this.nextId++);
+    // Worker 1, process 0 (bits 17-21 and 12-16, as Discord's have), so a message made at t is
+    // after `snowflakeAt(t)`, whose low bits are all 0.
+    const timed = (BigInt(Math.max(0, Math.floor(this.now()) - DISCORD_EPOCH)) << 22n) | (1n << 17n);
+    this.lastId = timed > this.lastId ? timed : this.lastId + 1n;
+    return String(this.lastId);
   }
 
   /**
@@ -650,20 +687,29 @@ export class FakeDiscord {
       const dmOf = [...this.dmChannels].find(([, c]) => c === channelId)?.[0];
       if (dmOf && this.dmClosed.has(dmOf)) return reply(403, { message: 'Cannot send messages to this user', code: 50007 });
       if (!this.channel(channelId)) return reply(404, { message: 'Unknown Channel', code: 10003 });
-      // enforce_nonce (Discord's documentation): a nonce already used by this author in the past few
-      // minutes returns the message made then, and makes no new one.
+      // enforce_nonce (Discord's documentation, Create Message): "If another message was created by
+      // the same author with the same nonce, that message will be returned and no new message will be
+      // created", for "the past few minutes". The documentation names only the author; the fake also
+      // keys by channel, since the route is a channel's and returning a message of another channel
+      // from it would be no answer Discord gives. Without enforce_nonce a nonce checks nothing.
       const { nonce, enforce_nonce: enforce } = (body ?? {}) as { nonce?: string | number; enforce_nonce?: boolean };
-      const seen = enforce && nonce !== undefined ? this.nonces.get(String(nonce)) : undefined;
-      const earlier = seen && at - seen.at < NONCE_WINDOW_MS ? this.messages.get(seen.message) : undefined;
+      const key = enforce && nonce !== undefined ? `${this.bot.id}/${channelId}/${String(nonce)}` : undefined;
+      const seen = key === undefined ? undefined : this.nonces.get(key);
+      const now = this.now();
+      const earlier = seen && now - seen.at < NONCE_WINDOW_MS ? this.messages.get(seen.message) : undefined;
       if (earlier) return reply(200, this.apiMessage(earlier));
       const made = this.store(channelId, body);
-      if (enforce && nonce !== undefined) this.nonces.set(String(nonce), { message: made.id, at });
+      if (key !== undefined) this.nonces.set(key, { message: made.id, at: now });
       return reply(200, this.apiMessage(made));
+    }
+    if ((m = route('GET', /^\/channels\/(\d+)\/messages$/))) {
+      const listed = this.history(m[1]!, url.searchParams);
+      return reply(listed.status, listed.body);
     }
     if ((m = route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       const message = this.messages.get(m[2]!);
       if (!message) return reply(404, { message: 'Unknown Message', code: 10008 });
-      Object.assign(message, pick(body), { edits: message.edits + 1 });
+      Object.assign(message, pick(body), { edits: message.edits + 1, editedAt: this.now() });
       return reply(200, this.apiMessage(message));
     }
     if ((m = route('POST', /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
@@ -889,6 +935,44 @@ export class FakeDiscord {
     return message;
   }
 
+  /** A message someone (not the bot) wrote in a channel, now (the fake's clock); it shows in the channel's history. */
+  postAs(user: FakeUser, channelId: string, content: string): FakeMessage {
+    const message: FakeMessage = { id: this.id(), channel_id: channelId, content, embeds: [], components: [], edits: 0, author: user };
+    this.messages.set(message.id, message);
+    return message;
+  }
+
+  /**
+   * GET /channels/{channel.id}/messages as Discord documents it: `limit` 1-100 (default 50), at most
+   * one of `around`, `before`, `after`; always newest first. `after` gives the `limit` messages
+   * right after the id (the oldest of the newer ones, so paging forward takes the newest of a page
+   * as the next `after`), `before` and no anchor the newest ones before it, `around` half before
+   * (the message itself included) and half after.
+   */
+  private history(channelId: string, query: URLSearchParams): { status: number; body: unknown } {
+    if (!this.channel(channelId)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    const problems: string[] = [];
+    const limitText = query.get('limit');
+    const limit = limitText === null ? 50 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) problems.push('limit: int value should be between 1 and 100');
+    const anchors = (['around', 'before', 'after'] as const).filter((k) => query.has(k));
+    if (anchors.length > 1) problems.push(`${anchors.join(', ')}: only one of around, before, after`);
+    for (const k of anchors) if (!/^\d{1,20}$/.test(query.get(k)!)) problems.push(`${k}: value "${query.get(k)}" is not snowflake.`);
+    if (problems.length) return { status: 400, body: invalidForm(problems) };
+    const byId = (a: FakeMessage, b: FakeMessage) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
+    const all = this.posts(channelId).sort(byId);
+    const anchor = anchors[0];
+    const at = anchor ? BigInt(query.get(anchor)!) : 0n;
+    let page: FakeMessage[];
+    if (anchor === 'after') page = all.filter((msg) => BigInt(msg.id) > at).slice(0, limit);
+    else if (anchor === 'before') page = all.filter((msg) => BigInt(msg.id) < at).slice(-limit);
+    else if (anchor === 'around') {
+      const older = all.filter((msg) => BigInt(msg.id) <= at).slice(-Math.ceil(limit / 2));
+      page = [...older, ...all.filter((msg) => BigInt(msg.id) > at).slice(0, limit - older.length)];
+    } else page = all.slice(-limit);
+    return { status: 200, body: page.reverse().map((msg) => this.apiMessage(msg)) };
+  }
+
   /** Messages posted in a channel (threads and DMs included), oldest first. */
   posts(channelId: string): FakeMessage[] {
     return [...this.messages.values()].filter((m) => m.channel_id === channelId);
@@ -910,7 +994,7 @@ export class FakeDiscord {
       content: message.content,
       embeds: message.embeds,
       components: message.components,
-      author: { ...this.resolvedUser(this.bot), bot: true },
+      author: message.author ? this.resolvedUser(message.author) : { ...this.resolvedUser(this.bot), bot: true },
       attachments: [],
       mentions: [],
       mention_roles: [],
@@ -919,8 +1003,9 @@ export class FakeDiscord {
       tts: false,
       flags: 0,
       ...(message.nonce !== undefined ? { nonce: message.nonce } : {}),
-      timestamp: '2026-11-23T10:00:00.000000+00:00',
-      edited_timestamp: message.edits ? '2026-11-23T10:01:00.000000+00:00' : null,
+      // Discord's timestamps are ISO8601 with microseconds; the creation time is the snowflake's.
+      timestamp: isoTimestamp(snowflakeTime(message.id)),
+      edited_timestamp: message.edits ? isoTimestamp(message.editedAt ?? snowflakeTime(message.id)) : null,
     };
   }
 
@@ -1058,6 +1143,11 @@ function groupThreadFields(t: FakeGroupThread): Record<string, unknown> {
       ...(t.type === 12 ? { invitable: t.invitable } : {}),
     },
   };
+}
+
+/** A time as Discord writes it: `2026-11-23T10:00:00.123000+00:00`. */
+function isoTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
 }
 
 function pick(body: unknown): Partial<FakeMessage> {
