@@ -58,10 +58,22 @@ export class FakeSlack {
   url = '';
 
   /**
-   * `team`: the workspace this fake is, as `auth.test` names it (one bot token serves one
-   * workspace; two workspaces are two fakes).
+   * The fake's clock (ms since 1970), when a test sets one: then each message's `ts` is its time
+   * (`seconds.micro`, as Slack's are), so `oldest` selects by time. Unset (the default), ts stay
+   * `1700000000.000001`, `.000002`, ... as the existing tests expect.
    */
-  constructor(readonly team = 'T1') {}
+  now: (() => number) | undefined;
+
+  /**
+   * `team`: the workspace this fake is, as `auth.test` names it (one bot token serves one
+   * workspace; two workspaces are two fakes). `now`: the clock of time-based ts (see `now`).
+   */
+  constructor(
+    readonly team = 'T1',
+    o: { now?: () => number } = {},
+  ) {
+    this.now = o.now;
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -240,12 +252,25 @@ export class FakeSlack {
         const members = this.groups.get(String(params.usergroup));
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
       }
-      case 'chat.postMessage':
-        return { ok: true, channel: params.channel, ts: `1700000000.${String(this.nextTs++).padStart(6, '0')}` };
-      case 'chat.update':
+      case 'chat.postMessage': {
+        const message = this.store(String(params.channel), params);
+        return { ok: true, channel: params.channel, ts: message.ts, message: this.apiMessage(message, true) };
+      }
+      case 'chat.update': {
+        const message = this.history.get(String(params.channel))?.find((m) => m.ts === String(params.ts));
+        if (message) {
+          if (typeof params.text === 'string') message.text = params.text;
+          if (params.blocks !== undefined) message.blocks = blocksOf(params.blocks);
+          if (params.metadata !== undefined) message.metadata = metadataOf(params.metadata);
+          message.edited = true;
+        }
         return { ok: true, channel: params.channel, ts: params.ts };
+      }
       case 'chat.postEphemeral':
-        return { ok: true, message_ts: `1700000000.${String(this.nextTs++).padStart(6, '0')}` };
+        // Ephemeral messages are seen by one user once and never in a channel's history.
+        return { ok: true, message_ts: this.newTs() };
+      case 'conversations.history':
+        return this.conversationHistory(params);
       case 'conversations.open':
         // Several users: a group DM (see "group places" below).
         if (String(params.users).includes(',')) return this.openGroupDm(String(params.users));
@@ -259,6 +284,99 @@ export class FakeSlack {
       default:
         return this.groupPlaceAnswer(method, params) ?? this.fileAnswer(method, params) ?? { ok: false, error: 'unknown_method' };
     }
+  }
+
+  // ---------------------------------------------------------------- channel history (conversations.history)
+  // What chat.postMessage posted, per channel (a DM's is `D<user>` from conversations.open), as
+  // conversations.history returns it: newest first, paged with cursors, metadata only when asked.
+
+  /** Messages per channel, oldest first: the bot's (chat.postMessage) and people's (`postAs`). */
+  readonly history = new Map<string, FakeSlackMessage[]>();
+  private lastTs = 0;
+
+  /** A ts not handed out before: the clock's time if set, else the next of `1700000000.00000n`. */
+  private newTs(): string {
+    if (!this.now) return `1700000000.${String(this.nextTs++).padStart(6, '0')}`;
+    // Slack's ts are unique per channel; here across the workspace: one microsecond later if taken.
+    this.lastTs = Math.max(Math.floor(this.now()) * 1000, this.lastTs + 1);
+    return `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+  }
+
+  private store(channel: string, params: Record<string, unknown>): FakeSlackMessage {
+    const message: FakeSlackMessage = {
+      ts: this.newTs(),
+      channel,
+      text: typeof params.text === 'string' ? params.text : '',
+      user: 'UBOT',
+      botId: 'BBOT',
+      ...(params.blocks !== undefined ? { blocks: blocksOf(params.blocks) } : {}),
+      ...(params.metadata !== undefined ? { metadata: metadataOf(params.metadata) } : {}),
+      ...(params.thread_ts !== undefined ? { threadTs: String(params.thread_ts) } : {}),
+      ...(params.reply_broadcast === true || params.reply_broadcast === 'true' ? { broadcast: true } : {}),
+    };
+    this.history.set(channel, [...(this.history.get(channel) ?? []), message]);
+    return message;
+  }
+
+  /** A message someone (`user`, not the bot) wrote in a channel, now; it shows in the channel's history. */
+  postAs(user: string, channel: string, text: string): FakeSlackMessage {
+    const message: FakeSlackMessage = { ts: this.newTs(), channel, text, user };
+    this.history.set(channel, [...(this.history.get(channel) ?? []), message]);
+    return message;
+  }
+
+  /** A message object as Slack's Web API returns it; `metadata` only when asked for (include_all_metadata). */
+  private apiMessage(m: FakeSlackMessage, withMetadata: boolean): Record<string, unknown> {
+    return {
+      type: 'message',
+      ts: m.ts,
+      user: m.user,
+      text: m.text,
+      team: this.team,
+      ...(m.botId ? { bot_id: m.botId, app_id: 'A1' } : {}),
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+      ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+      ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    };
+  }
+
+  /**
+   * conversations.history as Slack documents it: between `oldest` (default 0) and `latest`
+   * (default now), both excluded unless `inclusive`; `limit` (default 100, at most 999) newest
+   * first; `has_more` and `response_metadata.next_cursor` for the next page, which takes the same
+   * arguments plus `cursor`. Thread replies are not in it (unless broadcast to the channel).
+   */
+  private conversationHistory(params: Record<string, unknown>): Record<string, unknown> {
+    if (params.channel === undefined) return { ok: false, error: 'channel_not_found' };
+    const limit = params.limit === undefined || params.limit === '' ? 100 : Number(params.limit);
+    if (!Number.isInteger(limit) || limit < 0) return { ok: false, error: 'invalid_limit' };
+    const inclusive = params.inclusive === true || params.inclusive === 'true' || params.inclusive === '1';
+    const oldest = params.oldest === undefined ? 0 : micros(String(params.oldest));
+    const latest = params.latest === undefined ? Infinity : micros(String(params.latest));
+    if (Number.isNaN(oldest) || Number.isNaN(latest)) return { ok: false, error: 'invalid_ts_oldest' };
+    let below = Infinity;
+    if (params.cursor !== undefined && params.cursor !== '') {
+      const decoded = /^next_ts:(\d+\.\d+)$/.exec(Buffer.from(String(params.cursor), 'base64').toString('utf8'));
+      if (!decoded) return { ok: false, error: 'invalid_cursor' };
+      below = micros(decoded[1]!);
+    }
+    const withMetadata =
+      params.include_all_metadata === true || params.include_all_metadata === 'true' || params.include_all_metadata === '1';
+    const inRange = (ts: number) => (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest) && ts < below;
+    const matching = (this.history.get(String(params.channel)) ?? [])
+      .filter((m) => (!m.threadTs || m.threadTs === m.ts || m.broadcast) && inRange(micros(m.ts)))
+      .reverse();
+    const page = matching.slice(0, Math.min(limit || 100, 999));
+    const hasMore = matching.length > page.length;
+    const next = hasMore ? Buffer.from(`next_ts:${page[page.length - 1]!.ts}`).toString('base64') : '';
+    return {
+      ok: true,
+      messages: page.map((m) => this.apiMessage(m, withMetadata)),
+      has_more: hasMore,
+      pin_count: 0,
+      response_metadata: { next_cursor: next },
+    };
   }
 
   // ---------------------------------------------------------------- group places (Outbox.openGroup)
@@ -410,6 +528,21 @@ export interface SharedFile {
   readonly bytes: Buffer;
 }
 
+/** A message in a channel's history: the bot's (`botId` BBOT, `user` UBOT) or a person's. */
+export interface FakeSlackMessage {
+  readonly ts: string;
+  readonly channel: string;
+  text: string;
+  readonly user: string;
+  readonly botId?: string;
+  blocks?: unknown[];
+  /** Slack's message metadata, as sent with chat.postMessage (a JSON string or an object). */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  readonly threadTs?: string;
+  readonly broadcast?: boolean;
+  edited?: boolean;
+}
+
 /** A channel of the fake workspace (group places): who is in it, the bot as `UBOT`. */
 export interface FakeChannel {
   readonly id: string;
@@ -427,6 +560,26 @@ function parseParams(raw: string, contentType: string): Record<string, unknown> 
     params[key] = /^[[{]/.test(value) ? safeJson(value) : value;
   }
   return params;
+}
+
+/** A ts (`1700000000.000001`, or whole seconds) in microseconds, to compare; NaN if it is none. */
+function micros(ts: string): number {
+  const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(ts);
+  return m ? Number(m[1]) * 1e6 + Number((m[2] ?? '').padEnd(6, '0')) : NaN;
+}
+
+function blocksOf(value: unknown): unknown[] {
+  const parsed = typeof value === 'string' ? safeJson(value) : value;
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/** Message metadata as the client sends it: an object, or that object as a JSON string. */
+function metadataOf(value: unknown): FakeSlackMessage['metadata'] {
+  const parsed = (typeof value === 'string' ? safeJson(value) : value) as { event_type?: unknown; event_payload?: unknown } | null;
+  return {
+    event_type: String(parsed?.event_type ?? ''),
+    event_payload: (parsed?.event_payload ?? {}) as Record<string, unknown>,
+  };
 }
 
 function safeJson(value: string): unknown {
