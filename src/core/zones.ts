@@ -4,6 +4,8 @@
  * ("GMT-5"), which alone does not say which place's time it is. There we add the zone's city.
  */
 
+import { TZDate } from '@date-fns/tz';
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The BCP 47 tag the bot formats with for a reader's locale (`de`, `de-AT` → `de-DE`; anything else `en-GB`). */
@@ -44,4 +46,12 @@ export function zoneLabel(at: Date, timeZone: string, locale: string): string {
   const name = zoneAbbreviation(at, timeZone, locale);
   const city = isOffset(name) ? zoneCity(timeZone) : undefined;
   return city ? `${name}, ${city}` : name;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as a zone's wall clock reads it, `2027-03-08 05:00`: for texts that cannot carry a time token. */
+export function wallClock(at: Date, timeZone: string): string {
+  const t = new TZDate(at.getTime(), timeZone);
+  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}`;
 }

@@ -1,4 +1,5 @@
 import { TZDate } from '@date-fns/tz';
+import { wallClock } from '../core/zones.js';
 import type { LocalDate, LocalTime } from '../core/options.js';
 
 /**
@@ -32,10 +33,8 @@ export function localParts(at: Date, timeZone: string): { date: LocalDate; time:
 }
 
 export const formatLocalDate = (d: LocalDate): string => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
-export const formatLocalTime = (t: LocalTime): string => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 
 /** An instant as the chapter's wall clock reads it, for texts that cannot carry a time token (errors): `2027-03-27 09:00 Europe/Berlin`. */
 export function formatLocal(at: Date, timeZone: string): string {
-  const { date, time } = localParts(at, timeZone);
-  return `${formatLocalDate(date)} ${formatLocalTime(time)} ${timeZone}`;
+  return `${wallClock(at, timeZone)} ${timeZone}`;
 }

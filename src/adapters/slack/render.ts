@@ -1,6 +1,6 @@
 import { type Block, buttonRows, type Inline, type Message, type TimeStyle } from '../../core/reply.js';
 import { fencedChunks, groupWithin, joined, lines, pack, PLATFORM_LIMITS, shorten, type Unit, words } from '../../core/limits.js';
-import { zoneLabel } from '../../core/zones.js';
+import { wallClock, zoneLabel } from '../../core/zones.js';
 import { inlineFileBlocks } from './files.js';
 
 /**
@@ -54,17 +54,6 @@ const dateFormat: Record<Exclude<TimeStyle, 'relative'>, string> = {
   date: '{date_long_pretty}',
   time: '{time}',
 };
-
-/** Wall-clock formatters by zone for the fallback (`2027-03-08 05:00`): Swedish writes dates as ISO does. */
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-function wallClock(at: Date, timeZone: string): string {
-  let f = wallClocks.get(timeZone);
-  if (!f) {
-    const options = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
-    wallClocks.set(timeZone, (f = new Intl.DateTimeFormat('sv-SE', { ...options, timeZone })));
-  }
-  return f.format(at);
-}
 
 /**
  * `<!date^unix^format|fallback>`: each reader sees their own local time. The fallback (shown where
