@@ -42,7 +42,7 @@ function parsePlace(text: string): { platform: string; workspace: string } | nul
 /**
  * Tells the chapter's moderators in every other place where it is bound, in their moderation
  * channel (here, or through the process that serves that place). Returns how many other places
- * there are and in how many the notice went out or waits; a place with no moderation channel is not told.
+ * there are and in how many the notice was queued (the outbox sends it once); a place with no moderation channel is not told.
  */
 async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, text: string): Promise<{ places: number; told: number }> {
   const { services, actor } = ctx;
@@ -54,7 +54,8 @@ async function tellModerators(ctx: CommandContext<unknown>, chapter: Chapter, te
     const moderation = (await services.chapters.channels(chapter, place)).moderation;
     if (!moderation) continue;
     // Posted here, or by the process that serves that place (another Slack workspace's, say).
-    if ((await services.notices.send(place, moderation, text)) !== 'failed') told++;
+    await services.notices.send({ ...place, chapterId: chapter.id }, moderation, text);
+    told++;
   }
   return { places, told };
 }

@@ -2,7 +2,6 @@ import { Attendance } from './Attendance.js';
 import { AuditEntry } from './AuditEntry.js';
 import { Chapter } from './Chapter.js';
 import { ChapterBinding } from './ChapterBinding.js';
-import { ChannelNotice } from './ChannelNotice.js';
 import { ChapterChannel } from './ChapterChannel.js';
 import { ChapterLinkAttempt } from './ChapterLinkAttempt.js';
 import { ChapterLinkCode } from './ChapterLinkCode.js';
@@ -36,12 +35,12 @@ import { WorkshopFeedback } from './WorkshopFeedback.js';
 import { CoachNote } from './CoachNote.js';
 import { Share } from './Share.js';
 import { NoShow } from './NoShow.js';
+import { OutboxMessage } from './OutboxMessage.js';
 
 export {
   AnonBlock,
   Attendance,
   AuditEntry,
-  ChannelNotice,
   Chapter,
   ChapterBinding,
   ChapterChannel,
@@ -76,6 +75,7 @@ export {
   CoachNote,
   Share,
   NoShow,
+  OutboxMessage,
 };
 
 /** Every entity, listed (not scanned), for the one DataSource. */
@@ -86,7 +86,6 @@ export const entities = [
   ChapterChannel,
   ChapterLinkCode,
   ChapterLinkAttempt,
-  ChannelNotice,
   AuditEntry,
   Question,
   QuestionMeToo,
@@ -118,4 +117,5 @@ export const entities = [
   CoachNote,
   Share,
   NoShow,
+  OutboxMessage,
 ];

@@ -58,7 +58,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
 
 /**
  * Work no interaction waits for: delayed anonymous posts (and posts a crash interrupted),
- * erasing askers' reply addresses after 30 days, channel notices left for this process, buttons of direct
+ * erasing askers' reply addresses after 30 days, the outbox's due messages for the platforms this process runs, buttons of direct
  * messages past their time, lotteries whose draw time came, waitlist offers whose time ran out, every few seconds;
  * workshop reminders; chapters' calendar feeds. Each step is safe to run in
  * several processes at once (rows are claimed with conditional updates).
@@ -70,7 +70,7 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
       try {
         await app.services.questions.postDue();
         await app.services.questions.eraseExpiredAddresses();
-        await app.services.notices.deliver();
+        await app.services.outbox.deliverDue();
         await app.services.stuck.escalate();
         await app.services.stuck.closeEnded();
         await app.services.feedback.askDue();

@@ -101,6 +101,7 @@ const schema = z.object({
   // Discord and Slack API calls
   PLATFORM_TIMEOUT_MS: int(10_000, 100, 120_000),
   PLATFORM_RETRIES: int(3, 0, 10),
+  OUTBOX_MAX_ATTEMPTS: int(8, 1, 100),
   DM_FALLBACK: z.enum(['channel', 'none'], { message: 'must be channel or none' }).default('channel'),
   // Anonymity
   ANON_SECRET: z
@@ -132,6 +133,12 @@ const schema = z.object({
   DISCORD_SCHEDULED_EVENTS: bool(true),
   // Set by discord.js's ShardingManager in the shard processes it starts (with SHARDS and SHARD_COUNT, read by discord.js).
   SHARDING_MANAGER: z.string().optional(),
+  // A test hook (see src/services/outbox/crash.ts), honoured only when NODE_ENV is test; not in .env.example.
+  OUTBOX_TEST_CRASH: z
+    .string()
+    .regex(/^(before|after)-send(:[1-9]\d{0,3})?$/, { message: 'must be before-send or after-send, optionally :N' })
+    .optional(),
+  NODE_ENV: z.string().optional(),
   // Slack
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }).optional(),
   SLACK_SIGNING_SECRET: optional,
@@ -176,7 +183,10 @@ const schema = z.object({
   FEED_ALLOW_PRIVATE: bool(false),
 });
 
-/** Every variable the bot reads (`.env.example` documents each but SHARDING_MANAGER, which discord.js sets). */
+/**
+ * Every variable the bot reads (`.env.example` documents each but SHARDING_MANAGER, which discord.js
+ * sets, NODE_ENV and OUTBOX_TEST_CRASH, a hook only tests use).
+ */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 /** How long one call to a platform's API may take, and how often a failed one (5xx, timeout, network) is retried. */
@@ -218,6 +228,13 @@ export interface Config {
   readonly privacyCooldownSeconds: number;
   /** Calls to Discord's and Slack's APIs (see `src/core/retry.ts` for the backoff between retries). */
   readonly platform: PlatformCalls;
+  /**
+   * Sends of one message from the outbox (reminders, notices, DMs no interaction waits for) before it
+   * is given up and the chapter's moderators are told; each send has the platform calls' own retries.
+   */
+  readonly outboxMaxAttempts: number;
+  /** Tests only (NODE_ENV=test): where the outbox kills its process (`src/services/outbox/crash.ts`). */
+  readonly outboxTestCrash?: string;
   /**
    * A member whose Discord DMs are closed: `channel` pings them with a short notice in the chapter's
    * channel instead, `none` sends nothing. Only for notices that are not sensitive (reminders,
@@ -326,6 +343,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     migrateOnStart: c.DB_MIGRATE_ON_START,
     anonSecret: c.ANON_SECRET,
     platform,
+    outboxMaxAttempts: c.OUTBOX_MAX_ATTEMPTS,
+    outboxTestCrash: c.NODE_ENV === 'test' ? c.OUTBOX_TEST_CRASH : undefined,
     privacyCooldownSeconds: c.PRIVACY_COOLDOWN_SECONDS,
     dmFallback: c.DM_FALLBACK,
     anonymity: {

@@ -13,6 +13,11 @@ export class Notifier {
     this.factories.set(platform, outboxFor);
   }
 
+  /** The platforms whose adapters run in this process. */
+  platforms(): string[] {
+    return [...this.factories.keys()];
+  }
+
   /** The outbox for a workspace, or undefined when that platform's adapter is not running in this process. */
   outbox(platform: string, workspace: string): Outbox | undefined {
     return this.factories.get(platform)?.(workspace);

@@ -48,7 +48,11 @@ export interface Actor extends Person {
 
 /** How an adapter posts elsewhere: channels, DMs, threads; and edits its own posts. */
 export interface Outbox {
-  post(message: Message): Promise<PostedRef>;
+  /**
+   * Posts a message; with `once` (the durable outbox's sends, see `OutboxService`) so that sending
+   * it again never shows it twice.
+   */
+  post(message: Message, once?: Once): Promise<PostedRef>;
   edit(ref: PostedRef, message: Message): Promise<void>;
   /**
    * A small group's own place to talk on the workshop day (see `GroupPlace`). Returns the place's
@@ -57,6 +61,23 @@ export interface Outbox {
    * returns the new place's id.
    */
   openGroup?(place: GroupPlace, existing?: string): Promise<string>;
+}
+
+/**
+ * What makes a send from the outbox idempotent (issue "Exactly once"). Discord: every payload
+ * carries a nonce made from `token` with `enforce_nonce`; Slack: message metadata carrying `token`.
+ * When an earlier attempt may have reached the platform (`since`), the adapter first reads the
+ * channel's history from then and sends only the parts it does not find there.
+ */
+export interface Once {
+  /** The row's opaque token: an HMAC of its id, so it says nothing about order or time. */
+  readonly token: string;
+  /** When the first attempt began; null: this is the first, nothing to look for. */
+  readonly since: Date | null;
+  /** Short hashes of the payloads the last attempt sent, in order (Discord finds them by these). */
+  readonly hashes: readonly string[];
+  /** Called with the hashes of the payloads about to be sent, before the platform is called: the row keeps them. */
+  readonly sending: (hashes: string[]) => Promise<void>;
 }
 
 /**

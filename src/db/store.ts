@@ -14,16 +14,45 @@ import type { DataSource, EntityManager } from 'typeorm';
 export class Store {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly serialise: boolean;
+  /** Work to run once a transaction has committed, by its manager (see `afterCommit`). */
+  private readonly committed = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
   constructor(readonly db: DataSource) {
     this.serialise = db.options.type === 'better-sqlite3';
   }
 
-  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialise) return this.db.transaction(work);
-    const result = this.queue.then(() => this.db.transaction(work));
-    this.queue = result.catch(() => undefined);
-    return result;
+  /**
+   * Runs `work` in a transaction; then, once it has committed, what `afterCommit` asked for
+   * (delivering the outbox rows it wrote), before the returned promise resolves. Outside the
+   * SQLite queue, so that work may start transactions of its own.
+   */
+  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const hooks: (() => Promise<void>)[] = [];
+    const tracked = (em: EntityManager) => {
+      this.committed.set(em, hooks);
+      return work(em);
+    };
+    let result: Promise<T>;
+    if (!this.serialise) result = this.db.transaction(tracked);
+    else {
+      result = this.queue.then(() => this.db.transaction(tracked));
+      this.queue = result.catch(() => undefined);
+    }
+    const value = await result;
+    for (const hook of hooks) await hook();
+    return value;
+  }
+
+  /**
+   * Asks for `hook` to run after the transaction of `em` commits (never if it rolls back). False
+   * when `em` is not one of `transaction`'s (the shared manager): the caller decides then.
+   * The hook must not throw: it runs after the caller's work is done.
+   */
+  afterCommit(em: EntityManager, hook: () => Promise<void>): boolean {
+    const hooks = this.committed.get(em);
+    if (!hooks) return false;
+    hooks.push(hook);
+    return true;
   }
 
   /** For reads: the shared manager (a read needs no transaction). */

@@ -15,6 +15,7 @@ import * as record from './record.js';
 import * as shares from './shares.js';
 import * as fairnessAllocation from './fairness-allocation.js';
 import * as fairnessRules from './fairness-rules.js';
+import * as outbox from './outbox.js';
 import * as paging from './paging.js';
 import type { Catalogue } from './en.js';
 
@@ -37,5 +38,6 @@ export const de: Catalogue = {
   ...shares.de,
   ...fairnessAllocation.de,
   ...fairnessRules.de,
+  ...outbox.de,
   ...paging.de,
 };

@@ -15,6 +15,7 @@ import * as record from './record.js';
 import * as shares from './shares.js';
 import * as fairnessAllocation from './fairness-allocation.js';
 import * as fairnessRules from './fairness-rules.js';
+import * as outbox from './outbox.js';
 import * as paging from './paging.js';
 import type { Texts } from './types.js';
 
@@ -41,6 +42,7 @@ export const en = {
   ...shares.en,
   ...fairnessAllocation.en,
   ...fairnessRules.en,
+  ...outbox.en,
   ...paging.en,
 } as const;
 

@@ -205,8 +205,6 @@ export const en = {
   'reminder.hour.learner': 'Almost time: your workshop #{id} starts',
   'reminder.coaches':
     'Coach slots still open: workshop #{id} “{title}” has {claimed} of {slots} filled. Coaches claim with /workshop claim id:{id}.',
-  'reminder.undelivered':
-    'The reminder for workshop #{id} “{title}” could not be delivered to {count} of {total, plural, one {# member} other {# members}}: the platform kept failing (or their direct messages are closed). The roster (/workshop roster id:{id}) shows who is coming, if you want to reach them another way.',
   // A group's own place on the workshop day (Outbox.openGroup): what Discord needs for the private threads.
   'workshop.place.no_channel':
     'I cannot open the groups’ private threads: this chapter has no channel for them on this server. A moderator sets one with /chapter set workshops-channel:#channel (or an announcements channel with announcements-channel:#channel).',
@@ -417,8 +415,6 @@ export const de: Texts<typeof en> = {
   'reminder.hour.learner': 'Gleich geht es los: Dein Workshop #{id} beginnt',
   'reminder.coaches':
     'Noch offene Coach-Plätze: Bei Workshop #{id} „{title}“ sind {claimed} von {slots} besetzt. Coaches übernehmen mit /workshop claim id:{id}.',
-  'reminder.undelivered':
-    'Die Erinnerung an Workshop #{id} „{title}“ konnte {count} von {total} Angemeldeten nicht zugestellt werden: Die Plattform scheiterte wiederholt (oder ihre Direktnachrichten sind geschlossen). Die Teilnehmerliste (/workshop roster id:{id}) zeigt, wer kommt, falls ihr sie anders erreichen wollt.',
   'workshop.place.no_channel':
     'Ich kann die privaten Threads der Gruppen nicht anlegen: Dieses Chapter hat auf diesem Server keinen Kanal dafür. Die Moderation legt einen fest mit /chapter set workshops-channel:#kanal (oder einen Ankündigungskanal mit announcements-channel:#kanal).',
   'workshop.place.not_text':

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LessThanOrEqual } from 'typeorm';
+import { type EntityManager, LessThanOrEqual } from 'typeorm';
 import { DirectButton } from '../../entities/DirectButton.js';
 import type { Member } from '../../entities/Member.js';
 import type { Clock } from '../core/clock.js';
@@ -44,13 +44,15 @@ export class DirectButtons {
     chapterId: number | null,
     command: string,
     ttlMs: number = DIRECT_BUTTON_TTL_MS,
+    /** The caller's transaction, if any (a DM queued with the change that causes it). */
+    em?: EntityManager,
   ): Promise<string> {
     // A programming error, not the member's: commands of buttons are written by the bot.
     if (command.length > COMMAND_MAX) throw new Error(`a button's command is longer than ${COMMAND_MAX} characters`);
     const token = randomBytes(16).toString('base64url');
     const now = this.clock.now();
-    await this.store.transaction((em) =>
-      em.insert(DirectButton, {
+    const insert = (tx: EntityManager) =>
+      tx.insert(DirectButton, {
         token,
         platform: member.platform,
         workspace: member.workspace,
@@ -59,8 +61,8 @@ export class DirectButtons {
         command,
         createdAt: now,
         expiresAt: new Date(now.getTime() + ttlMs),
-      }),
-    );
+      });
+    await (em ? insert(em) : this.store.transaction(insert));
     return token;
   }
 

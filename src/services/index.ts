@@ -17,6 +17,7 @@ import { FeedService } from './feeds/service.js';
 import { MaterialService } from './materials.js';
 import { MemberService } from './members.js';
 import { NoticeService } from './notices.js';
+import { OutboxService } from './outbox/service.js';
 import { PartnershipService } from './partnerships.js';
 import { Policy } from './policy.js';
 import { PrivacyService } from './privacy/service.js';
@@ -81,6 +82,8 @@ export interface Services extends CoreServices {
   readonly dms: DirectMessages;
   /** No-shows (issue "Fair sign-ups"): records after workshops with check-in, chapters' policies, cool-downs. */
   readonly noShows: NoShows;
+  /** Every message the bot sends on its own initiative, exactly once (issue "Exactly once"). */
+  readonly outbox: OutboxService;
 }
 
 export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 'log' | 'anonSecret'>): Services {
@@ -90,9 +93,14 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const chapters = new ChapterService(store, base.clock, base.anonSecret);
   const members = new MemberService(store, base.clock);
   const directButtons = new DirectButtons(store, base.clock);
-  const dms = new DirectMessages(notifier, base.config, base.log, directButtons);
+  const outbox = new OutboxService(store, base.clock, notifier, base.log, base.anonSecret, {
+    maxAttempts: base.config.outboxMaxAttempts,
+    locale: base.config.locale,
+    testCrash: base.config.outboxTestCrash,
+  });
+  const dms = new DirectMessages(store, base.config, directButtons, outbox);
   const materials = new MaterialService(store, base.clock, members);
-  const reminders = new ReminderService(store, base.clock, base.config, notifier, dms, base.log, materials);
+  const reminders = new ReminderService(store, base.clock, base.config, outbox, dms, base.log, materials);
   const workshops = new WorkshopService(store, base.clock, base.config, members, reminders, dms);
   const coaches = new CoachService(store, base.clock, members, workshops);
   const workshopDay = new WorkshopDay(
@@ -128,7 +136,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     rateLimit: anonymity.rateLimit,
     t: translator(base.config.locale),
   });
-  const notices = new NoticeService(store, base.clock, notifier, base.log);
+  const notices = new NoticeService(store, outbox);
   const noShows = new NoShows(
     store,
     base.clock,
@@ -174,6 +182,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     directButtons,
     dms,
     noShows,
+    outbox,
   };
 }
 

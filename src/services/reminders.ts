@@ -8,11 +8,11 @@ import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import { safeError } from '../core/errors.js';
 import { translator } from '../core/i18n.js';
-import type { Notifier } from '../core/notifier.js';
-import { link, list, message, p, time } from '../core/reply.js';
+import { link, list, p, time } from '../core/reply.js';
 import type { Store } from '../db/store.js';
 import type { DirectMessages } from './direct-messages.js';
 import type { MaterialService } from './materials.js';
+import type { OutboxService } from './outbox/service.js';
 import { workshopWhen } from './workshops/notices.js';
 
 const HOUR = 3_600_000;
@@ -20,11 +20,13 @@ const HOUR = 3_600_000;
 export const REMINDER_LEAD: Readonly<Record<ReminderKind, number>> = { coaches: 72 * HOUR, day: 24 * HOUR, hour: HOUR };
 
 /**
- * Reminders as rows: scheduled with their workshop, claimed when due by a conditional
- * update (`SET sentAt = now WHERE id = ? AND sentAt IS NULL`), so each is handled by exactly
- * one process, once, even across restarts. A reminder found overdue (the bot was down) is
- * still sent if its workshop has not begun, and dropped otherwise. Delivery is at most once:
- * a process that dies between claiming and posting loses that reminder rather than doubling it.
+ * Reminders as rows that say when something is due: scheduled with their workshop, claimed when
+ * due by a conditional update (`SET sentAt = now WHERE id = ? AND sentAt IS NULL`), in the same
+ * transaction that writes their messages into the outbox, so each is handled by exactly one
+ * process, once, even across restarts; the outbox then delivers each message exactly once (see
+ * `OutboxService`). A reminder found overdue (the bot was down) is still sent if its workshop has
+ * not begun, and dropped otherwise. Messages the platform keeps refusing are given up by the
+ * outbox after OUTBOX_MAX_ATTEMPTS, and the chapter's moderators are told.
  */
 export class ReminderService {
   private running: Promise<number> | undefined;
@@ -34,7 +36,7 @@ export class ReminderService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly config: Config,
-    private readonly notifier: Notifier,
+    private readonly outbox: OutboxService,
     private readonly dms: DirectMessages,
     private readonly log: Logger,
     private readonly materials: MaterialService,
@@ -109,108 +111,78 @@ export class ReminderService {
       .getMany();
     let claimed = 0;
     for (const reminder of due) {
-      const won = await this.store.transaction((em) =>
-        em.createQueryBuilder().update(Reminder).set({ sentAt: now }).where('id = :id AND "sentAt" IS NULL', { id: reminder.id }).execute(),
-      );
-      if (won.affected !== 1) continue; // another process took it
-      claimed++;
-      let outcome: ReminderOutcome = 'dropped';
       try {
-        outcome = await this.deliver(reminder, now);
+        // The claim, its messages in the outbox and the outcome: one transaction, all or nothing.
+        const won = await this.store.transaction(async (em) => {
+          const claim = await em
+            .createQueryBuilder()
+            .update(Reminder)
+            .set({ sentAt: now })
+            .where('id = :id AND "sentAt" IS NULL', { id: reminder.id })
+            .execute();
+          if (claim.affected !== 1) return false; // another process took it
+          await em.update(Reminder, { id: reminder.id }, { outcome: await this.enqueue(em, reminder, now) });
+          return true;
+        });
+        if (won) claimed++;
       } catch (err) {
-        this.log.error({ err: safeError(err), reminder: reminder.id }, 'a reminder could not be delivered');
+        this.log.error({ err: safeError(err), reminder: reminder.id }, 'a reminder could not be queued; will retry');
       }
-      await this.store.transaction((em) => em.update(Reminder, { id: reminder.id }, { outcome }));
     }
     return claimed;
   }
 
-  private async deliver(reminder: Reminder, now: Date): Promise<ReminderOutcome> {
-    const w = await this.store.manager
-      .getRepository(Workshop)
-      .findOne({ where: { id: reminder.workshopId }, relations: { chapter: true } });
+  /** Writes the reminder's messages into the outbox, in the claim's transaction; what came of it. */
+  private async enqueue(em: EntityManager, reminder: Reminder, now: Date): Promise<ReminderOutcome> {
+    const w = await em.getRepository(Workshop).findOne({ where: { id: reminder.workshopId }, relations: { chapter: true } });
     if (!w || w.status === 'cancelled' || w.startsAt.getTime() <= now.getTime()) return 'dropped';
     // A day-before reminder found overdue within the last hour: the hour reminder says it better.
     if (reminder.kind === 'day' && w.startsAt.getTime() - now.getTime() <= REMINDER_LEAD.hour) return 'dropped';
     const kind = reminder.kind;
+    const filed = { chapterId: w.chapterId, kind: 'reminder', subject: w.id } as const;
     if (kind === 'coaches') {
       if (w.coachesClaimed >= w.coachSlots) return 'not_needed';
-      const channels = await this.store.manager.getRepository(ChapterChannel).findBy({ chapterId: w.chapterId, purpose: 'moderation' });
+      const channels = await em.getRepository(ChapterChannel).findBy({ chapterId: w.chapterId, purpose: 'moderation' });
       const t = translator(this.config.locale);
-      let posted = 0;
-      for (const c of channels) {
-        const outbox = this.notifier.outbox(c.platform, c.workspace);
-        if (!outbox) continue;
-        await outbox.post(
-          message(
-            [
+      for (const c of channels)
+        await this.outbox.enqueue(em, {
+          ...filed,
+          platform: c.platform,
+          workspace: c.workspace,
+          to: { channel: c.channelId },
+          message: {
+            body: [
               p(t('reminder.coaches', { id: w.id, title: w.title, claimed: w.coachesClaimed, slots: w.coachSlots })),
               p(...workshopWhen(w, t)),
             ],
-            {
-              visibility: { kind: 'channel', channel: c.channelId },
-            },
-          ),
-        );
-        posted++;
-      }
-      if (!posted) this.log.warn({ workshop: w.id }, 'unfilled coach slots, but the chapter has no moderation channel here to warn');
-      return posted ? 'sent' : 'dropped';
+          },
+        });
+      if (!channels.length) this.log.warn({ workshop: w.id }, 'unfilled coach slots, but the chapter has no moderation channel to warn');
+      return channels.length ? 'sent' : 'dropped';
     }
-    const signups = await this.store.manager
+    const signups = await em
       .getRepository(WorkshopSignup)
       .find({ where: { workshopId: w.id, state: 'confirmed' }, relations: { member: true }, order: { id: 'ASC' } });
     // The day before, learners get the workshop's materials, so they can prepare.
     const materials = kind === 'day' ? ((await this.materials.ofWorkshops([w.id])).get(w.id) ?? []) : [];
-    /** Members this process could have reached (their platform runs here) but did not, by workspace. */
-    const undelivered = new Map<string, { platform: string; workspace: string; count: number; total: number }>();
     for (const s of signups) {
-      const { platform, workspace } = s.member!;
-      const here = this.notifier.outbox(platform, workspace) !== undefined;
-      const place = undelivered.get(`${platform}\u0000${workspace}`) ?? { platform, workspace, count: 0, total: 0 };
-      undelivered.set(`${platform}\u0000${workspace}`, place);
-      place.total++;
-      const sent = await this.dms.send(s.member!, (t) => ({
-        body: [
-          // “It starts tomorrow.” / “… in 2 hours.”: relative, so a reminder sent late after downtime stays true.
-          p(t(`reminder.${kind}.${s.role}`, { id: w.id }), ' ', time(w.startsAt, 'relative', w.chapter!.timeZone), '.'),
-          ...(s.role === 'coach' ? [p(t('reminder.thanks'))] : kind === 'day' ? [p(t('reminder.leave_hint', { id: w.id }))] : []),
-          p(...workshopWhen(w, t)),
-          ...(s.role === 'learner' && materials.length
-            ? [p(t('reminder.materials')), list(...materials.map((m) => link(m.url, m.title)))]
-            : []),
-        ],
-      }));
-      if (!sent && here) place.count++;
-    }
-    for (const place of undelivered.values()) if (place.count) await this.reportUndelivered(w, place);
-    return 'sent';
-  }
-
-  /**
-   * Reminders the platform refused even after its retries (or a member's closed DMs, where the
-   * platform says so): the chapter's moderation channel in that workspace is told how many did
-   * not get it, without names, so they can reach them another way. A reminder is claimed once,
-   * so this is said once.
-   */
-  private async reportUndelivered(
-    w: Workshop,
-    place: { platform: string; workspace: string; count: number; total: number },
-  ): Promise<void> {
-    const outbox = this.notifier.outbox(place.platform, place.workspace);
-    const moderation = await this.store.manager
-      .getRepository(ChapterChannel)
-      .findOneBy({ chapterId: w.chapterId, platform: place.platform, workspace: place.workspace, purpose: 'moderation' });
-    if (!outbox || !moderation) return;
-    const t = translator(this.config.locale);
-    await outbox
-      .post(
-        message(t('reminder.undelivered', { id: w.id, title: w.title, count: place.count, total: place.total }), {
-          visibility: { kind: 'channel', channel: moderation.channelId },
+      await this.dms.send(
+        s.member!,
+        (t) => ({
+          body: [
+            // “It starts tomorrow.” / “… in 2 hours.”: relative, so a reminder sent late after downtime stays true.
+            p(t(`reminder.${kind}.${s.role}`, { id: w.id }), ' ', time(w.startsAt, 'relative', w.chapter!.timeZone), '.'),
+            ...(s.role === 'coach' ? [p(t('reminder.thanks'))] : kind === 'day' ? [p(t('reminder.leave_hint', { id: w.id }))] : []),
+            p(...workshopWhen(w, t)),
+            ...(s.role === 'learner' && materials.length
+              ? [p(t('reminder.materials')), list(...materials.map((m) => link(m.url, m.title)))]
+              : []),
+          ],
         }),
-      )
-      .catch((err: unknown) =>
-        this.log.warn({ workshop: w.id, err: safeError(err) }, 'could not tell the moderators about undelivered reminders'),
+        filed,
+        em,
       );
+    }
+    return 'sent';
   }
 }

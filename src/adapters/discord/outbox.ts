@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   ChannelType,
   type Client,
+  type Collection,
+  type Message as DiscordMessage,
+  SnowflakeUtil,
   DiscordAPIError,
   type MessageEditOptions,
   type MessageCreateOptions,
@@ -15,7 +18,7 @@ import { UserError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
 import { assertSensitiveRoute, type Message, mention, message, p, type PostedRef } from '../../core/reply.js';
 import { renderDiscord } from './render.js';
-import type { GroupPlace, Outbox } from '../../core/types.js';
+import type { GroupPlace, Once, Outbox } from '../../core/types.js';
 
 /**
  * A neutral message as discord.js send options: embeds, button rows, no mention parsed. Usually
@@ -60,6 +63,84 @@ async function sendAll(channel: { send(options: MessageCreateOptions): Promise<{
   const sent = await channel.send(first!);
   for (const payload of rest) await channel.send(payload);
   return sent;
+}
+
+/** What a payload and a message read back from a channel have in common: the texts and the buttons' ids. */
+interface Comparable {
+  readonly content?: string | null;
+  readonly embeds?: readonly {
+    readonly title?: string;
+    readonly description?: string;
+    readonly fields?: readonly { name: string; value: string }[];
+  }[];
+  readonly components?: readonly { readonly components?: readonly { readonly custom_id?: string; readonly url?: string }[] }[];
+}
+
+/**
+ * A short hash of a message as Discord keeps it (content, the embeds' titles, descriptions and
+ * fields, the buttons' ids): the same for a payload sent and for that message read back from
+ * the channel's history, which carries no nonce. A DM's buttons carry ids unique to it.
+ */
+export function discordHash(m: Comparable): string {
+  const shape = [
+    m.content ?? '',
+    (m.embeds ?? []).map((e) => [e.title ?? '', e.description ?? '', (e.fields ?? []).map((f) => [f.name, f.value])]),
+    (m.components ?? []).flatMap((row) => (row.components ?? []).map((c) => c.custom_id ?? c.url ?? '')),
+  ];
+  return createHash('sha256').update(JSON.stringify(shape)).digest('base64url').slice(0, 16);
+}
+
+/** The nonce of a message's part `i` from the outbox row's token: at most 25 characters, as Discord allows. */
+const nonceOf = (token: string, i: number) => `${token.slice(0, 22)}.${i.toString(36)}`.slice(0, 25);
+
+type History = {
+  send(options: MessageCreateOptions): Promise<{ id: string; channelId: string }>;
+  messages: { fetch(options: { after: string; limit: number; cache: boolean }): Promise<Collection<string, DiscordMessage>> };
+};
+
+/** Pages read from a channel's history at most, 100 messages each, when looking for an earlier attempt. */
+const HISTORY_PAGES = 20;
+
+/**
+ * The bot's own messages in the channel since `since` (a second earlier, for clocks that differ),
+ * by hash: Discord's `GET /channels/{id}/messages?after=<snowflake of then>`, paging forward.
+ */
+async function sentSince(channel: History, since: Date, botId: string | undefined): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  let after = SnowflakeUtil.generate({ timestamp: since.getTime() - 1000 }).toString();
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const batch = await channel.messages.fetch({ after, limit: 100, cache: false });
+    for (const msg of batch.values()) {
+      if (msg.author.id !== botId) continue;
+      const components = msg.components.map((row) => row.toJSON()) as unknown as Comparable['components'];
+      const hash = discordHash({ content: msg.content, embeds: msg.embeds.map((e) => e.data), components });
+      if (!found.has(hash)) found.set(hash, msg.id);
+    }
+    if (batch.size < 100) break;
+    after = [...batch.keys()].reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
+  }
+  return found;
+}
+
+/**
+ * Sends a message from the outbox once (see `Once`): each part with a nonce from the row's token
+ * and `enforce_nonce` (Discord returns the message it made for a nonce it saw in the past few
+ * minutes); after an earlier attempt, the parts already in the channel's history are not sent again.
+ */
+async function sendOnce(channel: History, m: Message, once: Once, botId: string | undefined): Promise<{ id: string; channelId: string }> {
+  const payloads = discordPayloads(m);
+  const hashes = payloads.map((payload) => discordHash(payload as Comparable));
+  const already = once.since && once.hashes.length ? await sentSince(channel, once.since, botId) : new Map<string, string>();
+  await once.sending(hashes);
+  let first: { id: string; channelId: string } | undefined;
+  for (const [i, payload] of payloads.entries()) {
+    const earlier = once.hashes[i] === hashes[i] ? already.get(hashes[i]!) : undefined;
+    const sent = earlier
+      ? { id: earlier, channelId: '' }
+      : await channel.send({ ...payload, nonce: nonceOf(once.token, i), enforceNonce: true });
+    first ??= sent;
+  }
+  return first!;
 }
 
 const errorCode = (err: unknown): number | string | undefined => (err instanceof DiscordAPIError ? err.code : undefined);
@@ -170,12 +251,14 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
   };
 
   return {
-    async post(m) {
+    async post(m, once) {
       assertSensitiveRoute(m);
       const v = m.visibility;
+      const botId = client.user?.id;
       switch (v.kind) {
         case 'channel': {
-          const sent = await sendAll(await sendable(client, v.channel), m);
+          const channel = await sendable(client, v.channel);
+          const sent = once ? await sendOnce(channel as unknown as History, m, once, botId) : await sendAll(channel, m);
           return { channel: v.channel, messageId: sent.id };
         }
         case 'thread': {
@@ -185,7 +268,13 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
         }
         case 'dm':
           try {
-            const [first, ...rest] = postPayloads(m.locale && deps.namesFor ? deps.namesFor(m.locale)(m) : m);
+            const named = m.locale && deps.namesFor ? deps.namesFor(m.locale)(m) : m;
+            if (once) {
+              const dm = await client.users.createDM(v.to.id);
+              const sent = await sendOnce(dm as unknown as History, named, once, botId);
+              return { channel: dm.id, messageId: sent.id };
+            }
+            const [first, ...rest] = postPayloads(named);
             const sent = await client.users.send(v.to.id, first!);
             for (const payload of rest) await client.users.send(v.to.id, payload);
             return { channel: sent.channelId, messageId: sent.id };

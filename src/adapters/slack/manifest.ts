@@ -26,14 +26,20 @@ export interface ManifestInput {
  * a private channel the bot makes and invites to (conversations.create, conversations.invite:
  * groups:write); reading who is an admin or owner and their language (users.info); the chapter's
  * moderator group (usergroups.users.list); sharing files (files.uploadV2: files:write), an .ics or an
- * export in the member's DM or the channel. No read scope for group DMs or private channels: the bot
- * only opens, makes and posts in them.
+ * export in the member's DM or the channel; reading the history of a public or private channel or a
+ * DM the bot posted in (conversations.history: channels:history, groups:history, im:history), only
+ * to see whether a message from its outbox whose answer was lost did arrive before sending it again
+ * (the bot reads its own messages' metadata there, nothing else). No history scope for group DMs:
+ * the outbox never posts in them.
  */
 export const BOT_SCOPES = [
+  'channels:history',
   'chat:write',
   'commands',
   'files:write',
+  'groups:history',
   'groups:write',
+  'im:history',
   'im:write',
   'mpim:write',
   'usergroups:read',

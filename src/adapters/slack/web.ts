@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Translate } from '../../core/i18n.js';
@@ -7,7 +7,12 @@ import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/r
 import { type RetryPolicy, withRetries } from '../../core/retry.js';
 import { inlineNotes, SlackFiles } from './files.js';
 import { renderSlack, type SlackBlock, type SlackWorkspace } from './render.js';
-import type { GroupPlace, Outbox } from '../../core/types.js';
+import type { GroupPlace, Once, Outbox } from '../../core/types.js';
+
+/** The `event_type` of the metadata on the bot's messages from the outbox; its payload carries the row's token. */
+export const OUTBOX_EVENT = 'ots_bot_notice';
+/** Pages of 200 messages read at most when looking for an earlier attempt. */
+const HISTORY_PAGES = 10;
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -144,7 +149,7 @@ export class SlackOutbox implements Outbox {
    * post in) fails with a UserError: Slack has no channel fallback, so a sensitive message
    * (about an anonymous question) goes nowhere but the member's DMs.
    */
-  async post(original: Message): Promise<PostedRef> {
+  async post(original: Message, once?: Once): Promise<PostedRef> {
     assertSensitiveRoute(original);
     const v = original.visibility;
     let channel: string;
@@ -175,14 +180,67 @@ export class SlackOutbox implements Outbox {
       this.files.t,
     );
     // A split message goes as that many posts, in order; the first is the post's reference.
+    const payloads = renderSlack(m, this.ws);
+    const already = once?.since ? await this.sentSince(channel, once.since, once.token) : new Map<number, string>();
+    await once?.sending(payloads.map(({ text }) => createHash('sha256').update(text).digest('base64url').slice(0, 16)));
     let first: PostedRef | undefined;
-    for (const { text, blocks } of renderSlack(m, this.ws)) {
+    for (const [part, { text, blocks }] of payloads.entries()) {
+      const earlier = already.get(part);
+      if (earlier) {
+        first ??= { channel, messageId: earlier };
+        continue;
+      }
       const sent = await this.client.chat
-        .postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, ...(thread ? { thread_ts: thread } : {}) })
+        .postMessage({
+          channel,
+          text,
+          blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          ...(thread ? { thread_ts: thread } : {}),
+          ...(once ? { metadata: { event_type: OUTBOX_EVENT, event_payload: { token: once.token, part } } } : {}),
+        })
         .catch((err: unknown) => this.fail(err, channel));
       first ??= { channel: sent.channel ?? channel, messageId: sent.ts! };
     }
     return first!;
+  }
+
+  /**
+   * The parts of an outbox message already in the channel (by their `ts`): the bot's messages since
+   * `since` (a second earlier, for clocks that differ) whose metadata carries the row's token, read
+   * with `conversations.history` (`oldest`, `include_all_metadata`, paging). Needs the history
+   * scopes (`channels:history`, `groups:history`, `im:history`, `mpim:history`); an install without
+   * them cannot look, and the message is sent again (it may then show twice).
+   */
+  private async sentSince(channel: string, since: Date, token: string): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const history = await this.client.conversations.history({
+          channel,
+          oldest: ((since.getTime() - 1000) / 1000).toFixed(6),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const msg of history.messages ?? []) {
+          const meta = msg.metadata as { event_type?: string; event_payload?: { token?: unknown; part?: unknown } } | undefined;
+          if (meta?.event_type !== OUTBOX_EVENT || meta.event_payload?.token !== token) continue;
+          if (typeof meta.event_payload.part === 'number' && msg.ts) found.set(meta.event_payload.part, msg.ts);
+        }
+        cursor = history.response_metadata?.next_cursor || undefined;
+        if (!history.has_more || !cursor) break;
+      }
+    } catch (err) {
+      if (platformError(err) !== 'missing_scope') throw err;
+      this.files.log.warn(
+        { scope: neededScope(err) },
+        'cannot read the channel to see whether an earlier attempt arrived (add the history scopes): sending again',
+      );
+    }
+    return found;
   }
 
   /** An edit cannot add files to a message: they are shown inline. */

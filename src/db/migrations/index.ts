@@ -20,6 +20,7 @@ import { Offers1795001900000 } from './1795001900000-Offers.js';
 import { SignupWindows1795001700000 } from './1795001700000-SignupWindows.js';
 import { NoShows1795002000000 } from './1795002000000-NoShows.js';
 import { PostFailureReported1795002100000 } from './1795002100000-PostFailureReported.js';
+import { Outbox1795002200000 } from './1795002200000-Outbox.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   Offers1795001900000,
   NoShows1795002000000,
   PostFailureReported1795002100000,
+  Outbox1795002200000,
 ];

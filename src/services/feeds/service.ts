@@ -297,7 +297,7 @@ export class FeedService {
   private async tellModerators(chapter: Chapter, text: string): Promise<void> {
     for (const place of await this.chapters.places(chapter)) {
       const channel = (await this.chapters.channels(chapter, place)).moderation;
-      if (channel) await this.notices.send(place, channel, text);
+      if (channel) await this.notices.send({ ...place, chapterId: chapter.id }, channel, text);
     }
   }
 }

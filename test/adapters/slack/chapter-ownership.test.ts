@@ -218,14 +218,14 @@ test('on Slack, with a process per workspace, another workspace’s admin modera
       assert.match(text(audit), /hanna[\s\S]*chapter use[\s\S]*Berlin[\s\S]*bound workspace with a link code/, text(audit));
 
       // T1's scheduler posts it (one tick of what startScheduler runs every few seconds), once.
-      assert.equal(await t2.app.services.notices.deliver(), 0, 'T2’s process leaves it alone');
-      assert.equal(await t1.app.services.notices.deliver(), 1);
+      assert.equal(await t2.app.services.outbox.deliverDue(), 0, 'T2’s process leaves it alone');
+      assert.equal(await t1.app.services.outbox.deliverDue(), 1);
       const notices = t1.fake.callsOf('chat.postMessage').slice(t1Posts);
       assert.deepEqual(
         notices.map((c) => [c.params.channel, c.params.text]),
         [['CMODS', 'Berlin is now bound also to slack:T2, with a link code from its moderators. /mod audit shows who linked it.']],
       );
-      assert.equal(await t1.app.services.notices.deliver(), 0, 'posted once');
+      assert.equal(await t1.app.services.outbox.deliverDue(), 0, 'posted once');
 
       // Now hanna moderates Berlin from T2.
       const ratio = await t2.slash('UHANNA', '/chapter', 'set name:Berlin learners-per-coach:3');
