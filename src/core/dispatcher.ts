@@ -235,10 +235,19 @@ export class Dispatcher {
     const moderation = chapter ? (await services.chapters.channels(chapter, actor)).moderation : undefined;
     if (moderation && moderation !== channel) {
       const notice = translator(services.config.locale)('error.post_failed.moderators', { channel: SLOT });
-      // Not awaited: the member hears of the failure now, not after the notice's own retries (the
-      // platform is failing, so they may take as long again).
-      void interaction.outbox
-        .post(message([p(...fill(notice, channelLink(channel)))], { visibility: { kind: 'channel', channel: moderation } }))
+      // An outbox row (sent once, retried while the platform fails). Not awaited: the member hears of
+      // the failure now, not after the notice's own retries (the platform is failing, so they may take as long again).
+      void services.store
+        .transaction((em) =>
+          services.outbox.enqueue(em, {
+            platform: actor.platform,
+            workspace: actor.workspace,
+            chapterId: chapter!.id,
+            kind: 'notice',
+            to: { channel: moderation },
+            message: message([p(...fill(notice, channelLink(channel)))], { visibility: { kind: 'channel', channel: moderation } }),
+          }),
+        )
         .catch((noticeErr: unknown) => log.warn({ err: { type: safeError(noticeErr).type } }, 'could not tell the moderators either'));
     }
     // Shown with the channel as a link the platform shows by its name (plain text could only show its id).

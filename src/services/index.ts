@@ -142,8 +142,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     base.clock,
     base.config.workshops.noShowCutoffHours,
     (id) => workshopDay.hasCheckin(id),
-    new WorkshopNotices(store, dms, new Rosters(store, base.clock)),
-    async (id) => (await workshops.get(id)).chapter!,
+    new WorkshopNotices(dms, new Rosters(store, base.clock)),
   );
   const shares = new ShareService(store, base.clock, notifier, base.log, members, workshops, translator(base.config.locale));
   return {

@@ -492,6 +492,17 @@ export class WorkshopDay {
 
   /** DMs the members of a group whose group changed: learners their coach and group, the coach their learners. */
   private async announce(w: Workshop, g: GroupView, before: Map<number, number | null>, only?: readonly number[]): Promise<void> {
+    // The group's DMs are outbox rows written together: all of them or none.
+    await this.store.transaction((em) => this.announceIn(em, w, g, before, only));
+  }
+
+  private async announceIn(
+    em: EntityManager,
+    w: Workshop,
+    g: GroupView,
+    before: Map<number, number | null>,
+    only?: readonly number[],
+  ): Promise<void> {
     const concerned = (m: Member) => (only ? only.includes(m.id) : before.get(m.id) !== g.number);
     for (const l of g.learners) {
       if (!concerned(l.member)) continue;
@@ -512,7 +523,8 @@ export class WorkshopDay {
           ],
           buttons: [{ label: t('stuck.button'), command: `/stuck workshop:${w.id}`, style: 'primary' }],
         }),
-        { chapterId: w.chapterId },
+        { chapterId: w.chapterId, kind: 'day', subject: w.id },
+        em,
       );
     }
     if (concerned(g.coach) || g.learners.some((l) => concerned(l.member))) {
@@ -525,7 +537,8 @@ export class WorkshopDay {
           ],
           buttons: [{ label: t('stuck.button.next'), command: `/stuck next id:${w.id}` }],
         }),
-        { chapterId: w.chapterId },
+        { chapterId: w.chapterId, kind: 'day', subject: w.id },
+        em,
       );
     }
   }

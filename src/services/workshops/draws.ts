@@ -113,32 +113,38 @@ export class LotteryDraws {
           position: row.state === 'waiting' ? await waitlistPosition(em, row) : 0,
         });
       }
-      return { results, coachMoves: moves.filter((m) => m.role === 'coach'), workshop: await em.findOneByOrFail(Workshop, { id }) };
-    });
-    if (!done) return false;
-    const workshop = await this.store.manager.findOneOrFail(Workshop, { where: { id }, relations: { chapter: true } });
-    await this.notices.moved(workshop, done.coachMoves, null);
-    const members = await this.store.manager.findBy(Member, { id: In(done.results.map((r) => r.memberId)) });
-    for (const r of done.results) {
-      const member = members.find((m) => m.id === r.memberId);
-      if (!member) continue;
-      await this.dms.send(
-        member,
-        (t) => ({
-          body: [
-            p(
-              r.seat
-                ? t('lottery.dm.seat', { id, title: workshop.title })
-                : t('lottery.dm.waiting', { id, title: workshop.title, position: r.position }),
-            ),
-            p(...workshopWhen(workshop, t)),
-            p(t('lottery.dm.check', { example: `/workshop draw id:${id}` })),
-          ],
-        }),
-        { chapterId: workshop.chapterId },
+      // The results are outbox rows of the draw's transaction: told exactly when the draw happened.
+      const workshop = await em.findOneOrFail(Workshop, { where: { id }, relations: { chapter: true } });
+      await this.notices.moved(
+        em,
+        workshop,
+        moves.filter((m) => m.role === 'coach'),
+        null,
       );
-    }
-    return true;
+      const members = await em.findBy(Member, { id: In(results.map((r) => r.memberId)) });
+      for (const r of results) {
+        const member = members.find((m) => m.id === r.memberId);
+        if (!member) continue;
+        await this.dms.send(
+          member,
+          (t) => ({
+            body: [
+              p(
+                r.seat
+                  ? t('lottery.dm.seat', { id, title: workshop.title })
+                  : t('lottery.dm.waiting', { id, title: workshop.title, position: r.position }),
+              ),
+              p(...workshopWhen(workshop, t)),
+              p(t('lottery.dm.check', { example: `/workshop draw id:${id}` })),
+            ],
+          }),
+          { chapterId: workshop.chapterId, kind: 'draw', subject: id },
+          em,
+        );
+      }
+      return true;
+    });
+    return done ?? false;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { type EntityManager, In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { Attendance } from '../../../entities/Attendance.js';
 import { CoachNote, type NotePublishing } from '../../../entities/CoachNote.js';
 import { Material } from '../../../entities/Material.js';
@@ -248,10 +248,7 @@ export class FeedbackService {
     for (const w of due) {
       // Past the window there is nothing to ask: mark it done without a message.
       const late = w.endsAt.getTime() + FEEDBACK_DAYS * 86_400_000 <= now;
-      if (!(await this.claim(w.id, 'feedbackAskedAt'))) continue;
-      if (late) continue;
-      await this.send(w, 'ask');
-      asked++;
+      if (await this.claim(w.id, 'feedbackAskedAt', late ? undefined : 'ask')) asked += late ? 0 : 1;
     }
     if (this.settings.reminder) {
       const remind = await this.store.manager.find(Workshop, {
@@ -264,35 +261,43 @@ export class FeedbackService {
         relations: { chapter: true },
         take: 20,
       });
-      for (const w of remind) if (await this.claim(w.id, 'feedbackRemindedAt')) await this.send(w, 'remind');
+      for (const w of remind) await this.claim(w.id, 'feedbackRemindedAt', 'remind');
     }
     return asked;
   }
 
-  private async claim(id: number, column: 'feedbackAskedAt' | 'feedbackRemindedAt'): Promise<boolean> {
-    return this.store.transaction(
-      async (em) => (await em.update(Workshop, { id, [column]: IsNull() }, { [column]: this.clock.now() })).affected === 1,
-    );
+  /**
+   * Marks the workshop asked (or reminded) once across processes, a conditional update, and in the
+   * same transaction writes the DMs (`kind`) into the outbox: they exist exactly when the mark does.
+   */
+  private async claim(id: number, column: 'feedbackAskedAt' | 'feedbackRemindedAt', kind?: 'ask' | 'remind'): Promise<boolean> {
+    try {
+      return await this.store.transaction(async (em) => {
+        if ((await em.update(Workshop, { id, [column]: IsNull() }, { [column]: this.clock.now() })).affected !== 1) return false;
+        if (kind) await this.send(em, await em.findOneOrFail(Workshop, { where: { id }, relations: { chapter: true } }), kind);
+        return true;
+      });
+    } catch (err) {
+      this.log.warn({ err: safeError(err) }, 'feedback requests could not be queued; will retry');
+      return false;
+    }
   }
 
   /** The form by DM: learners get the questions as buttons (and one for the texts), coaches theirs for the note; a reminder goes to learners who did not answer. */
-  private async send(w: Workshop, kind: 'ask' | 'remind'): Promise<void> {
-    const present = await this.store.manager.find(Attendance, { where: { workshopId: w.id, present: true }, relations: { member: true } });
+  private async send(em: EntityManager, w: Workshop, kind: 'ask' | 'remind'): Promise<void> {
+    const present = await em.find(Attendance, { where: { workshopId: w.id, present: true }, relations: { member: true } });
+    const filed = { chapterId: w.chapterId, kind: 'feedback', subject: w.id } as const;
     for (const a of present) {
       const member = a.member!;
-      try {
-        if (a.role === 'learner') {
-          if (
-            kind === 'remind' &&
-            (await this.store.manager.existsBy(WorkshopFeedback, { workshopId: w.id, pseudonym: this.pseudonym(identityOf(member), w.id) }))
-          )
-            continue;
-          await this.dms.send(member, (t) => learnerForm(w, t, kind), { chapterId: w.chapterId });
-        } else if (kind === 'ask') {
-          await this.dms.send(member, (t) => coachForm(w, t), { chapterId: w.chapterId });
-        }
-      } catch (err) {
-        this.log.warn({ err: safeError(err) }, 'a feedback request could not be sent');
+      if (a.role === 'learner') {
+        if (
+          kind === 'remind' &&
+          (await em.existsBy(WorkshopFeedback, { workshopId: w.id, pseudonym: this.pseudonym(identityOf(member), w.id) }))
+        )
+          continue;
+        await this.dms.send(member, (t) => learnerForm(w, t, kind), filed, em);
+      } else if (kind === 'ask') {
+        await this.dms.send(member, (t) => coachForm(w, t), filed, em);
       }
     }
   }

@@ -75,7 +75,6 @@ export class NoShows {
     /** "Has check-in" as the workshop day defines it (`WorkshopDay.hasCheckin`). */
     private readonly hasCheckin: (workshopId: number) => Promise<boolean>,
     private readonly notices: WorkshopNotices,
-    private readonly chapterOf: (id: number) => Promise<Chapter>,
   ) {}
 
   /**
@@ -139,13 +138,13 @@ export class NoShows {
     });
     for (const workshopId of new Set(ended.map((s) => s.workshopId))) {
       try {
-        const { moves, workshop } = await this.store.transaction(async (em) => {
+        await this.store.transaction(async (em) => {
           await lockOpen(em, workshopId, this.clock);
           await em.update(WorkshopSignup, { workshopId, state: 'waiting', heldUntil: LessThanOrEqual(now) as never }, { heldUntil: null });
-          return { moves: await settle(em, workshopId, { now }), workshop: await em.findOneByOrFail(Workshop, { id: workshopId }) };
+          const moves = await settle(em, workshopId, { now });
+          const workshop = await em.findOneOrFail(Workshop, { where: { id: workshopId }, relations: { chapter: true } });
+          await this.notices.moved(em, workshop, moves, null);
         });
-        workshop.chapter = await this.chapterOf(workshopId);
-        await this.notices.moved(workshop, moves, null);
       } catch (err) {
         // Begun or cancelled meanwhile: nobody moves up any more; the hold can go.
         if (!(err instanceof UserError)) throw err;

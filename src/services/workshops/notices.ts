@@ -1,10 +1,9 @@
-import { In } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { Member } from '../../../entities/Member.js';
 import type { Workshop } from '../../../entities/Workshop.js';
 import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { MessageKey, Translate } from '../../core/i18n.js';
 import { bold, fill, type Inline, type Message, p, SLOT, time } from '../../core/reply.js';
-import type { Store } from '../../db/store.js';
 import type { DirectMessages } from '../direct-messages.js';
 import type { Rosters } from './roster.js';
 import { type Move, waitlistPosition } from './signups.js';
@@ -51,53 +50,75 @@ export function workshopWhen(w: Workshop, t: Translate): Inline[] {
 /** The DMs that tell members about a workshop: its edits, its cancellation, their moves on the waitlists, an invitation to coach. */
 export class WorkshopNotices {
   constructor(
-    private readonly store: Store,
     private readonly dms: DirectMessages,
     private readonly rosters: Rosters,
   ) {}
 
-  /** Tells everyone signed up, in any role and state, what changed and when the workshop is now. */
-  async edited(workshop: Workshop, changed: readonly WorkshopChange[]): Promise<void> {
+  /**
+   * Tells everyone signed up, in any role and state, what changed and when the workshop is now. Like
+   * every method here, in the transaction of the change (the DMs are outbox rows, see `DirectMessages`).
+   */
+  async edited(em: EntityManager, workshop: Workshop, changed: readonly WorkshopChange[]): Promise<void> {
     const id = workshop.id;
-    for (const { member } of await this.rosters.of(id)) {
-      await this.dms.send(member, (t) => ({
-        body: [
-          p(t('workshop.dm.edited', { id, title: workshop.title, changes: describeChanges(changed, t) })),
-          p(...workshopWhen(workshop, t)),
-        ],
-      }));
+    for (const { member } of await this.rosters.of(id, em)) {
+      await this.dms.send(
+        member,
+        (t) => ({
+          body: [
+            p(t('workshop.dm.edited', { id, title: workshop.title, changes: describeChanges(changed, t) })),
+            p(...workshopWhen(workshop, t)),
+          ],
+        }),
+        { chapterId: workshop.chapterId, kind: 'signup', subject: id },
+        em,
+      );
     }
   }
 
   /** Tells everyone signed up, in any role and state, that the workshop is cancelled and why. */
-  async cancelled(workshop: Workshop, reason: string, timeZone: string): Promise<void> {
+  async cancelled(em: EntityManager, workshop: Workshop, reason: string, timeZone: string): Promise<void> {
     const id = workshop.id;
-    for (const { member } of await this.rosters.of(id)) {
-      await this.dms.send(member, (t) => ({
-        body: [p(t('workshop.dm.cancelled', { id, title: workshop.title, reason })), p(time(workshop.startsAt, 'full', timeZone))],
-      }));
+    for (const { member } of await this.rosters.of(id, em)) {
+      await this.dms.send(
+        member,
+        (t) => ({
+          body: [p(t('workshop.dm.cancelled', { id, title: workshop.title, reason })), p(time(workshop.startsAt, 'full', timeZone))],
+        }),
+        { chapterId: workshop.chapterId, kind: 'signup', subject: id },
+        em,
+      );
     }
   }
 
   /** DMs everyone whose place changed, except the member whose own command it was (they got the answer). */
-  async moved(workshop: Workshop, moves: readonly Move[], except: number | null): Promise<void> {
+  async moved(em: EntityManager, workshop: Workshop, moves: readonly Move[], except: number | null): Promise<void> {
     const others = moves.filter((m) => m.memberId !== except);
     if (!others.length) return;
-    const members = await this.store.manager.getRepository(Member).findBy({ id: In(others.map((m) => m.memberId)) });
+    const members = await em.getRepository(Member).findBy({ id: In(others.map((m) => m.memberId)) });
     for (const move of others) {
       const member = members.find((m) => m.id === move.memberId);
       if (!member) continue;
       if (move.to === 'offered' && move.until) {
-        await this.dms.send(member, (t) => offerMessage(workshop, move.until!, t), { chapterId: workshop.chapterId });
+        await this.dms.send(
+          member,
+          (t) => offerMessage(workshop, move.until!, t),
+          { chapterId: workshop.chapterId, kind: 'offer', subject: workshop.id },
+          em,
+        );
         continue;
       }
       const key: MessageKey = move.to === 'confirmed' ? `workshop.dm.promoted.${move.role}` : `workshop.dm.demoted.${move.role}`;
       // Several members moved back at once are each told their own place on the waitlist.
-      const signup = move.to === 'waiting' ? await this.store.manager.findOneBy(WorkshopSignup, { id: move.signupId }) : null;
-      const position = signup?.state === 'waiting' ? await waitlistPosition(this.store.manager, signup) : 1;
-      await this.dms.send(member, (t) => ({
-        body: [p(t(key, { id: workshop.id, title: workshop.title, position })), p(...workshopWhen(workshop, t))],
-      }));
+      const signup = move.to === 'waiting' ? await em.findOneBy(WorkshopSignup, { id: move.signupId }) : null;
+      const position = signup?.state === 'waiting' ? await waitlistPosition(em, signup) : 1;
+      await this.dms.send(
+        member,
+        (t) => ({
+          body: [p(t(key, { id: workshop.id, title: workshop.title, position })), p(...workshopWhen(workshop, t))],
+        }),
+        { chapterId: workshop.chapterId, kind: 'signup', subject: workshop.id },
+        em,
+      );
     }
   }
 
@@ -105,13 +126,18 @@ export class WorkshopNotices {
    * The one invitation to coach, after `attended` workshops as a learner, `shared` of them with a
    * project they shared (then without the count, which may be below the threshold by itself).
    */
-  async inviteToCoach(member: Member, attended: number, shared = 0): Promise<void> {
-    await this.dms.send(member, (t) => ({
-      body: [
-        p(shared ? t('workshop.dm.invite_to_coach.shared', { attended, shared }) : t('workshop.dm.invite_to_coach', { count: attended })),
-        p(t('workshop.dm.invite_to_coach.how')),
-      ],
-    }));
+  async inviteToCoach(member: Member, attended: number, shared = 0, em?: EntityManager): Promise<void> {
+    await this.dms.send(
+      member,
+      (t) => ({
+        body: [
+          p(shared ? t('workshop.dm.invite_to_coach.shared', { attended, shared }) : t('workshop.dm.invite_to_coach', { count: attended })),
+          p(t('workshop.dm.invite_to_coach.how')),
+        ],
+      }),
+      {},
+      em,
+    );
   }
 }
 

@@ -52,7 +52,7 @@ export class WaitlistOffers {
   async answer(actor: Person, id: number, answer: OfferAnswer): Promise<Workshop> {
     const member = await this.store.manager.findOneBy(Member, { platform: actor.platform, workspace: actor.workspace, userId: actor.id });
     const now = this.clock.now();
-    const { moves } = await this.store.transaction(async (em) => {
+    return this.store.transaction(async (em) => {
       await lockOpen(em, id, this.clock);
       const signup = member && (await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id, role: 'learner' }));
       if (signup?.state === 'confirmed') throw new UserError('offer.already_seated', { id });
@@ -66,15 +66,14 @@ export class WaitlistOffers {
           { state: 'confirmed', offerExpiresAt: null, confirmedAt: now },
         );
         if (taken.affected !== 1) throw new UserError('offer.none', { id });
-        return { moves: [] as Move[] };
+        return em.findOneOrFail(Workshop, { where: { id }, relations: { chapter: true } });
       }
       const moves = await passOn(em, signup, now, false);
       if (!moves) throw new UserError('offer.none', { id });
-      return { moves };
+      const workshop = await em.findOneOrFail(Workshop, { where: { id }, relations: { chapter: true } });
+      await this.notices.moved(em, workshop, moves, member!.id);
+      return workshop;
     });
-    const workshop = await this.store.manager.findOneOrFail(Workshop, { where: { id }, relations: { chapter: true } });
-    await this.notices.moved(workshop, moves, member!.id);
-    return workshop;
   }
 
   /** Passes on every offer whose time is up (the scheduler); returns how many this process passed on. */
@@ -86,32 +85,35 @@ export class WaitlistOffers {
     });
     let passed = 0;
     for (const offer of due) {
-      const moves = await this.store.transaction(async (em) => {
+      const moved = await this.store.transaction(async (em) => {
         try {
           await lockOpen(em, offer.workshopId, this.clock);
         } catch (err) {
           // Cancelled or started: no waitlist moves any more; the row stays with the workshop.
-          if (err instanceof UserError) return null;
+          if (err instanceof UserError) return false;
           throw err;
         }
-        return passOn(em, offer, now, true);
+        const moves = await passOn(em, offer, now, true);
+        if (!moves) return false;
+        // The DMs are outbox rows of this transaction: told exactly when the offer passed on.
+        const workshop = await em.findOneOrFail(Workshop, { where: { id: offer.workshopId }, relations: { chapter: true } });
+        const member = await em.findOneBy(Member, { id: offer.memberId });
+        if (member)
+          await this.dms.send(
+            member,
+            (t) => ({
+              body: [
+                p(t('offer.dm.expired', { id: workshop.id, title: workshop.title })),
+                p(t('offer.dm.join_again', { example: `/workshop join id:${workshop.id}` })),
+              ],
+            }),
+            { chapterId: workshop.chapterId, kind: 'offer', subject: workshop.id },
+            em,
+          );
+        await this.notices.moved(em, workshop, moves, null);
+        return true;
       });
-      if (!moves) continue;
-      passed++;
-      const workshop = await this.store.manager.findOneOrFail(Workshop, { where: { id: offer.workshopId }, relations: { chapter: true } });
-      const member = await this.store.manager.findOneBy(Member, { id: offer.memberId });
-      if (member)
-        await this.dms.send(
-          member,
-          (t) => ({
-            body: [
-              p(t('offer.dm.expired', { id: workshop.id, title: workshop.title })),
-              p(t('offer.dm.join_again', { example: `/workshop join id:${workshop.id}` })),
-            ],
-          }),
-          { chapterId: workshop.chapterId },
-        );
-      await this.notices.moved(workshop, moves, null);
+      if (moved) passed++;
     }
     return passed;
   }

@@ -144,12 +144,15 @@ export class ProgressRecords {
     const coach = await this.store.manager.getRepository(Coach).findOneBy({ memberId: member.id });
     if (coach && coach.status !== 'retired') return false;
     try {
-      await this.store.transaction((em) => em.insert(CoachInvitation, { memberId: member.id, sentAt: this.clock.now() }));
+      // The invitation's row and its DM (an outbox row): one transaction, so it is sent exactly once.
+      await this.store.transaction(async (em) => {
+        await em.insert(CoachInvitation, { memberId: member.id, sentAt: this.clock.now() });
+        await this.notices.inviteToCoach(member, attended, shared, em);
+      });
     } catch (err) {
       if (isUniqueViolation(err)) return false;
       throw err;
     }
-    await this.notices.inviteToCoach(member, attended, shared);
     return true;
   }
 

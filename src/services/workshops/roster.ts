@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import type { Member } from '../../../entities/Member.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import { type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
@@ -27,8 +27,8 @@ export class Rosters {
   ) {}
 
   /** Everyone signed up for the workshop, in any role and state, in order of signing up. */
-  async of(id: number): Promise<RosterEntry[]> {
-    const signups = await this.store.manager
+  async of(id: number, em: EntityManager = this.store.manager): Promise<RosterEntry[]> {
+    const signups = await em
       .getRepository(WorkshopSignup)
       .find({ where: { workshopId: id }, relations: { member: true }, order: { id: 'ASC' } });
     return signups.map((s) => ({

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Chapter } from '../../../entities/Chapter.js';
+import { Chapter } from '../../../entities/Chapter.js';
 import { FeedEvent } from '../../../entities/FeedEvent.js';
 import type { Member } from '../../../entities/Member.js';
 import { type Allocation, Workshop } from '../../../entities/Workshop.js';
@@ -122,15 +122,8 @@ export class WorkshopService {
     dms: DirectMessages,
   ) {
     this.rosters = new Rosters(store, clock);
-    this.notices = new WorkshopNotices(store, dms, this.rosters);
-    this.signups = new Signups(
-      store,
-      clock,
-      members,
-      this.notices,
-      async (id) => (await this.get(id)).chapter!,
-      config.workshops.noShowCutoffHours,
-    );
+    this.notices = new WorkshopNotices(dms, this.rosters);
+    this.signups = new Signups(store, clock, members, this.notices, config.workshops.noShowCutoffHours);
     this.progressRecords = new ProgressRecords(store, clock, config, this.rosters, this.notices, (id) => this.get(id));
     this.lottery = new LotteryDraws(store, clock, dms, this.notices);
     this.offers = new WaitlistOffers(store, clock, dms, this.notices);
@@ -210,7 +203,7 @@ export class WorkshopService {
   ): Promise<{ workshop: Workshop; changed: WorkshopChange[] }> {
     const before = await this.get(id);
     const chapter = input.chapter ?? before.chapter!;
-    const { moves, workshop, changed } = await this.store.transaction(async (em) => {
+    const { workshop, changed } = await this.store.transaction(async (em) => {
       const w = await lockOpen(em, id, this.clock);
       const changed: WorkshopChange[] = [];
       const set = <K extends keyof Workshop>(key: K, value: Workshop[K], name: WorkshopChange) => {
@@ -262,13 +255,13 @@ export class WorkshopService {
       // New seats go directly, as before offers: only a seat a learner gives up is offered (signups.ts).
       const moves = await settle(em, id, { now: this.clock.now() });
       if (changed.includes('start')) await this.reminders.schedule(em, w);
-      return { moves, workshop: await em.findOneByOrFail(Workshop, { id }), changed };
+      const edited = await em.findOneByOrFail(Workshop, { id });
+      edited.chapter = chapter;
+      await this.notices.edited(em, edited, changed);
+      await this.notices.moved(em, edited, moves, null);
+      return { moves, workshop: edited, changed };
     });
     workshop.chapter = chapter;
-    if (changed.length) {
-      await this.notices.edited(workshop, changed);
-      await this.notices.moved(workshop, moves, null);
-    }
     return { workshop, changed };
   }
 
@@ -333,14 +326,15 @@ export class WorkshopService {
 
   /** Cancels a workshop: its reminders are dropped and everyone signed up is told why. */
   async cancel(id: number, reason: string): Promise<Workshop> {
-    const workshop = await this.store.transaction(async (em) => {
+    const { workshop, chapter } = await this.store.transaction(async (em) => {
       const w = await lockOpen(em, id, this.clock);
       await em.update(Workshop, { id }, { status: 'cancelled', cancelReason: reason.trim() });
       await this.reminders.drop(em, id);
-      return { ...w, status: 'cancelled' as const, cancelReason: reason.trim() };
+      const chapter = await em.findOneByOrFail(Chapter, { id: w.chapterId });
+      const workshop = { ...w, status: 'cancelled' as const, cancelReason: reason.trim() };
+      await this.notices.cancelled(em, Object.assign(new Workshop(), workshop), reason.trim(), chapter.timeZone);
+      return { workshop, chapter };
     });
-    const chapter = (await this.get(id)).chapter!;
-    await this.notices.cancelled(workshop, reason.trim(), chapter.timeZone);
     return Object.assign(new Workshop(), workshop, { chapter });
   }
 

@@ -1,5 +1,5 @@
 import { Brackets, type EntityManager, IsNull, LessThanOrEqual } from 'typeorm';
-import type { Chapter } from '../../../entities/Chapter.js';
+import { Chapter } from '../../../entities/Chapter.js';
 import { Coach } from '../../../entities/Coach.js';
 import { Member } from '../../../entities/Member.js';
 import { Workshop } from '../../../entities/Workshop.js';
@@ -185,8 +185,6 @@ export class Signups {
     private readonly clock: Clock,
     private readonly members: MemberService,
     private readonly notices: WorkshopNotices,
-    /** The workshop's chapter, read after the transaction for the answer and the notices. */
-    private readonly chapterOf: (id: number) => Promise<Chapter>,
     /** NO_SHOW_CUTOFF_HOURS: a confirmed learner leaving later than this before the start is a late leave. */
     private readonly noShowCutoffHours: number,
   ) {}
@@ -224,7 +222,7 @@ export class Signups {
     const member = await this.store.manager
       .getRepository(Member)
       .findOneBy({ platform: actor.platform, workspace: actor.workspace, userId: actor.id });
-    const { state, moves, workshop } = await this.store.transaction(async (em) => {
+    const { state } = await this.store.transaction(async (em) => {
       const locked = await lockOpen(em, id, this.clock);
       const signup = member && (await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id, role }));
       if (!signup) throw new UserError(`workshop.${role}.not_signed_up`, { id });
@@ -242,10 +240,10 @@ export class Signups {
       }
       // A learner's seat freed up: the first waiting learner is offered it (waitlist offers).
       const moves = await settle(em, id, { now: this.clock.now(), offer: role === 'learner' });
-      return { state: signup.state, moves, workshop: await em.findOneByOrFail(Workshop, { id }) };
+      const workshop = await em.findOneOrFail(Workshop, { where: { id }, relations: { chapter: true } });
+      await this.notices.moved(em, workshop, moves, null);
+      return { state: signup.state };
     });
-    workshop.chapter = await this.chapterOf(id);
-    await this.notices.moved(workshop, moves, null);
     return state;
   }
 
@@ -256,49 +254,61 @@ export class Signups {
     profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
   ): Promise<SignupResult> {
     try {
-      const { result, moves, member } = await this.store.transaction(async (em) => {
-        const locked = await lockOpen(em, id, this.clock);
-        const member = await who(em);
-        const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
-        if (existing?.role === role && profile) {
-          await em.update(WorkshopSignup, { id: existing.id }, profile);
-          return { result: { workshop: await em.findOneByOrFail(Workshop, { id }), state: 'updated' as const }, moves: [], member };
-        }
-        if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
-        // Sign-up windows (issue "Fair sign-ups"): a new claim or join only while its window is open.
-        await assertWindowOpen(em, locked, role, this.clock.now());
-        // No-shows: a learner in a cool-down in this chapter waits, passed over by `settle` until it ends.
-        const heldUntil = role === 'learner' ? await coolDownUntil(em, member.id, locked.chapterId, this.clock.now()) : null;
-        // Before a lottery's draw, a learner's join enters its pool (lottery.ts).
-        const pool = role === 'learner' && inPoolPhase(locked);
-        const signup = await insertSignup(em, {
-          workshopId: id,
-          memberId: member.id,
-          role,
-          state: pool ? 'pool' : 'waiting',
-          createdAt: this.clock.now(),
-          heldUntil,
-          ...profile,
-        });
-        if (pool) return { result: { workshop: locked, state: 'pool' as const }, moves: [], member };
-        // Seats go directly here: a newcomer finds room only when nobody waits, and learners promoted
-        // because a coach's claim made room were told they get a message "when yours is confirmed".
-        const moves = await settle(em, id, { now: this.clock.now() });
-        const mine = moves.find((m) => m.memberId === member.id);
-        const workshop = await em.findOneByOrFail(Workshop, { id });
-        if (mine?.to === 'confirmed') {
-          return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine), member };
-        }
-        const position = await waitlistPosition(em, signup);
-        return { result: { workshop, state: 'waiting' as const, position, ...(heldUntil ? { heldUntil } : {}) }, moves, member };
+      const result = await this.store.transaction(async (em) => {
+        const { result, moves, member } = await this.joinOrClaim(em, id, role, who, profile);
+        result.workshop.chapter = await em.findOneByOrFail(Chapter, { id: result.workshop.chapterId });
+        await this.notices.moved(em, result.workshop, moves, member.id);
+        return result;
       });
-      result.workshop.chapter = await this.chapterOf(id);
-      await this.notices.moved(result.workshop, moves, member.id);
       return result;
     } catch (err) {
       // Two sign-ups by one member racing: the unique key lets one through.
       if (isUniqueViolation(err)) throw new UserError(`workshop.${role}.twice`, { id });
       throw err;
     }
+  }
+
+  /** A join or claim in the caller's transaction: the sign-up, the seats settled, who else moved. */
+  private async joinOrClaim(
+    em: EntityManager,
+    id: number,
+    role: SignupRole,
+    who: (em: EntityManager) => Promise<Member>,
+    profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
+  ): Promise<{ result: SignupResult; moves: Move[]; member: Member }> {
+    const locked = await lockOpen(em, id, this.clock);
+    const member = await who(em);
+    const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
+    if (existing?.role === role && profile) {
+      await em.update(WorkshopSignup, { id: existing.id }, profile);
+      return { result: { workshop: await em.findOneByOrFail(Workshop, { id }), state: 'updated' as const }, moves: [], member };
+    }
+    if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
+    // Sign-up windows (issue "Fair sign-ups"): a new claim or join only while its window is open.
+    await assertWindowOpen(em, locked, role, this.clock.now());
+    // No-shows: a learner in a cool-down in this chapter waits, passed over by `settle` until it ends.
+    const heldUntil = role === 'learner' ? await coolDownUntil(em, member.id, locked.chapterId, this.clock.now()) : null;
+    // Before a lottery's draw, a learner's join enters its pool (lottery.ts).
+    const pool = role === 'learner' && inPoolPhase(locked);
+    const signup = await insertSignup(em, {
+      workshopId: id,
+      memberId: member.id,
+      role,
+      state: pool ? 'pool' : 'waiting',
+      createdAt: this.clock.now(),
+      heldUntil,
+      ...profile,
+    });
+    if (pool) return { result: { workshop: locked, state: 'pool' as const }, moves: [], member };
+    // Seats go directly here: a newcomer finds room only when nobody waits, and learners promoted
+    // because a coach's claim made room were told they get a message "when yours is confirmed".
+    const moves = await settle(em, id, { now: this.clock.now() });
+    const mine = moves.find((m) => m.memberId === member.id);
+    const workshop = await em.findOneByOrFail(Workshop, { id });
+    if (mine?.to === 'confirmed') {
+      return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine), member };
+    }
+    const position = await waitlistPosition(em, signup);
+    return { result: { workshop, state: 'waiting' as const, position, ...(heldUntil ? { heldUntil } : {}) }, moves, member };
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { In, IsNull, LessThan } from 'typeorm';
+import { type EntityManager, In, IsNull, LessThan } from 'typeorm';
 import { Attendance } from '../../../entities/Attendance.js';
 import { Member } from '../../../entities/Member.js';
 import { StuckRequest } from '../../../entities/StuckRequest.js';
@@ -68,30 +68,39 @@ export class StuckQueue {
     const coach = coachSignup.member!;
     const text = note?.trim() || null;
     const now = this.clock.now();
-    const upsert = async (): Promise<{ request: StuckRequest; updated: boolean }> =>
+    const group = signup.groupNumber!;
+    /** The request, and the DM to the coach whose queue it is in (an outbox row of the same transaction). */
+    const upsert = async (): Promise<{ request: StuckRequest; updated: boolean; position: number }> =>
       this.store.transaction(async (em) => {
-        const open = await em.findOneBy(StuckRequest, { workshopId: workshop.id, learnerId: learner.id, open: true });
-        if (open) {
-          if (note !== undefined) await em.update(StuckRequest, { id: open.id }, { note: text });
-          return { request: { ...open, note: note !== undefined ? text : open.note }, updated: true };
-        }
-        const request = await em.save(
-          em.create(StuckRequest, {
-            workshopId: workshop.id,
-            learnerId: learner.id,
-            coachId: coach.id,
-            note: text,
-            state: 'waiting',
-            open: true,
-            createdAt: now,
-            takenAt: null,
-            escalatedAt: null,
-            closedAt: null,
-          }),
-        );
-        return { request, updated: false };
+        const { request, updated } = await write(em);
+        const position = request.state === 'waiting' ? await this.position(request, em) : 0;
+        const inQueue = request.coachId ? await em.findOneBy(Member, { id: request.coachId }) : null;
+        if (inQueue) await this.tellCoach(em, inQueue, learner, request, workshop, group, position, updated);
+        return { request, updated, position };
       });
-    let result: { request: StuckRequest; updated: boolean };
+    const write = async (em: EntityManager): Promise<{ request: StuckRequest; updated: boolean }> => {
+      const open = await em.findOneBy(StuckRequest, { workshopId: workshop.id, learnerId: learner.id, open: true });
+      if (open) {
+        if (note !== undefined) await em.update(StuckRequest, { id: open.id }, { note: text });
+        return { request: { ...open, note: note !== undefined ? text : open.note }, updated: true };
+      }
+      const request = await em.save(
+        em.create(StuckRequest, {
+          workshopId: workshop.id,
+          learnerId: learner.id,
+          coachId: coach.id,
+          note: text,
+          state: 'waiting',
+          open: true,
+          createdAt: now,
+          takenAt: null,
+          escalatedAt: null,
+          closedAt: null,
+        }),
+      );
+      return { request, updated: false };
+    };
+    let result: { request: StuckRequest; updated: boolean; position: number };
     try {
       result = await upsert();
     } catch (err) {
@@ -99,13 +108,7 @@ export class StuckQueue {
       if (!isUniqueViolation(err)) throw err;
       result = await upsert();
     }
-    const { request, updated } = result;
-    const position = request.state === 'waiting' ? await this.position(request) : 0;
-    const group = signup.groupNumber!;
-    if (request.coachId) {
-      const inQueue = await this.store.manager.findOneBy(Member, { id: request.coachId });
-      if (inQueue) await this.tellCoach(inQueue, learner, request, workshop, group, position, updated);
-    }
+    const { request, updated, position } = result;
     return { request, workshop, coach, group, position, updated };
   }
 
@@ -115,18 +118,30 @@ export class StuckQueue {
     const request = await this.store.manager.findOneBy(StuckRequest, { id: requestId });
     if (!request || !(await this.coaches(coach, request.workshopId))) throw new UserError('stuck.not_found', { id: requestId });
     const now = this.clock.now();
-    const taken = await this.store.transaction(
-      async (em) =>
-        (
-          await em
-            .createQueryBuilder()
-            .update(StuckRequest)
-            .set({ state: 'coming', coachId: coach.id, takenAt: now })
-            .where('id = :id AND state = :waiting', { id: requestId, waiting: 'waiting' })
-            .andWhere('("coachId" = :me OR "escalatedAt" IS NOT NULL)', { me: coach.id })
-            .execute()
-        ).affected === 1,
-    );
+    // The take and the learner's DM (an outbox row): one transaction.
+    const taken = await this.store.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(StuckRequest)
+        .set({ state: 'coming', coachId: coach.id, takenAt: now })
+        .where('id = :id AND state = :waiting', { id: requestId, waiting: 'waiting' })
+        .andWhere('("coachId" = :me OR "escalatedAt" IS NOT NULL)', { me: coach.id })
+        .execute();
+      if (result.affected !== 1) return null;
+      const learner = request.learnerId ? await em.findOneBy(Member, { id: request.learnerId }) : null;
+      if (learner) {
+        const workshop = await em.findOneByOrFail(Workshop, { id: request.workshopId });
+        await this.dms.send(
+          learner,
+          (t) => ({
+            body: [p(...fill(t('stuck.dm.coming', { coach: SLOT }), mention({ id: coach.userId, name: coach.displayName })))],
+          }),
+          { chapterId: workshop.chapterId, kind: 'stuck', subject: workshop.id },
+          em,
+        );
+      }
+      return { learner };
+    });
     const after = await this.store.manager.findOneByOrFail(StuckRequest, { id: requestId });
     if (!taken) {
       if (after.state === 'coming' && after.coachId === coach.id) return { request: after, learner: null };
@@ -134,12 +149,7 @@ export class StuckQueue {
       if (after.state !== 'waiting') throw new UserError('stuck.closed', { id: requestId });
       throw new UserError('stuck.not_yours', { id: requestId });
     }
-    const learner = after.learnerId ? await this.store.manager.findOneBy(Member, { id: after.learnerId }) : null;
-    if (learner) {
-      await this.dms.send(learner, (t) => ({
-        body: [p(...fill(t('stuck.dm.coming', { coach: SLOT }), mention({ id: coach.userId, name: coach.displayName })))],
-      }));
-    }
+    const learner = taken.learner;
     return { request: after, learner };
   }
 
@@ -207,17 +217,23 @@ export class StuckQueue {
     });
     if (!open.length) throw new UserError('stuck.cancel.none');
     const now = this.clock.now();
-    await this.store.transaction((em) =>
-      em.update(StuckRequest, { id: In(open.map((r) => r.id)), open: true }, { state: 'cancelled', open: null, closedAt: now }),
-    );
-    for (const r of open) {
-      const coach = r.coachId ? await this.store.manager.findOneBy(Member, { id: r.coachId }) : null;
-      if (coach) {
-        await this.dms.send(coach, (t) => ({
-          body: [p(...fill(t('stuck.dm.cancelled', { learner: SLOT }), mention({ id: learner.userId, name: learner.displayName })))],
-        }));
+    await this.store.transaction(async (em) => {
+      for (const r of open) {
+        // Only the requests this call closed (not one a coach finished meanwhile); their coaches' DMs in the same transaction.
+        const closed = await em.update(StuckRequest, { id: r.id, open: true }, { state: 'cancelled', open: null, closedAt: now });
+        const coach = closed.affected === 1 && r.coachId ? await em.findOneBy(Member, { id: r.coachId }) : null;
+        if (!coach) continue;
+        const workshop = await em.findOneByOrFail(Workshop, { id: r.workshopId });
+        await this.dms.send(
+          coach,
+          (t) => ({
+            body: [p(...fill(t('stuck.dm.cancelled', { learner: SLOT }), mention({ id: learner.userId, name: learner.displayName })))],
+          }),
+          { chapterId: workshop.chapterId, kind: 'stuck', subject: workshop.id },
+          em,
+        );
       }
-    }
+    });
     return open[0]!;
   }
 
@@ -235,14 +251,15 @@ export class StuckQueue {
     });
     let offered = 0;
     for (const r of due) {
-      const claimed = await this.store.transaction(
-        async (em) =>
-          (await em.update(StuckRequest, { id: r.id, escalatedAt: IsNull(), state: 'waiting' }, { escalatedAt: now })).affected === 1,
-      );
-      if (!claimed) continue;
       try {
-        await this.offer(r);
-        offered++;
+        // The mark and the offers to the other coaches (outbox rows): one transaction, so offered exactly once.
+        const claimed = await this.store.transaction(async (em) => {
+          const marked = await em.update(StuckRequest, { id: r.id, escalatedAt: IsNull(), state: 'waiting' }, { escalatedAt: now });
+          if (marked.affected !== 1) return false;
+          await this.offer(em, r);
+          return true;
+        });
+        if (claimed) offered++;
       } catch (err) {
         this.log.warn({ err: safeError(err) }, 'a waiting stuck request could not be offered to the other coaches');
       }
@@ -283,18 +300,16 @@ export class StuckQueue {
     return { requests: rows.length, medianWaitMs: percentile(waits, 0.5), p90WaitMs: percentile(waits, 0.9) };
   }
 
-  private async offer(r: StuckRequest): Promise<void> {
-    const workshop = await this.store.manager.findOneOrFail(Workshop, { where: { id: r.workshopId }, relations: { chapter: true } });
-    const learner = r.learnerId ? await this.store.manager.findOneBy(Member, { id: r.learnerId }) : null;
+  private async offer(em: EntityManager, r: StuckRequest): Promise<void> {
+    const workshop = await em.findOneOrFail(Workshop, { where: { id: r.workshopId }, relations: { chapter: true } });
+    const learner = r.learnerId ? await em.findOneBy(Member, { id: r.learnerId }) : null;
     if (!learner) return;
-    const present = await this.store.manager.find(Attendance, {
+    const present = await em.find(Attendance, {
       where: { workshopId: r.workshopId, role: 'coach', present: true },
       relations: { member: true },
     });
-    const busy = new Set(
-      (await this.store.manager.findBy(StuckRequest, { workshopId: r.workshopId, state: 'coming', open: true })).map((x) => x.coachId),
-    );
-    const signup = await this.store.manager.findOneBy(WorkshopSignup, { workshopId: r.workshopId, memberId: learner.id });
+    const busy = new Set((await em.findBy(StuckRequest, { workshopId: r.workshopId, state: 'coming', open: true })).map((x) => x.coachId));
+    const signup = await em.findOneBy(WorkshopSignup, { workshopId: r.workshopId, memberId: learner.id });
     for (const coach of present.map((a) => a.member!)) {
       if (coach.id === r.coachId || busy.has(coach.id)) continue;
       await this.dms.send(
@@ -311,12 +326,14 @@ export class StuckQueue {
           ],
           buttons: [{ label: t('stuck.button.take'), command: `/stuck take request:${r.id}`, style: 'primary' }],
         }),
-        { chapterId: workshop.chapterId },
+        { chapterId: workshop.chapterId, kind: 'stuck', subject: workshop.id },
+        em,
       );
     }
   }
 
   private async tellCoach(
+    em: EntityManager,
     coach: Member,
     learner: Member,
     r: StuckRequest,
@@ -345,14 +362,15 @@ export class StuckQueue {
           { label: t('stuck.button.done'), command: `/stuck done request:${r.id}` },
         ],
       }),
-      { chapterId: w.chapterId },
+      { chapterId: w.chapterId, kind: 'stuck', subject: w.id },
+      em,
     );
   }
 
   /** 1-based place of a waiting request in its coach's queue. */
-  private async position(r: StuckRequest): Promise<number> {
+  private async position(r: StuckRequest, em: EntityManager = this.store.manager): Promise<number> {
     return (
-      (await this.store.manager
+      (await em
         .getRepository(StuckRequest)
         .createQueryBuilder('r')
         .where('r.workshopId = :w AND r.coachId = :c AND r.state = :waiting AND r.id < :id', {
