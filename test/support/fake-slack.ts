@@ -32,7 +32,9 @@ type Failure =
   /** An HTTP error status (a 5xx, as Slack's servers answer in an outage); the WebClient throws a WebAPIHTTPError. */
   | { readonly kind: 'http'; readonly status: number }
   /** No answer at all: the call is held until the client's timeout gives up; nothing is done. */
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /** Done (a message is posted) but the answer is lost: held until the client's timeout gives up. */
+  | { readonly kind: 'lost' };
 
 /**
  * A fake Slack Web API on loopback (`SLACK_API_URL` = `url + '/api/'`) that records every call,
@@ -213,6 +215,11 @@ export class FakeSlack {
     }
     if (failure?.kind === 'hang') {
       this.calls.push({ method, params, outcome: 'hang', at });
+      return undefined;
+    }
+    if (failure?.kind === 'lost') {
+      this.calls.push({ method, params, outcome: 'lost', at });
+      this.answer(method, params);
       return undefined;
     }
     this.calls.push({ method, params, outcome: 'ok', at });

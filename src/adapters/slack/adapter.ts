@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App } from '@slack/bolt';
+import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { AdapterStartError, type PlatformAdapter } from '../../core/adapter.js';
@@ -8,7 +8,7 @@ import type { Dispatcher } from '../../core/dispatcher.js';
 import { safeError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
 import type { CommandRegistry } from '../../core/registry.js';
-import { nodeRetryOptions, retryPolicy } from '../../core/retry.js';
+import { nodeRetryOptions, type RetryPolicy, retryPolicy } from '../../core/retry.js';
 import type { Outbox } from '../../core/types.js';
 import { WorkUnderWay } from '../../core/work.js';
 import type { Services } from '../../services/index.js';
@@ -50,6 +50,9 @@ interface Served {
   readonly workspace: SlackWorkspace;
   /** The team the token serves; undefined for an org-wide install, which serves its organisation's. */
   readonly team: string | undefined;
+  /** The client of the outbox's posts: no retries of its own (the outbox looks before it sends again). */
+  readonly once: InstanceType<typeof webApi.WebClient>;
+  readonly retry: RetryPolicy;
 }
 
 /**
@@ -103,6 +106,7 @@ export class SlackAdapter implements PlatformAdapter {
     const { log } = this;
     const socketMode = Boolean(slack.appToken);
     const retry = retryPolicy(this.config.platform);
+    let clientOptions: webApi.WebClientOptions;
 
     const bolt = new App({
       token: slack.botToken,
@@ -126,7 +130,7 @@ export class SlackAdapter implements PlatformAdapter {
             }),
           }),
       logger: boltLogger(log),
-      clientOptions: {
+      clientOptions: (clientOptions = {
         ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
         // 5xx, timeouts and network errors: PLATFORM_RETRIES retries with the shared backoff
         // (src/core/retry.ts), each attempt at most PLATFORM_TIMEOUT_MS. A `ratelimited` answer is
@@ -135,7 +139,7 @@ export class SlackAdapter implements PlatformAdapter {
         fetch: slackFetch,
         rejectRateLimitedCalls: false,
         timeout: retry.timeoutMs,
-      },
+      }),
       deferInitialization: true,
     });
     // auth.test: a wrong token stops start-up here rather than at the first command.
@@ -154,7 +158,10 @@ export class SlackAdapter implements PlatformAdapter {
     // A bot token serves one workspace (an org-wide install serves its organisation's): posts for any
     // other workspace (reminders, delayed questions, a chapter's moderators elsewhere) are left to the
     // process holding that workspace's token, rather than tried, and refused, with this one's.
-    this.served = { bolt, botName, workspace, team: auth.is_enterprise_install ? undefined : auth.team_id };
+    // The outbox's posts (see SlackOutbox.post with `once`): the same client without its own retries,
+    // so that a post whose answer was lost is looked for in the channel before it is sent again.
+    const once = new webApi.WebClient(bolt.client.token, { ...clientOptions, retryConfig: { retries: 0 }, logger: boltLogger(log) });
+    this.served = { bolt, botName, workspace, team: auth.is_enterprise_install ? undefined : auth.team_id, once, retry };
 
     bolt.error(async (err) => {
       log.error({ err: safeError(err) }, 'slack request failed');
@@ -209,10 +216,13 @@ export class SlackAdapter implements PlatformAdapter {
   outbox(team: string): Outbox | undefined {
     const served = this.served;
     if (!served || (served.team && team !== served.team)) return undefined;
-    return new SlackOutbox(served.bolt.client, served.botName, served.workspace, {
-      log: this.log,
-      t: translator(this.config.locale),
-    });
+    return new SlackOutbox(
+      served.bolt.client,
+      served.botName,
+      served.workspace,
+      { log: this.log, t: translator(this.config.locale) },
+      { client: served.once, retry: served.retry },
+    );
   }
 }
 

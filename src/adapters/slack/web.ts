@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Translate } from '../../core/i18n.js';
 import { UserError } from '../../core/errors.js';
 import { assertSensitiveRoute, type Message, type PostedRef } from '../../core/reply.js';
-import { type RetryPolicy, withRetries } from '../../core/retry.js';
+import { backoffDelayMs, type RetryPolicy, withRetries } from '../../core/retry.js';
 import { inlineNotes, SlackFiles } from './files.js';
 import { renderSlack, type SlackBlock, type SlackWorkspace } from './render.js';
 import type { GroupPlace, Once, Outbox } from '../../core/types.js';
@@ -142,6 +143,8 @@ export class SlackOutbox implements Outbox {
     private readonly ws: SlackWorkspace,
     /** For a post's files (see files.ts): where to log a refused upload, and the texts that go with an inline file (BOT_LOCALE). */
     private readonly files: { readonly log: Logger; readonly t: Translate },
+    /** The outbox's posts (with `once`): a client without retries of its own, and the policy this class retries with. */
+    private readonly once?: { readonly client: WebClient; readonly retry: RetryPolicy },
   ) {}
 
   /**
@@ -190,20 +193,45 @@ export class SlackOutbox implements Outbox {
         first ??= { channel, messageId: earlier };
         continue;
       }
-      const sent = await this.client.chat
-        .postMessage({
-          channel,
-          text,
-          blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-          ...(thread ? { thread_ts: thread } : {}),
-          ...(once ? { metadata: { event_type: OUTBOX_EVENT, event_payload: { token: once.token, part } } } : {}),
-        })
-        .catch((err: unknown) => this.fail(err, channel));
+      const args = { channel, text, blocks, unfurl_links: false, unfurl_media: false, ...(thread ? { thread_ts: thread } : {}) };
+      const sent = once
+        ? await this.postOnce(
+            { ...args, metadata: { event_type: OUTBOX_EVENT, event_payload: { token: once.token, part } } },
+            part,
+            once.token,
+          )
+        : await this.client.chat.postMessage(args).catch((err: unknown) => this.fail(err, channel));
       first ??= { channel: sent.channel ?? channel, messageId: sent.ts! };
     }
     return first!;
+  }
+
+  /**
+   * One part of an outbox message: `chat.postMessage` has no idempotency key, so a post that failed
+   * without Slack's answer (a timeout, a 5xx, a network error: Slack may have made it) is not
+   * simply sent again, as the WebClient's own retries would. After the shared backoff's wait the
+   * channel's history is read for the part's metadata; only if it is not there is it sent again.
+   * A refusal Slack states (`channel_not_found`) is not retried. After the policy's retries the
+   * failure goes to the outbox, which tries again later, looking first in the same way.
+   */
+  private async postOnce(
+    args: Parameters<WebClient['chat']['postMessage']>[0] & { channel: string },
+    part: number,
+    token: string,
+  ): Promise<{ channel?: string; ts?: string }> {
+    const client = this.once?.client ?? this.client;
+    const retry = this.once?.retry;
+    const started = new Date();
+    for (let n = 0; ; n++) {
+      try {
+        return await client.chat.postMessage(args);
+      } catch (err) {
+        if (platformError(err) || !retry || n >= retry.retries) this.fail(err, args.channel);
+        await sleep(backoffDelayMs(retry, n));
+        const earlier = (await this.sentSince(args.channel, started, token)).get(part);
+        if (earlier) return { channel: args.channel, ts: earlier };
+      }
+    }
   }
 
   /**

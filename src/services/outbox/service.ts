@@ -8,7 +8,7 @@ import type { Clock } from '../../core/clock.js';
 import { safeError, UserError } from '../../core/errors.js';
 import { translator } from '../../core/i18n.js';
 import type { Notifier } from '../../core/notifier.js';
-import { message, p, type Message, type PostedRef, type Visibility } from '../../core/reply.js';
+import { p, type Message, type PostedRef, type Visibility } from '../../core/reply.js';
 import { backoffDelayMs, type RetryPolicy } from '../../core/retry.js';
 import type { Store } from '../../db/store.js';
 import { openAddress } from '../anonymity.js';
@@ -48,8 +48,8 @@ export const OUTBOX_LEASE_MS = 5 * 60_000;
 const PAGE = 100;
 /** The waits between a row's attempts: the shared backoff formula (`src/core/retry.ts`) on a longer scale. */
 const BETWEEN_ATTEMPTS: RetryPolicy = { retries: 0, timeoutMs: 0, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 };
-/** Rows of these kinds tell nobody when given up (a notice to the moderators that fails cannot be told to them). */
-const SILENT: ReadonlySet<OutboxKind> = new Set(['notice', 'asker_notice']);
+/** Rows of these kinds tell nobody when given up (an asker's notice is kept for their `/ask mine`). */
+const SILENT: ReadonlySet<OutboxKind> = new Set(['asker_notice']);
 
 /**
  * The one outbox (issue "Exactly once"): every message the bot sends on its own initiative is a
@@ -321,32 +321,26 @@ export class OutboxService {
    * round (in each workspace with a moderation channel), without names: `/mod outbox` lists them.
    */
   private async tellGivenUp(rows: readonly OutboxMessage[]): Promise<void> {
-    const places = new Map<string, { chapterId: number; platform: string; workspace: string; count: number }>();
+    const places = new Map<string, OutboxMessage[]>();
     for (const row of rows) {
       if (row.chapterId === null || SILENT.has(row.kind)) continue;
       const key = `${row.chapterId}\u0000${row.platform}\u0000${row.workspace}`;
-      const place = places.get(key) ?? { chapterId: row.chapterId, platform: row.platform, workspace: row.workspace, count: 0 };
-      place.count++;
-      places.set(key, place);
+      places.set(key, [...(places.get(key) ?? []), row]);
     }
     const t = translator(this.options.locale);
-    for (const place of places.values()) {
+    for (const [first, ...rest] of places.values()) {
+      const place = { chapterId: first!.chapterId!, platform: first!.platform, workspace: first!.workspace };
       try {
         await this.store.transaction(async (em) => {
-          const moderation = await em.findOneBy(ChapterChannel, {
-            chapterId: place.chapterId,
-            platform: place.platform,
-            workspace: place.workspace,
-            purpose: 'moderation',
-          });
-          if (!moderation) return;
+          const moderation = await em.findOneBy(ChapterChannel, { ...place, purpose: 'moderation' });
+          // A notice to the moderation channel that failed cannot be told there.
+          const count = [first!, ...rest].filter((r) => r.channel !== moderation?.channelId).length;
+          if (!moderation || !count) return;
           await this.enqueue(em, {
-            platform: place.platform,
-            workspace: place.workspace,
-            chapterId: place.chapterId,
+            ...place,
             kind: 'notice',
             to: { channel: moderation.channelId },
-            message: message([p(t('outbox.gave_up', { count: place.count }))], { visibility: { kind: 'ephemeral' } }),
+            message: { body: [p(t('outbox.gave_up', { count }))] },
           });
         });
       } catch (err) {
