@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { AuditEntry } from '../../entities/AuditEntry.js';
 import { OutboxMessage } from '../../entities/OutboxMessage.js';
 import { consoleBot } from '../support/console-bot.js';
+import { DAY_PEOPLE, discordBot, sub, workshopDay } from '../support/discord-bot.js';
+import type { FakeMessage } from '../support/fake-discord.js';
 import { eachDatabase } from '../support/helpers.js';
 
 // `/mod outbox` (issue 22 "Exactly once"): a chapter's moderators see the messages the bot could
@@ -72,15 +74,23 @@ test('/mod outbox lists a chapter’s undelivered messages without names, only t
       );
       assert.deepEqual(await outbox.find({ order: { id: 'ASC' } }), before, 'Berlin’s row untouched');
 
-      // The console's adapter runs again: a retry starts the row over and sends it now.
+      // While the console's adapter runs in no process here, a retry starts the row over for the process that runs it.
+      assert.match(
+        await bot.run(`@mona /mod outbox retry:${toBob}`),
+        new RegExp(`Message #${toBob} will be sent again within seconds, by the bot process that runs its platform`),
+      );
+      const reset = await outbox.findOneByOrFail({ id: toBob });
+      assert.deepEqual([reset.attempts, reset.givenUpAt, reset.lastError, reset.dueAt.getTime()], [0, null, null, now.getTime()]);
+      // That process's scheduler sends it.
       bot.notices();
+      assert.equal(await bot.app.services.outbox.deliverDue(), 1);
+      assert.match(bot.printed(), /\[dm → bob\]\n.*Python day/s);
+
+      // Now the console's adapter runs here: a retry (the line its button carries) starts the row over and sends it at once.
       const retried = await bot.run(`@mona /mod outbox retry:${toAlice}`);
       assert.match(retried, new RegExp(`Message #${toAlice} was tried again and went out`));
       assert.match(retried, /\[dm → alice\]\n.*Python day/s);
       assert.equal(await outbox.existsBy({ id: toAlice }), false, 'delivered rows are gone');
-      // Pressing Bob's button (the console prints a button as its line): sent, though not due for ten minutes.
-      const pressed = await bot.run(`@mona /mod outbox retry:${toBob}`);
-      assert.match(pressed, /\[dm → bob\]/);
       assert.match(await bot.run('@mona /mod outbox'), /Nothing is waiting/);
 
       // Sent, another chapter's, or none at all: the same clear error, and nothing is sent.
@@ -96,11 +106,74 @@ test('/mod outbox lists a chapter’s undelivered messages without names, only t
       assert.deepEqual(
         audited.map((a) => [a.actorName, a.target]),
         [
-          ['mona', `outbox:${toAlice}`],
           ['mona', `outbox:${toBob}`],
+          ['mona', `outbox:${toAlice}`],
         ],
       );
     } finally {
       await bot.close();
+    }
+  }));
+
+test('Discord: a reminder refused by a member’s closed DMs is listed to the moderator, without the member; its button sends it once they open', (t) =>
+  eachDatabase(t, async (database) => {
+    // DM_FALLBACK=none: the refusal is final (no notice in a channel instead), so the row is given up at once.
+    const b = await discordBot(database, { DM_FALLBACK: 'none' });
+    try {
+      const { mona, lea, lou } = DAY_PEOPLE;
+      const guild = b.fake.guilds[0]!.id;
+      await workshopDay(b);
+      b.fake.dmClosed.add(lea.id);
+      // The hour reminder (workshop #1 starts 09:00 UTC): Discord refuses the DM to Lea (50007).
+      b.clock.set(new Date('2027-03-02T08:15:00Z'));
+      // The outbox sends once the reminders' transaction commits, before tick() resolves.
+      await b.app.services.reminders.tick();
+      const rows = await b.app.services.outbox.undelivered(1);
+      assert.equal(rows.length, 1, 'only Lea’s reminder did not go out');
+      const row = rows[0]!;
+      assert.ok(row.givenUpAt, 'a refusal is final');
+
+      const listed = await b.reply(b.fake.slash(mona, 'mod', sub('outbox'), { guild, moderator: true }));
+      assert.match(listed, new RegExp(`#${row.id} · Reminder \\(workshop #1\\) · given up after 1 try \\(discord\\.dm_refused\\)`));
+      assert.match(listed, /"flags":64/, 'only the moderator sees it');
+      for (const needle of [lea.id, lea.username]) assert.ok(!listed.includes(needle), `the list names Lea (${needle})`);
+      const customId = `cmd:/mod outbox retry:${row.id}`;
+      assert.ok(listed.includes(`"custom_id":"${customId}"`), listed);
+      assert.match(await b.reply(b.fake.slash(lou, 'mod', sub('outbox'), { guild })), /Only the moderators of Berlin/);
+
+      // Pressing the row's button (on the ephemeral answer) while Lea's DMs are still closed: refused again, still listed.
+      const data = (JSON.parse(listed) as { data: { embeds: unknown[]; components: unknown[] } }).data;
+      const answer: FakeMessage = {
+        id: '999999999999999990',
+        channel_id: b.fake.guilds[0]!.channels[0]!.id,
+        content: '',
+        embeds: data.embeds,
+        components: data.components,
+        edits: 0,
+      };
+      assert.match(
+        await b.reply(b.fake.click(mona, answer, customId, { guild, moderator: true })),
+        new RegExp(`Message #${row.id} was tried again and failed again \\(discord\\.dm_refused\\)`),
+      );
+      assert.equal((await b.app.services.outbox.undelivered(1)).length, 1);
+
+      // Lea opens her DMs; the moderator presses it again.
+      b.fake.dmClosed.delete(lea.id);
+      assert.match(
+        await b.reply(b.fake.click(mona, answer, customId, { guild, moderator: true })),
+        new RegExp(`Message #${row.id} was tried again and went out`),
+      );
+      const dm = b.fake.posts(b.fake.dmChannelOf(lea.id)!);
+      assert.equal(dm.length, 1, 'the reminder, once');
+      assert.match(JSON.stringify(dm[0]!.embeds), /Python day/);
+      assert.deepEqual(await b.app.services.outbox.undelivered(1), []);
+      // Pressed again (the answer is stale): a clear error, nothing sent.
+      assert.match(
+        await b.reply(b.fake.click(mona, answer, customId, { guild, moderator: true })),
+        new RegExp(`There is no undelivered message #${row.id} in this chapter`),
+      );
+      assert.equal(b.fake.posts(b.fake.dmChannelOf(lea.id)!).length, 1);
+    } finally {
+      await b.stop();
     }
   }));
