@@ -1,9 +1,30 @@
+import type { OutboxMessage } from '../entities/OutboxMessage.js';
 import { renderAuditDetails } from '../src/core/audit-details.js';
 import { action, defineCommand } from '../src/core/command.js';
-import { shownName } from '../src/core/i18n.js';
+import { UserError } from '../src/core/errors.js';
+import { shownName, type Translate } from '../src/core/i18n.js';
 import { option } from '../src/core/options.js';
-import { pagedList, pageOption } from '../src/core/paging.js';
-import { bold, fill, type Inline, message, p, SLOT, time } from '../src/core/reply.js';
+import { commandLine, LIST_LIMITS, measureInline, pagedList, pageOption } from '../src/core/paging.js';
+import { bold, type Button, fill, type Inline, message, p, SLOT, time } from '../src/core/reply.js';
+
+/** Rows of `/mod outbox` on a page: each has its button, and a Discord message holds 25 (five rows of five). */
+const OUTBOX_PAGE = { ...LIST_LIMITS, size: 10, measure: measureInline } as const;
+
+/**
+ * One undelivered message as `/mod outbox` shows it: its number, what it is, what it is about and
+ * how far its delivery got. Never who it was for (a member, an anonymous asker, a channel).
+ */
+function outboxLine(row: OutboxMessage, t: Translate, timeZone: string): Inline[] {
+  const about = row.kind === 'question_post' || row.kind === 'asker_notice' ? 'outbox.subject.question' : 'outbox.subject.workshop';
+  const subject = row.subject === null ? '' : t(about, { id: row.subject });
+  const state = row.givenUpAt
+    ? t('outbox.state.given_up', { attempts: row.attempts, error: row.lastError ?? '—' })
+    : row.lastError
+      ? t('outbox.state.retrying', { attempts: row.attempts, next: SLOT, error: row.lastError })
+      : t('outbox.state.waiting', { attempts: row.attempts, next: SLOT });
+  const line = t('outbox.line', { id: row.id, kind: t(`outbox.kind.${row.kind}`), subject, state });
+  return row.givenUpAt ? [line] : fill(line, time(row.dueAt, 'full', timeZone));
+}
 
 const reason = option.text({ description: 'opt.mod.reason', required: true, minLength: 3, maxLength: 500 });
 
@@ -89,6 +110,52 @@ export const mod = defineCommand({
         );
         const { body, buttons } = pagedList(lines, { page: ctx.options.page, t: ctx.t, path: ctx.path });
         return message(body, { title: ctx.t('mod.blocks.title'), buttons });
+      },
+    }),
+    outbox: action({
+      description: 'cmd.mod.outbox',
+      permission: 'moderator',
+      target: { kind: 'here' },
+      // Listing changes nothing; a retry is an entry (`outbox:<id>`).
+      audit: 'if-targeted',
+      options: {
+        retry: option.integer({ description: 'opt.mod.outbox.retry', min: 1 }),
+        page: pageOption,
+      },
+      async execute(ctx) {
+        const { t, options } = ctx;
+        const chapterId = ctx.access.chapterId!;
+        const outbox = ctx.services.outbox;
+        if (options.retry !== undefined) {
+          const id = options.retry;
+          const { outcome, row } = await outbox.retryUndelivered(chapterId, id);
+          if (outcome === 'not_found') throw new UserError('outbox.not_found', { id });
+          ctx.auditTarget(`outbox:${id}`);
+          switch (outcome) {
+            case 'sent':
+              return message(t('outbox.retried', { id }));
+            case 'elsewhere':
+              return message(t('outbox.retried.elsewhere', { id }));
+            case 'busy':
+              return message(t('outbox.retried.busy', { id }));
+            case 'dropped':
+              return message(t('outbox.retried.dropped', { id }));
+            case 'failed':
+              return message(t('outbox.retried.failed', { id, error: row?.lastError ?? '—' }));
+          }
+        }
+        const rows = await outbox.undelivered(chapterId);
+        if (!rows.length) return message(t('outbox.empty'));
+        const { timeZone } = await ctx.services.chapters.byId(chapterId);
+        const lines = rows.map((row) => outboxLine(row, t, timeZone));
+        const { body, buttons, page } = pagedList(lines, { page: options.page, t, path: ctx.path }, OUTBOX_PAGE);
+        const retry = rows.slice(page.offset, page.offset + page.items.length).map((row): Button => ({
+          label: t('outbox.retry', { id: row.id }),
+          command: commandLine(ctx.path, { retry: row.id }),
+          style: 'primary',
+          row: 0,
+        }));
+        return message(body, { title: t('outbox.title'), buttons: [...retry, ...buttons.map((b) => ({ ...b, row: 1 }))] });
       },
     }),
     audit: action({

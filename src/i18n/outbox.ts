@@ -11,6 +11,7 @@ export const en = {
   'outbox.subject.question': ' (question #{id})',
   'outbox.state.given_up': 'given up after {attempts, plural, one {# try} other {# tries}} ({error})',
   'outbox.state.retrying': '{attempts, plural, one {# try} other {# tries}} so far, next try {next} ({error})',
+  'outbox.state.waiting': '{attempts, plural, one {# try} other {# tries}} so far, next try {next}',
   'outbox.kind.reminder': 'Reminder',
   'outbox.kind.signup': 'Sign-up message',
   'outbox.kind.offer': 'Waitlist offer',
@@ -24,7 +25,11 @@ export const en = {
   'outbox.kind.notice': 'Notice to a channel',
   'outbox.kind.dm': 'Direct message',
   'outbox.retry': 'Try #{id} again',
-  'outbox.retried': 'Message #{id} is being sent again.',
+  'outbox.retried': 'Message #{id} was tried again and went out.',
+  'outbox.retried.failed':
+    'Message #{id} was tried again and failed again ({error}). /mod outbox still lists it; try again once the cause is fixed.',
+  'outbox.retried.dropped': 'Message #{id} was tried again, but its recipient can no longer be reached, so it was dropped.',
+  'outbox.retried.busy': 'Message #{id} is being sent right now; /mod outbox shows whether it went out.',
   'outbox.retried.elsewhere': 'Message #{id} will be sent again within seconds, by the bot process that runs its platform.',
   'outbox.not_found':
     'There is no undelivered message #{id} in this chapter (it may have gone out meanwhile). /mod outbox lists those waiting.',
@@ -42,6 +47,7 @@ export const de: Texts<typeof en> = {
   'outbox.subject.question': ' (Frage #{id})',
   'outbox.state.given_up': 'aufgegeben nach {attempts, plural, one {# Versuch} other {# Versuchen}} ({error})',
   'outbox.state.retrying': 'bisher {attempts, plural, one {# Versuch} other {# Versuche}}, nächster Versuch {next} ({error})',
+  'outbox.state.waiting': 'bisher {attempts, plural, one {# Versuch} other {# Versuche}}, nächster Versuch {next}',
   'outbox.kind.reminder': 'Erinnerung',
   'outbox.kind.signup': 'Nachricht zur Anmeldung',
   'outbox.kind.offer': 'Angebot von der Warteliste',
@@ -55,11 +61,15 @@ export const de: Texts<typeof en> = {
   'outbox.kind.notice': 'Benachrichtigung in einem Kanal',
   'outbox.kind.dm': 'Direktnachricht',
   'outbox.retry': '#{id} erneut versuchen',
-  'outbox.retried': 'Nachricht #{id} wird erneut gesendet.',
+  'outbox.retried': 'Nachricht #{id} wurde erneut versucht und ist angekommen.',
+  'outbox.retried.failed':
+    'Nachricht #{id} wurde erneut versucht und ist wieder gescheitert ({error}). /mod outbox listet sie weiter auf; versuche es erneut, wenn die Ursache behoben ist.',
+  'outbox.retried.dropped':
+    'Nachricht #{id} wurde erneut versucht, aber ihr Empfänger ist nicht mehr erreichbar, deshalb wurde sie verworfen.',
+  'outbox.retried.busy': 'Nachricht #{id} wird gerade gesendet; /mod outbox zeigt, ob sie angekommen ist.',
   'outbox.retried.elsewhere': 'Nachricht #{id} wird in wenigen Sekunden erneut gesendet, von dem Bot-Prozess, der ihre Plattform bedient.',
   'outbox.not_found':
     'In diesem Chapter gibt es keine nicht zugestellte Nachricht #{id} (vielleicht ist sie inzwischen angekommen). /mod outbox listet die wartenden auf.',
-  'cmd.mod.outbox':
-    'Die Nachrichten dieses Chapters auflisten, die nicht zugestellt werden konnten, mit einem Knopf für jeden neuen Versuch',
+  'cmd.mod.outbox': 'Nicht zugestellte Nachrichten dieses Chapters auflisten, mit einem Knopf für neue Versuche',
   'opt.mod.outbox.retry': 'Die Nummer einer Nachricht für einen neuen Versuch, wie /mod outbox sie zeigt',
 } as const;

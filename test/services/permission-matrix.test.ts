@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import type { DataSource } from 'typeorm';
+import { Chapter } from '../../entities/Chapter.js';
+import { OutboxMessage } from '../../entities/OutboxMessage.js';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter.js';
 import { applicationCommands } from '../../src/adapters/discord/commands.js';
 import { startDiscord } from '../../src/adapters/discord/adapter.js';
@@ -32,6 +34,8 @@ const TRANSPORT_TABLES = new Set<string>(['seen_request']);
 interface Fixtures {
   readonly beta: Record<TargetKind, string | number>;
   readonly alpha: Record<TargetKind, string | number>;
+  /** A message of Beta's the bot gave up on (`/mod outbox` lists it to Beta's moderators): an object of no target kind. */
+  readonly betaOutbox: number;
 }
 
 /** Chapter Alpha bound to the workspace where the actor acts; Beta bound elsewhere, with one object of every kind. */
@@ -91,7 +95,32 @@ async function fixtures(app: App, platform: string, here: string, elsewhere: str
       share: share.id,
     };
   };
-  return { alpha: await world('Alpha', here), beta: await world('Beta', elsewhere) };
+  const alpha = await world('Alpha', here);
+  const beta = await world('Beta', elsewhere);
+  // Setup data: a reminder DM of Beta's, given up after its platform refused it.
+  const chapter = await app.db.getRepository(Chapter).findOneByOrFail({ name: 'Beta' });
+  const at = app.services.clock.now();
+  const row = await app.db.getRepository(OutboxMessage).save({
+    platform,
+    workspace: elsewhere,
+    chapterId: chapter.id,
+    kind: 'reminder' as const,
+    subject: Number(beta.workshop),
+    memberId: null,
+    sealedTo: null,
+    channel: `Beta-questions`,
+    questionId: null,
+    message: JSON.stringify({ body: [] }),
+    createdAt: at,
+    dueAt: at,
+    leasedUntil: null,
+    attempts: 1,
+    attemptedAt: at,
+    hashes: null,
+    lastError: 'refused',
+    givenUpAt: at,
+  });
+  return { alpha, beta, betaOutbox: row.id };
 }
 
 /** Every row of every table, as text: what must not change when a command is refused. */
@@ -238,7 +267,15 @@ async function runMatrix(app: App, f: Fixtures, send: (c: Case) => Promise<strin
   const before = await dump(app.db);
   assert.match(await send(use), /Ask them for a link code/, use.show);
   assert.equal(await dump(app.db), before, `${use.show} changed the database`);
-  return all.length + 1;
+  // `/mod outbox` acts on the chapter bound where the moderator acts (target `here`): Beta's message is not Alpha's to retry.
+  const retry: Case = {
+    leaf: app.registry.get(['mod', 'outbox'])!,
+    values: { retry: f.betaOutbox },
+    show: `/mod outbox retry:${f.betaOutbox}`,
+  };
+  assert.match(await send(retry), new RegExp(`no undelivered message #${f.betaOutbox} in this chapter`), retry.show);
+  assert.equal(await dump(app.db), before, `${retry.show} changed the database`);
+  return all.length + 2;
 }
 
 async function matrixApp(database: TestDatabase, env: Record<string, string> = {}): Promise<{ app: App; close: () => Promise<void> }> {

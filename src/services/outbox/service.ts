@@ -353,4 +353,42 @@ export class OutboxService {
   async purgeQuestions(em: EntityManager, questionIds: readonly number[]): Promise<void> {
     if (questionIds.length) await em.delete(OutboxMessage, { questionId: In([...questionIds]), sealedTo: Not(IsNull()) });
   }
+
+  /**
+   * A moderator's "try again" (`/mod outbox retry:`) on an undelivered row of their chapter (one
+   * `undelivered` lists), telling what came of it: `sent` (this process sent it now), `failed` (it
+   * failed again: still listed, with its new state), `dropped` (it can no longer be delivered at all),
+   * `elsewhere` (another process runs its platform and sends it within seconds), `busy` (a process
+   * holds its lease and is sending it right now: left alone, so it is not sent twice), or
+   * `not_found` (no undelivered row of that chapter has this id: sent meanwhile, or another chapter's).
+   */
+  async retryUndelivered(
+    chapterId: number,
+    id: number,
+  ): Promise<{ outcome: 'sent' | 'failed' | 'dropped' | 'elsewhere' | 'busy' | 'not_found'; row?: OutboxMessage }> {
+    const now = this.clock.now();
+    const reset = await this.store.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ givenUpAt: null, attempts: 0, leasedUntil: null, dueAt: now, lastError: null })
+        .where('id = :id AND "chapterId" = :chapterId', { id, chapterId })
+        .andWhere('("attempts" > 0 OR "givenUpAt" IS NOT NULL)')
+        .andWhere('("givenUpAt" IS NOT NULL OR "leasedUntil" IS NULL OR "leasedUntil" < :cutoff)', { cutoff: this.cutoff(now) })
+        .execute();
+      if (result.affected === 1) return em.findOneBy(OutboxMessage, { id });
+      const held = await em
+        .createQueryBuilder(OutboxMessage, 'o')
+        .where('o.id = :id AND o.chapterId = :chapterId', { id, chapterId })
+        .andWhere('(o.attempts > 0 OR o.givenUpAt IS NOT NULL)')
+        .getExists();
+      return held ? 'busy' : null;
+    });
+    if (reset === 'busy') return { outcome: 'busy' };
+    if (!reset) return { outcome: 'not_found' };
+    if (!this.serves(reset)) return { outcome: 'elsewhere', row: reset };
+    if ((await this.deliver([id])) === 1) return { outcome: 'sent', row: reset };
+    const after = await this.store.manager.findOneBy(OutboxMessage, { id });
+    return after ? { outcome: 'failed', row: after } : { outcome: 'dropped', row: reset };
+  }
 }
