@@ -4,7 +4,7 @@ import { OutboxMessage } from '../../../entities/OutboxMessage.js';
 import { Question } from '../../../entities/Question.js';
 import type { Clock } from '../../core/clock.js';
 import { type MessageKey, type Params, translator } from '../../core/i18n.js';
-import { message, p } from '../../core/reply.js';
+import { p } from '../../core/reply.js';
 import type { Store } from '../../db/store.js';
 import { openAddress } from '../anonymity.js';
 import type { OutboxService } from '../outbox/service.js';
@@ -109,8 +109,12 @@ export class AskerNotices {
     }
     const t = translator(address.locale);
     // Where it goes is the row's sealed address; the message keeps the notice, to keep it if it cannot go.
-    const { visibility: _visibility, ...text } = message([p(t(notice.key, notice.params))], { sensitive: true, locale: address.locale });
-    const dm: StoredNotice = { ...text, notice: { key: notice.key, params: notice.params } };
+    const dm: StoredNotice = {
+      body: [p(t(notice.key, notice.params))],
+      sensitive: true,
+      locale: address.locale,
+      notice: { key: notice.key, params: notice.params },
+    };
     const id = await this.store.transaction((em) =>
       this.outbox.enqueue(em, {
         platform: address.platform,
