@@ -2,7 +2,7 @@ import { action, type CommandContext, defineCommand } from '../src/core/command.
 import { UserError } from '../src/core/errors.js';
 import { option } from '../src/core/options.js';
 import { LIST_LIMITS, LISTED, measureInline, pageOption, paginate } from '../src/core/paging.js';
-import { bold, channelLink, list, message, p } from '../src/core/reply.js';
+import { bold, channelLink, fill, list, message, p, SLOT } from '../src/core/reply.js';
 import { questionLine } from '../src/services/questions/post.js';
 import type { Outbox, Person } from '../src/core/types.js';
 
@@ -53,15 +53,19 @@ export const ask = defineCommand({
         topic: ctx.options.topic,
         workshopId: ctx.options.workshop,
       });
-      const ref = q.postAt <= services.clock.now() ? await services.questions.post(q.id, outboxOf(ctx)) : null;
-      const where = ref
-        ? p(t('question.asked', { id: q.id }), channelLink(ref.channel), '.')
-        : p(
-            t('question.asked.delayed', {
-              id: q.id,
-              minutes: Math.max(1, Math.ceil((q.postAt.getTime() - services.clock.now().getTime()) / 60_000)),
-            }),
-          );
+      // Its post went through the outbox: sent by now unless delayed, or unless the platform
+      // refused it for the moment (the outbox keeps trying; the moderators hear if it gives up).
+      const now = services.clock.now();
+      const where = q.messageId
+        ? p(t('question.asked', { id: q.id }), channelLink(q.channel), '.')
+        : q.postAt > now
+          ? p(
+              t('question.asked.delayed', {
+                id: q.id,
+                minutes: Math.max(1, Math.ceil((q.postAt.getTime() - now.getTime()) / 60_000)),
+              }),
+            )
+          : p(...fill(t('question.asked.waiting', { id: q.id, channel: SLOT }), channelLink(q.channel)));
       return message([where, p(t('question.privacy'))]);
     },
   }),

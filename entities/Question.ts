@@ -62,8 +62,8 @@ export class Question {
   postedAt!: Date | null;
 
   /**
-   * When the chapter's moderators were told that this question's post keeps failing: set once by a
-   * conditional update (so they are told once across processes and restarts), cleared when it is posted.
+   * Unused since question posts are outbox rows (the outbox tells the moderators once when it gives
+   * a post up); cleared when the question is posted. Kept so older rows and migrations stay valid.
    */
   @InstantColumn({ nullable: true })
   postFailureReportedAt!: Date | null;

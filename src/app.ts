@@ -57,8 +57,8 @@ export async function createApp(config: Config, log: Logger, clock: Clock): Prom
 }
 
 /**
- * Work no interaction waits for: delayed anonymous posts (and posts a crash interrupted),
- * erasing askers' reply addresses after 30 days, the outbox's due messages for the platforms this process runs, buttons of direct
+ * Work no interaction waits for: erasing askers' reply addresses after 30 days, the outbox's due
+ * messages for the platforms this process runs (delayed anonymous posts among them), buttons of direct
  * messages past their time, lotteries whose draw time came, waitlist offers whose time ran out, every few seconds;
  * workshop reminders; chapters' calendar feeds. Each step is safe to run in
  * several processes at once (rows are claimed with conditional updates).
@@ -68,7 +68,6 @@ export function startScheduler(app: App, log: Logger, everyMs = 5000): { tick: (
   const tick = () => {
     running = running.then(async () => {
       try {
-        await app.services.questions.postDue();
         await app.services.questions.eraseExpiredAddresses();
         await app.services.outbox.deliverDue();
         await app.services.stuck.escalate();

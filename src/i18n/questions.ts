@@ -46,6 +46,8 @@ export const en = {
   'question.asked': 'Your question #{id} is posted in ',
   'question.asked.delayed':
     'Your question #{id} will appear in the questions channel within {minutes, plural, one {a minute} other {# minutes}} (a random delay, so the time does not give you away).',
+  'question.asked.waiting':
+    'Your question #{id} is saved, but the platform did not accept its post in {channel} yet. The bot keeps trying on its own, so there is no need to ask again; if it keeps failing, the moderators are told.',
   'question.privacy':
     'Nobody can see that you asked it: not other members, not coaches, not moderators, not someone with a copy of the database. The bot keeps only a pseudonym it cannot turn back into you; it recognises you again only so you can follow up, close it, and hear about answers.',
   'question.no_channel':
@@ -148,6 +150,8 @@ export const de: Texts<typeof en> = {
   'question.asked': 'Deine Frage #{id} steht jetzt in ',
   'question.asked.delayed':
     'Deine Frage #{id} erscheint innerhalb {minutes, plural, one {einer Minute} other {von # Minuten}} im Fragen-Kanal (zufällig verzögert, damit die Uhrzeit dich nicht verrät).',
+  'question.asked.waiting':
+    'Deine Frage #{id} ist gespeichert, aber die Plattform hat ihren Post in {channel} noch nicht angenommen. Der Bot versucht es von selbst weiter, du musst sie also nicht noch einmal stellen; scheitert es weiter, wird die Moderation informiert.',
   'question.privacy':
     'Niemand kann sehen, dass du sie gestellt hast: keine anderen Mitglieder, keine Coaches, keine Moderation, auch niemand mit einer Kopie der Datenbank. Der Bot speichert nur ein Pseudonym, das sich nicht auf dich zurückführen lässt; er erkennt dich nur wieder, damit du ergänzen, schließen und von Antworten erfahren kannst.',
   'question.no_channel':

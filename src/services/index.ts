@@ -130,12 +130,19 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     { isCoach: (actor) => coaches.isActive(actor), isCoachOf: (actor, id) => workshops.isCoachOf(actor, id) },
     base.config.allowedWorkspaces,
   );
-  const questions = new QuestionService(store, base.clock, notifier, base.log, {
-    secret: base.anonSecret,
-    postDelayMaxSeconds: anonymity.postDelayMaxSeconds,
-    rateLimit: anonymity.rateLimit,
-    t: translator(base.config.locale),
-  });
+  const questions = new QuestionService(
+    store,
+    base.clock,
+    notifier,
+    base.log,
+    {
+      secret: base.anonSecret,
+      postDelayMaxSeconds: anonymity.postDelayMaxSeconds,
+      rateLimit: anonymity.rateLimit,
+      t: translator(base.config.locale),
+    },
+    outbox,
+  );
   const notices = new NoticeService(store, outbox);
   const noShows = new NoShows(
     store,

@@ -7,6 +7,7 @@ import { CoachInvitation } from '../../entities/CoachInvitation.js';
 import { DirectButton } from '../../entities/DirectButton.js';
 import { Material } from '../../entities/Material.js';
 import { NoShow } from '../../entities/NoShow.js';
+import { OutboxMessage } from '../../entities/OutboxMessage.js';
 import { Member } from '../../entities/Member.js';
 import { PartnershipDecision } from '../../entities/PartnershipDecision.js';
 import { PartnershipRequirement } from '../../entities/PartnershipRequirement.js';
@@ -19,6 +20,7 @@ import { Workshop } from '../../entities/Workshop.js';
 import { WorkshopSignup } from '../../entities/WorkshopSignup.js';
 import { bulkCommunity } from '../../scripts/bench/privacy.js';
 import type { App } from '../../src/app.js';
+import { UserError } from '../../src/core/errors.js';
 import { authorKey, pseudonym, scopedPseudonym } from '../../src/services/anonymity.js';
 import { ERASED } from '../../src/services/privacy/records.js';
 import type { MemberExport } from '../../src/services/privacy/service.js';
@@ -43,16 +45,25 @@ async function everyRow(app: App): Promise<{ table: string; row: string }[]> {
   return rows;
 }
 
-/** From now on notification DMs to the member fail, as with DMs closed: notices about her questions wait for /ask mine. */
-function refuseDms(c: Awaited<ReturnType<typeof consoleApp>>): void {
+/**
+ * From now on notification DMs to the member fail: refused for good, as with DMs closed (notices
+ * about her questions wait for /ask mine), or, once `refusal.failing` is set, for the moment (they
+ * wait in the outbox for another try).
+ */
+function refuseDms(c: Awaited<ReturnType<typeof consoleApp>>): { failing: boolean } {
   const real = c.adapter.outboxForNotifications;
+  const refusal = { failing: false };
   c.app.services.notifier.register('console', () => ({
     post: async (m) => {
-      if (m.visibility.kind === 'dm' && m.visibility.to.id === ZELDA) throw new Error('direct messages closed');
+      if (m.visibility.kind === 'dm' && m.visibility.to.id === ZELDA) {
+        if (refusal.failing) throw new Error('the platform keeps failing');
+        throw new UserError('discord.dm_refused');
+      }
       return real.post(m);
     },
     edit: (ref, m) => real.edit(ref, m),
   }));
+  return refusal;
 }
 
 const SCENARIO = [
@@ -290,9 +301,16 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
     const c = await consoleApp(db);
     try {
       await runScenario(c);
-      refuseDms(c);
+      const refusal = refuseDms(c);
       await c.run('@bob /ask answer id:2 text:"A function with its surroundings"');
       assert.ok((await c.app.services.db.manager.findOneByOrFail(Question, { id: 2 })).pendingNotices, 'a notice waits for her');
+      // Another notice waits in the outbox for another try, under her sealed address.
+      refusal.failing = true;
+      await c.run('@bob /ask answer id:2 text:"Or a closure, in other words"');
+      const waiting = await c.app.services.db.manager.findBy(OutboxMessage, { kind: 'asker_notice', questionId: 2 });
+      assert.equal(waiting.length, 1, 'a notice to her waits in the outbox');
+      const sealed = waiting[0]!.sealedTo!;
+      assert.equal(sealed, (await c.app.services.db.manager.findOneByOrFail(Question, { id: 2 })).replyTo, 'under her sealed address');
       const me = { platform: 'console', workspace: 'console', id: ZELDA };
       const secrets = [
         ZELDA,
@@ -301,6 +319,7 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
         scopedPseudonym(SECRET, 'chapter-link', me),
         scopedPseudonym(SECRET, 'checkin', me),
         ...[1, 2].flatMap((q) => [scopedPseudonym(SECRET, `metoo:${q}`, me), scopedPseudonym(SECRET, `report:${q}`, me)]),
+        sealed,
       ];
       const before = await everyRow(c.app);
       assert.ok(
@@ -370,6 +389,7 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal(await m.countBy(QuestionReport, { questionId: 1 }), 1, 'her report stays for the moderators, unlinked');
       assert.equal((await m.findOneByOrFail(Question, { id: 2 })).replyTo, null, 'the sealed reply address is gone');
       assert.equal((await m.findOneByOrFail(Question, { id: 2 })).pendingNotices, null, 'and the notices waiting for her');
+      assert.equal(await m.countBy(OutboxMessage, { kind: 'asker_notice' }), 0, 'and those waiting in the outbox');
       assert.deepEqual(
         (await m.findBy(QuestionAnswer, { questionId: 1 })).map((a) => [a.authorName, a.authorKey]),
         [[ERASED, null]],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DataSource } from 'typeorm';
+import { OutboxMessage } from '../../entities/OutboxMessage.js';
 import { Question } from '../../entities/Question.js';
 import { QuestionAnswer } from '../../entities/QuestionAnswer.js';
 import { renderConsole } from '../../src/adapters/console/render.js';
@@ -11,6 +12,7 @@ import { UserError } from '../../src/core/errors.js';
 import type { Message, PostedRef } from '../../src/core/reply.js';
 import { openAddress, pseudonym, sealAddress } from '../../src/services/anonymity.js';
 import type { Services } from '../../src/services/index.js';
+import { OUTBOX_LEASE_MS } from '../../src/services/outbox/service.js';
 import { eachDatabase, servicesOn, type TestDatabase } from '../support/helpers.js';
 import type { Outbox } from '../../src/core/types.js';
 
@@ -60,9 +62,19 @@ async function askAndPost(
   who = ada,
   text = 'How do I read a file in Python?',
 ) {
+  // Posted through the outbox as soon as it is stored, by Slack's outbox (a recording one unless the test set one).
+  if (!services.notifier.outbox('slack', 'T1')) {
+    const outbox = recordingOutbox();
+    services.notifier.register('slack', () => outbox);
+  }
   const q = await services.questions.ask({ asker: who, chapter, channel: 'C_Q', text });
-  await services.questions.post(q.id, recordingOutbox());
-  return services.questions.get(q.id);
+  assert.ok(q.messageId, 'posted');
+  return q;
+}
+
+/** Every value of every column of the outbox's rows, as text. */
+async function outboxText(db: DataSource): Promise<string> {
+  return JSON.stringify(await db.getRepository(OutboxMessage).createQueryBuilder('o').getRawMany());
 }
 
 test('a sealed reply address opens only with the same secret', () => {
@@ -167,7 +179,7 @@ test('the per-pseudonym limit stops a sixth question in ten minutes, also when a
     }
   }));
 
-test('a delayed post survives a restart and is posted once, even with two processes ticking', (t) =>
+test('a delayed post is an outbox row without the asker: it survives a restart and is posted once, even with two processes sending', (t) =>
   eachDatabase(t, async ({ target }) => {
     const env = { ANON_POST_DELAY_MAX: '600' };
     const first = await setup(target, env);
@@ -178,123 +190,95 @@ test('a delayed post survives a restart and is posted once, even with two proces
       text: 'Delayed for the asker’s sake',
     });
     assert.ok(q.postAt.getTime() <= first.clock.now().getTime() + 600_000);
-    await first.db.destroy(); // the bot stops before posting
+    const rows = await first.db.getRepository(OutboxMessage).find();
+    assert.equal(rows.length, 1, 'the post waits in the outbox');
+    const [row] = rows as [OutboxMessage];
+    assert.deepEqual(
+      [row.kind, row.questionId, row.subject, row.channel, row.chapterId, row.memberId, row.sealedTo, row.dueAt.getTime()],
+      ['question_post', q.id, q.id, 'C_Q', first.chapter.id, null, null, q.postAt.getTime()],
+    );
+    const text = await outboxText(first.db);
+    for (const who of [ada.id, ada.name, q.pseudonym]) assert.ok(!text.includes(who), `the outbox row holds ${who}`);
+    await first.db.destroy(); // the bot stops before posting (this one ran no platform)
 
-    const later = new Date(first.clock.now().getTime() + 601_000);
-    const a = await servicesOn(target, new ManualClock(later), undefined, env);
-    const b = await servicesOn(target, new ManualClock(later), undefined, env);
+    // Two processes on the database, with Slack: nothing before the post's time, then one post.
+    const clock = new ManualClock(new Date(q.postAt.getTime() - 1));
+    const a = await servicesOn(target, clock, undefined, env);
+    const b = await servicesOn(target, clock, undefined, env);
     const outboxes = [recordingOutbox(), recordingOutbox()];
     a.services.notifier.register('slack', () => outboxes[0]!);
     b.services.notifier.register('slack', () => outboxes[1]!);
     try {
-      const posted = await Promise.all([a.services.questions.postDue(), b.services.questions.postDue(), a.services.questions.postDue()]);
+      assert.equal(await a.services.outbox.deliverDue(), 0, 'not before its time');
+      clock.set(new Date(first.clock.now().getTime() + 601_000));
+      const sent = await Promise.all([a.services.outbox.deliverDue(), b.services.outbox.deliverDue(), a.services.outbox.deliverDue()]);
       assert.equal(
-        posted.reduce((x, y) => x + y, 0),
+        sent.reduce((x, y) => x + y, 0),
         1,
       );
-      assert.equal(outboxes[0]!.posts.length + outboxes[1]!.posts.length, 1);
-      const row = await a.db.getRepository(Question).findOneByOrFail({ id: q.id });
-      assert.ok(row.postedAt && row.messageId);
+      assert.equal(outboxes[0]!.posts.length + outboxes[1]!.posts.length, 1, 'posted once');
+      assert.match(textOf([...outboxes[0]!.posts, ...outboxes[1]!.posts][0]!), /Delayed for the asker’s sake/);
+      const posted = await a.db.getRepository(Question).findOneByOrFail({ id: q.id });
+      assert.ok(posted.postedAt && posted.messageId);
+      assert.equal(await a.db.getRepository(OutboxMessage).count(), 0, 'the row is gone once sent');
     } finally {
       await a.db.destroy();
       await b.db.destroy();
     }
   }));
 
-test('a channel whose post fails is tried once per round; the other channels’ questions are posted meanwhile', (t) =>
+test('a question post the platform keeps refusing waits with the outbox’s backoff, other channels’ posts go meanwhile; given up, the moderators are told once, and a retry posts it', (t) =>
   eachDatabase(t, async ({ target }) => {
-    const env = { ANON_POST_DELAY_MAX: '600' };
+    const env = { ANON_POST_DELAY_MAX: '600', OUTBOX_MAX_ATTEMPTS: '2' };
     const s = await setup(target, env);
-    try {
-      for (const [n, channel] of [
-        [1, 'C_DOWN'],
-        [2, 'C_DOWN'],
-        [3, 'C_DOWN'],
-        [4, 'C_UP'],
-      ] as const) {
-        await s.services.questions.ask({
-          asker: member(n),
-          chapter: s.chapter,
-          channel,
-          text: `Question ${n} waiting for its delayed post`,
-        });
-      }
-      s.clock.set(new Date(s.clock.now().getTime() + 601_000));
-      const tried = failingIn(s.services, 'C_DOWN');
-      assert.equal(await s.services.questions.postDue(), 1);
-      assert.deepEqual(tried.sort(), ['C_DOWN', 'C_UP'], 'the failing channel once, not once per waiting question');
-      const rows = await s.db.getRepository(Question).find({ order: { id: 'ASC' } });
-      assert.deepEqual(
-        rows.map((q) => Boolean(q.postedAt)),
-        [false, false, false, true],
-        'nothing half-posted',
-      );
-      tried.length = 0;
-      assert.equal(await s.services.questions.postDue(), 0);
-      assert.deepEqual(tried, ['C_DOWN'], 'the next round tries again');
-    } finally {
-      await s.db.destroy();
-    }
-  }));
-
-test('the moderators are told once that a question’s post keeps failing: across processes and restarts, until it is posted', (t) =>
-  eachDatabase(t, async ({ target }) => {
-    const s = await setup(target, { ANON_POST_DELAY_MAX: '600' });
     // Another process on the same database, or this one after a restart.
-    const other = await servicesOn(target, s.clock);
+    const other = await servicesOn(target, s.clock, undefined, env);
     try {
       await s.services.chapters.setChannels('Berlin', { platform: 'slack', workspace: 'T1' }, { moderation: 'C_MOD' });
-      const q = await s.services.questions.ask({ asker: ada, chapter: s.chapter, channel: 'C_DOWN', text: 'Will this post ever appear?' });
-      s.clock.set(new Date(s.clock.now().getTime() + 601_000));
-      const tried = failingIn(s.services, 'C_DOWN');
-      await s.services.questions.postDue();
-      assert.deepEqual(tried, ['C_DOWN', 'C_MOD'], 'tried, then the moderators told');
-      tried.length = 0;
-      await s.services.questions.postDue();
-      assert.deepEqual(tried, ['C_DOWN'], 'not told again at the next round');
-      const elsewhere = failingIn(other.services, 'C_DOWN');
-      await other.services.questions.postDue();
-      assert.deepEqual(elsewhere, ['C_DOWN'], 'nor by another process, nor after a restart');
-      assert.ok((await s.db.getRepository(Question).findOneByOrFail({ id: q.id })).postFailureReportedAt);
-
-      // Posted at last: the state is cleared, so a later failure of another question is told again.
-      const up = failingIn(other.services, 'C_NONE');
-      assert.equal(await other.services.questions.postDue(), 1);
-      assert.deepEqual(up, ['C_DOWN']);
-      assert.equal((await s.db.getRepository(Question).findOneByOrFail({ id: q.id })).postFailureReportedAt, null);
-    } finally {
-      await other.db.destroy();
-      await s.db.destroy();
-    }
-  }));
-
-test('more questions than a page waiting for a broken channel do not hold up another channel’s', (t) =>
-  eachDatabase(t, async ({ target }) => {
-    const s = await setup(target, { ANON_POST_DELAY_MAX: '600' });
-    try {
-      for (let n = 1; n <= 55; n++)
-        await s.services.questions.ask({
-          asker: member(n),
-          chapter: s.chapter,
-          channel: 'C_DOWN',
-          text: `Question ${n} for the broken channel`,
-        });
-      const last = await s.services.questions.ask({
-        asker: member(99),
+      const down = await s.services.questions.ask({
+        asker: ada,
+        chapter: s.chapter,
+        channel: 'C_DOWN',
+        text: 'Will this post ever appear?',
+      });
+      const up = await s.services.questions.ask({
+        asker: member(1),
         chapter: s.chapter,
         channel: 'C_UP',
-        text: 'The one question for the working channel',
+        text: 'And this one, elsewhere?',
       });
-      // The broken channel's questions are all older than the working channel's one.
-      const due = new Date(s.clock.now().getTime() + 700_000);
-      await s.db.getRepository(Question).update({ channel: 'C_DOWN' }, { postAt: new Date(due.getTime() - 1000) });
-      await s.db.getRepository(Question).update({ id: last.id }, { postAt: due });
-      s.clock.set(due);
+      s.clock.set(new Date(s.clock.now().getTime() + 601_000));
       const tried = failingIn(s.services, 'C_DOWN');
-      assert.equal(await s.services.questions.postDue(), 1);
-      assert.deepEqual(tried, ['C_DOWN', 'C_UP']);
-      assert.ok((await s.services.questions.get(last.id)).postedAt, 'posted');
+      assert.equal(await s.services.outbox.deliverDue(), 1);
+      assert.deepEqual(tried.sort(), ['C_DOWN', 'C_UP']);
+      assert.ok((await s.services.questions.get(up.id)).messageId, 'the other channel’s question is posted');
+      assert.equal((await s.services.questions.get(down.id)).postedAt, null, 'nothing half-posted');
+      tried.length = 0;
+      assert.equal(await s.services.outbox.deliverDue(), 0);
+      assert.deepEqual(tried, [], 'not tried again before its wait is over');
+
+      // The wait is over; another process tries it the second and last time: given up, the moderators told once.
+      s.clock.advance(31 * 60_000);
+      const elsewhere = failingIn(other.services, 'C_DOWN');
+      assert.equal(await other.services.outbox.deliverDue(), 0);
+      assert.deepEqual(elsewhere, ['C_DOWN', 'C_MOD'], 'tried, then the moderators told');
+      elsewhere.length = 0;
+      tried.length = 0;
+      s.clock.advance(31 * 60_000);
+      await other.services.outbox.deliverDue();
+      await s.services.outbox.deliverDue();
+      assert.deepEqual([...tried, ...elsewhere], [], 'given up: neither tried nor told again');
+      const [row] = await s.services.outbox.undelivered(s.chapter.id);
+      assert.ok(row?.givenUpAt && row.kind === 'question_post' && row.subject === down.id, 'listed for /mod outbox');
+
+      // A moderator's retry once the channel works again: posted, and the row is gone.
+      failingIn(other.services, 'C_NONE');
+      assert.equal(await other.services.outbox.retry(s.chapter.id, row.id), true);
+      const posted = await s.services.questions.get(down.id);
+      assert.ok(posted.messageId && posted.postedAt);
+      assert.equal(await s.db.getRepository(OutboxMessage).count(), 0);
     } finally {
+      await other.db.destroy();
       await s.db.destroy();
     }
   }));
@@ -342,13 +326,17 @@ test('only the asker follows up or reopens; a moderator may close; status moves 
     }
   }));
 
-/** Slack's outbox for `services` that records every post, and refuses DMs while `refuse.dm` is set (as Slack's `cannot_dm_bot`). */
-function dmOutbox(services: Services): { posts: Message[]; refuse: { dm: boolean } } {
+/**
+ * Slack's outbox for `services` that records every post, and refuses DMs while `refuse.dm` is set:
+ * for good as Slack's adapter does for `cannot_dm_bot` (a UserError), or for the moment (`failing`).
+ */
+function dmOutbox(services: Services): { posts: Message[]; refuse: { dm: boolean; failing?: boolean } } {
   const outbox = recordingOutbox();
-  const refuse = { dm: false };
+  const refuse: { dm: boolean; failing?: boolean } = { dm: false };
   services.notifier.register('slack', () => ({
     post: async (m) => {
-      if (m.visibility.kind === 'dm' && refuse.dm) throw new Error('cannot_dm_bot');
+      if (m.visibility.kind === 'dm' && refuse.failing) throw new Error('the platform keeps answering 503');
+      if (m.visibility.kind === 'dm' && refuse.dm) throw new UserError('slack.error.cannot_dm', { error: 'cannot_dm_bot' });
       return outbox.post(m);
     },
     edit: outbox.edit,
@@ -427,6 +415,7 @@ test('notices no DM can carry are kept on the question without the asker’s id,
       await services.questions.block(q.id, 'spam links', 3, { platform: 'slack', workspace: 'T1', id: 'U_MONA', name: 'Mona' });
       await services.questions.hide(q.id, 'spam links');
       assert.equal(dmsTo(posts, ada.id).length, 0);
+      assert.equal(await db.getRepository(OutboxMessage).count(), 0, 'their outbox rows are gone');
       const kept = (await db.getRepository(Question).findOneByOrFail({ id: q.id })).pendingNotices!;
       for (const who of [ada.id, ada.name]) assert.ok(!kept.includes(who), `the kept notices name the asker (${who})`);
 
@@ -454,13 +443,53 @@ test('notices no DM can carry are kept on the question without the asker’s id,
     }
   }));
 
-test('a post claimed by a process that died before saving it is posted again: at the restart on SQLite, after the lease on PostgreSQL', (t) =>
+test('a note to an asker waits in the outbox under the sealed address only; given up, it is kept for /ask mine, told to nobody else, and the row is gone', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter, clock } = await setup(target, { OUTBOX_MAX_ATTEMPTS: '2' });
+    const { posts, refuse } = dmOutbox(services);
+    try {
+      await services.chapters.setChannels('Berlin', { platform: 'slack', workspace: 'T1' }, { moderation: 'C_MOD' });
+      const q = await askAndPost(services, chapter);
+      refuse.failing = true;
+      await services.questions.answer(q.id, member(1), 'Use open()');
+      assert.equal(await services.questions.notifyAsker(await services.questions.get(q.id)), false, 'not delivered yet');
+      const [row] = await db.getRepository(OutboxMessage).find();
+      assert.ok(row);
+      assert.deepEqual(
+        [row.kind, row.questionId, row.memberId, row.channel, row.sealedTo],
+        ['asker_notice', q.id, null, null, (await services.questions.get(q.id)).replyTo],
+        'the question’s sealed address, never a user id',
+      );
+      const text = await outboxText(db);
+      for (const who of [ada.id, ada.name, q.pseudonym]) assert.ok(!text.includes(who), `the outbox row holds ${who}`);
+
+      clock.advance(31 * 60_000);
+      await services.outbox.deliverDue();
+      assert.equal(await db.getRepository(OutboxMessage).count(), 0, 'given up and gone');
+      assert.equal(dmsTo(posts, ada.id).length, 0);
+      assert.equal(
+        posts.filter((m) => m.visibility.kind === 'channel' && m.visibility.channel === 'C_MOD').length,
+        0,
+        'the moderators are not told of a note to an asker',
+      );
+      assert.deepEqual(
+        (await services.questions.takeNotices(ada)).map((n) => [n.key, n.params.id]),
+        [['question.notify.answer', q.id]],
+      );
+    } finally {
+      await db.destroy();
+    }
+  }));
+
+test('a post whose process died after claiming it is sent once: at the restart on SQLite, after the lease on PostgreSQL', (t) =>
   eachDatabase(t, async (database) => {
     const { db, services, chapter, clock } = await setup(database.target);
     const restarted = await (async () => {
       const q = await services.questions.ask({ asker: ada, chapter, channel: 'C_Q', text: 'Interrupted between the claim and the save?' });
-      // The process claimed the post (as `post` does) and died before the platform's answer was saved.
-      await db.getRepository(Question).update({ id: q.id }, { postedAt: clock.now() });
+      // The process claimed the row (as the outbox's claim does) and died before the platform's answer was saved.
+      await db
+        .getRepository(OutboxMessage)
+        .update({ questionId: q.id }, { leasedUntil: new Date(clock.now().getTime() + OUTBOX_LEASE_MS), attempts: 1 });
       clock.set(new Date(clock.now().getTime() + 1000));
       return { q, ...(await servicesOn(database.target, clock)) };
     })();
@@ -468,14 +497,14 @@ test('a post claimed by a process that died before saving it is posted again: at
       const outbox = recordingOutbox();
       restarted.services.notifier.register('slack', () => outbox);
       if (database.kind === 'postgres') {
-        assert.equal(await restarted.services.questions.postDue(), 0, 'another process may still be posting it');
+        assert.equal(await restarted.services.outbox.deliverDue(), 0, 'another process may still be posting it');
         assert.equal(outbox.posts.length, 0);
-        clock.set(new Date(clock.now().getTime() + 10 * 60_000));
+        clock.set(new Date(clock.now().getTime() + OUTBOX_LEASE_MS));
       }
-      assert.equal(await restarted.services.questions.postDue(), 1);
+      assert.equal(await restarted.services.outbox.deliverDue(), 1);
       assert.equal(outbox.posts.length, 1);
       assert.ok((await restarted.services.questions.get(restarted.q.id)).messageId, 'posted and saved');
-      assert.equal(await restarted.services.questions.postDue(), 0, 'once');
+      assert.equal(await restarted.services.outbox.deliverDue(), 0, 'once');
     } finally {
       await restarted.db.destroy();
       await db.destroy();

@@ -391,6 +391,11 @@ export class PrivacyService {
           { id: q.id },
           { pseudonym: randomPseudonym(), replyTo: null, replyToExpiresAt: null, pendingNotices: null },
         );
+      // Notices to her still waiting in the outbox hold her sealed address: they go too.
+      await inChunks(
+        questions.map((q) => q.id),
+        async (ids) => (await this.questions.forgetAskers(em, ids), []),
+      );
       await em.delete(AnonBlock, { pseudonym: pseudo });
       // A me-too is only a count: it goes, and the count with it. Kept under a random code it
       // would still count, and the member's next press would count a second time.

@@ -11,12 +11,13 @@ import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Translate } from '../../core/i18n.js';
 import type { Notifier } from '../../core/notifier.js';
-import type { Message, PostedRef } from '../../core/reply.js';
+import type { Message } from '../../core/reply.js';
 import type { Identity, Outbox, Person } from '../../core/types.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Store } from '../../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym, sealAddress } from '../anonymity.js';
 import { formatLocal } from '../local-time.js';
+import type { OutboxService } from '../outbox/service.js';
 import { type AskerNotice, AskerNotices } from './asker-notices.js';
 import type { QuestionStats } from './post.js';
 import { QuestionPosts } from './posting.js';
@@ -41,7 +42,7 @@ const DAY = 86_400_000;
  * is turned into a pseudonym at once (and, for answers, sealed into an encrypted address).
  */
 export class QuestionService {
-  /** The public posts: posting (also delayed), editing in place, reporting a failing post. */
+  /** The public posts: queued in the outbox (also delayed), saved once sent, edited in place. */
   private readonly posts: QuestionPosts;
   /** Notices to askers, by sealed address or kept for their `/ask mine`. */
   private readonly notices: AskerNotices;
@@ -52,9 +53,10 @@ export class QuestionService {
     notifier: Notifier,
     log: Logger,
     private readonly settings: QuestionSettings,
+    private readonly outbox: OutboxService,
   ) {
-    this.posts = new QuestionPosts(store, clock, notifier, log, settings.t, this);
-    this.notices = new AskerNotices(store, clock, notifier, log, settings.secret);
+    this.posts = new QuestionPosts(store, clock, notifier, log, settings.t, this, outbox);
+    this.notices = new AskerNotices(store, clock, log, settings.secret, outbox);
   }
 
   private pseudonymOf(who: Identity): string {
@@ -80,6 +82,11 @@ export class QuestionService {
     if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pseudo]);
   }
 
+  /**
+   * Stores a question and, in the same transaction, its post as a row of the outbox, due at once
+   * or after the random delay (ANON_POST_DELAY_MAX). A post due now is sent before this returns
+   * (when this process runs the platform): the question returned then has its `messageId`.
+   */
   async ask(input: {
     asker: Person & { locale: string };
     chapter: Chapter;
@@ -92,14 +99,14 @@ export class QuestionService {
     const pseudo = this.pseudonymOf(input.asker);
     const { max, windowMinutes } = this.settings.rateLimit;
     const delayMs = this.settings.postDelayMaxSeconds > 0 ? randomInt(0, this.settings.postDelayMaxSeconds * 1000 + 1) : 0;
-    return this.store.transaction(async (em) => {
+    const stored = await this.store.transaction(async (em) => {
       await this.lockPseudonym(em, pseudo);
       await this.assertNotBlocked(em, pseudo, input.chapter.id);
       const recent = await em.count(Question, {
         where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) },
       });
       if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
-      return em.save(
+      const q = await em.save(
         em.create(Question, {
           chapterId: input.chapter.id,
           pseudonym: pseudo,
@@ -120,7 +127,11 @@ export class QuestionService {
           createdAt: now,
         }),
       );
+      await this.posts.enqueue(em, q);
+      return q;
     });
+    // As it is now: posted by the outbox once the transaction committed, if it was due.
+    return this.get(stored.id, { allowHidden: true });
   }
 
   /** Whether `who` asked `q` (their pseudonym is the question's): nothing about the asker is revealed to anyone else. */
@@ -147,16 +158,6 @@ export class QuestionService {
   /** The public post of a question, in the bot's language. */
   render(q: Question): Promise<Message> {
     return this.posts.render(q);
-  }
-
-  /** Posts a question whose time has come, once (see QuestionPosts.post). */
-  post(id: number, outbox: Outbox): Promise<PostedRef | null> {
-    return this.posts.post(id, outbox);
-  }
-
-  /** Posts every question that is due and not yet posted (delayed posts; posts a crash interrupted). */
-  postDue(): Promise<number> {
-    return this.posts.postDue();
   }
 
   /** Re-renders a posted question in place; a failure is logged, the change stays stored. */
@@ -188,7 +189,7 @@ export class QuestionService {
     if (!changed) throw new UserError('question.already_closed', { id });
     const closed = await this.get(id);
     // Closed by a moderator: the asker hears of it, through the address read before closing erased it.
-    if (!byAsker) await this.notices.tell(closed, { key: 'question.notify.closed', params: { id } }, this.notices.addressOf(q));
+    if (!byAsker) await this.notices.tell(closed, { key: 'question.notify.closed', params: { id } }, this.notices.sealedOf(q));
     return closed;
   }
 
@@ -258,7 +259,10 @@ export class QuestionService {
     return { question: await this.get(id), first };
   }
 
-  /** Tells the asker (and only them) about an answer: by DM through the encrypted address, else at their next `/ask mine`. */
+  /**
+   * Tells the asker (and only them) about an answer: by DM through the encrypted address, else at
+   * their next `/ask mine`. Whether the DM was delivered by the time this returns.
+   */
   notifyAsker(q: Question): Promise<boolean> {
     return this.notices.tell(q, { key: 'question.notify.answer', params: { id: q.id } });
   }
@@ -375,6 +379,14 @@ export class QuestionService {
       where: { chapterId, liftedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
       order: { id: 'ASC' },
     });
+  }
+
+  /**
+   * Forgets the asker of these questions in `em` (`/privacy delete`): their notices still waiting
+   * in the outbox (which hold their sealed address) go.
+   */
+  async forgetAskers(em: EntityManager, questionIds: readonly number[]): Promise<void> {
+    await this.outbox.purgeQuestions(em, questionIds);
   }
 
   /** Erases reply addresses older than 30 days. Run by the scheduler; cheap when there is nothing to do. */

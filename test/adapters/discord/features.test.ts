@@ -43,6 +43,7 @@ async function bot(database: TestDatabase, env: Record<string, string> = {}) {
     app,
     questions,
     moderation,
+    clock: base.clock,
     reply,
     sub,
     str,
@@ -133,7 +134,7 @@ test('/workshop claim from many coaches at once on Discord: exactly the slots, t
     }
   }));
 
-test('a post Discord keeps refusing (5xx after the retries) tells the member clearly and the moderators; the question stays and is posted later', (t) =>
+test('a question post Discord keeps refusing (5xx after the retries) tells the member it waits; the question stays and the outbox posts it once after its wait', (t) =>
   eachDatabase(t, async (database) => {
     // Two retries with backoff (src/core/retry.ts): the answer comes after the deferral, as an edit.
     const b = await bot(database, { PLATFORM_RETRIES: '2' });
@@ -145,21 +146,23 @@ test('a post Discord keeps refusing (5xx after the retries) tells the member cle
       );
       assert.match(
         answer,
-        new RegExp(`did not accept the bot’s post in <#${b.questions}>, even after retrying. What you did is saved`),
+        new RegExp(`Your question #1 is saved, but the platform did not accept its post in <#${b.questions}> yet. The bot keeps trying`),
         'the channel is a link Discord shows by name',
       );
       assert.doesNotMatch(answer, /incident/);
-      const notice = await b.fake.waitFor(() => b.fake.posts(b.moderation).at(-1));
-      assert.match(JSON.stringify(notice), new RegExp(`could not post in <#${b.questions}>: the platform kept failing`));
       const attempts = b.fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${b.questions}/messages`);
-      assert.equal(attempts.length, 3, 'retried twice before giving up');
-      // Discord answers again: the scheduler posts the stored question, once.
+      assert.equal(attempts.length, 3, 'retried twice');
+      assert.equal(b.fake.posts(b.moderation).length, 0, 'the moderators hear only if the outbox gives it up');
+      // Discord answers again: after the outbox's wait, the question is posted, once.
       const q = await b.app.services.questions.get(1);
       assert.equal(q.postedAt, null, 'not marked posted');
       b.fake.clearFailures();
-      assert.equal(await b.app.services.questions.postDue(), 1);
-      assert.equal(await b.app.services.questions.postDue(), 0);
+      assert.equal(await b.app.services.outbox.deliverDue(), 0, 'waiting');
+      b.clock.advance(31 * 60_000);
+      assert.equal(await b.app.services.outbox.deliverDue(), 1);
+      assert.equal(await b.app.services.outbox.deliverDue(), 0);
       assert.equal(b.fake.posts(b.questions).length, 1);
+      assert.equal((await b.app.services.questions.get(1)).messageId, b.fake.posts(b.questions)[0]!.id);
     } finally {
       await b.stop();
     }

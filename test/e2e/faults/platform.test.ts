@@ -13,9 +13,9 @@ import { discordBot as sharedDiscordBot } from '../../support/discord-bot.js';
 import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
 // Platform faults (issue 9): Discord's and Slack's APIs answering 5xx or not at all while the bot
-// posts. Every call is retried with the shared backoff (src/core/retry.ts); a post that still
-// fails is reported to the member and the chapter's moderators, and the stored state stays
-// consistent. The real adapters, the real app, a fake platform on loopback. Calls time out after
+// posts. Every call is retried with the shared backoff (src/core/retry.ts); a question's post that
+// still fails waits in the outbox and is tried again later (the member is told; the chapter's
+// moderators once it is given up), and the stored state stays consistent. The real adapters, the real app, a fake platform on loopback. Calls time out after
 // PLATFORM_TIMEOUT_MS = 1000 here: short, so the stories stay quick, and long enough that a call
 // the fake does answer never times out on a busy machine. Waits for answers allow 30 s (a safety
 // net: with three retries the backoff alone may take 7 s).
@@ -23,9 +23,12 @@ import { postSigned, slashCommandBody } from '../../support/slack-requests.js';
 const TIMEOUT = '1000';
 const PATIENCE_MS = 30_000;
 const QUESTION = 'Will this question survive an outage?';
+// A question's post is an outbox row (issue "Exactly once"): one the platform refuses waits and is tried again.
 // The channel is a link each platform shows by its name: <#id> on both Discord and Slack.
-const POST_FAILED = /did not accept the bot’s post in <#\w+>, even after retrying. What you did is saved/;
-const MODERATORS_TOLD = /could not post in <#\w+>: the platform kept failing/;
+const POST_WAITING = /Your question #1 is saved, but the platform did not accept its post in <#\w+> yet. The bot keeps trying on its own/;
+const GIVEN_UP = /A message of this chapter could not be delivered after several tries/;
+/** Longer than any wait of the outbox between two attempts (at most 30 minutes). */
+const OUTBOX_WAIT_MS = 31 * 60_000;
 
 /** The gaps between consecutive attempts, in milliseconds. */
 const gaps = (times: readonly number[]) => times.slice(1).map((at, n) => at - times[n]!);
@@ -120,16 +123,15 @@ async function discordBot(database: TestDatabase, retries: string, env: Record<s
   };
 }
 
-test('Discord: a post that times out every time tells the member and the moderators; the question stays unposted and the scheduler posts it once when Discord answers again', (t) =>
+test('Discord: a question post that times out every time tells the member it waits; the question stays unposted and the outbox posts it once after its wait, when Discord answers again', (t) =>
   eachDatabase(t, async (database) => {
     const b = await discordBot(database, '2');
     try {
       b.fake.hangNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 100);
       const answer = await b.answer(b.ask());
-      assert.match(answer, POST_FAILED);
+      assert.match(answer, POST_WAITING);
       assert.doesNotMatch(answer, /incident/);
-      const notice = await b.fake.waitFor(() => b.fake.posts(b.moderation).at(-1), 'the notice to the moderators');
-      assert.match(JSON.stringify(notice), MODERATORS_TOLD);
+      assert.equal(b.fake.posts(b.moderation).length, 0, 'the moderators hear only if it is given up');
       const attempts = b.postsToQuestions();
       assert.equal(attempts.length, 3, 'the first attempt and two retries');
       assert.ok(
@@ -144,8 +146,11 @@ test('Discord: a post that times out every time tells the member and the moderat
       assert.equal(b.fake.posts(b.questions).length, 0);
       assert.ok(!b.logs().join('\n').includes(alice.id), 'the logs name the asker');
 
-      // Discord answers again: the scheduler's next tick posts the question, the one after does nothing.
+      // Discord answers again: not before the outbox's wait; then the scheduler's tick posts the question, the one after does nothing.
       b.fake.clearFailures();
+      await b.scheduler.tick();
+      assert.equal(b.fake.posts(b.questions).length, 0, 'waiting');
+      b.clock.advance(OUTBOX_WAIT_MS);
       await b.scheduler.tick();
       await b.scheduler.tick();
       assert.equal(b.fake.posts(b.questions).length, 1);
@@ -248,44 +253,37 @@ test('Discord: other calls are retried too (a thread start, an edit), and a repe
   }
 });
 
-test('Discord: a delayed question the scheduler cannot post tells the moderators once, not at every tick; it is posted once when Discord is back', async () => {
+test('Discord: a delayed question the scheduler cannot post is tried again after waits; given up, the moderators are told once, and /mod outbox’s retry posts it once', async () => {
   const database = await freshDatabase('sqlite');
-  const b = await discordBot(database, '1', { ANON_POST_DELAY_MAX: '60' });
+  const b = await discordBot(database, '1', { ANON_POST_DELAY_MAX: '60', OUTBOX_MAX_ATTEMPTS: '2' });
   try {
     assert.match(await b.answer(b.ask()), /will appear in the questions channel within a minute/);
     b.fake.failNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 503, { message: 'Service Unavailable', code: 0 }, {}, 100);
     b.clock.advance(61_000);
     await b.scheduler.tick();
     assert.equal(b.postsToQuestions().length, 2, 'the first attempt and one retry');
-    assert.equal(b.fake.posts(b.moderation).length, 1);
-    assert.match(JSON.stringify(b.fake.posts(b.moderation)[0]), MODERATORS_TOLD);
+    assert.equal(b.fake.posts(b.moderation).length, 0, 'not given up yet');
     await b.scheduler.tick();
-    assert.equal(b.postsToQuestions().length, 4, 'tried again at the next tick');
+    assert.equal(b.postsToQuestions().length, 2, 'not tried again before its wait is over');
+    b.clock.advance(OUTBOX_WAIT_MS);
+    await b.scheduler.tick();
+    assert.equal(b.postsToQuestions().length, 4, 'tried again after the wait');
+    assert.equal(b.fake.posts(b.moderation).length, 1, 'given up: the moderators are told');
+    assert.match(JSON.stringify(b.fake.posts(b.moderation)[0]), GIVEN_UP);
+    b.clock.advance(OUTBOX_WAIT_MS);
+    await b.scheduler.tick();
+    assert.equal(b.postsToQuestions().length, 4, 'a message given up is not tried by itself');
     assert.equal(b.fake.posts(b.moderation).length, 1, 'the moderators were told once');
     const q = await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 });
     assert.equal(q.postedAt, null);
 
     b.fake.clearFailures();
-    await b.scheduler.tick();
+    const [row] = await b.app.services.outbox.undelivered(q.chapterId);
+    assert.equal(row?.kind, 'question_post');
+    assert.equal(await b.app.services.outbox.retry(q.chapterId, row.id), true);
     await b.scheduler.tick();
     assert.equal(b.fake.posts(b.questions).length, 1);
     assert.equal((await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 })).messageId, b.fake.posts(b.questions)[0]!.id);
-  } finally {
-    await b.stop();
-    await database.drop();
-  }
-});
-
-test('Discord: a question whose command already told the moderators is not reported again by the scheduler', async () => {
-  const database = await freshDatabase('sqlite');
-  const b = await discordBot(database, '1');
-  try {
-    b.fake.failNext('POST', new RegExp(`^/channels/${b.questions}/messages$`), 503, { message: 'Service Unavailable', code: 0 }, {}, 100);
-    assert.match(await b.answer(b.ask()), POST_FAILED);
-    await b.fake.waitFor(() => b.fake.posts(b.moderation).length === 1, 'the notice from the command');
-    await b.scheduler.tick();
-    assert.equal(b.postsToQuestions().length, 4, 'the scheduler tried again');
-    assert.equal(b.fake.posts(b.moderation).length, 1, 'and did not tell the moderators a second time');
   } finally {
     await b.stop();
     await database.drop();
@@ -353,7 +351,8 @@ async function slackBot(database: TestDatabase, retries: string, o: { ackDeadlin
     PLATFORM_RETRIES: retries,
   });
   const log = capturedLogger();
-  const app = await createApp(config, log.log, new ManualClock(new Date('2027-03-01T10:00:00Z')));
+  const clock = new ManualClock(new Date('2027-03-01T10:00:00Z'));
+  const app = await createApp(config, log.log, clock);
   const slack = await startSlack(app, config, log.log, { listen: { port: 0, host: '127.0.0.1' }, ...o });
   const scheduler = startScheduler(app, log.log, 3_600_000);
   let n = 0;
@@ -381,6 +380,7 @@ async function slackBot(database: TestDatabase, retries: string, o: { ackDeadlin
   return {
     fake,
     app,
+    clock,
     scheduler,
     slash,
     postsTo,
@@ -399,28 +399,30 @@ for (const fault of [
   { name: 'a 5xx (WebAPIHTTPError)', failure: { kind: 'http', status: 503 } as const, outcome: 'http 503' },
   { name: 'a timeout', failure: { kind: 'hang' } as const, outcome: 'hang' },
 ]) {
-  test(`Slack: a post failing with ${fault.name} every time tells the member and the moderators; the question stays unposted and the scheduler posts it once when Slack answers again`, (t) =>
+  test(`Slack: a question post failing with ${fault.name} every time tells the member it waits; the question stays unposted and the outbox posts it once after its wait, when Slack answers again`, (t) =>
     eachDatabase(t, async (database) => {
       const b = await slackBot(database, '2');
       try {
         for (let i = 0; i < 3; i++) b.fake.failNext('chat.postMessage', fault.failure);
         const answer = await b.slash('UASKER', '/ask', QUESTION);
-        assert.match(answer, POST_FAILED);
+        assert.match(answer, POST_WAITING);
         assert.doesNotMatch(answer, /incident/);
         const attempts = b.postsTo('CQUESTIONS');
         assert.deepEqual(
           attempts.map((c) => c.outcome),
           [fault.outcome, fault.outcome, fault.outcome],
         );
-        const notice = await b.fake.until('the notice to the moderators', () => b.postsTo('CMOD', 'ok')[0]);
-        assert.match(String(notice.params.text), MODERATORS_TOLD);
+        assert.equal(b.postsTo('CMOD').length, 0, 'the moderators hear only if it is given up');
         const q = await b.app.db.getRepository(Question).findOneByOrFail({ id: 1 });
         assert.equal(q.postedAt, null);
         assert.equal(q.messageId, null);
         const logs = b.logs().join('\n');
         assert.ok(!logs.includes('UASKER') && !logs.includes('asker_q7x2k9'), 'the logs name the asker');
 
-        // Slack answers again (the failures are used up): one post, and none on the next tick.
+        // Slack answers again (the failures are used up): after the outbox's wait, one post, and none on the next tick.
+        await b.scheduler.tick();
+        assert.equal(b.postsTo('CQUESTIONS').length, 3, 'waiting');
+        b.clock.advance(OUTBOX_WAIT_MS);
         await b.scheduler.tick();
         await b.scheduler.tick();
         assert.equal(b.postsTo('CQUESTIONS', 'ok').length, 1);
