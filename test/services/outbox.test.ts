@@ -78,8 +78,12 @@ test('a message that keeps failing is given up after OUTBOX_MAX_ATTEMPTS and the
       assert.equal(postsIn(bot, 'CMODS').length, 1, 'the moderators were told once');
       assert.equal(postsIn(bot, 'CNEWS').length, 2);
 
-      assert.equal(await bot.app.services.outbox.retry(bot.chapterId + 1, row.id), false, 'another chapter’s moderators cannot retry it');
-      assert.equal(await bot.app.services.outbox.retry(bot.chapterId, row.id), true);
+      assert.equal(
+        (await bot.app.services.outbox.retryUndelivered(bot.chapterId + 1, row.id)).outcome,
+        'not_found',
+        'another chapter’s moderators cannot retry it',
+      );
+      assert.equal((await bot.app.services.outbox.retryUndelivered(bot.chapterId, row.id)).outcome, 'sent');
       assert.equal(await outbox.count(), 0, 'sent on retry, then gone');
       assert.deepEqual(
         postsIn(bot, 'CNEWS').map((c) => c.outcome),

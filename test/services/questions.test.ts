@@ -273,7 +273,7 @@ test('a question post the platform keeps refusing waits with the outbox’s back
 
       // A moderator's retry once the channel works again: posted, and the row is gone.
       failingIn(other.services, 'C_NONE');
-      assert.equal(await other.services.outbox.retry(s.chapter.id, row.id), true);
+      assert.equal((await other.services.outbox.retryUndelivered(s.chapter.id, row.id)).outcome, 'sent');
       const posted = await s.services.questions.get(down.id);
       assert.ok(posted.messageId && posted.postedAt);
       assert.equal(await s.db.getRepository(OutboxMessage).count(), 0);

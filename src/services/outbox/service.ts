@@ -173,24 +173,6 @@ export class OutboxService {
       .getMany();
   }
 
-  /**
-   * A moderator's "try again" on a row of their chapter: its attempts start over and it is sent
-   * now (if this process runs its platform; else by one that does, within seconds). False when
-   * there is no such row of that chapter (sent meanwhile, or another chapter's).
-   */
-  async retry(chapterId: number, id: number): Promise<boolean> {
-    const reset = await this.store.transaction(async (em) => {
-      const result = await em.update(
-        OutboxMessage,
-        { id, chapterId },
-        { givenUpAt: null, attempts: 0, leasedUntil: null, dueAt: this.clock.now(), lastError: null },
-      );
-      return result.affected === 1;
-    });
-    if (reset) await this.deliver([id]);
-    return reset;
-  }
-
   /** The row's token: an HMAC of its id under the anonymity key (a nonce or metadata on the platform). */
   token(id: number): string {
     return createHmac('sha256', this.secret).update(`outbox\u0000${id}`).digest('base64url').slice(0, 22);
