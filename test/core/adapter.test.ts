@@ -115,8 +115,10 @@ test('a command’s post goes out through the adapter’s outbox for the actor�
   );
 });
 
-test('a post the platform keeps refusing: the member is told, and the chapter’s moderators hear of it through the same outbox', async () => {
+test('a post the platform keeps refusing: the member is told, and the chapter’s moderators hear of it through the outbox', async () => {
   const fake = new FakeAdapter({ dispatcher });
+  // As src/main.ts registers each running adapter: the notice is an outbox row this process sends.
+  services.notifier.register(fake.platform, (workspace) => fake.outbox(workspace));
   fake.failing.add('questions');
   assert.equal(await fake.act(member('alice'), '/notice post channel:#questions text:"Hello there"'), 'user-error');
   assert.match(text(fake.answers.at(-1)!.message), /questions/);

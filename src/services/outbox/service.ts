@@ -42,6 +42,12 @@ export interface OutboxHandlers {
   undeliverable?(row: OutboxMessage): Promise<'drop' | 'keep'>;
 }
 
+/** A message as a row keeps it: where it goes is the row's (a `visibility` a sender left on it is dropped). */
+function withoutVisibility(m: StoredMessage | Message): StoredMessage {
+  if (!('visibility' in m)) return m;
+  return Object.fromEntries(Object.entries(m).filter(([key]) => key !== 'visibility')) as StoredMessage;
+}
+
 /** How long a process holds a row it is sending: far longer than a send with all its retries takes. */
 export const OUTBOX_LEASE_MS = 5 * 60_000;
 /** Rows read per round of the scheduler. */
@@ -103,7 +109,7 @@ export class OutboxService {
       sealedTo: 'sealed' in entry.to ? entry.to.sealed : null,
       channel: 'channel' in entry.to ? entry.to.channel : null,
       questionId: entry.questionId ?? null,
-      message: storeMessage(entry.message),
+      message: storeMessage(withoutVisibility(entry.message)),
       createdAt: now,
       dueAt: entry.dueAt ?? now,
       leasedUntil: null,

@@ -48,7 +48,7 @@ test('a DM to a member whose stored language is German names the German commands
       locale,
     );
     const before = new Set(b.fake.messages.keys());
-    assert.equal(await b.app.services.dms.send(member, () => ({ body: [p('Type /help, or /ask mine.')] })), true);
+    await b.app.services.dms.send(member, () => ({ body: [p('Type /help, or /ask mine.')] }));
     const sent = await b.fake.waitFor(
       () => [...b.fake.messages.values()].find((m) => !before.has(m.id) && m.channel_id === b.fake.dmChannelOf(who.id)),
       'the DM',

@@ -290,9 +290,9 @@ test('Discord: a delayed question the scheduler cannot post is tried again after
   }
 });
 
-test('Discord: reminders the platform keeps refusing are reported to the moderation channel once, without names', async () => {
+test('Discord: reminders the platform keeps refusing are tried again after waits, then given up; the moderation channel is told once, without names', async () => {
   const database = await freshDatabase('sqlite');
-  const b = await discordBot(database, '1');
+  const b = await discordBot(database, '1', { OUTBOX_MAX_ATTEMPTS: '2' });
   try {
     const opt = (name: string, value: string | number | boolean) => ({
       name,
@@ -315,16 +315,25 @@ test('Discord: reminders the platform keeps refusing are reported to the moderat
     b.clock.set(new Date('2027-03-09T17:05:00Z')); // the day-before reminder is due (18:00 in Berlin is 17:00 UTC)
     await b.app.services.reminders.tick();
     await b.app.services.reminders.tick();
-    assert.equal(
-      b.fake.calls.filter((c) => c.method === 'POST' && c.path === '/users/@me/channels').length,
-      2,
-      'the first try and one retry, once',
-    );
+    const opens = () => b.fake.calls.filter((c) => c.method === 'POST' && c.path === '/users/@me/channels').length;
+    assert.equal(opens(), 2, 'the first send: one call and one retry (PLATFORM_RETRIES=1), once for both ticks');
+    assert.equal(await b.app.services.outbox.deliverDue(), 0, 'the next send waits');
+    b.clock.advance(61_000);
+    await b.app.services.outbox.deliverDue();
+    assert.equal(opens(), 4, 'the second send, the last (OUTBOX_MAX_ATTEMPTS=2)');
+    b.clock.advance(3_600_000);
+    await b.app.services.outbox.deliverDue();
+    await b.app.services.reminders.tick();
+    assert.equal(opens(), 4, 'given up: not sent again');
     const notices = b.fake.posts(b.moderation).filter((m) => /could not be delivered/.test(JSON.stringify(m)));
     assert.equal(notices.length, 1);
-    assert.match(JSON.stringify(notices[0]), /workshop #1 “Python basics” could not be delivered to 1 of 1 member:/);
-    for (const who of [alice.id, alice.username, alice.globalName!])
+    assert.match(JSON.stringify(notices[0]), /A message of this chapter could not be delivered after several tries/);
+    const mod = await b.answer(b.fake.slash(mona, 'mod', [{ name: 'outbox', type: 1, options: [] }], { moderator: true }));
+    assert.match(mod, /Reminder \(workshop #1\)/, mod);
+    for (const who of [alice.id, alice.username, alice.globalName!]) {
       assert.ok(!JSON.stringify(notices[0]).includes(who), `the notice names ${who}`);
+      assert.ok(!mod.includes(who), `/mod outbox names ${who}`);
+    }
   } finally {
     await b.stop();
     await database.drop();
