@@ -177,6 +177,8 @@ test('/privacy export holds everything delete touches: profile, coach profile an
       await runScenario(c);
       refuseDms(c);
       await c.run('@bob /ask answer id:2 text:"A function with its surroundings"');
+      // Her DM about the move is refused for good: the outbox keeps it, given up, and it is hers to see.
+      await c.run('@moderator /workshop edit id:2 location:"Room 3"');
       const out = await c.run(`@${ZELDA} /privacy export`);
       assert.match(out, /^\[ephemeral → zelda_quill\]\n\*\*Everything the bot holds about you is in the attached file\.\*\*/);
       const data = exportOf(out);
@@ -208,6 +210,11 @@ test('/privacy export holds everything delete touches: profile, coach profile an
           [null, null, null, null],
         ],
       );
+      assert.deepEqual(
+        data.undeliveredMessages.map((m) => [m.kind, m.workshop, Boolean(m.givenUpAt)]),
+        [['signup', 2, true]],
+      );
+      assert.match(data.undeliveredMessages[0]!.text, /Room 3/);
       assert.deepEqual(
         data.stuckRequests.map((r) => [r.workshop, r.note, r.state]),
         [[1, `${ZELDA} is stuck on closures`, 'waiting']],

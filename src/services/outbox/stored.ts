@@ -1,4 +1,4 @@
-import type { Message } from '../../core/reply.js';
+import { inlineText, type Message } from '../../core/reply.js';
 
 /** A message as an outbox row keeps it: everything but where it goes (the row says that). */
 export type StoredMessage = Omit<Message, 'visibility'>;
@@ -27,4 +27,13 @@ export function loadMessage(json: string): StoredMessage {
     }
     return value;
   }) as StoredMessage;
+}
+
+/** A stored message's words as plain text (its title, paragraphs and list items, its fields), for a `/privacy` export. */
+export function plainText(m: StoredMessage): string {
+  const blocks = m.body.map((b) =>
+    b.kind === 'paragraph' ? inlineText(b.children) : b.kind === 'list' ? b.items.map((i) => `- ${inlineText(i)}`).join('\n') : b.text,
+  );
+  const fields = (m.fields ?? []).map((f) => `${f.name}: ${inlineText(f.value)}`);
+  return [...(m.title ? [m.title] : []), ...blocks, ...fields].join('\n');
 }

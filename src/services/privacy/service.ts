@@ -9,6 +9,8 @@ import { CoachNote } from '../../../entities/CoachNote.js';
 import { Coach } from '../../../entities/Coach.js';
 import { CoachInvitation } from '../../../entities/CoachInvitation.js';
 import { DirectButton } from '../../../entities/DirectButton.js';
+import { OutboxMessage } from '../../../entities/OutboxMessage.js';
+import { loadMessage, plainText } from '../outbox/stored.js';
 import { Disclaimer } from '../../../entities/Disclaimer.js';
 import { Material } from '../../../entities/Material.js';
 import { Member } from '../../../entities/Member.js';
@@ -146,6 +148,7 @@ export class PrivacyService {
       notes,
       shares,
       noShows,
+      waiting,
     ] = await Promise.all([
       em.findOneBy(Coach, { memberId: mid }),
       em.findOneBy(CoachInvitation, { memberId: mid }),
@@ -169,6 +172,8 @@ export class PrivacyService {
       em.find(CoachNote, { where: { memberId: mid }, order: { id: 'ASC' } }),
       this.shares.of(mid),
       this.noShows.exportOf(mid),
+      // Direct messages to the member the outbox has not delivered yet (or gave up on).
+      em.find(OutboxMessage, { where: { memberId: mid }, order: { id: 'ASC' } }),
     ]);
     const coolDown = member ? await this.noShows.activeCoolDown(member.id) : null;
     const decisions = proposals.length ? await em.findBy(PartnershipDecision, { proposalId: In(proposals.map((x) => x.id)) }) : [];
@@ -309,6 +314,13 @@ export class PrivacyService {
         closedAt: at(r.closedAt),
       })),
       wrongCheckinCodes: wrongCheckins.map((a) => ({ at: at(a.at) })),
+      undeliveredMessages: waiting.map((o) => ({
+        kind: o.kind,
+        workshop: o.subject,
+        text: plainText(loadMessage(o.message)),
+        createdAt: at(o.createdAt),
+        givenUpAt: at(o.givenUpAt),
+      })),
       coachNotes: notes.map((n) => ({
         workshop: n.workshopId,
         taught: n.taught,
