@@ -82,9 +82,11 @@ interface Comparable {
  * the channel's history, which carries no nonce. A DM's buttons carry ids unique to it.
  */
 export function discordHash(m: Comparable): string {
+  // Trimmed: Discord trims the whitespace around a message's texts when it stores them.
+  const text = (value: string | null | undefined) => (value ?? '').trim();
   const shape = [
-    m.content ?? '',
-    (m.embeds ?? []).map((e) => [e.title ?? '', e.description ?? '', (e.fields ?? []).map((f) => [f.name, f.value])]),
+    text(m.content),
+    (m.embeds ?? []).map((e) => [text(e.title), text(e.description), (e.fields ?? []).map((f) => [text(f.name), text(f.value)])]),
     (m.components ?? []).flatMap((row) => (row.components ?? []).map((c) => c.custom_id ?? c.url ?? '')),
   ];
   return createHash('sha256').update(JSON.stringify(shape)).digest('base64url').slice(0, 16);
