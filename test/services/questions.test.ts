@@ -481,6 +481,33 @@ test('a note to an asker waits in the outbox under the sealed address only; give
     }
   }));
 
+test('a note to an asker still waiting when the reply address expires loses its copy of the address too, and is kept for /ask mine', (t) =>
+  eachDatabase(t, async ({ target }) => {
+    const { db, services, chapter, clock } = await setup(target);
+    const { posts, refuse } = dmOutbox(services);
+    try {
+      const q = await askAndPost(services, chapter);
+      refuse.failing = true;
+      await services.questions.answer(q.id, member(1), 'Use open()');
+      assert.equal(await services.questions.notifyAsker(await services.questions.get(q.id)), false, 'not delivered yet');
+      assert.ok((await db.getRepository(OutboxMessage).findOneByOrFail({ questionId: q.id, kind: 'asker_notice' })).sealedTo);
+      clock.advance(30 * DAY);
+      assert.equal(await services.questions.eraseExpiredAddresses(), 1);
+      const row = await db.getRepository(OutboxMessage).findOneByOrFail({ questionId: q.id, kind: 'asker_notice' });
+      assert.equal(row.sealedTo, null, 'no copy of the address outlives the question’s');
+      refuse.failing = false;
+      await services.outbox.deliverDue();
+      assert.equal(await db.getRepository(OutboxMessage).count(), 0);
+      assert.equal(dmsTo(posts, ada.id).length, 0, 'nobody to send it to any more');
+      assert.deepEqual(
+        (await services.questions.takeNotices(ada)).map((n) => [n.key, n.params.id]),
+        [['question.notify.answer', q.id]],
+      );
+    } finally {
+      await db.destroy();
+    }
+  }));
+
 test('a post whose process died after claiming it is sent once: at the restart on SQLite, after the lease on PostgreSQL', (t) =>
   eachDatabase(t, async (database) => {
     const { db, services, chapter, clock } = await setup(database.target);

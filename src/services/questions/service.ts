@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import { In, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan, Not, type EntityManager } from 'typeorm';
 import { AnonBlock } from '../../../entities/AnonBlock.js';
 import { Chapter } from '../../../entities/Chapter.js';
 import { Question, type QuestionStatus } from '../../../entities/Question.js';
+import { OutboxMessage } from '../../../entities/OutboxMessage.js';
 import { QuestionAnswer } from '../../../entities/QuestionAnswer.js';
 import { QuestionMeToo } from '../../../entities/QuestionMeToo.js';
 import { QuestionReport } from '../../../entities/QuestionReport.js';
@@ -391,10 +392,23 @@ export class QuestionService {
 
   /** Erases reply addresses older than 30 days. Run by the scheduler; cheap when there is nothing to do. */
   async eraseExpiredAddresses(): Promise<number> {
-    return this.store.transaction(
-      async (em) =>
-        (await em.update(Question, { replyToExpiresAt: LessThanOrEqual(this.clock.now()) }, { replyTo: null, replyToExpiresAt: null }))
-          .affected ?? 0,
-    );
+    const now = this.clock.now();
+    return this.store.transaction(async (em) => {
+      const expired = await em.find(Question, { select: { id: true }, where: { replyToExpiresAt: LessThanOrEqual(now) } });
+      if (!expired.length) return 0;
+      // A notice still waiting in the outbox loses its copy of the address too: it is kept for the asker's /ask mine instead.
+      await this.forgetAddressesInOutbox(
+        em,
+        expired.map((q) => q.id),
+      );
+      return (
+        (await em.update(Question, { replyToExpiresAt: LessThanOrEqual(now) }, { replyTo: null, replyToExpiresAt: null })).affected ?? 0
+      );
+    });
+  }
+
+  private async forgetAddressesInOutbox(em: EntityManager, ids: readonly number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500)
+      await em.update(OutboxMessage, { questionId: In(ids.slice(i, i + 500)), sealedTo: Not(IsNull()) }, { sealedTo: null });
   }
 }
