@@ -3,8 +3,10 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { OutboxMessage } from '../../entities/OutboxMessage.js';
 import { createDataSource } from '../../src/db/data-source.js';
 import { migrations } from '../../src/db/migrations/index.js';
+import { loadMessage } from '../../src/services/outbox/stored.js';
 import { eachDatabase, freshDatabase, tempDir } from '../support/helpers.js';
 
 const TABLES = [
@@ -120,3 +122,35 @@ test('the SQLite file is in WAL mode, with a busy timeout', async () => {
     await drop();
   }
 });
+
+test('channel notices still waiting when the outbox arrives move into it, due at once, their text as a message', (t) =>
+  eachDatabase(t, async ({ target, kind }) => {
+    const db = createDataSource(target);
+    await db.initialize();
+    try {
+      await db.runMigrations();
+      await db.undoLastMigration(); // back to channel_notice
+      assert.equal(migrations.at(-1)!.name, 'Outbox1795002200000');
+      const q = db.createQueryRunner();
+      const table = (name: string) =>
+        kind === 'postgres' && target.kind === 'postgres' && target.schema ? `"${target.schema}"."${name}"` : `"${name}"`;
+      const at = Date.UTC(2027, 2, 1, 10);
+      await q.query(
+        `INSERT INTO ${table('channel_notice')} ("platform", "workspace", "channel", "text", "createdAt") VALUES ` +
+          (kind === 'postgres' ? `($1, $2, $3, $4, $5)` : `(?, ?, ?, ?, ?)`),
+        ['slack', 'T2', 'CMODS', 'Berlin is now bound also to slack:T2.', at],
+      );
+      await q.release();
+      await db.runMigrations();
+      const rows = await db.getRepository(OutboxMessage).find();
+      assert.deepEqual(
+        rows.map((r) => [r.platform, r.workspace, r.kind, r.channel, r.memberId, r.sealedTo, r.dueAt.getTime(), r.attempts]),
+        [['slack', 'T2', 'notice', 'CMODS', null, null, at, 0]],
+      );
+      assert.deepEqual(loadMessage(rows[0]!.message), {
+        body: [{ kind: 'paragraph', children: ['Berlin is now bound also to slack:T2.'] }],
+      });
+    } finally {
+      await db.destroy();
+    }
+  }));
