@@ -53,6 +53,11 @@ export interface Outbox {
    * it again never shows it twice.
    */
   post(message: Message, once?: Once): Promise<PostedRef>;
+  /**
+   * The hashes `Once.sending` would be given for this message, computed without sending it (the
+   * outbox records them with a row it sends at once); absent where the platform needs none (Slack).
+   */
+  fingerprint?(message: Message): string[];
   edit(ref: PostedRef, message: Message): Promise<void>;
   /**
    * A small group's own place to talk on the workshop day (see `GroupPlace`). Returns the place's

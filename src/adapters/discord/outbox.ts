@@ -295,6 +295,10 @@ export function discordOutbox(deps: DiscordOutboxDeps, workspace: string): Outbo
           throw new Error(`cannot post a message with visibility ${v.kind}`);
       }
     },
+    fingerprint(m) {
+      const named = m.visibility.kind === 'dm' && m.locale && deps.namesFor ? deps.namesFor(m.locale)(m) : m;
+      return discordPayloads(named).map((payload) => discordHash(payload as Comparable));
+    },
     async edit(ref, m) {
       const channel = await sendable(client, ref.channel);
       await channel.messages.edit(ref.messageId, discordPayload(m) as MessageEditOptions);

@@ -16,7 +16,8 @@ import { CrashHook } from './crash.js';
 import { loadMessage, type StoredMessage, storeMessage } from './stored.js';
 
 /** Where an outbox row goes: a member's DMs, an anonymous asker's (sealed address), a channel. */
-export type OutboxTarget = { readonly member: Pick<Member, 'id'> } | { readonly sealed: string } | { readonly channel: string };
+export type OutboxTarget =
+  { readonly member: Pick<Member, 'id' | 'userId' | 'displayName'> } | { readonly sealed: string } | { readonly channel: string };
 
 export interface OutboxEntry {
   readonly platform: string;
@@ -42,6 +43,19 @@ export interface OutboxHandlers {
   undeliverable?(row: OutboxMessage): Promise<'drop' | 'keep'>;
 }
 
+/** The row's columns that say where it goes (and the member row, for a DM, when known). */
+function targetColumns(
+  to: OutboxTarget,
+  member?: Pick<Member, 'id' | 'userId' | 'displayName'>,
+): { memberId: number | null; sealedTo: string | null; channel: string | null; member?: Member } {
+  return {
+    memberId: 'member' in to ? to.member.id : null,
+    sealedTo: 'sealed' in to ? to.sealed : null,
+    channel: 'channel' in to ? to.channel : null,
+    ...(member ? { member: member as Member } : {}),
+  };
+}
+
 /** A message as a row keeps it: where it goes is the row's (a `visibility` a sender left on it is dropped). */
 function withoutVisibility(m: StoredMessage | Message): StoredMessage {
   if (!('visibility' in m)) return m;
@@ -50,6 +64,8 @@ function withoutVisibility(m: StoredMessage | Message): StoredMessage {
 
 /** How long a process holds a row it is sending: far longer than a send with all its retries takes. */
 export const OUTBOX_LEASE_MS = 5 * 60_000;
+/** Rows a transaction writes held by this process for an immediate send (see `enqueue`). */
+const HELD_PER_TRANSACTION = 10;
 /** Rows read per round of the scheduler. */
 const PAGE = 100;
 /** The waits between a row's attempts: the shared backoff formula (`src/core/retry.ts`) on a longer scale. */
@@ -73,6 +89,7 @@ const SILENT: ReadonlySet<OutboxKind> = new Set(['asker_notice']);
  */
 export class OutboxService {
   private readonly handlers = new Map<OutboxKind, OutboxHandlers>();
+  private readonly batches = new WeakMap<EntityManager, { held: number; free: number[]; hooked: boolean }>();
   private readonly startedAt: Date;
   private readonly crash: CrashHook;
 
@@ -99,32 +116,61 @@ export class OutboxService {
    */
   async enqueue(em: EntityManager, entry: OutboxEntry): Promise<number> {
     const now = this.clock.now();
-    const inserted = await em.insert(OutboxMessage, {
+    const due = (entry.dueAt ?? now).getTime() <= now.getTime();
+    const message = withoutVisibility(entry.message);
+    const outbox = due ? this.notifier.outbox(entry.platform, entry.workspace) : undefined;
+    const visibility = outbox ? this.whereTo(targetColumns(entry.to, 'member' in entry.to ? entry.to.member : undefined)) : null;
+    // Sent by this process right after the caller commits: the row is written held already (its lease
+    // taken, its attempt and the payloads' hashes recorded, as a claim and the first attempt would), so
+    // the send needs no claim and no write before the platform call; a crash leaves it as a claimed row.
+    // Only the first few rows of a transaction: the rest of a batch (a reminder to 200 members) is
+    // written free and claimed row by row, so other processes' schedulers share it, and a crash
+    // halfway leaves it to them at once rather than after the lease.
+    const batch = this.batches.get(em) ?? { held: 0, free: [], hooked: false };
+    this.batches.set(em, batch);
+    let held: OutboxMessage | undefined;
+    const fast =
+      Boolean(outbox && visibility) &&
+      batch.held < HELD_PER_TRANSACTION &&
+      this.store.afterCommit(em, () => (held ? this.deliverHeld(held) : Promise.resolve()));
+    if (fast) batch.held++;
+    const values = {
       platform: entry.platform,
       workspace: entry.workspace,
       chapterId: entry.chapterId ?? null,
       kind: entry.kind,
       subject: entry.subject ?? null,
-      memberId: 'member' in entry.to ? entry.to.member.id : null,
-      sealedTo: 'sealed' in entry.to ? entry.to.sealed : null,
-      channel: 'channel' in entry.to ? entry.to.channel : null,
+      ...targetColumns(entry.to),
       questionId: entry.questionId ?? null,
-      message: storeMessage(withoutVisibility(entry.message)),
+      message: storeMessage(message),
       createdAt: now,
       dueAt: entry.dueAt ?? now,
-      leasedUntil: null,
-      attempts: 0,
-      attemptedAt: null,
-      hashes: null,
+      leasedUntil: fast ? new Date(now.getTime() + OUTBOX_LEASE_MS) : null,
+      attempts: fast ? 1 : 0,
+      attemptedAt: fast ? now : null,
+      hashes: fast ? (outbox!.fingerprint?.({ ...message, visibility: visibility! }) ?? []).join(',').slice(0, 200) : null,
       lastError: null,
       givenUpAt: null,
-    });
+    };
+    const inserted = await em.insert(OutboxMessage, values);
     const id = Number((inserted.identifiers[0] as { id: number | string }).id);
-    if ((entry.dueAt ?? now).getTime() <= now.getTime() && this.serves(entry)) {
-      const deliver = () => this.deliver([id]).then(() => undefined);
-      if (!this.store.afterCommit(em, deliver)) void deliver();
+    if (fast) held = Object.assign(new OutboxMessage(), values, { id, member: 'member' in entry.to ? entry.to.member : undefined });
+    else if (outbox) {
+      // Sent after the commit too (after the held ones), each claimed; outside a Store transaction, now.
+      batch.hooked ||= this.store.afterCommit(em, async () => void (await this.deliver(batch.free)));
+      if (batch.hooked) batch.free.push(id);
+      else void this.deliver([id]);
     }
     return id;
+  }
+
+  /** The first send of a row `enqueue` wrote held by this process. Never throws. */
+  private async deliverHeld(row: OutboxMessage): Promise<void> {
+    try {
+      if ((await this.send(row, true)) === 'gave_up') await this.tellGivenUp([row]);
+    } catch (err) {
+      this.log.error({ err: safeError(err), outbox: row.id }, 'an outbox row could not be handled; will retry');
+    }
   }
 
   /** Sends the given rows now, if free (each once); how many were sent. Never throws. */
@@ -215,7 +261,8 @@ export class OutboxService {
   }
 
   /** Sends a claimed row; what came of it. */
-  private async send(row: OutboxMessage): Promise<'sent' | 'retry' | 'gave_up' | 'dropped'> {
+  /** Sends a claimed row (`first`: held since `enqueue` wrote it, never tried: nothing to look for); what came of it. */
+  private async send(row: OutboxMessage, first = false): Promise<'sent' | 'retry' | 'gave_up' | 'dropped'> {
     const outbox = this.notifier.outbox(row.platform, row.workspace);
     if (!outbox) {
       // Another process runs its platform (a moderator's retry here): released for it, this claim not counted.
@@ -232,14 +279,16 @@ export class OutboxService {
     try {
       ref = await outbox.post(m, {
         token: this.token(row.id),
-        since: row.attemptedAt,
+        since: first ? null : row.attemptedAt,
         hashes: row.hashes ? row.hashes.split(',') : [],
         sending: async (hashes) => {
+          const kept = hashes.join(',').slice(0, 200);
+          // Recorded already (a row written held, or a re-send of the same payloads): nothing to write.
+          if (row.attemptedAt && (row.hashes ?? '') === kept) return;
           const at = row.attemptedAt ?? this.clock.now();
-          await this.store.transaction((em) =>
-            em.update(OutboxMessage, { id: row.id }, { attemptedAt: at, hashes: hashes.join(',').slice(0, 200) }),
-          );
+          await this.store.transaction((em) => em.update(OutboxMessage, { id: row.id }, { attemptedAt: at, hashes: kept }));
           row.attemptedAt = at;
+          row.hashes = kept;
         },
       });
     } catch (err) {
@@ -255,7 +304,7 @@ export class OutboxService {
   }
 
   /** Where the row goes, or null when that can no longer be known (the member is gone, the address does not open). */
-  private whereTo(row: OutboxMessage): Visibility | null {
+  private whereTo(row: Pick<OutboxMessage, 'channel' | 'member' | 'sealedTo'>): Visibility | null {
     if (row.channel) return { kind: 'channel', channel: row.channel };
     if (row.member) return { kind: 'dm', to: { id: row.member.userId, name: row.member.displayName } };
     if (row.sealedTo) {
