@@ -7,11 +7,14 @@ import { loadConfig } from '../../src/config.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { Outcome } from '../../src/core/dispatcher.js';
 import { createLogger } from '../../src/logger.js';
+import { countDriverCalls, StatementCounter, type StatementFigures, statementFigures } from './statements.js';
 import { type Latencies, latencies } from './stats.js';
 
 /** The bot as the console runs it, on one database, with replies rendered into a sink. */
 export interface BenchBot {
   readonly app: App;
+  /** Every statement the app's DataSource sends (its TypeORM logger). */
+  readonly statements: StatementCounter;
   /** Runs one console line (`@name /command ...`) through the real dispatcher and renderer. */
   line(text: string): Promise<void>;
   /** Outcomes counted since the last reset. */
@@ -37,6 +40,9 @@ export async function startBenchBot(databaseUrl: string, dataDir: string): Promi
     ...BENCH_LIMITS,
   });
   const app = await createApp(config, createLogger('error'), systemClock);
+  // The counting logger, on this bot's DataSource only (createApp's stays `logging: false` elsewhere).
+  const statements = new StatementCounter();
+  app.db.setOptions({ logger: statements });
   let rendered = '';
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -63,6 +69,7 @@ export async function startBenchBot(databaseUrl: string, dataDir: string): Promi
   };
   return {
     app,
+    statements,
     line: async (text) => void (await adapter.handle(text)),
     outcomes,
     resetOutcomes: () => {
@@ -80,10 +87,16 @@ export function dayFromNow(days: number): string {
 }
 
 export interface World {
+  /** Workshops the coaches claim (ids 1 to `workshops`). */
   readonly workshops: number;
   readonly coaches: number;
   readonly questions: number;
+  /** Workshops the learners join (the ids after those), their coach slots claimed in the setup. */
+  readonly joinWorkshops: number;
 }
+
+/** Learners who join each workshop of `joinWorkshops`: twice its 100 seats, so about half wait. */
+export const LEARNERS = 200;
 
 /** Runs setup lines and insists every one succeeded: a benchmark of error answers measures nothing. */
 export async function runAll(bot: BenchBot, lines: readonly string[], what: string): Promise<void> {
@@ -104,7 +117,7 @@ export async function buildWorld(bot: BenchBot, world: World): Promise<void> {
       '@moderator /chapter create name:Berlin timezone:Europe/Berlin',
       '/chapter set name:Berlin questions-channel:#questions moderation-channel:#moderation',
       ...Array.from(
-        { length: world.workshops },
+        { length: world.workshops + world.joinWorkshops },
         (_, i) => `/workshop create chapter:Berlin title:"Bench workshop ${i + 1}" topic:python date:${date} time:18:00 learners:100`,
       ),
     ],
@@ -115,6 +128,16 @@ export async function buildWorld(bot: BenchBot, world: World): Promise<void> {
     Array.from({ length: world.coaches }, (_, i) => `@coach${i} /coach volunteer topics:python,javascript`),
     'coaches',
   );
+  // The workshops learners join have their coaches: 25 slots (100 learners, 4 per coach by default), all claimed,
+  // so their 100 seats are open (the strict ratio, the default, allows 25 × 4).
+  await runAll(
+    bot,
+    Array.from(
+      { length: world.joinWorkshops * 25 },
+      (_, i) => `@coach${i % 25} /workshop claim id:${world.workshops + Math.floor(i / 25) + 1}`,
+    ),
+    'coaches of the workshops to join',
+  );
   await runAll(
     bot,
     Array.from({ length: world.questions }, (_, i) => `@seed${i} /ask text:"How do I read a CSV file in Python, part ${i}?"`),
@@ -122,13 +145,14 @@ export async function buildWorld(bot: BenchBot, world: World): Promise<void> {
   );
 }
 
-export type Kind = 'ask' | 'metoo' | 'claim' | 'list';
-export const KINDS: readonly Kind[] = ['ask', 'metoo', 'claim', 'list'];
+export type Kind = 'ask' | 'metoo' | 'claim' | 'join' | 'list';
+export const KINDS: readonly Kind[] = ['ask', 'metoo', 'claim', 'join', 'list'];
 
 /**
  * The mixed stream, in turn: a new anonymous question, a "me too" by a member who has not
  * pressed it yet, a coach claiming a workshop they have not claimed yet (about half land on
- * the coach waitlist), the workshop list. Every command is one that succeeds.
+ * the coach waitlist), a learner joining a workshop they have not joined yet (200 learners for
+ * its 100 seats: about half land on the waitlist), the workshop list. Every command is one that succeeds.
  */
 export function commandFor(i: number, world: World): { kind: Kind; line: string } {
   const kind = KINDS[i % KINDS.length]!;
@@ -143,16 +167,26 @@ export function commandFor(i: number, world: World): { kind: Kind; line: string 
         kind,
         line: `@coach${round % world.coaches} /workshop claim id:${(Math.floor(round / world.coaches) % world.workshops) + 1}`,
       };
+    case 'join':
+      return {
+        kind,
+        line: `@learner${round % LEARNERS} /workshop join id:${world.workshops + (Math.floor(round / LEARNERS) % world.joinWorkshops) + 1}`,
+      };
     case 'list':
       return { kind, line: `@reader${round % 50} /workshop list` };
   }
 }
 
-/** How many workshops give every claim of `commands` its own (coach, workshop) pair. */
+/** How many workshops give every claim and join of `commands` its own (member, workshop) pair. */
 export function worldFor(commands: number): World {
   const coaches = 50;
-  const claims = Math.ceil(commands / KINDS.length);
-  return { coaches, workshops: Math.max(25, Math.ceil(claims / coaches)), questions: 50 };
+  const each = Math.ceil(commands / KINDS.length);
+  return {
+    coaches,
+    workshops: Math.max(25, Math.ceil(each / coaches)),
+    questions: 50,
+    joinWorkshops: Math.max(1, Math.ceil(each / LEARNERS)),
+  };
 }
 
 export interface DispatchResult {
@@ -164,6 +198,13 @@ export interface DispatchResult {
   readonly slowWithGc: number;
   /** Time spent in garbage collection pauses during the run. */
   readonly gcMs: number;
+  /** Statements sent to the database per command of each kind (the TypeORM logger's count). */
+  readonly statements: Record<Kind, StatementFigures>;
+  /** The same counted at the driver, over the whole run, and the logger's total: they must agree. */
+  readonly statementsAtDriver: number;
+  readonly statementsLogged: number;
+  /** Statements counted after the last command had answered (work it left running): should be none. */
+  readonly statementsAfterRun: number;
 }
 
 export const SLOW_MS = 5;
@@ -171,13 +212,21 @@ export const SLOW_MS = 5;
 /**
  * `commands` commands of the mix, one after another (the latency a member sees), each timed
  * from the line to its rendered answers. A short warm-up of asks and lists goes first.
+ * The statements each command sends are counted meanwhile (one command at a time, so each
+ * statement belongs to the command running; what the outbox sends after the command's
+ * transaction commits is awaited by the command and counts toward it). BENCH_STATEMENTS=1 writes
+ * the statements of the first command of each kind to standard error.
  */
 export async function benchDispatch(bot: BenchBot, world: World, commands: number): Promise<DispatchResult> {
   for (let i = 0; i < 200; i++)
     await bot.line(i % 2 ? '@warm /workshop list' : `@warm${i} /ask text:"Warming up the JIT with question ${i}"`);
   bot.resetOutcomes();
   const samples: number[] = [];
-  const perKind: Record<Kind, number[]> = { ask: [], metoo: [], claim: [], list: [] };
+  const perKind: Record<Kind, number[]> = { ask: [], metoo: [], claim: [], join: [], list: [] };
+  const statementsOf: Record<Kind, number[]> = { ask: [], metoo: [], claim: [], join: [], list: [] };
+  const show = process.env.BENCH_STATEMENTS === '1';
+  const driver = countDriverCalls(bot.app.db);
+  const loggedBefore = bot.statements.count;
   const slowOnes: [number, number][] = [];
   const pauses: PerformanceEntry[] = [];
   const observer = new PerformanceObserver((list) => void pauses.push(...list.getEntries()));
@@ -185,17 +234,27 @@ export async function benchDispatch(bot: BenchBot, world: World, commands: numbe
   const started = performance.now();
   for (let i = 0; i < commands; i++) {
     const { kind, line } = commandFor(i, world);
+    const counted = bot.statements.count;
+    if (show && !statementsOf[kind].length) bot.statements.recording = [];
     const t0 = performance.now();
     await bot.line(line);
     const ms = performance.now() - t0;
+    statementsOf[kind].push(bot.statements.count - counted);
+    if (bot.statements.recording) {
+      process.stderr.write(`  statements of ${line}\n${bot.statements.recording.map((q) => `    ${q}\n`).join('')}`);
+      bot.statements.recording = undefined;
+    }
     samples.push(ms);
     perKind[kind].push(ms);
     if (ms > SLOW_MS) slowOnes.push([t0, t0 + ms]);
   }
   const wall = performance.now() - started;
+  const loggedAtEnd = bot.statements.count;
   // GC entries reach the observer from the event loop; the run itself may never have yielded to it.
   await new Promise((resolve) => setTimeout(resolve, 100));
   observer.disconnect();
+  const statementsAfterRun = bot.statements.count - loggedAtEnd;
+  driver.uninstall();
   const slowWithGc = slowOnes.filter(([from, to]) => pauses.some((g) => g.startTime < to && g.startTime + g.duration > from)).length;
   const gcMs = pauses.reduce((sum, g) => sum + g.duration, 0);
   const outcomes = { ...bot.outcomes };
@@ -205,5 +264,17 @@ export async function benchDispatch(bot: BenchBot, world: World, commands: numbe
     );
   }
   const byKind = Object.fromEntries(KINDS.map((k) => [k, latencies(perKind[k], wall)])) as Record<Kind, Latencies>;
-  return { all: latencies(samples, wall), byKind, outcomes, slow: slowOnes.length, slowWithGc, gcMs };
+  const statements = Object.fromEntries(KINDS.map((k) => [k, statementFigures(statementsOf[k])])) as Record<Kind, StatementFigures>;
+  return {
+    all: latencies(samples, wall),
+    byKind,
+    outcomes,
+    slow: slowOnes.length,
+    slowWithGc,
+    gcMs,
+    statements,
+    statementsAtDriver: driver.count,
+    statementsLogged: bot.statements.count - loggedBefore,
+    statementsAfterRun,
+  };
 }

@@ -1,11 +1,14 @@
 /**
  * One side of the Slack benchmark, in a process of its own (so the load generator and the
  * server do not share a thread): `ours` is the bot as `npm start` runs it with Slack in HTTP
- * mode (createApp, startSlack, the scheduler), `bare` a Bolt app that only acknowledges.
- * Both listen on 127.0.0.1 only, print `ready <port>` and stop on SIGTERM.
+ * mode (createApp, startSlack, the scheduler), `bare` a Bolt app that only acknowledges,
+ * `same-job` a minimal Bolt app doing the job of our `/ask` with no code of ours (see `sameJob`).
+ * All listen on 127.0.0.1 only, print `ready <port>` and stop on SIGTERM.
  * Configuration comes from the environment the benchmark sets (SLACK_*, DATABASE_URL, ...).
  */
 import { App, LogLevel } from '@slack/bolt';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSlack } from '../../src/adapters/slack/adapter.js';
@@ -48,7 +51,48 @@ async function bare(): Promise<{ port: number; stop: () => Promise<void> }> {
   return { port: (server.address() as AddressInfo).port, stop: () => bolt.stop() as Promise<void> };
 }
 
-const side = process.argv[2] === 'bare' ? await bare() : await ours();
+/**
+ * The job of our `/ask`, as one would write it with the libraries alone, on their stock settings:
+ * Bolt verifies the signature; the question goes into a table of its own SQLite file with
+ * better-sqlite3 (WAL, as our bot runs SQLite; one prepared INSERT); `chat.postMessage` posts it
+ * to a questions channel on the same (fake) Slack Web API; the member is answered ephemerally
+ * in the acknowledgement, once the post is out, as our bot answers.
+ */
+async function sameJob(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const db = new Database(join(process.env.DATA_DIR!, 'same-job.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS question (id INTEGER PRIMARY KEY, team TEXT NOT NULL, user TEXT NOT NULL, ' +
+      'channel TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL)',
+  );
+  // Its own questions channel (SAME_JOB_CHANNEL, set by the benchmark), so that its posts can be told from ours.
+  const channel = process.env.SAME_JOB_CHANNEL ?? 'CSAMEJOB';
+  const insert = db.prepare('INSERT INTO question (team, user, channel, text, created_at) VALUES (?, ?, ?, ?, ?)');
+  const bolt = new App({
+    token: process.env.SLACK_BOT_TOKEN,
+    signingSecret: process.env.SLACK_SIGNING_SECRET,
+    endpoints: '/slack/events',
+    tokenVerificationEnabled: false,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
+  });
+  bolt.command('/ask', async ({ command, ack, client }) => {
+    const id = insert.run(command.team_id, command.user_id, command.channel_id, command.text, Date.now()).lastInsertRowid;
+    await client.chat.postMessage({ channel, text: `Question #${id}: ${command.text}` });
+    await ack({ response_type: 'ephemeral', text: `Your question #${id} was posted anonymously.` });
+  });
+  const server = (await bolt.start(listen)) as Server;
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: async () => {
+      await bolt.stop();
+      db.close();
+    },
+  };
+}
+
+const kind = process.argv[2];
+const side = kind === 'bare' ? await bare() : kind === 'same-job' ? await sameJob() : await ours();
 process.stdout.write(`ready ${side.port}\n`);
 process.once('SIGTERM', () => {
   void side.stop().then(

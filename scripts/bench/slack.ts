@@ -2,11 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 import { FakeSlack } from '../../test/support/fake-slack.js';
 import { postSigned, slackSignature, slashCommandBody } from '../../test/support/slack-requests.js';
 import { BENCH_LIMITS } from './dispatch.js';
 import { ROOT, startFlags } from './production.js';
 const USERS = 1000;
+/** The channels our bot (set up below) and the same-job app post questions to. */
+const QUESTIONS = 'CQUESTIONS';
+const SAME_JOB_CHANNEL = 'CSAMEJOB';
 
 interface Memory {
   readonly rss: number;
@@ -26,7 +30,7 @@ interface Side {
 }
 
 /** Starts one side in its own process and waits for its `ready <port>`. */
-export async function startSide(kind: 'ours' | 'bare', env: Record<string, string>): Promise<Side> {
+export async function startSide(kind: 'ours' | 'bare' | 'same-job', env: Record<string, string>): Promise<Side> {
   // Both sides run compiled (dist/, built by the benchmark) with the Node flags of `npm start`,
   // as a deployed bot does. BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there;
   // BENCH_NODE_FLAGS replaces the start script's Node flags on both sides (see BENCHMARKS.md on memory).
@@ -149,25 +153,43 @@ export async function load(url: string, secret: string, responseUrl: string, sec
   };
 }
 
+/** The questions the same-job app stored (read after it stopped). */
+function rowsOf(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM question').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 export interface SlackResult {
   readonly ours: LoadResult;
   readonly bare: LoadResult;
   readonly ratio: number;
+  /** The minimal Bolt app doing the same job as our `/ask` (slack-server.ts `sameJob`), and our rate ÷ its rate. */
+  readonly sameJob: LoadResult;
+  readonly sameJobRatio: number;
+  readonly sameJobMemory: Memory;
+  /** Questions the same-job app posted (probe included) and the rows its SQLite file holds: equal when it did its job. */
+  readonly sameJobPosted: number;
+  readonly sameJobRows: number;
   /** Our bot's process after its load runs: resident memory and V8 heap in MB, as they were and after a full collection. */
   readonly memory: Memory;
   /** The same for the bare Bolt app: what Bolt and Node take under the same load. */
   readonly bareMemory: Memory;
-  /** Questions the fake received as posts during our run: one per answered request. */
+  /** Questions the fake received as posts during our runs: one per answered request. */
   readonly posted: number;
   /** CPU time each side's process spent per request during the load runs (ms): where the ratio comes from, whatever else ran on the machine. */
-  readonly cpuMsPerRequest: { readonly ours: number; readonly bare: number };
+  readonly cpuMsPerRequest: { readonly ours: number; readonly bare: number; readonly sameJob: number };
 }
 
 /**
- * Our Slack adapter (HTTP mode, Web API pointed at a fake on loopback, SQLite) and a bare Bolt
- * app, each in its own process, loaded alternately `rounds` times with the same requests
- * from this process (which also plays Slack's Web API); the ratio is of the median rates,
- * and the sides take turns so that a burst of other work on the machine hits both rather than one.
+ * Our Slack adapter (HTTP mode, Web API pointed at a fake on loopback, SQLite), a bare Bolt
+ * app and a minimal Bolt app doing the same job as our `/ask`, each in its own process, loaded
+ * in turn `rounds` times with the same requests from this process (which also plays Slack's
+ * Web API); the ratios are of the median rates, and the sides take turns so that a burst of
+ * other work on the machine hits all of them rather than one.
  */
 export async function benchSlack(opts: { seconds: number; rounds: number; connections: number; dataDir: string }): Promise<SlackResult> {
   const fake = await new FakeSlack().start();
@@ -181,14 +203,16 @@ export async function benchSlack(opts: { seconds: number; rounds: number; connec
     DATABASE_URL: `sqlite:${join(opts.dataDir, 'slack.sqlite')}`,
     DATA_DIR: opts.dataDir,
     ANON_SECRET: randomBytes(32).toString('hex'),
+    SAME_JOB_CHANNEL,
     LOG_LEVEL: 'warn',
     ...BENCH_LIMITS,
   };
   const ours = await startSide('ours', env);
   const bare = await startSide('bare', env);
+  const same = await startSide('same-job', env);
   try {
     // The chapter and its questions channel, through the adapter like everything else.
-    for (const text of ['create name:Berlin timezone:Europe/Berlin', 'set name:Berlin questions-channel:<#CQUESTIONS|questions>']) {
+    for (const text of ['create name:Berlin timezone:Europe/Berlin', `set name:Berlin questions-channel:<#${QUESTIONS}|questions>`]) {
       const r = await postSigned(
         ours.url,
         slashCommandBody({ command: '/chapter', text, user: 'UADMIN', responseUrl: fake.responseUrl('setup') }),
@@ -208,38 +232,60 @@ export async function benchSlack(opts: { seconds: number; rounds: number; connec
     );
     if (probe.status !== 200 || fake.callsOf('chat.postMessage').length !== 1)
       throw new Error(`bench: /ask over Slack did not post (${probe.status}): ${probe.text}`);
+    const sameProbe = await postSigned(
+      same.url,
+      slashCommandBody({ command: '/ask', text: 'Is the same-job app set up right?', user: 'U1', responseUrl: fake.responseUrl('probe') }),
+      secret,
+    );
+    if (sameProbe.status !== 200 || sameProbe.json?.response_type !== 'ephemeral' || fake.callsOf('chat.postMessage').length !== 2)
+      throw new Error(`bench: /ask to the same-job app did not post (${sameProbe.status}): ${sameProbe.text}`);
 
     const oursRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
+    const sameRuns: LoadResult[] = [];
     const oursBefore = await ours.memory();
     const bareBefore = await bare.memory();
-    const postedBefore = fake.callsOf('chat.postMessage').length;
+    const sameBefore = await same.memory();
+    const postsTo = (channel: string) => fake.callsOf('chat.postMessage').filter((c) => c.params.channel === channel).length;
+    const postedBefore = postsTo(QUESTIONS);
     for (let round = 0; round < opts.rounds; round++) {
       oursRuns.push(await load(ours.url, secret, fake.responseUrl('load'), opts.seconds, opts.connections));
       bareRuns.push(await load(bare.url, secret, fake.responseUrl('load'), opts.seconds, opts.connections));
+      sameRuns.push(await load(same.url, secret, fake.responseUrl('load'), opts.seconds, opts.connections));
     }
     const memory = await ours.memory();
     const bareMemory = await bare.memory();
+    const sameJobMemory = await same.memory();
+    // Stopped now (stopping again below does nothing), so that what it posted and stored is final.
+    await same.stop();
     const best = (runs: LoadResult[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
     const o = best(oursRuns);
     const b = best(bareRuns);
+    const sj = best(sameRuns);
     const served = (runs: LoadResult[]) => runs.reduce((sum, r) => sum + r.served, 0);
     const cpuMsPerRequest = {
       ours: (memory.cpuMs - oursBefore.cpuMs) / served(oursRuns),
       bare: (bareMemory.cpuMs - bareBefore.cpuMs) / served(bareRuns),
+      sameJob: (sameJobMemory.cpuMs - sameBefore.cpuMs) / served(sameRuns),
     };
     return {
       ours: o,
       bare: b,
       ratio: o.perSecond / b.perSecond,
+      sameJob: sj,
+      sameJobRatio: o.perSecond / sj.perSecond,
+      sameJobMemory,
+      sameJobPosted: postsTo(SAME_JOB_CHANNEL),
+      sameJobRows: rowsOf(join(opts.dataDir, 'same-job.sqlite')),
       memory,
       bareMemory,
-      posted: fake.callsOf('chat.postMessage').length - postedBefore,
+      posted: postsTo(QUESTIONS) - postedBefore,
       cpuMsPerRequest,
     };
   } finally {
     await ours.stop();
     await bare.stop();
+    await same.stop();
     await fake.stop();
   }
 }
