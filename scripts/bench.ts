@@ -211,10 +211,12 @@ async function main(): Promise<void> {
       figures.burst_join_waiting = burst?.waiting ?? null;
       figures.burst_join_refused = burst?.refused ?? null;
       figures.burst_join_sent_within_ms = burst?.sentWithinMs ?? null;
+      figures.burst_join_admit_ms_per_join = burst ? round(burst.admitMsPerJoin) : null;
       figures.burst_join_ok = burst?.ok ?? false;
       if (burst) {
         row('burst: members answered (of 300)', burst.answered, '');
         row('burst: join p50 / p99', burst.p50, `/ ${burst.p99} ms`, `p99 < 1500 ms: ${burst.p99 < 1500 ? 'met' : 'MISSED'}`);
+        row('burst: admitted one join per (database pace)', burst.admitMsPerJoin, 'ms');
         row('burst: deferred first / confirmed / waiting', burst.deferred, `/ ${burst.confirmed} / ${burst.waiting}`);
         if (burst.problems.length) figures.burst_join_problems = burst.problems.join('; ');
       }

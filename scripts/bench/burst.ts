@@ -34,6 +34,12 @@ export interface BurstResult {
   readonly sentWithinMs: number;
   readonly confirmed: number;
   readonly waiting: number;
+  /**
+   * The database's pace: from the first signup admitted to the last (`createdAt`, taken while the
+   * workshop's row is locked) ÷ the signups after the first. Joins of one workshop run one at a time
+   * under that lock, so this is about what each holds it for, and the p99 is about this × the burst.
+   */
+  readonly admitMsPerJoin: number;
   /** Members answered with neither a seat nor a place on the waitlist (told to try again, an error). */
   readonly refused: number;
   /** Every check held. */
@@ -227,7 +233,8 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
     if (answered !== members)
       problems.push(`${members - answered} of ${members} interactions not answered exactly once (${twice} twice or more)`);
 
-    const { rows } = await sql.query<{ id: number; state: string; createdAt: unknown; userId: string }>(
+    // createdAt is a BIGINT of milliseconds (InstantColumn), which node-postgres returns as a string.
+    const { rows } = await sql.query<{ id: number; state: string; createdAt: string; userId: string }>(
       `SELECT s.id, s.state, s."createdAt", m."userId" FROM "${schema}".workshop_signup s
          JOIN "${schema}".member m ON m.id = s."memberId"
         WHERE s."workshopId" = $1 AND s.role = 'learner' ORDER BY s.id`,
@@ -248,7 +255,8 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
     const firstWaiting = rows.findIndex((r) => r.state !== 'confirmed');
     if (firstWaiting !== -1 && rows.slice(firstWaiting).some((r) => r.state === 'confirmed'))
       problems.push('a confirmed signup was admitted after a waiting one (ids out of order)');
-    const times = rows.map((r) => new Date(r.createdAt as string | number | Date).getTime());
+    const times = rows.map((r) => Number(r.createdAt));
+    if (times.some((t) => !Number.isFinite(t))) problems.push('a signup without a readable createdAt');
     if (times.some((t, k) => k > 0 && t < times[k - 1]!)) problems.push('createdAt goes back while signup ids go up');
     // What each member was told agrees with the database: a seat, or their place on the waitlist.
     let place = 0;
@@ -276,6 +284,7 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
       confirmed,
       waiting,
       refused: others.length,
+      admitMsPerJoin: times.length > 1 ? (times.at(-1)! - times[0]!) / (times.length - 1) : 0,
       ok: problems.length === 0,
       problems,
     };
