@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { FakeDiscord, type FakeUser } from '../../test/support/fake-discord.js';
+import { FakeDiscord, type FakeUser, type RecordedCall } from '../../test/support/fake-discord.js';
 import { freshDatabase, TEST_POSTGRES_URL } from '../../test/support/helpers.js';
 import { ROOT, startFlags } from './production.js';
 import { latencies } from './stats.js';
@@ -99,6 +99,41 @@ const bool = (name: string, value: boolean): Option => ({ name, type: 5, value }
 /** The final answers of an interaction (not the type-5 deferral), in order. */
 function finals(fake: FakeDiscord, i: Interaction) {
   return fake.responses(i).filter((r) => (r.body as { type?: number } | undefined)?.type !== 5);
+}
+
+/**
+ * The answers the bot sent to a fake, by interaction token, read incrementally from the fake's
+ * record of calls: the fakes run in this process, and rescanning every call for every interaction
+ * on each request would hold up the event loop that receives the answers being timed.
+ */
+class Answers {
+  private next = 0;
+  private readonly byToken = new Map<string, RecordedCall[]>();
+  constructor(private readonly fake: FakeDiscord) {}
+
+  /** The final answers to `i` so far (not the type-5 deferral). */
+  finals(i: Interaction): RecordedCall[] {
+    this.update();
+    return (this.byToken.get(i.token) ?? []).filter((r) => (r.body as { type?: number } | undefined)?.type !== 5);
+  }
+
+  deferred(i: Interaction): boolean {
+    this.update();
+    return (this.byToken.get(i.token) ?? []).some((r) => (r.body as { type?: number } | undefined)?.type === 5);
+  }
+
+  private update(): void {
+    const calls = this.fake.calls;
+    for (; this.next < calls.length; this.next++) {
+      const call = calls[this.next]!;
+      // /interactions/{id}/{token}/callback and /webhooks/{application}/{token}[/messages/@original]
+      const [, route, , token] = call.path.split('/');
+      if ((route !== 'interactions' && route !== 'webhooks') || !token) continue;
+      const list = this.byToken.get(token) ?? [];
+      list.push(call);
+      this.byToken.set(token, list);
+    }
+  }
 }
 
 /** The one answer of a setup command, which must match `expect`. */
@@ -201,6 +236,7 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
 
     // The newly announced workshop, then every member presses "join" at once, alternating between the processes.
     const id = await create(a, 'Python burst', seats);
+    const answers = new Map(fakes.map((f) => [f, new Answers(f)]));
     const sent: { n: number; fake: FakeDiscord; i: Interaction; at: number }[] = [];
     for (let n = 0; n < members; n++) {
       const fake = either(n);
@@ -208,7 +244,9 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
       sent.push({ n, fake, at, i: fake.slash(member(n), 'workshop', sub('join', [int('id', id)])) });
     }
     const sentWithinMs = sent.at(-1)!.at - sent[0]!.at;
-    const allAnswered = () => sent.every((s) => finals(s.fake, s.i).length > 0) || undefined;
+    const finalsOf = (s: (typeof sent)[number]) => answers.get(s.fake)!.finals(s.i);
+    let pending = [...sent];
+    const allAnswered = () => (pending = pending.filter((s) => finalsOf(s).length === 0)).length === 0 || undefined;
     await a.waitFor(allAnswered, 'every answer', 60_000).catch(() => undefined);
     // A moment more, so that an answer sent twice would show.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -219,8 +257,8 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
     let answered = 0;
     let deferred = 0;
     for (const s of sent) {
-      const f = finals(s.fake, s.i);
-      if (s.fake.responses(s.i).some((r) => (r.body as { type?: number } | undefined)?.type === 5)) deferred++;
+      const f = finalsOf(s);
+      if (answers.get(s.fake)!.deferred(s.i)) deferred++;
       if (f.length !== 1) continue;
       answered++;
       samples.push(f[0]!.at - s.at);
@@ -229,7 +267,7 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
     // Answers that give neither a seat nor a place on the waitlist (told to try again, an error).
     const others = [...told.values()].filter((t) => !/seat at workshop #\d+ is confirmed|on the waitlist/.test(t));
     if (others.length) problems.push(`${others.length} members were answered neither a seat nor a place, e.g. ${others[0]!.slice(0, 300)}`);
-    const twice = sent.filter((s) => finals(s.fake, s.i).length > 1).length;
+    const twice = sent.filter((s) => finalsOf(s).length > 1).length;
     if (answered !== members)
       problems.push(`${members - answered} of ${members} interactions not answered exactly once (${twice} twice or more)`);
 
