@@ -11,10 +11,12 @@
  *   Bolt app doing the same job (SQLite insert, chat.postMessage, ephemeral answer), same run;
  * - startup: process start to "console ready";
  * - privacy: `/privacy export` and `delete` among 300,000 me-toos, on SQLite (and PostgreSQL, not with --quick).
+ * - burst_join: 300 members join one new workshop at once, two Discord bot processes on PostgreSQL.
  * `--quick` (under a minute) measures the same with fewer commands and shorter load runs.
  */
 import { cpus, loadavg } from 'node:os';
 import { freshDatabase, postgresUnavailable, tempDir, type TestDatabase } from '../test/support/helpers.js';
+import { benchBurst } from './bench/burst.js';
 import { benchDispatch, buildWorld, type DispatchResult, type Kind, startBenchBot, worldFor } from './bench/dispatch.js';
 import { benchOrmVsRaw, type OrmVsRaw } from './bench/orm-vs-raw.js';
 import { benchPrivacy, type PrivacyBench } from './bench/privacy.js';
@@ -231,6 +233,39 @@ async function main(): Promise<void> {
     row('RSS of this process after dispatch', figures.dispatch_process_rss_mb as number, 'MB');
     row('startup to console ready (first, migrating)', starts[0], 'ms');
     row('startup to console ready (median of restarts)', median(starts.slice(1)), 'ms');
+
+    // burst_join (scripts/bench/burst.ts): 300 members join one new workshop at once, two Discord bots on PostgreSQL.
+    if (pgDown) {
+      say(`burst_join skipped: ${pgDown}`);
+      figures.burst_join_skipped = true;
+    } else {
+      say('burst_join: 300 members join one new workshop at once, two Discord bot processes on PostgreSQL…');
+      const burst = await benchBurst({ members: 300, seats: 120, dataDir: tmp.dir }).catch((err: unknown) => {
+        // Reported with the other figures rather than ending the run.
+        say(`burst_join failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        figures.burst_join_error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        return undefined;
+      });
+      figures.burst_join_p50_ms = burst?.p50 ?? null;
+      figures.burst_join_p99_ms = burst?.p99 ?? null;
+      figures.burst_join_max_ms = burst?.max ?? null;
+      figures.burst_join_answered = burst?.answered ?? 0;
+      figures.burst_join_deferred = burst?.deferred ?? null;
+      figures.burst_join_confirmed = burst?.confirmed ?? null;
+      figures.burst_join_waiting = burst?.waiting ?? null;
+      figures.burst_join_refused = burst?.refused ?? null;
+      figures.burst_join_sent_within_ms = burst?.sentWithinMs ?? null;
+      figures.burst_join_admit_ms_per_join = burst ? round(burst.admitMsPerJoin) : null;
+      figures.burst_join_ok = burst?.ok ?? false;
+      if (burst) {
+        row('burst: members answered (of 300)', burst.answered, '');
+        row('burst: join p50 / p99', burst.p50, `/ ${burst.p99} ms`, `p99 < 1500 ms: ${burst.p99 < 1500 ? 'met' : 'MISSED'}`);
+        row('burst: admitted one join per (database pace)', burst.admitMsPerJoin, 'ms');
+        row('burst: deferred first / confirmed / waiting', burst.deferred, `/ ${burst.confirmed} / ${burst.waiting}`);
+        if (burst.problems.length) figures.burst_join_problems = burst.problems.join('; ');
+      }
+      rows.push(['burst: checks (counters, rows, order, answers)', burst?.ok ? 'ok' : 'FAILED', burst?.problems.join('; ') ?? 'see above']);
+    }
 
     figures.load_average_before = round(loadBefore);
     figures.load_average_after = round(loadavg()[0]!);
