@@ -91,7 +91,8 @@ export class OutboxMessage {
   @InstantColumn({ nullable: true })
   leasedUntil!: Date | null;
 
-  @Column({ type: 'integer', default: 0 })
+  /** No default in the database: every insert gives it, and TypeORM would read a defaulted column back after each insert. */
+  @Column({ type: 'integer' })
   attempts!: number;
 
   /** When a first attempt may have reached the platform: a re-send looks for it in the channel since then. */

@@ -27,7 +27,7 @@ export class Outbox1795002200000 implements MigrationInterface {
           instant('createdAt'),
           instant('dueAt'),
           instant('leasedUntil', true),
-          { name: 'attempts', type: 'integer', default: 0 },
+          { name: 'attempts', type: 'integer' },
           instant('attemptedAt', true),
           varchar('hashes', 200, { isNullable: true }),
           varchar('lastError', 64, { isNullable: true }),

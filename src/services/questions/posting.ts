@@ -15,6 +15,7 @@ import { questionPost, type QuestionStats } from './post.js';
 export interface QuestionReader {
   get(id: number, options?: { allowHidden?: boolean }): Promise<Question>;
   stats(id: number): Promise<QuestionStats>;
+  oneWithStats(id: number): Promise<{ question: Question; stats: QuestionStats } | null>;
 }
 
 /** A message without where it goes, as the outbox stores it: to compare a stored post with a fresh render. */
@@ -56,8 +57,9 @@ export class QuestionPosts {
   }
 
   /** The public post of a question, in the bot's language. */
-  async render(q: Question): Promise<Message> {
-    return questionPost(q, await this.questions.stats(q.id), this.t);
+  /** `stats` when the caller has just counted them (saves the statement). */
+  async render(q: Question, stats?: QuestionStats): Promise<Message> {
+    return questionPost(q, stats ?? (await this.questions.stats(q.id)), this.t);
   }
 
   /**
@@ -81,8 +83,8 @@ export class QuestionPosts {
   /** Edits a post just sent if the question changed since its message was stored. Never throws. */
   private async catchUp(id: number, message: string): Promise<void> {
     try {
-      const q = await this.questions.get(id, { allowHidden: true });
-      if (stored(await this.render(q)) !== message) await this.refresh(q, undefined);
+      const now = await this.questions.oneWithStats(id);
+      if (now && stored(await this.render(now.question, now.stats)) !== message) await this.refresh(now.question, undefined, now.stats);
     } catch (err) {
       this.log.warn({ question: id, err: { type: (err as Error).name } }, 'could not bring a new question post up to date');
     }
@@ -94,11 +96,11 @@ export class QuestionPosts {
    * is logged and the member's action still succeeds. A post still waiting in the outbox is
    * brought up to date once it is sent.
    */
-  async refresh(q: Question, outbox: Outbox | undefined): Promise<void> {
+  async refresh(q: Question, outbox: Outbox | undefined, stats?: QuestionStats): Promise<void> {
     if (!q.messageId) return;
     const target = this.notifier.outbox(q.platform, q.workspace) ?? outbox;
     try {
-      await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q));
+      await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q, stats));
     } catch (err) {
       this.log.warn(
         { question: q.id, err: { type: (err as Error).name, message: (err as Error).message } },

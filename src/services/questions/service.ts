@@ -148,12 +148,29 @@ export class QuestionService {
     return q;
   }
 
+  /** A question (hidden ones too) and its counts, in one statement; null when there is no such question. */
+  async oneWithStats(id: number): Promise<{ question: Question; stats: QuestionStats } | null> {
+    const { entities, raw } = await this.store.manager
+      .createQueryBuilder(Question, 'q')
+      .addSelect((sq) => sq.select('COUNT(1)').from(QuestionMeToo, 'm').where('m.questionId = q.id'), 'meToo')
+      .addSelect((sq) => sq.select('COUNT(1)').from(QuestionAnswer, 'a').where('a.questionId = q.id'), 'answers')
+      .where('q.id = :id', { id })
+      .getRawAndEntities<{ meToo: number | string; answers: number | string }>();
+    const question = entities[0];
+    if (!question) return null;
+    return { question, stats: { meToo: Number(raw[0]?.meToo ?? 0), answers: Number(raw[0]?.answers ?? 0) } };
+  }
+
   async stats(id: number): Promise<QuestionStats> {
-    const [meToo, answers] = await Promise.all([
-      this.store.manager.countBy(QuestionMeToo, { questionId: id }),
-      this.store.manager.countBy(QuestionAnswer, { questionId: id }),
-    ]);
-    return { meToo, answers };
+    // Both counts in one statement: each statement is a round trip on PostgreSQL.
+    const row = await this.store.manager
+      .createQueryBuilder()
+      .select((sq) => sq.select('COUNT(1)').from(QuestionMeToo, 'm').where('m.questionId = :id'), 'meToo')
+      .addSelect((sq) => sq.select('COUNT(1)').from(QuestionAnswer, 'a').where('a.questionId = :id'), 'answers')
+      .from(Question, 'q')
+      .where('q.id = :id', { id })
+      .getRawOne<{ meToo: number | string; answers: number | string }>();
+    return { meToo: Number(row?.meToo ?? 0), answers: Number(row?.answers ?? 0) };
   }
 
   /** The public post of a question, in the bot's language. */
@@ -162,8 +179,8 @@ export class QuestionService {
   }
 
   /** Re-renders a posted question in place; a failure is logged, the change stays stored. */
-  refresh(q: Question, outbox: Outbox | undefined): Promise<void> {
-    return this.posts.refresh(q, outbox);
+  refresh(q: Question, outbox: Outbox | undefined, stats?: QuestionStats): Promise<void> {
+    return this.posts.refresh(q, outbox, stats);
   }
 
   /** A question on which the actor acts as its asker; any other member gets a neutral refusal. */
@@ -218,10 +235,16 @@ export class QuestionService {
   }
 
   /** Counts a person once; the asker's own press and a second press are not counted. */
-  async meToo(id: number, who: Identity): Promise<{ outcome: 'counted' | 'already' | 'own'; count: number; question: Question }> {
+  async meToo(
+    id: number,
+    who: Identity,
+  ): Promise<{ outcome: 'counted' | 'already' | 'own'; count: number; question: Question; stats: QuestionStats }> {
     const q = await this.get(id);
     if (q.status === 'closed') throw new UserError('question.is_closed', { id });
-    if (q.pseudonym === this.pseudonymOf(who)) return { outcome: 'own', count: (await this.stats(id)).meToo, question: q };
+    if (q.pseudonym === this.pseudonymOf(who)) {
+      const stats = await this.stats(id);
+      return { outcome: 'own', count: stats.meToo, question: q, stats };
+    }
     // The unique key (question, scoped pseudonym) decides, also between two processes.
     const inserted = await this.store
       .transaction((em) =>
@@ -234,7 +257,8 @@ export class QuestionService {
           throw err;
         },
       );
-    return { outcome: inserted ? 'counted' : 'already', count: (await this.stats(id)).meToo, question: q };
+    const stats = await this.stats(id);
+    return { outcome: inserted ? 'counted' : 'already', count: stats.meToo, question: q, stats };
   }
 
   /** Records an answer; the first one marks the question answered-pending; the asker is told by DM. */
