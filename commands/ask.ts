@@ -114,8 +114,8 @@ export const ask = defineCommand({
       description: 'cmd.ask.metoo',
       options: { id },
       async execute(ctx) {
-        const { outcome, count, question } = await ctx.services.questions.meToo(ctx.options.id, identity(ctx));
-        if (outcome === 'counted') await ctx.services.questions.refresh(question, outboxOf(ctx));
+        const { outcome, count, question, stats } = await ctx.services.questions.meToo(ctx.options.id, identity(ctx));
+        if (outcome === 'counted') await ctx.services.questions.refresh(question, outboxOf(ctx), stats);
         return message(ctx.t(`question.metoo.${outcome}`, { id: question.id, count }));
       },
     }),

@@ -56,8 +56,8 @@ export class QuestionPosts {
   }
 
   /** The public post of a question, in the bot's language. */
-  async render(q: Question): Promise<Message> {
-    return questionPost(q, await this.questions.stats(q.id), this.t);
+  async render(q: Question, stats?: QuestionStats): Promise<Message> {
+    return questionPost(q, stats ?? (await this.questions.stats(q.id)), this.t);
   }
 
   /**
@@ -92,13 +92,13 @@ export class QuestionPosts {
    * Re-renders a posted question in place (status, counts, hidden). The change itself is
    * already stored: if the post cannot be edited (deleted by hand, the bot lost access), that
    * is logged and the member's action still succeeds. A post still waiting in the outbox is
-   * brought up to date once it is sent.
+   * brought up to date once it is sent. `stats`: the counts, when the caller just read them.
    */
-  async refresh(q: Question, outbox: Outbox | undefined): Promise<void> {
+  async refresh(q: Question, outbox: Outbox | undefined, stats?: QuestionStats): Promise<void> {
     if (!q.messageId) return;
     const target = this.notifier.outbox(q.platform, q.workspace) ?? outbox;
     try {
-      await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q));
+      await target?.edit({ channel: q.channel, messageId: q.messageId }, await this.render(q, stats));
     } catch (err) {
       this.log.warn(
         { question: q.id, err: { type: (err as Error).name, message: (err as Error).message } },

@@ -15,6 +15,7 @@ import type { Notifier } from '../../core/notifier.js';
 import type { Message } from '../../core/reply.js';
 import type { Identity, Outbox, Person } from '../../core/types.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { insertReturningId } from '../../db/insert.js';
 import type { Store } from '../../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym, sealAddress } from '../anonymity.js';
 import { formatLocal } from '../local-time.js';
@@ -107,27 +108,29 @@ export class QuestionService {
         where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) },
       });
       if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
-      const q = await em.save(
-        em.create(Question, {
-          chapterId: input.chapter.id,
-          pseudonym: pseudo,
-          text: input.text,
-          topic: input.topic?.trim().toLowerCase() || null,
-          workshopId: input.workshopId ?? null,
-          status: 'open',
-          platform: input.asker.platform,
-          workspace: input.asker.workspace,
-          channel: input.channel,
-          messageId: null,
-          postAt: new Date(now.getTime() + delayMs),
-          postedAt: null,
-          replyTo: sealAddress(this.settings.secret, input.asker),
-          replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
-          hiddenAt: null,
-          hiddenReason: null,
-          createdAt: now,
-        }),
-      );
+      const q = em.create(Question, {
+        chapterId: input.chapter.id,
+        pseudonym: pseudo,
+        text: input.text,
+        topic: input.topic?.trim().toLowerCase() || null,
+        workshopId: input.workshopId ?? null,
+        status: 'open',
+        platform: input.asker.platform,
+        workspace: input.asker.workspace,
+        channel: input.channel,
+        messageId: null,
+        postAt: new Date(now.getTime() + delayMs),
+        postedAt: null,
+        replyTo: sealAddress(this.settings.secret, input.asker),
+        replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
+        hiddenAt: null,
+        hiddenReason: null,
+        postFailureReportedAt: null,
+        pendingNotices: null,
+        createdAt: now,
+      });
+      // Every column given: nothing to read back (insertReturningId).
+      q.id = await insertReturningId(em, Question, q);
       await this.posts.enqueue(em, q);
       return q;
     });
@@ -148,12 +151,17 @@ export class QuestionService {
     return q;
   }
 
+  /** A question's me-toos and answers, counted in one statement. */
   async stats(id: number): Promise<QuestionStats> {
-    const [meToo, answers] = await Promise.all([
-      this.store.manager.countBy(QuestionMeToo, { questionId: id }),
-      this.store.manager.countBy(QuestionAnswer, { questionId: id }),
-    ]);
-    return { meToo, answers };
+    const row = await this.store.manager
+      .createQueryBuilder()
+      .select((sub) => sub.select('COUNT(*)').from(QuestionMeToo, 'm').where('m.questionId = q.id'), 'meToo')
+      .addSelect((sub) => sub.select('COUNT(*)').from(QuestionAnswer, 'a').where('a.questionId = q.id'), 'answers')
+      .from(Question, 'q')
+      .where('q.id = :id', { id })
+      .getRawOne<{ meToo: number | string; answers: number | string }>();
+    // PostgreSQL's COUNT is a bigint, which the driver hands over as a string.
+    return { meToo: Number(row?.meToo ?? 0), answers: Number(row?.answers ?? 0) };
   }
 
   /** The public post of a question, in the bot's language. */
@@ -162,8 +170,8 @@ export class QuestionService {
   }
 
   /** Re-renders a posted question in place; a failure is logged, the change stays stored. */
-  refresh(q: Question, outbox: Outbox | undefined): Promise<void> {
-    return this.posts.refresh(q, outbox);
+  refresh(q: Question, outbox: Outbox | undefined, stats?: QuestionStats): Promise<void> {
+    return this.posts.refresh(q, outbox, stats);
   }
 
   /** A question on which the actor acts as its asker; any other member gets a neutral refusal. */
@@ -218,14 +226,27 @@ export class QuestionService {
   }
 
   /** Counts a person once; the asker's own press and a second press are not counted. */
-  async meToo(id: number, who: Identity): Promise<{ outcome: 'counted' | 'already' | 'own'; count: number; question: Question }> {
+  async meToo(
+    id: number,
+    who: Identity,
+  ): Promise<{ outcome: 'counted' | 'already' | 'own'; count: number; question: Question; stats: QuestionStats }> {
     const q = await this.get(id);
     if (q.status === 'closed') throw new UserError('question.is_closed', { id });
-    if (q.pseudonym === this.pseudonymOf(who)) return { outcome: 'own', count: (await this.stats(id)).meToo, question: q };
-    // The unique key (question, scoped pseudonym) decides, also between two processes.
+    if (q.pseudonym === this.pseudonymOf(who)) {
+      const stats = await this.stats(id);
+      return { outcome: 'own', count: stats.meToo, question: q, stats };
+    }
+    // The unique key (question, scoped pseudonym) decides, also between two processes. One
+    // statement, atomic by itself: no transaction around it (Store.write).
     const inserted = await this.store
-      .transaction((em) =>
-        em.insert(QuestionMeToo, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `metoo:${id}`, who) }),
+      .write((em) =>
+        em
+          .createQueryBuilder()
+          .insert()
+          .into(QuestionMeToo)
+          .values({ questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `metoo:${id}`, who) })
+          .updateEntity(false)
+          .execute(),
       )
       .then(
         () => true,
@@ -234,7 +255,8 @@ export class QuestionService {
           throw err;
         },
       );
-    return { outcome: inserted ? 'counted' : 'already', count: (await this.stats(id)).meToo, question: q };
+    const stats = await this.stats(id);
+    return { outcome: inserted ? 'counted' : 'already', count: stats.meToo, question: q, stats };
   }
 
   /** Records an answer; the first one marks the question answered-pending; the asker is told by DM. */

@@ -8,6 +8,7 @@ import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Person } from '../../core/types.js';
+import type { SettingsCache } from '../../db/settings-cache.js';
 import type { Store } from '../../db/store.js';
 import type { WorkshopNotices } from './notices.js';
 import { lockOpen, settle } from './signups.js';
@@ -75,6 +76,8 @@ export class NoShows {
     /** "Has check-in" as the workshop day defines it (`WorkshopDay.hasCheckin`). */
     private readonly hasCheckin: (workshopId: number) => Promise<boolean>,
     private readonly notices: WorkshopNotices,
+    /** The chapters cached per process: a policy change drops them. */
+    private readonly settings: SettingsCache,
   ) {}
 
   /**
@@ -157,8 +160,9 @@ export class NoShows {
 
   /** Sets a chapter's policy; options left out keep their value. */
   async setPolicy(chapter: Chapter, change: Partial<NoShowPolicy>): Promise<NoShowPolicy> {
-    await this.store.transaction((em) =>
-      em.update(
+    await this.store.transaction(async (em) => {
+      await this.settings.changed(em);
+      await em.update(
         Chapter,
         { id: chapter.id },
         {
@@ -166,8 +170,8 @@ export class NoShows {
           ...(change.windowDays !== undefined ? { noShowWindowDays: change.windowDays } : {}),
           ...(change.cooldownDays !== undefined ? { noShowCooldownDays: change.cooldownDays } : {}),
         },
-      ),
-    );
+      );
+    });
     return policyOf(await this.store.manager.findOneByOrFail(Chapter, { id: chapter.id }));
   }
 

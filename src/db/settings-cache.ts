@@ -1,0 +1,123 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { Store } from './store.js';
+
+/** The PostgreSQL notification channel; the payload names the schema, so bots of other schemas in one database ignore it. */
+const CHANNEL = 'ots_bot_settings';
+/** After the listening connection broke, how long before the next lookup tries to listen again. */
+const RETRY_MS = 5_000;
+
+/** The listening connection as node-postgres hands it out (only what is used here). */
+interface Listener {
+  on(event: 'notification', fn: (n: { channel: string; payload?: string }) => void): void;
+  on(event: 'error' | 'end', fn: () => void): void;
+}
+
+/**
+ * What almost every command reads and hardly anything writes: which chapter is bound where, the
+ * chapters' channels, moderator roles and groups, the chapter rows. Kept per process and dropped
+ * whole on every change of those tables (writes are moderators' `/chapter` commands: rare).
+ *
+ * Explicit invalidation, not a time to live: a stale binding would post a question to a chapter the
+ * place just left, and a stale moderator role would keep a right a moderator just took away. So every
+ * write path of `chapter`, `chapter_binding` and `chapter_channel` calls `changed(em)` in its
+ * transaction. Once that commits the cache is dropped in this process; the other processes hear it by
+ * PostgreSQL's LISTEN/NOTIFY (`pg_notify` in the writing transaction is delivered at its commit, and
+ * only then). Between the commit and a peer receiving the notification (a network hop) the peer may
+ * still answer from its cache, as it would have with a read begun just before the commit.
+ *
+ * On PostgreSQL the cache is used only while this process listens: until its LISTEN is in place,
+ * and whenever the listening connection is lost (until it is back), every lookup reads the database.
+ * On SQLite one process serves the file (see Store), so dropping the cache in this process is all.
+ * A lookup still running when the cache is dropped is not kept (the generation moved on).
+ */
+export class SettingsCache {
+  private readonly entries = new Map<string, Promise<unknown>>();
+  private generation = 0;
+  private readonly postgres: boolean;
+  private readonly scope: string;
+  private listening: 'no' | 'starting' | 'yes' = 'no';
+  private runner: QueryRunner | undefined;
+  private retryAt = 0;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly store: Store,
+  ) {
+    this.postgres = db.options.type === 'postgres';
+    this.scope = (db.options as { schema?: string }).schema ?? 'public';
+  }
+
+  /** The value under `key`, loaded by `load` when not cached (or when it may not be trusted: see the class). */
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.usable()) return load();
+    const hit = this.entries.get(key);
+    if (hit) return hit as Promise<T>;
+    const generation = this.generation;
+    const value = load();
+    this.entries.set(key, value);
+    value.then(
+      () => {
+        if (generation !== this.generation) this.forget(key, value);
+      },
+      () => this.forget(key, value),
+    );
+    return value;
+  }
+
+  /**
+   * Tells that `em`'s transaction writes a chapter, binding or channel: the cache goes once it
+   * commits, here and (PostgreSQL) in every other process.
+   */
+  async changed(em: EntityManager): Promise<void> {
+    if (this.postgres) await em.query('SELECT pg_notify($1, $2)', [CHANNEL, this.scope]);
+    const later = this.store.afterCommit(em, async () => this.invalidate());
+    if (!later) this.invalidate();
+  }
+
+  /** Drops every cached value. */
+  invalidate(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+
+  private forget(key: string, value: Promise<unknown>): void {
+    if (this.entries.get(key) === value) this.entries.delete(key);
+  }
+
+  private usable(): boolean {
+    if (!this.postgres) return true;
+    if (this.listening === 'yes') return true;
+    if (this.listening === 'no' && Date.now() >= this.retryAt && this.db.isInitialized) void this.listen();
+    return false;
+  }
+
+  /** LISTEN on a connection of the pool kept for it (released when the data source is destroyed). */
+  private async listen(): Promise<void> {
+    this.listening = 'starting';
+    const runner = this.db.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as Listener;
+      client.on('notification', (n) => {
+        if (n.channel === CHANNEL && n.payload === this.scope) this.invalidate();
+      });
+      client.on('error', () => this.lost(runner));
+      client.on('end', () => this.lost(runner));
+      await runner.query(`LISTEN ${CHANNEL}`);
+      this.runner = runner;
+      // Whatever was read before listening may have missed a change: start afresh.
+      this.invalidate();
+      this.listening = 'yes';
+    } catch {
+      this.lost(runner);
+    }
+  }
+
+  private lost(runner: QueryRunner): void {
+    if (this.runner && this.runner !== runner) return;
+    this.runner = undefined;
+    this.listening = 'no';
+    this.retryAt = Date.now() + RETRY_MS;
+    this.invalidate();
+    if (!runner.isReleased) void runner.release().catch(() => undefined);
+  }
+}
