@@ -38,13 +38,22 @@ export const policyOf = (c: Pick<Chapter, 'noShowLimit' | 'noShowWindowDays' | '
 export async function coolDownUntil(em: EntityManager, memberId: number, chapterId: number, now: Date): Promise<Date | null> {
   const chapter = await em.findOneBy(Chapter, { id: chapterId });
   if (!chapter) return null;
-  const policy = policyOf(chapter);
   const live = await em.find(NoShow, {
     where: { memberId, chapterId, clearedAt: IsNull(), expiresAt: MoreThan(now) as never },
     order: { at: 'DESC' },
   });
-  if (live.length < policy.limit) return null;
-  const until = new Date(live[0]!.at.getTime() + policy.cooldownDays * DAY_MS);
+  return coolDownFrom(chapter, { count: live.length, latest: live[0]?.at ?? null }, now);
+}
+
+/** `coolDownUntil` from the member's live records in the chapter as counted elsewhere: how many, and the latest one's time. */
+export function coolDownFrom(
+  chapter: Pick<Chapter, 'noShowLimit' | 'noShowWindowDays' | 'noShowCooldownDays'>,
+  live: { readonly count: number; readonly latest: Date | null },
+  now: Date,
+): Date | null {
+  const policy = policyOf(chapter);
+  if (live.count < policy.limit || !live.latest) return null;
+  const until = new Date(live.latest.getTime() + policy.cooldownDays * DAY_MS);
   return until.getTime() > now.getTime() ? until : null;
 }
 
