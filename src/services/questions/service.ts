@@ -79,6 +79,34 @@ export class QuestionService {
     throw new UserError('question.blocked', { until, reason: block.reason }, { sensitive: true });
   }
 
+  /**
+   * In one statement: the block in force on the pseudonym in the chapter, if any (as `assertNotBlocked`
+   * finds it), and how many questions the pseudonym asked since `since` (the anonymous rate limit).
+   */
+  private async blockAndRecent(
+    em: EntityManager,
+    pseudo: string,
+    chapterId: number,
+    since: Date,
+  ): Promise<{ blockId: number | null; recent: number }> {
+    const row = await em
+      .createQueryBuilder(Question, 'q')
+      .select('COUNT(*)', 'recent')
+      .addSelect(
+        (sub) =>
+          sub
+            .select('b.id')
+            .from(AnonBlock, 'b')
+            .where('b.pseudonym = :pseudo AND b.chapterId = :chapterId AND b.liftedAt IS NULL AND b.expiresAt > :now')
+            .limit(1),
+        'blockId',
+      )
+      .where('q.pseudonym = :pseudo AND q.createdAt > :since')
+      .setParameters({ pseudo, chapterId, now: this.clock.now().getTime(), since: since.getTime() })
+      .getRawOne<{ recent: number | string; blockId: number | string | null }>();
+    return { blockId: row?.blockId == null ? null : Number(row.blockId), recent: Number(row?.recent ?? 0) };
+  }
+
   /** Serialises one pseudonym's writes on PostgreSQL (SQLite's Store already runs one transaction at a time). */
   private async lockPseudonym(em: EntityManager, pseudo: string): Promise<void> {
     if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pseudo]);
@@ -103,10 +131,9 @@ export class QuestionService {
     const delayMs = this.settings.postDelayMaxSeconds > 0 ? randomInt(0, this.settings.postDelayMaxSeconds * 1000 + 1) : 0;
     const stored = await this.store.transaction(async (em) => {
       await this.lockPseudonym(em, pseudo);
-      await this.assertNotBlocked(em, pseudo, input.chapter.id);
-      const recent = await em.count(Question, {
-        where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) },
-      });
+      // The block and the rate limit in one read (after the lock, so it counts every ask of this pseudonym before it).
+      const { blockId, recent } = await this.blockAndRecent(em, pseudo, input.chapter.id, new Date(now.getTime() - windowMinutes * 60_000));
+      if (blockId !== null) await this.assertNotBlocked(em, pseudo, input.chapter.id);
       if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
       const q = em.create(Question, {
         chapterId: input.chapter.id,
