@@ -34,6 +34,7 @@ export class SettingsCache {
   private readonly entries = new Map<string, Promise<unknown>>();
   private generation = 0;
   private readonly postgres: boolean;
+  private readonly cacheless: boolean;
   private readonly scope: string;
   private listening: 'no' | 'starting' | 'yes' = 'no';
   private runner: QueryRunner | undefined;
@@ -43,7 +44,11 @@ export class SettingsCache {
     private readonly db: DataSource,
     private readonly store: Store,
   ) {
+    // The listener keeps a connection of the pool: with a pool of one it would starve every command, so
+    // then nothing is cached (every lookup reads the database).
+    const pool = (db.options as { poolSize?: number }).poolSize;
     this.postgres = db.options.type === 'postgres';
+    this.cacheless = this.postgres && pool !== undefined && pool < 2;
     this.scope = (db.options as { schema?: string }).schema ?? 'public';
   }
 
@@ -86,6 +91,7 @@ export class SettingsCache {
 
   private usable(): boolean {
     if (!this.postgres) return true;
+    if (this.cacheless) return false;
     if (this.listening === 'yes') return true;
     if (this.listening === 'no' && Date.now() >= this.retryAt && this.db.isInitialized) void this.listen();
     return false;
