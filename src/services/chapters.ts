@@ -162,7 +162,9 @@ export class ChapterService {
   /** Whether the chapter is bound in the workspace (to all of it or to a channel in it). */
   isBound(chapterId: number, where: Omit<Place, 'channel'>): Promise<boolean> {
     return this.settings.get(`bound\u0000${chapterId}\u0000${where.platform}\u0000${where.workspace}`, () =>
-      this.store.manager.getRepository(ChapterBinding).exists({ where: { chapterId, platform: where.platform, workspace: where.workspace } }),
+      this.store.manager
+        .getRepository(ChapterBinding)
+        .exists({ where: { chapterId, platform: where.platform, workspace: where.workspace } }),
     );
   }
 
@@ -257,7 +259,9 @@ export class ChapterService {
   async unbind(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<number> {
     return this.store.transaction(async (em) => {
       await this.settings.changed(em);
-      return (await em.delete(ChapterBinding, { chapterId: chapter.id, platform: where.platform, workspace: where.workspace })).affected ?? 0;
+      return (
+        (await em.delete(ChapterBinding, { chapterId: chapter.id, platform: where.platform, workspace: where.workspace })).affected ?? 0
+      );
     });
   }
 
