@@ -5,6 +5,8 @@ import type { Store } from './store.js';
 const CHANNEL = 'ots_bot_settings';
 /** After the listening connection broke, how long before the next lookup tries to listen again. */
 const RETRY_MS = 5_000;
+/** More entries than this and the cache starts afresh. */
+const MAX_ENTRIES = 10_000;
 
 /** The listening connection as node-postgres hands it out (only what is used here). */
 interface Listener {
@@ -57,6 +59,8 @@ export class SettingsCache {
     if (!this.usable()) return load();
     const hit = this.entries.get(key);
     if (hit) return hit as Promise<T>;
+    // One entry per channel commands come from: bounded, however many channels a workspace has.
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     const generation = this.generation;
     const value = load();
     this.entries.set(key, value);
