@@ -264,9 +264,10 @@ export async function waitlistPosition(em: EntityManager, signup: WorkshopSignup
  * claims, joins and releases of one workshop happen one after another, in arrival order, across
  * processes. The capacity itself is checked by the
  * database: the counters on the workshop row only move by conditional updates (`SET
- * coachesClaimed = coachesClaimed + 1 WHERE coachesClaimed < coachSlots`); a newcomer is
- * inserted as waiting and promoted by the same `settle` step that promotes anyone else, so
- * nobody overtakes the line.
+ * coachesClaimed = coachesClaimed + 1 WHERE coachesClaimed < coachSlots`); a newcomer joins the
+ * end of the line and is promoted by the same rule (`settle`, or `planSettle` worked out from the
+ * signups read under the lock, its counters moved by one conditional update) that promotes anyone
+ * else, so nobody overtakes the line.
  */
 export class Signups {
   constructor(
