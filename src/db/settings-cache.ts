@@ -41,6 +41,9 @@ export class SettingsCache {
   private listening: 'no' | 'starting' | 'yes' = 'no';
   private runner: QueryRunner | undefined;
   private retryAt = 0;
+  private stopped = false;
+  /** The LISTEN being set up, if it is. */
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: DataSource,
@@ -52,6 +55,15 @@ export class SettingsCache {
     this.postgres = db.options.type === 'postgres';
     this.cacheless = this.postgres && pool !== undefined && pool < 2;
     this.scope = (db.options as { schema?: string }).schema ?? 'public';
+    if (this.postgres && !this.cacheless) {
+      // The listening connection goes back before the pool closes: TypeORM returns the connections of
+      // its query runners, but not one still connecting (the pool would then wait for it for ever).
+      const destroy = db.destroy.bind(db);
+      db.destroy = async () => {
+        await this.stop();
+        return destroy();
+      };
+    }
   }
 
   /** The value under `key`, loaded by `load` when not cached (or when it may not be trusted: see the class). */
@@ -89,45 +101,71 @@ export class SettingsCache {
     this.entries.clear();
   }
 
+  /** Stops listening and returns its connection to the pool (called before the data source is destroyed). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
+    const runner = this.runner;
+    this.runner = undefined;
+    this.listening = 'no';
+    this.invalidate();
+    if (runner && !runner.isReleased) await runner.release().catch(() => undefined);
+  }
+
   private forget(key: string, value: Promise<unknown>): void {
     if (this.entries.get(key) === value) this.entries.delete(key);
   }
 
   private usable(): boolean {
     if (!this.postgres) return true;
-    if (this.cacheless) return false;
+    if (this.cacheless || this.stopped) return false;
     if (this.listening === 'yes') return true;
-    if (this.listening === 'no' && Date.now() >= this.retryAt && this.db.isInitialized) void this.listen();
+    if (this.listening === 'no' && Date.now() >= this.retryAt && this.db.isInitialized) this.starting = this.listen();
     return false;
   }
 
-  /** LISTEN on a connection of the pool kept for it (released when the data source is destroyed). */
+  /** LISTEN on a connection of the pool kept for it. */
   private async listen(): Promise<void> {
     this.listening = 'starting';
     const runner = this.db.createQueryRunner();
+    let client: Listener;
     try {
-      const client = (await runner.connect()) as Listener;
+      client = (await runner.connect()) as Listener;
+    } catch {
+      // Not connected: a runner that never got its connection has nothing to return. Tried again later.
+      this.failed();
+      return;
+    }
+    try {
+      if (this.stopped) throw new Error('stopped');
       client.on('notification', (n) => {
         if (n.channel === CHANNEL && n.payload === this.scope) this.invalidate();
       });
       client.on('error', () => this.lost(runner));
       client.on('end', () => this.lost(runner));
       await runner.query(`LISTEN ${CHANNEL}`);
+      if (this.stopped) throw new Error('stopped');
       this.runner = runner;
       // Whatever was read before listening may have missed a change: start afresh.
       this.invalidate();
       this.listening = 'yes';
     } catch {
-      this.lost(runner);
+      this.failed();
+      await runner.release().catch(() => undefined);
     }
   }
 
-  private lost(runner: QueryRunner): void {
-    if (this.runner && this.runner !== runner) return;
-    this.runner = undefined;
+  private failed(): void {
     this.listening = 'no';
     this.retryAt = Date.now() + RETRY_MS;
     this.invalidate();
-    if (!runner.isReleased) void runner.release().catch(() => undefined);
+  }
+
+  /** The listening connection broke: no cache until another listens. */
+  private lost(runner: QueryRunner): void {
+    if (this.runner !== runner) return;
+    this.runner = undefined;
+    this.failed();
+    void runner.release().catch(() => undefined);
   }
 }
