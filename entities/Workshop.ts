@@ -14,6 +14,9 @@ export type Allocation = (typeof ALLOCATIONS)[number];
  */
 @Entity('workshop')
 @Index('ix_workshop_chapter_start', ['chapterId', 'startsAt'])
+// Upcoming workshops (`endsAt > now`), of one chapter or of all: migration 1795002300000.
+@Index('ix_workshop_chapter_end', ['chapterId', 'endsAt'])
+@Index('ix_workshop_end', ['endsAt'])
 export class Workshop {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

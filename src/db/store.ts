@@ -44,6 +44,20 @@ export class Store {
   }
 
   /**
+   * Runs `work`, which sends ONE write statement (atomic on its own), without a transaction around
+   * it: no BEGIN and COMMIT, two round trips fewer. On SQLite it waits in the same queue as the
+   * transactions, so it never runs while one is open on the shared connection (and joins it); on
+   * PostgreSQL it runs on a pooled connection of its own and commits by itself. Work of more than
+   * one statement, or that must roll back with another, belongs in `transaction`.
+   */
+  write<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.serialise) return work(this.db.manager);
+    const result = this.queue.then(() => work(this.db.manager));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
    * Asks for `hook` to run after the transaction of `em` commits (never if it rolls back). False
    * when `em` is not one of `transaction`'s (the shared manager): the caller decides then.
    * The hook must not throw: it runs after the caller's work is done.

@@ -24,19 +24,26 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
+  /** One insert, atomic by itself: no transaction around it (Store.write), and nothing read back. */
   async record(r: AuditRecord): Promise<void> {
-    await this.store.transaction((em) =>
-      em.insert(AuditEntry, {
-        chapterId: r.chapterId,
-        platform: r.actor.platform,
-        workspace: r.actor.workspace,
-        actorId: r.actor.id,
-        actorName: r.actor.name.slice(0, 100),
-        action: r.action,
-        target: r.target?.slice(0, 200) ?? null,
-        details: r.details?.slice(0, 500) ?? null,
-        at: this.clock.now(),
-      }),
+    await this.store.write((em) =>
+      em
+        .createQueryBuilder()
+        .insert()
+        .into(AuditEntry)
+        .values({
+          chapterId: r.chapterId,
+          platform: r.actor.platform,
+          workspace: r.actor.workspace,
+          actorId: r.actor.id,
+          actorName: r.actor.name.slice(0, 100),
+          action: r.action,
+          target: r.target?.slice(0, 200) ?? null,
+          details: r.details?.slice(0, 500) ?? null,
+          at: this.clock.now(),
+        })
+        .updateEntity(false)
+        .execute(),
     );
   }
 

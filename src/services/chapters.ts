@@ -16,6 +16,7 @@ import {
 import type { Clock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { isUniqueViolation } from '../db/errors.js';
+import type { SettingsCache } from '../db/settings-cache.js';
 import type { Store } from '../db/store.js';
 import { scopedPseudonym } from './anonymity.js';
 import type { Identity, Place } from '../core/types.js';
@@ -67,6 +68,8 @@ export class ChapterService {
     private readonly clock: Clock,
     /** The key of the members' keys in `chapter_link_attempt` (never their ids). */
     private readonly secret: string,
+    /** Bindings, channels and chapters as most commands read them; every write here calls `settings.changed`. */
+    readonly settings: SettingsCache,
   ) {}
 
   /**
@@ -88,6 +91,7 @@ export class ChapterService {
     if (!timeZone) throw new UserError('chapter.bad_timezone', { given: input.timeZone });
     try {
       return await this.store.transaction(async (em) => {
+        await this.settings.changed(em);
         const chapter = await em.save(
           em.create(Chapter, {
             name,
@@ -139,15 +143,36 @@ export class ChapterService {
 
   /** The chapter for a place: a channel's own binding wins over its workspace's. */
   async resolve(place: Place): Promise<Chapter | null> {
-    const bindings = await this.store.manager.getRepository(ChapterBinding).find({
-      where: [
-        { platform: place.platform, workspace: place.workspace, channel: place.channel },
-        { platform: place.platform, workspace: place.workspace, channel: '' },
-      ],
-      relations: { chapter: true },
+    const key = `resolve\u0000${place.platform}\u0000${place.workspace}\u0000${place.channel}`;
+    const found = await this.settings.get(key, async () => {
+      const bindings = await this.store.manager.getRepository(ChapterBinding).find({
+        where: [
+          { platform: place.platform, workspace: place.workspace, channel: place.channel },
+          { platform: place.platform, workspace: place.workspace, channel: '' },
+        ],
+        relations: { chapter: true },
+      });
+      const best = bindings.find((b) => b.channel !== '') ?? bindings[0];
+      return best?.chapter ?? null;
     });
-    const best = bindings.find((b) => b.channel !== '') ?? bindings[0];
-    return best?.chapter ?? null;
+    // A copy: callers may change theirs (the cached one is shared).
+    return found && Object.assign(new Chapter(), found);
+  }
+
+  /** Whether the chapter is bound in the workspace (to all of it or to a channel in it). */
+  isBound(chapterId: number, where: Omit<Place, 'channel'>): Promise<boolean> {
+    return this.settings.get(`bound\u0000${chapterId}\u0000${where.platform}\u0000${where.workspace}`, () =>
+      this.store.manager
+        .getRepository(ChapterBinding)
+        .exists({ where: { chapterId, platform: where.platform, workspace: where.workspace } }),
+    );
+  }
+
+  /** The chapter's channels, moderator role and group in one workspace, as stored (shared: not to be changed). */
+  channelRows(chapterId: number, where: Omit<Place, 'channel'>): Promise<readonly ChapterChannel[]> {
+    return this.settings.get(`channels\u0000${chapterId}\u0000${where.platform}\u0000${where.workspace}`, () =>
+      this.store.manager.getRepository(ChapterChannel).findBy({ chapterId, platform: where.platform, workspace: where.workspace }),
+    );
   }
 
   /**
@@ -162,9 +187,10 @@ export class ChapterService {
     const repo = this.store.manager.getRepository(ChapterBinding);
     const boundHere = await repo.exists({ where: { chapterId: chapter.id, platform: place.platform, workspace: place.workspace } });
     if (boundHere) {
-      await this.store.transaction((em) =>
-        em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] }),
-      );
+      await this.store.transaction(async (em) => {
+        await this.settings.changed(em);
+        await em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] });
+      });
       return { chapter, linked: false };
     }
     const where = (await this.platforms(chapter, true)).join(', ');
@@ -196,6 +222,7 @@ export class ChapterService {
             { usedAt: now },
           );
           if (taken.affected !== 1) return false;
+          await this.settings.changed(em);
           await em.upsert(ChapterBinding, { chapterId: chapter.id, ...place }, { conflictPaths: ['platform', 'workspace', 'channel'] });
           return true;
         })
@@ -230,10 +257,12 @@ export class ChapterService {
 
   /** Removes the chapter's bindings in one workspace (the workspace's and its channels'). */
   async unbind(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<number> {
-    return this.store.transaction(
-      async (em) =>
-        (await em.delete(ChapterBinding, { chapterId: chapter.id, platform: where.platform, workspace: where.workspace })).affected ?? 0,
-    );
+    return this.store.transaction(async (em) => {
+      await this.settings.changed(em);
+      return (
+        (await em.delete(ChapterBinding, { chapterId: chapter.id, platform: where.platform, workspace: where.workspace })).affected ?? 0
+      );
+    });
   }
 
   /** Where the chapter is bound: each workspace once, with the channels bound there (none: the whole workspace). */
@@ -265,6 +294,7 @@ export class ChapterService {
   async setChannels(name: string, where: Omit<Place, 'channel'>, channels: Partial<Record<ChapterPlace, string>>): Promise<Chapter> {
     const chapter = await this.get(name);
     await this.store.transaction(async (em) => {
+      await this.settings.changed(em);
       for (const [purpose, channelId] of Object.entries(channels)) {
         await em.upsert(
           ChapterChannel,
@@ -276,24 +306,32 @@ export class ChapterService {
     return chapter;
   }
 
+  /** Changes columns of a chapter row (and drops the cached chapters). */
+  async updateChapter(id: number, changes: Partial<Chapter>): Promise<void> {
+    await this.store.transaction(async (em) => {
+      await this.settings.changed(em);
+      await em.update(Chapter, { id }, changes);
+    });
+  }
+
   /** Learners per coach in the chapter's new workshops (existing ones keep theirs). */
   async setLearnersPerCoach(name: string, ratio: number): Promise<Chapter> {
     const chapter = await this.get(name);
-    await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, { learnersPerCoach: ratio }));
+    await this.updateChapter(chapter.id, { learnersPerCoach: ratio });
     return { ...chapter, learnersPerCoach: ratio };
   }
 
   /** Learner seats of the workshops the chapter's feed brings in, unless the feed names its own. */
   async setDefaultLearners(name: string, learners: number): Promise<Chapter> {
     const chapter = await this.get(name);
-    await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, { defaultLearners: learners }));
+    await this.updateChapter(chapter.id, { defaultLearners: learners });
     return { ...chapter, defaultLearners: learners };
   }
 
   /** How `/workshop groups` spreads levels in the chapter's workshops (`/chapter set groups:`). */
   async setGroupsMode(name: string, mode: 'mixed' | 'by-level'): Promise<Chapter> {
     const chapter = await this.get(name);
-    await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, { groupsMode: mode }));
+    await this.updateChapter(chapter.id, { groupsMode: mode });
     return { ...chapter, groupsMode: mode };
   }
 
@@ -307,15 +345,13 @@ export class ChapterService {
       ...(set.allocation !== undefined ? { allocation: set.allocation } : {}),
       ...(set.firstTimers !== undefined ? { lotteryFirstTimers: set.firstTimers } : {}),
     };
-    if (Object.keys(changes).length) await this.store.transaction((em) => em.update(Chapter, { id: chapter.id }, changes));
+    if (Object.keys(changes).length) await this.updateChapter(chapter.id, changes);
     return { ...chapter, ...changes };
   }
 
   /** The chapter's channels in one workspace, by purpose (the moderator role is not a channel). */
   async channels(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<Partial<Record<ChannelPurpose, string>>> {
-    const rows = await this.store.manager
-      .getRepository(ChapterChannel)
-      .findBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace });
+    const rows = await this.channelRows(chapter.id, where);
     const purposes: readonly string[] = CHANNEL_PURPOSES;
     return Object.fromEntries(rows.filter((r) => purposes.includes(r.purpose)).map((r) => [r.purpose, r.channelId]));
   }
@@ -333,17 +369,13 @@ export class ChapterService {
 
   /** The role whose members moderate the chapter in this workspace (Discord), if one is set. */
   async moderatorRole(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | null> {
-    const row = await this.store.manager
-      .getRepository(ChapterChannel)
-      .findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_ROLE });
+    const row = (await this.channelRows(chapter.id, where)).find((r) => r.purpose === MODERATOR_ROLE);
     return row?.channelId ?? null;
   }
 
   /** The platform group whose members moderate the chapter in one workspace (`/chapter set moderator-group:`), if set. */
   async moderatorGroup(chapter: Chapter, where: Omit<Place, 'channel'>): Promise<string | undefined> {
-    const row = await this.store.manager
-      .getRepository(ChapterChannel)
-      .findOneBy({ chapterId: chapter.id, platform: where.platform, workspace: where.workspace, purpose: MODERATOR_GROUP });
+    const row = (await this.channelRows(chapter.id, where)).find((r) => r.purpose === MODERATOR_GROUP);
     return row?.channelId;
   }
 

@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js';
 import type { CoreServices } from '../core/command.js';
 import { translator } from '../core/i18n.js';
 import { Notifier } from '../core/notifier.js';
+import { SettingsCache } from '../db/settings-cache.js';
 import { Store } from '../db/store.js';
 import { AuditService } from './audit.js';
 import { ChapterService } from './chapters.js';
@@ -90,7 +91,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   const store = new Store(base.db);
   const notifier = new Notifier();
   const { anonymity } = base.config;
-  const chapters = new ChapterService(store, base.clock, base.anonSecret);
+  const chapters = new ChapterService(store, base.clock, base.anonSecret, new SettingsCache(base.db, store));
   const members = new MemberService(store, base.clock);
   const directButtons = new DirectButtons(store, base.clock);
   const outbox = new OutboxService(store, base.clock, notifier, base.log, base.anonSecret, {
@@ -127,6 +128,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
   // Active coaches only: paused and retired ones pass no coach check.
   const policy = new Policy(
     store,
+    chapters,
     { isCoach: (actor) => coaches.isActive(actor), isCoachOf: (actor, id) => workshops.isCoachOf(actor, id) },
     base.config.allowedWorkspaces,
   );
@@ -150,6 +152,7 @@ export function createServices(base: Pick<Services, 'config' | 'db' | 'clock' | 
     base.config.workshops.noShowCutoffHours,
     (id) => workshopDay.hasCheckin(id),
     new WorkshopNotices(dms, new Rosters(store, base.clock)),
+    chapters.settings,
   );
   const shares = new ShareService(store, base.clock, notifier, base.log, members, workshops, translator(base.config.locale));
   return {

@@ -19,6 +19,25 @@ export class MemberService {
     return this.store.transaction((em) => this.ensureIn(em, actor, locale));
   }
 
+  /** Creates the member's row if there is none (insert-or-ignore on the unique key: safe under races); reads nothing. */
+  async insertIfMissing(em: EntityManager, actor: Person, locale?: string): Promise<void> {
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(Member)
+      .values({
+        platform: actor.platform,
+        workspace: actor.workspace,
+        userId: actor.id,
+        displayName: actor.name.slice(0, 100),
+        locale: locale ?? null,
+        createdAt: this.clock.now(),
+      })
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+  }
+
   /** `ensure` inside the caller's transaction (a workshop sign-up creates the row in the same transaction). */
   async ensureIn(em: EntityManager, actor: Person, locale?: string): Promise<Member> {
     const key = { platform: actor.platform, workspace: actor.workspace, userId: actor.id };

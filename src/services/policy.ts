@@ -12,6 +12,7 @@ import type { Access, AccessPolicy, Guarded, Target, TargetKind } from '../core/
 import { UserError } from '../core/errors.js';
 import type { MessageKey } from '../core/i18n.js';
 import type { Store } from '../db/store.js';
+import type { ChapterService } from './chapters.js';
 import type { Actor, Place } from '../core/types.js';
 
 /** How the policy asks about coaches (the workshop and coach services answer). */
@@ -44,6 +45,8 @@ const NOT_FOUND: Record<Exclude<TargetKind, 'chapter'>, MessageKey> = {
 export class Policy implements AccessPolicy {
   constructor(
     private readonly store: Store,
+    /** Bindings and moderator roles and groups, cached per process (see SettingsCache). */
+    private readonly chapters: Pick<ChapterService, 'isBound' | 'channelRows' | 'resolve'>,
     private readonly coaches: CoachFacts,
     private readonly allowed: readonly string[] = [],
   ) {}
@@ -55,14 +58,13 @@ export class Policy implements AccessPolicy {
 
   /** Whether the actor moderates the chapter where they act. */
   async moderates(actor: Actor, chapterId: number): Promise<boolean> {
-    const m = this.store.manager;
-    const where = { chapterId, platform: actor.platform, workspace: actor.workspace };
-    const bound = await m.getRepository(ChapterBinding).exists({ where });
-    if (!bound) return false;
+    const where = { platform: actor.platform, workspace: actor.workspace };
+    if (!(await this.chapters.isBound(chapterId, where))) return false;
     if (actor.facts.admin) return true;
+    const rows = await this.chapters.channelRows(chapterId, where);
     return this.holdsModeratorRole(
       actor,
-      await m.getRepository(ChapterChannel).find({ where: { ...where, purpose: In([MODERATOR_ROLE, MODERATOR_GROUP]) } }),
+      rows.filter((r) => r.purpose === MODERATOR_ROLE || r.purpose === MODERATOR_GROUP),
     );
   }
 
@@ -152,15 +154,9 @@ export class Policy implements AccessPolicy {
 
   /** The chapter bound where the actor acts; a UserError saying how to bind one otherwise. */
   private async chapterHere(place: Place): Promise<number> {
-    const bindings = await this.store.manager.getRepository(ChapterBinding).find({
-      where: [
-        { platform: place.platform, workspace: place.workspace, channel: place.channel },
-        { platform: place.platform, workspace: place.workspace, channel: '' },
-      ],
-    });
-    const best = bindings.find((b) => b.channel !== '') ?? bindings[0];
-    if (!best) throw new UserError('chapter.unbound');
-    return best.chapterId;
+    const chapter = await this.chapters.resolve(place);
+    if (!chapter) throw new UserError('chapter.unbound');
+    return chapter.id;
   }
 
   /** The chapter an object belongs to; the object's own not-found text when there is none. */

@@ -30,7 +30,10 @@ export class SeenRequests {
       await this.purge(now);
     }
     try {
-      await this.store.transaction((em) => em.insert(SeenRequest, { signature, seenAt: now }));
+      // One statement, atomic by itself: no transaction around it (Store.write), one round trip per request.
+      await this.store.write((em) =>
+        em.createQueryBuilder().insert().into(SeenRequest).values({ signature, seenAt: now }).updateEntity(false).execute(),
+      );
       return true;
     } catch (err) {
       if (isUniqueViolation(err)) return false;
@@ -40,7 +43,7 @@ export class SeenRequests {
 
   /** Deletes signatures seen more than 10 minutes before `now`; returns how many. */
   async purge(now: Date = this.clock.now()): Promise<number> {
-    const { affected } = await this.store.transaction((em) =>
+    const { affected } = await this.store.write((em) =>
       em.delete(SeenRequest, { seenAt: LessThan(new Date(now.getTime() - SEEN_REQUEST_KEEP_MS)) }),
     );
     return affected ?? 0;

@@ -129,8 +129,10 @@ test('channel notices still waiting when the outbox arrives move into it, due at
     await db.initialize();
     try {
       await db.runMigrations();
-      await db.undoLastMigration(); // back to channel_notice
-      assert.equal(migrations.at(-1)!.name, 'Outbox1795002200000');
+      // Back to channel_notice: the outbox's migration undone, and every one after it.
+      const outbox = migrations.findIndex((m) => m.name === 'Outbox1795002200000');
+      assert.ok(outbox >= 0);
+      for (let i = migrations.length - 1; i >= outbox; i--) await db.undoLastMigration();
       const q = db.createQueryRunner();
       const table = (name: string) =>
         kind === 'postgres' && target.kind === 'postgres' && target.schema ? `"${target.schema}"."${name}"` : `"${name}"`;

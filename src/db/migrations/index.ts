@@ -21,6 +21,7 @@ import { SignupWindows1795001700000 } from './1795001700000-SignupWindows.js';
 import { NoShows1795002000000 } from './1795002000000-NoShows.js';
 import { PostFailureReported1795002100000 } from './1795002100000-PostFailureReported.js';
 import { Outbox1795002200000 } from './1795002200000-Outbox.js';
+import { UpcomingWorkshops1795002300000 } from './1795002300000-UpcomingWorkshops.js';
 
 /** Every migration, in order. A generated migration is added here by hand (see README). */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   NoShows1795002000000,
   PostFailureReported1795002100000,
   Outbox1795002200000,
+  UpcomingWorkshops1795002300000,
 ];

@@ -56,8 +56,7 @@ export class QuestionPosts {
     });
   }
 
-  /** The public post of a question, in the bot's language. */
-  /** `stats` when the caller has just counted them (saves the statement). */
+  /** The public post of a question, in the bot's language; `stats` when the caller has just counted them (saves the statement). */
   async render(q: Question, stats?: QuestionStats): Promise<Message> {
     return questionPost(q, stats ?? (await this.questions.stats(q.id)), this.t);
   }
@@ -94,7 +93,7 @@ export class QuestionPosts {
    * Re-renders a posted question in place (status, counts, hidden). The change itself is
    * already stored: if the post cannot be edited (deleted by hand, the bot lost access), that
    * is logged and the member's action still succeeds. A post still waiting in the outbox is
-   * brought up to date once it is sent.
+   * brought up to date once it is sent. `stats`: the counts, when the caller just read them.
    */
   async refresh(q: Question, outbox: Outbox | undefined, stats?: QuestionStats): Promise<void> {
     if (!q.messageId) return;

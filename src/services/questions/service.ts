@@ -15,6 +15,7 @@ import type { Notifier } from '../../core/notifier.js';
 import type { Message } from '../../core/reply.js';
 import type { Identity, Outbox, Person } from '../../core/types.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { insertReturningId } from '../../db/insert.js';
 import type { Store } from '../../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym, sealAddress } from '../anonymity.js';
 import { formatLocal } from '../local-time.js';
@@ -78,6 +79,34 @@ export class QuestionService {
     throw new UserError('question.blocked', { until, reason: block.reason }, { sensitive: true });
   }
 
+  /**
+   * In one statement: the block in force on the pseudonym in the chapter, if any (as `assertNotBlocked`
+   * finds it), and how many questions the pseudonym asked since `since` (the anonymous rate limit).
+   */
+  private async blockAndRecent(
+    em: EntityManager,
+    pseudo: string,
+    chapterId: number,
+    since: Date,
+  ): Promise<{ blockId: number | null; recent: number }> {
+    const row = await em
+      .createQueryBuilder(Question, 'q')
+      .select('COUNT(*)', 'recent')
+      .addSelect(
+        (sub) =>
+          sub
+            .select('b.id')
+            .from(AnonBlock, 'b')
+            .where('b.pseudonym = :pseudo AND b.chapterId = :chapterId AND b.liftedAt IS NULL AND b.expiresAt > :now')
+            .limit(1),
+        'blockId',
+      )
+      .where('q.pseudonym = :pseudo AND q.createdAt > :since')
+      .setParameters({ pseudo, chapterId, now: this.clock.now().getTime(), since: since.getTime() })
+      .getRawOne<{ recent: number | string; blockId: number | string | null }>();
+    return { blockId: row?.blockId == null ? null : Number(row.blockId), recent: Number(row?.recent ?? 0) };
+  }
+
   /** Serialises one pseudonym's writes on PostgreSQL (SQLite's Store already runs one transaction at a time). */
   private async lockPseudonym(em: EntityManager, pseudo: string): Promise<void> {
     if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pseudo]);
@@ -102,32 +131,33 @@ export class QuestionService {
     const delayMs = this.settings.postDelayMaxSeconds > 0 ? randomInt(0, this.settings.postDelayMaxSeconds * 1000 + 1) : 0;
     const stored = await this.store.transaction(async (em) => {
       await this.lockPseudonym(em, pseudo);
-      await this.assertNotBlocked(em, pseudo, input.chapter.id);
-      const recent = await em.count(Question, {
-        where: { pseudonym: pseudo, createdAt: MoreThan(new Date(now.getTime() - windowMinutes * 60_000)) },
-      });
+      // The block and the rate limit in one read (after the lock, so it counts every ask of this pseudonym before it).
+      const { blockId, recent } = await this.blockAndRecent(em, pseudo, input.chapter.id, new Date(now.getTime() - windowMinutes * 60_000));
+      if (blockId !== null) await this.assertNotBlocked(em, pseudo, input.chapter.id);
       if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
-      const q = await em.save(
-        em.create(Question, {
-          chapterId: input.chapter.id,
-          pseudonym: pseudo,
-          text: input.text,
-          topic: input.topic?.trim().toLowerCase() || null,
-          workshopId: input.workshopId ?? null,
-          status: 'open',
-          platform: input.asker.platform,
-          workspace: input.asker.workspace,
-          channel: input.channel,
-          messageId: null,
-          postAt: new Date(now.getTime() + delayMs),
-          postedAt: null,
-          replyTo: sealAddress(this.settings.secret, input.asker),
-          replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
-          hiddenAt: null,
-          hiddenReason: null,
-          createdAt: now,
-        }),
-      );
+      const q = em.create(Question, {
+        chapterId: input.chapter.id,
+        pseudonym: pseudo,
+        text: input.text,
+        topic: input.topic?.trim().toLowerCase() || null,
+        workshopId: input.workshopId ?? null,
+        status: 'open',
+        platform: input.asker.platform,
+        workspace: input.asker.workspace,
+        channel: input.channel,
+        messageId: null,
+        postAt: new Date(now.getTime() + delayMs),
+        postedAt: null,
+        replyTo: sealAddress(this.settings.secret, input.asker),
+        replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
+        hiddenAt: null,
+        hiddenReason: null,
+        postFailureReportedAt: null,
+        pendingNotices: null,
+        createdAt: now,
+      });
+      // Every column given: nothing to read back (insertReturningId).
+      q.id = await insertReturningId(em, Question, q);
       await this.posts.enqueue(em, q);
       return q;
     });
@@ -161,15 +191,16 @@ export class QuestionService {
     return { question, stats: { meToo: Number(raw[0]?.meToo ?? 0), answers: Number(raw[0]?.answers ?? 0) } };
   }
 
+  /** A question's me-toos and answers, counted in one statement. */
   async stats(id: number): Promise<QuestionStats> {
-    // Both counts in one statement: each statement is a round trip on PostgreSQL.
     const row = await this.store.manager
       .createQueryBuilder()
-      .select((sq) => sq.select('COUNT(1)').from(QuestionMeToo, 'm').where('m.questionId = :id'), 'meToo')
-      .addSelect((sq) => sq.select('COUNT(1)').from(QuestionAnswer, 'a').where('a.questionId = :id'), 'answers')
+      .select((sub) => sub.select('COUNT(*)').from(QuestionMeToo, 'm').where('m.questionId = q.id'), 'meToo')
+      .addSelect((sub) => sub.select('COUNT(*)').from(QuestionAnswer, 'a').where('a.questionId = q.id'), 'answers')
       .from(Question, 'q')
       .where('q.id = :id', { id })
       .getRawOne<{ meToo: number | string; answers: number | string }>();
+    // PostgreSQL's COUNT is a bigint, which the driver hands over as a string.
     return { meToo: Number(row?.meToo ?? 0), answers: Number(row?.answers ?? 0) };
   }
 
@@ -245,10 +276,17 @@ export class QuestionService {
       const stats = await this.stats(id);
       return { outcome: 'own', count: stats.meToo, question: q, stats };
     }
-    // The unique key (question, scoped pseudonym) decides, also between two processes.
+    // The unique key (question, scoped pseudonym) decides, also between two processes. One
+    // statement, atomic by itself: no transaction around it (Store.write).
     const inserted = await this.store
-      .transaction((em) =>
-        em.insert(QuestionMeToo, { questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `metoo:${id}`, who) }),
+      .write((em) =>
+        em
+          .createQueryBuilder()
+          .insert()
+          .into(QuestionMeToo)
+          .values({ questionId: id, pseudonym: scopedPseudonym(this.settings.secret, `metoo:${id}`, who) })
+          .updateEntity(false)
+          .execute(),
       )
       .then(
         () => true,

@@ -8,6 +8,7 @@ import { WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Person } from '../../core/types.js';
+import type { SettingsCache } from '../../db/settings-cache.js';
 import type { Store } from '../../db/store.js';
 import type { WorkshopNotices } from './notices.js';
 import { lockOpen, settle } from './signups.js';
@@ -37,13 +38,22 @@ export const policyOf = (c: Pick<Chapter, 'noShowLimit' | 'noShowWindowDays' | '
 export async function coolDownUntil(em: EntityManager, memberId: number, chapterId: number, now: Date): Promise<Date | null> {
   const chapter = await em.findOneBy(Chapter, { id: chapterId });
   if (!chapter) return null;
-  const policy = policyOf(chapter);
   const live = await em.find(NoShow, {
     where: { memberId, chapterId, clearedAt: IsNull(), expiresAt: MoreThan(now) as never },
     order: { at: 'DESC' },
   });
-  if (live.length < policy.limit) return null;
-  const until = new Date(live[0]!.at.getTime() + policy.cooldownDays * DAY_MS);
+  return coolDownFrom(chapter, { count: live.length, latest: live[0]?.at ?? null }, now);
+}
+
+/** `coolDownUntil` from the member's live records in the chapter as counted elsewhere: how many, and the latest one's time. */
+export function coolDownFrom(
+  chapter: Pick<Chapter, 'noShowLimit' | 'noShowWindowDays' | 'noShowCooldownDays'>,
+  live: { readonly count: number; readonly latest: Date | null },
+  now: Date,
+): Date | null {
+  const policy = policyOf(chapter);
+  if (live.count < policy.limit || !live.latest) return null;
+  const until = new Date(live.latest.getTime() + policy.cooldownDays * DAY_MS);
   return until.getTime() > now.getTime() ? until : null;
 }
 
@@ -75,6 +85,8 @@ export class NoShows {
     /** "Has check-in" as the workshop day defines it (`WorkshopDay.hasCheckin`). */
     private readonly hasCheckin: (workshopId: number) => Promise<boolean>,
     private readonly notices: WorkshopNotices,
+    /** The chapters cached per process: a policy change drops them. */
+    private readonly settings: SettingsCache,
   ) {}
 
   /**
@@ -157,8 +169,9 @@ export class NoShows {
 
   /** Sets a chapter's policy; options left out keep their value. */
   async setPolicy(chapter: Chapter, change: Partial<NoShowPolicy>): Promise<NoShowPolicy> {
-    await this.store.transaction((em) =>
-      em.update(
+    await this.store.transaction(async (em) => {
+      await this.settings.changed(em);
+      await em.update(
         Chapter,
         { id: chapter.id },
         {
@@ -166,8 +179,8 @@ export class NoShows {
           ...(change.windowDays !== undefined ? { noShowWindowDays: change.windowDays } : {}),
           ...(change.cooldownDays !== undefined ? { noShowCooldownDays: change.cooldownDays } : {}),
         },
-      ),
-    );
+      );
+    });
     return policyOf(await this.store.manager.findOneByOrFail(Chapter, { id: chapter.id }));
   }
 

@@ -354,7 +354,8 @@ export class WorkshopService {
       .where(filter.when === 'upcoming' ? 'w.endsAt > :now' : 'w.endsAt <= :now', { now })
       .orderBy('w.startsAt', filter.when === 'upcoming' ? 'ASC' : 'DESC')
       .addOrderBy('w.id', 'ASC')
-      .take(filter.limit ?? 25);
+      // One row per workshop (its one chapter): a plain LIMIT, not `take`'s two queries (ids first, then rows).
+      .limit(filter.limit ?? 25);
     if (filter.chapterId !== undefined) qb.andWhere('w.chapterId = :chapterId', { chapterId: filter.chapterId });
     if (filter.topic) qb.andWhere('LOWER(w.topic) = :topic', { topic: filter.topic.trim().toLowerCase() });
     return qb.getMany();

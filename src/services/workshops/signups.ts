@@ -1,7 +1,7 @@
-import { Brackets, type EntityManager, IsNull, LessThanOrEqual } from 'typeorm';
-import { Chapter } from '../../../entities/Chapter.js';
+import { Brackets, type EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Coach } from '../../../entities/Coach.js';
 import { Member } from '../../../entities/Member.js';
+import { NoShow } from '../../../entities/NoShow.js';
 import { Workshop } from '../../../entities/Workshop.js';
 import { HOLDS_SEAT, type LearnerLevel, type SignupRole, type SignupState, WorkshopSignup } from '../../../entities/WorkshopSignup.js';
 import type { Clock } from '../../core/clock.js';
@@ -12,7 +12,7 @@ import type { Store } from '../../db/store.js';
 import type { MemberService } from '../members.js';
 import type { WorkshopNotices } from './notices.js';
 import { offerDeadline } from './offer-rules.js';
-import { coolDownUntil, noteLateLeave } from './no-shows.js';
+import { coolDownFrom, noteLateLeave } from './no-shows.js';
 import { assertWindowOpen } from './windows.js';
 
 /** What a learner says of themselves on joining (`level:`, `goal:`, `language:`); each may be left out. */
@@ -63,9 +63,11 @@ export const LEARNER_OVERFLOW =
  * Locks the workshop's row for the rest of the transaction (PostgreSQL; SQLite's transactions are serial anyway)
  * and checks it is open: not cancelled, not started.
  */
-export async function lockOpen(em: EntityManager, id: number, clock: Clock): Promise<Workshop> {
+export async function lockOpen(em: EntityManager, id: number, clock: Clock, options: { chapter?: boolean } = {}): Promise<Workshop> {
   const qb = em.createQueryBuilder(Workshop, 'w').where('w.id = :id', { id });
-  if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+  // With its chapter (in the same statement); only the workshop's row is locked (`FOR UPDATE OF`).
+  if (options.chapter) qb.innerJoinAndSelect('w.chapter', 'c');
+  if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write', undefined, options.chapter ? ['w'] : undefined);
   const w = await qb.getOne();
   if (!w) throw new UserError('workshop.not_found', { id });
   if (w.status === 'cancelled') throw new UserError('workshop.cancelled', { id: w.id });
@@ -134,10 +136,11 @@ export async function settle(em: EntityManager, id: number, options: { now?: Dat
 export const inPoolPhase = (w: Pick<Workshop, 'allocation' | 'drawnAt'>): boolean => w.allocation === 'lottery' && !w.drawnAt;
 
 /** Inserts a signup with no profile and no group, unless `fields` give them. */
-export function insertSignup(
+export async function insertSignup(
   em: EntityManager,
   fields: Pick<WorkshopSignup, 'workshopId' | 'memberId' | 'role' | 'state' | 'createdAt'> &
     Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language' | 'confirmedAt' | 'heldUntil'>>,
+  options: { readBack?: boolean } = {},
 ): Promise<WorkshopSignup> {
   const none = {
     level: null,
@@ -149,7 +152,93 @@ export function insertSignup(
     confirmedAt: null,
     heldUntil: null,
   };
-  return em.save(em.create(WorkshopSignup, { ...none, ...fields }));
+  const signup = em.create(WorkshopSignup, { ...none, ...fields });
+  // Every column is given: `readBack: false` skips what `save` reads back on SQLite (and the id with it).
+  if (options.readBack === false) {
+    await em.createQueryBuilder().insert().into(WorkshopSignup).values(signup).updateEntity(false).execute();
+    return signup;
+  }
+  return em.save(signup);
+}
+
+/** What `settle` would do at a workshop, worked out from its locked row and its signups (see `planSettle`). */
+export interface SettlePlan {
+  /** Waiting signups moved up, coaches first, each in arrival order. */
+  readonly promoted: readonly Queued[];
+  /** How much each counter grows. */
+  readonly coaches: number;
+  readonly learners: number;
+  /** How many of each role are left waiting (the newcomer among them, if it waits). */
+  readonly waiting: Record<SignupRole, number>;
+}
+
+/**
+ * `settle(em, id, { now })` worked out in memory, from the locked workshop row and all its signups:
+ * first waiting coaches into free slots, then waiting learners (not held by a cool-down at `now`)
+ * into allowed seats, in arrival order, by the same limits as COACH_ROOM and LEARNER_ROOM. Null
+ * when something would move back down (a workshop over one of its limits): `settle` does that.
+ */
+export function planSettle(w: Workshop, signups: readonly Queued[], now: Date): SettlePlan | null {
+  let coaches = w.coachesClaimed;
+  let learners = w.learnersConfirmed;
+  const learnerOverflow = () => learners > w.learnerCapacity || (w.strictRatio && learners > coaches * w.learnersPerCoach);
+  if (coaches > w.coachSlots) return null;
+  const promoted: Queued[] = [];
+  const queue = (role: SignupRole) => signups.filter((x) => x.role === role && x.state === 'waiting').sort((a, b) => a.id - b.id);
+  const waitingCoaches = queue('coach');
+  while (coaches < w.coachSlots && waitingCoaches.length) {
+    promoted.push(waitingCoaches.shift()!);
+    coaches += 1;
+  }
+  if (learnerOverflow()) return null;
+  const waitingLearners = queue('learner');
+  let left = waitingLearners.length;
+  for (const x of waitingLearners) {
+    if (!(learners < w.learnerCapacity && (!w.strictRatio || learners < coaches * w.learnersPerCoach))) break;
+    if (x.heldUntil && x.heldUntil.getTime() > now.getTime()) continue;
+    promoted.push(x);
+    learners += 1;
+    left -= 1;
+  }
+  return {
+    promoted,
+    coaches: coaches - w.coachesClaimed,
+    learners: learners - w.learnersConfirmed,
+    waiting: { coach: waitingCoaches.length, learner: left },
+  };
+}
+
+/**
+ * Moves the locked workshop's counters by a plan, in one conditional update: the database checks
+ * the limits COACH_ROOM and LEARNER_ROOM stand for against the counters as they end. Returns the
+ * workshop as it is now. A refusal (impossible while the row is locked) fails the transaction.
+ */
+async function moveCounters(em: EntityManager, w: Workshop, plan: SettlePlan): Promise<Workshop> {
+  if (!plan.coaches && !plan.learners) return w;
+  const c = column('coachesClaimed');
+  const l = column('learnersConfirmed');
+  const conditions = [
+    ...(plan.coaches ? [`${c} + :dc <= ${column('coachSlots')}`] : []),
+    ...(plan.learners
+      ? [
+          `${l} + :dl <= ${column('learnerCapacity')}`,
+          `(NOT ${column('strictRatio')} OR ${l} + :dl <= (${c} + :dc) * ${column('learnersPerCoach')})`,
+        ]
+      : []),
+  ];
+  const moved = await em
+    .createQueryBuilder()
+    .update(Workshop)
+    .set({ coachesClaimed: () => `${c} + :dc`, learnersConfirmed: () => `${l} + :dl` })
+    .where('id = :id', { id: w.id })
+    .andWhere(new Brackets((b) => b.where(conditions.join(' AND '))))
+    .setParameters({ dc: plan.coaches, dl: plan.learners })
+    .execute();
+  if (moved.affected !== 1) throw new Error(`workshop ${w.id}: its counters refused a settled sign-up`);
+  return Object.assign(new Workshop(), w, {
+    coachesClaimed: w.coachesClaimed + plan.coaches,
+    learnersConfirmed: w.learnersConfirmed + plan.learners,
+  });
 }
 
 /** A waiting signup's 1-based place on its role's waitlist. */
@@ -175,9 +264,10 @@ export async function waitlistPosition(em: EntityManager, signup: WorkshopSignup
  * claims, joins and releases of one workshop happen one after another, in arrival order, across
  * processes. The capacity itself is checked by the
  * database: the counters on the workshop row only move by conditional updates (`SET
- * coachesClaimed = coachesClaimed + 1 WHERE coachesClaimed < coachSlots`); a newcomer is
- * inserted as waiting and promoted by the same `settle` step that promotes anyone else, so
- * nobody overtakes the line.
+ * coachesClaimed = coachesClaimed + 1 WHERE coachesClaimed < coachSlots`); a newcomer joins the
+ * end of the line and is promoted by the same rule (`settle`, or `planSettle` worked out from the
+ * signups read under the lock, its counters moved by one conditional update) that promotes anyone
+ * else, so nobody overtakes the line.
  */
 export class Signups {
   constructor(
@@ -195,12 +285,11 @@ export class Signups {
    * in one process, and the order of the workshop row's lock between processes.
    */
   claim(actor: Person, id: number): Promise<SignupResult> {
-    return this.signUp(id, 'coach', async (em) => {
-      const member = await em.findOneBy(Member, { platform: actor.platform, workspace: actor.workspace, userId: actor.id });
-      const coach = member && (await em.findOneBy(Coach, { memberId: member.id }));
-      if (!member || !coach || coach.status === 'retired') throw new UserError('workshop.claim.not_coach');
-      if (coach.status === 'paused') throw new UserError('workshop.claim.paused');
-      return member;
+    return this.signUp(id, 'coach', async (em, locked) => {
+      const found = await memberAndQueue(em, actor, locked, 'coach', this.clock.now());
+      if (!found || !found.coachStatus || found.coachStatus === 'retired') throw new UserError('workshop.claim.not_coach');
+      if (found.coachStatus === 'paused') throw new UserError('workshop.claim.paused');
+      return found;
     });
   }
 
@@ -214,7 +303,20 @@ export class Signups {
       ...(profile.goal !== undefined ? { goal: profile.goal.trim() || null } : {}),
       ...(profile.language !== undefined ? { language: profile.language.trim().toLowerCase() || null } : {}),
     };
-    return this.signUp(id, 'learner', (em) => this.members.ensureIn(em, actor, locale), Object.keys(fields).length ? fields : undefined);
+    return this.signUp(
+      id,
+      'learner',
+      async (em, locked) => {
+        // The member's row first (created on first need, safe under races), then it and the queue in one read.
+        await this.members.insertIfMissing(em, actor, locale);
+        const found = await memberAndQueue(em, actor, locked, 'learner', this.clock.now());
+        if (!found) throw new Error('the member row just ensured is missing');
+        if (found.displayName !== actor.name.slice(0, 100))
+          await em.update(Member, { id: found.memberId }, { displayName: actor.name.slice(0, 100) });
+        return found;
+      },
+      Object.keys(fields).length ? fields : undefined,
+    );
   }
 
   /** Gives a slot or seat up (or leaves the waitlist); the first one waiting in that role is promoted. */
@@ -250,14 +352,13 @@ export class Signups {
   private async signUp(
     id: number,
     role: SignupRole,
-    who: (em: EntityManager) => Promise<Member>,
+    who: (em: EntityManager, locked: Workshop) => Promise<Found>,
     profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
   ): Promise<SignupResult> {
     try {
       const result = await this.store.transaction(async (em) => {
-        const { result, moves, member } = await this.joinOrClaim(em, id, role, who, profile);
-        result.workshop.chapter = await em.findOneByOrFail(Chapter, { id: result.workshop.chapterId });
-        await this.notices.moved(em, result.workshop, moves, member.id);
+        const { result, moves, memberId } = await this.joinOrClaim(em, id, role, who, profile);
+        await this.notices.moved(em, result.workshop, moves, memberId);
         return result;
       });
       return result;
@@ -268,47 +369,153 @@ export class Signups {
     }
   }
 
-  /** A join or claim in the caller's transaction: the sign-up, the seats settled, who else moved. */
+  /**
+   * A join or claim in the caller's transaction: the sign-up, the seats settled, who else moved.
+   *
+   * The workshop's row is locked first, and only then are its signups read (a statement of their own,
+   * so on PostgreSQL it sees every signup committed before the lock was granted): every change of a
+   * workshop's signups happens under that lock, so what was read is what is there until this commits.
+   * `settle`'s promotions are then worked out from it (`planSettle`): the newcomer is inserted in the
+   * state it ends in, and the counters move in one conditional update that the database checks against
+   * the capacity (a refusal rolls everything back). A workshop not in line with its limits (an edit
+   * shrank it) goes the long way, through `settle` itself.
+   */
   private async joinOrClaim(
     em: EntityManager,
     id: number,
     role: SignupRole,
-    who: (em: EntityManager) => Promise<Member>,
+    who: (em: EntityManager, locked: Workshop) => Promise<Found>,
     profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
-  ): Promise<{ result: SignupResult; moves: Move[]; member: Member }> {
-    const locked = await lockOpen(em, id, this.clock);
-    const member = await who(em);
-    const existing = await em.findOneBy(WorkshopSignup, { workshopId: id, memberId: member.id });
+  ): Promise<{ result: SignupResult; moves: Move[]; memberId: number }> {
+    const now = this.clock.now();
+    const locked = await lockOpen(em, id, this.clock, { chapter: true });
+    const found = await who(em, locked);
+    const memberId = found.memberId;
+    const existing = found.signups.find((x) => x.memberId === memberId);
     if (existing?.role === role && profile) {
       await em.update(WorkshopSignup, { id: existing.id }, profile);
-      return { result: { workshop: await em.findOneByOrFail(Workshop, { id }), state: 'updated' as const }, moves: [], member };
+      return { result: { workshop: locked, state: 'updated' as const }, moves: [], memberId };
     }
     if (existing) throw new UserError(existing.role === role ? `workshop.${role}.twice` : `workshop.${role}.other_role`, { id });
     // Sign-up windows (issue "Fair sign-ups"): a new claim or join only while its window is open.
-    await assertWindowOpen(em, locked, role, this.clock.now());
+    await assertWindowOpen(em, locked, role, now);
     // No-shows: a learner in a cool-down in this chapter waits, passed over by `settle` until it ends.
-    const heldUntil = role === 'learner' ? await coolDownUntil(em, member.id, locked.chapterId, this.clock.now()) : null;
+    const heldUntil = role === 'learner' ? coolDownFrom(locked.chapter!, found.noShows, now) : null;
     // Before a lottery's draw, a learner's join enters its pool (lottery.ts).
     const pool = role === 'learner' && inPoolPhase(locked);
-    const signup = await insertSignup(em, {
-      workshopId: id,
-      memberId: member.id,
-      role,
-      state: pool ? 'pool' : 'waiting',
-      createdAt: this.clock.now(),
-      heldUntil,
-      ...profile,
-    });
-    if (pool) return { result: { workshop: locked, state: 'pool' as const }, moves: [], member };
+    const fields = { workshopId: id, memberId, role, createdAt: now, heldUntil, ...profile };
+    if (pool) {
+      await insertSignup(em, { ...fields, state: 'pool' }, { readBack: false });
+      return { result: { workshop: locked, state: 'pool' as const }, moves: [], memberId };
+    }
     // Seats go directly here: a newcomer finds room only when nobody waits, and learners promoted
     // because a coach's claim made room were told they get a message "when yours is confirmed".
+    const plan = planSettle(locked, [...found.signups, { id: Infinity, memberId, role, state: 'waiting', heldUntil }], now);
+    if (!plan) return this.joinTheLongWay(em, locked, fields, memberId);
+    const mine = plan.promoted.find((x) => x.id === Infinity);
+    await insertSignup(em, { ...fields, state: mine ? 'confirmed' : 'waiting', confirmedAt: mine ? now : null }, { readBack: false });
+    const workshop = await moveCounters(em, locked, plan);
+    const others = plan.promoted.filter((x) => x !== mine);
+    if (others.length)
+      await em.update(WorkshopSignup, { id: In(others.map((x) => x.id)) }, { state: 'confirmed', offerExpiresAt: null, confirmedAt: now });
+    const moves: Move[] = others.map((x) => ({ signupId: x.id, memberId: x.memberId, role: x.role, to: 'confirmed' as const }));
+    if (mine) return { result: { workshop, state: 'confirmed' as const }, moves, memberId };
+    // Its place: last of those of its role still waiting (all joined before it), itself counted.
+    const position = plan.waiting[role];
+    return { result: { workshop, state: 'waiting' as const, position, ...(heldUntil ? { heldUntil } : {}) }, moves, memberId };
+  }
+
+  /** A join or claim at a workshop `planSettle` leaves to `settle`: inserted as waiting, then settled step by step. */
+  private async joinTheLongWay(
+    em: EntityManager,
+    locked: Workshop,
+    fields: Pick<WorkshopSignup, 'workshopId' | 'memberId' | 'role' | 'createdAt' | 'heldUntil'> &
+      Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
+    memberId: number,
+  ): Promise<{ result: SignupResult; moves: Move[]; memberId: number }> {
+    const id = locked.id;
+    const signup = await insertSignup(em, { ...fields, state: 'waiting' });
     const moves = await settle(em, id, { now: this.clock.now() });
-    const mine = moves.find((m) => m.memberId === member.id);
-    const workshop = await em.findOneByOrFail(Workshop, { id });
+    const mine = moves.find((m) => m.memberId === memberId);
+    const workshop = Object.assign(await em.findOneByOrFail(Workshop, { id }), { chapter: locked.chapter });
     if (mine?.to === 'confirmed') {
-      return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine), member };
+      return { result: { workshop, state: 'confirmed' as const }, moves: moves.filter((m) => m !== mine), memberId };
     }
     const position = await waitlistPosition(em, signup);
-    return { result: { workshop, state: 'waiting' as const, position, ...(heldUntil ? { heldUntil } : {}) }, moves, member };
+    const { heldUntil } = fields;
+    return { result: { workshop, state: 'waiting' as const, position, ...(heldUntil ? { heldUntil } : {}) }, moves, memberId };
   }
+}
+
+/** A signup as the queue needs it. */
+export interface Queued {
+  readonly id: number;
+  readonly memberId: number;
+  readonly role: SignupRole;
+  readonly state: SignupState;
+  readonly heldUntil: Date | null;
+}
+
+/** The member signing up, read with the workshop's signups (and what the role needs) in one statement. */
+interface Found {
+  readonly memberId: number;
+  readonly displayName: string;
+  /** Claims: the member's coach status, if they are a coach. */
+  readonly coachStatus: string | null;
+  /** Joins: the member's live no-show records in the workshop's chapter (how many, the latest). */
+  readonly noShows: { readonly count: number; readonly latest: Date | null };
+  readonly signups: readonly Queued[];
+}
+
+const instant = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
+
+/**
+ * The member (by platform, workspace and user id) with every signup of the locked workshop, in one
+ * read: the member's row joined to the workshop's signups (none: one row with empty signup columns).
+ * Null when the member has no row. Run after `lockOpen`, so the signups are those under the lock.
+ */
+async function memberAndQueue(em: EntityManager, actor: Person, locked: Workshop, role: SignupRole, now: Date): Promise<Found | null> {
+  const qb = em
+    .createQueryBuilder(Member, 'm')
+    .select('m.id', 'memberId')
+    .addSelect('m.displayName', 'displayName')
+    .leftJoin(WorkshopSignup, 's', 's.workshopId = :workshopId', { workshopId: locked.id })
+    .addSelect('s.id', 'signupId')
+    .addSelect('s.memberId', 'signupMember')
+    .addSelect('s.role', 'signupRole')
+    .addSelect('s.state', 'signupState')
+    .addSelect('s.heldUntil', 'signupHeldUntil')
+    .where('m.platform = :platform AND m.workspace = :workspace AND m.userId = :userId', {
+      platform: actor.platform,
+      workspace: actor.workspace,
+      userId: actor.id,
+    });
+  if (role === 'coach') qb.leftJoin(Coach, 'c', 'c.memberId = m.id').addSelect('c.status', 'coachStatus');
+  else {
+    // As `coolDownUntil` counts them: neither cleared nor expired, in the workshop's chapter.
+    const live = 'n.memberId = m.id AND n.chapterId = :chapterId AND n.clearedAt IS NULL AND n.expiresAt > :now';
+    qb.addSelect((sub) => sub.select('COUNT(*)').from(NoShow, 'n').where(live), 'noShowCount')
+      .addSelect((sub) => sub.select('MAX(n.at)').from(NoShow, 'n').where(live), 'noShowLatest')
+      .setParameters({ chapterId: locked.chapterId, now: now.getTime() });
+  }
+  const rows = await qb.getRawMany<Record<string, unknown>>();
+  const first = rows[0];
+  if (!first) return null;
+  const signups = rows
+    .filter((r) => r.signupId !== null && r.signupId !== undefined)
+    .map((r) => ({
+      id: Number(r.signupId),
+      memberId: Number(r.signupMember),
+      role: r.signupRole as SignupRole,
+      state: r.signupState as SignupState,
+      heldUntil: instant(r.signupHeldUntil),
+    }))
+    .sort((a, b) => a.id - b.id);
+  return {
+    memberId: Number(first.memberId),
+    displayName: String(first.displayName),
+    coachStatus: (first.coachStatus as string | null | undefined) ?? null,
+    noShows: { count: Number(first.noShowCount ?? 0), latest: instant(first.noShowLatest) },
+    signups,
+  };
 }
