@@ -6,7 +6,6 @@ import type { Translate } from '../../core/i18n.js';
 import type { Notifier } from '../../core/notifier.js';
 import type { Message } from '../../core/reply.js';
 import type { Outbox } from '../../core/types.js';
-import type { Store } from '../../db/store.js';
 import type { OutboxService } from '../outbox/service.js';
 import { storeMessage } from '../outbox/stored.js';
 import { questionPost, type QuestionStats } from './post.js';
@@ -31,7 +30,6 @@ const stored = ({ visibility: _visibility, ...rest }: Message): string => storeM
  */
 export class QuestionPosts {
   constructor(
-    private readonly store: Store,
     private readonly clock: Clock,
     private readonly notifier: Notifier,
     private readonly log: Logger,
@@ -51,7 +49,7 @@ export class QuestionPosts {
         // The post was rendered when the question was stored: what changed while it waited (a
         // close, a hide, me-toos) is shown by editing it once it is there.
         const id = row.questionId;
-        this.store.afterCommit(em, () => this.catchUp(id, row.message));
+        return () => this.catchUp(id, row.message);
       },
     });
   }

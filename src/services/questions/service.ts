@@ -57,7 +57,7 @@ export class QuestionService {
     private readonly settings: QuestionSettings,
     private readonly outbox: OutboxService,
   ) {
-    this.posts = new QuestionPosts(store, clock, notifier, log, settings.t, this, outbox);
+    this.posts = new QuestionPosts(clock, notifier, log, settings.t, this, outbox);
     this.notices = new AskerNotices(store, clock, log, settings.secret, outbox);
   }
 
