@@ -387,8 +387,9 @@ export class Signups {
     who: (em: EntityManager, locked: Workshop) => Promise<Found>,
     profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
   ): Promise<{ result: SignupResult; moves: Move[]; memberId: number }> {
-    const now = this.clock.now();
     const locked = await lockOpen(em, id, this.clock, { chapter: true });
+    // Read once the lock is held: sign-ups' times then follow the order the database admits them.
+    const now = this.clock.now();
     const found = await who(em, locked);
     const memberId = found.memberId;
     const existing = found.signups.find((x) => x.memberId === memberId);
