@@ -28,7 +28,13 @@ const stored = ({ visibility: _visibility, ...rest }: Message): string => storeM
  * question changes. A post the platform keeps refusing is given up by the outbox, which tells
  * the chapter's moderators once (`/mod outbox` tries it again).
  */
+/** Where a question's post went, as its record says once it was sent. */
+type Posted = Pick<Question, 'messageId' | 'channel' | 'postedAt'>;
+
 export class QuestionPosts {
+  /** Questions whose `ask` waits for its post (see `posting`): where it went, once sent. */
+  private readonly awaited = new Map<number, Posted | undefined>();
+
   constructor(
     private readonly clock: Clock,
     private readonly notifier: Notifier,
@@ -41,17 +47,29 @@ export class QuestionPosts {
     outbox.handle('question_post', {
       sent: async (em, row, ref) => {
         if (row.questionId === null) return;
-        await em.update(
-          Question,
-          { id: row.questionId },
-          { messageId: ref.messageId, channel: ref.channel, postedAt: this.clock.now(), postFailureReportedAt: null },
-        );
+        const posted = { messageId: ref.messageId, channel: ref.channel, postedAt: this.clock.now() };
+        await em.update(Question, { id: row.questionId }, { ...posted, postFailureReportedAt: null });
+        if (this.awaited.has(row.questionId)) this.awaited.set(row.questionId, posted);
         // The post was rendered when the question was stored: what changed while it waited (a
         // close, a hide, me-toos) is shown by editing it once it is there.
         const id = row.questionId;
         return () => this.catchUp(id, row.message);
       },
     });
+  }
+
+  /**
+   * Runs `ask` (which stores a question and queues its post) and hands back where the post went if
+   * it was sent before `ask` returned: what the asker's answer links, without reading the question again.
+   */
+  async posting<T extends { id: number }>(ask: (watch: (id: number) => void) => Promise<T>): Promise<{ stored: T; posted?: Posted }> {
+    let watched: number | undefined;
+    try {
+      const stored = await ask((id) => this.awaited.set((watched = id), undefined));
+      return { stored, posted: this.awaited.get(stored.id) };
+    } finally {
+      if (watched !== undefined) this.awaited.delete(watched);
+    }
   }
 
   /** The public post of a question, in the bot's language; `stats` when the caller has just counted them (saves the statement). */

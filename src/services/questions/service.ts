@@ -129,40 +129,49 @@ export class QuestionService {
     const pseudo = this.pseudonymOf(input.asker);
     const { max, windowMinutes } = this.settings.rateLimit;
     const delayMs = this.settings.postDelayMaxSeconds > 0 ? randomInt(0, this.settings.postDelayMaxSeconds * 1000 + 1) : 0;
-    const stored = await this.store.transaction(async (em) => {
-      await this.lockPseudonym(em, pseudo);
-      // The block and the rate limit in one read (after the lock, so it counts every ask of this pseudonym before it).
-      const { blockId, recent } = await this.blockAndRecent(em, pseudo, input.chapter.id, new Date(now.getTime() - windowMinutes * 60_000));
-      if (blockId !== null) await this.assertNotBlocked(em, pseudo, input.chapter.id);
-      if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
-      const q = em.create(Question, {
-        chapterId: input.chapter.id,
-        pseudonym: pseudo,
-        text: input.text,
-        topic: input.topic?.trim().toLowerCase() || null,
-        workshopId: input.workshopId ?? null,
-        status: 'open',
-        platform: input.asker.platform,
-        workspace: input.asker.workspace,
-        channel: input.channel,
-        messageId: null,
-        postAt: new Date(now.getTime() + delayMs),
-        postedAt: null,
-        replyTo: sealAddress(this.settings.secret, input.asker),
-        replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
-        hiddenAt: null,
-        hiddenReason: null,
-        postFailureReportedAt: null,
-        pendingNotices: null,
-        createdAt: now,
-      });
-      // Every column given: nothing to read back (insertReturningId).
-      q.id = await insertReturningId(em, Question, q);
-      await this.posts.enqueue(em, q);
-      return q;
-    });
-    // As it is now: posted by the outbox once the transaction committed, if it was due.
-    return this.get(stored.id, { allowHidden: true });
+    const { stored, posted } = await this.posts.posting((watch) =>
+      this.store.transaction(async (em) => {
+        await this.lockPseudonym(em, pseudo);
+        // The block and the rate limit in one read (after the lock, so it counts every ask of this pseudonym before it).
+        const { blockId, recent } = await this.blockAndRecent(
+          em,
+          pseudo,
+          input.chapter.id,
+          new Date(now.getTime() - windowMinutes * 60_000),
+        );
+        if (blockId !== null) await this.assertNotBlocked(em, pseudo, input.chapter.id);
+        if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
+        const q = em.create(Question, {
+          chapterId: input.chapter.id,
+          pseudonym: pseudo,
+          text: input.text,
+          topic: input.topic?.trim().toLowerCase() || null,
+          workshopId: input.workshopId ?? null,
+          status: 'open',
+          platform: input.asker.platform,
+          workspace: input.asker.workspace,
+          channel: input.channel,
+          messageId: null,
+          postAt: new Date(now.getTime() + delayMs),
+          postedAt: null,
+          replyTo: sealAddress(this.settings.secret, input.asker),
+          replyToExpiresAt: new Date(now.getTime() + REPLY_ADDRESS_DAYS * DAY),
+          hiddenAt: null,
+          hiddenReason: null,
+          postFailureReportedAt: null,
+          pendingNotices: null,
+          createdAt: now,
+        });
+        // Every column given: nothing to read back (insertReturningId).
+        q.id = await insertReturningId(em, Question, q);
+        watch(q.id);
+        await this.posts.enqueue(em, q);
+        return q;
+      }),
+    );
+    // As it is now: posted by the outbox once the transaction committed, if it was due (and this
+    // process runs its platform); otherwise as stored, its post waiting. Nothing else wrote it meanwhile.
+    return posted ? Object.assign(stored, posted) : stored;
   }
 
   /** Whether `who` asked `q` (their pseudonym is the question's): nothing about the asker is revealed to anyone else. */
