@@ -328,6 +328,11 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
         ...[1, 2].flatMap((q) => [scopedPseudonym(SECRET, `metoo:${q}`, me), scopedPseudonym(SECRET, `report:${q}`, me)]),
         sealed,
       ];
+      // A DM to her waits in the outbox (the platform failing): it goes with her member row.
+      await c.run('@moderator /workshop edit id:2 location:"Room 3"');
+      const herRow = await c.app.services.db.manager.findOneByOrFail(Member, { platform: 'console', workspace: 'console', userId: ZELDA });
+      const dmsWaiting = () => c.app.services.db.manager.countBy(OutboxMessage, { memberId: herRow.id });
+      assert.equal(await dmsWaiting(), 1, 'a DM to her waits in the outbox');
       const before = await everyRow(c.app);
       assert.ok(
         before.some((r) => r.row.includes(ZELDA)),
@@ -397,6 +402,7 @@ test('/privacy delete confirm:true leaves no row holding the member’s id, name
       assert.equal((await m.findOneByOrFail(Question, { id: 2 })).replyTo, null, 'the sealed reply address is gone');
       assert.equal((await m.findOneByOrFail(Question, { id: 2 })).pendingNotices, null, 'and the notices waiting for her');
       assert.equal(await m.countBy(OutboxMessage, { kind: 'asker_notice' }), 0, 'and those waiting in the outbox');
+      assert.equal(await dmsWaiting(), 0, 'and the DMs to her waiting in the outbox');
       assert.deepEqual(
         (await m.findBy(QuestionAnswer, { questionId: 1 })).map((a) => [a.authorName, a.authorKey]),
         [[ERASED, null]],
