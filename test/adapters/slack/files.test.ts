@@ -117,7 +117,8 @@ test('a file shown inline is cut into code sections within Slack’s limits, ove
         const shown = rendered.blocks.map((x) => ('text' in x ? x.text.text : ''));
         assert.ok(rendered.blocks.length <= 50);
         assert.ok(shown.every((s) => s.length <= 3000));
-        assert.ok(shown.join('').length < 12000);
+        // At most our limit, as the renderer keeps it (docs/LIMITS.md); Slack refuses around 13,000.
+        assert.ok(shown.join('').length <= 12000, `${shown.join('').length} characters in blocks`);
         texts.push(...shown);
       }
       const parts = inlineParts([{ filename: 'x.txt', contentType: 'text/plain', data }])[0];
