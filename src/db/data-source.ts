@@ -5,6 +5,7 @@ import { entities } from '../../entities/index.js';
 import { migrations } from './migrations/index.js';
 import type { DatabaseTarget } from '../config.js';
 import { makePrivateDir, makePrivateFile } from '../private-files.js';
+import { asBound } from './prepared.js';
 
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
@@ -59,10 +60,8 @@ interface SqliteEscaping {
  * cache of prepared statements (per SQL text) rarely hits, and preparing was a large part of
  * a command's time (BENCHMARKS.md). Here numbers are bound like every other value, so one
  * query shape is one prepared statement: integers as SQLite INTEGERs (a BigInt binds as
- * int64, exactly as the literal did; a plain number would bind as REAL), other numbers as REAL.
+ * int64, exactly as the literal did; a plain number would bind as REAL), other numbers as REAL (`asBound`).
  */
-const asBound = (value: unknown): unknown => (typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value);
-
 function bindNumbersAsParameters(driver: SqliteEscaping): void {
   const escape = driver.escapeQueryWithParameters.bind(driver);
   driver.escapeQueryWithParameters = (sql, parameters, native) => {

@@ -1,4 +1,5 @@
-import { Brackets, type EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { Brackets, type DataSource, type EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { Chapter } from '../../../entities/Chapter.js';
 import { Coach } from '../../../entities/Coach.js';
 import { Member } from '../../../entities/Member.js';
 import { NoShow } from '../../../entities/NoShow.js';
@@ -8,6 +9,7 @@ import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Person } from '../../core/types.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { PreparedSql, runPrepared } from '../../db/prepared.js';
 import type { Store } from '../../db/store.js';
 import type { MemberService } from '../members.js';
 import type { WorkshopNotices } from './notices.js';
@@ -63,15 +65,12 @@ export const LEARNER_OVERFLOW =
  * Locks the workshop's row for the rest of the transaction (PostgreSQL; SQLite's transactions are serial anyway)
  * and checks it is open: not cancelled, not started.
  */
-export async function lockOpen(em: EntityManager, id: number, clock: Clock, options: { chapter?: boolean } = {}): Promise<Workshop> {
+export async function lockOpen(em: EntityManager, id: number, clock: Clock): Promise<Workshop> {
   const qb = em.createQueryBuilder(Workshop, 'w').where('w.id = :id', { id });
-  // With its chapter (in the same statement); only the workshop's row is locked (`FOR UPDATE OF`).
-  if (options.chapter) qb.innerJoinAndSelect('w.chapter', 'c');
-  if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write', undefined, options.chapter ? ['w'] : undefined);
+  if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
   const w = await qb.getOne();
   if (!w) throw new UserError('workshop.not_found', { id });
-  if (w.status === 'cancelled') throw new UserError('workshop.cancelled', { id: w.id });
-  if (w.startsAt.getTime() <= clock.now().getTime()) throw new UserError('workshop.past', { id: w.id });
+  assertOpen(w, clock.now());
   return w;
 }
 
@@ -285,11 +284,9 @@ export class Signups {
    * in one process, and the order of the workshop row's lock between processes.
    */
   claim(actor: Person, id: number): Promise<SignupResult> {
-    return this.signUp(id, 'coach', async (em, locked) => {
-      const found = await memberAndQueue(em, actor, locked, 'coach', this.clock.now());
-      if (!found || !found.coachStatus || found.coachStatus === 'retired') throw new UserError('workshop.claim.not_coach');
+    return this.signUp(actor, id, 'coach', async (_em, found) => {
+      if (!found.memberId || !found.coachStatus || found.coachStatus === 'retired') throw new UserError('workshop.claim.not_coach');
       if (found.coachStatus === 'paused') throw new UserError('workshop.claim.paused');
-      return found;
     });
   }
 
@@ -303,22 +300,18 @@ export class Signups {
       ...(profile.goal !== undefined ? { goal: profile.goal.trim() || null } : {}),
       ...(profile.language !== undefined ? { language: profile.language.trim().toLowerCase() || null } : {}),
     };
+    const name = actor.name.slice(0, 100);
     return this.signUp(
+      actor,
       id,
       'learner',
-      async (em, locked) => {
-        // The member's row first (created on first need, safe under races), then it and the queue in one read.
-        await this.members.insertIfMissing(em, actor, locale);
-        const found = await memberAndQueue(em, actor, locked, 'learner', this.clock.now());
-        if (!found) throw new Error('the member row just ensured is missing');
-        if (found.displayName !== actor.name.slice(0, 100))
-          await em.update(Member, { id: found.memberId }, { displayName: actor.name.slice(0, 100) });
-        return found;
+      async (em, found) => {
+        if (found.displayName !== name) await em.update(Member, { id: found.memberId! }, { displayName: name });
       },
       Object.keys(fields).length ? fields : undefined,
+      locale,
     );
   }
-
   /** Gives a slot or seat up (or leaves the waitlist); the first one waiting in that role is promoted. */
   async withdraw(actor: Person, id: number, role: SignupRole): Promise<SignupState> {
     const member = await this.store.manager
@@ -350,14 +343,16 @@ export class Signups {
   }
 
   private async signUp(
+    actor: Person,
     id: number,
     role: SignupRole,
-    who: (em: EntityManager, locked: Workshop) => Promise<Found>,
+    check: (em: EntityManager, found: Found) => Promise<void>,
     profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
+    locale?: string,
   ): Promise<SignupResult> {
     try {
       const result = await this.store.transaction(async (em) => {
-        const { result, moves, memberId } = await this.joinOrClaim(em, id, role, who, profile);
+        const { result, moves, memberId } = await this.joinOrClaim(em, actor, id, role, check, profile, locale);
         await this.notices.moved(em, result.workshop, moves, memberId);
         return result;
       });
@@ -372,27 +367,46 @@ export class Signups {
   /**
    * A join or claim in the caller's transaction: the sign-up, the seats settled, who else moved.
    *
-   * The workshop's row is locked first, and only then are its signups read (a statement of their own,
-   * so on PostgreSQL it sees every signup committed before the lock was granted): every change of a
-   * workshop's signups happens under that lock, so what was read is what is there until this commits.
-   * `settle`'s promotions are then worked out from it (`planSettle`): the newcomer is inserted in the
-   * state it ends in, and the counters move in one conditional update that the database checks against
-   * the capacity (a refusal rolls everything back). A workshop not in line with its limits (an edit
-   * shrank it) goes the long way, through `settle` itself.
+   * The workshop's row is locked first (PostgreSQL), and only then is it read, with its chapter, the
+   * member and the state of its waitlists (one statement; on PostgreSQL a statement of its own after the
+   * lock, so it sees every signup committed before the lock was granted; SQLite's transactions are serial).
+   * Every change of a workshop's signups happens under that lock, so what was read is what is there until
+   * this commits. A workshop in line (nobody who could move up waits while there is room) takes the
+   * newcomer by the counts alone: a seat or slot if there is room, else the end of the line; it is
+   * inserted in the state it ends in and its counter moves by a conditional update that the database
+   * checks against the capacity (on PostgreSQL in the insert's statement; a refusal rolls everything back).
+   * Otherwise (someone waiting would move up too, or an edit left the workshop over a limit) the whole
+   * line is read and `settle`'s promotions worked out from it (`planSettle`), or settled step by step.
    */
   private async joinOrClaim(
     em: EntityManager,
+    actor: Person,
     id: number,
     role: SignupRole,
-    who: (em: EntityManager, locked: Workshop) => Promise<Found>,
+    check: (em: EntityManager, found: Found) => Promise<void>,
     profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
+    locale?: string,
   ): Promise<{ result: SignupResult; moves: Move[]; memberId: number }> {
-    const locked = await lockOpen(em, id, this.clock, { chapter: true });
+    const sql = signupSql(em.connection);
+    // A learner's member row is created on first need; a member this process has seen signed up skips that statement.
+    const key = `${actor.platform}\u0000${actor.workspace}\u0000${actor.id}`;
+    if (role === 'learner' && !this.knownMembers.has(key)) await this.members.insertIfMissing(em, actor, locale);
+    if (sql.lock && !(await runPrepared(em, sql.lock, [id])).rows.length) throw new UserError('workshop.not_found', { id });
     // Read once the lock is held: sign-ups' times then follow the order the database admits them.
     const now = this.clock.now();
-    const found = await who(em, locked);
-    const memberId = found.memberId;
-    const existing = found.signups.find((x) => x.memberId === memberId);
+    let read = await sql.read(em, role, actor, id, now);
+    if (!read) throw new UserError('workshop.not_found', { id });
+    if (role === 'learner' && !read.found.memberId) {
+      // Known here, but gone since (deleted in another process): created again.
+      await this.members.insertIfMissing(em, actor, locale);
+      read = (await sql.read(em, role, actor, id, now))!;
+    }
+    const { workshop: locked, found, line } = read;
+    assertOpen(locked, now);
+    await check(em, found);
+    const memberId = found.memberId!;
+    if (role === 'learner') this.rememberMember(key);
+    const existing = found.own;
     if (existing?.role === role && profile) {
       await em.update(WorkshopSignup, { id: existing.id }, profile);
       return { result: { workshop: locked, state: 'updated' as const }, moves: [], memberId };
@@ -409,9 +423,23 @@ export class Signups {
       await insertSignup(em, { ...fields, state: 'pool' }, { readBack: false });
       return { result: { workshop: locked, state: 'pool' as const }, moves: [], memberId };
     }
+    const quick = byTheCounts(locked, line, role, heldUntil !== null);
+    if (quick) {
+      const state = quick.seat ? 'confirmed' : 'waiting';
+      await sql.insert(em, { ...fields, state, confirmedAt: quick.seat ? now : null }, quick.seat);
+
+      if (quick.seat) {
+        // The row as it is now (`locked` is this sign-up's own copy).
+        locked[COUNTER_COLUMN[role]] += 1;
+        return { result: { workshop: locked, state }, moves: [], memberId };
+      }
+      const position = (role === 'coach' ? line.waitingCoaches : line.waitingLearners) + 1;
+      return { result: { workshop: locked, state, position, ...(heldUntil ? { heldUntil } : {}) }, moves: [], memberId };
+    }
     // Seats go directly here: a newcomer finds room only when nobody waits, and learners promoted
     // because a coach's claim made room were told they get a message "when yours is confirmed".
-    const plan = planSettle(locked, [...found.signups, { id: Infinity, memberId, role, state: 'waiting', heldUntil }], now);
+    const signups = await queueOf(em, id);
+    const plan = planSettle(locked, [...signups, { id: Infinity, memberId, role, state: 'waiting', heldUntil }], now);
     if (!plan) return this.joinTheLongWay(em, locked, fields, memberId);
     const mine = plan.promoted.find((x) => x.id === Infinity);
     await insertSignup(em, { ...fields, state: mine ? 'confirmed' : 'waiting', confirmedAt: mine ? now : null }, { readBack: false });
@@ -424,6 +452,14 @@ export class Signups {
     // Its place: last of those of its role still waiting (all joined before it), itself counted.
     const position = plan.waiting[role];
     return { result: { workshop, state: 'waiting' as const, position, ...(heldUntil ? { heldUntil } : {}) }, moves, memberId };
+  }
+
+  /** Members whose row this process has seen (a hint only: a join finding no row creates it again). Bounded. */
+  private readonly knownMembers = new Set<string>();
+
+  private rememberMember(key: string): void {
+    if (this.knownMembers.size >= 10_000) this.knownMembers.clear();
+    this.knownMembers.add(key);
   }
 
   /** A join or claim at a workshop `planSettle` leaves to `settle`: inserted as waiting, then settled step by step. */
@@ -457,66 +493,182 @@ export interface Queued {
   readonly heldUntil: Date | null;
 }
 
-/** The member signing up, read with the workshop's signups (and what the role needs) in one statement. */
+/** The member signing up, as the sign-up's read finds them. */
 interface Found {
-  readonly memberId: number;
-  readonly displayName: string;
+  /** Null when the member has no row (yet). */
+  readonly memberId: number | null;
+  readonly displayName: string | null;
   /** Claims: the member's coach status, if they are a coach. */
   readonly coachStatus: string | null;
   /** Joins: the member's live no-show records in the workshop's chapter (how many, the latest). */
   readonly noShows: { readonly count: number; readonly latest: Date | null };
-  readonly signups: readonly Queued[];
+  /** Their signup at this workshop, if any. */
+  readonly own: { readonly id: number; readonly role: SignupRole } | null;
+}
+
+/** A workshop's waitlists as the sign-up's read counts them. */
+interface Line {
+  readonly waitingCoaches: number;
+  readonly waitingLearners: number;
+  /** Whether a waiting learner is free to move up now (no cool-down holds them). */
+  readonly learnerCouldMove: boolean;
 }
 
 const instant = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
 
+/** Throws unless the workshop takes changes: not cancelled, not started. */
+function assertOpen(w: Workshop, now: Date): void {
+  if (w.status === 'cancelled') throw new UserError('workshop.cancelled', { id: w.id });
+  if (w.startsAt.getTime() <= now.getTime()) throw new UserError('workshop.past', { id: w.id });
+}
+
 /**
- * The member (by platform, workspace and user id) with every signup of the locked workshop, in one
- * read: the member's row joined to the workshop's signups (none: one row with empty signup columns).
- * Null when the member has no row. Run after `lockOpen`, so the signups are those under the lock.
+ * Where a newcomer goes by the counts alone, in a workshop in line: `settle` would move nobody else and
+ * take them in arrival order, so a seat or slot if there is room, else the end of their line. Null when
+ * the whole line is needed: someone waiting could move up (too), or a limit is exceeded.
  */
-async function memberAndQueue(em: EntityManager, actor: Person, locked: Workshop, role: SignupRole, now: Date): Promise<Found | null> {
-  const qb = em
-    .createQueryBuilder(Member, 'm')
-    .select('m.id', 'memberId')
-    .addSelect('m.displayName', 'displayName')
-    .leftJoin(WorkshopSignup, 's', 's.workshopId = :workshopId', { workshopId: locked.id })
-    .addSelect('s.id', 'signupId')
-    .addSelect('s.memberId', 'signupMember')
-    .addSelect('s.role', 'signupRole')
-    .addSelect('s.state', 'signupState')
-    .addSelect('s.heldUntil', 'signupHeldUntil')
-    .where('m.platform = :platform AND m.workspace = :workspace AND m.userId = :userId', {
-      platform: actor.platform,
-      workspace: actor.workspace,
-      userId: actor.id,
-    });
-  if (role === 'coach') qb.leftJoin(Coach, 'c', 'c.memberId = m.id').addSelect('c.status', 'coachStatus');
-  else {
-    // As `coolDownUntil` counts them: neither cleared nor expired, in the workshop's chapter.
-    const live = 'n.memberId = m.id AND n.chapterId = :chapterId AND n.clearedAt IS NULL AND n.expiresAt > :now';
-    qb.addSelect((sub) => sub.select('COUNT(*)').from(NoShow, 'n').where(live), 'noShowCount')
-      .addSelect((sub) => sub.select('MAX(n.at)').from(NoShow, 'n').where(live), 'noShowLatest')
-      .setParameters({ chapterId: locked.chapterId, now: now.getTime() });
-  }
-  const rows = await qb.getRawMany<Record<string, unknown>>();
-  const first = rows[0];
-  if (!first) return null;
-  const signups = rows
-    .filter((r) => r.signupId !== null && r.signupId !== undefined)
-    .map((r) => ({
-      id: Number(r.signupId),
-      memberId: Number(r.signupMember),
-      role: r.signupRole as SignupRole,
-      state: r.signupState as SignupState,
-      heldUntil: instant(r.signupHeldUntil),
-    }))
-    .sort((a, b) => a.id - b.id);
+export function byTheCounts(w: Workshop, line: Line, role: SignupRole, held: boolean): { seat: boolean } | null {
+  const learnerRoom = (coaches: number) =>
+    w.learnersConfirmed < w.learnerCapacity && (!w.strictRatio || w.learnersConfirmed < coaches * w.learnersPerCoach);
+  const learnerOverflow =
+    w.learnersConfirmed > w.learnerCapacity || (w.strictRatio && w.learnersConfirmed > w.coachesClaimed * w.learnersPerCoach);
+  if (w.coachesClaimed > w.coachSlots || learnerOverflow) return null;
+  const coachRoom = w.coachesClaimed < w.coachSlots;
+  if ((line.waitingCoaches > 0 && coachRoom) || (line.learnerCouldMove && learnerRoom(w.coachesClaimed))) return null;
+  if (role === 'learner') return { seat: !held && learnerRoom(w.coachesClaimed) };
+  // A coach taking a slot may make room for learners waiting on the ratio: they move up with it.
+  if (coachRoom && line.learnerCouldMove && learnerRoom(w.coachesClaimed + 1)) return null;
+  return { seat: coachRoom };
+}
+
+/** Every signup of a workshop, as the queue needs them, in arrival order. */
+async function queueOf(em: EntityManager, workshopId: number): Promise<Queued[]> {
+  const rows = await em.find(WorkshopSignup, {
+    select: { id: true, memberId: true, role: true, state: true, heldUntil: true },
+    where: { workshopId },
+    order: { id: 'ASC' },
+  });
+  return rows.map(({ id, memberId, role, state, heldUntil }) => ({ id, memberId, role, state, heldUntil }));
+}
+
+/** The statements of a claim or join, written once per database (see PreparedSql). */
+interface SignupSql {
+  /** PostgreSQL: locks the workshop's row (SQLite's transactions are serial: null). */
+  readonly lock: string | null;
+  /** The workshop with its chapter, the member and the workshop's waitlists, in one statement; null without the workshop. */
+  read(
+    em: EntityManager,
+    role: SignupRole,
+    actor: Person,
+    id: number,
+    now: Date,
+  ): Promise<{ workshop: Workshop; found: Found; line: Line } | null>;
+  /** Inserts the signup (every column given); with `seat`, moves its role's counter too, checked against the room. */
+  insert(em: EntityManager, signup: NewSignup, seat: boolean): Promise<void>;
+  /** The SQL of each, for the raw-driver benchmark (scripts/bench/orm-vs-raw.ts), which must send the same statements. */
+  readonly texts: {
+    readonly lock: string | null;
+    readonly read: Record<SignupRole, string>;
+    readonly insert: string;
+    /** The counter's update; on PostgreSQL with the insert before it, in one statement. */
+    readonly count: Record<SignupRole, string>;
+  };
+}
+
+type NewSignup = Pick<WorkshopSignup, 'workshopId' | 'memberId' | 'role' | 'state' | 'createdAt' | 'heldUntil' | 'confirmedAt'> &
+  Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>;
+
+const signupSqls = new WeakMap<DataSource, SignupSql>();
+
+export function signupSql(ds: DataSource): SignupSql {
+  let made = signupSqls.get(ds);
+  if (!made) signupSqls.set(ds, (made = writeSignupSql(ds)));
+  return made;
+}
+
+function writeSignupSql(ds: DataSource): SignupSql {
+  const p = new PreparedSql(ds);
+  const postgres = ds.options.type === 'postgres';
+  const [workshop, chapter, member, signup, coach, noShow] = [Workshop, Chapter, Member, WorkshopSignup, Coach, NoShow].map((e) =>
+    p.table(e),
+  );
+  const waiting = (role: SignupRole) =>
+    `(SELECT COUNT(*) FROM ${signup} q WHERE q."workshopId" = w."id" AND q."role" = '${role}' AND q."state" = 'waiting')`;
+  // As `coolDownUntil` counts them: neither cleared nor expired, in the workshop's chapter.
+  const live = `n."memberId" = m."id" AND n."chapterId" = w."chapterId" AND n."clearedAt" IS NULL AND n."expiresAt" > ?`;
+  const byRole: Record<SignupRole, string> = {
+    coach: `(SELECT co."status" FROM ${coach} co WHERE co."memberId" = m."id") AS "coachStatus"`,
+    learner: `(SELECT COUNT(*) FROM ${noShow} n WHERE ${live}) AS "noShowCount", (SELECT MAX(n."at") FROM ${noShow} n WHERE ${live}) AS "noShowLatest"`,
+  };
+  const couldMove =
+    `EXISTS (SELECT 1 FROM ${signup} q WHERE q."workshopId" = w."id" AND q."role" = 'learner' AND q."state" = 'waiting' ` +
+    `AND (q."heldUntil" IS NULL OR q."heldUntil" <= ?)) AS "learnerCouldMove"`;
+  const read = (role: SignupRole) =>
+    p.sql(
+      `SELECT ${p.columns(Workshop, 'w', 'w_')}, ${p.columns(Chapter, 'c', 'c_')}, m."id" AS "memberId", m."displayName" AS "displayName", ` +
+        `o."id" AS "ownId", o."role" AS "ownRole", ${byRole[role]}, ${couldMove}, ${waiting('coach')} AS "waitingCoaches", ${waiting('learner')} AS "waitingLearners" ` +
+        `FROM ${workshop} w INNER JOIN ${chapter} c ON c."id" = w."chapterId" ` +
+        `LEFT JOIN ${member} m ON m."platform" = ? AND m."workspace" = ? AND m."userId" = ? ` +
+        `LEFT JOIN ${signup} o ON o."workshopId" = w."id" AND o."memberId" = m."id" WHERE w."id" = ?`,
+    );
+  const reads = { coach: read('coach'), learner: read('learner') };
+  const columns = ['workshopId', 'memberId', 'role', 'state', 'createdAt', 'level', 'goal', 'language', 'groupNumber', 'groupPinned'];
+  const more = ['offerExpiresAt', 'confirmedAt', 'heldUntil'];
+  const insert = `INSERT INTO ${signup} (${[...columns, ...more].map((c) => `"${c}"`).join(', ')}) VALUES (${[...columns, ...more].map(() => '?').join(', ')})`;
+  const room: Record<SignupRole, string> = { coach: COACH_ROOM, learner: LEARNER_ROOM };
+  const count = (role: SignupRole) => {
+    const counter = column(COUNTER_COLUMN[role]);
+    return `UPDATE ${workshop} SET ${counter} = ${counter} + 1 WHERE "id" = ? AND (${room[role]})`;
+  };
+  // PostgreSQL: the insert and the counter in one statement (a data-modifying WITH), one round trip.
+  const insertAndCount = (role: SignupRole) => p.sql(postgres ? `WITH "added" AS (${insert}) ${count(role)}` : count(role));
+  const counted = { coach: insertAndCount('coach'), learner: insertAndCount('learner') };
+  const inserted = p.sql(insert);
+  const lock = postgres ? p.sql(`SELECT w."id" FROM ${workshop} w WHERE w."id" = ? FOR UPDATE`) : null;
   return {
-    memberId: Number(first.memberId),
-    displayName: String(first.displayName),
-    coachStatus: (first.coachStatus as string | null | undefined) ?? null,
-    noShows: { count: Number(first.noShowCount ?? 0), latest: instant(first.noShowLatest) },
-    signups,
+    lock,
+    texts: { lock, read: reads, insert: inserted, count: counted },
+    async read(em, role, actor, id, now) {
+      const at = now.getTime();
+      const parameters = [...(role === 'learner' ? [at, at] : []), at, actor.platform, actor.workspace, actor.id, id];
+      const row = (await runPrepared(em, reads[role], parameters)).rows[0];
+      if (!row) return null;
+      const w = p.hydrate(Workshop, row, 'w_');
+      w.chapter = p.hydrate(Chapter, row, 'c_');
+      const found: Found = {
+        memberId: row.memberId === null || row.memberId === undefined ? null : Number(row.memberId),
+        displayName: (row.displayName as string | null) ?? null,
+        coachStatus: (row.coachStatus as string | null | undefined) ?? null,
+        noShows: { count: Number(row.noShowCount ?? 0), latest: instant(row.noShowLatest) },
+        own: row.ownId === null || row.ownId === undefined ? null : { id: Number(row.ownId), role: row.ownRole as SignupRole },
+      };
+      const line: Line = {
+        waitingCoaches: Number(row.waitingCoaches),
+        waitingLearners: Number(row.waitingLearners),
+        learnerCouldMove: row.learnerCouldMove === true || Number(row.learnerCouldMove) === 1,
+      };
+      return { workshop: w, found, line };
+    },
+    async insert(em, x, seat) {
+      const values = [
+        x.workshopId,
+        x.memberId,
+        x.role,
+        x.state,
+        x.createdAt.getTime(),
+        x.level ?? null,
+        x.goal ?? null,
+        x.language ?? null,
+      ];
+      const rest = [null, false, null, x.confirmedAt?.getTime() ?? null, x.heldUntil?.getTime() ?? null];
+      if (!seat) {
+        await runPrepared(em, inserted, [...values, ...rest]);
+        return;
+      }
+      if (!postgres) await runPrepared(em, inserted, [...values, ...rest]);
+      const moved = await runPrepared(em, counted[x.role], [...(postgres ? [...values, ...rest] : []), x.workshopId]);
+      // Impossible while the row is locked and in line; the transaction rolls back with the insert.
+      if (moved.affected !== 1) throw new Error(`workshop ${x.workshopId}: its counter refused a sign-up the counts allowed`);
+    },
   };
 }
