@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type EntityManager, In, IsNull, Not } from 'typeorm';
+import { type EntityManager, In, IsNull, Not, type ObjectLiteral, type UpdateQueryBuilder } from 'typeorm';
 import { ChapterChannel } from '../../../entities/ChapterChannel.js';
 import type { Member } from '../../../entities/Member.js';
 import { type OutboxKind, OutboxMessage } from '../../../entities/OutboxMessage.js';
@@ -40,9 +40,16 @@ export interface OutboxHandlers {
   /**
    * Records what the platform made, in ONE write statement (`Store.write`, no transaction: it runs
    * again, to the same effect, if the process dies before the row is deleted and the row is found
-   * sent by a later attempt). What it returns runs after the row is deleted.
+   * sent by a later attempt). What it returns runs after the row is deleted. Its update goes through
+   * `andDelete`, which on PostgreSQL makes the row's deletion part of the same statement (one round trip,
+   * and the record and the deletion happen together); elsewhere the row is deleted after it.
    */
-  sent?(em: EntityManager, row: OutboxMessage, ref: PostedRef): Promise<(() => Promise<void>) | void>;
+  sent?(
+    em: EntityManager,
+    row: OutboxMessage,
+    ref: PostedRef,
+    andDelete: <T extends ObjectLiteral>(update: UpdateQueryBuilder<T>) => UpdateQueryBuilder<T>,
+  ): Promise<(() => Promise<void>) | void>;
   /** A row that cannot be delivered (refused for good, given up, its address unreadable), before it is dropped or kept. */
   undeliverable?(row: OutboxMessage): Promise<'drop' | 'keep'>;
 }
@@ -299,11 +306,19 @@ export class OutboxService {
       return this.failed(row, err);
     }
     this.crash.at('after-send');
-    // Two single statements, no transaction (two round trips fewer): a crash between them leaves a
-    // row that a later attempt finds sent on the platform, and records again to the same effect.
+    // The record and the row's deletion: on PostgreSQL one statement (see `andDelete`); elsewhere two single
+    // statements, no transaction (two round trips fewer): a crash between them leaves a row that a later
+    // attempt finds sent on the platform, and records again to the same effect.
     const sent = this.handlers.get(row.kind)?.sent;
-    const then = sent ? await this.store.write((em) => sent(em, row, ref)) : undefined;
-    await this.store.write((em) => em.delete(OutboxMessage, { id: row.id }));
+    let deleted = false;
+    const andDelete = <T extends ObjectLiteral>(update: UpdateQueryBuilder<T>): UpdateQueryBuilder<T> => {
+      if (update.connection.options.type !== 'postgres') return update;
+      deleted = true;
+      const gone = update.connection.createQueryBuilder().delete().from(OutboxMessage).where('id = :outboxRow', { outboxRow: row.id });
+      return update.addCommonTableExpression(gone, 'outbox_sent');
+    };
+    const then = sent ? await this.store.write((em) => sent(em, row, ref, andDelete)) : undefined;
+    if (!deleted) await this.store.write((em) => em.delete(OutboxMessage, { id: row.id }));
     if (then) await then();
     return 'sent';
   }

@@ -45,10 +45,15 @@ export class QuestionPosts {
     private readonly outbox: OutboxService,
   ) {
     outbox.handle('question_post', {
-      sent: async (em, row, ref) => {
+      sent: async (em, row, ref, andDelete) => {
         if (row.questionId === null) return;
         const posted = { messageId: ref.messageId, channel: ref.channel, postedAt: this.clock.now() };
-        await em.update(Question, { id: row.questionId }, { ...posted, postFailureReportedAt: null });
+        const record = em
+          .createQueryBuilder()
+          .update(Question)
+          .set({ ...posted, postFailureReportedAt: null })
+          .where('id = :id', { id: row.questionId });
+        await andDelete(record).execute();
         if (this.awaited.has(row.questionId)) this.awaited.set(row.questionId, posted);
         // The post was rendered when the question was stored: what changed while it waited (a
         // close, a hide, me-toos) is shown by editing it once it is there.
