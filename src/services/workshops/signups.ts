@@ -397,7 +397,8 @@ export class Signups {
     let read = await sql.read(em, role, actor, id, now);
     if (!read) throw new UserError('workshop.not_found', { id });
     if (role === 'learner' && !read.found.memberId) {
-      // Known here, but gone since (deleted in another process): created again.
+      // Known here, but gone since (`/privacy delete`, maybe in another process): created again. Rare; on
+      // PostgreSQL it runs under the workshop's lock, unlike the first insert above.
       await this.members.insertIfMissing(em, actor, locale);
       read = (await sql.read(em, role, actor, id, now))!;
     }
@@ -427,7 +428,6 @@ export class Signups {
     if (quick) {
       const state = quick.seat ? 'confirmed' : 'waiting';
       await sql.insert(em, { ...fields, state, confirmedAt: quick.seat ? now : null }, quick.seat);
-
       if (quick.seat) {
         // The row as it is now (`locked` is this sign-up's own copy).
         locked[COUNTER_COLUMN[role]] += 1;
