@@ -10,6 +10,7 @@ import { translator } from '../../core/i18n.js';
 import type { Notifier } from '../../core/notifier.js';
 import { p, type Message, type PostedRef, type Visibility } from '../../core/reply.js';
 import { backoffDelayMs, type RetryPolicy } from '../../core/retry.js';
+import { FixedSql, insertRow } from '../../db/fixed-sql.js';
 import type { Store } from '../../db/store.js';
 import { openAddress } from '../anonymity.js';
 import { CrashHook } from './crash.js';
@@ -76,6 +77,8 @@ const PAGE = 100;
 const BETWEEN_ATTEMPTS: RetryPolicy = { retries: 0, timeoutMs: 0, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 };
 /** Rows of these kinds tell nobody when given up (an asker's notice is kept for their `/ask mine`). */
 const SILENT: ReadonlySet<OutboxKind> = new Set(['asker_notice']);
+/** A sent row's deletion, after every send: fixed SQL (see FixedSql). */
+const DELETE_SENT = new FixedSql((table) => `DELETE FROM ${table(OutboxMessage)} WHERE "id" = ?`);
 
 /**
  * The one outbox (issue "Exactly once"): every message the bot sends on its own initiative is a
@@ -156,8 +159,8 @@ export class OutboxService {
       lastError: null,
       givenUpAt: null,
     };
-    const inserted = await em.insert(OutboxMessage, values);
-    const id = Number((inserted.identifiers[0] as { id: number | string }).id);
+    // Every command that posts writes one: fixed SQL (insertRow), every column given.
+    const id = await insertRow(em, OutboxMessage, values);
     if (fast) held = Object.assign(new OutboxMessage(), values, { id, member: 'member' in entry.to ? entry.to.member : undefined });
     else if (outbox) {
       // Sent after the commit too (after the held ones), each claimed; outside a Store transaction, now.
@@ -303,7 +306,7 @@ export class OutboxService {
     // row that a later attempt finds sent on the platform, and records again to the same effect.
     const sent = this.handlers.get(row.kind)?.sent;
     const then = sent ? await this.store.write((em) => sent(em, row, ref)) : undefined;
-    await this.store.write((em) => em.delete(OutboxMessage, { id: row.id }));
+    await this.store.write((em) => DELETE_SENT.run(em, [row.id]));
     if (then) await then();
     return 'sent';
   }

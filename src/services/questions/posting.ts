@@ -7,6 +7,7 @@ import type { Notifier } from '../../core/notifier.js';
 import type { Message } from '../../core/reply.js';
 import type { Outbox } from '../../core/types.js';
 import type { OutboxService } from '../outbox/service.js';
+import { FixedSql } from '../../db/fixed-sql.js';
 import { storeMessage } from '../outbox/stored.js';
 import { questionPost, type QuestionStats } from './post.js';
 
@@ -16,6 +17,11 @@ export interface QuestionReader {
   stats(id: number): Promise<QuestionStats>;
   oneWithStats(id: number): Promise<{ question: Question; stats: QuestionStats } | null>;
 }
+
+/** Where a question's post went, once sent (every ask's post): fixed SQL (see FixedSql). */
+const RECORD_POST = new FixedSql(
+  (table) => `UPDATE ${table(Question)} SET "messageId" = ?, "channel" = ?, "postedAt" = ?, "postFailureReportedAt" = NULL WHERE "id" = ?`,
+);
 
 /** A message without where it goes, as the outbox stores it: to compare a stored post with a fresh render. */
 const stored = ({ visibility: _visibility, ...rest }: Message): string => storeMessage(rest);
@@ -48,7 +54,7 @@ export class QuestionPosts {
       sent: async (em, row, ref) => {
         if (row.questionId === null) return;
         const posted = { messageId: ref.messageId, channel: ref.channel, postedAt: this.clock.now() };
-        await em.update(Question, { id: row.questionId }, { ...posted, postFailureReportedAt: null });
+        await RECORD_POST.run(em, [posted.messageId, posted.channel, posted.postedAt, row.questionId]);
         if (this.awaited.has(row.questionId)) this.awaited.set(row.questionId, posted);
         // The post was rendered when the question was stored: what changed while it waited (a
         // close, a hide, me-toos) is shown by editing it once it is there.

@@ -1,0 +1,128 @@
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+
+/** The table of an entity as SQL: its path (with the schema on PostgreSQL, when the DataSource has one), quoted. */
+export type TableName = (target: EntityTarget<ObjectLiteral>) => string;
+
+/**
+ * One of the few statements every command of a hot path sends (a Slack `/ask`: the request's
+ * signature, the block and rate-limit read, the question, its outbox row, the post's record), as
+ * fixed SQL sent with `em.query`: the same statement the query builder made, without building it
+ * again on every call (TypeORM's query building and result mapping cost several times the
+ * statement itself on SQLite; see BENCHMARKS.md, `orm_vs_raw`).
+ *
+ * Written once with `?` placeholders and table names from the entities' metadata; on PostgreSQL
+ * the placeholders become `$1`, `$2`… Parameters are bound as TypeORM binds them (see
+ * `data-source.ts`): a Date as its milliseconds (our `InstantColumn`), and on SQLite a safe
+ * integer as a BigInt, so SQLite sees an INTEGER, as from the query builder.
+ */
+export class FixedSql {
+  private readonly texts = new WeakMap<DataSource, string>();
+
+  constructor(private readonly build: (table: TableName, postgres: boolean, db: DataSource) => string) {}
+
+  /** The statement's text on this DataSource. */
+  text(db: DataSource): string {
+    let text = this.texts.get(db);
+    if (text === undefined) {
+      const postgres = db.options.type === 'postgres';
+      const table: TableName = (target) =>
+        db
+          .getMetadata(target)
+          .tablePath.split('.')
+          .map((part) => `"${part}"`)
+          .join('.');
+      text = this.build(table, postgres, db);
+      if (postgres) {
+        let n = 0;
+        text = text.replace(/\?/g, () => `$${++n}`);
+      }
+      this.texts.set(db, text);
+    }
+    return text;
+  }
+
+  /** Sends it through `em` (its transaction, if it has one); what the driver returns (rows for a read). */
+  run<T = unknown>(em: EntityManager, parameters: readonly unknown[]): Promise<T> {
+    const sqlite = em.connection.options.type !== 'postgres';
+    return em.query(this.text(em.connection), parameters.map(sqlite ? forSqlite : forPostgres)) as Promise<T>;
+  }
+
+  /**
+   * An INSERT of one row whose id is generated: the id, in one round trip (the last inserted rowid
+   * on SQLite; on PostgreSQL the statement ends with `RETURNING "id"`, see `returningId`).
+   */
+  async insert(em: EntityManager, parameters: readonly unknown[]): Promise<number> {
+    const raw = await this.run<number | bigint | { id: number | string }[]>(em, parameters);
+    return Number(Array.isArray(raw) ? raw[0]!.id : raw);
+  }
+}
+
+const forSqlite = (value: unknown): unknown =>
+  value instanceof Date ? BigInt(value.getTime()) : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
+
+const forPostgres = (value: unknown): unknown => (value instanceof Date ? value.getTime() : value);
+
+/** `"a", "b", "c"` and `?, ?, ?` for an INSERT of these columns. */
+export function columnList(columns: readonly string[]): { names: string; marks: string } {
+  return { names: columns.map((c) => `"${c}"`).join(', '), marks: columns.map(() => '?').join(', ') };
+}
+
+/** What ends an INSERT whose generated id `FixedSql.insert` returns: nothing on SQLite, `RETURNING "id"` on PostgreSQL. */
+export const returningId = (postgres: boolean): string => (postgres ? ' RETURNING "id"' : '');
+
+interface RowShape {
+  /** The INSERT of every column but the generated id. */
+  readonly insert: FixedSql;
+  readonly columns: readonly ColumnMetadata[];
+}
+
+const shapes = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, RowShape>>();
+
+function shapeOf(db: DataSource, target: EntityTarget<ObjectLiteral>): RowShape {
+  let byTarget = shapes.get(db);
+  if (!byTarget) shapes.set(db, (byTarget = new Map()));
+  let shape = byTarget.get(target);
+  if (!shape) {
+    const columns = db.getMetadata(target).columns.filter((c) => !c.isGenerated);
+    const { names, marks } = columnList(columns.map((c) => c.databaseName));
+    const insert = new FixedSql((table, postgres) => `INSERT INTO ${table(target)}(${names}) VALUES (${marks})${returningId(postgres)}`);
+    byTarget.set(target, (shape = { insert, columns }));
+  }
+  return shape;
+}
+
+/**
+ * Inserts one row of an entity with a generated id, every other column given in `values` (as an
+ * entity or plain object of its properties; a column left undefined is an error, not its default),
+ * and returns the id: `insertReturningId` without the query builder. Values go through the columns'
+ * transformers, as with TypeORM's insert.
+ */
+export function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: Partial<T>): Promise<number> {
+  const shape = shapeOf(em.connection, target);
+  const parameters = shape.columns.map((c) => {
+    const value = c.getEntityValue(values, true) as unknown;
+    if (value === undefined) throw new Error(`insertRow: no value for ${c.propertyName}`);
+    return value;
+  });
+  return shape.insert.insert(em, parameters);
+}
+
+/**
+ * An entity from a row read with fixed SQL whose columns are named as the entity's database columns:
+ * each value as TypeORM hydrates it (the driver's conversion, then the column's transformer).
+ */
+export function hydrate<T extends ObjectLiteral>(db: DataSource, target: EntityTarget<T>, row: Record<string, unknown>): T {
+  const metadata = db.getMetadata(target);
+  const entity = metadata.create() as T;
+  for (const c of metadata.columns) c.setEntityValue(entity, db.driver.prepareHydratedValue(row[c.databaseName], c));
+  return entity;
+}
+
+/** `"alias"."column" AS "column"`, for every column of an entity: what `hydrate` reads. */
+export function selectColumns(db: DataSource, target: EntityTarget<ObjectLiteral>, alias: string): string {
+  return db
+    .getMetadata(target)
+    .columns.map((c) => `"${alias}"."${c.databaseName}" AS "${c.databaseName}"`)
+    .join(', ');
+}
