@@ -95,8 +95,9 @@ function shapeOf(db: DataSource, target: EntityTarget<ObjectLiteral>): RowShape 
 /**
  * Inserts one row of an entity with a generated id, every other column given in `values` (as an
  * entity or plain object of its properties; a column left undefined is an error, not its default),
- * and returns the id: `insertReturningId` without the query builder. Values go through the columns'
- * transformers, as with TypeORM's insert.
+ * and returns the id, in one round trip on both databases (TypeORM's `em.insert` reads the row back
+ * on SQLite when a column has a default). Values go through the columns' transformers, as with
+ * TypeORM's insert.
  */
 export function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: Partial<T>): Promise<number> {
   const shape = shapeOf(em.connection, target);
