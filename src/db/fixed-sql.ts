@@ -12,7 +12,7 @@ export type TableName = (target: EntityTarget<ObjectLiteral>) => string;
  * statement itself on SQLite; see BENCHMARKS.md, `orm_vs_raw`).
  *
  * Written once with `?` placeholders and table names from the entities' metadata; on PostgreSQL
- * the placeholders become `$1`, `$2`… Parameters are bound as TypeORM binds them (see
+ * the placeholders become `$1`, `$2`… (so the SQL holds no other `?`: no literal, no jsonb operator). Parameters are bound as TypeORM binds them (see
  * `data-source.ts`): a Date as its milliseconds (our `InstantColumn`), and on SQLite a safe
  * integer as a BigInt, so SQLite sees an INTEGER, as from the query builder.
  */
