@@ -4,7 +4,7 @@ import pg from 'pg';
 import { Workshop } from '../../entities/Workshop.js';
 import type { DatabaseTarget } from '../../src/config.js';
 import { type BenchBot, dayFromNow, runAll } from './dispatch.js';
-import { signupSql } from '../../src/services/workshops/signups.js';
+import { SIGNUP_SQL } from '../../src/services/workshops/signups.js';
 import { type Latencies, latencies } from './stats.js';
 
 type Row = Record<string, unknown>;
@@ -48,19 +48,26 @@ async function rawPostgres(url: string): Promise<Raw> {
 
 /**
  * `WorkshopService.claim`, statement for statement, through the raw driver: the same SQL the service
- * sends (signups.ts `signupSql`: on PostgreSQL the workshop's row locked first; the workshop, its
+ * sends (signups.ts `SIGNUP_SQL`: on PostgreSQL the workshop's row locked first; the workshop, its
  * chapter, the member, their coach status and the waitlists read in one statement; the signup
  * inserted, and with a free slot the counter moved by its conditional update, on PostgreSQL in the
  * insert's statement), in a transaction, with the same checks done by hand on the row read. The
  * benchmark's workshops have no waiting learners, so the counts alone decide, as they do for the service.
  */
-function rawClaim(raw: Raw, sql: ReturnType<typeof signupSql>['texts']) {
+interface ClaimSql {
+  readonly lock: string | null;
+  readonly read: string;
+  readonly insert: string;
+  readonly count: string;
+}
+
+function rawClaim(raw: Raw, sql: ClaimSql) {
   return async (who: { platform: string; workspace: string; id: string }, id: number, now: number): Promise<'confirmed' | 'waiting'> => {
     await raw.query(raw.postgres ? 'START TRANSACTION' : 'BEGIN TRANSACTION');
     let state: 'confirmed' | 'waiting';
     try {
       if (sql.lock && !(await raw.query(sql.lock, [id])).rows.length) throw new Error('no such workshop');
-      const row = (await raw.query(sql.read.coach, [now, who.platform, who.workspace, who.id, id])).rows[0];
+      const row = (await raw.query(sql.read, [now, who.platform, who.workspace, who.id, id])).rows[0];
       if (!row || row.w_status === 'cancelled' || Number(row.w_startsAt) <= now) throw new Error('workshop not open');
       if (!row.memberId || !row.coachStatus || row.coachStatus === 'retired' || row.coachStatus === 'paused')
         throw new Error('not a coach');
@@ -84,7 +91,7 @@ function rawClaim(raw: Raw, sql: ReturnType<typeof signupSql>['texts']) {
         null,
       ];
       if (!seat || !raw.postgres) await raw.query(sql.insert, values);
-      if (seat && (await raw.query(sql.count.coach, [...(raw.postgres ? values : []), id])).affected !== 1) throw new Error('refused');
+      if (seat && (await raw.query(sql.count, [...(raw.postgres ? values : []), id])).affected !== 1) throw new Error('refused');
       await raw.query('COMMIT');
     } catch (err) {
       await raw.query('ROLLBACK');
@@ -130,7 +137,13 @@ export async function benchOrmVsRaw(bot: BenchBot, target: DatabaseTarget, claim
   if (target.kind === 'sqlite')
     raw = rawSqlite((bot.app.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection);
   else raw = await rawPostgres(target.url);
-  const claim = rawClaim(raw, signupSql(bot.app.db).texts);
+  const db = bot.app.db;
+  const claim = rawClaim(raw, {
+    lock: target.kind === 'postgres' ? SIGNUP_SQL.lock.text(db) : null,
+    read: SIGNUP_SQL.read.coach.text(db),
+    insert: SIGNUP_SQL.insert.text(db),
+    count: SIGNUP_SQL.count.coach.text(db),
+  });
 
   const who = (i: number) => ({ platform: 'console', workspace: 'console', id: `orm${i}`, name: `orm${i}` });
   const run = async (workshop0: number, viaOrm: boolean, n: number): Promise<{ samples: number[]; wall: number }> => {

@@ -30,15 +30,15 @@ interface Side {
 }
 
 /** Starts one side in its own process and waits for its `ready <port>`. */
-export async function startSide(kind: 'ours' | 'bare' | 'same-job', env: Record<string, string>): Promise<Side> {
+export async function startSide(kind: 'ours' | 'bare' | 'same-job', env: Record<string, string>, root = ROOT): Promise<Side> {
   // Both sides run compiled (dist/, built by the benchmark) with the Node flags of `npm start`,
   // as a deployed bot does. BENCH_CPU_PROFILE=dir writes a V8 CPU profile of each side there;
   // BENCH_NODE_FLAGS replaces the start script's Node flags on both sides (see BENCHMARKS.md on memory).
   const nodeFlags = process.env.BENCH_NODE_FLAGS === undefined ? startFlags() : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
   const flags = ['--expose-gc', ...nodeFlags];
   if (process.env.BENCH_CPU_PROFILE) flags.push('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE);
-  const child = spawn(process.execPath, [...flags, join(ROOT, 'dist/scripts/bench/slack-server.js'), kind], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...flags, join(root, 'dist/scripts/bench/slack-server.js'), kind], {
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -38,6 +38,7 @@ export type LocalNames = Readonly<Record<string, CommandNames>>;
 
 /** The commands, checked once at start-up; how adapters find an action from the words typed. */
 export class CommandRegistry {
+  private readonly usages = new WeakMap<Leaf, PhraseParam>();
   readonly commands: readonly CommandDecl[];
   readonly leaves: readonly Leaf[];
   private readonly byPath = new Map<string, Leaf>();
@@ -112,14 +113,21 @@ export class CommandRegistry {
     return say(t, this.usagePhrase(leaf));
   }
 
-  /** The usage line as a phrase parameter: its placeholders are said in the reader's locale. */
+  /** The usage line as a phrase parameter: its placeholders are said in the reader's locale. Made once per action (every dispatch asks). */
   usagePhrase(leaf: Leaf): PhraseParam {
-    const parts = Object.entries(optionsOf(leaf.action)).map(([name, spec]): PhraseParam => {
-      const shown = [`${name}:<`, placeholder(name, spec), '>'];
-      return spec.required ? shown : ['[', shown, ']'];
-    });
-    return ['/' + leaf.path.join(' '), ...parts.flatMap((part) => [' ', part])];
+    let phrase = this.usages.get(leaf);
+    if (!phrase) this.usages.set(leaf, (phrase = usagePhraseOf(leaf)));
+    return phrase;
   }
+}
+
+/** `/chapter create name:<name> timezone:<IANA zone> [city:<city>]`, its placeholders as phrases. */
+function usagePhraseOf(leaf: Leaf): PhraseParam {
+  const parts = Object.entries(optionsOf(leaf.action)).map(([name, spec]): PhraseParam => {
+    const shown = [`${name}:<`, placeholder(name, spec), '>'];
+    return spec.required ? shown : ['[', shown, ']'];
+  });
+  return ['/' + leaf.path.join(' '), ...parts.flatMap((part) => [' ', part])];
 }
 
 /**

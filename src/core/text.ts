@@ -95,6 +95,33 @@ export function* graphemes(text: string): Generator<string> {
  * characters count nothing. Counting stops at `enough` when given.
  */
 export function visibleLength(text: string, enough = Infinity): number {
+  return visibleLengthAscii(text, enough) ?? visibleLengthOfClusters(text, enough);
+}
+
+/**
+ * `visibleLength` of a text in printable ASCII, where every character is a cluster of its own and
+ * only the space shows nothing: counted without the segmenter (most option values, every command).
+ * Undefined at the first other character before `enough` is reached: the caller counts clusters then.
+ * (Stopping at `enough` before such a character gives the same count: the clusters before it are
+ * single ASCII characters, and the one being counted is visible either way.)
+ */
+function visibleLengthAscii(text: string, enough: number): number | undefined {
+  let n = 0;
+  let gap = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return undefined;
+    if (c === 0x20) gap = true;
+    else {
+      n += gap && n > 0 ? 2 : 1;
+      gap = false;
+      if (n >= enough) break;
+    }
+  }
+  return n;
+}
+
+function visibleLengthOfClusters(text: string, enough: number): number {
   let n = 0;
   let gap = false;
   for (const g of graphemes(text)) {

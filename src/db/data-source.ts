@@ -5,7 +5,7 @@ import { entities } from '../../entities/index.js';
 import { migrations } from './migrations/index.js';
 import type { DatabaseTarget } from '../config.js';
 import { makePrivateDir, makePrivateFile } from '../private-files.js';
-import { asBound } from './prepared.js';
+import { asBound } from './fixed-sql.js';
 
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;

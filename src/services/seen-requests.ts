@@ -2,12 +2,15 @@ import { LessThan } from 'typeorm';
 import { SeenRequest } from '../../entities/SeenRequest.js';
 import type { Clock } from '../core/clock.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { FixedSql } from '../db/fixed-sql.js';
 import type { Store } from '../db/store.js';
 
 /** How long a request's signature is kept: Slack accepts a request 5 minutes either side of its timestamp. */
 export const SEEN_REQUEST_KEEP_MS = 10 * 60_000;
 /** Old rows are deleted at most this often per process (at the next request after it). */
 const PURGE_EVERY_MS = 60_000;
+/** Every Slack request sends it: fixed SQL (see FixedSql). */
+const RECORD = new FixedSql((table) => `INSERT INTO ${table(SeenRequest)}("signature", "seenAt") VALUES (?, ?)`);
 
 /**
  * Requests already run, across every process sharing the database (Slack HTTP instances behind a
@@ -31,9 +34,7 @@ export class SeenRequests {
     }
     try {
       // One statement, atomic by itself: no transaction around it (Store.write), one round trip per request.
-      await this.store.write((em) =>
-        em.createQueryBuilder().insert().into(SeenRequest).values({ signature, seenAt: now }).updateEntity(false).execute(),
-      );
+      await this.store.write((em) => RECORD.run(em, [signature, now]));
       return true;
     } catch (err) {
       if (isUniqueViolation(err)) return false;

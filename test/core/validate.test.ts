@@ -67,6 +67,13 @@ test('minimum lengths count the grapheme clusters a reader sees', () => {
   assert.equal(visibleLength('a \n\t  b'), 3, 'a gap of spaces counts once');
   assert.equal(visibleLength('🇩🇪🇫🇷'), 2);
   assert.equal(visibleLength('a\u200b\u200b\u200bb'), 2);
+  // Printable ASCII is counted without the segmenter: the same counts, also where other characters follow.
+  assert.equal(visibleLength('  How   do I?  '), 9, 'each gap between words counts one');
+  assert.equal(visibleLength('abc', 2), 2);
+  assert.equal(visibleLength('ab \u0301c'), 4, 'a space with an accent on it is a cluster that shows');
+  assert.equal(visibleLength('ab \u0301c', 2), 2);
+  assert.equal(visibleLength('ab \u0301c', 3), 3);
+  assert.equal(visibleLength('ab\r\ncd'), 5, 'a line break is a gap');
   const short = check({ text: 'ab\u200b\u200b\u200b\u200b\u200bc' });
   assert.equal(short.problems.length, 1);
   assert.equal(short.problems[0]!.message, 'text must be at least 5 characters long (you gave 3).');

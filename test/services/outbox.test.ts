@@ -148,6 +148,12 @@ test('a row’s token says nothing about its order; a stored message comes back 
         locale: 'de',
       };
       assert.deepEqual(loadMessage(storeMessage(m)), m);
+      // Without times or files (most messages, stored without the tagging); a member's text may look like a tag.
+      const plain = { title: 'B', body: [p('{"$date": 5} and {"$bytes":"AA=="}')], fields: [{ name: '$date', value: ['$bytes'] }] };
+      assert.deepEqual(loadMessage(storeMessage(plain)), plain);
+      assert.deepEqual(loadMessage(storeMessage({ body: [p(time(new Date(5), 'full', 'UTC'), '"$date"')] })), {
+        body: [p(time(new Date(5), 'full', 'UTC'), '"$date"')],
+      });
     } finally {
       await bot.stop();
     }

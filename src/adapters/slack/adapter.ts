@@ -130,6 +130,8 @@ export class SlackAdapter implements PlatformAdapter {
             }),
           }),
       logger: boltLogger(log),
+      // Bolt's conversation store (a lookup per request, for `context.updateConversation`): nothing here uses it.
+      convoStore: false,
       clientOptions: (clientOptions = {
         ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
         // 5xx, timeouts and network errors: PLATFORM_RETRIES retries with the shared backoff

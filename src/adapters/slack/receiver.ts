@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
 import {
   type CustomRoute,
   HTTPModuleFunctions,
@@ -29,22 +30,25 @@ export interface ReceiverOptions {
   readonly now?: () => number;
 }
 
-type Verdict = 'pass' | 'future' | 'replay';
+type Verdict = 'pass' | 'unsigned' | 'future' | 'replay';
 
 /**
- * Bolt's HTTP receiver with two more checks on each signed request to the events path, before
- * Bolt verifies and runs it:
+ * Bolt's HTTP receiver, whose checks of each request to the events path are made here, once,
+ * before Bolt runs it (Bolt's own verification is off: it would verify the signature a second
+ * time and parse the body a third):
  *
- * - a timestamp more than 5 minutes in the future is refused with 401, as Bolt refuses one more
- *   than 5 minutes in the past (Bolt 5.1's `verifySlackRequest` checks only staleness, so a
- *   request signed with a timestamp ahead would otherwise stay replayable for that much longer);
+ * - a request that is not validly signed (no signature, a wrong one, a timestamp more than 5
+ *   minutes in the past) is refused with 401, as Bolt refuses it, by Bolt's `verifySlackRequest`;
+ * - a timestamp more than 5 minutes in the future is refused with 401 too (Bolt 5.1's
+ *   `verifySlackRequest` checks only staleness, so a request signed with a timestamp ahead would
+ *   otherwise stay replayable for that much longer);
  * - a request whose signature was seen before (the same body and timestamp, replayed inside the
  *   window) gets an empty 200 and runs nothing. Seen signatures are in the database, so this
  *   holds across HTTP instances behind a load balancer.
  *
- * Requests that are not validly signed go to Bolt as they came, which refuses them (401) and
- * logs why; `ssl_check` pings, which carry no signature, too. Socket Mode has no signatures and
- * does not pass here: replay protection is for HTTP mode.
+ * Slack's `ssl_check` pings carry no signature: as Bolt does, such a form goes on as the check
+ * alone (anything smuggled beside it is dropped), and Bolt answers it. Socket Mode has no
+ * signatures and does not pass here: replay protection is for HTTP mode.
  */
 export function guardedReceiver(options: ReceiverOptions): HTTPReceiver {
   const receiver = new HTTPReceiver({
@@ -52,25 +56,39 @@ export function guardedReceiver(options: ReceiverOptions): HTTPReceiver {
     endpoints: options.path,
     customRoutes: options.customRoutes,
     logger: options.boltLogger,
+    // Verified here (screen), for every request Bolt is handed on the events path.
+    signatureVerification: false,
   });
   const now = options.now ?? Date.now;
   const bolt = receiver.requestListener;
 
-  /** Reads the body (Bolt reuses it: `rawBody` marks a request as read) and judges a validly signed one. */
+  /** Reads the body (Bolt reuses it: `rawBody` marks a request as read) and judges the request. */
   async function screen(req: IncomingMessage): Promise<Verdict> {
     const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
+    const body = buffered.rawBody.toString();
+    // As Bolt's parseAndVerifyHTTPRequest: a form with `ssl_check=1` needs no signature, and goes on as that alone.
+    if (req.headers['content-type'] === 'application/x-www-form-urlencoded' && parseForm(body).ssl_check === '1') {
+      buffered.rawBody = Buffer.from('ssl_check=1');
+      return 'pass';
+    }
     const signature = req.headers['x-slack-signature'];
-    const timestamp = Number(req.headers['x-slack-request-timestamp']);
-    if (typeof signature !== 'string' || !Number.isFinite(timestamp)) return 'pass';
+    const stamp = req.headers['x-slack-request-timestamp'];
+    if (typeof signature !== 'string' || typeof stamp !== 'string') {
+      options.log.warn('refused a Slack request without a signature');
+      return 'unsigned';
+    }
+    const timestamp = Number(stamp);
     try {
       verifySlackRequest({
         signingSecret: options.signingSecret,
-        body: buffered.rawBody.toString(),
+        body,
         headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
         nowMilliseconds: now(),
       });
-    } catch {
-      return 'pass'; // Bolt refuses it with 401, and logs why
+    } catch (err) {
+      // Bolt's reason ("signature mismatch", "request is stale"): nothing of the request itself.
+      options.log.warn({ reason: (err as Error).message }, 'refused a Slack request that is not validly signed');
+      return 'unsigned';
     }
     if (timestamp > Math.floor(now() / 1000) + MAX_SKEW_SECONDS) return 'future';
     try {
@@ -90,8 +108,8 @@ export function guardedReceiver(options: ReceiverOptions): HTTPReceiver {
       (verdict) => {
         if (verdict === 'pass') return bolt(req, res);
         if (verdict === 'future') options.log.warn('refused a Slack request whose timestamp is more than 5 minutes ahead');
-        else options.log.info('ignored a replayed Slack request (its signature was seen before)');
-        res.writeHead(verdict === 'future' ? 401 : 200).end();
+        if (verdict === 'replay') options.log.info('ignored a replayed Slack request (its signature was seen before)');
+        res.writeHead(verdict === 'replay' ? 200 : 401).end();
       },
       (err: unknown) => {
         const tooLarge = isRawBodyError(err) && (err.type === 'entity.too.large' || err.statusCode === 413);

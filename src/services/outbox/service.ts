@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type EntityManager, In, IsNull, Not, type ObjectLiteral, type UpdateQueryBuilder } from 'typeorm';
+import { type EntityManager, In, IsNull, Not } from 'typeorm';
 import { ChapterChannel } from '../../../entities/ChapterChannel.js';
 import type { Member } from '../../../entities/Member.js';
 import { type OutboxKind, OutboxMessage } from '../../../entities/OutboxMessage.js';
@@ -10,6 +10,7 @@ import { translator } from '../../core/i18n.js';
 import type { Notifier } from '../../core/notifier.js';
 import { p, type Message, type PostedRef, type Visibility } from '../../core/reply.js';
 import { backoffDelayMs, type RetryPolicy } from '../../core/retry.js';
+import { FixedSql, insertRow, type TableName } from '../../db/fixed-sql.js';
 import type { Store } from '../../db/store.js';
 import { openAddress } from '../anonymity.js';
 import { CrashHook } from './crash.js';
@@ -40,16 +41,12 @@ export interface OutboxHandlers {
   /**
    * Records what the platform made, in ONE write statement (`Store.write`, no transaction: it runs
    * again, to the same effect, if the process dies before the row is deleted and the row is found
-   * sent by a later attempt). What it returns runs after the row is deleted. Its update goes through
-   * `andDelete`, which on PostgreSQL makes the row's deletion part of the same statement (one round trip,
-   * and the record and the deletion happen together); elsewhere the row is deleted after it.
+   * sent by a later attempt). What it returns runs after the row is deleted. On PostgreSQL the
+   * statement also deletes the row: it starts with `deletingSent(table)` and the row's id is its first
+   * parameter (one round trip, and the record and the deletion happen together); elsewhere the outbox
+   * deletes the row after it.
    */
-  sent?(
-    em: EntityManager,
-    row: OutboxMessage,
-    ref: PostedRef,
-    andDelete: <T extends ObjectLiteral>(update: UpdateQueryBuilder<T>) => UpdateQueryBuilder<T>,
-  ): Promise<(() => Promise<void>) | void>;
+  sent?(em: EntityManager, row: OutboxMessage, ref: PostedRef): Promise<(() => Promise<void>) | void>;
   /** A row that cannot be delivered (refused for good, given up, its address unreadable), before it is dropped or kept. */
   undeliverable?(row: OutboxMessage): Promise<'drop' | 'keep'>;
 }
@@ -83,6 +80,11 @@ const PAGE = 100;
 const BETWEEN_ATTEMPTS: RetryPolicy = { retries: 0, timeoutMs: 0, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 };
 /** Rows of these kinds tell nobody when given up (an asker's notice is kept for their `/ask mine`). */
 const SILENT: ReadonlySet<OutboxKind> = new Set(['asker_notice']);
+/** A sent row's deletion, after every send: fixed SQL (see FixedSql). */
+const DELETE_SENT = new FixedSql((table) => `DELETE FROM ${table(OutboxMessage)} WHERE "id" = ?`);
+
+/** On PostgreSQL, how a `sent` handler's statement begins: the sent row's deletion (a data-modifying WITH; its parameter, the row's id). */
+export const deletingSent = (table: TableName): string => `WITH "outbox_sent" AS (DELETE FROM ${table(OutboxMessage)} WHERE "id" = ?) `;
 
 /**
  * The one outbox (issue "Exactly once"): every message the bot sends on its own initiative is a
@@ -163,8 +165,8 @@ export class OutboxService {
       lastError: null,
       givenUpAt: null,
     };
-    const inserted = await em.insert(OutboxMessage, values);
-    const id = Number((inserted.identifiers[0] as { id: number | string }).id);
+    // Every command that posts writes one: fixed SQL (insertRow), every column given.
+    const id = await insertRow(em, OutboxMessage, values);
     if (fast) held = Object.assign(new OutboxMessage(), values, { id, member: 'member' in entry.to ? entry.to.member : undefined });
     else if (outbox) {
       // Sent after the commit too (after the held ones), each claimed; outside a Store transaction, now.
@@ -310,15 +312,8 @@ export class OutboxService {
     // statements, no transaction (two round trips fewer): a crash between them leaves a row that a later
     // attempt finds sent on the platform, and records again to the same effect.
     const sent = this.handlers.get(row.kind)?.sent;
-    let deleted = false;
-    const andDelete = <T extends ObjectLiteral>(update: UpdateQueryBuilder<T>): UpdateQueryBuilder<T> => {
-      if (update.connection.options.type !== 'postgres') return update;
-      deleted = true;
-      const gone = update.connection.createQueryBuilder().delete().from(OutboxMessage).where('id = :outboxRow', { outboxRow: row.id });
-      return update.addCommonTableExpression(gone, 'outbox_sent');
-    };
-    const then = sent ? await this.store.write((em) => sent(em, row, ref, andDelete)) : undefined;
-    if (!deleted) await this.store.write((em) => em.delete(OutboxMessage, { id: row.id }));
+    const then = sent ? await this.store.write((em) => sent(em, row, ref)) : undefined;
+    if (!sent || this.store.db.options.type !== 'postgres') await this.store.write((em) => DELETE_SENT.run(em, [row.id]));
     if (then) await then();
     return 'sent';
   }

@@ -8,6 +8,8 @@ export type StoredMessage = Omit<Message, 'visibility'>;
  * are tagged, since plain JSON would return them as strings and objects.
  */
 export function storeMessage(m: StoredMessage): string {
+  // Most messages hold neither: plain JSON.stringify, the same text, without a replacer call per value (V8's fast path).
+  if (!holdsTagged(m)) return JSON.stringify(m);
   return JSON.stringify(m, function (this: Record<string, unknown>, key, value: unknown) {
     const raw = this[key];
     if (raw instanceof Date) return { $date: raw.getTime() };
@@ -16,8 +18,19 @@ export function storeMessage(m: StoredMessage): string {
   });
 }
 
+/** Whether a Date or a Uint8Array is anywhere in `value` (what `storeMessage` tags). */
+function holdsTagged(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (value instanceof Date || value instanceof Uint8Array) return true;
+  if (Array.isArray(value)) return value.some(holdsTagged);
+  for (const key in value) if (holdsTagged((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 /** The message `storeMessage` stored. */
 export function loadMessage(json: string): StoredMessage {
+  // Without a tag (storeMessage writes its keys as they are) the reviver would change nothing: plain JSON.parse.
+  if (!json.includes('"$date"') && !json.includes('"$bytes"')) return JSON.parse(json) as StoredMessage;
   return JSON.parse(json, (_key, value: unknown) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const tagged = value as { $date?: unknown; $bytes?: unknown };

@@ -6,7 +6,8 @@ import type { Translate } from '../../core/i18n.js';
 import type { Notifier } from '../../core/notifier.js';
 import type { Message } from '../../core/reply.js';
 import type { Outbox } from '../../core/types.js';
-import type { OutboxService } from '../outbox/service.js';
+import { deletingSent, type OutboxService } from '../outbox/service.js';
+import { FixedSql } from '../../db/fixed-sql.js';
 import { storeMessage } from '../outbox/stored.js';
 import { questionPost, type QuestionStats } from './post.js';
 
@@ -16,6 +17,13 @@ export interface QuestionReader {
   stats(id: number): Promise<QuestionStats>;
   oneWithStats(id: number): Promise<{ question: Question; stats: QuestionStats } | null>;
 }
+
+/** Where a question's post went, once sent (every ask's post): fixed SQL (see FixedSql). */
+/** Where a post went; on PostgreSQL with the sent outbox row's deletion in the same statement (see `OutboxHandlers.sent`). */
+const RECORD_POST = new FixedSql(
+  (table, postgres) =>
+    `${postgres ? deletingSent(table) : ''}UPDATE ${table(Question)} SET "messageId" = ?, "channel" = ?, "postedAt" = ?, "postFailureReportedAt" = NULL WHERE "id" = ?`,
+);
 
 /** A message without where it goes, as the outbox stores it: to compare a stored post with a fresh render. */
 const stored = ({ visibility: _visibility, ...rest }: Message): string => storeMessage(rest);
@@ -45,15 +53,11 @@ export class QuestionPosts {
     private readonly outbox: OutboxService,
   ) {
     outbox.handle('question_post', {
-      sent: async (em, row, ref, andDelete) => {
+      sent: async (em, row, ref) => {
         if (row.questionId === null) return;
         const posted = { messageId: ref.messageId, channel: ref.channel, postedAt: this.clock.now() };
-        const record = em
-          .createQueryBuilder()
-          .update(Question)
-          .set({ ...posted, postFailureReportedAt: null })
-          .where('id = :id', { id: row.questionId });
-        await andDelete(record).execute();
+        const deleting = em.connection.options.type === 'postgres' ? [row.id] : [];
+        await RECORD_POST.run(em, [...deleting, posted.messageId, posted.channel, posted.postedAt, row.questionId]);
         if (this.awaited.has(row.questionId)) this.awaited.set(row.questionId, posted);
         // The post was rendered when the question was stored: what changed while it waited (a
         // close, a hide, me-toos) is shown by editing it once it is there.

@@ -15,7 +15,7 @@ import type { Notifier } from '../../core/notifier.js';
 import type { Message } from '../../core/reply.js';
 import type { Identity, Outbox, Person } from '../../core/types.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { insertReturningId } from '../../db/insert.js';
+import { FixedSql, hydrate, insertRow, selectColumns } from '../../db/fixed-sql.js';
 import type { Store } from '../../db/store.js';
 import { authorKey, pseudonym, scopedPseudonym, sealAddress } from '../anonymity.js';
 import { formatLocal } from '../local-time.js';
@@ -35,6 +35,20 @@ export interface QuestionSettings {
 /** How long an asker's encrypted reply address may be kept at most. */
 export const REPLY_ADDRESS_DAYS = 30;
 const DAY = 86_400_000;
+
+/** Every ask sends it (see `blockAndRecent`): fixed SQL (see FixedSql), the statement the query builder made. */
+const BLOCK_AND_RECENT = new FixedSql(
+  (table) =>
+    `SELECT COUNT(*) AS "recent", (SELECT "b"."id" FROM ${table(AnonBlock)} "b" WHERE "b"."pseudonym" = ? AND "b"."chapterId" = ? ` +
+    `AND "b"."liftedAt" IS NULL AND "b"."expiresAt" > ? LIMIT 1) AS "blockId" FROM ${table(Question)} "q" WHERE "q"."pseudonym" = ? AND "q"."createdAt" > ?`,
+);
+
+/** A question and its counts (see `oneWithStats`). */
+const ONE_WITH_STATS = new FixedSql(
+  (table, _postgres, db) =>
+    `SELECT ${selectColumns(db, Question, 'q')}, (SELECT COUNT(1) FROM ${table(QuestionMeToo)} "m" WHERE "m"."questionId" = "q"."id") AS "meToo", ` +
+    `(SELECT COUNT(1) FROM ${table(QuestionAnswer)} "a" WHERE "a"."questionId" = "q"."id") AS "answers" FROM ${table(Question)} "q" WHERE "q"."id" = ?`,
+);
 
 /**
  * Anonymous questions. Every rule that matters is kept by the database: one me-too per
@@ -89,21 +103,13 @@ export class QuestionService {
     chapterId: number,
     since: Date,
   ): Promise<{ blockId: number | null; recent: number }> {
-    const row = await em
-      .createQueryBuilder(Question, 'q')
-      .select('COUNT(*)', 'recent')
-      .addSelect(
-        (sub) =>
-          sub
-            .select('b.id')
-            .from(AnonBlock, 'b')
-            .where('b.pseudonym = :pseudo AND b.chapterId = :chapterId AND b.liftedAt IS NULL AND b.expiresAt > :now')
-            .limit(1),
-        'blockId',
-      )
-      .where('q.pseudonym = :pseudo AND q.createdAt > :since')
-      .setParameters({ pseudo, chapterId, now: this.clock.now().getTime(), since: since.getTime() })
-      .getRawOne<{ recent: number | string; blockId: number | string | null }>();
+    const [row] = await BLOCK_AND_RECENT.run<{ recent: number | string; blockId: number | string | null }[]>(em, [
+      pseudo,
+      chapterId,
+      this.clock.now(),
+      pseudo,
+      since,
+    ]);
     return { blockId: row?.blockId == null ? null : Number(row.blockId), recent: Number(row?.recent ?? 0) };
   }
 
@@ -141,7 +147,7 @@ export class QuestionService {
         );
         if (blockId !== null) await this.assertNotBlocked(em, pseudo, input.chapter.id);
         if (recent >= max) throw new UserError('question.rate_limited', { max, minutes: windowMinutes });
-        const q = em.create(Question, {
+        const q = Object.assign(new Question(), {
           chapterId: input.chapter.id,
           pseudonym: pseudo,
           text: input.text,
@@ -162,8 +168,8 @@ export class QuestionService {
           pendingNotices: null,
           createdAt: now,
         });
-        // Every column given: nothing to read back (insertReturningId).
-        q.id = await insertReturningId(em, Question, q);
+        // Every column given: nothing to read back (insertRow).
+        q.id = await insertRow(em, Question, q);
         watch(q.id);
         await this.posts.enqueue(em, q);
         return q;
@@ -189,15 +195,14 @@ export class QuestionService {
 
   /** A question (hidden ones too) and its counts, in one statement; null when there is no such question. */
   async oneWithStats(id: number): Promise<{ question: Question; stats: QuestionStats } | null> {
-    const { entities, raw } = await this.store.manager
-      .createQueryBuilder(Question, 'q')
-      .addSelect((sq) => sq.select('COUNT(1)').from(QuestionMeToo, 'm').where('m.questionId = q.id'), 'meToo')
-      .addSelect((sq) => sq.select('COUNT(1)').from(QuestionAnswer, 'a').where('a.questionId = q.id'), 'answers')
-      .where('q.id = :id', { id })
-      .getRawAndEntities<{ meToo: number | string; answers: number | string }>();
-    const question = entities[0];
-    if (!question) return null;
-    return { question, stats: { meToo: Number(raw[0]?.meToo ?? 0), answers: Number(raw[0]?.answers ?? 0) } };
+    // Every ask's post reads it once sent (see QuestionPosts.catchUp): fixed SQL, hydrated as TypeORM would.
+    const db = this.store.db;
+    const [row] = await ONE_WITH_STATS.run<(Record<string, unknown> & { meToo: number | string; answers: number | string })[]>(
+      this.store.manager,
+      [id],
+    );
+    if (!row) return null;
+    return { question: hydrate(db, Question, row), stats: { meToo: Number(row.meToo), answers: Number(row.answers) } };
   }
 
   /** A question's me-toos and answers, counted in one statement. */

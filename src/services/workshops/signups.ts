@@ -1,4 +1,4 @@
-import { Brackets, type DataSource, type EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { Brackets, type EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Chapter } from '../../../entities/Chapter.js';
 import { Coach } from '../../../entities/Coach.js';
 import { Member } from '../../../entities/Member.js';
@@ -9,7 +9,7 @@ import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Person } from '../../core/types.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { PreparedSql, runPrepared } from '../../db/prepared.js';
+import { columnList, FixedSql, hydrate, selectColumns, type TableName } from '../../db/fixed-sql.js';
 import type { Store } from '../../db/store.js';
 import type { MemberService } from '../members.js';
 import type { WorkshopNotices } from './notices.js';
@@ -387,20 +387,20 @@ export class Signups {
     profile?: Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>,
     locale?: string,
   ): Promise<{ result: SignupResult; moves: Move[]; memberId: number }> {
-    const sql = signupSql(em.connection);
     // A learner's member row is created on first need; a member this process has seen signed up skips that statement.
     const key = `${actor.platform}\u0000${actor.workspace}\u0000${actor.id}`;
     if (role === 'learner' && !this.knownMembers.has(key)) await this.members.insertIfMissing(em, actor, locale);
-    if (sql.lock && !(await runPrepared(em, sql.lock, [id])).rows.length) throw new UserError('workshop.not_found', { id });
+    if (em.connection.options.type === 'postgres' && !(await LOCK.run<unknown[]>(em, [id])).length)
+      throw new UserError('workshop.not_found', { id });
     // Read once the lock is held: sign-ups' times then follow the order the database admits them.
     const now = this.clock.now();
-    let read = await sql.read(em, role, actor, id, now);
+    let read = await readSignUp(em, role, actor, id, now);
     if (!read) throw new UserError('workshop.not_found', { id });
     if (role === 'learner' && !read.found.memberId) {
       // Known here, but gone since (`/privacy delete`, maybe in another process): created again. Rare; on
       // PostgreSQL it runs under the workshop's lock, unlike the first insert above.
       await this.members.insertIfMissing(em, actor, locale);
-      read = (await sql.read(em, role, actor, id, now))!;
+      read = (await readSignUp(em, role, actor, id, now))!;
     }
     const { workshop: locked, found, line } = read;
     assertOpen(locked, now);
@@ -427,7 +427,7 @@ export class Signups {
     const quick = byTheCounts(locked, line, role, heldUntil !== null);
     if (quick) {
       const state = quick.seat ? 'confirmed' : 'waiting';
-      await sql.insert(em, { ...fields, state, confirmedAt: quick.seat ? now : null }, quick.seat);
+      await insertSignUp(em, { ...fields, state, confirmedAt: quick.seat ? now : null }, quick.seat);
       if (quick.seat) {
         // The row as it is now (`locked` is this sign-up's own copy).
         locked[COUNTER_COLUMN[role]] += 1;
@@ -551,124 +551,118 @@ async function queueOf(em: EntityManager, workshopId: number): Promise<Queued[]>
   return rows.map(({ id, memberId, role, state, heldUntil }) => ({ id, memberId, role, state, heldUntil }));
 }
 
-/** The statements of a claim or join, written once per database (see PreparedSql). */
-interface SignupSql {
-  /** PostgreSQL: locks the workshop's row (SQLite's transactions are serial: null). */
-  readonly lock: string | null;
-  /** The workshop with its chapter, the member and the workshop's waitlists, in one statement; null without the workshop. */
-  read(
-    em: EntityManager,
-    role: SignupRole,
-    actor: Person,
-    id: number,
-    now: Date,
-  ): Promise<{ workshop: Workshop; found: Found; line: Line } | null>;
-  /** Inserts the signup (every column given); with `seat`, moves its role's counter too, checked against the room. */
-  insert(em: EntityManager, signup: NewSignup, seat: boolean): Promise<void>;
-  /** The SQL of each, for the raw-driver benchmark (scripts/bench/orm-vs-raw.ts), which must send the same statements. */
-  readonly texts: {
-    readonly lock: string | null;
-    readonly read: Record<SignupRole, string>;
-    readonly insert: string;
-    /** The counter's update; on PostgreSQL with the insert before it, in one statement. */
-    readonly count: Record<SignupRole, string>;
-  };
-}
-
 type NewSignup = Pick<WorkshopSignup, 'workshopId' | 'memberId' | 'role' | 'state' | 'createdAt' | 'heldUntil' | 'confirmedAt'> &
   Partial<Pick<WorkshopSignup, 'level' | 'goal' | 'language'>>;
 
-const signupSqls = new WeakMap<DataSource, SignupSql>();
+// The statements of a claim or join, as fixed SQL (src/db/fixed-sql.ts); exported for the raw-driver
+// benchmark (scripts/bench/orm-vs-raw.ts), which must send the same statements.
 
-export function signupSql(ds: DataSource): SignupSql {
-  let made = signupSqls.get(ds);
-  if (!made) signupSqls.set(ds, (made = writeSignupSql(ds)));
-  return made;
+/** PostgreSQL: locks the workshop's row (SQLite's transactions are serial). */
+const LOCK = new FixedSql((table) => `SELECT w."id" FROM ${table(Workshop)} w WHERE w."id" = ? FOR UPDATE`);
+
+/**
+ * The workshop with its chapter, the member (and their coach status or no-shows, by role), their signup
+ * here, and the workshop's waitlists as counts, in one statement. Parameters: for learners the time twice
+ * (no-shows), then the time (cool-downs), platform, workspace, user id, workshop id.
+ */
+const readFor = (role: SignupRole) =>
+  new FixedSql((table, _postgres, db) => {
+    const waiting = (r: SignupRole) =>
+      `(SELECT COUNT(*) FROM ${table(WorkshopSignup)} q WHERE q."workshopId" = w."id" AND q."role" = '${r}' AND q."state" = 'waiting')`;
+    // As `coolDownUntil` counts them: neither cleared nor expired, in the workshop's chapter.
+    const live = `n."memberId" = m."id" AND n."chapterId" = w."chapterId" AND n."clearedAt" IS NULL AND n."expiresAt" > ?`;
+    const byRole =
+      role === 'coach'
+        ? `(SELECT co."status" FROM ${table(Coach)} co WHERE co."memberId" = m."id") AS "coachStatus"`
+        : `(SELECT COUNT(*) FROM ${table(NoShow)} n WHERE ${live}) AS "noShowCount", ` +
+          `(SELECT MAX(n."at") FROM ${table(NoShow)} n WHERE ${live}) AS "noShowLatest"`;
+    const couldMove =
+      `EXISTS (SELECT 1 FROM ${table(WorkshopSignup)} q WHERE q."workshopId" = w."id" AND q."role" = 'learner' AND q."state" = 'waiting' ` +
+      `AND (q."heldUntil" IS NULL OR q."heldUntil" <= ?)) AS "learnerCouldMove"`;
+    return (
+      `SELECT ${selectColumns(db, Workshop, 'w', 'w_')}, ${selectColumns(db, Chapter, 'c', 'c_')}, ` +
+      `m."id" AS "memberId", m."displayName" AS "displayName", o."id" AS "ownId", o."role" AS "ownRole", ${byRole}, ${couldMove}, ` +
+      `${waiting('coach')} AS "waitingCoaches", ${waiting('learner')} AS "waitingLearners" ` +
+      `FROM ${table(Workshop)} w INNER JOIN ${table(Chapter)} c ON c."id" = w."chapterId" ` +
+      `LEFT JOIN ${table(Member)} m ON m."platform" = ? AND m."workspace" = ? AND m."userId" = ? ` +
+      `LEFT JOIN ${table(WorkshopSignup)} o ON o."workshopId" = w."id" AND o."memberId" = m."id" WHERE w."id" = ?`
+    );
+  });
+const READ: Record<SignupRole, FixedSql> = { coach: readFor('coach'), learner: readFor('learner') };
+
+const SIGNUP_COLUMNS = columnList([
+  'workshopId',
+  'memberId',
+  'role',
+  'state',
+  'createdAt',
+  'level',
+  'goal',
+  'language',
+  'groupNumber',
+  'groupPinned',
+  'offerExpiresAt',
+  'confirmedAt',
+  'heldUntil',
+]);
+const insertText = (table: TableName) => `INSERT INTO ${table(WorkshopSignup)} (${SIGNUP_COLUMNS.names}) VALUES (${SIGNUP_COLUMNS.marks})`;
+
+/** The signup, every column given. */
+const INSERT = new FixedSql(insertText);
+
+/**
+ * Its role's counter moved by one, on the room's condition (the database refuses past a limit); on
+ * PostgreSQL with the insert before it, in one statement (a data-modifying WITH).
+ */
+const countFor = (role: SignupRole) =>
+  new FixedSql((table, postgres) => {
+    const counter = column(COUNTER_COLUMN[role]);
+    const update = `UPDATE ${table(Workshop)} SET ${counter} = ${counter} + 1 WHERE "id" = ? AND (${role === 'coach' ? COACH_ROOM : LEARNER_ROOM})`;
+    return postgres ? `WITH "added" AS (${insertText(table)}) ${update}` : update;
+  });
+const COUNT: Record<SignupRole, FixedSql> = { coach: countFor('coach'), learner: countFor('learner') };
+
+/** The statements of a claim or join, for the raw-driver benchmark. */
+export const SIGNUP_SQL = { lock: LOCK, read: READ, insert: INSERT, count: COUNT } as const;
+
+/** The sign-up's read (`READ`): null without the workshop. */
+async function readSignUp(
+  em: EntityManager,
+  role: SignupRole,
+  actor: Person,
+  id: number,
+  now: Date,
+): Promise<{ workshop: Workshop; found: Found; line: Line } | null> {
+  const parameters = [...(role === 'learner' ? [now, now] : []), now, actor.platform, actor.workspace, actor.id, id];
+  const row = (await READ[role].run<Record<string, unknown>[]>(em, parameters))[0];
+  if (!row) return null;
+  const workshop = hydrate(em.connection, Workshop, row, 'w_');
+  workshop.chapter = hydrate(em.connection, Chapter, row, 'c_');
+  const found: Found = {
+    memberId: row.memberId === null || row.memberId === undefined ? null : Number(row.memberId),
+    displayName: (row.displayName as string | null) ?? null,
+    coachStatus: (row.coachStatus as string | null | undefined) ?? null,
+    noShows: { count: Number(row.noShowCount ?? 0), latest: instant(row.noShowLatest) },
+    own: row.ownId === null || row.ownId === undefined ? null : { id: Number(row.ownId), role: row.ownRole as SignupRole },
+  };
+  const line: Line = {
+    waitingCoaches: Number(row.waitingCoaches),
+    waitingLearners: Number(row.waitingLearners),
+    learnerCouldMove: row.learnerCouldMove === true || Number(row.learnerCouldMove) === 1,
+  };
+  return { workshop, found, line };
 }
 
-function writeSignupSql(ds: DataSource): SignupSql {
-  const p = new PreparedSql(ds);
-  const postgres = ds.options.type === 'postgres';
-  const [workshop, chapter, member, signup, coach, noShow] = [Workshop, Chapter, Member, WorkshopSignup, Coach, NoShow].map((e) =>
-    p.table(e),
-  );
-  const waiting = (role: SignupRole) =>
-    `(SELECT COUNT(*) FROM ${signup} q WHERE q."workshopId" = w."id" AND q."role" = '${role}' AND q."state" = 'waiting')`;
-  // As `coolDownUntil` counts them: neither cleared nor expired, in the workshop's chapter.
-  const live = `n."memberId" = m."id" AND n."chapterId" = w."chapterId" AND n."clearedAt" IS NULL AND n."expiresAt" > ?`;
-  const byRole: Record<SignupRole, string> = {
-    coach: `(SELECT co."status" FROM ${coach} co WHERE co."memberId" = m."id") AS "coachStatus"`,
-    learner: `(SELECT COUNT(*) FROM ${noShow} n WHERE ${live}) AS "noShowCount", (SELECT MAX(n."at") FROM ${noShow} n WHERE ${live}) AS "noShowLatest"`,
-  };
-  const couldMove =
-    `EXISTS (SELECT 1 FROM ${signup} q WHERE q."workshopId" = w."id" AND q."role" = 'learner' AND q."state" = 'waiting' ` +
-    `AND (q."heldUntil" IS NULL OR q."heldUntil" <= ?)) AS "learnerCouldMove"`;
-  const read = (role: SignupRole) =>
-    p.sql(
-      `SELECT ${p.columns(Workshop, 'w', 'w_')}, ${p.columns(Chapter, 'c', 'c_')}, m."id" AS "memberId", m."displayName" AS "displayName", ` +
-        `o."id" AS "ownId", o."role" AS "ownRole", ${byRole[role]}, ${couldMove}, ${waiting('coach')} AS "waitingCoaches", ${waiting('learner')} AS "waitingLearners" ` +
-        `FROM ${workshop} w INNER JOIN ${chapter} c ON c."id" = w."chapterId" ` +
-        `LEFT JOIN ${member} m ON m."platform" = ? AND m."workspace" = ? AND m."userId" = ? ` +
-        `LEFT JOIN ${signup} o ON o."workshopId" = w."id" AND o."memberId" = m."id" WHERE w."id" = ?`,
-    );
-  const reads = { coach: read('coach'), learner: read('learner') };
-  const columns = ['workshopId', 'memberId', 'role', 'state', 'createdAt', 'level', 'goal', 'language', 'groupNumber', 'groupPinned'];
-  const more = ['offerExpiresAt', 'confirmedAt', 'heldUntil'];
-  const insert = `INSERT INTO ${signup} (${[...columns, ...more].map((c) => `"${c}"`).join(', ')}) VALUES (${[...columns, ...more].map(() => '?').join(', ')})`;
-  const room: Record<SignupRole, string> = { coach: COACH_ROOM, learner: LEARNER_ROOM };
-  const count = (role: SignupRole) => {
-    const counter = column(COUNTER_COLUMN[role]);
-    return `UPDATE ${workshop} SET ${counter} = ${counter} + 1 WHERE "id" = ? AND (${room[role]})`;
-  };
-  // PostgreSQL: the insert and the counter in one statement (a data-modifying WITH), one round trip.
-  const insertAndCount = (role: SignupRole) => p.sql(postgres ? `WITH "added" AS (${insert}) ${count(role)}` : count(role));
-  const counted = { coach: insertAndCount('coach'), learner: insertAndCount('learner') };
-  const inserted = p.sql(insert);
-  const lock = postgres ? p.sql(`SELECT w."id" FROM ${workshop} w WHERE w."id" = ? FOR UPDATE`) : null;
-  return {
-    lock,
-    texts: { lock, read: reads, insert: inserted, count: counted },
-    async read(em, role, actor, id, now) {
-      const at = now.getTime();
-      const parameters = [...(role === 'learner' ? [at, at] : []), at, actor.platform, actor.workspace, actor.id, id];
-      const row = (await runPrepared(em, reads[role], parameters)).rows[0];
-      if (!row) return null;
-      const w = p.hydrate(Workshop, row, 'w_');
-      w.chapter = p.hydrate(Chapter, row, 'c_');
-      const found: Found = {
-        memberId: row.memberId === null || row.memberId === undefined ? null : Number(row.memberId),
-        displayName: (row.displayName as string | null) ?? null,
-        coachStatus: (row.coachStatus as string | null | undefined) ?? null,
-        noShows: { count: Number(row.noShowCount ?? 0), latest: instant(row.noShowLatest) },
-        own: row.ownId === null || row.ownId === undefined ? null : { id: Number(row.ownId), role: row.ownRole as SignupRole },
-      };
-      const line: Line = {
-        waitingCoaches: Number(row.waitingCoaches),
-        waitingLearners: Number(row.waitingLearners),
-        learnerCouldMove: row.learnerCouldMove === true || Number(row.learnerCouldMove) === 1,
-      };
-      return { workshop: w, found, line };
-    },
-    async insert(em, x, seat) {
-      const values = [
-        x.workshopId,
-        x.memberId,
-        x.role,
-        x.state,
-        x.createdAt.getTime(),
-        x.level ?? null,
-        x.goal ?? null,
-        x.language ?? null,
-      ];
-      const rest = [null, false, null, x.confirmedAt?.getTime() ?? null, x.heldUntil?.getTime() ?? null];
-      if (!seat) {
-        await runPrepared(em, inserted, [...values, ...rest]);
-        return;
-      }
-      if (!postgres) await runPrepared(em, inserted, [...values, ...rest]);
-      const moved = await runPrepared(em, counted[x.role], [...(postgres ? [...values, ...rest] : []), x.workshopId]);
-      // Impossible while the row is locked and in line; the transaction rolls back with the insert.
-      if (moved.affected !== 1) throw new Error(`workshop ${x.workshopId}: its counter refused a sign-up the counts allowed`);
-    },
-  };
+/** Inserts the signup; with `seat`, moves its role's counter too (on PostgreSQL in the insert's statement). */
+async function insertSignUp(em: EntityManager, x: NewSignup, seat: boolean): Promise<void> {
+  const values = [
+    ...[x.workshopId, x.memberId, x.role, x.state, x.createdAt, x.level ?? null, x.goal ?? null, x.language ?? null],
+    ...[null, false, null, x.confirmedAt, x.heldUntil],
+  ];
+  const postgres = em.connection.options.type === 'postgres';
+  if (!seat || !postgres) await INSERT.run(em, values);
+  if (!seat) return;
+  // Impossible while the row is locked and in line; the transaction rolls back with the insert.
+  if ((await COUNT[x.role].change(em, [...(postgres ? values : []), x.workshopId])) !== 1)
+    throw new Error(`workshop ${x.workshopId}: its counter refused a sign-up the counts allowed`);
 }

@@ -160,6 +160,36 @@ test('a request dated more than five minutes ahead is refused with 401 and runs 
     }
   }));
 
+test('a request without a signature is refused with 401 and runs nothing; Slack’s unsigned ssl_check ping is answered, and what is smuggled beside it is not run', (t) =>
+  eachDatabase(t, async (database) => {
+    const fake = await newFake();
+    const a = await bot(database, fake);
+    try {
+      const calls = fake.calls.length;
+      const post = (body: string, headers: Record<string, string> = {}) =>
+        fetch(a.url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body });
+      const help = slashCommandBody({ command: '/help', text: '', user: 'UASKER', responseUrl: fake.responseUrl('u1') });
+      const unsigned = await post(help);
+      assert.equal(unsigned.status, 401);
+      const noTimestamp = await post(help, { 'X-Slack-Signature': 'v0=' + '0'.repeat(64) });
+      assert.equal(noTimestamp.status, 401);
+      assert.ok(a.logs().some((l) => l.includes('without a signature')));
+
+      // The ping alone, and the ping with a command smuggled beside it: each only answered 200, nothing run.
+      for (const body of ['ssl_check=1&token=x', `ssl_check=1&${help}`]) {
+        const ping = await post(body);
+        assert.equal(ping.status, 200);
+        assert.equal(await ping.text(), '');
+      }
+      assert.equal(fake.calls.length, calls, 'no Web API call');
+      assert.equal(fake.responses.length, 0, 'no answer through a response URL');
+      assert.equal(await a.app.db.getRepository(SeenRequest).count(), 0, 'nothing remembered');
+    } finally {
+      await a.stop();
+      await fake.stop();
+    }
+  }));
+
 test('a response_url on a host outside SLACK_RESPONSE_HOSTS is never called: the answer goes as an ephemeral message, and the log names only its origin', (t) =>
   eachDatabase(t, async (database) => {
     const fake = await newFake();
