@@ -62,6 +62,8 @@ test('after the workshop on the console: anonymous feedback by DM buttons and co
       );
       assert.match(await bot.run('@l1 /workshop notes id:1 went:"x"'), /Only coaches who came/);
       assert.match(await bot.run('@ada /workshop notes id:1 materials:99'), /no materials #99/);
+      // Past the databases' INTEGER range: no such material either (PostgreSQL once failed on comparing it).
+      assert.match(await bot.run('@ada /workshop notes id:1 materials:1,4294967296'), /no materials #4294967296/);
 
       // The report: two answers, below FEEDBACK_MIN_RESPONSES (3): no texts.
       let report = await bot.run('@mona /workshop report 1');

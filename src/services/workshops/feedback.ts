@@ -19,6 +19,7 @@ import type { DirectMessages } from '../direct-messages.js';
 import { type FeedbackFigures, feedbackFigures } from './feedback-figures.js';
 import { workshopWhen } from './notices.js';
 import type { StuckFigures, StuckQueue } from './stuck.js';
+import { INTEGER_MAX } from '../../core/validate.js';
 
 /** Feedback is asked for this long after the end, and may be given or changed until `FEEDBACK_DAYS` after it. */
 export const FEEDBACK_ASK_AFTER_MS = 60 * 60_000;
@@ -319,8 +320,10 @@ export class FeedbackService {
 
   /** Which of these material ids are in the directory (a note names only those). */
   async existingMaterials(ids: readonly number[]): Promise<number[]> {
-    if (!ids.length) return [];
-    return (await this.store.manager.findBy(Material, { id: In([...ids]) })).map((m) => m.id);
+    // An id past the INTEGER column's range is in no directory (PostgreSQL would refuse to compare it).
+    const possible = ids.filter((id) => id <= INTEGER_MAX);
+    if (!possible.length) return [];
+    return (await this.store.manager.findBy(Material, { id: In(possible) })).map((m) => m.id);
   }
 }
 
