@@ -56,9 +56,9 @@ async function filesUnder(dir, keep) {
  * template's raw text (String.raw) or after a backslash: the build refuses code with either.
  */
 export function asciiOnly(code) {
-  if (/\\[^\x00-\x7f]|String\.raw`[^`]*[^\x00-\x7f]/.test(code))
+  if (/\\[\u0080-\uffff]|String\.raw`[^`]*[\u0080-\uffff]/.test(code))
     throw new Error('build: a character beyond ASCII after a backslash or in String.raw');
-  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
