@@ -27,6 +27,27 @@ const OUTPUTS = ['src', 'chunks', 'commands', 'entities'];
 const BUNDLED = /^(zod|typeorm)(\/|$)/;
 
 /**
+ * TypeORM's drivers for databases the bot cannot be configured for (DATABASE_URL is sqlite: or
+ * postgres://, src/config.ts), which its DriverFactory loads all at once: left out of the bundle,
+ * about 1 MB of code that would be kept in memory and never run. Asking one of them for a driver
+ * throws, naming it.
+ */
+const UNUSED_DRIVERS =
+  /^\.\/(aurora-mysql|aurora-postgres|capacitor|cockroachdb|cordova|expo|mongodb|mysql|nativescript|oracle|react-native|sap|spanner|sqljs|sqlserver)\//;
+const withoutUnusedDrivers = {
+  name: 'without-unused-drivers',
+  setup(b) {
+    b.onResolve({ filter: UNUSED_DRIVERS }, (args) =>
+      /[\\/]typeorm[\\/]driver[\\/]DriverFactory\.js$/.test(args.importer) ? { path: args.path, namespace: 'unused-driver' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'unused-driver' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, name) => name === '__esModule' || typeof name !== 'string' ? undefined : class { constructor() { throw new Error('TypeORM driver ${args.path} is not in this build: the bot runs on SQLite or PostgreSQL'); } } });`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Keeps imports of packages other than BUNDLED as imports (they are loaded from node_modules as
  * before), also when a bundled package requires them.
  */
@@ -75,7 +96,7 @@ export async function buildDist(extra = []) {
     bundle: true,
     splitting: true,
     keepNames: true,
-    plugins: [packagesOutside],
+    plugins: [withoutUnusedDrivers, packagesOutside],
     // TypeORM, bundled, is CommonJS: its require() of packages left outside (the database drivers among them) needs a require.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     format: 'esm',
