@@ -58,6 +58,7 @@ const packagesOutside = {
   },
 };
 export const DIST = join(ROOT, 'dist');
+const CHUNKS = join(DIST, 'chunks');
 
 /** Every file under `dir` whose name passes `keep`. */
 async function filesUnder(dir, keep) {
@@ -107,7 +108,9 @@ export async function buildDist(extra = []) {
     logLevel: 'warning',
   });
   let changed = 0;
-  for (const file of result.outputFiles) {
+  // Chunks first, then the entry points that import them: a process starting meanwhile finds every chunk its main.js names.
+  const chunksFirst = [...result.outputFiles].sort((x, y) => Number(!x.path.startsWith(CHUNKS)) - Number(!y.path.startsWith(CHUNKS)));
+  for (const file of chunksFirst) {
     const contents = Buffer.from(asciiOnly(file.text));
     const old = await readFile(file.path).catch(() => null);
     if (old && Buffer.compare(old, contents) === 0) continue;
