@@ -73,5 +73,12 @@ function forbidden(name) {
 function layer(files, name, above) {
   const group = above.flatMap(forbidden);
   const message = `${name} imports only layers below it (docs/ARCHITECTURE.md, "Layers").`;
-  return [{ files, ignores: ['src/core/csv.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }, CSV] }] } }];
+  // Case-sensitive: our files' names are lowercase, and Bolt's `@slack/bolt/dist/App.js` is not our app.js.
+  return [
+    {
+      files,
+      ignores: ['src/core/csv.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message, caseSensitive: true }, CSV] }] },
+    },
+  ];
 }

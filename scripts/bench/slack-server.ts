@@ -6,7 +6,6 @@
  * All listen on 127.0.0.1 only, print `ready <port>` and stop on SIGTERM.
  * Configuration comes from the environment the benchmark sets (SLACK_*, DATABASE_URL, ...).
  */
-import { App, LogLevel } from '@slack/bolt';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -36,6 +35,8 @@ async function ours(): Promise<{ port: number; stop: () => Promise<void> }> {
 }
 
 async function bare(): Promise<{ port: number; stop: () => Promise<void> }> {
+  // Bolt's index, imported here: our side loads only what our adapter loads (its parts of Bolt, not the index).
+  const { App, LogLevel } = await import('@slack/bolt');
   const bolt = new App({
     token: process.env.SLACK_BOT_TOKEN,
     signingSecret: process.env.SLACK_SIGNING_SECRET,
@@ -68,6 +69,7 @@ async function sameJob(): Promise<{ port: number; stop: () => Promise<void> }> {
   // Its own questions channel (SAME_JOB_CHANNEL, set by the benchmark), so that its posts can be told from ours.
   const channel = process.env.SAME_JOB_CHANNEL ?? 'CSAMEJOB';
   const insert = db.prepare('INSERT INTO question (team, user, channel, text, created_at) VALUES (?, ?, ?, ?, ?)');
+  const { App, LogLevel } = await import('@slack/bolt');
   const bolt = new App({
     token: process.env.SLACK_BOT_TOKEN,
     signingSecret: process.env.SLACK_SIGNING_SECRET,

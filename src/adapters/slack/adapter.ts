@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, webApi } from '@slack/bolt';
+import type { App, webApi } from '@slack/bolt';
+// Bolt's App from its own module rather than Bolt's index, which also loads Express (for its
+// ExpressReceiver), the AWS Lambda receiver and the OAuth stores, none of which we use: about 5 MB
+// of resident memory (BENCHMARKS.md). The same for the receiver's parts (receiver.ts).
+import boltApp from '@slack/bolt/dist/App.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { AdapterStartError, type PlatformAdapter } from '../../core/adapter.js';
@@ -108,7 +112,7 @@ export class SlackAdapter implements PlatformAdapter {
     const retry = retryPolicy(this.config.platform);
     let clientOptions: webApi.WebClientOptions;
 
-    const bolt = new App({
+    const bolt: App = new boltApp.default({
       token: slack.botToken,
       ...(socketMode
         ? { socketMode: true, appToken: slack.appToken }
@@ -162,7 +166,8 @@ export class SlackAdapter implements PlatformAdapter {
     // process holding that workspace's token, rather than tried, and refused, with this one's.
     // The outbox's posts (see SlackOutbox.post with `once`): the same client without its own retries,
     // so that a post whose answer was lost is looked for in the channel before it is sent again.
-    const once = new webApi.WebClient(bolt.client.token, { ...clientOptions, retryConfig: { retries: 0 }, logger: boltLogger(log) });
+    const WebClient = bolt.client.constructor as typeof webApi.WebClient;
+    const once = new WebClient(bolt.client.token, { ...clientOptions, retryConfig: { retries: 0 }, logger: boltLogger(log) });
     this.served = { bolt, botName, workspace, team: auth.is_enterprise_install ? undefined : auth.team_id, once, retry };
 
     bolt.error(async (err) => {

@@ -1,4 +1,6 @@
-import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import type { Logger as BoltLogger } from '@slack/bolt';
+// Not from Bolt's index, which loads much we do not use (see adapter.ts).
+import boltApp from '@slack/bolt/dist/App.js';
 import type { Logger } from 'pino';
 
 /**
@@ -6,7 +8,7 @@ import type { Logger } from 'pino';
  * bodies (typed text, member ids), so they are dropped whatever LOG_LEVEL says.
  */
 export function boltLogger(log: Logger): BoltLogger {
-  let level = LogLevel.INFO;
+  let level = boltApp.LogLevel.INFO;
   const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' ');
   return {
     debug: () => undefined,

@@ -1,13 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
-import {
-  type CustomRoute,
-  HTTPModuleFunctions,
-  HTTPReceiver,
-  isRawBodyError,
-  type Logger as BoltLogger,
-  verifySlackRequest,
-} from '@slack/bolt';
+import type { CustomRoute, Logger as BoltLogger, HTTPReceiver } from '@slack/bolt';
+// Bolt's receiver and request checks from their own modules, not from Bolt's index (see adapter.ts).
+import * as HTTPModuleFunctions from '@slack/bolt/dist/receivers/HTTPModuleFunctions.js';
+import receiverModule from '@slack/bolt/dist/receivers/HTTPReceiver.js';
+import { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
 import type { Logger } from 'pino';
 import { safeError } from '../../core/errors.js';
 
@@ -51,7 +48,7 @@ type Verdict = 'pass' | 'unsigned' | 'future' | 'replay';
  * signatures and does not pass here: replay protection is for HTTP mode.
  */
 export function guardedReceiver(options: ReceiverOptions): HTTPReceiver {
-  const receiver = new HTTPReceiver({
+  const receiver: HTTPReceiver = new receiverModule.default({
     signingSecret: options.signingSecret,
     endpoints: options.path,
     customRoutes: options.customRoutes,
@@ -112,7 +109,7 @@ export function guardedReceiver(options: ReceiverOptions): HTTPReceiver {
         res.writeHead(verdict === 'replay' ? 200 : 401).end();
       },
       (err: unknown) => {
-        const tooLarge = isRawBodyError(err) && (err.type === 'entity.too.large' || err.statusCode === 413);
+        const tooLarge = HTTPModuleFunctions.isRawBodyError(err) && (err.type === 'entity.too.large' || err.statusCode === 413);
         options.log.warn({ err: safeError(err) }, tooLarge ? 'a Slack request was too large' : 'could not read a Slack request');
         if (!res.headersSent) res.writeHead(tooLarge ? 413 : 400);
         res.end();

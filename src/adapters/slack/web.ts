@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Translate } from '../../core/i18n.js';
 import { UserError } from '../../core/errors.js';
@@ -120,9 +120,12 @@ const CHANNEL_ERRORS = {
   is_archived: 'slack.error.is_archived',
 } as const;
 
+/** The WebClient's code for an error Slack returned (its enum's value, checked by the compiler; the enum lives in Bolt's index). */
+const PLATFORM_ERROR: `${webApi.ErrorCode.PlatformError}` = 'slack_webapi_platform_error';
+
 /** The Web API's error code (`channel_not_found`), if the error is one Slack returned. */
 export function platformError(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null || (err as { code?: unknown }).code !== webApi.ErrorCode.PlatformError) return undefined;
+  if (typeof err !== 'object' || err === null || (err as { code?: unknown }).code !== PLATFORM_ERROR) return undefined;
   const error = (err as { data?: { error?: unknown } }).data?.error;
   return typeof error === 'string' ? error : undefined;
 }

@@ -1,6 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { Agent, request } from 'undici';
 import { UserError } from '../../core/errors.js';
 
 /** What one fetch of a feed may cost: issue "Where the events already are", Safety. */
@@ -141,6 +140,8 @@ export async function fetchFeed(
   validators: { etag: string | null; lastModified: string | null },
   limits: FetchLimits,
 ): Promise<FetchResult> {
+  // undici is loaded at the first fetch, not at start: a bot whose chapters follow no feed never needs it (about 10 MB resident).
+  const { Agent, request } = await import('undici');
   const refused = limits.allowPrivate ? () => false : (limits.blocked ?? isPrivateAddress);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
