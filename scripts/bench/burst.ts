@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { FakeDiscord, type FakeUser, type RecordedCall } from '../../test/support/fake-discord.js';
+import { bool, channelOption, FakeDiscord, type FakeUser, int, type RecordedCall, str, sub } from '../../test/support/fake-discord.js';
 import { freshDatabase, TEST_POSTGRES_URL } from '../../test/support/helpers.js';
 import { ROOT, startFlags } from './production.js';
 import { latencies } from './stats.js';
@@ -89,12 +89,6 @@ function startBot(fake: FakeDiscord, env: Record<string, string>): Bot {
 }
 
 type Interaction = { id: string; token: string };
-type Option = { name: string; type: number; value?: string | number | boolean; options?: Option[] };
-
-const sub = (name: string, options: Option[] = []): Option[] => [{ name, type: 1, options }];
-const str = (name: string, value: string): Option => ({ name, type: 3, value });
-const int = (name: string, value: number): Option => ({ name, type: 4, value });
-const bool = (name: string, value: boolean): Option => ({ name, type: 5, value });
 
 /** The final answers of an interaction (not the type-5 deferral), in order. */
 function finals(fake: FakeDiscord, i: Interaction) {
@@ -176,11 +170,6 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
       'chapter create',
     );
     const [, questions, announcements] = a.guild.channels.map((c) => c.id);
-    const resolved = {
-      channels: Object.fromEntries(
-        [questions, announcements].map((id) => [id, { id, type: 0, name: id, permissions: '0', guild_id: a.guild.id }]),
-      ),
-    };
     await setup(
       a,
       a.slash(
@@ -188,10 +177,10 @@ export async function benchBurst(opts: { members: number; seats: number; dataDir
         'chapter',
         sub('set', [
           str('name', 'Berlin'),
-          { name: 'questions-channel', type: 7, value: questions! },
-          { name: 'announcements-channel', type: 7, value: announcements! },
+          channelOption('questions-channel', questions!),
+          channelOption('announcements-channel', announcements!),
         ]),
-        { moderator: true, resolved },
+        { moderator: true, resolved: a.resolvedChannels(questions!, announcements!) },
       ),
       /Berlin/,
       'chapter set',

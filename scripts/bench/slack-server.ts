@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import type { App } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import { startSlack } from '../../src/adapters/slack/adapter.js';
 import { createApp, startScheduler } from '../../src/app.js';
@@ -34,10 +35,11 @@ async function ours(): Promise<{ port: number; stop: () => Promise<void> }> {
   };
 }
 
-async function bare(): Promise<{ port: number; stop: () => Promise<void> }> {
+/** A Bolt app on its stock settings, against the fake Slack. */
+async function stockBolt(): Promise<App> {
   // Bolt's index, imported here: our side loads only what our adapter loads (its parts of Bolt, not the index).
   const { App, LogLevel } = await import('@slack/bolt');
-  const bolt = new App({
+  return new App({
     token: process.env.SLACK_BOT_TOKEN,
     signingSecret: process.env.SLACK_SIGNING_SECRET,
     endpoints: '/slack/events',
@@ -45,6 +47,10 @@ async function bare(): Promise<{ port: number; stop: () => Promise<void> }> {
     logLevel: LogLevel.ERROR,
     clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
   });
+}
+
+async function bare(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const bolt = await stockBolt();
   bolt.command(/^\/.+/, async ({ ack }) => {
     await ack();
   });
@@ -69,15 +75,7 @@ async function sameJob(): Promise<{ port: number; stop: () => Promise<void> }> {
   // Its own questions channel (SAME_JOB_CHANNEL, set by the benchmark), so that its posts can be told from ours.
   const channel = process.env.SAME_JOB_CHANNEL ?? 'CSAMEJOB';
   const insert = db.prepare('INSERT INTO question (team, user, channel, text, created_at) VALUES (?, ?, ?, ?, ?)');
-  const { App, LogLevel } = await import('@slack/bolt');
-  const bolt = new App({
-    token: process.env.SLACK_BOT_TOKEN,
-    signingSecret: process.env.SLACK_SIGNING_SECRET,
-    endpoints: '/slack/events',
-    tokenVerificationEnabled: false,
-    logLevel: LogLevel.ERROR,
-    clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
-  });
+  const bolt = await stockBolt();
   bolt.command('/ask', async ({ command, ack, client }) => {
     const id = insert.run(command.team_id, command.user_id, command.channel_id, command.text, Date.now()).lastInsertRowid;
     await client.chat.postMessage({ channel, text: `Question #${id}: ${command.text}` });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { freshDatabase, postgresUnavailable, TEST_POSTGRES_URL, tempDir } from '../support/helpers.js';
-import { FakeDiscord, type FakeUser } from '../support/fake-discord.js';
+import { channelOption, FakeDiscord, type FakeUser, int, str, sub } from '../support/fake-discord.js';
 import { feedServer, meetupFeed } from '../support/feeds.js';
 import { spawnNpm } from '../support/npm.js';
 
@@ -60,11 +60,6 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos, remin
         if (!/try again in a moment/.test(answer) || attempt === 5) return answer;
       }
     };
-    const sub = (name: string, options: { name: string; type: number; value: string | number | boolean }[] = []) => [
-      { name, type: 1, options },
-    ];
-    const str = (name: string, value: string) => ({ name, type: 3, value });
-    const int = (name: string, value: number) => ({ name, type: 4, value });
     const member = (n: number): FakeUser => ({ id: `8888888888888${String(n).padStart(5, '0')}`, username: `m${n}` });
     const either = (n: number) => (n % 2 ? b : a);
 
@@ -74,11 +69,6 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos, remin
       /Chapter Berlin created/,
     );
     const [, questions, moderation] = a.guild.channels.map((c) => c.id);
-    const resolved = {
-      channels: Object.fromEntries(
-        [questions, moderation].map((id) => [id, { id, type: 0, name: id, permissions: '0', guild_id: a.guild.id }]),
-      ),
-    };
     await reply(
       a,
       a.slash(
@@ -86,10 +76,10 @@ test('two bot processes on one PostgreSQL: capacities, decisions, me-toos, remin
         'chapter',
         sub('set', [
           str('name', 'Berlin'),
-          { name: 'questions-channel', type: 7, value: questions! },
-          { name: 'announcements-channel', type: 7, value: moderation! },
+          channelOption('questions-channel', questions!),
+          channelOption('announcements-channel', moderation!),
         ]),
-        { moderator: true, resolved },
+        { moderator: true, resolved: a.resolvedChannels(questions!, moderation!) },
       ),
     );
     const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { freePort, tempDir } from '../support/helpers.js';
-import { FakeDiscord, type FakeUser } from '../support/fake-discord.js';
+import { FakeDiscord, type FakeUser, int, str, sub } from '../support/fake-discord.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { spawnNpm } from '../support/npm.js';
 import { postSigned, slashCommandBody } from '../support/slack-requests.js';
@@ -62,10 +62,6 @@ const mona: FakeUser = { id: '555555555555555700', username: 'mona' };
 const ada: FakeUser = { id: '555555555555555701', username: 'ada' };
 const lea: FakeUser = { id: '555555555555555702', username: 'lea' };
 const lou: FakeUser = { id: '555555555555555703', username: 'lou' };
-
-const sub = (name: string, options: { name: string; type: number; value: string | number }[] = []) => [{ name, type: 1, options }];
-const str = (name: string, value: string) => ({ name, type: 3, value });
-const int = (name: string, value: number) => ({ name, type: 4, value });
 
 async function discordRestart(crash: Crash) {
   const fake = await FakeDiscord.start();

@@ -3,7 +3,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { capturedLogger, tempDir, type TestDatabase } from './helpers.js';
-import { type CommandOption, FakeDiscord } from './fake-discord.js';
+import { FakeDiscord, int, str, sub } from './fake-discord.js';
 
 export interface DiscordBotOptions {
   /** Guilds the fake Discord has; default 2. */
@@ -58,10 +58,8 @@ export async function discordBot(database: TestDatabase, env: Record<string, str
   };
 }
 
-/** A subcommand with its options, and options of each type, as Discord sends them. */
-export const sub = (name: string, options: CommandOption[] = []): CommandOption[] => [{ name, type: 1, options }];
-export const str = (name: string, value: string): CommandOption => ({ name, type: 3, value });
-export const int = (name: string, value: number): CommandOption => ({ name, type: 4, value });
+/** A subcommand with its options, and options of each type, as Discord sends them (kept here for the tests that import them from here). */
+export { int, str, sub };
 
 /** The members of a workshop day in the tests: a moderator, a coach and two learners. */
 export const DAY_PEOPLE = {

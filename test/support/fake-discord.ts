@@ -56,6 +56,13 @@ export interface CommandOption {
   readonly focused?: boolean;
 }
 
+/** Options of a chat-input command as Discord sends them: a subcommand with its options, and typed values. */
+export const sub = (name: string, options: CommandOption[] = []): CommandOption[] => [{ name, type: 1, options }];
+export const str = (name: string, value: string): CommandOption => ({ name, type: 3, value });
+export const int = (name: string, value: number): CommandOption => ({ name, type: 4, value });
+export const bool = (name: string, value: boolean): CommandOption => ({ name, type: 5, value });
+export const channelOption = (name: string, id: string): CommandOption => ({ name, type: 7, value: id });
+
 export interface FakeMessage {
   id: string;
   channel_id: string;
@@ -356,6 +363,19 @@ export class FakeDiscord {
   }
 
   // ---------------------------------------------------------------- interactions
+
+  /** The `resolved` part of an interaction naming these text channels of the first guild (channel options). */
+  resolvedChannels(...ids: string[]): { channels: Record<string, unknown> } {
+    const guild = this.guild;
+    return {
+      channels: Object.fromEntries(
+        ids.map((id) => [
+          id,
+          { id, type: 0, name: guild.channels.find((c) => c.id === id)?.name ?? id, permissions: '0', guild_id: guild.id },
+        ]),
+      ),
+    };
+  }
 
   /**
    * A chat-input command as Discord sends it; returns the interaction's id and token. It happens

@@ -527,7 +527,7 @@ function assertOpen(w: Workshop, now: Date): void {
  * take them in arrival order, so a seat or slot if there is room, else the end of their line. Null when
  * the whole line is needed: someone waiting could move up (too), or a limit is exceeded.
  */
-export function byTheCounts(w: Workshop, line: Line, role: SignupRole, held: boolean): { seat: boolean } | null {
+function byTheCounts(w: Workshop, line: Line, role: SignupRole, held: boolean): { seat: boolean } | null {
   const learnerRoom = (coaches: number) =>
     w.learnersConfirmed < w.learnerCapacity && (!w.strictRatio || w.learnersConfirmed < coaches * w.learnersPerCoach);
   const learnerOverflow =
